@@ -1,0 +1,19 @@
+"""Wireless channel models on Sionna 2.x, with one SNR convention (:mod:`channels.snr`).
+
+Channel models are registered by name in :data:`CHANNELS` so scenario files can
+select them; see :class:`channels.base.ChannelModel` for the contract.
+"""
+
+from .registry import Registry, UnknownNameError, suggest
+from .snr import snr_db_to_no, no_to_snr_db, ebno_db_to_no, ebno_db_to_snr_db, snr_db_to_ebno_db
+from .base import CHANNELS, CSI_MODES, EQUALIZERS, ChannelModel
+from .awgn import AWGNChannel
+
+__all__ = ["Registry", "UnknownNameError", "suggest", "snr_db_to_no", "no_to_snr_db",
+           "ebno_db_to_no", "ebno_db_to_snr_db", "snr_db_to_ebno_db", "CHANNELS",
+           "CSI_MODES", "EQUALIZERS", "ChannelModel", "AWGNChannel", "build_channel"]
+
+
+def build_channel(name: str, precision=None, device=None, **settings) -> ChannelModel:
+    """Instantiate the channel model registered as ``name`` with its settings."""
+    return CHANNELS.get(name)(precision=precision, device=device, **settings)

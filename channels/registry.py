@@ -1,0 +1,73 @@
+"""Name → class registries, so a scenario file can select any block by name.
+
+Every pluggable concept (channel model, anchor strategy, semantic equaliser,
+encoder architecture, ...) owns one :class:`Registry`. Looking up a wrong name
+raises a :class:`UnknownNameError` that lists the known names and suggests the
+closest one, which the scenario validator turns into a one-line user error.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Callable, Generic, Iterator, TypeVar
+
+T = TypeVar("T")
+
+__all__ = ["Registry", "UnknownNameError", "suggest"]
+
+
+def suggest(name: str, known: list[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest known name, or ``""``."""
+    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class UnknownNameError(KeyError):
+    """A name that is not registered; the message names the choices."""
+
+    def __init__(self, kind: str, name: str, known: list[str]):
+        self.kind, self.name, self.known = kind, name, known
+        msg = (f"unknown {kind} '{name}'{suggest(name, known)}; "
+               f"choose one of: {', '.join(sorted(known))}")
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.args[0]
+
+
+class Registry(Generic[T]):
+    """A named collection of classes (or factories) of one kind.
+
+    >>> channels = Registry("channel model")
+    >>> @channels.register("awgn")
+    ... class MyAWGN: ...
+    >>> channels.get("awgn") is MyAWGN
+    True
+    """
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._items: dict[str, T] = {}
+
+    def register(self, name: str) -> Callable[[T], T]:
+        def decorator(obj: T) -> T:
+            if name in self._items and self._items[name] is not obj:
+                raise ValueError(f"{self.kind} '{name}' is registered twice")
+            self._items[name] = obj
+            return obj
+        return decorator
+
+    def get(self, name: str) -> T:
+        try:
+            return self._items[name]
+        except KeyError:
+            raise UnknownNameError(self.kind, name, list(self._items)) from None
+
+    def names(self) -> list[str]:
+        return sorted(self._items)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())

@@ -1,0 +1,81 @@
+"""The one owner of the SNR convention.
+
+Every block in semcom uses the same definition:
+
+* the transmitter emits complex symbols of **unit average energy** (Es = 1);
+* ``snr_db`` is **Es/N0 per complex channel use**;
+* the noise power per complex symbol is therefore ``no = 10^(-snr_db/10)``
+  (variance ``no/2`` per real dimension).
+
+For coded digital transmission the energy per *information* bit is
+``Eb = Es / (bits_per_symbol * code_rate)``, hence
+``Eb/N0 = Es/N0 - 10 log10(bits_per_symbol * code_rate)``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Union
+
+import numpy as np
+import torch
+
+__all__ = ["snr_db_to_no", "no_to_snr_db", "ebno_db_to_snr_db", "snr_db_to_ebno_db",
+           "ebno_db_to_no", "capacity_awgn", "capacity_rayleigh"]
+
+ArrayLike = Union[float, np.ndarray, torch.Tensor]
+
+
+def snr_db_to_no(snr_db: ArrayLike) -> ArrayLike:
+    """Noise power per complex symbol for unit-energy symbols: ``10^(-snr_db/10)``.
+
+    :param snr_db: scalar, ``np.ndarray`` or ``torch.Tensor`` (any shape), Es/N0 in dB.
+    :returns: same type and shape, the noise power ``no``.
+
+    >>> snr_db_to_no(10.0)
+    0.1
+    """
+    if isinstance(snr_db, torch.Tensor):
+        return torch.pow(10.0, -snr_db / 10.0)
+    if isinstance(snr_db, np.ndarray):
+        return np.power(10.0, -snr_db / 10.0)
+    return 10.0 ** (-float(snr_db) / 10.0)
+
+
+def no_to_snr_db(no: ArrayLike) -> ArrayLike:
+    """Inverse of :func:`snr_db_to_no`."""
+    if isinstance(no, torch.Tensor):
+        return -10.0 * torch.log10(no)
+    if isinstance(no, np.ndarray):
+        return -10.0 * np.log10(no)
+    return -10.0 * math.log10(float(no))
+
+
+def ebno_db_to_snr_db(ebno_db: ArrayLike, bits_per_symbol: int, code_rate: float = 1.0) -> ArrayLike:
+    """Es/N0 [dB] from Eb/N0 [dB] for ``bits_per_symbol`` coded bits per symbol at ``code_rate``."""
+    return ebno_db + 10.0 * math.log10(bits_per_symbol * code_rate)
+
+
+def snr_db_to_ebno_db(snr_db: ArrayLike, bits_per_symbol: int, code_rate: float = 1.0) -> ArrayLike:
+    """Eb/N0 [dB] from Es/N0 [dB]; inverse of :func:`ebno_db_to_snr_db`."""
+    return snr_db - 10.0 * math.log10(bits_per_symbol * code_rate)
+
+
+def ebno_db_to_no(ebno_db: ArrayLike, bits_per_symbol: int, code_rate: float = 1.0) -> ArrayLike:
+    """Noise power per complex symbol for a given Eb/N0 [dB]."""
+    return snr_db_to_no(ebno_db_to_snr_db(ebno_db, bits_per_symbol, code_rate))
+
+
+def capacity_awgn(snr_db: ArrayLike) -> ArrayLike:
+    """Shannon capacity of the complex AWGN channel, bits per complex channel use."""
+    return np.log2(1.0 + 10.0 ** (np.asarray(snr_db, dtype=float) / 10.0))
+
+
+def capacity_rayleigh(snr_db: ArrayLike, num_points: int = 200) -> ArrayLike:
+    """Ergodic capacity E[log2(1 + |h|^2 snr)] of flat Rayleigh fading, bits per channel use.
+
+    Computed by Gauss–Laguerre quadrature over ``|h|^2 ~ Exp(1)``.
+    """
+    nodes, weights = np.polynomial.laguerre.laggauss(num_points)
+    snr = 10.0 ** (np.asarray(snr_db, dtype=float)[..., None] / 10.0)
+    return (weights * np.log2(1.0 + snr * nodes)).sum(-1)

@@ -1,0 +1,117 @@
+"""The ``semcom`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from channels.registry import UnknownNameError
+from transceivers.errors import SemcomInputError
+
+__all__ = ["main"]
+
+
+def _cmd_run(args) -> int:
+    from .runner import run_study
+    from .schema import load_scenario
+
+    sc = load_scenario(args.scenario)
+    result = run_study(sc, args.out, workers=args.workers, scheduler=args.scheduler,
+                       quiet=args.quiet, force=args.force)
+    if not args.quiet:
+        print(f"{sc.name}: {result.units_run} of {result.units_total} units run "
+              f"({result.units_total - result.units_run} already done) in {result.seconds:.1f} s")
+        print(f"results: {result.csv}")
+        for p in result.plots:
+            print(f"plot:    {p}")
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from .schema import check_scenario, load_scenario
+    from .sweep import expand_units
+
+    sc = load_scenario(args.scenario)
+    check_scenario(sc, check_data=not args.no_data)
+    units = expand_units(sc)
+    print(f"{args.scenario}: ok ({len(units)} units x {len(sc.axis('snr_db'))} SNR points x "
+          f"{len(sc.axis('semantic_equalizer'))} semantic equalizers)")
+    return 0
+
+
+def _cmd_schema(args) -> int:
+    from .schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def _cmd_results(args) -> int:
+    from .summary import summary_table
+    from .store import read_rows
+
+    print(summary_table(read_rows(args.dir)))
+    return 0
+
+
+def _cmd_plot(args) -> int:
+    from .plots import plot_all
+    from .store import read_rows
+
+    for p in plot_all(read_rows(args.dir), Path(args.dir) / "plots"):
+        print(f"plot: {p}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="semcom", description="Semantic communication between "
+                                     "heterogeneous AI agents over simulated wireless channels.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="run (or resume) a study")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--out", required=True, help="output directory (results store, CSV, plots)")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: inline)")
+    p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("validate", help="check a scenario without running it")
+    p.add_argument("scenario")
+    p.add_argument("--no-data", action="store_true", help="skip checks that load the dataset")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
+    p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser("results", help="summary table of a run's results")
+    p.add_argument("dir")
+    p.set_defaults(func=_cmd_results)
+
+    p = sub.add_parser("plot", help="(re)draw a run's plots from its results store")
+    p.add_argument("dir")
+    p.set_defaults(func=_cmd_plot)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "workers", 1) is not None and getattr(args, "workers", 1) < 1:
+        print(f"semcom: error: --workers: must be >= 1 (got {args.workers})", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except (SemcomInputError, UnknownNameError) as exc:
+        print(f"semcom: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("semcom: interrupted; finished units are saved, run the same command again to resume",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

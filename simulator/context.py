@@ -1,0 +1,54 @@
+"""Per-process caches of what every point of a study shares: data, split, latent spaces.
+
+Loaded once per process (and latents once per machine, via the on-disk cache), so a
+sweep never re-encodes a dataset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from transceivers.agents import LatentSpace, build_latent_space
+from transceivers.datasets import Dataset, load_dataset, split_indices
+from .schema import Scenario
+
+__all__ = ["StudyData", "study_data", "latent_space"]
+
+
+@dataclass(frozen=True)
+class StudyData:
+    dataset: Dataset
+    pool_idx: np.ndarray   # [pool_size] int64: encoder/head training and anchors
+    test_idx: np.ndarray   # [num_test] int64: the samples transmitted
+    labels: torch.Tensor   # [num_samples] int64
+
+
+@lru_cache(maxsize=4)
+def _study_data(dataset: str, path: str | None, limit: int | None, test_fraction: float, split_seed: int) -> StudyData:
+    ds = load_dataset(dataset, path, limit)
+    pool, test = split_indices(len(ds), test_fraction, split_seed)
+    return StudyData(ds, pool, test, torch.from_numpy(ds.labels))
+
+
+def study_data(sc: Scenario) -> StudyData:
+    d = sc.data
+    return _study_data(d.dataset, d.path, d.limit, d.test_fraction, d.split_seed)
+
+
+_SPACES: dict[tuple, LatentSpace] = {}
+
+
+def latent_space(sc: Scenario, model: str) -> LatentSpace:
+    """The latent space of ``model`` over the study's dataset (memoised per process)."""
+    data = study_data(sc)
+    spec = sc.models[model].model_dump(exclude_none=True)
+    key = (model, repr(sorted(spec.items())), data.dataset.fingerprint, data.pool_idx.tobytes())
+    if key not in _SPACES:
+        if len(_SPACES) > 32:
+            _SPACES.clear()
+        _SPACES[key] = build_latent_space(model, spec, data.dataset, data.pool_idx)
+    return _SPACES[key]

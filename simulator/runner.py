@@ -1,0 +1,92 @@
+"""Run a study: expand, skip what the store already has, execute, commit, export, plot."""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from transceivers.cache import config_hash
+from .engine import COLUMNS
+from .executors import run_units, thread_settings
+from .plots import plot_all
+from .schema import Scenario, check_scenario
+from .store import ResultsStore, write_csv
+from .sweep import expand_units
+
+__all__ = ["run_study", "StudyResult", "study_hash", "export"]
+
+
+@dataclass
+class StudyResult:
+    out_dir: Path
+    csv: Path
+    plots: list[Path]
+    units_total: int
+    units_run: int
+    seconds: float
+
+
+def study_hash(sc: Scenario) -> str:
+    """What makes two runs the same study (everything in the scenario)."""
+    return config_hash("study", sc.model_dump(mode="json"))
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("semcom", "torch", "sionna-no-rt", "numpy", "scipy", "matplotlib", "simpy", "pydantic"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def export(out_dir: Path, rows: list[dict]) -> tuple[Path, list[Path]]:
+    """results.csv and the plots from stored rows."""
+    csv_path = out_dir / "results.csv"
+    write_csv(rows, csv_path, COLUMNS)
+    return csv_path, plot_all(rows, out_dir / "plots")
+
+
+def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
+              quiet: bool = False, force: bool = False) -> StudyResult:
+    """Run (or resume) ``sc`` into ``out_dir``; see the module docstring."""
+    t0 = time.perf_counter()
+    check_scenario(sc)
+    out_dir = Path(out_dir)
+    units = expand_units(sc)
+    position = {u.key: i for i, u in enumerate(units)}
+    with ResultsStore(out_dir, study_hash(sc), force=force) as store:
+        (out_dir / "scenario.yaml").write_text(yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
+        done = store.finished_units()
+        todo = [u for u in units if u.key not in done]
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(units), initial=len(units) - len(todo), unit="unit", desc=sc.name,
+                   disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
+        try:
+            for unit, rows, seconds in run_units(sc, todo, workers=workers, scheduler=scheduler):
+                store.commit_unit(unit.key, position[unit.key], rows, seconds)
+                bar.set_postfix_str(unit.describe(), refresh=False)
+                bar.update(1)
+        finally:
+            bar.close()
+        rows = store.rows()
+    csv_path, plots = export(out_dir, rows)
+    seconds = time.perf_counter() - t0
+    manifest = {
+        "scenario": sc.model_dump(mode="json"), "seed": sc.seed, "study_hash": study_hash(sc),
+        "units_total": len(units), "units_run": len(todo), "rows": len(rows),
+        "executor": f"dask:{scheduler}" if scheduler else (f"processes:{workers}" if workers > 1 else "inline"),
+        "threads": thread_settings(), "versions": _versions(), "platform": platform.platform(),
+        "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return StudyResult(out_dir, csv_path, plots, len(units), len(todo), seconds)

@@ -1,0 +1,136 @@
+"""Results store: one SQLite file per output directory, resumable and crash-safe.
+
+Each finished work unit is committed in a single transaction (its rows and its
+"done" mark together), so a run killed at any moment loses at most the units in
+flight, and a rerun skips every unit already committed. A lock file keeps two runs
+out of one directory; the study's hash keeps two different studies apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import SemcomInputError
+
+__all__ = ["ResultsStore", "StoreError", "read_rows"]
+
+DB_NAME = "results.sqlite"
+
+
+class StoreError(SemcomInputError):
+    """The output directory holds another study, or another run is writing to it."""
+
+
+class ResultsStore:
+    """:param directory: output directory (created).
+    :param study_hash: identifies the study; a directory holding another study is refused.
+    :param force: discard the results of another study instead of refusing.
+    """
+
+    def __init__(self, directory: str | os.PathLike, study_hash: str, force: bool = False):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._lock_file = open(self.directory / ".lock", "w")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            raise StoreError(f"output directory '{self.directory}' is in use by another semcom run; "
+                             "wait for it to finish or choose another --out") from None
+        self.db = sqlite3.connect(self.directory / DB_NAME, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript("""
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS units (unit TEXT PRIMARY KEY, position INTEGER, seconds REAL);
+            CREATE TABLE IF NOT EXISTS rows (unit TEXT, idx INTEGER, data TEXT, PRIMARY KEY (unit, idx));
+        """)
+        stored = self.meta("study_hash")
+        if stored is not None and stored != study_hash:
+            if not force:
+                self.close()
+                raise StoreError(f"output directory '{self.directory}' holds results of a different study "
+                                 f"(or of an edited scenario); use another --out, or --force to discard them")
+            self._write("DELETE FROM rows", "DELETE FROM units", "DELETE FROM meta")
+        self.set_meta("study_hash", study_hash)
+
+    # -- meta ------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def _write(self, *statements: str) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        for s in statements:
+            self.db.execute(s)
+        self.db.execute("COMMIT")
+
+    # -- units -----------------------------------------------------------------------
+    def finished_units(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT unit FROM units")}
+
+    def commit_unit(self, unit: str, position: int, rows: Iterable[dict[str, Any]], seconds: float = 0.0) -> None:
+        """Store a unit's rows and mark it finished, atomically."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM rows WHERE unit = ?", (unit,))
+            self.db.executemany("INSERT INTO rows VALUES (?, ?, ?)",
+                                [(unit, i, json.dumps(r)) for i, r in enumerate(rows)])
+            self.db.execute("INSERT OR REPLACE INTO units VALUES (?, ?, ?)", (unit, position, seconds))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def rows(self) -> list[dict[str, Any]]:
+        return read_rows(self.db)
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def read_rows(db_or_dir) -> list[dict[str, Any]]:
+    """All rows in study order (unit position, then row index). Read-only; needs no lock."""
+    if isinstance(db_or_dir, sqlite3.Connection):
+        db = db_or_dir
+    else:
+        path = Path(db_or_dir) / DB_NAME
+        if not path.is_file():
+            raise StoreError(f"'{db_or_dir}' holds no semcom results ({DB_NAME} missing); "
+                             "give the --out directory of a run")
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    cur = db.execute("SELECT rows.data FROM rows JOIN units ON rows.unit = units.unit "
+                     "ORDER BY units.position, rows.idx")
+    return [json.loads(r[0]) for r in cur]
+
+
+def write_csv(rows: list[dict[str, Any]], path: str | os.PathLike, columns: list[str]) -> None:
+    """Write rows as CSV atomically (temp file + rename)."""
+    path = Path(path)
+    tmp = path.with_suffix(".csv.tmp")
+    with open(tmp, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: "" if r.get(k) is None else r.get(k) for k in columns})
+    os.replace(tmp, path)

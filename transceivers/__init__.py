@@ -1,0 +1,17 @@
+"""Everything an agent does: latent sources, anchors, relative projection, compression,
+symbol mapping, semantic equalisation and task heads."""
+
+from .errors import SemcomInputError
+from .datasets import DATASETS, Dataset, load_dataset, split_indices
+from .agents import LATENT_SOURCES, LatentSpace, build_latent_space
+from .anchors import ANCHOR_STRATEGIES
+from .relative import RelativeProjection
+from .schemes import SCHEMES, Decoded, Scheme
+from .heads import TaskHead, fit_head
+from .link import LinkSetup
+from .semantic import SEMANTIC_EQUALIZERS, SemanticEqualizer
+
+__all__ = ["SemcomInputError", "DATASETS", "Dataset", "load_dataset", "split_indices",
+           "LATENT_SOURCES", "LatentSpace", "build_latent_space", "ANCHOR_STRATEGIES",
+           "RelativeProjection", "SCHEMES", "Decoded", "Scheme", "TaskHead", "fit_head",
+           "LinkSetup", "SEMANTIC_EQUALIZERS", "SemanticEqualizer"]

@@ -1,0 +1,132 @@
+"""Latent sources: every agent's latent space over one shared, ordered set of samples.
+
+An agent is known by name and a spec (from the scenario's ``models`` section). Its
+``kind`` selects the source:
+
+* a zoo architecture (``mlp``, ``cnn``; see :mod:`transceivers.encoders`) trained
+  deterministically on the pool split with a cosine classifier, or ``pca`` (non-neural);
+* others registered in :data:`LATENT_SOURCES` (latent files, user encoders).
+
+Latents of all samples are computed once per agent and cached on disk by a hash of the
+spec, the data and the split, so a second run trains and encodes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from channels.registry import Registry
+from .cache import config_hash, load_tensors, save_tensors
+from .datasets import Dataset
+from .encoders import ENCODERS, CosineClassifier
+
+__all__ = ["LatentSpace", "LATENT_SOURCES", "build_latent_space", "train_encoder"]
+
+
+@dataclass(frozen=True)
+class LatentSpace:
+    """One agent's latents for every sample of the shared dataset.
+
+    :ivar latents: [num_samples, latent_dim], torch.float32.
+    """
+
+    name: str
+    latents: torch.Tensor
+    native_accuracy: float | None = None
+
+    @property
+    def latent_dim(self) -> int:
+        return int(self.latents.shape[1])
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Hash of the latents: keys caches of anything trained on them."""
+        return hashlib.sha256(self.latents.detach().cpu().numpy().tobytes()).hexdigest()[:16]
+
+
+#: ``kind`` → ``fn(name, spec, dataset, pool_idx) -> LatentSpace``.
+LATENT_SOURCES: Registry[Callable[..., LatentSpace]] = Registry("model kind")
+
+_TRAINING_DEFAULTS = dict(epochs=40, batch_size=64, lr=1e-3, weight_decay=1e-4)
+
+
+def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torch.nn.Module:
+    """Train a zoo encoder on the pool split, deterministically from ``spec['seed']``."""
+    settings = {k: v for k, v in spec.items()
+                if k not in ("kind", "seed", "latent_dim", *_TRAINING_DEFAULTS)}
+    hyper = {k: spec.get(k, v) for k, v in _TRAINING_DEFAULTS.items()}
+    seed = int(spec.get("seed", 0))
+    with torch.random.fork_rng(devices=[]), torch.enable_grad():
+        torch.manual_seed(seed)
+        encoder = ENCODERS.get(spec["kind"])(tuple(dataset.inputs.shape[1:]), int(spec["latent_dim"]), **settings)
+        head = CosineClassifier(int(spec["latent_dim"]), dataset.num_classes)
+        params = list(encoder.parameters()) + list(head.parameters())
+        opt = torch.optim.Adam(params, lr=hyper["lr"], weight_decay=hyper["weight_decay"])
+        x = torch.from_numpy(dataset.inputs[pool_idx])
+        y = torch.from_numpy(dataset.labels[pool_idx])
+        order = torch.Generator().manual_seed(seed)
+        encoder.train()
+        for _ in range(int(hyper["epochs"])):
+            perm = torch.randperm(len(y), generator=order)
+            for start in range(0, len(y), int(hyper["batch_size"])):
+                idx = perm[start:start + int(hyper["batch_size"])]
+                loss = torch.nn.functional.cross_entropy(head(encoder(x[idx])), y[idx])
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+    return encoder.eval()
+
+
+@torch.no_grad()
+def _encode_all(encoder: torch.nn.Module, inputs: np.ndarray, batch_size: int = 2048) -> torch.Tensor:
+    x = torch.from_numpy(inputs)
+    return torch.cat([encoder(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+
+
+def _zoo_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
+    key = config_hash("zoo", spec, dataset.fingerprint, pool_idx)
+    cached = load_tensors("latents", key)
+    if cached is None:
+        encoder = train_encoder(spec, dataset, pool_idx)
+        latents = _encode_all(encoder, dataset.inputs)
+        save_tensors("models", key, encoder.state_dict())
+        save_tensors("latents", key, {"latents": latents})
+    else:
+        latents = cached["latents"]
+    return LatentSpace(name, latents.float())
+
+
+for _arch in ENCODERS.names():
+    LATENT_SOURCES.register(_arch)(_zoo_source)
+
+
+@LATENT_SOURCES.register("pca")
+def _pca_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
+    """Non-neural agent: principal components of the (centred) pool inputs."""
+    key = config_hash("pca", spec, dataset.fingerprint, pool_idx)
+    cached = load_tensors("latents", key)
+    if cached is None:
+        x = torch.from_numpy(dataset.inputs.reshape(len(dataset), -1)).double()
+        mean = x[pool_idx].mean(0)
+        # SVD of the pool: deterministic up to sign, fixed by making each component's
+        # largest-magnitude loading positive
+        _, _, vh = torch.linalg.svd(x[pool_idx] - mean, full_matrices=False)
+        comps = vh[: int(spec["latent_dim"])]
+        signs = torch.sign(comps.gather(1, comps.abs().argmax(1, keepdim=True)))
+        comps = comps * signs
+        latents = ((x - mean) @ comps.T).float()
+        save_tensors("latents", key, {"latents": latents})
+    else:
+        latents = cached["latents"]
+    return LatentSpace(name, latents.float())
+
+
+def build_latent_space(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
+    """Latent space of agent ``name`` described by ``spec`` (its ``kind`` picks the source)."""
+    return LATENT_SOURCES.get(spec["kind"])(name, dict(spec), dataset, pool_idx)

@@ -1,0 +1,6 @@
+"""Transmission schemes registered by name in :data:`SCHEMES` (``analog``, ``digital``)."""
+
+from .base import SCHEMES, Decoded, Scheme
+from .analog import AnalogDemapper, AnalogMapper, AnalogScheme
+
+__all__ = ["SCHEMES", "Decoded", "Scheme", "AnalogMapper", "AnalogDemapper", "AnalogScheme"]
