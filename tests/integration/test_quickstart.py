@@ -1,0 +1,104 @@
+"""The quickstart study end to end: files, CSV columns, and the physics/semantics it must show."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRED = ["scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
+            "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",
+            "bits_per_sample", "n_samples", "accuracy", "accuracy_low", "accuracy_high", "nmse", "ber", "bler"]
+
+
+@pytest.fixture(scope="module")
+def quickstart(tmp_path_factory):
+    out = tmp_path_factory.mktemp("quickstart")
+    proc = subprocess.run([sys.executable, "-m", "simulator", "run", str(ROOT / "scenarios/quickstart.yaml"),
+                           "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    with open(out / "results.csv") as f:
+        rows = list(csv.DictReader(f))
+    return out, rows
+
+
+def test_outputs_exist(quickstart):
+    out, rows = quickstart
+    for name in ("rate_accuracy.png", "rate_accuracy.pdf", "accuracy_vs_snr.png", "accuracy_vs_snr.pdf"):
+        assert (out / "plots" / name).stat().st_size > 10_000
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 1 and manifest["scenario"]["name"] == "quickstart"
+    assert {"torch", "sionna-no-rt", "numpy"} <= set(manifest["versions"])
+    assert manifest["wall_time_s"] > 0
+
+
+def test_csv_is_tidy_with_required_columns(quickstart):
+    _, rows = quickstart
+    assert list(rows[0])[: len(REQUIRED)] == REQUIRED
+    keys = {(r["rx_model"], r["snr_db"], r["num_anchors"], r["semantic_equalizer"]) for r in rows}
+    assert len(keys) == len(rows)                          # one row per point and equaliser
+    assert len(rows) == 2 * 7 * 5 * 3
+    for r in rows:
+        lo, acc, hi = float(r["accuracy_low"]), float(r["accuracy"]), float(r["accuracy_high"])
+        assert 0 <= lo <= acc <= hi <= 1
+        assert r["ber"] == "" and r["bler"] == "" and r["bits_per_sample"] == ""   # analog: not applicable
+        expected_uses = (int(r["num_anchors"]) + 1) // 2 if r["semantic_equalizer"] != "none" else 16
+        assert float(r["channel_uses"]) == expected_uses
+
+
+def _acc(rows, **match):
+    sel = [r for r in rows if all(str(r[k]) == str(v) for k, v in match.items())]
+    assert sel, match
+    return sel
+
+
+def test_relative_reaches_native_accuracy_and_none_does_not(quickstart):
+    _, rows = quickstart
+    for r in rows:
+        if float(r["snr_db"]) < 15 or int(r["num_anchors"]) < 32:
+            continue
+        native = float(r["native_accuracy"])
+        acc = float(r["accuracy"])
+        if r["semantic_equalizer"] == "relative":
+            assert acc >= native - 0.05, r
+        if r["semantic_equalizer"] == "none":
+            assert acc <= 0.30, r
+        if r["semantic_equalizer"] == "oracle":
+            rel = _acc(rows, rx_model=r["rx_model"], snr_db=r["snr_db"], num_anchors=r["num_anchors"],
+                       semantic_equalizer="relative")[0]
+            # oracle at least as good as relative, up to the two intervals' overlap
+            assert float(r["accuracy_high"]) >= float(rel["accuracy_low"]), (r, rel)
+
+
+def test_accuracy_does_not_fall_as_snr_rises(quickstart):
+    _, rows = quickstart
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["rx_model"], r["num_anchors"], r["semantic_equalizer"]), []).append(r)
+    for key, rs in groups.items():
+        rs.sort(key=lambda r: float(r["snr_db"]))
+        for lower, higher in zip(rs, rs[1:]):
+            # a drop is allowed only within the intervals (they must overlap)
+            assert float(higher["accuracy_high"]) >= float(lower["accuracy_low"]), (key, lower, higher)
+
+
+def test_nmse_of_relative_message_follows_the_noise_power(quickstart):
+    _, rows = quickstart
+    for r in rows:
+        if r["semantic_equalizer"] == "relative":
+            no = 10 ** (-float(r["snr_db"]) / 10)
+            # odd-free K here (all even): NMSE equals no within sampling error
+            assert float(r["nmse"]) == pytest.approx(no, rel=0.25), r
+
+
+def test_second_run_resumes_without_recomputing(quickstart):
+    out, rows = quickstart
+    before = (out / "results.csv").read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "simulator", "run", str(ROOT / "scenarios/quickstart.yaml"),
+                           "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "0 of 10 units run" in proc.stdout
+    assert (out / "results.csv").read_bytes() == before
