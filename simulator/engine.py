@@ -15,7 +15,7 @@ from transceivers.link import LinkSetup
 from transceivers.schemes import SCHEMES
 from transceivers.semantic import SEMANTIC_EQUALIZERS
 from .context import latent_space, study_data
-from .metrics import accuracy_counts, nmse, wilson_interval
+from .metrics import accuracy_counts, wilson_interval
 from .randomness import derive_rng, derive_seed
 from .schema import Scenario
 from .sweep import Unit
@@ -73,10 +73,42 @@ def _fmt(x: Any) -> Any:
     return x
 
 
+class _Accumulator:
+    """Sums over chunks of test samples, per SNR point: correct decisions, NMSE, BER, BLER."""
+
+    def __init__(self, num_snr: int):
+        self.num_snr = num_snr
+        self.correct: dict[str, np.ndarray] = {}
+        self.err = np.zeros(num_snr)
+        self.energy = 0.0
+        self.ber = np.zeros(num_snr)
+        self.bler = np.zeros(num_snr)
+        self.weight = 0
+        self.has_ber = False
+
+    def add_transmission(self, decoded, message: torch.Tensor) -> None:
+        n = message.shape[0]
+        self.err += (decoded.message.double() - message.double()).pow(2).sum((-1, -2)).cpu().numpy()
+        self.energy += float(message.double().pow(2).sum())
+        if decoded.ber is not None:
+            self.has_ber = True
+            self.ber += n * decoded.ber.double().cpu().numpy()
+            self.bler += n * decoded.bler.double().cpu().numpy()
+        self.weight += n
+
+    def add_decisions(self, name: str, correct: np.ndarray) -> None:
+        self.correct[name] = self.correct.get(name, 0) + correct
+
+    def nmse(self) -> np.ndarray:
+        return self.err / max(self.energy, 1e-30)
+
+
 @torch.no_grad()
 def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     """Simulate every SNR point and semantic equaliser of ``unit``.
 
+    Test samples stream through in chunks of ``sc.chunk_size`` (memory stays bounded
+    for any dataset size); within a chunk every SNR point runs in one batched call.
     Returns one row per (snr_db, semantic_equalizer) with the :data:`COLUMNS`.
     """
     data = study_data(sc)
@@ -88,35 +120,44 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     scheme = _scheme(sc, unit)
     equalizers = {name: SEMANTIC_EQUALIZERS.get(name)(link, **sc.semantic_equalizers.get(name, {}))
                   for name in sc.axis("semantic_equalizer")}
+    messages = list(dict.fromkeys(eq.message for eq in equalizers.values()))
     snr_db = sc.axis("snr_db")
     no = snr_db_to_no(torch.tensor(snr_db, dtype=torch.float64)).to(device)
     test_idx = data.test_idx
-    labels = data.labels[test_idx].to(device)
-    native = accuracy_counts(link.absolute_head(link.rx)(link.rx.latents[test_idx])[None], data.labels[test_idx])[0]
+    n = len(test_idx)
+    native_head = link.absolute_head(link.rx)
+    tx_anchors = link.anchors(link.tx)
 
     # One owner of channel randomness per unit: Sionna's blocks draw from its config RNG.
     sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key)
 
-    received: dict[str, Any] = {}
-    for kind in dict.fromkeys(eq.message for eq in equalizers.values()):
-        message = (link.relative(link.tx, test_idx) if kind == "relative"
-                   else link.tx.latents[test_idx]).to(device)
-        x, state = scheme.encode(message)
-        x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
-        x_hat, no_eff = channel(x, no)
-        decoded = scheme.decode(x_hat, no_eff, state)
-        received[kind] = dict(
-            decoded=decoded, nmse=nmse(decoded.message, message),
-            channel_uses=channel.channel_uses(scheme.num_symbols(message.shape[-1])),
-            bits_per_sample=scheme.bits_per_sample(message.shape[-1]))
+    acc = {kind: _Accumulator(len(snr_db)) for kind in messages}
+    native_correct = 0
+    message_dim = {}
+    for start in range(0, n, sc.chunk_size):
+        idx = test_idx[start:start + sc.chunk_size]
+        labels = data.labels[idx].to(device)
+        native_correct += int(accuracy_counts(native_head(link.rx.latents[idx])[None], labels)[0])
+        for kind in messages:
+            z_tx = link.tx.latents[idx]
+            message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
+            message_dim[kind] = message.shape[-1]
+            x, state = scheme.encode(message)
+            x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
+            x_hat, no_eff = channel(x, no)
+            decoded = scheme.decode(x_hat, no_eff, state)
+            acc[kind].add_transmission(decoded, message)
+            for name, eq in equalizers.items():
+                if eq.message == kind:
+                    acc[kind].add_decisions(name, accuracy_counts(eq(decoded.message), labels))
 
     rows = []
-    n = len(test_idx)
     for name, eq in equalizers.items():
-        rec = received[eq.message]
-        decoded = rec["decoded"]
-        correct = accuracy_counts(eq(decoded.message.to(device)), labels)
+        a = acc[eq.message]
+        m = message_dim[eq.message]
+        uses = channel.channel_uses(scheme.num_symbols(m))
         setup = eq.setup_symbols()
+        correct = a.correct[name]
         for s, snr in enumerate(snr_db):
             lo, hi = wilson_interval(int(correct[s]), n)
             rows.append({k: _fmt(v) for k, v in dict(
@@ -125,12 +166,12 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
                 scheme=sc.scheme.kind, bits=unit.bits, semantic_equalizer=name,
                 channel_equalizer=ch_spec.equalizer if channel.has_fading else None,
                 csi=ch_spec.csi if channel.has_fading else None, seed=unit.seed,
-                channel_uses=float(rec["channel_uses"]), bits_per_sample=rec["bits_per_sample"],
+                channel_uses=float(uses), bits_per_sample=scheme.bits_per_sample(m),
                 n_samples=n, accuracy=correct[s] / n, accuracy_low=lo, accuracy_high=hi,
-                nmse=rec["nmse"][s],
-                ber=None if decoded.ber is None else float(decoded.ber[s]),
-                bler=None if decoded.bler is None else float(decoded.bler[s]),
-                native_accuracy=native / n,
+                nmse=a.nmse()[s],
+                ber=a.ber[s] / a.weight if a.has_ber else None,
+                bler=a.bler[s] / a.weight if a.has_ber else None,
+                native_accuracy=native_correct / n,
                 setup_channel_uses=channel.channel_uses(setup) if setup else None,
                 unit=unit.key).items()})
     return rows

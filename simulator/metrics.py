@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import torch
@@ -19,14 +20,18 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
     """
     if trials <= 0:
         return (math.nan, math.nan)
-    from scipy.stats import norm
-
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = _z_score(confidence)
     p = successes / trials
     denom = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@lru_cache(maxsize=8)
+def _z_score(confidence: float) -> float:
+    from scipy.stats import norm
+    return float(norm.ppf(0.5 + confidence / 2))
 
 
 def accuracy_counts(logits: torch.Tensor, labels: torch.Tensor) -> np.ndarray:

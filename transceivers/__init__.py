@@ -4,6 +4,7 @@ symbol mapping, semantic equalisation and task heads."""
 from .errors import SemcomInputError
 from .datasets import DATASETS, Dataset, load_dataset, split_indices
 from .agents import LATENT_SOURCES, LatentSpace, build_latent_space
+from . import synthetic  # noqa: F401  (registers the synthetic dataset and `rotation` agents)
 from .anchors import ANCHOR_STRATEGIES
 from .relative import RelativeProjection
 from .schemes import SCHEMES, Decoded, Scheme
