@@ -115,6 +115,7 @@ class Scenario(_Strict):
     device: str = Field("cpu", description="torch device: cpu, cuda, cuda:0 ...")
     precision: Literal["single", "double"] = "single"
     center: bool = Field(False, description="centre relative projections on the anchor mean")
+    chunk_size: int = Field(65536, ge=1, description="test samples per batched pass (bounds memory)")
     data: DataSpec = Field(default_factory=DataSpec)
     models: dict[str, ModelSpec]
     channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})
