@@ -88,8 +88,9 @@ class _Accumulator:
 
     def add_transmission(self, decoded, message: torch.Tensor) -> None:
         n = message.shape[0]
-        self.err += (decoded.message.double() - message.double()).pow(2).sum((-1, -2)).cpu().numpy()
-        self.energy += float(message.double().pow(2).sum())
+        # float32 differences, float64 sums: exact enough, no float64 copies of big tensors
+        self.err += (decoded.message - message).square().sum((-1, -2), dtype=torch.float64).cpu().numpy()
+        self.energy += float(message.square().sum(dtype=torch.float64))
         if decoded.ber is not None:
             self.has_ber = True
             self.ber += n * decoded.ber.double().cpu().numpy()

@@ -31,7 +31,7 @@ class TaskHead(nn.Module):
 
 
 def fit_head(features: torch.Tensor, labels: torch.Tensor, num_classes: int, seed: int,
-             max_iter: int = 100, weight_decay: float = 1e-4) -> TaskHead:
+             max_iter: int = 50, weight_decay: float = 1e-4) -> TaskHead:
     """Multinomial logistic regression with an L2 penalty, fitted by full-batch L-BFGS.
 
     The problem is convex, so L-BFGS converges in tens of iterations (about 10x faster
