@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Iterator
@@ -21,6 +22,9 @@ from .sweep import Unit
 __all__ = ["run_units", "set_threads", "thread_settings"]
 
 _SCENARIOS: dict[str, Scenario] = {}
+# One unit at a time per process: a unit seeds Sionna's process-wide generator, so two
+# units in two threads of one process (a threaded Dask worker) would mix their draws.
+_UNIT_LOCK = threading.Lock()
 
 
 def set_threads(num_threads: int) -> None:
@@ -48,14 +52,17 @@ def _work(scenario_json: str, unit: Unit, num_threads: int) -> tuple[Unit, list[
     """Run one unit in whatever process this is (worker entry point)."""
     from .engine import run_unit
 
-    sc = _SCENARIOS.get(scenario_json)
-    if sc is None:
-        sc = _SCENARIOS[scenario_json] = Scenario.model_validate_json(scenario_json)
-    if torch.get_num_threads() != num_threads:
-        set_threads(num_threads)
-    t0 = time.perf_counter()
-    rows = run_unit(sc, unit)
-    return unit, rows, time.perf_counter() - t0
+    with _UNIT_LOCK:
+        sc = _SCENARIOS.get(scenario_json)
+        if sc is None:
+            if len(_SCENARIOS) > 8:
+                _SCENARIOS.clear()
+            sc = _SCENARIOS[scenario_json] = Scenario.model_validate_json(scenario_json)
+        if torch.get_num_threads() != num_threads:
+            set_threads(num_threads)
+        t0 = time.perf_counter()
+        rows = run_unit(sc, unit)
+        return unit, rows, time.perf_counter() - t0
 
 
 def run_units(sc: Scenario, units: list[Unit], workers: int = 1, scheduler: str | None = None,
@@ -80,8 +87,8 @@ def run_units(sc: Scenario, units: list[Unit], workers: int = 1, scheduler: str 
                     for fut in done:
                         yield fut.result()
             finally:
-                for fut in pending:
-                    fut.cancel()
+                # an error or an interrupt: drop queued units, keep no worker waiting
+                pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _run_dask(payload: str, units: list[Unit], address: str, threads: int):
@@ -96,9 +103,13 @@ def _run_dask(payload: str, units: list[Unit], address: str, threads: int):
     except (OSError, TimeoutError) as exc:
         raise SemcomInputError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
                                "start one with `dask scheduler` or fix the address") from None
+    futures = []
     try:
         futures = [client.submit(_work, payload, u, threads, pure=False) for u in units]
         for fut in as_completed(futures):
             yield fut.result()
     finally:
+        pending = [f for f in futures if not f.done()]
+        if pending:
+            client.cancel(pending)
         client.close()

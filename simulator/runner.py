@@ -1,10 +1,17 @@
-"""Run a study: expand, skip what the store already has, execute, commit, export, plot."""
+"""Run a study: expand, skip what the store already has, execute, commit, export, plot.
+
+Every finished unit is committed to the results store as soon as it arrives, and
+whatever stops the run (an error in one unit, Ctrl-C) first exports what the store
+holds, so committed results are never lost and a rerun resumes from them.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -20,7 +27,7 @@ from .schema import Scenario, check_scenario
 from .store import ResultsStore, write_csv
 from .sweep import expand_units
 
-__all__ = ["run_study", "StudyResult", "study_hash", "export"]
+__all__ = ["run_study", "StudyResult", "study_hash", "export", "write_text_atomic"]
 
 
 @dataclass
@@ -34,8 +41,28 @@ class StudyResult:
 
 
 def study_hash(sc: Scenario) -> str:
-    """What makes two runs the same study (everything in the scenario)."""
-    return config_hash("study", sc.model_dump(mode="json"))
+    """What makes two runs the same study: everything in the scenario that changes a
+    unit's rows. The unit axes (and the seed that defaults one of them) are left out:
+    they pick *which* units exist, and units are stored by their own key, so a study
+    extended with another K, receiver or seed reuses the units it already has."""
+    from .sweep import UNIT_AXES
+
+    d = sc.model_dump(mode="json", exclude={"description", "seed"})
+    for axis in UNIT_AXES:
+        d["sweep"].pop(axis, None)
+    return config_hash("study", d)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _versions() -> dict[str, str]:
@@ -48,11 +75,11 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def export(out_dir: Path, rows: list[dict]) -> tuple[Path, list[Path]]:
-    """results.csv and the plots from stored rows."""
+def export(out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, list[Path]]:
+    """results.csv (and the plots) from stored rows."""
     csv_path = out_dir / "results.csv"
     write_csv(rows, csv_path, COLUMNS)
-    return csv_path, plot_all(rows, out_dir / "plots")
+    return csv_path, plot_all(rows, out_dir / "plots") if plots else []
 
 
 def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
@@ -64,7 +91,8 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
     units = expand_units(sc)
     position = {u.key: i for i, u in enumerate(units)}
     with ResultsStore(out_dir, study_hash(sc), force=force) as store:
-        (out_dir / "scenario.yaml").write_text(yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
+        store.set_unit_order([u.key for u in units])
+        write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
         done = store.finished_units()
         todo = [u for u in units if u.key not in done]
         from tqdm import tqdm
@@ -76,6 +104,14 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
                 store.commit_unit(unit.key, position[unit.key], rows, seconds)
                 bar.set_postfix_str(unit.describe(), refresh=False)
                 bar.update(1)
+        except BaseException:
+            # keep what is committed visible: export it, then let the error through
+            bar.close()
+            try:
+                export(out_dir, store.rows(), plots=False)
+            except Exception:  # noqa: BLE001 - never mask the original error
+                pass
+            raise
         finally:
             bar.close()
         rows = store.rows()
@@ -88,5 +124,5 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
         "threads": thread_settings(), "versions": _versions(), "platform": platform.platform(),
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2))
     return StudyResult(out_dir, csv_path, plots, len(units), len(todo), seconds)

@@ -15,9 +15,10 @@ from typing import Any, Literal, Optional, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from channels.registry import suggest
-from .errors import ScenarioError
+from .errors import ScenarioError, SemcomInputError
 
 __all__ = ["Scenario", "Range", "load_scenario", "parse_scenario", "check_scenario", "json_schema"]
 
@@ -32,6 +33,20 @@ class Range(_Strict):
     start: float
     stop: float
     step: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _not_empty(self):
+        for name in ("start", "stop", "step"):
+            if not math.isfinite(getattr(self, name)):
+                raise _axis_error(f"{name} must be a finite number (got {getattr(self, name)})",
+                                  "use finite numbers")
+        if self.stop < self.start:
+            raise _axis_error(f"is an empty range: stop {self.stop:g} < start {self.start:g}",
+                              "make stop >= start")
+        if (self.stop - self.start) / self.step > 10_000:
+            raise _axis_error(f"has {int((self.stop - self.start) / self.step) + 1} values (> 10000)",
+                              "use a larger step")
+        return self
 
     def values(self) -> list[float]:
         n = int(math.floor((self.stop - self.start) / self.step + 1e-9)) + 1
@@ -80,6 +95,45 @@ IntAxis = Union[Range, list[int], int]
 NameAxis = Union[list[str], str]
 
 
+def _axis_error(problem: str, fix: str) -> PydanticCustomError:
+    """A validation error that carries its own fix (read back by :func:`_error_from_pydantic`)."""
+    return PydanticCustomError("semcom", "{problem}", {"problem": problem, "fix": fix})
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _check_axis(value: Any, kind: str) -> Any:
+    """Give axis values one clear error each, before pydantic's union matching.
+
+    ``kind`` is ``"float"``, ``"int"`` or ``"name"``. Ranges are left to :class:`Range`.
+    """
+    if kind != "name" and isinstance(value, dict):
+        return value
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not value:
+        raise _axis_error("is an empty list", "give at least one value")
+    what = {"float": "a number", "int": "a whole number", "name": "a name"}[kind]
+    example = {"float": "[0, 10, 20] or {start: 0, stop: 20, step: 5}", "int": "[4, 8, 16]",
+               "name": "a name or a list of names"}[kind]
+    for i, x in enumerate(items):
+        at = f"entry [{i}] " if isinstance(value, list) else ""
+        if kind == "name":
+            ok = isinstance(x, str) and x != ""
+        elif kind == "int":
+            ok = (_is_number(x) and float(x).is_integer()) if not isinstance(x, float) or math.isfinite(x) else False
+        else:
+            ok = _is_number(x)
+        if not ok:
+            raise _axis_error(f"{at}{x!r} is not {what}", f"use {example}")
+        if kind == "float" and not math.isfinite(float(x)):
+            raise _axis_error(f"{at}{x!r} is not a finite number", "use finite SNR values in dB")
+    if kind == "int":
+        return [int(x) for x in items] if isinstance(value, list) else int(value)
+    return value
+
+
 class SweepSpec(_Strict):
     """Sweep axes: a list, a scalar (one value), or a ``{start, stop, step}`` range."""
 
@@ -91,18 +145,30 @@ class SweepSpec(_Strict):
     anchor_selection: NameAxis = Field("random")
     channel: NameAxis = Field("awgn", description="name(s) from `channels`")
     bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits (digital)")
-    seed: IntAxis = Field(0)
+    seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
 
-    @field_validator("snr_db")
+    @field_validator("snr_db", mode="before")
     @classmethod
-    def _finite_snr(cls, v):
-        values = v.values() if isinstance(v, Range) else ([v] if isinstance(v, (int, float)) else v)
-        if len(values) == 0:
-            raise ValueError("needs at least one SNR value")
-        for x in values:
-            if not math.isfinite(x):
-                raise ValueError(f"SNR values must be finite numbers, got {x}")
-        return v
+    def _float_axis(cls, v):
+        return _check_axis(v, "float")
+
+    @field_validator("num_anchors", "seed", mode="before")
+    @classmethod
+    def _int_axis(cls, v):
+        return v if v is None else _check_axis(v, "int")
+
+    @field_validator("transmitter", "receiver", "semantic_equalizer", "anchor_selection", "channel",
+                     mode="before")
+    @classmethod
+    def _name_axis(cls, v):
+        return _check_axis(v, "name")
+
+    @field_validator("bits", mode="before")
+    @classmethod
+    def _bits_axis(cls, v):
+        if v is None or (isinstance(v, list) and any(x is None for x in v)):
+            return v
+        return _check_axis(v, "int")
 
 
 class Scenario(_Strict):
@@ -117,7 +183,7 @@ class Scenario(_Strict):
     center: bool = Field(False, description="centre relative projections on the anchor mean")
     chunk_size: int = Field(65536, ge=1, description="test samples per batched pass (bounds memory)")
     data: DataSpec = Field(default_factory=DataSpec)
-    models: dict[str, ModelSpec]
+    models: dict[str, ModelSpec] = Field(..., min_length=1)
     channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})
     scheme: SchemeSpec = Field(default_factory=SchemeSpec)
     semantic_equalizers: dict[str, dict[str, Any]] = Field(
@@ -127,6 +193,8 @@ class Scenario(_Strict):
     # -- sweep axes as plain lists ---------------------------------------------------
     def axis(self, name: str) -> list:
         v = getattr(self.sweep, name)
+        if name == "seed" and v is None:
+            return [self.seed]
         if isinstance(v, Range):
             vals = v.values()
             return [int(round(x)) for x in vals] if name in ("num_anchors", "seed") else vals
@@ -167,20 +235,44 @@ def _format_loc(loc: tuple) -> str:
 
 def _error_from_pydantic(exc: ValidationError) -> ScenarioError:
     errors = exc.errors()
-    # the most specific error first: unknown keys, then missing, then the rest
-    errors.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] != "missing", len(e["loc"])))
+    # the most specific error first: our own checks, unknown keys, missing keys, then
+    # the rest; a union branch whose *type* does not match the input is least specific
+    errors.sort(key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden", e["type"] != "missing",
+                               e["type"] in _TYPE_MISMATCH, len(e["loc"])))
     err = errors[0]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in (
         "Range", "float", "int", "str", "none", "list[float]", "list[int]", "list[str]"))))
     field = _format_loc(loc)
+    if err["type"] == "semcom":
+        return ScenarioError(field, None, err["ctx"]["problem"], err["ctx"]["fix"])
     if err["type"] == "extra_forbidden":
         known = _fields_of(Scenario, loc)
-        return ScenarioError(field, None, "unknown key" + suggest(str(loc[-1]), known),
+        hint = suggest(str(loc[-1]), known)
+        if not hint and len(loc) == 1:   # a key at the wrong level, e.g. `num_anchors` at the top
+            for section in ("sweep", "data"):
+                inner = suggest(str(loc[-1]), _fields_of(Scenario, (section, "x")))
+                if inner:
+                    hint = f"{inner[:-2]} under `{section}`?)"
+                    break
+        return ScenarioError(field, None, "unknown key" + hint,
                              f"remove it or use one of: {', '.join(known)}" if known else "remove it")
     if err["type"] == "missing":
         return ScenarioError(field, None, "is required", "add it (see `semcom schema`)")
-    return ScenarioError(field, err.get("input"), err["msg"].replace("Value error, ", ""),
-                         "fix the value (see `semcom schema`)")
+    if err["type"] in ("model_type", "dict_type", "model_attributes_type"):
+        return ScenarioError(field, err.get("input"), "must be a mapping of keys to values",
+                             "write it as `key: value` lines (see `semcom schema`)")
+    limit = {"greater_than_equal": ">= {ge}", "greater_than": "> {gt}", "less_than_equal": "<= {le}",
+             "less_than": "< {lt}"}.get(err["type"])
+    if limit:
+        bound = limit.format(**err.get("ctx", {}))
+        return ScenarioError(field, err.get("input"), f"must be {bound}", f"use a value {bound}")
+    msg = err["msg"].replace("Value error, ", "")
+    msg = msg[0].lower() + msg[1:] if msg else msg
+    return ScenarioError(field, err.get("input"), msg, "fix the value (see `semcom schema`)")
+
+
+_TYPE_MISMATCH = {"list_type", "model_type", "dict_type", "model_attributes_type", "float_type", "int_type",
+                  "float_parsing", "int_parsing", "string_type", "none_required", "int_from_float"}
 
 
 def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
@@ -219,6 +311,77 @@ def _check_names(field: str, names: list, registry_names: list[str], what: str) 
                                 f"choose one of: {', '.join(sorted(registry_names))}")
 
 
+def _known_settings(factory: Any, skip: tuple[str, ...] = ()) -> tuple[list[str], bool]:
+    """Named keyword settings a class or function accepts (through its ``__init__`` chain),
+    and whether it can also take arbitrary ones (``**kwargs`` that reach no named parameter)."""
+    import inspect
+
+    names: list[str] = []
+    chain = [c.__init__ for c in getattr(factory, "__mro__", ()) if "__init__" in vars(c)] or [factory]
+    open_ended = True
+    for fn in chain:
+        try:
+            params = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            return names, True
+        names += [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                  and p.name not in ("self", *skip) and p.name not in names]
+        if not any(p.kind == p.VAR_KEYWORD for p in params):
+            open_ended = False
+            break
+    if getattr(factory, "__mro__", None) and chain and open_ended:
+        # a Block chain ends in object/torch.nn.Module: keyword settings stop there
+        open_ended = False
+    return names, open_ended
+
+
+def _check_settings(field: str, settings: dict, known: list[str]) -> None:
+    for key in settings:
+        if key not in known:
+            raise ScenarioError(f"{field}.{key}", None, "unknown setting" + suggest(str(key), known),
+                                f"remove it or use one of: {', '.join(known)}" if known else "remove it")
+
+
+def _positive(field: str, value: Any, integer: bool) -> None:
+    ok = _is_number(value) and math.isfinite(value) and value > 0 and (not integer or float(value).is_integer())
+    if not ok:
+        raise ScenarioError(field, value, f"must be a positive {'whole number' if integer else 'number'}",
+                            "use e.g. 1" if integer else "use e.g. 0.001")
+
+
+def _check_model(name: str, spec: ModelSpec) -> None:
+    """Settings of zoo and PCA agents (other latent sources check their own)."""
+    from transceivers.agents import _TRAINING_DEFAULTS
+    from transceivers.encoders import ENCODERS
+
+    field = f"models.{name}"
+    settings = spec.model_dump(exclude={"kind", "seed", "latent_dim"})
+    if spec.kind in ENCODERS or spec.kind == "pca":
+        if spec.latent_dim is None:
+            raise ScenarioError(f"{field}.latent_dim", None, f"is required for kind '{spec.kind}'",
+                                "add e.g. latent_dim: 32")
+    if spec.kind == "pca":
+        _check_settings(field, settings, ["kind", "latent_dim", "seed"])
+    elif spec.kind in ENCODERS:
+        arch, _ = _known_settings(ENCODERS.get(spec.kind), skip=("input_shape", "latent_dim"))
+        _check_settings(field, settings, ["kind", "latent_dim", "seed", *arch, *_TRAINING_DEFAULTS])
+        for key, value in settings.items():
+            default = _TRAINING_DEFAULTS.get(key)
+            _positive(f"{field}.{key}", value, integer=not isinstance(default, float))
+
+
+def _build_check(field: str, build) -> None:
+    """Construct a cheap block (channel, scheme) to surface its own value checks as one line."""
+    try:
+        build()
+    except ScenarioError:
+        raise
+    except SemcomInputError as exc:
+        raise ScenarioError(field, None, str(exc), "") from None
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(field, None, f"invalid settings ({exc})", "fix them (see the README)") from None
+
+
 def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     """Semantic checks that need the registries (and, with ``check_data``, the data)."""
     import channels
@@ -239,6 +402,24 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
                  transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
     for name in sc.semantic_equalizers:
         _check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
+        known, _ = _known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link",))
+        _check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
+    for name, spec in sc.models.items():
+        _check_model(name, spec)
+    for name, spec in sc.channels.items():
+        cls = channels.CHANNELS.get(spec.model)
+        known, open_ended = _known_settings(cls, skip=("precision", "device"))
+        settings = spec.model_dump(exclude={"model"})
+        if not open_ended:
+            _check_settings(f"channels.{name}", settings, ["model", *known])
+        _build_check(f"channels.{name}", lambda: channels.build_channel(spec.model, precision=sc.precision,
+                                                                       device="cpu", **settings))
+    scheme_cls = transceivers.SCHEMES.get(sc.scheme.kind)
+    known, open_ended = _known_settings(scheme_cls, skip=("precision", "device"))
+    scheme_settings = sc.scheme.model_dump(exclude={"kind"})
+    if not open_ended:
+        _check_settings("scheme", scheme_settings, ["kind", *known])
+    _build_check("scheme", lambda: scheme_cls(precision=sc.precision, device="cpu", **scheme_settings))
     _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(),
                  "anchor selection")
     for i, k in enumerate(sc.axis("num_anchors")):

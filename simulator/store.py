@@ -4,6 +4,10 @@ Each finished work unit is committed in a single transaction (its rows and its
 "done" mark together), so a run killed at any moment loses at most the units in
 flight, and a rerun skips every unit already committed. A lock file keeps two runs
 out of one directory; the study's hash keeps two different studies apart.
+
+The store also remembers the current study's unit order (``unit_order``): a study
+extended with more units (another K, another seed) reuses the units it already has,
+and exports list exactly the current units, in study order.
 """
 
 from __future__ import annotations
@@ -36,22 +40,32 @@ class ResultsStore:
 
     def __init__(self, directory: str | os.PathLike, study_hash: str, force: bool = False):
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._lock_file = open(self.directory / ".lock", "w")
+        self.db: sqlite3.Connection | None = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._lock_file = open(self.directory / ".lock", "w")
+        except OSError as exc:
+            raise StoreError(f"--out '{self.directory}' cannot be used as an output directory "
+                             f"({exc.strerror or exc}); choose another --out") from None
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self._lock_file.close()
             raise StoreError(f"output directory '{self.directory}' is in use by another semcom run; "
                              "wait for it to finish or choose another --out") from None
-        self.db = sqlite3.connect(self.directory / DB_NAME, isolation_level=None, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript("""
-            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-            CREATE TABLE IF NOT EXISTS units (unit TEXT PRIMARY KEY, position INTEGER, seconds REAL);
-            CREATE TABLE IF NOT EXISTS rows (unit TEXT, idx INTEGER, data TEXT, PRIMARY KEY (unit, idx));
-        """)
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            if self.db is not None:
+                self.db.close()
+            if not force:
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+                self._lock_file.close()
+                raise StoreError(f"'{self.directory / DB_NAME}' is not a readable results store ({exc}); "
+                                 "use another --out, or --force to replace it") from None
+            for suffix in ("", "-wal", "-shm"):
+                (self.directory / (DB_NAME + suffix)).unlink(missing_ok=True)
+            self._open()
         stored = self.meta("study_hash")
         if stored is not None and stored != study_hash:
             if not force:
@@ -60,6 +74,18 @@ class ResultsStore:
                                  f"(or of an edited scenario); use another --out, or --force to discard them")
             self._write("DELETE FROM rows", "DELETE FROM units", "DELETE FROM meta")
         self.set_meta("study_hash", study_hash)
+
+    def _open(self) -> None:
+        self.db = sqlite3.connect(self.directory / DB_NAME, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # FULL: a committed unit survives power loss too, not only a killed process
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript("""
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS units (unit TEXT PRIMARY KEY, position INTEGER, seconds REAL);
+            CREATE TABLE IF NOT EXISTS rows (unit TEXT, idx INTEGER, data TEXT, PRIMARY KEY (unit, idx));
+        """)
+        self.db.execute("SELECT count(*) FROM rows").fetchone()
 
     # -- meta ------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -92,6 +118,10 @@ class ResultsStore:
             self.db.execute("ROLLBACK")
             raise
 
+    def set_unit_order(self, keys: list[str]) -> None:
+        """The current study's units, in study order (what exports list)."""
+        self.set_meta("unit_order", json.dumps(list(keys)))
+
     def rows(self) -> list[dict[str, Any]]:
         return read_rows(self.db)
 
@@ -118,10 +148,21 @@ def read_rows(db_or_dir) -> list[dict[str, Any]]:
         if not path.is_file():
             raise StoreError(f"'{db_or_dir}' holds no semcom results ({DB_NAME} missing); "
                              "give the --out directory of a run")
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    cur = db.execute("SELECT rows.data FROM rows JOIN units ON rows.unit = units.unit "
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            return read_rows(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"'{path}' is not a readable results store ({exc}); "
+                             "rerun the study into a new --out") from None
+    order_row = db.execute("SELECT value FROM meta WHERE key = 'unit_order'").fetchone()
+    cur = db.execute("SELECT rows.unit, rows.data FROM rows JOIN units ON rows.unit = units.unit "
                      "ORDER BY units.position, rows.idx")
-    return [json.loads(r[0]) for r in cur]
+    rows = [(unit, json.loads(data)) for unit, data in cur]
+    if order_row is None:
+        return [r for _, r in rows]
+    rank = {key: i for i, key in enumerate(json.loads(order_row[0]))}
+    current = [(rank[unit], i, r) for i, (unit, r) in enumerate(rows) if unit in rank]
+    return [r for _, _, r in sorted(current, key=lambda t: t[:2])]
 
 
 def write_csv(rows: list[dict[str, Any]], path: str | os.PathLike, columns: list[str]) -> None:
