@@ -65,6 +65,13 @@ def _cmd_plot(args) -> int:
     return 0
 
 
+def _cmd_report(args) -> int:
+    from .report import write_report
+
+    print(f"report: {write_report(args.dir)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="semcom", description="Semantic communication between "
                                      "heterogeneous AI agents over simulated wireless channels.")
@@ -94,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plot", help="(re)draw a run's plots from its results store")
     p.add_argument("dir")
     p.set_defaults(func=_cmd_plot)
+
+    p = sub.add_parser("report", help="write DIR/report.html: plots, summary, scenario, manifest in one file")
+    p.add_argument("dir")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 
@@ -107,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     except (SemcomInputError, UnknownNameError) as exc:
         print(f"semcom: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:   # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("semcom: interrupted; finished units are saved, run the same command again to resume",
               file=sys.stderr)

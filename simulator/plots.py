@@ -136,6 +136,7 @@ def _save(fig, out_dir: Path, name: str) -> list[Path]:
         os.close(fd)
         try:
             fig.savefig(tmp, format=ext, bbox_inches="tight", **kw)
+            os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual file mode
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -143,6 +144,12 @@ def _save(fig, out_dir: Path, name: str) -> list[Path]:
         paths.append(path)
     plt.close(fig)
     return paths
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _figure(n: int, ncols: int):

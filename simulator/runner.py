@@ -8,10 +8,8 @@ holds, so committed results are never lost and a rerun resumes from them.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -24,7 +22,7 @@ from .engine import COLUMNS
 from .executors import run_units, thread_settings
 from .plots import plot_all
 from .schema import Scenario, check_scenario
-from .store import ResultsStore, write_csv
+from .store import ResultsStore, write_csv, write_text_atomic
 from .sweep import expand_units
 
 __all__ = ["run_study", "StudyResult", "study_hash", "export", "write_text_atomic"]
@@ -52,17 +50,6 @@ def study_hash(sc: Scenario) -> str:
         d["sweep"].pop(axis, None)
     return config_hash("study", d)
 
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _versions() -> dict[str, str]:

@@ -17,13 +17,13 @@ import fcntl
 import json
 import os
 import sqlite3
-import time
+import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import SemcomInputError
 
-__all__ = ["ResultsStore", "StoreError", "read_rows"]
+__all__ = ["ResultsStore", "StoreError", "read_rows", "write_csv", "write_text_atomic"]
 
 DB_NAME = "results.sqlite"
 
@@ -163,6 +163,26 @@ def read_rows(db_or_dir) -> list[dict[str, Any]]:
     rank = {key: i for i, key in enumerate(json.loads(order_row[0]))}
     current = [(rank[unit], i, r) for i, (unit, r) in enumerate(rows) if unit in rank]
     return [r for _, _, r in sorted(current, key=lambda t: t[:2])]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual file mode
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def write_csv(rows: list[dict[str, Any]], path: str | os.PathLike, columns: list[str]) -> None:
