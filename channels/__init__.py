@@ -6,12 +6,15 @@ select them; see :class:`channels.base.ChannelModel` for the contract.
 
 from .registry import Registry, UnknownNameError, suggest
 from .snr import snr_db_to_no, no_to_snr_db, ebno_db_to_no, ebno_db_to_snr_db, snr_db_to_ebno_db
-from .base import CHANNELS, CSI_MODES, EQUALIZERS, ChannelModel
+from .base import CHANNELS, CSI_MODES, EQUALIZERS, ChannelModel, ChannelSettingError
 from .awgn import AWGNChannel
+from .rayleigh import RayleighBlockFadingChannel
+from .mimo import MIMOFlatFadingChannel
 
 __all__ = ["Registry", "UnknownNameError", "suggest", "snr_db_to_no", "no_to_snr_db",
            "ebno_db_to_no", "ebno_db_to_snr_db", "snr_db_to_ebno_db", "CHANNELS",
-           "CSI_MODES", "EQUALIZERS", "ChannelModel", "AWGNChannel", "build_channel"]
+           "CSI_MODES", "EQUALIZERS", "ChannelModel", "ChannelSettingError", "AWGNChannel",
+           "RayleighBlockFadingChannel", "MIMOFlatFadingChannel", "build_channel"]
 
 
 def build_channel(name: str, precision=None, device=None, **settings) -> ChannelModel:

@@ -13,20 +13,32 @@ input indexes the SNR points and ``no`` gives one noise power per point.
 
 from __future__ import annotations
 
+import inspect
 from typing import Optional
 
 import torch
 from sionna.phy import Block
 
-from .registry import Registry
+from .registry import Registry, suggest
 
-__all__ = ["ChannelModel", "CHANNELS", "CSI_MODES", "EQUALIZERS"]
+__all__ = ["ChannelModel", "ChannelSettingError", "CHANNELS", "CSI_MODES", "EQUALIZERS"]
 
 #: Registry of channel models by name (``awgn``, ``rayleigh``, ...).
 CHANNELS: Registry[type["ChannelModel"]] = Registry("channel model")
 
 CSI_MODES = ("perfect", "ls")
 EQUALIZERS = ("zf", "lmmse")
+
+
+class ChannelSettingError(ValueError):
+    """A channel setting with a bad value: names the setting, the value and the fix.
+
+    The scenario validator turns it into a one-line user error naming ``channels.<name>``.
+    """
+
+    def __init__(self, setting: str, value, problem: str, fix: str):
+        self.setting, self.value = setting, value
+        super().__init__(f"{setting}: {problem} (got {value!r}); {fix}")
 
 
 class ChannelModel(Block):
@@ -55,16 +67,38 @@ class ChannelModel(Block):
 
     def __init__(self, csi: str = "perfect", equalizer: str = "lmmse",
                  precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        super().__init__(precision=precision, device=device, **kwargs)
+        if kwargs:
+            known = self.settings()
+            name = sorted(kwargs)[0]
+            raise ChannelSettingError(name, kwargs[name], "unknown setting of channel model "
+                                      f"{type(self).__name__}{suggest(name, known)}",
+                                      f"remove it or use one of: {', '.join(known)}")
+        super().__init__(precision=precision, device=device)
         if csi not in CSI_MODES:
-            raise ValueError(f"csi must be one of {CSI_MODES}, got {csi!r}")
+            raise ChannelSettingError("csi", csi, "unknown CSI mode", f"use one of {', '.join(CSI_MODES)}")
         if equalizer not in EQUALIZERS:
-            raise ValueError(f"equalizer must be one of {EQUALIZERS}, got {equalizer!r}")
+            raise ChannelSettingError("equalizer", equalizer, "unknown equaliser",
+                                      f"use one of {', '.join(EQUALIZERS)}")
         self.csi = csi
         self.equalizer = equalizer
 
-    def channel_uses(self, num_symbols: int) -> int:
-        """Complex channel uses needed to carry ``num_symbols`` data symbols, overheads included."""
+    @classmethod
+    def settings(cls) -> list[str]:
+        """Names of the settings a scenario may give this model (constructor keywords)."""
+        names = set()
+        for klass in cls.__mro__:
+            if klass is Block:
+                break
+            init = klass.__dict__.get("__init__")
+            if init is not None:
+                names |= {p.name for p in inspect.signature(init).parameters.values()
+                          if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD}
+        return sorted(names - {"self", "precision", "device"})
+
+    def channel_uses(self, num_symbols: int) -> float:
+        """Complex channel uses needed to carry ``num_symbols`` data symbols, overheads
+        (pilots, unused resource elements) included. May be fractional where many
+        messages share one pilot-bearing frame (OFDM)."""
         return int(num_symbols)
 
     def call(self, x: torch.Tensor, no: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
