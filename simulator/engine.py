@@ -156,7 +156,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     for name, eq in equalizers.items():
         a = acc[eq.message]
         m = message_dim[eq.message]
-        uses = channel.channel_uses(scheme.num_symbols(m))
+        uses = scheme.channel_uses(channel, m)
         setup = eq.setup_symbols()
         correct = a.correct[name]
         for s, snr in enumerate(snr_db):

@@ -2,5 +2,6 @@
 
 from .base import SCHEMES, Decoded, Scheme
 from .analog import AnalogDemapper, AnalogMapper, AnalogScheme
+from .digital import DigitalScheme
 
-__all__ = ["SCHEMES", "Decoded", "Scheme", "AnalogMapper", "AnalogDemapper", "AnalogScheme"]
+__all__ = ["SCHEMES", "Decoded", "Scheme", "AnalogMapper", "AnalogDemapper", "AnalogScheme", "DigitalScheme"]

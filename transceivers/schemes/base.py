@@ -41,6 +41,11 @@ class Scheme(Block):
     def num_symbols(self, message_dim: int) -> int:
         raise NotImplementedError
 
+    def channel_uses(self, channel, message_dim: int) -> float:
+        """Complex channel uses per sample over ``channel`` (a :class:`channels.ChannelModel`),
+        pilots included. Schemes that pack several samples per transmission override it."""
+        return float(channel.channel_uses(self.num_symbols(message_dim)))
+
     def bits_per_sample(self, message_dim: int) -> Optional[float]:
         """Information bits per sample, or `None` for analog schemes."""
         return None
