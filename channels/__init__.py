@@ -10,11 +10,14 @@ from .base import CHANNELS, CSI_MODES, EQUALIZERS, ChannelModel, ChannelSettingE
 from .awgn import AWGNChannel
 from .rayleigh import RayleighBlockFadingChannel
 from .mimo import MIMOFlatFadingChannel
+from .ofdm_tdl import OFDMTDLChannel
+from .ofdm_cdl import OFDMCDLChannel
 
 __all__ = ["Registry", "UnknownNameError", "suggest", "snr_db_to_no", "no_to_snr_db",
            "ebno_db_to_no", "ebno_db_to_snr_db", "snr_db_to_ebno_db", "CHANNELS",
            "CSI_MODES", "EQUALIZERS", "ChannelModel", "ChannelSettingError", "AWGNChannel",
-           "RayleighBlockFadingChannel", "MIMOFlatFadingChannel", "build_channel"]
+           "RayleighBlockFadingChannel", "MIMOFlatFadingChannel", "OFDMTDLChannel", "OFDMCDLChannel",
+           "build_channel"]
 
 
 def build_channel(name: str, precision=None, device=None, **settings) -> ChannelModel:

@@ -37,7 +37,7 @@ class ChannelSettingError(ValueError):
     """
 
     def __init__(self, setting: str, value, problem: str, fix: str):
-        self.setting, self.value = setting, value
+        self.setting, self.value, self.problem, self.fix = setting, value, problem, fix
         super().__init__(f"{setting}: {problem} (got {value!r}); {fix}")
 
 
