@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from channels.base import ChannelSettingError
 from channels.registry import suggest
 from .errors import ScenarioError, SemcomInputError
 
@@ -378,6 +379,8 @@ def _build_check(field: str, build) -> None:
         raise
     except SemcomInputError as exc:
         raise ScenarioError(field, None, str(exc), "") from None
+    except ChannelSettingError as exc:
+        raise ScenarioError(f"{field}.{exc.setting}", exc.value, exc.problem, exc.fix) from None
     except (TypeError, ValueError) as exc:
         raise ScenarioError(field, None, f"invalid settings ({exc})", "fix them (see the README)") from None
 
@@ -429,6 +432,9 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     for i, b in enumerate(sc.axis("bits")):
         if b is not None and not 1 <= int(b) <= 16:
             raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
+        if b is not None and "bits" not in known:
+            raise ScenarioError("sweep.bits", b, f"does not apply to the '{sc.scheme.kind}' scheme (it does "
+                                "not quantise)", "remove sweep.bits or use scheme: {kind: digital}")
     for i, s in enumerate(sc.axis("seed")):
         if int(s) < 0:
             raise ScenarioError(f"sweep.seed[{i}]", s, "must be >= 0", "use non-negative seeds")
