@@ -19,7 +19,7 @@ def _cmd_run(args) -> int:
 
     sc = load_scenario(args.scenario)
     result = run_study(sc, args.out, workers=args.workers, scheduler=args.scheduler,
-                       quiet=args.quiet, force=args.force)
+                       quiet=args.quiet, force=args.force, plots=not args.no_plots)
     if not args.quiet:
         print(f"{sc.name}: {result.units_run} of {result.units_total} units run "
               f"({result.units_total - result.units_run} already done) in {result.seconds:.1f} s")
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
+    p.add_argument("--no-plots", action="store_true", help="skip the plots (draw them later: semcom plot DIR)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("validate", help="check a scenario without running it")

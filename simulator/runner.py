@@ -70,8 +70,11 @@ def export(out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, l
 
 
 def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
-              quiet: bool = False, force: bool = False) -> StudyResult:
-    """Run (or resume) ``sc`` into ``out_dir``; see the module docstring."""
+              quiet: bool = False, force: bool = False, plots: bool = True) -> StudyResult:
+    """Run (or resume) ``sc`` into ``out_dir``; see the module docstring.
+
+    :param plots: draw the plots too (``semcom plot DIR`` draws them later from the store).
+    """
     t0 = time.perf_counter()
     check_scenario(sc)
     out_dir = Path(out_dir)
@@ -102,7 +105,7 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
         finally:
             bar.close()
         rows = store.rows()
-    csv_path, plots = export(out_dir, rows)
+    csv_path, plot_paths = export(out_dir, rows, plots=plots)
     seconds = time.perf_counter() - t0
     manifest = {
         "scenario": sc.model_dump(mode="json"), "seed": sc.seed, "study_hash": study_hash(sc),
@@ -112,4 +115,4 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2))
-    return StudyResult(out_dir, csv_path, plots, len(units), len(todo), seconds)
+    return StudyResult(out_dir, csv_path, plot_paths, len(units), len(todo), seconds)
