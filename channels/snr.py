@@ -74,8 +74,11 @@ def capacity_awgn(snr_db: ArrayLike) -> ArrayLike:
 def capacity_rayleigh(snr_db: ArrayLike, num_points: int = 200) -> ArrayLike:
     """Ergodic capacity E[log2(1 + |h|^2 snr)] of flat Rayleigh fading, bits per channel use.
 
-    Computed by Gauss–Laguerre quadrature over ``|h|^2 ~ Exp(1)``.
+    Computed by Gauss–Laguerre quadrature over ``|h|^2 ~ Exp(1)`` (SciPy's nodes: NumPy's
+    ``laggauss`` overflows to NaN weights beyond about 150 points).
     """
-    nodes, weights = np.polynomial.laguerre.laggauss(num_points)
+    from scipy.special import roots_laguerre
+
+    nodes, weights = roots_laguerre(num_points)
     snr = 10.0 ** (np.asarray(snr_db, dtype=float)[..., None] / 10.0)
     return (weights * np.log2(1.0 + snr * nodes)).sum(-1)

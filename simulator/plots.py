@@ -248,11 +248,47 @@ def _snr_levels(rows: list[dict]) -> list[float]:
     return list(dict.fromkeys(picks))
 
 
-def plot_rate_accuracy(rows: list[dict], out_dir: Path) -> list[Path]:
+def shannon_references(out_dir: str | Path) -> dict[str, Callable]:
+    """``{channel name: snr_db -> capacity [bit/use]}`` from the run's ``scenario.yaml``
+    (the directory above ``out_dir``); empty when it is missing or names no known model."""
+    import yaml
+    from channels.capacity import capacity_function
+
+    path = Path(out_dir).parent / "scenario.yaml"
+    try:
+        spec = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    out = {}
+    for name, ch in (spec.get("channels") or {}).items():
+        ch = dict(ch or {})
+        fn = capacity_function(str(ch.pop("model", "awgn")), **ch)
+        if fn is not None:
+            out[name] = fn
+    return out
+
+
+def _shannon_rows(rows: list[dict], shannon: dict | None) -> list[dict]:
+    """Copies of digital rows placed at the fewest channel uses that carry their bits at capacity."""
+    out = []
+    for r in rows:
+        fn = (shannon or {}).get(r.get("channel"))
+        if fn is None or r.get("bits_per_sample") in (None, ""):
+            continue
+        out.append({**r, "channel_uses": float(r["bits_per_sample"]) / float(fn(float(r["snr_db"])))})
+    return out
+
+
+def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = None) -> list[Path]:
     """Accuracy vs complex channel uses per sample (the rate is set by K): a colour per
     semantic equaliser, a line style per SNR (lowest, middle, highest), a panel per link
     (and per anchor strategy when the study compares them). Equalisers that send the
-    absolute latent use the same rate for every K: they are drawn as markers."""
+    absolute latent use the same rate for every K: they are drawn as markers.
+
+    Digital studies also get the Shannon reference when ``shannon`` (``{channel name:
+    snr_db -> capacity}``, see :func:`shannon_references`) knows the channel: the same
+    accuracies drawn (thin, pale) at ``bits_per_sample / capacity(snr)``, the fewest
+    channel uses that could carry the same bits at that SNR."""
     eqs = _values(rows, "semantic_equalizer")
     color = _colors(eqs)
     snrs = _snr_levels(rows)
@@ -272,6 +308,10 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path) -> list[Path]:
                                     color=color[eq], ms=3, lw=0.8, capsize=1.5, alpha=0.8, zorder=3)
                 else:
                     _plot_curve(ax, crs, "channel_uses", color[eq], style[snr], _MARKERS[eqs.index(eq) % 8])
+                ref = _shannon_rows(crs, shannon)
+                if ref:
+                    x, y, _, _ = _curve(ref, "channel_uses")
+                    ax.plot(x, y, ls=style[snr], color=color[eq], lw=0.8, alpha=0.45, zorder=2)
         _log2_axis(ax, [float(r["channel_uses"]) for r in prs])
 
     handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
@@ -279,6 +319,8 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path) -> list[Path]:
         handles += [Line2D([], [], color="0.3", ls=style[s], label=f"{s:g} dB") for s in reversed(snrs)]
     else:
         handles.append(Line2D([], [], color="none", label=f"SNR {snrs[0]:g} dB"))
+    if _shannon_rows(rows, shannon):
+        handles.append(Line2D([], [], color="0.3", lw=0.8, alpha=0.45, label="Shannon reference (same bits)"))
     return _draw(rows, out_dir, "rate_accuracy", (*_LINK, "anchor_selection"), 3, panel, handles,
                  "channel uses per sample [complex symbols]")
 
@@ -346,12 +388,16 @@ def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
                  "SNR  $E_s/N_0$ [dB]")
 
 
-def plot_all(rows: list[dict[str, Any]], out_dir: str | Path) -> list[Path]:
-    """Every standard plot the study's axes support; returns the PNG paths."""
+def plot_all(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | None = None) -> list[Path]:
+    """Every standard plot the study's axes support; returns the PNG paths.
+
+    ``shannon``: see :func:`plot_rate_accuracy`; by default read from the run's scenario."""
     out_dir = Path(out_dir)
     if not rows:
         return []
-    paths = plot_rate_accuracy(rows, out_dir)
+    if shannon is None:
+        shannon = shannon_references(out_dir)
+    paths = plot_rate_accuracy(rows, out_dir, shannon)
     if len({r["snr_db"] for r in rows}) > 1:
         paths += plot_accuracy_vs_snr(rows, out_dir)
         if len({r["semantic_equalizer"] for r in rows}) > 1:
