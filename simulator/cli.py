@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (SemcomInputError, UnknownNameError) as exc:
-        print(f"semcom: error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())     # always one line, whatever the message holds
+        print(f"semcom: error: {message}", file=sys.stderr)
         return 2
     except BrokenPipeError:   # output piped into `head` and the like: not an error
         sys.stderr.close()

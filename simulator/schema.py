@@ -24,7 +24,21 @@ from .errors import ScenarioError, SemcomInputError
 __all__ = ["Scenario", "Range", "load_scenario", "parse_scenario", "check_scenario", "json_schema"]
 
 
-class _Strict(BaseModel):
+class _NoBool(BaseModel):
+    """YAML reads ``yes``/``true`` as booleans: never let one pass as a number or a name."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool(cls, v, info):
+        if isinstance(v, bool):
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and "bool" not in str(field.annotation):
+                raise _axis_error(f"{str(v).lower()} is not a valid value here",
+                                  "give a number or a name (YAML reads yes/no/true/false as booleans)")
+        return v
+
+
+class _Strict(_NoBool):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
@@ -66,7 +80,7 @@ class DataSpec(_Strict):
     split_seed: int = Field(0, ge=0)
 
 
-class ModelSpec(BaseModel):
+class ModelSpec(_NoBool):
     """One agent. ``kind`` picks the latent source; the other keys are its settings."""
 
     model_config = ConfigDict(extra="allow")
@@ -75,7 +89,7 @@ class ModelSpec(BaseModel):
     seed: int = Field(0, ge=0)
 
 
-class ChannelSpec(BaseModel):
+class ChannelSpec(_NoBool):
     """One channel configuration. ``model`` picks the channel; other keys are its settings."""
 
     model_config = ConfigDict(extra="allow")
@@ -84,7 +98,7 @@ class ChannelSpec(BaseModel):
     equalizer: Literal["zf", "lmmse"] = "lmmse"
 
 
-class SchemeSpec(BaseModel):
+class SchemeSpec(_NoBool):
     """How messages become symbols: ``analog`` or ``digital`` (with its settings)."""
 
     model_config = ConfigDict(extra="allow")
@@ -287,13 +301,35 @@ def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
         raise _error_from_pydantic(exc) from None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a key given twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                duplicate = False
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}' (YAML would silently keep only the last one)",
+                    key_node.start_mark)
+            try:
+                seen.add(key)
+            except TypeError:
+                pass
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read, parse (``yaml.safe_load``) and structurally validate a scenario file."""
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(str(path), None, "scenario file not found", "check the path")
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)   # safe: a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -301,6 +337,9 @@ def load_scenario(path: str | Path) -> Scenario:
                             "fix the YAML syntax") from None
     except UnicodeDecodeError:
         raise ScenarioError(str(path), None, "is not a UTF-8 text file", "give a YAML scenario") from None
+    except OSError as exc:
+        raise ScenarioError(str(path), None, f"cannot be read ({exc.strerror or exc})",
+                            "check the file's permissions") from None
     return parse_scenario(raw, str(path))
 
 
