@@ -91,6 +91,24 @@ def run_units(sc: Scenario, units: list[Unit], workers: int = 1, scheduler: str 
                 pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _probe(address: str) -> None:
+    """Fail at once, with one line, when nothing listens at a tcp:// scheduler address."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from .errors import SemcomInputError
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "") or not parts.hostname:
+        return
+    try:
+        port = parts.port or 8786
+        socket.create_connection((parts.hostname, port), timeout=5).close()
+    except (OSError, ValueError) as exc:
+        raise SemcomInputError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
+                               "start one with `dask scheduler` or fix the address") from None
+
+
 def _run_dask(payload: str, units: list[Unit], address: str, threads: int):
     try:
         from distributed import Client, as_completed
@@ -98,6 +116,7 @@ def _run_dask(payload: str, units: list[Unit], address: str, threads: int):
         raise RuntimeError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from exc
     from .errors import SemcomInputError
 
+    _probe(address)
     try:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:
