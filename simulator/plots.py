@@ -135,7 +135,7 @@ def _save(fig, out_dir: Path, name: str) -> list[Path]:
         fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=f".{ext}")
         os.close(fd)
         try:
-            fig.savefig(tmp, format=ext, bbox_inches="tight", **kw)
+            fig.savefig(tmp, format=ext, **kw)
             os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual file mode
             os.replace(tmp, path)
         finally:
