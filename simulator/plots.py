@@ -135,7 +135,7 @@ def _save(fig, out_dir: Path, name: str) -> list[Path]:
         fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=f".{ext}")
         os.close(fd)
         try:
-            fig.savefig(tmp, format=ext, **kw)
+            fig.savefig(tmp, format=ext, bbox_inches="tight", pad_inches=0.03, **kw)
             os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual file mode
             os.replace(tmp, path)
         finally:
@@ -183,12 +183,14 @@ def _log2_axis(ax, xs: Iterable[float]) -> None:
         ax.minorticks_off()
 
 
-def _pages(panels: dict, name: str) -> list[tuple[str, dict]]:
+def _pages(panels: dict, name: str, ncols: int) -> list[tuple[str, dict]]:
+    """Split panels into pages of whole rows, at most :data:`_MAX_PANELS` panels each."""
     items = list(panels.items())
-    if len(items) <= _MAX_PANELS:
+    size = max(1, min(ncols, len(items))) * max(1, _MAX_PANELS // max(1, min(ncols, len(items))))
+    if len(items) <= size:
         return [(name, panels)]
-    return [(name if i == 0 else f"{name}_p{i // _MAX_PANELS + 1}", dict(items[i:i + _MAX_PANELS]))
-            for i in range(0, len(items), _MAX_PANELS)]
+    return [(name if i == 0 else f"{name}_p{i // size + 1}", dict(items[i:i + size]))
+            for i in range(0, len(items), size)]
 
 
 def _legend(fig, handles: list, note: str, native: bool) -> None:
@@ -196,7 +198,9 @@ def _legend(fig, handles: list, note: str, native: bool) -> None:
     if native:
         handles.append(Line2D([], [], color="0.25", lw=0.8, ls=(0, (4, 2)), label="receiver alone (native)"))
     handles.append(Patch(facecolor="0.6", alpha=0.3, label=note))
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 5), frameon=False,
+    width = fig.get_size_inches()[0]
+    ncol = max(2, min(len(handles), 5, int(width / 1.55)))
+    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False,
                handlelength=2.2, columnspacing=1.2)
 
 
@@ -207,7 +211,7 @@ def _draw(rows: list[dict], out_dir: Path, name: str, panel_keys: tuple[str, ...
     panels = _group(rows, varying) if varying else {(): rows}
     paths = []
     with plt.rc_context(_STYLE):
-        for page_name, page in _pages(panels, name):
+        for page_name, page in _pages(panels, name, ncols):
             fig, axes = _figure(len(page), ncols)
             native = False
             for ax, (key, prs) in zip(axes, page.items()):
@@ -223,13 +227,27 @@ def _draw(rows: list[dict], out_dir: Path, name: str, panel_keys: tuple[str, ...
     return paths
 
 
-def _colors(values: list, sequential: bool = False) -> dict:
+def _colors(values: list, sequential: bool = False, universe: list | None = None) -> dict:
+    """Colour per value; with ``universe`` (all registered names) a name keeps its colour
+    in every figure of every study."""
     if sequential:
         cmap = plt.get_cmap("viridis")
         n = len(values)
         return {v: cmap(0.85 * i / max(1, n - 1)) for i, v in enumerate(values)}
     cmap = plt.get_cmap("tab10")
-    return {v: cmap(i % 10) for i, v in enumerate(values)}
+    order = list(universe or []) + [v for v in values if v not in (universe or [])]
+    return {v: cmap(order.index(v) % 10) for v in values}
+
+
+def _registered(kind: str) -> list[str]:
+    try:
+        if kind == "semantic_equalizer":
+            from transceivers.semantic import SEMANTIC_EQUALIZERS
+            return SEMANTIC_EQUALIZERS.names()
+        from transceivers.anchors import ANCHOR_STRATEGIES
+        return ANCHOR_STRATEGIES.names()
+    except ImportError:  # pragma: no cover - plots work from a store alone
+        return []
 
 
 def _plot_curve(ax, rows, x_key, color, ls="-", marker="o", label=None) -> None:
@@ -290,7 +308,7 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = N
     accuracies drawn (thin, pale) at ``bits_per_sample / capacity(snr)``, the fewest
     channel uses that could carry the same bits at that SNR."""
     eqs = _values(rows, "semantic_equalizer")
-    color = _colors(eqs)
+    color = _colors(eqs, universe=_registered("semantic_equalizer"))
     snrs = _snr_levels(rows)
     style = {s: _LINESTYLES[i % 4] for i, s in enumerate(reversed(snrs))}
 
@@ -350,7 +368,7 @@ def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
     top = max(float(r["snr_db"]) for r in rows)
     rows = [r for r in rows if float(r["snr_db"]) == top]
     strategies = _values(rows, "anchor_selection")
-    color = _colors(strategies)
+    color = _colors(strategies, universe=_registered("anchor_selection"))
 
     def panel(ax, prs):
         for i, s in enumerate(strategies):
@@ -374,7 +392,7 @@ def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
     k_max = max(int(r["num_anchors"]) for r in rows)
     rows = [r for r in rows if int(r["num_anchors"]) == k_max]
     eqs = _values(rows, "semantic_equalizer")
-    color = _colors(eqs)
+    color = _colors(eqs, universe=_registered("semantic_equalizer"))
 
     def panel(ax, prs):
         for i, eq in enumerate(eqs):

@@ -159,3 +159,18 @@ def test_outputs_never_escape_the_output_directory(tmp_path):
     assert rc == 0, err
     new = {p for p in tmp_path.rglob("*")} - before
     assert new and all(out in p.parents or p == out for p in new), sorted(new)
+
+
+PAPER = sorted((ROOT / "scenarios").glob("paper_*.yaml"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", PAPER, ids=[p.name for p in PAPER])
+def test_paper_scenarios_run_in_under_a_minute(scenario, tmp_path):
+    import time
+
+    t0 = time.perf_counter()
+    rc, _, err = _cli("run", scenario, "--out", tmp_path / "out", "--quiet")
+    assert rc == 0, err
+    assert time.perf_counter() - t0 < 60
+    assert len(list((tmp_path / "out" / "plots").glob("*.png"))) >= 3
