@@ -114,6 +114,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
             kills += 1
         proc.wait(timeout=60)
         proc.stderr.close()
+    print(f"{kills} SIGKILLs, {_committed(out)} of {NUM_UNITS} units committed before the rerun")
     assert kills >= attempts - 1 and refused_while_busy, (kills, refused_while_busy)
     assert 0 < _committed(out) < NUM_UNITS, _committed(out)
 
