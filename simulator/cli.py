@@ -14,9 +14,12 @@ __all__ = ["main"]
 
 
 def _cmd_run(args) -> int:
+    from .network.schema import scenario_kind
     from .runner import run_study
     from .schema import load_scenario
 
+    if scenario_kind(args.scenario) == "network":
+        return _run_network(args)
     sc = load_scenario(args.scenario)
     result = run_study(sc, args.out, workers=args.workers, scheduler=args.scheduler,
                        quiet=args.quiet, force=args.force, plots=not args.no_plots)
@@ -29,10 +32,43 @@ def _cmd_run(args) -> int:
     return 0
 
 
+def _run_network(args) -> int:
+    """`semcom run` of a `kind: network` scenario (SimPy engine, inline)."""
+    from .network.runner import run_network_study
+    from .network.schema import load_network_scenario
+
+    sc = load_network_scenario(args.scenario)
+    if (args.workers or 1) > 1 or args.scheduler:
+        print("semcom: note: network studies run inline (--workers/--scheduler ignored)", file=sys.stderr)
+    result = run_network_study(sc, args.out, quiet=args.quiet, force=args.force, plots=not args.no_plots)
+    if not args.quiet:
+        print(f"{sc.name}: {result.units_run} of {result.units_total} units run "
+              f"({result.units_total - result.units_run} already done) in {result.seconds:.1f} s")
+        print(f"results: {result.csv}")
+        for p in result.plots:
+            print(f"plot:    {p}")
+    return 0
+
+
+def _validate_network(args) -> int:
+    from .network.engine import expand_network_units
+    from .network.schema import check_network_scenario, load_network_scenario
+
+    sc = load_network_scenario(args.scenario)
+    check_network_scenario(sc, check_data=not args.no_data)
+    print(f"{args.scenario}: ok (network: {len(expand_network_units(sc))} units, "
+          f"{sum(t.count for t in sc.network.transmitters.values())} transmitters, "
+          f"{len(sc.network.receivers)} receivers)")
+    return 0
+
+
 def _cmd_validate(args) -> int:
+    from .network.schema import scenario_kind
     from .schema import check_scenario, load_scenario
     from .sweep import expand_units
 
+    if scenario_kind(args.scenario) == "network":
+        return _validate_network(args)
     sc = load_scenario(args.scenario)
     check_scenario(sc, check_data=not args.no_data)
     units = expand_units(sc)

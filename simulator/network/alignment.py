@@ -1,0 +1,104 @@
+"""Alignment cost of a network: what agents must exchange and fit before they understand each other.
+
+* ``relative`` (and ``inverse``): every agent embeds the *shared* anchor samples with
+  its own model and trains its own head once; no pair of agents fits anything for
+  each other and no semantic pilots are sent: **0 per-pair fits, 0 pilot channel uses**,
+  whatever the number of agents.
+* ``aligned``: every communicating pair (tx agent, rx agent) fits its own linear map
+  on ``K`` paired anchor latents, which the transmitter first sends as semantic pilots
+  (:meth:`~transceivers.semantic.SemanticEqualizer.setup_symbols`); their channel uses
+  are the channel's (:meth:`~channels.base.ChannelModel.channel_uses`).
+
+A pair counts as fitted when its equaliser spends setup symbols. Airtime: the time the
+whole medium (``R`` RBs of ``C`` channel uses per slot) needs to carry the pilots.
+
+:func:`alignment_scaling` tabulates the cost as the number of agents ``N`` grows, for a
+hub and spoke (``N`` transmitters → the hub: ``N`` pairs) and a full mesh (every agent
+talks to every other: ``N(N-1)`` ordered pairs), the agents' models cycling through the
+scenario's transmitter models.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from transceivers.link import LinkSetup
+from transceivers.semantic import SEMANTIC_EQUALIZERS
+from ..context import latent_space, study_data
+from ..randomness import derive_seed
+from .links import build_link_channel, network_agents, select_shared_anchors
+
+__all__ = ["AlignmentCost", "alignment_cost", "alignment_scaling", "ALIGNMENT_COLUMNS"]
+
+ALIGNMENT_COLUMNS = ["topology", "semantic_equalizer", "num_anchors", "num_agents", "pairs", "fits",
+                     "pilot_channel_uses", "airtime_s"]
+
+
+@dataclass(frozen=True)
+class AlignmentCost:
+    fits: int
+    pilot_channel_uses: float
+    airtime_s: float
+
+
+def _airtime(sc, pilot_uses_per_pair: list[float]) -> float:
+    net = sc.network
+    rbs = sum(math.ceil(u / net.channel_uses_per_rb) for u in pilot_uses_per_pair)
+    return rbs / net.resource_blocks * net.slot_duration_s
+
+
+def alignment_cost(sc, links, unit) -> AlignmentCost:
+    """The cost for the unit's actual agents and destinations.
+
+    :param links: the unit's :class:`~simulator.network.links.NetworkLinks`.
+    """
+    per_pair = []
+    for t in links.transmitters:
+        for r in t.destinations:
+            setup = links.equalizers[(t.model, links.receivers[r].model)].setup_symbols()
+            if setup:
+                per_pair.append(float(links.channel.channel_uses(setup)))
+    return AlignmentCost(len(per_pair), float(sum(per_pair)), _airtime(sc, per_pair))
+
+
+def alignment_scaling(sc, num_agents: list[int], equalizers: list[str], k_values: list[int],
+                      channel: str) -> list[dict]:
+    """Rows of :data:`ALIGNMENT_COLUMNS` for each topology, equaliser, K and N."""
+    seed = int(sc.axis("seed")[0])
+    data = study_data(sc)
+    transmitters, receivers = network_agents(sc, seed)
+    hub = receivers[0].model
+    cycle = [t.model for t in transmitters]
+    anchor_model = sc.network.anchor_agent or hub
+    spec = sc.channels[channel]
+    ch, _ = build_link_channel(spec.model, spec.model_dump(exclude={"model"}), sc.precision, "cpu")
+    rows = []
+    for k in k_values:
+        anchors = select_shared_anchors(sc, seed, sc.axis("anchor_selection")[0], k, anchor_model)
+        pair_uses: dict[tuple[str, str, str], float] = {}
+
+        def uses(eq_name: str, tx_model: str, rx_model: str) -> float:
+            key = (eq_name, tx_model, rx_model)
+            if key not in pair_uses:
+                link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
+                                 num_classes=data.dataset.num_classes, pool_idx=data.pool_idx, anchor_idx=anchors,
+                                 center=sc.center, seed=derive_seed(seed, "heads"))
+                eq = SEMANTIC_EQUALIZERS.get(eq_name)(link, **(sc.semantic_equalizers.get(eq_name) or {}))
+                setup = eq.setup_symbols()
+                pair_uses[key] = float(ch.channel_uses(setup)) if setup else 0.0
+            return pair_uses[key]
+
+        for eq_name in equalizers:
+            for n in num_agents:
+                models = [cycle[i % len(cycle)] for i in range(n)]
+                topologies = {
+                    "hub_and_spoke": [(m, hub) for m in models],
+                    "full_mesh": [(a, b) for i, a in enumerate(models) for j, b in enumerate(models) if i != j],
+                }
+                for topo, pairs in topologies.items():
+                    per_pair = [u for u in (uses(eq_name, a, b) for a, b in pairs) if u > 0]
+                    rows.append(dict(topology=topo, semantic_equalizer=eq_name, num_anchors=k, num_agents=n,
+                                     pairs=len(pairs), fits=len(per_pair), pilot_channel_uses=sum(per_pair),
+                                     airtime_s=_airtime(sc, per_pair)))
+    return rows

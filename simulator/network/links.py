@@ -1,0 +1,298 @@
+"""The links of a network: average SNR, per-slot fading, and batched decoding with the
+link-level blocks (scheme, channel, semantic equaliser).
+
+**Average SNR** of the link tx → rx (path loss with log-normal shadowing, drawn once
+per link from the scenario seed)::
+
+    snr_db = reference_snr_db - 10·exponent·log10(d / reference_distance_m) + X,   X ~ N(0, shadowing_db²)
+
+**Fading.** With a fading channel (``rayleigh``, ``mimo``) every link draws a new
+``[num_rx_ant, num_tx_ant]`` coefficient matrix, entries ``CN(0, 1)``, each slot
+(block fading per slot; every message lies in one slot, see
+:mod:`simulator.network.medium`). ``awgn`` links keep ``h = 1``. The average SNR is
+the channel's power gain: the noise power is fixed at ``no = snr_db_to_no(0) = 1``
+(:mod:`channels.snr`) and the coefficients are scaled by ``sqrt(10^(snr_db/10))``, so
+the receiver's pilots, CSI error and ZF/LMMSE equaliser of the channel block see the
+true received SNR of every message.
+
+**Decoding** (:meth:`NetworkLinks.decode_slot`): every message delivered in a slot
+goes through the scheme's encoder, the channel block and the scheme's decoder in one
+batched call per message format, then through its link's semantic equaliser, one
+call per (transmitter model, receiver model) pair present in the slot. Never per symbol.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import torch
+
+from channels import CHANNELS, snr_db_to_no
+from channels.flat_fading import FlatFadingChannelModel
+from transceivers.anchors import ANCHOR_STRATEGIES
+from transceivers.link import LinkSetup
+from transceivers.schemes import SCHEMES
+from transceivers.semantic import SEMANTIC_EQUALIZERS
+from ..context import latent_space, study_data
+from ..randomness import derive_rng, derive_seed
+from .schema import DistanceRange, NetworkScenario
+
+__all__ = ["Agent", "network_agents", "link_snr_db", "SlotFadingChannel", "build_link_channel",
+           "NetworkLinks", "select_shared_anchors", "network_scheme", "message_channel_uses", "FADING_CHANNELS"]
+
+#: Channel models a network link may use (flat: one coefficient matrix per message).
+FADING_CHANNELS = ("awgn", "rayleigh", "mimo")
+
+
+@dataclass(frozen=True)
+class Agent:
+    """One transmitter or receiver of the network."""
+
+    name: str
+    model: str
+    group: str
+    distance_m: float = 0.0
+    traffic: str = "poisson"
+    rate_scale: float = 1.0
+    offset_s: Optional[float] = None
+    destinations: tuple[int, ...] = ()
+
+
+def network_agents(sc: NetworkScenario, seed: int) -> tuple[list[Agent], list[Agent]]:
+    """Transmitters (groups expanded, distances drawn) and receivers, in scenario order."""
+    receivers = [Agent(name, spec.model, name) for name, spec in sc.network.receivers.items()]
+    rx_index = {a.name: i for i, a in enumerate(receivers)}
+    transmitters = []
+    for group, spec in sc.network.transmitters.items():
+        dests = tuple(rx_index[r] for r in spec.destinations(list(rx_index)))
+        for i in range(spec.count):
+            name = group if spec.count == 1 else f"{group}_{i}"
+            d = spec.distance_m
+            if isinstance(d, DistanceRange):
+                d = float(derive_rng(seed, "distance", name).uniform(d.min, d.max))
+            transmitters.append(Agent(name, spec.model, group, float(d), spec.traffic, spec.rate_scale,
+                                      spec.offset_s, dests))
+    return transmitters, receivers
+
+
+def link_snr_db(sc: NetworkScenario, seed: int, tx: Agent, rx: Agent) -> float:
+    """Average Es/N0 [dB] of the link ``tx → rx`` (path loss + shadowing drawn for this link)."""
+    pl = sc.network.path_loss
+    snr = pl.reference_snr_db - 10.0 * pl.exponent * math.log10(max(tx.distance_m, 1e-9) / pl.reference_distance_m)
+    if pl.shadowing_db > 0:
+        snr += pl.shadowing_db * float(derive_rng(seed, "shadowing", tx.name, rx.name).standard_normal())
+    return snr
+
+
+class SlotFadingChannel(FlatFadingChannelModel):
+    r"""Flat block fading whose coefficients the network engine gives (one matrix per row).
+
+    The same block as ``rayleigh``/``mimo`` (Sionna's flat-fading application, LS pilots,
+    ZF/LMMSE; :class:`~channels.flat_fading.FlatFadingChannelModel`), except that
+    :meth:`sample_channel` returns the coefficients set by :meth:`set_coefficients`
+    instead of drawing them: the network draws them per (link, slot), and the
+    proportional-fair scheduler sees them before the slot.
+
+    :input x: [1, num_rows, num_symbols], torch.complex64.
+    :input no: [1], torch.float32.
+    :output x_hat, no_eff: [1, num_rows, num_symbols], complex64 / float32.
+
+    .. code-block:: python
+
+        import torch
+        from simulator.network.links import SlotFadingChannel
+        ch = SlotFadingChannel(num_tx_ant=1, num_rx_ant=1)
+        ch.set_coefficients(torch.full((4, 1, 1), 10.0 + 0j))          # 4 rows, 20 dB each
+        x_hat, no_eff = ch(torch.ones(1, 4, 8, dtype=torch.complex64), torch.ones(1))
+        print(no_eff[0, :, 0])                                           # tensor([0.01, 0.01, 0.01, 0.01])
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._coefficients: Optional[torch.Tensor] = None
+
+    def set_coefficients(self, h: torch.Tensor) -> None:
+        """:input h: [num_rows, num_rx_ant, num_tx_ant], complex (power gain included,
+        before the ``1/sqrt(num_tx_ant)`` split the block applies)."""
+        self._coefficients = h.to(self.cdtype)
+
+    def sample_channel(self, num_matrices: int) -> torch.Tensor:
+        h = self._coefficients
+        if h is None:
+            raise RuntimeError("set_coefficients() must be called before the channel")
+        blocks = num_matrices // h.shape[0]
+        # rows are [num_rows, blocks] in row-major order: every block of a row is in one slot
+        return h.repeat_interleave(blocks, dim=0) if blocks > 1 else h
+
+
+def build_link_channel(model: str, settings: dict, precision: str, device: str) -> tuple[SlotFadingChannel, bool]:
+    """The channel block of every link and whether it fades (``awgn``: ``h = 1``, perfect CSI)."""
+    if model == "awgn":
+        return SlotFadingChannel(num_tx_ant=1, num_rx_ant=1, precision=precision, device=device), False
+    cls = CHANNELS.get(model)
+    if not issubclass(cls, FlatFadingChannelModel):
+        raise ValueError(f"channel model {model!r} cannot be a network link; use one of {FADING_CHANNELS}")
+    if model == "rayleigh":
+        settings = {**settings, "num_tx_ant": 1}
+    return SlotFadingChannel(precision=precision, device=device, **settings), True
+
+
+def select_shared_anchors(sc: NetworkScenario, seed: int, strategy: str, k: int, agent_model: str) -> np.ndarray:
+    """Dataset indices of the K anchors every agent of the network uses, chosen on
+    ``agent_model``'s latents of the pool (same draw as the link-level engine's)."""
+    data = study_data(sc)
+    space = latent_space(sc, agent_model)
+    rng = derive_rng(seed, "anchors", strategy, k, agent_model)
+    positions = ANCHOR_STRATEGIES.get(strategy)()(space.latents[data.pool_idx], data.labels[data.pool_idx], k, rng)
+    return data.pool_idx[positions]
+
+
+def network_scheme(sc: NetworkScenario, bits: Optional[int], message_dim: int):
+    """The scheme carrying messages of ``message_dim`` values. A digital scheme gets
+    ``block_length = message_dim·bits`` (within 12..8448): a message is whole codewords of
+    its own and shares none with another agent's message."""
+    import inspect
+
+    cls = SCHEMES.get(sc.scheme.kind)
+    settings = sc.scheme.model_dump(exclude={"kind"})
+    if bits is not None:
+        settings["bits"] = bits
+    if "block_length" in inspect.signature(cls.__init__).parameters:
+        settings["block_length"] = int(min(max(message_dim * int(settings.get("bits", 8)), 12), 8448))
+    return cls(precision=sc.precision, device=sc.device, **settings)
+
+
+def message_channel_uses(scheme, channel, message_dim: int) -> int:
+    """Whole complex channel uses of one message (pilots included)."""
+    return int(math.ceil(scheme.channel_uses(channel, message_dim) - 1e-9))
+
+
+class NetworkLinks:
+    """Everything the links of one network unit share: anchors, equalisers, messages, blocks.
+
+    :param sc: the scenario.
+    :param seed, num_anchors, anchor_selection, semantic_equalizer, channel, bits: the unit's axes.
+    :param transmitters, receivers: from :func:`network_agents`.
+    """
+
+    def __init__(self, sc: NetworkScenario, seed: int, num_anchors: int, anchor_selection: str,
+                 semantic_equalizer: str, channel: str, bits: Optional[int],
+                 transmitters: list[Agent], receivers: list[Agent]):
+        self.sc = sc
+        data = study_data(sc)
+        self.data = data
+        self.device = torch.device(sc.device)
+        self.transmitters, self.receivers = transmitters, receivers
+        anchor_model = sc.network.anchor_agent or receivers[0].model
+        self.anchor_idx = select_shared_anchors(sc, seed, anchor_selection, num_anchors, anchor_model)
+        self.eq_name = semantic_equalizer
+        eq_cls = SEMANTIC_EQUALIZERS.get(semantic_equalizer)
+        eq_settings = sc.semantic_equalizers.get(semantic_equalizer, {}) or {}
+        pairs = sorted({(t.model, receivers[r].model) for t in transmitters for r in t.destinations})
+        self.links: dict[tuple[str, str], LinkSetup] = {}
+        self.equalizers = {}
+        for tx_model, rx_model in pairs:
+            link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
+                             num_classes=data.dataset.num_classes, pool_idx=data.pool_idx,
+                             anchor_idx=self.anchor_idx, center=sc.center, seed=derive_seed(seed, "heads"))
+            self.links[(tx_model, rx_model)] = link
+            self.equalizers[(tx_model, rx_model)] = eq_cls(link, **eq_settings)
+        self.message_kind = eq_cls.message
+        # what each transmitter model sends, for every sample of the dataset it may send
+        self.payload: dict[str, torch.Tensor] = {}
+        for tx_model in sorted({t.model for t in transmitters}):
+            link = next(l for (t, _), l in self.links.items() if t == tx_model)
+            z = link.tx.latents
+            msg = link.projection(z, link.anchors(link.tx)) if self.message_kind == "relative" else z
+            self.payload[tx_model] = msg.to(self.device)
+        ch_spec = sc.channels[channel]
+        settings = ch_spec.model_dump(exclude={"model"})
+        self.channel, self.fading = build_link_channel(ch_spec.model, settings, sc.precision, sc.device)
+        self.num_rx_ant, self.num_tx_ant = self.channel.num_rx_ant, self.channel.num_tx_ant
+        self.bits = bits
+        self._schemes: dict[int, object] = {}
+        self.gain_db = np.array([[link_snr_db(sc, seed, t, r) for r in receivers] for t in transmitters])
+        self.no = torch.ones(1, dtype=torch.float32, device=self.device) * float(snr_db_to_no(0.0))
+
+    # -- formats and sizes ------------------------------------------------------------
+    def message_dim(self, tx: int) -> int:
+        return int(self.payload[self.transmitters[tx].model].shape[-1])
+
+    def scheme(self, message_dim: int):
+        """The scheme of messages of ``message_dim`` values (:func:`network_scheme`, cached)."""
+        if message_dim not in self._schemes:
+            self._schemes[message_dim] = network_scheme(self.sc, self.bits, message_dim)
+        return self._schemes[message_dim]
+
+    def channel_uses(self, tx: int) -> int:
+        """Complex channel uses one message of transmitter ``tx`` needs (pilots included)."""
+        m = self.message_dim(tx)
+        return message_channel_uses(self.scheme(m), self.channel, m)
+
+    # -- per slot ---------------------------------------------------------------------
+    def slot_snr(self, slot: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        """This slot's small-scale fading of every link and its instantaneous linear SNR.
+
+        :output h: [N, M, num_rx_ant, num_tx_ant], np.complex128, entries CN(0, 1) (ones for awgn).
+        :output snr: [N, M], np.float64, ``10^(snr_db/10) · ||h||_F² / num_tx_ant``.
+        """
+        n, m = self.gain_db.shape
+        shape = (n, m, self.num_rx_ant, self.num_tx_ant)
+        if self.fading:
+            rng = derive_rng(seed, "fading", slot)
+            h = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / math.sqrt(2.0)
+        else:
+            h = np.ones(shape, dtype=np.complex128)
+        gain = 10.0 ** (self.gain_db / 10.0)
+        return h, gain * (np.abs(h) ** 2).sum((-1, -2)) / self.num_tx_ant
+
+    @torch.no_grad()
+    def decode_slot(self, messages: list, h: np.ndarray) -> np.ndarray:
+        """Send the slot's messages through scheme, channel and semantic equaliser, batched.
+
+        :input messages: the slot's :class:`~simulator.network.medium.Message` s (all reach the receiver).
+        :input h: [N, M, num_rx_ant, num_tx_ant], np.complex128, this slot's fading (:meth:`slot_snr`).
+        :output correct: [len(messages)], np.bool_, the receiver's decision equals the label.
+        """
+        if not messages:
+            return np.zeros(0, dtype=bool)
+        groups: dict[int, list[int]] = {}
+        for j, msg in enumerate(messages):
+            groups.setdefault(self.message_dim(msg.tx), []).append(j)
+        xs, hs, parts = [], [], []
+        gain = np.sqrt(10.0 ** (self.gain_db / 10.0))
+        for dim, members in groups.items():
+            scheme = self.scheme(dim)
+            payload = torch.stack([self.payload[self.transmitters[messages[j].tx].model][messages[j].sample]
+                                   for j in members])
+            x, state = scheme.encode(payload)                      # [rows, n_sym], rows = c·len(members)
+            rows_per_msg = x.shape[0] // len(members)
+            link_h = np.stack([gain[messages[j].tx, messages[j].rx] * h[messages[j].tx, messages[j].rx]
+                               for j in members])                  # [members, nr, nt]
+            hs.append(np.repeat(link_h, rows_per_msg, axis=0))
+            parts.append((dim, members, state, x.shape[0], x.shape[1]))
+            xs.append(x)
+        width = max(x.shape[1] for x in xs)
+        x_all = torch.cat([torch.nn.functional.pad(x, (0, width - x.shape[1])) for x in xs])[None]
+        self.channel.set_coefficients(torch.from_numpy(np.concatenate(hs)).to(self.device))
+        x_hat, no_eff = self.channel(x_all, self.no)                # one call for the whole slot
+        correct = np.zeros(len(messages), dtype=bool)
+        row = 0
+        for dim, members, state, rows, n_sym in parts:
+            decoded = self.scheme(dim).decode(x_hat[:, row:row + rows, :n_sym], no_eff[:, row:row + rows, :n_sym],
+                                              state)
+            row += rows
+            received = decoded.message                             # [1, len(members), dim]
+            by_pair: dict[tuple[str, str], list[int]] = {}
+            for pos, j in enumerate(members):
+                msg = messages[j]
+                by_pair.setdefault((self.transmitters[msg.tx].model, self.receivers[msg.rx].model), []).append(pos)
+            for pair, positions in by_pair.items():
+                sel = torch.tensor(positions, device=received.device)
+                logits = self.equalizers[pair](received[:, sel])
+                labels = self.data.labels[[messages[members[p]].sample for p in positions]].to(logits.device)
+                correct[[members[p] for p in positions]] = (logits.argmax(-1)[0] == labels).cpu().numpy()
+        return correct

@@ -1,0 +1,376 @@
+"""The network scenario schema (``kind: network``): agents, medium, traffic, sweep axes.
+
+A network study reuses the link-level building blocks of a scenario (``data``,
+``models``, ``channels``, ``scheme``, ``semantic_equalizers``: same keys, same
+meaning) and adds a ``network`` section (agents, medium, path loss) and its own
+sweep axes (``arrival_rate``, ``scheduler``, ...). Errors are one line naming the
+field, the value and the fix, as for link studies.
+
+Example::
+
+    from simulator.network.schema import load_network_scenario
+    sc = load_network_scenario("scenarios/network_edge.yaml")
+    print(sc.axis("arrival_rate"), sc.axis("num_anchors"))
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from channels.registry import suggest
+from ..errors import ScenarioError
+from ..schema import (ChannelSpec, DataSpec, ModelSpec, Range, SchemeSpec, _axis_error, _check_axis,
+                      _error_from_pydantic, _fields_of, _format_loc, _Strict, _TYPE_MISMATCH, _UniqueKeyLoader)
+
+__all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
+           "DistanceRange", "NetworkSweepSpec", "parse_network_scenario", "load_network_scenario",
+           "scenario_kind", "check_network_scenario", "NETWORK_SWEEP_AXES"]
+
+#: Sweep axes of a network study; every combination is one SimPy run (one unit).
+NETWORK_SWEEP_AXES = ("seed", "scheduler", "channel", "semantic_equalizer", "anchor_selection", "num_anchors",
+                      "bits", "arrival_rate")
+
+
+class DistanceRange(_Strict):
+    """Distances drawn uniformly in ``[min, max]`` metres, one per agent (seeded)."""
+
+    min: float = Field(..., gt=0)
+    max: float = Field(..., gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.max < self.min:
+            raise _axis_error(f"max {self.max:g} < min {self.min:g}", "make max >= min")
+        return self
+
+
+class TransmitterSpec(_Strict):
+    """A group of ``count`` identical transmitters (named ``<group>_<i>`` when ``count > 1``)."""
+
+    model: str = Field(..., description="name from `models`")
+    count: int = Field(1, ge=1, le=10_000)
+    receiver: Union[list[str], str, None] = Field(
+        None, description="destination receiver(s); each message picks one uniformly. Default: all receivers")
+    distance_m: Union[DistanceRange, float] = Field(20.0, description="distance to every receiver [m], "
+                                                    "or {min, max} drawn per transmitter")
+    traffic: Literal["poisson", "periodic"] = "poisson"
+    rate_scale: float = Field(1.0, gt=0, description="this group's arrival rate = rate_scale x sweep.arrival_rate")
+    offset_s: Optional[float] = Field(None, ge=0, description="periodic traffic: time of the first message; "
+                                      "default: uniform in [0, period), seeded")
+
+    @field_validator("distance_m", mode="before")
+    @classmethod
+    def _distance(cls, v):
+        if isinstance(v, dict):
+            return v
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+            raise _axis_error(f"{v!r} is not a positive distance", "use metres, e.g. 20 or {min: 10, max: 50}")
+        return v
+
+    def destinations(self, receivers: list[str]) -> list[str]:
+        if self.receiver is None:
+            return list(receivers)
+        return [self.receiver] if isinstance(self.receiver, str) else list(self.receiver)
+
+
+class ReceiverSpec(_Strict):
+    """A receiver agent (e.g. an edge server) holding its own model."""
+
+    model: str = Field(..., description="name from `models`")
+
+
+class PathLossSpec(_Strict):
+    """Average SNR of a link: ``reference_snr_db - 10 exponent log10(d / reference_distance_m) + X``,
+    ``X ~ N(0, shadowing_db^2)`` drawn once per link (log-normal shadowing)."""
+
+    reference_snr_db: float = Field(20.0, description="mean Es/N0 at the reference distance [dB]")
+    reference_distance_m: float = Field(10.0, gt=0)
+    exponent: float = Field(3.0, ge=0, le=8)
+    shadowing_db: float = Field(0.0, ge=0, le=30)
+
+    @field_validator("reference_snr_db")
+    @classmethod
+    def _finite(cls, v):
+        if not math.isfinite(v):
+            raise _axis_error(f"{v!r} is not a finite number", "use e.g. 20")
+        return v
+
+
+class NetworkSpec(_Strict):
+    """Agents, shared medium and simulated time."""
+
+    transmitters: dict[str, TransmitterSpec] = Field(..., min_length=1)
+    receivers: dict[str, ReceiverSpec] = Field(..., min_length=1)
+    slot_duration_s: float = Field(1e-3, gt=0, description="T_slot [s]")
+    resource_blocks: int = Field(16, ge=1, le=100_000, description="R: resource blocks per slot")
+    channel_uses_per_rb: int = Field(12, ge=1, le=1_000_000, description="C: complex channel uses per RB")
+    duration_s: float = Field(1.0, gt=0, description="arrivals stop after this time; queues then drain")
+    warmup_s: float = Field(0.0, ge=0, description="messages arriving before this time are not measured")
+    queue_limit: int = Field(64, ge=1, description="messages a transmitter buffers; more are dropped")
+    deadline_s: Optional[float] = Field(None, gt=0, description="a message still queued this long is dropped")
+    path_loss: PathLossSpec = Field(default_factory=PathLossSpec)
+    anchor_agent: Optional[str] = Field(None, description="model whose latents choose the anchors shared by "
+                                        "every agent (default: the first receiver's)")
+    pf_time_constant_slots: float = Field(100.0, ge=1, description="proportional_fair: averaging window")
+    aloha_access_probability: float = Field(1.0, gt=0, le=1, description="slotted_aloha: chance a backlogged "
+                                            "transmitter tries in a slot")
+    aloha_max_attempts: int = Field(1, ge=1, description="slotted_aloha: tries before a collided message is "
+                                    "dropped (1: a collision loses both messages)")
+    record_events: bool = Field(False, description="keep the full event log (tests, debugging)")
+
+    @model_validator(mode="after")
+    def _times(self):
+        if self.warmup_s >= self.duration_s:
+            raise _axis_error(f"warmup_s {self.warmup_s:g} >= duration_s {self.duration_s:g}",
+                              "make the warm-up shorter than the simulated duration")
+        if self.duration_s / self.slot_duration_s > 5_000_000:
+            raise _axis_error(f"{self.duration_s / self.slot_duration_s:.0f} slots (> 5e6)",
+                              "shorten duration_s or lengthen slot_duration_s")
+        return self
+
+
+FloatAxis = Union[Range, list[float], float]
+IntAxis = Union[Range, list[int], int]
+NameAxis = Union[list[str], str]
+
+
+class NetworkSweepSpec(_Strict):
+    """Sweep axes of a network study (a list, a scalar, or a ``{start, stop, step}`` range)."""
+
+    arrival_rate: FloatAxis = Field(..., description="messages per second per transmitter (offered load)")
+    num_anchors: IntAxis = Field(..., description="number of anchors K")
+    scheduler: NameAxis = Field("round_robin", description="round_robin, proportional_fair, slotted_aloha")
+    semantic_equalizer: NameAxis = Field("relative")
+    anchor_selection: NameAxis = Field("random")
+    channel: NameAxis = Field(..., description="name(s) from `channels`")
+    bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits (digital)")
+    seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
+
+    @field_validator("arrival_rate", mode="before")
+    @classmethod
+    def _float_axis(cls, v):
+        return _check_axis(v, "float")
+
+    @field_validator("num_anchors", "seed", mode="before")
+    @classmethod
+    def _int_axis(cls, v):
+        return v if v is None else _check_axis(v, "int")
+
+    @field_validator("scheduler", "semantic_equalizer", "anchor_selection", "channel", mode="before")
+    @classmethod
+    def _name_axis(cls, v):
+        return _check_axis(v, "name")
+
+    @field_validator("bits", mode="before")
+    @classmethod
+    def _bits_axis(cls, v):
+        if v is None or (isinstance(v, list) and any(x is None for x in v)):
+            return v
+        return _check_axis(v, "int")
+
+
+class NetworkScenario(_Strict):
+    """A network-level study: many agents sharing one wireless medium (SimPy)."""
+
+    name: str = Field(..., min_length=1)
+    description: str = ""
+    kind: Literal["network"]
+    seed: int = Field(0, ge=0, description="base seed of every random draw")
+    device: str = Field("cpu", description="torch device: cpu, cuda, cuda:0 ...")
+    precision: Literal["single", "double"] = "single"
+    center: bool = Field(False, description="centre relative projections on the anchor mean")
+    data: DataSpec = Field(default_factory=DataSpec)
+    models: dict[str, ModelSpec] = Field(..., min_length=1)
+    channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})
+    scheme: SchemeSpec = Field(default_factory=SchemeSpec)
+    semantic_equalizers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    network: NetworkSpec
+    sweep: NetworkSweepSpec
+
+    def axis(self, name: str) -> list:
+        v = getattr(self.sweep, name)
+        if name == "seed" and v is None:
+            return [self.seed]
+        if isinstance(v, Range):
+            vals = v.values()
+            return [int(round(x)) for x in vals] if name in ("num_anchors", "seed") else vals
+        if v is None or not isinstance(v, list):
+            return [v]
+        return list(v)
+
+
+def _network_error(exc: ValidationError) -> ScenarioError:
+    """One-line error; unknown keys get did-you-mean hints from the *network* schema."""
+    errors = sorted(exc.errors(), key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden",
+                                                 e["type"] != "missing", e["type"] in _TYPE_MISMATCH,
+                                                 len(e["loc"])))
+    err = errors[0]
+    if err["type"] != "extra_forbidden":
+        return _error_from_pydantic(exc)
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    known = _fields_of(NetworkScenario, loc)
+    if not known and len(loc) >= 3 and loc[0] == "network" and loc[1] in ("transmitters", "receivers"):
+        known = list((TransmitterSpec if loc[1] == "transmitters" else ReceiverSpec).model_fields)
+    return ScenarioError(_format_loc(loc), None, "unknown key" + suggest(str(loc[-1]), known),
+                         f"remove it or use one of: {', '.join(known)}" if known else "remove it")
+
+
+def parse_network_scenario(raw: Any, source: str = "scenario") -> NetworkScenario:
+    """Validate a mapping (parsed YAML) into a :class:`NetworkScenario`."""
+    if not isinstance(raw, dict):
+        raise ScenarioError(source, type(raw).__name__, "must be a YAML mapping of keys to values",
+                            "start from scenarios/network_edge.yaml")
+    try:
+        return NetworkScenario.model_validate(raw)
+    except ValidationError as exc:
+        raise _network_error(exc) from None
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.is_file():
+        raise ScenarioError(str(path), None, "scenario file not found", "check the path")
+    try:
+        return yaml.load(path.read_text(), Loader=_UniqueKeyLoader)   # safe: a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError(str(path), None, f"is not valid YAML{where} ({getattr(exc, 'problem', exc)})",
+                            "fix the YAML syntax") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(str(path), None, "is not a UTF-8 text file", "give a YAML scenario") from None
+    except OSError as exc:
+        raise ScenarioError(str(path), None, f"cannot be read ({exc.strerror or exc})",
+                            "check the file's permissions") from None
+
+
+def scenario_kind(path: str | Path) -> str:
+    """``"network"`` when the YAML file says ``kind: network``, else ``"link"`` (whatever else
+    is wrong with the file is left to the loader of that kind to report)."""
+    try:
+        raw = yaml.load(Path(path).read_text(), Loader=_UniqueKeyLoader)
+    except Exception:  # noqa: BLE001 - the link loader reports unreadable files in full
+        return "link"
+    return "network" if isinstance(raw, dict) and raw.get("kind") == "network" else "link"
+
+
+def load_network_scenario(path: str | Path) -> NetworkScenario:
+    """Read and structurally validate a network scenario file."""
+    path = Path(path)
+    return parse_network_scenario(_read_yaml(path), str(path))
+
+
+def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None:
+    """Semantic checks that need the registries (and, with ``check_data``, the data):
+    names that exist, channels a network link can use, and every message fitting in one slot."""
+    import channels
+    import transceivers
+    from transceivers.anchors import ANCHOR_STRATEGIES
+    from ..schema import _build_check, _check_model, _check_names, _check_settings, _known_settings
+    from .links import FADING_CHANNELS, build_link_channel, message_channel_uses, network_scheme
+    from .medium import SCHEDULERS
+
+    net = sc.network
+    _check_names("data.dataset", [sc.data.dataset], transceivers.DATASETS.names(), "dataset")
+    for name, spec in sc.models.items():
+        _check_names(f"models.{name}.kind", [spec.kind], transceivers.LATENT_SOURCES.names(), "model kind")
+        _check_model(name, spec)
+    models = list(sc.models)
+    for group, spec in net.transmitters.items():
+        _check_names(f"network.transmitters.{group}.model", [spec.model], models, "model (define it under `models`)")
+        dests = spec.destinations(list(net.receivers))
+        if not dests:
+            raise ScenarioError(f"network.transmitters.{group}.receiver", spec.receiver, "is an empty list",
+                                "name at least one receiver, or leave it out for all")
+        _check_names(f"network.transmitters.{group}.receiver", dests, list(net.receivers),
+                     "receiver (define it under `network.receivers`)")
+    for name, spec in net.receivers.items():
+        _check_names(f"network.receivers.{name}.model", [spec.model], models, "model (define it under `models`)")
+    if net.anchor_agent is not None:
+        _check_names("network.anchor_agent", [net.anchor_agent], models, "model (define it under `models`)")
+    _check_names("sweep.scheduler", sc.axis("scheduler"), SCHEDULERS.names(), "scheduler")
+    _check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
+    for name, spec in sc.channels.items():
+        _check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
+        if spec.model not in FADING_CHANNELS:
+            raise ScenarioError(f"channels.{name}.model", spec.model, "cannot carry network links (a message is "
+                                "one flat-fading block per slot)", f"use one of: {', '.join(FADING_CHANNELS)}")
+        settings = spec.model_dump(exclude={"model"})
+        if spec.model != "awgn":
+            known, _ = _known_settings(channels.CHANNELS.get(spec.model), skip=("precision", "device"))
+            _check_settings(f"channels.{name}", settings, ["model", *known])
+        _build_check(f"channels.{name}", lambda: build_link_channel(spec.model, settings, sc.precision, "cpu"))
+    _check_names("scheme.kind", [sc.scheme.kind], transceivers.SCHEMES.names(), "transmission scheme")
+    scheme_cls = transceivers.SCHEMES.get(sc.scheme.kind)
+    known_scheme, _ = _known_settings(scheme_cls, skip=("precision", "device"))
+    _check_settings("scheme", sc.scheme.model_dump(exclude={"kind"}), ["kind", *known_scheme])
+    _check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
+                 transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
+    for name in sc.semantic_equalizers:
+        _check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
+        known, _ = _known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link",))
+        _check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
+    _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(), "anchor selection")
+    for i, k in enumerate(sc.axis("num_anchors")):
+        if int(k) < 1:
+            raise ScenarioError(f"sweep.num_anchors[{i}]", k, "must be a whole number >= 1", "use e.g. [8, 32]")
+    for i, rate in enumerate(sc.axis("arrival_rate")):
+        if not float(rate) > 0:
+            raise ScenarioError(f"sweep.arrival_rate[{i}]", rate, "must be > 0 messages per second",
+                                "use positive rates such as [50, 100, 200]")
+    for i, b in enumerate(sc.axis("bits")):
+        if b is not None and not 1 <= int(b) <= 16:
+            raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
+        if b is not None and "bits" not in known_scheme:
+            raise ScenarioError("sweep.bits", b, f"does not apply to the '{sc.scheme.kind}' scheme",
+                                "remove sweep.bits or use scheme: {kind: digital}")
+    for i, s in enumerate(sc.axis("seed")):
+        if int(s) < 0:
+            raise ScenarioError(f"sweep.seed[{i}]", s, "must be >= 0", "use non-negative seeds")
+    if sc.device.startswith("cuda"):
+        import torch
+        if not torch.cuda.is_available():
+            raise ScenarioError("device", sc.device, "CUDA is not available on this machine", "use device: cpu")
+    elif sc.device != "cpu":
+        raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
+
+    # every message must fit in one slot: ceil(channel uses / C) <= R
+    def latent_dim(model: str) -> Optional[int]:
+        if check_data:
+            from ..context import latent_space
+            return latent_space(sc, model).latent_dim
+        return sc.models[model].latent_dim
+
+    tx_models = sorted({spec.model for spec in net.transmitters.values()})
+    for eq_name in sc.axis("semantic_equalizer"):
+        kind = transceivers.SEMANTIC_EQUALIZERS.get(eq_name).message
+        for ch_name in sc.axis("channel"):
+            spec = sc.channels[ch_name]
+            ch, _ = build_link_channel(spec.model, spec.model_dump(exclude={"model"}), sc.precision, "cpu")
+            for bits in sc.axis("bits"):
+                for k in sc.axis("num_anchors"):
+                    for model in tx_models:
+                        dim = int(k) if kind == "relative" else latent_dim(model)
+                        if dim is None:
+                            continue
+                        scheme = network_scheme(sc.model_copy(update={"device": "cpu"}), bits, dim)
+                        uses = message_channel_uses(scheme, ch, dim)
+                        rbs = -(-uses // net.channel_uses_per_rb)
+                        if rbs > net.resource_blocks:
+                            where = f"K = {k}" if kind == "relative" else f"model {model} (latent_dim {dim})"
+                            raise ScenarioError(
+                                "network.resource_blocks", net.resource_blocks,
+                                f"a message of {where} with '{eq_name}' over '{ch_name}' needs {uses} channel "
+                                f"uses = {rbs} RBs of {net.channel_uses_per_rb}, more than one slot holds",
+                                f"use at least {rbs} resource_blocks, larger channel_uses_per_rb, or a smaller K")
+    if check_data:
+        from ..context import study_data
+        pool = len(study_data(sc).pool_idx)
+        for i, k in enumerate(sc.axis("num_anchors")):
+            if int(k) > pool:
+                raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
+                                    f"use at most {pool} or lower data.test_fraction")
