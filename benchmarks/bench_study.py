@@ -17,7 +17,7 @@ import tempfile
 import numpy as np
 import torch
 
-from .common import MNIST_DIR, best_of, fresh_head_cache
+from .common import MNIST_DIR, best_of, fresh_head_cache, interleaved
 
 SNR_DB = [float(x) for x in range(-10, 31, 2)]          # 21 points
 NUM_ANCHORS = [4, 8, 16, 32, 64, 128]                    # 6 anchor counts
@@ -133,8 +133,10 @@ def run(repeats: int = 3) -> dict:
             run_study(sc, out, quiet=True)
 
     labels, pool, test = data.labels, torch.from_numpy(data.pool_idx), torch.from_numpy(data.test_idx)
-    t_semcom, all_semcom = best_of(semcom, repeats)
-    t_floor, all_floor = best_of(lambda: _floor(z_tx, z_rx, labels, pool.numpy(), test), repeats)
+    times = interleaved({"semcom": semcom, "floor": lambda: _floor(z_tx, z_rx, labels, pool.numpy(), test)},
+                        repeats)
+    all_semcom, all_floor = times["semcom"], times["floor"]
+    t_semcom, t_floor = min(all_semcom), min(all_floor)
     t_full, _ = best_of(full_run, 1)
     with torch.enable_grad():
         encoders = tuple(train_encoder(MODELS[m], data.dataset, data.pool_idx) for m in ("mlp_a", "mlp_b"))

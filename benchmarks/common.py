@@ -30,6 +30,18 @@ def best_of(fn: Callable[[], object], repeats: int = 3) -> tuple[float, list[flo
     return min(times), times
 
 
+def interleaved(fns: dict[str, Callable[[], object]], repeats: int = 3) -> dict[str, list[float]]:
+    """Time several peers in alternation (a, b, a, b, ...): load that comes and goes on a
+    shared machine then hits every peer alike. Returns all wall times per peer."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+
 def fresh_head_cache() -> None:
     """Forget fitted heads (memory and disk) so a timed run fits them like a first run."""
     import shutil
