@@ -66,11 +66,10 @@ class OccupancyMonitor:
         self.value += delta
         self.peak = max(self.peak, self.value)
 
-    def time_average(self, start_ns: int, stop_ns: int) -> float:
-        if stop_ns <= start_ns:
-            return math.nan
-        if not self.times:
-            return 0.0
+    def integral(self, start_ns: int, stop_ns: int) -> int:
+        """Exact integral of the count over ``[start_ns, stop_ns)`` [count·ns]."""
+        if stop_ns <= start_ns or not self.times:
+            return 0
         t = np.asarray(self.times, dtype=np.int64)
         order = np.argsort(t, kind="stable")
         t, level = t[order], np.cumsum(np.asarray(self.deltas, dtype=np.int64)[order])
@@ -78,7 +77,13 @@ class OccupancyMonitor:
         edges = np.append(t, max(stop_ns, int(t[-1])))
         lo = np.clip(edges[:-1], start_ns, stop_ns)
         hi = np.clip(edges[1:], start_ns, stop_ns)
-        return float((level * (hi - lo)).sum()) / (stop_ns - start_ns)
+        return int((level * (hi - lo)).sum())
+
+    def time_average(self, start_ns: int, stop_ns: int) -> float:
+        """Time average of the count over ``[start_ns, stop_ns)``."""
+        if stop_ns <= start_ns:
+            return math.nan
+        return self.integral(start_ns, stop_ns) / (stop_ns - start_ns)
 
 
 def latency_summary(latencies_s: np.ndarray) -> dict[str, float | None]:
