@@ -413,6 +413,9 @@ def plot_all(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | No
     out_dir = Path(out_dir)
     if not rows:
         return []
+    if "goodput" in rows[0]:          # a network study (simulator.network)
+        from .network.plots import plot_network_dir
+        return plot_network_dir(rows, out_dir)
     if shannon is None:
         shannon = shannon_references(out_dir)
     paths = plot_rate_accuracy(rows, out_dir, shannon)

@@ -46,6 +46,9 @@ def summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
     """Header and body of the summary (strings), for any renderer."""
     if not rows:
         return [], []
+    if "goodput" in rows[0]:          # a network study (simulator.network)
+        from .network.summary import network_summary_rows
+        return network_summary_rows(rows)
     keys = [k for k, _ in _SETUP if k in _ALWAYS or len({str(r.get(k)) for r in rows}) > 1]
     groups: dict[tuple, dict[float, list[float]]] = defaultdict(lambda: defaultdict(list))
     uses: dict[tuple, float] = {}

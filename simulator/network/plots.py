@@ -30,10 +30,11 @@ from typing import Iterable
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from ..plots import _MARKERS, _PANEL_H, _PANEL_W, _STYLE, _figure, _isnum, _save, plt
 
-__all__ = ["plot_network"]
+__all__ = ["plot_network", "plot_network_dir"]
 
 _FACETS = ("scheduler", "semantic_equalizer", "channel", "bits", "anchor_selection")
 _SCHEDULER_LABEL = {"round_robin": "round robin", "proportional_fair": "proportional fair",
@@ -119,6 +120,8 @@ def _per_k_figure(rows: list[dict], y_key: str, ylabel: str, name: str, out: Pat
             ax.set_ylabel(ylabel)
             if log_y:
                 ax.set_yscale("log")
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+                ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
             else:
                 ax.set_ylim(bottom=0)
             ax.set_xlim(left=0)
@@ -138,6 +141,8 @@ def _accuracy_vs_latency(rows: list[dict], out: Path) -> list[Path]:
     varying, panels = _panels(rows)
     ks = _sorted_values(rows, "num_anchors")
     loads = _sorted_values(rows, "offered_traffic")
+    if len(loads) > 4:                # lowest, two in between, highest: readable
+        loads = [loads[i] for i in sorted({round(j * (len(loads) - 1) / 3) for j in range(4)})]
     colors = dict(zip(loads, plt.get_cmap("plasma")(np.linspace(0.05, 0.8, len(loads)))))
     with plt.rc_context(_STYLE):
         fig, axes = _figure(len(panels), min(3, len(panels)))
@@ -156,7 +161,11 @@ def _accuracy_vs_latency(rows: list[dict], out: Path) -> list[Path]:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], color=colors[load], lw=1.0)
                 for lx, ly, i in pts:
                     ax.plot(lx, ly, color=colors[load], marker=_MARKERS[i % len(_MARKERS)], ls="none")
-            ax.set_xscale("log")
+            lat = [_f(r.get("latency_p95")) for r in prow if _isnum(r.get("latency_p95"))]
+            if lat and max(lat) > 5 * min(lat):          # log only where latency spans decades
+                ax.set_xscale("log")
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+                ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
             ax.set_title(_title(varying, key))
             ax.set_xlabel("p95 latency [ms]")
             ax.set_ylabel("top-1 accuracy")
@@ -210,3 +219,17 @@ def plot_network(rows: list[dict], alignment_rows: list[dict], out_dir: str | Pa
         paths += _accuracy_vs_latency(rows, out)
     paths += _alignment(alignment_rows, out)
     return [p for p in paths if p.suffix == ".png"]
+
+
+def plot_network_dir(rows: list[dict], plots_dir: str | Path) -> list[Path]:
+    """:func:`plot_network` for a run directory's ``plots/`` folder (alignment cost read
+    from the run's ``alignment_cost.csv`` when there is one)."""
+    import csv
+
+    plots_dir = Path(plots_dir)
+    table = plots_dir.parent / "alignment_cost.csv"
+    alignment_rows = []
+    if table.is_file():
+        with open(table, newline="") as f:
+            alignment_rows = list(csv.DictReader(f))
+    return plot_network(rows, alignment_rows, plots_dir)

@@ -1,0 +1,53 @@
+"""Summary table of a network study (``semcom results DIR`` and the report).
+
+One line per set-up (scheduler, K, and whatever else varies) and offered traffic:
+accuracy, semantic goodput, p95 latency, drop rate, utilisation, averaged over seeds.
+
+Example::
+
+    from simulator.network.summary import network_summary_rows
+    from simulator.store import read_rows
+    header, body = network_summary_rows(read_rows("runs/network_edge"))
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+__all__ = ["network_summary_rows"]
+
+_SETUP = [("scheduler", "scheduler"), ("channel", "channel"), ("semantic_equalizer", "equalizer"),
+          ("bits", "bits"), ("anchor_selection", "anchors"), ("num_anchors", "K"),
+          ("offered_traffic", "offered/s"), ("offered_load", "load")]
+_ALWAYS = {"scheduler", "num_anchors", "offered_traffic", "offered_load"}
+_METRICS = [("accuracy", "accuracy", 100.0, "{:.1f}%"), ("goodput", "goodput/s", 1.0, "{:.0f}"),
+            ("latency_mean", "mean lat ms", 1e3, "{:.2f}"), ("latency_p95", "p95 lat ms", 1e3, "{:.2f}"),
+            ("drop_rate", "drops", 100.0, "{:.1f}%"), ("utilisation", "util", 100.0, "{:.0f}%")]
+
+
+def _key(v):
+    try:
+        return (0, float(v), "")
+    except (TypeError, ValueError):
+        return (1, 0.0, str(v))
+
+
+def network_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """Header and body (strings) of the summary."""
+    if not rows:
+        return [], []
+    keys = [k for k, _ in _SETUP if k in _ALWAYS or len({str(r.get(k)) for r in rows}) > 1]
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[tuple(r.get(k) for k in keys)].append(r)
+    header = [h for k, h in _SETUP if k in keys] + [h for _, h, _, _ in _METRICS]
+    body = []
+    for key in sorted(groups, key=lambda k: tuple(_key(x) for x in k)):
+        line = ["" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in key]
+        for col, _, scale, fmt in _METRICS:
+            vals = [float(r[col]) for r in groups[key] if r.get(col) not in (None, "")]
+            line.append(fmt.format(scale * np.mean(vals)) if vals else "-")
+        body.append(line)
+    return header, body
