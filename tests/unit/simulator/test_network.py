@@ -207,3 +207,18 @@ def test_checks_name_the_field_value_and_fix():
         _scenario(network=dict(warmup_s=1.0))
     with pytest.raises(ScenarioError, match=r"sweep.arrival_rate"):
         _scenario(sweep=dict(arrival_rate="fast"))
+
+
+def test_digital_messages_are_whole_codewords_and_mimo_links_run():
+    # K = 16 values x 4 bits = 64 bits -> one rate-1/2 codeword of 128 bits -> 64 QPSK symbols
+    net = dict(duration_s=0.02, resource_blocks=8, channel_uses_per_rb=12, queue_limit=8, record_events=False)
+    sc = _scenario(network=net, sweep=dict(arrival_rate=500.0, num_anchors=16, bits=4, channel="rayleigh"),
+                   scheme=dict(kind="digital", code_rate=0.5))
+    row = run_network_unit(sc, expand_network_units(sc)[0])[0]
+    assert (row["channel_uses_per_message"], row["rbs_per_message"]) == (64, 6)
+    assert row["delivered"] == row["messages"] == 20 and row["accuracy"] > 0.7
+    # 2x2 MIMO with LS pilots: 8 symbols on 2 streams = 4 uses + 2 pilot uses
+    sc = _scenario(network=net, sweep=dict(arrival_rate=500.0, num_anchors=16, channel="mimo"),
+                   channels=dict(mimo=dict(model="mimo", num_tx_ant=2, num_rx_ant=2, csi="ls")))
+    row = run_network_unit(sc, expand_network_units(sc)[0])[0]
+    assert row["channel_uses_per_message"] == 6 and row["delivered"] == 20
