@@ -108,6 +108,19 @@ def _cmd_report(args) -> int:
     return 0
 
 
+def _cmd_stitch(args) -> int:
+    from .schema import load_scenario
+    from .stitch import run_stitch
+
+    sc = load_scenario(args.scenario)
+    result = run_stitch(sc, args.out, snr_db=args.snr_db)
+    print(f"{sc.name}: stitching table of {len(result.rows)} rows")
+    print(f"results: {result.csv}")
+    for p in result.plots:
+        print(f"plot:    {p}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="semcom", description="Semantic communication between "
                                      "heterogeneous AI agents over simulated wireless channels.")
@@ -122,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
     p.add_argument("--no-plots", action="store_true", help="skip the plots (draw them later: semcom plot DIR)")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("stitch", help="transmitter x receiver accuracy matrix of every semantic equalizer")
+    p.add_argument("scenario", help="scenario YAML file (its models, anchors, channel and equalizers)")
+    p.add_argument("--out", required=True, help="output directory (stitching.csv, plots/stitching_*.png)")
+    p.add_argument("--snr-db", type=float, default=None,
+                   help="SNR of the noisy matrix (default: the highest SNR of the sweep)")
+    p.set_defaults(func=_cmd_stitch)
 
     p = sub.add_parser("validate", help="check a scenario without running it")
     p.add_argument("scenario")

@@ -1,0 +1,151 @@
+"""Stitching study: the transmitter × receiver accuracy matrix of every semantic equaliser.
+
+The table relative-representation papers report: for every ordered pair of agents
+(the diagonal is an agent talking to itself), the accuracy of each semantic equaliser
+**noise-free** (the message reaches the receiver exactly, no channel) and **through the
+scenario's channel and scheme at one SNR**. Anchors, heads and equalisers are those of
+the link-level engine, so the matrix agrees with link-level studies point for point.
+
+Outputs: ``DIR/stitching.csv`` (tidy), ``DIR/plots/stitching_<condition>.png|pdf``
+(heat maps, one panel per equaliser).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .engine import build_link, run_unit
+from .metrics import accuracy_counts, wilson_interval
+from .schema import Scenario, check_scenario
+from .store import write_csv
+from .sweep import Unit
+
+__all__ = ["STITCH_COLUMNS", "stitch_rows", "run_stitch", "plot_stitching", "StitchResult"]
+
+STITCH_COLUMNS = ["scenario", "condition", "snr_db", "tx_model", "rx_model", "semantic_equalizer",
+                  "num_anchors", "anchor_selection", "channel", "seed", "n_samples", "accuracy",
+                  "accuracy_low", "accuracy_high", "native_accuracy_tx", "native_accuracy_rx"]
+
+NOISE_FREE = "noise-free"
+
+
+@dataclass
+class StitchResult:
+    csv: Path
+    plots: list[Path]
+    rows: list[dict]
+
+
+def _agents(sc: Scenario) -> list[str]:
+    """Every agent named as transmitter or receiver, in scenario order (all models if none)."""
+    named = list(dict.fromkeys(sc.axis("transmitter") + sc.axis("receiver")))
+    return named or list(sc.models)
+
+
+@torch.no_grad()
+def _noise_free(sc: Scenario, unit: Unit) -> list[dict]:
+    from transceivers.semantic import SEMANTIC_EQUALIZERS
+    from .context import study_data
+
+    data = study_data(sc)
+    link = build_link(sc, unit)
+    test = data.test_idx
+    labels = data.labels[test]
+    n = len(test)
+    native_tx = accuracy_counts(link.absolute_head(link.tx)(link.tx.latents[test])[None], labels)[0] / n
+    native_rx = accuracy_counts(link.absolute_head(link.rx)(link.rx.latents[test])[None], labels)[0] / n
+    messages = {"relative": link.relative(link.tx, test), "absolute": link.tx.latents[test]}
+    rows = []
+    for name in sc.axis("semantic_equalizer"):
+        eq = SEMANTIC_EQUALIZERS.get(name)(link, **sc.semantic_equalizers.get(name, {}))
+        correct = int(accuracy_counts(eq(messages[eq.message][None]), labels)[0])
+        lo, hi = wilson_interval(correct, n)
+        rows.append(dict(condition=NOISE_FREE, snr_db=None, semantic_equalizer=name, n_samples=n,
+                         accuracy=correct / n, accuracy_low=lo, accuracy_high=hi,
+                         native_accuracy_tx=float(native_tx), native_accuracy_rx=float(native_rx)))
+    return rows
+
+
+def stitch_rows(sc: Scenario, snr_db: float | None = None) -> list[dict]:
+    """Rows of the stitching table for every ordered pair, noise-free and at ``snr_db``.
+
+    ``snr_db`` defaults to the highest SNR of the scenario's sweep. The first channel,
+    anchor count and anchor strategy of the sweep are used; every sweep seed is run.
+    """
+    snr = max(sc.axis("snr_db")) if snr_db is None else float(snr_db)
+    noisy_sc = sc.model_copy(deep=True)
+    noisy_sc.sweep.snr_db = [snr]
+    agents = _agents(sc)
+    rows = []
+    for seed, tx, rx in itertools.product(sc.axis("seed"), agents, agents):
+        unit = Unit(seed=int(seed), transmitter=tx, receiver=rx, channel=sc.axis("channel")[0],
+                    anchor_selection=sc.axis("anchor_selection")[0], num_anchors=int(sc.axis("num_anchors")[0]),
+                    bits=sc.axis("bits")[0])
+        common = dict(scenario=sc.name, tx_model=tx, rx_model=rx, num_anchors=unit.num_anchors,
+                      anchor_selection=unit.anchor_selection, channel=unit.channel, seed=unit.seed)
+        clean = _noise_free(sc, unit)
+        natives = {k: clean[0][k] for k in ("native_accuracy_tx", "native_accuracy_rx")}
+        rows += [{**common, **r} for r in clean]
+        for r in run_unit(noisy_sc, unit):
+            rows.append({**common, **natives, "condition": f"{snr:g} dB", "snr_db": snr,
+                         **{k: r[k] for k in ("semantic_equalizer", "n_samples", "accuracy",
+                                              "accuracy_low", "accuracy_high")}})
+    return [{k: (float(f"{v:.6g}") if isinstance(v, float) and math.isfinite(v) else v) for k, v in r.items()}
+            for r in rows]
+
+
+def plot_stitching(rows: list[dict], out_dir: Path) -> list[Path]:
+    """One heat-map figure per condition: a panel per equaliser, rows = transmitter, columns = receiver."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .plots import _save
+
+    paths = []
+    agents = list(dict.fromkeys(r["tx_model"] for r in rows))
+    for condition in dict.fromkeys(r["condition"] for r in rows):
+        crs = [r for r in rows if r["condition"] == condition]
+        eqs = list(dict.fromkeys(r["semantic_equalizer"] for r in crs))
+        fig, axes = plt.subplots(1, len(eqs), figsize=(2.2 + 2.0 * len(eqs) * max(1, len(agents) / 4), 2.6 *
+                                 max(1, len(agents) / 4)), squeeze=False)
+        for ax, eq in zip(axes[0], eqs):
+            grid = np.full((len(agents), len(agents)), np.nan)
+            for i, tx in enumerate(agents):
+                for j, rx in enumerate(agents):
+                    acc = [r["accuracy"] for r in crs if r["semantic_equalizer"] == eq
+                           and r["tx_model"] == tx and r["rx_model"] == rx]
+                    if acc:
+                        grid[i, j] = float(np.mean(acc))
+            im = ax.imshow(grid, vmin=0, vmax=1, cmap="viridis")
+            for (i, j), v in np.ndenumerate(grid):
+                if np.isfinite(v):
+                    ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=7,
+                            color="black" if v > 0.6 else "white")
+            ax.set_xticks(range(len(agents)), agents, rotation=45, ha="right", fontsize=7)
+            ax.set_yticks(range(len(agents)), agents if ax is axes[0][0] else [""] * len(agents), fontsize=7)
+            ax.set_title(eq, fontsize=9)
+            ax.set_xlabel("receiver", fontsize=8)
+        axes[0][0].set_ylabel("transmitter", fontsize=8)
+        fig.colorbar(im, ax=list(axes[0]), shrink=0.8, label="top-1 accuracy")
+        fig.suptitle(f"Stitching accuracy [%], {condition}", fontsize=10)
+        stem = "stitching_" + condition.replace(" ", "").replace("-", "_").replace(".", "p")
+        paths += [p for p in _save(fig, out_dir, stem) if p.suffix == ".png"]
+    return paths
+
+
+def run_stitch(sc: Scenario, out_dir: str | Path, snr_db: float | None = None) -> StitchResult:
+    """Compute the stitching table of ``sc`` and write its CSV and heat maps into ``out_dir``."""
+    check_scenario(sc)
+    out_dir = Path(out_dir)
+    (out_dir / "plots").mkdir(parents=True, exist_ok=True)
+    rows = stitch_rows(sc, snr_db)
+    csv_path = out_dir / "stitching.csv"
+    write_csv(rows, csv_path, STITCH_COLUMNS)
+    return StitchResult(csv_path, plot_stitching(rows, out_dir / "plots"), rows)

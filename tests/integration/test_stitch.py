@@ -1,0 +1,77 @@
+"""The stitching study on the digits zoo, and prototypical vs random anchors at small K."""
+
+import csv
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NEURAL = ["mlp_small", "mlp_wide", "mlp_tiny", "cnn"]
+
+
+@pytest.fixture(scope="module")
+def stitching(tmp_path_factory):
+    out = tmp_path_factory.mktemp("stitch")
+    proc = subprocess.run([sys.executable, "-m", "simulator", "stitch", str(ROOT / "scenarios/stitching.yaml"),
+                           "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    with open(out / "stitching.csv") as f:
+        return out, list(csv.DictReader(f))
+
+
+def _acc(rows, eq, condition="noise-free", pairs=None):
+    return [float(r["accuracy"]) for r in rows if r["semantic_equalizer"] == eq and r["condition"] == condition
+            and (pairs is None or (r["tx_model"], r["rx_model"]) in pairs)]
+
+
+def test_outputs(stitching):
+    out, rows = stitching
+    assert (out / "plots" / "stitching_noise_free.png").stat().st_size > 10_000
+    assert (out / "plots" / "stitching_20dB.png").stat().st_size > 10_000
+    assert len(rows) == 2 * 5 * 5 * 5          # conditions x tx x rx x equalisers
+
+
+def test_relative_stitches_distinct_neural_agents_near_native_accuracy(stitching):
+    _, rows = stitching
+    pairs = {(a, b) for a in NEURAL for b in NEURAL if a != b}
+    relative = statistics.mean(_acc(rows, "relative", pairs=pairs))
+    native = statistics.mean(float(r["native_accuracy_rx"]) for r in rows
+                             if (r["tx_model"], r["rx_model"]) in pairs)
+    assert relative >= native - 0.08, (relative, native)
+
+
+def test_none_fails_between_different_models(stitching):
+    _, rows = stitching
+    agents = NEURAL + ["pca"]
+    pairs = {(a, b) for a in agents for b in agents if a != b}
+    none = _acc(rows, "none", pairs=pairs)
+    assert statistics.mean(none) <= 0.30
+    assert max(none) <= 0.45                   # no pair of different models understands raw latents
+
+
+def test_diagonal_is_native(stitching):
+    _, rows = stitching
+    for r in rows:
+        if r["tx_model"] == r["rx_model"] and r["condition"] == "noise-free" and r["semantic_equalizer"] == "none":
+            assert float(r["accuracy"]) == pytest.approx(float(r["native_accuracy_rx"]), abs=1e-6)
+
+
+def test_prototypical_beats_random_anchors_at_small_k(tmp_path):
+    scenario = tmp_path / "anchors.yaml"
+    text = (ROOT / "scenarios/anchors_random_vs_prototypical.yaml").read_text()
+    text = (text.replace("num_anchors: [2, 4, 8, 16, 32, 64]", "num_anchors: [4, 8, 16]")
+                .replace("[random, class_balanced, prototypical, farthest_point]", "[random, prototypical]")
+                .replace("semantic_equalizer: [relative, inverse]", "semantic_equalizer: relative")
+                .replace("snr_db: [5, 20]", "snr_db: 20"))
+    scenario.write_text(text)
+    proc = subprocess.run([sys.executable, "-m", "simulator", "run", str(scenario), "--out", str(tmp_path / "out"),
+                           "--quiet", "--no-plots"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    with open(tmp_path / "out" / "results.csv") as f:
+        rows = list(csv.DictReader(f))
+    mean = {s: statistics.mean(float(r["accuracy"]) for r in rows if r["anchor_selection"] == s)
+            for s in ("random", "prototypical")}
+    assert mean["prototypical"] > mean["random"] + 0.03, mean

@@ -1,0 +1,67 @@
+"""Semantic equalisers on spaces with known geometry (exact rotations)."""
+
+import numpy as np
+import pytest
+import torch
+
+from transceivers.agents import LatentSpace
+from transceivers.link import LinkSetup
+from transceivers.semantic import SEMANTIC_EQUALIZERS, AlignedEqualizer, InverseEqualizer
+
+
+def _link(num_anchors: int, dim: int = 16, center: bool = False, noise: float = 0.0, seed: int = 0):
+    g = torch.Generator().manual_seed(seed)
+    n, classes = 1500, 5
+    labels = torch.randint(classes, (n,), generator=g)
+    means = 3 * torch.randn(classes, dim, generator=g)
+    z_rx = means[labels] + torch.randn(n, dim, generator=g) + 2.0
+    q, _ = torch.linalg.qr(torch.randn(dim, dim, generator=g, dtype=torch.float64))
+    z_tx = 4.0 * z_rx @ q.float() + noise * torch.randn(n, dim, generator=g)   # rotated, rescaled copy
+    pool = np.arange(1000)
+    anchors = np.random.default_rng(seed).choice(pool, num_anchors, replace=False)
+    return LinkSetup(LatentSpace("tx", z_tx), LatentSpace("rx", z_rx), labels, classes, pool, anchors,
+                     center=center, seed=seed), np.arange(1000, n)
+
+
+@pytest.mark.parametrize("num_anchors", [16, 24, 64])
+def test_inverse_reconstructs_receiver_latent_of_a_rotated_transmitter(num_anchors):
+    link, test = _link(num_anchors)
+    eq = InverseEqualizer(link)
+    z_hat = eq.reconstruct(link.relative(link.tx, test))
+    cos = torch.nn.functional.cosine_similarity(z_hat, link.rx.latents[test], dim=-1)
+    assert cos.mean() >= 0.95
+
+
+def test_inverse_with_centring_recovers_the_latent_itself():
+    link, test = _link(48, center=True)
+    z_hat = InverseEqualizer(link).reconstruct(link.relative(link.tx, test))
+    cos = torch.nn.functional.cosine_similarity(z_hat, link.rx.latents[test], dim=-1)
+    assert cos.mean() >= 0.95
+
+
+@pytest.mark.parametrize("num_anchors", [8, 15, 16, 17, 32])
+def test_ridge_keeps_inverse_and_aligned_stable_across_the_interpolation_threshold(num_anchors):
+    """K near the latent size (16) is where plain least squares collapses (DESIGN.md)."""
+    link, test = _link(num_anchors, noise=0.3)
+    labels = link.labels[test]
+    rel, absolute = link.relative(link.tx, test)[None], link.tx.latents[test][None]
+    for eq, msg in ((InverseEqualizer(link), rel), (AlignedEqualizer(link), absolute)):
+        acc = (eq(msg).argmax(-1)[0] == labels).float().mean()
+        assert acc > 0.8, (type(eq).__name__, num_anchors, float(acc))
+
+
+def test_none_fails_and_relative_succeeds_between_rotated_spaces():
+    link, test = _link(32)
+    labels = link.labels[test]
+    rel, absolute = link.relative(link.tx, test)[None], link.tx.latents[test][None]
+    acc = {name: float((SEMANTIC_EQUALIZERS.get(name)(link)(rel if SEMANTIC_EQUALIZERS.get(name).message == "relative"
+                                                              else absolute).argmax(-1)[0] == labels).float().mean())
+           for name in ("relative", "none", "oracle", "inverse", "aligned")}
+    assert acc["relative"] > 0.9 and acc["oracle"] > 0.9 and acc["inverse"] > 0.9 and acc["aligned"] > 0.9
+    assert acc["none"] < 0.6
+
+
+def test_aligned_counts_its_semantic_pilots():
+    link, _ = _link(20, dim=16)
+    assert AlignedEqualizer(link).setup_symbols() == 20 * 8      # K anchors x ceil(d_tx / 2) symbols
+    assert InverseEqualizer(link).setup_symbols() == 0
