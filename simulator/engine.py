@@ -11,6 +11,7 @@ import sionna.phy
 
 from channels import build_channel, snr_db_to_no
 from transceivers.anchors import ANCHOR_STRATEGIES
+from transceivers.compression import TopKDesparsifier, TopKSparsifier, index_bits
 from transceivers.link import LinkSetup
 from transceivers.schemes import SCHEMES
 from transceivers.semantic import SEMANTIC_EQUALIZERS
@@ -119,6 +120,10 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     channel = build_channel(ch_spec.model, precision=sc.precision, device=sc.device,
                             **ch_spec.model_dump(exclude={"model"}))
     scheme = _scheme(sc, unit)
+    # top-k: the k kept values go through the scheme, their positions are side information
+    top_k = sc.compression.top_k
+    sparsify = TopKSparsifier(top_k) if top_k else None
+    desparsify = TopKDesparsifier() if top_k else None
     equalizers = {name: SEMANTIC_EQUALIZERS.get(name)(link, **sc.semantic_equalizers.get(name, {}))
                   for name in sc.axis("semantic_equalizer")}
     messages = list(dict.fromkeys(eq.message for eq in equalizers.values()))
@@ -143,10 +148,13 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             z_tx = link.tx.latents[idx]
             message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
             message_dim[kind] = message.shape[-1]
-            x, state = scheme.encode(message)
+            values, positions = sparsify(message) if sparsify else (message, None)
+            x, state = scheme.encode(values)
             x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
             x_hat, no_eff = channel(x, no)
             decoded = scheme.decode(x_hat, no_eff, state)
+            if sparsify:
+                decoded.message = desparsify(decoded.message, positions, message.shape[-1])
             acc[kind].add_transmission(decoded, message)
             for name, eq in equalizers.items():
                 if eq.message == kind:
@@ -156,7 +164,11 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     for name, eq in equalizers.items():
         a = acc[eq.message]
         m = message_dim[eq.message]
-        uses = scheme.channel_uses(channel, m)
+        sent = sparsify.kept(m) if sparsify else m
+        uses = scheme.channel_uses(channel, sent)
+        bits = scheme.bits_per_sample(sent)
+        if sparsify and sent < m:
+            bits = (bits or 0) + index_bits(m, sent)
         setup = eq.setup_symbols()
         correct = a.correct[name]
         for s, snr in enumerate(snr_db):
@@ -167,7 +179,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
                 scheme=sc.scheme.kind, bits=unit.bits, semantic_equalizer=name,
                 channel_equalizer=ch_spec.equalizer if channel.has_fading else None,
                 csi=ch_spec.csi if channel.has_fading else None, seed=unit.seed,
-                channel_uses=float(uses), bits_per_sample=scheme.bits_per_sample(m),
+                channel_uses=float(uses), bits_per_sample=bits,
                 n_samples=n, accuracy=correct[s] / n, accuracy_low=lo, accuracy_high=hi,
                 nmse=a.nmse()[s],
                 ber=a.ber[s] / a.weight if a.has_ber else None,

@@ -105,6 +105,13 @@ class SchemeSpec(_NoBool):
     kind: str = "analog"
 
 
+class CompressionSpec(_Strict):
+    """Message compression besides K and b: top-k sparsification (transceivers/compression.py)."""
+
+    top_k: Optional[int] = Field(None, ge=1, description="send only the k largest-magnitude message entries; "
+                                 "their positions cost ceil(log2 C(m, k)) bits per sample (in bits_per_sample)")
+
+
 FloatAxis = Union[Range, list[float], float]
 IntAxis = Union[Range, list[int], int]
 NameAxis = Union[list[str], str]
@@ -201,6 +208,7 @@ class Scenario(_Strict):
     models: dict[str, ModelSpec] = Field(..., min_length=1)
     channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})
     scheme: SchemeSpec = Field(default_factory=SchemeSpec)
+    compression: CompressionSpec = Field(default_factory=CompressionSpec)
     semantic_equalizers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}")
     sweep: SweepSpec
