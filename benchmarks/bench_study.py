@@ -22,8 +22,9 @@ from .common import MNIST_DIR, best_of, fresh_head_cache, interleaved
 SNR_DB = [float(x) for x in range(-10, 31, 2)]          # 21 points
 NUM_ANCHORS = [4, 8, 16, 32, 64, 128]                    # 6 anchor counts
 EQUALIZERS = ["relative", "none", "oracle"]              # 3 semantic equalisers
-MODELS = {"mlp_a": {"kind": "mlp", "width": 256, "depth": 2, "latent_dim": 64, "seed": 0, "epochs": 5},
-          "mlp_b": {"kind": "mlp", "width": 512, "depth": 2, "latent_dim": 96, "seed": 1, "epochs": 5}}
+# A CNN transmitter and an MLP receiver: a heterogeneous pair as in the quickstart.
+MODELS = {"cnn_tx": {"kind": "cnn", "channels": 16, "latent_dim": 64, "seed": 0, "epochs": 3},
+          "mlp_rx": {"kind": "mlp", "width": 512, "depth": 2, "latent_dim": 96, "seed": 1, "epochs": 5}}
 
 
 def scenario():
@@ -33,8 +34,8 @@ def scenario():
         "name": "bench_mnist", "seed": 1,
         "data": {"dataset": "mnist", "path": str(MNIST_DIR), "test_fraction": 0.3},
         "models": MODELS,
-        "sweep": {"snr_db": SNR_DB, "num_anchors": NUM_ANCHORS, "transmitter": "mlp_a",
-                  "receiver": "mlp_b", "semantic_equalizer": EQUALIZERS},
+        "sweep": {"snr_db": SNR_DB, "num_anchors": NUM_ANCHORS, "transmitter": "cnn_tx",
+                  "receiver": "mlp_rx", "semantic_equalizer": EQUALIZERS},
     })
 
 
@@ -119,7 +120,7 @@ def run(repeats: int = 3) -> dict:
 
     sc = scenario()
     data = study_data(sc)
-    z_tx, z_rx = latent_space(sc, "mlp_a").latents, latent_space(sc, "mlp_b").latents   # cached latents
+    z_tx, z_rx = latent_space(sc, "cnn_tx").latents, latent_space(sc, "mlp_rx").latents   # cached latents
     units = expand_units(sc)
 
     def semcom():
@@ -139,7 +140,7 @@ def run(repeats: int = 3) -> dict:
     t_semcom, t_floor = min(all_semcom), min(all_floor)
     t_full, _ = best_of(full_run, 1)
     with torch.enable_grad():
-        encoders = tuple(train_encoder(MODELS[m], data.dataset, data.pool_idx) for m in ("mlp_a", "mlp_b"))
+        encoders = tuple(train_encoder(MODELS[m], data.dataset, data.pool_idx) for m in ("cnn_tx", "mlp_rx"))
     images = torch.from_numpy(data.dataset.inputs)
     t_naive, _ = best_of(lambda: _naive(encoders, images, labels, pool.numpy(), test, z_tx, z_rx), 1)
     return {
