@@ -31,6 +31,9 @@ class StudyData:
 def _study_data(dataset: str, path: str | None, limit: int | None, test_fraction: float, split_seed: int) -> StudyData:
     ds = load_dataset(dataset, path, limit)
     pool, test = split_indices(len(ds), test_fraction, split_seed)
+    test_mask = getattr(ds, "test_mask", None)     # a split given by the data (latent files)
+    if test_mask is not None:
+        pool, test = np.flatnonzero(~test_mask), np.flatnonzero(test_mask)
     return StudyData(ds, pool, test, torch.from_numpy(ds.labels))
 
 

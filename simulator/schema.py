@@ -399,11 +399,15 @@ def _positive(field: str, value: Any, integer: bool) -> None:
 
 def _check_model(name: str, spec: ModelSpec) -> None:
     """Settings of zoo and PCA agents (other latent sources check their own)."""
+    import transceivers
     from transceivers.agents import _TRAINING_DEFAULTS
     from transceivers.encoders import ENCODERS
 
     field = f"models.{name}"
     settings = spec.model_dump(exclude={"kind", "seed", "latent_dim"})
+    own_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_spec", None)
+    if own_check is not None:   # latent files, user encoders: the source checks its own settings
+        own_check(name, spec.model_dump(exclude_none=True))   # raises SemcomInputError naming models.<name>
     if spec.kind in ENCODERS or spec.kind == "pca":
         if spec.latent_dim is None:
             raise ScenarioError(f"{field}.latent_dim", None, f"is required for kind '{spec.kind}'",

@@ -1,0 +1,177 @@
+"""Latent files (.npz): reading, every kind of bad file, and a study made only of files."""
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from transceivers.errors import SemcomInputError
+from transceivers.latent_files import load_latent_dataset, read_latent_file
+from transceivers.agents import build_latent_space
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _mixture(n=600, classes=5, dim=12, seed=0):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(classes, size=n)
+    means = 3 * rng.standard_normal((classes, dim))
+    return means[labels] + rng.standard_normal((n, dim)), labels
+
+
+def test_reads_latents_labels_and_split(tmp_path):
+    z, y = _mixture()
+    split = np.where(np.arange(len(y)) % 4 == 0, "test", "pool")
+    np.savez(tmp_path / "a.npz", latents=z, labels=y, split=split)
+    f = read_latent_file(tmp_path / "a.npz")
+    assert f.latents.dtype == np.float32 and np.allclose(f.latents, z, atol=1e-5)
+    assert f.labels.dtype == np.int64 and (f.labels == y).all()
+    assert f.test_mask.sum() == len(y) // 4 and f.test_mask[0] and not f.test_mask[1]
+
+
+def _expect(path, *words):
+    with pytest.raises(SemcomInputError) as info:
+        read_latent_file(path)
+    msg = str(info.value)
+    assert str(path) in msg and all(w in msg for w in words), msg
+    assert "\n" not in msg
+
+
+def test_bad_files_give_one_clear_error(tmp_path):
+    z, y = _mixture(n=50)
+    _expect(tmp_path / "missing.npz", "does not exist")
+    (tmp_path / "garbage.npz").write_bytes(b"\x00\x01 not a zip file at all")
+    _expect(tmp_path / "garbage.npz", "not a .npz file")
+    np.savez(tmp_path / "full.npz", latents=z, labels=y)
+    (tmp_path / "truncated.npz").write_bytes((tmp_path / "full.npz").read_bytes()[:300])
+    _expect(tmp_path / "truncated.npz")
+    np.save(tmp_path / "single.npy", z)
+    _expect(tmp_path / "single.npy", "single array")
+    np.savez(tmp_path / "nolabels.npz", latents=z)
+    _expect(tmp_path / "nolabels.npz", "no 'labels'", "latents")
+    np.savez(tmp_path / "short.npz", latents=z, labels=y[:-1])
+    _expect(tmp_path / "short.npz", "50 latents but 49 labels")
+    bad = z.copy()
+    bad[7, 3] = np.nan
+    bad[9, 0] = np.inf
+    np.savez(tmp_path / "nan.npz", latents=bad, labels=y)
+    _expect(tmp_path / "nan.npz", "2 NaN/inf", "sample 7")
+    np.savez(tmp_path / "pickled.npz", latents=np.array([object()] * 50, dtype=object), labels=y)
+    _expect(tmp_path / "pickled.npz", "pickle")
+    np.savez(tmp_path / "flat.npz", latents=z[:, 0], labels=y)
+    _expect(tmp_path / "flat.npz", "shape (50,)")
+    np.savez(tmp_path / "neg.npz", latents=z, labels=y - 1)
+    _expect(tmp_path / "neg.npz", "< 0")
+    np.savez(tmp_path / "split.npz", latents=z, labels=y, split=np.full(50, 2))
+    _expect(tmp_path / "split.npz", "'split'")
+
+
+def test_latents_dataset_requires_agreeing_files(tmp_path):
+    z, y = _mixture(n=80)
+    np.savez(tmp_path / "a.npz", latents=z, labels=y)
+    np.savez(tmp_path / "b.npz", latents=z[:, :5], labels=y)
+    ds = load_latent_dataset(str(tmp_path))
+    assert len(ds) == 80 and ds.num_classes == y.max() + 1 and ds.inputs.shape == (80, 1, 1, 0)
+    y2 = y.copy()
+    y2[11] = (y2[11] + 1) % 5
+    np.savez(tmp_path / "c.npz", latents=z, labels=y2)
+    with pytest.raises(SemcomInputError, match="sample 11"):
+        load_latent_dataset(str(tmp_path))
+    (tmp_path / "c.npz").unlink()
+    np.savez(tmp_path / "c.npz", latents=z[:70], labels=y[:70])
+    with pytest.raises(SemcomInputError, match="70 samples"):
+        load_latent_dataset(str(tmp_path))
+    with pytest.raises(SemcomInputError, match="does not exist"):
+        load_latent_dataset(str(tmp_path / "missing"))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SemcomInputError, match="no .npz"):
+        load_latent_dataset(str(tmp_path / "empty"))
+
+
+def test_file_agent_must_match_the_dataset_samples(tmp_path):
+    from transceivers.datasets import load_dataset
+
+    digits = load_dataset("digits")
+    np.savez(tmp_path / "ok.npz", latents=np.random.default_rng(0).standard_normal((len(digits), 6)),
+             labels=digits.labels)
+    space = build_latent_space("ext", {"kind": "latent_file", "path": str(tmp_path / "ok.npz")}, digits,
+                               np.arange(100))
+    assert space.latents.shape == (len(digits), 6) and space.latents.dtype == torch.float32
+    np.savez(tmp_path / "shuffled.npz", latents=np.zeros((len(digits), 6)), labels=np.roll(digits.labels, 1))
+    with pytest.raises(SemcomInputError, match="models.ext.path"):
+        build_latent_space("ext", {"kind": "latent_file", "path": str(tmp_path / "shuffled.npz")}, digits,
+                           np.arange(100))
+    with pytest.raises(SemcomInputError, match="models.ext.kind"):   # a zoo agent needs inputs
+        ds = load_latent_dataset(str(tmp_path / "ok.npz"))
+        build_latent_space("ext", {"kind": "mlp", "latent_dim": 4}, ds, np.arange(100))
+
+
+def _write_agents(folder: Path, n=900, classes=6, seed=0):
+    """Three agents seeing one Gaussian mixture: a rotation+scale, a shifted rotation, a noisy
+    lower-dimensional projection; plus a file split (every third sample is test)."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(classes, size=n)
+    truth = 3 * rng.standard_normal((classes, 16))[labels] + rng.standard_normal((n, 16))
+    split = np.arange(n) % 3 == 0
+    q1 = np.linalg.qr(rng.standard_normal((16, 16)))[0]
+    q2 = np.linalg.qr(rng.standard_normal((16, 16)))[0]
+    folder.mkdir()
+    np.savez(folder / "alice.npz", latents=2.0 * truth @ q1, labels=labels, split=split)
+    np.savez_compressed(folder / "bob.npz", latents=truth @ q2, labels=labels, split=split)
+    np.savez(folder / "carol.npz", latents=truth @ rng.standard_normal((16, 10)) + 0.3 * rng.standard_normal((n, 10)),
+             labels=labels.astype(np.float64), split=split.astype(np.int8))
+    return split
+
+
+def test_npz_study_runs_end_to_end(tmp_path):
+    """A study whose agents are only latent files: `semcom run` from files the test writes."""
+    files = tmp_path / "latents"
+    split = _write_agents(files)
+    scenario = tmp_path / "files.yaml"
+    scenario.write_text(f"""
+name: latent_files
+data: {{dataset: latents, path: {files}}}
+models:
+  alice: {{kind: latent_file, path: {files / 'alice.npz'}}}
+  bob:   {{kind: latent_file, path: {files / 'bob.npz'}, latent_dim: 16}}
+  carol: {{kind: latent_file, path: {files / 'carol.npz'}}}
+sweep:
+  snr_db: [0, 30]
+  num_anchors: 32
+  transmitter: alice
+  receiver: [bob, carol]
+  semantic_equalizer: [relative, none, oracle]
+""")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "simulator", "run", str(scenario), "--out", str(out), "--quiet",
+                           "--no-plots"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(open(out / "results.csv")))
+    assert len(rows) == 2 * 2 * 3
+    assert {r["n_samples"] for r in rows} == {str(int(split.sum()))}     # the files' split was used
+    acc = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy"]) for r in rows}
+    # alice and bob are exact rotations of one space: relative decoding is as good as the oracle
+    assert acc[("bob", "relative", "30.0")] >= acc[("bob", "oracle", "30.0")] - 0.02
+    assert acc[("bob", "relative", "30.0")] > 0.9
+    assert acc[("bob", "none", "30.0")] < 0.6
+
+
+def test_npz_study_errors_are_one_line(tmp_path):
+    files = tmp_path / "latents"
+    _write_agents(files)
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(f"""
+name: bad
+data: {{dataset: latents, path: {files}}}
+models:
+  alice: {{kind: latent_file, path: {files / 'nobody.npz'}}}
+sweep: {{snr_db: 10, num_anchors: 8, transmitter: alice, receiver: alice}}
+""")
+    proc = subprocess.run([sys.executable, "-m", "simulator", "validate", str(scenario)],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "models.alice.path" in proc.stderr and "does not exist" in proc.stderr
