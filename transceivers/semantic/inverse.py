@@ -1,8 +1,32 @@
 """`inverse`: inverse relative projection into the receiver's absolute space (Maiorca et al. 2024)."""
 
+import numpy as np
+import scipy.linalg
 import torch
 
+from ..errors import SemcomInputError
 from .base import SEMANTIC_EQUALIZERS, SemanticEqualizer
+
+__all__ = ["InverseEqualizer", "prune_anchors"]
+
+
+def prune_anchors(b: torch.Tensor, max_condition: float) -> np.ndarray:
+    """The anchors a well-conditioned least-squares inverse keeps.
+
+    Anchors are ordered by column-pivoted QR of ``bᵀ`` (each next anchor the one least
+    explained by those before it); the kept set is the longest prefix of that order
+    whose matrix has condition number ``σ_max / σ_min <= max_condition``.
+
+    :input b: [num_anchors, latent_dim], torch.float64. Normalised anchor latents.
+    :output kept: [num_kept] np.int64, positions into the anchors (at least one).
+    """
+    _, _, order = scipy.linalg.qr(b.T.cpu().numpy(), pivoting=True, mode="economic")
+    kept = 1
+    for m in range(1, len(order) + 1):
+        s = torch.linalg.svdvals(b[torch.from_numpy(order[:m])])
+        if s[-1] > 0 and s[0] / s[-1] <= max_condition:
+            kept = m
+    return np.sort(order[:kept]).astype(np.int64)
 
 
 @SEMANTIC_EQUALIZERS.register("inverse")
@@ -10,26 +34,53 @@ class InverseEqualizer(SemanticEqualizer):
     r"""Reconstruct the receiver's latent direction from the received similarities.
 
     With ``B = normalize(A_rx - c)`` [K, d_rx], the received cosines satisfy ``r ≈ B u``
-    for the unit direction ``u`` of the latent. ``u`` is the ridge solution
-    ``(BᵀB + λ·(tr BᵀB / d_rx) I)⁻¹ Bᵀ r``, which stays well-conditioned near the
-    interpolation threshold K ≈ d_rx where a plain pseudo-inverse collapses. The latent
-    ``c + s·u/|u|`` (``s`` the anchors' mean norm about ``c``) goes into the receiver's
-    absolute head.
+    for the unit direction ``u`` of the latent. Least squares for ``u`` is
+    ill-conditioned near the interpolation threshold K ≈ d_rx, where a plain
+    pseudo-inverse collapses; two remedies (``method``):
 
-    :param ridge: relative ridge weight λ (default 1e-2).
+    * ``ridge`` (default): ``u = (BᵀB + λ·(tr BᵀB / d_rx) I)⁻¹ Bᵀ r``;
+    * ``prune``: keep only the anchors of :func:`prune_anchors` (condition number of
+      their ``B`` at most ``max_condition``) and solve by pseudo-inverse on them;
+      the other anchors' entries of ``r`` are ignored.
+
+    The latent ``c + s·u/|u|`` (``s`` the anchors' mean norm about ``c``) goes into the
+    receiver's absolute head.
+
+    :param method: ``"ridge"`` or ``"prune"``.
+    :param ridge: relative ridge weight λ (default 1e-2), for ``ridge``.
+    :param max_condition: largest condition number of the kept anchors (default 10), for ``prune``.
+
+    :input message: [num_snr, batch_size, num_anchors], torch.float32.
+    :output logits: [num_snr, batch_size, num_classes], torch.float32.
     """
 
     message = "relative"
 
-    def __init__(self, link, ridge: float = 1e-2, **settings):
+    def __init__(self, link, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0, **settings):
         super().__init__(link)
+        if method not in ("ridge", "prune"):
+            raise SemcomInputError(f"semantic_equalizers.inverse.method: unknown method {method!r}; "
+                                   "use ridge or prune")
+        for field, value in (("ridge", ridge), ("max_condition", max_condition)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value < 0 \
+                    or (field == "max_condition" and value < 1):
+                raise SemcomInputError(f"semantic_equalizers.inverse.{field}: must be a number "
+                                       f"{'>= 1' if field == 'max_condition' else '>= 0'} (got {value!r}); "
+                                       f"use e.g. {'10' if field == 'max_condition' else '0.01'}")
         anchors = link.anchors(link.rx).double()
         c = link.projection.centre_of(anchors)
         b = torch.nn.functional.normalize(anchors - c, dim=-1)
-        gram = b.T @ b
-        lam = ridge * torch.trace(gram) / gram.shape[0]
         # u = r @ solve_matrix, one [K, d_rx] matrix applied to every message
-        self.solve_matrix = torch.linalg.solve(gram + lam * torch.eye(gram.shape[0], dtype=gram.dtype), b.T).T.float()
+        if method == "ridge":
+            gram = b.T @ b
+            lam = ridge * torch.trace(gram) / gram.shape[0]
+            solve = torch.linalg.solve(gram + lam * torch.eye(gram.shape[0], dtype=gram.dtype), b.T).T
+            self.kept = np.arange(len(b))
+        else:
+            self.kept = prune_anchors(b, float(max_condition))
+            solve = torch.zeros_like(b)
+            solve[torch.from_numpy(self.kept)] = torch.linalg.pinv(b[torch.from_numpy(self.kept)]).T
+        self.solve_matrix = solve.float()
         self.centre = c.float()
         self.scale = (anchors - c).norm(dim=-1).mean().float()
         self.head = link.absolute_head(link.rx)
