@@ -5,8 +5,8 @@ from .errors import SemcomInputError
 from .datasets import DATASETS, Dataset, load_dataset, split_indices
 from .agents import LATENT_SOURCES, LatentSpace, build_latent_space
 from . import synthetic  # noqa: F401  (registers the synthetic dataset and `rotation` agents)
-from . import latent_files  # noqa: F401  (registers the `latents` dataset and `latent_file` agents)
-from . import user_encoder  # noqa: F401  (registers `user_encoder` agents: a torch module by import path)
+from . import latent_files  # noqa: F401  (registers the `latents` dataset and `npz` agents)
+from . import user_encoder  # noqa: F401  (registers `torch` agents: a torch module by import path)
 from .anchors import ANCHOR_STRATEGIES
 from .relative import RelativeProjection
 from .schemes import SCHEMES, Decoded, Scheme

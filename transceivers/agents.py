@@ -5,7 +5,9 @@ An agent is known by name and a spec (from the scenario's ``models`` section). I
 
 * a zoo architecture (``mlp``, ``cnn``; see :mod:`transceivers.encoders`) trained
   deterministically on the pool split with a cosine classifier, or ``pca`` (non-neural);
-* others registered in :data:`LATENT_SOURCES` (latent files, user encoders).
+* others registered in :data:`LATENT_SOURCES`: ``npz`` latent files
+  (:mod:`transceivers.latent_files`), ``torch`` user encoders by import path
+  (:mod:`transceivers.user_encoder`), ``rotation`` (:mod:`transceivers.synthetic`).
 
 Latents of all samples are computed once per agent and cached on disk by a hash of the
 spec, the data and the split, so a second run trains and encodes nothing.
@@ -72,10 +74,10 @@ def default_epochs(pool_size: int) -> int:
 
 
 def _require_inputs(name: str, kind: str, dataset: Dataset) -> None:
-    if int(np.prod(dataset.inputs.shape[1:])) == 0:
+    if not dataset.has_inputs:
         raise SemcomInputError(f"models.{name}.kind: '{kind}' computes latents from the dataset's inputs, but "
                                f"dataset '{dataset.name}' has none (it only carries labels); use kind: "
-                               "latent_file for agents of a latent-file study")
+                               "npz for agents of a latent-file study")
 
 
 def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torch.nn.Module:

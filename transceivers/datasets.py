@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -39,6 +40,8 @@ class Dataset:
     labels: np.ndarray
     num_classes: int
     fingerprint: str = field(default="")
+    #: False for datasets that carry labels only (latent files): agents must bring latents.
+    has_inputs: ClassVar[bool] = True
 
     def __len__(self) -> int:
         return len(self.labels)

@@ -5,18 +5,22 @@ no code in a data file ever runs):
 
 * ``latents`` ``[N, d]``, real numbers, all finite: the agent's latent of each sample;
 * ``labels`` ``[N]``, whole numbers >= 0: the task label of each sample;
-* ``split`` ``[N]`` (optional): which samples are transmitted (test) and which form the
-  pool (heads, anchors): booleans or 0/1 (true / 1 = test), or the strings
-  ``"test"`` and ``"pool"`` / ``"train"``.
+* ``split`` ``[N]`` (optional): which samples form the pool (encoders' heads, anchors)
+  and which are transmitted: ``0`` = pool, ``1`` = test (booleans: ``True`` = test), or
+  the strings ``"pool"`` (or ``"train"``) and ``"test"``.
 
 Every agent's file must list the *same samples in the same order*: the labels (and the
 split, where given) of all files must agree. Two ways to use them:
 
-* ``models: {a: {kind: latent_file, path: a.npz}}`` on any dataset: the file's labels
+* ``models: {a: {kind: npz, path: a.npz}}`` on any dataset: the file's labels
   must equal the dataset's, sample by sample;
 * a study made only of files: ``data: {dataset: latents, path: FILE_OR_FOLDER}``. The
   dataset's labels (and split, if the files carry one; otherwise ``test_fraction``)
   come from the file, or from every ``*.npz`` in the folder, which must all agree.
+  Its inputs are a dummy ``[N, 1, 1, 1]`` array of zeros (there are no images), so
+  input-based agents (``mlp``, ``cnn``, ``pca``, ``torch``) are refused on it.
+
+Nothing is cached: the files already are latents.
 
 .. code-block:: python
 
@@ -29,7 +33,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 import numpy as np
 import torch
@@ -192,12 +196,14 @@ def _agree(reference: LatentFile, other: LatentFile, what: str) -> None:
 class LatentFileDataset(Dataset):
     """The dataset of a study made of latent files: labels (and split) only, no inputs.
 
-    :ivar inputs: [num_samples, 1, 1, 0], float32 (no input features: agents bring latents).
+    :ivar inputs: [num_samples, 1, 1, 1], float32, all zero: a placeholder, there are no
+        inputs (agents bring their latents; ``has_inputs`` is False).
     :ivar test_mask: [num_samples] bool or `None`: the files' split, used instead of
         ``data.test_fraction`` when given.
     """
 
     test_mask: Optional[np.ndarray] = None
+    has_inputs: ClassVar[bool] = False
 
 
 @DATASETS.register("latents")
@@ -215,27 +221,27 @@ def load_latent_dataset(path: str | None = None, limit: int | None = None) -> La
     if limit is not None and limit < len(labels):
         labels = labels[:limit]
         mask = None if mask is None else mask[:limit]
-    inputs = np.zeros((len(labels), 1, 1, 0), dtype=np.float32)
+    inputs = np.zeros((len(labels), 1, 1, 1), dtype=np.float32)
     parts = [labels] + ([mask.astype(np.uint8)] if mask is not None else [])
     return LatentFileDataset("latents", inputs, labels, int(labels.max()) + 1, _fingerprint(*parts), mask)
 
 
 def check_spec(name: str, spec: dict[str, Any]) -> None:
-    """Scenario-time check of a ``latent_file`` agent: ``path`` given and a file."""
+    """Scenario-time check of an ``npz`` agent: ``path`` given and a file."""
     path = spec.get("path")
     if not isinstance(path, str) or not path:
-        raise SemcomInputError(f"models.{name}.path: is required for kind 'latent_file' (got {path!r}); "
+        raise SemcomInputError(f"models.{name}.path: is required for kind 'npz' (got {path!r}); "
                                "give the agent's .npz file, e.g. path: latents/tx.npz")
     if not Path(path).is_file():
         raise SemcomInputError(f"models.{name}.path: latent file '{path}' does not exist; check the path "
                                "(relative paths start from the working directory)")
     unknown = sorted(set(spec) - {"kind", "path", "seed", "latent_dim"})
     if unknown:
-        raise SemcomInputError(f"models.{name}.{unknown[0]}: unknown setting for kind 'latent_file'; "
+        raise SemcomInputError(f"models.{name}.{unknown[0]}: unknown setting for kind 'npz'; "
                                "use only path (and latent_dim to check the file's width)")
 
 
-@LATENT_SOURCES.register("latent_file")
+@LATENT_SOURCES.register("npz")
 def latent_file_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
     """Agent ``name`` whose latents are read from ``spec['path']`` (one row per dataset sample)."""
     check_spec(name, spec)

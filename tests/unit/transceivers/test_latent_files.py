@@ -68,6 +68,36 @@ def test_bad_files_give_one_clear_error(tmp_path):
     _expect(tmp_path / "neg.npz", "< 0")
     np.savez(tmp_path / "split.npz", latents=z, labels=y, split=np.full(50, 2))
     _expect(tmp_path / "split.npz", "'split'")
+    np.savez(tmp_path / "frac.npz", latents=z, labels=y + 0.5)
+    _expect(tmp_path / "frac.npz", "not whole numbers")
+    np.savez(tmp_path / "words.npz", latents=z, labels=np.array(["cat"] * 50))
+    _expect(tmp_path / "words.npz", "'labels' has dtype")
+    np.savez(tmp_path / "cube.npz", latents=z[:, :, None], labels=y)
+    _expect(tmp_path / "cube.npz", "shape (50, 12, 1)")
+    np.savez(tmp_path / "strings.npz", latents=z.astype(str), labels=y)
+    _expect(tmp_path / "strings.npz", "'latents' has dtype")
+    np.savez(tmp_path / "pickled_labels.npz", latents=z, labels=np.array(list(y), dtype=object))
+    _expect(tmp_path / "pickled_labels.npz", "pickle")
+
+
+def test_the_files_split_decides_pool_and_test(tmp_path):
+    """split 0 = pool, 1 = test; without a split, data.test_fraction applies."""
+    from simulator.context import study_data
+    from simulator.schema import parse_scenario
+
+    z, y = _mixture(n=120)
+    split = (np.arange(120) % 5 == 0).astype(np.int64)            # 24 test samples
+    np.savez(tmp_path / "a.npz", latents=z, labels=y, split=split)
+    np.savez(tmp_path / "b.npz", latents=z, labels=y)
+    for name, n_test in (("a.npz", 24), ("b.npz", 36)):
+        sc = parse_scenario(dict(name="s", data={"dataset": "latents", "path": str(tmp_path / name),
+                                                  "test_fraction": 0.3},
+                                 models={"a": {"kind": "npz", "path": str(tmp_path / name)}},
+                                 sweep={"snr_db": 0, "num_anchors": 4, "transmitter": "a", "receiver": "a"}))
+        data = study_data(sc)
+        assert len(data.test_idx) == n_test and len(data.pool_idx) == 120 - n_test
+        if name == "a.npz":
+            assert (data.test_idx == np.flatnonzero(split)).all()
 
 
 def test_latents_dataset_requires_agreeing_files(tmp_path):
@@ -75,7 +105,7 @@ def test_latents_dataset_requires_agreeing_files(tmp_path):
     np.savez(tmp_path / "a.npz", latents=z, labels=y)
     np.savez(tmp_path / "b.npz", latents=z[:, :5], labels=y)
     ds = load_latent_dataset(str(tmp_path))
-    assert len(ds) == 80 and ds.num_classes == y.max() + 1 and ds.inputs.shape == (80, 1, 1, 0)
+    assert len(ds) == 80 and ds.num_classes == y.max() + 1 and ds.inputs.shape == (80, 1, 1, 1) and not ds.has_inputs
     y2 = y.copy()
     y2[11] = (y2[11] + 1) % 5
     np.savez(tmp_path / "c.npz", latents=z, labels=y2)
@@ -98,13 +128,17 @@ def test_file_agent_must_match_the_dataset_samples(tmp_path):
     digits = load_dataset("digits")
     np.savez(tmp_path / "ok.npz", latents=np.random.default_rng(0).standard_normal((len(digits), 6)),
              labels=digits.labels)
-    space = build_latent_space("ext", {"kind": "latent_file", "path": str(tmp_path / "ok.npz")}, digits,
+    space = build_latent_space("ext", {"kind": "npz", "path": str(tmp_path / "ok.npz")}, digits,
                                np.arange(100))
     assert space.latents.shape == (len(digits), 6) and space.latents.dtype == torch.float32
     np.savez(tmp_path / "shuffled.npz", latents=np.zeros((len(digits), 6)), labels=np.roll(digits.labels, 1))
     with pytest.raises(SemcomInputError, match="models.ext.path"):
-        build_latent_space("ext", {"kind": "latent_file", "path": str(tmp_path / "shuffled.npz")}, digits,
+        build_latent_space("ext", {"kind": "npz", "path": str(tmp_path / "shuffled.npz")}, digits,
                            np.arange(100))
+    np.savez(tmp_path / "short.npz", latents=np.zeros((len(digits) - 1, 6)), labels=digits.labels[:-1])
+    with pytest.raises(SemcomInputError, match=f"models.ext.path: .*short.npz' has {len(digits) - 1} samples "
+                                               f"but dataset 'digits' has {len(digits)}; give one latent"):
+        build_latent_space("ext", {"kind": "npz", "path": str(tmp_path / "short.npz")}, digits, np.arange(100))
     with pytest.raises(SemcomInputError, match="models.ext.kind"):   # a zoo agent needs inputs
         ds = load_latent_dataset(str(tmp_path / "ok.npz"))
         build_latent_space("ext", {"kind": "mlp", "latent_dim": 4}, ds, np.arange(100))
@@ -136,9 +170,9 @@ def test_npz_study_runs_end_to_end(tmp_path):
 name: latent_files
 data: {{dataset: latents, path: {files}}}
 models:
-  alice: {{kind: latent_file, path: {files / 'alice.npz'}}}
-  bob:   {{kind: latent_file, path: {files / 'bob.npz'}, latent_dim: 16}}
-  carol: {{kind: latent_file, path: {files / 'carol.npz'}}}
+  alice: {{kind: npz, path: {files / 'alice.npz'}}}
+  bob:   {{kind: npz, path: {files / 'bob.npz'}, latent_dim: 16}}
+  carol: {{kind: npz, path: {files / 'carol.npz'}}}
 sweep:
   snr_db: [0, 30]
   num_anchors: 32
@@ -168,7 +202,7 @@ def test_npz_study_errors_are_one_line(tmp_path):
 name: bad
 data: {{dataset: latents, path: {files}}}
 models:
-  alice: {{kind: latent_file, path: {files / 'nobody.npz'}}}
+  alice: {{kind: npz, path: {files / 'nobody.npz'}}}
 sweep: {{snr_db: 10, num_anchors: 8, transmitter: alice, receiver: alice}}
 """)
     proc = subprocess.run([sys.executable, "-m", "simulator", "validate", str(scenario)],
