@@ -1,18 +1,25 @@
-"""A user's own torch encoder as an agent, given by import path.
+"""A user's own torch encoder as an agent, given by import path (kind ``torch``).
 
 .. code-block:: yaml
 
     models:
-      mine: {kind: user_encoder, entry: "my_package.models:build_encoder", options: {width: 64}}
+      mine: {kind: torch, import: "my_package.models:build_encoder", kwargs: {width: 64}, latent_dim: 64}
 
-``entry`` is ``module:callable``; ``callable(**options)`` must return a
+``import`` is ``module:callable``; ``callable(**kwargs)`` must return a
 :class:`torch.nn.Module` that maps the dataset's inputs
 ``[batch_size, channels, height, width], torch.float32`` (values in [0, 1]) to latents
-``[batch_size, latent_dim], torch.float32`` (trailing dimensions are flattened). The
-module is put in eval mode and encodes every sample once, without gradients. The
-callable runs with torch's generator seeded by the agent's ``seed``, so a randomly
-initialised encoder is the same at every run. The module is imported from the
-Python path, then from the working directory.
+``[batch_size, latent_dim], torch.float32`` (exactly two dimensions: end the module with
+``torch.nn.Flatten()`` if needed). The module is put in eval mode and encodes every
+sample once, in batches of ``batch_size`` (default 1024), under ``torch.no_grad()``.
+The callable runs with torch's generator seeded by the agent's ``seed``, so a randomly
+initialised encoder is the same at every run. The module is imported from the Python
+path, then from the working directory. ``latent_dim`` (optional) is checked against
+what the module returns.
+
+Caching: the latents are cached on disk (:mod:`transceivers.cache`) under a key made of
+the import path, ``kwargs``, ``seed`` and the dataset's fingerprint. The key holds the
+module's *name*, not its code or weights: after changing the module (or a weights file
+it loads), give ``cache: false`` to re-encode at every run, or clear ``$SEMCOM_CACHE``.
 """
 
 from __future__ import annotations
@@ -27,32 +34,36 @@ import numpy as np
 import torch
 
 from .agents import LATENT_SOURCES, LatentSpace, _require_inputs
+from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 from .errors import SemcomInputError
 
 __all__ = ["load_user_encoder", "user_encoder_source", "check_spec"]
 
 _ENTRY = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
-_SETTINGS = {"kind", "entry", "options", "batch_size", "seed", "latent_dim"}
+_SETTINGS = {"kind", "import", "kwargs", "batch_size", "seed", "latent_dim", "cache"}
 
 
 def check_spec(name: str, spec: dict[str, Any]) -> None:
-    """Scenario-time check of a ``user_encoder`` agent's settings (nothing is imported)."""
-    entry = spec.get("entry")
+    """Scenario-time check of a ``torch`` agent's settings (nothing is imported)."""
+    entry = spec.get("import")
     if not isinstance(entry, str) or not _ENTRY.match(entry):
-        raise SemcomInputError(f"models.{name}.entry: must be 'module:callable' (got {entry!r}); "
-                               "e.g. entry: my_package.encoders:build")
-    options = spec.get("options", {})
-    if not isinstance(options, dict):
-        raise SemcomInputError(f"models.{name}.options: must be a mapping of keyword arguments for the "
-                               f"callable (got {options!r}); e.g. options: {{width: 64}}")
+        raise SemcomInputError(f"models.{name}.import: must be 'module:callable' (got {entry!r}); "
+                               "e.g. import: my_package.encoders:build")
+    kwargs = spec.get("kwargs", {})
+    if not isinstance(kwargs, dict):
+        raise SemcomInputError(f"models.{name}.kwargs: must be a mapping of keyword arguments for the "
+                               f"callable (got {kwargs!r}); e.g. kwargs: {{width: 64}}")
+    if not isinstance(spec.get("cache", True), bool):
+        raise SemcomInputError(f"models.{name}.cache: must be true or false (got {spec['cache']!r}); "
+                               "false re-encodes the dataset at every run")
     batch = spec.get("batch_size", 1024)
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
         raise SemcomInputError(f"models.{name}.batch_size: must be a whole number >= 1 (got {batch!r}); "
                                "e.g. batch_size: 1024")
     unknown = sorted(set(spec) - _SETTINGS)
     if unknown:
-        raise SemcomInputError(f"models.{name}.{unknown[0]}: unknown setting for kind 'user_encoder'; "
+        raise SemcomInputError(f"models.{name}.{unknown[0]}: unknown setting for kind 'torch'; "
                                f"use {', '.join(sorted(_SETTINGS - {'kind'}))}")
 
 
@@ -61,7 +72,7 @@ def _import(name: str, module_name: str):
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name != module_name.split(".")[0] and exc.name != module_name:
-            raise SemcomInputError(f"models.{name}.entry: importing '{module_name}' failed: it needs module "
+            raise SemcomInputError(f"models.{name}.import: importing '{module_name}' failed: it needs module "
                                    f"'{exc.name}', which is not installed; install it") from None
     cwd = str(Path.cwd())
     if cwd not in sys.path:
@@ -72,39 +83,39 @@ def _import(name: str, module_name: str):
             pass
         finally:
             sys.path.remove(cwd)
-    raise SemcomInputError(f"models.{name}.entry: module '{module_name}' cannot be found on the Python path "
+    raise SemcomInputError(f"models.{name}.import: module '{module_name}' cannot be found on the Python path "
                            "or in the working directory; install it or run from its folder")
 
 
 def load_user_encoder(name: str, spec: dict[str, Any]) -> torch.nn.Module:
-    """Import ``spec['entry']`` and call it with ``spec['options']`` (seeded by ``spec['seed']``)."""
+    """Import ``spec['import']`` and call it with ``spec['kwargs']`` (seeded by ``spec['seed']``)."""
     check_spec(name, spec)
-    module_name, attr = spec["entry"].split(":")
+    module_name, attr = spec["import"].split(":")
     try:
         module = _import(name, module_name)
     except SemcomInputError:
         raise
     except Exception as exc:  # noqa: BLE001 - the user's module failed while importing
-        raise SemcomInputError(f"models.{name}.entry: importing '{module_name}' raised "
+        raise SemcomInputError(f"models.{name}.import: importing '{module_name}' raised "
                                f"{type(exc).__name__}: {exc}; fix the module") from None
     target = module
     for part in attr.split("."):
         if not hasattr(target, part):
-            raise SemcomInputError(f"models.{name}.entry: module '{module_name}' has no '{attr}'; "
+            raise SemcomInputError(f"models.{name}.import: module '{module_name}' has no '{attr}'; "
                                    "name a function or class defined in it")
         target = getattr(target, part)
     if not callable(target):
-        raise SemcomInputError(f"models.{name}.entry: '{spec['entry']}' is not callable; name a function "
+        raise SemcomInputError(f"models.{name}.import: '{spec['import']}' is not callable; name a function "
                                "or class that returns a torch.nn.Module")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(spec.get("seed", 0)))
         try:
-            encoder = target(**spec.get("options", {}))
+            encoder = target(**spec.get("kwargs", {}))
         except Exception as exc:  # noqa: BLE001 - the user's constructor failed
-            raise SemcomInputError(f"models.{name}: '{spec['entry']}'(**options) raised "
-                                   f"{type(exc).__name__}: {exc}; fix models.{name}.options or the callable") from None
+            raise SemcomInputError(f"models.{name}: '{spec['import']}'(**kwargs) raised "
+                                   f"{type(exc).__name__}: {exc}; fix models.{name}.kwargs or the callable") from None
     if not isinstance(encoder, torch.nn.Module):
-        raise SemcomInputError(f"models.{name}.entry: '{spec['entry']}' returned {type(encoder).__name__}, not a "
+        raise SemcomInputError(f"models.{name}.import: '{spec['import']}' returned {type(encoder).__name__}, not a "
                                "torch.nn.Module; return the encoder module")
     return encoder.eval()
 
@@ -120,24 +131,39 @@ def _encode(name: str, encoder: torch.nn.Module, inputs: np.ndarray, batch_size:
             raise SemcomInputError(f"models.{name}: the encoder failed on inputs of shape "
                                    f"{tuple(x[start:start + batch_size].shape)} ({type(exc).__name__}: {exc}); "
                                    "make it accept [batch, channels, height, width] float32") from None
-        if not isinstance(z, torch.Tensor) or z.dim() < 2 or z.shape[0] != min(batch_size, len(x) - start):
-            raise SemcomInputError(f"models.{name}: the encoder returned "
-                                   f"{tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__} for "
-                                   f"a batch of {min(batch_size, len(x) - start)}; return [batch, latent_dim]")
-        chunks.append(z.detach().float().flatten(1).cpu())
+        rows = min(batch_size, len(x) - start)
+        if not isinstance(z, torch.Tensor) or z.dim() != 2 or z.shape[0] != rows or z.shape[1] == 0:
+            got = f"shape {tuple(z.shape)}" if isinstance(z, torch.Tensor) else type(z).__name__
+            raise SemcomInputError(f"models.{name}: the encoder returned {got} for a batch of {rows} inputs; "
+                                   "return a [batch, latent_dim] tensor (end the module with torch.nn.Flatten())")
+        chunks.append(z.detach().float().cpu())
     return torch.cat(chunks)
 
 
-@LATENT_SOURCES.register("user_encoder")
+@LATENT_SOURCES.register("torch")
 def user_encoder_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
-    """Agent ``name``: the dataset encoded by the user's module ``spec['entry']``."""
-    _require_inputs(name, "user_encoder", dataset)
-    encoder = load_user_encoder(name, spec)
-    latents = _encode(name, encoder, dataset.inputs, int(spec.get("batch_size", 1024)))
-    bad = ~torch.isfinite(latents)
-    if bad.any():
-        raise SemcomInputError(f"models.{name}: the encoder produced {int(bad.sum())} NaN/inf latent values "
-                               f"(first in sample {int(bad.any(1).nonzero()[0])}); fix the encoder")
+    """Agent ``name``: the dataset encoded by the user's module ``spec['import']`` (cached, see the module doc)."""
+    _require_inputs(name, "torch", dataset)
+    check_spec(name, spec)
+    use_cache = spec.get("cache", True)
+    try:
+        key = config_hash("torch", spec["import"], spec.get("kwargs", {}), int(spec.get("seed", 0)),
+                          dataset.fingerprint)
+    except TypeError:
+        raise SemcomInputError(f"models.{name}.kwargs: holds values that are not plain numbers, strings, lists "
+                               "or mappings; give plain YAML values") from None
+    cached = load_tensors("latents", key) if use_cache else None
+    if cached is not None:
+        latents = cached["latents"].float()
+    else:
+        encoder = load_user_encoder(name, spec)
+        latents = _encode(name, encoder, dataset.inputs, int(spec.get("batch_size", 1024)))
+        bad = ~torch.isfinite(latents)
+        if bad.any():
+            raise SemcomInputError(f"models.{name}: the encoder produced {int(bad.sum())} NaN/inf latent values "
+                                   f"(first in sample {int(bad.any(1).nonzero()[0])}); fix the encoder")
+        if use_cache:
+            save_tensors("latents", key, {"latents": latents})
     d = spec.get("latent_dim")
     if d is not None and int(d) != latents.shape[1]:
         raise SemcomInputError(f"models.{name}.latent_dim: is {d} but the encoder returns "

@@ -1,5 +1,6 @@
-"""A user's torch encoder given by import path (kind: user_encoder)."""
+"""A user's torch encoder given by import path (kind: torch): encoding, caching, errors."""
 
+import importlib
 import sys
 
 import numpy as np
@@ -15,7 +16,10 @@ MODULE = '''
 import torch
 from torch import nn
 
+CALLS = []          # one entry per encoder built: shows whether the cache was used
+
 def build(width=8):
+    CALLS.append(width)
     return nn.Sequential(nn.Flatten(), nn.Linear(64, width), nn.Tanh())
 
 def not_a_module():
@@ -27,37 +31,66 @@ def broken(**kw):
 def wrong_input():
     return nn.Linear(3, 2)
 
+def three_dims():
+    return nn.Conv2d(1, 2, 3)
+
+def one_row():
+    class OneRow(nn.Module):
+        def forward(self, x):
+            return torch.zeros(1, 4)
+    return OneRow()
+
 def nan_encoder():
     class Nan(nn.Module):
         def forward(self, x):
-            return torch.full((x.shape[0], 4), float("nan"))
+            out = torch.zeros(x.shape[0], 4)
+            out[5:7, 1] = float("nan")
+            return out
     return Nan()
 '''
 
 
 @pytest.fixture
 def user_module(tmp_path, monkeypatch):
+    """A module written by the test, importable through sys.path; a private latent cache."""
     (tmp_path / "my_encoders.py").write_text(MODULE)
-    monkeypatch.chdir(tmp_path)          # found in the working directory, not on sys.path
-    yield "my_encoders"
-    sys.modules.pop("my_encoders", None)
+    (tmp_path / "fails_on_import.py").write_text("raise ImportError('needs a GPU driver')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path / "cache"))
+    for name in ("my_encoders", "fails_on_import"):
+        sys.modules.pop(name, None)
+    yield importlib.import_module("my_encoders")
+    for name in ("my_encoders", "fails_on_import"):
+        sys.modules.pop(name, None)
 
 
 def _space(entry, **spec):
     ds = load_dataset("digits")
-    return build_latent_space("mine", {"kind": "user_encoder", "entry": entry, **spec}, ds, np.arange(100)), ds
+    return build_latent_space("mine", {"kind": "torch", "import": entry, **spec}, ds, np.arange(100)), ds
 
 
 def test_encodes_the_dataset_with_the_users_module(user_module):
-    space, ds = _space(f"{user_module}:build", options={"width": 6}, seed=3, batch_size=500)
+    space, ds = _space("my_encoders:build", kwargs={"width": 6}, seed=3, batch_size=500, latent_dim=6)
+    assert space.name == "mine"
     assert space.latents.shape == (len(ds), 6) and space.latents.dtype == torch.float32
     # the module is built under the agent's seed: the same encoder at every run
     torch.manual_seed(3)
     expected = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 6), torch.nn.Tanh())
     with torch.no_grad():
         assert torch.allclose(space.latents, expected(torch.from_numpy(ds.inputs)), atol=1e-6)
-    other, _ = _space(f"{user_module}:build", options={"width": 6}, seed=4)
+    other, _ = _space("my_encoders:build", kwargs={"width": 6}, seed=4)
     assert not torch.allclose(space.latents, other.latents)
+
+
+def test_latents_are_cached_by_import_path_kwargs_and_seed(user_module):
+    first, _ = _space("my_encoders:build", kwargs={"width": 5})
+    again, _ = _space("my_encoders:build", kwargs={"width": 5})
+    assert user_module.CALLS == [5] and torch.equal(first.latents, again.latents)   # second run: cache hit
+    _space("my_encoders:build", kwargs={"width": 7})                                 # other kwargs: encoded
+    _space("my_encoders:build", kwargs={"width": 5}, seed=1)                         # other seed: encoded
+    assert user_module.CALLS == [5, 7, 5]
+    fresh, _ = _space("my_encoders:build", kwargs={"width": 5}, cache=False)          # cache: false re-encodes
+    assert user_module.CALLS == [5, 7, 5, 5] and torch.equal(fresh.latents, first.latents)
 
 
 @pytest.mark.parametrize("entry, spec, words", [
@@ -65,23 +98,29 @@ def test_encodes_the_dataset_with_the_users_module(user_module):
     ("my_encoders:broken", {}, "RuntimeError: bad weights file"),
     ("my_encoders:missing", {}, "has no 'missing'"),
     ("no_such_module_xyz:build", {}, "cannot be found"),
-    ("my_encoders:wrong_input", {}, "encoder failed on inputs of shape"),
-    ("my_encoders:nan_encoder", {}, "NaN/inf"),
+    ("fails_on_import:build", {}, "ImportError: needs a GPU driver"),
+    ("my_encoders:wrong_input", {}, "encoder failed on inputs of shape (1024, 1, 8, 8)"),
+    ("my_encoders:three_dims", {}, "returned shape (1024, 2, 6, 6) for a batch of 1024"),
+    ("my_encoders:one_row", {}, "returned shape (1, 4) for a batch of 1024"),
+    ("my_encoders:nan_encoder", {"batch_size": 4096}, "2 NaN/inf latent values (first in sample 5)"),
     ("my_encoders:build", {"latent_dim": 5}, "latent_dim: is 5"),
-    ("my_encoders:build", {"options": {"depth": 2}}, "unexpected keyword"),
+    ("my_encoders:build", {"kwargs": {"depth": 2}}, "unexpected keyword"),
 ])
 def test_user_errors_name_the_agent(user_module, entry, spec, words):
     with pytest.raises(SemcomInputError) as info:
         _space(entry, **spec)
-    assert "models.mine" in str(info.value) and words in str(info.value), str(info.value)
+    msg = str(info.value)
+    assert msg.startswith("models.mine") and words in msg and "\n" not in msg, msg
 
 
 @pytest.mark.parametrize("spec, field", [
-    ({"entry": "my_encoders.build"}, "models.mine.entry"),
-    ({"entry": "my_encoders:build", "options": [1]}, "models.mine.options"),
-    ({"entry": "my_encoders:build", "batch_size": 0}, "models.mine.batch_size"),
-    ({"entry": "my_encoders:build", "widht": 3}, "models.mine.widht"),
+    ({"import": "my_encoders.build"}, "models.mine.import"),
+    ({}, "models.mine.import"),
+    ({"import": "my_encoders:build", "kwargs": [1]}, "models.mine.kwargs"),
+    ({"import": "my_encoders:build", "batch_size": 0}, "models.mine.batch_size"),
+    ({"import": "my_encoders:build", "cache": "no"}, "models.mine.cache"),
+    ({"import": "my_encoders:build", "widht": 3}, "models.mine.widht"),
 ])
 def test_settings_are_checked_before_anything_is_imported(spec, field):
     with pytest.raises(SemcomInputError, match=field.replace(".", r"\.")):
-        check_spec("mine", {"kind": "user_encoder", **spec})
+        check_spec("mine", {"kind": "torch", **spec})
