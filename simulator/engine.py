@@ -120,7 +120,8 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     channel = build_channel(ch_spec.model, precision=sc.precision, device=sc.device,
                             **ch_spec.model_dump(exclude={"model"}))
     scheme = _scheme(sc, unit)
-    # top-k: the k kept values go through the scheme, their positions are side information
+    # top-k on the relative message: the k kept values go through the scheme, their
+    # positions are side information (absolute messages, for `none`/`aligned`, go whole)
     top_k = sc.compression.top_k
     sparsify = TopKSparsifier(top_k) if top_k else None
     desparsify = TopKDesparsifier() if top_k else None
@@ -148,12 +149,13 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             z_tx = link.tx.latents[idx]
             message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
             message_dim[kind] = message.shape[-1]
-            values, positions = sparsify(message) if sparsify else (message, None)
+            sparse = sparsify is not None and kind == "relative"
+            values, positions = sparsify(message) if sparse else (message, None)
             x, state = scheme.encode(values)
             x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
             x_hat, no_eff = channel(x, no)
             decoded = scheme.decode(x_hat, no_eff, state)
-            if sparsify:
+            if sparse:   # the receiver knows the positions: scatter the k values into zeros
                 decoded.message = desparsify(decoded.message, positions, message.shape[-1])
             acc[kind].add_transmission(decoded, message)
             for name, eq in equalizers.items():
@@ -164,10 +166,10 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     for name, eq in equalizers.items():
         a = acc[eq.message]
         m = message_dim[eq.message]
-        sent = sparsify.kept(m) if sparsify else m
+        sent = sparsify.kept(m) if sparsify and eq.message == "relative" else m
         uses = scheme.channel_uses(channel, sent)
         bits = scheme.bits_per_sample(sent)
-        if sparsify and sent < m:
+        if sent < m:
             bits = (bits or 0) + index_bits(m, sent)
         setup = eq.setup_symbols()
         correct = a.correct[name]

@@ -108,8 +108,10 @@ class SchemeSpec(_NoBool):
 class CompressionSpec(_Strict):
     """Message compression besides K and b: top-k sparsification (transceivers/compression.py)."""
 
-    top_k: Optional[int] = Field(None, ge=1, description="send only the k largest-magnitude message entries; "
-                                 "their positions cost ceil(log2 C(m, k)) bits per sample (in bits_per_sample)")
+    top_k: Optional[int] = Field(None, ge=1, description="send only the k largest-magnitude entries of each "
+                                 "relative representation (k <= every sweep.num_anchors); their positions cost "
+                                 "ceil(log2 C(K, k)) bits per sample (in bits_per_sample); absolute messages "
+                                 "(none, aligned) are sent whole")
 
 
 FloatAxis = Union[Range, list[float], float]
@@ -480,6 +482,12 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
         if k is None or int(k) < 1:
             raise ScenarioError(f"sweep.num_anchors[{i}]", k, "must be a whole number >= 1",
                                 "use positive anchor counts such as [4, 8, 16]")
+    top_k = sc.compression.top_k
+    if top_k is not None and top_k > min(int(k) for k in sc.axis("num_anchors")):
+        i, k = min(enumerate(sc.axis("num_anchors")), key=lambda ik: int(ik[1]))
+        raise ScenarioError("compression.top_k", top_k, f"exceeds sweep.num_anchors[{i}] = {int(k)} (a relative "
+                            "message has one entry per anchor)", f"use compression.top_k <= {int(k)} or drop "
+                            f"sweep.num_anchors values below {top_k}")
     for i, b in enumerate(sc.axis("bits")):
         if b is not None and not 1 <= int(b) <= 16:
             raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")

@@ -1,6 +1,8 @@
 """Top-k sparsification of messages: keep the ``k`` largest-magnitude entries.
 
-The transmitter sends the ``k`` kept *values* through the transmission scheme (analog
+Used on the relative representation ``r [N, K]`` (scenario setting
+``compression: {top_k: k}``, ``k <= K``); absolute messages are sent whole. The
+transmitter sends the ``k`` kept *values* through the transmission scheme (analog
 symbols or quantised bits) and their *positions* as side information. The positions
 of one sample are one of ``C(m, k)`` subsets of the ``m`` message entries, so they
 cost
@@ -11,7 +13,10 @@ cost
 anchors: 33 bits, against ``k·ceil(log2 m)`` = 48 bits for plain indices). They are
 counted in ``bits_per_sample`` and assumed delivered without error (a protected
 header); the values bear all channel impairments. The receiver puts the received
-values back at their positions and zeros elsewhere.
+values back at their positions and zeros elsewhere (one ``scatter`` over the whole
+batch, every SNR point at once). With the analog scheme ``k`` values take
+``ceil(k / 2)`` complex channel uses instead of ``ceil(K / 2)``; with the digital one
+``k·b`` quantised bits plus the index bits.
 
 (b-bit quantisation, the other compression knob, is :mod:`transceivers.quantization`,
 used by the digital scheme; the number of anchors K is the third.)

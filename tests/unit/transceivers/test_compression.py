@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from simulator.engine import run_unit
-from simulator.schema import parse_scenario
+from simulator.errors import ScenarioError
+from simulator.schema import check_scenario, parse_scenario
 from simulator.sweep import expand_units
 from transceivers.compression import TopKDesparsifier, TopKSparsifier, check_top_k, index_bits
 from transceivers.errors import SemcomInputError
@@ -47,17 +48,62 @@ def test_bad_top_k_is_refused(bad):
         check_top_k(bad)
 
 
+def _rows(base, **compression):
+    sc = parse_scenario({**base, "compression": compression} if compression else base)
+    check_scenario(sc)
+    return {r["semantic_equalizer"]: r for r in run_unit(sc, expand_units(sc)[0])}
+
+
+SYNTHETIC = dict(name="topk", data={"dataset": "synthetic", "limit": 600},
+                 models={"a": {"kind": "rotation", "seed": 1}, "b": {"kind": "rotation", "seed": 2}},
+                 sweep={"snr_db": [10.0], "num_anchors": 24, "transmitter": "a", "receiver": "b",
+                        "semantic_equalizer": ["relative", "none"]})
+
+
 def test_engine_counts_kept_values_and_index_bits():
-    base = dict(name="topk", data={"dataset": "synthetic", "limit": 600},
-                models={"a": {"kind": "rotation", "seed": 1}, "b": {"kind": "rotation", "seed": 2}},
-                sweep={"snr_db": [10.0], "num_anchors": 24, "transmitter": "a", "receiver": "b",
-                       "semantic_equalizer": ["relative", "none"]})
-    full = run_unit(parse_scenario(base), expand_units(parse_scenario(base))[0])
-    sc = parse_scenario({**base, "compression": {"top_k": 6}})
-    rows = {r["semantic_equalizer"]: r for r in run_unit(sc, expand_units(sc)[0])}
-    assert rows["relative"]["channel_uses"] == 3.0 and rows["relative"]["bits_per_sample"] == index_bits(24, 6)
-    assert rows["none"]["channel_uses"] == 3.0 and rows["none"]["bits_per_sample"] == index_bits(32, 6)
-    full = {r["semantic_equalizer"]: r for r in full}
+    full = _rows(SYNTHETIC)
+    rows = _rows(SYNTHETIC, top_k=6)
+    # analog: 6 kept values = 3 complex channel uses; positions: ceil(log2 C(24, 6)) = 18 bits
+    assert rows["relative"]["channel_uses"] == 3.0 and rows["relative"]["bits_per_sample"] == index_bits(24, 6) == 18
     assert full["relative"]["channel_uses"] == 12.0 and full["relative"]["bits_per_sample"] is None
+    # the absolute message (for `none`) is not a relative representation: sent whole
+    assert rows["none"]["channel_uses"] == full["none"]["channel_uses"] and rows["none"]["bits_per_sample"] is None
     # NMSE is measured against the message before sparsification: dropping entries costs
     assert rows["relative"]["nmse"] > full["relative"]["nmse"]
+    # top_k = K sends everything and costs no index bits
+    same = _rows(SYNTHETIC, top_k=24)
+    assert same["relative"]["channel_uses"] == 12.0 and same["relative"]["bits_per_sample"] is None
+
+
+def test_digital_bits_are_kept_values_times_b_plus_index_bits():
+    base = {**SYNTHETIC, "data": {"dataset": "synthetic", "limit": 200}, "scheme": {"kind": "digital"},
+            "sweep": {**SYNTHETIC["sweep"], "bits": 4, "semantic_equalizer": ["relative"]}}
+    assert _rows(base)["relative"]["bits_per_sample"] == 24 * 4
+    assert _rows(base, top_k=5)["relative"]["bits_per_sample"] == 5 * 4 + index_bits(24, 5)
+
+
+def test_top_k_above_some_anchor_count_is_refused():
+    sc = parse_scenario({**SYNTHETIC, "compression": {"top_k": 10},
+                         "sweep": {**SYNTHETIC["sweep"], "num_anchors": [16, 8, 32]}})
+    with pytest.raises(ScenarioError, match=r"compression.top_k: exceeds sweep.num_anchors\[1\] = 8"):
+        check_scenario(sc, check_data=False)
+    for bad in (0, -1, 2.5):
+        with pytest.raises(ScenarioError, match="compression.top_k"):
+            parse_scenario({**SYNTHETIC, "compression": {"top_k": bad}})
+
+
+def test_accuracy_grows_with_the_entries_kept_on_digits():
+    """Two PCA agents of different width, K = 32 anchors, 30 dB: keeping 1, 2 or 4 of the 32
+    relative entries loses accuracy against sending all 32 (disjoint 95 % Wilson intervals);
+    the sparsification error (NMSE) falls as k grows."""
+    base = dict(name="topk_digits", data={"dataset": "digits"},
+                models={"a": {"kind": "pca", "latent_dim": 24}, "b": {"kind": "pca", "latent_dim": 16}},
+                sweep={"snr_db": [30.0], "num_anchors": 32, "transmitter": "a", "receiver": "b",
+                       "semantic_equalizer": ["relative"]})
+    rows = {k: _rows(base, top_k=k)["relative"] for k in (1, 2, 4, 16, 32)}
+    for k in (1, 2, 4):
+        assert rows[k]["accuracy_high"] < rows[32]["accuracy_low"], (k, rows[k], rows[32])
+        assert rows[k]["channel_uses"] == math.ceil(k / 2) and rows[k]["bits_per_sample"] == index_bits(32, k)
+    assert rows[1]["accuracy_high"] < rows[16]["accuracy_low"]
+    nmse = [rows[k]["nmse"] for k in (1, 2, 4, 16, 32)]
+    assert all(a > b for a, b in zip(nmse, nmse[1:])), nmse
