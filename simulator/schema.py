@@ -507,6 +507,10 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     if check_data:
         from .context import study_data
         data = study_data(sc)
+        for name, spec in sc.models.items():   # sources that read files check them against the data
+            source_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_data", None)
+            if source_check is not None:
+                source_check(name, spec.model_dump(exclude_none=True), data.dataset)
         pool = len(data.pool_idx)
         for i, k in enumerate(sc.axis("num_anchors")):
             if int(k) > pool:

@@ -42,7 +42,8 @@ from .agents import LATENT_SOURCES, LatentSpace
 from .datasets import DATASETS, Dataset, _fingerprint
 from .errors import SemcomInputError
 
-__all__ = ["LatentFile", "read_latent_file", "LatentFileDataset", "load_latent_dataset", "latent_file_source"]
+__all__ = ["LatentFile", "read_latent_file", "LatentFileDataset", "load_latent_dataset", "latent_file_source",
+           "check_data"]
 
 _TEST_WORDS = {"test"}
 _POOL_WORDS = {"pool", "train"}
@@ -89,8 +90,8 @@ def read_latent_file(path: str | Path) -> LatentFile:
             raise _bad(path, "holds Python objects (pickled arrays), which are never loaded",
                        "save plain numeric arrays with numpy.savez(path, latents=..., labels=...)") from None
         raise _bad(path, f"is not a readable .npz file ({exc})", "write it with numpy.savez") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise _bad(path, f"is not a readable .npz file ({exc})", "write it with numpy.savez") from None
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:   # starts like a zip but cannot be opened
+        raise _bad(path, f"is truncated or corrupt ({exc})", "write it again with numpy.savez") from None
     if not isinstance(loaded, np.lib.npyio.NpzFile):
         raise _bad(path, "holds a single array (.npy), not named arrays",
                    "save it with numpy.savez(path, latents=..., labels=...)")
@@ -163,6 +164,14 @@ def _check_split(path: Path, split: np.ndarray, num_samples: int) -> np.ndarray:
     return mask
 
 
+def _read_for(field: str, path: str | Path) -> LatentFile:
+    """:func:`read_latent_file`, its errors prefixed by the scenario field that named the file."""
+    try:
+        return read_latent_file(path)
+    except SemcomInputError as exc:
+        raise SemcomInputError(f"{field}: {exc}") from None
+
+
 def _files_in(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(path.glob("*.npz"))
@@ -212,7 +221,7 @@ def load_latent_dataset(path: str | None = None, limit: int | None = None) -> La
     if not path:
         raise SemcomInputError("data.path is required for dataset 'latents'; give a .npz latent file or the "
                                "folder holding the agents' latent files")
-    files = [read_latent_file(f) for f in _files_in(Path(path))]
+    files = [_read_for("data.path", f) for f in _files_in(Path(path))]
     reference = files[0]
     for other in files[1:]:
         _agree(reference, other, "latent file")
@@ -241,11 +250,17 @@ def check_spec(name: str, spec: dict[str, Any]) -> None:
                                "use only path (and latent_dim to check the file's width)")
 
 
-@LATENT_SOURCES.register("npz")
-def latent_file_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
-    """Agent ``name`` whose latents are read from ``spec['path']`` (one row per dataset sample)."""
+def check_data(name: str, spec: dict[str, Any], dataset: Dataset) -> np.ndarray:
+    """Agent ``name``'s latents from ``spec['path']``, checked against ``dataset``.
+
+    Run by ``semcom validate`` (so a bad file is reported before anything runs) and by
+    the source itself. Every file must hold the dataset's samples in its order: same
+    count, same labels (and the same split, where both give one).
+
+    :output latents: [num_samples, latent_dim], float32.
+    """
     check_spec(name, spec)
-    file = read_latent_file(spec["path"])
+    file = _read_for(f"models.{name}.path", spec["path"])
     num = len(dataset)
     if len(file.labels) < num or (len(file.labels) > num and not isinstance(dataset, LatentFileDataset)):
         raise SemcomInputError(f"models.{name}.path: latent file '{file.path}' has {len(file.labels)} samples "
@@ -265,7 +280,14 @@ def latent_file_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_i
     if d is not None and int(d) != file.latents.shape[1]:
         raise SemcomInputError(f"models.{name}.latent_dim: is {d} but latent file '{file.path}' holds "
                                f"{file.latents.shape[1]}-dimensional latents; remove latent_dim or fix it")
-    return LatentSpace(name, torch.from_numpy(file.latents[:num].copy()))
+    return file.latents[:num]
+
+
+@LATENT_SOURCES.register("npz")
+def latent_file_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
+    """Agent ``name`` whose latents are read from ``spec['path']`` (one row per dataset sample)."""
+    return LatentSpace(name, torch.from_numpy(check_data(name, spec, dataset).copy()))
 
 
 latent_file_source.check_spec = check_spec
+latent_file_source.check_data = check_data

@@ -271,3 +271,72 @@ def test_missing_idx_file(tmp_path):
     (d / "t10k-labels-idx1-ubyte").unlink()
     rc, err = _validate(tmp_path, _with("data", {"dataset": "mnist", "path": str(d)}))
     _assert_one_line_error(rc, err, "t10k-labels-idx1-ubyte")
+
+
+# -- latent files (.npz) -------------------------------------------------------------------
+
+def _latent_study(tmp_path: Path, write_rx) -> dict:
+    """A study of two .npz agents over the `latents` dataset (tx.npz is the reference file);
+    ``write_rx(path, latents, labels)`` writes the receiver's file, possibly broken."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(5, size=200)
+    latents = rng.standard_normal((200, 8))
+    np.savez(tmp_path / "tx.npz", latents=latents, labels=labels)
+    write_rx(tmp_path / "rx.npz", latents, labels)
+    return dict(name="npz", data=dict(dataset="latents", path=str(tmp_path / "tx.npz")),
+                models=dict(tx=dict(kind="npz", path=str(tmp_path / "tx.npz")),
+                            rx=dict(kind="npz", path=str(tmp_path / "rx.npz"))),
+                sweep=dict(snr_db=[10], num_anchors=[8], transmitter="tx", receiver="rx"))
+
+
+def _savez(path, **arrays):
+    import numpy as np
+
+    np.savez(path, **arrays)
+
+
+def _nan_latents(path, z, y):
+    z = z.copy()
+    z[3, 1] = float("nan")
+    _savez(path, latents=z, labels=y)
+
+
+def _truncated(path, z, y):
+    _savez(path, latents=z, labels=y)
+    path.write_bytes(path.read_bytes()[:500])
+
+
+def _pickled(path, z, y):
+    import numpy as np
+
+    _savez(path, latents=np.array([{"z": row} for row in z], dtype=object), labels=y)
+
+
+NPZ_BROKEN = [
+    ("truncated file", _truncated, ["rx.npz", "truncated or corrupt"]),
+    ("not a zip", lambda p, z, y: p.write_bytes(b"latents,labels\n0.1,3\n"), ["rx.npz", "not a .npz file"]),
+    ("NaN latents", _nan_latents, ["rx.npz", "NaN/inf", "sample 3"]),
+    ("fewer samples than the dataset", lambda p, z, y: _savez(p, latents=z[:150], labels=y[:150]),
+     ["rx.npz", "has 150 samples but dataset 'latents' has 200"]),
+    ("labels in another order", lambda p, z, y: _savez(p, latents=z, labels=y[::-1]), ["rx.npz", "label"]),
+    ("missing labels key", lambda p, z, y: _savez(p, latents=z, classes=y), ["rx.npz", "no 'labels'"]),
+    ("latents and labels disagree", lambda p, z, y: _savez(p, latents=z, labels=y[:-1]),
+     ["rx.npz", "200 latents but 199 labels"]),
+    ("pickled object array", _pickled, ["rx.npz", "pickle"]),
+    ("file missing", lambda p, z, y: None, ["rx.npz", "does not exist"]),
+]
+
+
+@pytest.mark.parametrize("what, write_rx, needles", NPZ_BROKEN, ids=[b[0] for b in NPZ_BROKEN])
+def test_broken_latent_file_of_an_agent(tmp_path, what, write_rx, needles):
+    rc, err = _validate(tmp_path, _latent_study(tmp_path, write_rx))
+    _assert_one_line_error(rc, err, "models.rx.path" if what != "file missing" else "models.rx", *needles)
+
+
+def test_broken_reference_latent_file(tmp_path):
+    scenario = _latent_study(tmp_path, _truncated)
+    scenario["data"]["path"] = scenario["models"]["rx"]["path"]
+    rc, err = _validate(tmp_path, scenario)
+    _assert_one_line_error(rc, err, "data.path", "rx.npz", "truncated or corrupt")
