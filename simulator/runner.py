@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -69,6 +70,34 @@ def export(out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, l
     return csv_path, plot_all(rows, out_dir / "plots") if plots else []
 
 
+def commit_units(store: ResultsStore, results: Iterable[tuple[Any, list[dict], float]], position: dict[str, int],
+                 *, total: int, initial: int, name: str, quiet: bool,
+                 export_partial: Callable[[], object]) -> None:
+    """Commit each ``(unit, rows, seconds)`` as it arrives, with a progress bar (ETA).
+
+    On any error (or Ctrl-C) what is committed so far is exported by ``export_partial``
+    before the error goes on, so a failing unit never hides the results before it.
+    """
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, initial=initial, unit="unit", desc=name,
+               disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
+    try:
+        for unit, rows, seconds in results:
+            store.commit_unit(unit.key, position[unit.key], rows, seconds)
+            bar.set_postfix_str(unit.describe(), refresh=False)
+            bar.update(1)
+    except BaseException:
+        bar.close()
+        try:
+            export_partial()
+        except Exception:  # noqa: BLE001 - never mask the original error
+            pass
+        raise
+    finally:
+        bar.close()
+
+
 def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
               quiet: bool = False, force: bool = False, plots: bool = True) -> StudyResult:
     """Run (or resume) ``sc`` into ``out_dir``; see the module docstring.
@@ -85,25 +114,9 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
         write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
         done = store.finished_units()
         todo = [u for u in units if u.key not in done]
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(units), initial=len(units) - len(todo), unit="unit", desc=sc.name,
-                   disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
-        try:
-            for unit, rows, seconds in run_units(sc, todo, workers=workers, scheduler=scheduler):
-                store.commit_unit(unit.key, position[unit.key], rows, seconds)
-                bar.set_postfix_str(unit.describe(), refresh=False)
-                bar.update(1)
-        except BaseException:
-            # keep what is committed visible: export it, then let the error through
-            bar.close()
-            try:
-                export(out_dir, store.rows(), plots=False)
-            except Exception:  # noqa: BLE001 - never mask the original error
-                pass
-            raise
-        finally:
-            bar.close()
+        commit_units(store, run_units(sc, todo, workers=workers, scheduler=scheduler), position,
+                     total=len(units), initial=len(units) - len(todo), name=sc.name, quiet=quiet,
+                     export_partial=lambda: export(out_dir, store.rows(), plots=False))
         rows = store.rows()
     csv_path, plot_paths = export(out_dir, rows, plots=plots)
     seconds = time.perf_counter() - t0

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import platform
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,10 +77,16 @@ def export_network(sc: NetworkScenario | None, out_dir: Path, rows: list[dict], 
     return csv_path, plot_network(rows, alignment_rows or [], out_dir / "plots") if plots else []
 
 
+def _run_inline(sc: NetworkScenario, units):
+    for unit in units:
+        t_unit = time.perf_counter()
+        yield unit, run_network_unit(sc, unit), time.perf_counter() - t_unit
+
+
 def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, quiet: bool = False, force: bool = False,
                       plots: bool = True) -> NetworkStudyResult:
     """Run (or resume) ``sc`` into ``out_dir``; see the module docstring."""
-    from ..runner import _versions
+    from ..runner import _versions, commit_units
 
     t0 = time.perf_counter()
     check_network_scenario(sc)
@@ -93,26 +98,9 @@ def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, quiet: bool =
         write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
         done = store.finished_units()
         todo = [u for u in units if u.key not in done]
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(units), initial=len(units) - len(todo), unit="unit", desc=sc.name,
-                   disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
-        try:
-            for unit in todo:
-                t_unit = time.perf_counter()
-                rows = run_network_unit(sc, unit)
-                store.commit_unit(unit.key, position[unit.key], rows, time.perf_counter() - t_unit)
-                bar.set_postfix_str(unit.describe(), refresh=False)
-                bar.update(1)
-        except BaseException:
-            bar.close()
-            try:
-                export_network(sc, out_dir, store.rows(), plots=False)
-            except Exception:  # noqa: BLE001 - never mask the original error
-                pass
-            raise
-        finally:
-            bar.close()
+        commit_units(store, _run_inline(sc, todo), position, total=len(units), initial=len(units) - len(todo),
+                     name=sc.name, quiet=quiet,
+                     export_partial=lambda: export_network(sc, out_dir, store.rows(), plots=False))
         rows = store.rows()
     # relative vs aligned always, plus whatever else the study sweeps
     alignment_rows = alignment_scaling(sc, ALIGNMENT_AGENTS, sorted({*sc.axis("semantic_equalizer"), "relative",
