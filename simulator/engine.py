@@ -123,8 +123,8 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     # top-k on the relative message: the k kept values go through the scheme, their
     # positions are side information (absolute messages, for `none`/`aligned`, go whole)
     top_k = sc.compression.top_k
-    sparsify = TopKSparsifier(top_k) if top_k else None
-    desparsify = TopKDesparsifier() if top_k else None
+    sparsify = TopKSparsifier(top_k, precision=sc.precision, device=sc.device) if top_k else None
+    desparsify = TopKDesparsifier(precision=sc.precision, device=sc.device) if top_k else None
     equalizers = {name: SEMANTIC_EQUALIZERS.get(name)(link, **sc.semantic_equalizers.get(name, {}))
                   for name in sc.axis("semantic_equalizer")}
     messages = list(dict.fromkeys(eq.message for eq in equalizers.values()))
@@ -143,7 +143,10 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     message_dim = {}
     for start in range(0, n, sc.chunk_size):
         idx = test_idx[start:start + sc.chunk_size]
-        labels = data.labels[idx].to(device)
+        # Semantics (projection, equalisers, heads) run on the CPU, where the latents and
+        # heads live and the tensors are small; the physical layer (scheme and channel,
+        # where LDPC decoding costs) runs on the scenario's device.
+        labels = data.labels[idx]
         native_correct += int(accuracy_counts(native_head(link.rx.latents[idx])[None], labels)[0])
         for kind in messages:
             z_tx = link.tx.latents[idx]
@@ -160,7 +163,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             acc[kind].add_transmission(decoded, message)
             for name, eq in equalizers.items():
                 if eq.message == kind:
-                    acc[kind].add_decisions(name, accuracy_counts(eq(decoded.message), labels))
+                    acc[kind].add_decisions(name, accuracy_counts(eq(decoded.message.cpu()), labels))
 
     rows = []
     for name, eq in equalizers.items():

@@ -38,7 +38,8 @@ class LinkSetup:
     projection: RelativeProjection = field(init=False)
 
     def __post_init__(self):
-        self.projection = RelativeProjection(center=self.center)
+        # latents and heads live on the CPU; pin the block there whatever Sionna's default device
+        self.projection = RelativeProjection(center=self.center, device="cpu")
 
     @property
     def num_anchors(self) -> int:
