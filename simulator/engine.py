@@ -55,10 +55,11 @@ def build_link(sc: Scenario, unit: Unit) -> LinkSetup:
 
 
 def _scheme(sc: Scenario, unit: Unit):
-    settings = sc.scheme.model_dump(exclude={"kind"})
+    spec = sc.scheme_specs()[unit.scheme]
+    settings = spec.model_dump(exclude={"kind"})
     if unit.bits is not None:
         settings["bits"] = unit.bits
-    return SCHEMES.get(sc.scheme.kind)(precision=sc.precision, device=sc.device, **settings)
+    return SCHEMES.get(spec.kind)(precision=sc.precision, device=sc.device, **settings)
 
 
 def _fmt(x: Any) -> Any:
@@ -181,7 +182,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             rows.append({k: _fmt(v) for k, v in dict(
                 scenario=sc.name, tx_model=unit.transmitter, rx_model=unit.receiver, channel=unit.channel,
                 snr_db=float(snr), num_anchors=unit.num_anchors, anchor_selection=unit.anchor_selection,
-                scheme=sc.scheme.kind, bits=unit.bits, semantic_equalizer=name,
+                scheme=unit.scheme, bits=unit.bits, semantic_equalizer=name,
                 channel_equalizer=ch_spec.equalizer if channel.has_fading else None,
                 csi=ch_spec.csi if channel.has_fading else None, seed=unit.seed,
                 channel_uses=float(uses), bits_per_sample=bits,

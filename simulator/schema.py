@@ -168,6 +168,7 @@ class SweepSpec(_Strict):
     semantic_equalizer: NameAxis = Field(["relative", "none", "oracle"])
     anchor_selection: NameAxis = Field("random")
     channel: NameAxis = Field("awgn", description="name(s) from `channels`")
+    scheme: Union[NameAxis, None] = Field(None, description="name(s) from `schemes` (default: all of them)")
     bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits (digital)")
     seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
 
@@ -186,6 +187,11 @@ class SweepSpec(_Strict):
     @classmethod
     def _name_axis(cls, v):
         return _check_axis(v, "name")
+
+    @field_validator("scheme", mode="before")
+    @classmethod
+    def _optional_name_axis(cls, v):
+        return v if v is None else _check_axis(v, "name")
 
     @field_validator("bits", mode="before")
     @classmethod
@@ -209,17 +215,26 @@ class Scenario(_Strict):
     data: DataSpec = Field(default_factory=DataSpec)
     models: dict[str, ModelSpec] = Field(..., min_length=1)
     channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})
-    scheme: SchemeSpec = Field(default_factory=SchemeSpec)
+    scheme: SchemeSpec = Field(default_factory=SchemeSpec, description="the scheme of a one-scheme study")
+    schemes: Optional[dict[str, SchemeSpec]] = Field(
+        None, min_length=1, description="named schemes to compare, e.g. {analog: {kind: analog}, ldpc: "
+        "{kind: digital, code_rate: 0.5}}; selected by sweep.scheme (replaces `scheme`)")
     compression: CompressionSpec = Field(default_factory=CompressionSpec)
     semantic_equalizers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}")
     sweep: SweepSpec
 
     # -- sweep axes as plain lists ---------------------------------------------------
+    def scheme_specs(self) -> dict[str, SchemeSpec]:
+        """Named schemes: ``schemes``, or the one ``scheme`` under its kind's name."""
+        return dict(self.schemes) if self.schemes else {self.scheme.kind: self.scheme}
+
     def axis(self, name: str) -> list:
         v = getattr(self.sweep, name)
         if name == "seed" and v is None:
             return [self.seed]
+        if name == "scheme" and v is None:
+            return list(self.scheme_specs())
         if isinstance(v, Range):
             vals = v.values()
             return [int(round(x)) for x in vals] if name in ("num_anchors", "seed") else vals
@@ -453,7 +468,11 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     _check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
     for name, spec in sc.channels.items():
         _check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
-    _check_names("scheme.kind", [sc.scheme.kind], transceivers.SCHEMES.names(), "transmission scheme")
+    specs = sc.scheme_specs()
+    _check_names("sweep.scheme", sc.axis("scheme"), list(specs), "scheme (define it under `schemes`)")
+    where = {name: (f"schemes.{name}" if sc.schemes else "scheme") for name in specs}
+    for name, spec in specs.items():
+        _check_names(f"{where[name]}.kind", [spec.kind], transceivers.SCHEMES.names(), "transmission scheme")
     _check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
                  transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
     for name in sc.semantic_equalizers:
@@ -470,12 +489,16 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
             _check_settings(f"channels.{name}", settings, ["model", *known])
         _build_check(f"channels.{name}", lambda: channels.build_channel(spec.model, precision=sc.precision,
                                                                        device="cpu", **settings))
-    scheme_cls = transceivers.SCHEMES.get(sc.scheme.kind)
-    known, open_ended = _known_settings(scheme_cls, skip=("precision", "device"))
-    scheme_settings = sc.scheme.model_dump(exclude={"kind"})
-    if not open_ended:
-        _check_settings("scheme", scheme_settings, ["kind", *known])
-    _build_check("scheme", lambda: scheme_cls(precision=sc.precision, device="cpu", **scheme_settings))
+    quantising = []
+    for name in sc.axis("scheme"):
+        scheme_cls = transceivers.SCHEMES.get(specs[name].kind)
+        known, open_ended = _known_settings(scheme_cls, skip=("precision", "device"))
+        scheme_settings = specs[name].model_dump(exclude={"kind"})
+        if not open_ended:
+            _check_settings(where[name], scheme_settings, ["kind", *known])
+        _build_check(where[name], lambda: scheme_cls(precision=sc.precision, device="cpu", **scheme_settings))
+        if "bits" in known:
+            quantising.append(name)
     _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(),
                  "anchor selection")
     for i, k in enumerate(sc.axis("num_anchors")):
@@ -491,9 +514,9 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     for i, b in enumerate(sc.axis("bits")):
         if b is not None and not 1 <= int(b) <= 16:
             raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
-        if b is not None and "bits" not in known:
-            raise ScenarioError("sweep.bits", b, f"does not apply to the '{sc.scheme.kind}' scheme (it does "
-                                "not quantise)", "remove sweep.bits or use scheme: {kind: digital}")
+        if b is not None and not quantising:
+            raise ScenarioError("sweep.bits", b, f"does not apply to the scheme(s) {', '.join(sc.axis('scheme'))} "
+                                "(none quantises)", "remove sweep.bits or use scheme: {kind: digital}")
     for i, s in enumerate(sc.axis("seed")):
         if int(s) < 0:
             raise ScenarioError(f"sweep.seed[{i}]", s, "must be >= 0", "use non-negative seeds")

@@ -85,6 +85,7 @@ def stitch_rows(sc: Scenario, snr_db: float | None = None) -> list[dict]:
     rows = []
     for seed, tx, rx in itertools.product(sc.axis("seed"), agents, agents):
         unit = Unit(seed=int(seed), transmitter=tx, receiver=rx, channel=sc.axis("channel")[0],
+                    scheme=sc.axis("scheme")[0],
                     anchor_selection=sc.axis("anchor_selection")[0], num_anchors=int(sc.axis("num_anchors")[0]),
                     bits=sc.axis("bits")[0])
         common = dict(scenario=sc.name, tx_model=tx, rx_model=rx, num_anchors=unit.num_anchors,
