@@ -13,6 +13,14 @@ from transceivers.errors import SemcomInputError
 __all__ = ["main"]
 
 
+def _print_run(name: str, result) -> None:
+    print(f"{name}: {result.units_run} of {result.units_total} units run "
+          f"({result.units_total - result.units_run} already done) in {result.seconds:.1f} s")
+    print(f"results: {result.csv}")
+    for p in result.plots:
+        print(f"plot:    {p}")
+
+
 def _cmd_run(args) -> int:
     from .network.schema import scenario_kind
     from .runner import run_study
@@ -24,11 +32,7 @@ def _cmd_run(args) -> int:
     result = run_study(sc, args.out, workers=args.workers, scheduler=args.scheduler,
                        quiet=args.quiet, force=args.force, plots=not args.no_plots)
     if not args.quiet:
-        print(f"{sc.name}: {result.units_run} of {result.units_total} units run "
-              f"({result.units_total - result.units_run} already done) in {result.seconds:.1f} s")
-        print(f"results: {result.csv}")
-        for p in result.plots:
-            print(f"plot:    {p}")
+        _print_run(sc.name, result)
     return 0
 
 
@@ -42,11 +46,7 @@ def _run_network(args) -> int:
         print("semcom: note: network studies run inline (--workers/--scheduler ignored)", file=sys.stderr)
     result = run_network_study(sc, args.out, quiet=args.quiet, force=args.force, plots=not args.no_plots)
     if not args.quiet:
-        print(f"{sc.name}: {result.units_run} of {result.units_total} units run "
-              f"({result.units_total - result.units_run} already done) in {result.seconds:.1f} s")
-        print(f"results: {result.csv}")
-        for p in result.plots:
-            print(f"plot:    {p}")
+        _print_run(sc.name, result)
     return 0
 
 

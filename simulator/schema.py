@@ -158,40 +158,24 @@ def _check_axis(value: Any, kind: str) -> Any:
     return value
 
 
-class SweepSpec(_Strict):
-    """Sweep axes: a list, a scalar (one value), or a ``{start, stop, step}`` range."""
+class CommonSweepAxes(_Strict):
+    """Sweep axes every kind of study has: a list, a scalar, or a ``{start, stop, step}`` range."""
 
-    snr_db: FloatAxis = Field(..., description="Es/N0 per complex channel use [dB]")
     num_anchors: IntAxis = Field(..., description="number of anchors K")
-    transmitter: NameAxis = Field(..., description="model name(s) from `models`")
-    receiver: NameAxis = Field(..., description="model name(s) from `models`")
     semantic_equalizer: NameAxis = Field(["relative", "none", "oracle"])
     anchor_selection: NameAxis = Field("random")
-    channel: NameAxis = Field("awgn", description="name(s) from `channels`")
-    scheme: Union[NameAxis, None] = Field(None, description="name(s) from `schemes` (default: all of them)")
     bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits (digital)")
     seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
-
-    @field_validator("snr_db", mode="before")
-    @classmethod
-    def _float_axis(cls, v):
-        return _check_axis(v, "float")
 
     @field_validator("num_anchors", "seed", mode="before")
     @classmethod
     def _int_axis(cls, v):
         return v if v is None else _check_axis(v, "int")
 
-    @field_validator("transmitter", "receiver", "semantic_equalizer", "anchor_selection", "channel",
-                     mode="before")
+    @field_validator("semantic_equalizer", "anchor_selection", mode="before")
     @classmethod
     def _name_axis(cls, v):
         return _check_axis(v, "name")
-
-    @field_validator("scheme", mode="before")
-    @classmethod
-    def _optional_name_axis(cls, v):
-        return v if v is None else _check_axis(v, "name")
 
     @field_validator("bits", mode="before")
     @classmethod
@@ -201,46 +185,79 @@ class SweepSpec(_Strict):
         return _check_axis(v, "int")
 
 
-class Scenario(_Strict):
-    """A link-level study."""
+class SweepSpec(CommonSweepAxes):
+    """Sweep axes of a link-level study."""
+
+    snr_db: FloatAxis = Field(..., description="Es/N0 per complex channel use [dB]")
+    transmitter: NameAxis = Field(..., description="model name(s) from `models`")
+    receiver: NameAxis = Field(..., description="model name(s) from `models`")
+    channel: NameAxis = Field("awgn", description="name(s) from `channels`")
+    scheme: Union[NameAxis, None] = Field(None, description="name(s) from `schemes` (default: all of them)")
+
+    @field_validator("snr_db", mode="before")
+    @classmethod
+    def _float_axis(cls, v):
+        return _check_axis(v, "float")
+
+    @field_validator("transmitter", "receiver", "channel", mode="before")
+    @classmethod
+    def _link_name_axis(cls, v):
+        return _check_axis(v, "name")
+
+    @field_validator("scheme", mode="before")
+    @classmethod
+    def _optional_name_axis(cls, v):
+        return v if v is None else _check_axis(v, "name")
+
+
+class StudyBase(_Strict):
+    """What every kind of study has: identity, seed, device, data, agents, channels, scheme."""
 
     name: str = Field(..., min_length=1)
     description: str = ""
-    kind: Literal["link"] = "link"
     seed: int = Field(0, ge=0, description="base seed of every random draw")
     device: str = Field("cpu", description="torch device: cpu, cuda, cuda:0 ...")
     precision: Literal["single", "double"] = "single"
     center: bool = Field(False, description="centre relative projections on the anchor mean")
-    chunk_size: int = Field(65536, ge=1, description="test samples per batched pass (bounds memory)")
     data: DataSpec = Field(default_factory=DataSpec)
     models: dict[str, ModelSpec] = Field(..., min_length=1)
     channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})
     scheme: SchemeSpec = Field(default_factory=SchemeSpec, description="the scheme of a one-scheme study")
-    schemes: Optional[dict[str, SchemeSpec]] = Field(
-        None, min_length=1, description="named schemes to compare, e.g. {analog: {kind: analog}, ldpc: "
-        "{kind: digital, code_rate: 0.5}}; selected by sweep.scheme (replaces `scheme`)")
-    compression: CompressionSpec = Field(default_factory=CompressionSpec)
     semantic_equalizers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}")
-    sweep: SweepSpec
-
-    # -- sweep axes as plain lists ---------------------------------------------------
-    def scheme_specs(self) -> dict[str, SchemeSpec]:
-        """Named schemes: ``schemes``, or the one ``scheme`` under its kind's name."""
-        return dict(self.schemes) if self.schemes else {self.scheme.kind: self.scheme}
 
     def axis(self, name: str) -> list:
+        """Sweep axis ``name`` as a plain list (ranges expanded, scalars wrapped)."""
         v = getattr(self.sweep, name)
         if name == "seed" and v is None:
             return [self.seed]
-        if name == "scheme" and v is None:
-            return list(self.scheme_specs())
         if isinstance(v, Range):
             vals = v.values()
             return [int(round(x)) for x in vals] if name in ("num_anchors", "seed") else vals
         if v is None or not isinstance(v, list):
             return [v]
         return list(v)
+
+
+class Scenario(StudyBase):
+    """A link-level study."""
+
+    kind: Literal["link"] = "link"
+    chunk_size: int = Field(65536, ge=1, description="test samples per batched pass (bounds memory)")
+    schemes: Optional[dict[str, SchemeSpec]] = Field(
+        None, min_length=1, description="named schemes to compare, e.g. {analog: {kind: analog}, ldpc: "
+        "{kind: digital, code_rate: 0.5}}; selected by sweep.scheme (replaces `scheme`)")
+    compression: CompressionSpec = Field(default_factory=CompressionSpec)
+    sweep: SweepSpec
+
+    def scheme_specs(self) -> dict[str, SchemeSpec]:
+        """Named schemes: ``schemes``, or the one ``scheme`` under its kind's name."""
+        return dict(self.schemes) if self.schemes else {self.scheme.kind: self.scheme}
+
+    def axis(self, name: str) -> list:
+        if name == "scheme" and self.sweep.scheme is None:
+            return list(self.scheme_specs())
+        return super().axis(name)
 
 
 # -- errors ---------------------------------------------------------------------------

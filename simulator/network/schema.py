@@ -24,7 +24,8 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from channels.registry import suggest
 from ..errors import ScenarioError
-from ..schema import (ChannelSpec, DataSpec, ModelSpec, Range, SchemeSpec, _axis_error, _check_axis,
+from ..schema import (ChannelSpec, CommonSweepAxes, DataSpec, FloatAxis, ModelSpec, NameAxis, Range, SchemeSpec,
+                      StudyBase, _axis_error, _check_axis,
                       _error_from_pydantic, _fields_of, _format_loc, _Strict, _TYPE_MISMATCH, _UniqueKeyLoader)
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
@@ -134,74 +135,33 @@ class NetworkSpec(_Strict):
         return self
 
 
-FloatAxis = Union[Range, list[float], float]
-IntAxis = Union[Range, list[int], int]
-NameAxis = Union[list[str], str]
 
 
-class NetworkSweepSpec(_Strict):
+class NetworkSweepSpec(CommonSweepAxes):
     """Sweep axes of a network study (a list, a scalar, or a ``{start, stop, step}`` range)."""
 
     arrival_rate: FloatAxis = Field(..., description="messages per second per transmitter (offered load)")
-    num_anchors: IntAxis = Field(..., description="number of anchors K")
     scheduler: NameAxis = Field("round_robin", description="round_robin, proportional_fair, slotted_aloha")
     semantic_equalizer: NameAxis = Field("relative")
-    anchor_selection: NameAxis = Field("random")
     channel: NameAxis = Field(..., description="name(s) from `channels`")
-    bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits (digital)")
-    seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
 
     @field_validator("arrival_rate", mode="before")
     @classmethod
     def _float_axis(cls, v):
         return _check_axis(v, "float")
 
-    @field_validator("num_anchors", "seed", mode="before")
+    @field_validator("scheduler", "channel", mode="before")
     @classmethod
-    def _int_axis(cls, v):
-        return v if v is None else _check_axis(v, "int")
-
-    @field_validator("scheduler", "semantic_equalizer", "anchor_selection", "channel", mode="before")
-    @classmethod
-    def _name_axis(cls, v):
+    def _network_name_axis(cls, v):
         return _check_axis(v, "name")
 
-    @field_validator("bits", mode="before")
-    @classmethod
-    def _bits_axis(cls, v):
-        if v is None or (isinstance(v, list) and any(x is None for x in v)):
-            return v
-        return _check_axis(v, "int")
 
-
-class NetworkScenario(_Strict):
+class NetworkScenario(StudyBase):
     """A network-level study: many agents sharing one wireless medium (SimPy)."""
 
-    name: str = Field(..., min_length=1)
-    description: str = ""
     kind: Literal["network"]
-    seed: int = Field(0, ge=0, description="base seed of every random draw")
-    device: str = Field("cpu", description="torch device: cpu, cuda, cuda:0 ...")
-    precision: Literal["single", "double"] = "single"
-    center: bool = Field(False, description="centre relative projections on the anchor mean")
-    data: DataSpec = Field(default_factory=DataSpec)
-    models: dict[str, ModelSpec] = Field(..., min_length=1)
-    channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})
-    scheme: SchemeSpec = Field(default_factory=SchemeSpec)
-    semantic_equalizers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     network: NetworkSpec
     sweep: NetworkSweepSpec
-
-    def axis(self, name: str) -> list:
-        v = getattr(self.sweep, name)
-        if name == "seed" and v is None:
-            return [self.seed]
-        if isinstance(v, Range):
-            vals = v.values()
-            return [int(round(x)) for x in vals] if name in ("num_anchors", "seed") else vals
-        if v is None or not isinstance(v, list):
-            return [v]
-        return list(v)
 
 
 def _network_error(exc: ValidationError) -> ScenarioError:
