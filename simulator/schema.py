@@ -365,13 +365,13 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, parse (``yaml.safe_load``) and structurally validate a scenario file."""
+def read_scenario_yaml(path: str | Path) -> Any:
+    """Read a scenario file with the safe, duplicate-key-refusing loader; one-line errors."""
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(str(path), None, "scenario file not found", "check the path")
     try:
-        raw = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)   # safe: a SafeLoader subclass
+        return yaml.load(path.read_text(), Loader=_UniqueKeyLoader)   # safe: a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -382,7 +382,11 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(str(path), None, f"cannot be read ({exc.strerror or exc})",
                             "check the file's permissions") from None
-    return parse_scenario(raw, str(path))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read (safe loader), parse and structurally validate a link-level scenario file."""
+    return parse_scenario(read_scenario_yaml(path), str(path))
 
 
 def _check_names(field: str, names: list, registry_names: list[str], what: str) -> None:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from channels.registry import suggest
 from ..errors import ScenarioError
 from ..schema import (ChannelSpec, CommonSweepAxes, DataSpec, FloatAxis, ModelSpec, NameAxis, Range, SchemeSpec,
-                      StudyBase, _axis_error, _check_axis,
+                      StudyBase, _axis_error, _check_axis, read_scenario_yaml,
                       _error_from_pydantic, _fields_of, _format_loc, _Strict, _TYPE_MISMATCH, _UniqueKeyLoader)
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
@@ -191,23 +191,6 @@ def parse_network_scenario(raw: Any, source: str = "scenario") -> NetworkScenari
         raise _network_error(exc) from None
 
 
-def _read_yaml(path: Path) -> Any:
-    if not path.is_file():
-        raise ScenarioError(str(path), None, "scenario file not found", "check the path")
-    try:
-        return yaml.load(path.read_text(), Loader=_UniqueKeyLoader)   # safe: a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ScenarioError(str(path), None, f"is not valid YAML{where} ({getattr(exc, 'problem', exc)})",
-                            "fix the YAML syntax") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(str(path), None, "is not a UTF-8 text file", "give a YAML scenario") from None
-    except OSError as exc:
-        raise ScenarioError(str(path), None, f"cannot be read ({exc.strerror or exc})",
-                            "check the file's permissions") from None
-
-
 def scenario_kind(path: str | Path) -> str:
     """``"network"`` when the YAML file says ``kind: network``, else ``"link"`` (whatever else
     is wrong with the file is left to the loader of that kind to report)."""
@@ -221,7 +204,7 @@ def scenario_kind(path: str | Path) -> str:
 def load_network_scenario(path: str | Path) -> NetworkScenario:
     """Read and structurally validate a network scenario file."""
     path = Path(path)
-    return parse_network_scenario(_read_yaml(path), str(path))
+    return parse_network_scenario(read_scenario_yaml(path), str(path))
 
 
 def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None:
