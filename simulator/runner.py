@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import yaml
 
@@ -70,32 +70,42 @@ def export(out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, l
     return csv_path, plot_all(rows, out_dir / "plots") if plots else []
 
 
-def commit_units(store: ResultsStore, results: Iterable[tuple[Any, list[dict], float]], position: dict[str, int],
-                 *, total: int, initial: int, name: str, quiet: bool,
-                 export_partial: Callable[[], object]) -> None:
-    """Commit each ``(unit, rows, seconds)`` as it arrives, with a progress bar (ETA).
+def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Callable[[list], Iterable],
+                   export_partial: Callable[[list[dict]], object], *, force: bool, quiet: bool
+                   ) -> tuple[list[dict], int]:
+    """The store cycle every kind of study shares; returns (all stored rows, units run).
 
-    On any error (or Ctrl-C) what is committed so far is exported by ``export_partial``
-    before the error goes on, so a failing unit never hides the results before it.
+    Opens (and locks) the results store, records the unit order and the scenario as run,
+    skips finished units, and commits each ``(unit, rows, seconds)`` that ``execute(todo)``
+    yields as it arrives, with a progress bar (ETA). On any error (or Ctrl-C) the rows
+    committed so far go to ``export_partial`` before the error goes on, so a failing unit
+    never hides the results before it.
     """
     from tqdm import tqdm
 
-    bar = tqdm(total=total, initial=initial, unit="unit", desc=name,
-               disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
-    try:
-        for unit, rows, seconds in results:
-            store.commit_unit(unit.key, position[unit.key], rows, seconds)
-            bar.set_postfix_str(unit.describe(), refresh=False)
-            bar.update(1)
-    except BaseException:
-        bar.close()
+    position = {u.key: i for i, u in enumerate(units)}
+    with ResultsStore(out_dir, study_key, force=force) as store:
+        store.set_unit_order([u.key for u in units])
+        write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
+        done = store.finished_units()
+        todo = [u for u in units if u.key not in done]
+        bar = tqdm(total=len(units), initial=len(units) - len(todo), unit="unit", desc=sc.name,
+                   disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
         try:
-            export_partial()
-        except Exception:  # noqa: BLE001 - never mask the original error
-            pass
-        raise
-    finally:
-        bar.close()
+            for unit, rows, seconds in execute(todo):
+                store.commit_unit(unit.key, position[unit.key], rows, seconds)
+                bar.set_postfix_str(unit.describe(), refresh=False)
+                bar.update(1)
+        except BaseException:
+            bar.close()
+            try:
+                export_partial(store.rows())
+            except Exception:  # noqa: BLE001 - never mask the original error
+                pass
+            raise
+        finally:
+            bar.close()
+        return store.rows(), len(todo)
 
 
 def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
@@ -108,24 +118,17 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
     check_scenario(sc)
     out_dir = Path(out_dir)
     units = expand_units(sc)
-    position = {u.key: i for i, u in enumerate(units)}
-    with ResultsStore(out_dir, study_hash(sc), force=force) as store:
-        store.set_unit_order([u.key for u in units])
-        write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
-        done = store.finished_units()
-        todo = [u for u in units if u.key not in done]
-        commit_units(store, run_units(sc, todo, workers=workers, scheduler=scheduler), position,
-                     total=len(units), initial=len(units) - len(todo), name=sc.name, quiet=quiet,
-                     export_partial=lambda: export(out_dir, store.rows(), plots=False))
-        rows = store.rows()
+    rows, units_run = run_into_store(
+        sc, out_dir, units, study_hash(sc), lambda todo: run_units(sc, todo, workers=workers, scheduler=scheduler),
+        lambda stored: export(out_dir, stored, plots=False), force=force, quiet=quiet)
     csv_path, plot_paths = export(out_dir, rows, plots=plots)
     seconds = time.perf_counter() - t0
     manifest = {
         "scenario": sc.model_dump(mode="json"), "seed": sc.seed, "study_hash": study_hash(sc),
-        "units_total": len(units), "units_run": len(todo), "rows": len(rows),
+        "units_total": len(units), "units_run": units_run, "rows": len(rows),
         "executor": f"dask:{scheduler}" if scheduler else (f"processes:{workers}" if workers > 1 else "inline"),
         "threads": thread_settings(), "versions": _versions(), "platform": platform.platform(),
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2))
-    return StudyResult(out_dir, csv_path, plot_paths, len(units), len(todo), seconds)
+    return StudyResult(out_dir, csv_path, plot_paths, len(units), units_run, seconds)

@@ -21,10 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from transceivers.cache import config_hash
-from ..store import ResultsStore, write_csv, write_text_atomic
+from ..store import write_csv, write_text_atomic
 from .alignment import ALIGNMENT_COLUMNS, alignment_scaling
 from .engine import expand_network_units, run_network_unit
 from .metrics import NETWORK_COLUMNS
@@ -86,22 +85,15 @@ def _run_inline(sc: NetworkScenario, units):
 def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, quiet: bool = False, force: bool = False,
                       plots: bool = True) -> NetworkStudyResult:
     """Run (or resume) ``sc`` into ``out_dir``; see the module docstring."""
-    from ..runner import _versions, commit_units
+    from ..runner import _versions, run_into_store
 
     t0 = time.perf_counter()
     check_network_scenario(sc)
     out_dir = Path(out_dir)
     units = expand_network_units(sc)
-    position = {u.key: i for i, u in enumerate(units)}
-    with ResultsStore(out_dir, network_study_hash(sc), force=force) as store:
-        store.set_unit_order([u.key for u in units])
-        write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
-        done = store.finished_units()
-        todo = [u for u in units if u.key not in done]
-        commit_units(store, _run_inline(sc, todo), position, total=len(units), initial=len(units) - len(todo),
-                     name=sc.name, quiet=quiet,
-                     export_partial=lambda: export_network(sc, out_dir, store.rows(), plots=False))
-        rows = store.rows()
+    rows, units_run = run_into_store(
+        sc, out_dir, units, network_study_hash(sc), lambda todo: _run_inline(sc, todo),
+        lambda stored: export_network(sc, out_dir, stored, plots=False), force=force, quiet=quiet)
     # relative vs aligned always, plus whatever else the study sweeps
     alignment_rows = alignment_scaling(sc, ALIGNMENT_AGENTS, sorted({*sc.axis("semantic_equalizer"), "relative",
                                                                      "aligned"}),
@@ -110,9 +102,9 @@ def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, quiet: bool =
     seconds = time.perf_counter() - t0
     manifest = {
         "scenario": sc.model_dump(mode="json"), "kind": "network", "seed": sc.seed,
-        "study_hash": network_study_hash(sc), "units_total": len(units), "units_run": len(todo), "rows": len(rows),
+        "study_hash": network_study_hash(sc), "units_total": len(units), "units_run": units_run, "rows": len(rows),
         "executor": "inline", "versions": _versions(), "platform": platform.platform(),
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2))
-    return NetworkStudyResult(out_dir, csv_path, plot_paths, len(units), len(todo), seconds)
+    return NetworkStudyResult(out_dir, csv_path, plot_paths, len(units), units_run, seconds)
