@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import statistics
 import time
 from pathlib import Path
 from typing import Callable
@@ -51,11 +50,3 @@ def fresh_head_cache() -> None:
 
     heads._MEMORY.clear()
     shutil.rmtree(cache_dir() / "heads", ignore_errors=True)
-
-
-def spread(times: list[float]) -> str:
-    return f"{min(times):.3f}..{max(times):.3f}" if len(times) > 1 else f"{times[0]:.3f}"
-
-
-def median(xs):
-    return statistics.median(xs)

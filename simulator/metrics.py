@@ -1,4 +1,4 @@
-"""Metrics of a link: accuracy with its Wilson interval, NMSE."""
+"""Metrics of a link: accuracy with its Wilson interval (NMSE is summed over chunks in the engine)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-__all__ = ["wilson_interval", "accuracy_counts", "nmse"]
+__all__ = ["wilson_interval", "accuracy_counts"]
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -42,14 +42,3 @@ def accuracy_counts(logits: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
     :output correct: [num_snr], np.int64.
     """
     return (logits.argmax(-1) == labels).sum(-1).cpu().numpy().astype(np.int64)
-
-
-def nmse(estimate: torch.Tensor, reference: torch.Tensor) -> np.ndarray:
-    """Normalised MSE ``E|v̂ - v|² / E|v|²`` per SNR point.
-
-    :input estimate: [num_snr, batch_size, dim], torch.float32.
-    :input reference: [batch_size, dim], torch.float32.
-    :output nmse: [num_snr], np.float64.
-    """
-    err = (estimate - reference).pow(2).sum((-1, -2)).double()
-    return (err / reference.pow(2).sum().double().clamp(min=1e-30)).cpu().numpy()
