@@ -27,8 +27,8 @@ def run(repeats: int = 3) -> dict:
     from sionna.phy.channel import AWGN
     from sionna.phy.mapping import Demapper, Mapper
 
-    from channels import AWGNChannel, snr_db_to_no
-    from transceivers.schemes.digital import DigitalScheme
+    from semcom.channels import AWGNChannel, snr_db_to_no
+    from semcom.transceivers.schemes.digital import DigitalScheme
 
     gen = torch.Generator().manual_seed(0)
     message = torch.rand(NUM_SAMPLES, NUM_ANCHORS, generator=gen) * 2 - 1

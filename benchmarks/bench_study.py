@@ -28,7 +28,7 @@ MODELS = {"cnn_tx": {"kind": "cnn", "channels": 16, "latent_dim": 64, "seed": 0,
 
 
 def scenario():
-    from simulator.schema import parse_scenario
+    from semcom.simulator.schema import parse_scenario
 
     return parse_scenario({
         "name": "bench_mnist", "seed": 1,
@@ -41,7 +41,7 @@ def scenario():
 
 def _floor(z_tx, z_rx, labels, pool, test, rng_seed: int = 0) -> int:
     """The study's arithmetic, written directly. Returns total correct decisions."""
-    from transceivers.heads import fit_head
+    from semcom.transceivers.heads import fit_head
 
     f = torch.nn.functional
     no = torch.tensor([10 ** (-s / 10) for s in SNR_DB]).view(-1, 1, 1)
@@ -76,7 +76,7 @@ def _floor(z_tx, z_rx, labels, pool, test, rng_seed: int = 0) -> int:
 
 def _naive(encoders, images, labels, pool, test, z_tx, z_rx, batch: int = 100) -> int:
     """Research-script style: re-encode every batch, one SNR point and equaliser at a time."""
-    from transceivers.heads import fit_head
+    from semcom.transceivers.heads import fit_head
 
     f = torch.nn.functional
     enc_tx, enc_rx = encoders
@@ -112,11 +112,11 @@ def _naive(encoders, images, labels, pool, test, z_tx, z_rx, batch: int = 100) -
 def run(repeats: int = 3) -> dict:
     if not (MNIST_DIR / "t10k-images-idx3-ubyte.gz").exists():
         return {"skipped": f"MNIST not found in {MNIST_DIR} (set SEMCOM_MNIST)"}
-    from simulator.context import latent_space, study_data
-    from simulator.executors import run_units
-    from simulator.runner import run_study
-    from simulator.sweep import expand_units
-    from transceivers.agents import train_encoder
+    from semcom.simulator.context import latent_space, study_data
+    from semcom.simulator.executors import run_units
+    from semcom.simulator.runner import run_study
+    from semcom.simulator.sweep import expand_units
+    from semcom.transceivers.agents import train_encoder
 
     sc = scenario()
     data = study_data(sc)

@@ -19,7 +19,7 @@ from .common import fresh_head_cache
 
 def scenario():
     """24 units of a digital study (LDPC decoding dominates: compute-bound, Python-heavy)."""
-    from simulator.schema import parse_scenario
+    from semcom.simulator.schema import parse_scenario
 
     return parse_scenario({
         "name": "bench_workers", "seed": 1,
@@ -36,8 +36,8 @@ def scenario():
 def run() -> dict:
     import os
 
-    from simulator.executors import run_units, set_threads
-    from simulator.sweep import expand_units
+    from semcom.simulator.executors import run_units, set_threads
+    from semcom.simulator.sweep import expand_units
 
     sc = scenario()
     units = expand_units(sc)

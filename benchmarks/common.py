@@ -13,7 +13,7 @@ MNIST_DIR = Path(os.environ.get("SEMCOM_MNIST", ROOT.parent / "shared" / "data" 
 
 def pin_threads(num_threads: int) -> dict:
     """Pin torch's and BLAS/OpenMP thread pools to ``num_threads``; return what is in force."""
-    from simulator.executors import set_threads, thread_settings
+    from semcom.simulator.executors import set_threads, thread_settings
 
     set_threads(num_threads)
     return thread_settings()
@@ -45,8 +45,8 @@ def fresh_head_cache() -> None:
     """Forget fitted heads (memory and disk) so a timed run fits them like a first run."""
     import shutil
 
-    from transceivers import heads
-    from transceivers.cache import cache_dir
+    from semcom.transceivers import heads
+    from semcom.transceivers.cache import cache_dir
 
     heads._MEMORY.clear()
     shutil.rmtree(cache_dir() / "heads", ignore_errors=True)

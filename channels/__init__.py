@@ -1,10 +1,10 @@
-"""Wireless channel models on Sionna 2.x, with one SNR convention (:mod:`channels.snr`).
+"""Wireless channel models on Sionna 2.x, with one SNR convention (:mod:`semcom.channels.snr`).
 
 Channel models are registered by name in :data:`CHANNELS` so scenario files can
-select them; see :class:`channels.base.ChannelModel` for the contract.
+select them; see :class:`semcom.channels.base.ChannelModel` for the contract.
 """
 
-from .registry import Registry, UnknownNameError, suggest
+from semcom.core.registry import Registry, UnknownNameError, suggest
 from .snr import snr_db_to_no, no_to_snr_db, ebno_db_to_no, ebno_db_to_snr_db, snr_db_to_ebno_db
 from .base import CHANNELS, CSI_MODES, EQUALIZERS, ChannelModel, ChannelSettingError
 from .awgn import AWGNChannel

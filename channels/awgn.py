@@ -17,12 +17,12 @@ class AWGNChannel(ChannelModel):
     r"""AWGN: ``y = x + n``, ``n ~ CN(0, no)``, through Sionna's :class:`~sionna.phy.channel.AWGN`.
 
     There is no fading, so the ``csi`` and ``equalizer`` settings have no effect and no
-    pilots are sent. Shapes are those of :class:`~channels.base.ChannelModel`.
+    pilots are sent. Shapes are those of :class:`~semcom.channels.base.ChannelModel`.
 
     .. code-block:: python
 
         import torch
-        from channels import AWGNChannel
+        from semcom.channels import AWGNChannel
         channel = AWGNChannel()
         x = torch.ones(3, 100, 8, dtype=torch.complex64)     # 3 SNR points
         x_hat, no_eff = channel(x, torch.tensor([1.0, 0.1, 0.01]))

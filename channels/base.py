@@ -19,7 +19,7 @@ from typing import Optional
 import torch
 from sionna.phy import Block
 
-from .registry import Registry, suggest
+from semcom.core.registry import Registry, suggest
 
 __all__ = ["ChannelModel", "ChannelSettingError", "CHANNELS", "CSI_MODES", "EQUALIZERS"]
 
@@ -54,7 +54,7 @@ class ChannelModel(Block):
     :input x: [num_snr, batch_size, num_symbols], `torch.complex64`.
         Unit average energy data symbols.
     :input no: [num_snr], `torch.float32`. Noise power per complex symbol,
-        see :mod:`channels.snr`.
+        see :mod:`semcom.channels.snr`.
 
     :output x_hat: [num_snr, batch_size, num_symbols], `torch.complex64`.
         Equalised symbols.

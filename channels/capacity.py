@@ -4,7 +4,7 @@ Used by the rate–accuracy plot of digital studies: ``bits_per_sample / capacit
 the fewest channel uses that could carry the same bits at that SNR (no pilots, ideal
 code of infinite length, Gaussian inputs). Fading channels use the **ergodic**
 capacity (the transmitter does not know the channel), with the SNR convention of
-:mod:`channels.snr` (unit total transmit energy per channel use, ``E|h|^2 = 1``):
+:mod:`semcom.channels.snr` (unit total transmit energy per channel use, ``E|h|^2 = 1``):
 
 * ``awgn``: ``log2(1 + snr)``;
 * ``rayleigh`` with ``L = num_rx_ant``: ``E[log2(1 + snr |h|^2)]``, ``|h|^2 ~ Gamma(L, 1)``

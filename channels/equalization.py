@@ -4,7 +4,7 @@ Both return unbiased symbol estimates ``x_hat = x + e`` and the per-stream varia
 ``e`` (Sionna's :func:`~sionna.phy.mimo.zf_equalizer`, :func:`~sionna.phy.mimo.lmmse_equalizer`).
 With one transmit stream both reduce to maximum-ratio combining:
 ``x_hat = h^H y / |h|^2``, ``no_eff = s / |h|^2`` for white noise of variance ``s``.
-For OFDM the resource-grid equalisers of :mod:`sionna.phy.ofdm` are used (:mod:`channels.ofdm`).
+For OFDM the resource-grid equalisers of :mod:`sionna.phy.ofdm` are used (:mod:`semcom.channels.ofdm`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class FlatFadingEqualizer(Block):
     .. code-block:: python
 
         import torch
-        from channels.equalization import FlatFadingEqualizer
+        from semcom.channels.equalization import FlatFadingEqualizer
         h = torch.randn(4, 1, 3, 1, dtype=torch.complex64)        # 4 blocks, 3 rx, 1 tx
         x = torch.ones(4, 1, 10, 1, dtype=torch.complex64)
         y = (h @ x.mT).mT                                          # [4, 1, 10, 3], noiseless

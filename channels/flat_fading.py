@@ -9,11 +9,11 @@ and independent between blocks, rows and SNR points; its entries are ``CN(0, 1)`
 
 Power: one channel use carries unit total energy, split over the transmit antennas
 (``h_eff = h / sqrt(num_tx_ant)``), so ``snr_db`` is the mean received SNR per receive
-antenna, as in :mod:`channels.snr`.
+antenna, as in :mod:`semcom.channels.snr`.
 
 CSI: ``perfect``, or ``ls``: each block is preceded by ``num_pilots * num_tx_ant``
-orthogonal pilot channel uses (:mod:`channels.pilots`), counted in :meth:`channel_uses`.
-The receiver equalises (ZF or LMMSE, :mod:`channels.equalization`) treating the CSI
+orthogonal pilot channel uses (:mod:`semcom.channels.pilots`), counted in :meth:`channel_uses`.
+The receiver equalises (ZF or LMMSE, :mod:`semcom.channels.equalization`) treating the CSI
 error as extra white noise of power ``num_tx_ant * err_var_eff = no / num_pilots``.
 """
 

@@ -17,12 +17,12 @@ class MIMOFlatFadingChannel(FlatFadingChannelModel):
     Symbol ``i`` of a row goes out on antenna ``i mod num_tx_ant``, so a message of
     ``n`` symbols takes ``ceil(n / num_tx_ant)`` channel uses (plus pilots with ``ls``
     CSI). Each channel use carries unit total energy. ZF or LMMSE (Sionna's) separates
-    the streams. Settings and shapes: :class:`~channels.flat_fading.FlatFadingChannelModel`.
+    the streams. Settings and shapes: :class:`~semcom.channels.flat_fading.FlatFadingChannelModel`.
 
     .. code-block:: python
 
         import torch
-        from channels import build_channel
+        from semcom.channels import build_channel
         channel = build_channel("mimo", num_tx_ant=2, num_rx_ant=4, equalizer="zf")
         x = torch.ones(2, 50, 16, dtype=torch.complex64)
         x_hat, no_eff = channel(x, torch.tensor([0.1, 0.01]))

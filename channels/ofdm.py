@@ -11,7 +11,7 @@ grid carry zeros. Chain, all Sionna blocks::
     LSChannelEstimator from the pilot pattern ─► LMMSEEqualizer | ZFEqualizer
 
 Power: every RE carries unit total energy, split over the transmit streams, so
-``snr_db`` is the mean SNR per receive antenna and RE (:mod:`channels.snr`).
+``snr_db`` is the mean SNR per receive antenna and RE (:mod:`semcom.channels.snr`).
 
 Rate: :meth:`OFDMChannelModel.channel_uses` counts every RE of the grid (data, pilots,
 guard and DC carriers) in proportion to the data REs a message occupies:

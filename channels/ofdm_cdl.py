@@ -31,12 +31,12 @@ class OFDMCDLChannel(OFDMChannelModel):
     :param speed: User speed [m/s].
     :param num_tx_ant: User antennas (= streams). :param num_rx_ant: Base-station antennas.
 
-    Other settings and shapes: :class:`~channels.ofdm.OFDMChannelModel`.
+    Other settings and shapes: :class:`~semcom.channels.ofdm.OFDMChannelModel`.
 
     .. code-block:: python
 
         import torch
-        from channels import build_channel
+        from semcom.channels import build_channel
         channel = build_channel("ofdm-cdl", cdl_model="B", num_tx_ant=2, num_rx_ant=4)
         x_hat, no_eff = channel(torch.ones(1, 64, 16, dtype=torch.complex64), torch.tensor([0.1]))
         print(x_hat.shape)                                    # [1, 64, 16]

@@ -24,12 +24,12 @@ class OFDMTDLChannel(OFDMChannelModel):
     :param carrier_frequency: [Hz].
     :param speed: User speed [m/s] (Doppler across the OFDM symbols of a grid).
 
-    Other settings and shapes: :class:`~channels.ofdm.OFDMChannelModel`.
+    Other settings and shapes: :class:`~semcom.channels.ofdm.OFDMChannelModel`.
 
     .. code-block:: python
 
         import torch
-        from channels import build_channel
+        from semcom.channels import build_channel
         channel = build_channel("ofdm-tdl", tdl_model="C", delay_spread=300e-9, speed=10.0, csi="ls")
         x = torch.ones(2, 100, 16, dtype=torch.complex64)
         x_hat, no_eff = channel(x, torch.tensor([0.1, 0.01]))

@@ -10,7 +10,7 @@ sent with unit total energy per channel use, i.e. the link applies
 The LS estimate of ``h_eff`` is ``Y_p P^H / L``; its error per entry is
 ``CN(0, no / L)``, i.e. ``no / num_pilots`` per entry of the physical channel
 ``h`` (whose entries are ``CN(0, 1)``). For OFDM, Sionna's pilot patterns and
-:class:`~sionna.phy.ofdm.LSChannelEstimator` are used instead (:mod:`channels.ofdm`).
+:class:`~sionna.phy.ofdm.LSChannelEstimator` are used instead (:mod:`semcom.channels.ofdm`).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class FlatFadingLSEstimator(Block):
     .. code-block:: python
 
         import torch
-        from channels.pilots import FlatFadingLSEstimator, orthogonal_pilots
+        from semcom.channels.pilots import FlatFadingLSEstimator, orthogonal_pilots
         est = FlatFadingLSEstimator(num_tx_ant=2, num_pilots=2)
         h = torch.randn(5, 3, 2, dtype=torch.complex64)          # [batch, rx, tx]
         y = (h @ est.pilots).mT                                   # noiseless: [5, 4, 3]

@@ -18,12 +18,12 @@ class RayleighBlockFadingChannel(FlatFadingChannelModel):
     scheme) and per SNR point; ``coherence_symbols`` lets a row span several
     independent blocks. With ``num_rx_ant > 1`` the receiver combines its antennas;
     ZF and LMMSE both reduce to maximum-ratio combining for one stream. Settings and
-    shapes: :class:`~channels.flat_fading.FlatFadingChannelModel` (with ``num_tx_ant = 1``).
+    shapes: :class:`~semcom.channels.flat_fading.FlatFadingChannelModel` (with ``num_tx_ant = 1``).
 
     .. code-block:: python
 
         import torch
-        from channels import build_channel
+        from semcom.channels import build_channel
         channel = build_channel("rayleigh", num_rx_ant=2, csi="ls", num_pilots=2)
         x = torch.ones(3, 100, 8, dtype=torch.complex64)           # 3 SNR points
         x_hat, no_eff = channel(x, torch.tensor([1.0, 0.1, 0.01]))

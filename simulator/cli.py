@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from channels.registry import UnknownNameError
-from transceivers.errors import SemcomInputError
+from semcom.core.registry import UnknownNameError
+from semcom.core.errors import SemcomInputError
 
 __all__ = ["main"]
 

@@ -12,8 +12,8 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from transceivers.agents import LatentSpace, build_latent_space
-from transceivers.datasets import Dataset, load_dataset, split_indices
+from semcom.transceivers.agents import LatentSpace, build_latent_space
+from semcom.transceivers.datasets import Dataset, load_dataset, split_indices
 from .schema import Scenario
 
 __all__ = ["StudyData", "study_data", "latent_space"]

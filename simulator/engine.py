@@ -9,12 +9,12 @@ import numpy as np
 import torch
 import sionna.phy
 
-from channels import build_channel, snr_db_to_no
-from transceivers.anchors import ANCHOR_STRATEGIES
-from transceivers.compression import TopKDesparsifier, TopKSparsifier, index_bits
-from transceivers.link import LinkSetup
-from transceivers.schemes import SCHEMES
-from transceivers.semantic import SEMANTIC_EQUALIZERS
+from semcom.channels import build_channel, snr_db_to_no
+from semcom.transceivers.anchors import ANCHOR_STRATEGIES
+from semcom.transceivers.compression import TopKDesparsifier, TopKSparsifier, index_bits
+from semcom.transceivers.link import LinkSetup
+from semcom.transceivers.schemes import SCHEMES
+from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from .context import latent_space, study_data
 from .metrics import accuracy_counts, wilson_interval
 from .randomness import derive_rng, derive_seed

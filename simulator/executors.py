@@ -1,7 +1,7 @@
 """Executors: where work units run. Inline (default), a local process pool, or Dask.
 
 Whatever the executor, a unit's result depends only on the scenario and the unit
-(see :mod:`simulator.randomness`), so results are identical across executors. Units
+(see :mod:`semcom.simulator.randomness`), so results are identical across executors. Units
 are returned as they finish; the caller commits each one to the results store.
 """
 
@@ -96,7 +96,7 @@ def _probe(address: str) -> None:
     import socket
     from urllib.parse import urlsplit
 
-    from .errors import SemcomInputError
+    from semcom.core.errors import SemcomInputError
 
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
     if parts.scheme not in ("tcp", "") or not parts.hostname:
@@ -114,7 +114,7 @@ def _run_dask(payload: str, units: list[Unit], address: str, threads: int):
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - dask is a dependency
         raise RuntimeError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from exc
-    from .errors import SemcomInputError
+    from semcom.core.errors import SemcomInputError
 
     _probe(address)
     try:

@@ -19,8 +19,8 @@ Figures (each drawn when the study varies what it shows):
 
 Example::
 
-    from simulator.plots import plot_all
-    from simulator.store import read_rows
+    from semcom.simulator.plots import plot_all
+    from semcom.simulator.store import read_rows
     plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")
 """
 
@@ -242,9 +242,9 @@ def _colors(values: list, sequential: bool = False, universe: list | None = None
 def _registered(kind: str) -> list[str]:
     try:
         if kind == "semantic_equalizer":
-            from transceivers.semantic import SEMANTIC_EQUALIZERS
+            from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
             return SEMANTIC_EQUALIZERS.names()
-        from transceivers.anchors import ANCHOR_STRATEGIES
+        from semcom.transceivers.anchors import ANCHOR_STRATEGIES
         return ANCHOR_STRATEGIES.names()
     except ImportError:  # pragma: no cover - plots work from a store alone
         return []
@@ -270,7 +270,7 @@ def shannon_references(out_dir: str | Path) -> dict[str, Callable]:
     """``{channel name: snr_db -> capacity [bit/use]}`` from the run's ``scenario.yaml``
     (the directory above ``out_dir``); empty when it is missing or names no known model."""
     import yaml
-    from channels.capacity import capacity_function
+    from semcom.channels.capacity import capacity_function
 
     path = Path(out_dir).parent / "scenario.yaml"
     try:

@@ -7,7 +7,7 @@ store (as ``semcom plot`` does), so a report never needs a re-run.
 
 Example::
 
-    from simulator.report import write_report
+    from semcom.simulator.report import write_report
     write_report("runs/quickstart")        # -> runs/quickstart/report.html
 """
 
@@ -18,7 +18,7 @@ import html
 import json
 from pathlib import Path
 
-from .errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 from .plots import plot_all
 from .store import read_rows, write_text_atomic
 from .summary import summary_rows

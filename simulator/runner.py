@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 import yaml
 
-from transceivers.cache import config_hash
+from semcom.transceivers.cache import config_hash
 from .engine import COLUMNS
 from .executors import run_units, thread_settings
 from .plots import plot_all

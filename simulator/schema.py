@@ -17,9 +17,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from channels.base import ChannelSettingError
-from channels.registry import suggest
-from .errors import ScenarioError, SemcomInputError
+from semcom.channels.base import ChannelSettingError
+from semcom.core.registry import suggest
+from semcom.core.errors import ScenarioError, SemcomInputError
 
 __all__ = ["Scenario", "Range", "load_scenario", "parse_scenario", "check_scenario", "json_schema"]
 
@@ -437,9 +437,9 @@ def _positive(field: str, value: Any, integer: bool) -> None:
 
 def _check_model(name: str, spec: ModelSpec) -> None:
     """Settings of zoo and PCA agents (other latent sources check their own)."""
-    import transceivers
-    from transceivers.agents import _TRAINING_DEFAULTS
-    from transceivers.encoders import ENCODERS
+    from semcom import transceivers
+    from semcom.transceivers.agents import _TRAINING_DEFAULTS
+    from semcom.transceivers.encoders import ENCODERS
 
     field = f"models.{name}"
     settings = spec.model_dump(exclude={"kind", "seed", "latent_dim"})
@@ -476,9 +476,9 @@ def _build_check(field: str, build) -> None:
 
 def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     """Semantic checks that need the registries (and, with ``check_data``, the data)."""
-    import channels
-    import transceivers
-    from transceivers.anchors import ANCHOR_STRATEGIES
+    from semcom import channels
+    from semcom import transceivers
+    from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 
     _check_names("data.dataset", [sc.data.dataset], transceivers.DATASETS.names(), "dataset")
     for name, spec in sc.models.items():

@@ -50,7 +50,7 @@ def _agents(sc: Scenario) -> list[str]:
 
 @torch.no_grad()
 def _noise_free(sc: Scenario, unit: Unit) -> list[dict]:
-    from transceivers.semantic import SEMANTIC_EQUALIZERS
+    from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
     from .context import study_data
 
     data = study_data(sc)

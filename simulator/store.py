@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 
 __all__ = ["ResultsStore", "StoreError", "read_rows", "write_csv", "write_text_atomic"]
 

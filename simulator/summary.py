@@ -7,8 +7,8 @@ vary in the study are left out.
 
 Example::
 
-    from simulator.store import read_rows
-    from simulator.summary import summary_table
+    from semcom.simulator.store import read_rows
+    from semcom.simulator.summary import summary_table
     print(summary_table(read_rows("runs/quickstart")))
 """
 

@@ -43,7 +43,7 @@ class Unit:
 
 def expand_units(sc: Scenario) -> list[Unit]:
     """All units of a scenario, in a deterministic order (the order of results.csv)."""
-    from transceivers.schemes import SCHEMES
+    from semcom.transceivers.schemes import SCHEMES
 
     axes = [sc.axis(a) for a in UNIT_AXES]
     specs = sc.scheme_specs()

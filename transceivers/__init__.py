@@ -1,7 +1,7 @@
 """Everything an agent does: latent sources, anchors, relative projection, compression,
 symbol mapping, semantic equalisation and task heads."""
 
-from .errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 from .datasets import DATASETS, Dataset, load_dataset, split_indices
 from .agents import LATENT_SOURCES, LatentSpace, build_latent_space
 from . import synthetic  # noqa: F401  (registers the synthetic dataset and `rotation` agents)

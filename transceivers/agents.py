@@ -3,11 +3,11 @@
 An agent is known by name and a spec (from the scenario's ``models`` section). Its
 ``kind`` selects the source:
 
-* a zoo architecture (``mlp``, ``cnn``; see :mod:`transceivers.encoders`) trained
+* a zoo architecture (``mlp``, ``cnn``; see :mod:`semcom.transceivers.encoders`) trained
   deterministically on the pool split with a cosine classifier, or ``pca`` (non-neural);
 * others registered in :data:`LATENT_SOURCES`: ``npz`` latent files
-  (:mod:`transceivers.latent_files`), ``torch`` user encoders by import path
-  (:mod:`transceivers.user_encoder`), ``rotation`` (:mod:`transceivers.synthetic`).
+  (:mod:`semcom.transceivers.latent_files`), ``torch`` user encoders by import path
+  (:mod:`semcom.transceivers.user_encoder`), ``rotation`` (:mod:`semcom.transceivers.synthetic`).
 
 Latents of all samples are computed once per agent and cached on disk by a hash of the
 spec, the data and the split, so a second run trains and encodes nothing.
@@ -23,11 +23,11 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from channels.registry import Registry
+from semcom.core.registry import Registry
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 from .encoders import ENCODERS, CosineClassifier
-from .errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 
 __all__ = ["LatentSpace", "LATENT_SOURCES", "build_latent_space", "train_encoder"]
 

@@ -18,7 +18,7 @@ batch, every SNR point at once). With the analog scheme ``k`` values take
 ``ceil(k / 2)`` complex channel uses instead of ``ceil(K / 2)``; with the digital one
 ``k·b`` quantised bits plus the index bits.
 
-(b-bit quantisation, the other compression knob, is :mod:`transceivers.quantization`,
+(b-bit quantisation, the other compression knob, is :mod:`semcom.transceivers.quantization`,
 used by the digital scheme; the number of anchors K is the third.)
 """
 
@@ -30,7 +30,7 @@ from typing import Optional
 import torch
 from sionna.phy import Block
 
-from .errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 
 __all__ = ["TopKSparsifier", "TopKDesparsifier", "index_bits", "check_top_k"]
 
@@ -71,7 +71,7 @@ class TopKSparsifier(Block):
     .. code-block:: python
 
         import torch
-        from transceivers.compression import TopKSparsifier, TopKDesparsifier
+        from semcom.transceivers.compression import TopKSparsifier, TopKDesparsifier
         values, pos = TopKSparsifier(2)(torch.tensor([[0.1, -0.9, 0.5, 0.2]]))
         print(values, pos)                                  # [[-0.9, 0.5]], [[1, 2]]
         print(TopKDesparsifier()(values, pos, 4))           # [[0.0, -0.9, 0.5, 0.0]]

@@ -18,8 +18,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from channels.registry import Registry
-from .errors import SemcomInputError
+from semcom.core.registry import Registry
+from semcom.core.errors import SemcomInputError
 
 __all__ = ["Dataset", "DATASETS", "load_dataset", "read_idx", "load_digits", "load_mnist",
            "load_cifar10", "split_indices"]

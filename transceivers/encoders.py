@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from channels.registry import Registry
+from semcom.core.registry import Registry
 
 __all__ = ["ENCODERS", "mlp_encoder", "cnn_encoder"]
 

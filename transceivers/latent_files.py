@@ -40,7 +40,7 @@ import torch
 
 from .agents import LATENT_SOURCES, LatentSpace
 from .datasets import DATASETS, Dataset, _fingerprint
-from .errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 
 __all__ = ["LatentFile", "read_latent_file", "LatentFileDataset", "load_latent_dataset", "latent_file_source",
            "check_data"]

@@ -14,7 +14,7 @@ from typing import Optional
 import torch
 from sionna.phy import Block
 
-from .errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 
 __all__ = ["UniformQuantizer", "UniformDequantizer", "check_bits"]
 
@@ -40,7 +40,7 @@ class UniformQuantizer(Block):
     .. code-block:: python
 
         import torch
-        from transceivers.quantization import UniformQuantizer, UniformDequantizer
+        from semcom.transceivers.quantization import UniformQuantizer, UniformDequantizer
         q, dq = UniformQuantizer(3), UniformDequantizer(3)
         b = q(torch.tensor([[-1.0, 0.1, 0.99]]), 1.0)
         print(b.shape, dq(b, 1.0))     # [1, 9], tensor([[-0.8750, 0.1250, 0.8750]])

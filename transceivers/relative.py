@@ -30,7 +30,7 @@ class RelativeProjection(Block):
     .. code-block:: python
 
         import torch
-        from transceivers.relative import RelativeProjection
+        from semcom.transceivers.relative import RelativeProjection
         z, anchors = torch.randn(5, 16), torch.randn(8, 16)
         q = torch.linalg.qr(torch.randn(16, 16))[0]           # a rotation
         proj = RelativeProjection()

@@ -16,7 +16,7 @@ initialised encoder is the same at every run. The module is imported from the Py
 path, then from the working directory. ``latent_dim`` (optional) is checked against
 what the module returns.
 
-Caching: the latents are cached on disk (:mod:`transceivers.cache`) under a key made of
+Caching: the latents are cached on disk (:mod:`semcom.transceivers.cache`) under a key made of
 the import path, ``kwargs``, ``seed`` and the dataset's fingerprint. The key holds the
 module's *name*, not its code or weights: after changing the module (or a weights file
 it loads), give ``cache: false`` to re-encode at every run, or clear ``$SEMCOM_CACHE``.
@@ -36,7 +36,7 @@ import torch
 from .agents import LATENT_SOURCES, LatentSpace, _require_inputs
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
-from .errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 
 __all__ = ["load_user_encoder", "user_encoder_source", "check_spec"]
 

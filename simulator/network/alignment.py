@@ -6,8 +6,8 @@
   whatever the number of agents.
 * ``aligned``: every communicating pair (tx agent, rx agent) fits its own linear map
   on ``K`` paired anchor latents, which the transmitter first sends as semantic pilots
-  (:meth:`~transceivers.semantic.SemanticEqualizer.setup_symbols`); their channel uses
-  are the channel's (:meth:`~channels.base.ChannelModel.channel_uses`).
+  (:meth:`~semcom.transceivers.semantic.SemanticEqualizer.setup_symbols`); their channel uses
+  are the channel's (:meth:`~semcom.channels.base.ChannelModel.channel_uses`).
 
 A pair counts as fitted when its equaliser spends setup symbols. Airtime: the time the
 whole medium (``R`` RBs of ``C`` channel uses per slot) needs to carry the pilots.
@@ -23,8 +23,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from transceivers.link import LinkSetup
-from transceivers.semantic import SEMANTIC_EQUALIZERS
+from semcom.transceivers.link import LinkSetup
+from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from ..context import latent_space, study_data
 from ..randomness import derive_seed
 from .links import build_link_channel, network_agents, select_shared_anchors
@@ -51,7 +51,7 @@ def _airtime(sc, pilot_uses_per_pair: list[float]) -> float:
 def alignment_cost(sc, links, unit) -> AlignmentCost:
     """The cost for the unit's actual agents and destinations.
 
-    :param links: the unit's :class:`~simulator.network.links.NetworkLinks`.
+    :param links: the unit's :class:`~semcom.simulator.network.links.NetworkLinks`.
     """
     per_pair = []
     for t in links.transmitters:

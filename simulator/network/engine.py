@@ -2,15 +2,15 @@
 
 Processes:
 
-* one :class:`~simulator.network.traffic.TrafficSource` per transmitter: each arrival
-  becomes a :class:`~simulator.network.medium.Message` (a test sample, drawn uniformly,
+* one :class:`~semcom.simulator.network.traffic.TrafficSource` per transmitter: each arrival
+  becomes a :class:`~semcom.simulator.network.medium.Message` (a test sample, drawn uniformly,
   to a receiver drawn uniformly among the transmitter's destinations) appended to the
   transmitter's queue, or dropped when the queue holds ``queue_limit`` messages;
 * one slot process: at each slot boundary it drops messages older than
   ``deadline_s`` (if set), lets the scheduler pick the slot's transmissions (messages
   arriving exactly at the boundary are eligible), waits one slot, then hands every
   transmission of the slot to the receivers' batched decoder
-  (:meth:`~simulator.network.links.NetworkLinks.decode_slot`); delivery time is the
+  (:meth:`~semcom.simulator.network.links.NetworkLinks.decode_slot`); delivery time is the
   end of the slot.
 
 Arrivals stop at ``duration_s``; the slot process keeps running until every queue is
@@ -18,7 +18,7 @@ empty, so every accepted message has a departure time (Little's law then holds
 exactly over the whole run). Only messages arriving in ``[warmup_s, duration_s)``
 are measured.
 
-Randomness (all from :mod:`simulator.randomness`): arrivals, samples and destinations
+Randomness (all from :mod:`semcom.simulator.randomness`): arrivals, samples and destinations
 per (seed, transmitter, arrival rate); fading per (seed, slot); shadowing and
 distances per (seed, agent); so every scheduler and K of a study sees the same
 traffic and the same channels (paired comparisons). ALOHA's choices and channel noise
@@ -219,7 +219,7 @@ def simulate_network(sc: NetworkScenario, unit: NetworkUnit) -> NetworkRun:
 
 
 def run_network_unit(sc: NetworkScenario, unit: NetworkUnit) -> list[dict[str, Any]]:
-    """Simulate ``unit`` and return its one result row (see :mod:`simulator.network.metrics`)."""
+    """Simulate ``unit`` and return its one result row (see :mod:`semcom.simulator.network.metrics`)."""
     with torch.no_grad():
         run = simulate_network(sc, unit)
     return [unit_metrics(sc, unit, run)]

@@ -9,9 +9,9 @@ per link from the scenario seed)::
 **Fading.** With a fading channel (``rayleigh``, ``mimo``) every link draws a new
 ``[num_rx_ant, num_tx_ant]`` coefficient matrix, entries ``CN(0, 1)``, each slot
 (block fading per slot; every message lies in one slot, see
-:mod:`simulator.network.medium`). ``awgn`` links keep ``h = 1``. The average SNR is
+:mod:`semcom.simulator.network.medium`). ``awgn`` links keep ``h = 1``. The average SNR is
 the channel's power gain: the noise power is fixed at ``no = snr_db_to_no(0) = 1``
-(:mod:`channels.snr`) and the coefficients are scaled by ``sqrt(10^(snr_db/10))``, so
+(:mod:`semcom.channels.snr`) and the coefficients are scaled by ``sqrt(10^(snr_db/10))``, so
 the receiver's pilots, CSI error and ZF/LMMSE equaliser of the channel block see the
 true received SNR of every message.
 
@@ -30,12 +30,12 @@ from typing import Optional
 import numpy as np
 import torch
 
-from channels import CHANNELS, snr_db_to_no
-from channels.flat_fading import FlatFadingChannelModel
-from transceivers.anchors import ANCHOR_STRATEGIES
-from transceivers.link import LinkSetup
-from transceivers.schemes import SCHEMES
-from transceivers.semantic import SEMANTIC_EQUALIZERS
+from semcom.channels import CHANNELS, snr_db_to_no
+from semcom.channels.flat_fading import FlatFadingChannelModel
+from semcom.transceivers.anchors import ANCHOR_STRATEGIES
+from semcom.transceivers.link import LinkSetup
+from semcom.transceivers.schemes import SCHEMES
+from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from ..context import latent_space, study_data
 from ..randomness import derive_rng, derive_seed
 from .schema import DistanceRange, NetworkScenario
@@ -91,7 +91,7 @@ class SlotFadingChannel(FlatFadingChannelModel):
     r"""Flat block fading whose coefficients the network engine gives (one matrix per row).
 
     The same block as ``rayleigh``/``mimo`` (Sionna's flat-fading application, LS pilots,
-    ZF/LMMSE; :class:`~channels.flat_fading.FlatFadingChannelModel`), except that
+    ZF/LMMSE; :class:`~semcom.channels.flat_fading.FlatFadingChannelModel`), except that
     :meth:`sample_channel` returns the coefficients set by :meth:`set_coefficients`
     instead of drawing them: the network draws them per (link, slot), and the
     proportional-fair scheduler sees them before the slot.
@@ -103,7 +103,7 @@ class SlotFadingChannel(FlatFadingChannelModel):
     .. code-block:: python
 
         import torch
-        from simulator.network.links import SlotFadingChannel
+        from semcom.simulator.network.links import SlotFadingChannel
         ch = SlotFadingChannel(num_tx_ant=1, num_rx_ant=1)
         ch.set_coefficients(torch.full((4, 1, 1), 10.0 + 0j))          # 4 rows, 20 dB each
         x_hat, no_eff = ch(torch.ones(1, 4, 8, dtype=torch.complex64), torch.ones(1))
@@ -253,7 +253,7 @@ class NetworkLinks:
     def decode_slot(self, messages: list, h: np.ndarray) -> np.ndarray:
         """Send the slot's messages through scheme, channel and semantic equaliser, batched.
 
-        :input messages: the slot's :class:`~simulator.network.medium.Message` s (all reach the receiver).
+        :input messages: the slot's :class:`~semcom.simulator.network.medium.Message` s (all reach the receiver).
         :input h: [N, M, num_rx_ant, num_tx_ant], np.complex128, this slot's fading (:meth:`slot_snr`).
         :output correct: [len(messages)], np.bool_, the receiver's decision equals the label.
         """

@@ -30,7 +30,7 @@ Example::
 
     from collections import deque
     import numpy as np
-    from simulator.network.medium import SCHEDULERS, Message
+    from semcom.simulator.network.medium import SCHEDULERS, Message
     queues = [deque([Message(0, tx=0, rx=0, sample=0, arrival_ns=0, channel_uses=20, rbs=2)]),
               deque([Message(1, tx=1, rx=0, sample=5, arrival_ns=0, channel_uses=20, rbs=2)])]
     sched = SCHEDULERS.get("round_robin")(num_transmitters=2, resource_blocks=3, rng=np.random.default_rng(0))
@@ -46,7 +46,7 @@ from typing import Optional
 
 import numpy as np
 
-from channels.registry import Registry
+from semcom.core.registry import Registry
 
 __all__ = ["Message", "Grant", "Scheduler", "SCHEDULERS", "RoundRobinScheduler", "ProportionalFairScheduler",
            "SlottedAlohaScheduler"]
@@ -56,7 +56,7 @@ __all__ = ["Message", "Grant", "Scheduler", "SCHEDULERS", "RoundRobinScheduler",
 class Message:
     """One message: a test sample a transmitter sends to a receiver.
 
-    Times are integer nanoseconds of simulated time (see :mod:`simulator.network.traffic`).
+    Times are integer nanoseconds of simulated time (see :mod:`semcom.simulator.network.traffic`).
     """
 
     id: int

@@ -1,6 +1,6 @@
 """Paper-quality plots of a network study (PNG 300 dpi + PDF), from stored rows only.
 
-Same style as the link-level figures (:mod:`simulator.plots`). Points average over
+Same style as the link-level figures (:mod:`semcom.simulator.plots`). Points average over
 seeds; the band is the range over seeds when there are several. A panel per
 scheduler (and per semantic equaliser / channel / bits when the study varies them).
 
@@ -16,8 +16,8 @@ scheduler (and per semantic equaliser / channel / bits when the study varies the
 
 Example::
 
-    from simulator.network.plots import plot_network
-    from simulator.store import read_rows
+    from semcom.simulator.network.plots import plot_network
+    from semcom.simulator.store import read_rows
     plot_network(read_rows("runs/network_edge"), [], "runs/network_edge/plots")
 """
 

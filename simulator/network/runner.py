@@ -1,15 +1,15 @@
 """Run (or resume) a network study: expand, skip what the store has, simulate, commit, export, plot.
 
-Same results store as link studies (:class:`~simulator.store.ResultsStore`: one
+Same results store as link studies (:class:`~semcom.simulator.store.ResultsStore`: one
 committed transaction per unit, resumable, crash-safe); the rows carry the columns
-:data:`~simulator.network.metrics.NETWORK_COLUMNS`, exported to
+:data:`~semcom.simulator.network.metrics.NETWORK_COLUMNS`, exported to
 ``network_results.csv``. The alignment cost as the number of agents grows goes to
 ``alignment_cost.csv``. Units run inline, one SimPy simulation each.
 
 Example::
 
-    from simulator.network.runner import run_network_study
-    from simulator.network.schema import load_network_scenario
+    from semcom.simulator.network.runner import run_network_study
+    from semcom.simulator.network.schema import load_network_scenario
     run_network_study(load_network_scenario("scenarios/network_edge.yaml"), "runs/network_edge")
 """
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from transceivers.cache import config_hash
+from semcom.transceivers.cache import config_hash
 from ..store import write_csv, write_text_atomic
 from .alignment import ALIGNMENT_COLUMNS, alignment_scaling
 from .engine import expand_network_units, run_network_unit

@@ -8,7 +8,7 @@ field, the value and the fix, as for link studies.
 
 Example::
 
-    from simulator.network.schema import load_network_scenario
+    from semcom.simulator.network.schema import load_network_scenario
     sc = load_network_scenario("scenarios/network_edge.yaml")
     print(sc.axis("arrival_rate"), sc.axis("num_anchors"))
 """
@@ -22,8 +22,8 @@ from typing import Any, Literal, Optional, Union
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from channels.registry import suggest
-from ..errors import ScenarioError
+from semcom.core.registry import suggest
+from semcom.core.errors import ScenarioError
 from ..schema import (ChannelSpec, CommonSweepAxes, DataSpec, FloatAxis, ModelSpec, NameAxis, Range, SchemeSpec,
                       StudyBase, _axis_error, _check_axis, read_scenario_yaml,
                       _error_from_pydantic, _fields_of, _format_loc, _Strict, _TYPE_MISMATCH, _UniqueKeyLoader)
@@ -210,9 +210,9 @@ def load_network_scenario(path: str | Path) -> NetworkScenario:
 def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None:
     """Semantic checks that need the registries (and, with ``check_data``, the data):
     names that exist, channels a network link can use, and every message fitting in one slot."""
-    import channels
-    import transceivers
-    from transceivers.anchors import ANCHOR_STRATEGIES
+    from semcom import channels
+    from semcom import transceivers
+    from semcom.transceivers.anchors import ANCHOR_STRATEGIES
     from ..schema import _build_check, _check_model, _check_names, _check_settings, _known_settings
     from .links import FADING_CHANNELS, build_link_channel, message_channel_uses, network_scheme
     from .medium import SCHEDULERS

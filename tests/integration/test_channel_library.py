@@ -35,7 +35,7 @@ def _run(tmp_path, scheme, name):
     path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump(scenario))
     out = tmp_path / name
-    proc = subprocess.run([sys.executable, "-m", "simulator", "run", str(path), "--out", str(out), "--quiet"],
+    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(path), "--out", str(out), "--quiet"],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     with open(out / "results.csv") as f:
@@ -64,8 +64,8 @@ def test_every_channel_runs_from_yaml(tmp_path, scheme):
 
 def test_accuracy_awgn_above_rayleigh_above_ls(tmp_path):
     """Same anchors and SNR (0 dB), analog: fading costs accuracy, and so does estimating the channel."""
-    from simulator.runner import run_study
-    from simulator.schema import parse_scenario
+    from semcom.simulator.runner import run_study
+    from semcom.simulator.schema import parse_scenario
 
     sc = parse_scenario({
         "name": "channel_order", "seed": 1, "data": {"dataset": "digits", "test_fraction": 0.3},

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from simulator.runner import run_study
-from simulator.schema import check_scenario, parse_scenario
+from semcom.simulator.runner import run_study
+from semcom.simulator.schema import check_scenario, parse_scenario
 
 LIMIT, TEST_FRACTION = 120, 0.25
 POOL = LIMIT - round(LIMIT * TEST_FRACTION)          # 90 anchors available

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from simulator.cli import main
+from semcom.simulator.cli import main
 
 BASE = dict(
     name="base", seed=1, data=dict(dataset="digits", limit=200, test_fraction=0.3),

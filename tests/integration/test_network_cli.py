@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.cli import main
+from semcom.simulator.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

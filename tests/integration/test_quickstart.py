@@ -17,7 +17,7 @@ REQUIRED = ["scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchor
 @pytest.fixture(scope="module")
 def quickstart(tmp_path_factory):
     out = tmp_path_factory.mktemp("quickstart")
-    proc = subprocess.run([sys.executable, "-m", "simulator", "run", str(ROOT / "scenarios/quickstart.yaml"),
+    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(ROOT / "scenarios/quickstart.yaml"),
                            "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     with open(out / "results.csv") as f:
@@ -97,7 +97,7 @@ def test_nmse_of_relative_message_follows_the_noise_power(quickstart):
 def test_second_run_resumes_without_recomputing(quickstart):
     out, rows = quickstart
     before = (out / "results.csv").read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "simulator", "run", str(ROOT / "scenarios/quickstart.yaml"),
+    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(ROOT / "scenarios/quickstart.yaml"),
                            "--out", str(out)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "0 of 10 units run" in proc.stdout

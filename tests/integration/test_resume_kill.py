@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.cli import main
+from semcom.simulator.cli import main
 
 STUDY = dict(
     # small chunks: each unit streams its test samples in many passes, so units take long
@@ -95,7 +95,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
     refused_while_busy = False
     for attempt in range(attempts):
         before = _committed(out)
-        proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", str(scenario), "--out", str(out),
+        proc = subprocess.Popen([sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(out),
                                  "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         # kill once it has committed a random number of further units, plus a random delay,
         # so kills land in a unit's computation, in a commit, or between the two
@@ -132,8 +132,8 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
 
 
 def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, monkeypatch):
-    import simulator.engine as engine
-    from transceivers.errors import SemcomInputError
+    import semcom.simulator.engine as engine
+    from semcom.core.errors import SemcomInputError
 
     real = engine.run_unit
     calls = {"n": 0}
@@ -159,9 +159,9 @@ def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, mo
 
 
 def test_lock_held_by_another_process_refuses_and_corrupts_nothing(fast, tmp_path):
-    from simulator.runner import study_hash
-    from simulator.schema import load_scenario
-    from simulator.store import ResultsStore
+    from semcom.simulator.runner import study_hash
+    from semcom.simulator.schema import load_scenario
+    from semcom.simulator.store import ResultsStore
 
     scenario, reference = fast
     out = tmp_path / "locked"

@@ -15,7 +15,7 @@ NEURAL = ["mlp_small", "mlp_wide", "mlp_tiny", "cnn"]
 @pytest.fixture(scope="module")
 def stitching(tmp_path_factory):
     out = tmp_path_factory.mktemp("stitch")
-    proc = subprocess.run([sys.executable, "-m", "simulator", "stitch", str(ROOT / "scenarios/stitching.yaml"),
+    proc = subprocess.run([sys.executable, "-m", "semcom", "stitch", str(ROOT / "scenarios/stitching.yaml"),
                            "--out", str(out)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     with open(out / "stitching.csv") as f:
@@ -67,7 +67,7 @@ def test_prototypical_beats_random_anchors_at_small_k(tmp_path):
                 .replace("semantic_equalizer: [relative, inverse]", "semantic_equalizer: relative")
                 .replace("snr_db: [5, 20]", "snr_db: 20"))
     scenario.write_text(text)
-    proc = subprocess.run([sys.executable, "-m", "simulator", "run", str(scenario), "--out", str(tmp_path / "out"),
+    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(tmp_path / "out"),
                            "--quiet", "--no-plots"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     with open(tmp_path / "out" / "results.csv") as f:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from channels.registry import Registry
+from semcom.core.registry import Registry
 
 __all__ = ["ANCHOR_STRATEGIES", "AnchorStrategy", "check_num_anchors"]
 

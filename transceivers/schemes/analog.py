@@ -27,7 +27,7 @@ class AnalogMapper(Block):
     .. code-block:: python
 
         import torch
-        from transceivers.schemes.analog import AnalogMapper
+        from semcom.transceivers.schemes.analog import AnalogMapper
         x, gain = AnalogMapper()(torch.randn(4, 7))
         print(x.shape, x.abs().pow(2).mean(1))    # [4, 4], tensor([1., 1., 1., 1.])
     """

@@ -8,7 +8,7 @@ from typing import Optional
 import torch
 from sionna.phy import Block
 
-from channels.registry import Registry
+from semcom.core.registry import Registry
 
 __all__ = ["SCHEMES", "Scheme", "Decoded"]
 
@@ -42,7 +42,7 @@ class Scheme(Block):
         raise NotImplementedError
 
     def channel_uses(self, channel, message_dim: int) -> float:
-        """Complex channel uses per sample over ``channel`` (a :class:`channels.ChannelModel`),
+        """Complex channel uses per sample over ``channel`` (a :class:`semcom.channels.ChannelModel`),
         pilots included. Schemes that pack several samples per transmission override it."""
         return float(channel.channel_uses(self.num_symbols(message_dim)))
 

@@ -39,7 +39,7 @@ import torch
 from sionna.phy.fec.ldpc import LDPC5GDecoder, LDPC5GEncoder
 from sionna.phy.mapping import Demapper, Mapper
 
-from ..errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 from ..quantization import UniformDequantizer, UniformQuantizer, check_bits
 from .base import SCHEMES, Decoded, Scheme
 
@@ -134,7 +134,7 @@ class DigitalScheme(Scheme):
     .. code-block:: python
 
         import torch
-        from transceivers.schemes.digital import DigitalScheme
+        from semcom.transceivers.schemes.digital import DigitalScheme
         scheme = DigitalScheme(bits=4, code_rate=0.5, num_bits_per_symbol=2)
         message = torch.rand(100, 16) * 2 - 1
         x, state = scheme.encode(message)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from channels.registry import Registry
+from semcom.core.registry import Registry
 from ..link import LinkSetup
 
 __all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer"]
@@ -21,7 +21,7 @@ SEMANTIC_EQUALIZERS: Registry[type["SemanticEqualizer"]] = Registry("semantic eq
 class SemanticEqualizer:
     """Receiver-side semantic processing, fitted at construction on what the link shares.
 
-    :param link: the :class:`~transceivers.link.LinkSetup` of the pair.
+    :param link: the :class:`~semcom.transceivers.link.LinkSetup` of the pair.
 
     :input message: [num_snr, batch_size, message_dim], torch.float32. The received message.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.

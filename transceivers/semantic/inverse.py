@@ -4,7 +4,7 @@ import numpy as np
 import scipy.linalg
 import torch
 
-from ..errors import SemcomInputError
+from semcom.core.errors import SemcomInputError
 from .base import SEMANTIC_EQUALIZERS, SemanticEqualizer
 
 __all__ = ["InverseEqualizer", "prune_anchors"]

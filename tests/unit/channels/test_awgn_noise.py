@@ -7,7 +7,7 @@ import pytest
 import torch
 import sionna.phy
 
-from channels import AWGNChannel, snr_db_to_no, no_to_snr_db, ebno_db_to_snr_db, snr_db_to_ebno_db
+from semcom.channels import AWGNChannel, snr_db_to_no, no_to_snr_db, ebno_db_to_snr_db, snr_db_to_ebno_db
 
 
 def test_snr_convention_round_trip():

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.special import exp1
 
-from channels.capacity import capacity_function, capacity_mimo_rayleigh, capacity_simo_rayleigh
-from channels.snr import capacity_awgn, capacity_rayleigh
+from semcom.channels.capacity import capacity_function, capacity_mimo_rayleigh, capacity_simo_rayleigh
+from semcom.channels.snr import capacity_awgn, capacity_rayleigh
 
 
 def test_siso_rayleigh_quadratures_agree_and_fading_costs_capacity():

@@ -7,9 +7,9 @@ import pytest
 import sionna.phy
 import torch
 
-from channels import build_channel, snr_db_to_no
-from channels.base import ChannelSettingError
-from channels.pilots import FlatFadingLSEstimator, ls_error_variance
+from semcom.channels import build_channel, snr_db_to_no
+from semcom.channels.base import ChannelSettingError
+from semcom.channels.pilots import FlatFadingLSEstimator, ls_error_variance
 
 
 @pytest.mark.parametrize("name, settings", [("rayleigh", {}), ("rayleigh", {"num_rx_ant": 4}),

@@ -8,7 +8,7 @@ import sionna.phy
 import torch
 from sionna.phy.mapping import Mapper
 
-from channels import build_channel, snr_db_to_no
+from semcom.channels import build_channel, snr_db_to_no
 
 
 def _per_grid_power_ok(h: torch.Tensor) -> tuple[float, float]:

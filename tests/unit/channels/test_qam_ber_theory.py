@@ -15,7 +15,7 @@ from scipy.special import comb
 from scipy.stats import norm
 from sionna.phy.mapping import BinarySource, Demapper, Mapper
 
-from channels import build_channel, snr_db_to_no
+from semcom.channels import build_channel, snr_db_to_no
 from tests.conftest import binomial_tolerance
 
 SNR_DB = [0.0, 4.0, 8.0]

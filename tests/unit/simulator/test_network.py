@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import torch
 
-from simulator.errors import ScenarioError
-from simulator.network.engine import NetworkUnit, expand_network_units, run_network_unit, simulate_network
-from simulator.network.links import NetworkLinks, network_agents
-from simulator.network.medium import SCHEDULERS, Message
-from simulator.network.metrics import OccupancyMonitor
-from simulator.network.schema import check_network_scenario, parse_network_scenario
+from semcom.core.errors import ScenarioError
+from semcom.simulator.network.engine import NetworkUnit, expand_network_units, run_network_unit, simulate_network
+from semcom.simulator.network.links import NetworkLinks, network_agents
+from semcom.simulator.network.medium import SCHEDULERS, Message
+from semcom.simulator.network.metrics import OccupancyMonitor
+from semcom.simulator.network.schema import check_network_scenario, parse_network_scenario
 from tests.conftest import binomial_tolerance
 
 MS = 1_000_000   # ns

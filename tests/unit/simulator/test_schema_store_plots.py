@@ -4,12 +4,12 @@ import sqlite3
 
 import pytest
 
-from simulator.errors import ScenarioError
-from simulator.plots import _curve, plot_all
-from simulator.schema import parse_scenario
-from simulator.store import ResultsStore, StoreError, read_rows
-from simulator.summary import summary_table
-from simulator.sweep import expand_units
+from semcom.core.errors import ScenarioError
+from semcom.simulator.plots import _curve, plot_all
+from semcom.simulator.schema import parse_scenario
+from semcom.simulator.store import ResultsStore, StoreError, read_rows
+from semcom.simulator.summary import summary_table
+from semcom.simulator.sweep import expand_units
 
 BASE = dict(name="u", seed=4, models=dict(a=dict(kind="pca", latent_dim=8)),
             sweep=dict(snr_db=0, num_anchors=4, transmitter="a", receiver="a"))

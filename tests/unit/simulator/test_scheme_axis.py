@@ -2,9 +2,9 @@
 
 import pytest
 
-from simulator.errors import ScenarioError
-from simulator.schema import check_scenario, parse_scenario
-from simulator.sweep import expand_units
+from semcom.core.errors import ScenarioError
+from semcom.simulator.schema import check_scenario, parse_scenario
+from semcom.simulator.sweep import expand_units
 
 BASE = {
     "name": "schemes", "seed": 2,
@@ -39,7 +39,7 @@ def test_bits_refused_when_no_swept_scheme_quantises():
 
 
 def test_both_schemes_run_in_one_study(tmp_path):
-    from simulator.runner import run_study
+    from semcom.simulator.runner import run_study
 
     result = run_study(_scenario(bits=4), tmp_path, quiet=True, plots=False)
     import csv

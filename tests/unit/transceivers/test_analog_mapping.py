@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from transceivers.schemes.analog import AnalogDemapper, AnalogMapper, AnalogScheme
+from semcom.transceivers.schemes.analog import AnalogDemapper, AnalogMapper, AnalogScheme
 
 
 @pytest.mark.parametrize("dim", [1, 2, 7, 64])
@@ -43,7 +43,7 @@ def test_scheme_uses_half_a_channel_use_per_real_value():
 def test_nmse_of_analog_awgn_link_equals_no():
     """Per-message power normalisation: the distortion of the recovered message is `no`."""
     import sionna.phy
-    from channels import AWGNChannel
+    from semcom.channels import AWGNChannel
 
     sionna.phy.config.seed = 11
     torch.manual_seed(2)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from transceivers.anchors import ANCHOR_STRATEGIES, check_num_anchors
+from semcom.transceivers.anchors import ANCHOR_STRATEGIES, check_num_anchors
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ import math
 import pytest
 import torch
 
-from simulator.engine import run_unit
-from simulator.errors import ScenarioError
-from simulator.schema import check_scenario, parse_scenario
-from simulator.sweep import expand_units
-from transceivers.compression import TopKDesparsifier, TopKSparsifier, check_top_k, index_bits
-from transceivers.errors import SemcomInputError
+from semcom.simulator.engine import run_unit
+from semcom.core.errors import ScenarioError
+from semcom.simulator.schema import check_scenario, parse_scenario
+from semcom.simulator.sweep import expand_units
+from semcom.transceivers.compression import TopKDesparsifier, TopKSparsifier, check_top_k, index_bits
+from semcom.core.errors import SemcomInputError
 
 
 def test_keeps_the_largest_magnitudes_and_puts_them_back():

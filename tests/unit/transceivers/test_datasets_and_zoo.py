@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from transceivers import agents as agents_module
-from transceivers.agents import build_latent_space, train_encoder
-from transceivers.datasets import load_cifar10, load_digits, load_mnist, read_idx, split_indices
-from transceivers.errors import SemcomInputError
+from semcom.transceivers import agents as agents_module
+from semcom.transceivers.agents import build_latent_space, train_encoder
+from semcom.transceivers.datasets import load_cifar10, load_digits, load_mnist, read_idx, split_indices
+from semcom.core.errors import SemcomInputError
 
 MNIST = Path(__file__).resolve().parents[4] / "shared" / "data" / "mnist"
 

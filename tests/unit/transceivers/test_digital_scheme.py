@@ -9,12 +9,12 @@ from sionna.phy.channel import AWGN
 from sionna.phy.fec.ldpc import LDPC5GDecoder, LDPC5GEncoder
 from sionna.phy.mapping import BinarySource, Demapper, Mapper
 
-from channels import build_channel, snr_db_to_no
+from semcom.channels import build_channel, snr_db_to_no
 from tests.conftest import binomial_tolerance
-from transceivers.errors import SemcomInputError
-from transceivers.quantization import UniformDequantizer, UniformQuantizer
-from transceivers.schemes import SCHEMES
-from transceivers.schemes.digital import DigitalScheme, codeword_layout
+from semcom.core.errors import SemcomInputError
+from semcom.transceivers.quantization import UniformDequantizer, UniformQuantizer
+from semcom.transceivers.schemes import SCHEMES
+from semcom.transceivers.schemes.digital import DigitalScheme, codeword_layout
 
 
 @pytest.mark.parametrize("bits", [1, 3, 8])

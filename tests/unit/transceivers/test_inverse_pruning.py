@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from transceivers.agents import LatentSpace
-from transceivers.errors import SemcomInputError
-from transceivers.link import LinkSetup
-from transceivers.semantic import InverseEqualizer
-from transceivers.semantic.inverse import prune_anchors
+from semcom.transceivers.agents import LatentSpace
+from semcom.core.errors import SemcomInputError
+from semcom.transceivers.link import LinkSetup
+from semcom.transceivers.semantic import InverseEqualizer
+from semcom.transceivers.semantic.inverse import prune_anchors
 
 
 def _link(num_anchors, dim=16, noise=0.0, seed=0):

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import torch
 
-from transceivers.errors import SemcomInputError
-from transceivers.latent_files import load_latent_dataset, read_latent_file
-from transceivers.agents import build_latent_space
+from semcom.core.errors import SemcomInputError
+from semcom.transceivers.latent_files import load_latent_dataset, read_latent_file
+from semcom.transceivers.agents import build_latent_space
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -82,8 +82,8 @@ def test_bad_files_give_one_clear_error(tmp_path):
 
 def test_the_files_split_decides_pool_and_test(tmp_path):
     """split 0 = pool, 1 = test; without a split, data.test_fraction applies."""
-    from simulator.context import study_data
-    from simulator.schema import parse_scenario
+    from semcom.simulator.context import study_data
+    from semcom.simulator.schema import parse_scenario
 
     z, y = _mixture(n=120)
     split = (np.arange(120) % 5 == 0).astype(np.int64)            # 24 test samples
@@ -123,7 +123,7 @@ def test_latents_dataset_requires_agreeing_files(tmp_path):
 
 
 def test_file_agent_must_match_the_dataset_samples(tmp_path):
-    from transceivers.datasets import load_dataset
+    from semcom.transceivers.datasets import load_dataset
 
     digits = load_dataset("digits")
     np.savez(tmp_path / "ok.npz", latents=np.random.default_rng(0).standard_normal((len(digits), 6)),
@@ -181,7 +181,7 @@ sweep:
   semantic_equalizer: [relative, none, oracle]
 """)
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "simulator", "run", str(scenario), "--out", str(out), "--quiet",
+    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(out), "--quiet",
                            "--no-plots"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(open(out / "results.csv")))

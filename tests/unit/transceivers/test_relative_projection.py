@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from transceivers.relative import RelativeProjection
+from semcom.transceivers.relative import RelativeProjection
 
 
 def _rotation(d: int, seed: int) -> torch.Tensor:

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from transceivers.agents import LatentSpace
-from transceivers.link import LinkSetup
-from transceivers.semantic import SEMANTIC_EQUALIZERS, AlignedEqualizer, InverseEqualizer
+from semcom.transceivers.agents import LatentSpace
+from semcom.transceivers.link import LinkSetup
+from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, AlignedEqualizer, InverseEqualizer
 
 
 def _link(num_anchors: int, dim: int = 16, center: bool = False, noise: float = 0.0, seed: int = 0):

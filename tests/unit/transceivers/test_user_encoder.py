@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from transceivers.agents import build_latent_space
-from transceivers.datasets import load_dataset
-from transceivers.errors import SemcomInputError
-from transceivers.user_encoder import check_spec
+from semcom.transceivers.agents import build_latent_space
+from semcom.transceivers.datasets import load_dataset
+from semcom.core.errors import SemcomInputError
+from semcom.transceivers.user_encoder import check_spec
 
 MODULE = '''
 import torch

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from transceivers.agents import build_latent_space, default_epochs
-from transceivers.anchors import ANCHOR_STRATEGIES
-from transceivers.datasets import load_dataset, split_indices
-from transceivers.link import LinkSetup
+from semcom.transceivers.agents import build_latent_space, default_epochs
+from semcom.transceivers.anchors import ANCHOR_STRATEGIES
+from semcom.transceivers.datasets import load_dataset, split_indices
+from semcom.transceivers.link import LinkSetup
 
 MNIST = Path(__file__).resolve().parents[4] / "shared" / "data" / "mnist"
 

@@ -1,8 +1,16 @@
-"""Errors the CLI shows to users as one line (exit status 2)."""
+"""Errors shown to users as one line (the CLI exits with status 2).
 
-from transceivers.errors import SemcomInputError
+Every layer raises these for bad input, so they live below all of them.
+"""
 
-__all__ = ["ScenarioError", "SemcomInputError"]
+__all__ = ["SemcomInputError", "ScenarioError"]
+
+
+class SemcomInputError(ValueError):
+    """Bad user input: the message names the field or file, the value and the fix.
+
+    The CLI prints it as one line and exits with status 2.
+    """
 
 
 class ScenarioError(SemcomInputError):

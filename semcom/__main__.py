@@ -1,0 +1,5 @@
+import sys
+
+from semcom.simulator.cli import main
+
+sys.exit(main())
