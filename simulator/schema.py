@@ -428,18 +428,19 @@ def _check_settings(field: str, settings: dict, known: list[str]) -> None:
                                 f"remove it or use one of: {', '.join(known)}" if known else "remove it")
 
 
-def _positive(field: str, value: Any, integer: bool) -> None:
-    ok = _is_number(value) and math.isfinite(value) and value > 0 and (not integer or float(value).is_integer())
+def _positive(field: str, value: Any, integer: bool, allow_zero: bool = False) -> None:
+    ok = (_is_number(value) and math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
+          and (not integer or float(value).is_integer()))
     if not ok:
-        raise ScenarioError(field, value, f"must be a positive {'whole number' if integer else 'number'}",
-                            "use e.g. 1" if integer else "use e.g. 0.001")
+        what = f"{'non-negative' if allow_zero else 'positive'} {'whole number' if integer else 'number'}"
+        raise ScenarioError(field, value, f"must be a {what}", "use e.g. 1" if integer else "use e.g. 0.001")
 
 
 def _check_model(name: str, spec: ModelSpec) -> None:
     """Settings of zoo and PCA agents (other latent sources check their own)."""
     from semcom import transceivers
-    from semcom.transceivers.agents import _TRAINING_DEFAULTS
-    from semcom.transceivers.encoders import ENCODERS
+    from semcom.transceivers.agents import _HEAD_DEFAULTS, _TRAINING_DEFAULTS
+    from semcom.transceivers.encoders import ENCODERS, TRAINING_HEADS
 
     field = f"models.{name}"
     settings = spec.model_dump(exclude={"kind", "seed", "latent_dim"})
@@ -454,10 +455,14 @@ def _check_model(name: str, spec: ModelSpec) -> None:
         _check_settings(field, settings, ["kind", "latent_dim", "seed"])
     elif spec.kind in ENCODERS:
         arch, _ = _known_settings(ENCODERS.get(spec.kind), skip=("input_shape", "latent_dim"))
-        _check_settings(field, settings, ["kind", "latent_dim", "seed", *arch, *_TRAINING_DEFAULTS])
+        _check_settings(field, settings, ["kind", "latent_dim", "seed", *arch, *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS])
         for key, value in settings.items():
-            default = _TRAINING_DEFAULTS.get(key)
-            _positive(f"{field}.{key}", value, integer=not isinstance(default, float))
+            if key == "head":
+                _check_names(f"{field}.head", [value], TRAINING_HEADS.names(), "training head")
+                continue
+            default = {**_TRAINING_DEFAULTS, **_HEAD_DEFAULTS}.get(key)
+            _positive(f"{field}.{key}", value, integer=not isinstance(default, float),
+                      allow_zero=key == "weight_decay")   # no weight decay is a valid setting
 
 
 def _build_check(field: str, build) -> None:

@@ -4,7 +4,9 @@ An agent is known by name and a spec (from the scenario's ``models`` section). I
 ``kind`` selects the source:
 
 * a zoo architecture (``mlp``, ``cnn``; see :mod:`semcom.transceivers.encoders`) trained
-  deterministically on the pool split with a cosine classifier, or ``pca`` (non-neural);
+  deterministically on the pool split with plain cross-entropy through a training head
+  (``head: linear`` by default, as the papers train; ``head: cosine`` with ``head_scale``
+  is an option that collapses latent spaces onto a class simplex), or ``pca`` (non-neural);
 * others registered in :data:`LATENT_SOURCES`: ``npz`` latent files
   (:mod:`semcom.transceivers.latent_files`), ``torch`` user encoders by import path
   (:mod:`semcom.transceivers.user_encoder`), ``rotation`` (:mod:`semcom.transceivers.synthetic`).
@@ -26,7 +28,7 @@ import torch
 from semcom.core.registry import Registry
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
-from .encoders import ENCODERS, CosineClassifier
+from .encoders import ENCODERS, TRAINING_HEADS
 from semcom.core.errors import SemcomInputError
 
 __all__ = ["LatentSpace", "LATENT_SOURCES", "build_latent_space", "train_encoder"]
@@ -59,6 +61,10 @@ LATENT_SOURCES: Registry[Callable[..., LatentSpace]] = Registry("model kind")
 #: Training settings a zoo agent may give; ``epochs`` is the cap of the default below.
 _TRAINING_DEFAULTS = dict(epochs=40, batch_size=64, lr=1e-3, weight_decay=1e-4)
 
+#: The training head (discarded after training) and its setting; ``linear`` is plain
+#: cross-entropy through ``nn.Linear`` (Moschella et al. 2022 and the papers after it).
+_HEAD_DEFAULTS = dict(head="linear", head_scale=10.0)
+
 #: Sample passes the default number of epochs aims at: 40 epochs on the digits pool
 #: (1,258 samples), 8 on a 7,000-sample MNIST pool (a CNN trains in about 15 s on one core).
 _DEFAULT_SAMPLE_PASSES = 50_000
@@ -83,14 +89,14 @@ def _require_inputs(name: str, kind: str, dataset: Dataset) -> None:
 def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torch.nn.Module:
     """Train a zoo encoder on the pool split, deterministically from ``spec['seed']``."""
     settings = {k: v for k, v in spec.items()
-                if k not in ("kind", "seed", "latent_dim", *_TRAINING_DEFAULTS)}
+                if k not in ("kind", "seed", "latent_dim", *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS)}
     hyper = {k: spec.get(k, v) for k, v in _TRAINING_DEFAULTS.items()}
     hyper["epochs"] = spec.get("epochs", default_epochs(len(pool_idx)))
     seed = int(spec.get("seed", 0))
     with torch.random.fork_rng(devices=[]), torch.enable_grad():
         torch.manual_seed(seed)
         encoder = ENCODERS.get(spec["kind"])(tuple(dataset.inputs.shape[1:]), int(spec["latent_dim"]), **settings)
-        head = CosineClassifier(int(spec["latent_dim"]), dataset.num_classes)
+        head = build_training_head(spec, int(spec["latent_dim"]), dataset.num_classes)
         params = list(encoder.parameters()) + list(head.parameters())
         opt = torch.optim.Adam(params, lr=hyper["lr"], weight_decay=hyper["weight_decay"])
         x = torch.from_numpy(dataset.inputs[pool_idx])
@@ -108,6 +114,22 @@ def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) 
     return encoder.eval()
 
 
+def build_training_head(spec: dict[str, Any], latent_dim: int, num_classes: int) -> torch.nn.Module:
+    """The head a zoo encoder is trained through: ``spec['head']`` (default ``linear``)."""
+    kind = spec.get("head", _HEAD_DEFAULTS["head"])
+    if kind == "cosine":
+        return TRAINING_HEADS.get(kind)(latent_dim, num_classes, scale=float(spec.get("head_scale", 10.0)))
+    return TRAINING_HEADS.get(kind)(latent_dim, num_classes)
+
+
+def zoo_cache_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with its head written out, so the cache key names the head either way."""
+    full = {**_HEAD_DEFAULTS, **spec}
+    if full["head"] != "cosine":
+        full.pop("head_scale")
+    return full
+
+
 @torch.no_grad()
 def _encode_all(encoder: torch.nn.Module, inputs: np.ndarray, batch_size: int = 2048) -> torch.Tensor:
     x = torch.from_numpy(inputs)
@@ -117,7 +139,7 @@ def _encode_all(encoder: torch.nn.Module, inputs: np.ndarray, batch_size: int = 
 def _zoo_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
     _require_inputs(name, spec["kind"], dataset)
     # the resolved epoch count is part of the key: the default depends on the pool size
-    key = config_hash("zoo", spec, dataset.fingerprint, pool_idx, spec.get("epochs", default_epochs(len(pool_idx))))
+    key = config_hash("zoo", zoo_cache_spec(spec), dataset.fingerprint, pool_idx, spec.get("epochs", default_epochs(len(pool_idx))))
     cached = load_tensors("latents", key)
     if cached is None:
         encoder = train_encoder(spec, dataset, pool_idx)

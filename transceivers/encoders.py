@@ -13,9 +13,14 @@ from torch import nn
 
 from semcom.core.registry import Registry
 
-__all__ = ["ENCODERS", "mlp_encoder", "cnn_encoder"]
+__all__ = ["ENCODERS", "TRAINING_HEADS", "mlp_encoder", "cnn_encoder", "CosineClassifier"]
 
 ENCODERS: Registry = Registry("encoder architecture")
+
+#: Heads a zoo encoder may be trained through (``head:`` of a zoo model); discarded after
+#: training, since every receiver fits its own head on the representation it decodes.
+TRAINING_HEADS: Registry = Registry("training head")
+TRAINING_HEADS.register("linear")(nn.Linear)
 
 
 @ENCODERS.register("mlp")
@@ -44,11 +49,16 @@ def cnn_encoder(input_shape: tuple[int, ...], latent_dim: int, channels: int = 1
     )
 
 
+@TRAINING_HEADS.register("cosine")
 class CosineClassifier(nn.Module):
     """Logits ``scale * cos(z, w_c)``: trains encoders whose class information lives in angles.
 
-    Angle-based latent spaces are what relative (cosine) representations transfer
-    between, so every zoo encoder is trained with this head.
+    An option, not the default: it collapses every latent space onto the same class
+    simplex (class means at cosine ~ -1/(C-1)), which makes relative messages an almost
+    universal class code and inflates stitching accuracy and noise robustness.
+
+    :input z: [batch_size, latent_dim], torch.float32.
+    :output logits: [batch_size, num_classes], torch.float32.
     """
 
     def __init__(self, latent_dim: int, num_classes: int, scale: float = 10.0):
