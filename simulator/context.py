@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from semcom.transceivers.agents import LatentSpace, build_latent_space
-from semcom.transceivers.datasets import Dataset, load_dataset, split_indices
+from semcom.transceivers.datasets import Dataset, load_dataset, split_three_way
 from .schema import Scenario
 
 __all__ = ["StudyData", "study_data", "latent_space"]
@@ -22,24 +22,29 @@ __all__ = ["StudyData", "study_data", "latent_space"]
 @dataclass(frozen=True)
 class StudyData:
     dataset: Dataset
-    pool_idx: np.ndarray   # [pool_size] int64: encoder/head training and anchors
+    pool_idx: np.ndarray   # [pool_size] int64: anchors and the receivers' heads
     test_idx: np.ndarray   # [num_test] int64: the samples transmitted
     labels: torch.Tensor   # [num_samples] int64
+    train_idx: np.ndarray  # [num_train] int64: zoo encoders (and pca) are fitted here
 
 
 @lru_cache(maxsize=4)
-def _study_data(dataset: str, path: str | None, limit: int | None, test_fraction: float, split_seed: int) -> StudyData:
+def _study_data(dataset: str, path: str | None, limit: int | None, train_fraction: float, test_fraction: float,
+                split_seed: int) -> StudyData:
     ds = load_dataset(dataset, path, limit)
-    pool, test = split_indices(len(ds), test_fraction, split_seed)
+    train, pool, test = split_three_way(len(ds), train_fraction, test_fraction, split_seed)
     test_mask = getattr(ds, "test_mask", None)     # a split given by the data (latent files)
     if test_mask is not None:
+        # latent files bring their encoders' latents: nothing is trained here, so the
+        # train split is the pool (it only keys caches)
         pool, test = np.flatnonzero(~test_mask), np.flatnonzero(test_mask)
-    return StudyData(ds, pool, test, torch.from_numpy(ds.labels))
+        train = pool
+    return StudyData(ds, pool, test, torch.from_numpy(ds.labels), train)
 
 
 def study_data(sc: Scenario) -> StudyData:
     d = sc.data
-    return _study_data(d.dataset, d.path, d.limit, d.test_fraction, d.split_seed)
+    return _study_data(d.dataset, d.path, d.limit, d.train_fraction, d.test_fraction, d.split_seed)
 
 
 _SPACES: dict[tuple, LatentSpace] = {}
@@ -49,9 +54,9 @@ def latent_space(sc: Scenario, model: str) -> LatentSpace:
     """The latent space of ``model`` over the study's dataset (memoised per process)."""
     data = study_data(sc)
     spec = sc.models[model].model_dump(exclude_none=True)
-    key = (model, repr(sorted(spec.items())), data.dataset.fingerprint, data.pool_idx.tobytes())
+    key = (model, repr(sorted(spec.items())), data.dataset.fingerprint, data.train_idx.tobytes())
     if key not in _SPACES:
         if len(_SPACES) > 32:
             _SPACES.clear()
-        _SPACES[key] = build_latent_space(model, spec, data.dataset, data.pool_idx)
+        _SPACES[key] = build_latent_space(model, spec, data.dataset, data.train_idx)
     return _SPACES[key]

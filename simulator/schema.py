@@ -77,6 +77,10 @@ class DataSpec(_Strict):
     path: Optional[str] = Field(None, description="folder (mnist, cifar10) holding the files")
     limit: Optional[int] = Field(None, ge=10, description="use only the first `limit` samples")
     test_fraction: float = Field(0.3, gt=0.0, lt=1.0, description="share of samples held out for transmission")
+    train_fraction: float = Field(0.4, ge=0.0, lt=1.0,
+                                  description="share of samples zoo encoders train on (disjoint from the pool "
+                                              "of anchors and heads, and from the test set); 0 trains them "
+                                              "on the pool")
     split_seed: int = Field(0, ge=0)
 
 
@@ -553,6 +557,10 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
                                 "use device: cpu")
     elif sc.device != "cpu":
         raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
+    if sc.data.train_fraction + sc.data.test_fraction >= 1:
+        raise ScenarioError("data.train_fraction", sc.data.train_fraction,
+                            f"with data.test_fraction {sc.data.test_fraction} leaves no pool for anchors and heads",
+                            "make train_fraction + test_fraction sum below 1 (e.g. 0.4 + 0.3)")
     if check_data:
         from .context import study_data
         data = study_data(sc)
@@ -565,7 +573,7 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
             if int(k) > pool:
                 raise ScenarioError(f"sweep.num_anchors[{i}]", k,
                                     f"exceeds the anchor pool of {pool} samples",
-                                    f"use at most {pool} or lower data.test_fraction")
+                                    f"use at most {pool} or lower data.test_fraction or data.train_fraction")
 
 
 def json_schema() -> dict:

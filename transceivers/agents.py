@@ -4,7 +4,7 @@ An agent is known by name and a spec (from the scenario's ``models`` section). I
 ``kind`` selects the source:
 
 * a zoo architecture (``mlp``, ``cnn``; see :mod:`semcom.transceivers.encoders`) trained
-  deterministically on the pool split with plain cross-entropy through a training head
+  deterministically on the train split (disjoint from the anchor/head pool) with plain cross-entropy through a training head
   (``head: linear`` by default, as the papers train; ``head: cosine`` with ``head_scale``
   is an option that collapses latent spaces onto a class simplex), or ``pca`` (non-neural);
 * others registered in :data:`LATENT_SOURCES`: ``npz`` latent files
@@ -87,7 +87,7 @@ def _require_inputs(name: str, kind: str, dataset: Dataset) -> None:
 
 
 def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torch.nn.Module:
-    """Train a zoo encoder on the pool split, deterministically from ``spec['seed']``."""
+    """Train a zoo encoder on the samples ``pool_idx`` (the study's train split), deterministically."""
     settings = {k: v for k, v in spec.items()
                 if k not in ("kind", "seed", "latent_dim", *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS)}
     hyper = {k: spec.get(k, v) for k, v in _TRAINING_DEFAULTS.items()}

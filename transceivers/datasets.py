@@ -22,7 +22,7 @@ from semcom.core.registry import Registry
 from semcom.core.errors import SemcomInputError
 
 __all__ = ["Dataset", "DATASETS", "load_dataset", "read_idx", "load_digits", "load_mnist",
-           "load_cifar10", "split_indices"]
+           "load_cifar10", "split_indices", "split_three_way"]
 
 DATASETS: Registry = Registry("dataset")
 
@@ -189,3 +189,30 @@ def split_indices(num_samples: int, test_fraction: float, seed: int) -> tuple[np
     perm = rng.permutation(num_samples)
     num_test = int(round(test_fraction * num_samples))
     return np.sort(perm[num_test:]), np.sort(perm[:num_test])
+
+
+def split_three_way(num_samples: int, train_fraction: float, test_fraction: float,
+                    seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Deterministic, disjoint split into (train, pool, test) sample indices, each sorted.
+
+    As in the papers: zoo encoders train on *train*; anchors and the receivers' heads
+    come from the *pool*; accuracy is measured on *test*, which nothing ever trains on.
+    The test set is the one :func:`split_indices` gives for the same seed, so adding a
+    train split moves samples only out of the pool. ``train_fraction = 0`` trains the
+    encoders on the pool (shared train/pool, the simulator's former behaviour).
+
+    >>> train, pool, test = split_three_way(1797, 0.4, 0.3, seed=0)
+    >>> len(train), len(pool), len(test)
+    (719, 539, 539)
+    """
+    if not (0 <= train_fraction < 1 and 0 < test_fraction < 1 and train_fraction + test_fraction < 1):
+        raise SemcomInputError(f"data.train_fraction {train_fraction} + data.test_fraction {test_fraction} "
+                               "leave no pool for anchors and heads; make them sum below 1")
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EC0]))
+    perm = rng.permutation(num_samples)
+    num_test = int(round(test_fraction * num_samples))
+    num_train = int(round(train_fraction * num_samples))
+    test, train, pool = perm[:num_test], perm[num_test:num_test + num_train], perm[num_test + num_train:]
+    if train_fraction == 0:
+        train = pool
+    return np.sort(train), np.sort(pool), np.sort(test)
