@@ -58,6 +58,30 @@ def _table(header: list[str], body: list[list[str]]) -> str:
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
 
 
+def _geometry_section(out_dir: Path) -> str:
+    """The latent geometry ``semcom stitch`` wrote into ``out_dir``, when it is there."""
+    import csv
+
+    parts = []
+    png = out_dir / "plots" / "cka.png"
+    if png.is_file():
+        data = base64.b64encode(png.read_bytes()).decode("ascii")
+        parts.append(f'<figure><img alt="cka" src="data:image/png;base64,{data}"><figcaption><b>cka</b>: linear '
+                     "CKA between every pair of agents on the pool latents (1 = equal up to rotation and "
+                     "scale).</figcaption></figure>")
+    for name, note in (("collapse.csv", "Neural-collapse index per agent (pool latents): class_mean_cosine_std "
+                        "near 0 (equiangular class means, mean cosine -1/(C-1)) and within_class_cosine near 1 "
+                        "mean a collapsed space."),
+                       ("cka.csv", "Linear CKA per pair of agents (pool latents).")):
+        path = out_dir / name
+        if path.is_file():
+            with open(path, newline="") as f:
+                table = list(csv.reader(f))
+            if table:
+                parts.append(f'<p class="meta">{html.escape(note)}</p>' + _table(table[0], table[1:]))
+    return "<h2>Latent geometry</h2>" + "".join(parts) if parts else ""
+
+
 def render_report(out_dir: str | Path, redraw: bool = True) -> str:
     """The report of the study in ``out_dir`` as one HTML string.
 
@@ -102,6 +126,7 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
 <p class="meta">{html.escape(" · ".join(facts))}</p>
 <h2>Plots</h2>
 {"".join(figures) or "<p>No plots.</p>"}
+{_geometry_section(out_dir)}
 <h2>Summary</h2>
 <p class="meta">{html.escape(seed_note)} The full results are in <code>results.csv</code> next to this file.</p>
 {_table(header, body)}

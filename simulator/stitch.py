@@ -7,7 +7,10 @@ scenario's channel and scheme at one SNR**. Anchors, heads and equalisers are th
 the link-level engine, so the matrix agrees with link-level studies point for point.
 
 Outputs: ``DIR/stitching.csv`` (tidy), ``DIR/plots/stitching_<condition>.png|pdf``
-(heat maps, one panel per equaliser).
+(heat maps, one panel per equaliser), and the latent geometry behind them
+(:mod:`semcom.transceivers.geometry`, on the pool latents): ``DIR/collapse.csv`` (a
+neural-collapse index per agent), ``DIR/cka.csv`` (linear CKA per pair) and
+``DIR/plots/cka.png|pdf``.
 """
 
 from __future__ import annotations
@@ -26,11 +29,16 @@ from .schema import Scenario, check_scenario
 from .store import write_csv
 from .sweep import Unit
 
-__all__ = ["STITCH_COLUMNS", "stitch_rows", "run_stitch", "plot_stitching", "StitchResult"]
+__all__ = ["STITCH_COLUMNS", "COLLAPSE_COLUMNS", "CKA_COLUMNS", "stitch_rows", "geometry_rows", "run_stitch",
+           "plot_stitching", "plot_cka", "StitchResult"]
 
 STITCH_COLUMNS = ["scenario", "condition", "snr_db", "tx_model", "rx_model", "semantic_equalizer",
                   "num_anchors", "anchor_selection", "channel", "seed", "n_samples", "accuracy",
                   "accuracy_low", "accuracy_high", "native_accuracy_tx", "native_accuracy_rx"]
+
+COLLAPSE_COLUMNS = ["scenario", "model", "n_samples", "num_classes", "class_mean_cosine", "class_mean_cosine_std",
+                    "simplex_cosine", "within_class_cosine"]
+CKA_COLUMNS = ["scenario", "model_a", "model_b", "n_samples", "cka"]
 
 NOISE_FREE = "noise-free"
 
@@ -97,8 +105,59 @@ def stitch_rows(sc: Scenario, snr_db: float | None = None) -> list[dict]:
             rows.append({**common, **natives, "condition": f"{snr:g} dB", "snr_db": snr,
                          **{k: r[k] for k in ("semantic_equalizer", "n_samples", "accuracy",
                                               "accuracy_low", "accuracy_high")}})
+    return _rounded(rows)
+
+
+def geometry_rows(sc: Scenario) -> tuple[list[dict], list[dict]]:
+    """Per-agent collapse indices and per-pair linear CKA, both on the pool latents
+    (the samples anchors and heads come from), for every agent of the stitching table."""
+    from semcom.transceivers.geometry import collapse_index, linear_cka
+    from .context import latent_space, study_data
+
+    data = study_data(sc)
+    pool = data.pool_idx
+    labels = data.labels[pool]
+    agents = _agents(sc)
+    spaces = {a: latent_space(sc, a).latents[pool] for a in agents}
+    collapse = []
+    for a in agents:
+        index = collapse_index(spaces[a], labels)
+        collapse.append(dict(scenario=sc.name, model=a, n_samples=len(pool), num_classes=int(labels.unique().numel()),
+                             class_mean_cosine=index.class_mean_cosine,
+                             class_mean_cosine_std=index.class_mean_cosine_std, simplex_cosine=index.simplex_cosine,
+                             within_class_cosine=index.within_class_cosine))
+    cka = [dict(scenario=sc.name, model_a=a, model_b=b, n_samples=len(pool), cka=linear_cka(spaces[a], spaces[b]))
+           for a, b in itertools.product(agents, agents)]
+    return _rounded(collapse), _rounded(cka)
+
+
+def _rounded(rows: list[dict]) -> list[dict]:
     return [{k: (float(f"{v:.6g}") if isinstance(v, float) and math.isfinite(v) else v) for k, v in r.items()}
             for r in rows]
+
+
+def plot_cka(rows: list[dict], out_dir: Path) -> list[Path]:
+    """Heat map of linear CKA between every pair of agents (pool latents)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .plots import _save
+
+    agents = list(dict.fromkeys(r["model_a"] for r in rows))
+    grid = np.full((len(agents), len(agents)), np.nan)
+    for r in rows:
+        grid[agents.index(r["model_a"]), agents.index(r["model_b"])] = float(r["cka"])
+    size = 2.6 * max(1, len(agents) / 4)
+    fig, ax = plt.subplots(figsize=(size + 1.0, size))
+    im = ax.imshow(grid, vmin=0, vmax=1, cmap="magma")
+    for (i, j), v in np.ndenumerate(grid):
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="black" if v > 0.6 else "white")
+    ax.set_xticks(range(len(agents)), agents, rotation=45, ha="right", fontsize=7)
+    ax.set_yticks(range(len(agents)), agents, fontsize=7)
+    fig.colorbar(im, ax=ax, shrink=0.8, label="linear CKA")
+    ax.set_title("Linear CKA of the pool latents", fontsize=9)
+    return [p for p in _save(fig, out_dir, "cka") if p.suffix == ".png"]
 
 
 def plot_stitching(rows: list[dict], out_dir: Path) -> list[Path]:
@@ -149,4 +208,9 @@ def run_stitch(sc: Scenario, out_dir: str | Path, snr_db: float | None = None) -
     rows = stitch_rows(sc, snr_db)
     csv_path = out_dir / "stitching.csv"
     write_csv(rows, csv_path, STITCH_COLUMNS)
-    return StitchResult(csv_path, plot_stitching(rows, out_dir / "plots"), rows)
+    plots = plot_stitching(rows, out_dir / "plots")
+    collapse, cka = geometry_rows(sc)
+    write_csv(collapse, out_dir / "collapse.csv", COLLAPSE_COLUMNS)
+    write_csv(cka, out_dir / "cka.csv", CKA_COLUMNS)
+    plots += plot_cka(cka, out_dir / "plots")
+    return StitchResult(csv_path, plots, rows)

@@ -6,8 +6,11 @@ class labels, decides how good stitching can look; these numbers say which it is
 
 * :func:`collapse_index` (neural collapse, Papyan et al. 2020): the mean pairwise cosine
   of the globally centred class means (``-1/(C-1)`` when they form a regular simplex,
-  the geometry a cosine-head zoo is pushed to) and the mean cosine of every centred
-  sample to its centred class mean (1 when each class has collapsed onto its mean).
+  the geometry a cosine-head zoo is pushed to), the spread of those cosines (0 for a
+  simplex), and the mean cosine of every centred sample to its centred class mean (1
+  when each class has collapsed onto its mean). Centred means sum to zero, so their
+  *mean* cosine is near ``-1/(C-1)`` whenever their norms are alike, simplex or not:
+  the spread and the within-class cosine are what tell a simplex apart.
 * :func:`linear_cka` (Kornblith et al. 2019): similarity of two latent spaces over the
   same samples, invariant to orthogonal maps and isotropic scaling of either space.
 
@@ -34,12 +37,15 @@ class CollapseIndex:
 
     :ivar class_mean_cosine: mean pairwise cosine of the centred class means; ``-1/(C-1)``
         for a regular simplex, near 0 for unrelated directions in many dimensions.
+    :ivar class_mean_cosine_std: standard deviation of those pairwise cosines; 0 when the
+        class means are equiangular (a simplex).
     :ivar within_class_cosine: mean cosine of centred samples to their centred class mean;
         1 when every class has collapsed onto its mean.
     :ivar simplex_cosine: ``-1/(C-1)``, the regular simplex's value, to compare with.
     """
 
     class_mean_cosine: float
+    class_mean_cosine_std: float
     within_class_cosine: float
     simplex_cosine: float
 
@@ -68,10 +74,10 @@ def collapse_index(latents: torch.Tensor, labels: torch.Tensor) -> CollapseIndex
     units = _unit(means - centre)                                        # [C, d]
     cos = units @ units.T
     c = len(classes)
-    off = (cos.sum() - cos.diagonal().sum()) / (c * (c - 1))
+    pairs = cos[~torch.eye(c, dtype=torch.bool)]
     position = torch.searchsorted(classes, labels)
     within = (_unit(x - centre) * units[position]).sum(1).mean()
-    return CollapseIndex(float(off), float(within), simplex_cosine(c))
+    return CollapseIndex(float(pairs.mean()), float(pairs.std(correction=0)), float(within), simplex_cosine(c))
 
 
 @torch.no_grad()

@@ -65,6 +65,7 @@ def test_collapse_index_of_a_rotated_regular_simplex(num_classes):
     index = collapse_index(vertices[labels], labels)
     assert index.class_mean_cosine == pytest.approx(-1 / (num_classes - 1), abs=1e-10)
     assert index.simplex_cosine == simplex_cosine(num_classes) == pytest.approx(-1 / (num_classes - 1))
+    assert index.class_mean_cosine_std == pytest.approx(0.0, abs=1e-10)   # equiangular
     assert index.within_class_cosine == pytest.approx(1.0, abs=1e-10)     # every sample on its class mean
 
 
@@ -82,3 +83,5 @@ def test_collapse_index_of_spread_classes_with_random_means():
     # a sample's cosine to its mean direction: |mean_c - centre| ~ 0.3 sqrt(d) against noise sqrt(d)
     assert index.within_class_cosine < 0.5
     assert -1 / (c - 1) - 0.1 < index.class_mean_cosine < 0.1
+    # random directions in d = 64 are not equiangular: pairwise cosines spread by ~1/sqrt(d)
+    assert index.class_mean_cosine_std > 0.5 / math.sqrt(d)
