@@ -32,11 +32,12 @@ class StudyData:
 def _study_data(dataset: str, path: str | None, limit: int | None, train_fraction: float, test_fraction: float,
                 split_seed: int) -> StudyData:
     ds = load_dataset(dataset, path, limit)
-    train, pool, test = split_three_way(len(ds), train_fraction, test_fraction, split_seed)
+    # latent files bring their encoders' latents: nothing trains here, so no samples are
+    # set aside for training and the train split is the pool (it only keys caches)
+    train, pool, test = split_three_way(len(ds), train_fraction if ds.has_inputs else 0.0, test_fraction,
+                                        split_seed)
     test_mask = getattr(ds, "test_mask", None)     # a split given by the data (latent files)
     if test_mask is not None:
-        # latent files bring their encoders' latents: nothing is trained here, so the
-        # train split is the pool (it only keys caches)
         pool, test = np.flatnonzero(~test_mask), np.flatnonzero(test_mask)
         train = pool
     return StudyData(ds, pool, test, torch.from_numpy(ds.labels), train)

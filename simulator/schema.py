@@ -557,7 +557,7 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
                                 "use device: cpu")
     elif sc.device != "cpu":
         raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
-    if sc.data.train_fraction + sc.data.test_fraction >= 1:
+    if sc.data.train_fraction + sc.data.test_fraction >= 1 and sc.data.dataset != "latents":
         raise ScenarioError("data.train_fraction", sc.data.train_fraction,
                             f"with data.test_fraction {sc.data.test_fraction} leaves no pool for anchors and heads",
                             "make train_fraction + test_fraction sum below 1 (e.g. 0.4 + 0.3)")
