@@ -174,3 +174,19 @@ def test_paper_scenarios_run_in_under_a_minute(scenario, tmp_path):
     assert rc == 0, err
     assert time.perf_counter() - t0 < 60
     assert len(list((tmp_path / "out" / "plots").glob("*.png"))) >= 3
+
+
+def test_report_shows_the_latent_geometry_stitch_wrote(study, report, tmp_path):
+    """`semcom stitch` into a study folder adds collapse.csv, cka.csv and plots/cka.png;
+    `semcom report` then shows them in a "Latent geometry" section (and not without)."""
+    out = tmp_path / "study"
+    shutil.copytree(study, out)
+    rc, _, err = _cli("stitch", out / "scenario.yaml", "--out", out)
+    assert rc == 0, err
+    for name in ("collapse.csv", "cka.csv", "plots/cka.png"):
+        assert (out / name).is_file(), name
+    rc, _, err = _cli("report", out)
+    assert rc == 0, err
+    html = (out / "report.html").read_text()
+    assert "Latent geometry" in html and 'alt="cka"' in html and "class_mean_cosine_std" in html
+    assert "Latent geometry" not in report.read_text()        # the study without stitch outputs

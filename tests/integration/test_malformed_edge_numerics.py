@@ -10,11 +10,12 @@ import pytest
 from semcom.simulator.runner import run_study
 from semcom.simulator.schema import check_scenario, parse_scenario
 
-LIMIT, TEST_FRACTION = 120, 0.25
-POOL = LIMIT - round(LIMIT * TEST_FRACTION)          # 90 anchors available
+LIMIT, TEST_FRACTION, TRAIN_FRACTION = 120, 0.25, 0.4
+POOL = LIMIT - round(LIMIT * TEST_FRACTION) - round(LIMIT * TRAIN_FRACTION)   # 42 anchors available
 
 BASE = dict(
-    name="edges", seed=7, data=dict(dataset="digits", limit=LIMIT, test_fraction=TEST_FRACTION),
+    name="edges", seed=7, data=dict(dataset="digits", limit=LIMIT, test_fraction=TEST_FRACTION,
+                                         train_fraction=TRAIN_FRACTION),
     models=dict(tx=dict(kind="pca", latent_dim=16), small=dict(kind="pca", latent_dim=4),
                 large=dict(kind="rotation", latent_dim=64, seed=1)),
     sweep=dict(snr_db=[-30, 0, 40], num_anchors=[1, 2, POOL], transmitter="tx", receiver=["small", "large"],
