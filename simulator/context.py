@@ -43,9 +43,20 @@ def _study_data(dataset: str, path: str | None, limit: int | None, train_fractio
     return StudyData(ds, pool, test, torch.from_numpy(ds.labels), train)
 
 
+def _fits_on_data(kind: str) -> bool:
+    """Whether agents of ``kind`` are trained or fitted on the dataset (zoo encoders, pca)."""
+    from semcom.transceivers.encoders import ENCODERS
+    return kind in ENCODERS.names() or kind == "pca"
+
+
 def study_data(sc: Scenario) -> StudyData:
+    """The study's samples and splits. A train split is set aside only when an agent
+    trains on it: agents that bring their own latents (npz, torch, rotation) leave the
+    whole non-test part to the pool."""
     d = sc.data
-    return _study_data(d.dataset, d.path, d.limit, d.train_fraction, d.test_fraction, d.split_seed)
+    trains = any(_fits_on_data(spec.kind) for spec in sc.models.values())
+    return _study_data(d.dataset, d.path, d.limit, d.train_fraction if trains else 0.0, d.test_fraction,
+                       d.split_seed)
 
 
 _SPACES: dict[tuple, LatentSpace] = {}

@@ -78,9 +78,9 @@ class DataSpec(_Strict):
     limit: Optional[int] = Field(None, ge=10, description="use only the first `limit` samples")
     test_fraction: float = Field(0.3, gt=0.0, lt=1.0, description="share of samples held out for transmission")
     train_fraction: float = Field(0.4, ge=0.0, lt=1.0,
-                                  description="share of samples zoo encoders train on (disjoint from the pool "
-                                              "of anchors and heads, and from the test set); 0 trains them "
-                                              "on the pool")
+                                  description="share of samples zoo encoders (and pca) train on, disjoint from "
+                                              "the pool of anchors and heads and from the test set; 0 trains "
+                                              "them on the pool; unused (pool keeps it) when no agent trains")
     split_seed: int = Field(0, ge=0)
 
 
@@ -557,7 +557,9 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
                                 "use device: cpu")
     elif sc.device != "cpu":
         raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
-    if sc.data.train_fraction + sc.data.test_fraction >= 1 and sc.data.dataset != "latents":
+    from .context import _fits_on_data
+    trains = any(_fits_on_data(spec.kind) for spec in sc.models.values())
+    if trains and sc.data.train_fraction + sc.data.test_fraction >= 1:
         raise ScenarioError("data.train_fraction", sc.data.train_fraction,
                             f"with data.test_fraction {sc.data.test_fraction} leaves no pool for anchors and heads",
                             "make train_fraction + test_fraction sum below 1 (e.g. 0.4 + 0.3)")

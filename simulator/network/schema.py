@@ -316,4 +316,4 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
         for i, k in enumerate(sc.axis("num_anchors")):
             if int(k) > pool:
                 raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
-                                    f"use at most {pool} or lower data.test_fraction")
+                                    f"use at most {pool} or lower data.test_fraction or data.train_fraction")
