@@ -2,6 +2,7 @@
 semantic accuracy ordered as the physics says (awgn > rayleigh perfect CSI > rayleigh LS CSI)."""
 
 import csv
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -73,13 +74,25 @@ def test_accuracy_awgn_above_rayleigh_above_ls(tmp_path):
                    "mlp_wide": {"kind": "mlp", "width": 256, "depth": 3, "latent_dim": 48, "seed": 1}},
         "channels": {"awgn": {"model": "awgn"}, "rayleigh": {"model": "rayleigh"},
                      "rayleigh_ls": {"model": "rayleigh", "csi": "ls", "num_pilots": 1}},
-        "sweep": {"snr_db": [0], "num_anchors": [32], "transmitter": "mlp_small", "receiver": "mlp_wide",
+        "sweep": {"snr_db": [0, 10], "num_anchors": [32], "transmitter": "mlp_small", "receiver": "mlp_wide",
                   "semantic_equalizer": ["relative"], "channel": ["awgn", "rayleigh", "rayleigh_ls"]},
     })
     run_study(sc, tmp_path / "order", quiet=True)
     with open(tmp_path / "order" / "results.csv") as f:
-        acc = {r["channel"]: (float(r["accuracy_low"]), float(r["accuracy"]), float(r["accuracy_high"]))
-               for r in csv.DictReader(f)}
+        rows = list(csv.DictReader(f))
+    acc = {(r["channel"], float(r["snr_db"])): (float(r["accuracy_low"]), float(r["accuracy"]),
+                                                float(r["accuracy_high"])) for r in rows}
     print({k: round(v[1], 3) for k, v in acc.items()})
-    assert acc["rayleigh"][2] < acc["awgn"][0]                 # beyond the 95% intervals
-    assert acc["rayleigh_ls"][2] < acc["rayleigh"][0]
+    for snr in (0.0, 10.0):
+        assert acc[("rayleigh", snr)][1] < acc[("awgn", snr)][1]
+        assert acc[("rayleigh_ls", snr)][1] < acc[("rayleigh", snr)][1]
+    # fading's cost at 10 dB (AWGN nears the receiver's ceiling, deep fades still cost):
+    # two-proportion z-test at 5 %; both channels decode the same test samples, whose
+    # outcomes correlate positively, so the independent-samples variance used here
+    # over-states the difference's spread (the test is conservative)
+    n = int(rows[0]["n_samples"])
+    p_awgn, p_ray = acc[("awgn", 10.0)][1], acc[("rayleigh", 10.0)][1]
+    z = (p_awgn - p_ray) / math.sqrt((p_awgn * (1 - p_awgn) + p_ray * (1 - p_ray)) / n)
+    assert z > 1.96, (p_awgn, p_ray, z)
+    # one-pilot LS estimation's cost at 0 dB: beyond both 95% intervals
+    assert acc[("rayleigh_ls", 0.0)][2] < acc[("rayleigh", 0.0)][0]
