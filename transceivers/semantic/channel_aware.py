@@ -27,7 +27,7 @@ from ..heads import TaskHead, cached_head
 from .base import SemanticEqualizer
 from .denoise import LMMSEDenoiser
 
-__all__ = ["ChannelAccess", "ChannelAwareEqualizer", "DENOISERS"]
+__all__ = ["ChannelAccess", "ChannelAwareEqualizer", "DENOISERS", "refuse_link_simulation"]
 
 DENOISERS = ("none", "lmmse")
 
@@ -73,6 +73,18 @@ class ChannelAccess:
         decoded = self.scheme.decode(x_hat, no_eff, state)
         noise = self.scheme.message_noise(no_eff, state)
         return decoded.message.float().cpu(), None if noise is None else noise.float().cpu()
+
+
+def refuse_link_simulation(prefix: str, settings: dict) -> None:
+    """One-line error for receiver options that need a per-link simulation (network-level studies)."""
+    needs = {"head": ("clean", "trains the head on messages sent over a simulated copy of the link"),
+             "pilots": ("clean", "sends the pilots over a simulated copy of the link"),
+             "denoise": ("none", "needs the per-entry noise variance of each received message")}
+    for option, (default, what) in needs.items():
+        value = settings.get(option, default)
+        if value != default:
+            raise ScenarioError(f"{prefix}.{option}", value, f"{what}, which network-level studies do not provide",
+                                f"use {option}: {default} here, or study it in a link-level scenario")
 
 
 def _head_option(prefix: str, head: Any) -> Any:
