@@ -17,6 +17,7 @@ from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.schemes import SCHEMES
 from semcom.transceivers.semantic import build_equalizer
 from semcom.transceivers.semantic.channel_aware import ChannelAccess
+from semcom.transceivers.semantic.denoise import sparse_message_noise
 from .context import latent_space, study_data
 from .metrics import accuracy_counts, wilson_interval
 from .randomness import derive_rng, derive_seed
@@ -132,7 +133,8 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     # channel-aware receivers simulate their own link (noise-trained heads, pilots over the channel)
     access = ChannelAccess(channel, scheme, snr_db, snr_db_to_no, functools.partial(derive_seed, unit.seed, unit.key),
                            key=(ch_spec.model_dump(), sc.scheme_specs()[unit.scheme].model_dump(), unit.bits,
-                                sc.precision), device=sc.device)
+                                sc.precision, top_k), device=sc.device,
+                           sparsify=(sparsify, desparsify) if sparsify is not None else None)
     equalizers = {name: build_equalizer(name, sc.semantic_equalizers.get(name), link, access)
                   for name in sc.axis("semantic_equalizer")}
     messages = list(dict.fromkeys(eq.message for eq in equalizers.values()))
@@ -167,10 +169,9 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             decoded = scheme.decode(x_hat, no_eff, state)
             noise = scheme.message_noise(no_eff, state)   # per-entry noise variance, None if not additive
             if sparse:   # the receiver knows the positions: scatter the k values into zeros
+                if noise is not None:
+                    noise = sparse_message_noise(noise, decoded.message, positions, message.shape[-1])
                 decoded.message = desparsify(decoded.message, positions, message.shape[-1])
-                if noise is not None:   # entries not sent are unknown to the receiver: infinite noise
-                    noise = noise.new_full(decoded.message.shape, math.inf).scatter(
-                        -1, positions.expand(noise.shape), noise)
             noise = None if noise is None else noise.cpu()
             acc[kind].add_transmission(decoded, message)
             for name, eq in equalizers.items():

@@ -25,7 +25,7 @@ import torch
 from semcom.core.errors import ScenarioError, SemcomInputError
 from ..heads import TaskHead, cached_head
 from .base import SemanticEqualizer
-from .denoise import LMMSEDenoiser
+from .denoise import LMMSEDenoiser, sparse_message_noise
 
 __all__ = ["ChannelAccess", "ChannelAwareEqualizer", "DENOISERS", "refuse_link_simulation"]
 
@@ -42,19 +42,22 @@ class ChannelAccess:
     :param seed_for: purpose → integer seed (from the one owner of randomness).
     :param key: JSON-serialisable description of channel and scheme (keys head caches).
     :param device: device of the physical layer.
+    :param sparsify: ``(TopKSparsifier, TopKDesparsifier)`` when relative messages are sent
+        top-k sparsified (the unit's compression), else `None`.
     """
 
     def __init__(self, channel, scheme, snr_db: Sequence[float], snr_to_no: Callable, seed_for: Callable,
-                 key: Any, device: str = "cpu"):
-        self.channel, self.scheme = channel, scheme
+                 key: Any, device: str = "cpu", sparsify: Optional[tuple] = None):
+        self.channel, self.scheme, self.sparsify = channel, scheme, sparsify
         self.snr_db = [float(s) for s in snr_db]
         self.snr_to_no, self.seed_for, self.key = snr_to_no, seed_for, key
         self.device = torch.device(device)
 
     @torch.no_grad()
-    def send(self, messages: torch.Tensor, purpose: Any,
-             snr_db: Optional[Sequence[float]] = None) -> tuple[torch.Tensor, Optional[torch.Tensor]]:
-        """Messages through scheme and channel at every SNR point, with fresh noise.
+    def send(self, messages: torch.Tensor, purpose: Any, snr_db: Optional[Sequence[float]] = None,
+             relative: bool = False) -> tuple[torch.Tensor, Optional[torch.Tensor]]:
+        """Messages through scheme and channel at every SNR point, with fresh noise; relative
+        messages (``relative=True``) are top-k sparsified first when the unit's data are.
 
         :input messages: [num_messages, message_dim], torch.float32.
         :output received: [num_snr, num_messages, message_dim], torch.float32 (CPU).
@@ -67,12 +70,19 @@ class ChannelAccess:
         # the draw depends on the purpose only, never on what ran before
         sionna.phy.config.seed = self.seed_for("receiver-side simulation", purpose, snr_db)
         no = self.snr_to_no(torch.tensor(snr_db, dtype=torch.float64)).to(self.device)
-        x, state = self.scheme.encode(messages.to(self.device))
+        messages = messages.to(self.device)
+        sparse = relative and self.sparsify is not None
+        values, positions = self.sparsify[0](messages) if sparse else (messages, None)
+        x, state = self.scheme.encode(values)
         x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
         x_hat, no_eff = self.channel(x, no)
-        decoded = self.scheme.decode(x_hat, no_eff, state)
+        received = self.scheme.decode(x_hat, no_eff, state).message
         noise = self.scheme.message_noise(no_eff, state)
-        return decoded.message.float().cpu(), None if noise is None else noise.float().cpu()
+        if sparse:   # as the engine does: entries not sent are zeros, known to be small
+            if noise is not None:
+                noise = sparse_message_noise(noise, received, positions, messages.shape[-1])
+            received = self.sparsify[1](received, positions, messages.shape[-1])
+        return received.float().cpu(), None if noise is None else noise.float().cpu()
 
 
 def refuse_link_simulation(prefix: str, settings: dict) -> None:
@@ -134,7 +144,7 @@ class ChannelAwareEqualizer(SemanticEqualizer):
                                    "stitching runs); use head: clean there")
         snrs = access.snr_db if head == "matched" else head
         purpose = ("noise-trained head", key, snrs)
-        received, noise = access.send(own_messages, purpose, snrs)
+        received, noise = access.send(own_messages, purpose, snrs, relative=True)
         if self.denoiser is not None:
             received = self.denoiser(received, noise)
         feats = self.features(received)

@@ -21,7 +21,30 @@ from typing import Optional
 
 import torch
 
-__all__ = ["LMMSEDenoiser"]
+__all__ = ["LMMSEDenoiser", "sparse_message_noise"]
+
+
+def sparse_message_noise(noise: torch.Tensor, values: torch.Tensor, positions: torch.Tensor,
+                         message_dim: int) -> torch.Tensor:
+    r"""Noise variances of a top-k message put back at full length.
+
+    An entry that was not sent is received as ``0``; it is known to be smaller in
+    magnitude than every kept one, so it is modelled as ``0`` plus an error uniform on
+    ``(−t, t)``, ``t`` the smallest received kept magnitude: variance ``t²/3``. (Infinite
+    variance, "unknown", would replace it by the prior's conditional mean, which ignores
+    that it was small, and measurably hurts.)
+
+    :input noise: [..., batch_size, k], torch.float32. Variances of the kept entries.
+    :input values: [..., batch_size, k], torch.float32. The received kept values.
+    :input positions: [batch_size, k], torch.int64.
+    :input message_dim: int, ``m``.
+    :output noise: [..., batch_size, m], torch.float32.
+    """
+    if noise.shape[-1] == message_dim:
+        return noise
+    t = values.abs().amin(-1, keepdim=True)
+    full = (t.square() / 3).expand(*noise.shape[:-1], message_dim).clone()
+    return full.scatter(-1, positions.expand(noise.shape), noise)
 
 
 class LMMSEDenoiser:

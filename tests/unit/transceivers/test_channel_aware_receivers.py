@@ -124,3 +124,15 @@ def test_procrustes_recovers_a_scaled_rotation_and_shift():
     # ridge with no penalty is exact on an affine map too (the two share the weight layout)
     w_r = ridge_map(x, y, 0.0)
     torch.testing.assert_close(x @ w_r[:-1] + w_r[-1], y)
+
+
+def test_sparse_message_noise_models_unsent_entries_as_small():
+    """Kept entries keep their variance; unsent ones get t²/3, the variance of U(−t, t) with
+    t the smallest kept magnitude (they are known to be smaller than every kept one)."""
+    from semcom.transceivers.semantic.denoise import sparse_message_noise
+    values = torch.tensor([[[0.9, -0.3], [0.5, 0.6]]])                 # [S=1, N=2, k=2]
+    positions = torch.tensor([[0, 2], [1, 3]])
+    noise = torch.tensor([[[0.1, 0.2], [0.3, 0.4]]])
+    full = sparse_message_noise(noise, values, positions, 4)
+    expect = torch.tensor([[[0.1, 0.09 / 3, 0.2, 0.09 / 3], [0.25 / 3, 0.3, 0.25 / 3, 0.4]]])
+    torch.testing.assert_close(full, expect)
