@@ -235,8 +235,14 @@ def _colors(values: list, sequential: bool = False, universe: list | None = None
         n = len(values)
         return {v: cmap(0.85 * i / max(1, n - 1)) for i, v in enumerate(values)}
     cmap = plt.get_cmap("tab10")
-    order = list(universe or []) + [v for v in values if v not in (universe or [])]
-    return {v: cmap(order.index(v) % 10) for v in values}
+    universe = list(universe or [])
+    # registered names keep their colour in every study; other values (named receivers)
+    # take the colours no value of this plot uses, so up to 10 curves never share one
+    colors = {v: universe.index(v) % 10 for v in values if v in universe}
+    free = [i for i in range(10) if i not in colors.values()]
+    for j, v in enumerate(v for v in values if v not in universe):
+        colors[v] = free[j] if j < len(free) else (len(universe) + j) % 10
+    return {v: cmap(i) for v, i in colors.items()}
 
 
 def _registered(kind: str) -> list[str]:
