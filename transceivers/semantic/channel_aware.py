@@ -12,7 +12,9 @@ given per equaliser in the scenario, e.g.
 * ``denoise``: ``none`` (default) or ``lmmse``;
 * ``head``: ``clean`` (default: fitted on clean messages), ``matched`` (one head per SNR
   point, fitted on messages that crossed the link at that SNR) or a list of SNRs in dB
-  (one head for every SNR point, fitted on messages that crossed the link at each of them).
+  (one head for every SNR point, fitted on messages that crossed the link at each of them);
+* ``head_draws``: noise draws per pool message for a noise-trained head (default 4: with one draw the head
+  overfits that draw, measured on Rayleigh at −10 dB).
 """
 
 from __future__ import annotations
@@ -125,12 +127,18 @@ class ChannelAwareEqualizer(SemanticEqualizer):
         if denoise not in DENOISERS:
             raise ScenarioError(f"{prefix}.denoise", denoise, "unknown denoiser", f"use one of {', '.join(DENOISERS)}")
         _head_option(prefix, settings.get("head", "clean"))
+        draws = settings.get("head_draws", 4)
+        if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
+            raise ScenarioError(f"{prefix}.head_draws", draws, "must be a whole number >= 1",
+                                "use e.g. 4 (noise draws per pool message for a noise-trained head)")
 
     def setup_receiver(self, own_messages: torch.Tensor, clean_head: TaskHead, key: tuple,
-                       denoise: str, head: Any) -> None:
-        """Prior and heads from the receiver's own pool messages [pool_size, num_anchors]."""
+                       denoise: str, head: Any, head_draws: int = 4) -> None:
+        """Prior and heads from the receiver's own pool messages [pool_size, num_anchors];
+        a noise-trained head sees each pool message ``head_draws`` times, each with its own noise."""
         name = type(self).__name__
-        self.check_options(f"semantic_equalizers.<{name}>", {"denoise": denoise, "head": head})
+        self.check_options(f"semantic_equalizers.<{name}>", {"denoise": denoise, "head": head,
+                                                              "head_draws": head_draws})
         head = _head_option("head", head)
         self.denoiser = LMMSEDenoiser.from_samples(own_messages) if denoise == "lmmse" else None
         self.head_mode = "clean" if head == "clean" else "matched" if head == "matched" else "list"
@@ -143,12 +151,12 @@ class ChannelAwareEqualizer(SemanticEqualizer):
                                    "which this kind of study does not simulate per link (network-level and "
                                    "stitching runs); use head: clean there")
         snrs = access.snr_db if head == "matched" else head
-        purpose = ("noise-trained head", key, snrs)
-        received, noise = access.send(own_messages, purpose, snrs, relative=True)
+        purpose = ("noise-trained head", key, snrs) + ((head_draws,) if head_draws > 1 else ())
+        received, noise = access.send(own_messages.repeat(head_draws, 1), purpose, snrs, relative=True)
         if self.denoiser is not None:
             received = self.denoiser(received, noise)
         feats = self.features(received)
-        labels = self.link.labels[self.link.pool_idx]
+        labels = self.link.labels[self.link.pool_idx].repeat(head_draws)
         cache_key = (*key, "noise-trained", access.key, denoise, snrs, access.seed_for("receiver-side simulation",
                                                                                      purpose, snrs))
         if head == "matched":

@@ -54,6 +54,7 @@ class InverseEqualizer(ChannelAwareEqualizer):
         (prior: the receiver's own relative representations of its pool).
     :param head: ``clean``, ``matched`` or a list of SNRs [dB]: the absolute head is
         fitted on the reconstructions of the receiver's own pool messages after the link.
+    :param head_draws: noise draws per pool message for a noise-trained head.
 
     :input message: [num_snr, batch_size, num_anchors], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
@@ -62,7 +63,7 @@ class InverseEqualizer(ChannelAwareEqualizer):
     message = "relative"
 
     def __init__(self, link, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0,
-                 denoise: str = "none", head="clean", access=None, **settings):
+                 denoise: str = "none", head="clean", head_draws: int = 4, access=None, **settings):
         super().__init__(link, access=access)
         if method not in ("ridge", "prune"):
             raise SemcomInputError(f"semantic_equalizers.inverse.method: unknown method {method!r}; "
@@ -91,7 +92,7 @@ class InverseEqualizer(ChannelAwareEqualizer):
         self.scale = (anchors - c).norm(dim=-1).mean().float()
         self.setup_receiver(link.relative(link.rx, link.pool_idx), link.absolute_head(link.rx),
                             ("inverse", link.rx.name, link.rx.fingerprint, link.pool_idx, link.anchor_idx,
-                             link.center, method, ridge, max_condition), denoise, head)
+                             link.center, method, ridge, max_condition), denoise, head, head_draws)
 
     def features(self, message: torch.Tensor) -> torch.Tensor:
         return self.reconstruct(message)

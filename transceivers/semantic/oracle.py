@@ -12,12 +12,14 @@ class OracleEqualizer(ChannelAwareEqualizer):
     :param denoise: ``none`` or ``lmmse`` (prior: the transmitter's own relative
         representations of the pool, which the oracle holds).
     :param head: ``clean``, ``matched`` or a list of SNRs [dB] (see :mod:`.channel_aware`).
+    :param head_draws: noise draws per pool message for a noise-trained head.
     """
 
     message = "relative"
 
-    def __init__(self, link, denoise: str = "none", head="clean", access=None, **settings):
+    def __init__(self, link, denoise: str = "none", head="clean", head_draws: int = 4, access=None,
+                 **settings):
         super().__init__(link, access=access)
         own = link.relative(link.tx, link.pool_idx)
         self.setup_receiver(own, link.relative_head(link.tx), ("oracle", link.tx.name, link.tx.fingerprint,
-                            link.pool_idx, link.anchor_idx, link.center), denoise, head)
+                            link.pool_idx, link.anchor_idx, link.center), denoise, head, head_draws)
