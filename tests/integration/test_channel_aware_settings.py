@@ -39,7 +39,7 @@ def _with_receivers(receivers: dict, axis=None) -> dict:
 
 def test_valid_channel_aware_receivers(tmp_path):
     sc = _with_receivers({"relative_lmmse": {"equalizer": "relative", "denoise": "lmmse", "head": [0, 10]},
-                          "inverse": {"denoise": "lmmse", "head": "matched"},
+                          "inverse": {"denoise": "lmmse", "head": "matched", "head_draws": 2},
                           "procrustes": {"equalizer": "aligned", "fit": "procrustes", "pilots": "channel"}},
                          ["relative", "relative_lmmse", "inverse", "procrustes", "aligned"])
     rc, err = _validate(tmp_path, sc)
@@ -58,6 +58,8 @@ BROKEN = [
      ["semantic_equalizers.oracle.head", "'noisy'", "clean, matched"]),
     ("head SNR list with a word", _with_receivers({"relative": {"head": [0, "high"]}}),
      ["semantic_equalizers.relative.head", "list of SNRs"]),
+    ("zero noise draws", _with_receivers({"relative": {"head": "matched", "head_draws": 0}}),
+     ["semantic_equalizers.relative.head_draws", "whole number >= 1"]),
     ("unknown pilots option", _with_receivers({"aligned": {"pilots": "air"}}),
      ["semantic_equalizers.aligned.pilots", "'air'", "clean, channel"]),
     ("unknown fit", _with_receivers({"aligned": {"fit": "cca"}}),
