@@ -136,12 +136,10 @@ class ChannelAwareEqualizer(SemanticEqualizer):
                        denoise: str, head: Any, head_draws: int = 4) -> None:
         """Prior and heads from the receiver's own pool messages [pool_size, num_anchors];
         a noise-trained head sees each pool message ``head_draws`` times, each with its own noise."""
-        name = type(self).__name__
-        self.check_options(f"semantic_equalizers.<{name}>", {"denoise": denoise, "head": head,
-                                                              "head_draws": head_draws})
+        # the scenario validator names the receiver; here (direct use) the class stands in for it
+        self.check_options(type(self).__name__, {"denoise": denoise, "head": head, "head_draws": head_draws})
         head = _head_option("head", head)
         self.denoiser = LMMSEDenoiser.from_samples(own_messages) if denoise == "lmmse" else None
-        self.head_mode = "clean" if head == "clean" else "matched" if head == "matched" else "list"
         self.head, self.heads = clean_head, None
         if head == "clean":
             return
