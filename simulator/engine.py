@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -14,7 +15,9 @@ from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.compression import TopKDesparsifier, TopKSparsifier, index_bits
 from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.schemes import SCHEMES
-from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+from semcom.transceivers.semantic import build_equalizer
+from semcom.transceivers.semantic.channel_aware import ChannelAccess
+from semcom.transceivers.semantic.denoise import sparse_message_noise
 from .context import latent_space, study_data
 from .metrics import accuracy_counts, wilson_interval
 from .randomness import derive_rng, derive_seed
@@ -126,10 +129,15 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     top_k = sc.compression.top_k
     sparsify = TopKSparsifier(top_k, precision=sc.precision, device=sc.device) if top_k else None
     desparsify = TopKDesparsifier(precision=sc.precision, device=sc.device) if top_k else None
-    equalizers = {name: SEMANTIC_EQUALIZERS.get(name)(link, **sc.semantic_equalizers.get(name, {}))
+    snr_db = sc.axis("snr_db")
+    # channel-aware receivers simulate their own link (noise-trained heads, pilots over the channel)
+    access = ChannelAccess(channel, scheme, snr_db, snr_db_to_no, functools.partial(derive_seed, unit.seed, unit.key),
+                           key=(ch_spec.model_dump(), sc.scheme_specs()[unit.scheme].model_dump(), unit.bits,
+                                sc.precision, top_k), device=sc.device,
+                           sparsify=(sparsify, desparsify) if sparsify is not None else None)
+    equalizers = {name: build_equalizer(name, sc.semantic_equalizers.get(name), link, access)
                   for name in sc.axis("semantic_equalizer")}
     messages = list(dict.fromkeys(eq.message for eq in equalizers.values()))
-    snr_db = sc.axis("snr_db")
     no = snr_db_to_no(torch.tensor(snr_db, dtype=torch.float64)).to(device)
     test_idx = data.test_idx
     n = len(test_idx)
@@ -159,12 +167,16 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
             x_hat, no_eff = channel(x, no)
             decoded = scheme.decode(x_hat, no_eff, state)
+            noise = scheme.message_noise(no_eff, state)   # per-entry noise variance, None if not additive
             if sparse:   # the receiver knows the positions: scatter the k values into zeros
+                if noise is not None:
+                    noise = sparse_message_noise(noise, decoded.message, positions, message.shape[-1])
                 decoded.message = desparsify(decoded.message, positions, message.shape[-1])
+            noise = None if noise is None else noise.cpu()
             acc[kind].add_transmission(decoded, message)
             for name, eq in equalizers.items():
                 if eq.message == kind:
-                    acc[kind].add_decisions(name, accuracy_counts(eq(decoded.message.cpu()), labels))
+                    acc[kind].add_decisions(name, accuracy_counts(eq(decoded.message.cpu(), noise), labels))
 
     rows = []
     for name, eq in equalizers.items():

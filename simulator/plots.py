@@ -118,9 +118,9 @@ def _link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
         parts.append(f"{key.get('bits')} bits" if key.get("bits") not in (None, "") else "unquantised")
     if "scheme" in varying:
         parts.append(str(key.get("scheme")))
-    for k in ("semantic_equalizer", "anchor_selection", "num_anchors"):
+    for k in ("semantic_equalizer", "anchor_selection", "num_anchors", "snr_db"):
         if k in key:
-            parts.append(f"K = {key[k]}" if k == "num_anchors" else str(key[k]))
+            parts.append(f"K = {key[k]}" if k == "num_anchors" else f"{float(key[k]):g} dB" if k == "snr_db" else str(key[k]))
     return ", ".join(parts)
 
 
@@ -235,8 +235,14 @@ def _colors(values: list, sequential: bool = False, universe: list | None = None
         n = len(values)
         return {v: cmap(0.85 * i / max(1, n - 1)) for i, v in enumerate(values)}
     cmap = plt.get_cmap("tab10")
-    order = list(universe or []) + [v for v in values if v not in (universe or [])]
-    return {v: cmap(order.index(v) % 10) for v in values}
+    universe = list(universe or [])
+    # registered names keep their colour in every study; other values (named receivers)
+    # take the colours no value of this plot uses, so up to 10 curves never share one
+    colors = {v: universe.index(v) % 10 for v in values if v in universe}
+    free = [i for i in range(10) if i not in colors.values()]
+    for j, v in enumerate(v for v in values if v not in universe):
+        colors[v] = free[j] if j < len(free) else (len(universe) + j) % 10
+    return {v: cmap(i) for v, i in colors.items()}
 
 
 def _registered(kind: str) -> list[str]:
@@ -406,6 +412,29 @@ def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
                  "SNR  $E_s/N_0$ [dB]")
 
 
+def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
+    """Accuracy vs K, a curve per semantic equaliser; a panel per link and SNR, at three SNR
+    points of the sweep (its quartiles: low, middle and high SNR)."""
+    snrs = sorted({float(r["snr_db"]) for r in rows})
+    if not rows or len(snrs) < 2:
+        return []
+    picked = sorted({snrs[round(q * (len(snrs) - 1))] for q in (0.25, 0.5, 0.75)})
+    rows = [r for r in rows if float(r["snr_db"]) in picked]
+    eqs = _values(rows, "semantic_equalizer")
+    color = _colors(eqs, universe=_registered("semantic_equalizer"))
+
+    def panel(ax, prs):
+        for i, eq in enumerate(eqs):
+            crs = [r for r in prs if r["semantic_equalizer"] == eq]
+            if crs:
+                _plot_curve(ax, crs, "num_anchors", color[eq], marker=_MARKERS[i % 8])
+        _log2_axis(ax, [float(r["num_anchors"]) for r in prs])
+
+    handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
+    return _draw(rows, out_dir, "equalizers_vs_anchors", (*_LINK, "anchor_selection", "snr_db"), len(picked),
+                 panel, handles, "number of anchors K")
+
+
 def plot_all(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | None = None) -> list[Path]:
     """Every standard plot the study's axes support; returns the PNG paths.
 
@@ -425,4 +454,6 @@ def plot_all(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | No
             paths += plot_equalizers_vs_snr(rows, out_dir)
     if len({r["num_anchors"] for r in rows}) > 1:
         paths += plot_accuracy_vs_anchors(rows, out_dir)
+        if len({r["semantic_equalizer"] for r in rows}) > 1 and len({r["snr_db"] for r in rows}) > 1:
+            paths += plot_equalizers_vs_anchors(rows, out_dir)
     return [p for p in paths if p.suffix == ".png"]

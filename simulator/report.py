@@ -44,6 +44,8 @@ _CAPTIONS = {
     "equalizers_vs_snr": "Accuracy vs SNR at the largest K, a curve per semantic equaliser.",
     "accuracy_vs_anchors": "Accuracy vs number of anchors K at the highest SNR, a curve per anchor selection "
                            "strategy.",
+    "equalizers_vs_anchors": "Accuracy vs number of anchors K, a curve per semantic equaliser, at low, middle "
+                             "and high SNR of the sweep (its quartiles).",
 }
 
 

@@ -483,6 +483,27 @@ def _build_check(field: str, build) -> None:
         raise ScenarioError(field, None, f"invalid settings ({exc})", "fix them (see the README)") from None
 
 
+def _check_semantic_equalizers(sc: Scenario) -> None:
+    """Registered equalisers and named receivers (``{name: {equalizer: <registered>, ...}}``)."""
+    from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, resolve_equalizer
+
+    named = [n for n, v in sc.semantic_equalizers.items() if (v or {}).get("equalizer") is not None]
+    _check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"), SEMANTIC_EQUALIZERS.names() + named,
+                 "semantic equalizer (or define a named receiver under `semantic_equalizers` with `equalizer:`)")
+    for name, settings in sc.semantic_equalizers.items():
+        settings = settings or {}
+        if "equalizer" in settings:
+            _check_names(f"semantic_equalizers.{name}.equalizer", [settings["equalizer"]],
+                         SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
+        else:
+            _check_names("semantic_equalizers", [name], SEMANTIC_EQUALIZERS.names(),
+                         "semantic equalizer (a named receiver needs `equalizer: <one of them>`)")
+        cls, options = resolve_equalizer(name, settings)
+        known, _ = _known_settings(cls, skip=("link", "access"))
+        _check_settings(f"semantic_equalizers.{name}", options, known)
+        cls.check_options(f"semantic_equalizers.{name}", options)
+
+
 def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     """Semantic checks that need the registries (and, with ``check_data``, the data)."""
     from semcom import channels
@@ -503,12 +524,7 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     where = {name: (f"schemes.{name}" if sc.schemes else "scheme") for name in specs}
     for name, spec in specs.items():
         _check_names(f"{where[name]}.kind", [spec.kind], transceivers.SCHEMES.names(), "transmission scheme")
-    _check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
-                 transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
-    for name in sc.semantic_equalizers:
-        _check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
-        known, _ = _known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link",))
-        _check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
+    _check_semantic_equalizers(sc)
     for name, spec in sc.models.items():
         _check_model(name, spec)
     for name, spec in sc.channels.items():

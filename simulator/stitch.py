@@ -58,7 +58,7 @@ def _agents(sc: Scenario) -> list[str]:
 
 @torch.no_grad()
 def _noise_free(sc: Scenario, unit: Unit) -> list[dict]:
-    from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+    from semcom.transceivers.semantic import build_equalizer
     from .context import study_data
 
     data = study_data(sc)
@@ -71,7 +71,7 @@ def _noise_free(sc: Scenario, unit: Unit) -> list[dict]:
     messages = {"relative": link.relative(link.tx, test), "absolute": link.tx.latents[test]}
     rows = []
     for name in sc.axis("semantic_equalizer"):
-        eq = SEMANTIC_EQUALIZERS.get(name)(link, **sc.semantic_equalizers.get(name, {}))
+        eq = build_equalizer(name, sc.semantic_equalizers.get(name), link)   # named receivers too
         correct = int(accuracy_counts(eq(messages[eq.message][None]), labels)[0])
         lo, hi = wilson_interval(correct, n)
         rows.append(dict(condition=NOISE_FREE, snr_db=None, semantic_equalizer=name, n_samples=n,

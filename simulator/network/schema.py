@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from semcom.core.registry import suggest
 from semcom.core.errors import ScenarioError
+from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
 from ..schema import (ChannelSpec, CommonSweepAxes, DataSpec, FloatAxis, ModelSpec, NameAxis, Range, SchemeSpec,
                       StudyBase, _axis_error, _check_axis, read_scenario_yaml,
                       _error_from_pydantic, _fields_of, _format_loc, _Strict, _TYPE_MISMATCH, _UniqueKeyLoader)
@@ -255,8 +256,11 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
                  transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
     for name in sc.semantic_equalizers:
         _check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
-        known, _ = _known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link",))
+        known, _ = _known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link", "access"))
         _check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
+        transceivers.SEMANTIC_EQUALIZERS.get(name).check_options(f"semantic_equalizers.{name}",
+                                                                sc.semantic_equalizers[name] or {})
+        refuse_link_simulation(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {})
     _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(), "anchor selection")
     for i, k in enumerate(sc.axis("num_anchors")):
         if int(k) < 1:

@@ -74,7 +74,7 @@ def study(tmp_path_factory):
 def test_run_writes_the_documented_files(study):
     for name in ("results.csv", "results.sqlite", "manifest.json", "scenario.yaml"):
         assert (study / name).is_file(), name
-    for stem in ("rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "equalizers_vs_snr"):
+    for stem in ("rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "equalizers_vs_snr", "equalizers_vs_anchors"):
         for ext in ("png", "pdf"):
             assert (study / "plots" / f"{stem}.{ext}").stat().st_size > 5_000, (stem, ext)
     manifest = json.loads((study / "manifest.json").read_text())
@@ -95,7 +95,7 @@ def test_plot_redraws_from_the_store_without_running(study):
     for png in (study / "plots").glob("*"):
         png.unlink()
     rc, out, _ = _cli("plot", study)
-    assert rc == 0 and out.count("plot: ") == 4
+    assert rc == 0 and out.count("plot: ") == 5
     assert (study / "plots" / "rate_accuracy.pdf").is_file()
 
 
@@ -115,7 +115,7 @@ def report(study):
 def test_report_is_self_contained(report):
     html = report.read_text()
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
-    assert len(images) == 4
+    assert len(images) == 5
     assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
     for text in ("rate_accuracy", "Summary", "Scenario", "Manifest", "name: cli", "class_balanced"):

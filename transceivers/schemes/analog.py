@@ -75,5 +75,16 @@ class AnalogScheme(Scheme):
         x, gain = self.mapper(message)
         return x, {"gain": gain, "message_dim": message.shape[-1]}
 
+    def message_noise(self, no_eff, state):
+        r"""Per-entry noise variance of the decoded message: ``no_eff / (2·gain²)``.
+
+        Symbol ``i`` carries ``gain·(r_2i + j·r_2i+1)`` plus circular noise of variance
+        ``no_eff`` (``no_eff/2`` per real dimension); the demapper divides by ``gain``,
+        so each real entry bears ``no_eff / (2·gain²)``. With ``gain² = n_sym / |r|²``
+        this is ``no_eff·|r|² / (2·n_sym)``: the noise scales with the message's energy.
+        """
+        per_symbol = no_eff.float() / (2.0 * state["gain"].square())
+        return per_symbol.repeat_interleave(2, dim=-1)[..., :state["message_dim"]]
+
     def decode(self, x_hat, no_eff, state):
         return Decoded(self.demapper(x_hat, state["gain"], state["message_dim"]))

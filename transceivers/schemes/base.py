@@ -59,5 +59,14 @@ class Scheme(Block):
         """:input x_hat, no_eff: [num_snr, batch_size, num_symbols] complex64 / float32."""
         raise NotImplementedError
 
+    def message_noise(self, no_eff: torch.Tensor, state: dict) -> Optional[torch.Tensor]:
+        """Variance of the additive noise on each entry of the decoded message, or `None`
+        where the scheme's errors are not additive (quantisation, decoding errors).
+
+        :input no_eff: [num_snr, batch_size, num_symbols], torch.float32.
+        :output noise: [num_snr, batch_size, message_dim], torch.float32, or `None`.
+        """
+        return None
+
     def call(self, message: torch.Tensor):
         return self.encode(message)

@@ -1,11 +1,11 @@
 """Semantic equalisers registered by name in :data:`SEMANTIC_EQUALIZERS`."""
 
-from .base import SEMANTIC_EQUALIZERS, SemanticEqualizer
+from .base import SEMANTIC_EQUALIZERS, SemanticEqualizer, build_equalizer, resolve_equalizer
 from .relative import RelativeEqualizer
 from .oracle import OracleEqualizer
 from .none import NoEqualizer
 from .inverse import InverseEqualizer
 from .aligned import AlignedEqualizer
 
-__all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "RelativeEqualizer", "OracleEqualizer",
+__all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "build_equalizer", "resolve_equalizer", "RelativeEqualizer", "OracleEqualizer",
            "NoEqualizer", "InverseEqualizer", "AlignedEqualizer"]

@@ -5,7 +5,8 @@ import scipy.linalg
 import torch
 
 from semcom.core.errors import SemcomInputError
-from .base import SEMANTIC_EQUALIZERS, SemanticEqualizer
+from .base import SEMANTIC_EQUALIZERS
+from .channel_aware import ChannelAwareEqualizer
 
 __all__ = ["InverseEqualizer", "prune_anchors"]
 
@@ -30,7 +31,7 @@ def prune_anchors(b: torch.Tensor, max_condition: float) -> np.ndarray:
 
 
 @SEMANTIC_EQUALIZERS.register("inverse")
-class InverseEqualizer(SemanticEqualizer):
+class InverseEqualizer(ChannelAwareEqualizer):
     r"""Reconstruct the receiver's latent direction from the received similarities.
 
     With ``B = normalize(A_rx - c)`` [K, d_rx], the received cosines satisfy ``r ≈ B u``
@@ -49,6 +50,11 @@ class InverseEqualizer(SemanticEqualizer):
     :param method: ``"ridge"`` or ``"prune"``.
     :param ridge: relative ridge weight λ (default 1e-2), for ``ridge``.
     :param max_condition: largest condition number of the kept anchors (default 10), for ``prune``.
+    :param denoise: ``none`` or ``lmmse`` on the received message, before the inverse
+        (prior: the receiver's own relative representations of its pool).
+    :param head: ``clean``, ``matched`` or a list of SNRs [dB]: the absolute head is
+        fitted on the reconstructions of the receiver's own pool messages after the link.
+    :param head_draws: noise draws per pool message for a noise-trained head.
 
     :input message: [num_snr, batch_size, num_anchors], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
@@ -56,8 +62,9 @@ class InverseEqualizer(SemanticEqualizer):
 
     message = "relative"
 
-    def __init__(self, link, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0, **settings):
-        super().__init__(link)
+    def __init__(self, link, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0,
+                 denoise: str = "none", head="clean", head_draws: int = 4, access=None, **settings):
+        super().__init__(link, access=access)
         if method not in ("ridge", "prune"):
             raise SemcomInputError(f"semantic_equalizers.inverse.method: unknown method {method!r}; "
                                    "use ridge or prune")
@@ -83,12 +90,14 @@ class InverseEqualizer(SemanticEqualizer):
         self.solve_matrix = solve.float()
         self.centre = c.float()
         self.scale = (anchors - c).norm(dim=-1).mean().float()
-        self.head = link.absolute_head(link.rx)
+        self.setup_receiver(link.relative(link.rx, link.pool_idx), link.absolute_head(link.rx),
+                            ("inverse", link.rx.name, link.rx.fingerprint, link.pool_idx, link.anchor_idx,
+                             link.center, method, ridge, max_condition), denoise, head, head_draws)
+
+    def features(self, message: torch.Tensor) -> torch.Tensor:
+        return self.reconstruct(message)
 
     def reconstruct(self, message: torch.Tensor) -> torch.Tensor:
         """[..., K] relative → [..., d_rx] estimated receiver latent."""
         u = torch.nn.functional.normalize(message @ self.solve_matrix, dim=-1, eps=1e-12)
         return self.centre + self.scale * u
-
-    def __call__(self, message):
-        return self.head(self.reconstruct(message))

@@ -12,11 +12,11 @@ class NoEqualizer(SemanticEqualizer):
 
     message = "absolute"
 
-    def __init__(self, link, **settings):
-        super().__init__(link)
+    def __init__(self, link, access=None, **settings):
+        super().__init__(link, access=access)
         self.head = link.absolute_head(link.rx)
 
-    def __call__(self, message):
+    def __call__(self, message, noise=None):
         d_rx = self.link.rx.latent_dim
         d = message.shape[-1]
         if d < d_rx:
