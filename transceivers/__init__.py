@@ -10,6 +10,7 @@ from . import user_encoder  # noqa: F401  (registers `torch` agents: a torch mod
 from .anchors import ANCHOR_STRATEGIES
 from .relative import RelativeProjection
 from .schemes import SCHEMES, Decoded, Scheme
+from . import jscc  # noqa: F401  (registers the `jscc` end-to-end scheme)
 from .heads import TaskHead, fit_head
 from .link import LinkSetup
 from .semantic import SEMANTIC_EQUALIZERS, SemanticEqualizer
