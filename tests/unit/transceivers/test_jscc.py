@@ -50,14 +50,14 @@ def test_symbols_have_unit_energy_per_message():
 
 
 def test_the_channel_noise_matters_to_the_decoder():
-    # Independent computation: at a noise power far above the signal the decision is
-    # independent of the input, so two inputs give logits that differ by noise alone.
+    # One message sent 2000 times: noiseless copies decode to identical logits, noisy
+    # ones do not (the noise reaches the decoder, it is not added after it or dropped).
     model = _model()
     channel = build_channel("awgn", device="cpu")
     s = model.encode(torch.rand(1, 1, 8, 8)).expand(2000, -1)[None]
     with torch.no_grad():
-        clean = model.decode(channel(s, torch.tensor([1e-8]))[0])
-        noisy = model.decode(channel(s, torch.tensor([1e4]))[0])
+        clean = model.decode(channel(s, torch.tensor([1e-8]))[0][0])
+        noisy = model.decode(channel(s, torch.tensor([1e4]))[0][0])
     assert clean.std(0).max() < 1e-3 < noisy.std(0).mean()   # across the copies of one message
 
 
