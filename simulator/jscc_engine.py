@@ -79,8 +79,10 @@ def jscc_model(sc: Scenario, unit: Unit, channel=None) -> tuple[JSCCModel, dict]
     train_idx = jscc_training_indices(sc)
     seed = derive_seed(unit.seed, "jscc", unit.transmitter, arch, arch_settings, unit.channel, unit.channel_uses)
     settings = sc.scheme_specs()[unit.scheme].model_dump(exclude={"kind", "num_channel_uses"})
-    key = config_hash("jscc", arch, arch_settings, settings, scheme.training.__dict__, ch_spec, sc.precision,
-                      unit.channel_uses, data.dataset.fingerprint, train_idx, seed)
+    # resolved settings (defaults included), so a changed default never loads a stale model
+    key = config_hash("jscc", arch, arch_settings, settings, scheme.training.__dict__, scheme.decoder_width,
+                      scheme.decoder_depth, ch_spec, sc.precision, unit.channel_uses, data.dataset.fingerprint,
+                      train_idx, seed)
     inputs = torch.from_numpy(data.dataset.inputs)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)   # weight initialisation

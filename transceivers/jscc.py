@@ -41,7 +41,7 @@ class JSCCModel(nn.Module):
     :param encoder: maps ``[batch_size, *input_shape]`` to ``[batch_size, 2 n]``, torch.float32.
     :param num_channel_uses: ``n``, complex symbols per sample.
     :param num_classes: decoder outputs.
-    :param width, depth: the decoder MLP (``depth`` hidden ReLU layers of ``width``).
+    :param width, depth: the decoder (``depth`` hidden ReLU layers of ``width``, then linear).
 
     :meth:`encode` — :input x: [batch_size, *input_shape], torch.float32;
     :output symbols: [batch_size, n], torch.complex64, ``mean(|s|^2) = 1`` per row.
@@ -60,7 +60,7 @@ class JSCCModel(nn.Module):
     """
 
     def __init__(self, encoder: nn.Module, num_channel_uses: int, num_classes: int,
-                 width: int = 128, depth: int = 2):
+                 width: int = 128, depth: int = 0):
         super().__init__()
         self.encoder = encoder
         self.num_channel_uses = int(num_channel_uses)
@@ -190,7 +190,11 @@ class JSCCScheme(Scheme):
     :param patience: stop when the validation loss has not improved for this many epochs.
     :param batch_size, lr: Adam's batch size and learning rate.
     :param val_fraction: share of the training split held out for the stopping rule.
-    :param decoder_width, decoder_depth: the decoder MLP.
+    :param decoder_width, decoder_depth: the decoder: ``decoder_depth`` hidden ReLU layers
+        of ``decoder_width`` units, then a linear layer. The default (0) is a linear
+        decoder, so the model is the zoo architecture with its linear head and the
+        channel inside; measured on digits it is also the most accurate at every SNR
+        (deeper decoders overfit the small training split), so the reference is not handicapped.
 
     .. code-block:: yaml
 
@@ -200,7 +204,7 @@ class JSCCScheme(Scheme):
 
     def __init__(self, num_channel_uses: int | Sequence[int] = 16, train_snr_db: float | Sequence[float] = 10.0,
                  max_epochs: int = 100, patience: int = 8, batch_size: int = 64, lr: float = 1e-3,
-                 val_fraction: float = 0.15, decoder_width: int = 128, decoder_depth: int = 2,
+                 val_fraction: float = 0.15, decoder_width: int = 128, decoder_depth: int = 0,
                  precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
         super().__init__(precision=precision, device=device, **kwargs)
         uses = list(num_channel_uses) if isinstance(num_channel_uses, (list, tuple)) else [num_channel_uses]
