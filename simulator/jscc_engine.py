@@ -23,20 +23,17 @@ from semcom.transceivers.encoders import ENCODERS
 from semcom.transceivers.heads import cached_head
 from semcom.transceivers.jscc import JSCCModel, JSCCScheme, train_jscc
 from .context import latent_space, study_data
+from .engine import _fmt   # engine imports this module only inside run_unit: no cycle
 from .metrics import accuracy_counts, wilson_interval
 from .randomness import derive_seed
 from .schema import Scenario
 from .sweep import Unit
 
-__all__ = ["check_jscc", "is_jscc", "jscc_training_indices", "jscc_model", "run_jscc_unit"]
+__all__ = ["check_jscc", "jscc_training_indices", "jscc_model", "run_jscc_unit"]
 
 #: Label of a JSCC unit's rows in the ``semantic_equalizer`` column (it has none: the
 #: decoder is trained with the encoder).
 JSCC_LABEL = "jscc"
-
-
-def is_jscc(sc: Scenario, scheme: str) -> bool:
-    return sc.scheme_specs()[scheme].kind == "jscc"
 
 
 def jscc_training_indices(sc: Scenario) -> np.ndarray:
@@ -105,11 +102,6 @@ def _build_channel(sc: Scenario, unit: Unit):
     spec = sc.channels[unit.channel]
     # training runs on the CPU, where the model lives
     return build_channel(spec.model, precision=sc.precision, device="cpu", **spec.model_dump(exclude={"model"}))
-
-
-def _fmt(x: Any) -> Any:
-    from .engine import _fmt as fmt
-    return fmt(x)
 
 
 @torch.no_grad()
