@@ -124,7 +124,7 @@ def _link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
     if "scheme" in varying:
         parts.append(str(key.get("scheme")))
     for k in ("semantic_equalizer", "anchor_selection", "num_anchors"):
-        if k in key:
+        if k in key and key[k] not in (None, ""):   # jscc rows have no anchors
             parts.append(f"K = {key[k]}" if k == "num_anchors" else str(key[k]))
     return ", ".join(parts)
 
