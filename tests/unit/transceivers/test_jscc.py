@@ -137,3 +137,29 @@ def test_plots_overlay_jscc_curves_on_their_link(tmp_path):
                              native_accuracy=0.9, bits_per_sample=None))
     names = sorted(p.name for p in plot_all(rows, tmp_path, shannon={}))
     assert names == ["accuracy_vs_anchors.png", "accuracy_vs_snr.png", "rate_accuracy.png"]
+
+
+def _digits(n=300):
+    from semcom.transceivers.datasets import load_dataset
+    ds = load_dataset("digits", None, None)
+    return torch.from_numpy(ds.inputs[:n]), torch.from_numpy(ds.labels[:n])
+
+
+def test_training_stops_on_its_criterion_and_keeps_the_best_weights():
+    from semcom.transceivers.jscc import JSCCTraining, train_jscc
+    x, y = _digits()
+    channel = build_channel("awgn", device="cpu")
+    capped = train_jscc(_model(n=4), channel, x, y, JSCCTraining((0.0, 0.0), max_epochs=2), seed=3)
+    assert capped["epochs"] == 2 and not capped["stopped_early"]
+    model = _model(n=4)
+    log = train_jscc(model, channel, x, y, JSCCTraining((0.0, 10.0), max_epochs=200, patience=2, lr=3e-3), seed=3)
+    assert log["stopped_early"] and log["epochs"] < 200
+    # independent recomputation of the validation loss of the returned weights: the same
+    # held-out samples (first draw of the seeded generator) and the same noise (seed)
+    gen = torch.Generator().manual_seed(3)
+    val = torch.randperm(len(y), generator=gen)[:round(0.15 * len(y))]
+    sionna.phy.config.seed = 3
+    with torch.no_grad():
+        x_hat, _ = channel(model.encode(x[val])[:, None, :], snr_db_to_no(torch.full((len(val),), 5.0)))
+        loss = torch.nn.functional.cross_entropy(model.decode(x_hat[:, 0]), y[val])
+    assert math.isclose(float(loss), log["best_val_loss"], rel_tol=1e-5)
