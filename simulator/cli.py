@@ -72,8 +72,10 @@ def _cmd_validate(args) -> int:
     sc = load_scenario(args.scenario)
     check_scenario(sc, check_data=not args.no_data)
     units = expand_units(sc)
-    print(f"{args.scenario}: ok ({len(units)} units x {len(sc.axis('snr_db'))} SNR points x "
-          f"{len(sc.axis('semantic_equalizer'))} semantic equalizers)")
+    e2e = sum(u.channel_uses is not None for u in units)   # jscc: one trained model, no equalizers
+    print(f"{args.scenario}: ok ({len(units) - e2e} units x {len(sc.axis('snr_db'))} SNR points x "
+          f"{len(sc.axis('semantic_equalizer'))} semantic equalizers" +
+          (f", {e2e} jscc units x {len(sc.axis('snr_db'))} SNR points)" if e2e else ")"))
     return 0
 
 

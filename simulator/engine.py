@@ -116,7 +116,11 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     Test samples stream through in chunks of ``sc.chunk_size`` (memory stays bounded
     for any dataset size); within a chunk every SNR point runs in one batched call.
     Returns one row per (snr_db, semantic_equalizer) with the :data:`COLUMNS`.
+    An end-to-end (``jscc``) unit has its own engine (:mod:`semcom.simulator.jscc_engine`).
     """
+    if unit.channel_uses is not None:
+        from .jscc_engine import run_jscc_unit
+        return run_jscc_unit(sc, unit)
     data = study_data(sc)
     link = build_link(sc, unit)
     device = torch.device(sc.device)

@@ -58,6 +58,11 @@ _LINK = ("tx_model", "rx_model", "channel", "scheme", "bits")
 
 # -- data ---------------------------------------------------------------------------------
 
+def _is_e2e(row: dict) -> bool:
+    """A row of an end-to-end (jscc) unit: no anchors, no semantic equaliser."""
+    return row.get("semantic_equalizer") == "jscc"
+
+
 def _values(rows: Iterable[dict], key: str) -> list:
     vals = {r.get(key) for r in rows}
     return sorted(vals, key=lambda v: (v is None, _num(v) if _isnum(v) else str(v)))
@@ -119,7 +124,7 @@ def _link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
     if "scheme" in varying:
         parts.append(str(key.get("scheme")))
     for k in ("semantic_equalizer", "anchor_selection", "num_anchors", "snr_db"):
-        if k in key:
+        if k in key and key[k] not in (None, ""):   # jscc rows have no anchors
             parts.append(f"K = {key[k]}" if k == "num_anchors" else f"{float(key[k]):g} dB" if k == "snr_db" else str(key[k]))
     return ", ".join(parts)
 
@@ -313,8 +318,16 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = N
     snr_db -> capacity}``, see :func:`shannon_references`) knows the channel: the same
     accuracies drawn (thin, pale) at ``bits_per_sample / capacity(snr)``, the fewest
     channel uses that could carry the same bits at that SNR."""
-    eqs = _values(rows, "semantic_equalizer")
-    color = _colors(eqs, universe=_registered("semantic_equalizer"))
+    # end-to-end (jscc) rows have no receiver, anchors or equaliser of their own: their
+    # curves (one per jscc scheme, i.e. per training SNR) join every panel of their
+    # transmitter and channel
+    e2e = [r for r in rows if _is_e2e(r)]
+    base = [r for r in rows if not _is_e2e(r)]
+    eqs = _values(base, "semantic_equalizer")
+    e2e_schemes = _values(e2e, "scheme")
+    e2e_label = {s: f"{s} (jscc)" for s in e2e_schemes}
+    color = _colors(eqs + list(e2e_label.values()), universe=_registered("semantic_equalizer"))
+    markers = {c: _MARKERS[i % 8] for i, c in enumerate(eqs + list(e2e_label.values()))}
     snrs = _snr_levels(rows)
     style = {s: _LINESTYLES[i % 4] for i, s in enumerate(reversed(snrs))}
 
@@ -328,39 +341,51 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = N
                     # same rate for every K: one marker per K, no line
                     for _, krs in _group(crs, ("num_anchors",)).items():
                         x, y, lo, hi = _curve(krs, "channel_uses")
-                        ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt=_MARKERS[eqs.index(eq) % 8],
+                        ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt=markers[eq],
                                     color=color[eq], ms=3, lw=0.8, capsize=1.5, alpha=0.8, zorder=3)
                 else:
-                    _plot_curve(ax, crs, "channel_uses", color[eq], style[snr], _MARKERS[eqs.index(eq) % 8])
+                    _plot_curve(ax, crs, "channel_uses", color[eq], style[snr], markers[eq])
                 ref = _shannon_rows(crs, shannon)
                 if ref:
                     x, y, _, _ = _curve(ref, "channel_uses")
                     ax.plot(x, y, ls=style[snr], color=color[eq], lw=0.8, alpha=0.45, zorder=2)
-        _log2_axis(ax, [float(r["channel_uses"]) for r in prs])
+        link = (prs[0]["tx_model"], prs[0]["channel"])
+        joined = [r for r in (prs if not base else e2e) if (r["tx_model"], r["channel"]) == link]
+        for scheme in e2e_schemes:
+            for snr in snrs:
+                crs = [r for r in joined if r["scheme"] == scheme and float(r["snr_db"]) == snr]
+                if crs:
+                    label = e2e_label[scheme]
+                    _plot_curve(ax, crs, "channel_uses", color[label], style[snr], markers[label])
+        _log2_axis(ax, [float(r["channel_uses"]) for r in prs + joined])
 
-    handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
+    handles = [Line2D([], [], color=color[e], marker=markers[e], label=e) for e in eqs + list(e2e_label.values())]
     if len(snrs) > 1:
         handles += [Line2D([], [], color="0.3", ls=style[s], label=f"{s:g} dB") for s in reversed(snrs)]
     else:
         handles.append(Line2D([], [], color="none", label=f"SNR {snrs[0]:g} dB"))
     if _shannon_rows(rows, shannon):
         handles.append(Line2D([], [], color="0.3", lw=0.8, alpha=0.45, label="Shannon reference (same bits)"))
-    return _draw(rows, out_dir, "rate_accuracy", (*_LINK, "anchor_selection"), 3, panel, handles,
+    return _draw(base or e2e, out_dir, "rate_accuracy", (*_LINK, "anchor_selection"), 3, panel, handles,
                  "channel uses per sample [complex symbols]")
 
 
 def plot_accuracy_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
     """Accuracy vs SNR, a curve per anchor count K; a panel per link and semantic equaliser."""
-    ks = _values(rows, "num_anchors")
+    def size(r):   # a curve per K, or per channel-use count for end-to-end rows
+        return f"n = {_num(r['channel_uses']):g}" if _is_e2e(r) else f"K = {r['num_anchors']}"
+
+    ks = list(dict.fromkeys(size(r) for r in sorted(rows, key=lambda r: (_is_e2e(r), _num(
+        r["channel_uses"]) if _is_e2e(r) else _num(r["num_anchors"])))))
     color = _colors(ks, sequential=True)
 
     def panel(ax, prs):
         for i, k in enumerate(ks):
-            crs = [r for r in prs if r["num_anchors"] == k]
+            crs = [r for r in prs if size(r) == k]
             if crs:
                 _plot_curve(ax, crs, "snr_db", color[k], marker=_MARKERS[i % 8])
 
-    handles = [Line2D([], [], color=color[k], marker=_MARKERS[i % 8], label=f"K = {k}") for i, k in enumerate(ks)]
+    handles = [Line2D([], [], color=color[k], marker=_MARKERS[i % 8], label=k) for i, k in enumerate(ks)]
     ncols = len(_values(rows, "semantic_equalizer"))
     return _draw(rows, out_dir, "accuracy_vs_snr", (*_LINK, "anchor_selection", "semantic_equalizer"),
                  min(4, max(ncols, 3 if ncols == 1 else ncols)), panel, handles, "SNR  $E_s/N_0$ [dB]")
@@ -448,12 +473,13 @@ def plot_all(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | No
     if shannon is None:
         shannon = shannon_references(out_dir)
     paths = plot_rate_accuracy(rows, out_dir, shannon)
+    anchored = [r for r in rows if not _is_e2e(r)]   # the K axes do not apply to jscc rows
     if len({r["snr_db"] for r in rows}) > 1:
         paths += plot_accuracy_vs_snr(rows, out_dir)
-        if len({r["semantic_equalizer"] for r in rows}) > 1:
-            paths += plot_equalizers_vs_snr(rows, out_dir)
-    if len({r["num_anchors"] for r in rows}) > 1:
-        paths += plot_accuracy_vs_anchors(rows, out_dir)
-        if len({r["semantic_equalizer"] for r in rows}) > 1 and len({r["snr_db"] for r in rows}) > 1:
-            paths += plot_equalizers_vs_anchors(rows, out_dir)
+        if len({r["semantic_equalizer"] for r in anchored}) > 1:
+            paths += plot_equalizers_vs_snr(anchored, out_dir)
+    if len({r["num_anchors"] for r in anchored}) > 1:
+        paths += plot_accuracy_vs_anchors(anchored, out_dir)
+        if len({r["semantic_equalizer"] for r in anchored}) > 1 and len({r["snr_db"] for r in anchored}) > 1:
+            paths += plot_equalizers_vs_anchors(anchored, out_dir)
     return [p for p in paths if p.suffix == ".png"]

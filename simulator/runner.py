@@ -8,6 +8,7 @@ holds, so committed results are never lost and a rerun resumes from them.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import time
@@ -115,6 +116,8 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
     :param plots: draw the plots too (``semcom plot DIR`` draws them later from the store).
     """
     t0 = time.perf_counter()
+    if quiet:   # units' own progress bars (JSCC training), in this process and in workers it starts
+        os.environ["SEMCOM_QUIET"] = "1"
     check_scenario(sc)
     out_dir = Path(out_dir)
     units = expand_units(sc)

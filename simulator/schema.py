@@ -545,6 +545,9 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
         _build_check(where[name], lambda: scheme_cls(precision=sc.precision, device="cpu", **scheme_settings))
         if "bits" in known:
             quantising.append(name)
+        if specs[name].kind == "jscc":
+            from .jscc_engine import check_jscc
+            check_jscc(sc, name)
     _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(),
                  "anchor selection")
     for i, k in enumerate(sc.axis("num_anchors")):

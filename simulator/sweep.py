@@ -27,16 +27,23 @@ class Unit:
     receiver: str
     channel: str
     scheme: str
-    anchor_selection: str
-    num_anchors: int
+    anchor_selection: str | None
+    num_anchors: int | None
     bits: int | None
+    #: Complex symbols per sample of an end-to-end (jscc) unit, which has no anchors; `None` otherwise.
+    channel_uses: int | None = None
 
     @property
     def key(self) -> str:
         """Stable identifier of the unit (used by the results store and for seeding)."""
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:20]
+        fields = asdict(self)
+        if fields["channel_uses"] is None:   # keys of anchor-based units stay what they were
+            del fields["channel_uses"]
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:20]
 
     def describe(self) -> str:
+        if self.channel_uses is not None:
+            return f"{self.transmitter} {self.channel} {self.scheme} n={self.channel_uses} seed={self.seed}"
         return (f"{self.transmitter}->{self.receiver} {self.channel} {self.scheme} K={self.num_anchors} "
                 f"{self.anchor_selection} seed={self.seed}" + (f" b={self.bits}" if self.bits else ""))
 
@@ -50,6 +57,9 @@ def expand_units(sc: Scenario) -> list[Unit]:
     units = []
     for values in itertools.product(*axes):
         d = dict(zip(UNIT_AXES, values))
+        if specs[d["scheme"]].kind == "jscc":
+            units += _jscc_units(d, SCHEMES.get("jscc")(device="cpu", **specs[d["scheme"]].model_dump(exclude={"kind"})))
+            continue
         d["seed"] = int(d["seed"])
         d["num_anchors"] = int(d["num_anchors"])
         quantises = "bits" in inspect.signature(SCHEMES.get(specs[d["scheme"]].kind)).parameters
@@ -57,3 +67,12 @@ def expand_units(sc: Scenario) -> list[Unit]:
         d["bits"] = None if d["bits"] is None or not quantises else int(d["bits"])
         units.append(Unit(**d))
     return list(dict.fromkeys(units))
+
+
+def _jscc_units(d: dict, scheme) -> list[Unit]:
+    """An end-to-end JSCC model per ``num_channel_uses`` value: anchors, bits and the
+    receiver axis do not apply (the decoder is trained with the encoder, so the unit's
+    receiver is its transmitter); duplicates across those axes collapse."""
+    return [Unit(seed=int(d["seed"]), transmitter=d["transmitter"], receiver=d["transmitter"],
+                 channel=d["channel"], scheme=d["scheme"], anchor_selection=None, num_anchors=None,
+                 bits=None, channel_uses=n) for n in scheme.num_channel_uses]

@@ -11,6 +11,7 @@ from . import pretrained  # noqa: F401  (registers `efficientnet_lite` agents; w
 from .anchors import ANCHOR_STRATEGIES
 from .relative import RelativeProjection
 from .schemes import SCHEMES, Decoded, Scheme
+from . import jscc  # noqa: F401  (registers the `jscc` end-to-end scheme)
 from .heads import TaskHead, fit_head
 from .link import LinkSetup
 from .semantic import SEMANTIC_EQUALIZERS, SemanticEqualizer

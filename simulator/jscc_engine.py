@@ -1,0 +1,149 @@
+"""Link-level engine of an end-to-end (deep JSCC) unit: train or load the model, then
+evaluate it at every SNR point of the sweep in one batched pass per chunk.
+
+A JSCC unit is (seed, transmitter architecture, channel, scheme, channel uses): no
+anchors, no semantic equaliser (its rows read ``semantic_equalizer: jscc``), no separate
+receiver (the decoder is trained with the encoder). Its rows have the columns of
+:data:`semcom.simulator.engine.COLUMNS`, so it shares the rate–accuracy axes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+import sionna.phy
+
+from semcom.channels import build_channel, snr_db_to_no
+from semcom.core.errors import ScenarioError
+from semcom.transceivers.agents import _HEAD_DEFAULTS, _TRAINING_DEFAULTS
+from semcom.transceivers.cache import config_hash, load_tensors, save_tensors
+from semcom.transceivers.encoders import ENCODERS
+from semcom.transceivers.heads import cached_head
+from semcom.transceivers.jscc import JSCCModel, JSCCScheme, train_jscc
+from .context import latent_space, study_data
+from .engine import _fmt   # engine imports this module only inside run_unit: no cycle
+from .metrics import accuracy_counts, wilson_interval
+from .randomness import derive_seed
+from .schema import Scenario
+from .sweep import Unit
+
+__all__ = ["check_jscc", "jscc_training_indices", "jscc_model", "run_jscc_unit"]
+
+#: Label of a JSCC unit's rows in the ``semantic_equalizer`` column (it has none: the
+#: decoder is trained with the encoder).
+JSCC_LABEL = "jscc"
+
+
+def jscc_training_indices(sc: Scenario) -> np.ndarray:
+    """Dataset indices a JSCC model trains on (never the test set): the study's training
+    split. Today that is the pool split, where the zoo encoders train too."""
+    return study_data(sc).pool_idx
+
+
+def _architecture(sc: Scenario, model: str, scheme: str = "jscc") -> tuple[str, dict]:
+    """The transmitter's zoo architecture and its settings (training settings dropped)."""
+    spec = sc.models[model].model_dump(exclude_none=True)
+    if spec["kind"] not in ENCODERS.names():
+        raise ScenarioError(f"models.{model}.kind", spec["kind"], f"scheme '{scheme}' (kind jscc) trains the "
+                            "transmitter's architecture end to end, but this model has none",
+                            f"use zoo transmitters ({', '.join(ENCODERS.names())}) with jscc schemes")
+    drop = ("kind", "seed", "latent_dim", *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS)
+    return spec["kind"], {k: v for k, v in spec.items() if k not in drop}
+
+
+def check_jscc(sc: Scenario, scheme: str) -> None:
+    """Settings a jscc scheme needs from the rest of the scenario: zoo transmitters."""
+    for name in sc.axis("transmitter"):
+        _architecture(sc, name, scheme)
+
+
+def _scheme(sc: Scenario, unit: Unit) -> JSCCScheme:
+    return JSCCScheme(device="cpu", **sc.scheme_specs()[unit.scheme].model_dump(exclude={"kind"}))
+
+
+def jscc_model(sc: Scenario, unit: Unit, channel=None) -> tuple[JSCCModel, dict]:
+    """The unit's trained model (from the cache, or trained now and cached) and its training log.
+
+    The cache key is everything that determines the weights: architecture, scheme
+    settings, channel settings, channel uses, dataset, training indices and the seed.
+    """
+    data = study_data(sc)
+    scheme = _scheme(sc, unit)
+    arch, arch_settings = _architecture(sc, unit.transmitter)
+    ch_spec = sc.channels[unit.channel].model_dump()
+    train_idx = jscc_training_indices(sc)
+    seed = derive_seed(unit.seed, "jscc", unit.transmitter, arch, arch_settings, unit.channel, unit.channel_uses)
+    settings = sc.scheme_specs()[unit.scheme].model_dump(exclude={"kind", "num_channel_uses"})
+    # resolved settings (defaults included), so a changed default never loads a stale model
+    key = config_hash("jscc", arch, arch_settings, settings, scheme.training.__dict__, scheme.decoder_width,
+                      scheme.decoder_depth, ch_spec, sc.precision, unit.channel_uses, data.dataset.fingerprint,
+                      train_idx, seed)
+    inputs = torch.from_numpy(data.dataset.inputs)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)   # weight initialisation
+        model = scheme.build_model(arch, arch_settings, tuple(inputs.shape[1:]), unit.channel_uses,
+                                   data.dataset.num_classes)
+    cached = load_tensors("jscc", key)
+    if cached is not None:
+        log = {k[4:]: float(v) for k, v in cached.items() if k.startswith("log.")}
+        model.load_state_dict({k: v for k, v in cached.items() if not k.startswith("log.")})
+        return model.eval(), log
+    if channel is None:
+        channel = _build_channel(sc, unit)
+    log = train_jscc(model, channel, inputs[train_idx], data.labels[train_idx], scheme.training, seed,
+                     desc=f"jscc {unit.describe()}")
+    save_tensors("jscc", key, {**model.state_dict(), **{f"log.{k}": torch.tensor(float(v)) for k, v in log.items()}})
+    return model.eval(), log
+
+
+def _build_channel(sc: Scenario, unit: Unit):
+    spec = sc.channels[unit.channel]
+    # training runs on the CPU, where the model lives
+    return build_channel(spec.model, precision=sc.precision, device="cpu", **spec.model_dump(exclude={"model"}))
+
+
+@torch.no_grad()
+def run_jscc_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
+    """Train (or load) the unit's JSCC model, then one row per SNR point of the sweep.
+
+    ``native_accuracy`` is that of the transmitter's zoo model (same architecture,
+    trained for classification alone, linear head on its latents): the accuracy the
+    JSCC model would have over a noiseless link of unlimited rate.
+    """
+    data = study_data(sc)
+    channel = _build_channel(sc, unit)
+    model, _ = jscc_model(sc, unit, channel)
+    ch_spec = sc.channels[unit.channel]
+    snr_db = sc.axis("snr_db")
+    no = snr_db_to_no(torch.tensor(snr_db, dtype=torch.float64))
+    test_idx = data.test_idx
+    n = len(test_idx)
+    inputs = torch.from_numpy(data.dataset.inputs)
+    # the evaluation channel's own draws, apart from training's
+    sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key)
+    correct = np.zeros(len(snr_db), dtype=np.int64)
+    for start in range(0, n, sc.chunk_size):
+        idx = test_idx[start:start + sc.chunk_size]
+        x = model.encode(inputs[idx])
+        x_hat, _ = channel(x.unsqueeze(0).expand(len(snr_db), *x.shape), no)
+        correct += accuracy_counts(model.decode(x_hat), data.labels[idx])
+
+    tx = latent_space(sc, unit.transmitter)
+    native = cached_head(("absolute", tx.name, tx.fingerprint, data.pool_idx), tx.latents[data.pool_idx],
+                         data.labels[data.pool_idx], data.dataset.num_classes, derive_seed(unit.seed, "heads"))
+    native_correct = int(accuracy_counts(native(tx.latents[test_idx])[None], data.labels[test_idx])[0])
+    uses = channel.channel_uses(unit.channel_uses)
+    rows = []
+    for s, snr in enumerate(snr_db):
+        lo, hi = wilson_interval(int(correct[s]), n)
+        rows.append({k: _fmt(v) for k, v in dict(
+            scenario=sc.name, tx_model=unit.transmitter, rx_model=unit.receiver, channel=unit.channel,
+            snr_db=float(snr), num_anchors=None, anchor_selection=None, scheme=unit.scheme, bits=None,
+            semantic_equalizer=JSCC_LABEL, channel_equalizer=ch_spec.equalizer if channel.has_fading else None,
+            csi=ch_spec.csi if channel.has_fading else None, seed=unit.seed, channel_uses=float(uses),
+            bits_per_sample=None, n_samples=n, accuracy=correct[s] / n, accuracy_low=lo, accuracy_high=hi,
+            nmse=None, ber=None, bler=None, native_accuracy=native_correct / n, setup_channel_uses=None,
+            unit=unit.key).items()})
+    return rows
