@@ -37,9 +37,9 @@ JSCC_LABEL = "jscc"
 
 
 def jscc_training_indices(sc: Scenario) -> np.ndarray:
-    """Dataset indices a JSCC model trains on (never the test set): the study's training
-    split. Today that is the pool split, where the zoo encoders train too."""
-    return study_data(sc).pool_idx
+    """Dataset indices a JSCC model trains on: the study's train split, where the zoo
+    encoders train too (disjoint from the pool and the test set)."""
+    return study_data(sc).train_idx
 
 
 def _architecture(sc: Scenario, model: str, scheme: str = "jscc") -> tuple[str, dict]:
