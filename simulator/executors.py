@@ -90,6 +90,11 @@ def _affinity(unit) -> tuple:
                  ("seed", "transmitter", "receiver", "anchor_selection", "num_anchors", "semantic_equalizer"))
 
 
+def _cost(unit) -> float:
+    """Relative cost of a unit for scheduling: the message size (anchors) drives it."""
+    return float(getattr(unit, "num_anchors", 1) or 1)
+
+
 class _UnitWork:
     """The pool's work function: a picklable closure over the study (sent once per worker)."""
 
@@ -142,7 +147,7 @@ def run_units(sc, units: list, workers: int = 1, scheduler: str | None = None,
         if method == "fork":
             _warm_parent(sc, job)
         work = _UnitWork(payload, threads, job)
-        for unit, (rows, seconds) in run_supervised(units, work, workers, affinity=_affinity,
+        for unit, (rows, seconds) in run_supervised(units, work, workers, affinity=_affinity, cost=_cost,
                                                     init=work.warm, method=method):
             yield unit, rows, seconds
 

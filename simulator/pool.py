@@ -82,19 +82,25 @@ class _Worker:
 
 def run_supervised(units: Sequence[Any], work: Callable[[Any], Any], workers: int, *,
                    affinity: Callable[[Any], Hashable] = lambda u: None,
+                   cost: Callable[[Any], float] = lambda u: 1.0,
                    init: Callable | None = None, init_args: tuple = (),
                    method: str = "spawn") -> Iterator[tuple[Any, Any]]:
     """Yield ``(unit, work(unit))`` for every unit, computed by ``workers`` processes.
 
     :param work: a picklable (module-level) function of one unit.
     :param affinity: units with equal keys go preferably to the same worker.
+    :param cost: a relative cost estimate: the costliest groups start first, so that
+        the last units to finish are cheap ones (longest-processing-time-first).
     :param init: run once in every worker before its first unit (imports, threads).
     :param method: the multiprocessing start method (:func:`start_method`).
     """
     ctx = multiprocessing.get_context(method)
-    groups: OrderedDict[Hashable, deque[int]] = OrderedDict()
+    by_key: dict[Hashable, list[int]] = {}
     for i, unit in enumerate(units):
-        groups.setdefault(affinity(unit), deque()).append(i)
+        by_key.setdefault(affinity(unit), []).append(i)
+    order = sorted(by_key, key=lambda key: -sum(cost(units[i]) for i in by_key[key]))       # stable
+    groups: OrderedDict[Hashable, deque[int]] = OrderedDict(
+        (key, deque(sorted(by_key[key], key=lambda i: -cost(units[i])))) for key in order)
     attempts = [0] * len(units)
     remaining = len(units)
     pool: list[_Worker] = []
@@ -115,7 +121,9 @@ def run_supervised(units: Sequence[Any], work: Callable[[Any], Any], workers: in
         return groups[worker.group].popleft()
 
     def feed(worker: _Worker) -> None:
-        while len(worker.held) < _PREFETCH:
+        # near the end, no unit waits behind another in one worker while a second idles
+        depth = _PREFETCH if sum(map(len, groups.values())) >= 2 * len(pool) else 1
+        while len(worker.held) < depth:
             index = next_index(worker)
             if index is None:
                 return
