@@ -3,7 +3,7 @@
 Figures are ratios measured in the same run (these machines are noisy), with the
 absolute times beside them and the thread settings in force.
 
-    python benchmarks/run.py [--only study,digital,memory,workers] [--json bench_results.json]
+    python benchmarks/run.py [--only study,digital,memory,workers,growth] [--json bench_results.json]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import pin_threads  # noqa: E402
 
-BENCHES = ["study", "digital", "memory", "workers"]
+BENCHES = ["study", "digital", "memory", "workers", "growth"]
 
 
 def _fmt(v):

@@ -37,14 +37,13 @@ def _cmd_run(args) -> int:
 
 
 def _run_network(args) -> int:
-    """`semcom run` of a `kind: network` scenario (SimPy engine, inline)."""
+    """`semcom run` of a `kind: network` scenario (SimPy engine; inline, --workers or --scheduler)."""
     from .network.runner import run_network_study
     from .network.schema import load_network_scenario
 
     sc = load_network_scenario(args.scenario)
-    if (args.workers or 1) > 1 or args.scheduler:
-        print("semcom: note: network studies run inline (--workers/--scheduler ignored)", file=sys.stderr)
-    result = run_network_study(sc, args.out, quiet=args.quiet, force=args.force, plots=not args.no_plots)
+    result = run_network_study(sc, args.out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
+                               force=args.force, plots=not args.no_plots)
     if not args.quiet:
         _print_run(sc.name, result)
     return 0

@@ -26,6 +26,11 @@ from .sweep import Unit
 
 __all__ = ["COLUMNS", "run_unit", "select_anchors", "build_link"]
 
+#: Elements of one [num_snr, chunk, message_dim] tensor of a batched pass (16 MB of
+#: float32): larger passes leave the cache and page in fresh memory for every
+#: temporary, and cost grows faster than the work (measured: benchmarks/bench_growth.py).
+PASS_ELEMENTS = 1 << 22
+
 #: Columns of results.csv, in order. A metric that does not apply is left empty.
 COLUMNS = [
     "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
@@ -113,8 +118,10 @@ class _Accumulator:
 def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     """Simulate every SNR point and semantic equaliser of ``unit``.
 
-    Test samples stream through in chunks of ``sc.chunk_size`` (memory stays bounded
-    for any dataset size); within a chunk every SNR point runs in one batched call.
+    Test samples stream through in chunks of at most ``sc.chunk_size`` samples and at
+    most :data:`PASS_ELEMENTS` per ``[num_snr, chunk, message_dim]`` tensor (memory
+    and cache use stay bounded for any dataset size, K and SNR grid); within a chunk
+    every SNR point runs in one batched call.
     Returns one row per (snr_db, semantic_equalizer) with the :data:`COLUMNS`.
     An end-to-end (``jscc``) unit has its own engine (:mod:`semcom.simulator.jscc_engine`).
     """
@@ -154,8 +161,11 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     acc = {kind: _Accumulator(len(snr_db)) for kind in messages}
     native_correct = 0
     message_dim = {}
-    for start in range(0, n, sc.chunk_size):
-        idx = test_idx[start:start + sc.chunk_size]
+    widest = max(link.tx.latents.shape[1] if set(messages) - {"relative"} else 0,
+                 unit.num_anchors if "relative" in messages else 0, 1)
+    chunk = max(1, min(sc.chunk_size, PASS_ELEMENTS // (len(snr_db) * widest)))
+    for start in range(0, n, chunk):
+        idx = test_idx[start:start + chunk]
         # Semantics (projection, equalisers, heads) run on the CPU, where the latents and
         # heads live and the tensors are small; the physical layer (scheme and channel,
         # where LDPC decoding costs) runs on the scenario's device.

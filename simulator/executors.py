@@ -1,5 +1,10 @@
 """Executors: where work units run. Inline (default), a local process pool, or Dask.
 
+The local pool (:mod:`semcom.simulator.pool`) keeps its workers for the whole study,
+sends units that share anchors and heads to the same worker, and survives a worker
+that dies (its units run again elsewhere). Dask runs a failed unit again
+(``retries``). Link and network units run on all three.
+
 Whatever the executor, a unit's result depends only on the scenario and the unit
 (see :mod:`semcom.simulator.randomness`), so results are identical across executors. Units
 are returned as they finish; the caller commits each one to the results store.
@@ -7,19 +12,19 @@ are returned as they finish; the caller commits each one to the results store.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Iterator
 
 import torch
 
 from .schema import Scenario
-from .sweep import Unit
 
-__all__ = ["run_units", "set_threads", "thread_settings"]
+__all__ = ["run_units", "set_threads", "thread_settings", "DASK_RETRIES"]
+
+#: Times Dask runs a failed unit again before the study fails.
+DASK_RETRIES = 2
 
 _SCENARIOS: dict[str, Scenario] = {}
 # One unit at a time per process: a unit seeds Sionna's process-wide generator, so two
@@ -48,47 +53,103 @@ def thread_settings() -> dict[str, Any]:
     return info
 
 
-def _work(scenario_json: str, unit: Unit, num_threads: int) -> tuple[Unit, list[dict], float]:
-    """Run one unit in whatever process this is (worker entry point)."""
-    from .engine import run_unit
+def _scenario(job: str, payload: str):
+    """The parsed scenario of ``payload`` (memoised per process)."""
+    sc = _SCENARIOS.get(payload)
+    if sc is None:
+        if len(_SCENARIOS) > 8:
+            _SCENARIOS.clear()
+        if job == "network":
+            from .network.schema import NetworkScenario
+            sc = NetworkScenario.model_validate_json(payload)
+        else:
+            sc = Scenario.model_validate_json(payload)
+        _SCENARIOS[payload] = sc
+    return sc
 
+
+def _work(scenario_json: str, unit, num_threads: int, job: str = "link") -> tuple[Any, list[dict], float]:
+    """Run one unit of a link (``job="link"``) or network study in whatever process this is."""
     with _UNIT_LOCK:
-        sc = _SCENARIOS.get(scenario_json)
-        if sc is None:
-            if len(_SCENARIOS) > 8:
-                _SCENARIOS.clear()
-            sc = _SCENARIOS[scenario_json] = Scenario.model_validate_json(scenario_json)
+        sc = _scenario(job, scenario_json)
         if torch.get_num_threads() != num_threads:
             set_threads(num_threads)
         t0 = time.perf_counter()
-        rows = run_unit(sc, unit)
+        if job == "network":
+            from .network.engine import run_network_unit
+            rows = run_network_unit(sc, unit)
+        else:
+            from .engine import run_unit
+            rows = run_unit(sc, unit)
         return unit, rows, time.perf_counter() - t0
 
 
-def run_units(sc: Scenario, units: list[Unit], workers: int = 1, scheduler: str | None = None,
-              num_threads: int | None = None) -> Iterator[tuple[Unit, list[dict], float]]:
-    """Yield ``(unit, rows, seconds)`` for every unit, in completion order."""
+def _affinity(unit) -> tuple:
+    """Units that share anchors, heads and latents (all but channel, scheme and bits)."""
+    return tuple(getattr(unit, name, None) for name in
+                 ("seed", "transmitter", "receiver", "anchor_selection", "num_anchors", "semantic_equalizer"))
+
+
+def _cost(unit) -> float:
+    """Relative cost of a unit for scheduling: the message size (anchors) drives it."""
+    return float(getattr(unit, "num_anchors", 1) or 1)
+
+
+class _UnitWork:
+    """The pool's work function: a picklable closure over the study (sent once per worker)."""
+
+    def __init__(self, payload: str, threads: int, job: str):
+        self.payload, self.threads, self.job = payload, threads, job
+
+    def warm(self) -> None:
+        """In a worker before its first unit: threads, imports, the parsed scenario."""
+        set_threads(self.threads)
+        _scenario(self.job, self.payload)
+        if self.job == "network":
+            from .network import engine  # noqa: F401
+        else:
+            from . import engine  # noqa: F401
+
+    def __call__(self, unit):
+        return _work(self.payload, unit, self.threads, self.job)[1:]
+
+
+def _warm_parent(sc, job: str) -> None:
+    """Before forking: load what every worker needs (study data, latent spaces), once."""
+    if job != "link":
+        return
+    from .context import latent_space
+    from .engine import run_unit  # noqa: F401 - the import itself is shared work
+    for model in dict.fromkeys([*sc.axis("transmitter"), *sc.axis("receiver")]):
+        latent_space(sc, model)
+
+
+def run_units(sc, units: list, workers: int = 1, scheduler: str | None = None,
+              num_threads: int | None = None, job: str = "link") -> Iterator[tuple[Any, list[dict], float]]:
+    """Yield ``(unit, rows, seconds)`` for every unit, in completion order.
+
+    :param job: ``"link"`` (:func:`~semcom.simulator.engine.run_unit`) or ``"network"``
+        (:func:`~semcom.simulator.network.engine.run_network_unit`).
+    """
     payload = sc.model_dump_json()
     cores = os.cpu_count() or 1
     if scheduler:
-        yield from _run_dask(payload, units, scheduler, num_threads or 1)
+        yield from _run_dask(payload, units, scheduler, num_threads or 1, job)
     elif workers <= 1:
         threads = num_threads or torch.get_num_threads()
         for unit in units:
-            yield _work(payload, unit, threads)
+            yield _work(payload, unit, threads, job)
     else:
+        from .pool import run_supervised, start_method
+
         threads = num_threads or max(1, cores // workers)
-        ctx = multiprocessing.get_context("spawn")   # fork + torch threads can deadlock
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            pending = {pool.submit(_work, payload, u, threads) for u in units}
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        yield fut.result()
-            finally:
-                # an error or an interrupt: drop queued units, keep no worker waiting
-                pool.shutdown(wait=False, cancel_futures=True)
+        method = start_method(threads)
+        if method == "fork":
+            _warm_parent(sc, job)
+        work = _UnitWork(payload, threads, job)
+        for unit, (rows, seconds) in run_supervised(units, work, workers, affinity=_affinity, cost=_cost,
+                                                    init=work.warm, method=method):
+            yield unit, rows, seconds
 
 
 def _probe(address: str) -> None:
@@ -109,7 +170,7 @@ def _probe(address: str) -> None:
                                "start one with `dask scheduler` or fix the address") from None
 
 
-def _run_dask(payload: str, units: list[Unit], address: str, threads: int):
+def _run_dask(payload: str, units: list, address: str, threads: int, job: str):
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - dask is a dependency
@@ -124,7 +185,10 @@ def _run_dask(payload: str, units: list[Unit], address: str, threads: int):
                                "start one with `dask scheduler` or fix the address") from None
     futures = []
     try:
-        futures = [client.submit(_work, payload, u, threads, pure=False) for u in units]
+        # retries: a unit whose worker died (or failed) runs again elsewhere; the scheduler
+        # also reschedules the tasks of a lost worker by itself
+        futures = [client.submit(_work, payload, u, threads, job, pure=False, retries=DASK_RETRIES)
+                   for u in units]
         for fut in as_completed(futures):
             yield fut.result()
     finally:

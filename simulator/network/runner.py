@@ -4,7 +4,8 @@ Same results store as link studies (:class:`~semcom.simulator.store.ResultsStore
 committed transaction per unit, resumable, crash-safe); the rows carry the columns
 :data:`~semcom.simulator.network.metrics.NETWORK_COLUMNS`, exported to
 ``network_results.csv``. The alignment cost as the number of agents grows goes to
-``alignment_cost.csv``. Units run inline, one SimPy simulation each.
+``alignment_cost.csv``. Units (one SimPy simulation each) run inline, on a local
+process pool (``workers``) or a Dask cluster (``scheduler``), with identical results.
 
 Example::
 
@@ -25,7 +26,7 @@ from pathlib import Path
 from semcom.transceivers.cache import config_hash
 from ..store import write_csv, write_text_atomic
 from .alignment import ALIGNMENT_COLUMNS, alignment_scaling
-from .engine import expand_network_units, run_network_unit
+from .engine import expand_network_units
 from .metrics import NETWORK_COLUMNS
 from .schema import NETWORK_SWEEP_AXES, NetworkScenario, check_network_scenario
 
@@ -76,15 +77,10 @@ def export_network(sc: NetworkScenario | None, out_dir: Path, rows: list[dict], 
     return csv_path, plot_network(rows, alignment_rows or [], out_dir / "plots") if plots else []
 
 
-def _run_inline(sc: NetworkScenario, units):
-    for unit in units:
-        t_unit = time.perf_counter()
-        yield unit, run_network_unit(sc, unit), time.perf_counter() - t_unit
-
-
-def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, quiet: bool = False, force: bool = False,
-                      plots: bool = True) -> NetworkStudyResult:
+def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
+                      quiet: bool = False, force: bool = False, plots: bool = True) -> NetworkStudyResult:
     """Run (or resume) ``sc`` into ``out_dir``; see the module docstring."""
+    from ..executors import run_units, thread_settings
     from ..runner import _versions, run_into_store
 
     t0 = time.perf_counter()
@@ -92,7 +88,7 @@ def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, quiet: bool =
     out_dir = Path(out_dir)
     units = expand_network_units(sc)
     rows, units_run = run_into_store(
-        sc, out_dir, units, network_study_hash(sc), lambda todo: _run_inline(sc, todo),
+        sc, out_dir, units, network_study_hash(sc), lambda todo: run_units(sc, todo, workers=workers, scheduler=scheduler, job="network"),
         lambda stored: export_network(sc, out_dir, stored, plots=False), force=force, quiet=quiet)
     # relative vs aligned always, plus whatever else the study sweeps
     alignment_rows = alignment_scaling(sc, ALIGNMENT_AGENTS, sorted({*sc.axis("semantic_equalizer"), "relative",
@@ -103,7 +99,8 @@ def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, quiet: bool =
     manifest = {
         "scenario": sc.model_dump(mode="json"), "kind": "network", "seed": sc.seed,
         "study_hash": network_study_hash(sc), "units_total": len(units), "units_run": units_run, "rows": len(rows),
-        "executor": "inline", "versions": _versions(), "platform": platform.platform(),
+        "executor": f"dask:{scheduler}" if scheduler else (f"processes:{workers}" if workers > 1 else "inline"),
+        "threads": thread_settings(), "versions": _versions(), "platform": platform.platform(),
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2))

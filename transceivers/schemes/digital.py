@@ -42,6 +42,7 @@ from sionna.phy.mapping import Demapper, Mapper
 from semcom.core.errors import SemcomInputError
 from ..quantization import UniformDequantizer, UniformQuantizer, check_bits
 from .base import SCHEMES, Decoded, Scheme
+from .ldpc import EarlyStoppingLDPC5GDecoder
 
 __all__ = ["DigitalScheme", "CodewordLayout", "codeword_layout"]
 
@@ -125,7 +126,12 @@ class DigitalScheme(Scheme):
     :param num_bits_per_symbol: Bits per QAM symbol (2: QPSK, 4: 16-QAM, ...), or
     :param modulation_order: the QAM order (4, 16, 64, 256, 1024) instead.
     :param block_length: Target information bits per codeword (12..8448).
-    :param num_iter: Belief-propagation iterations of the LDPC decoder.
+    :param num_iter: Belief-propagation iterations of the LDPC decoder (the most, with ``early_stop``).
+    :param early_stop: Stop each codeword's decoding at a zero syndrome
+        (:class:`~semcom.transceivers.schemes.ldpc.EarlyStoppingLDPC5GDecoder`; same
+        decisions as the fixed-iteration decoder except, rarely, for codewords plain BP
+        would have moved away from a valid codeword); ``False``: Sionna's decoder, always
+        ``num_iter`` iterations.
     :param value_range: ``"auto"`` or a positive float (see the module docstring).
 
     :input message: [batch_size, message_dim], torch.float32 (via :meth:`encode`).
@@ -142,16 +148,17 @@ class DigitalScheme(Scheme):
         no_eff = torch.full(x_hat.shape, 1e-3)
         decoded = scheme.decode(x_hat, no_eff, state)
         print(decoded.message.shape, decoded.ber, decoded.bler)    # [2, 100, 16], zeros
+        print(decoded.extra["ldpc_iterations"])                    # mean BP iterations per SNR point
     """
 
     def __init__(self, bits: int = 8, code_rate: float = 0.5, num_bits_per_symbol: Optional[int] = None,
                  modulation_order: Optional[int] = None, block_length: int = 1024, num_iter: int = 20,
-                 value_range: Union[str, float] = "auto", precision: Optional[str] = None,
+                 value_range: Union[str, float] = "auto", early_stop: bool = True, precision: Optional[str] = None,
                  device: Optional[str] = None, **kwargs):
         if kwargs:
             name = sorted(kwargs)[0]
             raise SemcomInputError(f"scheme.{name}: unknown setting of the digital scheme; use bits, code_rate, "
-                                   "num_bits_per_symbol (or modulation_order), block_length, num_iter, value_range")
+                                   "num_bits_per_symbol (or modulation_order), block_length, num_iter, value_range, early_stop")
         super().__init__(precision=precision, device=device)
         self.bits = check_bits(bits)
         if isinstance(code_rate, bool) or not isinstance(code_rate, (int, float)) or not 0.0 < code_rate < 1.0:
@@ -171,6 +178,9 @@ class DigitalScheme(Scheme):
             raise SemcomInputError(f"scheme.value_range: must be 'auto' or a positive number "
                                    f"(got {value_range!r}); use auto for relative representations")
         self.value_range = value_range
+        if not isinstance(early_stop, bool):
+            raise SemcomInputError(f"scheme.early_stop: must be true or false (got {early_stop!r}); use true")
+        self.early_stop = early_stop
         kw = dict(precision=self.precision, device=self.device)
         self.quantizer = UniformQuantizer(self.bits, **kw)
         self.dequantizer = UniformDequantizer(self.bits, **kw)
@@ -193,7 +203,8 @@ class DigitalScheme(Scheme):
                 raise SemcomInputError(f"scheme.code_rate: the 5G LDPC code cannot have k = {layout.k}, "
                                        f"n = {layout.n} (code_rate {self.code_rate:g}): {exc}; use a rate "
                                        "between 1/5 and 11/12 or change block_length") from None
-            decoder = LDPC5GDecoder(encoder, hard_out=True, num_iter=self.num_iter,
+            decoder_class = EarlyStoppingLDPC5GDecoder if self.early_stop else LDPC5GDecoder
+            decoder = decoder_class(encoder, hard_out=True, num_iter=self.num_iter,
                                     precision=self.precision, device=self.device)
             self._codecs[message_dim] = (layout, encoder, decoder)
         return self._codecs[message_dim]
@@ -256,14 +267,18 @@ class DigitalScheme(Scheme):
     def decode(self, x_hat: torch.Tensor, no_eff: torch.Tensor, state: dict) -> Decoded:
         """:input x_hat: [num_snr, num_codewords, symbols_per_codeword], torch.complex64.
         :input no_eff: same shape, torch.float32 (post-equalisation noise variance).
-        :output: :class:`Decoded` with message [num_snr, batch_size, m], ber and bler [num_snr]."""
+        :output: :class:`Decoded` with message [num_snr, batch_size, m], ber and bler [num_snr];
+            ``extra["ldpc_iterations"]``: mean BP iterations per codeword, [num_snr] torch.float32."""
         layout, _, decoder = self._codec(state["message_dim"])
         llr = self.demapper(x_hat, no_eff)                                          # [S, num_cw, n]
         info_hat = decoder(llr)                                                     # [S, num_cw, k]
+        used = getattr(decoder, "last_iterations", None)
+        iterations = (used.reshape(llr.shape[0], -1).to(self.dtype).mean(-1) if used is not None
+                      else torch.full((llr.shape[0],), float(self.num_iter), dtype=self.dtype))
         info = state["info"]
         bits_hat = self._unpack(info_hat, layout, state["batch"])                   # [S, batch, B]
         bits = self._unpack(info, layout, state["batch"])
         ber = (bits_hat != bits).to(self.dtype).mean((-1, -2))
         bler = (info_hat != info).any(-1).to(self.dtype).mean(-1)
         message = self.dequantizer(bits_hat, state["scale"])
-        return Decoded(message, ber=ber, bler=bler)
+        return Decoded(message, ber=ber, bler=bler, extra={"ldpc_iterations": iterations})
