@@ -93,7 +93,8 @@ def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, quiet: bool =
     units = expand_network_units(sc)
     rows, units_run = run_into_store(
         sc, out_dir, units, network_study_hash(sc), lambda todo: _run_inline(sc, todo),
-        lambda stored: export_network(sc, out_dir, stored, plots=False), force=force, quiet=quiet)
+        lambda stored: export_network(sc, out_dir, stored, plots=False), force=force, quiet=quiet,
+        kind="network")
     # relative vs aligned always, plus whatever else the study sweeps
     alignment_rows = alignment_scaling(sc, ALIGNMENT_AGENTS, sorted({*sc.axis("semantic_equalizer"), "relative",
                                                                      "aligned"}),
