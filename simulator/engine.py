@@ -15,6 +15,7 @@ from semcom.transceivers.compression import TopKDesparsifier, TopKSparsifier, in
 from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.schemes import SCHEMES
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+from semcom.transceivers.side_information import REFERENCE_SIDE_LINK
 from .context import latent_space, study_data
 from .metrics import accuracy_counts, wilson_interval
 from .randomness import derive_rng, derive_seed
@@ -28,7 +29,7 @@ COLUMNS = [
     "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
     "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",
     "bits_per_sample", "n_samples", "accuracy", "accuracy_low", "accuracy_high", "nmse", "ber", "bler",
-    "native_accuracy", "setup_channel_uses", "unit",
+    "native_accuracy", "setup_channel_uses", "side_channel_uses", "unit",
 ]
 
 
@@ -171,10 +172,14 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
         a = acc[eq.message]
         m = message_dim[eq.message]
         sent = sparsify.kept(m) if sparsify and eq.message == "relative" else m
-        uses = scheme.channel_uses(channel, sent)
+        # side information (the kept positions) is paid for on the air by every scheme,
+        # analog too, at the reference link's rate (transceivers.side_information)
+        side_bits = index_bits(m, sent) if sent < m else 0
+        side_uses = REFERENCE_SIDE_LINK.channel_uses(channel, side_bits)
+        uses = scheme.channel_uses(channel, sent) + side_uses
         bits = scheme.bits_per_sample(sent)
-        if sent < m:
-            bits = (bits or 0) + index_bits(m, sent)
+        if side_bits:
+            bits = (bits or 0) + side_bits
         setup = eq.setup_symbols()
         correct = a.correct[name]
         for s, snr in enumerate(snr_db):
@@ -192,5 +197,6 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
                 bler=a.bler[s] / a.weight if a.has_ber else None,
                 native_accuracy=native_correct / n,
                 setup_channel_uses=channel.channel_uses(setup) if setup else None,
+                side_channel_uses=float(side_uses),
                 unit=unit.key).items()})
     return rows
