@@ -113,9 +113,9 @@ class ResultsStore:
         have = _columns(self.db)
         wanted = list(dict.fromkeys(k for r in rows for k in r))
         for name in wanted:
+            if name.startswith("_"):
+                raise ValueError(f"result column '{name}': names starting with '_' are the store's own")
             if name not in have:
-                if name.startswith("_"):
-                    raise ValueError(f"result column '{name}': names starting with '_' are the store's own")
                 first = next((r[name] for r in rows if r.get(name) is not None), None)
                 self.db.execute(f"ALTER TABLE results ADD COLUMN {_quote(name)} {_sql_type(first)}")
         return wanted
