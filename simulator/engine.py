@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
@@ -55,12 +56,21 @@ def build_link(sc: Scenario, unit: Unit) -> LinkSetup:
         anchor_idx=select_anchors(sc, unit), center=sc.center, seed=derive_seed(unit.seed, "heads"))
 
 
-def _scheme(sc: Scenario, unit: Unit):
+#: The value range each message kind is known to lie in (a quantiser need not guess it):
+#: relative representations are cosines. Absolute latents have no known range.
+MESSAGE_RANGE = {"relative": 1.0}
+
+
+def _scheme(sc: Scenario, unit: Unit, message_kind: str):
     spec = sc.scheme_specs()[unit.scheme]
     settings = spec.model_dump(exclude={"kind"})
     if unit.bits is not None:
         settings["bits"] = unit.bits
-    return SCHEMES.get(spec.kind)(precision=sc.precision, device=sc.device, **settings)
+    factory = SCHEMES.get(spec.kind)
+    takes_range = "value_range" in inspect.signature(factory).parameters
+    if takes_range and settings.get("value_range", "auto") == "auto" and message_kind in MESSAGE_RANGE:
+        settings["value_range"] = MESSAGE_RANGE[message_kind]   # known from the message kind, not the data
+    return factory(precision=sc.precision, device=sc.device, **settings)
 
 
 def _fmt(x: Any) -> Any:
@@ -121,7 +131,6 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     ch_spec = sc.channels[unit.channel]
     channel = build_channel(ch_spec.model, precision=sc.precision, device=sc.device,
                             **ch_spec.model_dump(exclude={"model"}))
-    scheme = _scheme(sc, unit)
     # top-k on the relative message: the k kept values go through the scheme, their
     # positions are side information (absolute messages, for `none`/`aligned`, go whole)
     top_k = sc.compression.top_k
@@ -130,6 +139,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     equalizers = {name: SEMANTIC_EQUALIZERS.get(name)(link, **sc.semantic_equalizers.get(name, {}))
                   for name in sc.axis("semantic_equalizer")}
     messages = list(dict.fromkeys(eq.message for eq in equalizers.values()))
+    schemes = {kind: _scheme(sc, unit, kind) for kind in messages}
     snr_db = sc.axis("snr_db")
     no = snr_db_to_no(torch.tensor(snr_db, dtype=torch.float64)).to(device)
     test_idx = data.test_idx
@@ -156,6 +166,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             message_dim[kind] = message.shape[-1]
             sparse = sparsify is not None and kind == "relative"
             values, positions = sparsify(message) if sparse else (message, None)
+            scheme = schemes[kind]
             x, state = scheme.encode(values)
             x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
             x_hat, no_eff = channel(x, no)
@@ -170,6 +181,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     rows = []
     for name, eq in equalizers.items():
         a = acc[eq.message]
+        scheme = schemes[eq.message]
         m = message_dim[eq.message]
         sent = sparsify.kept(m) if sparsify and eq.message == "relative" else m
         # side information (the kept positions) is paid for on the air by every scheme,
