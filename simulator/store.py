@@ -13,7 +13,8 @@ queried directly::
 
 Two bookkeeping columns lead the table: ``_unit`` (the work unit's key) and ``_row``
 (the row's index within its unit). A column's SQL type is that of its first non-empty
-value; a column first seen in a later unit is added then (``ALTER TABLE``). The study
+value: a column first seen in a later unit is added then (``ALTER TABLE``), and a
+column with only empty values so far gets its type when its first value arrives. The study
 kind (``link`` or ``network``) is recorded in ``meta``.
 
 The store also remembers the current study's unit order (``unit_order``): a study
@@ -112,13 +113,29 @@ class ResultsStore:
         """Add the columns the rows bring that the table lacks; returns the rows' columns."""
         have = _columns(self.db)
         wanted = list(dict.fromkeys(k for r in rows for k in r))
+        retype = {}
         for name in wanted:
             if name.startswith("_"):
                 raise ValueError(f"result column '{name}': names starting with '_' are the store's own")
+            first = next((r[name] for r in rows if r.get(name) is not None), None)
             if name not in have:
-                first = next((r[name] for r in rows if r.get(name) is not None), None)
                 self.db.execute(f"ALTER TABLE results ADD COLUMN {_quote(name)} {_sql_type(first)}")
+            elif have[name] == "" and _sql_type(first):
+                retype[name] = _sql_type(first)     # only empty values so far: type it now
+        if retype:
+            self._retype(retype)
         return wanted
+
+    def _retype(self, types: dict[str, str]) -> None:
+        """Give untyped columns (so far only empty values) their type: SQLite cannot alter a
+        column's type, so the table is rebuilt, in the caller's transaction (once per column)."""
+        columns = [(name, types.get(name, kind)) for _, name, kind, *_ in self.db.execute("PRAGMA table_info(results)")]
+        spec = ", ".join(f"{_quote(n)} {k}".rstrip() + (" NOT NULL" if n in ("_unit", "_row") else "")
+                         for n, k in columns)
+        self.db.execute(f'CREATE TABLE results_retyped ({spec}, PRIMARY KEY ("_unit", "_row"))')
+        self.db.execute("INSERT INTO results_retyped SELECT * FROM results")
+        self.db.execute("DROP TABLE results")
+        self.db.execute("ALTER TABLE results_retyped RENAME TO results")
 
     # -- meta ------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -233,8 +250,9 @@ def _has_table(db: sqlite3.Connection, name: str) -> bool:
     return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
-def _columns(db: sqlite3.Connection) -> set[str]:
-    return {r[1] for r in db.execute("PRAGMA table_info(results)")}
+def _columns(db: sqlite3.Connection) -> dict[str, str]:
+    """Column name → declared type ("" when none yet) of the results table."""
+    return {r[1]: r[2] for r in db.execute("PRAGMA table_info(results)")}
 
 
 def _sql_type(value: Any) -> str:

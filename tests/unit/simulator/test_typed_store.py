@@ -46,3 +46,16 @@ def test_result_columns_may_not_use_the_stores_names(tmp_path):
     with ResultsStore(tmp_path, "h") as store, pytest.raises(ValueError, match="_unit"):
         store.commit_unit("u", 0, [{"_unit": "x"}])
     assert read_rows(tmp_path) == []
+
+
+def test_a_column_empty_at_first_gets_its_type_from_its_first_value(tmp_path):
+    with ResultsStore(tmp_path, "h") as store:
+        store.commit_unit("u1", 0, [_row("u1", 0.0, 0.5)])                  # ber empty
+        store.commit_unit("u2", 1, [_row("u2", 0.0, 0.6, bler=None), {**_row("u2", 10.0, 0.7), "ber": 0.125}])
+        store.commit_unit("u3", 2, [{**_row("u3", 0.0, 0.8), "ber": 0.25}])  # a typed column stays as it is
+    db = sqlite3.connect(tmp_path / "results.sqlite")
+    types = {name: kind for _, name, kind, *_ in db.execute("PRAGMA table_info(results)")}
+    assert types["ber"] == "REAL" and types["bler"] == "" and types["accuracy"] == "REAL"
+    assert [r["ber"] for r in read_rows(tmp_path)] == [None, None, 0.125, 0.25]
+    assert [r["accuracy"] for r in read_rows(tmp_path)] == [0.5, 0.6, 0.7, 0.8]
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
