@@ -79,3 +79,20 @@ def test_bad_input_is_one_clear_error(tmp_path):
     result = semcom.run(SYNTHETIC, tmp_path / "c", quiet=True)
     with pytest.raises(SemcomInputError, match="column 'loudness' is not in the results"):
         result.plot(x="loudness")
+
+
+def test_load_reads_a_network_store_with_its_columns_and_default_axes(tmp_path):
+    from semcom.simulator.network.metrics import NETWORK_COLUMNS
+    from semcom.simulator.store import ResultsStore
+
+    rows = [dict(scenario="n", scheduler="fifo", semantic_equalizer=eq, offered_load=load, accuracy=acc, goodput=1.0,
+                 unit=f"u{load}") for eq, load, acc in (("relative", 0.5, 0.8), ("relative", 1.0, 0.6),
+                                                        ("aligned", 0.5, 0.9), ("aligned", 1.0, 0.7))]
+    with ResultsStore(tmp_path, "h", kind="network") as store:
+        for i, load in enumerate((0.5, 1.0)):
+            store.commit_unit(f"u{load}", i, [r for r in rows if r["offered_load"] == load])
+    result = semcom.load(tmp_path)
+    assert result.kind == "network" and list(result.frame.columns) == [c for c in NETWORK_COLUMNS if c in rows[0]]
+    lines = {line.get_label(): list(line.get_ydata()) for line in result.plot().axes[0].lines}
+    assert lines == {"relative": [0.8, 0.6], "aligned": [0.9, 0.7]}
+    assert result.plot().axes[0].get_xlabel() == "offered_load"
