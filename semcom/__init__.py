@@ -4,6 +4,12 @@ The repository's folders install below this one import name: ``semcom.channels``
 (channel models on Sionna), ``semcom.transceivers`` (what an agent does),
 ``semcom.simulator`` (studies, store, plots, CLI) and ``semcom.scenarios`` (shipped
 YAML studies); ``semcom.core`` holds what all of them share.
+
+Example::
+
+    import semcom
+    result = semcom.run("scenarios/quickstart.yaml", **{"sweep.snr_db": [0, 10]})
+    result.frame        # pandas DataFrame, a row per (unit, SNR, semantic equaliser)
 """
 
 from importlib.metadata import PackageNotFoundError, version as _version
@@ -13,4 +19,12 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "run", "load", "Result"]
+
+
+def __getattr__(name: str):
+    # Lazy: `import semcom` stays light (no torch, no matplotlib) until the API is used.
+    if name in ("run", "load", "Result"):
+        from . import api
+        return getattr(api, name)
+    raise AttributeError(f"module 'semcom' has no attribute '{name}'")

@@ -21,14 +21,23 @@ def _print_run(name: str, result) -> None:
         print(f"plot:    {p}")
 
 
+def _scenario(args, network: bool = False):
+    """The scenario file with its ``--set KEY=VALUE`` overrides applied, parsed."""
+    from semcom.core.overrides import apply_overrides, parse_set_options
+    from .network.schema import parse_network_scenario
+    from .schema import parse_scenario, read_scenario_yaml
+
+    raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
+    return (parse_network_scenario if network else parse_scenario)(raw, str(args.scenario))
+
+
 def _cmd_run(args) -> int:
     from .network.schema import scenario_kind
     from .runner import run_study
-    from .schema import load_scenario
 
     if scenario_kind(args.scenario) == "network":
         return _run_network(args)
-    sc = load_scenario(args.scenario)
+    sc = _scenario(args)
     result = run_study(sc, args.out, workers=args.workers, scheduler=args.scheduler,
                        quiet=args.quiet, force=args.force, plots=not args.no_plots)
     if not args.quiet:
@@ -39,9 +48,8 @@ def _cmd_run(args) -> int:
 def _run_network(args) -> int:
     """`semcom run` of a `kind: network` scenario (SimPy engine; inline, --workers or --scheduler)."""
     from .network.runner import run_network_study
-    from .network.schema import load_network_scenario
 
-    sc = load_network_scenario(args.scenario)
+    sc = _scenario(args, network=True)
     result = run_network_study(sc, args.out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
                                force=args.force, plots=not args.no_plots)
     if not args.quiet:
@@ -51,9 +59,9 @@ def _run_network(args) -> int:
 
 def _validate_network(args) -> int:
     from .network.engine import expand_network_units
-    from .network.schema import check_network_scenario, load_network_scenario
+    from .network.schema import check_network_scenario
 
-    sc = load_network_scenario(args.scenario)
+    sc = _scenario(args, network=True)
     check_network_scenario(sc, check_data=not args.no_data)
     print(f"{args.scenario}: ok (network: {len(expand_network_units(sc))} units, "
           f"{sum(t.count for t in sc.network.transmitters.values())} transmitters, "
@@ -63,12 +71,12 @@ def _validate_network(args) -> int:
 
 def _cmd_validate(args) -> int:
     from .network.schema import scenario_kind
-    from .schema import check_scenario, load_scenario
+    from .schema import check_scenario
     from .sweep import expand_units
 
     if scenario_kind(args.scenario) == "network":
         return _validate_network(args)
-    sc = load_scenario(args.scenario)
+    sc = _scenario(args)
     check_scenario(sc, check_data=not args.no_data)
     units = expand_units(sc)
     e2e = sum(u.channel_uses is not None for u in units)   # jscc: one trained model, no equalizers
@@ -135,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
     p.add_argument("--no-plots", action="store_true", help="skip the plots (draw them later: semcom plot DIR)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a scenario value by its dotted key, e.g. --set sweep.snr_db=[0,10] (repeatable)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("stitch", help="transmitter x receiver accuracy matrix of every semantic equalizer")
@@ -147,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a scenario without running it")
     p.add_argument("scenario")
     p.add_argument("--no-data", action="store_true", help="skip checks that load the dataset")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a scenario value by its dotted key, e.g. --set sweep.snr_db=[0,10] (repeatable)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from typing import Any
 
@@ -18,6 +19,7 @@ from semcom.transceivers.schemes import SCHEMES
 from semcom.transceivers.semantic import build_equalizer
 from semcom.transceivers.semantic.channel_aware import ChannelAccess
 from semcom.transceivers.semantic.denoise import sparse_message_noise
+from semcom.transceivers.side_information import REFERENCE_SIDE_LINK
 from .context import latent_space, study_data
 from .metrics import accuracy_counts, wilson_interval
 from .randomness import derive_rng, derive_seed
@@ -36,7 +38,7 @@ COLUMNS = [
     "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
     "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",
     "bits_per_sample", "n_samples", "accuracy", "accuracy_low", "accuracy_high", "nmse", "ber", "bler",
-    "native_accuracy", "setup_channel_uses", "unit",
+    "native_accuracy", "setup_channel_uses", "side_channel_uses", "unit",
 ]
 
 
@@ -62,12 +64,21 @@ def build_link(sc: Scenario, unit: Unit) -> LinkSetup:
         anchor_idx=select_anchors(sc, unit), center=sc.center, seed=derive_seed(unit.seed, "heads"))
 
 
-def _scheme(sc: Scenario, unit: Unit):
+#: The value range each message kind is known to lie in (a quantiser need not guess it):
+#: relative representations are cosines. Absolute latents have no known range.
+MESSAGE_RANGE = {"relative": 1.0}
+
+
+def _scheme(sc: Scenario, unit: Unit, message_kind: str):
     spec = sc.scheme_specs()[unit.scheme]
     settings = spec.model_dump(exclude={"kind"})
     if unit.bits is not None:
         settings["bits"] = unit.bits
-    return SCHEMES.get(spec.kind)(precision=sc.precision, device=sc.device, **settings)
+    factory = SCHEMES.get(spec.kind)
+    takes_range = "value_range" in inspect.signature(factory).parameters
+    if takes_range and settings.get("value_range", "auto") == "auto" and message_kind in MESSAGE_RANGE:
+        settings["value_range"] = MESSAGE_RANGE[message_kind]   # known from the message kind, not the data
+    return factory(precision=sc.precision, device=sc.device, **settings)
 
 
 def _fmt(x: Any) -> Any:
@@ -134,15 +145,15 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     ch_spec = sc.channels[unit.channel]
     channel = build_channel(ch_spec.model, precision=sc.precision, device=sc.device,
                             **ch_spec.model_dump(exclude={"model"}))
-    scheme = _scheme(sc, unit)
     # top-k on the relative message: the k kept values go through the scheme, their
     # positions are side information (absolute messages, for `none`/`aligned`, go whole)
     top_k = sc.compression.top_k
     sparsify = TopKSparsifier(top_k, precision=sc.precision, device=sc.device) if top_k else None
     desparsify = TopKDesparsifier(precision=sc.precision, device=sc.device) if top_k else None
     snr_db = sc.axis("snr_db")
+    schemes = {kind: _scheme(sc, unit, kind) for kind in ("relative", "absolute")}
     # channel-aware receivers simulate their own link (noise-trained heads, pilots over the channel)
-    access = ChannelAccess(channel, scheme, snr_db, snr_db_to_no, functools.partial(derive_seed, unit.seed, unit.key),
+    access = ChannelAccess(channel, schemes, snr_db, snr_db_to_no, functools.partial(derive_seed, unit.seed, unit.key),
                            key=(ch_spec.model_dump(), sc.scheme_specs()[unit.scheme].model_dump(), unit.bits,
                                 sc.precision, top_k), device=sc.device,
                            sparsify=(sparsify, desparsify) if sparsify is not None else None)
@@ -177,6 +188,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             message_dim[kind] = message.shape[-1]
             sparse = sparsify is not None and kind == "relative"
             values, positions = sparsify(message) if sparse else (message, None)
+            scheme = schemes[kind]
             x, state = scheme.encode(values)
             x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
             x_hat, no_eff = channel(x, no)
@@ -195,12 +207,17 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     rows = []
     for name, eq in equalizers.items():
         a = acc[eq.message]
+        scheme = schemes[eq.message]
         m = message_dim[eq.message]
         sent = sparsify.kept(m) if sparsify and eq.message == "relative" else m
-        uses = scheme.channel_uses(channel, sent)
+        # side information (the kept positions) is paid for on the air by every scheme,
+        # analog too, at the reference link's rate (transceivers.side_information)
+        side_bits = index_bits(m, sent) if sent < m else 0
+        side_uses = REFERENCE_SIDE_LINK.channel_uses(channel, side_bits)
+        uses = scheme.channel_uses(channel, sent) + side_uses
         bits = scheme.bits_per_sample(sent)
-        if sent < m:
-            bits = (bits or 0) + index_bits(m, sent)
+        if side_bits:
+            bits = (bits or 0) + side_bits
         setup = eq.setup_symbols()
         correct = a.correct[name]
         for s, snr in enumerate(snr_db):
@@ -218,5 +235,6 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
                 bler=a.bler[s] / a.weight if a.has_ber else None,
                 native_accuracy=native_correct / n,
                 setup_channel_uses=channel.channel_uses(setup) if setup else None,
+                side_channel_uses=float(side_uses),
                 unit=unit.key).items()})
     return rows

@@ -28,18 +28,23 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import matplotlib
 
-matplotlib.use("Agg")
+# Never override a backend the user chose (notebook inline, an IDE, MPLBACKEND); only a
+# headless session without one falls back to Agg, so figures can still be written.
+if "MPLBACKEND" not in os.environ and not os.environ.get("DISPLAY") and "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+
+from semcom.core.io import atomic_path  # noqa: E402
 
 __all__ = ["plot_all", "plot_rate_accuracy", "plot_accuracy_vs_snr", "plot_accuracy_vs_anchors",
            "plot_equalizers_vs_snr"]
@@ -137,24 +142,11 @@ def _save(fig, out_dir: Path, name: str) -> list[Path]:
     paths = []
     for ext, kw in (("png", {"dpi": 300}), ("pdf", {})):
         path = out_dir / f"{name}.{ext}"
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=f".{ext}")
-        os.close(fd)
-        try:
+        with atomic_path(path) as tmp:
             fig.savefig(tmp, format=ext, bbox_inches="tight", pad_inches=0.03, **kw)
-            os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual file mode
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         paths.append(path)
     plt.close(fig)
     return paths
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _figure(n: int, ncols: int):

@@ -72,8 +72,8 @@ def export(out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, l
 
 
 def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Callable[[list], Iterable],
-                   export_partial: Callable[[list[dict]], object], *, force: bool, quiet: bool
-                   ) -> tuple[list[dict], int]:
+                   export_partial: Callable[[list[dict]], object], *, force: bool, quiet: bool,
+                   kind: str = "link") -> tuple[list[dict], int]:
     """The store cycle every kind of study shares; returns (all stored rows, units run).
 
     Opens (and locks) the results store, records the unit order and the scenario as run,
@@ -82,16 +82,16 @@ def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Call
     committed so far go to ``export_partial`` before the error goes on, so a failing unit
     never hides the results before it.
     """
-    from tqdm import tqdm
+    from tqdm.auto import tqdm   # a widget in a notebook, a text bar in a terminal
 
     position = {u.key: i for i, u in enumerate(units)}
-    with ResultsStore(out_dir, study_key, force=force) as store:
+    with ResultsStore(out_dir, study_key, force=force, kind=kind) as store:
         store.set_unit_order([u.key for u in units])
         write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
         done = store.finished_units()
         todo = [u for u in units if u.key not in done]
         bar = tqdm(total=len(units), initial=len(units) - len(todo), unit="unit", desc=sc.name,
-                   disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
+                   disable=quiet or not (sys.stderr.isatty() or "ipykernel" in sys.modules), dynamic_ncols=True)
         try:
             for unit, rows, seconds in execute(todo):
                 store.commit_unit(unit.key, position[unit.key], rows, seconds)

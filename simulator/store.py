@@ -5,6 +5,18 @@ Each finished work unit is committed in a single transaction (its rows and its
 flight, and a rerun skips every unit already committed. A lock file keeps two runs
 out of one directory; the study's hash keeps two different studies apart.
 
+Results live in one typed SQLite table, ``results``, whose columns are the result
+columns (``snr_db REAL``, ``accuracy REAL``, ``rx_model TEXT``...), so the store is
+queried directly::
+
+    sqlite3 runs/quickstart/results.sqlite "select accuracy from results where snr_db = 0"
+
+Two bookkeeping columns lead the table: ``_unit`` (the work unit's key) and ``_row``
+(the row's index within its unit). A column's SQL type is that of its first non-empty
+value: a column first seen in a later unit is added then (``ALTER TABLE``), and a
+column with only empty values so far gets its type when its first value arrives. The study
+kind (``link`` or ``network``) is recorded in ``meta``.
+
 The store also remembers the current study's unit order (``unit_order``): a study
 extended with more units (another K, another seed) reuses the units it already has,
 and exports list exactly the current units, in study order.
@@ -14,16 +26,17 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import io
 import json
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
 from semcom.core.errors import SemcomInputError
+from semcom.core.io import write_text_atomic
 
-__all__ = ["ResultsStore", "StoreError", "read_rows", "write_csv", "write_text_atomic"]
+__all__ = ["ResultsStore", "StoreError", "read_rows", "study_kind", "write_csv", "write_text_atomic"]
 
 DB_NAME = "results.sqlite"
 
@@ -36,9 +49,10 @@ class ResultsStore:
     """:param directory: output directory (created).
     :param study_hash: identifies the study; a directory holding another study is refused.
     :param force: discard the results of another study instead of refusing.
+    :param kind: the study kind recorded in the store (``"link"``, ``"network"``).
     """
 
-    def __init__(self, directory: str | os.PathLike, study_hash: str, force: bool = False):
+    def __init__(self, directory: str | os.PathLike, study_hash: str, force: bool = False, kind: str = "link"):
         self.directory = Path(directory)
         self.db: sqlite3.Connection | None = None
         try:
@@ -72,8 +86,10 @@ class ResultsStore:
                 self.close()
                 raise StoreError(f"output directory '{self.directory}' holds results of a different study "
                                  f"(or of an edited scenario); use another --out, or --force to discard them")
-            self._write("DELETE FROM rows", "DELETE FROM units", "DELETE FROM meta")
+            self._write("DROP TABLE results", "DELETE FROM units", "DELETE FROM meta")
+            self._create_results()
         self.set_meta("study_hash", study_hash)
+        self.set_meta("kind", kind)
 
     def _open(self) -> None:
         self.db = sqlite3.connect(self.directory / DB_NAME, isolation_level=None, timeout=30)
@@ -83,9 +99,43 @@ class ResultsStore:
         self.db.executescript("""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS units (unit TEXT PRIMARY KEY, position INTEGER, seconds REAL);
-            CREATE TABLE IF NOT EXISTS rows (unit TEXT, idx INTEGER, data TEXT, PRIMARY KEY (unit, idx));
         """)
-        self.db.execute("SELECT count(*) FROM rows").fetchone()
+        if _has_table(self.db, "rows"):   # the untyped JSON table of semcom before the typed store
+            raise sqlite3.DatabaseError("written by an older semcom (untyped rows)")
+        self._create_results()
+        self.db.execute("SELECT count(*) FROM results").fetchone()
+
+    def _create_results(self) -> None:
+        self.db.execute('CREATE TABLE IF NOT EXISTS results ("_unit" TEXT NOT NULL, "_row" INTEGER NOT NULL, '
+                        'PRIMARY KEY ("_unit", "_row"))')
+
+    def _ensure_columns(self, rows: list[dict[str, Any]]) -> list[str]:
+        """Add the columns the rows bring that the table lacks; returns the rows' columns."""
+        have = _columns(self.db)
+        wanted = list(dict.fromkeys(k for r in rows for k in r))
+        retype = {}
+        for name in wanted:
+            if name.startswith("_"):
+                raise ValueError(f"result column '{name}': names starting with '_' are the store's own")
+            first = next((r[name] for r in rows if r.get(name) is not None), None)
+            if name not in have:
+                self.db.execute(f"ALTER TABLE results ADD COLUMN {_quote(name)} {_sql_type(first)}")
+            elif have[name] == "" and _sql_type(first):
+                retype[name] = _sql_type(first)     # only empty values so far: type it now
+        if retype:
+            self._retype(retype)
+        return wanted
+
+    def _retype(self, types: dict[str, str]) -> None:
+        """Give untyped columns (so far only empty values) their type: SQLite cannot alter a
+        column's type, so the table is rebuilt, in the caller's transaction (once per column)."""
+        columns = [(name, types.get(name, kind)) for _, name, kind, *_ in self.db.execute("PRAGMA table_info(results)")]
+        spec = ", ".join(f"{_quote(n)} {k}".rstrip() + (" NOT NULL" if n in ("_unit", "_row") else "")
+                         for n, k in columns)
+        self.db.execute(f'CREATE TABLE results_retyped ({spec}, PRIMARY KEY ("_unit", "_row"))')
+        self.db.execute("INSERT INTO results_retyped SELECT * FROM results")
+        self.db.execute("DROP TABLE results")
+        self.db.execute("ALTER TABLE results_retyped RENAME TO results")
 
     # -- meta ------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -107,11 +157,15 @@ class ResultsStore:
 
     def commit_unit(self, unit: str, position: int, rows: Iterable[dict[str, Any]], seconds: float = 0.0) -> None:
         """Store a unit's rows and mark it finished, atomically."""
+        rows = list(rows)   # may raise (a generator): before the transaction, nothing half-written
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.execute("DELETE FROM rows WHERE unit = ?", (unit,))
-            self.db.executemany("INSERT INTO rows VALUES (?, ?, ?)",
-                                [(unit, i, json.dumps(r)) for i, r in enumerate(rows)])
+            columns = self._ensure_columns(rows)
+            self.db.execute('DELETE FROM results WHERE "_unit" = ?', (unit,))
+            names = ", ".join(_quote(c) for c in ["_unit", "_row", *columns])
+            marks = ", ".join("?" * (len(columns) + 2))
+            self.db.executemany(f"INSERT INTO results ({names}) VALUES ({marks})",
+                                [(unit, i, *(_sql_value(r.get(c)) for c in columns)) for i, r in enumerate(rows)])
             self.db.execute("INSERT OR REPLACE INTO units VALUES (?, ?, ?)", (unit, position, seconds))
             self.db.execute("COMMIT")
         except BaseException:
@@ -155,9 +209,18 @@ def read_rows(db_or_dir) -> list[dict[str, Any]]:
             raise StoreError(f"'{path}' is not a readable results store ({exc}); "
                              "rerun the study into a new --out") from None
     order_row = db.execute("SELECT value FROM meta WHERE key = 'unit_order'").fetchone()
-    cur = db.execute("SELECT rows.unit, rows.data FROM rows JOIN units ON rows.unit = units.unit "
-                     "ORDER BY units.position, rows.idx")
-    rows = [(unit, json.loads(data)) for unit, data in cur]
+    if _has_table(db, "rows"):
+        raise StoreError("the results store was written by an older semcom (untyped rows); "
+                         "rerun the study into a new --out")
+    cur = db.execute('SELECT results.* FROM results JOIN units ON results."_unit" = units.unit '
+                     'ORDER BY units.position, results."_row"')
+    names = [d[0] for d in cur.description]
+    rows = []
+    for values in cur:
+        record = dict(zip(names, values))
+        unit = record.pop("_unit")
+        record.pop("_row")
+        rows.append((unit, record))
     if order_row is None:
         return [r for _, r in rows]
     rank = {key: i for i, key in enumerate(json.loads(order_row[0]))}
@@ -165,33 +228,56 @@ def read_rows(db_or_dir) -> list[dict[str, Any]]:
     return [r for _, _, r in sorted(current, key=lambda t: t[:2])]
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def study_kind(directory: str | os.PathLike) -> str:
+    """The study kind recorded in a results folder's store (``"link"`` when not recorded)."""
+    path = Path(directory) / DB_NAME
+    if not path.is_file():
+        raise StoreError(f"'{directory}' holds no semcom results ({DB_NAME} missing); "
+                         "give the --out directory of a run")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, path)
+        row = db.execute("SELECT value FROM meta WHERE key = 'kind'").fetchone()
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        db.close()
+    return "link" if row is None else row[0]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _columns(db: sqlite3.Connection) -> dict[str, str]:
+    """Column name → declared type ("" when none yet) of the results table."""
+    return {r[1]: r[2] for r in db.execute("PRAGMA table_info(results)")}
+
+
+def _sql_type(value: Any) -> str:
+    """SQL column type of a Python value; no type (any value kept as given) when unknown."""
+    if isinstance(value, (bool, int)):
+        return "INTEGER"
+    if isinstance(value, float):
+        return "REAL"
+    if isinstance(value, str):
+        return "TEXT"
+    return ""
+
+
+def _sql_value(value: Any) -> Any:
+    """Scalars as they are; anything else (a list, a mapping) as JSON text."""
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    return json.dumps(value)
 
 
 def write_csv(rows: list[dict[str, Any]], path: str | os.PathLike, columns: list[str]) -> None:
     """Write rows as CSV atomically (temp file + rename)."""
-    path = Path(path)
-    tmp = path.with_suffix(".csv.tmp")
-    with open(tmp, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: "" if r.get(k) is None else r.get(k) for k in columns})
-    os.replace(tmp, path)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: "" if r.get(k) is None else r.get(k) for k in columns})
+    write_text_atomic(path, buf.getvalue(), newline="")

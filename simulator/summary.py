@@ -14,8 +14,6 @@ Example::
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 __all__ = ["summary_table", "summary_rows"]
 
 #: (column of results.csv, header) of the set-up columns, in display order
@@ -32,13 +30,14 @@ def _sort_key(value) -> tuple:
         return (1, 0.0, str(value))
 
 
-def _fmt_acc(values: list[float]) -> str:
-    if not values:
+def _fmt_acc(acc, setup: int, snr: float) -> str:
+    """Mean accuracy over seeds of one set-up at one SNR, with [min, max] when several."""
+    if (setup, snr) not in acc.index:
         return "-"
-    mean = sum(values) / len(values)
-    text = f"{100 * mean:.1f}%"
-    if len(values) > 1:
-        text += f" [{100 * min(values):.1f}, {100 * max(values):.1f}]"
+    a = acc.loc[(setup, snr)]
+    text = f"{100 * a['mean']:.1f}%"
+    if a["count"] > 1:
+        text += f" [{100 * a['min']:.1f}, {100 * a['max']:.1f}]"
     return text
 
 
@@ -49,23 +48,29 @@ def summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
     if "goodput" in rows[0]:          # a network study (simulator.network)
         from .network.summary import network_summary_rows
         return network_summary_rows(rows)
+    import pandas as pd
+
     keys = [k for k, _ in _SETUP if k in _ALWAYS or len({str(r.get(k)) for r in rows}) > 1]
-    groups: dict[tuple, dict[float, list[float]]] = defaultdict(lambda: defaultdict(list))
-    uses: dict[tuple, float] = {}
-    for r in rows:
-        key = tuple(r.get(k) for k in keys)
-        groups[key][float(r["snr_db"])].append(float(r["accuracy"]))
-        uses[key] = float(r["channel_uses"])
-    snrs = sorted({float(r["snr_db"]) for r in rows})
-    lo, hi = snrs[0], snrs[-1]
+    # a set-up id per row (pandas would read tuple keys as multi-level labels); the
+    # set-ups themselves keep their Python values (None, int) exactly
+    setups = list(dict.fromkeys(tuple(r.get(k) for k in keys) for r in rows))
+    setup_id = {key: i for i, key in enumerate(setups)}
+    frame = pd.DataFrame({"setup": [setup_id[tuple(r.get(k) for k in keys)] for r in rows],
+                          "snr_db": [float(r["snr_db"]) for r in rows],
+                          "accuracy": [float(r["accuracy"]) for r in rows],
+                          "channel_uses": [float(r["channel_uses"]) for r in rows]})
+    acc = frame.groupby(["setup", "snr_db"]).accuracy.agg(["mean", "min", "max", "count"])
+    uses = frame.groupby("setup").channel_uses.last()
+    snrs = sorted(frame.snr_db.unique())
+    lo, hi = float(snrs[0]), float(snrs[-1])
     header = [h for k, h in _SETUP if k in keys] + ["uses/sample"]
     header += [f"acc @ {lo:g} dB"] + ([f"acc @ {hi:g} dB"] if hi != lo else [])
     body = []
-    for key in sorted(groups, key=lambda k: tuple(_sort_key(x) for x in k)):
-        g = groups[key]
-        line = ["" if v is None else str(v) for v in key] + [f"{uses[key]:g}", _fmt_acc(g.get(lo, []))]
+    for key in sorted(setups, key=lambda k: tuple(_sort_key(x) for x in k)):
+        i = setup_id[key]
+        line = ["" if v is None else str(v) for v in key] + [f"{uses[i]:g}", _fmt_acc(acc, i, lo)]
         if hi != lo:
-            line.append(_fmt_acc(g.get(hi, [])))
+            line.append(_fmt_acc(acc, i, hi))
         body.append(line)
     return header, body
 

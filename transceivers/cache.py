@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+
+from semcom.core.io import atomic_path
 
 __all__ = ["cache_dir", "config_hash", "load_tensors", "save_tensors"]
 
@@ -46,14 +47,8 @@ def save_tensors(kind: str, key: str, tensors: dict[str, torch.Tensor]) -> None:
     """Atomically write a dict of tensors (write to a temp file, then rename)."""
     folder = cache_dir() / kind
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(folder / f"{key}.pt") as tmp:
         torch.save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, tmp)
-        os.replace(tmp, folder / f"{key}.pt")
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def load_tensors(kind: str, key: str) -> dict[str, torch.Tensor] | None:

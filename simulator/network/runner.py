@@ -88,8 +88,10 @@ def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, workers: int 
     out_dir = Path(out_dir)
     units = expand_network_units(sc)
     rows, units_run = run_into_store(
-        sc, out_dir, units, network_study_hash(sc), lambda todo: run_units(sc, todo, workers=workers, scheduler=scheduler, job="network"),
-        lambda stored: export_network(sc, out_dir, stored, plots=False), force=force, quiet=quiet)
+        sc, out_dir, units, network_study_hash(sc),
+        lambda todo: run_units(sc, todo, workers=workers, scheduler=scheduler, job="network"),
+        lambda stored: export_network(sc, out_dir, stored, plots=False), force=force, quiet=quiet,
+        kind="network")
     # relative vs aligned always, plus whatever else the study sweeps
     alignment_rows = alignment_scaling(sc, ALIGNMENT_AGENTS, sorted({*sc.axis("semantic_equalizer"), "relative",
                                                                      "aligned"}),

@@ -52,9 +52,10 @@ def test_every_channel_runs_from_yaml(tmp_path, scheme):
     by = {(r["channel"], float(r["snr_db"])): r for r in rows}
     for name in CHANNELS:
         hi = by[(name, 20.0)]
-        # 10 classes: far above chance at 20 dB (at 10 dB coded CDL with 2 streams, ZF and LS
-        # estimation still loses most codewords, so 10 dB made this check a coin toss)
-        assert float(hi["accuracy"]) > 0.3
+        # 10 classes: above chance at 20 dB beyond sampling noise, i.e. the 95 % Wilson
+        # interval of the accuracy (from n_samples) lies above 1/10 (at 10 dB coded CDL with
+        # 2 streams, ZF and LS estimation still loses most codewords: 20 dB is the fair test)
+        assert float(hi["accuracy_low"]) > 1 / 10, hi
         assert float(hi["channel_uses"]) > 0
         if scheme["kind"] == "digital":
             assert float(hi["bits_per_sample"]) == 8 * 8 and hi["ber"] != "" and hi["bler"] != ""

@@ -125,7 +125,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
     con = sqlite3.connect(out / "results.sqlite")
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT count(*) FROM units").fetchone()[0] == NUM_UNITS
-    assert con.execute("SELECT count(*) FROM rows").fetchone()[0] == NUM_UNITS * 3 * 3
+    assert con.execute("SELECT count(*) FROM results").fetchone()[0] == NUM_UNITS * 3 * 3
     rows = list(csv.DictReader(io.StringIO(reference.decode())))
     keys = {(r["rx_model"], r["num_anchors"], r["seed"], r["snr_db"], r["semantic_equalizer"]) for r in rows}
     assert len(keys) == len(rows) == NUM_UNITS * 3 * 3          # no duplicated rows

@@ -1,4 +1,4 @@
-"""Prototypical anchors: k-means centroids snapped to the nearest real samples."""
+"""Prototypical anchors: k-means centroids (scikit-learn) snapped to the nearest real samples."""
 
 import numpy as np
 import torch
@@ -6,24 +6,19 @@ import torch
 from .base import ANCHOR_STRATEGIES, AnchorStrategy
 
 
-def kmeans(x: torch.Tensor, k: int, rng: np.random.Generator, iterations: int = 25) -> torch.Tensor:
-    """Lloyd's k-means with k-means++ seeding. ``x`` [n, d] → centroids [k, d]."""
-    n = len(x)
-    centroids = [int(rng.integers(n))]
-    dist = torch.cdist(x, x[centroids]).squeeze(1) ** 2
-    for _ in range(1, k):
-        probs = (dist / dist.sum()).double().cpu().numpy() if dist.sum() > 0 else None
-        nxt = int(rng.choice(n, p=probs / probs.sum() if probs is not None else None))
-        centroids.append(nxt)
-        dist = torch.minimum(dist, ((x - x[nxt]) ** 2).sum(1))
-    c = x[centroids].clone()
-    for _ in range(iterations):
-        assign = torch.cdist(x, c).argmin(1)
-        sums = torch.zeros_like(c).index_add_(0, assign, x)
-        counts = torch.bincount(assign, minlength=k).unsqueeze(1)
-        # an empty cluster keeps its previous centroid
-        c = torch.where(counts > 0, sums / counts.clamp(min=1), c)
-    return c
+def kmeans(x: torch.Tensor, k: int, rng: np.random.Generator, iterations: int = 300) -> torch.Tensor:
+    """k-means (scikit-learn's Lloyd with k-means++ seeding), deterministic from ``rng``.
+
+    :input x: [n, d], a float tensor. :output: centroids [k, d], same dtype.
+    One initialisation (``n_init=1``): the seed comes from the study's generator, so
+    the anchors are reproducible from the scenario seed and differ across seeds.
+    """
+    from sklearn.cluster import KMeans
+
+    seed = int(rng.integers(2**31 - 1))
+    model = KMeans(n_clusters=k, init="k-means++", n_init=1, max_iter=iterations, random_state=seed)
+    model.fit(x.detach().cpu().double().numpy())
+    return torch.as_tensor(model.cluster_centers_, dtype=x.dtype)
 
 
 @ANCHOR_STRATEGIES.register("prototypical")

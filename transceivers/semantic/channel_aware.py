@@ -38,7 +38,9 @@ class ChannelAccess:
     """A receiver's simulated copy of its link: the unit's channel, scheme and SNR points.
 
     :param channel: the unit's :class:`semcom.channels.ChannelModel`.
-    :param scheme: the unit's :class:`semcom.transceivers.schemes.Scheme`.
+    :param schemes: the unit's :class:`semcom.transceivers.schemes.Scheme` per message
+        kind (``"relative"``, ``"absolute"``): a quantiser knows the range of relative
+        messages, not of absolute latents.
     :param snr_db: the unit's SNR points [dB], in the order of the data's leading axis.
     :param snr_to_no: SNR [dB] tensor → noise power (the one SNR convention).
     :param seed_for: purpose → integer seed (from the one owner of randomness).
@@ -48,9 +50,9 @@ class ChannelAccess:
         top-k sparsified (the unit's compression), else `None`.
     """
 
-    def __init__(self, channel, scheme, snr_db: Sequence[float], snr_to_no: Callable, seed_for: Callable,
+    def __init__(self, channel, schemes: dict, snr_db: Sequence[float], snr_to_no: Callable, seed_for: Callable,
                  key: Any, device: str = "cpu", sparsify: Optional[tuple] = None):
-        self.channel, self.scheme, self.sparsify = channel, scheme, sparsify
+        self.channel, self.schemes, self.sparsify = channel, schemes, sparsify
         self.snr_db = [float(s) for s in snr_db]
         self.snr_to_no, self.seed_for, self.key = snr_to_no, seed_for, key
         self.device = torch.device(device)
@@ -75,11 +77,12 @@ class ChannelAccess:
         messages = messages.to(self.device)
         sparse = relative and self.sparsify is not None
         values, positions = self.sparsify[0](messages) if sparse else (messages, None)
-        x, state = self.scheme.encode(values)
+        scheme = self.schemes["relative" if relative else "absolute"]
+        x, state = scheme.encode(values)
         x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
         x_hat, no_eff = self.channel(x, no)
-        received = self.scheme.decode(x_hat, no_eff, state).message
-        noise = self.scheme.message_noise(no_eff, state)
+        received = scheme.decode(x_hat, no_eff, state).message
+        noise = scheme.message_noise(no_eff, state)
         if sparse:   # as the engine does: entries not sent are zeros, known to be small
             if noise is not None:
                 noise = sparse_message_noise(noise, received, positions, messages.shape[-1])

@@ -63,9 +63,13 @@ SYNTHETIC = dict(name="topk", data={"dataset": "synthetic", "limit": 600},
 def test_engine_counts_kept_values_and_index_bits():
     full = _rows(SYNTHETIC)
     rows = _rows(SYNTHETIC, top_k=6)
-    # analog: 6 kept values = 3 complex channel uses; positions: ceil(log2 C(24, 6)) = 18 bits
-    assert rows["relative"]["channel_uses"] == 3.0 and rows["relative"]["bits_per_sample"] == index_bits(24, 6) == 18
+    # analog: 6 kept values = 3 complex channel uses; positions: ceil(log2 C(24, 6)) = 18 bits,
+    # sent at the reference side link's 1 bit per channel use (QPSK, rate 1/2): 18 more uses
+    assert rows["relative"]["bits_per_sample"] == index_bits(24, 6) == 18
+    assert rows["relative"]["side_channel_uses"] == 18.0
+    assert rows["relative"]["channel_uses"] == 3.0 + 18.0
     assert full["relative"]["channel_uses"] == 12.0 and full["relative"]["bits_per_sample"] is None
+    assert full["relative"]["side_channel_uses"] == 0.0
     # the absolute message (for `none`) is not a relative representation: sent whole
     assert rows["none"]["channel_uses"] == full["none"]["channel_uses"] and rows["none"]["bits_per_sample"] is None
     # NMSE is measured against the message before sparsification: dropping entries costs
@@ -79,7 +83,12 @@ def test_digital_bits_are_kept_values_times_b_plus_index_bits():
     base = {**SYNTHETIC, "data": {"dataset": "synthetic", "limit": 200}, "scheme": {"kind": "digital"},
             "sweep": {**SYNTHETIC["sweep"], "bits": 4, "semantic_equalizer": ["relative"]}}
     assert _rows(base)["relative"]["bits_per_sample"] == 24 * 4
-    assert _rows(base, top_k=5)["relative"]["bits_per_sample"] == 5 * 4 + index_bits(24, 5)
+    sparse = _rows(base, top_k=5)["relative"]
+    assert sparse["bits_per_sample"] == 5 * 4 + index_bits(24, 5)
+    # the positions cost the same channel uses as under analog: the side link is the scheme's peer
+    assert sparse["side_channel_uses"] == index_bits(24, 5)
+    whole = _rows({**base, "sweep": {**base["sweep"], "num_anchors": 5}})["relative"]
+    assert sparse["channel_uses"] == pytest.approx(whole["channel_uses"] + index_bits(24, 5))
 
 
 def test_top_k_above_some_anchor_count_is_refused():
@@ -103,7 +112,9 @@ def test_accuracy_grows_with_the_entries_kept_on_digits():
     rows = {k: _rows(base, top_k=k)["relative"] for k in (1, 2, 4, 16, 32)}
     for k in (1, 2, 4):
         assert rows[k]["accuracy_high"] < rows[32]["accuracy_low"], (k, rows[k], rows[32])
-        assert rows[k]["channel_uses"] == math.ceil(k / 2) and rows[k]["bits_per_sample"] == index_bits(32, k)
+        # k values in ceil(k/2) analog uses, plus the positions at 1 bit per use (reference side link)
+        assert rows[k]["channel_uses"] == math.ceil(k / 2) + index_bits(32, k)
+        assert rows[k]["bits_per_sample"] == index_bits(32, k)
     assert rows[1]["accuracy_high"] < rows[16]["accuracy_low"]
     nmse = [rows[k]["nmse"] for k in (1, 2, 4, 16, 32)]
     assert all(a > b for a, b in zip(nmse, nmse[1:])), nmse

@@ -1,0 +1,144 @@
+"""The Python API: run a study and get its results as a pandas DataFrame.
+
+``semcom.run`` takes what ``semcom run`` takes (a scenario file) or a mapping or a parsed
+scenario, plus dotted overrides; it runs (or resumes) the study into a results folder
+and returns a :class:`Result`. ``semcom.load`` opens the folder of an earlier run.
+Nothing here forces a matplotlib backend: figures show inline in a notebook.
+
+Example::
+
+    import semcom
+    result = semcom.run("scenarios/quickstart.yaml", **{"sweep.snr_db": [0, 10],
+                        "sweep.num_anchors": [8]})
+    result.frame.groupby("semantic_equalizer").accuracy.mean()
+    fig = result.plot()                 # accuracy vs SNR, a panel per link
+    again = semcom.load(result.out)     # the same rows, read from results.sqlite
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from semcom.core.errors import SemcomInputError
+from semcom.core.overrides import apply_overrides
+
+__all__ = ["Result", "run", "load"]
+
+
+class Result:
+    """A run's results folder: ``out`` (the folder), ``kind`` (``"link"`` or ``"network"``),
+    ``frame`` (every stored row, in study order, as a DataFrame) and ``plot()``."""
+
+    def __init__(self, out: str | os.PathLike):
+        from semcom.simulator.store import read_rows, study_kind
+
+        self.out = Path(out)
+        self._rows = read_rows(self.out)
+        self.kind = study_kind(self.out)
+
+    @property
+    def columns(self) -> list[str]:
+        if self.kind == "network":
+            from semcom.simulator.network.metrics import NETWORK_COLUMNS
+            return NETWORK_COLUMNS
+        from semcom.simulator.engine import COLUMNS
+        return COLUMNS
+
+    @property
+    def frame(self):
+        """``pandas.DataFrame``: a row per stored result row, the result columns in order."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self._rows)
+        extra = [c for c in frame.columns if c not in self.columns]
+        return frame.reindex(columns=[c for c in self.columns if c in frame.columns or not self._rows] + extra)
+
+    def plot(self, x: str | None = None, y: str = "accuracy", by: str = "semantic_equalizer"):
+        """A ``matplotlib.figure.Figure``: ``y`` against ``x`` (default: SNR for link studies,
+        offered load for network studies), a curve per value of ``by`` averaged over every
+        other column, a panel per transmitter → receiver link. No pyplot, no backend chosen:
+        a notebook shows the figure inline, ``fig.savefig(path)`` writes it."""
+        from matplotlib.figure import Figure
+
+        frame = self.frame
+        x = x or ("offered_load" if self.kind == "network" else "snr_db")
+        for name in (x, y, by):
+            if name not in frame.columns:
+                raise SemcomInputError(f"plot: column '{name}' is not in the results; "
+                                       f"choose one of {', '.join(frame.columns)}")
+        panels = ["tx_model", "rx_model"] if {"tx_model", "rx_model"} <= set(frame.columns) else []
+        groups = list(frame.groupby(panels, sort=False)) if panels else [((), frame)]
+        fig = Figure(figsize=(3.2 * len(groups), 2.6), layout="constrained")
+        axes = fig.subplots(1, len(groups), squeeze=False)[0]
+        for ax, (key, part) in zip(axes, groups):
+            for label, curve in part.groupby(by, sort=False, dropna=False):
+                mean = curve.groupby(x, sort=True)[y].mean()
+                ax.plot(mean.index, mean.values, marker="o", ms=3, label=str(label))
+            ax.set_xlabel(x)
+            ax.set_ylabel(y)
+            if panels:
+                ax.set_title(" → ".join(map(str, key)), fontsize=8)
+            ax.grid(alpha=0.3)
+        axes[0].legend(fontsize=7, title=by, title_fontsize=7)
+        return fig
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __repr__(self) -> str:
+        return f"Result(out='{self.out}', kind='{self.kind}', rows={len(self._rows)})"
+
+
+def _raw_scenario(scenario: Any) -> tuple[Any, str]:
+    """(mapping, source name) of a path, a mapping or a parsed scenario."""
+    if isinstance(scenario, (str, os.PathLike)):
+        from semcom.simulator.schema import read_scenario_yaml
+        return read_scenario_yaml(scenario), str(scenario)
+    if isinstance(scenario, dict):
+        return scenario, "scenario"
+    if hasattr(scenario, "model_dump"):
+        return scenario.model_dump(mode="json"), "scenario"
+    raise SemcomInputError(f"scenario: expected a YAML path, a mapping or a parsed scenario "
+                           f"(got {type(scenario).__name__}); give e.g. 'scenarios/quickstart.yaml'")
+
+
+def _auto_out(name: Any) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name or "study"))
+    return Path(tempfile.mkdtemp(prefix=f"semcom-{safe}-"))
+
+
+def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1, quiet: bool = False,
+        force: bool = False, plots: bool = False, **overrides: Any) -> Result:
+    """Run (or resume) a study and return its :class:`Result`.
+
+    :param scenario: a scenario YAML path, a mapping (parsed YAML) or a parsed scenario.
+    :param out: results folder; ``None`` makes a new temporary folder (``Result.out`` names it).
+        Rerunning into the same folder resumes: finished units are not run again.
+    :param workers: local worker processes (link studies; 1 runs inline).
+    :param plots: also write the standard paper plots to ``out/plots`` (PNG + PDF).
+    :param overrides: dotted scenario keys, e.g. ``**{"sweep.snr_db": [0, 10], "seed": 3}``.
+    """
+    from semcom.simulator.network.schema import parse_network_scenario
+    from semcom.simulator.schema import parse_scenario
+
+    raw, source = _raw_scenario(scenario)
+    raw = apply_overrides(raw, overrides)
+    network = isinstance(raw, dict) and raw.get("kind") == "network"
+    sc = (parse_network_scenario if network else parse_scenario)(raw, source)
+    out = Path(out) if out is not None else _auto_out(sc.name)
+    if network:
+        from semcom.simulator.network.runner import run_network_study
+        run_network_study(sc, out, quiet=quiet, force=force, plots=plots)
+    else:
+        from semcom.simulator.runner import run_study
+        run_study(sc, out, workers=workers, quiet=quiet, force=force, plots=plots)
+    return Result(out)
+
+
+def load(out: str | os.PathLike) -> Result:
+    """The :class:`Result` of an earlier run, read from ``out/results.sqlite`` (no lock needed)."""
+    return Result(out)

@@ -1,0 +1,53 @@
+"""Atomic file writes: the one place that writes a file through a temporary and a rename.
+
+A killed run never leaves a half-written results file, figure or cache entry: the
+content goes to a temporary file in the same folder, which is then renamed over the
+target (``os.replace`` is atomic on POSIX within one file system).
+
+Example::
+
+    from semcom.core.io import write_text_atomic, atomic_path
+    write_text_atomic("runs/x/manifest.json", "{}")
+    with atomic_path("runs/x/plots/fig.png") as tmp:
+        fig.savefig(tmp, format="png")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+__all__ = ["atomic_path", "write_text_atomic"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[str]:
+    """Yield a temporary path next to ``path``; on a clean exit rename it onto ``path``.
+
+    On an error the temporary file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual file mode
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_text_atomic(path: str | os.PathLike, text: str, newline: str | None = None) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written)."""
+    with atomic_path(path) as tmp, open(tmp, "w", newline=newline) as f:
+        f.write(text)
