@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 
 from semcom.core.registry import UnknownNameError
@@ -122,8 +123,11 @@ def _cmd_stitch(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from semcom import __version__
+
     parser = argparse.ArgumentParser(prog="semcom", description="Semantic communication between "
                                      "heterogeneous AI agents over simulated wireless channels.")
+    parser.add_argument("--version", action="version", version=f"semcom {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("run", help="run (or resume) a study")
@@ -165,23 +169,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())     # always one line, whatever the message holds
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if getattr(args, "workers", 1) is not None and getattr(args, "workers", 1) < 1:
-        print(f"semcom: error: --workers: must be >= 1 (got {args.workers})", file=sys.stderr)
-        return 2
+    # Only argparse, pydantic and YAML load before a command needs more: `--help`, `--version`,
+    # `schema` and `validate` of a malformed file never import torch or Sionna.
+    warnings.formatwarning = lambda message, *_args, **_kw: f"semcom: warning: {_one_line(message)}\n"
+    args = None
     try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "workers", 1) is not None and getattr(args, "workers", 1) < 1:
+            print(f"semcom: error: --workers: must be >= 1 (got {args.workers})", file=sys.stderr)
+            return 2
         return args.func(args)
     except (SemcomInputError, UnknownNameError) as exc:
-        message = " ".join(str(exc).split())     # always one line, whatever the message holds
-        print(f"semcom: error: {message}", file=sys.stderr)
+        for error in getattr(exc, "errors", None) or [exc]:    # every problem found, one line each
+            print(f"semcom: error: {_one_line(error)}", file=sys.stderr)
         return 2
     except BrokenPipeError:   # output piped into `head` and the like: not an error
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print("semcom: interrupted; finished units are saved, run the same command again to resume",
-              file=sys.stderr)
+        resumable = getattr(args, "command", None) == "run"
+        print("semcom: interrupted" + ("; finished units are saved, run the same command again to resume"
+                                       if resumable else ""), file=sys.stderr)
         return 130
 
 
