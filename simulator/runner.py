@@ -39,17 +39,23 @@ class StudyResult:
     seconds: float
 
 
-def study_hash(sc: Scenario) -> str:
+def study_identity(sc: Scenario) -> dict:
     """What makes two runs the same study: everything in the scenario that changes a
     unit's rows. The unit axes (and the seed that defaults one of them) are left out:
     they pick *which* units exist, and units are stored by their own key, so a study
-    extended with another K, receiver or seed reuses the units it already has."""
+    extended with another K, receiver or seed reuses the units it already has. SNR
+    points stay in: a unit draws the noise of all its SNR points in one batch."""
     from .sweep import UNIT_AXES
 
     d = sc.model_dump(mode="json", exclude={"description", "seed"})
     for axis in UNIT_AXES:
         d["sweep"].pop(axis, None)
-    return config_hash("study", d)
+    return d
+
+
+def study_hash(sc: Scenario) -> str:
+    """Hash of :func:`study_identity`."""
+    return config_hash("study", study_identity(sc))
 
 
 
@@ -63,6 +69,20 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def write_manifest(out_dir: Path, manifest: dict, units_run: int) -> None:
+    """Write manifest.json; a rerun that ran nothing keeps the original run's time and executor."""
+    path = out_dir / "manifest.json"
+    if units_run == 0 and path.is_file():
+        try:
+            old = json.loads(path.read_text())
+        except (OSError, ValueError):
+            old = {}
+        for key in ("units_run", "executor", "threads", "wall_time_s", "finished_at"):
+            if key in old:
+                manifest[key] = old[key]
+    write_text_atomic(path, json.dumps(manifest, indent=2))
+
+
 def export(out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, list[Path]]:
     """results.csv (and the plots) from stored rows."""
     csv_path = out_dir / "results.csv"
@@ -71,8 +91,8 @@ def export(out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, l
 
 
 def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Callable[[list], Iterable],
-                   export_partial: Callable[[list[dict]], object], *, force: bool, quiet: bool
-                   ) -> tuple[list[dict], int]:
+                   export_partial: Callable[[list[dict]], object], *, force: bool, quiet: bool,
+                   study: dict | None = None) -> tuple[list[dict], int]:
     """The store cycle every kind of study shares; returns (all stored rows, units run).
 
     Opens (and locks) the results store, records the unit order and the scenario as run,
@@ -84,7 +104,7 @@ def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Call
     from tqdm import tqdm
 
     position = {u.key: i for i, u in enumerate(units)}
-    with ResultsStore(out_dir, study_key, force=force) as store:
+    with ResultsStore(out_dir, study_key, force=force, study=study) as store:
         store.set_unit_order([u.key for u in units])
         write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
         done = store.finished_units()
@@ -120,7 +140,7 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
     units = expand_units(sc)
     rows, units_run = run_into_store(
         sc, out_dir, units, study_hash(sc), lambda todo: run_units(sc, todo, workers=workers, scheduler=scheduler),
-        lambda stored: export(out_dir, stored, plots=False), force=force, quiet=quiet)
+        lambda stored: export(out_dir, stored, plots=False), force=force, quiet=quiet, study=study_identity(sc))
     csv_path, plot_paths = export(out_dir, rows, plots=plots)
     seconds = time.perf_counter() - t0
     manifest = {
@@ -130,5 +150,5 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
         "threads": thread_settings(), "versions": _versions(), "platform": platform.platform(),
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2))
+    write_manifest(out_dir, manifest, units_run)
     return StudyResult(out_dir, csv_path, plot_paths, len(units), units_run, seconds)
