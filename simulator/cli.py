@@ -86,10 +86,12 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_results(args) -> int:
+    from .stitch import is_stitch_rows, stitch_summary_table
     from .summary import summary_table
     from .store import read_rows
 
-    print(summary_table(read_rows(args.dir)))
+    rows = read_rows(args.dir)
+    print(stitch_summary_table(rows) if is_stitch_rows(rows) else summary_table(rows))
     return 0
 
 
@@ -110,11 +112,16 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_stitch(args) -> int:
+    from .network.schema import scenario_kind
     from .schema import load_scenario
     from .stitch import run_stitch
 
+    if scenario_kind(args.scenario) == "network":
+        print(f"semcom: error: {args.scenario}: stitch needs a link scenario (this one says kind: network); "
+              "give a link scenario such as scenarios/stitching.yaml", file=sys.stderr)
+        return 2
     sc = load_scenario(args.scenario)
-    result = run_stitch(sc, args.out, snr_db=args.snr_db)
+    result = run_stitch(sc, args.out, snr_db=args.snr_db, force=args.force)
     print(f"{sc.name}: stitching table of {len(result.rows)} rows")
     print(f"results: {result.csv}")
     for p in result.plots:
@@ -142,9 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stitch", help="transmitter x receiver accuracy matrix of every semantic equalizer")
     p.add_argument("scenario", help="scenario YAML file (its models, anchors, channel and equalizers)")
-    p.add_argument("--out", required=True, help="output directory (stitching.csv, plots/stitching_*.png)")
+    p.add_argument("--out", required=True, help="output directory (results store, stitching.csv, scenario, manifest, plots)")
     p.add_argument("--snr-db", type=float, default=None,
                    help="SNR of the noisy matrix (default: the highest SNR of the sweep)")
+    p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
     p.set_defaults(func=_cmd_stitch)
 
     p = sub.add_parser("validate", help="check a scenario without running it")

@@ -416,6 +416,9 @@ def plot_all(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | No
     if "goodput" in rows[0]:          # a network study (simulator.network)
         from .network.plots import plot_network_dir
         return plot_network_dir(rows, out_dir)
+    if "condition" in rows[0]:        # a stitching table (simulator.stitch)
+        from .stitch import plot_stitching
+        return plot_stitching(rows, out_dir)
     if shannon is None:
         shannon = shannon_references(out_dir)
     paths = plot_rate_accuracy(rows, out_dir, shannon)

@@ -6,27 +6,29 @@ The table relative-representation papers report: for every ordered pair of agent
 scenario's channel and scheme at one SNR**. Anchors, heads and equalisers are those of
 the link-level engine, so the matrix agrees with link-level studies point for point.
 
-Outputs: ``DIR/stitching.csv`` (tidy), ``DIR/plots/stitching_<condition>.png|pdf``
-(heat maps, one panel per equaliser).
+Outputs, as for any run (so ``semcom results|plot|report DIR`` work on it):
+``DIR/results.sqlite`` (the store, one unit holding the whole table; a rerun of the same
+study reuses it), ``DIR/stitching.csv`` (tidy), ``DIR/scenario.yaml``, ``DIR/manifest.json``,
+``DIR/plots/stitching_<condition>.png|pdf`` (heat maps, one panel per equaliser).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import platform
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from .engine import build_link, run_unit
-from .metrics import accuracy_counts, wilson_interval
 from .schema import Scenario, check_scenario
-from .store import write_csv
-from .sweep import Unit
+from .store import ResultsStore, write_csv, write_text_atomic
 
-__all__ = ["STITCH_COLUMNS", "stitch_rows", "run_stitch", "plot_stitching", "StitchResult"]
+__all__ = ["STITCH_COLUMNS", "stitch_rows", "run_stitch", "plot_stitching", "StitchResult", "is_stitch_rows",
+           "stitch_summary_rows", "stitch_summary_table"]
 
 STITCH_COLUMNS = ["scenario", "condition", "snr_db", "tx_model", "rx_model", "semantic_equalizer",
                   "num_anchors", "anchor_selection", "channel", "seed", "n_samples", "accuracy",
@@ -48,10 +50,18 @@ def _agents(sc: Scenario) -> list[str]:
     return named or list(sc.models)
 
 
-@torch.no_grad()
-def _noise_free(sc: Scenario, unit: Unit) -> list[dict]:
+def _noise_free(sc: Scenario, unit) -> list[dict]:
+    import torch
+
+    with torch.no_grad():
+        return _noise_free_rows(sc, unit)
+
+
+def _noise_free_rows(sc: Scenario, unit) -> list[dict]:
     from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
     from .context import study_data
+    from .engine import build_link
+    from .metrics import accuracy_counts, wilson_interval
 
     data = study_data(sc)
     link = build_link(sc, unit)
@@ -78,6 +88,9 @@ def stitch_rows(sc: Scenario, snr_db: float | None = None) -> list[dict]:
     ``snr_db`` defaults to the highest SNR of the scenario's sweep. The first channel,
     anchor count and anchor strategy of the sweep are used; every sweep seed is run.
     """
+    from .engine import run_unit
+    from .sweep import Unit
+
     snr = max(sc.axis("snr_db")) if snr_db is None else float(snr_db)
     noisy_sc = sc.model_copy(deep=True)
     noisy_sc.sweep.snr_db = [snr]
@@ -141,12 +154,74 @@ def plot_stitching(rows: list[dict], out_dir: Path) -> list[Path]:
     return paths
 
 
-def run_stitch(sc: Scenario, out_dir: str | Path, snr_db: float | None = None) -> StitchResult:
-    """Compute the stitching table of ``sc`` and write its CSV and heat maps into ``out_dir``."""
+def is_stitch_rows(rows: list[dict]) -> bool:
+    """Rows of a stitching table (they have a ``condition``), not of a sweep."""
+    return bool(rows) and "condition" in rows[0] and "goodput" not in rows[0]
+
+
+def stitch_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """Header and body: per condition and equaliser, the mean accuracy on the diagonal
+    (an agent with itself) and off it (two different agents), averaged over seeds."""
+    header = ["condition", "equalizer", "same agent", "different agents", "pairs"]
+    body = []
+    for condition in dict.fromkeys(r["condition"] for r in rows):
+        for eq in dict.fromkeys(r["semantic_equalizer"] for r in rows if r["condition"] == condition):
+            crs = [r for r in rows if r["condition"] == condition and r["semantic_equalizer"] == eq]
+            same = [float(r["accuracy"]) for r in crs if r["tx_model"] == r["rx_model"]]
+            other = [float(r["accuracy"]) for r in crs if r["tx_model"] != r["rx_model"]]
+            body.append([condition, eq] + [f"{100 * np.mean(v):.1f}%" if v else "-" for v in (same, other)]
+                        + [str(len({(r["tx_model"], r["rx_model"]) for r in crs}))])
+    return header, body
+
+
+def stitch_summary_table(rows: list[dict]) -> str:
+    """:func:`stitch_summary_rows` as an aligned plain-text table."""
+    header, body = stitch_summary_rows(rows)
+    table = [header] + body
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    seeds = len({r.get("seed") for r in rows})
+    return "\n".join(lines) + f"\nstitching table: {len(rows)} rows, mean accuracy over {seeds} seed(s)"
+
+
+def stitch_study_identity(sc: Scenario, snr_db: float | None) -> dict:
+    """What makes two stitching runs the same (the whole scenario but its description)."""
+    return {"kind": "stitch", "snr_db": snr_db, "scenario": sc.model_dump(mode="json", exclude={"description"})}
+
+
+def run_stitch(sc: Scenario, out_dir: str | Path, snr_db: float | None = None, force: bool = False) -> StitchResult:
+    """Compute the stitching table of ``sc`` into ``out_dir`` as a run (store, CSV, scenario
+    copy, manifest, heat maps). A folder holding another study is refused (``force``
+    discards it); a rerun of the same study reuses the stored table."""
+    from semcom.transceivers.cache import config_hash
+    from .runner import _versions
+
+    t0 = time.perf_counter()
     check_scenario(sc)
     out_dir = Path(out_dir)
-    (out_dir / "plots").mkdir(parents=True, exist_ok=True)
-    rows = stitch_rows(sc, snr_db)
+    identity = stitch_study_identity(sc, snr_db)
+    with ResultsStore(out_dir, config_hash("stitch", identity), force=force, study=identity) as store:
+        store.set_unit_order(["stitch"])
+        write_text_atomic(out_dir / "scenario.yaml", yaml_dump(sc))
+        computed = "stitch" not in store.finished_units()
+        if computed:
+            store.commit_unit("stitch", 0, stitch_rows(sc, snr_db), time.perf_counter() - t0)
+        rows = store.rows()
     csv_path = out_dir / "stitching.csv"
     write_csv(rows, csv_path, STITCH_COLUMNS)
-    return StitchResult(csv_path, plot_stitching(rows, out_dir / "plots"), rows)
+    plots = plot_stitching(rows, out_dir / "plots")
+    manifest_path = out_dir / "manifest.json"
+    if computed or not manifest_path.is_file():
+        manifest = {"kind": "stitch", "scenario": sc.model_dump(mode="json"), "seed": sc.seed,
+                    "snr_db": snr_db, "rows": len(rows), "versions": _versions(), "platform": platform.platform(),
+                    "wall_time_s": round(time.perf_counter() - t0, 3),
+                    "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        write_text_atomic(manifest_path, json.dumps(manifest, indent=2))
+    return StitchResult(csv_path, plots, rows)
+
+
+def yaml_dump(sc: Scenario) -> str:
+    import yaml
+
+    return yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False)
