@@ -47,7 +47,7 @@ def study_identity(sc: Scenario) -> dict:
     points stay in: a unit draws the noise of all its SNR points in one batch."""
     from .sweep import UNIT_AXES
 
-    d = sc.model_dump(mode="json", exclude={"description", "seed"})
+    d = sc.model_dump(mode="json", exclude={"description", "seed", "figure"})
     for axis in UNIT_AXES:
         d["sweep"].pop(axis, None)
     return d

@@ -115,6 +115,13 @@ class CompressionSpec(_Strict):
                                  "(none, aligned) are sent whole")
 
 
+class FigureSpec(_Strict):
+    """How plots are drawn (never changes results: left out of the study's identity)."""
+
+    width: Literal["single", "double"] = Field("double", description="printed width: single (3.5 in, one "
+                                               "IEEE/ACM column) or double (7.16 in, both columns)")
+
+
 FloatAxis = Union[Range, list[float], float]
 IntAxis = Union[Range, list[int], int]
 NameAxis = Union[list[str], str]
@@ -226,6 +233,7 @@ class StudyBase(_Strict):
     scheme: SchemeSpec = Field(default_factory=SchemeSpec, description="the scheme of a one-scheme study")
     semantic_equalizers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}")
+    figure: FigureSpec = Field(default_factory=FigureSpec, description="plot settings (width)")
 
     def axis(self, name: str) -> list:
         """Sweep axis ``name`` as a plain list (ranges expanded, scalars wrapped)."""

@@ -115,42 +115,54 @@ def stitch_rows(sc: Scenario, snr_db: float | None = None) -> list[dict]:
 
 
 def plot_stitching(rows: list[dict], out_dir: Path) -> list[Path]:
-    """One heat-map figure per condition: a panel per equaliser, rows = transmitter, columns = receiver."""
+    """One heat-map figure per condition: a panel per equaliser, rows = transmitter,
+    columns = receiver; cells and colour bar in % (0-100) on a sequential map whose
+    lightness falls steadily with accuracy (YlGnBu), each cell labelled."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .plots import _save
+    from .plots import _FIG, _STYLE, _save
 
     paths = []
     agents = list(dict.fromkeys(r["tx_model"] for r in rows))
+    cmap = plt.get_cmap("YlGnBu")
     for condition in dict.fromkeys(r["condition"] for r in rows):
         crs = [r for r in rows if r["condition"] == condition]
         eqs = list(dict.fromkeys(r["semantic_equalizer"] for r in crs))
-        fig, axes = plt.subplots(1, len(eqs), figsize=(2.2 + 2.0 * len(eqs) * max(1, len(agents) / 4), 2.6 *
-                                 max(1, len(agents) / 4)), squeeze=False)
-        for ax, eq in zip(axes[0], eqs):
-            grid = np.full((len(agents), len(agents)), np.nan)
-            for i, tx in enumerate(agents):
-                for j, rx in enumerate(agents):
-                    acc = [r["accuracy"] for r in crs if r["semantic_equalizer"] == eq
-                           and r["tx_model"] == tx and r["rx_model"] == rx]
-                    if acc:
-                        grid[i, j] = float(np.mean(acc))
-            im = ax.imshow(grid, vmin=0, vmax=1, cmap="viridis")
-            for (i, j), v in np.ndenumerate(grid):
-                if np.isfinite(v):
-                    ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=7,
-                            color="black" if v > 0.6 else "white")
-            ax.set_xticks(range(len(agents)), agents, rotation=45, ha="right", fontsize=7)
-            ax.set_yticks(range(len(agents)), agents if ax is axes[0][0] else [""] * len(agents), fontsize=7)
-            ax.set_title(eq, fontsize=9)
-            ax.set_xlabel("receiver", fontsize=8)
-        axes[0][0].set_ylabel("transmitter", fontsize=8)
-        fig.colorbar(im, ax=list(axes[0]), shrink=0.8, label="top-1 accuracy")
-        fig.suptitle(f"Stitching accuracy [%], {condition}", fontsize=10)
-        stem = "stitching_" + condition.replace(" ", "").replace("-", "_").replace(".", "p")
-        paths += [p for p in _save(fig, out_dir, stem) if p.suffix == ".png"]
+        width = _FIG["width"]
+        ncols = min(len(eqs), 1 if width < 5 else 3)
+        nrows = -(-len(eqs) // ncols)
+        cell = min(0.32, (width - 0.9) / (ncols * (len(agents) + 2)))
+        with plt.rc_context(_STYLE):
+            fig, axes = plt.subplots(nrows, ncols, figsize=(width, nrows * (len(agents) + 2.5) * cell + 0.8),
+                                     squeeze=False, layout="constrained")
+            for ax in axes.flat[len(eqs):]:
+                ax.set_visible(False)
+            for n, (ax, eq) in enumerate(zip(axes.flat, eqs)):
+                grid = np.full((len(agents), len(agents)), np.nan)
+                for i, tx in enumerate(agents):
+                    for j, rx in enumerate(agents):
+                        acc = [r["accuracy"] for r in crs if r["semantic_equalizer"] == eq
+                               and r["tx_model"] == tx and r["rx_model"] == rx]
+                        if acc:
+                            grid[i, j] = 100 * float(np.mean(acc))
+                im = ax.imshow(grid, vmin=0, vmax=100, cmap=cmap)
+                for (i, j), v in np.ndenumerate(grid):
+                    if np.isfinite(v):   # dark text on the light half of the map, white on the dark half
+                        ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
+                                color="black" if v < 55 else "white")
+                ax.set_xticks(range(len(agents)), agents, rotation=45, ha="right")
+                ax.set_yticks(range(len(agents)), agents if n % ncols == 0 else [""] * len(agents))
+                ax.grid(False)
+                ax.set_title(eq)
+                ax.set_xlabel("receiver")
+                if n % ncols == 0:
+                    ax.set_ylabel("transmitter")
+            fig.colorbar(im, ax=list(axes.flat[:len(eqs)]), shrink=0.8, label="top-1 accuracy [%]")
+            fig.suptitle(f"Stitching accuracy [%], {condition}", fontsize=8)
+            stem = "stitching_" + condition.replace(" ", "").replace("-", "_").replace(".", "p")
+            paths += [p for p in _save(fig, out_dir, stem) if p.suffix == ".png"]
     return paths
 
 
@@ -187,7 +199,7 @@ def stitch_summary_table(rows: list[dict]) -> str:
 
 def stitch_study_identity(sc: Scenario, snr_db: float | None) -> dict:
     """What makes two stitching runs the same (the whole scenario but its description)."""
-    return {"kind": "stitch", "snr_db": snr_db, "scenario": sc.model_dump(mode="json", exclude={"description"})}
+    return {"kind": "stitch", "snr_db": snr_db, "scenario": sc.model_dump(mode="json", exclude={"description", "figure"})}
 
 
 def run_stitch(sc: Scenario, out_dir: str | Path, snr_db: float | None = None, force: bool = False) -> StitchResult:

@@ -24,7 +24,7 @@ STUDY = dict(
     name="cli", seed=2, data=dict(dataset="digits", limit=300),
     models=dict(tx=dict(kind="pca", latent_dim=16), rx=dict(kind="rotation", latent_dim=16, seed=1),
                 rx2=dict(kind="pca", latent_dim=10)),
-    sweep=dict(snr_db=[0, 10, 20], num_anchors=[4, 8], transmitter="tx", receiver=["rx", "rx2"],
+    sweep=dict(snr_db=[0, 10, 20], num_anchors=[4, 8, 16], transmitter="tx", receiver=["rx", "rx2"],
                semantic_equalizer=["relative", "none"], anchor_selection=["random", "class_balanced"],
                seed=[1, 2]),
 )
@@ -68,11 +68,11 @@ def study(tmp_path_factory):
 def test_run_writes_the_documented_files(study):
     for name in ("results.csv", "results.sqlite", "manifest.json", "scenario.yaml"):
         assert (study / name).is_file(), name
-    for stem in ("rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "equalizers_vs_snr"):
+    for stem in ("rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "equalizers_vs_snr", "compare_rx_model"):
         for ext in ("png", "pdf"):
             assert (study / "plots" / f"{stem}.{ext}").stat().st_size > 5_000, (stem, ext)
     manifest = json.loads((study / "manifest.json").read_text())
-    assert manifest["units_total"] == 2 * 2 * 2 * 2 and manifest["executor"] == "inline"
+    assert manifest["units_total"] == 2 * 2 * 3 * 2 and manifest["executor"] == "inline"
 
 
 def test_results_prints_a_table_in_numeric_order(study):
@@ -81,7 +81,7 @@ def test_results_prints_a_table_in_numeric_order(study):
     lines = out.splitlines()
     assert lines[0].split()[:6] == ["tx", "rx", "equalizer", "anchors", "K", "uses/sample"]
     ks = [int(line.split()[4]) for line in lines[2:-1] if line.split()[:4] == ["tx", "rx", "relative", "random"]]
-    assert ks == [4, 8]
+    assert ks == [4, 8, 16]
     assert "mean over 2 seeds" in lines[-1]
 
 
@@ -89,7 +89,7 @@ def test_plot_redraws_from_the_store_without_running(study):
     for png in (study / "plots").glob("*"):
         png.unlink()
     rc, out, _ = _cli("plot", study)
-    assert rc == 0 and out.count("plot: ") == 4
+    assert rc == 0 and out.count("plot: ") == 5
     assert (study / "plots" / "rate_accuracy.pdf").is_file()
 
 
@@ -109,7 +109,7 @@ def report(study):
 def test_report_is_self_contained(report):
     html = report.read_text()
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
-    assert len(images) == 4
+    assert len(images) == 5
     assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
     for text in ("rate_accuracy", "Summary", "Scenario", "Manifest", "name: cli", "class_balanced"):
