@@ -75,7 +75,41 @@ def _cmd_validate(args) -> int:
     units = expand_units(sc)
     print(f"{args.scenario}: ok ({len(units)} units x {len(sc.axis('snr_db'))} SNR points x "
           f"{len(sc.axis('semantic_equalizer'))} semantic equalizers)")
+    for note in _cost_notes(sc, None if args.no_data else _num_test(sc)):
+        print(f"note: {note}")
     return 0
+
+
+def _num_test(sc) -> int:
+    from .context import study_data
+
+    return len(study_data(sc).test_idx)
+
+
+def _cost_notes(sc, num_test: int | None) -> list[str]:
+    """What makes a unit expensive: LDPC codewords a digital scheme decodes per unit (at the largest K)."""
+    import math
+
+    from semcom.transceivers.schemes.digital import codeword_layout
+    from .runner import scheme_settings
+
+    notes = []
+    settings = scheme_settings(sc)
+    k = max(int(x) for x in sc.axis("num_anchors"))
+    for name in sc.axis("scheme"):
+        s = settings[name]
+        if s.get("kind") != "digital":
+            continue
+        bits = max([int(b) for b in sc.axis("bits") if b is not None] or [int(s["bits"])])
+        layout = codeword_layout(k * bits, int(s["block_length"]), float(s["code_rate"]), 2)
+        per_sample = layout.codewords_per_sample / layout.samples_per_codeword
+        n_snr = len(sc.axis("snr_db"))
+        per_unit = (f"{math.ceil(num_test / layout.samples_per_codeword) * layout.codewords_per_sample * n_snr:,}"
+                    f" codewords of {layout.k} bits per unit ({num_test} test samples x {n_snr} SNR points)"
+                    if num_test else f"{per_sample:.3g} codewords of {layout.k} bits per test sample and SNR point")
+        notes.append(f"scheme '{name}' decodes LDPC ({s['num_iter']} belief-propagation iterations) at K = {k}, "
+                     f"{bits} bits: about {per_unit}; expect digital units to take far longer than analog ones")
+    return notes
 
 
 def _cmd_schema(args) -> int:
@@ -181,17 +215,22 @@ def _one_line(message: str) -> str:
     return " ".join(str(message).split())     # always one line, whatever the message holds
 
 
+def _show_warning(message, category, *_args, **_kw) -> None:
+    print(f"semcom: warning: {_one_line(message)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     # Only argparse, pydantic and YAML load before a command needs more: `--help`, `--version`,
     # `schema` and `validate` of a malformed file never import torch or Sionna.
-    warnings.formatwarning = lambda message, *_args, **_kw: f"semcom: warning: {_one_line(message)}\n"
     args = None
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "workers", 1) is not None and getattr(args, "workers", 1) < 1:
             print(f"semcom: error: --workers: must be >= 1 (got {args.workers})", file=sys.stderr)
             return 2
-        return args.func(args)
+        with warnings.catch_warnings():   # warnings (tiny test set, --force) as one line each, as they come
+            warnings.showwarning = _show_warning
+            return args.func(args)
     except (SemcomInputError, UnknownNameError) as exc:
         for error in getattr(exc, "errors", None) or [exc]:    # every problem found, one line each
             print(f"semcom: error: {_one_line(error)}", file=sys.stderr)

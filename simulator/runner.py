@@ -59,6 +59,25 @@ def study_hash(sc: Scenario) -> str:
 
 
 
+def scheme_settings(sc: Scenario) -> dict[str, dict]:
+    """Every setting of every scheme as run, the defaulted ones included (e.g. a digital
+    scheme's ``bits: 8`` when the scenario gives none), for the manifest."""
+    import inspect
+
+    from semcom.transceivers.schemes import SCHEMES
+
+    out = {}
+    for name, spec in sc.scheme_specs().items():
+        given = spec.model_dump(exclude={"kind"})
+        params = inspect.signature(SCHEMES.get(spec.kind)).parameters.values()
+        defaults = {p.name: p.default for p in params if p.default is not inspect.Parameter.empty
+                    and p.name not in ("precision", "device") and p.kind is not p.VAR_KEYWORD}
+        out[name] = {"kind": spec.kind, **defaults, **given}
+        if "bits" in out[name] and any(b is not None for b in sc.axis("bits")):
+            out[name]["bits"] = "swept: sweep.bits"
+    return json.loads(json.dumps(out, default=str))
+
+
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for pkg in ("semcom", "torch", "sionna-no-rt", "numpy", "scipy", "matplotlib", "simpy", "pydantic"):
@@ -144,7 +163,8 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
     csv_path, plot_paths = export(out_dir, rows, plots=plots)
     seconds = time.perf_counter() - t0
     manifest = {
-        "scenario": sc.model_dump(mode="json"), "seed": sc.seed, "study_hash": study_hash(sc),
+        "scenario": sc.model_dump(mode="json"), "scheme_settings": scheme_settings(sc),
+        "seed": sc.seed, "study_hash": study_hash(sc),
         "units_total": len(units), "units_run": units_run, "rows": len(rows),
         "executor": f"dask:{scheduler}" if scheduler else (f"processes:{workers}" if workers > 1 else "inline"),
         "threads": thread_settings(), "versions": _versions(), "platform": platform.platform(),

@@ -678,9 +678,37 @@ class ScenarioWarning(UserWarning):
     """A scenario that runs but whose results may mislead (the CLI prints it as one line)."""
 
 
+#: Settings an agent may carry besides kind/latent_dim/seed, by model kind (for editors;
+#: :func:`check_scenario` checks them against the encoders themselves).
+MODEL_KEYS = {
+    "width": ("integer", "mlp: hidden layer width (default 128)"),
+    "depth": ("integer", "mlp: hidden layers (default 2)"),
+    "channels": ("integer", "cnn: channels of the first convolution (default 16)"),
+    "epochs": ("integer", "mlp/cnn: training epochs (default: about 50,000 sample passes)"),
+    "batch_size": ("integer", "mlp/cnn/torch: training (or encoding) batch size"),
+    "lr": ("number", "mlp/cnn: Adam learning rate (default 0.001)"),
+    "weight_decay": ("number", "mlp/cnn: Adam weight decay (default 0.0001; 0 allowed)"),
+    "head": ("string", "mlp/cnn: training head, linear (default, plain cross-entropy) or cosine"),
+    "head_scale": ("number", "mlp/cnn with head: cosine: logit scale (default 10)"),
+    "path": ("string", "npz: latent file, one row per dataset sample"),
+    "import": ("string", "torch: 'module:callable' building the user's encoder"),
+    "kwargs": ("object", "torch: keyword arguments of the callable"),
+    "cache": ("boolean", "torch: cache the encoded latents (default true)"),
+}
+
+
 def json_schema() -> dict:
-    """JSON Schema of a scenario file, for editor completion."""
-    schema = Scenario.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "semcom scenario"
-    return schema
+    """JSON Schema of a scenario file (link or ``kind: network``), for editor completion;
+    agents list their model-specific keys (:data:`MODEL_KEYS`)."""
+    from .network.schema import NetworkScenario
+
+    template = "#/$defs/{model}"
+    link = Scenario.model_json_schema(ref_template=template)
+    network = NetworkScenario.model_json_schema(ref_template=template)
+    defs = {**link.pop("$defs", {}), **network.pop("$defs", {})}
+    defs["ModelSpec"]["properties"].update(
+        {key: {"type": kind, "description": text} for key, (kind, text) in MODEL_KEYS.items()})
+    defs["LinkScenario"], defs["NetworkScenario"] = link, network
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "semcom scenario",
+            "description": "a link-level study, or a network study (kind: network)",
+            "oneOf": [{"$ref": "#/$defs/LinkScenario"}, {"$ref": "#/$defs/NetworkScenario"}], "$defs": defs}

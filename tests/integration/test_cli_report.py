@@ -51,7 +51,11 @@ def test_schema_is_a_json_schema_with_the_sweep_axes():
     sweep = schema["$defs"]["SweepSpec"]["properties"]
     assert {"snr_db", "num_anchors", "channel", "transmitter", "receiver", "semantic_equalizer", "bits",
             "anchor_selection", "seed"} <= set(sweep)
-    assert schema["additionalProperties"] is False       # editors flag unknown keys too
+    assert schema["$defs"]["LinkScenario"]["additionalProperties"] is False   # editors flag unknown keys too
+    # network scenarios and model-specific keys are covered as well
+    assert {"network", "sweep"} <= set(schema["$defs"]["NetworkScenario"]["properties"])
+    assert {"width", "depth", "channels", "head"} <= set(schema["$defs"]["ModelSpec"]["properties"])
+    assert {"$ref": "#/$defs/NetworkScenario"} in schema["oneOf"]
 
 
 @pytest.fixture(scope="module")
