@@ -66,3 +66,26 @@ def test_validate_estimates_the_decoding_work_of_a_digital_scheme(tmp_path):
     # K = 8 at the default 8 bits: 64 bits per sample, 16 samples per 1024-bit codeword;
     # 120 test samples -> 8 codewords per SNR point, 2 SNR points
     assert "note: scheme 'digital' decodes LDPC" in out and "about 16 codewords of 1024 bits per unit" in out, out
+
+
+def test_a_no_op_rerun_keeps_the_manifest_and_results_carry_the_default_bits(tmp_path):
+    import csv
+    import json
+
+    from semcom.simulator.runner import run_study
+    from semcom.simulator.schema import parse_scenario
+
+    sc = parse_scenario({**BASE, "name": "rerun", "scheme": {"kind": "digital"},
+                         "sweep": {**BASE["sweep"], "semantic_equalizer": ["relative"]}})
+    out = tmp_path / "run"
+    run_study(sc, out, quiet=True, plots=False)
+    first = json.loads((out / "manifest.json").read_text())
+    assert first["scheme_settings"]["digital"]["bits"] == 8          # the default, written down
+    with open(out / "results.csv") as f:
+        assert {r["bits"] for r in csv.DictReader(f)} == {"8"}
+    result = run_study(sc, out, quiet=True, plots=False)
+    assert result.units_run == 0
+    second = json.loads((out / "manifest.json").read_text())
+    assert (second["wall_time_s"], second["finished_at"], second["units_run"]) == (
+        first["wall_time_s"], first["finished_at"], first["units_run"])
+    assert not list(out.glob("results.sqlite-*"))                   # closed cleanly, no WAL files
