@@ -248,7 +248,7 @@ def _legend(fig, handles: list, note: str, native: bool, styles: list | None = N
     fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False,
                handlelength=2.2, columnspacing=1.2)
     if styles and first_ax is not None:
-        first_ax.legend(handles=styles, title="SNR", loc="lower right", frameon=True, framealpha=0.85,
+        first_ax.legend(handles=styles, title="SNR", loc="best", frameon=True, framealpha=0.85,
                         fontsize=7, title_fontsize=7, handlelength=2.2, borderpad=0.3)
 
 
