@@ -58,7 +58,7 @@ FIGURE_WIDTHS = {"single": 3.5, "double": 7.16}
 #: Settings of the figures being drawn (set by :func:`plot_all` from the run's scenario).
 _FIG: dict[str, Any] = {"width": FIGURE_WIDTHS["double"], "chance": None}
 #: Datasets with 10 equally likely classes (the chance line sits at 1/10).
-_TEN_CLASSES = {"digits", "mnist", "cifar10"}
+_TEN_CLASSES = {"digits", "mnist", "cifar10", "synthetic"}
 #: Fewer points than this on an x axis is no curve: the figure is not drawn.
 MIN_POINTS = 3
 
