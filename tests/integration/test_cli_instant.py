@@ -106,3 +106,22 @@ def test_interrupting_a_read_only_command_does_not_promise_a_resume(monkeypatch,
     assert err == "semcom: interrupted\n"
     assert cli.main(["run", "s.yaml", "--out", "o"]) == 130
     assert "resume" in capsys.readouterr().err
+
+
+NETWORK_THREE = """\
+kind: network
+name: n
+models: {a: {kind: pca, latent_dim: 8}}
+network:
+  transmitters: {t: {model: zz}}
+  receivers: {r: {model: a}}
+sweep: {channel: awgn, arrival_rate: [10], num_anchors: [4], scheduler: [round_robin, nope],
+        semantic_equalizer: [relative, foo]}
+"""
+
+
+def test_validate_lists_every_error_of_a_network_scenario(tmp_path):
+    rc, lines = _validate(tmp_path, NETWORK_THREE, "--no-data")
+    assert rc == 2
+    fields = sorted(line.split(": ")[2] for line in lines)
+    assert fields == ["network.transmitters.t.model", "sweep.scheduler[1]", "sweep.semantic_equalizer[1]"], lines
