@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-slow bench venv clean
+.PHONY: run test test-slow bench venv clean docs-figures
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,8 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/semcom run scenarios/quickstart.yaml --out runs/quickstart
 	@echo "Plots of the quickstart study:"; ls -1 $(CURDIR)/runs/quickstart/plots/*.png
+	@echo "The semcom command is $(VENV)/bin/semcom (or run 'source $(VENV)/bin/activate' to call it as semcom), e.g.:"
+	@echo "  $(VENV)/bin/semcom results runs/quickstart"
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -29,5 +31,16 @@ test-slow: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+# every figure the README shows, regenerated from fresh runs (build/docs-figures holds the runs)
+docs-figures: $(STAMP)
+	$(VENV)/bin/semcom run scenarios/quickstart.yaml --out build/docs-figures/quickstart --quiet
+	cp build/docs-figures/quickstart/plots/rate_accuracy.png docs/images/quickstart_rate_accuracy.png
+	$(VENV)/bin/semcom run scenarios/network_edge.yaml --out build/docs-figures/network_edge --quiet
+	for f in goodput_vs_load latency_p95_vs_load accuracy_vs_latency alignment_cost; do \
+	  cp build/docs-figures/network_edge/plots/network_$$f.png docs/images/network_edge_$$f.png; done
+	$(VENV)/bin/semcom stitch scenarios/stitching.yaml --out build/docs-figures/stitching
+	cp build/docs-figures/stitching/plots/stitching_noise_free.png docs/images/stitching_noise_free.png
+
+# keeps runs/ (the README suggests keeping results there); removes the venv and caches only
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) build .pytest_cache

@@ -90,7 +90,7 @@ class OFDMChannelModel(ChannelModel):
                             or len(set(pilots)) != len(pilots)):
             raise ChannelSettingError("pilot_ofdm_symbol_indices", list(pilot_ofdm_symbol_indices),
                                       f"must be distinct OFDM symbol indices in 0..{num_ofdm_symbols - 1}",
-                                      "use e.g. [2, 11]")
+                                      f"use e.g. {[i for i in (2, 11) if i < num_ofdm_symbols] or [0]}")
         try:
             self.resource_grid = ResourceGrid(
                 num_ofdm_symbols=num_ofdm_symbols, fft_size=fft_size, subcarrier_spacing=subcarrier_spacing,

@@ -30,7 +30,7 @@ __all__ = ["Result", "run", "load"]
 
 
 class Result:
-    """A run's results folder: ``out`` (the folder), ``kind`` (``"link"`` or ``"network"``),
+    """A run's results folder: ``out`` (the folder), ``kind`` (``"link"``, ``"network"`` or ``"stitch"``),
     ``frame`` (every stored row, in study order, as a DataFrame) and ``plot()``."""
 
     def __init__(self, out: str | os.PathLike):
@@ -45,6 +45,9 @@ class Result:
         if self.kind == "network":
             from semcom.simulator.network.metrics import NETWORK_COLUMNS
             return NETWORK_COLUMNS
+        if self.kind == "stitch":
+            from semcom.simulator.stitch import STITCH_COLUMNS
+            return STITCH_COLUMNS
         from semcom.simulator.engine import COLUMNS
         return COLUMNS
 

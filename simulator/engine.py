@@ -225,7 +225,8 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             rows.append({k: _fmt(v) for k, v in dict(
                 scenario=sc.name, tx_model=unit.transmitter, rx_model=unit.receiver, channel=unit.channel,
                 snr_db=float(snr), num_anchors=unit.num_anchors, anchor_selection=unit.anchor_selection,
-                scheme=unit.scheme, bits=unit.bits, semantic_equalizer=name,
+                scheme=unit.scheme, bits=getattr(scheme, "bits", unit.bits),   # the default too, when unset
+                semantic_equalizer=name,
                 channel_equalizer=ch_spec.equalizer if channel.has_fading else None,
                 csi=ch_spec.csi if channel.has_fading else None, seed=unit.seed,
                 channel_uses=float(uses), bits_per_sample=bits,

@@ -50,6 +50,9 @@ _CAPTIONS = {
 
 
 def _caption(stem: str) -> str:
+    if stem.startswith("stitching_"):
+        return ("Stitching table: top-1 accuracy [%] per transmitter (rows) and receiver (columns), "
+                "a panel per semantic equaliser.")
     base = stem.split("_p")[0] if "_p" in stem and stem.rsplit("_p", 1)[-1].isdigit() else stem
     return _CAPTIONS.get(base, stem.replace("_", " "))
 
@@ -111,7 +114,9 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
         figures.append(f'<figure><img alt="{html.escape(png.stem)}" src="data:image/png;base64,{data}">'
                        f"<figcaption><b>{html.escape(png.stem)}</b>: {html.escape(_caption(png.stem))}"
                        "</figcaption></figure>")
-    header, body = summary_rows(rows)
+    from .stitch import is_stitch_rows, stitch_summary_rows
+
+    header, body = stitch_summary_rows(rows) if is_stitch_rows(rows) else summary_rows(rows)
     seeds = len({r.get("seed") for r in rows})
     facts = [f"{len(rows)} result rows", f"{len({r.get('unit') for r in rows})} units"]
     for key in ("units_total", "executor", "wall_time_s", "finished_at"):
@@ -130,7 +135,7 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
 {"".join(figures) or "<p>No plots.</p>"}
 {_geometry_section(out_dir)}
 <h2>Summary</h2>
-<p class="meta">{html.escape(seed_note)} The full results are in <code>results.csv</code> next to this file.</p>
+<p class="meta">{html.escape(seed_note)} The full results are in <code>{"stitching.csv" if is_stitch_rows(rows) else "results.csv"}</code> next to this file.</p>
 {_table(header, body)}
 <h2>Scenario</h2>
 <pre>{html.escape(scenario_text)}</pre>

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 import math
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
@@ -17,9 +19,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from semcom.channels.base import ChannelSettingError
 from semcom.core.registry import suggest
-from semcom.core.errors import ScenarioError, SemcomInputError
+from semcom.core.errors import ScenarioError, ScenarioErrors, SemcomInputError
 
 __all__ = ["Scenario", "Range", "load_scenario", "parse_scenario", "check_scenario", "json_schema"]
 
@@ -116,6 +117,13 @@ class CompressionSpec(_Strict):
                                  "relative representation (k <= every sweep.num_anchors); their positions cost "
                                  "ceil(log2 C(K, k)) bits per sample (in bits_per_sample); absolute messages "
                                  "(none, aligned) are sent whole")
+
+
+class FigureSpec(_Strict):
+    """How plots are drawn (never changes results: left out of the study's identity)."""
+
+    width: Literal["single", "double"] = Field("double", description="printed width: single (3.5 in, one "
+                                               "IEEE/ACM column) or double (7.16 in, both columns)")
 
 
 FloatAxis = Union[Range, list[float], float]
@@ -229,6 +237,7 @@ class StudyBase(_Strict):
     scheme: SchemeSpec = Field(default_factory=SchemeSpec, description="the scheme of a one-scheme study")
     semantic_equalizers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}")
+    figure: FigureSpec = Field(default_factory=FigureSpec, description="plot settings (width)")
 
     def axis(self, name: str) -> list:
         """Sweep axis ``name`` as a plain list (ranges expanded, scalars wrapped)."""
@@ -294,8 +303,25 @@ def _format_loc(loc: tuple) -> str:
     return out or "scenario"
 
 
-def _error_from_pydantic(exc: ValidationError) -> ScenarioError:
-    errors = exc.errors()
+def _is_branch(part: Any) -> bool:
+    """A union-branch tag in a pydantic error location (``Range``, ``list[float]`` ...)."""
+    return isinstance(part, str) and ("[" in part or part in (
+        "Range", "float", "int", "str", "none", "list[float]", "list[int]", "list[str]"))
+
+
+def _errors_from_pydantic(exc: ValidationError) -> list[ScenarioError]:
+    """One :class:`ScenarioError` per wrong field (the most specific of its union branches)."""
+    groups: dict[tuple, list] = {}
+    for err in exc.errors():
+        loc = err["loc"]
+        cut = next((i for i, part in enumerate(loc) if _is_branch(part)), len(loc))
+        groups.setdefault(tuple(loc[:cut]), []).append(err)
+    return [_error_from_pydantic(errs) for errs in groups.values()]
+
+
+def _error_from_pydantic(exc: ValidationError | list) -> ScenarioError:
+    """The most specific error of ``exc`` (a ValidationError or a list of its errors) as one line."""
+    errors = list(exc) if isinstance(exc, list) else exc.errors()
     # the most specific error first: our own checks, unknown keys, missing keys, then
     # the rest; a union branch whose *type* does not match the input is least specific
     errors.sort(key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden", e["type"] != "missing",
@@ -344,7 +370,7 @@ def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise _error_from_pydantic(exc) from None
+        raise ScenarioErrors.of(_errors_from_pydantic(exc)) from None
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -471,11 +497,16 @@ def _check_model(name: str, spec: ModelSpec) -> None:
 
 def _build_check(field: str, build) -> None:
     """Construct a cheap block (channel, scheme) to surface its own value checks as one line."""
+    from semcom.channels.base import ChannelSettingError   # here: the schema itself never loads torch
+
     try:
         build()
     except ScenarioError:
         raise
     except SemcomInputError as exc:
+        head, sep, rest = str(exc).partition(": ")
+        if sep and " " not in head and "." in head:   # the block named its own setting: keep one prefix
+            raise ScenarioError(f"{field}.{head.split('.', 1)[1]}", None, rest, "") from None
         raise ScenarioError(field, None, str(exc), "") from None
     except ChannelSettingError as exc:
         raise ScenarioError(f"{field}.{exc.setting}", exc.value, exc.problem, exc.fix) from None
@@ -504,102 +535,211 @@ def _check_semantic_equalizers(sc: Scenario) -> None:
         cls.check_options(f"semantic_equalizers.{name}", options)
 
 
+class _Findings:
+    """Collects the :class:`ScenarioError` of independent checks, so one pass reports them all."""
+
+    def __init__(self):
+        self.errors: list[ScenarioError] = []
+
+    @contextmanager
+    def check(self):
+        """Run a block of checks; its first error is recorded and the next block still runs."""
+        try:
+            yield
+        except ScenarioErrors as exc:
+            self.errors.extend(exc.errors)
+        except ScenarioError as exc:
+            self.errors.append(exc)
+
+    def raise_all(self) -> None:
+        if self.errors:
+            raise ScenarioErrors.of(self.errors)
+
+
 def check_scenario(sc: Scenario, check_data: bool = True) -> None:
-    """Semantic checks that need the registries (and, with ``check_data``, the data)."""
+    """Semantic checks that need the registries (and, with ``check_data``, the data).
+
+    Every independent problem is reported (one :class:`ScenarioError`, or
+    :class:`ScenarioErrors` holding one per problem); checks that depend on a failed
+    one (the settings of an unknown channel model) are skipped.
+    """
     from semcom import channels
     from semcom import transceivers
     from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 
-    _check_names("data.dataset", [sc.data.dataset], transceivers.DATASETS.names(), "dataset")
+    found = _Findings()
+    with found.check():
+        _check_names("data.dataset", [sc.data.dataset], transceivers.DATASETS.names(), "dataset")
     for name, spec in sc.models.items():
-        _check_names(f"models.{name}.kind", [spec.kind], transceivers.LATENT_SOURCES.names(), "model kind")
+        with found.check():
+            _check_names(f"models.{name}.kind", [spec.kind], transceivers.LATENT_SOURCES.names(), "model kind")
+            _check_model(name, spec)
     model_names = list(sc.models)
-    _check_names("sweep.transmitter", sc.axis("transmitter"), model_names, "model (define it under `models`)")
-    _check_names("sweep.receiver", sc.axis("receiver"), model_names, "model (define it under `models`)")
-    _check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
+    with found.check():
+        _check_names("sweep.transmitter", sc.axis("transmitter"), model_names, "model (define it under `models`)")
+    with found.check():
+        _check_names("sweep.receiver", sc.axis("receiver"), model_names, "model (define it under `models`)")
+    with found.check():
+        _check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
     for name, spec in sc.channels.items():
-        _check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
+        with found.check():
+            _check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
+            cls = channels.CHANNELS.get(spec.model)
+            known, open_ended = _known_settings(cls, skip=("precision", "device"))
+            settings = spec.model_dump(exclude={"model"})
+            if not open_ended:
+                _check_settings(f"channels.{name}", settings, ["model", *known])
+            _build_check(f"channels.{name}", lambda: channels.build_channel(spec.model, precision=sc.precision,
+                                                                           device="cpu", **settings))
     specs = sc.scheme_specs()
-    _check_names("sweep.scheme", sc.axis("scheme"), list(specs), "scheme (define it under `schemes`)")
     where = {name: (f"schemes.{name}" if sc.schemes else "scheme") for name in specs}
+    kinds_ok = set()
     for name, spec in specs.items():
-        _check_names(f"{where[name]}.kind", [spec.kind], transceivers.SCHEMES.names(), "transmission scheme")
-    _check_semantic_equalizers(sc)
-    for name, spec in sc.models.items():
-        _check_model(name, spec)
-    for name, spec in sc.channels.items():
-        cls = channels.CHANNELS.get(spec.model)
-        known, open_ended = _known_settings(cls, skip=("precision", "device"))
-        settings = spec.model_dump(exclude={"model"})
-        if not open_ended:
-            _check_settings(f"channels.{name}", settings, ["model", *known])
-        _build_check(f"channels.{name}", lambda: channels.build_channel(spec.model, precision=sc.precision,
-                                                                       device="cpu", **settings))
+        with found.check():
+            _check_names(f"{where[name]}.kind", [spec.kind], transceivers.SCHEMES.names(), "transmission scheme")
+            kinds_ok.add(name)
     quantising = []
-    for name in sc.axis("scheme"):
-        scheme_cls = transceivers.SCHEMES.get(specs[name].kind)
-        known, open_ended = _known_settings(scheme_cls, skip=("precision", "device"))
-        scheme_settings = specs[name].model_dump(exclude={"kind"})
-        if not open_ended:
-            _check_settings(where[name], scheme_settings, ["kind", *known])
-        _build_check(where[name], lambda: scheme_cls(precision=sc.precision, device="cpu", **scheme_settings))
-        if "bits" in known:
-            quantising.append(name)
-        if specs[name].kind == "jscc":
-            from .jscc_engine import check_jscc
-            check_jscc(sc, name)
-    _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(),
-                 "anchor selection")
-    for i, k in enumerate(sc.axis("num_anchors")):
-        if k is None or int(k) < 1:
-            raise ScenarioError(f"sweep.num_anchors[{i}]", k, "must be a whole number >= 1",
-                                "use positive anchor counts such as [4, 8, 16]")
-    top_k = sc.compression.top_k
-    if top_k is not None and top_k > min(int(k) for k in sc.axis("num_anchors")):
-        i, k = min(enumerate(sc.axis("num_anchors")), key=lambda ik: int(ik[1]))
-        raise ScenarioError("compression.top_k", top_k, f"exceeds sweep.num_anchors[{i}] = {int(k)} (a relative "
-                            "message has one entry per anchor)", f"use compression.top_k <= {int(k)} or drop "
-                            f"sweep.num_anchors values below {top_k}")
-    for i, b in enumerate(sc.axis("bits")):
-        if b is not None and not 1 <= int(b) <= 16:
-            raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
-        if b is not None and not quantising:
-            raise ScenarioError("sweep.bits", b, f"does not apply to the scheme(s) {', '.join(sc.axis('scheme'))} "
-                                "(none quantises)", "remove sweep.bits or use scheme: {kind: digital}")
-    for i, s in enumerate(sc.axis("seed")):
-        if int(s) < 0:
-            raise ScenarioError(f"sweep.seed[{i}]", s, "must be >= 0", "use non-negative seeds")
-    if sc.device.startswith("cuda"):
-        import torch
-        if not torch.cuda.is_available():
-            raise ScenarioError("device", sc.device, "CUDA is not available on this machine",
-                                "use device: cpu")
-    elif sc.device != "cpu":
-        raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
-    from .context import _fits_on_data
-    trains = any(_fits_on_data(spec.kind) for spec in sc.models.values())
-    if trains and sc.data.train_fraction + sc.data.test_fraction >= 1:
-        raise ScenarioError("data.train_fraction", sc.data.train_fraction,
-                            f"with data.test_fraction {sc.data.test_fraction} leaves no pool for anchors and heads",
-                            "make train_fraction + test_fraction sum below 1 (e.g. 0.4 + 0.3)")
+    with found.check():
+        _check_names("sweep.scheme", sc.axis("scheme"), list(specs), "scheme (define it under `schemes`)")
+        for name in sc.axis("scheme"):
+            if name not in kinds_ok:
+                continue
+            with found.check():
+                scheme_cls = transceivers.SCHEMES.get(specs[name].kind)
+                known, open_ended = _known_settings(scheme_cls, skip=("precision", "device"))
+                scheme_settings = specs[name].model_dump(exclude={"kind"})
+                if "bits" in known:
+                    quantising.append(name)
+                if not open_ended:
+                    _check_settings(where[name], scheme_settings, ["kind", *known])
+                _build_check(where[name], lambda: scheme_cls(precision=sc.precision, device="cpu", **scheme_settings))
+                if specs[name].kind == "jscc":
+                    from .jscc_engine import check_jscc
+                    check_jscc(sc, name)
+    with found.check():
+        _check_semantic_equalizers(sc)
+    with found.check():
+        _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(),
+                     "anchor selection")
+    with found.check():
+        for i, k in enumerate(sc.axis("num_anchors")):
+            if k is None or int(k) < 1:
+                raise ScenarioError(f"sweep.num_anchors[{i}]", k, "must be a whole number >= 1",
+                                    "use positive anchor counts such as [4, 8, 16]")
+        top_k = sc.compression.top_k
+        if top_k is not None and top_k > min(int(k) for k in sc.axis("num_anchors")):
+            i, k = min(enumerate(sc.axis("num_anchors")), key=lambda ik: int(ik[1]))
+            raise ScenarioError("compression.top_k", top_k, f"exceeds sweep.num_anchors[{i}] = {int(k)} (a relative "
+                                "message has one entry per anchor)", f"use compression.top_k <= {int(k)} or drop "
+                                f"sweep.num_anchors values below {top_k}")
+    with found.check():
+        for i, b in enumerate(sc.axis("bits")):
+            if b is not None and not 1 <= int(b) <= 16:
+                raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
+            if b is not None and not quantising and kinds_ok:
+                raise ScenarioError("sweep.bits", b, f"does not apply to the scheme(s) {', '.join(sc.axis('scheme'))} "
+                                    "(none quantises)", "remove sweep.bits or use scheme: {kind: digital}")
+    with found.check():
+        for i, s in enumerate(sc.axis("seed")):
+            if int(s) < 0:
+                raise ScenarioError(f"sweep.seed[{i}]", s, "must be >= 0", "use non-negative seeds")
+    with found.check():
+        if sc.device.startswith("cuda"):
+            import torch
+            if not torch.cuda.is_available():
+                raise ScenarioError("device", sc.device, "CUDA is not available on this machine",
+                                    "use device: cpu")
+        elif sc.device != "cpu":
+            raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
+    with found.check():
+        from .context import _fits_on_data
+        trains = any(_fits_on_data(spec.kind) for spec in sc.models.values())
+        if trains and sc.data.train_fraction + sc.data.test_fraction >= 1:
+            raise ScenarioError("data.train_fraction", sc.data.train_fraction,
+                                f"with data.test_fraction {sc.data.test_fraction} leaves no pool for anchors and "
+                                "heads", "make train_fraction + test_fraction sum below 1 (e.g. 0.4 + 0.3)")
+    found.raise_all()   # the data checks below assume a scenario that is otherwise sound
     if check_data:
         from .context import study_data
         data = study_data(sc)
         for name, spec in sc.models.items():   # sources that read files check them against the data
-            source_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_data", None)
-            if source_check is not None:
-                source_check(name, spec.model_dump(exclude_none=True), data.dataset)
+            with found.check():
+                source_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_data", None)
+                if source_check is not None:
+                    source_check(name, spec.model_dump(exclude_none=True), data.dataset)
+                _check_latent_dim(name, spec, data.dataset)
         pool = len(data.pool_idx)
-        for i, k in enumerate(sc.axis("num_anchors")):
-            if int(k) > pool:
-                raise ScenarioError(f"sweep.num_anchors[{i}]", k,
-                                    f"exceeds the anchor pool of {pool} samples",
-                                    f"use at most {pool} or lower data.test_fraction or data.train_fraction")
+        with found.check():
+            for i, k in enumerate(sc.axis("num_anchors")):
+                if int(k) > pool:
+                    raise ScenarioError(f"sweep.num_anchors[{i}]", k,
+                                        f"exceeds the anchor pool of {pool} samples",
+                                        f"use at most {pool} or lower data.test_fraction or data.train_fraction")
+        found.raise_all()
+        _warn_small_test_set(len(data.test_idx))
+
+
+def _check_latent_dim(name: str, spec: ModelSpec, dataset) -> None:
+    """PCA cannot give more components than the inputs have dimensions (it would silently give fewer)."""
+    inputs = getattr(dataset, "inputs", None)
+    if spec.kind != "pca" or inputs is None or spec.latent_dim is None:
+        return
+    dims = int(math.prod(inputs.shape[1:]))
+    if spec.latent_dim > dims:
+        raise ScenarioError(f"models.{name}.latent_dim", spec.latent_dim,
+                            f"exceeds the {dims} input dimensions of data.dataset (PCA has at most {dims} components)",
+                            f"use latent_dim <= {dims}")
+
+
+#: A test set whose 95% interval at accuracy 0.5 is wider than +-10 points (1.96 * 0.5 / sqrt(n) > 0.1).
+SMALL_TEST_SET = 97
+
+
+def _warn_small_test_set(num_test: int) -> None:
+    if num_test < SMALL_TEST_SET:
+        half = 1.96 * 0.5 / math.sqrt(max(num_test, 1)) * 100
+        warnings.warn(f"data: only {num_test} test samples: an accuracy's 95% interval is up to +-{half:.0f} "
+                      f"points wide; use at least {SMALL_TEST_SET} (raise data.test_fraction or data.limit)",
+                      ScenarioWarning, stacklevel=2)
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario that runs but whose results may mislead (the CLI prints it as one line)."""
+
+
+#: Settings an agent may carry besides kind/latent_dim/seed, by model kind (for editors;
+#: :func:`check_scenario` checks them against the encoders themselves).
+MODEL_KEYS = {
+    "width": ("integer", "mlp: hidden layer width (default 128)"),
+    "depth": ("integer", "mlp: hidden layers (default 2)"),
+    "channels": ("integer", "cnn: channels of the first convolution (default 16)"),
+    "epochs": ("integer", "mlp/cnn: training epochs (default: about 50,000 sample passes)"),
+    "batch_size": ("integer", "mlp/cnn/torch: training (or encoding) batch size"),
+    "lr": ("number", "mlp/cnn: Adam learning rate (default 0.001)"),
+    "weight_decay": ("number", "mlp/cnn: Adam weight decay (default 0.0001; 0 allowed)"),
+    "head": ("string", "mlp/cnn: training head, linear (default, plain cross-entropy) or cosine"),
+    "head_scale": ("number", "mlp/cnn with head: cosine: logit scale (default 10)"),
+    "variant": ("integer", "efficientnet_lite: 0, 1 or 2 (default 0)"),
+    "image_size": ("integer", "efficientnet_lite: side the images are resized to (default 64)"),
+    "path": ("string", "npz: latent file, one row per dataset sample"),
+    "import": ("string", "torch: 'module:callable' building the user's encoder"),
+    "kwargs": ("object", "torch: keyword arguments of the callable"),
+    "cache": ("boolean", "torch: cache the encoded latents (default true)"),
+}
 
 
 def json_schema() -> dict:
-    """JSON Schema of a scenario file, for editor completion."""
-    schema = Scenario.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "semcom scenario"
-    return schema
+    """JSON Schema of a scenario file (link or ``kind: network``), for editor completion;
+    agents list their model-specific keys (:data:`MODEL_KEYS`)."""
+    from .network.schema import NetworkScenario
+
+    template = "#/$defs/{model}"
+    link = Scenario.model_json_schema(ref_template=template)
+    network = NetworkScenario.model_json_schema(ref_template=template)
+    defs = {**link.pop("$defs", {}), **network.pop("$defs", {})}
+    defs["ModelSpec"]["properties"].update(
+        {key: {"type": kind, "description": text} for key, (kind, text) in MODEL_KEYS.items()})
+    defs["LinkScenario"], defs["NetworkScenario"] = link, network
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "semcom scenario",
+            "description": "a link-level study, or a network study (kind: network)",
+            "oneOf": [{"$ref": "#/$defs/LinkScenario"}, {"$ref": "#/$defs/NetworkScenario"}], "$defs": defs}

@@ -30,13 +30,15 @@ import io
 import json
 import os
 import sqlite3
+import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.io import write_text_atomic
 
-__all__ = ["ResultsStore", "StoreError", "read_rows", "study_kind", "write_csv", "write_text_atomic"]
+__all__ = ["ResultsStore", "StoreError", "StoreWarning", "differing_fields", "read_rows", "study_kind",
+           "write_csv", "write_text_atomic"]
 
 DB_NAME = "results.sqlite"
 
@@ -45,14 +47,32 @@ class StoreError(SemcomInputError):
     """The output directory holds another study, or another run is writing to it."""
 
 
+class StoreWarning(UserWarning):
+    """Results are discarded on request (``--force``)."""
+
+
+def differing_fields(old: Any, new: Any, at: str = "") -> list[str]:
+    """Dotted paths at which two JSON-like values differ (``sweep.snr_db``, ``models.rx.width``)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for key in sorted(set(old) | set(new), key=str):
+            out += differing_fields(old.get(key), new.get(key), f"{at}.{key}" if at else str(key))
+        return out
+    return [] if old == new else [at or "scenario"]
+
+
 class ResultsStore:
     """:param directory: output directory (created).
     :param study_hash: identifies the study; a directory holding another study is refused.
-    :param force: discard the results of another study instead of refusing.
+    :param force: discard the results of another study instead of refusing (with a warning
+        that says what is discarded).
     :param kind: the study kind recorded in the store (``"link"``, ``"network"``).
+    :param study: what ``study_hash`` hashes (JSON-able); stored, so that a refusal can name
+        the fields in which two studies differ.
     """
 
-    def __init__(self, directory: str | os.PathLike, study_hash: str, force: bool = False, kind: str = "link"):
+    def __init__(self, directory: str | os.PathLike, study_hash: str, force: bool = False, kind: str = "link",
+                 study: dict | None = None):
         self.directory = Path(directory)
         self.db: sqlite3.Connection | None = None
         try:
@@ -82,14 +102,23 @@ class ResultsStore:
             self._open()
         stored = self.meta("study_hash")
         if stored is not None and stored != study_hash:
+            old = self.meta("study")
+            fields = differing_fields(json.loads(old), study) if old and study is not None else []
+            which = (f"differs in {', '.join(fields[:6])}{' ...' if len(fields) > 6 else ''}" if fields
+                     else "or an edited scenario")
             if not force:
                 self.close()
                 raise StoreError(f"output directory '{self.directory}' holds results of a different study "
-                                 f"(or of an edited scenario); use another --out, or --force to discard them")
+                                 f"({which}); use another --out, or --force to discard them")
+            finished = self.db.execute("SELECT count(*) FROM units").fetchone()[0]
+            warnings.warn(f"--force: discarding {finished} finished units of a different study ({which}) "
+                          f"in '{self.directory}'", StoreWarning, stacklevel=2)
             self._write("DROP TABLE results", "DELETE FROM units", "DELETE FROM meta")
             self._create_results()
         self.set_meta("study_hash", study_hash)
         self.set_meta("kind", kind)
+        if study is not None:
+            self.set_meta("study", json.dumps(study, sort_keys=True))
 
     def _open(self) -> None:
         self.db = sqlite3.connect(self.directory / DB_NAME, isolation_level=None, timeout=30)
@@ -203,8 +232,11 @@ def read_rows(db_or_dir) -> list[dict[str, Any]]:
             raise StoreError(f"'{db_or_dir}' holds no semcom results ({DB_NAME} missing); "
                              "give the --out directory of a run")
         try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            return read_rows(db)
+            db = _connect_read_only(path)
+            try:
+                return read_rows(db)
+            finally:
+                db.close()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"'{path}' is not a readable results store ({exc}); "
                              "rerun the study into a new --out") from None
@@ -228,13 +260,25 @@ def read_rows(db_or_dir) -> list[dict[str, Any]]:
     return [r for _, _, r in sorted(current, key=lambda t: t[:2])]
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection that leaves no ``-wal``/``-shm`` files behind.
+
+    A cleanly closed store has no write-ahead log: it is then read as an immutable file
+    (SQLite creates nothing beside it). While a run writes (or after a killed one) the log
+    exists and is read the usual way, so no committed unit is missed.
+    """
+    if not Path(f"{path}-wal").exists():
+        return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
 def study_kind(directory: str | os.PathLike) -> str:
     """The study kind recorded in a results folder's store (``"link"`` when not recorded)."""
     path = Path(directory) / DB_NAME
     if not path.is_file():
         raise StoreError(f"'{directory}' holds no semcom results ({DB_NAME} missing); "
                          "give the --out directory of a run")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = _connect_read_only(path)
     try:
         row = db.execute("SELECT value FROM meta WHERE key = 'kind'").fetchone()
     finally:

@@ -3,7 +3,7 @@
 Every layer raises these for bad input, so they live below all of them.
 """
 
-__all__ = ["SemcomInputError", "ScenarioError"]
+__all__ = ["SemcomInputError", "ScenarioError", "ScenarioErrors"]
 
 
 class SemcomInputError(ValueError):
@@ -24,3 +24,22 @@ class ScenarioError(SemcomInputError):
         if fix:
             msg += f"; {fix}"
         super().__init__(msg)
+
+
+class ScenarioErrors(ScenarioError):
+    """Several :class:`ScenarioError` found in one pass; the CLI prints one line each.
+
+    :ivar errors: list[ScenarioError], in the order they were found (never empty).
+    """
+
+    def __init__(self, errors: list[ScenarioError]):
+        self.errors = list(errors)
+        first = self.errors[0]
+        self.field, self.value = first.field, first.value
+        more = len(self.errors) - 1
+        ValueError.__init__(self, str(first) + (f" (and {more} more error{'s' * (more > 1)})" if more else ""))
+
+    @classmethod
+    def of(cls, errors: list[ScenarioError]) -> ScenarioError:
+        """The one error itself, or all of them together."""
+        return errors[0] if len(errors) == 1 else cls(errors)

@@ -50,7 +50,7 @@ class NetworkStudyResult:
 def network_study_hash(sc: NetworkScenario) -> str:
     """Everything that changes a unit's rows except the sweep axes (units are stored by key,
     so extending an axis reuses the units already run)."""
-    d = sc.model_dump(mode="json", exclude={"description", "seed"})
+    d = sc.model_dump(mode="json", exclude={"description", "seed", "figure"})   # figure: plots only
     for axis in NETWORK_SWEEP_AXES:
         d["sweep"].pop(axis, None)
     return config_hash("network-study", d)

@@ -23,11 +23,11 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from semcom.core.registry import suggest
-from semcom.core.errors import ScenarioError
+from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
 from ..schema import (ChannelSpec, CommonSweepAxes, DataSpec, FloatAxis, ModelSpec, NameAxis, Range, SchemeSpec,
                       StudyBase, _axis_error, _check_axis, read_scenario_yaml,
-                      _error_from_pydantic, _fields_of, _format_loc, _Strict, _TYPE_MISMATCH, _UniqueKeyLoader)
+                      _error_from_pydantic, _fields_of, _is_branch, _format_loc, _Strict, _TYPE_MISMATCH, _UniqueKeyLoader)
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
            "DistanceRange", "NetworkSweepSpec", "parse_network_scenario", "load_network_scenario",
@@ -165,14 +165,24 @@ class NetworkScenario(StudyBase):
     sweep: NetworkSweepSpec
 
 
-def _network_error(exc: ValidationError) -> ScenarioError:
+def _network_errors(exc: ValidationError) -> list[ScenarioError]:
+    """One error per wrong field (see :func:`_network_error`)."""
+    groups: dict[tuple, list] = {}
+    for err in exc.errors():
+        loc = err["loc"]
+        cut = next((i for i, part in enumerate(loc) if _is_branch(part)), len(loc))
+        groups.setdefault(tuple(loc[:cut]), []).append(err)
+    return [_network_error(errs) for errs in groups.values()]
+
+
+def _network_error(exc: ValidationError | list) -> ScenarioError:
     """One-line error; unknown keys get did-you-mean hints from the *network* schema."""
-    errors = sorted(exc.errors(), key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden",
+    errors = sorted(list(exc) if isinstance(exc, list) else exc.errors(), key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden",
                                                  e["type"] != "missing", e["type"] in _TYPE_MISMATCH,
                                                  len(e["loc"])))
     err = errors[0]
     if err["type"] != "extra_forbidden":
-        return _error_from_pydantic(exc)
+        return _error_from_pydantic(errors)
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
     known = _fields_of(NetworkScenario, loc)
     if not known and len(loc) >= 3 and loc[0] == "network" and loc[1] in ("transmitters", "receivers"):
@@ -189,7 +199,7 @@ def parse_network_scenario(raw: Any, source: str = "scenario") -> NetworkScenari
     try:
         return NetworkScenario.model_validate(raw)
     except ValidationError as exc:
-        raise _network_error(exc) from None
+        raise ScenarioErrors.of(_network_errors(exc)) from None
 
 
 def scenario_kind(path: str | Path) -> str:
@@ -214,76 +224,100 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
     from semcom import channels
     from semcom import transceivers
     from semcom.transceivers.anchors import ANCHOR_STRATEGIES
-    from ..schema import _build_check, _check_model, _check_names, _check_settings, _known_settings
+    from ..schema import _build_check, _check_model, _check_names, _check_settings, _Findings, _known_settings
     from .links import FADING_CHANNELS, build_link_channel, message_channel_uses, network_scheme
     from .medium import SCHEDULERS
 
     net = sc.network
-    _check_names("data.dataset", [sc.data.dataset], transceivers.DATASETS.names(), "dataset")
+    found = _Findings()   # every independent problem is reported, one line each
+    with found.check():
+        _check_names("data.dataset", [sc.data.dataset], transceivers.DATASETS.names(), "dataset")
     for name, spec in sc.models.items():
-        _check_names(f"models.{name}.kind", [spec.kind], transceivers.LATENT_SOURCES.names(), "model kind")
-        _check_model(name, spec)
+        with found.check():
+            _check_names(f"models.{name}.kind", [spec.kind], transceivers.LATENT_SOURCES.names(), "model kind")
+            _check_model(name, spec)
     models = list(sc.models)
     for group, spec in net.transmitters.items():
-        _check_names(f"network.transmitters.{group}.model", [spec.model], models, "model (define it under `models`)")
-        dests = spec.destinations(list(net.receivers))
-        if not dests:
-            raise ScenarioError(f"network.transmitters.{group}.receiver", spec.receiver, "is an empty list",
-                                "name at least one receiver, or leave it out for all")
-        _check_names(f"network.transmitters.{group}.receiver", dests, list(net.receivers),
-                     "receiver (define it under `network.receivers`)")
+        with found.check():
+            _check_names(f"network.transmitters.{group}.model", [spec.model], models,
+                         "model (define it under `models`)")
+        with found.check():
+            dests = spec.destinations(list(net.receivers))
+            if not dests:
+                raise ScenarioError(f"network.transmitters.{group}.receiver", spec.receiver, "is an empty list",
+                                    "name at least one receiver, or leave it out for all")
+            _check_names(f"network.transmitters.{group}.receiver", dests, list(net.receivers),
+                         "receiver (define it under `network.receivers`)")
     for name, spec in net.receivers.items():
-        _check_names(f"network.receivers.{name}.model", [spec.model], models, "model (define it under `models`)")
+        with found.check():
+            _check_names(f"network.receivers.{name}.model", [spec.model], models, "model (define it under `models`)")
     if net.anchor_agent is not None:
-        _check_names("network.anchor_agent", [net.anchor_agent], models, "model (define it under `models`)")
-    _check_names("sweep.scheduler", sc.axis("scheduler"), SCHEDULERS.names(), "scheduler")
-    _check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
+        with found.check():
+            _check_names("network.anchor_agent", [net.anchor_agent], models, "model (define it under `models`)")
+    with found.check():
+        _check_names("sweep.scheduler", sc.axis("scheduler"), SCHEDULERS.names(), "scheduler")
+    with found.check():
+        _check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
     for name, spec in sc.channels.items():
-        _check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
-        if spec.model not in FADING_CHANNELS:
-            raise ScenarioError(f"channels.{name}.model", spec.model, "cannot carry network links (a message is "
-                                "one flat-fading block per slot)", f"use one of: {', '.join(FADING_CHANNELS)}")
-        settings = spec.model_dump(exclude={"model"})
-        if spec.model != "awgn":
-            known, _ = _known_settings(channels.CHANNELS.get(spec.model), skip=("precision", "device"))
-            _check_settings(f"channels.{name}", settings, ["model", *known])
-        _build_check(f"channels.{name}", lambda: build_link_channel(spec.model, settings, sc.precision, "cpu"))
-    _check_names("scheme.kind", [sc.scheme.kind], transceivers.SCHEMES.names(), "transmission scheme")
-    scheme_cls = transceivers.SCHEMES.get(sc.scheme.kind)
-    known_scheme, _ = _known_settings(scheme_cls, skip=("precision", "device"))
-    _check_settings("scheme", sc.scheme.model_dump(exclude={"kind"}), ["kind", *known_scheme])
-    _check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
-                 transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
+        with found.check():
+            _check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
+            if spec.model not in FADING_CHANNELS:
+                raise ScenarioError(f"channels.{name}.model", spec.model, "cannot carry network links (a message "
+                                    "is one flat-fading block per slot)", f"use one of: {', '.join(FADING_CHANNELS)}")
+            settings = spec.model_dump(exclude={"model"})
+            if spec.model != "awgn":
+                known, _ = _known_settings(channels.CHANNELS.get(spec.model), skip=("precision", "device"))
+                _check_settings(f"channels.{name}", settings, ["model", *known])
+            _build_check(f"channels.{name}", lambda: build_link_channel(spec.model, settings, sc.precision, "cpu"))
+    known_scheme: list[str] = []
+    with found.check():
+        _check_names("scheme.kind", [sc.scheme.kind], transceivers.SCHEMES.names(), "transmission scheme")
+        scheme_cls = transceivers.SCHEMES.get(sc.scheme.kind)
+        known_scheme, _ = _known_settings(scheme_cls, skip=("precision", "device"))
+        _check_settings("scheme", sc.scheme.model_dump(exclude={"kind"}), ["kind", *known_scheme])
+    with found.check():
+        _check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
+                     transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
     for name in sc.semantic_equalizers:
-        _check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
-        known, _ = _known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link", "access"))
-        _check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
-        transceivers.SEMANTIC_EQUALIZERS.get(name).check_options(f"semantic_equalizers.{name}",
-                                                                sc.semantic_equalizers[name] or {})
-        refuse_link_simulation(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {})
-    _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(), "anchor selection")
-    for i, k in enumerate(sc.axis("num_anchors")):
-        if int(k) < 1:
-            raise ScenarioError(f"sweep.num_anchors[{i}]", k, "must be a whole number >= 1", "use e.g. [8, 32]")
-    for i, rate in enumerate(sc.axis("arrival_rate")):
-        if not float(rate) > 0:
-            raise ScenarioError(f"sweep.arrival_rate[{i}]", rate, "must be > 0 messages per second",
-                                "use positive rates such as [50, 100, 200]")
-    for i, b in enumerate(sc.axis("bits")):
-        if b is not None and not 1 <= int(b) <= 16:
-            raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
-        if b is not None and "bits" not in known_scheme:
-            raise ScenarioError("sweep.bits", b, f"does not apply to the '{sc.scheme.kind}' scheme",
-                                "remove sweep.bits or use scheme: {kind: digital}")
-    for i, s in enumerate(sc.axis("seed")):
-        if int(s) < 0:
-            raise ScenarioError(f"sweep.seed[{i}]", s, "must be >= 0", "use non-negative seeds")
-    if sc.device.startswith("cuda"):
-        import torch
-        if not torch.cuda.is_available():
-            raise ScenarioError("device", sc.device, "CUDA is not available on this machine", "use device: cpu")
-    elif sc.device != "cpu":
-        raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
+        with found.check():
+            _check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(),
+                         "semantic equalizer")
+            known, _ = _known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link", "access"))
+            _check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
+            transceivers.SEMANTIC_EQUALIZERS.get(name).check_options(f"semantic_equalizers.{name}",
+                                                                    sc.semantic_equalizers[name] or {})
+            refuse_link_simulation(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {})
+    with found.check():
+        _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(),
+                     "anchor selection")
+    with found.check():
+        for i, k in enumerate(sc.axis("num_anchors")):
+            if int(k) < 1:
+                raise ScenarioError(f"sweep.num_anchors[{i}]", k, "must be a whole number >= 1", "use e.g. [8, 32]")
+    with found.check():
+        for i, rate in enumerate(sc.axis("arrival_rate")):
+            if not float(rate) > 0:
+                raise ScenarioError(f"sweep.arrival_rate[{i}]", rate, "must be > 0 messages per second",
+                                    "use positive rates such as [50, 100, 200]")
+    with found.check():
+        for i, b in enumerate(sc.axis("bits")):
+            if b is not None and not 1 <= int(b) <= 16:
+                raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
+            if b is not None and known_scheme and "bits" not in known_scheme:
+                raise ScenarioError("sweep.bits", b, f"does not apply to the '{sc.scheme.kind}' scheme",
+                                    "remove sweep.bits or use scheme: {kind: digital}")
+    with found.check():
+        for i, s in enumerate(sc.axis("seed")):
+            if int(s) < 0:
+                raise ScenarioError(f"sweep.seed[{i}]", s, "must be >= 0", "use non-negative seeds")
+    with found.check():
+        if sc.device.startswith("cuda"):
+            import torch
+            if not torch.cuda.is_available():
+                raise ScenarioError("device", sc.device, "CUDA is not available on this machine", "use device: cpu")
+        elif sc.device != "cpu":
+            raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
+    found.raise_all()   # the slot and data checks below assume names and settings that exist
 
     # every message must fit in one slot: ceil(channel uses / C) <= R
     def latent_dim(model: str) -> Optional[int]:

@@ -24,7 +24,7 @@ STUDY = dict(
     name="cli", seed=2, data=dict(dataset="digits", limit=300),
     models=dict(tx=dict(kind="pca", latent_dim=16), rx=dict(kind="rotation", latent_dim=16, seed=1),
                 rx2=dict(kind="pca", latent_dim=10)),
-    sweep=dict(snr_db=[0, 10, 20], num_anchors=[4, 8], transmitter="tx", receiver=["rx", "rx2"],
+    sweep=dict(snr_db=[0, 10, 20], num_anchors=[4, 8, 16], transmitter="tx", receiver=["rx", "rx2"],
                semantic_equalizer=["relative", "none"], anchor_selection=["random", "class_balanced"],
                seed=[1, 2]),
 )
@@ -57,7 +57,11 @@ def test_schema_is_a_json_schema_with_the_sweep_axes():
     sweep = schema["$defs"]["SweepSpec"]["properties"]
     assert {"snr_db", "num_anchors", "channel", "transmitter", "receiver", "semantic_equalizer", "bits",
             "anchor_selection", "seed"} <= set(sweep)
-    assert schema["additionalProperties"] is False       # editors flag unknown keys too
+    assert schema["$defs"]["LinkScenario"]["additionalProperties"] is False   # editors flag unknown keys too
+    # network scenarios and model-specific keys are covered as well
+    assert {"network", "sweep"} <= set(schema["$defs"]["NetworkScenario"]["properties"])
+    assert {"width", "depth", "channels", "head"} <= set(schema["$defs"]["ModelSpec"]["properties"])
+    assert {"$ref": "#/$defs/NetworkScenario"} in schema["oneOf"]
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +78,12 @@ def study(tmp_path_factory):
 def test_run_writes_the_documented_files(study):
     for name in ("results.csv", "results.sqlite", "manifest.json", "scenario.yaml"):
         assert (study / name).is_file(), name
-    for stem in ("rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "equalizers_vs_snr", "equalizers_vs_anchors"):
+    for stem in ("rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "equalizers_vs_snr", "equalizers_vs_anchors",
+                 "compare_rx_model"):
         for ext in ("png", "pdf"):
             assert (study / "plots" / f"{stem}.{ext}").stat().st_size > 5_000, (stem, ext)
     manifest = json.loads((study / "manifest.json").read_text())
-    assert manifest["units_total"] == 2 * 2 * 2 * 2 and manifest["executor"] == "inline"
+    assert manifest["units_total"] == 2 * 2 * 3 * 2 and manifest["executor"] == "inline"
 
 
 def test_results_prints_a_table_in_numeric_order(study):
@@ -87,7 +92,7 @@ def test_results_prints_a_table_in_numeric_order(study):
     lines = out.splitlines()
     assert lines[0].split()[:6] == ["tx", "rx", "equalizer", "anchors", "K", "uses/sample"]
     ks = [int(line.split()[4]) for line in lines[2:-1] if line.split()[:4] == ["tx", "rx", "relative", "random"]]
-    assert ks == [4, 8]
+    assert ks == [4, 8, 16]
     assert "mean over 2 seeds" in lines[-1]
 
 

@@ -50,9 +50,10 @@ def _with(path: str, value, base=BASE):
 
 def _assert_one_line_error(rc: int, err: str, *needles: str) -> None:
     assert rc == 2, err
-    assert err.startswith("semcom: error: ") and err.count("\n") == 1, err
+    lines = err.splitlines()                                # one line per problem found
+    assert lines and err.endswith("\n") and all(line.startswith("semcom: error: ") for line in lines), err
     assert "Traceback" not in err
-    assert "; " in err, f"no fix given: {err}"               # '<field>: <problem>; <fix>'
+    assert all("; " in line for line in lines), f"no fix given: {err}"   # '<field>: <problem>; <fix>'
     for needle in needles:
         assert needle in err, (needle, err)
 

@@ -103,22 +103,25 @@ def test_output_path_that_is_a_file_is_a_store_error(tmp_path):
         ResultsStore(tmp_path / "file", "h")
 
 
-def test_curve_band_is_the_seed_range_or_the_wilson_interval():
+def test_curve_band_is_the_t_interval_over_seeds_or_the_wilson_interval():
     one = [_row("u", 0, 0.5)]
     x, y, lo, hi = _curve(one, "snr_db")
     assert (lo[0], y[0], hi[0]) == pytest.approx((0.45, 0.5, 0.55))
-    seeds = [_row("u", 0, 0.5, seed=1), _row("v", 0, 0.7, seed=2), _row("w", 0, 0.9, seed=3)]
+    seeds = [_row("u", 0, 0.5, seed=1), _row("v", 0, 0.6, seed=2), _row("w", 0, 0.7, seed=3)]
     x, y, lo, hi = _curve(seeds, "snr_db")
-    assert (lo[0], y[0], hi[0]) == pytest.approx((0.5, 0.7, 0.9))
+    # 95% t-interval of the mean of 0.5, 0.6, 0.7: sd 0.1, t(0.975, 2 dof) = 4.3027
+    half = 4.3027 * 0.1 / 3 ** 0.5
+    assert (lo[0], y[0], hi[0]) == pytest.approx((0.6 - half, 0.6, 0.6 + half), abs=1e-4)
 
 
 def test_plots_keep_receivers_apart_and_summary_sorts_k_numerically(tmp_path):
-    rows = [_row("u", s, 0.2 + 0.01 * s) for s in (0, 10)]
+    rows = [_row("u", s, 0.2 + 0.01 * s) for s in (0, 10, 20)]
     rows += [{**r, "rx_model": "c", "accuracy": 0.9} for r in rows]
-    rows += [{**r, "num_anchors": 16, "channel_uses": 8.0} for r in rows]
+    rows += [{**r, "num_anchors": k, "channel_uses": k / 2} for r in rows for k in (16, 64)]
     paths = plot_all(rows, tmp_path)
-    assert {p.stem for p in paths} == {"rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors"}
+    # receivers are compared on one axis (compare_rx_model), never averaged together
+    assert {p.stem for p in paths} == {"rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "compare_rx_model"}
     assert all(p.stat().st_size > 10_000 and p.with_suffix(".pdf").is_file() for p in paths)
     table = summary_table(rows).splitlines()
     ks = [line.split()[3] for line in table[2:-1]]
-    assert ks == ["4", "16", "4", "16"]
+    assert ks == ["4", "16", "64", "4", "16", "64"]

@@ -1,0 +1,123 @@
+"""Every shipped link scenario's figures, drawn from synthetic rows shaped like its
+results, read back from the drawn data (Line2D x/y data, axes sharing, texts): compared
+curves share one axis, methods that do not depend on K are horizontal lines, a chance
+line is drawn, SNR ticks sit at simulated points, and the figure is printed at an
+IEEE column width with text of at least 7 pt."""
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+from matplotlib.lines import Line2D
+
+from semcom.simulator import plots
+from semcom.simulator.schema import load_scenario
+from semcom.simulator.sweep import expand_units
+from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+
+ROOT = Path(__file__).resolve().parents[3]
+LINK_SCENARIOS = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml")
+                        if "kind: network" not in p.read_text() and p.name != "stitching.yaml")
+
+
+def _synthetic_rows(sc) -> list[dict]:
+    """Rows with the study's axes: relative messages cost K/2 uses, absolute ones a fixed
+    latent size; accuracy rises with SNR (and with K for relative messages), varies by seed."""
+    rows = []
+    for u in expand_units(sc):
+        for snr in sc.axis("snr_db"):
+            for eq in sc.axis("semantic_equalizer"):
+                absolute = SEMANTIC_EQUALIZERS.get(eq).message == "absolute"
+                k_gain = 0.0 if absolute else 0.05 * math.log2(u.num_anchors)
+                acc = min(0.99, 0.1 + 0.5 / (1 + math.exp(-float(snr) / 5)) + k_gain + 0.01 * (u.seed % 3))
+                rows.append(dict(scenario=sc.name, tx_model=u.transmitter, rx_model=u.receiver, channel=u.channel,
+                                 snr_db=float(snr), num_anchors=u.num_anchors, anchor_selection=u.anchor_selection,
+                                 scheme=u.scheme, bits=u.bits, semantic_equalizer=eq, seed=u.seed,
+                                 channel_uses=16.0 if absolute else u.num_anchors / 2, bits_per_sample=None,
+                                 n_samples=500, accuracy=acc, accuracy_low=acc - 0.04, accuracy_high=acc + 0.04,
+                                 native_accuracy=0.95, unit=f"{u.key}"))
+    return rows
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Figures that plot_all would save, kept open for inspection."""
+    figures = {}
+
+    def keep(fig, out_dir, name):
+        figures[name] = fig
+        return [Path(out_dir) / f"{name}.png"]
+
+    monkeypatch.setattr(plots, "_save", keep)
+    yield figures
+    import matplotlib.pyplot as plt
+    for fig in figures.values():
+        plt.close(fig)
+
+
+def _render(tmp_path, name: str, width: str = "double"):
+    sc = load_scenario(ROOT / "scenarios" / name)
+    run = tmp_path / "run"
+    run.mkdir()
+    spec = sc.model_dump(mode="json")
+    spec["figure"] = {"width": width}
+    (run / "scenario.yaml").write_text(yaml.safe_dump(spec))
+    rows = _synthetic_rows(sc)
+    plots.plot_all(rows, run / "plots", shannon={})
+    return sc, rows
+
+
+def _lines(ax) -> list[Line2D]:
+    return [ln for ln in ax.get_lines() if ln.get_gid() not in ("chance", "native")]
+
+
+@pytest.mark.parametrize("name", LINK_SCENARIOS)
+def test_each_figure_tells_one_story(tmp_path, drawn, name):
+    sc, rows = _render(tmp_path, name)
+    assert "rate_accuracy" in drawn, list(drawn)
+    snrs = {float(s) for s in sc.axis("snr_db")}
+    absolute = {eq for eq in sc.axis("semantic_equalizer") if SEMANTIC_EQUALIZERS.get(eq).message == "absolute"}
+    for fig_name, fig in drawn.items():
+        axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_lines()]
+        assert fig.get_size_inches()[0] == pytest.approx(plots.FIGURE_WIDTHS["double"])
+        for ax in axes[1:]:   # every compared panel on one x and one y axis
+            assert ax.get_shared_x_axes().joined(axes[0], ax), fig_name
+            assert ax.get_shared_y_axes().joined(axes[0], ax), fig_name
+        for ax in axes:
+            chance = [ln for ln in ax.get_lines() if ln.get_gid() == "chance"]
+            assert len(chance) == 1 and set(chance[0].get_ydata()) == {0.1}, fig_name
+            if ax.get_xlabel().startswith("SNR"):
+                assert {float(t) for t in ax.get_xticks()} <= snrs, (fig_name, ax.get_xticks())
+            for ln in _lines(ax):
+                gid = ln.get_gid() or ""
+                if gid.startswith("k_independent:"):
+                    assert len(set(ln.get_ydata())) == 1, (fig_name, gid)   # a horizontal line
+        texts = [t for t in fig.findobj(lambda o: hasattr(o, "get_fontsize") and hasattr(o, "get_text"))
+                 if t.get_text() and t.get_visible()]
+        assert min(t.get_fontsize() for t in texts) >= 7, fig_name
+    # K-independent equalisers: one horizontal line per SNR level in each panel, never a curve over K
+    rate_axes = [ax for ax in drawn["rate_accuracy"].axes if ax.get_lines()]
+    for ax in rate_axes:
+        refs = [ln for ln in ax.get_lines() if (ln.get_gid() or "").startswith("k_independent:")]
+        assert {ln.get_gid().split(":", 1)[1] for ln in refs} == absolute, ax.get_title()
+        curves = [ln for ln in _lines(ax) if ln.get_gid() is None and len(ln.get_xdata()) > 1]
+        assert all(len(set(ln.get_xdata())) > 1 for ln in curves)
+
+
+def test_compared_schemes_share_one_axis(tmp_path, drawn):
+    sc, rows = _render(tmp_path, "digital_vs_analog.yaml")
+    fig = drawn["compare_scheme"]
+    ax = next(ax for ax in fig.axes if ax.get_lines())
+    curves = [ln for ln in _lines(ax) if len(ln.get_xdata()) > 1]
+    # analog and every (digital scheme, bits) pair: one curve each, on one SNR axis
+    units = {(u.scheme, u.bits) for u in expand_units(sc)}
+    assert len(curves) == len(units)
+    assert {tuple(ln.get_xdata()) for ln in curves} == {tuple(sorted(float(s) for s in sc.axis("snr_db")))}
+
+
+def test_single_column_width_and_too_few_points_skip_the_figure(tmp_path, drawn):
+    _render(tmp_path, "anchors_random_vs_prototypical.yaml", width="single")
+    assert all(fig.get_size_inches()[0] == pytest.approx(3.5) for fig in drawn.values())
+    assert "accuracy_vs_snr" not in drawn     # 2 SNR points: no curve over SNR
+    assert "accuracy_vs_anchors" in drawn
