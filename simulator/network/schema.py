@@ -24,7 +24,6 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from semcom.core.registry import suggest
 from semcom.core.errors import ScenarioError, ScenarioErrors
-from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
 from ..schema import (ChannelSpec, CommonSweepAxes, DataSpec, FloatAxis, ModelSpec, NameAxis, Range, SchemeSpec,
                       StudyBase, _axis_error, _check_axis, read_scenario_yaml,
                       _error_from_pydantic, _fields_of, _is_branch, _format_loc, _Strict, _TYPE_MISMATCH, _UniqueKeyLoader)
@@ -286,6 +285,7 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
             _check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
             transceivers.SEMANTIC_EQUALIZERS.get(name).check_options(f"semantic_equalizers.{name}",
                                                                     sc.semantic_equalizers[name] or {})
+            from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
             refuse_link_simulation(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {})
     with found.check():
         _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(),

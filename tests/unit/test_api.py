@@ -57,9 +57,12 @@ def test_readme_example_runs_and_its_frame_is_the_store(tmp_path, monkeypatch):
 
 def test_run_takes_a_mapping_resumes_and_defaults_to_a_new_folder(tmp_path):
     first = semcom.run(SYNTHETIC, tmp_path / "a", quiet=True)
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     again = semcom.run(SYNTHETIC, tmp_path / "a", quiet=True)     # resumes: same rows, nothing rerun
     assert again.frame.equals(first.frame) and len(first) == 2
-    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["units_run"] == 0
+    # a rerun that ran nothing keeps the manifest of the run that computed the rows
+    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["finished_at"] == manifest["finished_at"]
+    assert manifest["units_run"] == 1
     auto = semcom.run(SYNTHETIC, quiet=True, **{"sweep.snr_db": [0.0, 20.0]})
     assert auto.out.is_dir() and auto.out != first.out and len(auto) == 4
     # the override reached the study (noise of all SNR points is one batched draw, so the

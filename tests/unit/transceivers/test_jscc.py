@@ -128,8 +128,9 @@ def test_training_snr_is_a_point_or_a_range():
 def test_plots_overlay_jscc_curves_on_their_link(tmp_path):
     from semcom.simulator.plots import plot_all
     rows = []
-    for eq, k, uses in [("relative", 8, 4.0), ("relative", 16, 8.0), ("jscc", None, 4.0), ("jscc", None, 8.0)]:
-        for snr in (0.0, 10.0):
+    for eq, k, uses in [("relative", 8, 4.0), ("relative", 16, 8.0), ("relative", 32, 16.0),
+                        ("jscc", None, 4.0), ("jscc", None, 8.0), ("jscc", None, 16.0)]:
+        for snr in (0.0, 10.0, 20.0):   # figures need 3 points on their x axis
             rows.append(dict(tx_model="a", rx_model="b" if eq != "jscc" else "a", channel="awgn",
                              scheme="analog" if eq != "jscc" else "j0", bits=None, anchor_selection=None if
                              eq == "jscc" else "random", num_anchors=k, semantic_equalizer=eq, snr_db=snr,
