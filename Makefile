@@ -32,14 +32,25 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
 # every figure the README shows, regenerated from fresh runs (build/docs-figures holds the runs)
+DOCS_RUNS := build/docs-figures
 docs-figures: $(STAMP)
-	$(VENV)/bin/semcom run scenarios/quickstart.yaml --out build/docs-figures/quickstart --quiet
-	cp build/docs-figures/quickstart/plots/rate_accuracy.png docs/images/quickstart_rate_accuracy.png
-	$(VENV)/bin/semcom run scenarios/network_edge.yaml --out build/docs-figures/network_edge --quiet
+	$(VENV)/bin/semcom run scenarios/quickstart.yaml --out $(DOCS_RUNS)/quickstart --quiet
+	cp $(DOCS_RUNS)/quickstart/plots/rate_accuracy.png docs/images/quickstart_rate_accuracy.png
+	$(VENV)/bin/semcom run scenarios/digital_vs_analog.yaml --out $(DOCS_RUNS)/digital_vs_analog --quiet
+	cp $(DOCS_RUNS)/digital_vs_analog/plots/compare_scheme.png docs/images/digital_vs_analog_compare_scheme.png
+	$(VENV)/bin/semcom stitch scenarios/stitching.yaml --out $(DOCS_RUNS)/stitching
+	cp $(DOCS_RUNS)/stitching/plots/stitching_noise_free.png docs/images/stitching_noise_free.png
+	cp $(DOCS_RUNS)/stitching/plots/cka.png docs/images/stitching_cka.png
+	$(VENV)/bin/semcom run scenarios/channel_aware_receivers.yaml --out $(DOCS_RUNS)/channel_aware_receivers --quiet
+	cp $(DOCS_RUNS)/channel_aware_receivers/plots/equalizers_vs_snr.png docs/images/channel_aware_receivers_vs_snr.png
+	cp $(DOCS_RUNS)/channel_aware_receivers/plots/equalizers_vs_anchors.png docs/images/channel_aware_receivers_vs_anchors.png
+	$(VENV)/bin/semcom run scenarios/jscc_vs_relative.yaml --out $(DOCS_RUNS)/jscc_vs_relative --quiet
+	cp $(DOCS_RUNS)/jscc_vs_relative/plots/rate_accuracy.png docs/images/jscc_vs_relative_rate_accuracy.png
+	$(VENV)/bin/semcom stitch scenarios/pretrained_stitching.yaml --out $(DOCS_RUNS)/pretrained_stitching
+	cp $(DOCS_RUNS)/pretrained_stitching/plots/stitching_noise_free.png docs/images/pretrained_stitching_noise_free.png
+	$(VENV)/bin/semcom run scenarios/network_edge.yaml --out $(DOCS_RUNS)/network_edge --quiet
 	for f in goodput_vs_load latency_p95_vs_load accuracy_vs_latency alignment_cost; do \
-	  cp build/docs-figures/network_edge/plots/network_$$f.png docs/images/network_edge_$$f.png; done
-	$(VENV)/bin/semcom stitch scenarios/stitching.yaml --out build/docs-figures/stitching
-	cp build/docs-figures/stitching/plots/stitching_noise_free.png docs/images/stitching_noise_free.png
+	  cp $(DOCS_RUNS)/network_edge/plots/network_$$f.png docs/images/network_edge_$$f.png; done
 
 # keeps runs/ (the README suggests keeping results there); removes the venv and caches only
 clean:

@@ -279,6 +279,21 @@ def _reference_line(ax, y: float, color, ls="-", name: str = "") -> None:
     ax.axhline(y, color=color, ls=ls, lw=1.1, alpha=0.9, zorder=2, gid=f"k_independent:{name}")
 
 
+def _label_bottom(axes: list, xlabel: str) -> None:
+    """Shared x axes: the label and tick labels go under the lowest panel of each column
+    only (a panel with no visible panel below it), so labels never run into the panel
+    underneath."""
+    below = set()
+    for ax in axes:
+        spec = ax.get_subplotspec()
+        below.add((spec.rowspan.start, spec.colspan.start))
+    for ax in axes:
+        spec = ax.get_subplotspec()
+        if (spec.rowspan.stop, spec.colspan.start) not in below:
+            ax.set_xlabel(xlabel)
+            ax.xaxis.set_tick_params(labelbottom=True)
+
+
 def _draw(rows: list[dict], out_dir: Path, name: str, panel_keys: tuple[str, ...], ncols: int,
           draw_panel: Callable[[Any, list[dict]], None], handles: list, xlabel: str,
           styles: list | None = None, shown: Iterable[str] = (), headline: str = "") -> list[Path]:
@@ -297,10 +312,10 @@ def _draw(rows: list[dict], out_dir: Path, name: str, panel_keys: tuple[str, ...
                 native = _native(ax, prs) or native
                 _chance_line(ax)
                 _accuracy_axis(ax)
-                ax.set_xlabel(xlabel)
                 title = _link_title({**{k: prs[0].get(k) for k in _LINK}, **dict(zip(varying, key))},
                                     tuple(k for k in varying if k in _LINK))
                 ax.set_title(title)
+            _label_bottom(axes, xlabel)
             fig.suptitle((headline + "\n" if headline else "") + subtitle, fontsize=7.5)
             _legend(fig, handles, _band_note(rows), native, styles, axes[0])
             paths += _save(fig, out_dir, page_name)
@@ -455,7 +470,7 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = N
     if _shannon_rows(rows, shannon):
         handles.append(Line2D([], [], color="0.3", lw=0.8, alpha=0.45, label="Shannon reference (same bits)"))
     return _draw(base or e2e, out_dir, "rate_accuracy", (*_LINK, "anchor_selection"), 3, panel, handles,
-                 "channel uses per sample [complex symbols]", styles=styles if len(snrs) > 1 else None,
+                 "complex channel uses per sample", styles=styles if len(snrs) > 1 else None,
                  shown=("num_anchors", "snr_db") if len(snrs) > 1 else ("num_anchors",),
                  headline="Rate vs accuracy, by semantic equaliser")
 

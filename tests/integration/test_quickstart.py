@@ -115,3 +115,29 @@ def test_second_run_resumes_without_recomputing(quickstart):
     assert proc.returncode == 0, proc.stderr
     assert "0 of 10 units run" in proc.stdout
     assert (out / "results.csv").read_bytes() == before
+
+
+def _readme_table(marker: str) -> list[list[str]]:
+    """Cells of the Markdown table that follows ``<!-- marker ... -->`` in the README."""
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    found = re.search(rf"<!-- {marker}[^>]*-->\s*\n((?:\|.*\|\s*\n)+)", text)
+    assert found, f"the README lost its {marker} table"
+    lines = [ln for ln in found.group(1).strip().splitlines() if not set(ln) <= set("|-: ")]
+    return [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in lines[1:]]   # no header
+
+
+def test_readme_quickstart_table_is_this_run(quickstart):
+    """The README's quickstart numbers are those of a fresh run (accuracy in %, 1 decimal)."""
+    _, rows = quickstart
+    table = _readme_table("quickstart-table")
+    assert {r[0] for r in table} == {"mlp_wide", "cnn"}
+    for rx, native, rel32, rel64, oracle64, none64 in table:
+        def pct(eq, k):
+            r = _acc(rows, rx_model=rx, snr_db="20.0", num_anchors=k, semantic_equalizer=eq)[0]
+            return f"{100 * float(r['accuracy']):.1f}"
+        first = _acc(rows, rx_model=rx)[0]
+        assert native == f"{100 * float(first['native_accuracy']):.1f}", rx
+        assert [rel32, rel64, oracle64, none64] == [pct("relative", 32), pct("relative", 64), pct("oracle", 64),
+                                                    pct("none", 64)], rx

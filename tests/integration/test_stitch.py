@@ -105,3 +105,24 @@ def test_prototypical_beats_random_anchors_at_small_k(tmp_path):
     mean = {s: statistics.mean(float(r["accuracy"]) for r in rows if r["anchor_selection"] == s)
             for s in ("random", "prototypical")}
     assert mean["prototypical"] > mean["random"] + 0.03, mean
+
+
+def test_readme_stitching_table_is_this_run(stitching):
+    """The README's stitching table (noise-free, the 12 ordered pairs of distinct neural
+    agents: mean, lowest and highest pair, in % with 1 decimal) is that of a fresh run."""
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    found = re.search(r"<!-- stitching-table[^>]*-->\s*\n((?:\|.*\|\s*\n)+)", text)
+    assert found, "the README lost its stitching table"
+    cells = [[c.strip().strip("`") for c in ln.strip().strip("|").split("|")]
+             for ln in found.group(1).strip().splitlines()[2:]]
+    _, rows = stitching
+    pairs = {(a, b) for a in NEURAL for b in NEURAL if a != b}
+    for name, mean, low, high in cells:
+        if name == "receiver native":
+            values = [float(_row(rows, tx, rx, "relative")["native_accuracy_rx"]) for tx, rx in pairs]
+        else:
+            values = _acc(rows, name, pairs=pairs)
+        assert len(values) == 12, name
+        assert [mean, low, high] == [f"{100 * v:.1f}" for v in (statistics.mean(values), min(values), max(values))], name

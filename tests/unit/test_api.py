@@ -11,7 +11,7 @@ import semcom
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.simulator.engine import COLUMNS
 
-NOTES = Path(__file__).resolve().parents[2] / "docs" / "notes" / "issue-16.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 SYNTHETIC = dict(name="api", data={"dataset": "synthetic", "limit": 300},
                  models={"a": {"kind": "rotation", "seed": 1}, "b": {"kind": "rotation", "seed": 2}},
@@ -20,16 +20,16 @@ SYNTHETIC = dict(name="api", data={"dataset": "synthetic", "limit": 300},
 
 
 def _example() -> str:
-    text = NOTES.read_text()
+    text = README.read_text()
     block = re.search(r"<!-- api-example[^>]*-->\s*```python\n(.*?)```", text, re.S)
-    assert block, "the notes lost their API example"
+    assert block, "the README lost its API example"
     return block.group(1)
 
 
 def test_readme_example_runs_and_its_frame_is_the_store(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ns: dict = {}
-    exec(compile(_example(), str(NOTES), "exec"), ns)
+    exec(compile(_example(), str(README), "exec"), ns)
     frame, result = ns["frame"], ns["result"]
     # 2 receivers x 1 K x 2 SNR points x 3 semantic equalisers, the result columns in order
     assert len(frame) == 2 * 1 * 2 * 3 and list(frame.columns) == COLUMNS

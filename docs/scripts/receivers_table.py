@@ -1,7 +1,7 @@
 """Tables of the channel-aware receivers study: accuracy per receiver and SNR (seeds pooled)
 and the SNR each receiver needs for a target accuracy (linear interpolation).
 
-    python docs/notes/issue12_table.py RESULTS_DIR [--channel awgn] [--k 16] [--target 0.8]
+    python docs/scripts/receivers_table.py RESULTS_DIR [--channel awgn] [--k 16] [--target 0.8]
 """
 
 import argparse
