@@ -398,13 +398,33 @@ def _shannon_rows(rows: list[dict], shannon: dict | None) -> list[dict]:
     return out
 
 
-def _k_independent(rows: list[dict]) -> bool:
-    """Rows of one method whose message does not depend on K (same rate for every K)."""
+def _rate_independent(rows: list[dict]) -> bool:
+    """Rows of one method whose per-sample message does not depend on K (same rate for every K)."""
     return len({r["num_anchors"] for r in rows}) > 1 and len({float(r["channel_uses"]) for r in rows}) == 1
+
+
+def _no_setup(rows: list[dict]) -> bool:
+    """No once-per-link cost (``aligned`` sends its K anchor pairs as semantic pilots)."""
+    return all(not _isnum(r.get("setup_channel_uses")) or not _num(r["setup_channel_uses"]) for r in rows)
+
+
+def _k_independent(rows: list[dict]) -> bool:
+    """Rows of one method that does not use the anchors at all (``none``): its K units are
+    replicate noise draws of one set-up. ``aligned`` is not: its map is fitted on K pilots."""
+    return _rate_independent(rows) and _no_setup(rows)
 
 
 def _mean_accuracy(rows: list[dict]) -> float:
     return float(np.mean([float(r["accuracy"]) for r in rows]))
+
+
+def _reference_accuracy(rows: list[dict]) -> float:
+    """Level of a rate-independent method's reference line: the mean over its replicate K
+    units, or, when K sets its pilots, its accuracy with the most pilots."""
+    if _no_setup(rows):
+        return _mean_accuracy(rows)
+    k_max = max(_num(r["num_anchors"]) for r in rows)
+    return _mean_accuracy([r for r in rows if _num(r["num_anchors"]) == k_max])
 
 
 def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = None) -> list[Path]:
@@ -442,8 +462,8 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = N
                 crs = [r for r in prs if r["semantic_equalizer"] == eq and float(r["snr_db"]) == snr]
                 if not crs:
                     continue
-                if _k_independent(crs):
-                    _reference_line(ax, _mean_accuracy(crs), color[eq], style[snr], eq)
+                if _rate_independent(crs):
+                    _reference_line(ax, _reference_accuracy(crs), color[eq], style[snr], eq)
                 else:
                     _plot_curve(ax, crs, "channel_uses", color[eq], style[snr], markers[eq])
                 ref = _shannon_rows(crs, shannon)
@@ -460,11 +480,16 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = N
                     _plot_curve(ax, crs, "channel_uses", color[label], style[snr], markers[label])
         _log2_axis(ax, all_uses)
 
-    def any_k(e):
-        return _k_independent([r for r in base if r["semantic_equalizer"] == e])
+    def flat(e):   # drawn as a reference line: one rate for every K
+        return _rate_independent([r for r in base if r["semantic_equalizer"] == e])
 
-    handles = [Line2D([], [], color=color[e], marker=None if any_k(e) else markers[e],
-                      label=e + (" (any K)" if any_k(e) else "")) for e in eqs]
+    def label(e):
+        own = [r for r in base if r["semantic_equalizer"] == e]
+        if not flat(e):
+            return e
+        return f"{e} (any K)" if _no_setup(own) else f"{e} ({max(_num(r['num_anchors']) for r in own):g} pilots)"
+
+    handles = [Line2D([], [], color=color[e], marker=None if flat(e) else markers[e], label=label(e)) for e in eqs]
     handles += [Line2D([], [], color=color[e], marker=markers[e], label=e) for e in e2e_label.values()]
     styles = [Line2D([], [], color="0.3", ls=style[s], label=f"{s:g} dB") for s in reversed(snrs)]
     if _shannon_rows(rows, shannon):

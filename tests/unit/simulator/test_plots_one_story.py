@@ -37,21 +37,30 @@ def _synthetic_rows(sc) -> list[dict]:
             continue
         for snr in sc.axis("snr_db"):
             for eq in sc.axis("semantic_equalizer"):
-                absolute = _absolute(sc, eq)
-                k_gain = 0.0 if absolute else 0.05 * math.log2(u.num_anchors)
+                absolute, pilots = _absolute(sc, eq), _pilots(sc, eq)
+                # aligned fits its map on K pilots: better with K although its rate is not
+                k_gain = 0.03 * math.log2(u.num_anchors) if pilots else 0.0 if absolute else \
+                    0.05 * math.log2(u.num_anchors)
                 acc = min(0.99, 0.1 + 0.5 / (1 + math.exp(-float(snr) / 5)) + k_gain + 0.01 * (u.seed % 3))
                 rows.append(dict(scenario=sc.name, tx_model=u.transmitter, rx_model=u.receiver, channel=u.channel,
                                  snr_db=float(snr), num_anchors=u.num_anchors, anchor_selection=u.anchor_selection,
                                  scheme=u.scheme, bits=u.bits, semantic_equalizer=eq, seed=u.seed,
                                  channel_uses=16.0 if absolute else u.num_anchors / 2, bits_per_sample=None,
                                  n_samples=500, accuracy=acc, accuracy_low=acc - 0.04, accuracy_high=acc + 0.04,
-                                 native_accuracy=0.95, unit=f"{u.key}"))
+                                 native_accuracy=0.95, setup_channel_uses=16.0 * u.num_anchors if pilots else None,
+                                 unit=f"{u.key}"))
     return rows
 
 
 def _absolute(sc, eq: str) -> bool:
     """Whether equaliser ``eq`` (registered or a named receiver) takes the absolute latent."""
     return resolve_equalizer(eq, sc.semantic_equalizers.get(eq))[0].message == "absolute"
+
+
+def _pilots(sc, eq: str) -> bool:
+    """Whether receiver ``eq`` is an ``aligned`` one (its K anchor pairs are sent as pilots)."""
+    from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+    return resolve_equalizer(eq, sc.semantic_equalizers.get(eq))[0] is SEMANTIC_EQUALIZERS.get("aligned")
 
 
 @pytest.fixture
@@ -135,3 +144,23 @@ def test_single_column_width_and_too_few_points_skip_the_figure(tmp_path, drawn)
     assert all(fig.get_size_inches()[0] == pytest.approx(3.5) for fig in drawn.values())
     assert "accuracy_vs_snr" not in drawn     # 2 SNR points: no curve over SNR
     assert "accuracy_vs_anchors" in drawn
+
+
+def test_aligned_is_a_reference_line_over_rate_but_a_curve_over_k(tmp_path, drawn):
+    """`aligned` sends one latent per sample whatever K (a reference line on the rate axis,
+    at its accuracy with the most pilots), but fits its map on the K anchor pairs, so
+    against K it is a curve; `none`, which uses no anchors, is a line on both."""
+    sc, rows = _render(tmp_path, "channel_aware_receivers.yaml")
+    k_max = max(sc.axis("num_anchors"))
+    rate_ax = next(ax for ax in drawn["rate_accuracy"].axes if ax.get_lines())
+    snr = max(float(s) for s in sc.axis("snr_db"))
+    ref = next(ln for ln in rate_ax.get_lines() if ln.get_gid() == "k_independent:aligned"
+               and ln.get_linestyle() == "-")
+    channel = next(c for c in sc.axis("channel") if c in rate_ax.get_title())
+    expect = [r["accuracy"] for r in rows if r["semantic_equalizer"] == "aligned" and r["num_anchors"] == k_max
+              and r["snr_db"] == snr and r["channel"] == channel]
+    levels = set(ref.get_ydata())
+    assert len(levels) == 1 and levels.pop() == pytest.approx(sum(expect) / len(expect))
+    for ax in drawn["equalizers_vs_anchors"].axes:
+        gids = {ln.get_gid() for ln in ax.get_lines()}
+        assert not any(g and g.startswith("k_independent:aligned") for g in gids), ax.get_title()
