@@ -42,14 +42,10 @@ class Result:
 
     @property
     def columns(self) -> list[str]:
-        if self.kind == "network":
-            from semcom.simulator.network.metrics import NETWORK_COLUMNS
-            return NETWORK_COLUMNS
-        if self.kind == "stitch":
-            from semcom.simulator.stitch import STITCH_COLUMNS
-            return STITCH_COLUMNS
-        from semcom.simulator.engine import COLUMNS
-        return COLUMNS
+        """The result columns of the study's kind, in order."""
+        from semcom.simulator.kinds import get_kind
+
+        return get_kind(self.kind).columns()
 
     @property
     def frame(self):
@@ -66,9 +62,10 @@ class Result:
         other column, a panel per transmitter → receiver link. No pyplot, no backend chosen:
         a notebook shows the figure inline, ``fig.savefig(path)`` writes it."""
         from matplotlib.figure import Figure
+        from semcom.simulator.kinds import get_kind
 
         frame = self.frame
-        x = x or ("offered_load" if self.kind == "network" else "snr_db")
+        x = x or get_kind(self.kind).default_x
         for name in (x, y, by):
             if name not in frame.columns:
                 raise SemcomInputError(f"plot: column '{name}' is not in the results; "
@@ -99,7 +96,7 @@ class Result:
 def _raw_scenario(scenario: Any) -> tuple[Any, str]:
     """(mapping, source name) of a path, a mapping or a parsed scenario."""
     if isinstance(scenario, (str, os.PathLike)):
-        from semcom.simulator.schema import read_scenario_yaml
+        from semcom.simulator.scenario.reading import read_scenario_yaml
         return read_scenario_yaml(scenario), str(scenario)
     if isinstance(scenario, dict):
         return scenario, "scenario"
@@ -121,24 +118,17 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
     :param scenario: a scenario YAML path, a mapping (parsed YAML) or a parsed scenario.
     :param out: results folder; ``None`` makes a new temporary folder (``Result.out`` names it).
         Rerunning into the same folder resumes: finished units are not run again.
-    :param workers: local worker processes (link studies; 1 runs inline).
+    :param workers: local worker processes (1 runs inline; results are the same either way).
     :param plots: also write the standard paper plots to ``out/plots`` (PNG + PDF).
     :param overrides: dotted scenario keys, e.g. ``**{"sweep.snr_db": [0, 10], "seed": 3}``.
     """
-    from semcom.simulator.network.schema import parse_network_scenario
-    from semcom.simulator.schema import parse_scenario
+    from semcom.simulator.kinds import kind_of, parse_study
 
     raw, source = _raw_scenario(scenario)
     raw = apply_overrides(raw, overrides)
-    network = isinstance(raw, dict) and raw.get("kind") == "network"
-    sc = (parse_network_scenario if network else parse_scenario)(raw, source)
+    sc = parse_study(raw, source)          # the scenario of the kind it names (`kind:`, link by default)
     out = Path(out) if out is not None else _auto_out(sc.name)
-    if network:
-        from semcom.simulator.network.runner import run_network_study
-        run_network_study(sc, out, quiet=quiet, force=force, plots=plots)
-    else:
-        from semcom.simulator.runner import run_study
-        run_study(sc, out, workers=workers, quiet=quiet, force=force, plots=plots)
+    kind_of(sc).run(sc, out, workers=workers, quiet=quiet, force=force, plots=plots)
     return Result(out)
 
 

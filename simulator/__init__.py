@@ -1,16 +1,20 @@
-"""Orchestration: scenario schema, sweeps, link-level engine, executors, results store,
-plots and the ``semcom`` CLI.
+"""Orchestration: study kinds, scenario schemas, sweeps, the link-level engine, the
+network-level engine, executors, results store, plots, report and the ``semcom`` CLI.
 
-Names are imported on first use (PEP 562), so ``semcom --help`` and ``semcom validate``
-of a malformed file never pay for torch and Sionna.
+The kinds of study (``link``, ``network``, ``stitch``: :mod:`~.kinds`) are peers over a
+kind-agnostic core: scenario reading and checks (:mod:`~.scenario`), the results store
+(:mod:`~.store`), the executors (:mod:`~.executors`) and the figure scaffolding
+(:mod:`~.plotting`). Names are imported on first use (PEP 562), so ``semcom --help`` and
+``semcom validate`` of a malformed file never pay for torch and Sionna.
 """
 
 from importlib import import_module
 
-__all__ = ["Scenario", "load_scenario", "parse_scenario", "check_scenario", "run_study"]
+__all__ = ["Scenario", "load_scenario", "parse_scenario", "check_scenario", "run_study", "load_study",
+           "parse_study"]
 
 _WHERE = {"Scenario": ".schema", "load_scenario": ".schema", "parse_scenario": ".schema",
-          "check_scenario": ".schema", "run_study": ".runner"}
+          "check_scenario": ".schema", "run_study": ".runner", "load_study": ".kinds", "parse_study": ".kinds"}
 
 
 def __getattr__(name: str):

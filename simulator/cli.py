@@ -14,135 +14,71 @@ from semcom.core.errors import SemcomInputError
 __all__ = ["main"]
 
 
-def _print_run(name: str, result) -> None:
-    print(f"{name}: {result.units_run} of {result.units_total} units run "
-          f"({result.units_total - result.units_run} already done) in {result.seconds:.1f} s")
-    print(f"results: {result.csv}")
-    for p in result.plots:
-        print(f"plot:    {p}")
+def _print(lines: list[str]) -> None:
+    for line in lines:
+        print(line)
 
 
-def _scenario(args, network: bool = False):
-    """The scenario file with its ``--set KEY=VALUE`` overrides applied, parsed."""
+def _scenario(args):
+    """The scenario file with its ``--set KEY=VALUE`` overrides applied, parsed into the
+    scenario of the kind it names (``kind:``)."""
     from semcom.core.overrides import apply_overrides, parse_set_options
-    from .network.schema import parse_network_scenario
-    from .schema import parse_scenario, read_scenario_yaml
+    from .kinds import parse_study
+    from .scenario.reading import read_scenario_yaml
 
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
-    return (parse_network_scenario if network else parse_scenario)(raw, str(args.scenario))
+    return parse_study(raw, str(args.scenario))
 
 
 def _cmd_run(args) -> int:
-    from .network.schema import scenario_kind
-    from .runner import run_study
+    from .kinds import kind_of
 
-    if scenario_kind(args.scenario) == "network":
-        return _run_network(args)
     sc = _scenario(args)
-    result = run_study(sc, args.out, workers=args.workers, scheduler=args.scheduler,
-                       quiet=args.quiet, force=args.force, plots=not args.no_plots)
+    kind = kind_of(sc)
+    result = kind.run(sc, args.out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
+                      force=args.force, plots=not args.no_plots)
     if not args.quiet:
-        _print_run(sc.name, result)
-    return 0
-
-
-def _run_network(args) -> int:
-    """`semcom run` of a `kind: network` scenario (SimPy engine; inline, --workers or --scheduler)."""
-    from .network.runner import run_network_study
-
-    sc = _scenario(args, network=True)
-    result = run_network_study(sc, args.out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
-                               force=args.force, plots=not args.no_plots)
-    if not args.quiet:
-        _print_run(sc.name, result)
-    return 0
-
-
-def _validate_network(args) -> int:
-    from .network.engine import expand_network_units
-    from .network.schema import check_network_scenario
-
-    sc = _scenario(args, network=True)
-    check_network_scenario(sc, check_data=not args.no_data)
-    print(f"{args.scenario}: ok (network: {len(expand_network_units(sc))} units, "
-          f"{sum(t.count for t in sc.network.transmitters.values())} transmitters, "
-          f"{len(sc.network.receivers)} receivers)")
+        _print(kind.run_lines(sc, result))
     return 0
 
 
 def _cmd_validate(args) -> int:
-    from .network.schema import scenario_kind
-    from .schema import check_scenario
-    from .sweep import expand_units
+    from .kinds import kind_of
 
-    if scenario_kind(args.scenario) == "network":
-        return _validate_network(args)
     sc = _scenario(args)
-    check_scenario(sc, check_data=not args.no_data)
-    units = expand_units(sc)
-    e2e = sum(u.channel_uses is not None for u in units)   # jscc: one trained model, no equalizers
-    print(f"{args.scenario}: ok ({len(units) - e2e} units x {len(sc.axis('snr_db'))} SNR points x "
-          f"{len(sc.axis('semantic_equalizer'))} semantic equalizers" +
-          (f", {e2e} jscc units x {len(sc.axis('snr_db'))} SNR points)" if e2e else ")"))
-    for note in _cost_notes(sc, None if args.no_data else _num_test(sc)):
-        print(f"note: {note}")
+    kind = kind_of(sc)
+    kind.check(sc, check_data=not args.no_data)
+    _print(kind.validate_lines(sc, args.scenario, check_data=not args.no_data))
     return 0
 
 
-def _num_test(sc) -> int:
-    from .context import study_data
-
-    return len(study_data(sc).test_idx)
-
-
-def _cost_notes(sc, num_test: int | None) -> list[str]:
-    """What makes a unit expensive: LDPC codewords a digital scheme decodes per unit (at the largest K)."""
-    import math
-
-    from semcom.transceivers.schemes.digital import codeword_layout
-    from .runner import scheme_settings
-
-    notes = []
-    settings = scheme_settings(sc)
-    k = max(int(x) for x in sc.axis("num_anchors"))
-    for name in sc.axis("scheme"):
-        s = settings[name]
-        if s.get("kind") != "digital":
-            continue
-        bits = max([int(b) for b in sc.axis("bits") if b is not None] or [int(s["bits"])])
-        layout = codeword_layout(k * bits, int(s["block_length"]), float(s["code_rate"]), 2)
-        per_sample = layout.codewords_per_sample / layout.samples_per_codeword
-        n_snr = len(sc.axis("snr_db"))
-        per_unit = (f"{math.ceil(num_test / layout.samples_per_codeword) * layout.codewords_per_sample * n_snr:,}"
-                    f" codewords of {layout.k} bits per unit ({num_test} test samples x {n_snr} SNR points)"
-                    if num_test else f"{per_sample:.3g} codewords of {layout.k} bits per test sample and SNR point")
-        notes.append(f"scheme '{name}' decodes LDPC ({s['num_iter']} belief-propagation iterations) at K = {k}, "
-                     f"{bits} bits: about {per_unit}; expect digital units to take far longer than analog ones")
-    return notes
-
-
 def _cmd_schema(args) -> int:
-    from .schema import json_schema
+    from .scenario.jsonschema import json_schema
 
     print(json.dumps(json_schema(), indent=2))
     return 0
 
 
-def _cmd_results(args) -> int:
-    from .stitch import is_stitch_rows, stitch_summary_table
-    from .summary import summary_table
-    from .store import read_rows
+def _run_kind(directory: str):
+    """The stored rows of the run in ``directory`` and the kind its store records."""
+    from .kinds import get_kind
+    from .store import read_rows, study_kind
 
-    rows = read_rows(args.dir)
-    print(stitch_summary_table(rows) if is_stitch_rows(rows) else summary_table(rows))
+    rows = read_rows(directory)
+    return rows, get_kind(study_kind(directory))
+
+
+def _cmd_results(args) -> int:
+    rows, kind = _run_kind(args.dir)
+    print(kind.summary_table(rows))
     return 0
 
 
 def _cmd_plot(args) -> int:
     from .plots import plot_all
-    from .store import read_rows
 
-    for p in plot_all(read_rows(args.dir), Path(args.dir) / "plots"):
+    rows, kind = _run_kind(args.dir)
+    for p in plot_all(rows, Path(args.dir) / "plots", kind=kind.name):
         print(f"plot: {p}")
     return 0
 
@@ -155,20 +91,13 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_stitch(args) -> int:
-    from .network.schema import scenario_kind
-    from .schema import load_scenario
-    from .stitch import run_stitch
+    from .kinds import get_kind
+    from .scenario.reading import read_scenario_yaml
 
-    if scenario_kind(args.scenario) == "network":
-        print(f"semcom: error: {args.scenario}: stitch needs a link scenario (this one says kind: network); "
-              "give a link scenario such as scenarios/stitching.yaml", file=sys.stderr)
-        return 2
-    sc = load_scenario(args.scenario)
-    result = run_stitch(sc, args.out, snr_db=args.snr_db, force=args.force)
-    print(f"{sc.name}: stitching table of {len(result.rows)} rows")
-    print(f"results: {result.csv}")
-    for p in result.plots:
-        print(f"plot:    {p}")
+    kind = get_kind("stitch")
+    sc = kind.parse(read_scenario_yaml(args.scenario), str(args.scenario))
+    result = kind.run(sc, args.out, snr_db=args.snr_db, force=args.force)
+    _print(kind.run_lines(sc, result))
     return 0
 
 

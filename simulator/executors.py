@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 import torch
 
+from .kinds import get_kind
 from .schema import Scenario
 
 __all__ = ["run_units", "set_threads", "thread_settings", "DASK_RETRIES"]
@@ -59,28 +60,19 @@ def _scenario(job: str, payload: str):
     if sc is None:
         if len(_SCENARIOS) > 8:
             _SCENARIOS.clear()
-        if job == "network":
-            from .network.schema import NetworkScenario
-            sc = NetworkScenario.model_validate_json(payload)
-        else:
-            sc = Scenario.model_validate_json(payload)
+        sc = get_kind(job).scenario_class().model_validate_json(payload)
         _SCENARIOS[payload] = sc
     return sc
 
 
 def _work(scenario_json: str, unit, num_threads: int, job: str = "link") -> tuple[Any, list[dict], float]:
-    """Run one unit of a link (``job="link"``) or network study in whatever process this is."""
+    """Run one unit of a study of kind ``job`` (``"link"``, ``"network"``) in whatever process this is."""
     with _UNIT_LOCK:
         sc = _scenario(job, scenario_json)
         if torch.get_num_threads() != num_threads:
             set_threads(num_threads)
         t0 = time.perf_counter()
-        if job == "network":
-            from .network.engine import run_network_unit
-            rows = run_network_unit(sc, unit)
-        else:
-            from .engine import run_unit
-            rows = run_unit(sc, unit)
+        rows = get_kind(job).run_unit(sc, unit)
         return unit, rows, time.perf_counter() - t0
 
 
@@ -105,10 +97,7 @@ class _UnitWork:
         """In a worker before its first unit: threads, imports, the parsed scenario."""
         set_threads(self.threads)
         _scenario(self.job, self.payload)
-        if self.job == "network":
-            from .network import engine  # noqa: F401
-        else:
-            from . import engine  # noqa: F401
+        get_kind(self.job).warm()
 
     def __call__(self, unit):
         return _work(self.payload, unit, self.threads, self.job)[1:]
@@ -116,19 +105,15 @@ class _UnitWork:
 
 def _warm_parent(sc, job: str) -> None:
     """Before forking: load what every worker needs (study data, latent spaces), once."""
-    if job != "link":
-        return
-    from .context import latent_space
-    from .engine import run_unit  # noqa: F401 - the import itself is shared work
-    for model in dict.fromkeys([*sc.axis("transmitter"), *sc.axis("receiver")]):
-        latent_space(sc, model)
+    get_kind(job).warm_parent(sc)
 
 
 def run_units(sc, units: list, workers: int = 1, scheduler: str | None = None,
               num_threads: int | None = None, job: str = "link") -> Iterator[tuple[Any, list[dict], float]]:
     """Yield ``(unit, rows, seconds)`` for every unit, in completion order.
 
-    :param job: ``"link"`` (:func:`~semcom.simulator.engine.run_unit`) or ``"network"``
+    :param job: the study kind (:mod:`semcom.simulator.kinds`) whose ``run_unit`` runs each unit:
+        ``"link"`` (:func:`~semcom.simulator.engine.run_unit`) or ``"network"``
         (:func:`~semcom.simulator.network.engine.run_network_unit`).
     """
     payload = sc.model_dump_json()

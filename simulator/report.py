@@ -19,9 +19,9 @@ import json
 from pathlib import Path
 
 from semcom.core.errors import SemcomInputError
+from .kinds import get_kind
 from .plots import plot_all
-from .store import read_rows, write_text_atomic
-from .summary import summary_rows
+from .store import read_rows, study_kind, write_text_atomic
 
 __all__ = ["write_report", "render_report"]
 
@@ -96,7 +96,8 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
     rows = read_rows(out_dir)
     if not rows:
         raise SemcomInputError(f"'{out_dir}' holds no finished units yet; run the study first")
-    pngs = plot_all(rows, out_dir / "plots") if redraw else sorted((out_dir / "plots").glob("*.png"))
+    kind = get_kind(study_kind(out_dir))
+    pngs = plot_all(rows, out_dir / "plots", kind=kind.name) if redraw else sorted((out_dir / "plots").glob("*.png"))
     manifest = {}
     if (out_dir / "manifest.json").is_file():
         try:
@@ -114,9 +115,7 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
         figures.append(f'<figure><img alt="{html.escape(png.stem)}" src="data:image/png;base64,{data}">'
                        f"<figcaption><b>{html.escape(png.stem)}</b>: {html.escape(_caption(png.stem))}"
                        "</figcaption></figure>")
-    from .stitch import is_stitch_rows, stitch_summary_rows
-
-    header, body = stitch_summary_rows(rows) if is_stitch_rows(rows) else summary_rows(rows)
+    header, body = kind.summary_rows(rows)
     seeds = len({r.get("seed") for r in rows})
     facts = [f"{len(rows)} result rows", f"{len({r.get('unit') for r in rows})} units"]
     for key in ("units_total", "executor", "wall_time_s", "finished_at"):
@@ -135,7 +134,7 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
 {"".join(figures) or "<p>No plots.</p>"}
 {_geometry_section(out_dir)}
 <h2>Summary</h2>
-<p class="meta">{html.escape(seed_note)} The full results are in <code>{"stitching.csv" if is_stitch_rows(rows) else "results.csv"}</code> next to this file.</p>
+<p class="meta">{html.escape(seed_note)} The full results are in <code>{kind.results_csv}</code> next to this file.</p>
 {_table(header, body)}
 <h2>Scenario</h2>
 <pre>{html.escape(scenario_text)}</pre>

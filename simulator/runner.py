@@ -107,7 +107,7 @@ def export(out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, l
     """results.csv (and the plots) from stored rows."""
     csv_path = out_dir / "results.csv"
     write_csv(rows, csv_path, COLUMNS)
-    return csv_path, plot_all(rows, out_dir / "plots") if plots else []
+    return csv_path, plot_all(rows, out_dir / "plots", kind="link") if plots else []
 
 
 def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Callable[[list], Iterable],

@@ -155,7 +155,7 @@ def plot_cka(rows: list[dict], out_dir: Path) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .plots import _save
+    from .plotting import _save
 
     agents = list(dict.fromkeys(r["model_a"] for r in rows))
     grid = np.full((len(agents), len(agents)), np.nan)
@@ -183,7 +183,7 @@ def plot_stitching(rows: list[dict], out_dir: Path) -> list[Path]:
     import matplotlib.pyplot as plt
     from matplotlib.colors import PowerNorm
 
-    from .plots import _FIG, _STYLE, _save
+    from .plotting import _FIG, _STYLE, _save
 
     paths = []
     agents = list(dict.fromkeys(r["tx_model"] for r in rows))

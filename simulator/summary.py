@@ -14,7 +14,7 @@ Example::
 
 from __future__ import annotations
 
-__all__ = ["summary_table", "summary_rows"]
+__all__ = ["summary_table", "summary_rows", "link_summary_rows", "format_summary"]
 
 #: (column of results.csv, header) of the set-up columns, in display order
 _SETUP = [("tx_model", "tx"), ("rx_model", "rx"), ("channel", "channel"), ("scheme", "scheme"),
@@ -42,12 +42,19 @@ def _fmt_acc(acc, setup: int, snr: float) -> str:
 
 
 def summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
-    """Header and body of the summary (strings), for any renderer."""
+    """Header and body of the summary (strings), for any renderer, of the study kind the
+    rows come from (:mod:`semcom.simulator.kinds`)."""
+    from .kinds import kind_of_rows
+
     if not rows:
         return [], []
-    if "goodput" in rows[0]:          # a network study (simulator.network)
-        from .network.summary import network_summary_rows
-        return network_summary_rows(rows)
+    return kind_of_rows(rows).summary_rows(rows)
+
+
+def link_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """Header and body of a link study's summary (strings)."""
+    if not rows:
+        return [], []
     import pandas as pd
 
     keys = [k for k, _ in _SETUP if k in _ALWAYS or len({str(r.get(k)) for r in rows}) > 1]
@@ -77,7 +84,11 @@ def summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
 
 def summary_table(rows: list[dict]) -> str:
     """The summary as an aligned plain-text table."""
-    header, body = summary_rows(rows)
+    return format_summary(*summary_rows(rows), rows)
+
+
+def format_summary(header: list[str], body: list[list[str]], rows: list[dict]) -> str:
+    """A summary's header and body as an aligned plain-text table, with a line on the rows below."""
     if not header:
         return "no results yet"
     table = [header] + body

@@ -1,7 +1,7 @@
 """Paper-quality plots of a network study (PNG 300 dpi + PDF), from stored rows only.
 
-Same style as the link-level figures (:mod:`semcom.simulator.plots`). Points average over
-seeds; the band is the range over seeds when there are several. A panel per
+Same style as the link-level figures (scaffolding: :mod:`semcom.simulator.plotting`). Points
+average over seeds; the band is the range over seeds when there are several. A panel per
 scheduler (and per semantic equaliser / channel / bits when the study varies them).
 
 * ``network_goodput_vs_load``: semantic goodput (correct decisions/s) vs offered
@@ -32,7 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from ..plots import _MARKERS, _PANEL_H, _PANEL_W, _STYLE, _figure, _isnum, _save, plt
+from ..plotting import _MARKERS, _PANEL_H, _PANEL_W, _STYLE, _figure, _isnum, _save, plt
 
 __all__ = ["plot_network", "plot_network_dir"]
 

@@ -19,14 +19,12 @@ import math
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from semcom.core.registry import suggest
 from semcom.core.errors import ScenarioError, ScenarioErrors
-from ..schema import (ChannelSpec, CommonSweepAxes, DataSpec, FloatAxis, ModelSpec, NameAxis, Range, SchemeSpec,
-                      StudyBase, _axis_error, _check_axis, read_scenario_yaml,
-                      _error_from_pydantic, _fields_of, _is_branch, _format_loc, _Strict, _TYPE_MISMATCH, _UniqueKeyLoader)
+from ..scenario.errors import Findings, errors_from_pydantic
+from ..scenario.reading import raw_kind, read_scenario_yaml
+from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, StudyBase, _axis_error, _check_axis, _Strict
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
            "DistanceRange", "NetworkSweepSpec", "parse_network_scenario", "load_network_scenario",
@@ -135,8 +133,6 @@ class NetworkSpec(_Strict):
         return self
 
 
-
-
 class NetworkSweepSpec(CommonSweepAxes):
     """Sweep axes of a network study (a list, a scalar, or a ``{start, stop, step}`` range)."""
 
@@ -164,30 +160,9 @@ class NetworkScenario(StudyBase):
     sweep: NetworkSweepSpec
 
 
-def _network_errors(exc: ValidationError) -> list[ScenarioError]:
-    """One error per wrong field (see :func:`_network_error`)."""
-    groups: dict[tuple, list] = {}
-    for err in exc.errors():
-        loc = err["loc"]
-        cut = next((i for i, part in enumerate(loc) if _is_branch(part)), len(loc))
-        groups.setdefault(tuple(loc[:cut]), []).append(err)
-    return [_network_error(errs) for errs in groups.values()]
-
-
-def _network_error(exc: ValidationError | list) -> ScenarioError:
-    """One-line error; unknown keys get did-you-mean hints from the *network* schema."""
-    errors = sorted(list(exc) if isinstance(exc, list) else exc.errors(), key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden",
-                                                 e["type"] != "missing", e["type"] in _TYPE_MISMATCH,
-                                                 len(e["loc"])))
-    err = errors[0]
-    if err["type"] != "extra_forbidden":
-        return _error_from_pydantic(errors)
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-    known = _fields_of(NetworkScenario, loc)
-    if not known and len(loc) >= 3 and loc[0] == "network" and loc[1] in ("transmitters", "receivers"):
-        known = list((TransmitterSpec if loc[1] == "transmitters" else ReceiverSpec).model_fields)
-    return ScenarioError(_format_loc(loc), None, "unknown key" + suggest(str(loc[-1]), known),
-                         f"remove it or use one of: {', '.join(known)}" if known else "remove it")
+def _network_errors(exc: ValidationError | list) -> list[ScenarioError]:
+    """One error per wrong field; unknown keys get did-you-mean hints from the *network* schema."""
+    return errors_from_pydantic(exc, NetworkScenario)
 
 
 def parse_network_scenario(raw: Any, source: str = "scenario") -> NetworkScenario:
@@ -205,10 +180,10 @@ def scenario_kind(path: str | Path) -> str:
     """``"network"`` when the YAML file says ``kind: network``, else ``"link"`` (whatever else
     is wrong with the file is left to the loader of that kind to report)."""
     try:
-        raw = yaml.load(Path(path).read_text(), Loader=_UniqueKeyLoader)
+        raw = read_scenario_yaml(path)
     except Exception:  # noqa: BLE001 - the link loader reports unreadable files in full
         return "link"
-    return "network" if isinstance(raw, dict) and raw.get("kind") == "network" else "link"
+    return "network" if raw_kind(raw) == "network" else "link"
 
 
 def load_network_scenario(path: str | Path) -> NetworkScenario:
@@ -222,74 +197,68 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
     names that exist, channels a network link can use, and every message fitting in one slot."""
     from semcom import channels
     from semcom import transceivers
-    from semcom.transceivers.anchors import ANCHOR_STRATEGIES
-    from ..schema import _build_check, _check_model, _check_names, _check_settings, _Findings, _known_settings
+    from ..scenario.checks import (build_check, check_agents, check_anchor_selection, check_device, check_names,
+                                   check_seeds, check_settings, known_settings)
     from .links import FADING_CHANNELS, build_link_channel, message_channel_uses, network_scheme
     from .medium import SCHEDULERS
 
     net = sc.network
-    found = _Findings()   # every independent problem is reported, one line each
-    with found.check():
-        _check_names("data.dataset", [sc.data.dataset], transceivers.DATASETS.names(), "dataset")
-    for name, spec in sc.models.items():
-        with found.check():
-            _check_names(f"models.{name}.kind", [spec.kind], transceivers.LATENT_SOURCES.names(), "model kind")
-            _check_model(name, spec)
+    found = Findings()   # every independent problem is reported, one line each
+    check_agents(sc, found)
     models = list(sc.models)
     for group, spec in net.transmitters.items():
         with found.check():
-            _check_names(f"network.transmitters.{group}.model", [spec.model], models,
-                         "model (define it under `models`)")
+            check_names(f"network.transmitters.{group}.model", [spec.model], models,
+                        "model (define it under `models`)")
         with found.check():
             dests = spec.destinations(list(net.receivers))
             if not dests:
                 raise ScenarioError(f"network.transmitters.{group}.receiver", spec.receiver, "is an empty list",
                                     "name at least one receiver, or leave it out for all")
-            _check_names(f"network.transmitters.{group}.receiver", dests, list(net.receivers),
-                         "receiver (define it under `network.receivers`)")
+            check_names(f"network.transmitters.{group}.receiver", dests, list(net.receivers),
+                        "receiver (define it under `network.receivers`)")
     for name, spec in net.receivers.items():
         with found.check():
-            _check_names(f"network.receivers.{name}.model", [spec.model], models, "model (define it under `models`)")
+            check_names(f"network.receivers.{name}.model", [spec.model], models, "model (define it under `models`)")
     if net.anchor_agent is not None:
         with found.check():
-            _check_names("network.anchor_agent", [net.anchor_agent], models, "model (define it under `models`)")
+            check_names("network.anchor_agent", [net.anchor_agent], models, "model (define it under `models`)")
     with found.check():
-        _check_names("sweep.scheduler", sc.axis("scheduler"), SCHEDULERS.names(), "scheduler")
+        check_names("sweep.scheduler", sc.axis("scheduler"), SCHEDULERS.names(), "scheduler")
     with found.check():
-        _check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
+        check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
     for name, spec in sc.channels.items():
         with found.check():
-            _check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
+            check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
             if spec.model not in FADING_CHANNELS:
                 raise ScenarioError(f"channels.{name}.model", spec.model, "cannot carry network links (a message "
                                     "is one flat-fading block per slot)", f"use one of: {', '.join(FADING_CHANNELS)}")
             settings = spec.model_dump(exclude={"model"})
             if spec.model != "awgn":
-                known, _ = _known_settings(channels.CHANNELS.get(spec.model), skip=("precision", "device"))
-                _check_settings(f"channels.{name}", settings, ["model", *known])
-            _build_check(f"channels.{name}", lambda: build_link_channel(spec.model, settings, sc.precision, "cpu"))
+                known, _ = known_settings(channels.CHANNELS.get(spec.model), skip=("precision", "device"))
+                check_settings(f"channels.{name}", settings, ["model", *known])
+            build_check(f"channels.{name}", lambda: build_link_channel(spec.model, settings, sc.precision, "cpu"))
     known_scheme: list[str] = []
     with found.check():
-        _check_names("scheme.kind", [sc.scheme.kind], transceivers.SCHEMES.names(), "transmission scheme")
+        check_names("scheme.kind", [sc.scheme.kind], transceivers.SCHEMES.names(), "transmission scheme")
         scheme_cls = transceivers.SCHEMES.get(sc.scheme.kind)
-        known_scheme, _ = _known_settings(scheme_cls, skip=("precision", "device"))
-        _check_settings("scheme", sc.scheme.model_dump(exclude={"kind"}), ["kind", *known_scheme])
+        known_scheme, _ = known_settings(scheme_cls, skip=("precision", "device"))
+        check_settings("scheme", sc.scheme.model_dump(exclude={"kind"}), ["kind", *known_scheme])
     with found.check():
-        _check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
-                     transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
+        check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
+                    transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
     for name in sc.semantic_equalizers:
         with found.check():
-            _check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(),
-                         "semantic equalizer")
-            known, _ = _known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link", "access"))
-            _check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
+            check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(),
+                        "semantic equalizer")
+            known, _ = known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link", "access"))
+            check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
             transceivers.SEMANTIC_EQUALIZERS.get(name).check_options(f"semantic_equalizers.{name}",
                                                                     sc.semantic_equalizers[name] or {})
             from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
             refuse_link_simulation(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {})
     with found.check():
-        _check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(),
-                     "anchor selection")
+        check_anchor_selection(sc)
     with found.check():
         for i, k in enumerate(sc.axis("num_anchors")):
             if int(k) < 1:
@@ -307,16 +276,9 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
                 raise ScenarioError("sweep.bits", b, f"does not apply to the '{sc.scheme.kind}' scheme",
                                     "remove sweep.bits or use scheme: {kind: digital}")
     with found.check():
-        for i, s in enumerate(sc.axis("seed")):
-            if int(s) < 0:
-                raise ScenarioError(f"sweep.seed[{i}]", s, "must be >= 0", "use non-negative seeds")
+        check_seeds(sc)
     with found.check():
-        if sc.device.startswith("cuda"):
-            import torch
-            if not torch.cuda.is_available():
-                raise ScenarioError("device", sc.device, "CUDA is not available on this machine", "use device: cpu")
-        elif sc.device != "cpu":
-            raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
+        check_device(sc)
     found.raise_all()   # the slot and data checks below assume names and settings that exist
 
     # every message must fit in one slot: ceil(channel uses / C) <= R

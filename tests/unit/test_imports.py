@@ -105,3 +105,47 @@ def test_import_semcom_loads_neither_torch_nor_matplotlib():
             "if m in sys.modules]; print(heavy); assert not heavy and callable(semcom.run)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+#: The most lines one module may have (issue 16: one concept per module, none a grab bag).
+MAX_LINES = 400
+#: Modules allowed past MAX_LINES, each with the reason. Empty: every module fits.
+LONG_MODULES: dict[str, str] = {}
+
+
+def test_no_module_is_longer_than_400_lines():
+    too_long = {}
+    for name, (path, _) in _modules().items():
+        lines = len(path.read_text().splitlines())
+        if lines > MAX_LINES and name not in LONG_MODULES:
+            too_long[name] = lines
+    assert not too_long, f"modules over {MAX_LINES} lines (split them by concept): {too_long}"
+    assert set(LONG_MODULES) <= set(_modules()), "an exempted module no longer exists: drop its exemption"
+
+
+def test_every_package_folder_is_installed():
+    """pyproject lists packages explicitly: a sub-package missing there would not install."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    packages = {name for name, (_, is_pkg) in _modules().items() if is_pkg}
+    assert packages <= listed, f"add to pyproject's [tool.setuptools] packages: {sorted(packages - listed)}"
+
+
+def test_the_study_kinds_are_peers_over_a_kind_agnostic_core():
+    """The scenario core knows no kind; the CLI, the API and the report reach the kinds through
+    the registry; the registry and the schema modules load no torch."""
+    graph = _graph()
+    core = [m for m in graph if m.startswith("semcom.simulator.scenario")]
+    assert core and all(not {t for t in graph[m] if ".kinds" in t or ".network" in t} for m in core), \
+        {m: graph[m] for m in core}
+    for name in ("cli", "report", "plots", "summary"):
+        source = (ROOT / "simulator" / f"{name}.py").read_text()
+        assert '== "network"' not in source and '== "stitch"' not in source, name
+    assert '== "network"' not in (ROOT / "semcom" / "api.py").read_text()
+    code = ("import sys; from semcom.simulator.kinds import STUDY_KINDS, load_study; "
+            "import semcom.simulator.schema, semcom.simulator.network.schema; "
+            "sc = load_study('scenarios/network_edge.yaml'); "
+            "print(STUDY_KINDS.names(), type(sc).__name__, [m for m in ('torch', 'matplotlib') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.stdout.strip() == "['link', 'network', 'stitch'] NetworkScenario []", done.stdout + done.stderr

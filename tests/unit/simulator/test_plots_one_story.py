@@ -11,7 +11,7 @@ import pytest
 import yaml
 from matplotlib.lines import Line2D
 
-from semcom.simulator import plots
+from semcom.simulator import plots, plotting
 from semcom.simulator.schema import load_scenario
 from semcom.simulator.sweep import expand_units
 from semcom.transceivers.semantic import resolve_equalizer
@@ -72,7 +72,7 @@ def drawn(monkeypatch):
         figures[name] = fig
         return [Path(out_dir) / f"{name}.png"]
 
-    monkeypatch.setattr(plots, "_save", keep)
+    monkeypatch.setattr(plotting, "_save", keep)   # every figure saves through the scaffolding
     yield figures
     import matplotlib.pyplot as plt
     for fig in figures.values():

@@ -1,0 +1,26 @@
+"""Kinds of study, peers over a kind-agnostic core: ``link``, ``network`` and ``stitch``.
+
+Each kind (:class:`StudyKind`) brings how to parse and check its scenario, expand it
+into units, run it, its result columns, its summary table and its figures; the CLI,
+:mod:`semcom.api`, the report, the executors and :func:`~semcom.simulator.plots.plot_all`
+ask the registry instead of branching on a kind. A scenario file names its kind with
+``kind:`` (``link`` when absent) and parses through one discriminated union
+(:func:`parse_study`); a results folder records its kind in its store.
+
+Example::
+
+    from semcom.simulator.kinds import get_kind, load_study, kind_of
+    sc = load_study("scenarios/network_edge.yaml")
+    kind = kind_of(sc)                      # <study kind 'network'>
+    kind.check(sc, check_data=False)
+    print(len(kind.expand(sc)), kind.columns()[:4])
+
+A new kind subclasses :class:`StudyKind` and calls :func:`register_kind`.
+"""
+
+from .base import (STUDY_KINDS, StudyKind, get_kind, kind_of, kind_of_rows, load_study, parse_study,
+                   register_kind, scenario_kinds)
+from . import link, network, stitch  # noqa: E402,F401 - the built-in kinds register themselves
+
+__all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "kind_of_rows",
+           "parse_study", "load_study"]

@@ -1,0 +1,200 @@
+"""What a kind of study brings, and the registry the CLI, the API and the report dispatch through.
+
+A :class:`StudyKind` answers, for its own studies: which scenario model a file of its
+kind parses into, how it is checked, which units it expands to, how it runs (and one
+unit of it), which result columns it stores, its summary table and its figures. The
+core (scenario reading and error wording, the results store, the executors, the plot
+scaffolding) knows nothing of any kind; it asks the registry.
+
+A scenario file names its kind with ``kind:`` (``link`` when absent) and is parsed
+through one pydantic discriminated union over the registered scenario kinds
+(:func:`parse_study`). A results folder records its kind in the store
+(:func:`~semcom.simulator.store.study_kind`). Every hook imports what it needs when it
+runs, so the registry itself loads neither torch nor matplotlib.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
+
+from semcom.core.errors import ScenarioError, ScenarioErrors
+from semcom.core.registry import Registry, suggest
+from ..scenario.errors import errors_from_pydantic
+from ..scenario.reading import DEFAULT_KIND, raw_kind, read_scenario_yaml
+
+__all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "kind_of_rows",
+           "parse_study", "load_study"]
+
+#: Every registered kind of study, by name.
+STUDY_KINDS: Registry["StudyKind"] = Registry("study kind")
+
+
+class StudyKind:
+    """One kind of study. Subclasses set the attributes and implement the hooks."""
+
+    #: the kind's name: what the store records and what ``kind:`` says in a scenario file
+    name: str = ""
+    #: a few words for the JSON schema and messages ("a link-level study")
+    describe: str = ""
+    #: whether a scenario file can be of this kind (``kind: <name>``); a kind that runs
+    #: on another kind's scenario (a stitching table runs on a link scenario) is not
+    file_kind: bool = True
+    #: sections a misplaced top-level key is also looked up in, for did-you-mean hints
+    error_sections: tuple[str, ...] = ()
+    #: the CSV a run writes next to its store
+    results_csv: str = "results.csv"
+    #: the x column of :meth:`semcom.api.Result.plot` by default
+    default_x: str = "snr_db"
+
+    # -- scenario ------------------------------------------------------------------------
+    def scenario_class(self) -> type:
+        """The pydantic model of this kind's scenario."""
+        raise NotImplementedError
+
+    def parse(self, raw: Any, source: str = "scenario"):
+        """A parsed scenario of this kind (one-line errors); a file of another kind is refused."""
+        sc = parse_study(raw, source)
+        if kind_of(sc) is not self:
+            raise ScenarioError("kind", sc.kind, f"is not a {self.name} study", f"give a {self.name} scenario")
+        return sc
+
+    def check(self, sc, check_data: bool = True) -> None:
+        """Semantic checks (registries and, with ``check_data``, the data); raises ScenarioError(s)."""
+        raise NotImplementedError
+
+    def expand(self, sc) -> list:
+        """The work units of the study, in study order."""
+        raise NotImplementedError
+
+    # -- running -------------------------------------------------------------------------
+    def run(self, sc, out_dir: str | Path, **options):
+        """Run (or resume) the study into ``out_dir``; returns the kind's run result."""
+        raise NotImplementedError
+
+    def run_unit(self, sc, unit) -> list[dict]:
+        """The result rows of one unit (what an executor runs)."""
+        raise NotImplementedError(f"{self.name} studies do not run unit by unit")
+
+    def warm(self) -> None:
+        """In a worker process, before its first unit: import what units need."""
+
+    def warm_parent(self, sc) -> None:
+        """Before forking workers: load what every worker needs, once."""
+
+    # -- results -------------------------------------------------------------------------
+    def columns(self) -> list[str]:
+        """The result columns, in order."""
+        raise NotImplementedError
+
+    def owns_rows(self, rows: list[dict]) -> bool:
+        """Whether stored rows (without their store) look like this kind's."""
+        return False
+
+    def summary_rows(self, rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+        """Header and body (strings) of the summary table."""
+        raise NotImplementedError
+
+    def summary_table(self, rows: list[dict]) -> str:
+        """The summary as aligned plain text (``semcom results``)."""
+        from ..summary import format_summary
+
+        return format_summary(*self.summary_rows(rows), rows) if rows else "no results yet"
+
+    def figures(self, rows: list[dict], plots_dir: Path, **options) -> list[Path]:
+        """Draw the kind's figures into ``plots_dir`` (at the current figure settings:
+        call :func:`semcom.simulator.plots.plot_all`); returns the PNG paths."""
+        raise NotImplementedError
+
+    # -- what the CLI prints -------------------------------------------------------------
+    def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
+        """``semcom validate``'s output for a checked scenario."""
+        return [f"{source}: ok ({len(self.expand(sc))} units)"]
+
+    def run_lines(self, sc, result) -> list[str]:
+        """``semcom run``'s output for a finished run."""
+        lines = [f"{sc.name}: {result.units_run} of {result.units_total} units run "
+                 f"({result.units_total - result.units_run} already done) in {result.seconds:.1f} s",
+                 f"results: {result.csv}"]
+        return lines + [f"plot:    {p}" for p in result.plots]
+
+    def __repr__(self) -> str:
+        return f"<study kind '{self.name}'>"
+
+
+_ADAPTER: dict[tuple, TypeAdapter] = {}
+
+
+def register_kind(kind: StudyKind) -> StudyKind:
+    """Register a kind of study (its scenario files then parse through :func:`parse_study`)."""
+    STUDY_KINDS.register(kind.name)(kind)
+    _ADAPTER.clear()
+    return kind
+
+
+def get_kind(name: str) -> StudyKind:
+    """The registered kind ``name`` (UnknownNameError, with a suggestion, otherwise)."""
+    return STUDY_KINDS.get(name)
+
+
+def scenario_kinds() -> list[StudyKind]:
+    """The kinds a scenario file can be, by name."""
+    return [k for k in (STUDY_KINDS.get(n) for n in STUDY_KINDS.names()) if k.file_kind]
+
+
+def kind_of(sc) -> StudyKind:
+    """The kind of a parsed scenario (its ``kind`` field)."""
+    return STUDY_KINDS.get(getattr(sc, "kind", DEFAULT_KIND))
+
+
+def kind_of_rows(rows: list[dict]) -> StudyKind:
+    """The kind stored rows come from, from the rows alone (``link`` unless another kind
+    claims them); a results folder knows its kind: prefer :func:`~semcom.simulator.store.study_kind`."""
+    for name in STUDY_KINDS.names():
+        if name != DEFAULT_KIND and STUDY_KINDS.get(name).owns_rows(rows):
+            return STUDY_KINDS.get(name)
+    return STUDY_KINDS.get(DEFAULT_KIND)
+
+
+def _tag(value: Any) -> str | None:
+    kind = raw_kind(value) if isinstance(value, dict) else getattr(value, "kind", None)
+    return kind if isinstance(kind, str) else None
+
+
+def _adapter() -> TypeAdapter:
+    """A TypeAdapter of the discriminated union of every scenario kind's model."""
+    kinds = scenario_kinds()
+    key = tuple((k.name, k.scenario_class()) for k in kinds)
+    if key not in _ADAPTER:
+        members = tuple(Annotated[cls, Tag(name)] for name, cls in key)
+        _ADAPTER.clear()
+        _ADAPTER[key] = TypeAdapter(Annotated[Union[members], Discriminator(_tag)])
+    return _ADAPTER[key]
+
+
+def parse_study(raw: Any, source: str = "scenario"):
+    """Validate a mapping (parsed YAML) into the scenario of the kind it names (``kind:``,
+    ``link`` when absent); every structural problem as one line, named by its field."""
+    if not isinstance(raw, dict):
+        raise ScenarioError(source, type(raw).__name__, "must be a YAML mapping of keys to values",
+                            "start from scenarios/quickstart.yaml")
+    kinds = {k.name: k for k in scenario_kinds()}
+    try:
+        return _adapter().validate_python(raw)
+    except ValidationError as exc:
+        errors = exc.errors()
+        tag = raw_kind(raw)
+        if not isinstance(tag, str) or tag not in kinds or any(e["type"].startswith("union_tag_") for e in errors):
+            raise ScenarioError("kind", tag, f"unknown study kind{suggest(str(tag), list(kinds))}",
+                                f"choose one of: {', '.join(kinds)}") from None
+        kind = kinds[tag]
+        # the union puts the kind's tag first in every error location: drop it
+        inner = [{**e, "loc": e["loc"][1:]} if e["loc"][:1] == (tag,) else e for e in errors]
+        raise ScenarioErrors.of(errors_from_pydantic(inner, kind.scenario_class(), kind.error_sections)) from None
+
+
+def load_study(path: str | Path):
+    """Read (safe loader) and parse a scenario file of any kind."""
+    return parse_study(read_scenario_yaml(path), str(path))

@@ -1,0 +1,110 @@
+"""The link-level study (``kind: link``, the default): a sweep of point-to-point links.
+
+Scenario :class:`~semcom.simulator.schema.Scenario`, checks
+:func:`~semcom.simulator.schema.check_scenario`, units
+:func:`~semcom.simulator.sweep.expand_units`, one unit
+:func:`~semcom.simulator.engine.run_unit` (every SNR point and equaliser in one batched
+pass), a run :func:`~semcom.simulator.runner.run_study`, columns
+:data:`~semcom.simulator.engine.COLUMNS`, figures :mod:`semcom.simulator.link_plots`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import StudyKind, register_kind
+
+__all__ = ["LinkKind", "cost_notes"]
+
+
+class LinkKind(StudyKind):
+    name = "link"
+    describe = "a link-level study"
+    error_sections = ("sweep", "data")
+    results_csv = "results.csv"
+    default_x = "snr_db"
+
+    def scenario_class(self) -> type:
+        from ..schema import Scenario
+        return Scenario
+
+    def check(self, sc, check_data: bool = True) -> None:
+        from ..schema import check_scenario
+        check_scenario(sc, check_data=check_data)
+
+    def expand(self, sc) -> list:
+        from ..sweep import expand_units
+        return expand_units(sc)
+
+    def run(self, sc, out_dir, **options):
+        from ..runner import run_study
+        return run_study(sc, out_dir, **options)
+
+    def run_unit(self, sc, unit) -> list[dict]:
+        from ..engine import run_unit
+        return run_unit(sc, unit)
+
+    def warm(self) -> None:
+        from .. import engine  # noqa: F401
+
+    def warm_parent(self, sc) -> None:
+        from ..context import latent_space
+        from ..engine import run_unit  # noqa: F401 - the import itself is shared work
+        for model in dict.fromkeys([*sc.axis("transmitter"), *sc.axis("receiver")]):
+            latent_space(sc, model)
+
+    def columns(self) -> list[str]:
+        from ..engine import COLUMNS
+        return COLUMNS
+
+    def summary_rows(self, rows: list[dict]):
+        from ..summary import link_summary_rows
+        return link_summary_rows(rows)
+
+    def figures(self, rows: list[dict], plots_dir: Path, shannon: dict | None = None, **_) -> list[Path]:
+        from ..link_plots import link_figures
+        return link_figures(rows, plots_dir, shannon)
+
+    def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
+        units = self.expand(sc)
+        e2e = sum(u.channel_uses is not None for u in units)   # jscc: one trained model, no equalizers
+        snrs = len(sc.axis("snr_db"))
+        line = (f"{source}: ok ({len(units) - e2e} units x {snrs} SNR points x "
+                f"{len(sc.axis('semantic_equalizer'))} semantic equalizers" +
+                (f", {e2e} jscc units x {snrs} SNR points)" if e2e else ")"))
+        return [line] + [f"note: {note}" for note in cost_notes(sc, _num_test(sc) if check_data else None)]
+
+
+def _num_test(sc) -> int:
+    from ..context import study_data
+
+    return len(study_data(sc).test_idx)
+
+
+def cost_notes(sc, num_test: int | None) -> list[str]:
+    """What makes a unit expensive: LDPC codewords a digital scheme decodes per unit (at the largest K)."""
+    import math
+
+    from semcom.transceivers.schemes.digital import codeword_layout
+    from ..runner import scheme_settings
+
+    notes = []
+    settings = scheme_settings(sc)
+    k = max(int(x) for x in sc.axis("num_anchors"))
+    for name in sc.axis("scheme"):
+        s = settings[name]
+        if s.get("kind") != "digital":
+            continue
+        bits = max([int(b) for b in sc.axis("bits") if b is not None] or [int(s["bits"])])
+        layout = codeword_layout(k * bits, int(s["block_length"]), float(s["code_rate"]), 2)
+        per_sample = layout.codewords_per_sample / layout.samples_per_codeword
+        n_snr = len(sc.axis("snr_db"))
+        per_unit = (f"{math.ceil(num_test / layout.samples_per_codeword) * layout.codewords_per_sample * n_snr:,}"
+                    f" codewords of {layout.k} bits per unit ({num_test} test samples x {n_snr} SNR points)"
+                    if num_test else f"{per_sample:.3g} codewords of {layout.k} bits per test sample and SNR point")
+        notes.append(f"scheme '{name}' decodes LDPC ({s['num_iter']} belief-propagation iterations) at K = {k}, "
+                     f"{bits} bits: about {per_unit}; expect digital units to take far longer than analog ones")
+    return notes
+
+
+LINK = register_kind(LinkKind())

@@ -1,0 +1,385 @@
+"""The link-level figures, paper-ready, from result rows (never from a re-run).
+
+Every figure is written as PNG (300 dpi) and PDF at print size: the scenario's
+``figure: {width: single|double}`` gives 3.5 in (one IEEE column) or 7.16 in (both),
+with 7-8 pt text. Each figure tells one story: the things it compares share one axis
+(panels share both axes), methods that do not depend on K (``none``, ``aligned``) are
+horizontal reference lines, a dotted line marks chance, colour (what is compared) and
+line style (SNR) have separate legends, and the subtitle names what is held fixed
+(channel, scheme, K, SNR). Ticks sit at simulated points. Points average over seeds
+only; every other axis of the study is a panel, a curve or the x axis, never silently
+averaged. The band around a curve is the 95% t-interval of the mean over seeds when
+there are several, else the 95% Wilson interval of the accuracy (the legend says which).
+A figure whose x axis would have fewer than 3 points is not drawn.
+
+Figures (each drawn when the study varies what it shows):
+
+* ``rate_accuracy``: accuracy vs complex channel uses per sample; a colour per
+  semantic equaliser, a line style per SNR (lowest, middle, highest); a panel per link.
+* ``accuracy_vs_snr``: accuracy vs SNR, a curve per anchor count K; a panel per link
+  and semantic equaliser.
+* ``accuracy_vs_anchors``: accuracy vs K at the highest SNR, a curve per anchor
+  selection strategy; a panel per link and semantic equaliser.
+* ``equalizers_vs_snr``: accuracy vs SNR at the largest K, a curve per semantic equaliser;
+  a panel per link.
+* ``equalizers_vs_anchors``: accuracy vs K, a curve per semantic equaliser; a panel per
+  link and SNR (low, middle and high SNR of the sweep).
+* ``compare_<axis>``: accuracy vs SNR (or vs K with fewer than 3 SNR points) at the
+  largest K (highest SNR), a curve per value of the compared study axis (``scheme``
+  with its bits, ``channel``, ``rx_model``) on one axis; a panel per semantic equaliser.
+
+Example::
+
+    from semcom.simulator.plots import plot_all
+    from semcom.simulator.store import read_rows
+    plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")   # at the run's figure settings
+
+The scaffolding (print sizes, style, panels, legends, colours, the PNG + PDF writer) is
+in :mod:`semcom.simulator.plotting`; :func:`link_figures` draws every figure below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+from matplotlib.lines import Line2D
+
+from .plotting import (_LINESTYLES, _LINK, _MARKERS, MIN_POINTS, _colors, _curve, _draw, _isnum, _log2_axis, _num,
+                       _plot_curve, _reference_line, _registered, _snr_axis, _values)
+
+__all__ = ["link_figures", "plot_rate_accuracy", "plot_accuracy_vs_snr", "plot_accuracy_vs_anchors",
+           "plot_equalizers_vs_snr", "plot_equalizers_vs_anchors", "plot_compare", "shannon_references",
+           "COMPARED_AXES"]
+
+
+def _is_e2e(row: dict) -> bool:
+    """A row of an end-to-end (jscc) unit: no anchors, no semantic equaliser."""
+    return row.get("semantic_equalizer") == "jscc"
+
+
+def _snr_levels(rows: list[dict]) -> list[float]:
+    snrs = sorted({float(r["snr_db"]) for r in rows})
+    picks = [snrs[0], snrs[len(snrs) // 2], snrs[-1]] if len(snrs) > 2 else snrs
+    return list(dict.fromkeys(picks))
+
+
+def shannon_references(out_dir: str | Path) -> dict[str, Callable]:
+    """``{channel name: snr_db -> capacity [bit/use]}`` from the run's ``scenario.yaml``
+    (the directory above ``out_dir``); empty when it is missing or names no known model."""
+    import yaml
+    from semcom.channels.capacity import capacity_function
+
+    path = Path(out_dir).parent / "scenario.yaml"
+    try:
+        spec = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    out = {}
+    for name, ch in (spec.get("channels") or {}).items():
+        ch = dict(ch or {})
+        fn = capacity_function(str(ch.pop("model", "awgn")), **ch)
+        if fn is not None:
+            out[name] = fn
+    return out
+
+
+def _shannon_rows(rows: list[dict], shannon: dict | None) -> list[dict]:
+    """Copies of digital rows placed at the fewest channel uses that carry their bits at capacity."""
+    out = []
+    for r in rows:
+        fn = (shannon or {}).get(r.get("channel"))
+        if fn is None or r.get("bits_per_sample") in (None, ""):
+            continue
+        out.append({**r, "channel_uses": float(r["bits_per_sample"]) / float(fn(float(r["snr_db"])))})
+    return out
+
+
+def _rate_independent(rows: list[dict]) -> bool:
+    """Rows of one method whose per-sample message does not depend on K (same rate for every K)."""
+    return len({r["num_anchors"] for r in rows}) > 1 and len({float(r["channel_uses"]) for r in rows}) == 1
+
+
+def _no_setup(rows: list[dict]) -> bool:
+    """No once-per-link cost (``aligned`` sends its K anchor pairs as semantic pilots)."""
+    return all(not _isnum(r.get("setup_channel_uses")) or not _num(r["setup_channel_uses"]) for r in rows)
+
+
+def _k_independent(rows: list[dict]) -> bool:
+    """Rows of one method that does not use the anchors at all (``none``): its K units are
+    replicate noise draws of one set-up. ``aligned`` is not: its map is fitted on K pilots."""
+    return _rate_independent(rows) and _no_setup(rows)
+
+
+def _mean_accuracy(rows: list[dict]) -> float:
+    return float(np.mean([float(r["accuracy"]) for r in rows]))
+
+
+def _reference_accuracy(rows: list[dict]) -> float:
+    """Level of a rate-independent method's reference line: the mean over its replicate K
+    units, or, when K sets its pilots, its accuracy with the most pilots."""
+    if _no_setup(rows):
+        return _mean_accuracy(rows)
+    k_max = max(_num(r["num_anchors"]) for r in rows)
+    return _mean_accuracy([r for r in rows if _num(r["num_anchors"]) == k_max])
+
+
+def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = None) -> list[Path]:
+    """Accuracy vs complex channel uses per sample (the rate is set by K): a colour per
+    semantic equaliser, a line style per SNR (lowest, middle, highest), a panel per link
+    (and per anchor strategy when the study compares them), all panels on one axis.
+    Equalisers that send the absolute latent use the same rate for every K: they are
+    horizontal reference lines (their accuracy at that SNR), not a column of markers.
+
+    Digital studies also get the Shannon reference when ``shannon`` (``{channel name:
+    snr_db -> capacity}``, see :func:`shannon_references`) knows the channel: the same
+    accuracies drawn (thin, pale) at ``bits_per_sample / capacity(snr)``, the fewest
+    channel uses that could carry the same bits at that SNR.
+
+    End-to-end (``jscc``) rows have no receiver, anchors or equaliser of their own: their
+    curves (one per jscc scheme, i.e. per training SNR) join every panel of their
+    transmitter and channel."""
+    if len({float(r["channel_uses"]) for r in rows}) < MIN_POINTS:
+        return []
+    e2e = [r for r in rows if _is_e2e(r)]
+    base = [r for r in rows if not _is_e2e(r)]
+    eqs = _values(base, "semantic_equalizer")
+    e2e_schemes = _values(e2e, "scheme")
+    e2e_label = {s: f"{s} (jscc)" for s in e2e_schemes}
+    names = eqs + list(e2e_label.values())
+    color = _colors(names, universe=_registered("semantic_equalizer"))
+    markers = {c: _MARKERS[i % 8] for i, c in enumerate(names)}
+    snrs = _snr_levels(rows)
+    style = {s: _LINESTYLES[i % 4] for i, s in enumerate(reversed(snrs))}
+    all_uses = [float(r["channel_uses"]) for r in rows]
+
+    def panel(ax, prs):
+        for eq in eqs:
+            for snr in snrs:
+                crs = [r for r in prs if r["semantic_equalizer"] == eq and float(r["snr_db"]) == snr]
+                if not crs:
+                    continue
+                if _rate_independent(crs):
+                    _reference_line(ax, _reference_accuracy(crs), color[eq], style[snr], eq)
+                else:
+                    _plot_curve(ax, crs, "channel_uses", color[eq], style[snr], markers[eq])
+                ref = _shannon_rows(crs, shannon)
+                if ref:
+                    x, y, _, _ = _curve(ref, "channel_uses")
+                    ax.plot(x, y, ls=style[snr], color=color[eq], lw=0.8, alpha=0.45, zorder=2)
+        link = (prs[0]["tx_model"], prs[0]["channel"])
+        joined = [r for r in (prs if not base else e2e) if (r["tx_model"], r["channel"]) == link]
+        for scheme in e2e_schemes:
+            for snr in snrs:
+                crs = [r for r in joined if r["scheme"] == scheme and float(r["snr_db"]) == snr]
+                if crs:
+                    label = e2e_label[scheme]
+                    _plot_curve(ax, crs, "channel_uses", color[label], style[snr], markers[label])
+        _log2_axis(ax, all_uses)
+
+    def flat(e):   # drawn as a reference line: one rate for every K
+        return _rate_independent([r for r in base if r["semantic_equalizer"] == e])
+
+    def label(e):
+        own = [r for r in base if r["semantic_equalizer"] == e]
+        if not flat(e):
+            return e
+        return f"{e} (any K)" if _no_setup(own) else f"{e} ({max(_num(r['num_anchors']) for r in own):g} pilots)"
+
+    handles = [Line2D([], [], color=color[e], marker=None if flat(e) else markers[e], label=label(e)) for e in eqs]
+    handles += [Line2D([], [], color=color[e], marker=markers[e], label=e) for e in e2e_label.values()]
+    styles = [Line2D([], [], color="0.3", ls=style[s], label=f"{s:g} dB") for s in reversed(snrs)]
+    if _shannon_rows(rows, shannon):
+        handles.append(Line2D([], [], color="0.3", lw=0.8, alpha=0.45, label="Shannon reference (same bits)"))
+    return _draw(base or e2e, out_dir, "rate_accuracy", (*_LINK, "anchor_selection"), 3, panel, handles,
+                 "complex channel uses per sample", styles=styles if len(snrs) > 1 else None,
+                 shown=("num_anchors", "snr_db") if len(snrs) > 1 else ("num_anchors",),
+                 headline="Rate vs accuracy, by semantic equaliser")
+
+
+def plot_accuracy_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
+    """Accuracy vs SNR, a curve per anchor count K (per channel-use count n for jscc rows);
+    a panel per link and semantic equaliser. An equaliser that does not use anchors is one
+    curve ("any K")."""
+    if len({float(r["snr_db"]) for r in rows}) < MIN_POINTS:
+        return []
+
+    def size(r):
+        return f"n = {_num(r['channel_uses']):g}" if _is_e2e(r) else f"K = {r['num_anchors']}"
+
+    ks = list(dict.fromkeys(size(r) for r in sorted(rows, key=lambda r: (_is_e2e(r), _num(
+        r["channel_uses"]) if _is_e2e(r) else _num(r["num_anchors"])))))
+    color = _colors(ks, sequential=True)
+
+    def panel(ax, prs):
+        if not _is_e2e(prs[0]) and _k_independent(prs):
+            k_max = max(_num(r["num_anchors"]) for r in prs)
+            _plot_curve(ax, [r for r in prs if _num(r["num_anchors"]) == k_max], "snr_db", "0.35", marker="o")
+        else:
+            for i, k in enumerate(ks):
+                crs = [r for r in prs if size(r) == k]
+                if crs:
+                    _plot_curve(ax, crs, "snr_db", color[k], marker=_MARKERS[i % 8])
+        _snr_axis(ax, [float(r["snr_db"]) for r in rows])
+
+    handles = [Line2D([], [], color=color[k], marker=_MARKERS[i % 8], label=k) for i, k in enumerate(ks)]
+    if any(_k_independent([r for r in rows if r["semantic_equalizer"] == e and not _is_e2e(r)])
+           for e in _values(rows, "semantic_equalizer")):
+        handles.append(Line2D([], [], color="0.35", marker="o", label="any K (no anchors)"))
+    ncols = len(_values(rows, "semantic_equalizer"))
+    return _draw(rows, out_dir, "accuracy_vs_snr", (*_LINK, "anchor_selection", "semantic_equalizer"),
+                 min(3, max(ncols, 1)), panel, handles, "SNR  $E_s/N_0$ [dB]",
+                 shown=("num_anchors", "snr_db"), headline="Accuracy vs SNR, by number of anchors K")
+
+
+def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
+    """Accuracy vs K at the highest SNR, a curve per anchor selection strategy; a panel
+    per link and semantic equaliser. Equalisers that do not use anchors are horizontal lines."""
+    if not rows or len({r["num_anchors"] for r in rows}) < MIN_POINTS:
+        return []
+    top = max(float(r["snr_db"]) for r in rows)
+    rows = [r for r in rows if float(r["snr_db"]) == top]
+    strategies = _values(rows, "anchor_selection")
+    color = _colors(strategies, universe=_registered("anchor_selection"))
+    all_ks = [float(r["num_anchors"]) for r in rows]
+
+    def panel(ax, prs):
+        for i, s in enumerate(strategies):
+            crs = [r for r in prs if r["anchor_selection"] == s]
+            if not crs:
+                continue
+            if _k_independent(crs):
+                _reference_line(ax, _mean_accuracy(crs), color[s], "-", s)
+            else:
+                _plot_curve(ax, crs, "num_anchors", color[s], marker=_MARKERS[i % 8])
+        _log2_axis(ax, all_ks)
+
+    handles = [Line2D([], [], color=color[s], marker=_MARKERS[i % 8], label=f"{s} anchors")
+               for i, s in enumerate(strategies)]
+    ncols = len(_values(rows, "semantic_equalizer"))
+    return _draw(rows, out_dir, "accuracy_vs_anchors", (*_LINK, "semantic_equalizer"),
+                 min(3, max(ncols, 1)), panel, handles, "number of anchors K",
+                 shown=("num_anchors", "anchor_selection"), headline="Accuracy vs K, by anchor selection")
+
+
+def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
+    """Accuracy vs SNR at the largest K, a curve per semantic equaliser; a panel per link."""
+    if not rows or len({float(r["snr_db"]) for r in rows}) < MIN_POINTS:
+        return []
+    k_max = max(int(r["num_anchors"]) for r in rows)
+    rows = [r for r in rows if int(r["num_anchors"]) == k_max]
+    eqs = _values(rows, "semantic_equalizer")
+    color = _colors(eqs, universe=_registered("semantic_equalizer"))
+
+    def panel(ax, prs):
+        for i, eq in enumerate(eqs):
+            crs = [r for r in prs if r["semantic_equalizer"] == eq]
+            if crs:
+                _plot_curve(ax, crs, "snr_db", color[eq], marker=_MARKERS[i % 8])
+        _snr_axis(ax, [float(r["snr_db"]) for r in rows])
+
+    handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
+    return _draw(rows, out_dir, "equalizers_vs_snr", (*_LINK, "anchor_selection"), 3, panel, handles,
+                 "SNR  $E_s/N_0$ [dB]", shown=("snr_db",), headline="Accuracy vs SNR, by semantic equaliser")
+
+
+#: Study axes a ``compare_<axis>`` figure puts on one axis (scheme includes its bits).
+COMPARED_AXES = ("scheme", "channel", "rx_model")   # anchor strategies: accuracy_vs_anchors
+
+
+def _scheme_label(r: dict) -> str:
+    return str(r.get("scheme")) + (f", {r['bits']} bits" if r.get("bits") not in (None, "") else "")
+
+
+def plot_compare(rows: list[dict], out_dir: Path, axis: str) -> list[Path]:
+    """The values of one study ``axis`` on one axis: accuracy vs SNR at the largest K (or
+    vs K at the highest SNR when there are fewer than 3 SNR points), a curve per value;
+    a panel per semantic equaliser; the other axes of the study at their first value."""
+    label = _scheme_label if axis == "scheme" else (lambda r: str(r.get(axis)))
+    values = list(dict.fromkeys(label(r) for r in rows))
+    if len(values) < 2:
+        return []
+    others = [k for k in ("tx_model", "rx_model", "channel", "scheme", "anchor_selection") if k != axis]
+    if axis == "scheme":
+        others = [k for k in others if k != "bits"]
+    first = {k: _values(rows, k)[0] for k in others}
+    rows = [r for r in rows if all(r.get(k) == v for k, v in first.items())]
+    by_snr = len({float(r["snr_db"]) for r in rows}) >= MIN_POINTS
+    if by_snr:
+        k_max = max(int(r["num_anchors"]) for r in rows)
+        rows, x_key, xlabel = [r for r in rows if int(r["num_anchors"]) == k_max], "snr_db", "SNR  $E_s/N_0$ [dB]"
+    else:
+        if len({r["num_anchors"] for r in rows}) < MIN_POINTS:
+            return []
+        top = max(float(r["snr_db"]) for r in rows)
+        rows, x_key, xlabel = [r for r in rows if float(r["snr_db"]) == top], "num_anchors", "number of anchors K"
+    color = _colors(values)
+    xs = [float(r[x_key]) for r in rows]
+
+    def panel(ax, prs):
+        for i, v in enumerate(values):
+            crs = [r for r in prs if label(r) == v]
+            if not crs:
+                continue
+            if x_key == "num_anchors" and _k_independent(crs):
+                _reference_line(ax, _mean_accuracy(crs), color[v], "-", v)
+            else:
+                _plot_curve(ax, crs, x_key, color[v], marker=_MARKERS[i % 8])
+        (_snr_axis if by_snr else _log2_axis)(ax, xs)
+
+    handles = [Line2D([], [], color=color[v], marker=_MARKERS[i % 8], label=v) for i, v in enumerate(values)]
+    shown = (axis, "bits", x_key) if axis == "scheme" else (axis, x_key)
+    return _draw(rows, out_dir, f"compare_{axis}", ("semantic_equalizer",), 3, panel, handles, xlabel,
+                 shown=shown, headline=f"Accuracy by {axis.replace('_', ' ')}")
+
+
+def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
+    """Accuracy vs K, a curve per semantic equaliser (equalisers that do not use anchors
+    are horizontal lines); a panel per link and SNR, at three SNR points of the sweep (its
+    quartiles: low, middle and high SNR)."""
+    snrs = sorted({float(r["snr_db"]) for r in rows})
+    if not rows or len(snrs) < 2 or len({r["num_anchors"] for r in rows}) < MIN_POINTS:
+        return []
+    picked = sorted({snrs[round(q * (len(snrs) - 1))] for q in (0.25, 0.5, 0.75)})
+    rows = [r for r in rows if float(r["snr_db"]) in picked]
+    eqs = _values(rows, "semantic_equalizer")
+    color = _colors(eqs, universe=_registered("semantic_equalizer"))
+    all_ks = [float(r["num_anchors"]) for r in rows]
+
+    def panel(ax, prs):
+        for i, eq in enumerate(eqs):
+            crs = [r for r in prs if r["semantic_equalizer"] == eq]
+            if not crs:
+                continue
+            if _k_independent(crs):
+                _reference_line(ax, _mean_accuracy(crs), color[eq], "-", eq)
+            else:
+                _plot_curve(ax, crs, "num_anchors", color[eq], marker=_MARKERS[i % 8])
+        _log2_axis(ax, all_ks)
+
+    handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
+    return _draw(rows, out_dir, "equalizers_vs_anchors", (*_LINK, "anchor_selection", "snr_db"), len(picked),
+                 panel, handles, "number of anchors K", shown=("num_anchors",),
+                 headline="Accuracy vs K, by semantic equaliser")
+
+
+def link_figures(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | None = None) -> list[Path]:
+    """Every link figure the study's axes support, at the current figure settings; returns
+    the PNG paths. ``shannon``: see :func:`plot_rate_accuracy`; by default read from the
+    run's scenario."""
+    out_dir = Path(out_dir)
+    if not rows:
+        return []
+    if shannon is None:
+        shannon = shannon_references(out_dir)
+    paths = plot_rate_accuracy(rows, out_dir, shannon)
+    paths += plot_accuracy_vs_snr(rows, out_dir)
+    anchored = [r for r in rows if not _is_e2e(r)]   # the K axes do not apply to jscc rows
+    if len({r["semantic_equalizer"] for r in anchored}) > 1:
+        paths += plot_equalizers_vs_snr(anchored, out_dir)
+        paths += plot_equalizers_vs_anchors(anchored, out_dir)
+    paths += plot_accuracy_vs_anchors(anchored, out_dir)
+    for axis in COMPARED_AXES:
+        paths += plot_compare(anchored, out_dir, axis)
+    return [p for p in paths if p.suffix == ".png"]

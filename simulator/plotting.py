@@ -1,0 +1,356 @@
+"""Figure scaffolding every kind's figures share: print sizes and style, panels and pages,
+axes (accuracy, SNR, log2), legends, subtitles, colours, and the atomic PNG + PDF writer.
+
+Every figure is written as PNG (300 dpi) and PDF at print size: the scenario's
+``figure: {width: single|double}`` gives 3.5 in (one IEEE column) or 7.16 in (both),
+with 7-8 pt text (:data:`_FIG`, set for one run by :func:`figure_context`). The link
+figures (:mod:`semcom.simulator.link_plots`) are drawn with :func:`_draw`; the network
+and stitching figures use the pieces below directly. Importing this module picks the
+Agg backend only in a headless session that chose none.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import matplotlib
+
+# Never override a backend the user chose (notebook inline, an IDE, MPLBACKEND); only a
+# headless session without one falls back to Agg, so figures can still be written.
+if "MPLBACKEND" not in os.environ and not os.environ.get("DISPLAY") and "ipykernel" not in sys.modules:
+    matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from semcom.core.io import atomic_path  # noqa: E402
+
+__all__ = ["FIGURE_WIDTHS", "MIN_POINTS", "figure_settings", "figure_context"]
+
+#: Printed figure widths [in]: one IEEE/ACM column, or both columns.
+FIGURE_WIDTHS = {"single": 3.5, "double": 7.16}
+#: Settings of the figures being drawn (set by :func:`figure_context` from the run's scenario).
+_FIG: dict[str, Any] = {"width": FIGURE_WIDTHS["double"], "chance": None}
+#: Datasets with 10 equally likely classes (the chance line sits at 1/10).
+_TEN_CLASSES = {"digits", "mnist", "cifar10", "synthetic"}
+#: Fewer points than this on an x axis is no curve: the figure is not drawn.
+MIN_POINTS = 3
+
+_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7.5,
+          "xtick.labelsize": 7, "ytick.labelsize": 7, "axes.grid": True, "grid.alpha": 0.3,
+          "grid.linewidth": 0.5, "lines.linewidth": 1.3, "lines.markersize": 3.5, "figure.dpi": 100,
+          "axes.spines.top": False, "axes.spines.right": False, "pdf.fonttype": 42}
+_LINESTYLES = ["-", "--", ":", "-."]
+_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+_PANEL_W, _PANEL_H = 3.2, 2.4
+_MAX_PANELS = 12          # more panels go on further pages: name_p2, name_p3, ...
+#: the facets that tell one link apart from another
+_LINK = ("tx_model", "rx_model", "channel", "scheme", "bits")
+
+
+# -- data ---------------------------------------------------------------------------------
+
+def _values(rows: Iterable[dict], key: str) -> list:
+    vals = {r.get(key) for r in rows}
+    return sorted(vals, key=lambda v: (v is None, _num(v) if _isnum(v) else str(v)))
+
+
+def _isnum(v: Any) -> bool:
+    try:
+        float(v)
+        return v is not None and v != ""
+    except (TypeError, ValueError):
+        return False
+
+
+def _num(v: Any) -> float:
+    return float(v)
+
+
+def _group(rows: Iterable[dict], keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
+    out: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        out[tuple(r.get(k) for k in keys)].append(r)
+    return dict(sorted(out.items(), key=lambda kv: tuple((_num(x) if _isnum(x) else math.inf, str(x))
+                                                          for x in kv[0])))
+
+
+def _varying(rows: list[dict], keys: Iterable[str]) -> tuple[str, ...]:
+    return tuple(k for k in keys if len({r.get(k) for r in rows}) > 1)
+
+
+def _curve(rows: list[dict], x_key: str) -> tuple[np.ndarray, ...]:
+    """x, mean accuracy over seeds, band low, band high (95% t-interval of the mean over
+    seeds, or the Wilson interval with one seed)."""
+    from scipy.stats import t as student_t
+
+    xs, mean, lo, hi = [], [], [], []
+    for (x,), rs in _group(rows, (x_key,)).items():
+        acc = np.array([float(r["accuracy"]) for r in rs])
+        xs.append(float(x))
+        mean.append(acc.mean())
+        if len({r.get("seed") for r in rs}) > 1:
+            half = student_t.ppf(0.975, len(acc) - 1) * acc.std(ddof=1) / math.sqrt(len(acc))
+            lo.append(max(0.0, acc.mean() - half))
+            hi.append(min(1.0, acc.mean() + half))
+        else:
+            lo.append(float(np.mean([float(r["accuracy_low"]) for r in rs])))
+            hi.append(float(np.mean([float(r["accuracy_high"]) for r in rs])))
+    return np.array(xs), np.array(mean), np.array(lo), np.array(hi)
+
+
+def _band_note(rows: list[dict]) -> str:
+    seeds = {r.get("seed") for r in rows}
+    return (f"band: 95% t-interval over {len(seeds)} seeds" if len(seeds) > 1
+            else "band: 95% Wilson interval")
+
+
+def _link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
+    parts = []
+    if "tx_model" in varying or "rx_model" in varying or not varying:
+        parts.append(f"{key.get('tx_model')} → {key.get('rx_model')}")
+    if "channel" in varying:
+        parts.append(str(key.get("channel")))
+    if "bits" in varying:
+        parts.append(f"{key.get('bits')} bits" if key.get("bits") not in (None, "") else "unquantised")
+    if "scheme" in varying:
+        parts.append(str(key.get("scheme")))
+    for k in ("semantic_equalizer", "anchor_selection", "num_anchors", "snr_db"):
+        if k in key and key[k] not in (None, ""):   # jscc rows have no anchors
+            parts.append(f"K = {key[k]}" if k == "num_anchors" else f"{float(key[k]):g} dB" if k == "snr_db" else str(key[k]))
+    return ", ".join(parts)
+
+
+# -- figure scaffolding -------------------------------------------------------------------
+
+def _save(fig, out_dir: Path, name: str) -> list[Path]:
+    """Write PNG and PDF atomically (a killed run never leaves a half-written figure)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for ext, kw in (("png", {"dpi": 300}), ("pdf", {})):
+        path = out_dir / f"{name}.{ext}"
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=ext, bbox_inches="tight", pad_inches=0.03, **kw)
+        paths.append(path)
+    plt.close(fig)
+    return paths
+
+
+def _figure(n: int, ncols: int, share: bool = False):
+    """``n`` panels at the printed width (:data:`_FIG`): at most 1 column on a single-column
+    figure, 3 on a double-column one; ``share``: one x and one y axis for every panel."""
+    width = _FIG["width"]
+    ncols = max(1, min(ncols, n, 1 if width < 5 else 3))
+    nrows = (n + ncols - 1) // ncols
+    panel_h = min(_PANEL_H, 0.72 * width / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, panel_h * nrows + 0.9), squeeze=False,
+                             layout="constrained", sharex=share, sharey=share)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat[:n])
+
+
+def _native(ax, rows) -> bool:
+    vals = [float(r["native_accuracy"]) for r in rows if _isnum(r.get("native_accuracy"))]
+    if vals:
+        ax.axhline(float(np.mean(vals)), color="0.25", lw=0.8, ls=(0, (4, 2)), zorder=1, gid="native")
+    return bool(vals)
+
+
+def _accuracy_axis(ax) -> None:
+    ax.set_ylabel("top-1 accuracy")
+    ax.set_ylim(0, 1.02)
+
+
+def _log2_axis(ax, xs: Iterable[float]) -> None:
+    xs = sorted({float(x) for x in xs if x and x > 0})
+    if len(xs) > 1:
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(xs)
+        ax.set_xticklabels([_tidy(x) for x in xs])
+        ax.minorticks_off()
+
+
+def _tidy(x: float) -> str:
+    """A tick label: 9.33333 reads 9.3, 18.6667 reads 19, 64 reads 64."""
+    return f"{x:.2g}" if abs(x) < 10 else f"{x:.0f}"
+
+
+def _snr_axis(ax, snrs: Iterable[float]) -> None:
+    """Ticks at the simulated SNR points (every other one when there are many)."""
+    snrs = sorted({float(s) for s in snrs})
+    step = max(1, math.ceil(len(snrs) / 8))
+    ax.set_xticks(snrs[::step])
+    ax.set_xticklabels([f"{s:g}" for s in snrs[::step]])
+    ax.minorticks_off()
+
+
+def _pages(panels: dict, name: str, ncols: int) -> list[tuple[str, dict]]:
+    """Split panels into pages of whole rows, at most :data:`_MAX_PANELS` panels each."""
+    items = list(panels.items())
+    size = max(1, min(ncols, len(items))) * max(1, _MAX_PANELS // max(1, min(ncols, len(items))))
+    if len(items) <= size:
+        return [(name, panels)]
+    return [(name if i == 0 else f"{name}_p{i // size + 1}", dict(items[i:i + size]))
+            for i in range(0, len(items), size)]
+
+
+def _legend(fig, handles: list, note: str, native: bool, styles: list | None = None, first_ax=None) -> None:
+    """Colour legend (what is compared, and the reference lines) under the panels; the
+    line-style legend (SNR) apart, inside the first panel, so the two never mix."""
+    handles = list(handles)
+    if native:
+        handles.append(Line2D([], [], color="0.25", lw=0.8, ls=(0, (4, 2)), label="receiver alone (native)"))
+    if _FIG["chance"] is not None:
+        handles.append(Line2D([], [], color="0.5", lw=0.8, ls=":", label=f"chance ({_FIG['chance']:.2g})"))
+    handles.append(Patch(facecolor="0.6", alpha=0.3, label=note))
+    width = fig.get_size_inches()[0]
+    ncol = max(2, min(len(handles), 4, int(width / 1.6)))
+    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False,
+               handlelength=2.2, columnspacing=1.2)
+    if styles and first_ax is not None:
+        first_ax.legend(handles=styles, title="SNR", loc="best", frameon=True, framealpha=0.85,
+                        fontsize=7, title_fontsize=7, handlelength=2.2, borderpad=0.3)
+
+
+def _subtitle(rows: list[dict], shown: Iterable[str]) -> str:
+    """What the whole figure holds fixed: channel, scheme, K, SNR, anchors (those that do not vary)."""
+    shown = set(shown)
+    parts = []
+    for key, fmt in (("channel", "{} channel"), ("scheme", "{}"), ("bits", "{} bits"),
+                     ("anchor_selection", "{} anchors"), ("num_anchors", "K = {}"), ("snr_db", "{:g} dB")):
+        vals = {r.get(key) for r in rows}
+        if key in shown or len(vals) != 1:
+            continue
+        (v,) = vals
+        if v in (None, ""):
+            continue
+        parts.append(fmt.format(float(v) if key == "snr_db" else v))
+    seeds = len({r.get("seed") for r in rows})
+    parts.append(f"{seeds} seed{'s' * (seeds > 1)}")
+    return " · ".join(parts)
+
+
+def _chance_line(ax) -> None:
+    if _FIG["chance"] is not None:
+        ax.axhline(_FIG["chance"], color="0.5", lw=0.8, ls=":", zorder=1, gid="chance")
+
+
+def _reference_line(ax, y: float, color, ls="-", name: str = "") -> None:
+    """A method that does not depend on the x axis: one horizontal line across the panel."""
+    ax.axhline(y, color=color, ls=ls, lw=1.1, alpha=0.9, zorder=2, gid=f"k_independent:{name}")
+
+
+def _label_bottom(axes: list, xlabel: str) -> None:
+    """Shared x axes: the label and tick labels go under the lowest panel of each column
+    only (a panel with no visible panel below it), so labels never run into the panel
+    underneath."""
+    below = set()
+    for ax in axes:
+        spec = ax.get_subplotspec()
+        below.add((spec.rowspan.start, spec.colspan.start))
+    for ax in axes:
+        spec = ax.get_subplotspec()
+        if (spec.rowspan.stop, spec.colspan.start) not in below:
+            ax.set_xlabel(xlabel)
+            ax.xaxis.set_tick_params(labelbottom=True)
+
+
+def _draw(rows: list[dict], out_dir: Path, name: str, panel_keys: tuple[str, ...], ncols: int,
+          draw_panel: Callable[[Any, list[dict]], None], handles: list, xlabel: str,
+          styles: list | None = None, shown: Iterable[str] = (), headline: str = "") -> list[Path]:
+    """One figure (or pages of figures): a panel per value of ``panel_keys``, every panel
+    on the same x and y axes; ``shown``: keys the figure itself varies (left out of the subtitle)."""
+    varying = _varying(rows, panel_keys)
+    panels = _group(rows, varying) if varying else {(): rows}
+    subtitle = _subtitle(rows, (*varying, *shown))
+    paths = []
+    with plt.rc_context(_STYLE):
+        for page_name, page in _pages(panels, name, ncols):
+            fig, axes = _figure(len(page), ncols, share=True)
+            native = False
+            for ax, (key, prs) in zip(axes, page.items()):
+                draw_panel(ax, prs)
+                native = _native(ax, prs) or native
+                _chance_line(ax)
+                _accuracy_axis(ax)
+                title = _link_title({**{k: prs[0].get(k) for k in _LINK}, **dict(zip(varying, key))},
+                                    tuple(k for k in varying if k in _LINK))
+                ax.set_title(title)
+            _label_bottom(axes, xlabel)
+            fig.suptitle((headline + "\n" if headline else "") + subtitle, fontsize=7.5)
+            _legend(fig, handles, _band_note(rows), native, styles, axes[0])
+            paths += _save(fig, out_dir, page_name)
+    return paths
+
+
+def _colors(values: list, sequential: bool = False, universe: list | None = None) -> dict:
+    """Colour per value; with ``universe`` (all registered names) a name keeps its colour
+    in every figure of every study."""
+    if sequential:
+        cmap = plt.get_cmap("viridis")
+        n = len(values)
+        return {v: cmap(0.85 * i / max(1, n - 1)) for i, v in enumerate(values)}
+    cmap = plt.get_cmap("tab10")
+    universe = list(universe or [])
+    # registered names keep their colour in every study; other values (named receivers)
+    # take the colours no value of this plot uses, so up to 10 curves never share one
+    colors = {v: universe.index(v) % 10 for v in values if v in universe}
+    free = [i for i in range(10) if i not in colors.values()]
+    for j, v in enumerate(v for v in values if v not in universe):
+        colors[v] = free[j] if j < len(free) else (len(universe) + j) % 10
+    return {v: cmap(i) for v, i in colors.items()}
+
+
+def _registered(kind: str) -> list[str]:
+    try:
+        if kind == "semantic_equalizer":
+            from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+            return SEMANTIC_EQUALIZERS.names()
+        from semcom.transceivers.anchors import ANCHOR_STRATEGIES
+        return ANCHOR_STRATEGIES.names()
+    except ImportError:  # pragma: no cover - plots work from a store alone
+        return []
+
+
+def _plot_curve(ax, rows, x_key, color, ls="-", marker="o", label=None) -> None:
+    x, y, lo, hi = _curve(rows, x_key)
+    if len(x) == 0:
+        return
+    ax.plot(x, y, ls=ls, marker=marker, color=color, label=label, zorder=3)
+    ax.fill_between(x, lo, hi, color=color, alpha=0.15, lw=0, zorder=2)
+
+
+def figure_settings(out_dir: str | Path) -> dict[str, Any]:
+    """Width [in] and chance accuracy of the run whose ``plots/`` folder is ``out_dir``,
+    from its ``scenario.yaml`` (double-column width and no chance line when unknown)."""
+    import yaml
+
+    try:
+        spec = yaml.safe_load((Path(out_dir).parent / "scenario.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        spec = {}
+    width = ((spec.get("figure") or {}).get("width")) or "double"
+    dataset = (spec.get("data") or {}).get("dataset", "digits")
+    return {"width": FIGURE_WIDTHS.get(width, FIGURE_WIDTHS["double"]),
+            "chance": 0.1 if dataset in _TEN_CLASSES else None}
+
+
+@contextmanager
+def figure_context(out_dir: str | Path):
+    """Draw the figures of the run whose ``plots/`` folder is ``out_dir`` at its settings
+    (:func:`figure_settings`); the previous settings come back afterwards."""
+    saved = dict(_FIG)
+    _FIG.update(figure_settings(out_dir))
+    try:
+        yield
+    finally:
+        _FIG.clear()
+        _FIG.update(saved)

@@ -1,0 +1,168 @@
+"""Semantic checks every kind of study shares: names that must be registered, settings a
+block accepts, agents' settings, anchor strategies, seeds, the device; and the warning
+for a test set too small to tell methods apart.
+
+Each check raises one :class:`~semcom.core.errors.ScenarioError` naming the field, the
+bad value and the fix; a kind's ``check`` runs them inside
+:class:`~semcom.simulator.scenario.errors.Findings` blocks so every problem is reported.
+Registries are imported inside the checks: importing this module loads no torch.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+from semcom.core.errors import ScenarioError, SemcomInputError
+from semcom.core.registry import suggest
+from .errors import Findings
+from .specs import ModelSpec, StudyBase, _is_number
+
+__all__ = ["check_names", "known_settings", "check_settings", "check_positive", "check_model", "build_check",
+           "check_agents", "check_anchor_selection", "check_seeds", "check_device", "warn_small_test_set",
+           "ScenarioWarning", "SMALL_TEST_SET"]
+
+
+def check_names(field: str, names: list, registry_names: list[str], what: str) -> None:
+    for i, name in enumerate(names):
+        if name not in registry_names:
+            raise ScenarioError(f"{field}[{i}]" if len(names) > 1 else field, name,
+                                f"unknown {what}{suggest(str(name), registry_names)}",
+                                f"choose one of: {', '.join(sorted(registry_names))}")
+
+
+def known_settings(factory: Any, skip: tuple[str, ...] = ()) -> tuple[list[str], bool]:
+    """Named keyword settings a class or function accepts (through its ``__init__`` chain),
+    and whether it can also take arbitrary ones (``**kwargs`` that reach no named parameter)."""
+    import inspect
+
+    names: list[str] = []
+    chain = [c.__init__ for c in getattr(factory, "__mro__", ()) if "__init__" in vars(c)] or [factory]
+    open_ended = True
+    for fn in chain:
+        try:
+            params = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            return names, True
+        names += [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                  and p.name not in ("self", *skip) and p.name not in names]
+        if not any(p.kind == p.VAR_KEYWORD for p in params):
+            open_ended = False
+            break
+    if getattr(factory, "__mro__", None) and chain and open_ended:
+        # a Block chain ends in object/torch.nn.Module: keyword settings stop there
+        open_ended = False
+    return names, open_ended
+
+
+def check_settings(field: str, settings: dict, known: list[str]) -> None:
+    for key in settings:
+        if key not in known:
+            raise ScenarioError(f"{field}.{key}", None, "unknown setting" + suggest(str(key), known),
+                                f"remove it or use one of: {', '.join(known)}" if known else "remove it")
+
+
+def check_positive(field: str, value: Any, integer: bool, allow_zero: bool = False) -> None:
+    ok = (_is_number(value) and math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
+          and (not integer or float(value).is_integer()))
+    if not ok:
+        what = f"{'non-negative' if allow_zero else 'positive'} {'whole number' if integer else 'number'}"
+        raise ScenarioError(field, value, f"must be a {what}", "use e.g. 1" if integer else "use e.g. 0.001")
+
+
+def check_model(name: str, spec: ModelSpec) -> None:
+    """Settings of zoo and PCA agents (other latent sources check their own)."""
+    from semcom import transceivers
+    from semcom.transceivers.agents import _HEAD_DEFAULTS, _TRAINING_DEFAULTS
+    from semcom.transceivers.encoders import ENCODERS, TRAINING_HEADS
+
+    field = f"models.{name}"
+    settings = spec.model_dump(exclude={"kind", "seed", "latent_dim"})
+    own_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_spec", None)
+    if own_check is not None:   # latent files, user encoders: the source checks its own settings
+        own_check(name, spec.model_dump(exclude_none=True))   # raises SemcomInputError naming models.<name>
+    if spec.kind in ENCODERS or spec.kind == "pca":
+        if spec.latent_dim is None:
+            raise ScenarioError(f"{field}.latent_dim", None, f"is required for kind '{spec.kind}'",
+                                "add e.g. latent_dim: 32")
+    if spec.kind == "pca":
+        check_settings(field, settings, ["kind", "latent_dim", "seed"])
+    elif spec.kind in ENCODERS:
+        arch, _ = known_settings(ENCODERS.get(spec.kind), skip=("input_shape", "latent_dim"))
+        check_settings(field, settings, ["kind", "latent_dim", "seed", *arch, *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS])
+        for key, value in settings.items():
+            if key == "head":
+                check_names(f"{field}.head", [value], TRAINING_HEADS.names(), "training head")
+                continue
+            default = {**_TRAINING_DEFAULTS, **_HEAD_DEFAULTS}.get(key)
+            check_positive(f"{field}.{key}", value, integer=not isinstance(default, float),
+                           allow_zero=key == "weight_decay")   # no weight decay is a valid setting
+
+
+def build_check(field: str, build) -> None:
+    """Construct a cheap block (channel, scheme) to surface its own value checks as one line."""
+    from semcom.channels.base import ChannelSettingError   # here: the schema itself never loads torch
+
+    try:
+        build()
+    except ScenarioError:
+        raise
+    except SemcomInputError as exc:
+        head, sep, rest = str(exc).partition(": ")
+        if sep and " " not in head and "." in head:   # the block named its own setting: keep one prefix
+            raise ScenarioError(f"{field}.{head.split('.', 1)[1]}", None, rest, "") from None
+        raise ScenarioError(field, None, str(exc), "") from None
+    except ChannelSettingError as exc:
+        raise ScenarioError(f"{field}.{exc.setting}", exc.value, exc.problem, exc.fix) from None
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(field, None, f"invalid settings ({exc})", "fix them (see the README)") from None
+
+
+def check_agents(sc: StudyBase, found: Findings) -> None:
+    """The dataset and every agent's kind and settings (one finding per agent)."""
+    from semcom import transceivers
+
+    with found.check():
+        check_names("data.dataset", [sc.data.dataset], transceivers.DATASETS.names(), "dataset")
+    for name, spec in sc.models.items():
+        with found.check():
+            check_names(f"models.{name}.kind", [spec.kind], transceivers.LATENT_SOURCES.names(), "model kind")
+            check_model(name, spec)
+
+
+def check_anchor_selection(sc: StudyBase) -> None:
+    from semcom.transceivers.anchors import ANCHOR_STRATEGIES
+
+    check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(), "anchor selection")
+
+
+def check_seeds(sc: StudyBase) -> None:
+    for i, s in enumerate(sc.axis("seed")):
+        if int(s) < 0:
+            raise ScenarioError(f"sweep.seed[{i}]", s, "must be >= 0", "use non-negative seeds")
+
+
+def check_device(sc: StudyBase) -> None:
+    if sc.device.startswith("cuda"):
+        import torch
+        if not torch.cuda.is_available():
+            raise ScenarioError("device", sc.device, "CUDA is not available on this machine", "use device: cpu")
+    elif sc.device != "cpu":
+        raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario that runs but whose results may mislead (the CLI prints it as one line)."""
+
+
+#: A test set whose 95% interval at accuracy 0.5 is wider than +-10 points (1.96 * 0.5 / sqrt(n) > 0.1).
+SMALL_TEST_SET = 97
+
+
+def warn_small_test_set(num_test: int) -> None:
+    if num_test < SMALL_TEST_SET:
+        half = 1.96 * 0.5 / math.sqrt(max(num_test, 1)) * 100
+        warnings.warn(f"data: only {num_test} test samples: an accuracy's 95% interval is up to +-{half:.0f} "
+                      f"points wide; use at least {SMALL_TEST_SET} (raise data.test_fraction or data.limit)",
+                      ScenarioWarning, stacklevel=2)

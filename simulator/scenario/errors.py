@@ -1,0 +1,156 @@
+"""Validation failures as one-line :class:`~semcom.core.errors.ScenarioError`, for every kind of study.
+
+pydantic reports a wrong field once per union branch it tried; :func:`errors_from_pydantic`
+keeps one error per field (the most specific one) and words it as ``<field>: <problem>;
+<fix>``, with did-you-mean hints for unknown keys taken from the scenario model of the
+study's kind. :class:`Findings` collects the errors of independent semantic checks so
+that one pass reports them all.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from semcom.core.errors import ScenarioError, ScenarioErrors
+from semcom.core.registry import suggest
+
+__all__ = ["errors_from_pydantic", "error_from_pydantic", "Findings"]
+
+#: union-branch tags pydantic puts into an error location (never shown to users)
+_BRANCHES = ("Range", "float", "int", "str", "none", "list[float]", "list[int]", "list[str]")
+
+_TYPE_MISMATCH = {"list_type", "model_type", "dict_type", "model_attributes_type", "float_type", "int_type",
+                  "float_parsing", "int_parsing", "string_type", "none_required", "int_from_float"}
+
+
+def _model_in(ann: Any) -> type[BaseModel] | None:
+    """The model a field holds: itself, the one model of a union (``Range`` of a sweep
+    axis, ``DistanceRange`` of a distance), else None."""
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    if typing.get_origin(ann) in (typing.Union, types.UnionType):
+        models = [a for a in typing.get_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)]
+        return models[0] if len(models) == 1 else None
+    return None
+
+
+def _fields_of(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Known field names at ``loc`` (for did-you-mean suggestions); a ``dict[str, Model]``
+    field (e.g. a network's transmitters) is looked into past its key."""
+    current: Any = model
+    skip_key = False
+    for part in loc[:-1]:
+        if skip_key:
+            skip_key = False
+            continue
+        if isinstance(part, int) or current is None:
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            current = None
+            break
+        ann = field.annotation
+        if typing.get_origin(ann) is dict:
+            current, skip_key = _model_in(typing.get_args(ann)[-1]), True
+            continue
+        current = _model_in(ann)
+    return list(getattr(current, "model_fields", {}) or [])
+
+
+def _format_loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("list[float]", "list[int]", "list[str]", "float", "int", "str", "Range",
+                      "list[Optional[int]]", "none", "function-after[_finite_snr(), union]"):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "scenario"
+
+
+def _is_branch(part: Any) -> bool:
+    """A union-branch tag in a pydantic error location (``Range``, ``list[float]`` ...)."""
+    return isinstance(part, str) and ("[" in part or part in _BRANCHES)
+
+
+def errors_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
+                         sections: tuple[str, ...] = ()) -> list[ScenarioError]:
+    """One :class:`ScenarioError` per wrong field (the most specific of its union branches).
+
+    :param exc: the ValidationError, or a list of its errors.
+    :param model: the scenario model the input was validated against (for did-you-mean hints).
+    :param sections: sections a misplaced top-level key is also looked up in (``sweep``, ``data``).
+    """
+    groups: dict[tuple, list] = {}
+    for err in (list(exc) if isinstance(exc, list) else exc.errors()):
+        loc = err["loc"]
+        cut = next((i for i, part in enumerate(loc) if _is_branch(part)), len(loc))
+        groups.setdefault(tuple(loc[:cut]), []).append(err)
+    return [error_from_pydantic(errs, model, sections) for errs in groups.values()]
+
+
+def error_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
+                        sections: tuple[str, ...] = ()) -> ScenarioError:
+    """The most specific error of ``exc`` (a ValidationError or a list of its errors) as one line."""
+    errors = list(exc) if isinstance(exc, list) else exc.errors()
+    # the most specific error first: our own checks, unknown keys, missing keys, then
+    # the rest; a union branch whose *type* does not match the input is least specific
+    errors.sort(key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden", e["type"] != "missing",
+                               e["type"] in _TYPE_MISMATCH, len(e["loc"])))
+    err = errors[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in _BRANCHES)))
+    field = _format_loc(loc)
+    if err["type"] == "semcom":
+        return ScenarioError(field, None, err["ctx"]["problem"], err["ctx"]["fix"])
+    if err["type"] == "extra_forbidden":
+        known = _fields_of(model, loc)
+        hint = suggest(str(loc[-1]), known)
+        if not hint and len(loc) == 1:   # a key at the wrong level, e.g. `num_anchors` at the top
+            for section in sections:
+                inner = suggest(str(loc[-1]), _fields_of(model, (section, "x")))
+                if inner:
+                    hint = f"{inner[:-2]} under `{section}`?)"
+                    break
+        return ScenarioError(field, None, "unknown key" + hint,
+                             f"remove it or use one of: {', '.join(known)}" if known else "remove it")
+    if err["type"] == "missing":
+        return ScenarioError(field, None, "is required", "add it (see `semcom schema`)")
+    if err["type"] in ("model_type", "dict_type", "model_attributes_type"):
+        return ScenarioError(field, err.get("input"), "must be a mapping of keys to values",
+                             "write it as `key: value` lines (see `semcom schema`)")
+    limit = {"greater_than_equal": ">= {ge}", "greater_than": "> {gt}", "less_than_equal": "<= {le}",
+             "less_than": "< {lt}"}.get(err["type"])
+    if limit:
+        bound = limit.format(**err.get("ctx", {}))
+        return ScenarioError(field, err.get("input"), f"must be {bound}", f"use a value {bound}")
+    msg = err["msg"].replace("Value error, ", "")
+    msg = msg[0].lower() + msg[1:] if msg else msg
+    return ScenarioError(field, err.get("input"), msg, "fix the value (see `semcom schema`)")
+
+
+class Findings:
+    """Collects the :class:`ScenarioError` of independent checks, so one pass reports them all."""
+
+    def __init__(self):
+        self.errors: list[ScenarioError] = []
+
+    @contextmanager
+    def check(self):
+        """Run a block of checks; its first error is recorded and the next block still runs."""
+        try:
+            yield
+        except ScenarioErrors as exc:
+            self.errors.extend(exc.errors)
+        except ScenarioError as exc:
+            self.errors.append(exc)
+
+    def raise_all(self) -> None:
+        if self.errors:
+            raise ScenarioErrors.of(self.errors)

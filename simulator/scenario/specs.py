@@ -1,0 +1,213 @@
+"""Scenario pieces every kind of study shares: strict models, sweep axes, data, agents,
+channels, schemes, figures, and :class:`StudyBase` (what every study has).
+
+A kind of study (:mod:`semcom.simulator.kinds`) builds its scenario on :class:`StudyBase`
+and its sweep on :class:`CommonSweepAxes`; axis values get one clear error each
+(:func:`_check_axis`) before pydantic's union matching.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+__all__ = ["Range", "DataSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec", "FloatAxis", "IntAxis",
+           "NameAxis", "CommonSweepAxes", "StudyBase"]
+
+
+class _NoBool(BaseModel):
+    """YAML reads ``yes``/``true`` as booleans: never let one pass as a number or a name."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool(cls, v, info):
+        if isinstance(v, bool):
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and "bool" not in str(field.annotation):
+                raise _axis_error(f"{str(v).lower()} is not a valid value here",
+                                  "give a number or a name (YAML reads yes/no/true/false as booleans)")
+        return v
+
+
+class _Strict(_NoBool):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class Range(_Strict):
+    """An arithmetic sweep axis: ``start``, ``start + step``, ... up to and including ``stop``."""
+
+    start: float
+    stop: float
+    step: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _not_empty(self):
+        for name in ("start", "stop", "step"):
+            if not math.isfinite(getattr(self, name)):
+                raise _axis_error(f"{name} must be a finite number (got {getattr(self, name)})",
+                                  "use finite numbers")
+        if self.stop < self.start:
+            raise _axis_error(f"is an empty range: stop {self.stop:g} < start {self.start:g}",
+                              "make stop >= start")
+        if (self.stop - self.start) / self.step > 10_000:
+            raise _axis_error(f"has {int((self.stop - self.start) / self.step) + 1} values (> 10000)",
+                              "use a larger step")
+        return self
+
+    def values(self) -> list[float]:
+        n = int(math.floor((self.stop - self.start) / self.step + 1e-9)) + 1
+        if n < 1:
+            raise ValueError(f"empty range: stop {self.stop} < start {self.start}")
+        return [round(self.start + i * self.step, 10) for i in range(n)]
+
+
+class DataSpec(_Strict):
+    """Which dataset every agent encodes (one shared sample order)."""
+
+    dataset: str = Field("digits", description="registered dataset: digits (bundled), mnist, cifar10, latents")
+    path: Optional[str] = Field(None, description="folder (mnist, cifar10) holding the files")
+    limit: Optional[int] = Field(None, ge=10, description="use only the first `limit` samples")
+    test_fraction: float = Field(0.3, gt=0.0, lt=1.0, description="share of samples held out for transmission")
+    train_fraction: float = Field(0.4, ge=0.0, lt=1.0,
+                                  description="share of samples zoo encoders (and pca) train on, disjoint from "
+                                              "the pool of anchors and heads and from the test set; 0 trains "
+                                              "them on the pool; unused (pool keeps it) when no agent trains")
+    split_seed: int = Field(0, ge=0)
+
+
+class ModelSpec(_NoBool):
+    """One agent. ``kind`` picks the latent source; the other keys are its settings."""
+
+    model_config = ConfigDict(extra="allow")
+    kind: str
+    latent_dim: Optional[int] = Field(None, ge=1)
+    seed: int = Field(0, ge=0)
+
+
+class ChannelSpec(_NoBool):
+    """One channel configuration. ``model`` picks the channel; other keys are its settings."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = "awgn"
+    csi: Literal["perfect", "ls"] = "perfect"
+    equalizer: Literal["zf", "lmmse"] = "lmmse"
+
+
+class SchemeSpec(_NoBool):
+    """How messages become symbols: ``analog`` or ``digital`` (with its settings)."""
+
+    model_config = ConfigDict(extra="allow")
+    kind: str = "analog"
+
+
+
+class FigureSpec(_Strict):
+    """How plots are drawn (never changes results: left out of the study's identity)."""
+
+    width: Literal["single", "double"] = Field("double", description="printed width: single (3.5 in, one "
+                                               "IEEE/ACM column) or double (7.16 in, both columns)")
+
+
+FloatAxis = Union[Range, list[float], float]
+IntAxis = Union[Range, list[int], int]
+NameAxis = Union[list[str], str]
+
+
+def _axis_error(problem: str, fix: str) -> PydanticCustomError:
+    """A validation error that carries its own fix (read back by :func:`_error_from_pydantic`)."""
+    return PydanticCustomError("semcom", "{problem}", {"problem": problem, "fix": fix})
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _check_axis(value: Any, kind: str) -> Any:
+    """Give axis values one clear error each, before pydantic's union matching.
+
+    ``kind`` is ``"float"``, ``"int"`` or ``"name"``. Ranges are left to :class:`Range`.
+    """
+    if kind != "name" and isinstance(value, dict):
+        return value
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not value:
+        raise _axis_error("is an empty list", "give at least one value")
+    what = {"float": "a number", "int": "a whole number", "name": "a name"}[kind]
+    example = {"float": "[0, 10, 20] or {start: 0, stop: 20, step: 5}", "int": "[4, 8, 16]",
+               "name": "a name or a list of names"}[kind]
+    for i, x in enumerate(items):
+        at = f"entry [{i}] " if isinstance(value, list) else ""
+        if kind == "name":
+            ok = isinstance(x, str) and x != ""
+        elif kind == "int":
+            ok = (_is_number(x) and float(x).is_integer()) if not isinstance(x, float) or math.isfinite(x) else False
+        else:
+            ok = _is_number(x)
+        if not ok:
+            raise _axis_error(f"{at}{x!r} is not {what}", f"use {example}")
+        if kind == "float" and not math.isfinite(float(x)):
+            raise _axis_error(f"{at}{x!r} is not a finite number", "use finite SNR values in dB")
+    if kind == "int":
+        return [int(x) for x in items] if isinstance(value, list) else int(value)
+    return value
+
+
+class CommonSweepAxes(_Strict):
+    """Sweep axes every kind of study has: a list, a scalar, or a ``{start, stop, step}`` range."""
+
+    num_anchors: IntAxis = Field(..., description="number of anchors K")
+    semantic_equalizer: NameAxis = Field(["relative", "none", "oracle"])
+    anchor_selection: NameAxis = Field("random")
+    bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits (digital)")
+    seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
+
+    @field_validator("num_anchors", "seed", mode="before")
+    @classmethod
+    def _int_axis(cls, v):
+        return v if v is None else _check_axis(v, "int")
+
+    @field_validator("semantic_equalizer", "anchor_selection", mode="before")
+    @classmethod
+    def _name_axis(cls, v):
+        return _check_axis(v, "name")
+
+    @field_validator("bits", mode="before")
+    @classmethod
+    def _bits_axis(cls, v):
+        if v is None or (isinstance(v, list) and any(x is None for x in v)):
+            return v
+        return _check_axis(v, "int")
+
+
+class StudyBase(_Strict):
+    """What every kind of study has: identity, seed, device, data, agents, channels, scheme."""
+
+    name: str = Field(..., min_length=1)
+    description: str = ""
+    seed: int = Field(0, ge=0, description="base seed of every random draw")
+    device: str = Field("cpu", description="torch device: cpu, cuda, cuda:0 ...")
+    precision: Literal["single", "double"] = "single"
+    center: bool = Field(False, description="centre relative projections on the anchor mean")
+    data: DataSpec = Field(default_factory=DataSpec)
+    models: dict[str, ModelSpec] = Field(..., min_length=1)
+    channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})
+    scheme: SchemeSpec = Field(default_factory=SchemeSpec, description="the scheme of a one-scheme study")
+    semantic_equalizers: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}")
+    figure: FigureSpec = Field(default_factory=FigureSpec, description="plot settings (width)")
+
+    def axis(self, name: str) -> list:
+        """Sweep axis ``name`` as a plain list (ranges expanded, scalars wrapped)."""
+        v = getattr(self.sweep, name)
+        if name == "seed" and v is None:
+            return [self.seed]
+        if isinstance(v, Range):
+            vals = v.values()
+            return [int(round(x)) for x in vals] if name in ("num_anchors", "seed") else vals
+        if v is None or not isinstance(v, list):
+            return [v]
+        return list(v)
+
