@@ -94,8 +94,11 @@ def _cmd_stitch(args) -> int:
     from .kinds import get_kind
     from .scenario.reading import read_scenario_yaml
 
+    from semcom.core.overrides import apply_overrides, parse_set_options
+
     kind = get_kind("stitch")
-    sc = kind.parse(read_scenario_yaml(args.scenario), str(args.scenario))
+    raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
+    sc = kind.parse(raw, str(args.scenario))
     result = kind.run(sc, args.out, snr_db=args.snr_db, force=args.force)
     _print(kind.run_lines(sc, result))
     return 0
@@ -127,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--snr-db", type=float, default=None,
                    help="SNR of the noisy matrix (default: the highest SNR of the sweep)")
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a scenario value by its dotted key, e.g. --set sweep.num_anchors=16 (repeatable)")
     p.set_defaults(func=_cmd_stitch)
 
     p = sub.add_parser("validate", help="check a scenario without running it")

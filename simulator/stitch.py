@@ -286,11 +286,12 @@ def run_stitch(sc: Scenario, out_dir: str | Path, snr_db: float | None = None, f
         rows = store.rows()
     csv_path = out_dir / "stitching.csv"
     write_csv(rows, csv_path, STITCH_COLUMNS)
-    plots = plot_stitching(rows, out_dir / "plots")
     collapse, cka = geometry_rows(sc)
     write_csv(collapse, out_dir / "collapse.csv", COLLAPSE_COLUMNS)
     write_csv(cka, out_dir / "cka.csv", CKA_COLUMNS)
-    plots += plot_cka(cka, out_dir / "plots")
+    from .plotting import figure_context
+    with figure_context(out_dir / "plots"):     # the scenario's figure width, as `semcom plot` draws
+        plots = plot_stitching(rows, out_dir / "plots") + plot_cka(cka, out_dir / "plots")
     manifest_path = out_dir / "manifest.json"
     if computed or not manifest_path.is_file():
         manifest = {"kind": "stitch", "scenario": sc.model_dump(mode="json"), "seed": sc.seed,

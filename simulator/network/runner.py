@@ -74,7 +74,11 @@ def export_network(sc: NetworkScenario | None, out_dir: Path, rows: list[dict], 
         import csv
         with open(out_dir / "alignment_cost.csv", newline="") as f:
             alignment_rows = list(csv.DictReader(f))
-    return csv_path, plot_network(rows, alignment_rows or [], out_dir / "plots") if plots else []
+    if not plots:
+        return csv_path, []
+    from ..plotting import figure_context
+    with figure_context(out_dir / "plots"):     # the scenario's figure width, as `semcom plot` draws
+        return csv_path, plot_network(rows, alignment_rows or [], out_dir / "plots")
 
 
 def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
