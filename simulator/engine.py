@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import math
 from typing import Any
 
@@ -15,7 +14,7 @@ from semcom.channels import build_channel, snr_db_to_no
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.compression import TopKDesparsifier, TopKSparsifier, index_bits
 from semcom.transceivers.link import LinkSetup
-from semcom.transceivers.schemes import SCHEMES
+from semcom.transceivers.schemes import build_scheme, error_rates
 from semcom.transceivers.semantic import build_equalizer
 from semcom.transceivers.semantic.channel_aware import ChannelAccess
 from semcom.transceivers.semantic.denoise import sparse_message_noise
@@ -64,21 +63,12 @@ def build_link(sc: Scenario, unit: Unit) -> LinkSetup:
         anchor_idx=select_anchors(sc, unit), center=sc.center, seed=derive_seed(unit.seed, "heads"))
 
 
-#: The value range each message kind is known to lie in (a quantiser need not guess it):
-#: relative representations are cosines. Absolute latents have no known range.
-MESSAGE_RANGE = {"relative": 1.0}
-
-
 def _scheme(sc: Scenario, unit: Unit, message_kind: str):
     spec = sc.scheme_specs()[unit.scheme]
     settings = spec.model_dump(exclude={"kind"})
     if unit.bits is not None:
         settings["bits"] = unit.bits
-    factory = SCHEMES.get(spec.kind)
-    takes_range = "value_range" in inspect.signature(factory).parameters
-    if takes_range and settings.get("value_range", "auto") == "auto" and message_kind in MESSAGE_RANGE:
-        settings["value_range"] = MESSAGE_RANGE[message_kind]   # known from the message kind, not the data
-    return factory(precision=sc.precision, device=sc.device, **settings)
+    return build_scheme(spec.kind, settings, message_kind, precision=sc.precision, device=sc.device)
 
 
 def _fmt(x: Any) -> Any:
@@ -107,15 +97,17 @@ class _Accumulator:
         self.weight = 0
         self.has_ber = False
 
-    def add_transmission(self, decoded, message: torch.Tensor) -> None:
+    def add_transmission(self, sent, decoded, message: torch.Tensor) -> None:
+        """Errors of one chunk: NMSE from the message, BER/BLER from the bits the transmitter kept."""
         n = message.shape[0]
         # float32 differences, float64 sums: exact enough, no float64 copies of big tensors
         self.err += (decoded.message - message).square().sum((-1, -2), dtype=torch.float64).cpu().numpy()
         self.energy += float(message.square().sum(dtype=torch.float64))
-        if decoded.ber is not None:
+        rates = error_rates(sent, decoded)
+        if rates is not None:
             self.has_ber = True
-            self.ber += n * decoded.ber.double().cpu().numpy()
-            self.bler += n * decoded.bler.double().cpu().numpy()
+            self.ber += n * rates[0].double().cpu().numpy()
+            self.bler += n * rates[1].double().cpu().numpy()
         self.weight += n
 
     def add_decisions(self, name: str, correct: np.ndarray) -> None:
@@ -189,17 +181,17 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             sparse = sparsify is not None and kind == "relative"
             values, positions = sparsify(message) if sparse else (message, None)
             scheme = schemes[kind]
-            x, state = scheme.encode(values)
-            x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
+            sent = scheme.encode(values)
+            x = sent.x.unsqueeze(0).expand(len(snr_db), *sent.x.shape)
             x_hat, no_eff = channel(x, no)
-            decoded = scheme.decode(x_hat, no_eff, state)
-            noise = scheme.message_noise(no_eff, state)   # per-entry noise variance, None if not additive
+            decoded = scheme.decode(x_hat, no_eff, sent.side)   # symbols and side information only
+            noise = scheme.message_noise(no_eff, sent.side)   # per-entry noise variance, None if not additive
             if sparse:   # the receiver knows the positions: scatter the k values into zeros
                 if noise is not None:
                     noise = sparse_message_noise(noise, decoded.message, positions, message.shape[-1])
                 decoded.message = desparsify(decoded.message, positions, message.shape[-1])
             noise = None if noise is None else noise.cpu()
-            acc[kind].add_transmission(decoded, message)
+            acc[kind].add_transmission(sent, decoded, message)
             for name, eq in equalizers.items():
                 if eq.message == kind:
                     acc[kind].add_decisions(name, accuracy_counts(eq(decoded.message.cpu(), noise), labels))

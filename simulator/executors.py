@@ -104,7 +104,7 @@ class _UnitWork:
 
 
 def _warm_parent(sc, job: str) -> None:
-    """Before forking: load what every worker needs (study data, latent spaces), once."""
+    """Before the workers start: train and cache what every worker needs (latent spaces), once."""
     get_kind(job).warm_parent(sc)
 
 
@@ -129,8 +129,7 @@ def run_units(sc, units: list, workers: int = 1, scheduler: str | None = None,
 
         threads = num_threads or max(1, cores // workers)
         method = start_method(threads)
-        if method == "fork":
-            _warm_parent(sc, job)
+        _warm_parent(sc, job)     # models trained and cached once, before any worker starts
         work = _UnitWork(payload, threads, job)
         for unit, (rows, seconds) in run_supervised(units, work, workers, affinity=_affinity, cost=_cost,
                                                     init=work.warm, method=method):

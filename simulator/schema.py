@@ -126,7 +126,7 @@ def _check_semantic_equalizers(sc: Scenario) -> None:
             check_names("semantic_equalizers", [name], SEMANTIC_EQUALIZERS.names(),
                         "semantic equalizer (a named receiver needs `equalizer: <one of them>`)")
         cls, options = resolve_equalizer(name, settings)
-        known, _ = known_settings(cls, skip=("link", "access"))
+        known, _ = known_settings(cls, skip=("precision", "device"))
         check_settings(f"semantic_equalizers.{name}", options, known)
         cls.check_options(f"semantic_equalizers.{name}", options)
 

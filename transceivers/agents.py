@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from semcom.core.registry import Registry
+from semcom.core.threads import with_fixed_threads
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 from .encoders import ENCODERS, TRAINING_HEADS
@@ -86,8 +87,10 @@ def _require_inputs(name: str, kind: str, dataset: Dataset) -> None:
                                "npz for agents of a latent-file study")
 
 
+@with_fixed_threads
 def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torch.nn.Module:
-    """Train a zoo encoder on the samples ``pool_idx`` (the study's train split), deterministically."""
+    """Train a zoo encoder on the samples ``pool_idx`` (the study's train split), deterministically
+    (on a fixed number of threads, :mod:`semcom.core.threads`)."""
     settings = {k: v for k, v in spec.items()
                 if k not in ("kind", "seed", "latent_dim", *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS)}
     hyper = {k: spec.get(k, v) for k, v in _TRAINING_DEFAULTS.items()}
@@ -130,6 +133,7 @@ def zoo_cache_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return full
 
 
+@with_fixed_threads
 @torch.no_grad()
 def _encode_all(encoder: torch.nn.Module, inputs: np.ndarray, batch_size: int = 2048) -> torch.Tensor:
     x = torch.from_numpy(inputs)
@@ -156,6 +160,7 @@ for _arch in ENCODERS.names():
 
 
 @LATENT_SOURCES.register("pca")
+@with_fixed_threads
 def _pca_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
     """Non-neural agent: principal components of the (centred) pool inputs."""
     _require_inputs(name, "pca", dataset)

@@ -46,6 +46,7 @@ from .agents import LATENT_SOURCES, LatentSpace, _require_inputs
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 from semcom.core.errors import SemcomInputError
+from semcom.core.threads import with_fixed_threads
 
 __all__ = ["VARIANTS", "FEATURE_DIM", "check_spec", "preprocess", "build_encoder", "encode",
            "efficientnet_lite_source"]
@@ -146,6 +147,7 @@ def preprocess(images: torch.Tensor, image_size: int) -> torch.Tensor:
     return (images * 255.0 - 127.0) / 128.0
 
 
+@with_fixed_threads
 @torch.no_grad()
 def encode(net: torch.nn.Module, inputs: np.ndarray, image_size: int, batch_size: int = 128) -> torch.Tensor:
     """Pooled features of every input, in batches (memory bounded by one batch's activations).

@@ -84,7 +84,7 @@ def alignment_scaling(sc, num_agents: list[int], equalizers: list[str], k_values
                 link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
                                  num_classes=data.dataset.num_classes, pool_idx=data.pool_idx, anchor_idx=anchors,
                                  center=sc.center, seed=derive_seed(seed, "heads"))
-                eq = SEMANTIC_EQUALIZERS.get(eq_name)(link, **(sc.semantic_equalizers.get(eq_name) or {}))
+                eq = SEMANTIC_EQUALIZERS.get(eq_name)(**(sc.semantic_equalizers.get(eq_name) or {})).fit(link)
                 setup = eq.setup_symbols()
                 pair_uses[key] = float(ch.channel_uses(setup)) if setup else 0.0
             return pair_uses[key]

@@ -34,7 +34,7 @@ from semcom.channels import CHANNELS, snr_db_to_no
 from semcom.channels.flat_fading import FlatFadingChannelModel
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.link import LinkSetup
-from semcom.transceivers.schemes import SCHEMES
+from semcom.transceivers.schemes import SCHEMES, build_scheme
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from ..context import latent_space, study_data
 from ..randomness import derive_rng, derive_seed
@@ -150,10 +150,11 @@ def select_shared_anchors(sc: NetworkScenario, seed: int, strategy: str, k: int,
     return data.pool_idx[positions]
 
 
-def network_scheme(sc: NetworkScenario, bits: Optional[int], message_dim: int):
-    """The scheme carrying messages of ``message_dim`` values. A digital scheme gets
-    ``block_length = message_dim·bits`` (within 12..8448): a message is whole codewords of
-    its own and shares none with another agent's message."""
+def network_scheme(sc: NetworkScenario, bits: Optional[int], message_dim: int, message_kind: str):
+    """The scheme carrying messages of ``message_dim`` values of ``message_kind``
+    (``"relative"``/``"absolute"``). A digital scheme gets ``block_length = message_dim·bits``
+    (within 12..8448): a message is whole codewords of its own and shares none with another
+    agent's message."""
     import inspect
 
     cls = SCHEMES.get(sc.scheme.kind)
@@ -162,7 +163,7 @@ def network_scheme(sc: NetworkScenario, bits: Optional[int], message_dim: int):
         settings["bits"] = bits
     if "block_length" in inspect.signature(cls.__init__).parameters:
         settings["block_length"] = int(min(max(message_dim * int(settings.get("bits", 8)), 12), 8448))
-    return cls(precision=sc.precision, device=sc.device, **settings)
+    return build_scheme(sc.scheme.kind, settings, message_kind, precision=sc.precision, device=sc.device)
 
 
 def message_channel_uses(scheme, channel, message_dim: int) -> int:
@@ -199,7 +200,7 @@ class NetworkLinks:
                              num_classes=data.dataset.num_classes, pool_idx=data.pool_idx,
                              anchor_idx=self.anchor_idx, center=sc.center, seed=derive_seed(seed, "heads"))
             self.links[(tx_model, rx_model)] = link
-            self.equalizers[(tx_model, rx_model)] = eq_cls(link, **eq_settings)
+            self.equalizers[(tx_model, rx_model)] = eq_cls(**eq_settings).fit(link)
         self.message_kind = eq_cls.message
         # what each transmitter model sends, for every sample of the dataset it may send
         self.payload: dict[str, torch.Tensor] = {}
@@ -224,7 +225,7 @@ class NetworkLinks:
     def scheme(self, message_dim: int):
         """The scheme of messages of ``message_dim`` values (:func:`network_scheme`, cached)."""
         if message_dim not in self._schemes:
-            self._schemes[message_dim] = network_scheme(self.sc, self.bits, message_dim)
+            self._schemes[message_dim] = network_scheme(self.sc, self.bits, message_dim, self.message_kind)
         return self._schemes[message_dim]
 
     def channel_uses(self, tx: int) -> int:
@@ -268,12 +269,13 @@ class NetworkLinks:
             scheme = self.scheme(dim)
             payload = torch.stack([self.payload[self.transmitters[messages[j].tx].model][messages[j].sample]
                                    for j in members])
-            x, state = scheme.encode(payload)                      # [rows, n_sym], rows = c·len(members)
+            sent = scheme.encode(payload)
+            x = sent.x                                             # [rows, n_sym], rows = c·len(members)
             rows_per_msg = x.shape[0] // len(members)
             link_h = np.stack([gain[messages[j].tx, messages[j].rx] * h[messages[j].tx, messages[j].rx]
                                for j in members])                  # [members, nr, nt]
             hs.append(np.repeat(link_h, rows_per_msg, axis=0))
-            parts.append((dim, members, state, x.shape[0], x.shape[1]))
+            parts.append((dim, members, sent.side, x.shape[0], x.shape[1]))
             xs.append(x)
         width = max(x.shape[1] for x in xs)
         x_all = torch.cat([torch.nn.functional.pad(x, (0, width - x.shape[1])) for x in xs])[None]
@@ -281,9 +283,9 @@ class NetworkLinks:
         x_hat, no_eff = self.channel(x_all, self.no)                # one call for the whole slot
         correct = np.zeros(len(messages), dtype=bool)
         row = 0
-        for dim, members, state, rows, n_sym in parts:
+        for dim, members, side, rows, n_sym in parts:
             decoded = self.scheme(dim).decode(x_hat[:, row:row + rows, :n_sym], no_eff[:, row:row + rows, :n_sym],
-                                              state)
+                                              side)
             row += rows
             received = decoded.message                             # [1, len(members), dim]
             by_pair: dict[tuple[str, str], list[int]] = {}

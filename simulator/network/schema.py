@@ -251,7 +251,7 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
         with found.check():
             check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(),
                         "semantic equalizer")
-            known, _ = known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("link", "access"))
+            known, _ = known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("precision", "device"))
             check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
             transceivers.SEMANTIC_EQUALIZERS.get(name).check_options(f"semantic_equalizers.{name}",
                                                                     sc.semantic_equalizers[name] or {})
@@ -300,7 +300,7 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
                         dim = int(k) if kind == "relative" else latent_dim(model)
                         if dim is None:
                             continue
-                        scheme = network_scheme(sc.model_copy(update={"device": "cpu"}), bits, dim)
+                        scheme = network_scheme(sc.model_copy(update={"device": "cpu"}), bits, dim, kind)
                         uses = message_channel_uses(scheme, ch, dim)
                         rbs = -(-uses // net.channel_uses_per_rb)
                         if rbs > net.resource_blocks:

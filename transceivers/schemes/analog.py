@@ -8,7 +8,7 @@ from typing import Optional
 import torch
 from sionna.phy import Block
 
-from .base import SCHEMES, Decoded, Scheme
+from .base import SCHEMES, Decoded, Scheme, SideInfo, Transmission
 
 __all__ = ["AnalogMapper", "AnalogDemapper", "AnalogScheme"]
 
@@ -71,11 +71,13 @@ class AnalogScheme(Scheme):
     def num_symbols(self, message_dim: int) -> int:
         return math.ceil(message_dim / 2)
 
-    def encode(self, message):
+    def encode(self, message: torch.Tensor) -> Transmission:
+        """:input message: [batch_size, message_dim], torch.float32.
+        :output: x [batch_size, ceil(message_dim/2)] complex64; side information: the gain per message."""
         x, gain = self.mapper(message)
-        return x, {"gain": gain, "message_dim": message.shape[-1]}
+        return Transmission(x, SideInfo(message.shape[-1], message.shape[0], gain))
 
-    def message_noise(self, no_eff, state):
+    def message_noise(self, no_eff: torch.Tensor, side: SideInfo) -> torch.Tensor:
         r"""Per-entry noise variance of the decoded message: ``no_eff / (2·gain²)``.
 
         Symbol ``i`` carries ``gain·(r_2i + j·r_2i+1)`` plus circular noise of variance
@@ -83,8 +85,10 @@ class AnalogScheme(Scheme):
         so each real entry bears ``no_eff / (2·gain²)``. With ``gain² = n_sym / |r|²``
         this is ``no_eff·|r|² / (2·n_sym)``: the noise scales with the message's energy.
         """
-        per_symbol = no_eff.float() / (2.0 * state["gain"].square())
-        return per_symbol.repeat_interleave(2, dim=-1)[..., :state["message_dim"]]
+        per_symbol = no_eff.float() / (2.0 * side.scale.square())
+        return per_symbol.repeat_interleave(2, dim=-1)[..., :side.message_dim]
 
-    def decode(self, x_hat, no_eff, state):
-        return Decoded(self.demapper(x_hat, state["gain"], state["message_dim"]))
+    def decode(self, x_hat: torch.Tensor, no_eff: torch.Tensor, side: SideInfo) -> Decoded:
+        """:input x_hat: [num_snr, batch_size, num_symbols], torch.complex64.
+        :output: :class:`Decoded` with message [num_snr, batch_size, message_dim] (no bits)."""
+        return Decoded(self.demapper(x_hat, side.scale, side.message_dim))

@@ -10,29 +10,104 @@ from sionna.phy import Block
 
 from semcom.core.registry import Registry
 
-__all__ = ["SCHEMES", "Scheme", "Decoded"]
+__all__ = ["SCHEMES", "Scheme", "SideInfo", "Transmission", "Decoded", "error_rates", "MESSAGE_RANGE",
+           "build_scheme"]
 
 SCHEMES: Registry[type["Scheme"]] = Registry("transmission scheme")
+
+#: The value range each message kind is known to lie in, so that a quantiser need not
+#: guess it from the data: relative representations are cosines. Absolute latents have
+#: no known range (``value_range: auto``, one scale per sample, is used for them).
+MESSAGE_RANGE = {"relative": 1.0}
+
+
+def build_scheme(kind: str, settings: dict, message_kind: str, precision: Optional[str] = None,
+                 device: Optional[str] = None) -> "Scheme":
+    """The registered scheme ``kind`` with ``settings``, for messages of ``message_kind``
+    (``"relative"`` or ``"absolute"``): a scheme that takes a ``value_range`` left at
+    ``auto`` gets the range the message kind is known to lie in (:data:`MESSAGE_RANGE`)."""
+    import inspect
+
+    factory = SCHEMES.get(kind)
+    settings = dict(settings)
+    takes_range = "value_range" in inspect.signature(factory).parameters
+    if takes_range and settings.get("value_range", "auto") == "auto" and message_kind in MESSAGE_RANGE:
+        settings["value_range"] = MESSAGE_RANGE[message_kind]
+    return factory(precision=precision, device=device, **settings)
+
+
+@dataclass
+class SideInfo:
+    """What the receiver is told besides the symbols: one explicit input of :meth:`Scheme.decode`.
+
+    :ivar message_dim: values per message, int.
+    :ivar batch_size: messages in the transmission, int.
+    :ivar scale: [batch_size, 1], torch.float32: the one real value per message the
+        receiver is given (analog: the power-normalisation gain; digital: the quantiser's
+        range). Not counted in the rate (one number per message, see the README).
+    """
+
+    message_dim: int
+    batch_size: int
+    scale: torch.Tensor
+
+
+@dataclass
+class Transmission:
+    """What :meth:`Scheme.encode` emits.
+
+    :ivar x: [batch_size, num_symbols] (analog) or [num_codewords, symbols_per_codeword]
+        (digital), torch.complex64: the channel input.
+    :ivar side: :class:`SideInfo`, given to the receiver.
+    :ivar bits: [batch_size, bits_per_sample], torch.float32, or `None` (analog): the
+        information bits of each message, kept by the transmitter so that the engine can
+        count bit errors (:func:`error_rates`); never given to the decoder.
+    :ivar codewords: [num_codewords, k], torch.float32, or `None`: the same bits as they
+        fill the codewords (block errors).
+    """
+
+    x: torch.Tensor
+    side: SideInfo
+    bits: Optional[torch.Tensor] = None
+    codewords: Optional[torch.Tensor] = None
 
 
 @dataclass
 class Decoded:
-    """What the receiver recovers.
+    """What the receiver recovers, from the symbols and the side information only.
 
     :ivar message: [num_snr, batch_size, message_dim], torch.float32.
-    :ivar ber: [num_snr] torch.float32 or `None` (analog).
-    :ivar bler: [num_snr] torch.float32 or `None` (analog).
+    :ivar bits: [num_snr, batch_size, bits_per_sample], torch.float32, or `None` (analog).
+    :ivar codewords: [num_snr, num_codewords, k], torch.float32, or `None` (analog).
+    :ivar extra: scheme-specific diagnostics, e.g. ``ldpc_iterations`` [num_snr].
     """
 
     message: torch.Tensor
-    ber: Optional[torch.Tensor] = None
-    bler: Optional[torch.Tensor] = None
+    bits: Optional[torch.Tensor] = None
+    codewords: Optional[torch.Tensor] = None
     extra: dict = field(default_factory=dict)
+
+
+def error_rates(sent: Transmission, decoded: Decoded) -> Optional[tuple[torch.Tensor, torch.Tensor]]:
+    """Bit and block error rates, from the bits the transmitter kept and those decoded.
+
+    :output ber: [num_snr], the scheme's float dtype: mean of ``bits_hat != bits`` over the samples' bits.
+    :output bler: [num_snr], same dtype: share of codewords with at least one wrong information bit.
+    Returns `None` for schemes without bits (analog).
+    """
+    if sent.bits is None or decoded.bits is None:
+        return None
+    dtype = decoded.bits.dtype   # the scheme's precision
+    ber = (decoded.bits != sent.bits).to(dtype).mean((-1, -2))
+    bler = (decoded.codewords != sent.codewords).any(-1).to(dtype).mean(-1)
+    return ber, bler
 
 
 class Scheme(Block):
     """Maps messages ``[batch_size, message_dim]`` (float32) to unit-energy complex
-    symbols ``[batch_size, num_symbols]`` and recovers them after the channel.
+    symbols and recovers them after the channel, from the symbols and the
+    :class:`SideInfo` only (bit and block errors are counted by the caller with
+    :func:`error_rates`, from the :class:`Transmission`).
 
     Subclasses implement :meth:`num_symbols`, :meth:`bits_per_sample`,
     :meth:`encode` and :meth:`decode`.
@@ -50,16 +125,17 @@ class Scheme(Block):
         """Information bits per sample, or `None` for analog schemes."""
         return None
 
-    def encode(self, message: torch.Tensor) -> tuple[torch.Tensor, dict]:
+    def encode(self, message: torch.Tensor) -> Transmission:
         """:input message: [batch_size, message_dim], torch.float32.
-        :output x: [batch_size, num_symbols], torch.complex64; and a state dict for :meth:`decode`."""
+        :output: :class:`Transmission` (symbols, side information, kept bits)."""
         raise NotImplementedError
 
-    def decode(self, x_hat: torch.Tensor, no_eff: torch.Tensor, state: dict) -> Decoded:
-        """:input x_hat, no_eff: [num_snr, batch_size, num_symbols] complex64 / float32."""
+    def decode(self, x_hat: torch.Tensor, no_eff: torch.Tensor, side: SideInfo) -> Decoded:
+        """:input x_hat, no_eff: [num_snr, *x.shape] complex64 / float32 (post-equalisation noise variance).
+        :input side: the :class:`SideInfo` of the transmission."""
         raise NotImplementedError
 
-    def message_noise(self, no_eff: torch.Tensor, state: dict) -> Optional[torch.Tensor]:
+    def message_noise(self, no_eff: torch.Tensor, side: SideInfo) -> Optional[torch.Tensor]:
         """Variance of the additive noise on each entry of the decoded message, or `None`
         where the scheme's errors are not additive (quantisation, decoding errors).
 
@@ -68,5 +144,5 @@ class Scheme(Block):
         """
         return None
 
-    def call(self, message: torch.Tensor):
+    def call(self, message: torch.Tensor) -> Transmission:
         return self.encode(message)

@@ -21,12 +21,17 @@ and :meth:`DigitalScheme.channel_uses` adds the channel's pilot overhead per
 codeword. ``bits_per_sample(m) = m·b`` information bits. Samples that fill the last
 codeword of a batch are zeros (a finite-simulation artefact, not counted).
 
-**Range.** Relative representations are cosines in ``[-1, 1]``: the quantiser uses
-that range (``value_range: auto``). A message with values outside ``[-1, 1]``
-(absolute latents) is quantised per sample over ``[-max|z|, max|z|]`` (block
-floating point); that one scale per sample is side information the receiver is
-given, like the gain of the analog scheme, and is not counted in the rate. A fixed
-``value_range: a`` uses ``[-a, a]`` for every message, clipping what lies outside.
+**Range.** The quantiser's range is set from what the message is, never guessed from
+the data: the engine gives relative representations (cosines) ``value_range: 1``.
+``value_range: auto`` (absolute latents, whose range is not known) quantises each
+sample over ``[-max|z|, max|z|]`` (block floating point); that one scale per sample
+is side information the receiver is given (:class:`~.base.SideInfo`), like the gain
+of the analog scheme, and is not counted in the rate. A fixed ``value_range: a``
+uses ``[-a, a]`` for every message, clipping what lies outside.
+
+**Errors.** :meth:`DigitalScheme.decode` sees the symbols and the side information
+only; bit and block error rates are counted by the caller from the bits the
+:class:`~.base.Transmission` kept (:func:`~.base.error_rates`).
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from sionna.phy.mapping import Demapper, Mapper
 
 from semcom.core.errors import SemcomInputError
 from ..quantization import UniformDequantizer, UniformQuantizer, check_bits
-from .base import SCHEMES, Decoded, Scheme
+from .base import SCHEMES, Decoded, Scheme, SideInfo, Transmission
 from .ldpc import EarlyStoppingLDPC5GDecoder
 
 __all__ = ["DigitalScheme", "CodewordLayout", "codeword_layout"]
@@ -140,14 +145,15 @@ class DigitalScheme(Scheme):
     .. code-block:: python
 
         import torch
-        from semcom.transceivers.schemes.digital import DigitalScheme
+        from semcom.transceivers.schemes import DigitalScheme, error_rates
         scheme = DigitalScheme(bits=4, code_rate=0.5, num_bits_per_symbol=2)
         message = torch.rand(100, 16) * 2 - 1
-        x, state = scheme.encode(message)
-        x_hat = x.unsqueeze(0).expand(2, -1, -1)                   # 2 SNR points, no noise
+        sent = scheme.encode(message)
+        x_hat = sent.x.unsqueeze(0).expand(2, -1, -1)              # 2 SNR points, no noise
         no_eff = torch.full(x_hat.shape, 1e-3)
-        decoded = scheme.decode(x_hat, no_eff, state)
-        print(decoded.message.shape, decoded.ber, decoded.bler)    # [2, 100, 16], zeros
+        decoded = scheme.decode(x_hat, no_eff, sent.side)
+        ber, bler = error_rates(sent, decoded)                     # from the bits the transmitter kept
+        print(decoded.message.shape, ber, bler)                    # [2, 100, 16], zeros
         print(decoded.extra["ldpc_iterations"])                    # mean BP iterations per SNR point
     """
 
@@ -228,21 +234,21 @@ class DigitalScheme(Scheme):
         if self.value_range != "auto":
             return torch.full((message.shape[0], 1), float(self.value_range), dtype=self.dtype,
                               device=message.device)
-        peak = message.abs().amax(-1, keepdim=True)
-        if bool((peak <= 1.0 + 1e-6).all()):          # relative representations (cosines)
-            return torch.ones_like(peak)
+        peak = message.abs().amax(-1, keepdim=True)   # block floating point: one scale per sample
         return torch.where(peak > 0, peak, torch.ones_like(peak))
 
-    def encode(self, message: torch.Tensor) -> tuple[torch.Tensor, dict]:
+    def encode(self, message: torch.Tensor) -> Transmission:
         """:input message: [batch_size, m], torch.float32.
-        :output x: [num_codewords, symbols_per_codeword], torch.complex64; and the state for :meth:`decode`."""
+        :output: :class:`Transmission`: x [num_codewords, symbols_per_codeword], torch.complex64;
+            side information (the quantiser's scale per sample); the kept bits
+            [batch_size, m·b] and codewords' information bits [num_codewords, k]."""
         batch, m = message.shape
         layout, encoder, _ = self._codec(m)
         scale = self._scale(message)
         bits = self.quantizer(message.to(self.dtype), scale)                       # [batch, B]
         info = self._pack(bits, layout)                                             # [num_cw, k]
         x = self.mapper(encoder(info))                                              # [num_cw, n/q]
-        return x, {"info": info, "scale": scale, "batch": batch, "message_dim": m}
+        return Transmission(x, SideInfo(m, batch, scale), bits=bits, codewords=info)
 
     @staticmethod
     def _pack(bits: torch.Tensor, lay: CodewordLayout) -> torch.Tensor:
@@ -264,21 +270,19 @@ class DigitalScheme(Scheme):
         return info.reshape(*lead, -1, lay.bits_per_sample)[..., :batch, :]
 
     # -- receive ---------------------------------------------------------------------
-    def decode(self, x_hat: torch.Tensor, no_eff: torch.Tensor, state: dict) -> Decoded:
+    def decode(self, x_hat: torch.Tensor, no_eff: torch.Tensor, side: SideInfo) -> Decoded:
         """:input x_hat: [num_snr, num_codewords, symbols_per_codeword], torch.complex64.
         :input no_eff: same shape, torch.float32 (post-equalisation noise variance).
-        :output: :class:`Decoded` with message [num_snr, batch_size, m], ber and bler [num_snr];
+        :input side: the transmission's :class:`SideInfo`.
+        :output: :class:`Decoded` with message [num_snr, batch_size, m], bits [num_snr, batch_size, m·b],
+            codewords [num_snr, num_codewords, k];
             ``extra["ldpc_iterations"]``: mean BP iterations per codeword, [num_snr] torch.float32."""
-        layout, _, decoder = self._codec(state["message_dim"])
+        layout, _, decoder = self._codec(side.message_dim)
         llr = self.demapper(x_hat, no_eff)                                          # [S, num_cw, n]
         info_hat = decoder(llr)                                                     # [S, num_cw, k]
         used = getattr(decoder, "last_iterations", None)
         iterations = (used.reshape(llr.shape[0], -1).to(self.dtype).mean(-1) if used is not None
                       else torch.full((llr.shape[0],), float(self.num_iter), dtype=self.dtype))
-        info = state["info"]
-        bits_hat = self._unpack(info_hat, layout, state["batch"])                   # [S, batch, B]
-        bits = self._unpack(info, layout, state["batch"])
-        ber = (bits_hat != bits).to(self.dtype).mean((-1, -2))
-        bler = (info_hat != info).any(-1).to(self.dtype).mean(-1)
-        message = self.dequantizer(bits_hat, state["scale"])
-        return Decoded(message, ber=ber, bler=bler, extra={"ldpc_iterations": iterations})
+        bits_hat = self._unpack(info_hat, layout, side.batch_size)                  # [S, batch, B]
+        message = self.dequantizer(bits_hat, side.scale)
+        return Decoded(message, bits=bits_hat, codewords=info_hat, extra={"ldpc_iterations": iterations})

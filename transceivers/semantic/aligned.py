@@ -75,10 +75,16 @@ class AlignedEqualizer(SemanticEqualizer):
 
     message = "absolute"
 
-    def __init__(self, link, ridge: float = 1e-2, fit: str = "ridge", pilots: str = "clean", access=None,
-                 **settings):
-        super().__init__(link, access=access)
+    def __init__(self, ridge: float = 1e-2, fit: str = "ridge", pilots: str = "clean", precision=None,
+                 device="cpu", **settings):
+        super().__init__(precision=precision, device=device)
         self.check_options("semantic_equalizers.aligned", {"fit": fit, "pilots": pilots})
+        self.ridge, self.map_fit, self.pilots = ridge, fit, pilots   # `fit` is the method below
+
+    def fit(self, link, access=None):
+        """Fit the map on the K anchor pairs (received over the channel with ``pilots: channel``)."""
+        super().fit(link, access)
+        ridge, fit, pilots = self.ridge, self.map_fit, self.pilots
         tx = link.anchors(link.tx)
         y = torch.nn.functional.normalize(link.anchors(link.rx).double(), dim=-1)
         if pilots == "channel":
@@ -94,6 +100,7 @@ class AlignedEqualizer(SemanticEqualizer):
         # [d_tx + 1, d_rx] for clean pilots; [S, d_tx + 1, d_rx] (one map per SNR point) otherwise
         self.weight = (fitted(x) if x.dim() == 2 else torch.stack([fitted(xs) for xs in x])).float()
         self.head = link.absolute_head(link.rx)
+        return self
 
     @classmethod
     def check_options(cls, prefix: str, settings: dict) -> None:
@@ -106,7 +113,7 @@ class AlignedEqualizer(SemanticEqualizer):
     def setup_symbols(self) -> int:
         return self.link.num_anchors * ((self.link.tx.latent_dim + 1) // 2)
 
-    def __call__(self, message, noise: Optional[torch.Tensor] = None):
+    def call(self, message, noise: Optional[torch.Tensor] = None):
         x = torch.nn.functional.normalize(message, dim=-1, eps=1e-12)
         w = self.weight
         if w.dim() == 3 and w.shape[0] != x.shape[0]:

@@ -4,6 +4,9 @@ A semantic equaliser is the receiver's way of understanding a transmitter whose
 model differs from its own. It declares which message the transmitter sends
 (``"relative"``: the K similarities to the anchors; ``"absolute"``: the latent
 itself) and turns the received message into class logits.
+
+Like Sionna's blocks: settings at construction, fitting on what the link shares in
+an explicit :meth:`SemanticEqualizer.fit`, tensors through the call.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import torch
 
 from typing import Any, Optional
+
+from sionna.phy import Block
 
 from semcom.core.errors import ScenarioError
 from semcom.core.registry import Registry
@@ -21,38 +26,62 @@ __all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "resolve_equalizer", "bui
 SEMANTIC_EQUALIZERS: Registry[type["SemanticEqualizer"]] = Registry("semantic equalizer")
 
 
-class SemanticEqualizer:
-    """Receiver-side semantic processing, fitted at construction on what the link shares.
+class SemanticEqualizer(Block):
+    """Receiver-side semantic processing (a Sionna :class:`~sionna.phy.Block`).
 
-    :param link: the :class:`~semcom.transceivers.link.LinkSetup` of the pair.
-    :param access: a :class:`~.channel_aware.ChannelAccess` (the unit's channel, scheme and
-        SNR points) for receivers that simulate their link, or `None` where none is given.
+    Settings (the subclass's options) are checked at construction; :meth:`fit` fits the
+    receiver on what the link shares (anchors, pool, semantic pilots) and must be called
+    before the first call. Semantics run where the latents and heads live: ``device``
+    defaults to ``"cpu"`` whatever the physical layer's device.
 
     :input message: [num_snr, batch_size, message_dim], torch.float32. The received message.
     :input noise: [num_snr, batch_size, message_dim], torch.float32, or `None`: per-entry
         noise variance of the message (analog scheme), used by channel-aware receivers.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
+
+    .. code-block:: python
+
+        from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+        eq = SEMANTIC_EQUALIZERS.get("relative")(denoise="lmmse")   # settings
+        eq.fit(link)                          # a LinkSetup: anchors, pool, heads
+        logits = eq(received, noise)          # [num_snr, batch_size, num_classes]
     """
 
     #: ``"relative"`` or ``"absolute"``: what the transmitter sends.
     message: str = "relative"
 
-    def __init__(self, link: LinkSetup, access=None, **settings):
-        self.link = link
-        self.access = access
+    def __init__(self, precision: Optional[str] = None, device: Optional[str] = "cpu", **settings):
+        super().__init__(precision=precision, device=device)
+        self.link: Optional[LinkSetup] = None
+        self.access = None
+
+    def fit(self, link: LinkSetup, access=None) -> "SemanticEqualizer":
+        """Fit on what ``link`` shares; returns ``self``.
+
+        :param link: the :class:`~semcom.transceivers.link.LinkSetup` of the pair.
+        :param access: a :class:`~.channel_aware.ChannelAccess` (the unit's channel, scheme and
+            SNR points) for receivers that simulate their link, or `None` where none is given.
+        """
+        self.link, self.access = link, access
+        return self
+
+    def build(self, *shapes, **kw_shapes) -> None:
+        if self.link is None:
+            raise RuntimeError(f"{type(self).__name__}: call fit(link) before decoding")
 
     @classmethod
     def check_options(cls, prefix: str, settings: dict) -> None:
         """Raise a :class:`ScenarioError` naming ``prefix.<option>`` for a bad option value."""
 
     def message_dim(self) -> int:
+        """Values per message of a fitted receiver: K (relative) or the transmitter's latent size."""
         return self.link.num_anchors if self.message == "relative" else self.link.tx.latent_dim
 
     def setup_symbols(self) -> int:
         """Data symbols spent once per study before any message (semantic pilots)."""
         return 0
 
-    def __call__(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
+    def call(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
         raise NotImplementedError
 
 
@@ -75,6 +104,6 @@ def resolve_equalizer(name: str, settings: Optional[dict]) -> tuple[type[Semanti
 
 
 def build_equalizer(name: str, settings: Optional[dict], link: LinkSetup, access=None) -> SemanticEqualizer:
-    """Instantiate the receiver ``name`` (see :func:`resolve_equalizer`) for ``link``."""
+    """The receiver ``name`` (see :func:`resolve_equalizer`), fitted on ``link``."""
     cls, options = resolve_equalizer(name, settings)
-    return cls(link, access=access, **options)
+    return cls(**options).fit(link, access)

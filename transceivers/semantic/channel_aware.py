@@ -78,11 +78,11 @@ class ChannelAccess:
         sparse = relative and self.sparsify is not None
         values, positions = self.sparsify[0](messages) if sparse else (messages, None)
         scheme = self.schemes["relative" if relative else "absolute"]
-        x, state = scheme.encode(values)
-        x = x.unsqueeze(0).expand(len(snr_db), *x.shape)
+        sent = scheme.encode(values)
+        x = sent.x.unsqueeze(0).expand(len(snr_db), *sent.x.shape)
         x_hat, no_eff = self.channel(x, no)
-        received = scheme.decode(x_hat, no_eff, state).message
-        noise = scheme.message_noise(no_eff, state)
+        received = scheme.decode(x_hat, no_eff, sent.side).message
+        noise = scheme.message_noise(no_eff, sent.side)
         if sparse:   # as the engine does: entries not sent are zeros, known to be small
             if noise is not None:
                 noise = sparse_message_noise(noise, received, positions, messages.shape[-1])
@@ -115,9 +115,13 @@ def _head_option(prefix: str, head: Any) -> Any:
 class ChannelAwareEqualizer(SemanticEqualizer):
     """Base of equalisers on relative messages with ``denoise`` and ``head`` options.
 
-    Subclasses call :meth:`setup_receiver` and implement :meth:`features` (received
-    message → head input); :meth:`__call__` denoises, maps and decodes, one head per SNR
-    row when the heads are ``matched``.
+    Subclasses call :meth:`setup_receiver` from their :meth:`fit` and implement
+    :meth:`features` (received message → head input); the call denoises, maps and
+    decodes, one head per SNR row when the heads are ``matched``.
+
+    :param denoise: ``none`` or ``lmmse``.
+    :param head: ``clean``, ``matched`` or a list of SNRs [dB].
+    :param head_draws: noise draws per pool message for a noise-trained head.
 
     :input message: [num_snr, batch_size, num_anchors], torch.float32.
     :input noise: [num_snr, batch_size, num_anchors], torch.float32, or `None`.
@@ -135,13 +139,18 @@ class ChannelAwareEqualizer(SemanticEqualizer):
             raise ScenarioError(f"{prefix}.head_draws", draws, "must be a whole number >= 1",
                                 "use e.g. 4 (noise draws per pool message for a noise-trained head)")
 
-    def setup_receiver(self, own_messages: torch.Tensor, clean_head: TaskHead, key: tuple,
-                       denoise: str, head: Any, head_draws: int = 4) -> None:
-        """Prior and heads from the receiver's own pool messages [pool_size, num_anchors];
-        a noise-trained head sees each pool message ``head_draws`` times, each with its own noise."""
+    def __init__(self, denoise: str = "none", head: Any = "clean", head_draws: int = 4,
+                 precision: Optional[str] = None, device: Optional[str] = "cpu", **settings):
+        super().__init__(precision=precision, device=device)
         # the scenario validator names the receiver; here (direct use) the class stands in for it
         self.check_options(type(self).__name__, {"denoise": denoise, "head": head, "head_draws": head_draws})
-        head = _head_option("head", head)
+        self.denoise_option, self.head_option, self.head_draws = denoise, _head_option("head", head), head_draws
+        self.denoiser, self.head, self.heads = None, None, None
+
+    def setup_receiver(self, own_messages: torch.Tensor, clean_head: TaskHead, key: tuple) -> None:
+        """Prior and heads from the receiver's own pool messages [pool_size, num_anchors];
+        a noise-trained head sees each pool message ``head_draws`` times, each with its own noise."""
+        denoise, head, head_draws = self.denoise_option, self.head_option, self.head_draws
         self.denoiser = LMMSEDenoiser.from_samples(own_messages) if denoise == "lmmse" else None
         self.head, self.heads = clean_head, None
         if head == "clean":
@@ -171,7 +180,7 @@ class ChannelAwareEqualizer(SemanticEqualizer):
         """[..., num_anchors] received message → [..., feature_dim] head input."""
         return message
 
-    def __call__(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
+    def call(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
         if self.denoiser is not None:
             message = self.denoiser(message, noise)
         feats = self.features(message)

@@ -62,9 +62,10 @@ class InverseEqualizer(ChannelAwareEqualizer):
 
     message = "relative"
 
-    def __init__(self, link, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0,
-                 denoise: str = "none", head="clean", head_draws: int = 4, access=None, **settings):
-        super().__init__(link, access=access)
+    def __init__(self, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0,
+                 denoise: str = "none", head="clean", head_draws: int = 4, precision=None, device="cpu",
+                 **settings):
+        super().__init__(denoise=denoise, head=head, head_draws=head_draws, precision=precision, device=device)
         if method not in ("ridge", "prune"):
             raise SemcomInputError(f"semantic_equalizers.inverse.method: unknown method {method!r}; "
                                    "use ridge or prune")
@@ -74,6 +75,11 @@ class InverseEqualizer(ChannelAwareEqualizer):
                 raise SemcomInputError(f"semantic_equalizers.inverse.{field}: must be a number "
                                        f"{'>= 1' if field == 'max_condition' else '>= 0'} (got {value!r}); "
                                        f"use e.g. {'10' if field == 'max_condition' else '0.01'}")
+        self.method, self.ridge, self.max_condition = method, ridge, max_condition
+
+    def fit(self, link, access=None):
+        super().fit(link, access)
+        method, ridge, max_condition = self.method, self.ridge, self.max_condition
         anchors = link.anchors(link.rx).double()
         c = link.projection.centre_of(anchors)
         b = torch.nn.functional.normalize(anchors - c, dim=-1)
@@ -92,7 +98,8 @@ class InverseEqualizer(ChannelAwareEqualizer):
         self.scale = (anchors - c).norm(dim=-1).mean().float()
         self.setup_receiver(link.relative(link.rx, link.pool_idx), link.absolute_head(link.rx),
                             ("inverse", link.rx.name, link.rx.fingerprint, link.pool_idx, link.anchor_idx,
-                             link.center, method, ridge, max_condition), denoise, head, head_draws)
+                             link.center, method, ridge, max_condition))
+        return self
 
     def features(self, message: torch.Tensor) -> torch.Tensor:
         return self.reconstruct(message)

@@ -12,11 +12,12 @@ class NoEqualizer(SemanticEqualizer):
 
     message = "absolute"
 
-    def __init__(self, link, access=None, **settings):
-        super().__init__(link, access=access)
+    def fit(self, link, access=None):
+        super().fit(link, access)
         self.head = link.absolute_head(link.rx)
+        return self
 
-    def __call__(self, message, noise=None):
+    def call(self, message, noise=None):
         d_rx = self.link.rx.latent_dim
         d = message.shape[-1]
         if d < d_rx:

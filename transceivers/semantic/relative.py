@@ -14,13 +14,23 @@ class RelativeEqualizer(ChannelAwareEqualizer):
         representations of its pool; see :mod:`.channel_aware`).
     :param head: ``clean``, ``matched`` or a list of SNRs [dB] (see :mod:`.channel_aware`).
     :param head_draws: noise draws per pool message for a noise-trained head.
+
+    :input message: [num_snr, batch_size, num_anchors], torch.float32.
+    :output logits: [num_snr, batch_size, num_classes], torch.float32.
     """
 
     message = "relative"
+    #: names the receiver in its heads' cache keys
+    cache_name = "relative"
 
-    def __init__(self, link, denoise: str = "none", head="clean", head_draws: int = 4, access=None,
-                 **settings):
-        super().__init__(link, access=access)
-        own = link.relative(link.rx, link.pool_idx)
-        self.setup_receiver(own, link.relative_head(link.rx), ("relative", link.rx.name, link.rx.fingerprint,
-                            link.pool_idx, link.anchor_idx, link.center), denoise, head, head_draws)
+    def own_space(self, link):
+        """The latent space whose relative representations train the head and form the prior."""
+        return link.rx
+
+    def fit(self, link, access=None):
+        super().fit(link, access)
+        own = self.own_space(link)
+        self.setup_receiver(link.relative(own, link.pool_idx), link.relative_head(own),
+                            (self.cache_name, own.name, own.fingerprint, link.pool_idx, link.anchor_idx,
+                             link.center))
+        return self

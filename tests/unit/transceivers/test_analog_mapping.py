@@ -49,10 +49,11 @@ def test_nmse_of_analog_awgn_link_equals_no():
     torch.manual_seed(2)
     message = torch.randn(4000, 32)
     scheme = AnalogScheme()
-    x, state = scheme.encode(message)
+    sent = scheme.encode(message)
+    assert sent.bits is None and sent.side.scale.shape == (4000, 1)      # analog: no bits, a gain per message
     nos = torch.tensor([1.0, 0.1, 0.01])
-    x_hat, no_eff = AWGNChannel()(x.unsqueeze(0).expand(3, -1, -1), nos)
-    decoded = scheme.decode(x_hat, no_eff, state).message
+    x_hat, no_eff = AWGNChannel()(sent.x.unsqueeze(0).expand(3, -1, -1), nos)
+    decoded = scheme.decode(x_hat, no_eff, sent.side).message
     measured = ((decoded - message).double().pow(2).sum((1, 2)) / message.double().pow(2).sum()).numpy()
     # 64,000 noise samples per point; relative std of the estimate ~ 1/sqrt(64000)
     assert measured == pytest.approx(nos.numpy(), rel=0.03)

@@ -91,12 +91,12 @@ def test_analog_message_noise_matches_the_measured_noise(channel):
     scheme = AnalogScheme()
     m, n = 15, 4000                                  # odd: the padded entry must be dropped
     message = torch.randn(n, m) * torch.rand(n, 1) * 3     # messages of very different energies
-    x, state = scheme.encode(message)
+    sent = scheme.encode(message)
     snr = torch.tensor([-5.0, 5.0, 20.0])
-    x = x.unsqueeze(0).expand(3, *x.shape)
+    x = sent.x.unsqueeze(0).expand(3, *sent.x.shape)
     x_hat, no_eff = channel(x, snr_db_to_no(snr))
-    decoded = scheme.decode(x_hat, no_eff, state).message
-    noise = scheme.message_noise(no_eff, state)
+    decoded = scheme.decode(x_hat, no_eff, sent.side).message
+    noise = scheme.message_noise(no_eff, sent.side)
     assert noise.shape == decoded.shape == (3, n, m)
     ratio = ((decoded.double() - message.double()).square() / noise.double()).reshape(3, -1)
     count = ratio.shape[1]

@@ -95,6 +95,26 @@ def test_training_is_deterministic(digits):
     assert all(torch.equal(a[k], b[k]) for k in a)
 
 
+@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+def test_training_does_not_depend_on_the_callers_thread_count(digits, kind):
+    """Sums split over threads round differently; training pins its thread count
+    (semcom.core.threads), so a test process on 1 thread, a CLI on 2 and a laptop on 8
+    train bit-identical weights."""
+    ds, pool = digits
+    spec = {"kind": kind, "latent_dim": 16, "seed": 0, "epochs": 2,
+            **({"width": 64, "depth": 2} if kind == "mlp" else {"channels": 8})}
+    before = torch.get_num_threads()
+    try:
+        weights = []
+        for threads in (1, 3):
+            torch.set_num_threads(threads)
+            weights.append(train_encoder(spec, ds, pool).state_dict())
+            assert torch.get_num_threads() == threads          # the caller's setting is restored
+    finally:
+        torch.set_num_threads(before)
+    assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
+
+
 def test_zoo_agents_are_distinct_and_cached(digits, monkeypatch):
     ds, pool = digits
     spaces = {name: build_latent_space(name, spec, ds, pool) for name, spec in ZOO.items()}

@@ -46,7 +46,7 @@ def test_duplicate_anchors_are_pruned():
 @pytest.mark.parametrize("num_anchors", [16, 24, 64])
 def test_pruned_inverse_reconstructs_a_rotated_transmitter(num_anchors):
     link, test = _link(num_anchors)
-    eq = InverseEqualizer(link, method="prune", max_condition=1e6)
+    eq = InverseEqualizer(method="prune", max_condition=1e6).fit(link)
     cos = torch.nn.functional.cosine_similarity(eq.reconstruct(link.relative(link.tx, test)),
                                                 link.rx.latents[test], dim=-1)
     assert cos.mean() >= 0.95
@@ -61,7 +61,7 @@ def test_pruning_keeps_reconstruction_where_plain_least_squares_collapses(num_an
     msg = link.relative(link.tx, test)[None]
     cos, acc = {}, {}
     for name, kw in (("pinv", {"ridge": 0.0}), ("prune", {"method": "prune"})):
-        eq = InverseEqualizer(link, **kw)
+        eq = InverseEqualizer(**kw).fit(link)
         cos[name] = float(torch.nn.functional.cosine_similarity(eq.reconstruct(msg[0]), z_rx, dim=-1).mean())
         acc[name] = float((eq(msg).argmax(-1)[0] == labels).float().mean())
     assert cos["prune"] > 0.9 and acc["prune"] > 0.95, (cos, acc)
@@ -72,6 +72,5 @@ def test_pruning_keeps_reconstruction_where_plain_least_squares_collapses(num_an
 @pytest.mark.parametrize("settings, field", [({"method": "lasso"}, "method"), ({"ridge": -1}, "ridge"),
                                              ({"max_condition": 0.5}, "max_condition")])
 def test_bad_settings_name_the_field(settings, field):
-    link, _ = _link(8)
     with pytest.raises(SemcomInputError, match=f"semantic_equalizers.inverse.{field}"):
-        InverseEqualizer(link, **settings)
+        InverseEqualizer(**settings)                    # settings are checked at construction, before any fit

@@ -7,7 +7,7 @@ from sionna.phy.mapping import Demapper, Mapper
 
 from semcom.core.errors import SemcomInputError
 from semcom.simulator.metrics import wilson_interval
-from semcom.transceivers.schemes.digital import DigitalScheme
+from semcom.transceivers.schemes import DigitalScheme, error_rates
 from semcom.transceivers.schemes.ldpc import EarlyStoppingLDPC5GDecoder
 
 K, N, Q = 256, 512, 4          # a short code with 16-QAM: its waterfall is near 6-7 dB Es/N0
@@ -82,9 +82,9 @@ def test_digital_scheme_reports_iterations_and_accepts_fixed_iterations():
     for early_stop in (True, False):
         scheme = DigitalScheme(bits=4, code_rate=0.5, num_bits_per_symbol=2, block_length=256,
                                early_stop=early_stop)
-        x, state = scheme.encode(message)
-        decoded = scheme.decode(x[None], torch.full((1, *x.shape), 1e-3), state)
-        assert float(decoded.bler[0]) == 0.0
+        sent = scheme.encode(message)
+        decoded = scheme.decode(sent.x[None], torch.full((1, *sent.x.shape), 1e-3), sent.side)
+        assert float(error_rates(sent, decoded)[1][0]) == 0.0
         iterations = decoded.extra["ldpc_iterations"]
         assert iterations.shape == (1,)
         assert (float(iterations[0]) <= 2.0) if early_stop else (float(iterations[0]) == 20.0)
