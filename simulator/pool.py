@@ -14,13 +14,14 @@ units: seed, transmitter, receiver and anchors, so the same anchors, heads and
 latents): a worker keeps taking units of the group it started while the group has
 any, and only then starts another group or takes over part of the largest one.
 
-Start method: ``forkserver`` where the platform has it, else ``spawn``. A worker must
-be free to enter OpenMP parallel regions (training and head fitting run on a fixed
-number of threads, :mod:`semcom.core.threads`), and a child forked from a process that
-has run OpenMP threads hangs when it does (libgomp is not fork-safe). The fork server is
-a clean process that imports torch and Sionna once (preloaded) and never computes, so
-workers forked from it start in a fraction of a second and may use threads. The parent
-trains and caches the study's models before the workers start, so workers load them.
+Start method: ``fork`` where it is safe and cheap (Linux, one thread per worker):
+the workers then start in milliseconds with the parent's imports and caches; with
+one thread a worker never enters an OpenMP parallel region, which is what makes
+forking after torch has run threads unsafe (libgomp is not fork-safe). So the parent
+trains the study's encoders (on :data:`~semcom.core.threads.TRAINING_THREADS`) before
+it forks, and what workers fit (heads, JSCC models) runs on one thread
+(:data:`~semcom.core.threads.FITTING_THREADS`); a forked worker that would need more
+threads fails with a clear error instead of hanging. Otherwise ``spawn``.
 
 Results are yielded in completion order; a unit's rows do not depend on which worker
 ran it (see :mod:`semcom.simulator.randomness`).
@@ -29,6 +30,7 @@ ran it (see :mod:`semcom.simulator.randomness`).
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import traceback
 from collections import OrderedDict, deque
 from multiprocessing.connection import wait
@@ -42,18 +44,19 @@ MAX_ATTEMPTS = 3
 _PREFETCH = 2
 
 
-#: Modules the fork server imports once, so that every worker forked from it has them.
-PRELOAD = ["semcom.simulator.executors"]
+def start_method(threads_per_worker: int) -> str:
+    """``fork`` on Linux with single-threaded workers, else ``spawn`` (see the module docstring)."""
+    if sys.platform.startswith("linux") and threads_per_worker == 1 \
+            and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
 
 
-def start_method(threads_per_worker: int = 1) -> str:
-    """``forkserver`` where available, else ``spawn`` (see the module docstring); the same for
-    any ``threads_per_worker``."""
-    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-
-
-def _worker_main(conn, work: Callable, init: Callable | None, init_args: tuple) -> None:
+def _worker_main(conn, work: Callable, init: Callable | None, init_args: tuple, forked: bool = False) -> None:
     """Worker loop: receive ``(index, unit)``, send ``("ok", index, result)`` or an error."""
+    if forked:
+        from semcom.core import threads
+        threads.FORKED_WORKER = True
     if init is not None:
         init(*init_args)
     while True:
@@ -77,7 +80,8 @@ def _worker_main(conn, work: Callable, init: Callable | None, init_args: tuple) 
 class _Worker:
     def __init__(self, ctx, work, init, init_args):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, work, init, init_args), daemon=True)
+        forked = ctx.get_start_method() == "fork"
+        self.process = ctx.Process(target=_worker_main, args=(child, work, init, init_args, forked), daemon=True)
         self.process.start()
         child.close()
         self.held: list[int] = []          # unit indices sent and not yet answered
@@ -99,8 +103,6 @@ def run_supervised(units: Sequence[Any], work: Callable[[Any], Any], workers: in
     :param method: the multiprocessing start method (:func:`start_method`).
     """
     ctx = multiprocessing.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(PRELOAD)     # takes effect when the server first starts
     by_key: dict[Hashable, list[int]] = {}
     for i, unit in enumerate(units):
         by_key.setdefault(affinity(unit), []).append(i)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from semcom.core.threads import with_fixed_threads
+from semcom.core.threads import FITTING_THREADS, with_fixed_threads
 from .cache import config_hash, load_tensors, save_tensors
 
 __all__ = ["TaskHead", "fit_head", "cached_head"]
@@ -31,7 +31,7 @@ class TaskHead(nn.Module):
         return self.linear(nn.functional.normalize(features, dim=-1, eps=1e-12))
 
 
-@with_fixed_threads
+@with_fixed_threads(num_threads=FITTING_THREADS)
 def fit_head(features: torch.Tensor, labels: torch.Tensor, num_classes: int, seed: int,
              max_iter: int = 50, weight_decay: float = 1e-4) -> TaskHead:
     """Multinomial logistic regression with an L2 penalty, fitted by full-batch L-BFGS.

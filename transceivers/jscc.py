@@ -28,7 +28,7 @@ import torch
 from torch import nn
 
 from semcom.core.errors import SemcomInputError
-from semcom.core.threads import with_fixed_threads
+from semcom.core.threads import FITTING_THREADS, with_fixed_threads
 from .encoders import ENCODERS
 from .schemes.analog import AnalogMapper
 from .schemes.base import SCHEMES, Scheme
@@ -106,7 +106,7 @@ def _progress_disabled() -> bool:
     return bool(os.environ.get("SEMCOM_QUIET")) or not sys.stderr.isatty()
 
 
-@with_fixed_threads
+@with_fixed_threads(num_threads=FITTING_THREADS)
 def train_jscc(model: JSCCModel, channel, inputs: torch.Tensor, labels: torch.Tensor,
                training: JSCCTraining, seed: int, desc: str = "jscc") -> dict:
     """Train ``model`` end to end through ``channel`` (in place); returns a training log.

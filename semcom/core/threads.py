@@ -4,9 +4,10 @@ Floating-point sums are split across threads: a model trained on 2 threads diffe
 its last bits from the same model trained on 1 or 8, and after a few hundred optimiser
 steps that moves a reported accuracy by a few tenths of a point (measured: the noise-free
 stitching table's `relative` row read 87.1 / 76.4 / 92.4 % trained on 1 thread and
-87.0 / 75.7 / 92.6 % on 2). Training and fitting therefore run on
-:data:`TRAINING_THREADS` threads whatever the machine, the test process or the executor
-set, so the same scenario gives the same numbers on a 2-core CI machine and on a laptop.
+87.0 / 75.7 / 92.6 % on 2). Training and fitting therefore run on a fixed number of
+threads (:data:`TRAINING_THREADS`, :data:`FITTING_THREADS`) whatever the machine, the
+test process or the executor set, so the same scenario gives the same numbers on a
+2-core CI machine, on a laptop and with any executor.
 """
 
 from __future__ import annotations
@@ -15,10 +16,19 @@ import contextlib
 import functools
 from typing import Any, Callable, Iterator, TypeVar
 
-__all__ = ["TRAINING_THREADS", "fixed_threads", "with_fixed_threads"]
+__all__ = ["TRAINING_THREADS", "FITTING_THREADS", "fixed_threads", "with_fixed_threads"]
 
-#: Threads every training or fitting step runs on (2: the CI machine's cores).
+#: Threads encoders are trained and run on (2: the CI machine's cores). This happens once
+#: per study, in the process that starts the workers (:mod:`semcom.simulator.executors`).
 TRAINING_THREADS = 2
+#: Threads a receiver's head and a JSCC model are fitted on. They are fitted inside units,
+#: in workers that run one thread each: more threads there would oversubscribe the cores
+#: (measured: two workers became 0.65x as fast as one) and, in a worker forked from a
+#: process that ran threads, hang (libgomp is not fork-safe).
+FITTING_THREADS = 1
+
+#: Set in a worker process forked by :mod:`semcom.simulator.pool`: no OpenMP threads here.
+FORKED_WORKER = False
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +39,9 @@ def fixed_threads(num_threads: int = TRAINING_THREADS) -> Iterator[None]:
     import torch
 
     before = torch.get_num_threads()
+    if FORKED_WORKER and num_threads > 1:
+        raise RuntimeError(f"training on {num_threads} threads inside a forked worker would hang (libgomp is "
+                           "not fork-safe); the parent must train encoders before it forks (warm_parent)")
     if before != num_threads:
         torch.set_num_threads(num_threads)
     try:
@@ -38,10 +51,13 @@ def fixed_threads(num_threads: int = TRAINING_THREADS) -> Iterator[None]:
             torch.set_num_threads(before)
 
 
-def with_fixed_threads(fn: F) -> F:
-    """Decorator: ``fn`` runs under :func:`fixed_threads`."""
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with fixed_threads():
-            return fn(*args, **kwargs)
-    return wrapper  # type: ignore[return-value]
+def with_fixed_threads(fn: F = None, *, num_threads: int = TRAINING_THREADS):
+    """Decorator: ``fn`` runs under :func:`fixed_threads` (``@with_fixed_threads`` or
+    ``@with_fixed_threads(num_threads=FITTING_THREADS)``)."""
+    def decorate(inner: F) -> F:
+        @functools.wraps(inner)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with fixed_threads(num_threads):
+                return inner(*args, **kwargs)
+        return wrapper  # type: ignore[return-value]
+    return decorate(fn) if fn is not None else decorate

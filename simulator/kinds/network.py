@@ -46,6 +46,13 @@ class NetworkKind(StudyKind):
     def warm(self) -> None:
         from ..network import engine  # noqa: F401
 
+    def warm_parent(self, sc) -> None:
+        from ..context import latent_space
+        from ..network import engine  # noqa: F401 - the import itself is shared work
+        agents = [*sc.network.transmitters.values(), *sc.network.receivers.values()]
+        for model in dict.fromkeys(spec.model for spec in agents):
+            latent_space(sc, model)     # encoders trained once, here, before workers fork
+
     def columns(self) -> list[str]:
         from ..network.metrics import NETWORK_COLUMNS
         return NETWORK_COLUMNS
