@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, Optional, TypeVar
 
 __all__ = ["TRAINING_THREADS", "FITTING_THREADS", "fixed_threads", "with_fixed_threads"]
 
@@ -51,7 +51,7 @@ def fixed_threads(num_threads: int = TRAINING_THREADS) -> Iterator[None]:
             torch.set_num_threads(before)
 
 
-def with_fixed_threads(fn: F = None, *, num_threads: int = TRAINING_THREADS):
+def with_fixed_threads(fn: Optional[F] = None, *, num_threads: int = TRAINING_THREADS):
     """Decorator: ``fn`` runs under :func:`fixed_threads` (``@with_fixed_threads`` or
     ``@with_fixed_threads(num_threads=FITTING_THREADS)``)."""
     def decorate(inner: F) -> F:

@@ -41,10 +41,19 @@ class SemanticEqualizer(Block):
 
     .. code-block:: python
 
+        import numpy as np, torch
+        from semcom.transceivers.agents import LatentSpace
+        from semcom.transceivers.link import LinkSetup
         from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
-        eq = SEMANTIC_EQUALIZERS.get("relative")(denoise="lmmse")   # settings
-        eq.fit(link)                          # a LinkSetup: anchors, pool, heads
-        logits = eq(received, noise)          # [num_snr, batch_size, num_classes]
+        labels = torch.randint(3, (300,))
+        z_rx = 3 * torch.randn(3, 16)[labels] + torch.randn(300, 16)
+        z_tx = z_rx @ torch.linalg.qr(torch.randn(16, 16))[0]             # a rotated copy
+        link = LinkSetup(LatentSpace("tx", z_tx), LatentSpace("rx", z_rx), labels, 3,
+                         pool_idx=np.arange(200), anchor_idx=np.arange(12), seed=0)
+        eq = SEMANTIC_EQUALIZERS.get("relative")(denoise="lmmse")          # settings
+        eq.fit(link)                                                        # anchors, pool, heads
+        received = link.relative(link.tx, np.arange(200, 300))[None]        # [1, 100, 12]
+        print(eq(received, torch.full_like(received, 1e-3)).shape)         # [1, 100, 3]
     """
 
     #: ``"relative"`` or ``"absolute"``: what the transmitter sends.
