@@ -210,7 +210,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
         bits = scheme.bits_per_sample(sent)
         if side_bits:
             bits = (bits or 0) + side_bits
-        setup = eq.setup_symbols()
+        setup = eq.setup_symbols(link)
         correct = a.correct[name]
         for s, snr in enumerate(snr_db):
             lo, hi = wilson_interval(int(correct[s]), n)

@@ -56,7 +56,8 @@ def alignment_cost(sc, links, unit) -> AlignmentCost:
     per_pair = []
     for t in links.transmitters:
         for r in t.destinations:
-            setup = links.equalizers[(t.model, links.receivers[r].model)].setup_symbols()
+            pair = (t.model, links.receivers[r].model)
+            setup = links.equalizers[pair].setup_symbols(links.links[pair])
             if setup:
                 per_pair.append(float(links.channel.channel_uses(setup)))
     return AlignmentCost(len(per_pair), float(sum(per_pair)), _airtime(sc, per_pair))
@@ -84,8 +85,9 @@ def alignment_scaling(sc, num_agents: list[int], equalizers: list[str], k_values
                 link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
                                  num_classes=data.dataset.num_classes, pool_idx=data.pool_idx, anchor_idx=anchors,
                                  center=sc.center, seed=derive_seed(seed, "heads"))
-                eq = SEMANTIC_EQUALIZERS.get(eq_name)(**(sc.semantic_equalizers.get(eq_name) or {})).fit(link)
-                setup = eq.setup_symbols()
+                # the pilot count needs the settings and the link's sizes, not a fitted receiver
+                eq = SEMANTIC_EQUALIZERS.get(eq_name)(**(sc.semantic_equalizers.get(eq_name) or {}))
+                setup = eq.setup_symbols(link)
                 pair_uses[key] = float(ch.channel_uses(setup)) if setup else 0.0
             return pair_uses[key]
 

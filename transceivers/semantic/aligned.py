@@ -110,8 +110,8 @@ class AlignedEqualizer(SemanticEqualizer):
                 raise ScenarioError(f"{prefix}.{option}", value, f"unknown {option} option",
                                     f"use one of {', '.join(allowed)}")
 
-    def setup_symbols(self) -> int:
-        return self.link.num_anchors * ((self.link.tx.latent_dim + 1) // 2)
+    def setup_symbols(self, link) -> int:
+        return link.num_anchors * ((link.tx.latent_dim + 1) // 2)
 
     def call(self, message, noise: Optional[torch.Tensor] = None):
         x = torch.nn.functional.normalize(message, dim=-1, eps=1e-12)

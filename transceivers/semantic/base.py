@@ -86,8 +86,9 @@ class SemanticEqualizer(Block):
         """Values per message of a fitted receiver: K (relative) or the transmitter's latent size."""
         return self.link.num_anchors if self.message == "relative" else self.link.tx.latent_dim
 
-    def setup_symbols(self) -> int:
-        """Data symbols spent once per study before any message (semantic pilots)."""
+    def setup_symbols(self, link: LinkSetup) -> int:
+        """Data symbols spent once per link before any message (semantic pilots). They depend
+        on the settings and the link's sizes only, so no :meth:`fit` is needed to count them."""
         return 0
 
     def call(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
