@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-slow bench venv clean docs-figures
+.PHONY: run test test-slow bench venv clean docs-figures docs-check
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test-slow: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+# every README results table re-run and printed beside the fresh numbers, exactly (maintainers; not in `make test`)
+docs-check: $(STAMP)
+	$(PY) docs/scripts/docs_check.py
 
 # every figure the README shows, regenerated from fresh runs (build/docs-figures holds the runs)
 DOCS_RUNS := build/docs-figures

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.readme_numbers import mean_interval, readme_tables, shifted, stitching_mismatches
+
 ROOT = Path(__file__).resolve().parents[2]
 NEURAL = ["mlp_small", "mlp_wide", "mlp_tiny", "cnn"]
 
@@ -109,20 +111,28 @@ def test_prototypical_beats_random_anchors_at_small_k(tmp_path):
 
 def test_readme_stitching_table_is_this_run(stitching):
     """The README's stitching table (noise-free, the 12 ordered pairs of distinct neural
-    agents: mean, lowest and highest pair, in % with 1 decimal) is that of a fresh run."""
-    import re
+    agents: mean, lowest and highest pair, in %) agrees with a fresh run within each
+    number's 95% interval: the mean within the binomial interval of a mean over 12 pairs,
+    the lowest and highest pair within their Wilson intervals (tests/readme_numbers.py)."""
+    out, rows = stitching
+    table = readme_tables.readme_table("stitching-table")
+    assert [r[0] for r in table] == ["relative", "inverse", "aligned", "oracle", "none", "receiver native"]
+    values = readme_tables.stitching_values(out)
+    assert all(len(values[name]) == 12 for name, *_ in table)
+    assert stitching_mismatches(table, values, int(rows[0]["n_samples"])) == []
 
-    text = (ROOT / "README.md").read_text()
-    found = re.search(r"<!-- stitching-table[^>]*-->\s*\n((?:\|.*\|\s*\n)+)", text)
-    assert found, "the README lost its stitching table"
-    cells = [[c.strip().strip("`") for c in ln.strip().strip("|").split("|")]
-             for ln in found.group(1).strip().splitlines()[2:]]
-    _, rows = stitching
-    pairs = {(a, b) for a in NEURAL for b in NEURAL if a != b}
-    for name, mean, low, high in cells:
-        if name == "receiver native":
-            values = [float(_row(rows, tx, rx, "relative")["native_accuracy_rx"]) for tx, rx in pairs]
-        else:
-            values = _acc(rows, name, pairs=pairs)
-        assert len(values) == 12, name
-        assert [mean, low, high] == [f"{100 * v:.1f}" for v in (statistics.mean(values), min(values), max(values))], name
+
+def test_readme_stitching_comparison_rejects_a_wrong_table(stitching):
+    """A copy of the table with every number moved by 5 points fails in every cell; the
+    mean's tolerance is under a point (12 pairs of 539 decisions), so 1.5 points fails too."""
+    out, rows = stitching
+    n = int(rows[0]["n_samples"])
+    table = readme_tables.readme_table("stitching-table")
+    values = readme_tables.stitching_values(out)
+    assert len(stitching_mismatches(shifted(table, 5.0), values, n)) == 3 * len(table)
+    lo, hi = mean_interval(values["relative"], [n] * 12)
+    assert 100 * (hi - lo) / 2 < 1.0
+    edited = [list(r) for r in table]
+    edited[0][1] = f"{100 * statistics.mean(values['relative']) + 1.5:.1f}"
+    assert stitching_mismatches(edited, values, n) == ["relative mean: README " + edited[0][1]
+                                                       + f"% outside the fresh run's [{100 * lo:.2f}, {100 * hi:.2f}]%"]

@@ -42,7 +42,17 @@ import torch
 from sionna.phy.fec.ldpc import LDPC5GDecoder
 from sionna.phy.fec.ldpc.decoding import LDPCBPDecoder
 
-__all__ = ["EarlyStoppingLDPC5GDecoder", "WORKING_SET_BYTES"]
+__all__ = ["EarlyStoppingLDPC5GDecoder", "SIONNA_DECODER_FIELDS", "WORKING_SET_BYTES"]
+
+#: Private state of Sionna's :class:`LDPCBPDecoder` that the loop below reads. Sionna
+#: does not promise these names across versions, so pyproject pins ``sionna-no-rt`` to
+#: the minor version they were read from and construction checks them.
+SIONNA_DECODER_FIELDS = (
+    "_scheduling", "_hard_out", "_v2c_callbacks", "_c2v_callbacks", "_num_iter", "_llr_max", "_num_vns",
+    "_num_edges", "_vn_valid_edge_idx", "_vn_valid_positions", "_cn_valid_edge_idx", "_cn_valid_positions",
+    "_v2c_perm", "_v2c_perm_inv", "_cn_gather_idx", "_vn_gather_idx", "_vn_idx_t", "_cn_mask", "_vn_mask",
+    "_cn_update", "_vn_update",
+)
 
 #: Bytes of one [rows, num_edges] message tensor of the working set; see the module docstring.
 WORKING_SET_BYTES = 512 * 1024
@@ -187,6 +197,13 @@ class EarlyStoppingLDPC5GDecoder(LDPC5GDecoder, _EarlyStoppingBP):
     def __init__(self, encoder, num_iter: int = 20, batch_size: Optional[int] = None, **kwargs):
         kwargs["hard_out"] = True
         super().__init__(encoder, num_iter=num_iter, **kwargs)
+        missing = [name for name in SIONNA_DECODER_FIELDS if not hasattr(self, name)]
+        if missing:
+            import sionna
+            raise RuntimeError(
+                f"EarlyStoppingLDPC5GDecoder reads Sionna's private decoder state, and sionna-no-rt "
+                f"{sionna.__version__} lacks {', '.join(missing)}; install the version pyproject.toml pins "
+                f"(pip install -e .) or use Sionna's LDPC5GDecoder (scheme setting early_stop: false)")
         self.batch_size = batch_size
         self.last_iterations: Optional[torch.Tensor] = None
 

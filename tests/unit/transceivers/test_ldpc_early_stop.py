@@ -90,3 +90,24 @@ def test_digital_scheme_reports_iterations_and_accepts_fixed_iterations():
         assert (float(iterations[0]) <= 2.0) if early_stop else (float(iterations[0]) == 20.0)
     with pytest.raises(SemcomInputError, match=r"scheme\.early_stop"):
         DigitalScheme(early_stop="yes")
+
+
+def test_sionna_has_the_private_decoder_state_the_loop_reads():
+    """The installed Sionna still has every private field the early-stopping loop reads;
+    if an upgrade renamed one, this names it (and pyproject's pin is what to restore)."""
+    import sionna
+    from sionna.phy.fec.ldpc import LDPC5GEncoder
+    from semcom.transceivers.schemes.ldpc import SIONNA_DECODER_FIELDS
+
+    decoder = LDPC5GDecoder(LDPC5GEncoder(k=64, n=128), hard_out=True)
+    missing = [name for name in SIONNA_DECODER_FIELDS if not hasattr(decoder, name)]
+    assert not missing, f"sionna-no-rt {sionna.__version__} lacks {missing}: pin the version in pyproject.toml"
+
+
+def test_missing_private_state_is_one_clear_error(monkeypatch):
+    from sionna.phy.fec.ldpc import LDPC5GEncoder
+    from semcom.transceivers.schemes import ldpc
+
+    monkeypatch.setattr(ldpc, "SIONNA_DECODER_FIELDS", ldpc.SIONNA_DECODER_FIELDS + ("_renamed_in_a_later_sionna",))
+    with pytest.raises(RuntimeError, match="_renamed_in_a_later_sionna.*early_stop: false"):
+        ldpc.EarlyStoppingLDPC5GDecoder(LDPC5GEncoder(k=64, n=128))

@@ -1,0 +1,172 @@
+"""The README's result tables, rebuilt from the output folder of the study behind each.
+
+Every results table in the README follows a marker ``<!-- NAME-table: command ... -->``.
+For each NAME here, :data:`TABLES` knows the commands that produce its study and a
+function that turns the study's output folder into the table's rows, formatted exactly
+as the README prints them. ``docs_check.py`` runs the commands and prints every README
+number beside the fresh one; the tests use :func:`readme_table` to read the README side.
+
+A table's rows are lists of cell strings, the header excluded.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: The stitching table's agents: every neural agent of scenarios/stitching.yaml (PCA excluded).
+STITCHING_NEURAL = ["mlp_small", "mlp_wide", "mlp_tiny", "cnn"]
+
+
+def readme_table(marker: str, text: str | None = None) -> list[list[str]]:
+    """Cells of the Markdown table that follows ``<!-- marker ... -->`` in the README
+    (backticks stripped, header and rule rows dropped)."""
+    text = (ROOT / "README.md").read_text() if text is None else text
+    found = re.search(rf"<!-- {marker}[^>]*-->\s*\n((?:\|.*\|\s*\n)+)", text)
+    if not found:
+        raise LookupError(f"the README has no table after '<!-- {marker}'")
+    lines = [ln for ln in found.group(1).strip().splitlines() if not set(ln) <= set("|-: ")]
+    return [[c.strip().strip("`") for c in ln.strip().strip("|").split("|")] for ln in lines[1:]]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def _results(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "results.csv")
+
+
+def quickstart_rows(out: Path) -> list[list[str]]:
+    """receiver | native | relative K=32 | relative K=64 | oracle K=64 | none (K=64), at 20 dB."""
+    df = _results(out)
+    at = df[df.snr_db == 20.0]
+    table = []
+    for rx in dict.fromkeys(df.rx_model):
+        def cell(eq, k):
+            sel = at[(at.rx_model == rx) & (at.num_anchors == k) & (at.semantic_equalizer == eq)]
+            return _pct(sel.accuracy.iloc[0])
+        table.append([rx, _pct(df[df.rx_model == rx].native_accuracy.iloc[0]), cell("relative", 32),
+                      cell("relative", 64), cell("oracle", 64), cell("none", 64)])
+    return table
+
+
+def stitching_values(out: Path) -> dict[str, list[float]]:
+    """Noise-free accuracy of the 12 ordered pairs of distinct neural agents, per row of the table."""
+    df = pd.read_csv(out / "stitching.csv")
+    df = df[(df.condition == "noise-free") & (df.tx_model != df.rx_model)
+            & df.tx_model.isin(STITCHING_NEURAL) & df.rx_model.isin(STITCHING_NEURAL)]
+    values = {eq: list(df[df.semantic_equalizer == eq].accuracy) for eq in dict.fromkeys(df.semantic_equalizer)}
+    relative = df[df.semantic_equalizer == "relative"]
+    values["receiver native"] = list(relative.native_accuracy_rx)
+    return values
+
+
+def stitching_rows(out: Path) -> list[list[str]]:
+    """equaliser | mean | lowest pair | highest pair (noise-free)."""
+    values = stitching_values(out)
+    order = ["relative", "inverse", "aligned", "oracle", "none", "receiver native"]
+    return [[name, _pct(statistics.mean(v)), _pct(min(v)), _pct(max(v))]
+            for name in order if name in values for v in [values[name]]]
+
+
+def digital_rows(out: Path) -> list[list[str]]:
+    """Per (channel, scheme, bits) of the relative rows at K = 32: channel uses, accuracy per SNR.
+    The README labels the rows in words; the first three cells here are the study's names."""
+    df = _results(out)
+    df = df[(df.semantic_equalizer == "relative") & (df.num_anchors == 32)]
+    table = []
+    for (channel, scheme, bits), grp in df.groupby(["channel", "scheme", df.bits.fillna(-1)], sort=False):
+        grp = grp.sort_values("snr_db")
+        table.append([channel, scheme if bits < 0 else f"{scheme}, {int(bits)} bits",
+                      f"{grp.channel_uses.iloc[0]:g}"] + [_pct(a) for a in grp.accuracy])
+    return table
+
+
+def anchors_rows(out: Path) -> list[list[str]]:
+    """Strategy | mean ± sample standard deviation over seeds (relative, 20 dB), per K."""
+    df = _results(out)
+    df = df[(df.semantic_equalizer == "relative") & (df.snr_db == 20.0)]
+    table = []
+    for strategy, grp in df.groupby("anchor_selection", sort=False):
+        cells = []
+        for _, by_k in grp.groupby("num_anchors"):
+            acc = 100 * by_k.accuracy.to_numpy()
+            cells.append(f"{acc.mean():.1f} ± {acc.std(ddof=1):.1f}" if len(acc) > 1 else f"{acc.mean():.1f}")
+        table.append([strategy] + cells)
+    return table
+
+
+def channel_aware_rows(out: Path, channel: str = "awgn", k: int = 16, target: float = 0.8,
+                       snrs=(-10, -5, 0, 5, 10, 20, 30)) -> list[list[str]]:
+    """receiver | accuracy per SNR (seeds pooled, 3 decimals without the 0) | SNR at ``target``."""
+    df = _results(out)
+    df = df[(df.channel == channel) & (df.num_anchors == k)]
+    table = []
+    for eq, grp in df.groupby("semantic_equalizer", sort=False):
+        pooled = grp.assign(correct=grp.accuracy * grp.n_samples).groupby("snr_db")[["correct", "n_samples"]].sum()
+        acc = (pooled.correct / pooled.n_samples).to_numpy()
+        grid = pooled.index.to_numpy()
+        above = np.nonzero(acc >= target)[0]
+        if len(above) == 0:
+            at = "never"
+        elif above[0] == 0:
+            at = f"<{grid[0]:g} dB"
+        else:
+            i = above[0]
+            at = f"{np.interp(target, [acc[i - 1], acc[i]], [grid[i - 1], grid[i]]):.2f} dB"
+        cells = [f"{acc[list(grid).index(s)]:.3f}".lstrip("0") if s in grid else "-" for s in snrs]
+        table.append([eq] + cells + [at])
+    return table
+
+
+def jscc_rows(out: Path) -> list[list[str]]:
+    """AWGN rows: jscc schemes at 4 / 16 channel uses, oracle and relative analog at K = 8 / 32."""
+    df = _results(out)
+    df = df[df.channel == "awgn"]
+    snrs = sorted(df.snr_db.unique())
+
+    def pair(sel_a, sel_b):
+        return [f"{_pct(a)} / {_pct(b)}" for a, b in zip(sel_a.sort_values("snr_db").accuracy,
+                                                          sel_b.sort_values("snr_db").accuracy)]
+    table = []
+    for scheme in ("jscc0", "jscc10"):
+        sel = df[df.scheme == scheme]
+        table.append([scheme, "4 / 16"] + pair(sel[sel.channel_uses == 4], sel[sel.channel_uses == 16]))
+    analog = df[df.scheme == "analog"]
+    for eq in ("oracle", "relative"):
+        sel = analog[analog.semantic_equalizer == eq]
+        table.append([f"{eq} (K = 8 / 32)", "4 / 16"] + pair(sel[sel.num_anchors == 8], sel[sel.num_anchors == 32]))
+    assert len(snrs) == len(table[0]) - 2
+    return table
+
+
+@dataclass(frozen=True)
+class ReadmeTable:
+    """One README table: the commands that make its study (run from the repository root,
+    ``{out}`` the output folder) and the function that rebuilds its rows from the folder."""
+    commands: tuple[str, ...]
+    rows: Callable[[Path], list[list[str]]]
+    #: cells of a README row that are labels in words, compared by position only
+    label_cells: int = 1
+
+
+TABLES: dict[str, ReadmeTable] = {
+    "quickstart-table": ReadmeTable(("semcom run scenarios/quickstart.yaml --out {out} --quiet",), quickstart_rows),
+    "digital-table": ReadmeTable(("semcom run scenarios/digital_vs_analog.yaml --out {out} --quiet",),
+                                 digital_rows, label_cells=2),
+    "anchors-table": ReadmeTable(("semcom run scenarios/anchors_random_vs_prototypical.yaml --out {out} --quiet",),
+                                 anchors_rows),
+    "stitching-table": ReadmeTable(("semcom stitch scenarios/stitching.yaml --out {out}",), stitching_rows),
+    "channel-aware-table": ReadmeTable(("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",),
+                                       channel_aware_rows),
+    "jscc-table": ReadmeTable(("semcom run scenarios/jscc_vs_relative.yaml --out {out} --quiet",), jscc_rows),
+}
