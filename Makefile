@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-slow bench venv clean docs-figures docs-check
+.PHONY: run test test-slow bench venv clean docs docs-figures docs-notebooks docs-check
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,11 +31,27 @@ test-slow: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
-# every README results table re-run and printed beside the fresh numbers, exactly (maintainers; not in `make test`)
+# the documentation site, offline, warnings as errors, into build/docs; then every internal link and image checked
+DOCS_STAMP := $(VENV)/.docs-stamp
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[test,pretrained,docs]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	rm -rf build/docs docs/api/generated
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs build/docs
+	$(PY) docs/scripts/check_links.py --site build/docs
+	@echo "The site: $(CURDIR)/build/docs/index.html"
+
+# re-executes the tutorial notebooks and stores their outputs (what `make docs` shows)
+docs-notebooks: $(STAMP)
+	$(PY) docs/scripts/notebooks.py
+
+# every documented results table re-run and printed beside the fresh numbers, exactly (maintainers; not in `make test`)
 docs-check: $(STAMP)
 	$(PY) docs/scripts/docs_check.py
 
-# every figure the README shows, regenerated from fresh runs (build/docs-figures holds the runs)
+# every figure the README and the docs show, regenerated from fresh runs (build/docs-figures holds the runs)
 DOCS_RUNS := build/docs-figures
 docs-figures: $(STAMP)
 	$(VENV)/bin/semcom run scenarios/quickstart.yaml --out $(DOCS_RUNS)/quickstart --quiet

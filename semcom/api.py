@@ -3,7 +3,8 @@
 ``semcom.run`` takes what ``semcom run`` takes (a scenario file) or a mapping or a parsed
 scenario, plus dotted overrides; it runs (or resumes) the study into a results folder
 and returns a :class:`Result`. ``semcom.load`` opens the folder of an earlier run.
-Nothing here forces a matplotlib backend: figures show inline in a notebook.
+Nothing here forces a matplotlib backend: in a notebook, figures show inline once
+``%matplotlib inline`` has run (or pyplot was imported).
 
 Example::
 
@@ -60,7 +61,7 @@ class Result:
         """A ``matplotlib.figure.Figure``: ``y`` against ``x`` (default: SNR for link studies,
         offered load for network studies), a curve per value of ``by`` averaged over every
         other column, a panel per transmitter → receiver link. No pyplot, no backend chosen:
-        a notebook shows the figure inline, ``fig.savefig(path)`` writes it."""
+        a notebook shows the figure inline after ``%matplotlib inline``, ``fig.savefig(path)`` writes it."""
         from matplotlib.figure import Figure
         from semcom.simulator.kinds import get_kind
 

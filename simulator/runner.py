@@ -121,7 +121,9 @@ def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Call
     committed so far go to ``export_partial`` before the error goes on, so a failing unit
     never hides the results before it.
     """
-    from tqdm.auto import tqdm   # a widget in a notebook, a text bar in a terminal
+    from semcom.core.progress import tqdm_auto
+
+    tqdm = tqdm_auto()   # a widget in a notebook (with ipywidgets), a text bar otherwise
 
     position = {u.key: i for i, u in enumerate(units)}
     with ResultsStore(out_dir, study_key, force=force, kind=kind, study=study) as store:

@@ -120,7 +120,7 @@ def train_jscc(model: JSCCModel, channel, inputs: torch.Tensor, labels: torch.Te
     noise (reseeded each epoch), gives the validation loss that stops training.
     """
     import sionna.phy
-    from tqdm.auto import tqdm
+    from semcom.core.progress import tqdm_auto
     from semcom.channels import snr_db_to_no
 
     gen = torch.Generator().manual_seed(seed)
@@ -138,7 +138,7 @@ def train_jscc(model: JSCCModel, channel, inputs: torch.Tensor, labels: torch.Te
         x_hat, _ = channel(model.encode(inputs[idx])[:, None, :], no)
         return model.decode(x_hat[:, 0, :])
 
-    bar = tqdm(range(training.max_epochs), desc=desc, unit="epoch", leave=False, disable=_progress_disabled())
+    bar = tqdm_auto()(range(training.max_epochs), desc=desc, unit="epoch", leave=False, disable=_progress_disabled())
     with torch.enable_grad():
         for epoch in bar:
             model.train()

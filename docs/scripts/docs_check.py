@@ -1,4 +1,7 @@
-"""Re-run every README study and print each README number beside the fresh one, exactly.
+"""Re-run every documented study and print each documented number beside the fresh one, exactly.
+
+The tables live in the README or in the docs pages (docs/**/*.md); each follows a marker
+``<!-- NAME-table: command -->`` (readme_tables.py finds it wherever it is).
 
     python docs/scripts/docs_check.py [--out build/docs-check] [--reuse] [TABLE ...]
 
@@ -19,7 +22,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_tables import ROOT, TABLES, readme_table  # noqa: E402
+from readme_tables import ROOT, TABLES, readme_table, table_location  # noqa: E402
 
 
 def _run(command: str, out: Path) -> None:
@@ -34,7 +37,7 @@ def compare(name: str, readme: list[list[str]], fresh: list[list[str]], label_ce
     """Print the two tables row by row; return (identical numbers, numbers)."""
     same = total = 0
     if len(readme) != len(fresh):
-        print(f"  {name}: the README has {len(readme)} rows, the fresh run {len(fresh)}")
+        print(f"  {name}: the documented table has {len(readme)} rows, the fresh run {len(fresh)}")
     for old, new in zip(readme, fresh):
         label = " | ".join(old[:label_cells])
         pairs = list(zip(old[label_cells:], new[label_cells:]))
@@ -62,13 +65,13 @@ def main(argv=None) -> int:
         out = args.out / name
         if out.exists() and not args.reuse:
             shutil.rmtree(out)
-        print(f"{name}:")
+        print(f"{name} ({table_location(name).relative_to(ROOT)}):")
         for command in table.commands:
             _run(command, out)
         s, t = compare(name, readme_table(name), table.rows(out), table.label_cells)
         print(f"  {s} of {t} numbers identical\n")
         same, total = same + s, total + t
-    print(f"all tables: {same} of {total} README numbers identical to the fresh runs")
+    print(f"all tables: {same} of {total} documented numbers identical to the fresh runs")
     return 0 if same == total else 1
 
 

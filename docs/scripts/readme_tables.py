@@ -1,10 +1,11 @@
-"""The README's result tables, rebuilt from the output folder of the study behind each.
+"""The documented result tables, rebuilt from the output folder of the study behind each.
 
-Every results table in the README follows a marker ``<!-- NAME-table: command ... -->``.
+Every results table (in the README or a docs page, docs/**/*.md) follows a marker
+``<!-- NAME-table: command ... -->``.
 For each NAME here, :data:`TABLES` knows the commands that produce its study and a
 function that turns the study's output folder into the table's rows, formatted exactly
 as the README prints them. ``docs_check.py`` runs the commands and prints every README
-number beside the fresh one; the tests use :func:`readme_table` to read the README side.
+number beside the fresh one; the tests use :func:`readme_table` to read the documented side, wherever it lives.
 
 A table's rows are lists of cell strings, the header excluded.
 """
@@ -26,15 +27,43 @@ ROOT = Path(__file__).resolve().parents[2]
 STITCHING_NEURAL = ["mlp_small", "mlp_wide", "mlp_tiny", "cnn"]
 
 
-def readme_table(marker: str, text: str | None = None) -> list[list[str]]:
-    """Cells of the Markdown table that follows ``<!-- marker ... -->`` in the README
-    (backticks stripped, header and rule rows dropped)."""
-    text = (ROOT / "README.md").read_text() if text is None else text
+def table_sources() -> list[Path]:
+    """The Markdown files a results table may live in: the README and the docs pages
+    (docs/**/*.md, without the issue notes)."""
+    docs = sorted(p for p in (ROOT / "docs").rglob("*.md")
+                  if "notes" not in p.relative_to(ROOT / "docs").parts[:1])
+    return [ROOT / "README.md"] + docs
+
+
+def _table_in(marker: str, text: str) -> list[list[str]] | None:
     found = re.search(rf"<!-- {marker}[^>]*-->\s*\n((?:\|.*\|\s*\n)+)", text)
     if not found:
-        raise LookupError(f"the README has no table after '<!-- {marker}'")
+        return None
     lines = [ln for ln in found.group(1).strip().splitlines() if not set(ln) <= set("|-: ")]
     return [[c.strip().strip("`") for c in ln.strip().strip("|").split("|")] for ln in lines[1:]]
+
+
+def table_location(marker: str) -> Path:
+    """The one file (README.md or a docs page) holding the table after ``<!-- marker``."""
+    hits = [p for p in table_sources() if _table_in(marker, p.read_text()) is not None]
+    if not hits:
+        raise LookupError(f"no table after '<!-- {marker}' in README.md or docs/**/*.md")
+    if len(hits) > 1:
+        names = ", ".join(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p) for p in hits)
+        raise LookupError(f"the table '{marker}' is in {names}; keep it in one of them")
+    return hits[0]
+
+
+def readme_table(marker: str, text: str | None = None) -> list[list[str]]:
+    """Cells of the Markdown table that follows ``<!-- marker ... -->`` (backticks stripped,
+    header and rule rows dropped): in ``text`` when given, else in the one file of
+    :func:`table_sources` that holds it (the README or the docs page it moved to)."""
+    if text is None:
+        text = table_location(marker).read_text()
+    rows = _table_in(marker, text)
+    if rows is None:
+        raise LookupError(f"the text has no table after '<!-- {marker}'")
+    return rows
 
 
 def _pct(x: float) -> str:
