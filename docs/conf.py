@@ -52,6 +52,7 @@ autosummary_generate = True
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"
+autodoc_inherit_docstrings = False   # a member without its own docstring (e.g. Sionna's build) is not repeated
 autodoc_mock_imports: list[str] = []
 add_module_names = False
 
@@ -60,4 +61,5 @@ html_theme = "furo"
 html_title = f"semcom {release}"
 html_copy_source = False
 html_show_sourcelink = False
+html_css_files = ["custom.css"]
 
