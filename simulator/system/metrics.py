@@ -28,7 +28,7 @@ import numpy as np
 from ..engine import _fmt
 from ..metrics import wilson_interval
 
-__all__ = ["unit_rows", "NETWORK_COLUMNS", "CELL_COLUMNS", "USER_COLUMNS", "jain"]
+__all__ = ["unit_rows", "NETWORK_COLUMNS", "CELL_COLUMNS", "USER_COLUMNS", "jain", "grouped_percentiles"]
 
 _UNIT = ["scenario", "seed", "drop", "scheduler", "link_adaptation", "arrival_rate", "direction"]
 _STATS = ["users", "messages", "delivered", "undelivered", "correct", "accuracy", "accuracy_low", "accuracy_high",
@@ -53,6 +53,28 @@ def jain(x: np.ndarray) -> float | None:
     if len(x) == 0 or not np.any(x):
         return None
     return float(x.sum() ** 2 / (len(x) * (x ** 2).sum()))
+
+
+def grouped_percentiles(groups: np.ndarray, values: np.ndarray, n: int, qs) -> np.ndarray:
+    """[n, len(qs)] percentiles of ``values`` per group ``0..n-1`` (numpy's linear method; NaN for empty groups).
+
+    >>> grouped_percentiles(np.array([0, 0, 1]), np.array([1.0, 3.0, 5.0]), 2, (50.0,))[:, 0]
+    array([2., 5.])
+    """
+    order = np.lexsort((values, groups))
+    v = values[order]
+    start = np.searchsorted(groups[order], np.arange(n))
+    count = np.bincount(groups, minlength=n)
+    out = np.full((n, len(qs)), np.nan)
+    has = count > 0
+    for j, q in enumerate(qs):
+        pos = (count[has] - 1) * q / 100.0
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, count[has] - 1)
+        frac = pos - lo
+        a, b = v[start[has] + lo], v[start[has] + hi]
+        out[has, j] = a + (b - a) * frac
+    return out
 
 
 def _stats(sel: np.ndarray, users: np.ndarray, run, tables, window_s: float, rb_offered: float, lo_tab, hi_tab,
@@ -145,9 +167,7 @@ def _user_rows(sc, base, run, tables, measured, window_s, slot_s) -> list[dict]:
     cfg_counts = np.zeros((n, len(tables.labels)), dtype=np.int64)
     np.add.at(cfg_counts, (a_sent, run.config[sent]), 1)
     lat = (run.slot[sent] + 1) * slot_s - run.arrival_s[sent]
-    order = np.argsort(a_sent, kind="stable")
-    bounds = np.searchsorted(a_sent[order], np.arange(n + 1))
-    lat_sorted = lat[order]
+    pct = grouped_percentiles(a_sent, lat, n, (50.0, 95.0, 99.0))
     gain = 10.0 ** (drop.gain_db / 10.0)
     s = gain[np.arange(n), drop.serving]
     geo = (10.0 * np.log10(s / np.maximum(gain.sum(1) - s, 1e-300)) if drop.num_sectors > 1
@@ -157,8 +177,7 @@ def _user_rows(sc, base, run, tables, measured, window_s, slot_s) -> list[dict]:
     rows = []
     for u in range(n):
         lo, hi = wilson_interval(int(corr[u]), int(deliv[u]))
-        ls = lat_sorted[bounds[u]:bounds[u + 1]]
-        p = np.percentile(ls, [50, 95, 99]) if len(ls) else [None] * 3
+        p = pct[u] if deliv[u] else [None] * 3
         g = int(drop.group[u])
         rows.append(dict(level="user", **base, user=u, group=groups[g], model=sc.system.groups[groups[g]].model,
                          cell=int(drop.serving[u]), cell_x=float(drop.bs_xy[drop.serving[u], 0]),
