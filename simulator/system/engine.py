@@ -111,6 +111,7 @@ class SystemRun:
     :ivar config: [M] configuration index (-1: never sent). :ivar sinr_eff_db: [M] (nan: never sent).
     :ivar correct: [M] bool. :ivar predicted: [M] the accuracy link adaptation expected.
     :ivar rbs: [M] RBs used. :ivar slot_used: [num_slots, S] RBs used per sector.
+    :ivar rates: [N] arrival rates. :ivar olla_offset_db: [N] outer-loop offsets at the end (zeros without it).
     """
 
     drop: Drop
@@ -126,6 +127,7 @@ class SystemRun:
     slot_used: np.ndarray
     num_slots: int
     rates: np.ndarray
+    olla_offset_db: np.ndarray
 
 
 def _arrivals(sc, unit: SystemUnit, drop: Drop):
@@ -374,7 +376,7 @@ def _simulate(sc, unit: SystemUnit, tables) -> SystemRun:
     _decide(pending, tables, u_draw, out_eff, out_ok)
     return SystemRun(drop, agent, arr_s, out_slot, out_cfg, out_eff, out_est, out_ok, out_pred,
                      np.where(out_cfg >= 0, rbs_gc[group[agent], np.maximum(out_cfg, 0)], 0), slot_used, num_slots,
-                     rates)
+                     rates, offset)
 
 
 def _decide(pending: list, tables, u_draw: np.ndarray, out_eff: np.ndarray, out_ok: np.ndarray) -> None:

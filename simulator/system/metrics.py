@@ -34,13 +34,14 @@ _UNIT = ["scenario", "seed", "drop", "scheduler", "link_adaptation", "arrival_ra
 _STATS = ["users", "messages", "delivered", "undelivered", "correct", "accuracy", "accuracy_low", "accuracy_high",
           "goodput", "goodput_per_rb", "rbs_used", "utilisation", "p5_user_accuracy", "jain_fairness",
           "latency_mean", "latency_p50", "latency_p95", "latency_p99", "mean_num_anchors", "mean_bits",
-          "mean_rbs_per_message", "mean_sinr_eff_db", "mean_sinr_est_db", "below_table", "above_table"]
+          "mean_rbs_per_message", "mean_sinr_eff_db", "mean_sinr_est_db", "predicted_accuracy", "below_table",
+          "above_table"]
 NETWORK_COLUMNS = ["level", *_UNIT, "offered_load", "num_cells", *_STATS, "config_shares", "unit"]
 CELL_COLUMNS = ["level", *_UNIT, "cell", "site", "x", "y", *_STATS, "unit"]
 USER_COLUMNS = ["level", *_UNIT, "user", "group", "model", "cell", "cell_x", "cell_y", "x", "y", "distance_m", "geometry_db",
                 "mean_sinr_db", "messages", "delivered", "correct", "accuracy", "accuracy_low", "accuracy_high",
                 "goodput", "latency_p50", "latency_p95", "latency_p99", "mean_num_anchors", "mean_bits",
-                "top_config", "unit"]
+                "top_config", "predicted_accuracy", "olla_offset_db", "unit"]
 
 
 def jain(x: np.ndarray) -> float | None:
@@ -108,6 +109,7 @@ def _stats(sel: np.ndarray, users: np.ndarray, run, tables, window_s: float, rb_
         mean_rbs_per_message=rbs / n_del if n_del else None,
         mean_sinr_eff_db=float(eff.mean()) if n_del else None,
         mean_sinr_est_db=float(run.sinr_est_db[sent].mean()) if n_del else None,
+        predicted_accuracy=float(run.predicted[sent].mean()) if n_del else None,
         below_table=float((eff < lo_tab).mean()) if n_del else None,
         above_table=float((eff > hi_tab).mean()) if n_del else None)
 
@@ -159,6 +161,7 @@ def _user_rows(sc, base, run, tables, measured, window_s, slot_s) -> list[dict]:
     corr = np.bincount(run.agent[ok], minlength=n)
     msgs = np.bincount(run.agent[measured], minlength=n)
     sinr_sum = np.bincount(a_sent, weights=run.sinr_eff_db[sent], minlength=n)
+    pred_sum = np.bincount(a_sent, weights=run.predicted[sent], minlength=n)
     k_sum = np.bincount(a_sent, weights=tables.num_anchors[run.config[sent]], minlength=n)
     bits = np.array([b if b is not None else np.nan for b in tables.bits], dtype=np.float64)[run.config[sent]]
     has_bits = np.isfinite(bits)
@@ -189,5 +192,7 @@ def _user_rows(sc, base, run, tables, measured, window_s, slot_s) -> list[dict]:
                          goodput=corr[u] / window_s, latency_p50=p[0], latency_p95=p[1], latency_p99=p[2],
                          mean_num_anchors=k_sum[u] / deliv[u] if deliv[u] else None,
                          mean_bits=b_sum[u] / b_cnt[u] if b_cnt[u] else None,
-                         top_config=tables.labels[int(np.argmax(cfg_counts[u]))] if deliv[u] else None))
+                         top_config=tables.labels[int(np.argmax(cfg_counts[u]))] if deliv[u] else None,
+                         predicted_accuracy=pred_sum[u] / deliv[u] if deliv[u] else None,
+                         olla_offset_db=float(run.olla_offset_db[u])))
     return rows
