@@ -109,6 +109,7 @@ def check_system_scenario(sc, check_data: bool = True) -> None:
         _check_overlaps(sc)
     if sc.abstraction is not None:
         with found.check():
+            sc.abstraction_spec()
             _check_abstraction_links(sc)
     found.raise_all()
 
@@ -135,7 +136,7 @@ def _check_overlaps(sc) -> None:
 
 
 def _check_abstraction_links(sc) -> None:
-    spec = sc.abstraction
+    spec = sc.abstraction_spec()
     tx = spec.transmitter if isinstance(spec.transmitter, list) else [spec.transmitter]
     rx = spec.receiver if isinstance(spec.receiver, list) else [spec.receiver]
     server = sc.system.server.model
@@ -149,9 +150,8 @@ def _check_abstraction_links(sc) -> None:
             raise ScenarioError("abstraction.receiver", spec.receiver, f"has no {b} (it receives group {g})",
                                 f"add {b} to abstraction.receiver")
     if sc.system.link_adaptation.configs:
-        ks = spec.num_anchors if isinstance(spec.num_anchors, list) else [spec.num_anchors]
-        if not isinstance(ks, list):
-            ks = [int(x) for x in spec.num_anchors.values()]
+        v = spec.num_anchors
+        ks = [int(x) for x in (v.values() if hasattr(v, "values") else v if isinstance(v, list) else [v])]
         for i, c in enumerate(sc.system.link_adaptation.configs):
             if c.num_anchors not in ks:
                 raise ScenarioError(f"system.link_adaptation.configs[{i}].num_anchors", c.num_anchors,
@@ -198,16 +198,17 @@ def check_sinr_coverage(sc, tables, drops: list[tuple[int, int]]) -> tuple[float
     t_lo, t_hi = tables.sinr_range()
     if t_lo > lo + 1e-9:
         field = "abstraction.sinr_db" if sc.abstraction is not None else "tables"
+        top = math.ceil(hi) if not math.isfinite(t_hi) else max(math.ceil(hi), math.ceil(t_hi))
         raise ScenarioError(field, f"{t_lo:g}..{t_hi:g} dB",
                             f"does not cover the study's SINR range {lo:.0f}..{hi:.0f} dB (1st-99th percentile "
                             "of the agents' SINR, widened by fading)",
                             f"start the grid at {math.floor(lo)} dB or lower (e.g. sinr_db: {{start: "
-                            f"{math.floor(lo)}, stop: {max(math.ceil(hi), math.ceil(t_hi))}, step: 1}})")
+                            f"{math.floor(lo)}, stop: {top}, step: 0.5}})")
     return lo, hi
 
 
 def _power_at_smallest(sc, drop, tables) -> np.ndarray:
-    from .engine import _tx_power_dbm
+    from .radio import tx_power_dbm as _tx_power_dbm
 
     p = _tx_power_dbm(sc, drop, tables.rbs)
     smallest = np.argmin(tables.rbs, axis=1)[drop.group]

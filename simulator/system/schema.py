@@ -17,7 +17,7 @@ Example::
 from __future__ import annotations
 
 import math
-from typing import Literal, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 
@@ -181,17 +181,13 @@ class SystemSweepSpec(_Strict):
         return v if v is None else _check_axis(v, "int")
 
 
-def _abstraction_type():
-    from ..abstraction import AbstractionSpec
-    return AbstractionSpec
-
-
 class SystemScenario(StudyBase):
     """A system-level study: a multicell network whose decisions come from abstraction tables."""
 
     kind: Literal["system"]
-    abstraction: Optional[_abstraction_type()] = Field(   # type: ignore[valid-type]
-        None, description="the tables to build (cached); or give `tables:`")
+    abstraction: Optional[dict[str, Any]] = Field(
+        None, description="the tables to build (an AbstractionSpec: transmitter, receiver, num_anchors, schemes, "
+        "bits, sinr_db, calibration, validation; cached); or give `tables:`")
     tables: Optional[str] = Field(None, description="folder of a saved table set (instead of `abstraction`)")
     system: SystemSpec
     sweep: SystemSweepSpec
@@ -202,6 +198,14 @@ class SystemScenario(StudyBase):
             raise _axis_error("needs exactly one of `abstraction` (tables to build) and `tables` (a folder)",
                               "give `abstraction:` with the link configurations, or `tables: DIR`")
         return self
+
+    def abstraction_spec(self):
+        """The ``abstraction`` section as an :class:`~semcom.simulator.abstraction.AbstractionSpec`
+        (validated on first use: the scenario registry loads no torch; one line per problem)."""
+        if self.abstraction is None:
+            return None
+        from ..abstraction import parse_abstraction_spec
+        return parse_abstraction_spec(self.abstraction)
 
     def axis(self, name: str) -> list:
         v = getattr(self.sweep, name)

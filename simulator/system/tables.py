@@ -36,9 +36,32 @@ class LinkTables:
     channel_uses: np.ndarray
 
     def sinr_range(self) -> tuple[float, float]:
-        """The SINR range every table covers [dB]."""
-        return (max(float(t.sinr_db[0]) for row in self.tables for t in row),
-                min(float(t.sinr_db[-1]) for row in self.tables for t in row))
+        """The SINR range every table covers [dB]. A table whose accuracy is flat at an end of
+        its grid (its last :data:`FLAT_POINTS` points within the end point's 95% interval:
+        chance below a digital scheme's waterfall, saturation above) covers everything beyond
+        that end, since :meth:`accuracy_at` holds the end value there."""
+        lows, highs = [], []
+        for row in self.tables:
+            for t in row:
+                lows.append(-math.inf if _flat(t, 0) else float(t.sinr_db[0]))
+                highs.append(math.inf if _flat(t, -1) else float(t.sinr_db[-1]))
+        return max(lows), min(highs)
+
+
+#: Points at an end of a table's grid that must agree for the table to count as flat there.
+FLAT_POINTS = 3
+
+
+def _flat(table, end: int) -> bool:
+    acc = np.asarray(table.accuracy, dtype=np.float64)
+    if len(acc) < FLAT_POINTS:
+        return False
+    idx = np.arange(FLAT_POINTS) if end == 0 else np.arange(len(acc) - FLAT_POINTS, len(acc))
+    ref = idx[0] if end == 0 else idx[-1]
+    lo = getattr(table, "accuracy_low", acc)[ref]
+    hi = getattr(table, "accuracy_high", acc)[ref]
+    tol = max(hi - acc[ref], acc[ref] - lo, 1e-12)
+    return bool(np.all(np.abs(acc[idx] - acc[ref]) <= tol))
 
 
 def load_table_set(sc, workers: int | None = None, progress=None):
@@ -47,7 +70,7 @@ def load_table_set(sc, workers: int | None = None, progress=None):
 
     if sc.tables is not None:
         return TableSet.load(sc.tables)
-    return build_table_set(sc.abstraction, workers=workers, progress=progress, study=sc)
+    return build_table_set(sc.abstraction_spec(), workers=workers, progress=progress, study=sc)
 
 
 def _pairs(sc) -> list[tuple[str, str]]:
