@@ -149,7 +149,8 @@ def _cmd_abstraction_build(args) -> int:
         print(f"  table {i}: {t.config.describe()}: beta {t.eesm_beta:g}{err}")
     for family, s in validation_summary(ts.validation).items():
         print(f"  validation {family}: {s['inside']}/{s['points']} held-out points inside the link-level 95% "
-              f"interval ({100 * s['fraction_inside']:.0f}%)")
+              f"interval ({100 * s['fraction_inside']:.0f}%), |error| mean {s['mean_abs_error']:.3f} max "
+              f"{s['max_abs_error']:.3f}; control (table at the mean SNR): {s['control_inside']}/{s['points']}")
     return 0
 
 

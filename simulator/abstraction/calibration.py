@@ -9,7 +9,11 @@ of a run is the mean of the table's accuracy at the samples' effective SINRs. β
 value on a log grid (:data:`BETA_STEPS_PER_DECADE` per decade over
 ``calibration.beta_range``) minimising the squared error between predicted and
 link-level accuracy over all calibration runs; the fit error (RMSE, largest absolute
-error, in accuracy) is stored with the table and the runs in ``calibration.csv``.
+error, in accuracy) is stored with the table and the runs in ``calibration.csv``, with the
+error at both ends of the β interval (``rmse_at_beta_low``: the weakest RE decides;
+``rmse_at_beta_high``: the mean SINR decides) and the mean spread (max − min, dB) of
+the SINRs within a message: when the spread is small, β hardly matters and is weakly
+identified (any β predicts about as well).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ __all__ = ["calibrate", "predict_accuracy", "fit_beta", "BETA_STEPS_PER_DECADE",
 BETA_STEPS_PER_DECADE = 20
 
 CALIBRATION_COLUMNS = ["table", "tx_model", "rx_model", "num_anchors", "anchor_selection", "scheme", "bits",
-                       "semantic_equalizer", "channel", "channel_model", "snr_db", "n_samples", "accuracy",
+                       "semantic_equalizer", "channel", "channel_model", "calibration_pass", "snr_db", "n_samples", "accuracy",
                        "accuracy_low", "accuracy_high", "predicted_accuracy", "eesm_beta"]
 
 
@@ -59,8 +63,17 @@ def fit_beta(table, observations: list[tuple[np.ndarray, np.ndarray]], lo: float
             best = (err, float(beta), pred)
     _, beta, pred = best
     diff = pred - measured
+
+    def rmse_at(b: float) -> float:
+        p = np.concatenate([predict_accuracy(table, s, b) for s, _ in observations])
+        return float(np.sqrt(np.mean((p - measured) ** 2)))
+
+    # how well the runs pin beta down: the error at the ends of the search interval
+    # (beta -> small: the weakest RE decides; beta -> large: the mean SINR decides)
     return beta, {"method": "calibrated", "rmse": float(np.sqrt(np.mean(diff ** 2))),
-                  "max_abs_error": float(np.max(np.abs(diff))), "points": int(len(measured))}
+                  "max_abs_error": float(np.max(np.abs(diff))), "points": int(len(measured)),
+                  "rmse_at_beta_low": rmse_at(lo), "rmse_at_beta_high": rmse_at(hi),
+                  "sinr_spread_db": float(np.mean([np.mean(s.max(-1) - s.min(-1)) for s, _ in observations]))}
 
 
 def _by_unit(tables):
@@ -88,20 +101,23 @@ def calibrate(spec, tables, progress=None) -> list[dict]:
         obs = {}
         for cname, ch in cal.channels.items():
             sc = spec.link_scenario(ch.model_dump(), snr, name_suffix=f"-calibration-{cname}")
-            obs[cname] = observe_unit(sc, unit, derive_seed(unit.seed, "abstraction-calibration", cname, unit.key))
+            for p in range(cal.passes):   # independent channel realisations per pass
+                purpose = ("abstraction-calibration", cname, unit.key) + ((p,) if p else ())
+                obs[(cname, p)] = observe_unit(sc, unit, derive_seed(unit.seed, *purpose))
             _say(progress, f"abstraction: calibration {unit.describe()} on {cname}")
         for table, eq in members:
             pairs = [(o.sinr_db, o.correct[eq].mean(-1)) for o in obs.values()]
             beta, fit = fit_beta(table, pairs, *cal.beta_range)
             table.eesm_beta, table.beta_fit = beta, fit
-            for cname, o in obs.items():
+            for (cname, p), o in obs.items():
                 pred = predict_accuracy(table, o.sinr_db, beta)
                 n = o.correct[eq].shape[1]
                 for s, snr_db in enumerate(o.snr_db):
                     k = int(o.correct[eq][s].sum())
                     lo, hi = wilson_interval(k, n)
                     rows.append(dict(_config_cells(table, ids[id(table)]), channel=cname,
-                                     channel_model=cal.channels[cname].model, snr_db=float(snr_db), n_samples=n,
+                                     channel_model=cal.channels[cname].model, calibration_pass=p,
+                                     snr_db=float(snr_db), n_samples=n,
                                      accuracy=k / n, accuracy_low=lo, accuracy_high=hi,
                                      predicted_accuracy=float(pred[s]), eesm_beta=beta))
     return rows

@@ -38,10 +38,12 @@ __all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "parse_abstra
            "DEFAULT_CALIBRATION_CHANNELS", "DEFAULT_VALIDATION_CHANNELS"]
 
 #: Frequency-selective channels β is fitted on by default: 5G-like OFDM (72 subcarriers x 14
-#: symbols, 30 kHz), 3GPP TDL-A (100 ns, 3 m/s, SISO) and CDL-C (100 ns, 3 m/s, 1 x 4 uplink), perfect CSI, LMMSE.
+#: symbols, 30 kHz), 3GPP TDL-A (300 ns, 3 m/s, SISO) and CDL-C (300 ns, 3 m/s, 1 x 4 uplink), perfect CSI,
+#: LMMSE. A message fills consecutive subcarriers; the long (300 ns) delay spread makes its SINRs vary
+#: within it (coherence bandwidth ~0.5 MHz, 16 subcarriers), which is what β is about.
 DEFAULT_CALIBRATION_CHANNELS = {
-    "tdl_a": {"model": "ofdm-tdl", "tdl_model": "A", "delay_spread": 100e-9, "speed": 3.0},
-    "cdl_c": {"model": "ofdm-cdl", "cdl_model": "C", "delay_spread": 100e-9, "speed": 3.0},
+    "tdl_a": {"model": "ofdm-tdl", "tdl_model": "A", "delay_spread": 300e-9, "speed": 3.0},
+    "cdl_c": {"model": "ofdm-cdl", "cdl_model": "C", "delay_spread": 300e-9, "speed": 3.0},
 }
 #: Channel families of the held-out validation: Rayleigh block fading and the two OFDM channels.
 DEFAULT_VALIDATION_CHANNELS = {"rayleigh": {"model": "rayleigh"}, **DEFAULT_CALIBRATION_CHANNELS}
@@ -54,6 +56,8 @@ class CalibrationSpec(_Strict):
         default_factory=lambda: {k: ChannelSpec(**v) for k, v in DEFAULT_CALIBRATION_CHANNELS.items()},
         min_length=1, description="frequency-selective channels of the link-level calibration runs")
     snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the calibration runs [dB]")
+    passes: int = Field(1, ge=1, description="independent channel realisations of each calibration run (each "
+                        "one pass of the test set)")
     beta: Optional[float] = Field(None, gt=0, description="a fixed β instead of a fit (then no calibration runs)")
     beta_range: tuple[float, float] = Field((0.01, 1000.0), description="β search interval (linear SINR)")
 
@@ -195,6 +199,7 @@ class AbstractionSpec(_Strict):
             raise ScenarioError("abstraction.models", None, "is not given and no study to take it from",
                                 "give `models:` (or embed the spec in a study that has them)")
         ch = channel if channel is not None else self.channel.model_dump()
+        names = self.scheme_names() if schemes is None else list(schemes)
         raw = dict(
             name=f"{self.name}{name_suffix}", seed=self.seed, device=self.device, precision=self.precision,
             center=self.center, data=self.data.model_dump(),
@@ -204,8 +209,21 @@ class AbstractionSpec(_Strict):
             sweep=dict(snr_db=list(snr_db) if snr_db is not None else self.sinr_db.values(),
                        transmitter=self.transmitter, receiver=self.receiver, channel="table",
                        scheme=self.scheme if schemes is None else list(schemes), num_anchors=self.num_anchors, anchor_selection=self.anchor_selection,
-                       bits=self.bits, semantic_equalizer=self.semantic_equalizer))
+                       bits=self.bits if self._quantises(names) else None, semantic_equalizer=self.semantic_equalizer))
         return parse_scenario(raw, "abstraction")
+
+    def _quantises(self, names: list[str]) -> bool:
+        """Whether one of the schemes ``names`` quantises (``bits`` applies to those only)."""
+        import inspect
+
+        from semcom.transceivers.schemes import SCHEMES
+
+        for name in names:
+            spec = self.schemes.get(name)
+            if spec is not None and spec.kind in SCHEMES.names() \
+                    and "bits" in inspect.signature(SCHEMES.get(spec.kind)).parameters:
+                return True
+        return False
 
     def check(self) -> None:
         """Every link-level check of the table study and of its calibration and validation
@@ -226,12 +244,14 @@ class AbstractionSpec(_Strict):
                     check_scenario(self.link_scenario(ch.model_dump(), spec.snr_values()), check_data=False)
                 except ScenarioError as exc:
                     for e in getattr(exc, "errors", None) or [exc]:
+                        if not e.field.startswith("channels.table"):
+                            continue     # a problem of the tables themselves: reported once above
                         errors.append(ScenarioError(f"abstraction.{what}.channels.{cname}", None,
                                                     str(e).replace("channels.table", "").lstrip(".: ")))
         for name in self.scheme_sinr_db:
-            if name not in self.scheme_names():
-                errors.append(ScenarioError(f"abstraction.scheme_sinr_db.{name}", None, "is not a tabulated scheme",
-                                            f"use one of {', '.join(self.scheme_names())}"))
+            if name not in self.schemes:
+                errors.append(ScenarioError(f"abstraction.scheme_sinr_db.{name}", None, "names no scheme of "
+                                            "`schemes`", f"use one of {', '.join(self.schemes)}"))
         for name, s in self.schemes.items():
             if s.kind == "jscc":
                 errors.append(ScenarioError(f"abstraction.schemes.{name}.kind", "jscc", "has no anchors to tabulate",
