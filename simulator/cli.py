@@ -27,6 +27,9 @@ def _scenario(args):
     from .scenario.reading import read_scenario_yaml
 
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
+    if isinstance(raw, dict) and raw.get("kind") == "abstraction":
+        raise SemcomInputError(f"kind: {args.scenario} is an abstraction spec, not a study; build its tables with "
+                               f"`semcom abstraction build {args.scenario} --out DIR`")
     return parse_study(raw, str(args.scenario))
 
 
@@ -44,6 +47,11 @@ def _cmd_run(args) -> int:
 
 def _cmd_validate(args) -> int:
     from .kinds import kind_of
+    from .scenario.reading import read_scenario_yaml
+
+    raw = read_scenario_yaml(args.scenario)
+    if isinstance(raw, dict) and raw.get("kind") == "abstraction":
+        return _validate_abstraction(args, raw)
 
     sc = _scenario(args)
     kind = kind_of(sc)
@@ -104,6 +112,24 @@ def _cmd_stitch(args) -> int:
     return 0
 
 
+def _validate_abstraction(args, raw) -> int:
+    from semcom.core.overrides import apply_overrides, parse_set_options
+    from .abstraction.spec import spec_from_file_content
+    from .sweep import expand_units
+
+    raw = apply_overrides(raw, parse_set_options(args.set or []))
+    spec = spec_from_file_content(raw, str(args.scenario)).inherit()
+    if args.no_data:
+        sc = spec.link_scenario()
+    else:
+        spec.check()
+        sc = spec.link_scenario()
+    units = expand_units(sc)
+    print(f"{args.scenario}: ok (abstraction spec: {len(units)} unit(s) x {len(sc.axis('semantic_equalizer'))} "
+          f"equaliser(s), {len(sc.axis('snr_db'))} SINR points; build it with `semcom abstraction build`)")
+    return 0
+
+
 def _cmd_abstraction_build(args) -> int:
     from semcom.core.overrides import apply_overrides, parse_set_options
     from .abstraction.spec import spec_from_file_content
@@ -123,7 +149,8 @@ def _cmd_abstraction_build(args) -> int:
         print(f"  table {i}: {t.config.describe()}: beta {t.eesm_beta:g}{err}")
     for family, s in validation_summary(ts.validation).items():
         print(f"  validation {family}: {s['inside']}/{s['points']} held-out points inside the link-level 95% "
-              f"interval ({100 * s['fraction_inside']:.0f}%)")
+              f"interval ({100 * s['fraction_inside']:.0f}%), |error| mean {s['mean_abs_error']:.3f} max "
+              f"{s['max_abs_error']:.3f}; control (table at the mean SNR): {s['control_inside']}/{s['points']}")
     return 0
 
 

@@ -144,3 +144,33 @@ def test_tiny_table_set_agrees_with_the_link_engine(tmp_path):
     path = write_validation(again, tmp_path, configs=again.configs())
     lines = path.read_text().splitlines()
     assert lines[0].endswith("inside_interval") and len(lines) == 2
+
+
+def test_scheme_grids_and_their_errors():
+    spec = parse_abstraction_spec({**TINY, "schemes": {"analog": {"kind": "analog"},
+                                                       "qpsk": {"kind": "digital", "code_rate": 0.5}},
+                                   "scheme_sinr_db": {"qpsk": {"start": -2, "stop": 4, "step": 2}}})
+    assert spec.grids() == [([-10.0, 0.0, 10.0, 20.0], ["analog"]), ([-2.0, 0.0, 2.0, 4.0], ["qpsk"])]
+    bad = parse_abstraction_spec({**TINY, "scheme_sinr_db": {"ldpc": {"start": 0, "stop": 4, "step": 2}}})
+    with pytest.raises(SemcomInputError) as e:
+        bad.inherit().check()
+    assert str(e.value).startswith("abstraction.scheme_sinr_db.ldpc") and "\n" not in str(e.value)
+
+
+def test_cli_builds_from_a_study_section_and_refuses_to_run_a_spec(tmp_path, capsys):
+    import yaml
+    from semcom.simulator.cli import main
+
+    study = {k: TINY[k] for k in ("seed", "data", "models")}
+    study.update(name="tiny", abstraction={k: v for k, v in TINY.items() if k not in study})
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(study))
+    assert main(["abstraction", "build", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "1 table(s)" in out and "validation rayleigh: " in out
+    assert TableSet.load(tmp_path / "out").select(num_anchors=6).n_samples == 200
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump({"kind": "abstraction", **TINY}))
+    assert main(["run", str(spec_file), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "semcom abstraction build" in err and len(err.strip().splitlines()) == 1
