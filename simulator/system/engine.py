@@ -138,14 +138,10 @@ def simulate_system(sc, unit: SystemUnit, tables) -> SystemRun:
     Torch runs on one intra-op thread meanwhile: every tensor here is small (Sionna's
     scheduler, EESM), and small tensors on two threads collapse under any other load
     (measured: ``torch.exp`` of 1,600 values 20 ms on 2 threads under load, 10 µs on 1)."""
-    import torch
+    from semcom.core.threads import NETWORK_UNIT_THREADS, fixed_threads
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with fixed_threads(NETWORK_UNIT_THREADS):
         return _simulate(sc, unit, tables)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _simulate(sc, unit: SystemUnit, tables) -> SystemRun:

@@ -4,7 +4,8 @@ from stored rows only.
 * ``system_accuracy_cdf``: CDF of the users' accuracy, a curve per link-adaptation policy
   (every fixed configuration included), at the highest load and the first scheduler;
 * ``system_goodput_vs_load``: network semantic goodput (correct decisions/s) against the
-  offered load, a curve per scheduler (the best policy of the study's first), band: range
+  offered load (RBs asked at the smallest configuration / RBs available), a panel per adaptive
+  policy, a curve per scheduler, band: range
   over seeds and drops;
 * ``system_k_vs_sinr``: the mean K each user's messages were sent with against its mean
   effective SINR, per adaptive policy;
@@ -127,7 +128,7 @@ def _goodput_vs_load(net, users, out_dir: Path):
             ax.plot(x, y, marker=_MARKERS[i % len(_MARKERS)], color=tab(i), label=_SCHED.get(s, s))
             ax.fill_between(x, [min(by[v]) for v in x], [max(by[v]) for v in x], color=tab(i), alpha=0.15, lw=0)
         ax.set_title(_label(pol), fontsize=8)
-        ax.set_xlabel("offered load (RBs asked / RBs available)")
+        ax.set_xlabel("offered load")
         ax.set_ylabel("goodput (correct decisions/s)")
     axes[0].legend(frameon=False)
     return _save(fig, out_dir, "system_goodput_vs_load")[0]
@@ -173,13 +174,11 @@ def _cell_map(net, users, out_dir: Path):
     acc = np.array([_f(u.get("accuracy")) for u in sel])
     cell = np.array([int(_f(u["cell"])) for u in sel])
     sc = ax.scatter(x, y, c=acc, cmap="viridis", vmin=0, vmax=1, s=7, linewidths=0, zorder=3)
-    # the station of each cell (3 sectors per site share one place) and a faint line to each user
-    from matplotlib.collections import LineCollection
+    # the sites (3 sector stations each); an agent may be served by a wraparound image of a
+    # far site (38.901 wraparound), so no line joins an agent to its station
     sx = np.array([_f(u.get("cell_x")) for u in sel])
     sy = np.array([_f(u.get("cell_y")) for u in sel])
     if np.isfinite(sx).all():
-        ax.add_collection(LineCollection(list(zip(zip(x, y), zip(sx, sy))), colors="0.82", linewidths=0.3,
-                                         zorder=1))
         pos = np.unique(np.round(np.stack([sx, sy], 1), 1), axis=0)
         ax.scatter(pos[:, 0], pos[:, 1], marker="^", s=30, color="black", zorder=4, label="site (3 sectors)")
         ax.legend(loc="lower right", frameon=True, fontsize=7)
