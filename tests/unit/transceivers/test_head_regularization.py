@@ -50,7 +50,7 @@ def test_selection_matches_an_independent_cross_validation_within_one_grid_step(
 
     features, labels = _blobs(240, 6, 3, spread=0.8, seed=0)            # overlapping classes
     grid = WEIGHT_DECAY_GRID
-    chosen = select_weight_decay(features, labels, 3, seed=3, grid=grid, folds=3, max_iter=200)
+    chosen = select_weight_decay(features, labels, 3, seed=3, grid=grid, folds=3)
     x = torch.nn.functional.normalize(features, dim=-1).double().numpy()
     y = labels.numpy()
     fold = fold_assignment(labels, 3, seed=3)
