@@ -144,7 +144,10 @@ def _cmd_abstraction_build(args) -> int:
     print(f"abstraction: {len(ts)} table(s) in {out} (key {ts.key})")
     for i, t in enumerate(ts):
         fit = t.beta_fit or {}
-        err = (f", fit RMSE {fit['rmse']:.3f}, max |error| {fit['max_abs_error']:.3f} over {fit['points']} runs"
+        err = (f", fit RMSE {fit['rmse']:.3f}, max |error| {fit['max_abs_error']:.3f} over {fit['points']} runs "
+               f"(RMSE at the beta interval's ends {fit.get('rmse_at_beta_low', float('nan')):.3f} / "
+               f"{fit.get('rmse_at_beta_high', float('nan')):.3f}; SINR spread within a message "
+               f"{fit.get('sinr_spread_db', float('nan')):.1f} dB)"
                if fit.get("method") == "calibrated" else f" ({fit.get('method', 'given')})")
         print(f"  table {i}: {t.config.describe()}: beta {t.eesm_beta:g}{err}")
     for family, s in validation_summary(ts.validation).items():

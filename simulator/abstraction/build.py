@@ -30,7 +30,7 @@ from .table import TABLE_FORMAT_VERSION, AbstractionTable, TableConfig, TableSet
 __all__ = ["build_table_set", "observe_unit", "Observation", "table_key", "BUILD_REVISION", "table_config"]
 
 #: Bump when the way tables are computed changes (stale cached table sets are then rebuilt).
-BUILD_REVISION = 2
+BUILD_REVISION = 3
 
 
 def table_key(spec: AbstractionSpec) -> str:

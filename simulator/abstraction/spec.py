@@ -31,8 +31,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from ..scenario.errors import errors_from_pydantic
-from ..scenario.specs import (ChannelSpec, DataSpec, FloatAxis, IntAxis, ModelSpec, NameAxis, Range, SchemeSpec,
-                              _Strict, _axis_error, _check_axis)
+from ..scenario.specs import (ChannelSpec, DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range,
+                              SchemeSpec, _Strict, _axis_error, _check_axis)
 
 __all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "parse_abstraction_spec", "spec_from_file_content",
            "DEFAULT_CALIBRATION_CHANNELS", "DEFAULT_VALIDATION_CHANNELS"]
@@ -109,6 +109,8 @@ class AbstractionSpec(_Strict):
     device: Optional[str] = Field(None, description="torch device of the link-level runs (default: cpu)")
     precision: Optional[str] = Field(None, description="single or double (default: single)")
     center: Optional[bool] = Field(None, description="centre relative projections (default: the study's)")
+    heads: Optional[HeadSpec] = Field(None, description="L2 strength of the receivers' heads (default: the "
+                                      "study's, else cross-validated)")
     data: Optional[DataSpec] = Field(None, description="dataset and splits (default: the study's)")
     models: Optional[dict[str, ModelSpec]] = Field(None, description="agents (default: the study's models)")
     schemes: dict[str, SchemeSpec] = Field(default_factory=lambda: {"analog": SchemeSpec(kind="analog")},
@@ -162,10 +164,10 @@ class AbstractionSpec(_Strict):
     def inherit(self, study: Any = None) -> "AbstractionSpec":
         """A copy with every unset link-level field taken from ``study`` (any object with
         ``seed``, ``device``, ``precision``, ``center``, ``data``, ``models``,
-        ``semantic_equalizers`` attributes, e.g. a scenario), then from the defaults."""
+        ``semantic_equalizers``, ``heads`` attributes, e.g. a scenario), then from the defaults."""
         d = self.model_dump()
         defaults = dict(seed=0, device="cpu", precision="single", center=False, data=DataSpec().model_dump(),
-                        models=None, semantic_equalizers={})
+                        heads=HeadSpec().model_dump(), models=None, semantic_equalizers={})
         for name, default in defaults.items():
             if d.get(name) is None:
                 value = getattr(study, name, None) if study is not None else None
@@ -202,7 +204,7 @@ class AbstractionSpec(_Strict):
         names = self.scheme_names() if schemes is None else list(schemes)
         raw = dict(
             name=f"{self.name}{name_suffix}", seed=self.seed, device=self.device, precision=self.precision,
-            center=self.center, data=self.data.model_dump(),
+            center=self.center, heads=self.heads.model_dump(exclude_none=True), data=self.data.model_dump(),
             models={k: v.model_dump(exclude_none=True) for k, v in self.models.items()},
             channels={"table": ch}, schemes={k: v.model_dump() for k, v in self.schemes.items()},
             semantic_equalizers=self.semantic_equalizers or {},
@@ -269,7 +271,7 @@ def _prefixed(e: ScenarioError) -> ScenarioError:
 
 
 #: Top-level keys of a study that an embedded ``abstraction:`` section inherits when it leaves them out.
-INHERITED_KEYS = ("seed", "device", "precision", "center", "data", "models", "semantic_equalizers")
+INHERITED_KEYS = ("seed", "device", "precision", "center", "heads", "data", "models", "semantic_equalizers")
 
 
 def spec_from_file_content(raw: Any, source: str = "abstraction") -> AbstractionSpec:
