@@ -120,7 +120,7 @@ def _goodput_vs_load(net, users, out_dir: Path):
             by = defaultdict(list)
             for r in net:
                 if r["scheduler"] == s and r["link_adaptation"] == pol and _isnum(r.get("goodput")):
-                    by[_f(r["offered_load"])].append(_f(r["goodput"]))
+                    by[_f(r["offered_load"])].append(_f(r["goodput"]) / 1e3)
             x = np.array(sorted(by))
             if not len(x):
                 continue
@@ -129,8 +129,9 @@ def _goodput_vs_load(net, users, out_dir: Path):
             ax.fill_between(x, [min(by[v]) for v in x], [max(by[v]) for v in x], color=tab(i), alpha=0.15, lw=0)
         ax.set_title(_label(pol), fontsize=8)
         ax.set_xlabel("offered load")
-        ax.set_ylabel("goodput (correct decisions/s)")
-    axes[0].legend(frameon=False)
+        ax.set_ylabel("goodput (10³ correct decisions/s)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
     return _save(fig, out_dir, "system_goodput_vs_load")[0]
 
 
