@@ -220,7 +220,12 @@ class TableSet:
         return [t.config for t in self.tables]
 
     def table_id(self, config: TableConfig) -> int:
-        return self.configs().index(config)
+        """Position of ``config``'s table (its ``table`` id in the files)."""
+        try:
+            return self.configs().index(config)
+        except ValueError:
+            raise TableSetError(f"abstraction: no table for {config.describe()} in this table set; select tables "
+                                "from it with TableSet.select") from None
 
     def select(self, **criteria) -> AbstractionTable:
         """The one table whose config matches every given field, e.g.
