@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import pin_threads  # noqa: E402
 
-BENCHES = ["study", "digital", "memory", "workers", "growth"]
+BENCHES = ["study", "digital", "memory", "workers", "growth", "network_load", "system"]
 
 
 def _fmt(v):

@@ -27,6 +27,9 @@ def _scenario(args):
     from .scenario.reading import read_scenario_yaml
 
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
+    if isinstance(raw, dict) and raw.get("kind") == "abstraction":
+        raise SemcomInputError(f"kind: {args.scenario} is an abstraction spec, not a study; build its tables with "
+                               f"`semcom abstraction build {args.scenario} --out DIR`")
     return parse_study(raw, str(args.scenario))
 
 
@@ -44,6 +47,11 @@ def _cmd_run(args) -> int:
 
 def _cmd_validate(args) -> int:
     from .kinds import kind_of
+    from .scenario.reading import read_scenario_yaml
+
+    raw = read_scenario_yaml(args.scenario)
+    if isinstance(raw, dict) and raw.get("kind") == "abstraction":
+        return _validate_abstraction(args, raw)
 
     sc = _scenario(args)
     kind = kind_of(sc)
@@ -104,6 +112,51 @@ def _cmd_stitch(args) -> int:
     return 0
 
 
+def _validate_abstraction(args, raw) -> int:
+    from semcom.core.overrides import apply_overrides, parse_set_options
+    from .abstraction.spec import spec_from_file_content
+    from .sweep import expand_units
+
+    raw = apply_overrides(raw, parse_set_options(args.set or []))
+    spec = spec_from_file_content(raw, str(args.scenario)).inherit()
+    if args.no_data:
+        sc = spec.link_scenario()
+    else:
+        spec.check()
+        sc = spec.link_scenario()
+    units = expand_units(sc)
+    print(f"{args.scenario}: ok (abstraction spec: {len(units)} unit(s) x {len(sc.axis('semantic_equalizer'))} "
+          f"equaliser(s), {len(sc.axis('snr_db'))} SINR points; build it with `semcom abstraction build`)")
+    return 0
+
+
+def _cmd_abstraction_build(args) -> int:
+    from semcom.core.overrides import apply_overrides, parse_set_options
+    from .abstraction.spec import spec_from_file_content
+    from .abstraction import build_table_set, validation_summary
+    from .scenario.reading import read_scenario_yaml
+
+    raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
+    spec = spec_from_file_content(raw, str(args.scenario))
+    say = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    ts = build_table_set(spec, workers=args.workers, progress=say, use_cache=not args.no_cache)
+    out = ts.save(args.out)
+    print(f"abstraction: {len(ts)} table(s) in {out} (key {ts.key})")
+    for i, t in enumerate(ts):
+        fit = t.beta_fit or {}
+        err = (f", fit RMSE {fit['rmse']:.3f}, max |error| {fit['max_abs_error']:.3f} over {fit['points']} runs "
+               f"(RMSE at the beta interval's ends {fit.get('rmse_at_beta_low', float('nan')):.3f} / "
+               f"{fit.get('rmse_at_beta_high', float('nan')):.3f}; SINR spread within a message "
+               f"{fit.get('sinr_spread_db', float('nan')):.1f} dB)"
+               if fit.get("method") == "calibrated" else f" ({fit.get('method', 'given')})")
+        print(f"  table {i}: {t.config.describe()}: beta {t.eesm_beta:g}{err}")
+    for family, s in validation_summary(ts.validation).items():
+        print(f"  validation {family}: {s['inside']}/{s['points']} held-out points inside the link-level 95% "
+              f"interval ({100 * s['fraction_inside']:.0f}%), |error| mean {s['mean_abs_error']:.3f} max "
+              f"{s['max_abs_error']:.3f}; control (table at the mean SNR): {s['control_inside']}/{s['points']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from semcom import __version__
 
@@ -133,6 +186,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="override a scenario value by its dotted key, e.g. --set sweep.num_anchors=16 (repeatable)")
     p.set_defaults(func=_cmd_stitch)
+
+    p = sub.add_parser("abstraction", help="semantic PHY abstraction tables (accuracy vs SINR) for system studies")
+    abs_sub = p.add_subparsers(dest="abstraction_command", required=True)
+    q = abs_sub.add_parser("build", help="build (or read from the cache) the tables, EESM beta and validation")
+    q.add_argument("scenario", help="YAML: an abstraction spec, or a study with an `abstraction:` section")
+    q.add_argument("--out", required=True, help="folder for abstraction.json, tables.csv, calibration.csv, "
+                   "abstraction_validation.csv")
+    q.add_argument("--workers", type=int, default=1, help="local worker processes for the grid runs")
+    q.add_argument("--no-cache", action="store_true", help="rebuild even if the cache holds the tables")
+    q.add_argument("--quiet", action="store_true", help="no progress lines")
+    q.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a value by its dotted key, e.g. --set abstraction.num_anchors=[8,16]")
+    q.set_defaults(func=_cmd_abstraction_build)
 
     p = sub.add_parser("validate", help="check a scenario without running it")
     p.add_argument("scenario")

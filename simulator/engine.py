@@ -25,7 +25,7 @@ from .randomness import derive_rng, derive_seed
 from .schema import Scenario
 from .sweep import Unit
 
-__all__ = ["COLUMNS", "run_unit", "select_anchors", "build_link"]
+__all__ = ["COLUMNS", "run_unit", "select_anchors", "build_link", "head_weight_decay"]
 
 #: Elements of one [num_snr, chunk, message_dim] tensor of a batched pass (16 MB of
 #: float32): larger passes leave the cache and page in fresh memory for every
@@ -37,8 +37,16 @@ COLUMNS = [
     "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
     "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",
     "bits_per_sample", "n_samples", "accuracy", "accuracy_low", "accuracy_high", "nmse", "ber", "bler",
-    "native_accuracy", "setup_channel_uses", "side_channel_uses", "unit",
+    "native_accuracy", "setup_channel_uses", "side_channel_uses", "unit", "head_weight_decay",
 ]
+
+
+def head_weight_decay(eq, snr_index: int):
+    """L2 strength of the head that decodes ``eq``'s row at SNR point ``snr_index`` (one
+    head per SNR point for matched noise-trained heads), `None` if it has no head."""
+    heads = getattr(eq, "heads", None)
+    head = heads[snr_index] if heads else getattr(eq, "head", None)
+    return getattr(head, "weight_decay", None)
 
 
 def select_anchors(sc: Scenario, unit: Unit) -> np.ndarray:
@@ -60,7 +68,8 @@ def build_link(sc: Scenario, unit: Unit) -> LinkSetup:
     return LinkSetup(
         tx=latent_space(sc, unit.transmitter), rx=latent_space(sc, unit.receiver),
         labels=data.labels, num_classes=data.dataset.num_classes, pool_idx=data.pool_idx,
-        anchor_idx=select_anchors(sc, unit), center=sc.center, seed=derive_seed(unit.seed, "heads"))
+        anchor_idx=select_anchors(sc, unit), center=sc.center, seed=derive_seed(unit.seed, "heads"),
+        head_regularization=sc.heads.regularization())
 
 
 def _scheme(sc: Scenario, unit: Unit, message_kind: str):
@@ -118,7 +127,7 @@ class _Accumulator:
 
 
 @torch.no_grad()
-def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
+def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None = None) -> list[dict[str, Any]]:
     """Simulate every SNR point and semantic equaliser of ``unit``.
 
     Test samples stream through in chunks of at most ``sc.chunk_size`` samples and at
@@ -126,6 +135,18 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     and cache use stay bounded for any dataset size, K and SNR grid); within a chunk
     every SNR point runs in one batched call.
     Returns one row per (snr_db, semantic_equalizer) with the :data:`COLUMNS`.
+
+    :param observe: optional callable, called once per chunk and message kind with keywords
+        ``scheme`` (the scheme object), ``message_dim`` (int), ``batch_size`` (samples in the chunk),
+        ``no_eff`` ([num_snr, rows, symbols_per_row], torch.float32: post-equalisation noise variance
+        of every transmitted symbol, rows as the scheme lays them out: one per sample, or per
+        codeword of the digital scheme) and ``correct`` ({semantic_equalizer: [num_snr, batch_size],
+        np.bool_}). The semantic PHY abstraction reads per-sample SINRs and decisions from it; it
+        changes nothing in the rows.
+    :param channel_seed: seed of Sionna's generator for this unit's channel draws; `None` (the
+        default) derives it from the unit (``derive_seed(seed, "channel", unit.key)``). Held-out
+        channel realisations of the same unit use another seed.
+
     An end-to-end (``jscc``) unit has its own engine (:mod:`semcom.simulator.jscc_engine`).
     """
     if unit.channel_uses is not None:
@@ -159,7 +180,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     tx_anchors = link.anchors(link.tx)
 
     # One owner of channel randomness per unit: Sionna's blocks draw from its config RNG.
-    sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key)
+    sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key) if channel_seed is None else int(channel_seed)
 
     acc = {kind: _Accumulator(len(snr_db)) for kind in messages}
     native_correct = 0
@@ -192,9 +213,16 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
                 decoded.message = desparsify(decoded.message, positions, message.shape[-1])
             noise = None if noise is None else noise.cpu()
             acc[kind].add_transmission(sent, decoded, message)
+            decisions = {}
             for name, eq in equalizers.items():
                 if eq.message == kind:
-                    acc[kind].add_decisions(name, accuracy_counts(eq(decoded.message.cpu(), noise), labels))
+                    logits = eq(decoded.message.cpu(), noise)
+                    acc[kind].add_decisions(name, accuracy_counts(logits, labels))
+                    if observe is not None:
+                        decisions[name] = (logits.argmax(-1) == labels).cpu().numpy()
+            if observe is not None:
+                observe(scheme=scheme, message_dim=values.shape[-1], batch_size=len(idx), no_eff=no_eff,
+                        correct=decisions)
 
     rows = []
     for name, eq in equalizers.items():
@@ -229,5 +257,5 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
                 native_accuracy=native_correct / n,
                 setup_channel_uses=channel.channel_uses(setup) if setup else None,
                 side_channel_uses=float(side_uses),
-                unit=unit.key).items()})
+                unit=unit.key, head_weight_decay=head_weight_decay(eq, s)).items()})
     return rows

@@ -16,7 +16,7 @@ import contextlib
 import functools
 from typing import Any, Callable, Iterator, Optional, TypeVar
 
-__all__ = ["TRAINING_THREADS", "FITTING_THREADS", "fixed_threads", "with_fixed_threads"]
+__all__ = ["TRAINING_THREADS", "FITTING_THREADS", "NETWORK_UNIT_THREADS", "fixed_threads", "with_fixed_threads"]
 
 #: Threads encoders are trained and run on (2: the CI machine's cores). This happens once
 #: per study, in the process that starts the workers (:mod:`semcom.simulator.executors`).
@@ -26,6 +26,14 @@ TRAINING_THREADS = 2
 #: (measured: two workers became 0.65x as fast as one) and, in a worker forked from a
 #: process that ran threads, hang (libgomp is not fork-safe).
 FITTING_THREADS = 1
+
+#: Threads a network-level unit runs on (:func:`semcom.simulator.network.engine.run_network_unit`).
+#: Its time goes into ~500 slots x a few small tensors each (~3.8 ms a slot); on two intra-op
+#: threads every operation ends at an OpenMP barrier, and while another CPU-bound process
+#: holds one of two cores each barrier waits for a descheduled thread (measured in issue 24:
+#: network_edge 207 s quiet, 506 s with one competing process). One thread has no barrier
+#: (benchmarks/bench_network_load.py times both).
+NETWORK_UNIT_THREADS = 1
 
 #: Set in a worker process forked by :mod:`semcom.simulator.pool`: no OpenMP threads here.
 FORKED_WORKER = False

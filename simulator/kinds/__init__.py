@@ -20,7 +20,7 @@ A new kind subclasses :class:`StudyKind` and calls :func:`register_kind`.
 
 from .base import (STUDY_KINDS, StudyKind, get_kind, kind_of, kind_of_rows, load_study, parse_study,
                    register_kind, scenario_kinds)
-from . import link, network, stitch  # noqa: E402,F401 - the built-in kinds register themselves
+from . import link, network, stitch, system  # noqa: E402,F401 - the built-in kinds register themselves
 
 __all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "kind_of_rows",
            "parse_study", "load_study"]

@@ -37,6 +37,7 @@ import simpy
 import sionna.phy
 import torch
 
+from semcom.core.threads import NETWORK_UNIT_THREADS, fixed_threads
 from ..randomness import derive_rng, derive_seed
 from .links import NetworkLinks, network_agents
 from .medium import SCHEDULERS, Message
@@ -220,6 +221,8 @@ def simulate_network(sc: NetworkScenario, unit: NetworkUnit) -> NetworkRun:
 
 def run_network_unit(sc: NetworkScenario, unit: NetworkUnit) -> list[dict[str, Any]]:
     """Simulate ``unit`` and return its one result row (see :mod:`semcom.simulator.network.metrics`)."""
-    with torch.no_grad():
+    # one thread whatever the executor: the slots' small tensors collapse on two threads
+    # under any other load (semcom.core.threads.NETWORK_UNIT_THREADS)
+    with torch.no_grad(), fixed_threads(NETWORK_UNIT_THREADS):
         run = simulate_network(sc, unit)
     return [unit_metrics(sc, unit, run)]

@@ -148,4 +148,4 @@ def test_the_study_kinds_are_peers_over_a_kind_agnostic_core():
             "sc = load_study('scenarios/network_edge.yaml'); "
             "print(STUDY_KINDS.names(), type(sc).__name__, [m for m in ('torch', 'matplotlib') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert done.stdout.strip() == "['link', 'network', 'stitch'] NetworkScenario []", done.stdout + done.stderr
+    assert done.stdout.strip() == "['link', 'network', 'stitch', 'system'] NetworkScenario []", done.stdout + done.stderr

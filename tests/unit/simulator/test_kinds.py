@@ -42,8 +42,9 @@ def test_the_kind_picks_the_scenario_model_link_by_default():
 
 def test_an_unknown_kind_is_one_line_naming_the_kinds():
     assert _message(parse_study, {**NETWORK, "kind": "netwrok"}) == (
-        "kind: unknown study kind (did you mean 'network'?) (got 'netwrok'); choose one of: link, network")
-    assert _message(parse_study, {**LINK, "kind": 3}) == "kind: unknown study kind (got 3); choose one of: link, network"
+        "kind: unknown study kind (did you mean 'network'?) (got 'netwrok'); choose one of: link, network, system")
+    assert _message(parse_study, {**LINK, "kind": 3}) == \
+        "kind: unknown study kind (got 3); choose one of: link, network, system"
     assert _message(parse_study, {**LINK, "kind": ["link"]}).startswith("kind: unknown study kind")
 
 
@@ -145,13 +146,15 @@ def test_a_registered_kind_is_parsed_checked_and_validated_by_the_cli(tmp_path, 
     rc, _, err = _validate(tmp_path, {**toy, "sweep": {"num_anchors": [4], "rnds": 2}})
     assert rc == 2 and "sweep.rnds: unknown key (did you mean 'rounds'?)" in err
     rc, _, err = _validate(tmp_path, {**toy, "kind": "tyo"})
-    assert rc == 2 and "choose one of: link, network, toy" in err
+    assert rc == 2 and "choose one of: link, network, system, toy" in err
 
 
 def test_the_json_schema_has_a_branch_per_scenario_kind():
     from semcom.simulator.schema import json_schema
 
     schema = json_schema()
-    assert schema["oneOf"] == [{"$ref": "#/$defs/LinkScenario"}, {"$ref": "#/$defs/NetworkScenario"}]
-    assert schema["description"] == "a link-level study, or a network study (kind: network)"
+    assert schema["oneOf"] == [{"$ref": "#/$defs/LinkScenario"}, {"$ref": "#/$defs/NetworkScenario"},
+                                 {"$ref": "#/$defs/SystemScenario"}]
+    assert schema["description"] == ("a link-level study, or a network study (kind: network), "
+                                     "or a system-level study (kind: system)")
     assert "width" in schema["$defs"]["ModelSpec"]["properties"]

@@ -222,3 +222,31 @@ def test_digital_messages_are_whole_codewords_and_mimo_links_run():
                    channels=dict(mimo=dict(model="mimo", num_tx_ant=2, num_rx_ant=2, csi="ls")))
     row = run_network_unit(sc, expand_network_units(sc)[0])[0]
     assert row["channel_uses_per_message"] == 6 and row["delivered"] == 20
+
+
+def test_network_units_decode_on_one_thread_whatever_the_caller_set(monkeypatch):
+    # Slots decode small tensors: on two intra-op threads they collapse under any other
+    # load (issue 24), so a unit runs on NETWORK_UNIT_THREADS and restores the caller's setting.
+    import torch
+
+    from semcom.core.threads import NETWORK_UNIT_THREADS
+    from semcom.simulator.network import engine
+
+    seen = []
+    real = engine.simulate_network
+    monkeypatch.setattr(engine, "simulate_network", lambda sc, unit: seen.append(torch.get_num_threads())
+                        or real(sc, unit))
+    sc = _scenario(sweep=dict(channel="rayleigh"))
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        rows = engine.run_network_unit(sc, expand_network_units(sc)[0])
+        assert seen == [NETWORK_UNIT_THREADS] == [1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+    monkeypatch.setattr(engine, "NETWORK_UNIT_THREADS", 2)        # the setting before issue 24 ...
+    torch.set_num_threads(1)
+    try:
+        assert engine.run_network_unit(sc, expand_network_units(sc)[0]) == rows   # ... decides the same
+    finally:
+        torch.set_num_threads(before)

@@ -1,0 +1,307 @@
+"""What a semantic PHY abstraction is built from: :class:`AbstractionSpec`.
+
+A system-level scenario embeds it under ``abstraction:``; a file of its own (the whole
+file is the spec, or its ``abstraction:`` key) is what ``semcom abstraction build``
+reads. The link-level fields (data, models, seed, device, precision, centring,
+semantic-equaliser settings) may be left out and taken from the enclosing study with
+:meth:`AbstractionSpec.inherit`. Example::
+
+    abstraction:
+      transmitter: [mlp_small]
+      receiver: mlp_wide
+      num_anchors: [8, 16, 32]
+      schemes: {analog: {kind: analog}, qpsk: {kind: digital, code_rate: 0.5, num_bits_per_symbol: 2}}
+      bits: [4, 8]                              # digital schemes only; analog ignores it
+      semantic_equalizer: relative              # or a named receiver under semantic_equalizers
+      channel: {model: awgn}                    # the table's channel (AWGN by default)
+      sinr_db: {start: -20, stop: 30, step: 0.5}
+      calibration: {snr_db: [0, 5, 10, 15]}     # β fitted on OFDM TDL-A and CDL-C by default
+      validation: {snr_db: [0, 5, 10, 15]}      # held-out Rayleigh, TDL-A, CDL-C by default
+
+One table per (transmitter, receiver, K, anchor selection, scheme, bits, semantic
+equaliser): the link-level study with those axes and ``snr_db`` = the SINR grid, run by
+the link engine (:func:`semcom.simulator.engine.run_unit`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Union
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from semcom.core.errors import ScenarioError, ScenarioErrors
+from ..scenario.errors import errors_from_pydantic
+from ..scenario.specs import (ChannelSpec, DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range,
+                              SchemeSpec, _Strict, _axis_error, _check_axis)
+
+__all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "parse_abstraction_spec", "spec_from_file_content",
+           "DEFAULT_CALIBRATION_CHANNELS", "DEFAULT_VALIDATION_CHANNELS"]
+
+#: Frequency-selective channels β is fitted on by default: 5G-like OFDM (72 subcarriers x 14
+#: symbols, 30 kHz), 3GPP TDL-A (300 ns, 3 m/s, SISO) and CDL-C (300 ns, 3 m/s, 1 x 4 uplink), perfect CSI,
+#: LMMSE. A message fills consecutive subcarriers; the long (300 ns) delay spread makes its SINRs vary
+#: within it (coherence bandwidth ~0.5 MHz, 16 subcarriers), which is what β is about.
+DEFAULT_CALIBRATION_CHANNELS = {
+    "tdl_a": {"model": "ofdm-tdl", "tdl_model": "A", "delay_spread": 300e-9, "speed": 3.0},
+    "cdl_c": {"model": "ofdm-cdl", "cdl_model": "C", "delay_spread": 300e-9, "speed": 3.0},
+}
+#: Channel families of the held-out validation: Rayleigh block fading and the two OFDM channels.
+DEFAULT_VALIDATION_CHANNELS = {"rayleigh": {"model": "rayleigh"}, **DEFAULT_CALIBRATION_CHANNELS}
+
+
+class CalibrationSpec(_Strict):
+    """How the table's EESM β is obtained."""
+
+    channels: dict[str, ChannelSpec] = Field(
+        default_factory=lambda: {k: ChannelSpec(**v) for k, v in DEFAULT_CALIBRATION_CHANNELS.items()},
+        min_length=1, description="frequency-selective channels of the link-level calibration runs")
+    snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the calibration runs [dB]")
+    passes: int = Field(1, ge=1, description="independent channel realisations of each calibration run (each "
+                        "one pass of the test set)")
+    beta: Optional[float] = Field(None, gt=0, description="a fixed β instead of a fit (then no calibration runs)")
+    beta_range: tuple[float, float] = Field((0.01, 1000.0), description="β search interval (linear SINR)")
+
+    @field_validator("snr_db", mode="before")
+    @classmethod
+    def _snr(cls, v):
+        return _check_axis(v, "float")
+
+    @model_validator(mode="after")
+    def _range(self):
+        lo, hi = self.beta_range
+        if not 0 < lo < hi:
+            raise _axis_error(f"beta_range [{lo}, {hi}] is not 0 < low < high", "use e.g. [0.01, 1000]")
+        return self
+
+    def snr_values(self) -> list[float]:
+        v = self.snr_db
+        return v.values() if isinstance(v, Range) else [float(x) for x in (v if isinstance(v, list) else [v])]
+
+
+class ValidationSpec(_Strict):
+    """The held-out check of the tables against the link level."""
+
+    channels: dict[str, ChannelSpec] = Field(
+        default_factory=lambda: {k: ChannelSpec(**v) for k, v in DEFAULT_VALIDATION_CHANNELS.items()},
+        min_length=1, description="channel families of the held-out link-level runs")
+    snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the held-out runs [dB]")
+
+    @field_validator("snr_db", mode="before")
+    @classmethod
+    def _snr(cls, v):
+        return _check_axis(v, "float")
+
+    def snr_values(self) -> list[float]:
+        v = self.snr_db
+        return v.values() if isinstance(v, Range) else [float(x) for x in (v if isinstance(v, list) else [v])]
+
+
+class AbstractionSpec(_Strict):
+    """The link configurations, SINR grid, calibration and validation of a table set.
+
+    Link-level fields left out (`None`) are taken from the enclosing study by
+    :meth:`inherit`; a stand-alone spec must give ``models``.
+    """
+
+    name: str = Field("abstraction", min_length=1, description="a name for messages and the output folder")
+    description: str = ""
+    seed: Optional[int] = Field(None, ge=0, description="base seed (default: the study's, else 0)")
+    device: Optional[str] = Field(None, description="torch device of the link-level runs (default: cpu)")
+    precision: Optional[str] = Field(None, description="single or double (default: single)")
+    center: Optional[bool] = Field(None, description="centre relative projections (default: the study's)")
+    heads: Optional[HeadSpec] = Field(None, description="L2 strength of the receivers' heads (default: the "
+                                      "study's, else cross-validated)")
+    data: Optional[DataSpec] = Field(None, description="dataset and splits (default: the study's)")
+    models: Optional[dict[str, ModelSpec]] = Field(None, description="agents (default: the study's models)")
+    schemes: dict[str, SchemeSpec] = Field(default_factory=lambda: {"analog": SchemeSpec(kind="analog")},
+                                           min_length=1, description="named schemes (analog, digital with "
+                                           "code_rate / num_bits_per_symbol / block_length)")
+    semantic_equalizers: Optional[dict[str, dict[str, Any]]] = Field(
+        None, description="settings per semantic equaliser / named receivers (default: the study's)")
+    transmitter: NameAxis = Field(..., description="transmitter model name(s)")
+    receiver: NameAxis = Field(..., description="receiver model name(s)")
+    num_anchors: IntAxis = Field(..., description="the K of the tables")
+    anchor_selection: NameAxis = Field("random")
+    scheme: Union[NameAxis, None] = Field(None, description="names from `schemes` (default: all)")
+    bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits of digital schemes")
+    semantic_equalizer: NameAxis = Field("relative", description="semantic equaliser(s) or named receiver(s)")
+    channel: ChannelSpec = Field(default_factory=ChannelSpec, description="the table's channel (AWGN default)")
+    sinr_db: Range = Field(default_factory=lambda: Range(start=-20.0, stop=30.0, step=0.5),
+                           description="the table's SINR grid [dB]")
+    scheme_sinr_db: dict[str, Range] = Field(default_factory=dict, description="a grid of its own for some "
+                                             "schemes, e.g. {qpsk: {start: -6, stop: 10, step: 0.5}} for a "
+                                             "digital scheme's waterfall (the others use sinr_db)")
+    n_samples: Optional[int] = Field(None, ge=1, description="at least this many decisions per grid point: the "
+                                     "test set passes ceil(n_samples / test size) times with independent noise "
+                                     "(default: once)")
+    calibration: CalibrationSpec = Field(default_factory=CalibrationSpec)
+    validation: Optional[ValidationSpec] = Field(default_factory=ValidationSpec,
+                                                 description="held-out check; null skips it")
+
+    @field_validator("transmitter", "receiver", "anchor_selection", "semantic_equalizer", mode="before")
+    @classmethod
+    def _names(cls, v):
+        return _check_axis(v, "name")
+
+    @field_validator("scheme", mode="before")
+    @classmethod
+    def _scheme(cls, v):
+        return v if v is None else _check_axis(v, "name")
+
+    @field_validator("num_anchors", mode="before")
+    @classmethod
+    def _k(cls, v):
+        return _check_axis(v, "int")
+
+    @field_validator("bits", mode="before")
+    @classmethod
+    def _bits(cls, v):
+        if v is None or (isinstance(v, list) and any(x is None for x in v)):
+            return v
+        return _check_axis(v, "int")
+
+    # -- the enclosing study -----------------------------------------------------------
+    def inherit(self, study: Any = None) -> "AbstractionSpec":
+        """A copy with every unset link-level field taken from ``study`` (any object with
+        ``seed``, ``device``, ``precision``, ``center``, ``data``, ``models``,
+        ``semantic_equalizers``, ``heads`` attributes, e.g. a scenario), then from the defaults."""
+        d = self.model_dump()
+        defaults = dict(seed=0, device="cpu", precision="single", center=False, data=DataSpec().model_dump(),
+                        heads=HeadSpec().model_dump(), models=None, semantic_equalizers={})
+        for name, default in defaults.items():
+            if d.get(name) is None:
+                value = getattr(study, name, None) if study is not None else None
+                if hasattr(value, "model_dump"):
+                    value = value.model_dump()
+                elif isinstance(value, dict):
+                    value = {k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in value.items()}
+                d[name] = default if value is None else value
+        return type(self).model_validate(d)
+
+    def scheme_names(self) -> list[str]:
+        """The schemes tabulated (``scheme``, default every one of ``schemes``)."""
+        v = self.scheme
+        return list(self.schemes) if v is None else ([v] if isinstance(v, str) else list(v))
+
+    def grids(self) -> list[tuple[list[float], list[str]]]:
+        """(SINR grid, schemes) groups: schemes with their own ``scheme_sinr_db`` grid, the rest on ``sinr_db``."""
+        out: dict[tuple, list[str]] = {}
+        for name in self.scheme_names():
+            grid = self.scheme_sinr_db.get(name, self.sinr_db)
+            out.setdefault(tuple(grid.values()), []).append(name)
+        return [(list(g), names) for g, names in out.items()]
+
+    def link_scenario(self, channel: Optional[dict] = None, snr_db: Optional[list[float]] = None,
+                      name_suffix: str = "", schemes: Optional[list[str]] = None):
+        """The link-level study of these tables (or of a calibration / validation run: ``channel``,
+        ``snr_db``; ``schemes``: only these). Needs a resolved spec (:meth:`inherit`)."""
+        from ..schema import parse_scenario
+
+        if self.models is None:
+            raise ScenarioError("abstraction.models", None, "is not given and no study to take it from",
+                                "give `models:` (or embed the spec in a study that has them)")
+        ch = channel if channel is not None else self.channel.model_dump()
+        names = self.scheme_names() if schemes is None else list(schemes)
+        raw = dict(
+            name=f"{self.name}{name_suffix}", seed=self.seed, device=self.device, precision=self.precision,
+            center=self.center, heads=self.heads.model_dump(exclude_none=True), data=self.data.model_dump(),
+            models={k: v.model_dump(exclude_none=True) for k, v in self.models.items()},
+            channels={"table": ch}, schemes={k: v.model_dump() for k, v in self.schemes.items()},
+            semantic_equalizers=self.semantic_equalizers or {},
+            sweep=dict(snr_db=list(snr_db) if snr_db is not None else self.sinr_db.values(),
+                       transmitter=self.transmitter, receiver=self.receiver, channel="table",
+                       scheme=self.scheme if schemes is None else list(schemes), num_anchors=self.num_anchors, anchor_selection=self.anchor_selection,
+                       bits=self.bits if self._quantises(names) else None, semantic_equalizer=self.semantic_equalizer))
+        return parse_scenario(raw, "abstraction")
+
+    def _quantises(self, names: list[str]) -> bool:
+        """Whether one of the schemes ``names`` quantises (``bits`` applies to those only)."""
+        import inspect
+
+        from semcom.transceivers.schemes import SCHEMES
+
+        for name in names:
+            spec = self.schemes.get(name)
+            if spec is not None and spec.kind in SCHEMES.names() \
+                    and "bits" in inspect.signature(SCHEMES.get(spec.kind)).parameters:
+                return True
+        return False
+
+    def check(self) -> None:
+        """Every link-level check of the table study and of its calibration and validation
+        channels (one line per problem, fields named ``abstraction.*``)."""
+        from ..schema import check_scenario
+
+        errors = []
+        try:
+            sc = self.link_scenario()
+            check_scenario(sc)
+        except ScenarioError as exc:
+            errors += [_prefixed(e) for e in getattr(exc, "errors", None) or [exc]]
+        for what, spec in (("calibration", self.calibration), ("validation", self.validation)):
+            if spec is None or (what == "calibration" and spec.beta is not None):
+                continue
+            for cname, ch in spec.channels.items():
+                try:
+                    check_scenario(self.link_scenario(ch.model_dump(), spec.snr_values()), check_data=False)
+                except ScenarioError as exc:
+                    for e in getattr(exc, "errors", None) or [exc]:
+                        if not e.field.startswith("channels.table"):
+                            continue     # a problem of the tables themselves: reported once above
+                        errors.append(ScenarioError(f"abstraction.{what}.channels.{cname}", None,
+                                                    str(e).replace("channels.table", "").lstrip(".: ")))
+        for name in self.scheme_sinr_db:
+            if name not in self.schemes:
+                errors.append(ScenarioError(f"abstraction.scheme_sinr_db.{name}", None, "names no scheme of "
+                                            "`schemes`", f"use one of {', '.join(self.schemes)}"))
+        for name, s in self.schemes.items():
+            if s.kind == "jscc":
+                errors.append(ScenarioError(f"abstraction.schemes.{name}.kind", "jscc", "has no anchors to tabulate",
+                                            "use analog or digital"))
+        if errors:
+            raise ScenarioErrors.of(errors)
+
+
+def _prefixed(e: ScenarioError) -> ScenarioError:
+    text = str(e)
+    field = e.field.replace("sweep.", "").replace("channels.table", "channel")
+    rest = text[len(e.field) + 2:] if text.startswith(e.field + ": ") else text
+    out = ScenarioError(f"abstraction.{field}", None, rest)
+    return out
+
+
+#: Top-level keys of a study that an embedded ``abstraction:`` section inherits when it leaves them out.
+INHERITED_KEYS = ("seed", "device", "precision", "center", "heads", "data", "models", "semantic_equalizers")
+
+
+def spec_from_file_content(raw: Any, source: str = "abstraction") -> AbstractionSpec:
+    """The spec of a YAML file's content: its ``abstraction:`` section (unset link-level
+    fields from the file's top level, :data:`INHERITED_KEYS`), or the whole file (which may
+    say ``kind: abstraction``)."""
+    if isinstance(raw, dict) and "abstraction" in raw:
+        section = raw["abstraction"]
+        if not isinstance(section, dict):
+            raise ScenarioError("abstraction", type(section).__name__, "must be a mapping of keys to values",
+                                "see the example in semcom.simulator.abstraction.spec")
+        merged = {k: raw[k] for k in INHERITED_KEYS if k in raw and section.get(k) is None}
+        merged.update(section)
+        if "name" not in merged and isinstance(raw.get("name"), str):
+            merged["name"] = raw["name"]
+        return parse_abstraction_spec(merged, source)
+    if isinstance(raw, dict) and raw.get("kind") == "abstraction":
+        raw = {k: v for k, v in raw.items() if k != "kind"}
+    return parse_abstraction_spec(raw, source)
+
+
+def parse_abstraction_spec(raw: Any, source: str = "abstraction") -> AbstractionSpec:
+    """Validate a mapping into an :class:`AbstractionSpec` (one line per problem, fields named
+    ``abstraction.*``)."""
+    if not isinstance(raw, dict):
+        raise ScenarioError(source, type(raw).__name__, "must be a mapping of keys to values",
+                            "see the example in semcom.simulator.abstraction.spec")
+    try:
+        return AbstractionSpec.model_validate(raw)
+    except ValidationError as exc:
+        errors = errors_from_pydantic(exc, AbstractionSpec, ())
+        raise ScenarioErrors.of([ScenarioError(f"abstraction.{e.field}", None, str(e)[len(e.field) + 2:])
+                                 if str(e).startswith(e.field + ": ") else e for e in errors]) from None

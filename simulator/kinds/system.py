@@ -1,0 +1,82 @@
+"""The system-level study (``kind: system``): a multicell network on Sionna's system-level
+blocks, decisions drawn from semantic PHY abstraction tables.
+
+Scenario :class:`~semcom.simulator.system.schema.SystemScenario`, checks
+:func:`~semcom.simulator.system.runner.check_system_scenario`, units
+:func:`~semcom.simulator.system.engine.expand_system_units`, one unit
+:func:`~semcom.simulator.system.engine.run_system_unit`, a run
+:func:`~semcom.simulator.system.runner.run_system_study`, columns
+:data:`~semcom.simulator.system.metrics.NETWORK_COLUMNS` (plus per cell and per user rows),
+figures :mod:`semcom.simulator.system.plots`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import StudyKind, register_kind
+
+__all__ = ["SystemKind"]
+
+
+class SystemKind(StudyKind):
+    name = "system"
+    describe = "a system-level study (kind: system)"
+    error_sections = ("system", "sweep")
+    results_csv = "system_results.csv"
+    default_x = "offered_load"
+
+    def scenario_class(self) -> type:
+        from ..system.schema import SystemScenario
+        return SystemScenario
+
+    def check(self, sc, check_data: bool = True) -> None:
+        from ..system.runner import check_system_scenario
+        check_system_scenario(sc, check_data=check_data)
+
+    def expand(self, sc) -> list:
+        from ..system.engine import expand_system_units
+        return expand_system_units(sc)
+
+    def run(self, sc, out_dir, **options):
+        from ..system.runner import run_system_study
+        return run_system_study(sc, out_dir, **options)
+
+    def run_unit(self, sc, unit) -> list[dict]:
+        from ..system.engine import run_system_unit
+        return run_system_unit(sc, unit)
+
+    def warm(self) -> None:
+        from ..system import engine  # noqa: F401
+
+    def warm_parent(self, sc) -> None:
+        from ..system.runner import study_tables
+        study_tables(sc)          # tables built and cached once, before workers fork
+
+    def columns(self) -> list[str]:
+        from ..system.metrics import NETWORK_COLUMNS
+        return NETWORK_COLUMNS
+
+    def owns_rows(self, rows: list[dict]) -> bool:
+        return bool(rows) and "link_adaptation" in rows[0]
+
+    def summary_rows(self, rows: list[dict]):
+        from ..system.summary import system_summary_rows
+        return system_summary_rows(rows)
+
+    def figures(self, rows: list[dict], plots_dir: Path, **_) -> list[Path]:
+        from ..system.plots import plot_system
+        return plot_system(rows, plots_dir)
+
+    def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
+        per_sector = sum(g.per_sector for g in sc.system.groups.values())
+        topo = sc.system.topology
+        where = (f"{1 + 3 * topo.num_rings * (topo.num_rings + 1)} sites x 3 sectors" if topo.kind == "hexgrid"
+                 else "one site")
+        return [f"{source}: ok (system: {where}, {per_sector} agents per sector, "
+                f"{len(sc.axis('arrival_rate'))} loads x {len(sc.axis('scheduler'))} schedulers x "
+                f"{len(sc.axis('link_adaptation'))} link-adaptation policies ('fixed' expands per table) x "
+                f"{len(sc.axis('seed')) * len(sc.axis('drop'))} seeds/drops)"]
+
+
+SYSTEM = register_kind(SystemKind())

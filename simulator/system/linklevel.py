@@ -1,0 +1,102 @@
+"""Decode the messages of a system run with the link-level blocks instead of the abstraction.
+
+The reference the abstraction replaces (and what ``make bench`` compares its speed with):
+every delivered message of a :class:`~.engine.SystemRun` is encoded by its configuration's
+scheme (:func:`~semcom.simulator.network.links.network_scheme`), sent through the
+``network`` kind's flat channel block (:class:`~semcom.simulator.network.links.SlotFadingChannel`,
+perfect CSI) at the message's effective SINR, decoded, semantically equalised and
+classified by the server's head; batched per (slot, group, configuration), as the
+``network`` kind decodes a slot. The sample of each message is drawn from the test set.
+
+Example::
+
+    from semcom.simulator.system.linklevel import decode_run
+    correct = decode_run(sc, run, tables)      # [M] bool, False for messages never sent
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+__all__ = ["decode_run", "LinkDecoder"]
+
+
+class LinkDecoder:
+    """The link-level blocks of one (group, configuration) of a system study."""
+
+    def __init__(self, sc, seed: int, tx_model: str, rx_model: str, config):
+        from semcom.transceivers.link import LinkSetup
+        from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+        from ..context import latent_space, study_data
+        from ..network.links import build_link_channel, network_scheme, select_shared_anchors
+        from ..randomness import derive_seed
+        from ..scenario.specs import SchemeSpec
+
+        data = study_data(sc)
+        self.labels = data.labels
+        self.test_idx = data.test_idx
+        k = int(config.num_anchors)
+        anchors = select_shared_anchors(sc, seed, config.anchor_selection, k, tx_model)   # as the link engine
+        self.link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
+                              num_classes=data.dataset.num_classes, pool_idx=data.pool_idx, anchor_idx=anchors,
+                              center=sc.center, seed=derive_seed(seed, "heads"))
+        eq = config.semantic_equalizer
+        self.equalizer = SEMANTIC_EQUALIZERS.get(eq)(**(sc.semantic_equalizers.get(eq, {}) or {})).fit(self.link)
+        z = self.link.tx.latents
+        self.payload = self.link.projection(z, self.link.anchors(self.link.tx))
+        settings = dict(config.scheme_settings)
+        scheme_sc = sc.model_copy(update={"scheme": SchemeSpec(kind=config.scheme_kind, **settings),
+                                          "device": "cpu"})
+        self.scheme = network_scheme(scheme_sc, config.bits, k, "relative")
+        self.channel, _ = build_link_channel("awgn", {}, sc.precision, "cpu")
+
+    @torch.no_grad()
+    def __call__(self, samples: np.ndarray, sinr_db: np.ndarray) -> np.ndarray:
+        """:input samples: [n] dataset indices. :input sinr_db: [n] effective SINR [dB].
+        :output correct: [n] np.bool_."""
+        sent = self.scheme.encode(self.payload[samples])
+        x = sent.x
+        rows = x.shape[0] // len(samples)
+        h = np.repeat(np.sqrt(10.0 ** (np.asarray(sinr_db) / 10.0)), rows)
+        self.channel.set_coefficients(torch.from_numpy(h).to(torch.complex64)[:, None, None])
+        x_hat, no_eff = self.channel(x[None], torch.ones(1))
+        decoded = self.scheme.decode(x_hat, no_eff, sent.side)
+        logits = self.equalizer(decoded.message)
+        return (logits.argmax(-1)[0] == self.labels[samples]).cpu().numpy()
+
+
+def decode_run(sc, run, tables, seed: int | None = None, decoders: dict | None = None) -> np.ndarray:
+    """[M] link-level decisions of every message of ``run`` sent (False for the others).
+
+    :param decoders: a dict to keep the :class:`LinkDecoder` s in (reuse it across runs of one study)."""
+    from ..randomness import derive_rng
+
+    seed = sc.seed if seed is None else seed
+    groups = list(sc.system.groups.values())
+    server = sc.system.server.model
+    decoders = {} if decoders is None else decoders
+    correct = np.zeros(len(run.agent), dtype=bool)
+    sent = np.flatnonzero(run.slot >= 0)
+    g = run.drop.group[run.agent[sent]]
+    c = run.config[sent]
+    rng = derive_rng(seed, "linklevel-samples")
+    samples = None
+    order = np.lexsort((c, g, run.slot[sent]))
+    sent, g, c = sent[order], g[order], c[order]
+    slot = run.slot[sent]
+    key = (slot * len(groups) + g) * len(tables.labels) + c
+    edges = np.flatnonzero(np.diff(key)) + 1
+    for part in np.split(np.arange(len(sent)), edges):
+        if not len(part):
+            continue
+        gi, ci = int(g[part[0]]), int(c[part[0]])
+        if (gi, ci) not in decoders:
+            tx, rx = (groups[gi].model, server) if sc.system.direction == "uplink" else (server, groups[gi].model)
+            decoders[(gi, ci)] = LinkDecoder(sc, seed, tx, rx, tables.tables[gi][ci].config)
+        dec = decoders[(gi, ci)]
+        if samples is None:
+            samples = dec.test_idx[rng.integers(len(dec.test_idx), size=len(run.agent))]
+        m = sent[part]
+        correct[m] = dec(samples[m], run.sinr_eff_db[m])
+    return correct

@@ -1,0 +1,219 @@
+"""The system scenario schema (``kind: system``): a multicell network on Sionna's system-level
+blocks whose decisions are drawn from semantic PHY abstraction tables.
+
+A system study reuses the link-level pieces of a scenario (``data``, ``models``,
+``semantic_equalizers``) and adds ``abstraction`` (the tables: part of the study, built by
+:func:`~semcom.simulator.abstraction.build_table_set` and cached, or loaded from a folder
+with ``tables:``), ``system`` (geometry, agents, radio, link adaptation, scheduling) and its
+sweep (``seed``, ``drop``, ``link_adaptation``, ``scheduler``, ``arrival_rate``).
+
+Example::
+
+    from semcom.simulator.kinds import load_study
+    sc = load_study("scenarios/system_multicell.yaml")
+    print(sc.axis("link_adaptation"), sc.system.topology.num_rings)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal, Optional, Union
+
+from pydantic import Field, field_validator, model_validator
+
+from ..scenario.specs import FloatAxis, IntAxis, NameAxis, Range, StudyBase, _axis_error, _check_axis, _Strict
+
+__all__ = ["SystemScenario", "SystemSpec", "TopologySpec", "GroupSpec", "ServerSpec", "PowerControlSpec",
+           "LinkAdaptationSpec", "ConfigChoice", "SystemSweepSpec", "SYSTEM_SWEEP_AXES", "LA_POLICIES",
+           "SYSTEM_SCHEDULERS"]
+
+#: Sweep axes of a system study; every combination is one unit.
+SYSTEM_SWEEP_AXES = ("seed", "drop", "scheduler", "link_adaptation", "arrival_rate")
+#: Link-adaptation policies (``fixed`` expands to one unit per configured (K, scheme, bits)).
+LA_POLICIES = ("goodput", "goodput_olla", "target", "target_olla", "fixed")
+#: Schedulers: Sionna's PF on Shannon rate, PF on expected correct decisions per RB, round robin.
+SYSTEM_SCHEDULERS = ("pf_rate", "pf_semantic", "round_robin")
+
+
+class TopologySpec(_Strict):
+    """Where base stations and agents are: Sionna's 38.901 hexagonal grid (3 sectors per site),
+    or one site whose agents sit at given distances (``single_site``)."""
+
+    kind: Literal["hexgrid", "single_site"] = "hexgrid"
+    scenario: Literal["umi", "uma"] = Field("umi", description="38.901 scenario of the path loss and shadowing")
+    num_rings: int = Field(1, ge=1, le=4, description="rings of sites around the centre (1: 7 sites, 21 sectors)")
+    isd_m: Optional[float] = Field(None, gt=0, description="inter-site distance [m] (default: 38.901's)")
+    carrier_frequency_hz: float = Field(3.5e9, gt=0)
+    indoor_probability: Optional[float] = Field(None, ge=0, le=1, description="default: 38.901's (0.8)")
+    min_bs_ut_dist_m: Optional[float] = Field(None, gt=0, description="default: 38.901's")
+    shadowing: bool = Field(True, description="log-normal shadow fading (38.901 std per LoS/NLoS state)")
+    association: Literal["min_coupling_loss", "dropped"] = Field(
+        "min_coupling_loss", description="serving sector: least coupling loss (38.901 calibration), or where dropped")
+    # single_site: the network kind's path loss, for the agreement with link-level decoding
+    reference_snr_db: float = Field(20.0, description="single_site: mean SNR at reference_distance_m [dB]")
+    reference_distance_m: float = Field(10.0, gt=0)
+    exponent: float = Field(3.0, ge=0, le=8)
+
+    @field_validator("carrier_frequency_hz", "reference_snr_db")
+    @classmethod
+    def _finite(cls, v):
+        if not math.isfinite(v):
+            raise _axis_error(f"{v!r} is not a finite number", "use a finite value")
+        return v
+
+
+class GroupSpec(_Strict):
+    """A group of agents with one model, dropped in every sector (``per_sector`` of them)."""
+
+    model: str = Field(..., description="name from `models`")
+    per_sector: int = Field(1, ge=1, le=5000, description="agents of this group dropped in every sector")
+    rate_scale: float = Field(1.0, gt=0, description="arrival rate = rate_scale x sweep.arrival_rate")
+    distance_m: Optional[list[float]] = Field(None, description="single_site: distances of the agents [m] "
+                                              "(one per agent; per_sector is then its length)")
+
+    @model_validator(mode="after")
+    def _distances(self):
+        if self.distance_m is not None:
+            if not self.distance_m:
+                raise _axis_error("distance_m is an empty list", "give one distance per agent")
+            self.per_sector = len(self.distance_m)
+        return self
+
+
+class ServerSpec(_Strict):
+    """The edge server at every base station (its own receiver model)."""
+
+    model: str = Field(..., description="name from `models`")
+
+
+class PowerControlSpec(_Strict):
+    """Open-loop uplink power control (Sionna's ``open_loop_uplink_power_control``, TS 38.213)."""
+
+    alpha: float = Field(0.8, ge=0, le=1, description="path-loss compensation factor")
+    p0_dbm: float = Field(-80.0, description="target received power per PRB [dBm]")
+    ut_max_power_dbm: float = Field(23.0, description="agents' maximum transmit power [dBm]")
+    bs_power_dbm: float = Field(41.0, description="downlink: base station power over the whole band [dBm]")
+
+
+class ConfigChoice(_Strict):
+    """One link configuration link adaptation may choose (a table of the abstraction)."""
+
+    num_anchors: int = Field(..., ge=1)
+    scheme: str = "analog"
+    bits: Optional[int] = Field(None, ge=1, le=16)
+
+    def label(self) -> str:
+        return f"K{self.num_anchors}-{self.scheme}" + (f"-b{self.bits}" if self.bits is not None else "")
+
+
+class LinkAdaptationSpec(_Strict):
+    """Semantic link adaptation (inner loop on the SINR estimate, outer loop on delayed task feedback)."""
+
+    configs: Optional[list[ConfigChoice]] = Field(
+        None, description="the (K, scheme, bits) set to choose from (default: every table of each link)")
+    target_accuracy: float = Field(0.85, gt=0, lt=1, description="target policies: the accuracy to meet")
+    olla_step_db: float = Field(1.0, gt=0, le=10, description="outer loop: offset change per unit of "
+                                "(observed - predicted) correctness [dB]")
+    olla_offset_db: tuple[float, float] = Field((-20.0, 10.0), description="outer loop: offset bounds [dB]")
+    feedback_delay_slots: int = Field(8, ge=1, description="slots until a decision's task feedback arrives")
+    feedback_fraction: float = Field(1.0, gt=0, le=1, description="share of decisions whose feedback arrives")
+
+
+class SystemSpec(_Strict):
+    """Geometry, agents, radio, time and control of a system study."""
+
+    topology: TopologySpec = Field(default_factory=TopologySpec)
+    groups: dict[str, GroupSpec] = Field(..., min_length=1)
+    server: ServerSpec
+    direction: Literal["uplink", "downlink"] = "uplink"
+    resource_blocks: int = Field(24, ge=1, le=1000, description="RBs per slot")
+    subcarrier_spacing_hz: float = Field(30e3, gt=0, description="an RB is 12 subcarriers wide")
+    channel_uses_per_rb: int = Field(168, ge=1, description="complex channel uses per RB and slot "
+                                     "(12 subcarriers x 14 symbols)")
+    slot_duration_s: float = Field(0.5e-3, gt=0)
+    duration_s: float = Field(1.0, gt=0, description="simulated time; arrivals stop then and queues drain")
+    warmup_s: float = Field(0.05, ge=0, description="messages arriving earlier are not measured")
+    drain_s: float = Field(0.1, ge=0, description="time after duration_s for queues to empty; what is left "
+                           "is counted as undelivered")
+    noise_figure_db: float = Field(7.0, ge=0, le=30, description="receiver noise figure [dB]")
+    power_control: PowerControlSpec = Field(default_factory=PowerControlSpec)
+    fading: Literal["rayleigh", "rayleigh_flat", "none"] = Field(
+        "rayleigh", description="rayleigh: independent per (link, RB, slot); rayleigh_flat: one per (link, slot)")
+    interference: bool = Field(True, description="inter-cell interference (false: every cell alone)")
+    interference_ewma: float = Field(0.1, gt=0, le=1, description="weight of the newest slot in the base "
+                                     "station's interference estimate")
+    pf_beta: float = Field(0.98, gt=0, lt=1, description="PF discount factor (Sionna's beta)")
+    link_adaptation: LinkAdaptationSpec = Field(default_factory=LinkAdaptationSpec)
+
+    @model_validator(mode="after")
+    def _times(self):
+        if self.warmup_s >= self.duration_s:
+            raise _axis_error(f"warmup_s {self.warmup_s:g} >= duration_s {self.duration_s:g}",
+                              "make the warm-up shorter than the simulated duration")
+        if (self.duration_s + self.drain_s) / self.slot_duration_s > 200_000:
+            raise _axis_error(f"{(self.duration_s + self.drain_s) / self.slot_duration_s:.0f} slots (> 200000)",
+                              "shorten duration_s or lengthen slot_duration_s")
+        return self
+
+
+class SystemSweepSpec(_Strict):
+    """Sweep axes of a system study (a list, a scalar, or a ``{start, stop, step}`` range)."""
+
+    arrival_rate: FloatAxis = Field(..., description="messages per second per agent (offered load)")
+    link_adaptation: NameAxis = Field(["goodput_olla", "fixed"], description=", ".join(LA_POLICIES))
+    scheduler: NameAxis = Field("pf_semantic", description=", ".join(SYSTEM_SCHEDULERS))
+    drop: IntAxis = Field(0, description="topology drop index(es)")
+    seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
+
+    @field_validator("arrival_rate", mode="before")
+    @classmethod
+    def _float_axis(cls, v):
+        return _check_axis(v, "float")
+
+    @field_validator("link_adaptation", "scheduler", mode="before")
+    @classmethod
+    def _name_axis(cls, v):
+        return _check_axis(v, "name")
+
+    @field_validator("drop", "seed", mode="before")
+    @classmethod
+    def _int_axis(cls, v):
+        return v if v is None else _check_axis(v, "int")
+
+
+class SystemScenario(StudyBase):
+    """A system-level study: a multicell network whose decisions come from abstraction tables."""
+
+    kind: Literal["system"]
+    abstraction: Optional[dict[str, Any]] = Field(
+        None, description="the tables to build (an AbstractionSpec: transmitter, receiver, num_anchors, schemes, "
+        "bits, sinr_db, calibration, validation; cached); or give `tables:`")
+    tables: Optional[str] = Field(None, description="folder of a saved table set (instead of `abstraction`)")
+    system: SystemSpec
+    sweep: SystemSweepSpec
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.abstraction is None) == (self.tables is None):
+            raise _axis_error("needs exactly one of `abstraction` (tables to build) and `tables` (a folder)",
+                              "give `abstraction:` with the link configurations, or `tables: DIR`")
+        return self
+
+    def abstraction_spec(self):
+        """The ``abstraction`` section as an :class:`~semcom.simulator.abstraction.AbstractionSpec`
+        (validated on first use: the scenario registry loads no torch; one line per problem)."""
+        if self.abstraction is None:
+            return None
+        from ..abstraction import parse_abstraction_spec
+        return parse_abstraction_spec(self.abstraction)
+
+    def axis(self, name: str) -> list:
+        v = getattr(self.sweep, name)
+        if name == "seed" and v is None:
+            return [self.seed]
+        if isinstance(v, Range):
+            vals = v.values()
+            return [int(round(x)) for x in vals] if name in ("drop", "seed") else vals
+        if v is None or not isinstance(v, list):
+            return [v]
+        return list(v)

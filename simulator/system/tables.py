@@ -1,0 +1,132 @@
+"""The abstraction tables a system study reads, arranged per agent group and configuration.
+
+:class:`LinkTables` holds, for every group of agents (uplink: group model → server model;
+downlink: server model → group model) and every configuration link adaptation may choose
+(:class:`~semcom.simulator.system.schema.ConfigChoice`: K, scheme, bits), the
+:class:`~semcom.simulator.abstraction.AbstractionTable` and the RBs one message takes
+(``ceil(channel_uses / channel_uses_per_rb)``, as in the ``network`` kind). Any object
+with the table attributes (``config.channel_uses``, ``sinr_db``, ``accuracy_at``,
+``eesm_beta``) works, so tests can hand in synthetic tables.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from semcom.core.errors import ScenarioError
+
+__all__ = ["LinkTables", "link_tables", "load_table_set"]
+
+
+@dataclass
+class LinkTables:
+    """:ivar labels: [C] configuration labels. :ivar num_anchors, bits: [C].
+    :ivar tables: [G][C] tables. :ivar rbs: [G, C] RBs per message (np.int64).
+    :ivar channel_uses: [G, C]."""
+
+    labels: list[str]
+    num_anchors: np.ndarray
+    bits: list
+    schemes: list[str]
+    tables: list[list]
+    rbs: np.ndarray
+    channel_uses: np.ndarray
+
+    def sinr_range(self) -> tuple[float, float]:
+        """The SINR range every table covers [dB]. A table whose accuracy is flat at an end of
+        its grid (its last :data:`FLAT_POINTS` points within the end point's 95% interval:
+        chance below a digital scheme's waterfall, saturation above) covers everything beyond
+        that end, since :meth:`accuracy_at` holds the end value there."""
+        lows, highs = [], []
+        for row in self.tables:
+            for t in row:
+                lows.append(-math.inf if _flat(t, 0) else float(t.sinr_db[0]))
+                highs.append(math.inf if _flat(t, -1) else float(t.sinr_db[-1]))
+        return max(lows), min(highs)
+
+
+#: Points at an end of a table's grid that must agree for the table to count as flat there.
+FLAT_POINTS = 3
+
+
+def _flat(table, end: int) -> bool:
+    acc = np.asarray(table.accuracy, dtype=np.float64)
+    if len(acc) < FLAT_POINTS:
+        return False
+    idx = np.arange(FLAT_POINTS) if end == 0 else np.arange(len(acc) - FLAT_POINTS, len(acc))
+    ref = idx[0] if end == 0 else idx[-1]
+    lo = getattr(table, "accuracy_low", acc)[ref]
+    hi = getattr(table, "accuracy_high", acc)[ref]
+    tol = max(hi - acc[ref], acc[ref] - lo, 1e-12)
+    return bool(np.all(np.abs(acc[idx] - acc[ref]) <= tol))
+
+
+def load_table_set(sc, workers: int | None = None, progress=None):
+    """The study's table set: built (cached) from ``abstraction``, or read from ``tables``."""
+    from ..abstraction import TableSet, build_table_set
+
+    if sc.tables is not None:
+        return TableSet.load(sc.tables)
+    return build_table_set(sc.abstraction_spec(), workers=workers, progress=progress, study=sc)
+
+
+def _pairs(sc) -> list[tuple[str, str]]:
+    server = sc.system.server.model
+    if sc.system.direction == "uplink":
+        return [(g.model, server) for g in sc.system.groups.values()]
+    return [(server, g.model) for g in sc.system.groups.values()]
+
+
+def link_tables(sc, table_set) -> LinkTables:
+    """Arrange ``table_set`` for the study (one-line errors naming the field for a missing table)."""
+    cfgs = table_set.configs()
+    eqs = sorted({c.semantic_equalizer for c in cfgs})
+    groups = list(sc.system.groups)
+    chosen = sc.system.link_adaptation.configs
+    out_tables, rbs, cus = [], [], []
+    labels = None
+    for g, (tx, rx) in zip(groups, _pairs(sc)):
+        mine = [c for c in cfgs if c.tx_model == tx and c.rx_model == rx and c.semantic_equalizer == eqs[0]]
+        if not mine:
+            raise ScenarioError(f"system.groups.{g}.model", tx if sc.system.direction == "uplink" else rx,
+                                f"has no abstraction table for the link {tx} -> {rx}",
+                                "add the model to abstraction.transmitter / abstraction.receiver and rebuild")
+        if chosen is None:
+            keys = sorted({(c.num_anchors, c.scheme, c.bits) for c in mine}, key=lambda k: (k[0], k[1], k[2] or 0))
+        else:
+            keys = [(c.num_anchors, c.scheme, c.bits) for c in chosen]
+        row = []
+        for i, (k, scheme, bits) in enumerate(keys):
+            hits = [c for c in mine if (c.num_anchors, c.scheme, c.bits) == (k, scheme, bits)]
+            if not hits:
+                have = sorted({(c.num_anchors, c.scheme, c.bits) for c in mine}, key=repr)
+                raise ScenarioError(f"system.link_adaptation.configs[{i}]", f"K={k} {scheme} bits={bits}",
+                                    f"is not in the abstraction table set of {tx} -> {rx} (it has "
+                                    + ", ".join(f"K={a} {s}" + (f" b={b}" if b else "") for a, s, b in have) + ")",
+                                    "choose one of those, or add it to abstraction.num_anchors / schemes / bits")
+            row.append(table_set.select(tx_model=tx, rx_model=rx, num_anchors=k, scheme=scheme, bits=bits,
+                                        semantic_equalizer=eqs[0]) if len(hits) > 1 else
+                       next(t for t in table_set if t.config == hits[0]))
+        these = [f"K{k}-{s}" + (f"-b{b}" if b is not None else "") for k, s, b in keys]
+        if labels is None:
+            labels, first_keys = these, keys
+        elif these != labels:
+            raise ScenarioError("system.link_adaptation.configs", None, f"group {g} has other table configurations "
+                                f"({', '.join(these)}) than the first group ({', '.join(labels)})",
+                                "list the common ones under system.link_adaptation.configs")
+        cu = [float(t.config.channel_uses) for t in row]
+        out_tables.append(row)
+        cus.append(cu)
+        rbs.append([int(math.ceil(c / sc.system.channel_uses_per_rb - 1e-9)) for c in cu])
+    rbs = np.asarray(rbs, dtype=np.int64)
+    too_big = np.argwhere(rbs > sc.system.resource_blocks)
+    if len(too_big):
+        g, c = too_big[0]
+        raise ScenarioError("system.resource_blocks", sc.system.resource_blocks,
+                            f"a message of {labels[c]} needs {rbs[g, c]} RBs, more than one slot holds",
+                            f"use at least {rbs[g, c]} resource_blocks, or larger channel_uses_per_rb")
+    return LinkTables(labels, np.array([k for k, _, _ in first_keys]), [b for _, _, b in first_keys],
+                      [s for _, s, _ in first_keys], out_tables, rbs, np.asarray(cus))
