@@ -82,6 +82,9 @@ class Scenario(StudyBase):
         None, min_length=1, description="named schemes to compare, e.g. {analog: {kind: analog}, ldpc: "
         "{kind: digital, code_rate: 0.5}}; selected by sweep.scheme (replaces `scheme`)")
     compression: CompressionSpec = Field(default_factory=CompressionSpec)
+    retrieval: bool = Field(False, description="also compute the mean reciprocal rank (mrr column): the rank of "
+                            "each test sample's own receiver representation among the test set's, by cosine to "
+                            "the equalised message; costs num_snr x n_test^2 similarities per equaliser")
     sweep: SweepSpec
 
     def scheme_specs(self) -> dict[str, SchemeSpec]:

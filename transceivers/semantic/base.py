@@ -94,6 +94,24 @@ class SemanticEqualizer(Block):
     def call(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
         raise NotImplementedError
 
+    # -- retrieval (mean reciprocal rank): the equalised message against the receiver's own keys --
+
+    def retrieval_keys(self, idx) -> Optional[torch.Tensor]:
+        """The receiver's own representations of samples ``idx`` in the space where this
+        receiver delivers its equalised message, or `None` (no retrieval metric).
+
+        :output keys: [len(idx), key_dim], torch.float32.
+        """
+        return None
+
+    def retrieval_query(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> Optional[torch.Tensor]:
+        """The equalised message in the space of :meth:`retrieval_keys`.
+
+        :input message: [num_snr, batch_size, message_dim], torch.float32.
+        :output query: [num_snr, batch_size, key_dim], torch.float32.
+        """
+        return None
+
 
 def resolve_equalizer(name: str, settings: Optional[dict]) -> tuple[type[SemanticEqualizer], dict[str, Any]]:
     """The class and settings of the receiver ``name``.

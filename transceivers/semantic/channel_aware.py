@@ -180,6 +180,12 @@ class ChannelAwareEqualizer(SemanticEqualizer):
         """[..., num_anchors] received message → [..., feature_dim] head input."""
         return message
 
+    def retrieval_query(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """The head's input (after denoising): [num_snr, batch_size, feature_dim]."""
+        if self.denoiser is not None:
+            message = self.denoiser(message, noise)
+        return self.features(message)
+
     def call(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
         if self.denoiser is not None:
             message = self.denoiser(message, noise)

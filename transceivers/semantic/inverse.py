@@ -104,6 +104,10 @@ class InverseEqualizer(ChannelAwareEqualizer):
     def features(self, message: torch.Tensor) -> torch.Tensor:
         return self.reconstruct(message)
 
+    def retrieval_keys(self, idx):
+        """The receiver's own latents of samples ``idx``: [len(idx), d_rx]."""
+        return self.link.rx.latents[idx]
+
     def reconstruct(self, message: torch.Tensor) -> torch.Tensor:
         """[..., K] relative → [..., d_rx] estimated receiver latent."""
         u = torch.nn.functional.normalize(message @ self.solve_matrix, dim=-1, eps=1e-12)

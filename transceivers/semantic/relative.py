@@ -27,6 +27,10 @@ class RelativeEqualizer(ChannelAwareEqualizer):
         """The latent space whose relative representations train the head and form the prior."""
         return link.rx
 
+    def retrieval_keys(self, idx):
+        """The own space's relative representations of samples ``idx``: [len(idx), num_anchors]."""
+        return self.link.relative(self.own_space(self.link), idx)
+
     def fit(self, link, access=None):
         super().fit(link, access)
         own = self.own_space(link)
