@@ -165,7 +165,11 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
                            sparsify=(sparsify, desparsify) if sparsify is not None else None)
     equalizers = {name: build_equalizer(name, sc.semantic_equalizers.get(name), link, access)
                   for name in sc.axis("semantic_equalizer")}
-    messages = list(dict.fromkeys(eq.message for eq in equalizers.values()))
+    # what is sent: one transmission per message key (the kind, or a receiver's own variant of it)
+    senders = {}
+    for eq in equalizers.values():
+        senders.setdefault(eq.message_key, eq)
+    messages = list(senders)
     no = snr_db_to_no(torch.tensor(snr_db, dtype=torch.float64)).to(device)
     test_idx = data.test_idx
     n = len(test_idx)
@@ -177,7 +181,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     # One owner of channel randomness per unit: Sionna's blocks draw from its config RNG.
     sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key)
 
-    acc = {kind: _Accumulator(len(snr_db)) for kind in messages}
+    acc = {key: _Accumulator(len(snr_db)) for key in messages}
     native_correct = 0
     message_dim = {}
     widest = max(link.tx.latents.shape[1] if set(messages) - {"relative"} else 0,
@@ -190,10 +194,14 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
         # where LDPC decoding costs) runs on the scenario's device.
         labels = data.labels[idx]
         native_correct += int(accuracy_counts(native_head(link.rx.latents[idx])[None], labels)[0])
-        for kind in messages:
+        for key in messages:
+            kind = senders[key].message
             z_tx = link.tx.latents[idx]
-            message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
-            message_dim[kind] = message.shape[-1]
+            if key != kind:   # a receiver's own variant of the message
+                message = senders[key].encode(z_tx).to(device)
+            else:
+                message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
+            message_dim[key] = message.shape[-1]
             sparse = sparsify is not None and kind == "relative"
             values, positions = sparsify(message) if sparse else (message, None)
             scheme = schemes[kind]
@@ -207,21 +215,21 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
                     noise = sparse_message_noise(noise, decoded.message, positions, message.shape[-1])
                 decoded.message = desparsify(decoded.message, positions, message.shape[-1])
             noise = None if noise is None else noise.cpu()
-            acc[kind].add_transmission(sent, decoded, message)
+            acc[key].add_transmission(sent, decoded, message)
             for name, eq in equalizers.items():
-                if eq.message == kind:
+                if eq.message_key == key:
                     logits = eq(decoded.message.cpu(), noise)
-                    acc[kind].add_decisions(name, accuracy_counts(logits, labels), top_k_counts(logits, labels))
+                    acc[key].add_decisions(name, accuracy_counts(logits, labels), top_k_counts(logits, labels))
                     if keys.get(name) is not None:
                         query = eq.retrieval_query(decoded.message.cpu(), noise)
                         own = torch.arange(start, start + len(idx))
-                        acc[kind].add_ranks(name, reciprocal_ranks(query, keys[name], own, PASS_ELEMENTS))
+                        acc[key].add_ranks(name, reciprocal_ranks(query, keys[name], own, PASS_ELEMENTS))
 
     rows = []
     for name, eq in equalizers.items():
-        a = acc[eq.message]
+        a = acc[eq.message_key]
         scheme = schemes[eq.message]
-        m = message_dim[eq.message]
+        m = message_dim[eq.message_key]
         sent = sparsify.kept(m) if sparsify and eq.message == "relative" else m
         # side information (the kept positions) is paid for on the air by every scheme,
         # analog too, at the reference link's rate (transceivers.side_information)

@@ -14,6 +14,7 @@ class RelativeEqualizer(ChannelAwareEqualizer):
         representations of its pool; see :mod:`.channel_aware`).
     :param head: ``clean``, ``matched`` or a list of SNRs [dB] (see :mod:`.channel_aware`).
     :param head_draws: noise draws per pool message for a noise-trained head.
+    :param message_anchors: relative message over the first ``m`` anchors only (see :mod:`.channel_aware`).
 
     :input message: [num_snr, batch_size, num_anchors], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
@@ -32,6 +33,7 @@ class RelativeEqualizer(ChannelAwareEqualizer):
         return self.link.relative(self.own_space(self.link), idx)
 
     def fit(self, link, access=None):
+        link = self.message_link(link)
         super().fit(link, access)
         own = self.own_space(link)
         self.setup_receiver(link.relative(own, link.pool_idx), link.relative_head(own),

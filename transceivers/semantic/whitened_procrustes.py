@@ -61,7 +61,10 @@ class WhitenedProcrustesEqualizer(PilotAligner):
     but rigid in between; with fewer pilots than dimensions the floored eigenvalues
     keep it defined.
 
-    :param whiten_floor: relative eigenvalue floor of the whitening (default 1e-6).
+    :param whiten_floor: eigenvalue floor of the whitening, relative to the largest eigenvalue
+        (default 1e-2, the relative regularisation `aligned` and `cca` use by default; the
+        clean pilots carry no channel noise, and a tiny floor lets whitening amplify the
+        data's noise in the pilots' weak directions: see the README).
     :param pilots: ``clean`` or ``channel`` (see :class:`~.pilot_aligner.PilotAligner`).
     :param preprocess: ``none`` (default), ``center``, ``standardize`` or ``whiten``.
     :param eig_floor: relative eigenvalue floor of ``preprocess``.
@@ -72,7 +75,7 @@ class WhitenedProcrustesEqualizer(PilotAligner):
 
     name = "whitened_procrustes"
 
-    def __init__(self, whiten_floor: float = 1e-6, pilots: str = "clean", preprocess: str = "none",
+    def __init__(self, whiten_floor: float = 1e-2, pilots: str = "clean", preprocess: str = "none",
                  eig_floor: float = 1e-6, precision=None, device="cpu"):
         super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
                          device=device)
@@ -82,7 +85,7 @@ class WhitenedProcrustesEqualizer(PilotAligner):
     @classmethod
     def check_options(cls, prefix, settings):
         super().check_options(prefix, settings)
-        check_number(prefix, "whiten_floor", settings.get("whiten_floor", 1e-6), 0.0, example="1e-6")
+        check_number(prefix, "whiten_floor", settings.get("whiten_floor", 1e-2), 0.0, example="0.01")
 
     def fit_map(self, x, y):
         w = whitened_procrustes_map(x, y, self.whiten_floor)
