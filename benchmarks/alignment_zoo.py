@@ -44,6 +44,21 @@ def _run(scenario: str, out: Path, extra: list[str]) -> float:
     return time.perf_counter() - t0
 
 
+def _units_in_store(out: Path) -> int:
+    import sqlite3
+
+    path = out / "results.sqlite"
+    if not path.exists():
+        return 0
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(db.execute("select count(distinct _unit) from results").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        db.close()
+
+
 def _methods(df):
     names = list(dict.fromkeys(df["semantic_equalizer"]))
     channel = [n for n in names if n.endswith("_ch")]
@@ -164,9 +179,12 @@ def main(argv=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     scenario = args.scenario or str(scenario_path("alignment_zoo"))
     extra = [x for s in args.set for x in ("--set", s)]
+    before = _units_in_store(out)
     wall = _run(scenario, out, extra + ["--force"])
     print(f"threads: {threads}")
-    print(f"alignment_zoo study: {wall:.1f} s wall (encoders from the model cache if it held them)")
+    print(f"alignment_zoo study: {wall:.1f} s wall, {_units_in_store(out) - before} units run"
+          + (f" ({before} already in {out} were reused: delete it for a full timing)" if before else "")
+          + "; encoders come from the model cache when it holds them")
     df = pd.read_csv(out / "results.csv")
     p = _pooled(df)
     for path in _figures(p, out, args.messages):
