@@ -12,6 +12,8 @@ it happens), then writes to ``--out``:
 * ``zoo_snr.png``: accuracy and MRR against SNR at K = 100;
 * ``zoo_rate.png``: accuracy at 10 dB against channel uses per message with the pilots'
   channel uses amortised over ``--messages`` messages (``channel_uses + setup_channel_uses / M``);
+* ``zoo_pooled.csv``: per channel, K, SNR and equaliser, the accuracy pooled over the pairs
+  with its Wilson interval and the mean MRR (the numbers of the figures);
 * ``zoo_winners.md``: per channel and pilot budget (10 dB), the best method among the
   deployable ones (pilots over the channel, plus ``relative``/``inverse``, whose anchors cost no
   channel uses) and the best with clean pilots, with 95 % Wilson intervals of the accuracy pooled
@@ -187,6 +189,7 @@ def main(argv=None) -> None:
           + "; encoders come from the model cache when it holds them")
     df = pd.read_csv(out / "results.csv")
     p = _pooled(df)
+    p.to_csv(out / "zoo_pooled.csv", index=False, float_format="%.6g")
     for path in _figures(p, out, args.messages):
         print(f"wrote {path}")
     table = _winners(p)
