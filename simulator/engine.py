@@ -25,7 +25,7 @@ from .randomness import derive_rng, derive_seed
 from .schema import Scenario
 from .sweep import Unit
 
-__all__ = ["COLUMNS", "run_unit", "select_anchors", "build_link"]
+__all__ = ["COLUMNS", "run_unit", "select_anchors", "build_link", "head_weight_decay"]
 
 #: Elements of one [num_snr, chunk, message_dim] tensor of a batched pass (16 MB of
 #: float32): larger passes leave the cache and page in fresh memory for every
@@ -37,10 +37,18 @@ COLUMNS = [
     "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
     "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",
     "bits_per_sample", "n_samples", "accuracy", "accuracy_low", "accuracy_high", "nmse", "ber", "bler",
-    "native_accuracy", "setup_channel_uses", "side_channel_uses", "unit",
+    "native_accuracy", "setup_channel_uses", "side_channel_uses", "unit", "head_weight_decay",
     # retrieval-style metrics (appended: the columns above keep their order)
     "top5_accuracy", "top5_accuracy_low", "top5_accuracy_high", "mrr", "mrr_low", "mrr_high",
 ]
+
+
+def head_weight_decay(eq, snr_index: int):
+    """L2 strength of the head that decodes ``eq``'s row at SNR point ``snr_index`` (one
+    head per SNR point for matched noise-trained heads), `None` if it has no head."""
+    heads = getattr(eq, "heads", None)
+    head = heads[snr_index] if heads else getattr(eq, "head", None)
+    return getattr(head, "weight_decay", None)
 
 
 def select_anchors(sc: Scenario, unit: Unit) -> np.ndarray:
@@ -65,7 +73,8 @@ def build_link(sc: Scenario, unit: Unit) -> LinkSetup:
     return LinkSetup(
         tx=latent_space(sc, unit.transmitter), rx=latent_space(sc, unit.receiver),
         labels=data.labels, num_classes=data.dataset.num_classes, pool_idx=data.pool_idx,
-        anchor_idx=select_anchors(sc, unit), center=sc.center, seed=derive_seed(unit.seed, "heads"))
+        anchor_idx=select_anchors(sc, unit), center=sc.center, seed=derive_seed(unit.seed, "heads"),
+        head_regularization=sc.heads.regularization())
 
 
 def _scheme(sc: Scenario, unit: Unit, message_kind: str):
@@ -261,7 +270,7 @@ def run_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
                 native_accuracy=native_correct / n,
                 setup_channel_uses=channel.channel_uses(setup) if setup else None,
                 side_channel_uses=float(side_uses),
-                unit=unit.key,
+                unit=unit.key, head_weight_decay=head_weight_decay(eq, s),
                 top5_accuracy=top_k[s] / n, top5_accuracy_low=top_lo, top5_accuracy_high=top_hi,
                 mrr=a.rr[name][s] / n if ranked else None, mrr_low=mrr_lo, mrr_high=mrr_hi).items()})
     return rows

@@ -135,7 +135,8 @@ def run_jscc_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
 
     tx = latent_space(sc, unit.transmitter)
     native = cached_head(("absolute", tx.name, tx.fingerprint, data.pool_idx), tx.latents[data.pool_idx],
-                         data.labels[data.pool_idx], data.dataset.num_classes, derive_seed(unit.seed, "heads"))
+                         data.labels[data.pool_idx], data.dataset.num_classes, derive_seed(unit.seed, "heads"),
+                         sc.heads.regularization())
     native_correct = int(accuracy_counts(native(tx.latents[test_idx])[None], data.labels[test_idx])[0])
     uses = channel.channel_uses(unit.channel_uses)
     rows = []
@@ -149,6 +150,6 @@ def run_jscc_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             csi=ch_spec.csi if channel.has_fading else None, seed=unit.seed, channel_uses=float(uses),
             bits_per_sample=None, n_samples=n, accuracy=correct[s] / n, accuracy_low=lo, accuracy_high=hi,
             nmse=None, ber=None, bler=None, native_accuracy=native_correct / n, setup_channel_uses=None,
-            unit=unit.key, top5_accuracy=top_k[s] / n, top5_accuracy_low=top_lo, top5_accuracy_high=top_hi,
-            mrr=None, mrr_low=None, mrr_high=None).items()})
+            unit=unit.key, head_weight_decay=None, top5_accuracy=top_k[s] / n, top5_accuracy_low=top_lo,
+            top5_accuracy_high=top_hi, mrr=None, mrr_low=None, mrr_high=None).items()})
     return rows

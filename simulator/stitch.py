@@ -36,7 +36,7 @@ __all__ = ["STITCH_COLUMNS", "COLLAPSE_COLUMNS", "CKA_COLUMNS", "stitch_rows", "
 
 STITCH_COLUMNS = ["scenario", "condition", "snr_db", "tx_model", "rx_model", "semantic_equalizer",
                   "num_anchors", "anchor_selection", "channel", "seed", "n_samples", "accuracy",
-                  "accuracy_low", "accuracy_high", "native_accuracy_tx", "native_accuracy_rx"]
+                  "accuracy_low", "accuracy_high", "native_accuracy_tx", "native_accuracy_rx", "head_weight_decay"]
 
 COLLAPSE_COLUMNS = ["scenario", "model", "n_samples", "num_classes", "class_mean_cosine", "class_mean_cosine_std",
                     "simplex_cosine", "within_class_cosine"]
@@ -68,7 +68,7 @@ def _noise_free(sc: Scenario, unit) -> list[dict]:
 def _noise_free_rows(sc: Scenario, unit) -> list[dict]:
     from semcom.transceivers.semantic import build_equalizer
     from .context import study_data
-    from .engine import build_link
+    from .engine import build_link, head_weight_decay
     from .metrics import accuracy_counts, wilson_interval
 
     data = study_data(sc)
@@ -87,7 +87,8 @@ def _noise_free_rows(sc: Scenario, unit) -> list[dict]:
         lo, hi = wilson_interval(correct, n)
         rows.append(dict(condition=NOISE_FREE, snr_db=None, semantic_equalizer=name, n_samples=n,
                          accuracy=correct / n, accuracy_low=lo, accuracy_high=hi,
-                         native_accuracy_tx=float(native_tx), native_accuracy_rx=float(native_rx)))
+                         native_accuracy_tx=float(native_tx), native_accuracy_rx=float(native_rx),
+                         head_weight_decay=head_weight_decay(eq, 0)))
     return rows
 
 
@@ -118,7 +119,7 @@ def stitch_rows(sc: Scenario, snr_db: float | None = None) -> list[dict]:
         for r in run_unit(noisy_sc, unit):
             rows.append({**common, **natives, "condition": f"{snr:g} dB", "snr_db": snr,
                          **{k: r[k] for k in ("semantic_equalizer", "n_samples", "accuracy",
-                                              "accuracy_low", "accuracy_high")}})
+                                              "accuracy_low", "accuracy_high", "head_weight_decay")}})
     return _rounded(rows)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from .agents import LatentSpace
-from .heads import TaskHead, cached_head
+from .heads import HeadRegularization, TaskHead, cached_head
 from .relative import RelativeProjection
 
 __all__ = ["LinkSetup"]
@@ -24,7 +24,9 @@ class LinkSetup:
     :ivar pool_idx: [pool_size] np.int64, samples usable for training heads and anchors.
     :ivar anchor_idx: [num_anchors] np.int64, dataset indices of the anchors.
     :ivar center: centre relative projections on each agent's anchor mean.
-    :ivar seed: seeds head training.
+    :ivar seed: seeds head training (and the folds that select its L2 strength).
+    :ivar head_regularization: every head's L2 strength: fixed, or selected by
+        cross-validation on the receiver's own pool (the default).
     """
 
     tx: LatentSpace
@@ -35,6 +37,7 @@ class LinkSetup:
     anchor_idx: np.ndarray
     center: bool = False
     seed: int = 0
+    head_regularization: HeadRegularization = HeadRegularization()
     projection: RelativeProjection = field(init=False)
 
     def __post_init__(self):
@@ -60,11 +63,13 @@ class LinkSetup:
     def absolute_head(self, space: LatentSpace) -> TaskHead:
         """Head trained on ``space``'s own absolute latents of the pool."""
         return cached_head(("absolute", space.name, space.fingerprint, self.pool_idx),
-                           space.latents[self.pool_idx], self._pool_labels, self.num_classes, self.seed)
+                           space.latents[self.pool_idx], self._pool_labels, self.num_classes, self.seed,
+                           self.head_regularization)
 
     def relative_head(self, space: LatentSpace) -> TaskHead:
         """Head trained on ``space``'s own relative representations of the pool."""
         return cached_head(("relative", space.name, space.fingerprint, self.pool_idx, self.anchor_idx,
                             self.center),
-                           self.relative(space, self.pool_idx), self._pool_labels, self.num_classes, self.seed)
+                           self.relative(space, self.pool_idx), self._pool_labels, self.num_classes, self.seed,
+                           self.head_regularization)
 

@@ -84,7 +84,8 @@ def alignment_scaling(sc, num_agents: list[int], equalizers: list[str], k_values
             if key not in pair_uses:
                 link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
                                  num_classes=data.dataset.num_classes, pool_idx=data.pool_idx, anchor_idx=anchors,
-                                 center=sc.center, seed=derive_seed(seed, "heads"))
+                                 center=sc.center, seed=derive_seed(seed, "heads"),
+                                 head_regularization=sc.heads.regularization())
                 # the pilot count needs the settings and the link's sizes, not a fitted receiver
                 eq = SEMANTIC_EQUALIZERS.get(eq_name)(**(sc.semantic_equalizers.get(eq_name) or {}))
                 setup = eq.setup_symbols(link)

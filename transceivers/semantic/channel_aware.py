@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Optional, Sequence
 
+import numpy as np
 import torch
 
 from semcom.core.errors import ScenarioError, SemcomInputError
@@ -194,12 +195,17 @@ class ChannelAwareEqualizer(SemanticEqualizer):
         labels = self.link.labels[self.link.pool_idx].repeat(head_draws)
         cache_key = (*key, "noise-trained", access.key, denoise, snrs, access.seed_for("receiver-side simulation",
                                                                                      purpose, snrs))
+        # the L2 strength is validated on noisy messages too; every noisy copy of a pool
+        # message falls in that message's fold
+        reg, pool_size = self.link.head_regularization, own_messages.shape[0]
         if head == "matched":
-            self.heads = [cached_head((*cache_key, s), feats[s], labels, self.link.num_classes, self.link.seed)
-                          for s in range(len(snrs))]
+            groups = np.arange(len(labels)) % pool_size
+            self.heads = [cached_head((*cache_key, s), feats[s], labels, self.link.num_classes, self.link.seed,
+                                      reg, groups) for s in range(len(snrs))]
         else:
+            groups = np.arange(len(labels) * len(snrs)) % pool_size
             self.head = cached_head(cache_key, feats.reshape(-1, feats.shape[-1]), labels.repeat(len(snrs)),
-                                    self.link.num_classes, self.link.seed)
+                                    self.link.num_classes, self.link.seed, reg, groups)
 
     def features(self, message: torch.Tensor) -> torch.Tensor:
         """[..., num_anchors] received message → [..., feature_dim] head input."""
