@@ -7,7 +7,7 @@ import math
 import numpy as np
 import torch
 
-from semcom.core.errors import ScenarioError, SemcomInputError
+from semcom.core.errors import ScenarioError
 from semcom.core.threads import FITTING_THREADS, with_fixed_threads
 from .aligned import ridge_map
 from .base import SEMANTIC_EQUALIZERS
@@ -19,6 +19,14 @@ __all__ = ["MLPAlignerEqualizer", "fit_mlp_aligner", "held_out_count"]
 def held_out_count(num_pilots: int, holdout: float) -> int:
     """Pilots held out for early stopping: ``ceil(holdout · K)`` (0 when ``holdout`` is 0)."""
     return int(math.ceil(holdout * num_pilots - 1e-9))
+
+
+def _fewest_pilots(holdout: float) -> int:
+    """The smallest budget that leaves 2 training pilots besides the held-out ones."""
+    k = 2
+    while k - held_out_count(k, holdout) < 2:
+        k += 1
+    return k
 
 
 @with_fixed_threads(num_threads=FITTING_THREADS)
@@ -119,12 +127,17 @@ class MLPAlignerEqualizer(PilotAligner):
         check_number(prefix, "lr", settings.get("lr", 1e-2), 0.0, example="0.01")
         check_number(prefix, "ridge", settings.get("ridge", 1e-2), 0.0, inclusive=True, example="0.01")
 
-    def check_pilots(self, num_pilots):
-        held = held_out_count(num_pilots, self.holdout)
+    def settings_for_budget(self):
+        return {"holdout": self.holdout}
+
+    @classmethod
+    def check_budget(cls, prefix, settings, num_pilots, where="sweep.num_anchors"):
+        holdout = settings.get("holdout", 0.2)
+        held = held_out_count(num_pilots, holdout)
         if num_pilots - held < 2:
-            raise SemcomInputError(f"sweep.num_anchors: mlp_aligner holds out {held} of {num_pilots} pilots for "
-                                   "early stopping and needs at least 2 more to train on; use num_anchors >= "
-                                   f"{held + 2} or a smaller {self.prefix}.holdout")
+            raise ScenarioError(where, num_pilots, f"{cls.name} holds out {held} of {num_pilots} pilots for early "
+                                "stopping (holdout) and needs at least 2 more to train on",
+                                f"use num_anchors >= {_fewest_pilots(holdout)} or a smaller {prefix}.holdout")
 
     def fit(self, link, access=None):
         self._seed = int(np.random.default_rng([int(link.seed), link.num_anchors, 0x4D4C50]).integers(2**31 - 1))

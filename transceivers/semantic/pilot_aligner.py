@@ -155,9 +155,18 @@ class PilotAligner(SemanticEqualizer):
 
     def check_pilots(self, num_pilots: int) -> None:
         """Raise one line when the map cannot be fitted on ``num_pilots`` pilots."""
+        self.check_budget(self.prefix, self.settings_for_budget(), num_pilots)
+
+    def settings_for_budget(self) -> dict:
+        return {}
+
+    @classmethod
+    def check_budget(cls, prefix: str, settings: dict, num_pilots: int, where: str = "sweep.num_anchors") -> None:
+        """One-line :class:`ScenarioError` naming ``where`` when ``num_pilots`` pilots cannot fit
+        the map (called by the scenario check for every pilot budget of the sweep)."""
         if num_pilots < 2:
-            raise SemcomInputError(f"sweep.num_anchors: {self.name} needs at least 2 pilots (got {num_pilots}); "
-                                   "use num_anchors >= 2")
+            raise ScenarioError(where, num_pilots, f"{cls.name} needs at least 2 pilots to fit its map",
+                                "use num_anchors >= 2")
 
     def _fit_one(self, x: torch.Tensor, y: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
         px = Preprocessing(x, self.preprocess, self.eig_floor)

@@ -157,6 +157,7 @@ def test_an_mlp_aligner_without_pilots_to_train_on_is_one_line():
         SEMANTIC_EQUALIZERS.get("mlp_aligner")(holdout=0.5).fit(link)
     msg = str(err.value)
     assert "num_anchors" in msg and "holdout" in msg and "\n" not in msg, msg
+    assert isinstance(err.value, ScenarioError) and err.value.field == "sweep.num_anchors"
 
 
 def _validate(tmp_path, scenario) -> tuple[int, str]:
@@ -181,6 +182,8 @@ BASE = dict(name="zoo", seed=1, data=dict(dataset="digits", limit=200, test_frac
     ({"semantic_equalizers": {"mlp_aligner": {"holdout": 0}},
       "sweep": {**BASE["sweep"], "semantic_equalizer": ["mlp_aligner"]}}, ["semantic_equalizers.mlp_aligner.holdout"]),
     ({"sweep": {**BASE["sweep"], "num_anchors": [10, 500]}}, ["sweep.num_anchors[1]", "anchor pool", "use at most"]),
+    ({"sweep": {**BASE["sweep"], "num_anchors": [10, 2], "semantic_equalizer": ["mlp_aligner"]}},
+     ["sweep.num_anchors[1]", "holds out", "holdout"]),
 ])
 def test_bad_zoo_scenarios_fail_validation_with_one_line(tmp_path, change, needles):
     rc, err = _validate(tmp_path, {**BASE, **change})
