@@ -20,7 +20,7 @@ from semcom.transceivers.semantic.channel_aware import ChannelAccess
 from semcom.transceivers.semantic.denoise import sparse_message_noise
 from semcom.transceivers.side_information import REFERENCE_SIDE_LINK
 from .context import latent_space, study_data
-from .metrics import accuracy_counts, wilson_interval
+from .metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
 from .randomness import derive_rng, derive_seed
 from .schema import Scenario
 from .sweep import Unit
@@ -38,6 +38,8 @@ COLUMNS = [
     "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",
     "bits_per_sample", "n_samples", "accuracy", "accuracy_low", "accuracy_high", "nmse", "ber", "bler",
     "native_accuracy", "setup_channel_uses", "side_channel_uses", "unit", "head_weight_decay",
+    # retrieval-style metrics (appended: the columns above keep their order)
+    "top5_accuracy", "top5_accuracy_low", "top5_accuracy_high", "mrr", "mrr_low", "mrr_high",
 ]
 
 
@@ -52,13 +54,16 @@ def head_weight_decay(eq, snr_index: int):
 def select_anchors(sc: Scenario, unit: Unit) -> np.ndarray:
     """Dataset indices of the unit's anchors, chosen on the transmitter's pool latents.
 
-    The generator depends on (seed, strategy, K, selecting model) only, so every
+    The generator depends on (seed, strategy, K, selecting model) only (K left out for a
+    prefix-consistent strategy, whose budgets then nest), so every
     receiver and channel of a study sees the same anchors (paired comparisons).
     """
     data = study_data(sc)
     tx = latent_space(sc, unit.transmitter)
     strategy = ANCHOR_STRATEGIES.get(unit.anchor_selection)()
-    rng = derive_rng(unit.seed, "anchors", unit.anchor_selection, unit.num_anchors, unit.transmitter)
+    # a prefix-consistent strategy draws without the budget: the pilots of a budget sweep are nested
+    budget = "nested" if strategy.prefix_consistent else unit.num_anchors
+    rng = derive_rng(unit.seed, "anchors", unit.anchor_selection, budget, unit.transmitter)
     positions = strategy(tx.latents[data.pool_idx], data.labels[data.pool_idx], unit.num_anchors, rng)
     return data.pool_idx[positions]
 
@@ -99,6 +104,9 @@ class _Accumulator:
     def __init__(self, num_snr: int):
         self.num_snr = num_snr
         self.correct: dict[str, np.ndarray] = {}
+        self.top_k: dict[str, np.ndarray] = {}
+        self.rr: dict[str, np.ndarray] = {}      # sums of reciprocal ranks
+        self.rr_sq: dict[str, np.ndarray] = {}   # sums of their squares
         self.err = np.zeros(num_snr)
         self.energy = 0.0
         self.ber = np.zeros(num_snr)
@@ -119,8 +127,14 @@ class _Accumulator:
             self.bler += n * rates[1].double().cpu().numpy()
         self.weight += n
 
-    def add_decisions(self, name: str, correct: np.ndarray) -> None:
+    def add_decisions(self, name: str, correct: np.ndarray, top_k: np.ndarray) -> None:
         self.correct[name] = self.correct.get(name, 0) + correct
+        self.top_k[name] = self.top_k.get(name, 0) + top_k
+
+    def add_ranks(self, name: str, rr: torch.Tensor) -> None:
+        """Reciprocal ranks [num_snr, batch_size] of one chunk."""
+        self.rr[name] = self.rr.get(name, 0) + rr.sum(-1).numpy()
+        self.rr_sq[name] = self.rr_sq.get(name, 0) + rr.square().sum(-1).numpy()
 
     def nmse(self) -> np.ndarray:
         return self.err / max(self.energy, 1e-30)
@@ -172,17 +186,23 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
                            sparsify=(sparsify, desparsify) if sparsify is not None else None)
     equalizers = {name: build_equalizer(name, sc.semantic_equalizers.get(name), link, access)
                   for name in sc.axis("semantic_equalizer")}
-    messages = list(dict.fromkeys(eq.message for eq in equalizers.values()))
+    # what is sent: one transmission per message key (the kind, or a receiver's own variant of it)
+    senders = {}
+    for eq in equalizers.values():
+        senders.setdefault(eq.message_key, eq)
+    messages = list(senders)
     no = snr_db_to_no(torch.tensor(snr_db, dtype=torch.float64)).to(device)
     test_idx = data.test_idx
     n = len(test_idx)
     native_head = link.absolute_head(link.rx)
     tx_anchors = link.anchors(link.tx)
+    # retrieval (MRR): each equaliser's keys are the receiver's own representations of the test set
+    keys = {name: eq.retrieval_keys(test_idx) for name, eq in equalizers.items()} if sc.retrieval else {}
 
     # One owner of channel randomness per unit: Sionna's blocks draw from its config RNG.
     sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key) if channel_seed is None else int(channel_seed)
 
-    acc = {kind: _Accumulator(len(snr_db)) for kind in messages}
+    acc = {key: _Accumulator(len(snr_db)) for key in messages}
     native_correct = 0
     message_dim = {}
     widest = max(link.tx.latents.shape[1] if set(messages) - {"relative"} else 0,
@@ -195,10 +215,14 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
         # where LDPC decoding costs) runs on the scenario's device.
         labels = data.labels[idx]
         native_correct += int(accuracy_counts(native_head(link.rx.latents[idx])[None], labels)[0])
-        for kind in messages:
+        for key in messages:
+            kind = senders[key].message
             z_tx = link.tx.latents[idx]
-            message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
-            message_dim[kind] = message.shape[-1]
+            if key != kind:   # a receiver's own variant of the message
+                message = senders[key].encode(z_tx).to(device)
+            else:
+                message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
+            message_dim[key] = message.shape[-1]
             sparse = sparsify is not None and kind == "relative"
             values, positions = sparsify(message) if sparse else (message, None)
             scheme = schemes[kind]
@@ -212,12 +236,16 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
                     noise = sparse_message_noise(noise, decoded.message, positions, message.shape[-1])
                 decoded.message = desparsify(decoded.message, positions, message.shape[-1])
             noise = None if noise is None else noise.cpu()
-            acc[kind].add_transmission(sent, decoded, message)
+            acc[key].add_transmission(sent, decoded, message)
             decisions = {}
             for name, eq in equalizers.items():
-                if eq.message == kind:
+                if eq.message_key == key:
                     logits = eq(decoded.message.cpu(), noise)
-                    acc[kind].add_decisions(name, accuracy_counts(logits, labels))
+                    acc[key].add_decisions(name, accuracy_counts(logits, labels), top_k_counts(logits, labels))
+                    if keys.get(name) is not None:
+                        query = eq.retrieval_query(decoded.message.cpu(), noise)
+                        own = torch.arange(start, start + len(idx))
+                        acc[key].add_ranks(name, reciprocal_ranks(query, keys[name], own, PASS_ELEMENTS))
                     if observe is not None:
                         decisions[name] = (logits.argmax(-1) == labels).cpu().numpy()
             if observe is not None:
@@ -226,9 +254,9 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
 
     rows = []
     for name, eq in equalizers.items():
-        a = acc[eq.message]
+        a = acc[eq.message_key]
         scheme = schemes[eq.message]
-        m = message_dim[eq.message]
+        m = message_dim[eq.message_key]
         sent = sparsify.kept(m) if sparsify and eq.message == "relative" else m
         # side information (the kept positions) is paid for on the air by every scheme,
         # analog too, at the reference link's rate (transceivers.side_information)
@@ -239,9 +267,12 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
         if side_bits:
             bits = (bits or 0) + side_bits
         setup = eq.setup_symbols(link)
-        correct = a.correct[name]
+        correct, top_k = a.correct[name], a.top_k[name]
+        ranked = name in a.rr
         for s, snr in enumerate(snr_db):
             lo, hi = wilson_interval(int(correct[s]), n)
+            top_lo, top_hi = wilson_interval(int(top_k[s]), n)
+            mrr_lo, mrr_hi = mean_interval(float(a.rr[name][s]), float(a.rr_sq[name][s]), n) if ranked else (None, None)
             rows.append({k: _fmt(v) for k, v in dict(
                 scenario=sc.name, tx_model=unit.transmitter, rx_model=unit.receiver, channel=unit.channel,
                 snr_db=float(snr), num_anchors=unit.num_anchors, anchor_selection=unit.anchor_selection,
@@ -257,5 +288,7 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
                 native_accuracy=native_correct / n,
                 setup_channel_uses=channel.channel_uses(setup) if setup else None,
                 side_channel_uses=float(side_uses),
-                unit=unit.key, head_weight_decay=head_weight_decay(eq, s)).items()})
+                unit=unit.key, head_weight_decay=head_weight_decay(eq, s),
+                top5_accuracy=top_k[s] / n, top5_accuracy_low=top_lo, top5_accuracy_high=top_hi,
+                mrr=a.rr[name][s] / n if ranked else None, mrr_low=mrr_lo, mrr_high=mrr_hi).items()})
     return rows

@@ -24,7 +24,7 @@ from semcom.transceivers.heads import cached_head
 from semcom.transceivers.jscc import JSCCModel, JSCCScheme, train_jscc
 from .context import latent_space, study_data
 from .engine import _fmt   # engine imports this module only inside run_unit: no cycle
-from .metrics import accuracy_counts, wilson_interval
+from .metrics import accuracy_counts, top_k_counts, wilson_interval
 from .randomness import derive_seed
 from .schema import Scenario
 from .sweep import Unit
@@ -124,11 +124,14 @@ def run_jscc_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     # the evaluation channel's own draws, apart from training's
     sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key)
     correct = np.zeros(len(snr_db), dtype=np.int64)
+    top_k = np.zeros(len(snr_db), dtype=np.int64)
     for start in range(0, n, sc.chunk_size):
         idx = test_idx[start:start + sc.chunk_size]
         x = model.encode(inputs[idx])
         x_hat, _ = channel(x.unsqueeze(0).expand(len(snr_db), *x.shape), no)
-        correct += accuracy_counts(model.decode(x_hat), data.labels[idx])
+        logits = model.decode(x_hat)
+        correct += accuracy_counts(logits, data.labels[idx])
+        top_k += top_k_counts(logits, data.labels[idx])
 
     tx = latent_space(sc, unit.transmitter)
     native = cached_head(("absolute", tx.name, tx.fingerprint, data.pool_idx), tx.latents[data.pool_idx],
@@ -139,6 +142,7 @@ def run_jscc_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     rows = []
     for s, snr in enumerate(snr_db):
         lo, hi = wilson_interval(int(correct[s]), n)
+        top_lo, top_hi = wilson_interval(int(top_k[s]), n)
         rows.append({k: _fmt(v) for k, v in dict(
             scenario=sc.name, tx_model=unit.transmitter, rx_model=unit.receiver, channel=unit.channel,
             snr_db=float(snr), num_anchors=None, anchor_selection=None, scheme=unit.scheme, bits=None,
@@ -146,5 +150,6 @@ def run_jscc_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
             csi=ch_spec.csi if channel.has_fading else None, seed=unit.seed, channel_uses=float(uses),
             bits_per_sample=None, n_samples=n, accuracy=correct[s] / n, accuracy_low=lo, accuracy_high=hi,
             nmse=None, ber=None, bler=None, native_accuracy=native_correct / n, setup_channel_uses=None,
-            unit=unit.key, head_weight_decay=None).items()})
+            unit=unit.key, head_weight_decay=None, top5_accuracy=top_k[s] / n, top5_accuracy_low=top_lo,
+            top5_accuracy_high=top_hi, mrr=None, mrr_low=None, mrr_high=None).items()})
     return rows

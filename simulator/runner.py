@@ -51,6 +51,8 @@ def study_identity(sc: Scenario) -> dict:
     d = sc.model_dump(mode="json", exclude={"description", "seed", "figure"})
     for axis in UNIT_AXES:
         d["sweep"].pop(axis, None)
+    if not d.get("retrieval", True):   # off (the default): studies stored before the option keep their identity
+        d.pop("retrieval")
     return d
 
 

@@ -82,6 +82,9 @@ class Scenario(StudyBase):
         None, min_length=1, description="named schemes to compare, e.g. {analog: {kind: analog}, ldpc: "
         "{kind: digital, code_rate: 0.5}}; selected by sweep.scheme (replaces `scheme`)")
     compression: CompressionSpec = Field(default_factory=CompressionSpec)
+    retrieval: bool = Field(False, description="also compute the mean reciprocal rank (mrr column): the rank of "
+                            "each test sample's own receiver representation among the test set's, by cosine to "
+                            "the equalised message; costs num_snr x n_test^2 similarities per equaliser")
     sweep: SweepSpec
 
     def scheme_specs(self) -> dict[str, SchemeSpec]:
@@ -129,6 +132,13 @@ def _check_semantic_equalizers(sc: Scenario) -> None:
         known, _ = known_settings(cls, skip=("precision", "device"))
         check_settings(f"semantic_equalizers.{name}", options, known)
         cls.check_options(f"semantic_equalizers.{name}", options)
+    # receivers fitted on the pilots: every pilot budget of the sweep must be enough to fit them
+    for name in sc.axis("semantic_equalizer"):
+        cls, options = resolve_equalizer(name, sc.semantic_equalizers.get(name))
+        check_budget = getattr(cls, "check_budget", None)
+        if check_budget is not None:
+            for i, k in enumerate(sc.axis("num_anchors")):
+                check_budget(f"semantic_equalizers.{name}", options, int(k), f"sweep.num_anchors[{i}]")
 
 
 def check_scenario(sc: Scenario, check_data: bool = True) -> None:

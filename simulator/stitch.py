@@ -82,7 +82,8 @@ def _noise_free_rows(sc: Scenario, unit) -> list[dict]:
     rows = []
     for name in sc.axis("semantic_equalizer"):
         eq = build_equalizer(name, sc.semantic_equalizers.get(name), link)   # named receivers too
-        correct = int(accuracy_counts(eq(messages[eq.message][None]), labels)[0])
+        message = messages[eq.message] if eq.message_key == eq.message else eq.encode(link.tx.latents[test])
+        correct = int(accuracy_counts(eq(message[None]), labels)[0])
         lo, hi = wilson_interval(correct, n)
         rows.append(dict(condition=NOISE_FREE, snr_db=None, semantic_equalizer=name, n_samples=n,
                          accuracy=correct / n, accuracy_low=lo, accuracy_high=hi,

@@ -145,8 +145,9 @@ def select_shared_anchors(sc: NetworkScenario, seed: int, strategy: str, k: int,
     ``agent_model``'s latents of the pool (same draw as the link-level engine's)."""
     data = study_data(sc)
     space = latent_space(sc, agent_model)
-    rng = derive_rng(seed, "anchors", strategy, k, agent_model)
-    positions = ANCHOR_STRATEGIES.get(strategy)()(space.latents[data.pool_idx], data.labels[data.pool_idx], k, rng)
+    chooser = ANCHOR_STRATEGIES.get(strategy)()
+    rng = derive_rng(seed, "anchors", strategy, "nested" if chooser.prefix_consistent else k, agent_model)
+    positions = chooser(space.latents[data.pool_idx], data.labels[data.pool_idx], k, rng)
     return data.pool_idx[positions]
 
 

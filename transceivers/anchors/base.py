@@ -28,6 +28,10 @@ def check_num_anchors(num_anchors: int, pool_size: int) -> None:
 class AnchorStrategy:
     """Choose anchor indices into the pool.
 
+    A strategy whose :attr:`prefix_consistent` is true returns, for a budget N, the first
+    N of what it returns for any larger budget from the same generator; the link engine
+    then draws its generator without the budget, so the pilots of a budget sweep are nested.
+
     :input features: [pool_size, dim], torch.float32. The selecting agent's latents
         (or raw inputs, flattened) of the pool samples.
     :input labels: [pool_size], torch.int64.
@@ -36,6 +40,9 @@ class AnchorStrategy:
 
     :output indices: [num_anchors], np.int64, distinct positions into the pool.
     """
+
+    #: the first N of a budget of 2N are the budget-N anchors (given the same generator)
+    prefix_consistent: bool = False
 
     def __call__(self, features: torch.Tensor, labels: torch.Tensor, num_anchors: int,
                  rng: np.random.Generator) -> np.ndarray:

@@ -6,6 +6,12 @@ from .oracle import OracleEqualizer
 from .none import NoEqualizer
 from .inverse import InverseEqualizer
 from .aligned import AlignedEqualizer
+from .whitened_procrustes import WhitenedProcrustesEqualizer
+from .cca import CCAEqualizer, SVCCAEqualizer
+from .kernel_ridge import KernelRidgeEqualizer
+from .residual_kernel import ResidualKernelEqualizer
+from .mlp_aligner import MLPAlignerEqualizer
 
 __all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "build_equalizer", "resolve_equalizer", "RelativeEqualizer", "OracleEqualizer",
-           "NoEqualizer", "InverseEqualizer", "AlignedEqualizer"]
+           "NoEqualizer", "InverseEqualizer", "AlignedEqualizer", "WhitenedProcrustesEqualizer", "CCAEqualizer",
+           "SVCCAEqualizer", "KernelRidgeEqualizer", "ResidualKernelEqualizer", "MLPAlignerEqualizer"]

@@ -113,11 +113,20 @@ class AlignedEqualizer(SemanticEqualizer):
     def setup_symbols(self, link) -> int:
         return link.num_anchors * ((link.tx.latent_dim + 1) // 2)
 
-    def call(self, message, noise: Optional[torch.Tensor] = None):
+    def transform(self, message: torch.Tensor) -> torch.Tensor:
+        """[num_snr, batch_size, d_tx] received latents → [num_snr, batch_size, d_rx] mapped ones."""
         x = torch.nn.functional.normalize(message, dim=-1, eps=1e-12)
         w = self.weight
         if w.dim() == 3 and w.shape[0] != x.shape[0]:
             raise ValueError(f"{w.shape[0]} pilot maps for {x.shape[0]} SNR rows")
         # one map, or map s for SNR row s
-        z_rx = x @ w[..., :-1, :] + w[..., -1:, :]
-        return self.head(z_rx)
+        return x @ w[..., :-1, :] + w[..., -1:, :]
+
+    def call(self, message, noise: Optional[torch.Tensor] = None):
+        return self.head(self.transform(message))
+
+    def retrieval_query(self, message, noise=None):
+        return self.transform(message)
+
+    def retrieval_keys(self, idx):
+        return self.link.rx.latents[idx]

@@ -82,6 +82,22 @@ class SemanticEqualizer(Block):
     def check_options(cls, prefix: str, settings: dict) -> None:
         """Raise a :class:`ScenarioError` naming ``prefix.<option>`` for a bad option value."""
 
+    @property
+    def message_key(self):
+        """What the transmitter sends for this receiver: receivers with the same key share one
+        transmission. The kind (``"relative"``/``"absolute"``) unless a receiver sends its own
+        variant (e.g. ``message_anchors``: a relative message over fewer anchors)."""
+        return self.message
+
+    def encode(self, z_tx: torch.Tensor) -> torch.Tensor:
+        """The transmitter's message for this (fitted) receiver.
+
+        :input z_tx: [batch_size, d_tx], torch.float32. :output: [batch_size, message_dim], torch.float32.
+        """
+        if self.message == "relative":
+            return self.link.projection(z_tx, self.link.anchors(self.link.tx))
+        return z_tx
+
     def message_dim(self) -> int:
         """Values per message of a fitted receiver: K (relative) or the transmitter's latent size."""
         return self.link.num_anchors if self.message == "relative" else self.link.tx.latent_dim
@@ -93,6 +109,24 @@ class SemanticEqualizer(Block):
 
     def call(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
         raise NotImplementedError
+
+    # -- retrieval (mean reciprocal rank): the equalised message against the receiver's own keys --
+
+    def retrieval_keys(self, idx) -> Optional[torch.Tensor]:
+        """The receiver's own representations of samples ``idx`` in the space where this
+        receiver delivers its equalised message, or `None` (no retrieval metric).
+
+        :output keys: [len(idx), key_dim], torch.float32.
+        """
+        return None
+
+    def retrieval_query(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> Optional[torch.Tensor]:
+        """The equalised message in the space of :meth:`retrieval_keys`.
+
+        :input message: [num_snr, batch_size, message_dim], torch.float32.
+        :output query: [num_snr, batch_size, key_dim], torch.float32.
+        """
+        return None
 
 
 def resolve_equalizer(name: str, settings: Optional[dict]) -> tuple[type[SemanticEqualizer], dict[str, Any]]:

@@ -94,6 +94,7 @@ class ChannelAccess:
 def refuse_link_simulation(prefix: str, settings: dict) -> None:
     """One-line error for receiver options that need a per-link simulation (network-level studies)."""
     needs = {"head": ("clean", "trains the head on messages sent over a simulated copy of the link"),
+             "message_anchors": (None, "sends a relative message over fewer anchors than the link's"),
              "pilots": ("clean", "sends the pilots over a simulated copy of the link"),
              "denoise": ("none", "needs the per-entry noise variance of each received message")}
     for option, (default, what) in needs.items():
@@ -123,6 +124,10 @@ class ChannelAwareEqualizer(SemanticEqualizer):
     :param denoise: ``none`` or ``lmmse``.
     :param head: ``clean``, ``matched`` or a list of SNRs [dB].
     :param head_draws: noise draws per pool message for a noise-trained head.
+    :param message_anchors: send the relative message over only the first ``m`` of the
+        unit's K anchors (``min(m, K)``), e.g. to match another receiver's channel uses
+        per sample while the pilot budget K grows (prefix-consistent anchor designs make
+        them the budget-m anchors); default `None`: all K.
 
     :input message: [num_snr, batch_size, num_anchors], torch.float32.
     :input noise: [num_snr, batch_size, num_anchors], torch.float32, or `None`.
@@ -139,14 +144,34 @@ class ChannelAwareEqualizer(SemanticEqualizer):
         if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
             raise ScenarioError(f"{prefix}.head_draws", draws, "must be a whole number >= 1",
                                 "use e.g. 4 (noise draws per pool message for a noise-trained head)")
+        m = settings.get("message_anchors")
+        if m is not None and (isinstance(m, bool) or not isinstance(m, int) or m < 1):
+            raise ScenarioError(f"{prefix}.message_anchors", m, "must be a whole number >= 1",
+                                "use e.g. 16 (anchors of the relative message), or leave it out for all of them")
 
     def __init__(self, denoise: str = "none", head: Any = "clean", head_draws: int = 4,
-                 precision: Optional[str] = None, device: Optional[str] = "cpu", **settings):
+                 precision: Optional[str] = None, device: Optional[str] = "cpu", message_anchors: Optional[int] = None,
+                 **settings):
         super().__init__(precision=precision, device=device)
         # the scenario validator names the receiver; here (direct use) the class stands in for it
-        self.check_options(type(self).__name__, {"denoise": denoise, "head": head, "head_draws": head_draws})
+        self.check_options(type(self).__name__, {"denoise": denoise, "head": head, "head_draws": head_draws,
+                                                 "message_anchors": message_anchors})
         self.denoise_option, self.head_option, self.head_draws = denoise, _head_option("head", head), head_draws
+        self.message_anchors = message_anchors
         self.denoiser, self.head, self.heads = None, None, None
+
+    def message_link(self, link):
+        """``link`` itself, or (with ``message_anchors``) the link over its first ``m`` anchors."""
+        if self.message_anchors is None or self.message_anchors >= link.num_anchors:
+            return link
+        import dataclasses
+        return dataclasses.replace(link, anchor_idx=link.anchor_idx[: self.message_anchors])
+
+    @property
+    def message_key(self):
+        if self.message_anchors is None:
+            return self.message
+        return (self.message, "first", self.message_anchors)
 
     def setup_receiver(self, own_messages: torch.Tensor, clean_head: TaskHead, key: tuple) -> None:
         """Prior and heads from the receiver's own pool messages [pool_size, num_anchors];
@@ -185,6 +210,12 @@ class ChannelAwareEqualizer(SemanticEqualizer):
     def features(self, message: torch.Tensor) -> torch.Tensor:
         """[..., num_anchors] received message → [..., feature_dim] head input."""
         return message
+
+    def retrieval_query(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """The head's input (after denoising): [num_snr, batch_size, feature_dim]."""
+        if self.denoiser is not None:
+            message = self.denoiser(message, noise)
+        return self.features(message)
 
     def call(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
         if self.denoiser is not None:

@@ -55,6 +55,7 @@ class InverseEqualizer(ChannelAwareEqualizer):
     :param head: ``clean``, ``matched`` or a list of SNRs [dB]: the absolute head is
         fitted on the reconstructions of the receiver's own pool messages after the link.
     :param head_draws: noise draws per pool message for a noise-trained head.
+    :param message_anchors: relative message over the first ``m`` anchors only (see :mod:`.channel_aware`).
 
     :input message: [num_snr, batch_size, num_anchors], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
@@ -64,8 +65,9 @@ class InverseEqualizer(ChannelAwareEqualizer):
 
     def __init__(self, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0,
                  denoise: str = "none", head="clean", head_draws: int = 4, precision=None, device="cpu",
-                 **settings):
-        super().__init__(denoise=denoise, head=head, head_draws=head_draws, precision=precision, device=device)
+                 message_anchors=None, **settings):
+        super().__init__(denoise=denoise, head=head, head_draws=head_draws, precision=precision, device=device,
+                         message_anchors=message_anchors)
         if method not in ("ridge", "prune"):
             raise SemcomInputError(f"semantic_equalizers.inverse.method: unknown method {method!r}; "
                                    "use ridge or prune")
@@ -78,6 +80,7 @@ class InverseEqualizer(ChannelAwareEqualizer):
         self.method, self.ridge, self.max_condition = method, ridge, max_condition
 
     def fit(self, link, access=None):
+        link = self.message_link(link)
         super().fit(link, access)
         method, ridge, max_condition = self.method, self.ridge, self.max_condition
         anchors = link.anchors(link.rx).double()
@@ -103,6 +106,10 @@ class InverseEqualizer(ChannelAwareEqualizer):
 
     def features(self, message: torch.Tensor) -> torch.Tensor:
         return self.reconstruct(message)
+
+    def retrieval_keys(self, idx):
+        """The receiver's own latents of samples ``idx``: [len(idx), d_rx]."""
+        return self.link.rx.latents[idx]
 
     def reconstruct(self, message: torch.Tensor) -> torch.Tensor:
         """[..., K] relative → [..., d_rx] estimated receiver latent."""

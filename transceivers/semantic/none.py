@@ -17,9 +17,19 @@ class NoEqualizer(SemanticEqualizer):
         self.head = link.absolute_head(link.rx)
         return self
 
-    def call(self, message, noise=None):
+    def fitted(self, message):
+        """The latent zero-padded or truncated to the receiver's size."""
         d_rx = self.link.rx.latent_dim
         d = message.shape[-1]
         if d < d_rx:
             message = torch.nn.functional.pad(message, (0, d_rx - d))
-        return self.head(message[..., :d_rx])
+        return message[..., :d_rx]
+
+    def call(self, message, noise=None):
+        return self.head(self.fitted(message))
+
+    def retrieval_query(self, message, noise=None):
+        return self.fitted(message)
+
+    def retrieval_keys(self, idx):
+        return self.link.rx.latents[idx]
