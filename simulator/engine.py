@@ -155,7 +155,7 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
         ``no_eff`` ([num_snr, rows, symbols_per_row], torch.float32: post-equalisation noise variance
         of every transmitted symbol, rows as the scheme lays them out: one per sample, or per
         codeword of the digital scheme) and ``correct`` ({semantic_equalizer: [num_snr, batch_size],
-        np.bool_}). The semantic PHY abstraction reads per-sample SINRs and decisions from it; it
+        ``np.bool_``}). The semantic PHY abstraction reads per-sample SINRs and decisions from it; it
         changes nothing in the rows.
     :param channel_seed: seed of Sionna's generator for this unit's channel draws; `None` (the
         default) derives it from the unit (``derive_seed(seed, "channel", unit.key)``). Held-out

@@ -47,7 +47,7 @@ class Observation:
 
     :ivar snr_db: [S], the channel's mean SNRs.
     :ivar sinr_db: [S, N, R], np.float64: post-equalisation SINR of the R symbols carrying each sample.
-    :ivar correct: {semantic_equalizer: [S, N] np.bool_}.
+    :ivar correct: {semantic_equalizer: [S, N] ``np.bool_``}.
     """
 
     snr_db: np.ndarray

@@ -70,7 +70,7 @@ def _inside(row, column: str = "inside_interval") -> bool:
 
 def validation_summary(rows: Iterable[dict]) -> dict[str, dict]:
     """Per channel family: ``{"points", "inside", "fraction_inside", "mean_abs_error", "max_abs_error",
-    "control_inside"}`` (errors: |predicted - link-level accuracy|; control: the mean-SNR reading)."""
+    "control_inside"}`` (errors: ``|predicted - link-level accuracy|``; control: the mean-SNR reading)."""
     out: dict[str, dict] = {}
     for r in rows:
         s = out.setdefault(r["channel"], {"points": 0, "inside": 0, "errors": [], "control_inside": 0})

@@ -3,7 +3,7 @@ wireless medium, simulated with SimPy and decoded with the link-level blocks.
 
 Modules, one concept each: :mod:`~.schema` (scenario), :mod:`~.traffic` (arrivals),
 :mod:`~.medium` (resource blocks, schedulers), :mod:`~.links` (SNR, fading, batched
-decoding), :mod:`~.engine` (the SimPy simulation), :mod:`~.metrics`,
+decoding), :mod:`~semcom.simulator.network.engine` (the SimPy simulation), :mod:`~.metrics`,
 :mod:`~.alignment` (cost of making agents understand each other), :mod:`~.plots`,
-:mod:`~.runner` (store, exports).
+:mod:`~semcom.simulator.network.runner` (store, exports).
 """

@@ -1,5 +1,5 @@
 """Pieces of a system unit around the slot loop: traffic, transmit power, the abstraction's
-decisions and the stations' interference estimates (:mod:`.engine` runs the loop).
+decisions and the stations' interference estimates (:mod:`semcom.simulator.system.engine` runs the loop).
 
 Example:
 
