@@ -10,7 +10,9 @@ value) and 1/(2 n_pool) (scikit-learn's ``C = 1`` on this pool). Accuracy is poo
 the seeds (3 x the test set) with its 95% Wilson interval. Prints, last, the issue-20
 checks: is ``cv`` at least as good as each fixed strength at 0 dB within the intervals
 (its upper bound >= the other's accuracy), and does centring cost no more than its
-interval at 0 dB with ``cv`` heads.
+interval at 0 dB with ``cv`` heads. ``--curve`` prints only the held-out accuracy of the
+receiver's relative head on its own pool against the strength (seed 1, uncentred): what
+the selection sees.
 """
 
 from __future__ import annotations
@@ -47,12 +49,35 @@ def pooled(rows, equalizer: str, condition: str) -> tuple[float, float, float, l
     return correct / n, lo, hi, sorted({r["head_weight_decay"] for r in rs})
 
 
+def curve(sc) -> int:
+    """Held-out accuracy (3 folds, the receiver's own pool) of its relative head per strength."""
+    from semcom.simulator.engine import build_link
+    from semcom.simulator.sweep import Unit
+    from semcom.transceivers.heads import WEIGHT_DECAY_GRID, one_standard_error_choice, validation_scores
+
+    s = scenario(sc, "cv", False)
+    unit = Unit(seed=1, transmitter=TX, receiver=RX, channel=s.axis("channel")[0], scheme=s.axis("scheme")[0],
+                anchor_selection="prototypical", num_anchors=32, bits=s.axis("bits")[0])
+    link = build_link(s, unit)
+    acc, se = validation_scores(link.relative(link.rx, link.pool_idx), link.labels[link.pool_idx],
+                                link.num_classes, link.seed)
+    print(f"{RX}'s relative head, K = 32, seed 1: held-out accuracy on its own pool (3 folds)")
+    print("| weight_decay | " + " | ".join(f"{g:g}" for g in WEIGHT_DECAY_GRID) + " |")
+    print("|---|" + "---|" * len(WEIGHT_DECAY_GRID))
+    print("| accuracy [%] | " + " | ".join(f"{100 * a:.1f}" for a in acc) + " |")
+    print(f"chosen (one-standard-error rule): {one_standard_error_choice(WEIGHT_DECAY_GRID, acc, se):g}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(scenario_path("zoo_heads")))
+    parser.add_argument("--curve", action="store_true", help="only the validation curve the selection sees")
     args = parser.parse_args(argv)
     sc = load_scenario(args.scenario)
     check_scenario(sc)
+    if args.curve:
+        return curve(sc)
     n_pool = len(study_data(sc).pool_idx)
     strengths = {"cv": "cv", "1e-4 (old fixed)": 1e-4, f"C=1 (1/(2*{n_pool}))": 1.0 / (2 * n_pool)}
     print(f"zoo_heads, {TX} -> {RX}, K = 32 prototypical, seeds {sc.axis('seed')}, pool {n_pool} samples; "
