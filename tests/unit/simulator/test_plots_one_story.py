@@ -18,7 +18,8 @@ from semcom.transceivers.semantic import resolve_equalizer
 
 ROOT = Path(__file__).resolve().parents[3]
 LINK_SCENARIOS = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml")
-                        if "kind: network" not in p.read_text() and "stitching" not in p.name)   # stitch tables: heat maps
+                        if not any(f"kind: {k}" in p.read_text() for k in ("network", "system", "abstraction"))
+                        and "stitching" not in p.name)   # link studies only (stitch tables: heat maps)
 
 
 def _synthetic_rows(sc) -> list[dict]:
