@@ -6,8 +6,7 @@ from typing import Union
 
 from .aligned import procrustes_map
 from .base import SEMANTIC_EQUALIZERS
-from .kernel_ridge import check_kernel_options, fit_kernel_ridge
-from .pilot_aligner import PilotAligner
+from .kernel_ridge import KernelRidgeEqualizer, fit_kernel_ridge
 
 __all__ = ["ResidualKernelEqualizer", "fit_residual_kernel"]
 
@@ -32,7 +31,7 @@ def fit_residual_kernel(x, y, bandwidth: Union[str, float] = "median", ridge: Un
 
 
 @SEMANTIC_EQUALIZERS.register("residual_kernel")
-class ResidualKernelEqualizer(PilotAligner):
+class ResidualKernelEqualizer(KernelRidgeEqualizer):
     r"""Residual kernel aligner: Procrustes plus a kernel ridge correction (:func:`fit_residual_kernel`).
 
     :param bandwidth: RBF σ > 0 of the correction, or ``median`` (default).
@@ -45,19 +44,6 @@ class ResidualKernelEqualizer(PilotAligner):
     """
 
     name = "residual_kernel"
-
-    def __init__(self, bandwidth: Union[str, float] = "median", ridge: Union[str, float] = "loo",
-                 pilots: str = "clean", preprocess: str = "none", eig_floor: float = 1e-6, precision=None,
-                 device="cpu"):
-        super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
-                         device=device)
-        self.check_options(self.prefix, {"bandwidth": bandwidth, "ridge": ridge})
-        self.bandwidth, self.ridge = bandwidth, ridge
-
-    @classmethod
-    def check_options(cls, prefix, settings):
-        super().check_options(prefix, settings)
-        check_kernel_options(prefix, settings)
 
     def fit_map(self, x, y):
         return fit_residual_kernel(x, y, self.bandwidth, self.ridge)
