@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import re
 
-from sphinx.domains.python import PyObject
-from sphinx.util.docfields import GroupedField
-
 _FIELD = re.compile(r"^(\s*):[A-Za-z_][^:`]*:(?=\s|$)")   # a field, not a role (:class:`x`)
 _TICKS = re.compile(r"(`+)(?:(?!\1).)+\1")
 
@@ -91,6 +88,10 @@ def _process_docstring(app, what, name, obj, options, lines):
 
 
 def setup(app):
+    # Sphinx is imported here, not at the top: the normaliser is tested without the docs extra
+    from sphinx.domains.python import PyObject
+    from sphinx.util.docfields import GroupedField
+
     fields = list(PyObject.doc_field_types)
     names = {f.name for f in fields}
     for name, label in (("input", "Inputs"), ("output", "Outputs")):
