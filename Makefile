@@ -23,7 +23,7 @@ run: $(STAMP)
 	@echo "  $(VENV)/bin/semcom results runs/quickstart"
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
