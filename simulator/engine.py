@@ -29,13 +29,13 @@ from semcom.transceivers.transmission import MessageTransmission, Received
 from .jscc_engine import run_jscc_unit
 from .metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
 from .randomness import derive_rng, derive_seed
-from .rows import COLUMNS, ResultRow
+from .rows import ResultRow
 from .sweep import ResolvedUnit, Unit, resolve_unit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario
 
-__all__ = ["COLUMNS", "run_unit", "select_anchors", "build_link", "head_weight_decay"]
+__all__ = ["run_unit", "run_resolved", "select_anchors", "build_link", "head_weight_decay", "PASS_ELEMENTS"]
 
 #: Elements of one [num_snr, chunk, message_dim] tensor of a batched pass (16 MB of
 #: float32): larger passes leave the cache and page in fresh memory for every
@@ -124,7 +124,7 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
     Resolves the unit's set-up once, then runs it: :func:`run_resolved` (anchor-based
     units) or :func:`~semcom.simulator.jscc_engine.run_jscc_unit` (an end-to-end ``jscc``
     unit, which has its own engine; ``observe`` and ``channel_seed`` apply to the former).
-    Returns one row per (snr_db, semantic_equalizer) with the :data:`COLUMNS`.
+    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.rows.COLUMNS`.
     """
     ru = resolve_unit(sc, unit)
     if unit.channel_uses is not None:
@@ -155,7 +155,7 @@ def run_resolved(ru: ResolvedUnit, *, observe=None, channel_seed: int | None = N
     most :data:`PASS_ELEMENTS` per ``[num_snr, chunk, message_dim]`` tensor (memory
     and cache use stay bounded for any dataset size, K and SNR grid); within a chunk
     every SNR point runs in one batched call.
-    Returns one row per (snr_db, semantic_equalizer) with the :data:`COLUMNS`.
+    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.rows.COLUMNS`.
 
     :param observe: optional callable, called once per chunk and message kind with keywords
         ``scheme`` (the scheme object), ``message_dim`` (int), ``batch_size`` (samples in the chunk),
