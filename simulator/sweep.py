@@ -90,7 +90,7 @@ def _jscc_units(d: dict, scheme) -> list[Unit]:
                  bits=None, channel_uses=n) for n in scheme.num_channel_uses]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)   # identity semantics: it holds arrays and settings dicts
 class ResolvedUnit:
     """A unit with what its names stand for, resolved once from the scenario.
 
