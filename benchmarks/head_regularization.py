@@ -52,13 +52,13 @@ def pooled(rows, equalizer: str, condition: str) -> tuple[float, float, float, l
 def curve(sc) -> int:
     """Held-out accuracy (3 folds, the receiver's own pool) of its relative head per strength."""
     from semcom.simulator.engine import build_link
-    from semcom.simulator.sweep import Unit
+    from semcom.simulator.sweep import Unit, resolve_unit
     from semcom.transceivers.heads import WEIGHT_DECAY_GRID, one_standard_error_choice, validation_scores
 
     s = scenario(sc, "cv", False)
     unit = Unit(seed=1, transmitter=TX, receiver=RX, channel=s.axis("channel")[0], scheme=s.axis("scheme")[0],
                 anchor_selection="prototypical", num_anchors=32, bits=s.axis("bits")[0])
-    link = build_link(s, unit)
+    link = build_link(resolve_unit(s, unit))
     acc, se = validation_scores(link.relative(link.rx, link.pool_idx), link.labels[link.pool_idx],
                                 link.num_classes, link.seed)
     print(f"{RX}'s relative head, K = 32, seed 1: held-out accuracy on its own pool (3 folds)")

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from semcom.transceivers.agents import LatentSpace, build_latent_space
 from semcom.transceivers.datasets import Dataset, load_dataset, split_three_way
-from .schema import Scenario
+from semcom.transceivers.encoders import ENCODERS
 
-__all__ = ["StudyData", "study_data", "latent_space"]
+if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module
+    from .schema import Scenario
+
+__all__ = ["StudyData", "study_data", "latent_space", "model_space"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,6 @@ def _study_data(dataset: str, path: str | None, limit: int | None, train_fractio
 
 def _fits_on_data(kind: str) -> bool:
     """Whether agents of ``kind`` are trained or fitted on the dataset (zoo encoders, pca)."""
-    from semcom.transceivers.encoders import ENCODERS
     return kind in ENCODERS.names() or kind == "pca"
 
 
@@ -64,8 +67,12 @@ _SPACES: dict[tuple, LatentSpace] = {}
 
 def latent_space(sc: Scenario, model: str) -> LatentSpace:
     """The latent space of ``model`` over the study's dataset (memoised per process)."""
-    data = study_data(sc)
-    spec = sc.models[model].model_dump(exclude_none=True)
+    return model_space(model, sc.models[model].model_dump(exclude_none=True), study_data(sc))
+
+
+def model_space(model: str, spec: dict, data: StudyData) -> LatentSpace:
+    """The latent space of agent ``model`` (its resolved settings ``spec``) over ``data``
+    (memoised per process)."""
     key = (model, repr(sorted(spec.items())), data.dataset.fingerprint, data.train_idx.tobytes())
     if key not in _SPACES:
         if len(_SPACES) > 32:

@@ -1,10 +1,17 @@
-"""Link-level engine: one work unit → result rows, every SNR point in one batched pass."""
+"""Link-level engine: one work unit → result rows, every SNR point in one batched pass.
+
+:func:`run_unit` is the entry of every link-level unit: it resolves the unit's set-up
+once (:func:`~semcom.simulator.sweep.resolve_unit`) and runs it here (anchor-based
+units) or in :mod:`semcom.simulator.jscc_engine` (end-to-end units). Every message
+crosses the link through the one transmission block
+(:class:`~semcom.transceivers.transmission.MessageTransmission`); rows are
+:class:`~semcom.simulator.rows.ResultRow` s.
+"""
 
 from __future__ import annotations
 
 import functools
-import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -12,35 +19,28 @@ import sionna.phy
 
 from semcom.channels import build_channel, snr_db_to_no
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
-from semcom.transceivers.compression import TopKDesparsifier, TopKSparsifier, index_bits
+from semcom.transceivers.compression import index_bits
 from semcom.transceivers.link import LinkSetup
-from semcom.transceivers.schemes import build_scheme, error_rates
+from semcom.transceivers.schemes import build_scheme
 from semcom.transceivers.semantic import build_equalizer
 from semcom.transceivers.semantic.channel_aware import ChannelAccess
-from semcom.transceivers.semantic.denoise import sparse_message_noise
 from semcom.transceivers.side_information import REFERENCE_SIDE_LINK
-from .context import latent_space, study_data
+from semcom.transceivers.transmission import MessageTransmission, Received
+from .jscc_engine import run_jscc_unit
 from .metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
 from .randomness import derive_rng, derive_seed
-from .schema import Scenario
-from .sweep import Unit
+from .rows import ResultRow
+from .sweep import ResolvedUnit, Unit, resolve_unit
 
-__all__ = ["COLUMNS", "run_unit", "select_anchors", "build_link", "head_weight_decay"]
+if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
+    from .schema import Scenario
+
+__all__ = ["run_unit", "run_resolved", "select_anchors", "build_link", "head_weight_decay", "PASS_ELEMENTS"]
 
 #: Elements of one [num_snr, chunk, message_dim] tensor of a batched pass (16 MB of
 #: float32): larger passes leave the cache and page in fresh memory for every
 #: temporary, and cost grows faster than the work (measured: benchmarks/bench_growth.py).
 PASS_ELEMENTS = 1 << 22
-
-#: Columns of results.csv, in order. A metric that does not apply is left empty.
-COLUMNS = [
-    "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
-    "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",
-    "bits_per_sample", "n_samples", "accuracy", "accuracy_low", "accuracy_high", "nmse", "ber", "bler",
-    "native_accuracy", "setup_channel_uses", "side_channel_uses", "unit", "head_weight_decay",
-    # retrieval-style metrics (appended: the columns above keep their order)
-    "top5_accuracy", "top5_accuracy_low", "top5_accuracy_high", "mrr", "mrr_low", "mrr_high",
-]
 
 
 def head_weight_decay(eq, snr_index: int):
@@ -51,51 +51,29 @@ def head_weight_decay(eq, snr_index: int):
     return getattr(head, "weight_decay", None)
 
 
-def select_anchors(sc: Scenario, unit: Unit) -> np.ndarray:
+def select_anchors(ru: ResolvedUnit) -> np.ndarray:
     """Dataset indices of the unit's anchors, chosen on the transmitter's pool latents.
 
     The generator depends on (seed, strategy, K, selecting model) only (K left out for a
     prefix-consistent strategy, whose budgets then nest), so every
     receiver and channel of a study sees the same anchors (paired comparisons).
     """
-    data = study_data(sc)
-    tx = latent_space(sc, unit.transmitter)
+    unit, data = ru.unit, ru.data
     strategy = ANCHOR_STRATEGIES.get(unit.anchor_selection)()
     # a prefix-consistent strategy draws without the budget: the pilots of a budget sweep are nested
     budget = "nested" if strategy.prefix_consistent else unit.num_anchors
     rng = derive_rng(unit.seed, "anchors", unit.anchor_selection, budget, unit.transmitter)
-    positions = strategy(tx.latents[data.pool_idx], data.labels[data.pool_idx], unit.num_anchors, rng)
+    positions = strategy(ru.tx.latents[data.pool_idx], data.labels[data.pool_idx], unit.num_anchors, rng)
     return data.pool_idx[positions]
 
 
-def build_link(sc: Scenario, unit: Unit) -> LinkSetup:
-    data = study_data(sc)
+def build_link(ru: ResolvedUnit) -> LinkSetup:
+    """What the unit's transmitter and receiver share: latent spaces, anchors, heads."""
+    data = ru.data
     return LinkSetup(
-        tx=latent_space(sc, unit.transmitter), rx=latent_space(sc, unit.receiver),
-        labels=data.labels, num_classes=data.dataset.num_classes, pool_idx=data.pool_idx,
-        anchor_idx=select_anchors(sc, unit), center=sc.center, seed=derive_seed(unit.seed, "heads"),
-        head_regularization=sc.heads.regularization())
-
-
-def _scheme(sc: Scenario, unit: Unit, message_kind: str):
-    spec = sc.scheme_specs()[unit.scheme]
-    settings = spec.model_dump(exclude={"kind"})
-    if unit.bits is not None:
-        settings["bits"] = unit.bits
-    return build_scheme(spec.kind, settings, message_kind, precision=sc.precision, device=sc.device)
-
-
-def _fmt(x: Any) -> Any:
-    """Round floats for a stable, readable CSV; NaN/None become empty."""
-    if x is None:
-        return None
-    if isinstance(x, (float, np.floating)):
-        if not math.isfinite(float(x)):
-            return None
-        return float(f"{float(x):.6g}")
-    if isinstance(x, np.integer):
-        return int(x)
-    return x
+        tx=ru.tx, rx=ru.rx, labels=data.labels, num_classes=data.dataset.num_classes, pool_idx=data.pool_idx,
+        anchor_idx=select_anchors(ru), center=ru.center, seed=derive_seed(ru.unit.seed, "heads"),
+        head_regularization=ru.head_regularization)
 
 
 class _Accumulator:
@@ -114,13 +92,13 @@ class _Accumulator:
         self.weight = 0
         self.has_ber = False
 
-    def add_transmission(self, sent, decoded, message: torch.Tensor) -> None:
+    def add_transmission(self, received: Received, message: torch.Tensor) -> None:
         """Errors of one chunk: NMSE from the message, BER/BLER from the bits the transmitter kept."""
         n = message.shape[0]
         # float32 differences, float64 sums: exact enough, no float64 copies of big tensors
-        self.err += (decoded.message - message).square().sum((-1, -2), dtype=torch.float64).cpu().numpy()
+        self.err += (received.message - message).square().sum((-1, -2), dtype=torch.float64).cpu().numpy()
         self.energy += float(message.square().sum(dtype=torch.float64))
-        rates = error_rates(sent, decoded)
+        rates = received.error_rates()
         if rates is not None:
             self.has_ber = True
             self.ber += n * rates[0].double().cpu().numpy()
@@ -140,15 +118,44 @@ class _Accumulator:
         return self.err / max(self.energy, 1e-30)
 
 
-@torch.no_grad()
 def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None = None) -> list[dict[str, Any]]:
-    """Simulate every SNR point and semantic equaliser of ``unit``.
+    """Simulate every SNR point and semantic equaliser of ``unit`` of link study ``sc``.
 
-    Test samples stream through in chunks of at most ``sc.chunk_size`` samples and at
+    Resolves the unit's set-up once, then runs it: :func:`run_resolved` (anchor-based
+    units) or :func:`~semcom.simulator.jscc_engine.run_jscc_unit` (an end-to-end ``jscc``
+    unit, which has its own engine; ``observe`` and ``channel_seed`` apply to the former).
+    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.rows.COLUMNS`.
+    """
+    ru = resolve_unit(sc, unit)
+    if unit.channel_uses is not None:
+        return run_jscc_unit(ru)
+    return run_resolved(ru, observe=observe, channel_seed=channel_seed)
+
+
+def _scheme(ru: ResolvedUnit, message_kind: str):
+    """The unit's scheme for messages of ``message_kind``: a quantiser knows the range of
+    relative messages, not of absolute latents."""
+    return build_scheme(ru.scheme.kind, ru.scheme_settings(), message_kind, precision=ru.precision, device=ru.device)
+
+
+def _transmissions(ru: ResolvedUnit, channel) -> dict[str, MessageTransmission]:
+    """The unit's transmission per message kind; top-k applies to relative messages
+    (absolute ones, for `none`/`aligned`, go whole)."""
+    return {kind: MessageTransmission(scheme=_scheme(ru, kind), channel=channel,
+                                      top_k=ru.top_k if kind == "relative" else None,
+                                      precision=ru.precision, device=ru.device)
+            for kind in ("relative", "absolute")}
+
+
+@torch.no_grad()
+def run_resolved(ru: ResolvedUnit, *, observe=None, channel_seed: int | None = None) -> list[dict[str, Any]]:
+    """Simulate every SNR point and semantic equaliser of an anchor-based unit.
+
+    Test samples stream through in chunks of at most ``chunk_size`` samples and at
     most :data:`PASS_ELEMENTS` per ``[num_snr, chunk, message_dim]`` tensor (memory
     and cache use stay bounded for any dataset size, K and SNR grid); within a chunk
     every SNR point runs in one batched call.
-    Returns one row per (snr_db, semantic_equalizer) with the :data:`COLUMNS`.
+    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.rows.COLUMNS`.
 
     :param observe: optional callable, called once per chunk and message kind with keywords
         ``scheme`` (the scheme object), ``message_dim`` (int), ``batch_size`` (samples in the chunk),
@@ -160,32 +167,18 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
     :param channel_seed: seed of Sionna's generator for this unit's channel draws; `None` (the
         default) derives it from the unit (``derive_seed(seed, "channel", unit.key)``). Held-out
         channel realisations of the same unit use another seed.
-
-    An end-to-end (``jscc``) unit has its own engine (:mod:`semcom.simulator.jscc_engine`).
     """
-    if unit.channel_uses is not None:
-        from .jscc_engine import run_jscc_unit
-        return run_jscc_unit(sc, unit)
-    data = study_data(sc)
-    link = build_link(sc, unit)
-    device = torch.device(sc.device)
-    ch_spec = sc.channels[unit.channel]
-    channel = build_channel(ch_spec.model, precision=sc.precision, device=sc.device,
-                            **ch_spec.model_dump(exclude={"model"}))
-    # top-k on the relative message: the k kept values go through the scheme, their
-    # positions are side information (absolute messages, for `none`/`aligned`, go whole)
-    top_k = sc.compression.top_k
-    sparsify = TopKSparsifier(top_k, precision=sc.precision, device=sc.device) if top_k else None
-    desparsify = TopKDesparsifier(precision=sc.precision, device=sc.device) if top_k else None
-    snr_db = sc.axis("snr_db")
-    schemes = {kind: _scheme(sc, unit, kind) for kind in ("relative", "absolute")}
+    unit, data = ru.unit, ru.data
+    link = build_link(ru)
+    device = torch.device(ru.device)
+    channel = build_channel(ru.channel.model, precision=ru.precision, device=ru.device, **ru.channel_settings())
+    transmissions = _transmissions(ru, channel)
+    snr_db = ru.snr_db
     # channel-aware receivers simulate their own link (noise-trained heads, pilots over the channel)
-    access = ChannelAccess(channel, schemes, snr_db, snr_db_to_no, functools.partial(derive_seed, unit.seed, unit.key),
-                           key=(ch_spec.model_dump(), sc.scheme_specs()[unit.scheme].model_dump(), unit.bits,
-                                sc.precision, top_k), device=sc.device,
-                           sparsify=(sparsify, desparsify) if sparsify is not None else None)
-    equalizers = {name: build_equalizer(name, sc.semantic_equalizers.get(name), link, access)
-                  for name in sc.axis("semantic_equalizer")}
+    access = ChannelAccess(transmissions, snr_db, snr_db_to_no, functools.partial(derive_seed, unit.seed, unit.key),
+                           key=(ru.channel.model_dump(), ru.scheme.model_dump(), unit.bits, ru.precision, ru.top_k),
+                           device=ru.device)
+    equalizers = {name: build_equalizer(name, settings, link, access) for name, settings in ru.equalizers.items()}
     # what is sent: one transmission per message key (the kind, or a receiver's own variant of it)
     senders = {}
     for eq in equalizers.values():
@@ -197,7 +190,7 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
     native_head = link.absolute_head(link.rx)
     tx_anchors = link.anchors(link.tx)
     # retrieval (MRR): each equaliser's keys are the receiver's own representations of the test set
-    keys = {name: eq.retrieval_keys(test_idx) for name, eq in equalizers.items()} if sc.retrieval else {}
+    keys = {name: eq.retrieval_keys(test_idx) for name, eq in equalizers.items()} if ru.retrieval else {}
 
     # One owner of channel randomness per unit: Sionna's blocks draw from its config RNG.
     sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key) if channel_seed is None else int(channel_seed)
@@ -207,7 +200,7 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
     message_dim = {}
     widest = max(link.tx.latents.shape[1] if set(messages) - {"relative"} else 0,
                  unit.num_anchors if "relative" in messages else 0, 1)
-    chunk = max(1, min(sc.chunk_size, PASS_ELEMENTS // (len(snr_db) * widest)))
+    chunk = max(1, min(ru.chunk_size, PASS_ELEMENTS // (len(snr_db) * widest)))
     for start in range(0, n, chunk):
         idx = test_idx[start:start + chunk]
         # Semantics (projection, equalisers, heads) run on the CPU, where the latents and
@@ -223,41 +216,31 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
             else:
                 message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
             message_dim[key] = message.shape[-1]
-            sparse = sparsify is not None and kind == "relative"
-            values, positions = sparsify(message) if sparse else (message, None)
-            scheme = schemes[kind]
-            sent = scheme.encode(values)
-            x = sent.x.unsqueeze(0).expand(len(snr_db), *sent.x.shape)
-            x_hat, no_eff = channel(x, no)
-            decoded = scheme.decode(x_hat, no_eff, sent.side)   # symbols and side information only
-            noise = scheme.message_noise(no_eff, sent.side)   # per-entry noise variance, None if not additive
-            if sparse:   # the receiver knows the positions: scatter the k values into zeros
-                if noise is not None:
-                    noise = sparse_message_noise(noise, decoded.message, positions, message.shape[-1])
-                decoded.message = desparsify(decoded.message, positions, message.shape[-1])
-            noise = None if noise is None else noise.cpu()
-            acc[key].add_transmission(sent, decoded, message)
+            received = transmissions[kind](message, no)
+            noise = None if received.noise is None else received.noise.cpu()
+            acc[key].add_transmission(received, message)
             decisions = {}
             for name, eq in equalizers.items():
                 if eq.message_key == key:
-                    logits = eq(decoded.message.cpu(), noise)
+                    logits = eq(received.message.cpu(), noise)
                     acc[key].add_decisions(name, accuracy_counts(logits, labels), top_k_counts(logits, labels))
                     if keys.get(name) is not None:
-                        query = eq.retrieval_query(decoded.message.cpu(), noise)
+                        query = eq.retrieval_query(received.message.cpu(), noise)
                         own = torch.arange(start, start + len(idx))
                         acc[key].add_ranks(name, reciprocal_ranks(query, keys[name], own, PASS_ELEMENTS))
                     if observe is not None:
                         decisions[name] = (logits.argmax(-1) == labels).cpu().numpy()
             if observe is not None:
-                observe(scheme=scheme, message_dim=values.shape[-1], batch_size=len(idx), no_eff=no_eff,
-                        correct=decisions)
+                observe(scheme=transmissions[kind].scheme, message_dim=received.values_dim, batch_size=len(idx),
+                        no_eff=received.no_eff, correct=decisions)
 
     rows = []
     for name, eq in equalizers.items():
         a = acc[eq.message_key]
-        scheme = schemes[eq.message]
+        transmission = transmissions[eq.message]
+        scheme = transmission.scheme
         m = message_dim[eq.message_key]
-        sent = sparsify.kept(m) if sparsify and eq.message == "relative" else m
+        sent = transmission.kept(m)
         # side information (the kept positions) is paid for on the air by every scheme,
         # analog too, at the reference link's rate (transceivers.side_information)
         side_bits = index_bits(m, sent) if sent < m else 0
@@ -273,13 +256,13 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
             lo, hi = wilson_interval(int(correct[s]), n)
             top_lo, top_hi = wilson_interval(int(top_k[s]), n)
             mrr_lo, mrr_hi = mean_interval(float(a.rr[name][s]), float(a.rr_sq[name][s]), n) if ranked else (None, None)
-            rows.append({k: _fmt(v) for k, v in dict(
-                scenario=sc.name, tx_model=unit.transmitter, rx_model=unit.receiver, channel=unit.channel,
+            rows.append(ResultRow(
+                scenario=ru.scenario, tx_model=unit.transmitter, rx_model=unit.receiver, channel=unit.channel,
                 snr_db=float(snr), num_anchors=unit.num_anchors, anchor_selection=unit.anchor_selection,
                 scheme=unit.scheme, bits=getattr(scheme, "bits", unit.bits),   # the default too, when unset
                 semantic_equalizer=name,
-                channel_equalizer=ch_spec.equalizer if channel.has_fading else None,
-                csi=ch_spec.csi if channel.has_fading else None, seed=unit.seed,
+                channel_equalizer=ru.channel.equalizer if channel.has_fading else None,
+                csi=ru.channel.csi if channel.has_fading else None, seed=unit.seed,
                 channel_uses=float(uses), bits_per_sample=bits,
                 n_samples=n, accuracy=correct[s] / n, accuracy_low=lo, accuracy_high=hi,
                 nmse=a.nmse()[s],
@@ -290,5 +273,5 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
                 side_channel_uses=float(side_uses),
                 unit=unit.key, head_weight_decay=head_weight_decay(eq, s),
                 top5_accuracy=top_k[s] / n, top5_accuracy_low=top_lo, top5_accuracy_high=top_hi,
-                mrr=a.rr[name][s] / n if ranked else None, mrr_low=mrr_lo, mrr_high=mrr_hi).items()})
+                mrr=a.rr[name][s] / n if ranked else None, mrr_low=mrr_lo, mrr_high=mrr_hi).as_dict())
     return rows

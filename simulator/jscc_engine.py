@@ -3,13 +3,20 @@ evaluate it at every SNR point of the sweep in one batched pass per chunk.
 
 A JSCC unit is (seed, transmitter architecture, channel, scheme, channel uses): no
 anchors, no semantic equaliser (its rows read ``semantic_equalizer: jscc``), no separate
-receiver (the decoder is trained with the encoder). Its rows have the columns of
-:data:`semcom.simulator.engine.COLUMNS`, so it shares the rate–accuracy axes.
+receiver (the decoder is trained with the encoder). Its rows are
+:class:`~semcom.simulator.rows.ResultRow` s, as the anchor-based engine's, so it shares the
+rate–accuracy axes.
+
+The model maps an input sample straight to channel symbols and the received symbols
+straight to class logits: there is no message, scheme, side information or message
+noise estimate, so of the one transmission chain
+(:mod:`semcom.transceivers.transmission`) it shares the channel stage,
+:func:`~semcom.transceivers.transmission.cross_channel`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -22,29 +29,25 @@ from semcom.transceivers.cache import config_hash, load_tensors, save_tensors
 from semcom.transceivers.encoders import ENCODERS
 from semcom.transceivers.heads import cached_head
 from semcom.transceivers.jscc import JSCCModel, JSCCScheme, train_jscc
-from .context import latent_space, study_data
-from .engine import _fmt   # engine imports this module only inside run_unit: no cycle
+from semcom.transceivers.transmission import cross_channel
 from .metrics import accuracy_counts, top_k_counts, wilson_interval
 from .randomness import derive_seed
-from .schema import Scenario
-from .sweep import Unit
+from .rows import ResultRow
+from .sweep import ResolvedUnit
 
-__all__ = ["check_jscc", "jscc_training_indices", "jscc_model", "run_jscc_unit"]
+if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module
+    from .schema import Scenario
+
+__all__ = ["check_jscc", "jscc_model", "jscc_channel", "run_jscc_unit", "JSCC_LABEL"]
 
 #: Label of a JSCC unit's rows in the ``semantic_equalizer`` column (it has none: the
 #: decoder is trained with the encoder).
 JSCC_LABEL = "jscc"
 
 
-def jscc_training_indices(sc: Scenario) -> np.ndarray:
-    """Dataset indices a JSCC model trains on: the study's train split, where the zoo
-    encoders train too (disjoint from the pool and the test set)."""
-    return study_data(sc).train_idx
-
-
-def _architecture(sc: Scenario, model: str, scheme: str = "jscc") -> tuple[str, dict]:
-    """The transmitter's zoo architecture and its settings (training settings dropped)."""
-    spec = sc.models[model].model_dump(exclude_none=True)
+def _architecture(spec: dict, model: str, scheme: str = "jscc") -> tuple[str, dict]:
+    """The zoo architecture of agent ``model`` (settings ``spec``, unset ones left out) and
+    its settings (training settings dropped)."""
     if spec["kind"] not in ENCODERS.names():
         raise ScenarioError(f"models.{model}.kind", spec["kind"], f"scheme '{scheme}' (kind jscc) trains the "
                             "transmitter's architecture end to end, but this model has none",
@@ -56,29 +59,29 @@ def _architecture(sc: Scenario, model: str, scheme: str = "jscc") -> tuple[str, 
 def check_jscc(sc: Scenario, scheme: str) -> None:
     """Settings a jscc scheme needs from the rest of the scenario: zoo transmitters."""
     for name in sc.axis("transmitter"):
-        _architecture(sc, name, scheme)
+        _architecture(sc.models[name].model_dump(exclude_none=True), name, scheme)
 
 
-def _scheme(sc: Scenario, unit: Unit) -> JSCCScheme:
-    return JSCCScheme(device="cpu", **sc.scheme_specs()[unit.scheme].model_dump(exclude={"kind"}))
+def _scheme(ru: ResolvedUnit) -> JSCCScheme:
+    return JSCCScheme(device="cpu", **ru.scheme.model_dump(exclude={"kind"}))
 
 
-def jscc_model(sc: Scenario, unit: Unit, channel=None) -> tuple[JSCCModel, dict]:
+def jscc_model(ru: ResolvedUnit, channel=None) -> tuple[JSCCModel, dict]:
     """The unit's trained model (from the cache, or trained now and cached) and its training log.
 
     The cache key is everything that determines the weights: architecture, scheme
     settings, channel settings, channel uses, dataset, training indices and the seed.
     """
-    data = study_data(sc)
-    scheme = _scheme(sc, unit)
-    arch, arch_settings = _architecture(sc, unit.transmitter)
-    ch_spec = sc.channels[unit.channel].model_dump()
-    train_idx = jscc_training_indices(sc)
+    unit, data = ru.unit, ru.data
+    scheme = _scheme(ru)
+    arch, arch_settings = _architecture(ru.tx_spec, unit.transmitter)
+    ch_spec = ru.channel.model_dump()
+    train_idx = data.train_idx   # the study's train split, where the zoo encoders train too
     seed = derive_seed(unit.seed, "jscc", unit.transmitter, arch, arch_settings, unit.channel, unit.channel_uses)
-    settings = sc.scheme_specs()[unit.scheme].model_dump(exclude={"kind", "num_channel_uses"})
+    settings = ru.scheme.model_dump(exclude={"kind", "num_channel_uses"})
     # resolved settings (defaults included), so a changed default never loads a stale model
     key = config_hash("jscc", arch, arch_settings, settings, scheme.training.__dict__, scheme.decoder_width,
-                      scheme.decoder_depth, ch_spec, sc.precision, unit.channel_uses, data.dataset.fingerprint,
+                      scheme.decoder_depth, ch_spec, ru.precision, unit.channel_uses, data.dataset.fingerprint,
                       train_idx, seed)
     inputs = torch.from_numpy(data.dataset.inputs)
     with torch.random.fork_rng(devices=[]):
@@ -91,32 +94,30 @@ def jscc_model(sc: Scenario, unit: Unit, channel=None) -> tuple[JSCCModel, dict]
         model.load_state_dict({k: v for k, v in cached.items() if not k.startswith("log.")})
         return model.eval(), log
     if channel is None:
-        channel = _build_channel(sc, unit)
+        channel = jscc_channel(ru)
     log = train_jscc(model, channel, inputs[train_idx], data.labels[train_idx], scheme.training, seed,
                      desc=f"jscc {unit.describe()}")
     save_tensors("jscc", key, {**model.state_dict(), **{f"log.{k}": torch.tensor(float(v)) for k, v in log.items()}})
     return model.eval(), log
 
 
-def _build_channel(sc: Scenario, unit: Unit):
-    spec = sc.channels[unit.channel]
-    # training runs on the CPU, where the model lives
-    return build_channel(spec.model, precision=sc.precision, device="cpu", **spec.model_dump(exclude={"model"}))
+def jscc_channel(ru: ResolvedUnit):
+    """The unit's channel block, on the CPU: training runs there, where the model lives."""
+    return build_channel(ru.channel.model, precision=ru.precision, device="cpu", **ru.channel_settings())
 
 
 @torch.no_grad()
-def run_jscc_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
+def run_jscc_unit(ru: ResolvedUnit) -> list[dict[str, Any]]:
     """Train (or load) the unit's JSCC model, then one row per SNR point of the sweep.
 
     ``native_accuracy`` is that of the transmitter's zoo model (same architecture,
     trained for classification alone, linear head on its latents): the accuracy the
     JSCC model would have over a noiseless link of unlimited rate.
     """
-    data = study_data(sc)
-    channel = _build_channel(sc, unit)
-    model, _ = jscc_model(sc, unit, channel)
-    ch_spec = sc.channels[unit.channel]
-    snr_db = sc.axis("snr_db")
+    unit, data = ru.unit, ru.data
+    channel = jscc_channel(ru)
+    model, _ = jscc_model(ru, channel)
+    snr_db = ru.snr_db
     no = snr_db_to_no(torch.tensor(snr_db, dtype=torch.float64))
     test_idx = data.test_idx
     n = len(test_idx)
@@ -125,31 +126,31 @@ def run_jscc_unit(sc: Scenario, unit: Unit) -> list[dict[str, Any]]:
     sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key)
     correct = np.zeros(len(snr_db), dtype=np.int64)
     top_k = np.zeros(len(snr_db), dtype=np.int64)
-    for start in range(0, n, sc.chunk_size):
-        idx = test_idx[start:start + sc.chunk_size]
-        x = model.encode(inputs[idx])
-        x_hat, _ = channel(x.unsqueeze(0).expand(len(snr_db), *x.shape), no)
+    for start in range(0, n, ru.chunk_size):
+        idx = test_idx[start:start + ru.chunk_size]
+        x_hat, _ = cross_channel(channel, model.encode(inputs[idx]), no)
         logits = model.decode(x_hat)
         correct += accuracy_counts(logits, data.labels[idx])
         top_k += top_k_counts(logits, data.labels[idx])
 
-    tx = latent_space(sc, unit.transmitter)
+    tx = ru.tx
     native = cached_head(("absolute", tx.name, tx.fingerprint, data.pool_idx), tx.latents[data.pool_idx],
                          data.labels[data.pool_idx], data.dataset.num_classes, derive_seed(unit.seed, "heads"),
-                         sc.heads.regularization())
+                         ru.head_regularization)
     native_correct = int(accuracy_counts(native(tx.latents[test_idx])[None], data.labels[test_idx])[0])
     uses = channel.channel_uses(unit.channel_uses)
     rows = []
     for s, snr in enumerate(snr_db):
         lo, hi = wilson_interval(int(correct[s]), n)
         top_lo, top_hi = wilson_interval(int(top_k[s]), n)
-        rows.append({k: _fmt(v) for k, v in dict(
-            scenario=sc.name, tx_model=unit.transmitter, rx_model=unit.receiver, channel=unit.channel,
+        rows.append(ResultRow(
+            scenario=ru.scenario, tx_model=unit.transmitter, rx_model=unit.receiver, channel=unit.channel,
             snr_db=float(snr), num_anchors=None, anchor_selection=None, scheme=unit.scheme, bits=None,
-            semantic_equalizer=JSCC_LABEL, channel_equalizer=ch_spec.equalizer if channel.has_fading else None,
-            csi=ch_spec.csi if channel.has_fading else None, seed=unit.seed, channel_uses=float(uses),
+            semantic_equalizer=JSCC_LABEL, channel_equalizer=ru.channel.equalizer if channel.has_fading else None,
+            csi=ru.channel.csi if channel.has_fading else None, seed=unit.seed, channel_uses=float(uses),
             bits_per_sample=None, n_samples=n, accuracy=correct[s] / n, accuracy_low=lo, accuracy_high=hi,
             nmse=None, ber=None, bler=None, native_accuracy=native_correct / n, setup_channel_uses=None,
+            side_channel_uses=None,   # no side information: the model's channel uses are all it sends
             unit=unit.key, head_weight_decay=None, top5_accuracy=top_k[s] / n, top5_accuracy_low=top_lo,
-            top5_accuracy_high=top_hi, mrr=None, mrr_low=None, mrr_high=None).items()})
+            top5_accuracy_high=top_hi, mrr=None, mrr_low=None, mrr_high=None).as_dict())
     return rows

@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 import yaml
 
 from semcom.transceivers.cache import config_hash
-from .engine import COLUMNS
+from .rows import COLUMNS
 from .executors import run_units, thread_settings
 from .plots import plot_all
 from .schema import Scenario, check_scenario

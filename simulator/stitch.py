@@ -70,9 +70,10 @@ def _noise_free_rows(sc: Scenario, unit) -> list[dict]:
     from .context import study_data
     from .engine import build_link, head_weight_decay
     from .metrics import accuracy_counts, wilson_interval
+    from .sweep import resolve_unit
 
     data = study_data(sc)
-    link = build_link(sc, unit)
+    link = build_link(resolve_unit(sc, unit))
     test = data.test_idx
     labels = data.labels[test]
     n = len(test)

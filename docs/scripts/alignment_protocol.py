@@ -80,7 +80,7 @@ def run(sc) -> list[dict]:
     from semcom.simulator.context import study_data
     from semcom.simulator.engine import build_link
     from semcom.simulator.metrics import reciprocal_ranks
-    from semcom.simulator.sweep import expand_units
+    from semcom.simulator.sweep import expand_units, resolve_unit
     from semcom.transceivers.semantic import build_equalizer
 
     data = study_data(sc)
@@ -88,7 +88,7 @@ def run(sc) -> list[dict]:
     labels = data.labels[test]
     rows = []
     for unit in expand_units(sc):
-        link = build_link(sc, unit)
+        link = build_link(resolve_unit(sc, unit))
         z = link.tx.latents[test]
         for name in METHODS:
             eq = build_equalizer(name, sc.semantic_equalizers.get(name), link)

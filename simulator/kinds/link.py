@@ -5,7 +5,7 @@ Scenario :class:`~semcom.simulator.schema.Scenario`, checks
 :func:`~semcom.simulator.sweep.expand_units`, one unit
 :func:`~semcom.simulator.engine.run_unit` (every SNR point and equaliser in one batched
 pass), a run :func:`~semcom.simulator.runner.run_study`, columns
-:data:`~semcom.simulator.engine.COLUMNS`, figures :mod:`semcom.simulator.link_plots`.
+:data:`~semcom.simulator.rows.COLUMNS`, figures :mod:`semcom.simulator.link_plots`.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class LinkKind(StudyKind):
             latent_space(sc, model)
 
     def columns(self) -> list[str]:
-        from ..engine import COLUMNS
+        from ..rows import COLUMNS
         return COLUMNS
 
     def summary_rows(self, rows: list[dict]):

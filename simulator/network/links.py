@@ -16,16 +16,20 @@ the receiver's pilots, CSI error and ZF/LMMSE equaliser of the channel block see
 true received SNR of every message.
 
 **Decoding** (:meth:`NetworkLinks.decode_slot`): every message delivered in a slot
-goes through the scheme's encoder, the channel block and the scheme's decoder in one
-batched call per message format, then through its link's semantic equaliser, one
-call per (transmitter model, receiver model) pair present in the slot. Never per symbol.
+goes through the transmitter's half of the one transmission block
+(:class:`~semcom.transceivers.transmission.MessageTransmission`: the scheme's encoder),
+the channel block in one call for the whole slot (every message format in it), and the
+receiver's half (the scheme's decoder), batched per message format, then through its
+link's semantic equaliser, one call per (transmitter model, receiver model) pair
+present in the slot. Never per symbol.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 import torch
@@ -36,9 +40,12 @@ from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.schemes import SCHEMES, build_scheme
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+from semcom.transceivers.transmission import MessageTransmission
 from ..context import latent_space, study_data
 from ..randomness import derive_rng, derive_seed
-from .schema import DistanceRange, NetworkScenario
+
+if TYPE_CHECKING:   # annotations only: the network schema's checks call back into this module
+    from .schema import NetworkScenario
 
 __all__ = ["Agent", "network_agents", "link_snr_db", "SlotFadingChannel", "build_link_channel",
            "NetworkLinks", "select_shared_anchors", "network_scheme", "message_channel_uses", "FADING_CHANNELS"]
@@ -71,7 +78,7 @@ def network_agents(sc: NetworkScenario, seed: int) -> tuple[list[Agent], list[Ag
         for i in range(spec.count):
             name = group if spec.count == 1 else f"{group}_{i}"
             d = spec.distance_m
-            if isinstance(d, DistanceRange):
+            if not isinstance(d, (int, float)):   # a DistanceRange: drawn per transmitter
                 d = float(derive_rng(seed, "distance", name).uniform(d.min, d.max))
             transmitters.append(Agent(name, spec.model, group, float(d), spec.traffic, spec.rate_scale,
                                       spec.offset_s, dests))
@@ -156,8 +163,6 @@ def network_scheme(sc: NetworkScenario, bits: Optional[int], message_dim: int, m
     (``"relative"``/``"absolute"``). A digital scheme gets ``block_length = message_dim·bits``
     (within 12..8448): a message is whole codewords of its own and shares none with another
     agent's message."""
-    import inspect
-
     cls = SCHEMES.get(sc.scheme.kind)
     settings = sc.scheme.model_dump(exclude={"kind"})
     if bits is not None:
@@ -216,7 +221,7 @@ class NetworkLinks:
         self.channel, self.fading = build_link_channel(ch_spec.model, settings, sc.precision, sc.device)
         self.num_rx_ant, self.num_tx_ant = self.channel.num_rx_ant, self.channel.num_tx_ant
         self.bits = bits
-        self._schemes: dict[int, object] = {}
+        self._transmissions: dict[int, MessageTransmission] = {}
         self.gain_db = np.array([[link_snr_db(sc, seed, t, r) for r in receivers] for t in transmitters])
         self.no = torch.ones(1, dtype=torch.float32, device=self.device) * float(snr_db_to_no(0.0))
 
@@ -224,11 +229,18 @@ class NetworkLinks:
     def message_dim(self, tx: int) -> int:
         return int(self.payload[self.transmitters[tx].model].shape[-1])
 
+    def transmission(self, message_dim: int) -> MessageTransmission:
+        """The transmission of messages of ``message_dim`` values (scheme :func:`network_scheme`,
+        the links' channel block; cached). The semantic equaliser reads no noise estimate."""
+        if message_dim not in self._transmissions:
+            self._transmissions[message_dim] = MessageTransmission(
+                scheme=network_scheme(self.sc, self.bits, message_dim, self.message_kind), channel=self.channel,
+                estimate_noise=False, precision=self.sc.precision, device=self.sc.device)
+        return self._transmissions[message_dim]
+
     def scheme(self, message_dim: int):
         """The scheme of messages of ``message_dim`` values (:func:`network_scheme`, cached)."""
-        if message_dim not in self._schemes:
-            self._schemes[message_dim] = network_scheme(self.sc, self.bits, message_dim, self.message_kind)
-        return self._schemes[message_dim]
+        return self.transmission(message_dim).scheme
 
     def channel_uses(self, tx: int) -> int:
         """Complex channel uses one message of transmitter ``tx`` needs (pilots included)."""
@@ -268,16 +280,16 @@ class NetworkLinks:
         xs, hs, parts = [], [], []
         gain = np.sqrt(10.0 ** (self.gain_db / 10.0))
         for dim, members in groups.items():
-            scheme = self.scheme(dim)
+            transmission = self.transmission(dim)
             payload = torch.stack([self.payload[self.transmitters[messages[j].tx].model][messages[j].sample]
                                    for j in members])
-            sent = scheme.encode(payload)
+            sent = transmission.send(payload)
             x = sent.x                                             # [rows, n_sym], rows = c·len(members)
             rows_per_msg = x.shape[0] // len(members)
             link_h = np.stack([gain[messages[j].tx, messages[j].rx] * h[messages[j].tx, messages[j].rx]
                                for j in members])                  # [members, nr, nt]
             hs.append(np.repeat(link_h, rows_per_msg, axis=0))
-            parts.append((dim, members, sent.side, x.shape[0], x.shape[1]))
+            parts.append((transmission, members, sent, x.shape[0], x.shape[1]))
             xs.append(x)
         width = max(x.shape[1] for x in xs)
         x_all = torch.cat([torch.nn.functional.pad(x, (0, width - x.shape[1])) for x in xs])[None]
@@ -285,11 +297,10 @@ class NetworkLinks:
         x_hat, no_eff = self.channel(x_all, self.no)                # one call for the whole slot
         correct = np.zeros(len(messages), dtype=bool)
         row = 0
-        for dim, members, side, rows, n_sym in parts:
-            decoded = self.scheme(dim).decode(x_hat[:, row:row + rows, :n_sym], no_eff[:, row:row + rows, :n_sym],
-                                              side)
+        for transmission, members, sent, rows, n_sym in parts:
+            received = transmission.receive(x_hat[:, row:row + rows, :n_sym], no_eff[:, row:row + rows, :n_sym],
+                                            sent).message          # [1, len(members), dim]
             row += rows
-            received = decoded.message                             # [1, len(members), dim]
             by_pair: dict[tuple[str, str], list[int]] = {}
             for pos, j in enumerate(members):
                 msg = messages[j]

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import _fmt
+from ..rows import format_cell as _fmt
 from ..metrics import wilson_interval
 from .traffic import NS_PER_S, to_ns
 

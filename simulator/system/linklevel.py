@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from semcom.transceivers.transmission import MessageTransmission, cross_channel
+
 __all__ = ["decode_run", "LinkDecoder"]
 
 
@@ -50,19 +52,19 @@ class LinkDecoder:
                                           "device": "cpu"})
         self.scheme = network_scheme(scheme_sc, config.bits, k, "relative")
         self.channel, _ = build_link_channel("awgn", {}, sc.precision, "cpu")
+        self.transmission = MessageTransmission(scheme=self.scheme, channel=self.channel, estimate_noise=False,
+                                                precision=sc.precision, device="cpu")
 
     @torch.no_grad()
     def __call__(self, samples: np.ndarray, sinr_db: np.ndarray) -> np.ndarray:
         """:input samples: [n] dataset indices. :input sinr_db: [n] effective SINR [dB].
         :output correct: [n] np.bool_."""
-        sent = self.scheme.encode(self.payload[samples])
-        x = sent.x
-        rows = x.shape[0] // len(samples)
+        sent = self.transmission.send(self.payload[samples])
+        rows = sent.x.shape[0] // len(samples)
         h = np.repeat(np.sqrt(10.0 ** (np.asarray(sinr_db) / 10.0)), rows)
         self.channel.set_coefficients(torch.from_numpy(h).to(torch.complex64)[:, None, None])
-        x_hat, no_eff = self.channel(x[None], torch.ones(1))
-        decoded = self.scheme.decode(x_hat, no_eff, sent.side)
-        logits = self.equalizer(decoded.message)
+        x_hat, no_eff = cross_channel(self.channel, sent.x, torch.ones(1))
+        logits = self.equalizer(self.transmission.receive(x_hat, no_eff, sent).message)
         return (logits.argmax(-1)[0] == self.labels[samples]).cpu().numpy()
 
 

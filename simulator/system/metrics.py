@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import _fmt
+from ..rows import format_cell as _fmt
 from ..metrics import wilson_interval
 
 __all__ = ["unit_rows", "NETWORK_COLUMNS", "CELL_COLUMNS", "USER_COLUMNS", "jain", "grouped_percentiles"]

@@ -5,7 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from semcom.simulator.engine import COLUMNS, run_unit, select_anchors
+from semcom.simulator.engine import run_unit, select_anchors
+from semcom.simulator.rows import COLUMNS
+from semcom.simulator.sweep import resolve_unit
 from semcom.simulator.schema import check_scenario, parse_scenario
 from semcom.simulator.sweep import expand_units
 
@@ -44,7 +46,7 @@ def zoo():
 
 def test_pilot_budgets_of_a_prefix_consistent_design_are_nested(zoo):
     sc, units, _ = zoo
-    small, large = (select_anchors(sc, u) for u in sorted(units, key=lambda u: u.num_anchors))
+    small, large = (select_anchors(resolve_unit(sc, u)) for u in sorted(units, key=lambda u: u.num_anchors))
     assert len(large) == 20 and np.array_equal(large[:10], small)
 
 

@@ -57,17 +57,17 @@ def test_trained_at_0_db_beats_trained_at_20_db_at_minus_5_db(reference):
     import torch
     from semcom.channels import snr_db_to_no
     from semcom.simulator.context import study_data
-    from semcom.simulator.jscc_engine import _build_channel, jscc_model
+    from semcom.simulator.jscc_engine import jscc_channel, jscc_model
     from semcom.simulator.metrics import wilson_interval
-    from semcom.simulator.sweep import expand_units
+    from semcom.simulator.sweep import expand_units, resolve_unit
 
     sc = parse_scenario(STUDY)
     data = study_data(sc)
     x, y = torch.from_numpy(data.dataset.inputs[data.test_idx]), data.labels[data.test_idx]
     repeats, interval = 10, {}
     for unit in (u for u in expand_units(sc) if u.scheme in ("at0", "at20")):
-        model, _ = jscc_model(sc, unit)          # the models the study trained (cached)
-        channel = _build_channel(sc, unit)
+        model, _ = jscc_model(resolve_unit(sc, unit))          # the models the study trained (cached)
+        channel = jscc_channel(resolve_unit(sc, unit))
         sionna.phy.config.seed = 7
         with torch.no_grad():
             symbols = model.encode(x).expand(repeats, -1, -1)      # [repeats, N, n]

@@ -9,7 +9,7 @@ import pytest
 
 import semcom
 from semcom.core.errors import ScenarioError, SemcomInputError
-from semcom.simulator.engine import COLUMNS
+from semcom.simulator.rows import COLUMNS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

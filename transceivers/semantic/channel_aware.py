@@ -19,16 +19,18 @@ given per equaliser in the scenario, e.g.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
+import sionna.phy
 import torch
 
 from semcom.core.errors import ScenarioError, SemcomInputError
 from ..heads import TaskHead, cached_head
 from .base import SemanticEqualizer
-from .denoise import LMMSEDenoiser, sparse_message_noise
+from .denoise import LMMSEDenoiser
 
 __all__ = ["ChannelAccess", "ChannelAwareEqualizer", "DENOISERS", "refuse_link_simulation"]
 
@@ -36,24 +38,22 @@ DENOISERS = ("none", "lmmse")
 
 
 class ChannelAccess:
-    """A receiver's simulated copy of its link: the unit's channel, scheme and SNR points.
+    """A receiver's simulated copy of its link: the unit's transmissions and SNR points.
 
-    :param channel: the unit's :class:`semcom.channels.ChannelModel`.
-    :param schemes: the unit's :class:`semcom.transceivers.schemes.Scheme` per message
-        kind (``"relative"``, ``"absolute"``): a quantiser knows the range of relative
-        messages, not of absolute latents.
+    :param transmissions: the unit's
+        :class:`~semcom.transceivers.transmission.MessageTransmission` per message kind
+        (``"relative"``, ``"absolute"``): the one chain the link itself uses (scheme,
+        channel, top-k of relative messages when the unit's data are sparsified).
     :param snr_db: the unit's SNR points [dB], in the order of the data's leading axis.
     :param snr_to_no: SNR [dB] tensor → noise power (the one SNR convention).
     :param seed_for: purpose → integer seed (from the one owner of randomness).
     :param key: JSON-serialisable description of channel and scheme (keys head caches).
     :param device: device of the physical layer.
-    :param sparsify: ``(TopKSparsifier, TopKDesparsifier)`` when relative messages are sent
-        top-k sparsified (the unit's compression), else `None`.
     """
 
-    def __init__(self, channel, schemes: dict, snr_db: Sequence[float], snr_to_no: Callable, seed_for: Callable,
-                 key: Any, device: str = "cpu", sparsify: Optional[tuple] = None):
-        self.channel, self.schemes, self.sparsify = channel, schemes, sparsify
+    def __init__(self, transmissions: dict, snr_db: Sequence[float], snr_to_no: Callable, seed_for: Callable,
+                 key: Any, device: str = "cpu"):
+        self.transmissions = transmissions
         self.snr_db = [float(s) for s in snr_db]
         self.snr_to_no, self.seed_for, self.key = snr_to_no, seed_for, key
         self.device = torch.device(device)
@@ -61,34 +61,21 @@ class ChannelAccess:
     @torch.no_grad()
     def send(self, messages: torch.Tensor, purpose: Any, snr_db: Optional[Sequence[float]] = None,
              relative: bool = False) -> tuple[torch.Tensor, Optional[torch.Tensor]]:
-        """Messages through scheme and channel at every SNR point, with fresh noise; relative
-        messages (``relative=True``) are top-k sparsified first when the unit's data are.
+        """Messages through the unit's transmission at every SNR point, with fresh noise;
+        relative messages (``relative=True``) are top-k sparsified first when the unit's data are.
 
         :input messages: [num_messages, message_dim], torch.float32.
         :output received: [num_snr, num_messages, message_dim], torch.float32 (CPU).
         :output noise: [num_snr, num_messages, message_dim], torch.float32, per-entry
             noise variance (see :meth:`Scheme.message_noise`), or `None`.
         """
-        import sionna.phy
-
         snr_db = self.snr_db if snr_db is None else [float(s) for s in snr_db]
         # the draw depends on the purpose only, never on what ran before
         sionna.phy.config.seed = self.seed_for("receiver-side simulation", purpose, snr_db)
         no = self.snr_to_no(torch.tensor(snr_db, dtype=torch.float64)).to(self.device)
-        messages = messages.to(self.device)
-        sparse = relative and self.sparsify is not None
-        values, positions = self.sparsify[0](messages) if sparse else (messages, None)
-        scheme = self.schemes["relative" if relative else "absolute"]
-        sent = scheme.encode(values)
-        x = sent.x.unsqueeze(0).expand(len(snr_db), *sent.x.shape)
-        x_hat, no_eff = self.channel(x, no)
-        received = scheme.decode(x_hat, no_eff, sent.side).message
-        noise = scheme.message_noise(no_eff, sent.side)
-        if sparse:   # as the engine does: entries not sent are zeros, known to be small
-            if noise is not None:
-                noise = sparse_message_noise(noise, received, positions, messages.shape[-1])
-            received = self.sparsify[1](received, positions, messages.shape[-1])
-        return received.float().cpu(), None if noise is None else noise.float().cpu()
+        received = self.transmissions["relative" if relative else "absolute"](messages.to(self.device), no)
+        noise = received.noise
+        return received.message.float().cpu(), None if noise is None else noise.float().cpu()
 
 
 def refuse_link_simulation(prefix: str, settings: dict) -> None:
@@ -164,7 +151,6 @@ class ChannelAwareEqualizer(SemanticEqualizer):
         """``link`` itself, or (with ``message_anchors``) the link over its first ``m`` anchors."""
         if self.message_anchors is None or self.message_anchors >= link.num_anchors:
             return link
-        import dataclasses
         return dataclasses.replace(link, anchor_idx=link.anchor_idx[: self.message_anchors])
 
     @property

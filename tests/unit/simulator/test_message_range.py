@@ -4,7 +4,7 @@ import torch
 
 from semcom.simulator.engine import _scheme
 from semcom.simulator.schema import parse_scenario
-from semcom.simulator.sweep import expand_units
+from semcom.simulator.sweep import expand_units, resolve_unit
 from semcom.transceivers.schemes import MESSAGE_RANGE, DigitalScheme
 
 BASE = dict(name="range", data={"dataset": "synthetic", "limit": 100},
@@ -19,8 +19,8 @@ NETWORK = dict(name="n", kind="network", models={"a": {"kind": "pca", "latent_di
 
 def _schemes(scheme):
     sc = parse_scenario({**BASE, "scheme": scheme})
-    unit = expand_units(sc)[0]
-    return _scheme(sc, unit, "relative"), _scheme(sc, unit, "absolute")
+    ru = resolve_unit(sc, expand_units(sc)[0])
+    return _scheme(ru, "relative"), _scheme(ru, "absolute")
 
 
 def test_relative_messages_use_the_cosine_range_absolute_ones_keep_auto():

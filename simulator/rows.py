@@ -1,0 +1,83 @@
+"""The result row of a link-level study: one type whose fields are the columns of ``results.csv``.
+
+Every link-level engine (the anchor-based one, :mod:`semcom.simulator.engine`, and the
+end-to-end one, :mod:`semcom.simulator.jscc_engine`) builds its rows as
+:class:`ResultRow`, which takes every column as a required keyword: an engine cannot
+leave one out (a metric that does not apply is given as `None`, written empty).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any, Optional
+
+import numpy as np
+
+__all__ = ["ResultRow", "COLUMNS", "format_cell"]
+
+
+def format_cell(x: Any) -> Any:
+    """A value as results files store it: floats rounded to 6 significant digits (a
+    stable, readable CSV), NaN/inf/None as `None` (an empty cell), numpy integers as int."""
+    if x is None:
+        return None
+    if isinstance(x, (float, np.floating)):
+        if not math.isfinite(float(x)):
+            return None
+        return float(f"{float(x):.6g}")
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultRow:
+    """One row of ``results.csv``: one (unit, SNR point, semantic equaliser).
+
+    Fields in column order; the retrieval metrics were appended last, so the columns
+    before them keep their order.
+    """
+
+    scenario: str
+    tx_model: str
+    rx_model: str
+    channel: str
+    snr_db: float
+    num_anchors: Optional[int]
+    anchor_selection: Optional[str]
+    scheme: str
+    bits: Optional[int]
+    semantic_equalizer: str
+    channel_equalizer: Optional[str]
+    csi: Optional[str]
+    seed: int
+    channel_uses: float
+    bits_per_sample: Optional[float]
+    n_samples: int
+    accuracy: float
+    accuracy_low: float
+    accuracy_high: float
+    nmse: Optional[float]
+    ber: Optional[float]
+    bler: Optional[float]
+    native_accuracy: float
+    setup_channel_uses: Optional[float]
+    side_channel_uses: Optional[float]
+    unit: str
+    head_weight_decay: Optional[float]
+    top5_accuracy: float
+    top5_accuracy_low: float
+    top5_accuracy_high: float
+    mrr: Optional[float]
+    mrr_low: Optional[float]
+    mrr_high: Optional[float]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row as the store keeps it: ``{column: value}`` in column order, values
+        formatted by :func:`format_cell`."""
+        return {f.name: format_cell(getattr(self, f.name)) for f in fields(self)}
+
+
+#: Columns of results.csv, in order. A metric that does not apply is left empty.
+COLUMNS = [f.name for f in fields(ResultRow)]
