@@ -23,7 +23,8 @@ import sys
 from semcom.scenarios import scenario_path
 from semcom.simulator.context import study_data
 from semcom.simulator.metrics import wilson_interval
-from semcom.simulator.schema import check_scenario, load_scenario
+from semcom.simulator.link_checks import check_scenario
+from semcom.simulator.schema import load_scenario
 from semcom.simulator.stitch import NOISE_FREE, stitch_rows
 
 TX, RX = "mlp_a_linear", "mlp_b_linear"

@@ -14,7 +14,7 @@ __all__ = ["Scenario", "load_scenario", "parse_scenario", "check_scenario", "run
            "parse_study"]
 
 _WHERE = {"Scenario": ".schema", "load_scenario": ".schema", "parse_scenario": ".schema",
-          "check_scenario": ".schema", "run_study": ".runner", "load_study": ".kinds", "parse_study": ".kinds"}
+          "check_scenario": ".link_checks", "run_study": ".runner", "load_study": ".kinds", "parse_study": ".kinds"}
 
 
 def __getattr__(name: str):

@@ -46,6 +46,7 @@ from typing import Any, Callable
 import numpy as np
 from matplotlib.lines import Line2D
 
+from semcom.channels.capacity import capacity_function
 from .plotting import (_LINESTYLES, _LINK, _MARKERS, MIN_POINTS, _colors, _curve, _draw, _isnum, _log2_axis, _num,
                        _plot_curve, _reference_line, _registered, _snr_axis, _values)
 
@@ -69,7 +70,6 @@ def shannon_references(out_dir: str | Path) -> dict[str, Callable]:
     """``{channel name: snr_db -> capacity [bit/use]}`` from the run's ``scenario.yaml``
     (the directory above ``out_dir``); empty when it is missing or names no known model."""
     import yaml
-    from semcom.channels.capacity import capacity_function
 
     path = Path(out_dir).parent / "scenario.yaml"
     try:

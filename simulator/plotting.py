@@ -312,9 +312,9 @@ def _colors(values: list, sequential: bool = False, universe: list | None = None
 def _registered(kind: str) -> list[str]:
     try:
         if kind == "semantic_equalizer":
-            from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+            from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS  # lazy: figures from a store need no torch
             return SEMANTIC_EQUALIZERS.names()
-        from semcom.transceivers.anchors import ANCHOR_STRATEGIES
+        from semcom.transceivers.anchors import ANCHOR_STRATEGIES  # lazy: figures from a store need no torch
         return ANCHOR_STRATEGIES.names()
     except ImportError:  # pragma: no cover - plots work from a store alone
         return []

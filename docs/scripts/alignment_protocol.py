@@ -60,7 +60,8 @@ def export_latents(out: Path) -> dict[str, Path]:
 
 
 def scenario(out: Path, seeds: int):
-    from semcom.simulator.schema import check_scenario, parse_scenario
+    from semcom.simulator.link_checks import check_scenario
+    from semcom.simulator.schema import parse_scenario
 
     sc = parse_scenario(dict(
         name="alignment_protocol", seed=1, data=dict(dataset="latents", path=str(out)),

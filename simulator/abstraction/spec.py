@@ -31,6 +31,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from ..scenario.errors import errors_from_pydantic
+from ..schema import parse_scenario
 from ..scenario.specs import (ChannelSpec, DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range,
                               SchemeSpec, _Strict, _axis_error, _check_axis)
 
@@ -195,8 +196,6 @@ class AbstractionSpec(_Strict):
                       name_suffix: str = "", schemes: Optional[list[str]] = None):
         """The link-level study of these tables (or of a calibration / validation run: ``channel``,
         ``snr_db``; ``schemes``: only these). Needs a resolved spec (:meth:`inherit`)."""
-        from ..schema import parse_scenario
-
         if self.models is None:
             raise ScenarioError("abstraction.models", None, "is not given and no study to take it from",
                                 "give `models:` (or embed the spec in a study that has them)")
@@ -218,7 +217,7 @@ class AbstractionSpec(_Strict):
         """Whether one of the schemes ``names`` quantises (``bits`` applies to those only)."""
         import inspect
 
-        from semcom.transceivers.schemes import SCHEMES
+        from semcom.transceivers.schemes import SCHEMES  # lazy: the spec parses without torch (system scenarios)
 
         for name in names:
             spec = self.schemes.get(name)
@@ -230,7 +229,7 @@ class AbstractionSpec(_Strict):
     def check(self) -> None:
         """Every link-level check of the table study and of its calibration and validation
         channels (one line per problem, fields named ``abstraction.*``)."""
-        from ..schema import check_scenario
+        from ..link_checks import check_scenario  # lazy: checks load torch; the spec parses without it
 
         errors = []
         try:

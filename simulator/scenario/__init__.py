@@ -9,7 +9,6 @@ scenario models in :mod:`semcom.simulator.schema` and :mod:`semcom.simulator.net
 Nothing here loads torch.
 """
 
-from .checks import SMALL_TEST_SET, ScenarioWarning
 from .errors import Findings, errors_from_pydantic
 from .jsonschema import MODEL_KEYS, json_schema
 from .reading import DEFAULT_KIND, raw_kind, read_scenario_yaml
@@ -18,4 +17,4 @@ from .specs import (ChannelSpec, CommonSweepAxes, DataSpec, FigureSpec, FloatAxi
 
 __all__ = ["read_scenario_yaml", "raw_kind", "DEFAULT_KIND", "Range", "DataSpec", "ModelSpec", "ChannelSpec",
            "SchemeSpec", "FigureSpec", "FloatAxis", "IntAxis", "NameAxis", "CommonSweepAxes", "StudyBase",
-           "errors_from_pydantic", "Findings", "ScenarioWarning", "SMALL_TEST_SET", "MODEL_KEYS", "json_schema"]
+           "errors_from_pydantic", "Findings", "MODEL_KEYS", "json_schema"]

@@ -112,6 +112,7 @@ class HeadSpec(_Strict):
 
     def regularization(self):
         """The :class:`semcom.transceivers.heads.HeadRegularization` this spec asks for."""
+        # lazy: the scenario model loads no torch
         from semcom.transceivers.heads import HeadRegularization, WEIGHT_DECAY_GRID
 
         if self.weight_decay != "cv":

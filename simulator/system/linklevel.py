@@ -19,6 +19,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from semcom.transceivers.link import LinkSetup
+from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+from ..context import latent_space, study_data
+from ..network.links import build_link_channel, network_scheme, select_shared_anchors
+from ..randomness import derive_rng, derive_seed
+from ..scenario.specs import SchemeSpec
+
 __all__ = ["decode_run", "LinkDecoder"]
 
 
@@ -26,13 +33,6 @@ class LinkDecoder:
     """The link-level blocks of one (group, configuration) of a system study."""
 
     def __init__(self, sc, seed: int, tx_model: str, rx_model: str, config):
-        from semcom.transceivers.link import LinkSetup
-        from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
-        from ..context import latent_space, study_data
-        from ..network.links import build_link_channel, network_scheme, select_shared_anchors
-        from ..randomness import derive_seed
-        from ..scenario.specs import SchemeSpec
-
         data = study_data(sc)
         self.labels = data.labels
         self.test_idx = data.test_idx
@@ -70,8 +70,6 @@ def decode_run(sc, run, tables, seed: int | None = None, decoders: dict | None =
     """[M] link-level decisions of every message of ``run`` sent (False for the others).
 
     :param decoders: a dict to keep the :class:`LinkDecoder` s in (reuse it across runs of one study)."""
-    from ..randomness import derive_rng
-
     seed = sc.seed if seed is None else seed
     groups = list(sc.system.groups.values())
     server = sc.system.server.model

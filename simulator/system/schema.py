@@ -21,6 +21,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from ..abstraction.spec import parse_abstraction_spec
 from ..scenario.specs import FloatAxis, IntAxis, NameAxis, Range, StudyBase, _axis_error, _check_axis, _Strict
 
 __all__ = ["SystemScenario", "SystemSpec", "TopologySpec", "GroupSpec", "ServerSpec", "PowerControlSpec",
@@ -201,10 +202,9 @@ class SystemScenario(StudyBase):
 
     def abstraction_spec(self):
         """The ``abstraction`` section as an :class:`~semcom.simulator.abstraction.AbstractionSpec`
-        (validated on first use: the scenario registry loads no torch; one line per problem)."""
+        (validated on first use; one line per problem)."""
         if self.abstraction is None:
             return None
-        from ..abstraction import parse_abstraction_spec
         return parse_abstraction_spec(self.abstraction)
 
     def axis(self, name: str) -> list:

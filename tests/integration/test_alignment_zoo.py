@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from semcom.simulator.engine import COLUMNS, run_unit, select_anchors
-from semcom.simulator.schema import check_scenario, parse_scenario
+from semcom.simulator.link_checks import check_scenario
+from semcom.simulator.schema import parse_scenario
 from semcom.simulator.sweep import expand_units
 
 #: results.csv's columns before issue 22: they keep their names and order

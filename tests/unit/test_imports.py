@@ -18,9 +18,14 @@ PACKAGE_DIRS = {"semcom": ROOT / "semcom", "semcom.channels": ROOT / "channels",
                 "semcom.transceivers": ROOT / "transceivers", "semcom.simulator": ROOT / "simulator",
                 "semcom.scenarios": ROOT / "scenarios"}
 
-#: Import cycles left to the i21-chain branch: removed by the i21-chain branch (the lead
-#: deletes this constant at merge). Each entry is one strongly connected block, as a set.
-KNOWN_CYCLES_REMOVED_BY_I21_CHAIN: list[frozenset[str]] = []
+#: removed by the i21-chain branch: the one cycle left is engine <-> jscc_engine (engine
+#: imports jscc_engine inside run_unit); the lead deletes this constant at merge.
+KNOWN_CYCLES_REMOVED_BY_I21_CHAIN: list[frozenset[str]] = [
+    frozenset({"semcom.simulator.engine", "semcom.simulator.jscc_engine"})]
+#: removed by the i21-chain branch: modules it owns whose imports inside functions do not
+#: carry a reason yet (counted in the share all the same); the lead deletes this at merge.
+NO_REASON_YET_REMOVED_BY_I21_CHAIN = {"semcom.simulator.engine", "semcom.simulator.context",
+                                      "semcom.simulator.sweep"}
 
 #: The largest share of semcom-internal imports that may sit inside functions.
 MAX_SHARE_INSIDE_FUNCTIONS = 0.10
@@ -180,7 +185,8 @@ def test_few_imports_inside_functions_each_with_its_reason():
     share = len(inside) / len(found)
     assert share <= MAX_SHARE_INSIDE_FUNCTIONS, \
         f"{len(inside)} of {len(found)} internal imports ({share:.0%}) sit inside functions"
-    bare = [f"{module}:{line}" for module, line, _, _, reason in inside if not reason]
+    bare = [f"{module}:{line}" for module, line, _, _, reason in inside
+            if not reason and module not in NO_REASON_YET_REMOVED_BY_I21_CHAIN]
     assert not bare, f"imports inside functions without a '# lazy: <reason>' comment: {bare}"
 
 

@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 
 from semcom.core.errors import SemcomInputError
-from semcom.simulator.abstraction import (TABLE_FORMAT_VERSION, AbstractionTable, TableConfig, TableSet,
-                                          TableSetError, build_table_set, effective_sinr_db,
-                                          parse_abstraction_spec, validation_summary, write_validation)
+from semcom.simulator.abstraction.build import build_table_set
+from semcom.simulator.abstraction.eesm import effective_sinr_db
+from semcom.simulator.abstraction.spec import parse_abstraction_spec
+from semcom.simulator.abstraction.table import AbstractionTable, TableConfig, TableSetError
+from semcom.simulator.abstraction.tableset import TABLE_FORMAT_VERSION, TableSet
+from semcom.simulator.abstraction.validation import validation_summary, write_validation
 
 
 def _cfg(k=8, bits=None, scheme="analog"):

@@ -12,7 +12,7 @@ from pydantic import Field
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.simulator.cli import main
 from semcom.simulator.kinds import (STUDY_KINDS, StudyKind, get_kind, kind_of, kind_of_rows, parse_study,
-                                    register_kind)
+                                    register_kind, scenario_kinds)
 from semcom.simulator.kinds import base as kinds_base
 from semcom.simulator.network.schema import NetworkScenario, parse_network_scenario
 from semcom.simulator.scenario.specs import CommonSweepAxes, StudyBase
@@ -150,9 +150,9 @@ def test_a_registered_kind_is_parsed_checked_and_validated_by_the_cli(tmp_path, 
 
 
 def test_the_json_schema_has_a_branch_per_scenario_kind():
-    from semcom.simulator.schema import json_schema
+    from semcom.simulator.scenario.jsonschema import json_schema
 
-    schema = json_schema()
+    schema = json_schema(scenario_kinds())
     assert schema["oneOf"] == [{"$ref": "#/$defs/LinkScenario"}, {"$ref": "#/$defs/NetworkScenario"},
                                  {"$ref": "#/$defs/SystemScenario"}]
     assert schema["description"] == ("a link-level study, or a network study (kind: network), "
