@@ -54,7 +54,7 @@ def curve(sc) -> int:
     """Held-out accuracy (3 folds, the receiver's own pool) of its relative head per strength."""
     from semcom.simulator.engine import build_link
     from semcom.simulator.sweep import Unit
-    from semcom.transceivers.heads import WEIGHT_DECAY_GRID, one_standard_error_choice, validation_scores
+    from semcom.transceivers.head_selection import WEIGHT_DECAY_GRID, one_standard_error_choice, validation_scores
 
     s = scenario(sc, "cv", False)
     unit = Unit(seed=1, transmitter=TX, receiver=RX, channel=s.axis("channel")[0], scheme=s.axis("scheme")[0],

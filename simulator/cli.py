@@ -107,7 +107,8 @@ def _validate_abstraction(args, raw) -> int:
     if args.no_data:
         sc = spec.link_scenario()
     else:
-        spec.check()
+        from .abstraction.checks import check_abstraction_spec  # lazy: the checks load torch and Sionna
+        check_abstraction_spec(spec)
         sc = spec.link_scenario()
     units = expand_units(sc)
     print(f"{args.scenario}: ok (abstraction spec: {len(units)} unit(s) x {len(sc.axis('semantic_equalizer'))} "

@@ -19,7 +19,8 @@ from typing import Callable, Iterable
 import yaml
 
 from semcom.core.progress import tqdm_auto
-from .store import ResultsStore, write_text_atomic
+from semcom.core.io import write_text_atomic
+from .store import ResultsStore
 
 __all__ = ["run_into_store", "write_manifest", "versions"]
 

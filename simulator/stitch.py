@@ -31,6 +31,7 @@ import yaml
 from semcom.transceivers.cache import config_hash
 from semcom.transceivers.geometry import collapse_index, linear_cka
 from semcom.transceivers.semantic import build_equalizer
+from semcom.core.io import write_text_atomic
 from .context import latent_space, study_data
 from .engine import build_link, head_weight_decay, run_unit
 from .lifecycle import versions
@@ -39,7 +40,7 @@ from .metrics import accuracy_counts, wilson_interval
 from .plotting import figure_context
 from .schema import Scenario
 from .stitch_plots import plot_cka, plot_stitching
-from .store import ResultsStore, write_csv, write_text_atomic
+from .store import ResultsStore, write_csv
 from .sweep import Unit
 
 __all__ = ["STITCH_COLUMNS", "COLLAPSE_COLUMNS", "CKA_COLUMNS", "NOISE_FREE", "stitch_rows", "geometry_rows",

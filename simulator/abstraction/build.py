@@ -30,6 +30,7 @@ from ..randomness import derive_seed
 from ..runner import prepare_workers
 from ..sweep import expand_units
 from .calibration import calibrate
+from .checks import check_abstraction_spec
 from .observe import say, table_config
 from .spec import AbstractionSpec
 from .table import AbstractionTable
@@ -66,7 +67,7 @@ def build_table_set(spec: AbstractionSpec, *, workers: Optional[int] = None,
     if use_cache and (folder / "abstraction.json").is_file():
         say(progress, f"abstraction: tables {key} from the cache")
         return TableSet.load(folder)
-    spec.check()
+    check_abstraction_spec(spec)
     tables = _build_tables(spec, workers or 1, progress)
     calibration_rows = calibrate(spec, tables, progress)
     validation_rows = validate(spec, tables, progress) if spec.validation is not None else []

@@ -226,48 +226,6 @@ class AbstractionSpec(_Strict):
                 return True
         return False
 
-    def check(self) -> None:
-        """Every link-level check of the table study and of its calibration and validation
-        channels (one line per problem, fields named ``abstraction.*``)."""
-        from ..link_checks import check_scenario  # lazy: checks load torch; the spec parses without it
-
-        errors = []
-        try:
-            sc = self.link_scenario()
-            check_scenario(sc)
-        except ScenarioError as exc:
-            errors += [_prefixed(e) for e in getattr(exc, "errors", None) or [exc]]
-        for what, spec in (("calibration", self.calibration), ("validation", self.validation)):
-            if spec is None or (what == "calibration" and spec.beta is not None):
-                continue
-            for cname, ch in spec.channels.items():
-                try:
-                    check_scenario(self.link_scenario(ch.model_dump(), spec.snr_values()), check_data=False)
-                except ScenarioError as exc:
-                    for e in getattr(exc, "errors", None) or [exc]:
-                        if not e.field.startswith("channels.table"):
-                            continue     # a problem of the tables themselves: reported once above
-                        errors.append(ScenarioError(f"abstraction.{what}.channels.{cname}", None,
-                                                    str(e).replace("channels.table", "").lstrip(".: ")))
-        for name in self.scheme_sinr_db:
-            if name not in self.schemes:
-                errors.append(ScenarioError(f"abstraction.scheme_sinr_db.{name}", None, "names no scheme of "
-                                            "`schemes`", f"use one of {', '.join(self.schemes)}"))
-        for name, s in self.schemes.items():
-            if s.kind == "jscc":
-                errors.append(ScenarioError(f"abstraction.schemes.{name}.kind", "jscc", "has no anchors to tabulate",
-                                            "use analog or digital"))
-        if errors:
-            raise ScenarioErrors.of(errors)
-
-
-def _prefixed(e: ScenarioError) -> ScenarioError:
-    text = str(e)
-    field = e.field.replace("sweep.", "").replace("channels.table", "channel")
-    rest = text[len(e.field) + 2:] if text.startswith(e.field + ": ") else text
-    out = ScenarioError(f"abstraction.{field}", None, rest)
-    return out
-
 
 #: Top-level keys of a study that an embedded ``abstraction:`` section inherits when it leaves them out.
 INHERITED_KEYS = ("seed", "device", "precision", "center", "heads", "data", "models", "semantic_equalizers")

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..plotting import _FIG, _MARKERS, _figure, _isnum, _save, plt
+from ..plot_rows import _isnum
+from ..plotting import _FIG, _MARKERS, _figure, _save, plt
 
 __all__ = ["plot_system"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from semcom.core.errors import ScenarioError
 from semcom.simulator.plots import plot_all
-from semcom.simulator.plotting import _curve
+from semcom.simulator.plot_rows import _curve
 from semcom.simulator.schema import parse_scenario
 from semcom.simulator.store import ResultsStore, StoreError, read_rows
 from semcom.simulator.kinds import get_kind
