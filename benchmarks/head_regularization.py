@@ -108,9 +108,9 @@ def main(argv=None) -> int:
             ok &= good
             print(f"relative 0 dB, centred={center}: cv {100 * cv[0]:.1f} (upper {100 * cv[2]:.1f}) vs {label} "
                   f"{100 * other[0]:.1f}: {'as good within the interval' if good else 'WORSE'}")
-    plain, centred = acc[("cv", False, "relative", "0 dB")], acc[("cv", True, "relative", "0 dB")]
-    half = (centred[2] - centred[1]) / 2
-    good = plain[0] - centred[0] <= half
+    plain, centered = acc[("cv", False, "relative", "0 dB")], acc[("cv", True, "relative", "0 dB")]
+    half = (centered[2] - centered[1]) / 2
+    good = plain[0] - centered[0] <= half
     ok &= good
     print(f"centring with cv heads at 0 dB: {100 * plain[0]:.1f} -> {100 * centred[0]:.1f} "
           f"(interval half-width {100 * half:.1f}): {'within' if good else 'costs MORE than'} its interval")

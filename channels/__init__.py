@@ -5,7 +5,7 @@ select them; see :class:`semcom.channels.base.ChannelModel` for the contract.
 """
 
 from semcom.core.registry import Registry, UnknownNameError, suggest
-from .snr import snr_db_to_no, no_to_snr_db, ebno_db_to_no, ebno_db_to_snr_db, snr_db_to_ebno_db
+from .snr import snr_db_to_no, no_to_snr_db, ebno_db_to_snr_db, snr_db_to_ebno_db
 from .base import CHANNELS, CSI_MODES, EQUALIZERS, ChannelModel, ChannelSettingError
 from .awgn import AWGNChannel
 from .rayleigh import RayleighBlockFadingChannel
@@ -14,7 +14,7 @@ from .ofdm_tdl import OFDMTDLChannel
 from .ofdm_cdl import OFDMCDLChannel
 
 __all__ = ["Registry", "UnknownNameError", "suggest", "snr_db_to_no", "no_to_snr_db",
-           "ebno_db_to_no", "ebno_db_to_snr_db", "snr_db_to_ebno_db", "CHANNELS",
+           "ebno_db_to_snr_db", "snr_db_to_ebno_db", "CHANNELS",
            "CSI_MODES", "EQUALIZERS", "ChannelModel", "ChannelSettingError", "AWGNChannel",
            "RayleighBlockFadingChannel", "MIMOFlatFadingChannel", "OFDMTDLChannel", "OFDMCDLChannel",
            "build_channel"]

@@ -112,7 +112,7 @@ def _validate_abstraction(args, raw) -> int:
         sc = spec.link_scenario()
     units = expand_units(sc)
     print(f"{args.scenario}: ok (abstraction spec: {len(units)} unit(s) x {len(sc.axis('semantic_equalizer'))} "
-          f"equaliser(s), {len(sc.axis('snr_db'))} SINR points; build it with `semcom abstraction build`)")
+          f"equalizer(s), {len(sc.axis('snr_db'))} SINR points; build it with `semcom abstraction build`)")
     return 0
 
 

@@ -23,12 +23,12 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from ..scenario.errors import errors_from_pydantic
-from ..scenario.reading import raw_kind, read_scenario_yaml
+from ..scenario.reading import read_scenario_yaml
 from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, StudyBase, _axis_error, _check_axis, _Strict
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
            "DistanceRange", "NetworkSweepSpec", "parse_network_scenario", "load_network_scenario",
-           "scenario_kind", "NETWORK_SWEEP_AXES"]
+           "NETWORK_SWEEP_AXES"]
 
 #: Sweep axes of a network study; every combination is one SimPy run (one unit).
 NETWORK_SWEEP_AXES = ("seed", "scheduler", "channel", "semantic_equalizer", "anchor_selection", "num_anchors",
@@ -174,16 +174,6 @@ def parse_network_scenario(raw: Any, source: str = "scenario") -> NetworkScenari
         return NetworkScenario.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioErrors.of(_network_errors(exc)) from None
-
-
-def scenario_kind(path: str | Path) -> str:
-    """``"network"`` when the YAML file says ``kind: network``, else ``"link"`` (whatever else
-    is wrong with the file is left to the loader of that kind to report)."""
-    try:
-        raw = read_scenario_yaml(path)
-    except Exception:  # noqa: BLE001 - the link loader reports unreadable files in full
-        return "link"
-    return "network" if raw_kind(raw) == "network" else "link"
 
 
 def load_network_scenario(path: str | Path) -> NetworkScenario:
