@@ -1,7 +1,9 @@
 """Wireless channel models on Sionna 2.x, with one SNR convention (:mod:`semcom.channels.snr`).
 
-Channel models are registered by name in :data:`CHANNELS` so scenario files can
-select them; see :class:`semcom.channels.base.ChannelModel` for the contract.
+A new channel model is a :class:`semcom.channels.base.ChannelModel` (explicit keyword
+settings, shapes in its docstring) in its own module here, registered by name in
+:data:`CHANNELS` so scenario files can select it; channel estimation and equalisation
+live in :mod:`~.pilots` and :mod:`~.equalization`, Shannon references in :mod:`~.capacity`.
 """
 
 from semcom.core.registry import Registry, UnknownNameError, suggest

@@ -24,7 +24,7 @@ Python loop per message):
    noise; ``|h|²`` ~ Exp(1) independent per (receiver, transmitter sector, RB, slot)
    (``rayleigh``), per (link, slot) (``rayleigh_flat``) or 1 (``none``).
 5. **Decision.** The message's per-RB SINRs map to one effective SINR with the table's
-   EESM β (:func:`~semcom.simulator.abstraction.effective_sinr_db`); the decision is
+   EESM β (:func:`~semcom.simulator.abstraction.eesm.effective_sinr_db`); the decision is
    correct with the table's accuracy there: ``u < acc(SINR_eff)``, ``u`` drawn per
    message when it arrives.
 6. **Feedback.** ``feedback_delay_slots`` later, the task outcome of a share

@@ -1,15 +1,15 @@
 """Run (or resume) a system study: tables, checks, units into the store, CSVs, validation, figures.
 
 1. The abstraction tables: built (or read from the cache) by part A's
-   :func:`~semcom.simulator.abstraction.build_table_set`, or loaded from ``tables:``; their
+   :func:`~semcom.simulator.abstraction.build.build_table_set`, or loaded from ``tables:``; their
    held-out validation is written next to the results
-   (:func:`~semcom.simulator.abstraction.write_validation` → ``abstraction_validation.csv``),
+   (:func:`~semcom.simulator.abstraction.validation.write_validation` → ``abstraction_validation.csv``),
    so a reader sees where the abstraction is trusted.
 2. Checks that need the tables and a drop: every configuration exists for every link
    (:func:`~.tables.link_tables`), fits in a slot, and the tables' SINR grid covers the
    study's SINR range (:func:`check_sinr_coverage`).
 3. Units (seed × drop × scheduler × policy × load) through the shared store cycle
-   (:func:`~semcom.simulator.runner.run_into_store`): one committed transaction per unit,
+   (:func:`~semcom.simulator.lifecycle.run_into_store`): one committed transaction per unit,
    resumable after a kill; inline, ``--workers`` or ``--scheduler`` (Dask), identical rows.
 4. ``system_results.csv`` (network), ``system_cells.csv``, ``system_users.csv`` and the figures.
 """

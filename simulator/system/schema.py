@@ -3,7 +3,7 @@ blocks whose decisions are drawn from semantic PHY abstraction tables.
 
 A system study reuses the link-level pieces of a scenario (``data``, ``models``,
 ``semantic_equalizers``) and adds ``abstraction`` (the tables: part of the study, built by
-:func:`~semcom.simulator.abstraction.build_table_set` and cached, or loaded from a folder
+:func:`~semcom.simulator.abstraction.build.build_table_set` and cached, or loaded from a folder
 with ``tables:``), ``system`` (geometry, agents, radio, link adaptation, scheduling) and its
 sweep (``seed``, ``drop``, ``link_adaptation``, ``scheduler``, ``arrival_rate``).
 
@@ -201,7 +201,7 @@ class SystemScenario(StudyBase):
         return self
 
     def abstraction_spec(self):
-        """The ``abstraction`` section as an :class:`~semcom.simulator.abstraction.AbstractionSpec`
+        """The ``abstraction`` section as an :class:`~semcom.simulator.abstraction.spec.AbstractionSpec`
         (validated on first use; one line per problem)."""
         if self.abstraction is None:
             return None

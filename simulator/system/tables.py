@@ -3,7 +3,7 @@
 :class:`LinkTables` holds, for every group of agents (uplink: group model → server model;
 downlink: server model → group model) and every configuration link adaptation may choose
 (:class:`~semcom.simulator.system.schema.ConfigChoice`: K, scheme, bits), the
-:class:`~semcom.simulator.abstraction.AbstractionTable` and the RBs one message takes
+:class:`~semcom.simulator.abstraction.table.AbstractionTable` and the RBs one message takes
 (``ceil(channel_uses / channel_uses_per_rb)``, as in the ``network`` kind). Any object
 with the table attributes (``config.channel_uses``, ``sinr_db``, ``accuracy_at``,
 ``eesm_beta``) works, so tests can hand in synthetic tables.
