@@ -112,7 +112,7 @@ def main(argv=None) -> int:
     half = (centered[2] - centered[1]) / 2
     good = plain[0] - centered[0] <= half
     ok &= good
-    print(f"centring with cv heads at 0 dB: {100 * plain[0]:.1f} -> {100 * centred[0]:.1f} "
+    print(f"centring with cv heads at 0 dB: {100 * plain[0]:.1f} -> {100 * centered[0]:.1f} "
           f"(interval half-width {100 * half:.1f}): {'within' if good else 'costs MORE than'} its interval")
     return 0 if ok else 1
 

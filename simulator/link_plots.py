@@ -44,13 +44,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
 import yaml
 from matplotlib.lines import Line2D
 
 from semcom.channels.capacity import capacity_function
 from .compare_plots import COMPARED_AXES, plot_compare, plot_equalizers_vs_anchors, plot_equalizers_vs_snr
-from .plot_rows import (_LINK, _curve, _is_e2e, _isnum, _k_independent, _mean_accuracy, _num, _rate_independent,
+from .plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _mean_accuracy, _no_setup, _num, _rate_independent,
                         _reference_accuracy, _snr_levels, _values)
 from .plotting import (_LINESTYLES, _MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line,
                        _registered, _snr_axis)

@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import math
+from dataclasses import fields
 from pathlib import Path
 from typing import Iterable, Optional
 

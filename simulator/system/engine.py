@@ -105,7 +105,6 @@ def _simulate(sc, unit: SystemUnit, tables) -> SystemRun:
     la = net.link_adaptation
     drop = make_drop(net, unit.seed, unit.drop)
     N, S, R = drop.num_agents, drop.num_sectors, net.resource_blocks
-    C = len(tables.labels)
     agent, arr_s, u_draw, fb_draw, rates = _arrivals(sc, unit, drop)
     M = len(agent)
     slot_s = net.slot_duration_s

@@ -199,8 +199,12 @@ def test_import_semcom_loads_neither_torch_nor_matplotlib():
 
 #: The most lines one module may have (issue 21: one concept per module, none a grab bag).
 MAX_LINES = 300
-#: Modules allowed past MAX_LINES, each with the reason. Empty: every module fits.
-LONG_MODULES: dict[str, str] = {}
+#: Modules allowed past MAX_LINES, each with the reason.
+LONG_MODULES: dict[str, str] = {
+    # removed by the i21-chain branch (it owns network/links.py and moves its chain into one Block);
+    # the lead deletes this entry at merge
+    "semcom.simulator.network.links": "owned by the i21-chain branch until merge",
+}
 
 
 def test_no_module_is_longer_than_300_lines():
