@@ -158,3 +158,22 @@ def test_the_json_schema_has_a_branch_per_scenario_kind():
     assert schema["description"] == ("a link-level study, or a network study (kind: network), "
                                      "or a system-level study (kind: system)")
     assert "width" in schema["$defs"]["ModelSpec"]["properties"]
+
+
+def test_several_problems_are_one_exception_group_caught_whole_or_one_by_one():
+    """ScenarioErrors is an ExceptionGroup: `except ScenarioError` takes it whole (one line,
+    the first problem and the count), `except* ScenarioError` takes every problem."""
+    from semcom.core.errors import ScenarioErrors
+
+    raw = {**LINK, "seed": -1, "chunk_size": 0}
+    with pytest.raises(ScenarioError) as info:
+        parse_study(raw)
+    group = info.value
+    assert isinstance(group, ScenarioErrors) and isinstance(group, ExceptionGroup)
+    assert str(group) == f"{group.errors[0]} (and 1 more error)" and group.field == group.errors[0].field
+    caught = []
+    try:
+        parse_study(raw)
+    except* ScenarioError as eg:
+        caught = [e.field for e in eg.exceptions]
+    assert sorted(caught) == ["chunk_size", "seed"], caught
