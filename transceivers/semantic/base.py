@@ -11,14 +11,13 @@ an explicit :meth:`SemanticEqualizer.fit`, tensors through the call.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any, Optional
 
 import torch
 from sionna.phy import Block
 
 from semcom.core.errors import ScenarioError
-from semcom.core.registry import Registry, suggest
+from semcom.core.registry import Registry, constructor_settings, suggest
 from ..link import LinkSetup
 
 __all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "resolve_equalizer", "build_equalizer"]
@@ -70,15 +69,7 @@ class SemanticEqualizer(Block):
     @classmethod
     def settings(cls) -> list[str]:
         """Names of the settings a scenario may give this receiver (its constructor keywords)."""
-        names: set[str] = set()
-        for klass in cls.__mro__:
-            if klass is Block:
-                break
-            init = klass.__dict__.get("__init__")
-            if init is not None:
-                names |= {p.name for p in inspect.signature(init).parameters.values()
-                          if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD}
-        return sorted(names - {"self", "precision", "device"})
+        return constructor_settings(cls, stop=Block)
 
     @classmethod
     def reject_unknown(cls, unknown: dict) -> None:
