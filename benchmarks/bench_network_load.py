@@ -65,10 +65,11 @@ def run(repeats: int = REPEATS, before: bool = True) -> dict:
 
     from semcom.core.threads import NETWORK_UNIT_THREADS
     from semcom.simulator.executors import set_threads
+    from semcom.simulator.network.runner import prepare_workers
 
     sc, kind, units = _units()
     set_threads(2)
-    kind.warm_parent(sc)
+    prepare_workers(sc)
     kind.run_unit(sc, units[0])                       # warm: heads fitted, caches filled
     out: dict = {"units": len(units), "repeats": repeats, "pinned_threads": NETWORK_UNIT_THREADS}
     settings = {"2 threads (before)": 2} if before else {}

@@ -113,6 +113,7 @@ def run(repeats: int = 3) -> dict:
     if not (MNIST_DIR / "t10k-images-idx3-ubyte.gz").exists():
         return {"skipped": f"MNIST not found in {MNIST_DIR} (set SEMCOM_MNIST)"}
     from semcom.simulator.context import latent_space, study_data
+    from semcom.simulator.engine import run_unit
     from semcom.simulator.executors import run_units
     from semcom.simulator.runner import run_study
     from semcom.simulator.sweep import expand_units
@@ -125,7 +126,7 @@ def run(repeats: int = 3) -> dict:
 
     def semcom():
         fresh_head_cache()
-        for _ in run_units(sc, units):
+        for _ in run_units(sc, units, run_unit):
             pass
 
     def full_run():

@@ -44,11 +44,12 @@ def _scaled(sc, per_sector: int, duration_s: float):
 
 def run() -> dict:
     from semcom.simulator.kinds import load_study
-    from semcom.simulator.system.engine import SystemUnit, simulate_system
+    from semcom.simulator.system.engine import simulate_system
+    from semcom.simulator.system.units import SystemUnit
     from semcom.simulator.system.geometry import make_drop
     from semcom.simulator.system.linklevel import decode_run
     from semcom.simulator.system.metrics import unit_rows
-    from semcom.simulator.system.runner import study_tables
+    from semcom.simulator.system.tables import study_tables
     from semcom.simulator.system.tables import load_table_set
 
     sc = load_study(ROOT / "scenarios" / "system_multicell.yaml")

@@ -37,20 +37,22 @@ def scenario():
 def run() -> dict:
     import os
 
+    from semcom.simulator.engine import run_unit
     from semcom.simulator.executors import run_units, set_threads
     from semcom.simulator.pool import start_method
+    from semcom.simulator.runner import prepare_workers
     from semcom.simulator.sweep import expand_units
 
     sc = scenario()
     units = expand_units(sc)
     cores = os.cpu_count() or 1
-    list(run_units(sc, units[:1]))            # warm the latent cache (shared on disk by workers)
+    list(run_units(sc, units[:1], run_unit))            # warm the latent cache (shared on disk by workers)
 
     def timed(workers: int, threads: int) -> float:
         fresh_head_cache()
         set_threads(threads)
         t0 = time.perf_counter()
-        for _ in run_units(sc, units, workers=workers, num_threads=threads):
+        for _ in run_units(sc, units, run_unit, workers=workers, num_threads=threads, prepare=prepare_workers):
             pass
         return time.perf_counter() - t0
 

@@ -23,7 +23,8 @@ import sys
 from semcom.scenarios import scenario_path
 from semcom.simulator.context import study_data
 from semcom.simulator.metrics import wilson_interval
-from semcom.simulator.schema import check_scenario, load_scenario
+from semcom.simulator.link_checks import check_scenario
+from semcom.simulator.schema import load_scenario
 from semcom.simulator.stitch import NOISE_FREE, stitch_rows
 
 TX, RX = "mlp_a_linear", "mlp_b_linear"
@@ -52,8 +53,9 @@ def pooled(rows, equalizer: str, condition: str) -> tuple[float, float, float, l
 def curve(sc) -> int:
     """Held-out accuracy (3 folds, the receiver's own pool) of its relative head per strength."""
     from semcom.simulator.engine import build_link
-    from semcom.simulator.sweep import Unit, resolve_unit
-    from semcom.transceivers.heads import WEIGHT_DECAY_GRID, one_standard_error_choice, validation_scores
+    from semcom.simulator.resolved import resolve_unit
+    from semcom.simulator.sweep import Unit
+    from semcom.transceivers.head_selection import WEIGHT_DECAY_GRID, one_standard_error_choice, validation_scores
 
     s = scenario(sc, "cv", False)
     unit = Unit(seed=1, transmitter=TX, receiver=RX, channel=s.axis("channel")[0], scheme=s.axis("scheme")[0],
@@ -107,11 +109,11 @@ def main(argv=None) -> int:
             ok &= good
             print(f"relative 0 dB, centred={center}: cv {100 * cv[0]:.1f} (upper {100 * cv[2]:.1f}) vs {label} "
                   f"{100 * other[0]:.1f}: {'as good within the interval' if good else 'WORSE'}")
-    plain, centred = acc[("cv", False, "relative", "0 dB")], acc[("cv", True, "relative", "0 dB")]
-    half = (centred[2] - centred[1]) / 2
-    good = plain[0] - centred[0] <= half
+    plain, centered = acc[("cv", False, "relative", "0 dB")], acc[("cv", True, "relative", "0 dB")]
+    half = (centered[2] - centered[1]) / 2
+    good = plain[0] - centered[0] <= half
     ok &= good
-    print(f"centring with cv heads at 0 dB: {100 * plain[0]:.1f} -> {100 * centred[0]:.1f} "
+    print(f"centring with cv heads at 0 dB: {100 * plain[0]:.1f} -> {100 * centered[0]:.1f} "
           f"(interval half-width {100 * half:.1f}): {'within' if good else 'costs MORE than'} its interval")
     return 0 if ok else 1
 

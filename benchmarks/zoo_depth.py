@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from semcom.scenarios import scenario_path
-from semcom.simulator.schema import check_scenario
+from semcom.simulator.link_checks import check_scenario
 from semcom.simulator.stitch import NOISE_FREE, geometry_rows, stitch_rows
 from semcom.simulator.store import write_csv
 

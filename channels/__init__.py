@@ -1,11 +1,13 @@
 """Wireless channel models on Sionna 2.x, with one SNR convention (:mod:`semcom.channels.snr`).
 
-Channel models are registered by name in :data:`CHANNELS` so scenario files can
-select them; see :class:`semcom.channels.base.ChannelModel` for the contract.
+A new channel model is a :class:`semcom.channels.base.ChannelModel` (explicit keyword
+settings, shapes in its docstring) in its own module here, registered by name in
+:data:`CHANNELS` so scenario files can select it; channel estimation and equalisation
+live in :mod:`~.pilots` and :mod:`~.equalization`, Shannon references in :mod:`~.capacity`.
 """
 
 from semcom.core.registry import Registry, UnknownNameError, suggest
-from .snr import snr_db_to_no, no_to_snr_db, ebno_db_to_no, ebno_db_to_snr_db, snr_db_to_ebno_db
+from .snr import snr_db_to_no, no_to_snr_db, ebno_db_to_snr_db, snr_db_to_ebno_db
 from .base import CHANNELS, CSI_MODES, EQUALIZERS, ChannelModel, ChannelSettingError
 from .awgn import AWGNChannel
 from .rayleigh import RayleighBlockFadingChannel
@@ -14,7 +16,7 @@ from .ofdm_tdl import OFDMTDLChannel
 from .ofdm_cdl import OFDMCDLChannel
 
 __all__ = ["Registry", "UnknownNameError", "suggest", "snr_db_to_no", "no_to_snr_db",
-           "ebno_db_to_no", "ebno_db_to_snr_db", "snr_db_to_ebno_db", "CHANNELS",
+           "ebno_db_to_snr_db", "snr_db_to_ebno_db", "CHANNELS",
            "CSI_MODES", "EQUALIZERS", "ChannelModel", "ChannelSettingError", "AWGNChannel",
            "RayleighBlockFadingChannel", "MIMOFlatFadingChannel", "OFDMTDLChannel", "OFDMCDLChannel",
            "build_channel"]

@@ -13,13 +13,12 @@ input indexes the SNR points and ``no`` gives one noise power per point.
 
 from __future__ import annotations
 
-import inspect
 from typing import Optional
 
 import torch
 from sionna.phy import Block
 
-from semcom.core.registry import Registry, suggest
+from semcom.core.registry import Registry, constructor_settings, suggest
 
 __all__ = ["ChannelModel", "ChannelSettingError", "CHANNELS", "CSI_MODES", "EQUALIZERS"]
 
@@ -85,15 +84,7 @@ class ChannelModel(Block):
     @classmethod
     def settings(cls) -> list[str]:
         """Names of the settings a scenario may give this model (constructor keywords)."""
-        names = set()
-        for klass in cls.__mro__:
-            if klass is Block:
-                break
-            init = klass.__dict__.get("__init__")
-            if init is not None:
-                names |= {p.name for p in inspect.signature(init).parameters.values()
-                          if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD}
-        return sorted(names - {"self", "precision", "device"})
+        return constructor_settings(cls, stop=Block)
 
     def channel_uses(self, num_symbols: int) -> float:
         """Complex channel uses needed to carry ``num_symbols`` data symbols, overheads

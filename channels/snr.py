@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 __all__ = ["snr_db_to_no", "no_to_snr_db", "ebno_db_to_snr_db", "snr_db_to_ebno_db",
-           "ebno_db_to_no", "capacity_awgn", "capacity_rayleigh"]
+           "capacity_awgn"]
 
 ArrayLike = Union[float, np.ndarray, torch.Tensor]
 
@@ -61,24 +61,6 @@ def snr_db_to_ebno_db(snr_db: ArrayLike, bits_per_symbol: int, code_rate: float 
     return snr_db - 10.0 * math.log10(bits_per_symbol * code_rate)
 
 
-def ebno_db_to_no(ebno_db: ArrayLike, bits_per_symbol: int, code_rate: float = 1.0) -> ArrayLike:
-    """Noise power per complex symbol for a given Eb/N0 [dB]."""
-    return snr_db_to_no(ebno_db_to_snr_db(ebno_db, bits_per_symbol, code_rate))
-
-
 def capacity_awgn(snr_db: ArrayLike) -> ArrayLike:
     """Shannon capacity of the complex AWGN channel, bits per complex channel use."""
     return np.log2(1.0 + 10.0 ** (np.asarray(snr_db, dtype=float) / 10.0))
-
-
-def capacity_rayleigh(snr_db: ArrayLike, num_points: int = 200) -> ArrayLike:
-    """Ergodic capacity E[log2(1 + |h|^2 snr)] of flat Rayleigh fading, bits per channel use.
-
-    Computed by Gauss–Laguerre quadrature over ``|h|^2 ~ Exp(1)`` (SciPy's nodes: NumPy's
-    ``laggauss`` overflows to NaN weights beyond about 150 points).
-    """
-    from scipy.special import roots_laguerre
-
-    nodes, weights = roots_laguerre(num_points)
-    snr = 10.0 ** (np.asarray(snr_db, dtype=float)[..., None] / 10.0)
-    return (weights * np.log2(1.0 + snr * nodes)).sum(-1)

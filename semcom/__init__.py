@@ -23,8 +23,7 @@ __all__ = ["__version__", "run", "load", "Result"]
 
 
 def __getattr__(name: str):
-    # Lazy: `import semcom` stays light (no torch, no matplotlib) until the API is used.
     if name in ("run", "load", "Result"):
-        from . import api
+        from . import api  # lazy: `import semcom` stays light (no pydantic, torch, matplotlib) until the API is used
         return getattr(api, name)
     raise AttributeError(f"module 'semcom' has no attribute '{name}'")

@@ -26,6 +26,9 @@ from typing import Any
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides
+from semcom.simulator.kinds import get_kind, kind_of, parse_study
+from semcom.simulator.scenario.reading import read_scenario_yaml
+from semcom.simulator.store import read_rows, study_kind
 
 __all__ = ["Result", "run", "load"]
 
@@ -35,8 +38,6 @@ class Result:
     ``frame`` (every stored row, in study order, as a DataFrame) and ``plot()``."""
 
     def __init__(self, out: str | os.PathLike):
-        from semcom.simulator.store import read_rows, study_kind
-
         self.out = Path(out)
         self._rows = read_rows(self.out)
         self.kind = study_kind(self.out)
@@ -44,8 +45,6 @@ class Result:
     @property
     def columns(self) -> list[str]:
         """The result columns of the study's kind, in order."""
-        from semcom.simulator.kinds import get_kind
-
         return get_kind(self.kind).columns()
 
     @property
@@ -63,7 +62,6 @@ class Result:
         other column, a panel per transmitter → receiver link. No pyplot, no backend chosen:
         a notebook shows the figure inline after ``%matplotlib inline``, ``fig.savefig(path)`` writes it."""
         from matplotlib.figure import Figure
-        from semcom.simulator.kinds import get_kind
 
         frame = self.frame
         x = x or get_kind(self.kind).default_x
@@ -97,7 +95,6 @@ class Result:
 def _raw_scenario(scenario: Any) -> tuple[Any, str]:
     """(mapping, source name) of a path, a mapping or a parsed scenario."""
     if isinstance(scenario, (str, os.PathLike)):
-        from semcom.simulator.scenario.reading import read_scenario_yaml
         return read_scenario_yaml(scenario), str(scenario)
     if isinstance(scenario, dict):
         return scenario, "scenario"
@@ -123,7 +120,6 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
     :param plots: also write the standard paper plots to ``out/plots`` (PNG + PDF).
     :param overrides: dotted scenario keys, e.g. ``**{"sweep.snr_db": [0, 10], "seed": 3}``.
     """
-    from semcom.simulator.kinds import kind_of, parse_study
 
     raw, source = _raw_scenario(scenario)
     raw = apply_overrides(raw, overrides)

@@ -8,8 +8,16 @@ import sys
 import warnings
 from pathlib import Path
 
-from semcom.core.registry import UnknownNameError
+from semcom import __version__
 from semcom.core.errors import SemcomInputError
+from semcom.core.overrides import apply_overrides, parse_set_options
+from semcom.core.registry import UnknownNameError
+from .abstraction.spec import spec_from_file_content
+from .kinds import get_kind, kind_of, parse_study, scenario_kinds
+from .scenario.jsonschema import json_schema
+from .scenario.reading import read_scenario_yaml
+from .store import read_rows, study_kind
+from .sweep import expand_units
 
 __all__ = ["main"]
 
@@ -22,10 +30,6 @@ def _print(lines: list[str]) -> None:
 def _scenario(args):
     """The scenario file with its ``--set KEY=VALUE`` overrides applied, parsed into the
     scenario of the kind it names (``kind:``)."""
-    from semcom.core.overrides import apply_overrides, parse_set_options
-    from .kinds import parse_study
-    from .scenario.reading import read_scenario_yaml
-
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
     if isinstance(raw, dict) and raw.get("kind") == "abstraction":
         raise SemcomInputError(f"kind: {args.scenario} is an abstraction spec, not a study; build its tables with "
@@ -34,8 +38,6 @@ def _scenario(args):
 
 
 def _cmd_run(args) -> int:
-    from .kinds import kind_of
-
     sc = _scenario(args)
     kind = kind_of(sc)
     result = kind.run(sc, args.out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
@@ -46,9 +48,6 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .kinds import kind_of
-    from .scenario.reading import read_scenario_yaml
-
     raw = read_scenario_yaml(args.scenario)
     if isinstance(raw, dict) and raw.get("kind") == "abstraction":
         return _validate_abstraction(args, raw)
@@ -61,17 +60,12 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_schema(args) -> int:
-    from .scenario.jsonschema import json_schema
-
-    print(json.dumps(json_schema(), indent=2))
+    print(json.dumps(json_schema(scenario_kinds()), indent=2))
     return 0
 
 
 def _run_kind(directory: str):
     """The stored rows of the run in ``directory`` and the kind its store records."""
-    from .kinds import get_kind
-    from .store import read_rows, study_kind
-
     rows = read_rows(directory)
     return rows, get_kind(study_kind(directory))
 
@@ -83,7 +77,7 @@ def _cmd_results(args) -> int:
 
 
 def _cmd_plot(args) -> int:
-    from .plots import plot_all
+    from .plots import plot_all  # lazy: matplotlib loads only for `semcom plot`
 
     rows, kind = _run_kind(args.dir)
     for p in plot_all(rows, Path(args.dir) / "plots", kind=kind.name):
@@ -92,18 +86,13 @@ def _cmd_plot(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from .report import write_report
+    from .report import write_report  # lazy: matplotlib loads only for `semcom report`
 
     print(f"report: {write_report(args.dir)}")
     return 0
 
 
 def _cmd_stitch(args) -> int:
-    from .kinds import get_kind
-    from .scenario.reading import read_scenario_yaml
-
-    from semcom.core.overrides import apply_overrides, parse_set_options
-
     kind = get_kind("stitch")
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
     sc = kind.parse(raw, str(args.scenario))
@@ -113,28 +102,23 @@ def _cmd_stitch(args) -> int:
 
 
 def _validate_abstraction(args, raw) -> int:
-    from semcom.core.overrides import apply_overrides, parse_set_options
-    from .abstraction.spec import spec_from_file_content
-    from .sweep import expand_units
-
     raw = apply_overrides(raw, parse_set_options(args.set or []))
     spec = spec_from_file_content(raw, str(args.scenario)).inherit()
     if args.no_data:
         sc = spec.link_scenario()
     else:
-        spec.check()
+        from .abstraction.checks import check_abstraction_spec  # lazy: the checks load torch and Sionna
+        check_abstraction_spec(spec)
         sc = spec.link_scenario()
     units = expand_units(sc)
     print(f"{args.scenario}: ok (abstraction spec: {len(units)} unit(s) x {len(sc.axis('semantic_equalizer'))} "
-          f"equaliser(s), {len(sc.axis('snr_db'))} SINR points; build it with `semcom abstraction build`)")
+          f"equalizer(s), {len(sc.axis('snr_db'))} SINR points; build it with `semcom abstraction build`)")
     return 0
 
 
 def _cmd_abstraction_build(args) -> int:
-    from semcom.core.overrides import apply_overrides, parse_set_options
-    from .abstraction.spec import spec_from_file_content
-    from .abstraction import build_table_set, validation_summary
-    from .scenario.reading import read_scenario_yaml
+    from .abstraction.build import build_table_set  # lazy: torch and Sionna load only to build tables
+    from .abstraction.validation import validation_summary  # lazy: loads the EESM (torch)
 
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
     spec = spec_from_file_content(raw, str(args.scenario))
@@ -158,8 +142,6 @@ def _cmd_abstraction_build(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from semcom import __version__
-
     parser = argparse.ArgumentParser(prog="semcom", description="Semantic communication between "
                                      "heterogeneous AI agents over simulated wireless channels.")
     parser.add_argument("--version", action="version", version=f"semcom {__version__}")

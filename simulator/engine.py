@@ -1,7 +1,7 @@
 """Link-level engine: one work unit → result rows, every SNR point in one batched pass.
 
 :func:`run_unit` is the entry of every link-level unit: it resolves the unit's set-up
-once (:func:`~semcom.simulator.sweep.resolve_unit`) and runs it here (anchor-based
+once (:func:`~semcom.simulator.resolved.resolve_unit`) and runs it here (anchor-based
 units) or in :mod:`semcom.simulator.jscc_engine` (end-to-end units). Every message
 crosses the link through the one transmission block
 (:class:`~semcom.transceivers.transmission.MessageTransmission`); rows are
@@ -30,7 +30,8 @@ from .jscc_engine import run_jscc_unit
 from .metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
 from .randomness import derive_rng, derive_seed
 from .rows import ResultRow
-from .sweep import ResolvedUnit, Unit, resolve_unit
+from .resolved import ResolvedUnit, resolve_unit
+from .sweep import Unit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario

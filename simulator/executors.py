@@ -3,7 +3,12 @@
 The local pool (:mod:`semcom.simulator.pool`) keeps its workers for the whole study,
 sends units that share anchors and heads to the same worker, and survives a worker
 that dies (its units run again elsewhere). Dask runs a failed unit again
-(``retries``). Link and network units run on all three.
+(``retries``). Every kind's units run on all three.
+
+The executors know no kind of study: the caller passes its unit runner, a module-level
+function ``run_unit(sc, unit) -> rows`` (picklable by reference, so a worker imports its
+module when it unpickles it), and optionally ``prepare(sc)``, run once in the parent
+before workers start (models trained and cached once).
 
 Whatever the executor, a unit's result depends only on the scenario and the unit
 (see :mod:`semcom.simulator.randomness`), so results are identical across executors. Units
@@ -15,19 +20,22 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import torch
 
-from .kinds import get_kind
-from .schema import Scenario
+from semcom.core.errors import SemcomInputError
+from .pool import run_supervised, start_method
 
 __all__ = ["run_units", "set_threads", "thread_settings", "DASK_RETRIES"]
 
 #: Times Dask runs a failed unit again before the study fails.
 DASK_RETRIES = 2
 
-_SCENARIOS: dict[str, Scenario] = {}
+#: What an executor runs: ``run_unit(sc, unit)`` → the unit's result rows.
+UnitRunner = Callable[[Any, Any], list]
+
+_SCENARIOS: dict[str, Any] = {}
 # One unit at a time per process: a unit seeds Sionna's process-wide generator, so two
 # units in two threads of one process (a threaded Dask worker) would mix their draws.
 _UNIT_LOCK = threading.Lock()
@@ -54,25 +62,26 @@ def thread_settings() -> dict[str, Any]:
     return info
 
 
-def _scenario(job: str, payload: str):
-    """The parsed scenario of ``payload`` (memoised per process)."""
+def _scenario(model: type, payload: str):
+    """The scenario of class ``model`` parsed from ``payload`` (memoised per process)."""
     sc = _SCENARIOS.get(payload)
     if sc is None:
         if len(_SCENARIOS) > 8:
             _SCENARIOS.clear()
-        sc = get_kind(job).scenario_class().model_validate_json(payload)
+        sc = model.model_validate_json(payload)
         _SCENARIOS[payload] = sc
     return sc
 
 
-def _work(scenario_json: str, unit, num_threads: int, job: str = "link") -> tuple[Any, list[dict], float]:
-    """Run one unit of a study of kind ``job`` (``"link"``, ``"network"``) in whatever process this is."""
+def _work(model: type, scenario_json: str, unit, num_threads: int,
+          run_unit: UnitRunner) -> tuple[Any, list[dict], float]:
+    """Run one unit with ``run_unit`` in whatever process this is."""
     with _UNIT_LOCK:
-        sc = _scenario(job, scenario_json)
+        sc = _scenario(model, scenario_json)
         if torch.get_num_threads() != num_threads:
             set_threads(num_threads)
         t0 = time.perf_counter()
-        rows = get_kind(job).run_unit(sc, unit)
+        rows = run_unit(sc, unit)
         return unit, rows, time.perf_counter() - t0
 
 
@@ -90,47 +99,44 @@ def _cost(unit) -> float:
 class _UnitWork:
     """The pool's work function: a picklable closure over the study (sent once per worker)."""
 
-    def __init__(self, payload: str, threads: int, job: str):
-        self.payload, self.threads, self.job = payload, threads, job
+    def __init__(self, model: type, payload: str, threads: int, run_unit: UnitRunner):
+        self.model, self.payload, self.threads, self.run_unit = model, payload, threads, run_unit
 
     def warm(self) -> None:
-        """In a worker before its first unit: threads, imports, the parsed scenario."""
+        """In a worker before its first unit: threads and the parsed scenario (the unit
+        runner's module was imported when the work was unpickled)."""
         set_threads(self.threads)
-        _scenario(self.job, self.payload)
-        get_kind(self.job).warm()
+        _scenario(self.model, self.payload)
 
     def __call__(self, unit):
-        return _work(self.payload, unit, self.threads, self.job)[1:]
+        return _work(self.model, self.payload, unit, self.threads, self.run_unit)[1:]
 
 
-def _warm_parent(sc, job: str) -> None:
-    """Before the workers start: train and cache what every worker needs (latent spaces), once."""
-    get_kind(job).warm_parent(sc)
-
-
-def run_units(sc, units: list, workers: int = 1, scheduler: str | None = None,
-              num_threads: int | None = None, job: str = "link") -> Iterator[tuple[Any, list[dict], float]]:
+def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler: str | None = None,
+              num_threads: int | None = None,
+              prepare: Callable[[Any], None] | None = None) -> Iterator[tuple[Any, list[dict], float]]:
     """Yield ``(unit, rows, seconds)`` for every unit, in completion order.
 
-    :param job: the study kind (:mod:`semcom.simulator.kinds`) whose ``run_unit`` runs each unit:
-        ``"link"`` (:func:`~semcom.simulator.engine.run_unit`) or ``"network"``
-        (:func:`~semcom.simulator.network.engine.run_network_unit`).
+    :param run_unit: the study kind's unit runner, a module-level function ``(sc, unit) -> rows``
+        (e.g. :func:`~semcom.simulator.engine.run_unit` for link units).
+    :param prepare: before a local pool starts, ``prepare(sc)`` in this process: what every
+        worker needs (latent spaces, tables) trained and cached once.
     """
+    model = type(sc)
     payload = sc.model_dump_json()
     cores = os.cpu_count() or 1
     if scheduler:
-        yield from _run_dask(payload, units, scheduler, num_threads or 1, job)
+        yield from _run_dask(model, payload, units, scheduler, num_threads or 1, run_unit)
     elif workers <= 1:
         threads = num_threads or torch.get_num_threads()
         for unit in units:
-            yield _work(payload, unit, threads, job)
+            yield _work(model, payload, unit, threads, run_unit)
     else:
-        from .pool import run_supervised, start_method
-
         threads = num_threads or max(1, cores // workers)
         method = start_method(threads)
-        _warm_parent(sc, job)     # models trained and cached once, before any worker starts
-        work = _UnitWork(payload, threads, job)
+        if prepare is not None:
+            prepare(sc)     # models trained and cached once, before any worker starts
+        work = _UnitWork(model, payload, threads, run_unit)
         for unit, (rows, seconds) in run_supervised(units, work, workers, affinity=_affinity, cost=_cost,
                                                     init=work.warm, method=method):
             yield unit, rows, seconds
@@ -140,8 +146,6 @@ def _probe(address: str) -> None:
     """Fail at once, with one line, when nothing listens at a tcp:// scheduler address."""
     import socket
     from urllib.parse import urlsplit
-
-    from semcom.core.errors import SemcomInputError
 
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
     if parts.scheme not in ("tcp", "") or not parts.hostname:
@@ -154,12 +158,11 @@ def _probe(address: str) -> None:
                                "start one with `dask scheduler` or fix the address") from None
 
 
-def _run_dask(payload: str, units: list, address: str, threads: int, job: str):
+def _run_dask(model: type, payload: str, units: list, address: str, threads: int, run_unit: UnitRunner):
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - dask is a dependency
         raise RuntimeError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from exc
-    from semcom.core.errors import SemcomInputError
 
     _probe(address)
     try:
@@ -171,7 +174,7 @@ def _run_dask(payload: str, units: list, address: str, threads: int, job: str):
     try:
         # retries: a unit whose worker died (or failed) runs again elsewhere; the scheduler
         # also reschedules the tasks of a lost worker by itself
-        futures = [client.submit(_work, payload, u, threads, job, pure=False, retries=DASK_RETRIES)
+        futures = [client.submit(_work, model, payload, u, threads, run_unit, pure=False, retries=DASK_RETRIES)
                    for u in units]
         for fut in as_completed(futures):
             yield fut.result()

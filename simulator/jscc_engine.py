@@ -33,7 +33,7 @@ from semcom.transceivers.transmission import cross_channel
 from .metrics import accuracy_counts, top_k_counts, wilson_interval
 from .randomness import derive_seed
 from .rows import ResultRow
-from .sweep import ResolvedUnit
+from .resolved import ResolvedUnit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module
     from .schema import Scenario

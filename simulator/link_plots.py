@@ -35,7 +35,8 @@ Example::
     plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")   # at the run's figure settings
 
 The scaffolding (print sizes, style, panels, legends, colours, the PNG + PDF writer) is
-in :mod:`semcom.simulator.plotting`; :func:`link_figures` draws every figure below.
+in :mod:`semcom.simulator.plotting`; the comparisons (``equalizers_vs_*``, ``compare_*``) in
+:mod:`semcom.simulator.compare_plots`; :func:`link_figures` draws every figure above.
 """
 
 from __future__ import annotations
@@ -43,34 +44,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
+import yaml
 from matplotlib.lines import Line2D
 
-from .plotting import (_LINESTYLES, _LINK, _MARKERS, MIN_POINTS, _colors, _curve, _draw, _isnum, _log2_axis, _num,
-                       _plot_curve, _reference_line, _registered, _snr_axis, _values)
+from semcom.channels.capacity import capacity_function
+from .compare_plots import COMPARED_AXES, plot_compare, plot_equalizers_vs_anchors, plot_equalizers_vs_snr
+from .plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _mean_accuracy, _no_setup, _num, _rate_independent,
+                        _reference_accuracy, _snr_levels, _values)
+from .plotting import (_LINESTYLES, _MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line,
+                       _registered, _snr_axis)
 
 __all__ = ["link_figures", "plot_rate_accuracy", "plot_accuracy_vs_snr", "plot_accuracy_vs_anchors",
-           "plot_equalizers_vs_snr", "plot_equalizers_vs_anchors", "plot_compare", "shannon_references",
-           "COMPARED_AXES"]
-
-
-def _is_e2e(row: dict) -> bool:
-    """A row of an end-to-end (jscc) unit: no anchors, no semantic equaliser."""
-    return row.get("semantic_equalizer") == "jscc"
-
-
-def _snr_levels(rows: list[dict]) -> list[float]:
-    snrs = sorted({float(r["snr_db"]) for r in rows})
-    picks = [snrs[0], snrs[len(snrs) // 2], snrs[-1]] if len(snrs) > 2 else snrs
-    return list(dict.fromkeys(picks))
+           "shannon_references"]
 
 
 def shannon_references(out_dir: str | Path) -> dict[str, Callable]:
     """``{channel name: snr_db -> capacity [bit/use]}`` from the run's ``scenario.yaml``
     (the directory above ``out_dir``); empty when it is missing or names no known model."""
-    import yaml
-    from semcom.channels.capacity import capacity_function
-
     path = Path(out_dir).parent / "scenario.yaml"
     try:
         spec = yaml.safe_load(path.read_text()) or {}
@@ -94,35 +84,6 @@ def _shannon_rows(rows: list[dict], shannon: dict | None) -> list[dict]:
             continue
         out.append({**r, "channel_uses": float(r["bits_per_sample"]) / float(fn(float(r["snr_db"])))})
     return out
-
-
-def _rate_independent(rows: list[dict]) -> bool:
-    """Rows of one method whose per-sample message does not depend on K (same rate for every K)."""
-    return len({r["num_anchors"] for r in rows}) > 1 and len({float(r["channel_uses"]) for r in rows}) == 1
-
-
-def _no_setup(rows: list[dict]) -> bool:
-    """No once-per-link cost (``aligned`` sends its K anchor pairs as semantic pilots)."""
-    return all(not _isnum(r.get("setup_channel_uses")) or not _num(r["setup_channel_uses"]) for r in rows)
-
-
-def _k_independent(rows: list[dict]) -> bool:
-    """Rows of one method that does not use the anchors at all (``none``): its K units are
-    replicate noise draws of one set-up. ``aligned`` is not: its map is fitted on K pilots."""
-    return _rate_independent(rows) and _no_setup(rows)
-
-
-def _mean_accuracy(rows: list[dict]) -> float:
-    return float(np.mean([float(r["accuracy"]) for r in rows]))
-
-
-def _reference_accuracy(rows: list[dict]) -> float:
-    """Level of a rate-independent method's reference line: the mean over its replicate K
-    units, or, when K sets its pilots, its accuracy with the most pilots."""
-    if _no_setup(rows):
-        return _mean_accuracy(rows)
-    k_max = max(_num(r["num_anchors"]) for r in rows)
-    return _mean_accuracy([r for r in rows if _num(r["num_anchors"]) == k_max])
 
 
 def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = None) -> list[Path]:
@@ -261,107 +222,6 @@ def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
     return _draw(rows, out_dir, "accuracy_vs_anchors", (*_LINK, "semantic_equalizer"),
                  min(3, max(ncols, 1)), panel, handles, "number of anchors K",
                  shown=("num_anchors", "anchor_selection"), headline="Accuracy vs K, by anchor selection")
-
-
-def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
-    """Accuracy vs SNR at the largest K, a curve per semantic equaliser; a panel per link."""
-    if not rows or len({float(r["snr_db"]) for r in rows}) < MIN_POINTS:
-        return []
-    k_max = max(int(r["num_anchors"]) for r in rows)
-    rows = [r for r in rows if int(r["num_anchors"]) == k_max]
-    eqs = _values(rows, "semantic_equalizer")
-    color = _colors(eqs, universe=_registered("semantic_equalizer"))
-
-    def panel(ax, prs):
-        for i, eq in enumerate(eqs):
-            crs = [r for r in prs if r["semantic_equalizer"] == eq]
-            if crs:
-                _plot_curve(ax, crs, "snr_db", color[eq], marker=_MARKERS[i % 8])
-        _snr_axis(ax, [float(r["snr_db"]) for r in rows])
-
-    handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
-    return _draw(rows, out_dir, "equalizers_vs_snr", (*_LINK, "anchor_selection"), 3, panel, handles,
-                 "SNR  $E_s/N_0$ [dB]", shown=("snr_db",), headline="Accuracy vs SNR, by semantic equaliser")
-
-
-#: Study axes a ``compare_<axis>`` figure puts on one axis (scheme includes its bits).
-COMPARED_AXES = ("scheme", "channel", "rx_model")   # anchor strategies: accuracy_vs_anchors
-
-
-def _scheme_label(r: dict) -> str:
-    return str(r.get("scheme")) + (f", {r['bits']} bits" if r.get("bits") not in (None, "") else "")
-
-
-def plot_compare(rows: list[dict], out_dir: Path, axis: str) -> list[Path]:
-    """The values of one study ``axis`` on one axis: accuracy vs SNR at the largest K (or
-    vs K at the highest SNR when there are fewer than 3 SNR points), a curve per value;
-    a panel per semantic equaliser; the other axes of the study at their first value."""
-    label = _scheme_label if axis == "scheme" else (lambda r: str(r.get(axis)))
-    values = list(dict.fromkeys(label(r) for r in rows))
-    if len(values) < 2:
-        return []
-    others = [k for k in ("tx_model", "rx_model", "channel", "scheme", "anchor_selection") if k != axis]
-    if axis == "scheme":
-        others = [k for k in others if k != "bits"]
-    first = {k: _values(rows, k)[0] for k in others}
-    rows = [r for r in rows if all(r.get(k) == v for k, v in first.items())]
-    by_snr = len({float(r["snr_db"]) for r in rows}) >= MIN_POINTS
-    if by_snr:
-        k_max = max(int(r["num_anchors"]) for r in rows)
-        rows, x_key, xlabel = [r for r in rows if int(r["num_anchors"]) == k_max], "snr_db", "SNR  $E_s/N_0$ [dB]"
-    else:
-        if len({r["num_anchors"] for r in rows}) < MIN_POINTS:
-            return []
-        top = max(float(r["snr_db"]) for r in rows)
-        rows, x_key, xlabel = [r for r in rows if float(r["snr_db"]) == top], "num_anchors", "number of anchors K"
-    color = _colors(values)
-    xs = [float(r[x_key]) for r in rows]
-
-    def panel(ax, prs):
-        for i, v in enumerate(values):
-            crs = [r for r in prs if label(r) == v]
-            if not crs:
-                continue
-            if x_key == "num_anchors" and _k_independent(crs):
-                _reference_line(ax, _mean_accuracy(crs), color[v], "-", v)
-            else:
-                _plot_curve(ax, crs, x_key, color[v], marker=_MARKERS[i % 8])
-        (_snr_axis if by_snr else _log2_axis)(ax, xs)
-
-    handles = [Line2D([], [], color=color[v], marker=_MARKERS[i % 8], label=v) for i, v in enumerate(values)]
-    shown = (axis, "bits", x_key) if axis == "scheme" else (axis, x_key)
-    return _draw(rows, out_dir, f"compare_{axis}", ("semantic_equalizer",), 3, panel, handles, xlabel,
-                 shown=shown, headline=f"Accuracy by {axis.replace('_', ' ')}")
-
-
-def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
-    """Accuracy vs K, a curve per semantic equaliser (equalisers that do not use anchors
-    are horizontal lines); a panel per link and SNR, at three SNR points of the sweep (its
-    quartiles: low, middle and high SNR)."""
-    snrs = sorted({float(r["snr_db"]) for r in rows})
-    if not rows or len(snrs) < 2 or len({r["num_anchors"] for r in rows}) < MIN_POINTS:
-        return []
-    picked = sorted({snrs[round(q * (len(snrs) - 1))] for q in (0.25, 0.5, 0.75)})
-    rows = [r for r in rows if float(r["snr_db"]) in picked]
-    eqs = _values(rows, "semantic_equalizer")
-    color = _colors(eqs, universe=_registered("semantic_equalizer"))
-    all_ks = [float(r["num_anchors"]) for r in rows]
-
-    def panel(ax, prs):
-        for i, eq in enumerate(eqs):
-            crs = [r for r in prs if r["semantic_equalizer"] == eq]
-            if not crs:
-                continue
-            if _k_independent(crs):
-                _reference_line(ax, _mean_accuracy(crs), color[eq], "-", eq)
-            else:
-                _plot_curve(ax, crs, "num_anchors", color[eq], marker=_MARKERS[i % 8])
-        _log2_axis(ax, all_ks)
-
-    handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
-    return _draw(rows, out_dir, "equalizers_vs_anchors", (*_LINK, "anchor_selection", "snr_db"), len(picked),
-                 panel, handles, "number of anchors K", shown=("num_anchors",),
-                 headline="Accuracy vs K, by semantic equaliser")
 
 
 def link_figures(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | None = None) -> list[Path]:

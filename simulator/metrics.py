@@ -26,9 +26,9 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
     z = _z_score(confidence)
     p = successes / trials
     denom = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denom
+    center = (p + z * z / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    return (max(0.0, center - half), min(1.0, center + half))
 
 
 @lru_cache(maxsize=8)

@@ -1,5 +1,6 @@
 """Figure scaffolding every kind's figures share: print sizes and style, panels and pages,
-axes (accuracy, SNR, log2), legends, subtitles, colours, and the atomic PNG + PDF writer.
+axes (accuracy, SNR, log2), legends, colours, and the atomic PNG + PDF writer; what the
+figures read from the rows is :mod:`semcom.simulator.plot_rows`.
 
 Every figure is written as PNG (300 dpi) and PDF at print size: the scenario's
 ``figure: {width: single|double}`` gives 3.5 in (one IEEE column) or 7.16 in (both),
@@ -14,7 +15,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -31,6 +31,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from semcom.core.io import atomic_path  # noqa: E402
+from .plot_rows import _LINK, _band_note, _curve, _group, _isnum, _link_title, _subtitle, _varying  # noqa: E402
 
 __all__ = ["FIGURE_WIDTHS", "MIN_POINTS", "figure_settings", "figure_context"]
 
@@ -51,81 +52,6 @@ _LINESTYLES = ["-", "--", ":", "-."]
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 _PANEL_W, _PANEL_H = 3.2, 2.4
 _MAX_PANELS = 12          # more panels go on further pages: name_p2, name_p3, ...
-#: the facets that tell one link apart from another
-_LINK = ("tx_model", "rx_model", "channel", "scheme", "bits")
-
-
-# -- data ---------------------------------------------------------------------------------
-
-def _values(rows: Iterable[dict], key: str) -> list:
-    vals = {r.get(key) for r in rows}
-    return sorted(vals, key=lambda v: (v is None, _num(v) if _isnum(v) else str(v)))
-
-
-def _isnum(v: Any) -> bool:
-    try:
-        float(v)
-        return v is not None and v != ""
-    except (TypeError, ValueError):
-        return False
-
-
-def _num(v: Any) -> float:
-    return float(v)
-
-
-def _group(rows: Iterable[dict], keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
-    out: dict[tuple, list[dict]] = defaultdict(list)
-    for r in rows:
-        out[tuple(r.get(k) for k in keys)].append(r)
-    return dict(sorted(out.items(), key=lambda kv: tuple((_num(x) if _isnum(x) else math.inf, str(x))
-                                                          for x in kv[0])))
-
-
-def _varying(rows: list[dict], keys: Iterable[str]) -> tuple[str, ...]:
-    return tuple(k for k in keys if len({r.get(k) for r in rows}) > 1)
-
-
-def _curve(rows: list[dict], x_key: str) -> tuple[np.ndarray, ...]:
-    """x, mean accuracy over seeds, band low, band high (95% t-interval of the mean over
-    seeds, or the Wilson interval with one seed)."""
-    from scipy.stats import t as student_t
-
-    xs, mean, lo, hi = [], [], [], []
-    for (x,), rs in _group(rows, (x_key,)).items():
-        acc = np.array([float(r["accuracy"]) for r in rs])
-        xs.append(float(x))
-        mean.append(acc.mean())
-        if len({r.get("seed") for r in rs}) > 1:
-            half = student_t.ppf(0.975, len(acc) - 1) * acc.std(ddof=1) / math.sqrt(len(acc))
-            lo.append(max(0.0, acc.mean() - half))
-            hi.append(min(1.0, acc.mean() + half))
-        else:
-            lo.append(float(np.mean([float(r["accuracy_low"]) for r in rs])))
-            hi.append(float(np.mean([float(r["accuracy_high"]) for r in rs])))
-    return np.array(xs), np.array(mean), np.array(lo), np.array(hi)
-
-
-def _band_note(rows: list[dict]) -> str:
-    seeds = {r.get("seed") for r in rows}
-    return (f"band: 95% t-interval over {len(seeds)} seeds" if len(seeds) > 1
-            else "band: 95% Wilson interval")
-
-
-def _link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
-    parts = []
-    if "tx_model" in varying or "rx_model" in varying or not varying:
-        parts.append(f"{key.get('tx_model')} → {key.get('rx_model')}")
-    if "channel" in varying:
-        parts.append(str(key.get("channel")))
-    if "bits" in varying:
-        parts.append(f"{key.get('bits')} bits" if key.get("bits") not in (None, "") else "unquantised")
-    if "scheme" in varying:
-        parts.append(str(key.get("scheme")))
-    for k in ("semantic_equalizer", "anchor_selection", "num_anchors", "snr_db"):
-        if k in key and key[k] not in (None, ""):   # jscc rows have no anchors
-            parts.append(f"K = {key[k]}" if k == "num_anchors" else f"{float(key[k]):g} dB" if k == "snr_db" else str(key[k]))
-    return ", ".join(parts)
 
 
 # -- figure scaffolding -------------------------------------------------------------------
@@ -220,24 +146,6 @@ def _legend(fig, handles: list, note: str, native: bool, styles: list | None = N
                         fontsize=7, title_fontsize=7, handlelength=2.2, borderpad=0.3)
 
 
-def _subtitle(rows: list[dict], shown: Iterable[str]) -> str:
-    """What the whole figure holds fixed: channel, scheme, K, SNR, anchors (those that do not vary)."""
-    shown = set(shown)
-    parts = []
-    for key, fmt in (("channel", "{} channel"), ("scheme", "{}"), ("bits", "{} bits"),
-                     ("anchor_selection", "{} anchors"), ("num_anchors", "K = {}"), ("snr_db", "{:g} dB")):
-        vals = {r.get(key) for r in rows}
-        if key in shown or len(vals) != 1:
-            continue
-        (v,) = vals
-        if v in (None, ""):
-            continue
-        parts.append(fmt.format(float(v) if key == "snr_db" else v))
-    seeds = len({r.get("seed") for r in rows})
-    parts.append(f"{seeds} seed{'s' * (seeds > 1)}")
-    return " · ".join(parts)
-
-
 def _chance_line(ax) -> None:
     if _FIG["chance"] is not None:
         ax.axhline(_FIG["chance"], color="0.5", lw=0.8, ls=":", zorder=1, gid="chance")
@@ -312,9 +220,9 @@ def _colors(values: list, sequential: bool = False, universe: list | None = None
 def _registered(kind: str) -> list[str]:
     try:
         if kind == "semantic_equalizer":
-            from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+            from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS  # lazy: figures from a store need no torch
             return SEMANTIC_EQUALIZERS.names()
-        from semcom.transceivers.anchors import ANCHOR_STRATEGIES
+        from semcom.transceivers.anchors import ANCHOR_STRATEGIES  # lazy: figures from a store need no torch
         return ANCHOR_STRATEGIES.names()
     except ImportError:  # pragma: no cover - plots work from a store alone
         return []

@@ -36,6 +36,8 @@ from collections import OrderedDict, deque
 from multiprocessing.connection import wait
 from typing import Any, Callable, Hashable, Iterator, Sequence
 
+from semcom.core import threads
+
 __all__ = ["run_supervised", "MAX_ATTEMPTS", "start_method"]
 
 #: A unit is given up (an error) after it was in flight on this many workers that died.
@@ -55,7 +57,6 @@ def start_method(threads_per_worker: int) -> str:
 def _worker_main(conn, work: Callable, init: Callable | None, init_args: tuple, forked: bool = False) -> None:
     """Worker loop: receive ``(index, unit)``, send ``("ok", index, result)`` or an error."""
     if forked:
-        from semcom.core import threads
         threads.FORKED_WORKER = True
     if init is not None:
         init(*init_args)

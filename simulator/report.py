@@ -21,7 +21,8 @@ from pathlib import Path
 from semcom.core.errors import SemcomInputError
 from .kinds import get_kind
 from .plots import plot_all
-from .store import read_rows, study_kind, write_text_atomic
+from semcom.core.io import write_text_atomic
+from .store import read_rows, study_kind
 
 __all__ = ["write_report", "render_report"]
 

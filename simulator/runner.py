@@ -7,27 +7,30 @@ holds, so committed results are never lost and a rerun resumes from them.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import platform
-import sys
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterable
-
-import yaml
 
 from semcom.transceivers.cache import config_hash
+from semcom.transceivers.schemes import SCHEMES
+from .context import latent_space
+from .engine import run_unit
 from .rows import COLUMNS
 from .executors import run_units, thread_settings
-from .plots import plot_all
-from .schema import Scenario, check_scenario
-from .store import ResultsStore, write_csv, write_text_atomic
-from .sweep import expand_units
+from .lifecycle import run_into_store, versions, write_manifest
+from .link_checks import check_scenario
+from .link_plots import link_figures
+from .plotting import figure_context
+from .schema import Scenario
+from .store import write_csv
+from .sweep import UNIT_AXES, expand_units
 
-__all__ = ["run_study", "StudyResult", "study_hash", "export", "write_text_atomic"]
+__all__ = ["run_study", "StudyResult", "study_hash", "study_identity", "scheme_settings", "export",
+           "prepare_workers"]
 
 
 @dataclass
@@ -46,8 +49,6 @@ def study_identity(sc: Scenario) -> dict:
     they pick *which* units exist, and units are stored by their own key, so a study
     extended with another K, receiver or seed reuses the units it already has. SNR
     points stay in: a unit draws the noise of all its SNR points in one batch."""
-    from .sweep import UNIT_AXES
-
     d = sc.model_dump(mode="json", exclude={"description", "seed", "figure"})
     for axis in UNIT_AXES:
         d["sweep"].pop(axis, None)
@@ -61,14 +62,9 @@ def study_hash(sc: Scenario) -> str:
     return config_hash("study", study_identity(sc))
 
 
-
 def scheme_settings(sc: Scenario) -> dict[str, dict]:
     """Every setting of every scheme as run, the defaulted ones included (e.g. a digital
     scheme's ``bits: 8`` when the scenario gives none), for the manifest."""
-    import inspect
-
-    from semcom.transceivers.schemes import SCHEMES
-
     out = {}
     for name, spec in sc.scheme_specs().items():
         given = spec.model_dump(exclude={"kind"})
@@ -81,75 +77,20 @@ def scheme_settings(sc: Scenario) -> dict[str, dict]:
     return json.loads(json.dumps(out, default=str))
 
 
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in ("semcom", "torch", "sionna-no-rt", "numpy", "scipy", "matplotlib", "simpy", "pydantic"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
-
-
-def write_manifest(out_dir: Path, manifest: dict, units_run: int) -> None:
-    """Write manifest.json; a rerun that ran nothing keeps the original run's time and executor."""
-    path = out_dir / "manifest.json"
-    if units_run == 0 and path.is_file():
-        try:
-            old = json.loads(path.read_text())
-        except (OSError, ValueError):
-            old = {}
-        for key in ("units_run", "executor", "threads", "wall_time_s", "finished_at"):
-            if key in old:
-                manifest[key] = old[key]
-    write_text_atomic(path, json.dumps(manifest, indent=2))
-
-
 def export(out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, list[Path]]:
     """results.csv (and the plots) from stored rows."""
     csv_path = out_dir / "results.csv"
     write_csv(rows, csv_path, COLUMNS)
-    return csv_path, plot_all(rows, out_dir / "plots", kind="link") if plots else []
+    if not plots or not rows:
+        return csv_path, []
+    with figure_context(out_dir / "plots"):     # the scenario's figure width, as `semcom plot` draws
+        return csv_path, link_figures(rows, out_dir / "plots", None)
 
 
-def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Callable[[list], Iterable],
-                   export_partial: Callable[[list[dict]], object], *, force: bool, quiet: bool,
-                   kind: str = "link", study: dict | None = None) -> tuple[list[dict], int]:
-    """The store cycle every kind of study shares; returns (all stored rows, units run).
-
-    Opens (and locks) the results store, records the unit order and the scenario as run,
-    skips finished units, and commits each ``(unit, rows, seconds)`` that ``execute(todo)``
-    yields as it arrives, with a progress bar (ETA). On any error (or Ctrl-C) the rows
-    committed so far go to ``export_partial`` before the error goes on, so a failing unit
-    never hides the results before it.
-    """
-    from semcom.core.progress import tqdm_auto
-
-    tqdm = tqdm_auto()   # a widget in a notebook (with ipywidgets), a text bar otherwise
-
-    position = {u.key: i for i, u in enumerate(units)}
-    with ResultsStore(out_dir, study_key, force=force, kind=kind, study=study) as store:
-        store.set_unit_order([u.key for u in units])
-        write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
-        done = store.finished_units()
-        todo = [u for u in units if u.key not in done]
-        bar = tqdm(total=len(units), initial=len(units) - len(todo), unit="unit", desc=sc.name,
-                   disable=quiet or not (sys.stderr.isatty() or "ipykernel" in sys.modules), dynamic_ncols=True)
-        try:
-            for unit, rows, seconds in execute(todo):
-                store.commit_unit(unit.key, position[unit.key], rows, seconds)
-                bar.set_postfix_str(unit.describe(), refresh=False)
-                bar.update(1)
-        except BaseException:
-            bar.close()
-            try:
-                export_partial(store.rows())
-            except Exception:  # noqa: BLE001 - never mask the original error
-                pass
-            raise
-        finally:
-            bar.close()
-        return store.rows(), len(todo)
+def prepare_workers(sc: Scenario) -> None:
+    """Before a local pool forks: every agent's latent space trained and cached once."""
+    for model in dict.fromkeys([*sc.axis("transmitter"), *sc.axis("receiver")]):
+        latent_space(sc, model)
 
 
 def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
@@ -164,8 +105,12 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
     check_scenario(sc)
     out_dir = Path(out_dir)
     units = expand_units(sc)
+
+    def execute(todo):
+        return run_units(sc, todo, run_unit, workers=workers, scheduler=scheduler, prepare=prepare_workers)
+
     rows, units_run = run_into_store(
-        sc, out_dir, units, study_hash(sc), lambda todo: run_units(sc, todo, workers=workers, scheduler=scheduler),
+        sc, out_dir, units, study_hash(sc), execute,
         lambda stored: export(out_dir, stored, plots=False), force=force, quiet=quiet, study=study_identity(sc))
     csv_path, plot_paths = export(out_dir, rows, plots=plots)
     seconds = time.perf_counter() - t0
@@ -174,7 +119,7 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
         "seed": sc.seed, "study_hash": study_hash(sc),
         "units_total": len(units), "units_run": units_run, "rows": len(rows),
         "executor": f"dask:{scheduler}" if scheduler else (f"processes:{workers}" if workers > 1 else "inline"),
-        "threads": thread_settings(), "versions": _versions(), "platform": platform.platform(),
+        "threads": thread_settings(), "versions": versions(), "platform": platform.platform(),
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_manifest(out_dir, manifest, units_run)

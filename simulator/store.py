@@ -36,9 +36,9 @@ from typing import Any, Iterable
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.io import write_text_atomic
+from . import store_sql as sql
 
-__all__ = ["ResultsStore", "StoreError", "StoreWarning", "differing_fields", "read_rows", "study_kind",
-           "write_csv", "write_text_atomic"]
+__all__ = ["ResultsStore", "StoreError", "StoreWarning", "differing_fields", "read_rows", "study_kind", "write_csv"]
 
 DB_NAME = "results.sqlite"
 
@@ -129,7 +129,7 @@ class ResultsStore:
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS units (unit TEXT PRIMARY KEY, position INTEGER, seconds REAL);
         """)
-        if _has_table(self.db, "rows"):   # the untyped JSON table of semcom before the typed store
+        if sql.has_table(self.db, "rows"):   # the untyped JSON table of semcom before the typed store
             raise sqlite3.DatabaseError("written by an older semcom (untyped rows)")
         self._create_results()
         self.db.execute("SELECT count(*) FROM results").fetchone()
@@ -140,7 +140,7 @@ class ResultsStore:
 
     def _ensure_columns(self, rows: list[dict[str, Any]]) -> list[str]:
         """Add the columns the rows bring that the table lacks; returns the rows' columns."""
-        have = _columns(self.db)
+        have = sql.columns(self.db)
         wanted = list(dict.fromkeys(k for r in rows for k in r))
         retype = {}
         for name in wanted:
@@ -148,9 +148,9 @@ class ResultsStore:
                 raise ValueError(f"result column '{name}': names starting with '_' are the store's own")
             first = next((r[name] for r in rows if r.get(name) is not None), None)
             if name not in have:
-                self.db.execute(f"ALTER TABLE results ADD COLUMN {_quote(name)} {_sql_type(first)}")
-            elif have[name] == "" and _sql_type(first):
-                retype[name] = _sql_type(first)     # only empty values so far: type it now
+                self.db.execute(f"ALTER TABLE results ADD COLUMN {sql.quote(name)} {sql.sql_type(first)}")
+            elif have[name] == "" and sql.sql_type(first):
+                retype[name] = sql.sql_type(first)     # only empty values so far: type it now
         if retype:
             self._retype(retype)
         return wanted
@@ -159,7 +159,7 @@ class ResultsStore:
         """Give untyped columns (so far only empty values) their type: SQLite cannot alter a
         column's type, so the table is rebuilt, in the caller's transaction (once per column)."""
         columns = [(name, types.get(name, kind)) for _, name, kind, *_ in self.db.execute("PRAGMA table_info(results)")]
-        spec = ", ".join(f"{_quote(n)} {k}".rstrip() + (" NOT NULL" if n in ("_unit", "_row") else "")
+        spec = ", ".join(f"{sql.quote(n)} {k}".rstrip() + (" NOT NULL" if n in ("_unit", "_row") else "")
                          for n, k in columns)
         self.db.execute(f'CREATE TABLE results_retyped ({spec}, PRIMARY KEY ("_unit", "_row"))')
         self.db.execute("INSERT INTO results_retyped SELECT * FROM results")
@@ -191,10 +191,10 @@ class ResultsStore:
         try:
             columns = self._ensure_columns(rows)
             self.db.execute('DELETE FROM results WHERE "_unit" = ?', (unit,))
-            names = ", ".join(_quote(c) for c in ["_unit", "_row", *columns])
+            names = ", ".join(sql.quote(c) for c in ["_unit", "_row", *columns])
             marks = ", ".join("?" * (len(columns) + 2))
             self.db.executemany(f"INSERT INTO results ({names}) VALUES ({marks})",
-                                [(unit, i, *(_sql_value(r.get(c)) for c in columns)) for i, r in enumerate(rows)])
+                                [(unit, i, *(sql.sql_value(r.get(c)) for c in columns)) for i, r in enumerate(rows)])
             self.db.execute("INSERT OR REPLACE INTO units VALUES (?, ?, ?)", (unit, position, seconds))
             self.db.execute("COMMIT")
         except BaseException:
@@ -232,7 +232,7 @@ def read_rows(db_or_dir) -> list[dict[str, Any]]:
             raise StoreError(f"'{db_or_dir}' holds no semcom results ({DB_NAME} missing); "
                              "give the --out directory of a run")
         try:
-            db = _connect_read_only(path)
+            db = sql.connect_read_only(path)
             try:
                 return read_rows(db)
             finally:
@@ -241,7 +241,7 @@ def read_rows(db_or_dir) -> list[dict[str, Any]]:
             raise StoreError(f"'{path}' is not a readable results store ({exc}); "
                              "rerun the study into a new --out") from None
     order_row = db.execute("SELECT value FROM meta WHERE key = 'unit_order'").fetchone()
-    if _has_table(db, "rows"):
+    if sql.has_table(db, "rows"):
         raise StoreError("the results store was written by an older semcom (untyped rows); "
                          "rerun the study into a new --out")
     cur = db.execute('SELECT results.* FROM results JOIN units ON results."_unit" = units.unit '
@@ -260,61 +260,18 @@ def read_rows(db_or_dir) -> list[dict[str, Any]]:
     return [r for _, _, r in sorted(current, key=lambda t: t[:2])]
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection that leaves no ``-wal``/``-shm`` files behind.
-
-    A cleanly closed store has no write-ahead log: it is then read as an immutable file
-    (SQLite creates nothing beside it). While a run writes (or after a killed one) the log
-    exists and is read the usual way, so no committed unit is missed.
-    """
-    if not Path(f"{path}-wal").exists():
-        return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-
-
 def study_kind(directory: str | os.PathLike) -> str:
     """The study kind recorded in a results folder's store (``"link"`` when not recorded)."""
     path = Path(directory) / DB_NAME
     if not path.is_file():
         raise StoreError(f"'{directory}' holds no semcom results ({DB_NAME} missing); "
                          "give the --out directory of a run")
-    db = _connect_read_only(path)
+    db = sql.connect_read_only(path)
     try:
         row = db.execute("SELECT value FROM meta WHERE key = 'kind'").fetchone()
     finally:
         db.close()
     return "link" if row is None else row[0]
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _has_table(db: sqlite3.Connection, name: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
-
-
-def _columns(db: sqlite3.Connection) -> dict[str, str]:
-    """Column name → declared type ("" when none yet) of the results table."""
-    return {r[1]: r[2] for r in db.execute("PRAGMA table_info(results)")}
-
-
-def _sql_type(value: Any) -> str:
-    """SQL column type of a Python value; no type (any value kept as given) when unknown."""
-    if isinstance(value, (bool, int)):
-        return "INTEGER"
-    if isinstance(value, float):
-        return "REAL"
-    if isinstance(value, str):
-        return "TEXT"
-    return ""
-
-
-def _sql_value(value: Any) -> Any:
-    """Scalars as they are; anything else (a list, a mapping) as JSON text."""
-    if value is None or isinstance(value, (int, float, str)):
-        return value
-    return json.dumps(value)
 
 
 def write_csv(rows: list[dict[str, Any]], path: str | os.PathLike, columns: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""Summary tables of a study's results: for the terminal (``semcom results``) and the report.
+"""Summary tables of link studies and stitching tables: for the terminal (``semcom results``) and the report.
 
 One line per set-up (link, semantic equaliser, anchor strategy, K, bits), with the
 accuracy at the lowest and the highest SNR, averaged over seeds (with the range over
@@ -8,13 +8,16 @@ vary in the study are left out.
 Example::
 
     from semcom.simulator.store import read_rows
-    from semcom.simulator.summary import summary_table
-    print(summary_table(read_rows("runs/quickstart")))
+    from semcom.simulator.summary import format_summary, link_summary_rows
+    rows = read_rows("runs/quickstart")
+    print(format_summary(*link_summary_rows(rows), rows))
 """
 
 from __future__ import annotations
 
-__all__ = ["summary_table", "summary_rows", "link_summary_rows", "format_summary"]
+import numpy as np
+
+__all__ = ["link_summary_rows", "format_summary", "aligned_table", "stitch_summary_rows", "stitch_summary_table"]
 
 #: (column of results.csv, header) of the set-up columns, in display order
 _SETUP = [("tx_model", "tx"), ("rx_model", "rx"), ("channel", "channel"), ("scheme", "scheme"),
@@ -39,16 +42,6 @@ def _fmt_acc(acc, setup: int, snr: float) -> str:
     if a["count"] > 1:
         text += f" [{100 * a['min']:.1f}, {100 * a['max']:.1f}]"
     return text
-
-
-def summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
-    """Header and body of the summary (strings), for any renderer, of the study kind the
-    rows come from (:mod:`semcom.simulator.kinds`)."""
-    from .kinds import kind_of_rows
-
-    if not rows:
-        return [], []
-    return kind_of_rows(rows).summary_rows(rows)
 
 
 def link_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
@@ -82,20 +75,42 @@ def link_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def summary_table(rows: list[dict]) -> str:
-    """The summary as an aligned plain-text table."""
-    return format_summary(*summary_rows(rows), rows)
+def aligned_table(header: list[str], body: list[list[str]]) -> str:
+    """Columns left-aligned two spaces apart, a dashed line under the header."""
+    table = [header] + body
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 def format_summary(header: list[str], body: list[list[str]], rows: list[dict]) -> str:
     """A summary's header and body as an aligned plain-text table, with a line on the rows below."""
     if not header:
         return "no results yet"
-    table = [header] + body
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
-    lines.insert(1, "  ".join("-" * w for w in widths))
     units = len({r.get("unit") for r in rows})
     seeds = len({r.get("seed") for r in rows})
     note = f"; accuracy: mean over {seeds} seeds [min, max]" if seeds > 1 else ""
-    return "\n".join(lines) + f"\n{len(rows)} rows from {units} units{note}"
+    return aligned_table(header, body) + f"\n{len(rows)} rows from {units} units{note}"
+
+
+def stitch_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """Header and body: per condition and equaliser, the mean accuracy on the diagonal
+    (an agent with itself) and off it (two different agents), averaged over seeds."""
+    header = ["condition", "equalizer", "same agent", "different agents", "pairs"]
+    body = []
+    for condition in dict.fromkeys(r["condition"] for r in rows):
+        for eq in dict.fromkeys(r["semantic_equalizer"] for r in rows if r["condition"] == condition):
+            crs = [r for r in rows if r["condition"] == condition and r["semantic_equalizer"] == eq]
+            same = [float(r["accuracy"]) for r in crs if r["tx_model"] == r["rx_model"]]
+            other = [float(r["accuracy"]) for r in crs if r["tx_model"] != r["rx_model"]]
+            body.append([condition, eq] + [f"{100 * np.mean(v):.1f}%" if v else "-" for v in (same, other)]
+                        + [str(len({(r["tx_model"], r["rx_model"]) for r in crs}))])
+    return header, body
+
+
+def stitch_summary_table(rows: list[dict]) -> str:
+    """:func:`stitch_summary_rows` as an aligned plain-text table."""
+    seeds = len({r.get("seed") for r in rows})
+    return (aligned_table(*stitch_summary_rows(rows))
+            + f"\nstitching table: {len(rows)} rows, mean accuracy over {seeds} seed(s)")

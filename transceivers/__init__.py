@@ -1,5 +1,13 @@
-"""Everything an agent does: latent sources, anchors, relative projection, compression,
-symbol mapping, semantic equalisation and task heads."""
+"""Everything an agent does, one concept per module: latent sources (:mod:`~.agents`,
+:mod:`~.datasets`, :mod:`~.encoders`, :mod:`~.latent_files`, :mod:`~.pretrained`,
+:mod:`~.user_encoder`), anchors (:mod:`~.anchors`), relative projection
+(:mod:`~.relative`), compression (:mod:`~.compression`, :mod:`~.quantization`), symbol
+mapping (:mod:`~.schemes`: a new transmission scheme registers in
+:data:`~.schemes.SCHEMES`), semantic equalisation (:mod:`~.semantic`: a new semantic
+equalizer registers in :data:`~.semantic.SEMANTIC_EQUALIZERS`), task heads
+(:mod:`~.heads`, :mod:`~.head_selection`) and the link two agents share (:mod:`~.link`).
+A new channel model goes into :mod:`semcom.channels`.
+"""
 
 from semcom.core.errors import SemcomInputError
 from .datasets import DATASETS, Dataset, load_dataset, split_indices

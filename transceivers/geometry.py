@@ -70,13 +70,13 @@ def collapse_index(latents: torch.Tensor, labels: torch.Tensor) -> CollapseIndex
     x = latents.double()
     classes = torch.unique(labels)
     means = torch.stack([x[labels == c].mean(0) for c in classes])      # [C, d]
-    centre = means.mean(0)
-    units = _unit(means - centre)                                        # [C, d]
+    center = means.mean(0)
+    units = _unit(means - center)                                        # [C, d]
     cos = units @ units.T
     c = len(classes)
     pairs = cos[~torch.eye(c, dtype=torch.bool)]
     position = torch.searchsorted(classes, labels)
-    within = (_unit(x - centre) * units[position]).sum(1).mean()
+    within = (_unit(x - center) * units[position]).sum(1).mean()
     return CollapseIndex(float(pairs.mean()), float(pairs.std(correction=0)), float(within), simplex_cosine(c))
 
 

@@ -27,7 +27,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from semcom.channels import snr_db_to_no
 from semcom.core.errors import SemcomInputError
+from semcom.core.progress import tqdm_auto
 from semcom.core.threads import FITTING_THREADS, with_fixed_threads
 from .encoders import ENCODERS
 from .schemes.analog import AnalogMapper
@@ -120,8 +122,6 @@ def train_jscc(model: JSCCModel, channel, inputs: torch.Tensor, labels: torch.Te
     noise (reseeded each epoch), gives the validation loss that stops training.
     """
     import sionna.phy
-    from semcom.core.progress import tqdm_auto
-    from semcom.channels import snr_db_to_no
 
     gen = torch.Generator().manual_seed(seed)
     n = len(labels)

@@ -9,7 +9,8 @@ import numpy as np
 import torch
 
 from .agents import LatentSpace
-from .heads import HeadRegularization, TaskHead, cached_head
+from .head_selection import HeadRegularization
+from .heads import TaskHead, cached_head
 from .relative import RelativeProjection
 
 __all__ = ["LinkSetup"]

@@ -43,12 +43,12 @@ class RelativeProjection(Block):
         self.center = bool(center)
         self.eps = eps
 
-    def centre_of(self, anchors: torch.Tensor) -> torch.Tensor:
+    def center_of(self, anchors: torch.Tensor) -> torch.Tensor:
         """The centring vector ``c`` [latent_dim] (zeros without centring)."""
         return anchors.mean(0) if self.center else torch.zeros_like(anchors[0])
 
     def call(self, z: torch.Tensor, anchors: torch.Tensor) -> torch.Tensor:
-        c = self.centre_of(anchors)
+        c = self.center_of(anchors)
         zn = torch.nn.functional.normalize(z - c, dim=-1, eps=self.eps)
         an = torch.nn.functional.normalize(anchors - c, dim=-1, eps=self.eps)
         return zn @ an.T

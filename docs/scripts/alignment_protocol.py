@@ -60,7 +60,8 @@ def export_latents(out: Path) -> dict[str, Path]:
 
 
 def scenario(out: Path, seeds: int):
-    from semcom.simulator.schema import check_scenario, parse_scenario
+    from semcom.simulator.link_checks import check_scenario
+    from semcom.simulator.schema import parse_scenario
 
     sc = parse_scenario(dict(
         name="alignment_protocol", seed=1, data=dict(dataset="latents", path=str(out)),
@@ -80,7 +81,8 @@ def run(sc) -> list[dict]:
     from semcom.simulator.context import study_data
     from semcom.simulator.engine import build_link
     from semcom.simulator.metrics import reciprocal_ranks
-    from semcom.simulator.sweep import expand_units, resolve_unit
+    from semcom.simulator.resolved import resolve_unit
+    from semcom.simulator.sweep import expand_units
     from semcom.transceivers.semantic import build_equalizer
 
     data = study_data(sc)

@@ -26,18 +26,39 @@ class ScenarioError(SemcomInputError):
         super().__init__(msg)
 
 
-class ScenarioErrors(ScenarioError):
+class ScenarioErrors(ExceptionGroup, ScenarioError):
     """Several :class:`ScenarioError` found in one pass; the CLI prints one line each.
 
-    :ivar errors: list[ScenarioError], in the order they were found (never empty).
+    An :class:`ExceptionGroup` (``except* ScenarioError`` takes them apart) that is also a
+    :class:`ScenarioError` (``except ScenarioError`` catches it whole), worded as its
+    first error with the count of the others.
+
+    :ivar errors: list[ScenarioError], in the order they were found (never empty):
+        the group's ``exceptions``.
     """
 
+    def __new__(cls, errors: list[ScenarioError]):
+        errors = list(errors)
+        more = len(errors) - 1
+        message = str(errors[0]) + (f" (and {more} more error{'s' * (more > 1)})" if more else "")
+        return super().__new__(cls, message, errors)
+
     def __init__(self, errors: list[ScenarioError]):
-        self.errors = list(errors)
-        first = self.errors[0]
-        self.field, self.value = first.field, first.value
-        more = len(self.errors) - 1
-        ValueError.__init__(self, str(first) + (f" (and {more} more error{'s' * (more > 1)})" if more else ""))
+        super().__init__(self.message, self.exceptions)
+        self.field, self.value = self.exceptions[0].field, self.exceptions[0].value
+
+    @property
+    def errors(self) -> list[ScenarioError]:
+        return list(self.exceptions)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def derive(self, excs) -> "ScenarioErrors":
+        return ScenarioErrors(excs)
+
+    def __reduce__(self):
+        return ScenarioErrors, (list(self.exceptions),)
 
     @classmethod
     def of(cls, errors: list[ScenarioError]) -> ScenarioError:

@@ -9,11 +9,27 @@ closest one, which the scenario validator turns into a one-line user error.
 from __future__ import annotations
 
 import difflib
+import inspect
 from typing import Callable, Generic, Iterator, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["Registry", "UnknownNameError", "suggest"]
+__all__ = ["Registry", "UnknownNameError", "suggest", "constructor_settings"]
+
+
+def constructor_settings(cls: type, stop: type) -> list[str]:
+    """The keyword settings a registered block class takes: the named parameters of every
+    ``__init__`` in its MRO below ``stop`` (e.g. Sionna's ``Block``), without ``precision``
+    and ``device``, sorted."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        if klass is stop:
+            break
+        init = klass.__dict__.get("__init__")
+        if init is not None:
+            names |= {p.name for p in inspect.signature(init).parameters.values()
+                      if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD}
+    return sorted(names - {"self", "precision", "device"})
 
 
 def suggest(name: str, known: list[str]) -> str:

@@ -49,7 +49,7 @@ def fixed_threads(num_threads: int = TRAINING_THREADS) -> Iterator[None]:
     before = torch.get_num_threads()
     if FORKED_WORKER and num_threads > 1:
         raise RuntimeError(f"training on {num_threads} threads inside a forked worker would hang (libgomp is "
-                           "not fork-safe); the parent must train encoders before it forks (warm_parent)")
+                           "not fork-safe); the parent must train encoders before it forks (prepare_workers)")
     if before != num_threads:
         torch.set_num_threads(num_threads)
     try:

@@ -4,8 +4,7 @@ Everything runs through the link engine (:func:`semcom.simulator.engine.run_unit
 tables are the link study of the spec with ``snr_db`` = the SINR grid on the table's
 channel (AWGN by default), one table per (unit, semantic equaliser). Calibration and
 validation runs are the same units over frequency-selective / fading channels, observed
-per sample (:func:`observe_unit`): each sample's decision and the post-equalisation SINR
-``1 / no_eff`` of every symbol carrying it (unit-energy symbols).
+per sample (:func:`~semcom.simulator.abstraction.observe.observe_unit`).
 
 Cached on disk (``$SEMCOM_CACHE/abstraction/<key>``) by a hash of the resolved spec
 (every field but ``name`` and ``description``), :data:`TABLE_FORMAT_VERSION` and
@@ -18,16 +17,27 @@ import math
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
 
+from semcom.transceivers.cache import cache_dir, config_hash
+from ..context import study_data
+from ..engine import run_unit
+from ..executors import run_units
+from ..randomness import derive_seed
+from ..runner import prepare_workers
+from ..sweep import expand_units
+from .calibration import calibrate
+from .checks import check_abstraction_spec
+from .observe import say, table_config
 from .spec import AbstractionSpec
-from .table import TABLE_FORMAT_VERSION, AbstractionTable, TableConfig, TableSet
+from .table import AbstractionTable
+from .tableset import TABLE_FORMAT_VERSION, TableSet
+from .validation import validate
 
-__all__ = ["build_table_set", "observe_unit", "Observation", "table_key", "BUILD_REVISION", "table_config"]
+__all__ = ["build_table_set", "table_key", "BUILD_REVISION"]
 
 #: Bump when the way tables are computed changes (stale cached table sets are then rebuilt).
 BUILD_REVISION = 3
@@ -35,77 +45,8 @@ BUILD_REVISION = 3
 
 def table_key(spec: AbstractionSpec) -> str:
     """Cache key of a resolved spec: everything that determines the tables."""
-    from semcom.transceivers.cache import config_hash
-
     return config_hash("abstraction", TABLE_FORMAT_VERSION, BUILD_REVISION,
                        spec.model_dump(mode="json", exclude={"name", "description"}))
-
-
-@dataclass
-class Observation:
-    """Per-sample outcome of one unit on one channel.
-
-    :ivar snr_db: [S], the channel's mean SNRs.
-    :ivar sinr_db: [S, N, R], np.float64: post-equalisation SINR of the R symbols carrying each sample.
-    :ivar correct: {semantic_equalizer: [S, N] ``np.bool_``}.
-    """
-
-    snr_db: np.ndarray
-    sinr_db: np.ndarray
-    correct: dict
-
-
-def _rows_to_samples(no_eff, scheme, message_dim: int, batch: int):
-    """[S, rows, n] noise variances in the scheme's row layout → [S, batch, R] per sample."""
-    layout = getattr(scheme, "layout", None)
-    if layout is None or no_eff.shape[1] == batch:
-        return no_eff[:, :batch]
-    lay = layout(message_dim)
-    S, _, n = no_eff.shape
-    if lay.codewords_per_sample > 1:
-        return no_eff[:, :batch * lay.codewords_per_sample].reshape(S, batch, lay.codewords_per_sample * n)
-    rows = np.arange(batch) // lay.samples_per_codeword
-    return no_eff[:, rows]
-
-
-def observe_unit(sc, unit, channel_seed: int) -> Observation:
-    """Run ``unit`` of link study ``sc`` (its one channel) with Sionna's generator seeded by
-    ``channel_seed``; collect every sample's decision and per-symbol SINRs."""
-    from ..engine import run_unit
-
-    sinr, correct = [], {}
-
-    def observe(scheme, message_dim, batch_size, no_eff, correct: dict):
-        ne = _rows_to_samples(no_eff.detach().double().cpu().numpy(), scheme, message_dim, batch_size)
-        sinr.append(-10.0 * np.log10(np.maximum(ne, 1e-30)))
-        for name, c in correct.items():
-            chunks.setdefault(name, []).append(c)
-
-    chunks: dict = {}
-    run_unit(sc, unit, observe=observe, channel_seed=channel_seed)
-    correct = {name: np.concatenate(cs, axis=1) for name, cs in chunks.items()}
-    return Observation(np.asarray(sc.axis("snr_db"), dtype=np.float64), np.concatenate(sinr, axis=1), correct)
-
-
-def table_config(spec: AbstractionSpec, sc, unit, row: dict) -> TableConfig:
-    """The :class:`TableConfig` of one result row of the table study."""
-    scheme = spec.schemes[unit.scheme]
-    settings = scheme.model_dump(exclude={"kind"})
-    from .table import _hashable
-    return TableConfig(
-        tx_model=unit.transmitter, rx_model=unit.receiver, num_anchors=int(unit.num_anchors),
-        anchor_selection=unit.anchor_selection, scheme=unit.scheme, scheme_kind=scheme.kind,
-        scheme_settings=tuple(sorted((k, _hashable(v)) for k, v in settings.items())),
-        bits=None if row.get("bits") is None else int(row["bits"]),
-        semantic_equalizer=row["semantic_equalizer"], channel=spec.channel.model,
-        channel_uses=float(row["channel_uses"]),
-        bits_per_sample=None if row.get("bits_per_sample") is None else float(row["bits_per_sample"]),
-        setup_channel_uses=None if row.get("setup_channel_uses") is None else float(row["setup_channel_uses"]))
-
-
-def _say(progress, text: str) -> None:
-    if progress is not None:
-        progress(text)
 
 
 def build_table_set(spec: AbstractionSpec, *, workers: Optional[int] = None,
@@ -120,19 +61,14 @@ def build_table_set(spec: AbstractionSpec, *, workers: Optional[int] = None,
     :param study: the enclosing study whose data, models and seed fill unset fields.
     :param use_cache: read and write ``$SEMCOM_CACHE/abstraction/<key>``.
     """
-    from semcom.transceivers.cache import cache_dir
-
     spec = spec.inherit(study)
     key = table_key(spec)
     folder = cache_dir() / "abstraction" / key
     if use_cache and (folder / "abstraction.json").is_file():
-        _say(progress, f"abstraction: tables {key} from the cache")
+        say(progress, f"abstraction: tables {key} from the cache")
         return TableSet.load(folder)
-    spec.check()
+    check_abstraction_spec(spec)
     tables = _build_tables(spec, workers or 1, progress)
-    from .calibration import calibrate
-    from .validation import validate
-
     calibration_rows = calibrate(spec, tables, progress)
     validation_rows = validate(spec, tables, progress) if spec.validation is not None else []
     ts = TableSet([t for t, _ in tables], spec.model_dump(mode="json"), key, calibration_rows, validation_rows)
@@ -165,23 +101,17 @@ def _build_tables(spec: AbstractionSpec, workers: int, progress) -> list[tuple[A
 
 
 def _grid_tables(spec, sc, workers: int, progress) -> list[tuple[AbstractionTable, tuple]]:
-    from ..context import study_data
-    from ..engine import run_unit
-    from ..executors import run_units
-    from ..randomness import derive_seed
-    from ..sweep import expand_units
-
     units = expand_units(sc)
     test_size = len(study_data(sc).test_idx)
     repeats = max(1, math.ceil((spec.n_samples or test_size) / test_size))
     grid = np.asarray(sc.axis("snr_db"), dtype=np.float64)
     counts: dict = {}
     rows_of: dict = {}
-    _say(progress, f"abstraction: {len(units)} unit(s) x {len(grid)} SINR points x {repeats} pass(es) "
+    say(progress, f"abstraction: {len(units)} unit(s) x {len(grid)} SINR points x {repeats} pass(es) "
                    f"of {test_size} samples")
-    for unit, rows, seconds in run_units(sc, units, workers=workers):
+    for unit, rows, seconds in run_units(sc, units, run_unit, workers=workers, prepare=prepare_workers):
         rows_of[unit] = rows
-        _say(progress, f"abstraction: table {unit.describe()} ({seconds:.1f} s)")
+        say(progress, f"abstraction: table {unit.describe()} ({seconds:.1f} s)")
     for unit in units:
         passes = [rows_of[unit]]
         for r in range(1, repeats):

@@ -22,16 +22,15 @@ import math
 
 import numpy as np
 
+from ..metrics import wilson_interval
+from ..randomness import derive_seed
 from .eesm import effective_sinr_db
+from .observe import observe_unit, say
 
-__all__ = ["calibrate", "predict_accuracy", "fit_beta", "BETA_STEPS_PER_DECADE", "CALIBRATION_COLUMNS"]
+__all__ = ["calibrate", "predict_accuracy", "fit_beta", "BETA_STEPS_PER_DECADE"]
 
 #: Resolution of the β search (log grid): 20 steps per decade, about 12 % apart.
 BETA_STEPS_PER_DECADE = 20
-
-CALIBRATION_COLUMNS = ["table", "tx_model", "rx_model", "num_anchors", "anchor_selection", "scheme", "bits",
-                       "semantic_equalizer", "channel", "channel_model", "calibration_pass", "snr_db", "n_samples", "accuracy",
-                       "accuracy_low", "accuracy_high", "predicted_accuracy", "eesm_beta"]
 
 
 def predict_accuracy(table, sinr_db: np.ndarray, beta: float) -> np.ndarray:
@@ -85,10 +84,6 @@ def _by_unit(tables):
 
 def calibrate(spec, tables, progress=None) -> list[dict]:
     """Fit β of every table (in place: ``eesm_beta``, ``beta_fit``); the rows of ``calibration.csv``."""
-    from ..metrics import wilson_interval
-    from ..randomness import derive_seed
-    from .build import _say, observe_unit
-
     cal = spec.calibration
     if cal.beta is not None:
         for table, _ in tables:
@@ -104,7 +99,7 @@ def calibrate(spec, tables, progress=None) -> list[dict]:
             for p in range(cal.passes):   # independent channel realisations per pass
                 purpose = ("abstraction-calibration", cname, unit.key) + ((p,) if p else ())
                 obs[(cname, p)] = observe_unit(sc, unit, derive_seed(unit.seed, *purpose))
-            _say(progress, f"abstraction: calibration {unit.describe()} on {cname}")
+            say(progress, f"abstraction: calibration {unit.describe()} on {cname}")
         for table, eq in members:
             pairs = [(o.sinr_db, o.correct[eq].mean(-1)) for o in obs.values()]
             beta, fit = fit_beta(table, pairs, *cal.beta_range)

@@ -21,6 +21,9 @@ import math
 import numpy as np
 import torch
 
+from semcom.core.io import write_text_atomic
+from semcom.transceivers.cache import cache_dir
+
 __all__ = ["effective_sinr_db", "EESM_SINR_RANGE_DB"]
 
 #: Effective SINRs are clipped to this range [dB] (Sionna's ``sinr_eff_min_db``/``max_db``);
@@ -31,8 +34,6 @@ EESM_SINR_RANGE_DB = (-60.0, 80.0)
 @functools.lru_cache(maxsize=64)
 def _eesm(beta: float):
     from sionna.sys import EESM
-    from semcom.transceivers.cache import cache_dir
-    from semcom.core.io import write_text_atomic
 
     folder = cache_dir() / "eesm_beta"
     folder.mkdir(parents=True, exist_ok=True)
@@ -56,7 +57,7 @@ def effective_sinr_db(sinr_db, beta: float) -> np.ndarray:
     .. code-block:: python
 
         import numpy as np
-        from semcom.simulator.abstraction import effective_sinr_db
+        from semcom.simulator.abstraction.eesm import effective_sinr_db
         print(effective_sinr_db(np.full((3, 8), 5.0), beta=2.0))              # [5. 5. 5.]
         print(effective_sinr_db(np.array([[0.0, 20.0]]), beta=1.0) < 10.0)    # below the mean: [ True]
     """

@@ -31,6 +31,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from ..scenario.errors import errors_from_pydantic
+from ..schema import parse_scenario
 from ..scenario.specs import (ChannelSpec, DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range,
                               SchemeSpec, _Strict, _axis_error, _check_axis)
 
@@ -195,8 +196,6 @@ class AbstractionSpec(_Strict):
                       name_suffix: str = "", schemes: Optional[list[str]] = None):
         """The link-level study of these tables (or of a calibration / validation run: ``channel``,
         ``snr_db``; ``schemes``: only these). Needs a resolved spec (:meth:`inherit`)."""
-        from ..schema import parse_scenario
-
         if self.models is None:
             raise ScenarioError("abstraction.models", None, "is not given and no study to take it from",
                                 "give `models:` (or embed the spec in a study that has them)")
@@ -218,7 +217,7 @@ class AbstractionSpec(_Strict):
         """Whether one of the schemes ``names`` quantises (``bits`` applies to those only)."""
         import inspect
 
-        from semcom.transceivers.schemes import SCHEMES
+        from semcom.transceivers.schemes import SCHEMES  # lazy: the spec parses without torch (system scenarios)
 
         for name in names:
             spec = self.schemes.get(name)
@@ -226,48 +225,6 @@ class AbstractionSpec(_Strict):
                     and "bits" in inspect.signature(SCHEMES.get(spec.kind)).parameters:
                 return True
         return False
-
-    def check(self) -> None:
-        """Every link-level check of the table study and of its calibration and validation
-        channels (one line per problem, fields named ``abstraction.*``)."""
-        from ..schema import check_scenario
-
-        errors = []
-        try:
-            sc = self.link_scenario()
-            check_scenario(sc)
-        except ScenarioError as exc:
-            errors += [_prefixed(e) for e in getattr(exc, "errors", None) or [exc]]
-        for what, spec in (("calibration", self.calibration), ("validation", self.validation)):
-            if spec is None or (what == "calibration" and spec.beta is not None):
-                continue
-            for cname, ch in spec.channels.items():
-                try:
-                    check_scenario(self.link_scenario(ch.model_dump(), spec.snr_values()), check_data=False)
-                except ScenarioError as exc:
-                    for e in getattr(exc, "errors", None) or [exc]:
-                        if not e.field.startswith("channels.table"):
-                            continue     # a problem of the tables themselves: reported once above
-                        errors.append(ScenarioError(f"abstraction.{what}.channels.{cname}", None,
-                                                    str(e).replace("channels.table", "").lstrip(".: ")))
-        for name in self.scheme_sinr_db:
-            if name not in self.schemes:
-                errors.append(ScenarioError(f"abstraction.scheme_sinr_db.{name}", None, "names no scheme of "
-                                            "`schemes`", f"use one of {', '.join(self.schemes)}"))
-        for name, s in self.schemes.items():
-            if s.kind == "jscc":
-                errors.append(ScenarioError(f"abstraction.schemes.{name}.kind", "jscc", "has no anchors to tabulate",
-                                            "use analog or digital"))
-        if errors:
-            raise ScenarioErrors.of(errors)
-
-
-def _prefixed(e: ScenarioError) -> ScenarioError:
-    text = str(e)
-    field = e.field.replace("sweep.", "").replace("channels.table", "channel")
-    rest = text[len(e.field) + 2:] if text.startswith(e.field + ": ") else text
-    out = ScenarioError(f"abstraction.{field}", None, rest)
-    return out
 
 
 #: Top-level keys of a study that an embedded ``abstraction:`` section inherits when it leaves them out.

@@ -21,22 +21,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .calibration import CALIBRATION_COLUMNS, _by_unit, _config_cells, predict_accuracy
+from ..metrics import wilson_interval
+from ..randomness import derive_seed
+from .calibration import _by_unit, _config_cells, predict_accuracy
+from .observe import observe_unit, say
+from .tableset import VALIDATION_COLUMNS, write_dict_csv
 
-__all__ = ["validate", "write_validation", "validation_summary", "VALIDATION_COLUMNS", "CALIBRATION_COLUMNS"]
-
-VALIDATION_COLUMNS = ["table", "tx_model", "rx_model", "num_anchors", "anchor_selection", "scheme", "bits",
-                      "semantic_equalizer", "channel", "channel_model", "snr_db", "eesm_beta", "n_samples",
-                      "predicted_accuracy", "accuracy", "accuracy_low", "accuracy_high", "inside_interval",
-                      "mean_snr_accuracy", "mean_snr_inside_interval"]
+__all__ = ["validate", "write_validation", "validation_summary"]
 
 
 def validate(spec, tables, progress=None) -> list[dict]:
     """Rows of ``abstraction_validation.csv`` for every table (β already fitted)."""
-    from ..metrics import wilson_interval
-    from ..randomness import derive_seed
-    from .build import _say, observe_unit
-
     val = spec.validation
     snr = val.snr_values()
     ids = {id(t): i for i, (t, _) in enumerate(tables)}
@@ -45,7 +40,7 @@ def validate(spec, tables, progress=None) -> list[dict]:
         for cname, ch in val.channels.items():
             sc = spec.link_scenario(ch.model_dump(), snr, name_suffix=f"-validation-{cname}")
             o = observe_unit(sc, unit, derive_seed(unit.seed, "abstraction-validation", cname, unit.key))
-            _say(progress, f"abstraction: validation {unit.describe()} on {cname}")
+            say(progress, f"abstraction: validation {unit.describe()} on {cname}")
             for table, eq in members:
                 pred = predict_accuracy(table, o.sinr_db, table.eesm_beta)
                 # a control that ignores the channel's fading: the table read at the mean SNR
@@ -90,12 +85,10 @@ def write_validation(table_set, out_dir, configs: Optional[Iterable] = None) -> 
     """Write ``abstraction_validation.csv`` into ``out_dir``: the held-out validation rows of
     the tables of ``table_set`` whose configs are in ``configs`` (default: every table).
     A system-level study calls this with the tables it used. Returns the file's path."""
-    from .table import _write_dict_csv
-
     wanted = None if configs is None else {table_set.table_id(c) for c in configs}
     rows = [r for r in table_set.validation if wanted is None or int(r["table"]) in wanted]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "abstraction_validation.csv"
-    _write_dict_csv(path, VALIDATION_COLUMNS, rows)
+    write_dict_csv(path, VALIDATION_COLUMNS, rows)
     return path

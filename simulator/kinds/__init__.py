@@ -1,9 +1,12 @@
-"""Kinds of study, peers over a kind-agnostic core: ``link``, ``network`` and ``stitch``.
+"""Kinds of study, peers over a kind-agnostic core: ``link``, ``network``, ``system`` and ``stitch``.
 
 Each kind (:class:`StudyKind`) brings how to parse and check its scenario, expand it
 into units, run it, its result columns, its summary table and its figures; the CLI,
-:mod:`semcom.api`, the report, the executors and :func:`~semcom.simulator.plots.plot_all`
-ask the registry instead of branching on a kind. A scenario file names its kind with
+:mod:`semcom.api`, the report and :func:`~semcom.simulator.plots.plot_all` ask the
+registry instead of branching on a kind (the executors receive a kind's unit runner from
+its runner). A kind module imports its light parts (scenario model, units, summary) at
+the top and its heavy hooks (checks, engine, runner, figures) when they are called, so
+the registry loads neither torch nor matplotlib. A scenario file names its kind with
 ``kind:`` (``link`` when absent) and parses through one discriminated union
 (:func:`parse_study`); a results folder records its kind in its store.
 

@@ -9,8 +9,10 @@ scaffolding) knows nothing of any kind; it asks the registry.
 A scenario file names its kind with ``kind:`` (``link`` when absent) and is parsed
 through one pydantic discriminated union over the registered scenario kinds
 (:func:`parse_study`). A results folder records its kind in the store
-(:func:`~semcom.simulator.store.study_kind`). Every hook imports what it needs when it
-runs, so the registry itself loads neither torch nor matplotlib.
+(:func:`~semcom.simulator.store.study_kind`). A kind's hooks that run, check or draw
+import their modules when called (each with its ``# lazy:`` reason), so the registry
+itself loads neither torch nor matplotlib; the core never imports a kind: the runners
+hand their unit runner to the executors.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.core.registry import Registry, suggest
 from ..scenario.errors import errors_from_pydantic
 from ..scenario.reading import DEFAULT_KIND, raw_kind, read_scenario_yaml
+from ..summary import format_summary
 
 __all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "kind_of_rows",
            "parse_study", "load_study"]
@@ -75,14 +78,8 @@ class StudyKind:
         raise NotImplementedError
 
     def run_unit(self, sc, unit) -> list[dict]:
-        """The result rows of one unit (what an executor runs)."""
+        """The result rows of one unit (what the kind's runner hands to the executors)."""
         raise NotImplementedError(f"{self.name} studies do not run unit by unit")
-
-    def warm(self) -> None:
-        """In a worker process, before its first unit: import what units need."""
-
-    def warm_parent(self, sc) -> None:
-        """Before forking workers: load what every worker needs, once."""
 
     # -- results -------------------------------------------------------------------------
     def columns(self) -> list[str]:
@@ -99,8 +96,6 @@ class StudyKind:
 
     def summary_table(self, rows: list[dict]) -> str:
         """The summary as aligned plain text (``semcom results``)."""
-        from ..summary import format_summary
-
         return format_summary(*self.summary_rows(rows), rows) if rows else "no results yet"
 
     def figures(self, rows: list[dict], plots_dir: Path, **options) -> list[Path]:

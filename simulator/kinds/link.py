@@ -1,7 +1,7 @@
 """The link-level study (``kind: link``, the default): a sweep of point-to-point links.
 
 Scenario :class:`~semcom.simulator.schema.Scenario`, checks
-:func:`~semcom.simulator.schema.check_scenario`, units
+:func:`~semcom.simulator.link_checks.check_scenario`, units
 :func:`~semcom.simulator.sweep.expand_units`, one unit
 :func:`~semcom.simulator.engine.run_unit` (every SNR point and equaliser in one batched
 pass), a run :func:`~semcom.simulator.runner.run_study`, columns
@@ -10,8 +10,12 @@ pass), a run :func:`~semcom.simulator.runner.run_study`, columns
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+from ..schema import Scenario
+from ..summary import link_summary_rows
+from ..sweep import expand_units
 from .base import StudyKind, register_kind
 
 __all__ = ["LinkKind", "cost_notes"]
@@ -25,44 +29,32 @@ class LinkKind(StudyKind):
     default_x = "snr_db"
 
     def scenario_class(self) -> type:
-        from ..schema import Scenario
         return Scenario
 
     def check(self, sc, check_data: bool = True) -> None:
-        from ..schema import check_scenario
+        from ..link_checks import check_scenario  # lazy: keeps the kinds registry torch-free
         check_scenario(sc, check_data=check_data)
 
     def expand(self, sc) -> list:
-        from ..sweep import expand_units
         return expand_units(sc)
 
     def run(self, sc, out_dir, **options):
-        from ..runner import run_study
+        from ..runner import run_study  # lazy: keeps the kinds registry torch-free
         return run_study(sc, out_dir, **options)
 
     def run_unit(self, sc, unit) -> list[dict]:
-        from ..engine import run_unit
+        from ..engine import run_unit  # lazy: keeps the kinds registry torch-free
         return run_unit(sc, unit)
 
-    def warm(self) -> None:
-        from .. import engine  # noqa: F401
-
-    def warm_parent(self, sc) -> None:
-        from ..context import latent_space
-        from ..engine import run_unit  # noqa: F401 - the import itself is shared work
-        for model in dict.fromkeys([*sc.axis("transmitter"), *sc.axis("receiver")]):
-            latent_space(sc, model)
-
     def columns(self) -> list[str]:
-        from ..rows import COLUMNS
+        from ..rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
         return COLUMNS
 
     def summary_rows(self, rows: list[dict]):
-        from ..summary import link_summary_rows
         return link_summary_rows(rows)
 
     def figures(self, rows: list[dict], plots_dir: Path, shannon: dict | None = None, **_) -> list[Path]:
-        from ..link_plots import link_figures
+        from ..link_plots import link_figures  # lazy: matplotlib only to draw
         return link_figures(rows, plots_dir, shannon)
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
@@ -76,17 +68,15 @@ class LinkKind(StudyKind):
 
 
 def _num_test(sc) -> int:
-    from ..context import study_data
+    from ..context import study_data  # lazy: keeps the kinds registry torch-free
 
     return len(study_data(sc).test_idx)
 
 
 def cost_notes(sc, num_test: int | None) -> list[str]:
     """What makes a unit expensive: LDPC codewords a digital scheme decodes per unit (at the largest K)."""
-    import math
-
-    from semcom.transceivers.schemes.digital import codeword_layout
-    from ..runner import scheme_settings
+    from ..runner import scheme_settings  # lazy: keeps the kinds registry torch-free
+    from semcom.transceivers.schemes.digital import codeword_layout  # lazy: keeps the kinds registry torch-free
 
     notes = []
     settings = scheme_settings(sc)

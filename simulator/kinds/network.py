@@ -1,8 +1,8 @@
 """The network-level study (``kind: network``): many agents sharing one medium (SimPy).
 
 Scenario :class:`~semcom.simulator.network.schema.NetworkScenario`, checks
-:func:`~semcom.simulator.network.schema.check_network_scenario`, units
-:func:`~semcom.simulator.network.engine.expand_network_units` (one SimPy run each),
+:func:`~semcom.simulator.network.checks.check_network_scenario`, units
+:func:`~semcom.simulator.network.units.expand_network_units` (one SimPy run each),
 a run :func:`~semcom.simulator.network.runner.run_network_study`, columns
 :data:`~semcom.simulator.network.metrics.NETWORK_COLUMNS`, summary
 :mod:`semcom.simulator.network.summary`, figures :mod:`semcom.simulator.network.plots`.
@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..network.schema import NetworkScenario
+from ..network.summary import network_summary_rows
+from ..network.units import expand_network_units
 from .base import StudyKind, register_kind
 
 __all__ = ["NetworkKind"]
@@ -24,48 +27,35 @@ class NetworkKind(StudyKind):
     default_x = "offered_load"
 
     def scenario_class(self) -> type:
-        from ..network.schema import NetworkScenario
         return NetworkScenario
 
     def check(self, sc, check_data: bool = True) -> None:
-        from ..network.schema import check_network_scenario
+        from ..network.checks import check_network_scenario  # lazy: keeps the kinds registry torch-free
         check_network_scenario(sc, check_data=check_data)
 
     def expand(self, sc) -> list:
-        from ..network.engine import expand_network_units
         return expand_network_units(sc)
 
     def run(self, sc, out_dir, **options):
-        from ..network.runner import run_network_study
+        from ..network.runner import run_network_study  # lazy: keeps the kinds registry torch-free
         return run_network_study(sc, out_dir, **options)
 
     def run_unit(self, sc, unit) -> list[dict]:
-        from ..network.engine import run_network_unit
+        from ..network.engine import run_network_unit  # lazy: keeps the kinds registry torch-free
         return run_network_unit(sc, unit)
 
-    def warm(self) -> None:
-        from ..network import engine  # noqa: F401
-
-    def warm_parent(self, sc) -> None:
-        from ..context import latent_space
-        from ..network import engine  # noqa: F401 - the import itself is shared work
-        agents = [*sc.network.transmitters.values(), *sc.network.receivers.values()]
-        for model in dict.fromkeys(spec.model for spec in agents):
-            latent_space(sc, model)     # encoders trained once, here, before workers fork
-
     def columns(self) -> list[str]:
-        from ..network.metrics import NETWORK_COLUMNS
+        from ..network.metrics import NETWORK_COLUMNS  # lazy: keeps the kinds registry torch-free
         return NETWORK_COLUMNS
 
     def owns_rows(self, rows: list[dict]) -> bool:
         return bool(rows) and "goodput" in rows[0]
 
     def summary_rows(self, rows: list[dict]):
-        from ..network.summary import network_summary_rows
         return network_summary_rows(rows)
 
     def figures(self, rows: list[dict], plots_dir: Path, **_) -> list[Path]:
-        from ..network.plots import plot_network_dir
+        from ..network.plots import plot_network_dir  # lazy: matplotlib only to draw
         return plot_network_dir(rows, plots_dir)
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:

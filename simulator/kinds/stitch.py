@@ -3,7 +3,8 @@ every semantic equaliser, noise-free and at one SNR, run on a *link* scenario.
 
 It has no scenario kind of its own (:attr:`file_kind` is false): it parses and checks a
 link scenario, and its run is one unit (the whole table) in the results store, recorded
-as kind ``stitch``. Rows, summary and heat maps: :mod:`semcom.simulator.stitch`.
+as kind ``stitch``. Rows: :mod:`semcom.simulator.stitch`; summary
+:mod:`semcom.simulator.summary`; heat maps :mod:`semcom.simulator.stitch_plots`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 from semcom.core.errors import SemcomInputError
 from ..scenario.reading import raw_kind
+from ..schema import Scenario, parse_scenario
+from ..summary import stitch_summary_rows, stitch_summary_table
 from .base import StudyKind, parse_study, register_kind, scenario_kinds
 
 __all__ = ["StitchKind"]
@@ -26,13 +29,10 @@ class StitchKind(StudyKind):
     default_x = "snr_db"
 
     def scenario_class(self) -> type:
-        from ..schema import Scenario
         return Scenario
 
     def parse(self, raw: Any, source: str = "scenario"):
         """A link scenario (one line, naming the file, for a scenario of another kind)."""
-        from ..schema import parse_scenario
-
         kind = raw_kind(raw)
         if isinstance(raw, dict) and kind != "link":
             if kind in [k.name for k in scenario_kinds()]:
@@ -42,7 +42,7 @@ class StitchKind(StudyKind):
         return parse_scenario(raw, source)
 
     def check(self, sc, check_data: bool = True) -> None:
-        from ..schema import check_scenario
+        from ..link_checks import check_scenario  # lazy: keeps the kinds registry torch-free
         check_scenario(sc, check_data=check_data)
 
     def expand(self, sc) -> list:
@@ -50,26 +50,24 @@ class StitchKind(StudyKind):
         return ["stitch"]
 
     def run(self, sc, out_dir, *, snr_db: float | None = None, force: bool = False):
-        from ..stitch import run_stitch
+        from ..stitch import run_stitch  # lazy: keeps the kinds registry torch-free
         return run_stitch(sc, out_dir, snr_db=snr_db, force=force)
 
     def columns(self) -> list[str]:
-        from ..stitch import STITCH_COLUMNS
+        from ..stitch import STITCH_COLUMNS  # lazy: keeps the kinds registry torch-free
         return STITCH_COLUMNS
 
     def owns_rows(self, rows: list[dict]) -> bool:
         return bool(rows) and "condition" in rows[0] and "goodput" not in rows[0]
 
     def summary_rows(self, rows: list[dict]):
-        from ..stitch import stitch_summary_rows
         return stitch_summary_rows(rows)
 
     def summary_table(self, rows: list[dict]) -> str:
-        from ..stitch import stitch_summary_table
         return stitch_summary_table(rows) if rows else "no results yet"
 
     def figures(self, rows: list[dict], plots_dir: Path, **_) -> list[Path]:
-        from ..stitch import plot_stitching
+        from ..stitch_plots import plot_stitching  # lazy: matplotlib only to draw
         return plot_stitching(rows, plots_dir)
 
     def run_lines(self, sc, result) -> list[str]:

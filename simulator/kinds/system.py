@@ -2,8 +2,8 @@
 blocks, decisions drawn from semantic PHY abstraction tables.
 
 Scenario :class:`~semcom.simulator.system.schema.SystemScenario`, checks
-:func:`~semcom.simulator.system.runner.check_system_scenario`, units
-:func:`~semcom.simulator.system.engine.expand_system_units`, one unit
+:func:`~semcom.simulator.system.checks.check_system_scenario`, units
+:func:`~semcom.simulator.system.units.expand_system_units`, one unit
 :func:`~semcom.simulator.system.engine.run_system_unit`, a run
 :func:`~semcom.simulator.system.runner.run_system_study`, columns
 :data:`~semcom.simulator.system.metrics.NETWORK_COLUMNS` (plus per cell and per user rows),
@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..system.schema import SystemScenario
+from ..system.summary import system_summary_rows
+from ..system.units import expand_system_units
 from .base import StudyKind, register_kind
 
 __all__ = ["SystemKind"]
@@ -27,45 +30,35 @@ class SystemKind(StudyKind):
     default_x = "offered_load"
 
     def scenario_class(self) -> type:
-        from ..system.schema import SystemScenario
         return SystemScenario
 
     def check(self, sc, check_data: bool = True) -> None:
-        from ..system.runner import check_system_scenario
+        from ..system.checks import check_system_scenario  # lazy: keeps the kinds registry torch-free
         check_system_scenario(sc, check_data=check_data)
 
     def expand(self, sc) -> list:
-        from ..system.engine import expand_system_units
         return expand_system_units(sc)
 
     def run(self, sc, out_dir, **options):
-        from ..system.runner import run_system_study
+        from ..system.runner import run_system_study  # lazy: keeps the kinds registry torch-free
         return run_system_study(sc, out_dir, **options)
 
     def run_unit(self, sc, unit) -> list[dict]:
-        from ..system.engine import run_system_unit
+        from ..system.engine import run_system_unit  # lazy: keeps the kinds registry torch-free
         return run_system_unit(sc, unit)
 
-    def warm(self) -> None:
-        from ..system import engine  # noqa: F401
-
-    def warm_parent(self, sc) -> None:
-        from ..system.runner import study_tables
-        study_tables(sc)          # tables built and cached once, before workers fork
-
     def columns(self) -> list[str]:
-        from ..system.metrics import NETWORK_COLUMNS
+        from ..system.metrics import NETWORK_COLUMNS  # lazy: keeps the kinds registry torch-free
         return NETWORK_COLUMNS
 
     def owns_rows(self, rows: list[dict]) -> bool:
         return bool(rows) and "link_adaptation" in rows[0]
 
     def summary_rows(self, rows: list[dict]):
-        from ..system.summary import system_summary_rows
         return system_summary_rows(rows)
 
     def figures(self, rows: list[dict], plots_dir: Path, **_) -> list[Path]:
-        from ..system.plots import plot_system
+        from ..system.plots import plot_system  # lazy: matplotlib only to draw
         return plot_system(rows, plots_dir)
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:

@@ -1,9 +1,12 @@
 """Network-level studies (``kind: network``): many heterogeneous agents sharing one
 wireless medium, simulated with SimPy and decoded with the link-level blocks.
 
-Modules, one concept each: :mod:`~.schema` (scenario), :mod:`~.traffic` (arrivals),
-:mod:`~.medium` (resource blocks, schedulers), :mod:`~.links` (SNR, fading, batched
-decoding), :mod:`~semcom.simulator.network.engine` (the SimPy simulation), :mod:`~.metrics`,
-:mod:`~.alignment` (cost of making agents understand each other), :mod:`~.plots`,
-:mod:`~semcom.simulator.network.runner` (store, exports).
+Modules, one concept each: :mod:`~.schema` (scenario, parsing only), :mod:`~.checks`
+(its semantic checks), :mod:`~.units` (one SimPy run per sweep point), :mod:`~.traffic`
+(arrivals), :mod:`~.medium` (resource blocks; a new scheduler registers in
+:data:`~.medium.SCHEDULERS`), :mod:`~.links` (SNR, fading, batched decoding),
+:mod:`~semcom.simulator.network.engine` (the SimPy simulation of a unit), :mod:`~.metrics`
+(a unit's row; a new network metric goes here and into ``NETWORK_COLUMNS``),
+:mod:`~.alignment` (cost of making agents understand each other), :mod:`~.summary`,
+:mod:`~.plots`, :mod:`~semcom.simulator.network.runner` (store, exports).
 """

@@ -27,7 +27,8 @@ from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from ..context import latent_space, study_data
 from ..randomness import derive_seed
-from .links import build_link_channel, network_agents, select_shared_anchors
+from .links import network_agents, select_shared_anchors
+from .slot_channel import build_link_channel
 
 __all__ = ["AlignmentCost", "alignment_cost", "alignment_scaling", "ALIGNMENT_COLUMNS"]
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import asdict, dataclass
-from typing import Any, Optional
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import simpy
@@ -42,48 +42,11 @@ from ..randomness import derive_rng, derive_seed
 from .links import NetworkLinks, network_agents
 from .medium import SCHEDULERS, Message
 from .metrics import OccupancyMonitor, unit_metrics
-from .schema import NETWORK_SWEEP_AXES, NetworkScenario
+from .schema import NetworkScenario
 from .traffic import TrafficSource, to_ns
+from .units import NetworkUnit
 
-__all__ = ["NetworkUnit", "expand_network_units", "simulate_network", "run_network_unit", "NetworkRun"]
-
-
-@dataclass(frozen=True)
-class NetworkUnit:
-    """One point of the network sweep."""
-
-    seed: int
-    scheduler: str
-    channel: str
-    semantic_equalizer: str
-    anchor_selection: str
-    num_anchors: int
-    bits: Optional[int]
-    arrival_rate: float
-
-    @property
-    def key(self) -> str:
-        import hashlib
-        import json
-        return hashlib.sha256(json.dumps(["network", asdict(self)], sort_keys=True).encode()).hexdigest()[:20]
-
-    def describe(self) -> str:
-        return (f"{self.scheduler} {self.channel} {self.semantic_equalizer} K={self.num_anchors} "
-                f"rate={self.arrival_rate:g}/s seed={self.seed}" + (f" b={self.bits}" if self.bits else ""))
-
-
-def expand_network_units(sc: NetworkScenario) -> list[NetworkUnit]:
-    """Every combination of the sweep axes, in a deterministic order."""
-    import itertools
-
-    units = []
-    for values in itertools.product(*(sc.axis(a) for a in NETWORK_SWEEP_AXES)):
-        d = dict(zip(NETWORK_SWEEP_AXES, values))
-        units.append(NetworkUnit(seed=int(d["seed"]), scheduler=d["scheduler"], channel=d["channel"],
-                                 semantic_equalizer=d["semantic_equalizer"], anchor_selection=d["anchor_selection"],
-                                 num_anchors=int(d["num_anchors"]), bits=None if d["bits"] is None else int(d["bits"]),
-                                 arrival_rate=float(d["arrival_rate"])))
-    return list(dict.fromkeys(units))
+__all__ = ["simulate_network", "run_network_unit", "NetworkRun"]
 
 
 @dataclass

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..rows import format_cell as _fmt
 from ..metrics import wilson_interval
+from .alignment import alignment_cost
 from .traffic import NS_PER_S, to_ns
 
 __all__ = ["OccupancyMonitor", "unit_metrics", "NETWORK_COLUMNS", "latency_summary"]
@@ -98,8 +99,6 @@ def latency_summary(latencies_s: np.ndarray) -> dict[str, float | None]:
 
 def unit_metrics(sc, unit, run) -> dict[str, Any]:
     """The result row of one network unit (columns :data:`NETWORK_COLUMNS`)."""
-    from .alignment import alignment_cost
-
     net = sc.network
     start_ns, stop_ns = to_ns(net.warmup_s), to_ns(net.duration_s)
     window_s = (stop_ns - start_ns) / NS_PER_S

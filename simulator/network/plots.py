@@ -32,7 +32,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from ..plotting import _MARKERS, _PANEL_H, _PANEL_W, _STYLE, _figure, _isnum, _save, plt
+from ..plot_rows import _isnum
+from ..plotting import _MARKERS, _PANEL_H, _PANEL_W, _STYLE, _figure, _save, plt
 
 __all__ = ["plot_network", "plot_network_dir"]
 

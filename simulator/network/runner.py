@@ -16,22 +16,30 @@ Example::
 
 from __future__ import annotations
 
+import csv
 import json
 import platform
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from semcom.transceivers.cache import config_hash
-from ..store import write_csv, write_text_atomic
+from semcom.core.io import write_text_atomic
+from ..context import latent_space
+from ..executors import run_units, thread_settings
+from ..lifecycle import run_into_store, versions
+from ..plotting import figure_context
+from ..store import write_csv
 from .alignment import ALIGNMENT_COLUMNS, alignment_scaling
-from .engine import expand_network_units
+from .engine import run_network_unit
 from .metrics import NETWORK_COLUMNS
-from .schema import NETWORK_SWEEP_AXES, NetworkScenario, check_network_scenario
+from .plots import plot_network
+from .checks import check_network_scenario
+from .schema import NETWORK_SWEEP_AXES, NetworkScenario
+from .units import expand_network_units
 
 __all__ = ["run_network_study", "NetworkStudyResult", "network_study_hash", "export_network",
-           "is_network_rows", "ALIGNMENT_AGENTS"]
+           "prepare_workers", "ALIGNMENT_AGENTS"]
 
 #: Numbers of agents of the alignment-cost table.
 ALIGNMENT_AGENTS = [1, 2, 4, 8, 16, 32, 64]
@@ -56,27 +64,25 @@ def network_study_hash(sc: NetworkScenario) -> str:
     return config_hash("network-study", d)
 
 
-def is_network_rows(rows: list[dict]) -> bool:
-    """Whether stored rows come from a network study."""
-    return bool(rows) and "scheduler" in rows[0] and "goodput" in rows[0]
+def prepare_workers(sc: NetworkScenario) -> None:
+    """Before a local pool forks: every agent's latent space trained and cached once."""
+    agents = [*sc.network.transmitters.values(), *sc.network.receivers.values()]
+    for model in dict.fromkeys(spec.model for spec in agents):
+        latent_space(sc, model)
 
 
 def export_network(sc: NetworkScenario | None, out_dir: Path, rows: list[dict], plots: bool = True,
                    alignment_rows: list[dict] | None = None) -> tuple[Path, list[Path]]:
     """``network_results.csv`` (and ``alignment_cost.csv``, the plots) from stored rows."""
-    from .plots import plot_network
-
     csv_path = out_dir / "network_results.csv"
     write_csv(rows, csv_path, NETWORK_COLUMNS)
     if alignment_rows is not None:
         write_csv(alignment_rows, out_dir / "alignment_cost.csv", ALIGNMENT_COLUMNS)
     elif (out_dir / "alignment_cost.csv").is_file():
-        import csv
         with open(out_dir / "alignment_cost.csv", newline="") as f:
             alignment_rows = list(csv.DictReader(f))
     if not plots:
         return csv_path, []
-    from ..plotting import figure_context
     with figure_context(out_dir / "plots"):     # the scenario's figure width, as `semcom plot` draws
         return csv_path, plot_network(rows, alignment_rows or [], out_dir / "plots")
 
@@ -84,16 +90,16 @@ def export_network(sc: NetworkScenario | None, out_dir: Path, rows: list[dict], 
 def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
                       quiet: bool = False, force: bool = False, plots: bool = True) -> NetworkStudyResult:
     """Run (or resume) ``sc`` into ``out_dir``; see the module docstring."""
-    from ..executors import run_units, thread_settings
-    from ..runner import _versions, run_into_store
-
     t0 = time.perf_counter()
     check_network_scenario(sc)
     out_dir = Path(out_dir)
     units = expand_network_units(sc)
+
+    def execute(todo):
+        return run_units(sc, todo, run_network_unit, workers=workers, scheduler=scheduler, prepare=prepare_workers)
+
     rows, units_run = run_into_store(
-        sc, out_dir, units, network_study_hash(sc),
-        lambda todo: run_units(sc, todo, workers=workers, scheduler=scheduler, job="network"),
+        sc, out_dir, units, network_study_hash(sc), execute,
         lambda stored: export_network(sc, out_dir, stored, plots=False), force=force, quiet=quiet,
         kind="network")
     # relative vs aligned always, plus whatever else the study sweeps
@@ -106,7 +112,7 @@ def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, workers: int 
         "scenario": sc.model_dump(mode="json"), "kind": "network", "seed": sc.seed,
         "study_hash": network_study_hash(sc), "units_total": len(units), "units_run": units_run, "rows": len(rows),
         "executor": f"dask:{scheduler}" if scheduler else (f"processes:{workers}" if workers > 1 else "inline"),
-        "threads": thread_settings(), "versions": _versions(), "platform": platform.platform(),
+        "threads": thread_settings(), "versions": versions(), "platform": platform.platform(),
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2))

@@ -1,15 +1,16 @@
-"""The scenario core every kind of study builds on (kind-agnostic).
+"""The scenario core every kind of study builds on (kind-agnostic, parsing and typing).
 
 Modules, one concept each: :mod:`~.reading` (the safe YAML reader), :mod:`~.specs`
 (data, agents, channels, schemes, sweep axes, :class:`~.specs.StudyBase`),
 :mod:`~.errors` (validation failures as one line each), :mod:`~.checks` (semantic
-checks shared by the kinds) and :mod:`~.jsonschema` (``semcom schema``). The kinds
-themselves (link, network, stitch) live in :mod:`semcom.simulator.kinds`; their
-scenario models in :mod:`semcom.simulator.schema` and :mod:`semcom.simulator.network.schema`.
-Nothing here loads torch.
+checks the kinds share; they load the registries) and :mod:`~.jsonschema` (``semcom
+schema``, over the kinds the caller passes). A setting every kind's scenario takes goes
+into :mod:`~.specs`; a kind's own sections go into its scenario model
+(:mod:`semcom.simulator.schema`, :mod:`semcom.simulator.network.schema`,
+:mod:`semcom.simulator.system.schema`). Nothing here imports a kind, and importing the
+package loads no torch.
 """
 
-from .checks import SMALL_TEST_SET, ScenarioWarning
 from .errors import Findings, errors_from_pydantic
 from .jsonschema import MODEL_KEYS, json_schema
 from .reading import DEFAULT_KIND, raw_kind, read_scenario_yaml
@@ -18,4 +19,4 @@ from .specs import (ChannelSpec, CommonSweepAxes, DataSpec, FigureSpec, FloatAxi
 
 __all__ = ["read_scenario_yaml", "raw_kind", "DEFAULT_KIND", "Range", "DataSpec", "ModelSpec", "ChannelSpec",
            "SchemeSpec", "FigureSpec", "FloatAxis", "IntAxis", "NameAxis", "CommonSweepAxes", "StudyBase",
-           "errors_from_pydantic", "Findings", "ScenarioWarning", "SMALL_TEST_SET", "MODEL_KEYS", "json_schema"]
+           "errors_from_pydantic", "Findings", "MODEL_KEYS", "json_schema"]

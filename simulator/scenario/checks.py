@@ -5,7 +5,8 @@ for a test set too small to tell methods apart.
 Each check raises one :class:`~semcom.core.errors.ScenarioError` naming the field, the
 bad value and the fix; a kind's ``check`` runs them inside
 :class:`~semcom.simulator.scenario.errors.Findings` blocks so every problem is reported.
-Registries are imported inside the checks: importing this module loads no torch.
+The checks import the registries (torch, Sionna): a scenario *model* never imports this
+module; a kind's checks (:mod:`semcom.simulator.link_checks`, ...) do.
 """
 
 from __future__ import annotations
@@ -14,8 +15,13 @@ import math
 import warnings
 from typing import Any
 
+from semcom import transceivers
+from semcom.channels.base import ChannelSettingError
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.core.registry import suggest
+from semcom.transceivers.agents import _HEAD_DEFAULTS, _TRAINING_DEFAULTS
+from semcom.transceivers.anchors import ANCHOR_STRATEGIES
+from semcom.transceivers.encoders import ENCODERS, TRAINING_HEADS
 from .errors import Findings
 from .specs import ModelSpec, StudyBase, _is_number
 
@@ -73,10 +79,6 @@ def check_positive(field: str, value: Any, integer: bool, allow_zero: bool = Fal
 
 def check_model(name: str, spec: ModelSpec) -> None:
     """Settings of zoo and PCA agents (other latent sources check their own)."""
-    from semcom import transceivers
-    from semcom.transceivers.agents import _HEAD_DEFAULTS, _TRAINING_DEFAULTS
-    from semcom.transceivers.encoders import ENCODERS, TRAINING_HEADS
-
     field = f"models.{name}"
     settings = spec.model_dump(exclude={"kind", "seed", "latent_dim"})
     own_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_spec", None)
@@ -102,8 +104,6 @@ def check_model(name: str, spec: ModelSpec) -> None:
 
 def build_check(field: str, build) -> None:
     """Construct a cheap block (channel, scheme) to surface its own value checks as one line."""
-    from semcom.channels.base import ChannelSettingError   # here: the schema itself never loads torch
-
     try:
         build()
     except ScenarioError:
@@ -121,8 +121,6 @@ def build_check(field: str, build) -> None:
 
 def check_agents(sc: StudyBase, found: Findings) -> None:
     """The dataset and every agent's kind and settings (one finding per agent)."""
-    from semcom import transceivers
-
     with found.check():
         check_names("data.dataset", [sc.data.dataset], transceivers.DATASETS.names(), "dataset")
     for name, spec in sc.models.items():
@@ -132,8 +130,6 @@ def check_agents(sc: StudyBase, found: Findings) -> None:
 
 
 def check_anchor_selection(sc: StudyBase) -> None:
-    from semcom.transceivers.anchors import ANCHOR_STRATEGIES
-
     check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(), "anchor selection")
 
 

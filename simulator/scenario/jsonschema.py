@@ -31,13 +31,12 @@ MODEL_KEYS = {
 
 
 
-def json_schema() -> dict:
-    """JSON Schema of a scenario file (link or ``kind: network``), for editor completion;
-    agents list their model-specific keys (:data:`MODEL_KEYS`)."""
-    from semcom.simulator.kinds import scenario_kinds
-
+def json_schema(kinds: list) -> dict:
+    """JSON Schema of a scenario file of one of ``kinds`` (the registered scenario kinds:
+    :func:`semcom.simulator.kinds.scenario_kinds`), for editor completion; agents list
+    their model-specific keys (:data:`MODEL_KEYS`). The scenario core knows no kind: the
+    caller passes them."""
     template = "#/$defs/{model}"
-    kinds = scenario_kinds()
     branches = {kind.name: kind.scenario_class().model_json_schema(ref_template=template) for kind in kinds}
     defs: dict = {}
     for branch in branches.values():

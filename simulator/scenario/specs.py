@@ -112,7 +112,8 @@ class HeadSpec(_Strict):
 
     def regularization(self):
         """The :class:`semcom.transceivers.heads.HeadRegularization` this spec asks for."""
-        from semcom.transceivers.heads import HeadRegularization, WEIGHT_DECAY_GRID
+        # lazy: the scenario model loads no torch
+        from semcom.transceivers.head_selection import HeadRegularization, WEIGHT_DECAY_GRID
 
         if self.weight_decay != "cv":
             return HeadRegularization(weight_decay=float(self.weight_decay))

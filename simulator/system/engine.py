@@ -24,7 +24,7 @@ Python loop per message):
    noise; ``|h|²`` ~ Exp(1) independent per (receiver, transmitter sector, RB, slot)
    (``rayleigh``), per (link, slot) (``rayleigh_flat``) or 1 (``none``).
 5. **Decision.** The message's per-RB SINRs map to one effective SINR with the table's
-   EESM β (:func:`~semcom.simulator.abstraction.effective_sinr_db`); the decision is
+   EESM β (:func:`~semcom.simulator.abstraction.eesm.effective_sinr_db`); the decision is
    correct with the table's accuracy there: ``u < acc(SINR_eff)``, ``u`` drawn per
    message when it arrives.
 6. **Feedback.** ``feedback_delay_slots`` later, the task outcome of a share
@@ -41,68 +41,23 @@ channel realisations (paired comparisons).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from semcom.core.threads import NETWORK_UNIT_THREADS, fixed_threads
 from ..randomness import derive_rng
 from .geometry import Drop, make_drop
+from .link_adaptation import choose_configs
+from .metrics import unit_rows
 from .radio import arrivals as _arrivals, decide as _decide, tx_power_dbm as _tx_power_dbm, \
     update_interference as _update_interference
-from .link_adaptation import choose_configs
-from .schema import SYSTEM_SWEEP_AXES
+from .tables import study_tables
+from .units import SystemUnit
 
-__all__ = ["SystemUnit", "expand_system_units", "simulate_system", "SystemRun", "policy_names"]
-
-
-@dataclass(frozen=True)
-class SystemUnit:
-    """One point of the system sweep (``link_adaptation``: a policy, or ``fixed:<config label>``)."""
-
-    seed: int
-    drop: int
-    scheduler: str
-    link_adaptation: str
-    arrival_rate: float
-
-    @property
-    def key(self) -> str:
-        return hashlib.sha256(json.dumps(["system", asdict(self)], sort_keys=True).encode()).hexdigest()[:20]
-
-    def describe(self) -> str:
-        return (f"{self.scheduler} {self.link_adaptation} rate={self.arrival_rate:g}/s "
-                f"seed={self.seed} drop={self.drop}")
-
-
-def policy_names(sc, labels: list[str]) -> list[str]:
-    """The link-adaptation axis with ``fixed`` expanded to every configuration."""
-    out = []
-    for p in sc.axis("link_adaptation"):
-        out += [f"fixed:{lab}" for lab in labels] if p == "fixed" else [p]
-    return list(dict.fromkeys(out))
-
-
-def expand_system_units(sc, labels: list[str] | None = None) -> list[SystemUnit]:
-    """Every combination of the sweep axes, in a deterministic order (``labels``: the
-    configurations ``fixed`` expands to; from the scenario's ``link_adaptation.configs``
-    when not given)."""
-    import itertools
-
-    if labels is None:
-        cfgs = sc.system.link_adaptation.configs
-        labels = [c.label() for c in cfgs] if cfgs else []
-    axes = {a: sc.axis(a) for a in SYSTEM_SWEEP_AXES}
-    axes["link_adaptation"] = policy_names(sc, labels)
-    units = []
-    for values in itertools.product(*(axes[a] for a in SYSTEM_SWEEP_AXES)):
-        d = dict(zip(SYSTEM_SWEEP_AXES, values))
-        units.append(SystemUnit(seed=int(d["seed"]), drop=int(d["drop"]), scheduler=str(d["scheduler"]),
-                                link_adaptation=str(d["link_adaptation"]), arrival_rate=float(d["arrival_rate"])))
-    return list(dict.fromkeys(units))
+__all__ = ["simulate_system", "SystemRun", "run_system_unit"]
 
 
 @dataclass
@@ -138,8 +93,6 @@ def simulate_system(sc, unit: SystemUnit, tables) -> SystemRun:
     Torch runs on one intra-op thread meanwhile: every tensor here is small (Sionna's
     scheduler, EESM), and small tensors on two threads collapse under any other load
     (measured: ``torch.exp`` of 1,600 values 20 ms on 2 threads under load, 10 µs on 1)."""
-    from semcom.core.threads import NETWORK_UNIT_THREADS, fixed_threads
-
     with fixed_threads(NETWORK_UNIT_THREADS):
         return _simulate(sc, unit, tables)
 
@@ -152,7 +105,6 @@ def _simulate(sc, unit: SystemUnit, tables) -> SystemRun:
     la = net.link_adaptation
     drop = make_drop(net, unit.seed, unit.drop)
     N, S, R = drop.num_agents, drop.num_sectors, net.resource_blocks
-    C = len(tables.labels)
     agent, arr_s, u_draw, fb_draw, rates = _arrivals(sc, unit, drop)
     M = len(agent)
     slot_s = net.slot_duration_s
@@ -339,9 +291,6 @@ def _simulate(sc, unit: SystemUnit, tables) -> SystemRun:
 
 def run_system_unit(sc, unit: SystemUnit) -> list[dict[str, Any]]:
     """Simulate ``unit`` and return its rows (network, per cell, per user)."""
-    from .metrics import unit_rows
-    from .runner import study_tables
-
     tables = study_tables(sc)
     run = simulate_system(sc, unit, tables)
     return unit_rows(sc, unit, run, tables)

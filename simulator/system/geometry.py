@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..randomness import derive_rng, derive_seed
+from .schema import SystemSpec
 
 __all__ = ["Drop", "make_drop", "CHUNK", "noise_dbm_per_rb"]
 
@@ -88,7 +89,6 @@ def _group_index(sys_spec) -> np.ndarray:
 
 @functools.lru_cache(maxsize=8)
 def _make_drop_cached(payload: str, seed: int, drop: int) -> Drop:
-    from .schema import SystemSpec
     spec = SystemSpec.model_validate_json(payload)
     if spec.topology.kind == "single_site":
         return _single_site(spec, seed, drop)

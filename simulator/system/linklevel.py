@@ -3,7 +3,7 @@
 The reference the abstraction replaces (and what ``make bench`` compares its speed with):
 every delivered message of a :class:`~.engine.SystemRun` is encoded by its configuration's
 scheme (:func:`~semcom.simulator.network.links.network_scheme`), sent through the
-``network`` kind's flat channel block (:class:`~semcom.simulator.network.links.SlotFadingChannel`,
+``network`` kind's flat channel block (:class:`~semcom.simulator.network.slot_channel.SlotFadingChannel`,
 perfect CSI) at the message's effective SINR, decoded, semantically equalised and
 classified by the server's head; batched per (slot, group, configuration), as the
 ``network`` kind decodes a slot. The sample of each message is drawn from the test set.
@@ -19,7 +19,14 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from semcom.transceivers.link import LinkSetup
+from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from semcom.transceivers.transmission import MessageTransmission, cross_channel
+from ..context import latent_space, study_data
+from ..network.links import network_scheme, select_shared_anchors
+from ..network.slot_channel import build_link_channel
+from ..randomness import derive_rng, derive_seed
+from ..scenario.specs import SchemeSpec
 
 __all__ = ["decode_run", "LinkDecoder"]
 
@@ -28,13 +35,6 @@ class LinkDecoder:
     """The link-level blocks of one (group, configuration) of a system study."""
 
     def __init__(self, sc, seed: int, tx_model: str, rx_model: str, config):
-        from semcom.transceivers.link import LinkSetup
-        from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
-        from ..context import latent_space, study_data
-        from ..network.links import build_link_channel, network_scheme, select_shared_anchors
-        from ..randomness import derive_seed
-        from ..scenario.specs import SchemeSpec
-
         data = study_data(sc)
         self.labels = data.labels
         self.test_idx = data.test_idx
@@ -72,8 +72,6 @@ def decode_run(sc, run, tables, seed: int | None = None, decoders: dict | None =
     """[M] link-level decisions of every message of ``run`` sent (False for the others).
 
     :param decoders: a dict to keep the :class:`LinkDecoder` s in (reuse it across runs of one study)."""
-    from ..randomness import derive_rng
-
     seed = sc.seed if seed is None else seed
     groups = list(sc.system.groups.values())
     server = sc.system.server.model

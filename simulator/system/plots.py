@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..plotting import _FIG, _MARKERS, _figure, _isnum, _save, plt
+from ..plot_rows import _isnum
+from ..plotting import _FIG, _MARKERS, _figure, _save, plt
 
 __all__ = ["plot_system"]
 
@@ -173,7 +174,6 @@ def _cell_map(net, users, out_dir: Path):
     x = np.array([_f(u["x"]) for u in sel])
     y = np.array([_f(u["y"]) for u in sel])
     acc = np.array([_f(u.get("accuracy")) for u in sel])
-    cell = np.array([int(_f(u["cell"])) for u in sel])
     sc = ax.scatter(x, y, c=acc, cmap="viridis", vmin=0, vmax=1, s=7, linewidths=0, zorder=3)
     # the sites (3 sector stations each); an agent may be served by a wraparound image of a
     # far site (38.901 wraparound), so no line joins an agent to its station

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from ..abstraction.eesm import effective_sinr_db
 from ..randomness import derive_rng
 
 __all__ = ["arrivals", "tx_power_dbm", "decide", "update_interference"]
@@ -65,8 +66,6 @@ def decide(pending: list, tables, u_draw: np.ndarray, out_eff: np.ndarray, out_o
     """Effective SINR (Sionna's EESM, one call per distinct β) and the decision of every pending message.
 
     ``pending``: [(message ids [k], groups [k], configs [k], per-RB SINRs [k, width] dB, -inf padded)]."""
-    from ..abstraction import effective_sinr_db
-
     if not pending:
         return
     msg = np.concatenate([p[0] for p in pending])

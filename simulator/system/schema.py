@@ -3,7 +3,7 @@ blocks whose decisions are drawn from semantic PHY abstraction tables.
 
 A system study reuses the link-level pieces of a scenario (``data``, ``models``,
 ``semantic_equalizers``) and adds ``abstraction`` (the tables: part of the study, built by
-:func:`~semcom.simulator.abstraction.build_table_set` and cached, or loaded from a folder
+:func:`~semcom.simulator.abstraction.build.build_table_set` and cached, or loaded from a folder
 with ``tables:``), ``system`` (geometry, agents, radio, link adaptation, scheduling) and its
 sweep (``seed``, ``drop``, ``link_adaptation``, ``scheduler``, ``arrival_rate``).
 
@@ -21,6 +21,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from ..abstraction.spec import parse_abstraction_spec
 from ..scenario.specs import FloatAxis, IntAxis, NameAxis, Range, StudyBase, _axis_error, _check_axis, _Strict
 
 __all__ = ["SystemScenario", "SystemSpec", "TopologySpec", "GroupSpec", "ServerSpec", "PowerControlSpec",
@@ -200,11 +201,10 @@ class SystemScenario(StudyBase):
         return self
 
     def abstraction_spec(self):
-        """The ``abstraction`` section as an :class:`~semcom.simulator.abstraction.AbstractionSpec`
-        (validated on first use: the scenario registry loads no torch; one line per problem)."""
+        """The ``abstraction`` section as an :class:`~semcom.simulator.abstraction.spec.AbstractionSpec`
+        (validated on first use; one line per problem)."""
         if self.abstraction is None:
             return None
-        from ..abstraction import parse_abstraction_spec
         return parse_abstraction_spec(self.abstraction)
 
     def axis(self, name: str) -> list:

@@ -3,7 +3,7 @@
 :class:`LinkTables` holds, for every group of agents (uplink: group model → server model;
 downlink: server model → group model) and every configuration link adaptation may choose
 (:class:`~semcom.simulator.system.schema.ConfigChoice`: K, scheme, bits), the
-:class:`~semcom.simulator.abstraction.AbstractionTable` and the RBs one message takes
+:class:`~semcom.simulator.abstraction.table.AbstractionTable` and the RBs one message takes
 (``ceil(channel_uses / channel_uses_per_rb)``, as in the ``network`` kind). Any object
 with the table attributes (``config.channel_uses``, ``sinr_db``, ``accuracy_at``,
 ``eesm_beta``) works, so tests can hand in synthetic tables.
@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from semcom.core.errors import ScenarioError
+from ..abstraction.build import build_table_set
+from ..abstraction.tableset import TableSet
 
-__all__ = ["LinkTables", "link_tables", "load_table_set"]
+__all__ = ["LinkTables", "link_tables", "load_table_set", "study_tables"]
 
 
 @dataclass
@@ -66,8 +68,6 @@ def _flat(table, end: int) -> bool:
 
 def load_table_set(sc, workers: int | None = None, progress=None):
     """The study's table set: built (cached) from ``abstraction``, or read from ``tables``."""
-    from ..abstraction import TableSet, build_table_set
-
     if sc.tables is not None:
         return TableSet.load(sc.tables)
     return build_table_set(sc.abstraction_spec(), workers=workers, progress=progress, study=sc)
@@ -130,3 +130,17 @@ def link_tables(sc, table_set) -> LinkTables:
                             f"use at least {rbs[g, c]} resource_blocks, or larger channel_uses_per_rb")
     return LinkTables(labels, np.array([k for k, _, _ in first_keys]), [b for _, _, b in first_keys],
                       [s for _, s, _ in first_keys], out_tables, rbs, np.asarray(cus))
+
+
+_TABLES: dict[str, LinkTables] = {}
+
+
+def study_tables(sc, table_set=None):
+    """The study's :class:`~.tables.LinkTables` (memoised per process; the table set comes
+    from the cache the parent filled, or ``table_set``)."""
+    key = sc.model_dump_json()
+    if key not in _TABLES:
+        if len(_TABLES) > 4:
+            _TABLES.clear()
+        _TABLES[key] = link_tables(sc, table_set if table_set is not None else load_table_set(sc))
+    return _TABLES[key]

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from semcom.simulator.engine import run_unit, select_anchors
+from semcom.simulator.link_checks import check_scenario
 from semcom.simulator.rows import COLUMNS
-from semcom.simulator.sweep import resolve_unit
-from semcom.simulator.schema import check_scenario, parse_scenario
+from semcom.simulator.schema import parse_scenario
+from semcom.simulator.resolved import resolve_unit
 from semcom.simulator.sweep import expand_units
 
 #: results.csv's columns before issue 22: they keep their names and order

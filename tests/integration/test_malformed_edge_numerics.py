@@ -8,7 +8,8 @@ import math
 import pytest
 
 from semcom.simulator.runner import run_study
-from semcom.simulator.schema import check_scenario, parse_scenario
+from semcom.simulator.link_checks import check_scenario
+from semcom.simulator.schema import parse_scenario
 
 LIMIT, TEST_FRACTION, TRAIN_FRACTION = 120, 0.25, 0.4
 POOL = LIMIT - round(LIMIT * TEST_FRACTION) - round(LIMIT * TRAIN_FRACTION)   # 42 anchors available

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from semcom.simulator.cli import main
-from semcom.simulator.schema import SMALL_TEST_SET
+from semcom.simulator.scenario.checks import SMALL_TEST_SET
 
 BASE = dict(name="checks", data=dict(dataset="digits", limit=400, test_fraction=0.3),
             models=dict(a=dict(kind="pca", latent_dim=16)),

@@ -1,7 +1,5 @@
 """Uniformly random anchors."""
 
-import numpy as np
-
 from .base import ANCHOR_STRATEGIES, AnchorStrategy
 
 

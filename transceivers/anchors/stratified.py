@@ -1,7 +1,5 @@
 """Class-stratified round-robin pilots, prefix-consistent across budgets."""
 
-import numpy as np
-
 from .base import ANCHOR_STRATEGIES
 from .class_balanced import ClassBalancedAnchors
 

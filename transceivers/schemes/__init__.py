@@ -1,4 +1,8 @@
-"""Transmission schemes registered by name in :data:`SCHEMES` (``analog``, ``digital``)."""
+"""Transmission schemes registered by name in :data:`SCHEMES` (``analog``, ``digital``).
+
+A new one subclasses :class:`~.base.Scheme` in its own module here and registers itself
+with ``@SCHEMES.register("name")``; import it below so the registry holds it.
+"""
 
 from .base import MESSAGE_RANGE, SCHEMES, Decoded, Scheme, SideInfo, Transmission, build_scheme, error_rates
 from .analog import AnalogDemapper, AnalogMapper, AnalogScheme

@@ -1,4 +1,10 @@
-"""Semantic equalisers registered by name in :data:`SEMANTIC_EQUALIZERS`."""
+"""Semantic equalisers registered by name in :data:`SEMANTIC_EQUALIZERS`.
+
+A new one subclasses :class:`~.base.SemanticEqualizer` (explicit keyword settings,
+refused in one line when unknown; :meth:`~.base.SemanticEqualizer.fit` on the link;
+shapes in its docstring) in its own module here and registers itself with
+``@SEMANTIC_EQUALIZERS.register("name")``; import it below so the registry holds it.
+"""
 
 from .base import SEMANTIC_EQUALIZERS, SemanticEqualizer, build_equalizer, resolve_equalizer
 from .relative import RelativeEqualizer

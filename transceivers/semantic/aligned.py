@@ -76,8 +76,8 @@ class AlignedEqualizer(SemanticEqualizer):
     message = "absolute"
 
     def __init__(self, ridge: float = 1e-2, fit: str = "ridge", pilots: str = "clean", precision=None,
-                 device="cpu", **settings):
-        super().__init__(precision=precision, device=device)
+                 device="cpu", **unknown):
+        super().__init__(precision=precision, device=device, **unknown)
         self.check_options("semantic_equalizers.aligned", {"fit": fit, "pilots": pilots})
         self.ridge, self.map_fit, self.pilots = ridge, fit, pilots   # `fit` is the method below
 

@@ -11,14 +11,13 @@ an explicit :meth:`SemanticEqualizer.fit`, tensors through the call.
 
 from __future__ import annotations
 
-import torch
-
 from typing import Any, Optional
 
+import torch
 from sionna.phy import Block
 
 from semcom.core.errors import ScenarioError
-from semcom.core.registry import Registry
+from semcom.core.registry import Registry, constructor_settings, suggest
 from ..link import LinkSetup
 
 __all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "resolve_equalizer", "build_equalizer"]
@@ -29,7 +28,9 @@ SEMANTIC_EQUALIZERS: Registry[type["SemanticEqualizer"]] = Registry("semantic eq
 class SemanticEqualizer(Block):
     """Receiver-side semantic processing (a Sionna :class:`~sionna.phy.Block`).
 
-    Settings (the subclass's options) are checked at construction; :meth:`fit` fits the
+    Settings (the subclass's options, explicit keyword arguments) are checked at
+    construction, and an unknown one is refused there with one line naming it
+    (:meth:`reject_unknown`, as :class:`~semcom.channels.ChannelModel` does); :meth:`fit` fits the
     receiver on what the link shares (anchors, pool, semantic pilots) and must be called
     before the first call. Semantics run where the latents and heads live: ``device``
     defaults to ``"cpu"`` whatever the physical layer's device.
@@ -59,10 +60,28 @@ class SemanticEqualizer(Block):
     #: ``"relative"`` or ``"absolute"``: what the transmitter sends.
     message: str = "relative"
 
-    def __init__(self, precision: Optional[str] = None, device: Optional[str] = "cpu", **settings):
+    def __init__(self, precision: Optional[str] = None, device: Optional[str] = "cpu", **unknown):
+        self.reject_unknown(unknown)
         super().__init__(precision=precision, device=device)
         self.link: Optional[LinkSetup] = None
         self.access = None
+
+    @classmethod
+    def settings(cls) -> list[str]:
+        """Names of the settings a scenario may give this receiver (its constructor keywords)."""
+        return constructor_settings(cls, stop=Block)
+
+    @classmethod
+    def reject_unknown(cls, unknown: dict) -> None:
+        """One line naming the first setting in ``unknown`` (the keywords no parameter took),
+        with a did-you-mean and the settings there are; nothing when it is empty."""
+        if not unknown:
+            return
+        key = sorted(unknown)[0]
+        name = next((n for n in SEMANTIC_EQUALIZERS.names() if SEMANTIC_EQUALIZERS.get(n) is cls), cls.__name__)
+        known = cls.settings()
+        raise ScenarioError(f"semantic_equalizers.{name}.{key}", unknown[key], "unknown setting" + suggest(key, known),
+                            f"remove it or use one of: {', '.join(known)}")
 
     def fit(self, link: LinkSetup, access=None) -> "SemanticEqualizer":
         """Fit on what ``link`` shares; returns ``self``.

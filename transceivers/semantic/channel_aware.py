@@ -139,7 +139,7 @@ class ChannelAwareEqualizer(SemanticEqualizer):
     def __init__(self, denoise: str = "none", head: Any = "clean", head_draws: int = 4,
                  precision: Optional[str] = None, device: Optional[str] = "cpu", message_anchors: Optional[int] = None,
                  **settings):
-        super().__init__(precision=precision, device=device)
+        super().__init__(precision=precision, device=device, **settings)
         # the scenario validator names the receiver; here (direct use) the class stands in for it
         self.check_options(type(self).__name__, {"denoise": denoise, "head": head, "head_draws": head_draws,
                                                  "message_anchors": message_anchors})

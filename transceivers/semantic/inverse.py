@@ -65,7 +65,8 @@ class InverseEqualizer(ChannelAwareEqualizer):
 
     def __init__(self, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0,
                  denoise: str = "none", head="clean", head_draws: int = 4, precision=None, device="cpu",
-                 message_anchors=None, **settings):
+                 message_anchors=None, **unknown):
+        self.reject_unknown(unknown)
         super().__init__(denoise=denoise, head=head, head_draws=head_draws, precision=precision, device=device,
                          message_anchors=message_anchors)
         if method not in ("ridge", "prune"):
@@ -84,7 +85,7 @@ class InverseEqualizer(ChannelAwareEqualizer):
         super().fit(link, access)
         method, ridge, max_condition = self.method, self.ridge, self.max_condition
         anchors = link.anchors(link.rx).double()
-        c = link.projection.centre_of(anchors)
+        c = link.projection.center_of(anchors)
         b = torch.nn.functional.normalize(anchors - c, dim=-1)
         # u = r @ solve_matrix, one [K, d_rx] matrix applied to every message
         if method == "ridge":
@@ -97,7 +98,7 @@ class InverseEqualizer(ChannelAwareEqualizer):
             solve = torch.zeros_like(b)
             solve[torch.from_numpy(self.kept)] = torch.linalg.pinv(b[torch.from_numpy(self.kept)]).T
         self.solve_matrix = solve.float()
-        self.centre = c.float()
+        self.center = c.float()
         self.scale = (anchors - c).norm(dim=-1).mean().float()
         self.setup_receiver(link.relative(link.rx, link.pool_idx), link.absolute_head(link.rx),
                             ("inverse", link.rx.name, link.rx.fingerprint, link.pool_idx, link.anchor_idx,
@@ -114,4 +115,4 @@ class InverseEqualizer(ChannelAwareEqualizer):
     def reconstruct(self, message: torch.Tensor) -> torch.Tensor:
         """[..., K] relative → [..., d_rx] estimated receiver latent."""
         u = torch.nn.functional.normalize(message @ self.solve_matrix, dim=-1, eps=1e-12)
-        return self.centre + self.scale * u
+        return self.center + self.scale * u

@@ -38,7 +38,7 @@ class KernelRidge:
     :ivar bandwidth: σ. :ivar ridge: λ. :ivar loo_mse: leave-one-out MSE at the chosen λ.
     """
 
-    centres: torch.Tensor
+    centers: torch.Tensor
     alpha: torch.Tensor
     mean: torch.Tensor
     bandwidth: float
@@ -48,7 +48,7 @@ class KernelRidge:
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         """[..., d_x] → [..., d_y]."""
         flat = x.reshape(-1, x.shape[-1])
-        out = self.mean + rbf(flat, self.centres, self.bandwidth) @ self.alpha
+        out = self.mean + rbf(flat, self.centers, self.bandwidth) @ self.alpha
         return out.reshape(*x.shape[:-1], -1)
 
 

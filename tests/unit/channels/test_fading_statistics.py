@@ -28,7 +28,7 @@ def test_flat_fading_has_unit_average_power(name, settings):
     ("mimo", {"num_tx_ant": 2, "num_rx_ant": 2, "coherence_symbols": 1, "equalizer": "zf"}),
     ("mimo", {"num_tx_ant": 2, "num_rx_ant": 3, "coherence_symbols": 1, "equalizer": "zf"}),
 ])
-def test_post_equalisation_error_variance_equals_no_eff(name, settings):
+def test_post_equalization_error_variance_equals_no_eff(name, settings):
     """With perfect CSI and ZF/MRC, x_hat - x ~ CN(0, no_eff): |x_hat - x|^2 / no_eff ~ Exp(1)."""
     sionna.phy.config.seed = 2
     x = torch.exp(1j * 2 * math.pi * torch.rand(2, 400, 100)).to(torch.complex64)

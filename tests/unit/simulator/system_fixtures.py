@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from semcom.simulator.abstraction import AbstractionTable, TableConfig, TableSet
+from semcom.simulator.abstraction.table import AbstractionTable, TableConfig
+from semcom.simulator.abstraction.tableset import TableSet
 
 CHANCE = 0.1
 CURVES = {4: (0.55, 6.0), 8: (0.75, 3.0), 16: (0.88, 1.0), 32: (0.95, 0.0)}     # K: (top, mid dB)

@@ -8,9 +8,13 @@ import numpy as np
 import pytest
 
 from semcom.core.errors import SemcomInputError
-from semcom.simulator.abstraction import (TABLE_FORMAT_VERSION, AbstractionTable, TableConfig, TableSet,
-                                          TableSetError, build_table_set, effective_sinr_db,
-                                          parse_abstraction_spec, validation_summary, write_validation)
+from semcom.simulator.abstraction.build import build_table_set
+from semcom.simulator.abstraction.checks import check_abstraction_spec
+from semcom.simulator.abstraction.eesm import effective_sinr_db
+from semcom.simulator.abstraction.spec import parse_abstraction_spec
+from semcom.simulator.abstraction.table import AbstractionTable, TableConfig, TableSetError
+from semcom.simulator.abstraction.tableset import TABLE_FORMAT_VERSION, TableSet
+from semcom.simulator.abstraction.validation import validation_summary, write_validation
 
 
 def _cfg(k=8, bits=None, scheme="analog"):
@@ -104,7 +108,7 @@ TINY = dict(seed=3, data=dict(dataset="digits", limit=400, test_fraction=0.5),
 def test_spec_checks_names_and_inherits():
     spec = parse_abstraction_spec({**TINY, "receiver": "nobody"})
     with pytest.raises(SemcomInputError) as e:
-        spec.inherit().check()
+        check_abstraction_spec(spec.inherit())
     assert "abstraction.receiver" in str(e.value) and "nobody" in str(e.value)
     bare = parse_abstraction_spec({k: v for k, v in TINY.items() if k not in ("seed", "models", "data")})
     with pytest.raises(SemcomInputError, match="abstraction.models"):
@@ -153,7 +157,7 @@ def test_scheme_grids_and_their_errors():
     assert spec.grids() == [([-10.0, 0.0, 10.0, 20.0], ["analog"]), ([-2.0, 0.0, 2.0, 4.0], ["qpsk"])]
     bad = parse_abstraction_spec({**TINY, "scheme_sinr_db": {"ldpc": {"start": 0, "stop": 4, "step": 2}}})
     with pytest.raises(SemcomInputError) as e:
-        bad.inherit().check()
+        check_abstraction_spec(bad.inherit())
     assert str(e.value).startswith("abstraction.scheme_sinr_db.ldpc") and "\n" not in str(e.value)
 
 

@@ -12,7 +12,7 @@ from pydantic import Field
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.simulator.cli import main
 from semcom.simulator.kinds import (STUDY_KINDS, StudyKind, get_kind, kind_of, kind_of_rows, parse_study,
-                                    register_kind)
+                                    register_kind, scenario_kinds)
 from semcom.simulator.kinds import base as kinds_base
 from semcom.simulator.network.schema import NetworkScenario, parse_network_scenario
 from semcom.simulator.scenario.specs import CommonSweepAxes, StudyBase
@@ -150,11 +150,30 @@ def test_a_registered_kind_is_parsed_checked_and_validated_by_the_cli(tmp_path, 
 
 
 def test_the_json_schema_has_a_branch_per_scenario_kind():
-    from semcom.simulator.schema import json_schema
+    from semcom.simulator.scenario.jsonschema import json_schema
 
-    schema = json_schema()
+    schema = json_schema(scenario_kinds())
     assert schema["oneOf"] == [{"$ref": "#/$defs/LinkScenario"}, {"$ref": "#/$defs/NetworkScenario"},
                                  {"$ref": "#/$defs/SystemScenario"}]
     assert schema["description"] == ("a link-level study, or a network study (kind: network), "
                                      "or a system-level study (kind: system)")
     assert "width" in schema["$defs"]["ModelSpec"]["properties"]
+
+
+def test_several_problems_are_one_exception_group_caught_whole_or_one_by_one():
+    """ScenarioErrors is an ExceptionGroup: `except ScenarioError` takes it whole (one line,
+    the first problem and the count), `except* ScenarioError` takes every problem."""
+    from semcom.core.errors import ScenarioErrors
+
+    raw = {**LINK, "seed": -1, "chunk_size": 0}
+    with pytest.raises(ScenarioError) as info:
+        parse_study(raw)
+    group = info.value
+    assert isinstance(group, ScenarioErrors) and isinstance(group, ExceptionGroup)
+    assert str(group) == f"{group.errors[0]} (and 1 more error)" and group.field == group.errors[0].field
+    caught = []
+    try:
+        parse_study(raw)
+    except* ScenarioError as eg:
+        caught = [e.field for e in eg.exceptions]
+    assert sorted(caught) == ["chunk_size", "seed"], caught

@@ -10,11 +10,13 @@ import pytest
 import torch
 
 from semcom.core.errors import ScenarioError
-from semcom.simulator.network.engine import NetworkUnit, expand_network_units, run_network_unit, simulate_network
+from semcom.simulator.network.engine import run_network_unit, simulate_network
+from semcom.simulator.network.units import NetworkUnit, expand_network_units
 from semcom.simulator.network.links import NetworkLinks, network_agents
 from semcom.simulator.network.medium import SCHEDULERS, Message
 from semcom.simulator.network.metrics import OccupancyMonitor
-from semcom.simulator.network.schema import check_network_scenario, parse_network_scenario
+from semcom.simulator.network.checks import check_network_scenario
+from semcom.simulator.network.schema import parse_network_scenario
 from tests.conftest import binomial_tolerance
 
 MS = 1_000_000   # ns

@@ -104,7 +104,7 @@ def test_each_figure_tells_one_story(tmp_path, drawn, name):
     absolute = {eq for eq in sc.axis("semantic_equalizer") if _absolute(sc, eq)}
     for fig_name, fig in drawn.items():
         axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_lines()]
-        assert fig.get_size_inches()[0] == pytest.approx(plots.FIGURE_WIDTHS["double"])
+        assert fig.get_size_inches()[0] == pytest.approx(plotting.FIGURE_WIDTHS["double"])
         for ax in axes[1:]:   # every compared panel on one x and one y axis
             assert ax.get_shared_x_axes().joined(axes[0], ax), fig_name
             assert ax.get_shared_y_axes().joined(axes[0], ax), fig_name

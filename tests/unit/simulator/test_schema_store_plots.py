@@ -5,10 +5,11 @@ import sqlite3
 import pytest
 
 from semcom.core.errors import ScenarioError
-from semcom.simulator.plots import _curve, plot_all
+from semcom.simulator.plots import plot_all
+from semcom.simulator.plot_rows import _curve
 from semcom.simulator.schema import parse_scenario
 from semcom.simulator.store import ResultsStore, StoreError, read_rows
-from semcom.simulator.summary import summary_table
+from semcom.simulator.kinds import get_kind
 from semcom.simulator.sweep import expand_units
 
 BASE = dict(name="u", seed=4, models=dict(a=dict(kind="pca", latent_dim=8)),
@@ -122,6 +123,6 @@ def test_plots_keep_receivers_apart_and_summary_sorts_k_numerically(tmp_path):
     # receivers are compared on one axis (compare_rx_model), never averaged together
     assert {p.stem for p in paths} == {"rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "compare_rx_model"}
     assert all(p.stat().st_size > 10_000 and p.with_suffix(".pdf").is_file() for p in paths)
-    table = summary_table(rows).splitlines()
+    table = get_kind("link").summary_table(rows).splitlines()
     ks = [line.split()[3] for line in table[2:-1]]
     assert ks == ["4", "16", "64", "4", "16", "64"]

@@ -3,7 +3,8 @@
 import pytest
 
 from semcom.core.errors import ScenarioError
-from semcom.simulator.schema import check_scenario, parse_scenario
+from semcom.simulator.link_checks import check_scenario
+from semcom.simulator.schema import parse_scenario
 from semcom.simulator.sweep import expand_units
 
 BASE = {

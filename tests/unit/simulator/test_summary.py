@@ -1,7 +1,7 @@
 """Summaries (pandas): per set-up means over seeds, [min, max], empty metrics skipped."""
 
 from semcom.simulator.network.summary import network_summary_rows
-from semcom.simulator.summary import summary_rows
+from semcom.simulator.summary import link_summary_rows
 
 
 def _row(rx, seed, snr, acc, bits=None):
@@ -13,7 +13,7 @@ def _row(rx, seed, snr, acc, bits=None):
 def test_link_summary_means_over_seeds_with_the_seed_range():
     rows = [_row("b", 1, 0.0, 0.2), _row("b", 2, 0.0, 0.4), _row("b", 1, 10.0, 0.9), _row("b", 2, 10.0, 0.7),
             _row("c", 1, 0.0, 0.5, bits=4), _row("c", 1, 10.0, 0.6, bits=4)]
-    header, body = summary_rows(rows)
+    header, body = link_summary_rows(rows)
     assert header == ["tx", "rx", "bits", "equalizer", "K", "uses/sample", "acc @ 0 dB", "acc @ 10 dB"]
     assert body == [["a", "b", "", "relative", "8", "4", "30.0% [20.0, 40.0]", "80.0% [70.0, 90.0]"],
                     ["a", "c", "4", "relative", "8", "4", "50.0%", "60.0%"]]

@@ -13,10 +13,11 @@ import pytest
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.simulator.kinds import kind_of, parse_study
 from semcom.simulator.metrics import wilson_interval
-from semcom.simulator.system.engine import SystemUnit, expand_system_units, simulate_system
+from semcom.simulator.system.engine import simulate_system
+from semcom.simulator.system.units import SystemUnit, expand_system_units
 from semcom.simulator.system.geometry import make_drop
 from semcom.simulator.system.link_adaptation import choose_configs
-from semcom.simulator.system.runner import study_tables
+from semcom.simulator.system.tables import study_tables
 
 from .system_fixtures import CURVES, logistic_accuracy, synthetic_table_set, system_raw
 

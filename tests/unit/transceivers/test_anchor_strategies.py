@@ -11,8 +11,8 @@ from semcom.transceivers.anchors import ANCHOR_STRATEGIES, check_num_anchors
 def pool():
     g = torch.Generator().manual_seed(0)
     labels = torch.arange(600) % 6
-    centres = 5 * torch.randn(6, 8, generator=g)
-    return centres[labels] + torch.randn(600, 8, generator=g), labels, centres
+    centers = 5 * torch.randn(6, 8, generator=g)
+    return centers[labels] + torch.randn(600, 8, generator=g), labels, centers
 
 
 @pytest.mark.parametrize("name", ["random", "class_balanced", "prototypical", "farthest_point"])
@@ -35,8 +35,8 @@ def test_class_balanced_spreads_anchors_evenly(pool):
     assert counts.max() - counts.min() <= 1
 
 
-def test_prototypical_anchors_are_real_samples_near_the_cluster_centres(pool):
-    features, labels, centres = pool
+def test_prototypical_anchors_are_real_samples_near_the_cluster_centers(pool):
+    features, labels, centers = pool
     idx = ANCHOR_STRATEGIES.get("prototypical")()(features, labels, 6, np.random.default_rng(0))
     # six clusters, six anchors: one anchor per class
     assert sorted(labels[idx].tolist()) == list(range(6))

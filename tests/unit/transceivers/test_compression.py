@@ -7,7 +7,8 @@ import torch
 
 from semcom.simulator.engine import run_unit
 from semcom.core.errors import ScenarioError
-from semcom.simulator.schema import check_scenario, parse_scenario
+from semcom.simulator.link_checks import check_scenario
+from semcom.simulator.schema import parse_scenario
 from semcom.simulator.sweep import expand_units
 from semcom.transceivers.compression import TopKDesparsifier, TopKSparsifier, check_top_k, index_bits
 from semcom.core.errors import SemcomInputError

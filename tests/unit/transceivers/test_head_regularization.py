@@ -8,9 +8,10 @@ import torch
 
 from semcom.transceivers import heads as heads_module
 from semcom.transceivers.agents import LatentSpace
-from semcom.transceivers.heads import (DEFAULT_FOLDS, WEIGHT_DECAY_GRID, HeadRegularization, cached_head,
-                                       fold_assignment, one_standard_error_choice, select_weight_decay,
-                                       validation_scores)
+from semcom.transceivers.head_selection import (DEFAULT_FOLDS, WEIGHT_DECAY_GRID, HeadRegularization,
+                                                fold_assignment, one_standard_error_choice, select_weight_decay,
+                                                validation_scores)
+from semcom.transceivers.heads import cached_head
 from semcom.transceivers.link import LinkSetup
 
 

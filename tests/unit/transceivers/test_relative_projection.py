@@ -34,14 +34,14 @@ TABLE = {
 @pytest.mark.parametrize("name", list(TABLE))
 def test_invariance_table(space, name, center):
     z, anchors = space
-    transform, changes_plain, changes_centred = TABLE[name]
+    transform, changes_plain, changes_centered = TABLE[name]
     q = _rotation(24, 1)
     t = 3.0 * torch.ones(24)
     proj = RelativeProjection(center=center)
     before = proj(z, anchors)
     after = proj(*transform(z, anchors, q, t))
     changed = not torch.allclose(before, after, atol=1e-4)
-    assert changed == (changes_centred if center else changes_plain), (name, center)
+    assert changed == (changes_centered if center else changes_plain), (name, center)
     # and when it changes, it changes materially (not by rounding)
     if changed:
         assert (before - after).abs().max() > 0.05

@@ -95,3 +95,17 @@ def test_decisions_ignore_the_per_message_scale(name):
     msg = (link.relative(link.tx, test) if eq.message == "relative" else link.tx.latents[test])[None]
     factors = torch.rand(1, len(test), 1, generator=torch.Generator().manual_seed(5)) * 20 + 0.05
     assert torch.equal(eq(msg).argmax(-1), eq(msg * factors).argmax(-1))
+
+
+@pytest.mark.parametrize("name, typo, meant", [("inverse", "ridg", "ridge"), ("aligned", "pilot", "pilots"),
+                                                ("none", "denoise", None)])
+def test_an_unknown_setting_is_refused_in_one_line_at_construction(name, typo, meant):
+    """As a ChannelModel does: the setting, a did-you-mean, the settings there are; nothing swallowed."""
+    from semcom.core.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as info:
+        SEMANTIC_EQUALIZERS.get(name)(**{typo: 1.0})
+    text = str(info.value)
+    assert text.startswith(f"semantic_equalizers.{name}.{typo}: unknown setting") and "\n" not in text, text
+    assert (f"did you mean '{meant}'" in text) if meant else "did you mean" not in text, text
+    assert ("use one of: " + ", ".join(SEMANTIC_EQUALIZERS.get(name).settings())) in text or name == "none", text

@@ -1,0 +1,141 @@
+"""Semantic checks of a network scenario (``kind: network``): names that exist, channels a
+network link can use, and every message fitting in one slot; one line per problem.
+
+The scenario model (:mod:`semcom.simulator.network.schema`) only parses and types; these
+checks need the registries and the link blocks (torch, Sionna).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from semcom import channels, transceivers
+from semcom.core.errors import ScenarioError
+from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
+from ..context import latent_space, study_data
+from ..scenario.checks import (build_check, check_agents, check_anchor_selection, check_device, check_names,
+                               check_seeds, check_settings, known_settings)
+from ..scenario.errors import Findings
+from .links import message_channel_uses, network_scheme
+from .slot_channel import FADING_CHANNELS, build_link_channel
+from .medium import SCHEDULERS
+from .schema import NetworkScenario
+
+__all__ = ["check_network_scenario"]
+
+
+def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None:
+    """Semantic checks that need the registries (and, with ``check_data``, the data):
+    names that exist, channels a network link can use, and every message fitting in one slot."""
+    net = sc.network
+    found = Findings()   # every independent problem is reported, one line each
+    check_agents(sc, found)
+    models = list(sc.models)
+    for group, spec in net.transmitters.items():
+        with found.check():
+            check_names(f"network.transmitters.{group}.model", [spec.model], models,
+                        "model (define it under `models`)")
+        with found.check():
+            dests = spec.destinations(list(net.receivers))
+            if not dests:
+                raise ScenarioError(f"network.transmitters.{group}.receiver", spec.receiver, "is an empty list",
+                                    "name at least one receiver, or leave it out for all")
+            check_names(f"network.transmitters.{group}.receiver", dests, list(net.receivers),
+                        "receiver (define it under `network.receivers`)")
+    for name, spec in net.receivers.items():
+        with found.check():
+            check_names(f"network.receivers.{name}.model", [spec.model], models, "model (define it under `models`)")
+    if net.anchor_agent is not None:
+        with found.check():
+            check_names("network.anchor_agent", [net.anchor_agent], models, "model (define it under `models`)")
+    with found.check():
+        check_names("sweep.scheduler", sc.axis("scheduler"), SCHEDULERS.names(), "scheduler")
+    with found.check():
+        check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
+    for name, spec in sc.channels.items():
+        with found.check():
+            check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
+            if spec.model not in FADING_CHANNELS:
+                raise ScenarioError(f"channels.{name}.model", spec.model, "cannot carry network links (a message "
+                                    "is one flat-fading block per slot)", f"use one of: {', '.join(FADING_CHANNELS)}")
+            settings = spec.model_dump(exclude={"model"})
+            if spec.model != "awgn":
+                known, _ = known_settings(channels.CHANNELS.get(spec.model), skip=("precision", "device"))
+                check_settings(f"channels.{name}", settings, ["model", *known])
+            build_check(f"channels.{name}", lambda: build_link_channel(spec.model, settings, sc.precision, "cpu"))
+    known_scheme: list[str] = []
+    with found.check():
+        check_names("scheme.kind", [sc.scheme.kind], transceivers.SCHEMES.names(), "transmission scheme")
+        scheme_cls = transceivers.SCHEMES.get(sc.scheme.kind)
+        known_scheme, _ = known_settings(scheme_cls, skip=("precision", "device"))
+        check_settings("scheme", sc.scheme.model_dump(exclude={"kind"}), ["kind", *known_scheme])
+    with found.check():
+        check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
+                    transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
+    for name in sc.semantic_equalizers:
+        with found.check():
+            check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(),
+                        "semantic equalizer")
+            known, _ = known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("precision", "device"))
+            check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
+            transceivers.SEMANTIC_EQUALIZERS.get(name).check_options(f"semantic_equalizers.{name}",
+                                                                    sc.semantic_equalizers[name] or {})
+            refuse_link_simulation(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {})
+    with found.check():
+        check_anchor_selection(sc)
+    with found.check():
+        for i, k in enumerate(sc.axis("num_anchors")):
+            if int(k) < 1:
+                raise ScenarioError(f"sweep.num_anchors[{i}]", k, "must be a whole number >= 1", "use e.g. [8, 32]")
+    with found.check():
+        for i, rate in enumerate(sc.axis("arrival_rate")):
+            if not float(rate) > 0:
+                raise ScenarioError(f"sweep.arrival_rate[{i}]", rate, "must be > 0 messages per second",
+                                    "use positive rates such as [50, 100, 200]")
+    with found.check():
+        for i, b in enumerate(sc.axis("bits")):
+            if b is not None and not 1 <= int(b) <= 16:
+                raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
+            if b is not None and known_scheme and "bits" not in known_scheme:
+                raise ScenarioError("sweep.bits", b, f"does not apply to the '{sc.scheme.kind}' scheme",
+                                    "remove sweep.bits or use scheme: {kind: digital}")
+    with found.check():
+        check_seeds(sc)
+    with found.check():
+        check_device(sc)
+    found.raise_all()   # the slot and data checks below assume names and settings that exist
+
+    # every message must fit in one slot: ceil(channel uses / C) <= R
+    def latent_dim(model: str) -> Optional[int]:
+        if check_data:
+            return latent_space(sc, model).latent_dim
+        return sc.models[model].latent_dim
+
+    tx_models = sorted({spec.model for spec in net.transmitters.values()})
+    for eq_name in sc.axis("semantic_equalizer"):
+        kind = transceivers.SEMANTIC_EQUALIZERS.get(eq_name).message
+        for ch_name in sc.axis("channel"):
+            spec = sc.channels[ch_name]
+            ch, _ = build_link_channel(spec.model, spec.model_dump(exclude={"model"}), sc.precision, "cpu")
+            for bits in sc.axis("bits"):
+                for k in sc.axis("num_anchors"):
+                    for model in tx_models:
+                        dim = int(k) if kind == "relative" else latent_dim(model)
+                        if dim is None:
+                            continue
+                        scheme = network_scheme(sc.model_copy(update={"device": "cpu"}), bits, dim, kind)
+                        uses = message_channel_uses(scheme, ch, dim)
+                        rbs = -(-uses // net.channel_uses_per_rb)
+                        if rbs > net.resource_blocks:
+                            where = f"K = {k}" if kind == "relative" else f"model {model} (latent_dim {dim})"
+                            raise ScenarioError(
+                                "network.resource_blocks", net.resource_blocks,
+                                f"a message of {where} with '{eq_name}' over '{ch_name}' needs {uses} channel "
+                                f"uses = {rbs} RBs of {net.channel_uses_per_rb}, more than one slot holds",
+                                f"use at least {rbs} resource_blocks, larger channel_uses_per_rb, or a smaller K")
+    if check_data:
+        pool = len(study_data(sc).pool_idx)
+        for i, k in enumerate(sc.axis("num_anchors")):
+            if int(k) > pool:
+                raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
+                                    f"use at most {pool} or lower data.test_fraction or data.train_fraction")
