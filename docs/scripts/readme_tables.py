@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from scipy import stats
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +122,7 @@ def digital_rows(out: Path) -> list[list[str]]:
 
 
 def anchors_rows(out: Path) -> list[list[str]]:
-    """Strategy | mean ± sample standard deviation over seeds (relative, 20 dB), per K."""
+    """Strategy | mean over seeds ± the 95% t-interval half-width of that mean (relative, 20 dB), per K."""
     df = _results(out)
     df = df[(df.semantic_equalizer == "relative") & (df.snr_db == 20.0)]
     table = []
@@ -129,7 +130,8 @@ def anchors_rows(out: Path) -> list[list[str]]:
         cells = []
         for _, by_k in grp.groupby("num_anchors"):
             acc = 100 * by_k.accuracy.to_numpy()
-            cells.append(f"{acc.mean():.1f} ± {acc.std(ddof=1):.1f}" if len(acc) > 1 else f"{acc.mean():.1f}")
+            half = stats.t.ppf(0.975, len(acc) - 1) * acc.std(ddof=1) / np.sqrt(len(acc)) if len(acc) > 1 else None
+            cells.append(f"{acc.mean():.1f} ± {half:.1f}" if half is not None else f"{acc.mean():.1f}")
         table.append([strategy] + cells)
     return table
 
