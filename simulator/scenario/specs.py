@@ -9,7 +9,7 @@ and its sweep on :class:`CommonSweepAxes`; axis values get one clear error each
 from __future__ import annotations
 
 import math
-from typing import Any, Literal, Optional, Union
+from typing import Any, ClassVar, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -243,6 +243,9 @@ class StudyBase(_Strict):
         default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}")
     figure: FigureSpec = Field(default_factory=FigureSpec, description="plot settings (width)")
 
+    #: Sweep axes whose range values are whole numbers (rounded when a range expands).
+    INTEGER_AXES: ClassVar[tuple[str, ...]] = ("num_anchors", "seed")
+
     def axis(self, name: str) -> list:
         """Sweep axis ``name`` as a plain list (ranges expanded, scalars wrapped)."""
         v = getattr(self.sweep, name)
@@ -250,7 +253,7 @@ class StudyBase(_Strict):
             return [self.seed]
         if isinstance(v, Range):
             vals = v.values()
-            return [int(round(x)) for x in vals] if name in ("num_anchors", "seed") else vals
+            return [int(round(x)) for x in vals] if name in self.INTEGER_AXES else vals
         if v is None or not isinstance(v, list):
             return [v]
         return list(v)

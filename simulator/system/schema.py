@@ -17,12 +17,12 @@ Example::
 from __future__ import annotations
 
 import math
-from typing import Any, Literal, Optional, Union
+from typing import Any, ClassVar, Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 
 from ..abstraction.spec import parse_abstraction_spec
-from ..scenario.specs import FloatAxis, IntAxis, NameAxis, Range, StudyBase, _axis_error, _check_axis, _Strict
+from ..scenario.specs import FloatAxis, IntAxis, NameAxis, StudyBase, _axis_error, _check_axis, _Strict
 
 __all__ = ["SystemScenario", "SystemSpec", "TopologySpec", "GroupSpec", "ServerSpec", "PowerControlSpec",
            "LinkAdaptationSpec", "ConfigChoice", "SystemSweepSpec", "SYSTEM_SWEEP_AXES", "LA_POLICIES",
@@ -193,6 +193,8 @@ class SystemScenario(StudyBase):
     system: SystemSpec
     sweep: SystemSweepSpec
 
+    INTEGER_AXES: ClassVar[tuple[str, ...]] = ("drop", "seed")
+
     @model_validator(mode="after")
     def _one_source(self):
         if (self.abstraction is None) == (self.tables is None):
@@ -207,13 +209,3 @@ class SystemScenario(StudyBase):
             return None
         return parse_abstraction_spec(self.abstraction)
 
-    def axis(self, name: str) -> list:
-        v = getattr(self.sweep, name)
-        if name == "seed" and v is None:
-            return [self.seed]
-        if isinstance(v, Range):
-            vals = v.values()
-            return [int(round(x)) for x in vals] if name in ("drop", "seed") else vals
-        if v is None or not isinstance(v, list):
-            return [v]
-        return list(v)
