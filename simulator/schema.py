@@ -15,12 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from .scenario.errors import errors_from_pydantic
 from .scenario.reading import read_scenario_yaml
-from .scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, _check_axis, _Strict
+from .scenario.specs import axis_validator, CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, _Strict
 
 __all__ = ["Scenario", "SweepSpec", "CompressionSpec", "load_scenario", "parse_scenario", "LINK_SECTIONS"]
 
@@ -46,20 +46,9 @@ class SweepSpec(CommonSweepAxes):
     channel: NameAxis = Field("awgn", description="name(s) from `channels`")
     scheme: Union[NameAxis, None] = Field(None, description="name(s) from `schemes` (default: all of them)")
 
-    @field_validator("snr_db", mode="before")
-    @classmethod
-    def _float_axis(cls, v):
-        return _check_axis(v, "float")
-
-    @field_validator("transmitter", "receiver", "channel", mode="before")
-    @classmethod
-    def _link_name_axis(cls, v):
-        return _check_axis(v, "name")
-
-    @field_validator("scheme", mode="before")
-    @classmethod
-    def _optional_name_axis(cls, v):
-        return v if v is None else _check_axis(v, "name")
+    _float_axis = axis_validator("snr_db", kind="float")
+    _link_name_axis = axis_validator("transmitter", "receiver", "channel", kind="name")
+    _optional_name_axis = axis_validator("scheme", kind="name", optional=True)
 
 
 class Scenario(StudyBase):

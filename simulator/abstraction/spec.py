@@ -27,13 +27,13 @@ from __future__ import annotations
 
 from typing import Any, Optional, Union
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from ..scenario.errors import errors_from_pydantic
 from ..schema import parse_scenario
 from ..scenario.specs import (ChannelSpec, DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range,
-                              SchemeSpec, _Strict, _axis_error, _check_axis)
+                              SchemeSpec, _Strict, _axis_error, axis_validator)
 
 __all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "parse_abstraction_spec", "spec_from_file_content",
            "DEFAULT_CALIBRATION_CHANNELS", "DEFAULT_VALIDATION_CHANNELS"]
@@ -62,10 +62,7 @@ class CalibrationSpec(_Strict):
     beta: Optional[float] = Field(None, gt=0, description="a fixed β instead of a fit (then no calibration runs)")
     beta_range: tuple[float, float] = Field((0.01, 1000.0), description="β search interval (linear SINR)")
 
-    @field_validator("snr_db", mode="before")
-    @classmethod
-    def _snr(cls, v):
-        return _check_axis(v, "float")
+    _snr = axis_validator("snr_db", kind="float")
 
     @model_validator(mode="after")
     def _range(self):
@@ -87,10 +84,7 @@ class ValidationSpec(_Strict):
         min_length=1, description="channel families of the held-out link-level runs")
     snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the held-out runs [dB]")
 
-    @field_validator("snr_db", mode="before")
-    @classmethod
-    def _snr(cls, v):
-        return _check_axis(v, "float")
+    _snr = axis_validator("snr_db", kind="float")
 
     def snr_values(self) -> list[float]:
         v = self.snr_db
@@ -139,27 +133,10 @@ class AbstractionSpec(_Strict):
     validation: Optional[ValidationSpec] = Field(default_factory=ValidationSpec,
                                                  description="held-out check; null skips it")
 
-    @field_validator("transmitter", "receiver", "anchor_selection", "semantic_equalizer", mode="before")
-    @classmethod
-    def _names(cls, v):
-        return _check_axis(v, "name")
-
-    @field_validator("scheme", mode="before")
-    @classmethod
-    def _scheme(cls, v):
-        return v if v is None else _check_axis(v, "name")
-
-    @field_validator("num_anchors", mode="before")
-    @classmethod
-    def _k(cls, v):
-        return _check_axis(v, "int")
-
-    @field_validator("bits", mode="before")
-    @classmethod
-    def _bits(cls, v):
-        if v is None or (isinstance(v, list) and any(x is None for x in v)):
-            return v
-        return _check_axis(v, "int")
+    _names = axis_validator("transmitter", "receiver", "anchor_selection", "semantic_equalizer", kind="name")
+    _scheme = axis_validator("scheme", kind="name", optional=True)
+    _k = axis_validator("num_anchors", kind="int")
+    _bits = axis_validator("bits", kind="bits")
 
     # -- the enclosing study -----------------------------------------------------------
     def inherit(self, study: Any = None) -> "AbstractionSpec":

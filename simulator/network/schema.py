@@ -24,7 +24,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from ..scenario.errors import errors_from_pydantic
 from ..scenario.reading import read_scenario_yaml
-from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, StudyBase, _axis_error, _check_axis, _Strict
+from ..scenario.specs import axis_validator, CommonSweepAxes, FloatAxis, NameAxis, StudyBase, _axis_error, _Strict
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
            "DistanceRange", "NetworkSweepSpec", "parse_network_scenario", "load_network_scenario",
@@ -141,15 +141,8 @@ class NetworkSweepSpec(CommonSweepAxes):
     semantic_equalizer: NameAxis = Field("relative")
     channel: NameAxis = Field(..., description="name(s) from `channels`")
 
-    @field_validator("arrival_rate", mode="before")
-    @classmethod
-    def _float_axis(cls, v):
-        return _check_axis(v, "float")
-
-    @field_validator("scheduler", "channel", mode="before")
-    @classmethod
-    def _network_name_axis(cls, v):
-        return _check_axis(v, "name")
+    _float_axis = axis_validator("arrival_rate", kind="float")
+    _network_name_axis = axis_validator("scheduler", "channel", kind="name")
 
 
 class NetworkScenario(StudyBase):

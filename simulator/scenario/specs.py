@@ -197,6 +197,20 @@ def _check_axis(value: Any, kind: str) -> Any:
     return value
 
 
+def axis_validator(*fields: str, kind: str, optional: bool = False):
+    """A before-validator of sweep axes ``fields`` (values of ``kind``: "name", "int" or
+    "float"; see :func:`_check_axis`), reused by every study's schema. ``optional`` lets
+    `None` through (an axis the study defaults); ``kind="bits"`` also lets through a list
+    holding `None` (analog units of a bits sweep)."""
+    def check(cls, v):
+        if v is None and optional:
+            return v
+        if kind == "bits":
+            return v if v is None or (isinstance(v, list) and any(x is None for x in v)) else _check_axis(v, "int")
+        return _check_axis(v, kind)
+    return field_validator(*fields, mode="before")(classmethod(check))
+
+
 class CommonSweepAxes(_Strict):
     """Sweep axes every kind of study has: a list, a scalar, or a ``{start, stop, step}`` range."""
 
@@ -206,22 +220,9 @@ class CommonSweepAxes(_Strict):
     bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits (digital)")
     seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
 
-    @field_validator("num_anchors", "seed", mode="before")
-    @classmethod
-    def _int_axis(cls, v):
-        return v if v is None else _check_axis(v, "int")
-
-    @field_validator("semantic_equalizer", "anchor_selection", mode="before")
-    @classmethod
-    def _name_axis(cls, v):
-        return _check_axis(v, "name")
-
-    @field_validator("bits", mode="before")
-    @classmethod
-    def _bits_axis(cls, v):
-        if v is None or (isinstance(v, list) and any(x is None for x in v)):
-            return v
-        return _check_axis(v, "int")
+    _int_axis = axis_validator("num_anchors", "seed", kind="int", optional=True)
+    _name_axis = axis_validator("semantic_equalizer", "anchor_selection", kind="name")
+    _bits_axis = axis_validator("bits", kind="bits")
 
 
 class StudyBase(_Strict):

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Literal, Optional, Union
 from pydantic import Field, field_validator, model_validator
 
 from ..abstraction.spec import parse_abstraction_spec
-from ..scenario.specs import FloatAxis, IntAxis, NameAxis, StudyBase, _axis_error, _check_axis, _Strict
+from ..scenario.specs import axis_validator, FloatAxis, IntAxis, NameAxis, StudyBase, _axis_error, _Strict
 
 __all__ = ["SystemScenario", "SystemSpec", "TopologySpec", "GroupSpec", "ServerSpec", "PowerControlSpec",
            "LinkAdaptationSpec", "ConfigChoice", "SystemSweepSpec", "SYSTEM_SWEEP_AXES", "LA_POLICIES",
@@ -166,20 +166,9 @@ class SystemSweepSpec(_Strict):
     drop: IntAxis = Field(0, description="topology drop index(es)")
     seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
 
-    @field_validator("arrival_rate", mode="before")
-    @classmethod
-    def _float_axis(cls, v):
-        return _check_axis(v, "float")
-
-    @field_validator("link_adaptation", "scheduler", mode="before")
-    @classmethod
-    def _name_axis(cls, v):
-        return _check_axis(v, "name")
-
-    @field_validator("drop", "seed", mode="before")
-    @classmethod
-    def _int_axis(cls, v):
-        return v if v is None else _check_axis(v, "int")
+    _float_axis = axis_validator("arrival_rate", kind="float")
+    _name_axis = axis_validator("link_adaptation", "scheduler", kind="name")
+    _int_axis = axis_validator("drop", "seed", kind="int", optional=True)
 
 
 class SystemScenario(StudyBase):
