@@ -15,10 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from semcom.core.errors import ScenarioError, ScenarioErrors
-from .scenario.errors import errors_from_pydantic
+from semcom.core.errors import ScenarioError
+from .scenario.errors import validate_mapping
 from .scenario.reading import read_scenario_yaml
 from .scenario.specs import axis_validator, CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, _Strict
 
@@ -77,13 +77,7 @@ class Scenario(StudyBase):
 
 def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
     """Validate a mapping (parsed YAML) into a :class:`Scenario`."""
-    if not isinstance(raw, dict):
-        raise ScenarioError(source, type(raw).__name__, "must be a YAML mapping of keys to values",
-                            "start from scenarios/quickstart.yaml")
-    try:
-        return Scenario.model_validate(raw)
-    except ValidationError as exc:
-        raise ScenarioErrors.of(errors_from_pydantic(exc, Scenario, LINK_SECTIONS)) from None
+    return validate_mapping(Scenario, raw, source, "start from scenarios/quickstart.yaml", LINK_SECTIONS)
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from typing import Any, Optional, Union
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from semcom.core.errors import ScenarioError, ScenarioErrors
-from ..scenario.errors import errors_from_pydantic
+from semcom.core.errors import ScenarioError
+from ..scenario.errors import validate_mapping
 from ..schema import parse_scenario
 from ..scenario.specs import (ChannelSpec, DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range,
                               SchemeSpec, _Strict, _axis_error, axis_validator)
@@ -230,12 +230,5 @@ def spec_from_file_content(raw: Any, source: str = "abstraction") -> Abstraction
 def parse_abstraction_spec(raw: Any, source: str = "abstraction") -> AbstractionSpec:
     """Validate a mapping into an :class:`AbstractionSpec` (one line per problem, fields named
     ``abstraction.*``)."""
-    if not isinstance(raw, dict):
-        raise ScenarioError(source, type(raw).__name__, "must be a mapping of keys to values",
-                            "see the example in semcom.simulator.abstraction.spec")
-    try:
-        return AbstractionSpec.model_validate(raw)
-    except ValidationError as exc:
-        errors = errors_from_pydantic(exc, AbstractionSpec, ())
-        raise ScenarioErrors.of([ScenarioError(f"abstraction.{e.field}", None, str(e)[len(e.field) + 2:])
-                                 if str(e).startswith(e.field + ": ") else e for e in errors]) from None
+    return validate_mapping(AbstractionSpec, raw, source, "see the example in semcom.simulator.abstraction.spec",
+                            prefix="abstraction")

@@ -19,10 +19,9 @@ import math
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from semcom.core.errors import ScenarioError, ScenarioErrors
-from ..scenario.errors import errors_from_pydantic
+from ..scenario.errors import validate_mapping
 from ..scenario.reading import read_scenario_yaml
 from ..scenario.specs import axis_validator, CommonSweepAxes, FloatAxis, NameAxis, StudyBase, _axis_error, _Strict
 
@@ -153,20 +152,9 @@ class NetworkScenario(StudyBase):
     sweep: NetworkSweepSpec
 
 
-def _network_errors(exc: ValidationError | list) -> list[ScenarioError]:
-    """One error per wrong field; unknown keys get did-you-mean hints from the *network* schema."""
-    return errors_from_pydantic(exc, NetworkScenario)
-
-
 def parse_network_scenario(raw: Any, source: str = "scenario") -> NetworkScenario:
     """Validate a mapping (parsed YAML) into a :class:`NetworkScenario`."""
-    if not isinstance(raw, dict):
-        raise ScenarioError(source, type(raw).__name__, "must be a YAML mapping of keys to values",
-                            "start from scenarios/network_edge.yaml")
-    try:
-        return NetworkScenario.model_validate(raw)
-    except ValidationError as exc:
-        raise ScenarioErrors.of(_network_errors(exc)) from None
+    return validate_mapping(NetworkScenario, raw, source, "start from scenarios/network_edge.yaml")
 
 
 def load_network_scenario(path: str | Path) -> NetworkScenario:

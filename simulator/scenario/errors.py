@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.core.registry import suggest
 
-__all__ = ["errors_from_pydantic", "error_from_pydantic", "Findings"]
+__all__ = ["errors_from_pydantic", "error_from_pydantic", "Findings", "validate_mapping"]
 
 #: union-branch tags pydantic puts into an error location (never shown to users)
 _BRANCHES = ("Range", "float", "int", "str", "none", "list[float]", "list[int]", "list[str]")
@@ -154,3 +154,24 @@ class Findings:
     def raise_all(self) -> None:
         if self.errors:
             raise ScenarioErrors.of(self.errors)
+
+
+def validate_mapping(model: type[BaseModel], raw: Any, source: str, start_from: str,
+                     sections: tuple[str, ...] = (), prefix: str = "") -> BaseModel:
+    """``raw`` (parsed YAML) validated into ``model``, or one line per problem.
+
+    :param source: what ``raw`` is, named when it is not a mapping.
+    :param start_from: the fix offered then (e.g. "start from scenarios/quickstart.yaml").
+    :param sections: see :func:`errors_from_pydantic`.
+    :param prefix: put before every field name (e.g. "abstraction" for a study's section).
+    """
+    if not isinstance(raw, dict):
+        raise ScenarioError(source, type(raw).__name__, "must be a YAML mapping of keys to values", start_from)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        errors = errors_from_pydantic(exc, model, sections)
+        if prefix:
+            errors = [ScenarioError(f"{prefix}.{e.field}", None, str(e)[len(e.field) + 2:])
+                      if str(e).startswith(e.field + ": ") else e for e in errors]
+        raise ScenarioErrors.of(errors) from None
