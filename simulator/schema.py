@@ -20,7 +20,7 @@ from pydantic import Field
 from semcom.core.errors import ScenarioError
 from .scenario.errors import validate_mapping
 from .scenario.reading import read_scenario_yaml
-from .scenario.specs import axis_validator, CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, _Strict
+from .scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, _Strict, axis_validator
 
 __all__ = ["Scenario", "SweepSpec", "CompressionSpec", "load_scenario", "parse_scenario", "LINK_SECTIONS"]
 

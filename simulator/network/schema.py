@@ -23,7 +23,8 @@ from pydantic import Field, field_validator, model_validator
 
 from ..scenario.errors import validate_mapping
 from ..scenario.reading import read_scenario_yaml
-from ..scenario.specs import axis_validator, CommonSweepAxes, FloatAxis, NameAxis, StudyBase, _axis_error, _Strict
+from ..scenario.specs import (CommonSweepAxes, FloatAxis, NameAxis, StudyBase, _axis_error, _Strict, axis_validator,
+                              finite_validator)
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
            "DistanceRange", "NetworkSweepSpec", "parse_network_scenario", "load_network_scenario",
@@ -91,12 +92,7 @@ class PathLossSpec(_Strict):
     exponent: float = Field(3.0, ge=0, le=8)
     shadowing_db: float = Field(0.0, ge=0, le=30)
 
-    @field_validator("reference_snr_db")
-    @classmethod
-    def _finite(cls, v):
-        if not math.isfinite(v):
-            raise _axis_error(f"{v!r} is not a finite number", "use e.g. 20")
-        return v
+    _finite = finite_validator("reference_snr_db", example="use e.g. 20")
 
 
 class NetworkSpec(_Strict):

@@ -197,6 +197,16 @@ def _check_axis(value: Any, kind: str) -> Any:
     return value
 
 
+def finite_validator(*fields: str, example: str):
+    """A validator refusing NaN and infinities in ``fields`` (pydantic's float takes them),
+    reused by every study's schema; ``example`` is the fix offered."""
+    def check(cls, v):
+        if not math.isfinite(v):
+            raise _axis_error(f"{v!r} is not a finite number", example)
+        return v
+    return field_validator(*fields)(classmethod(check))
+
+
 def axis_validator(*fields: str, kind: str, optional: bool = False):
     """A before-validator of sweep axes ``fields`` (values of ``kind``: "name", "int" or
     "float"; see :func:`_check_axis`), reused by every study's schema. ``optional`` lets

@@ -16,13 +16,13 @@ Example::
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar, Literal, Optional, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from ..abstraction.spec import parse_abstraction_spec
-from ..scenario.specs import axis_validator, FloatAxis, IntAxis, NameAxis, StudyBase, _axis_error, _Strict
+from ..scenario.specs import (FloatAxis, IntAxis, NameAxis, StudyBase, _axis_error, _Strict, axis_validator,
+                              finite_validator)
 
 __all__ = ["SystemScenario", "SystemSpec", "TopologySpec", "GroupSpec", "ServerSpec", "PowerControlSpec",
            "LinkAdaptationSpec", "ConfigChoice", "SystemSweepSpec", "SYSTEM_SWEEP_AXES", "LA_POLICIES",
@@ -55,12 +55,7 @@ class TopologySpec(_Strict):
     reference_distance_m: float = Field(10.0, gt=0)
     exponent: float = Field(3.0, ge=0, le=8)
 
-    @field_validator("carrier_frequency_hz", "reference_snr_db")
-    @classmethod
-    def _finite(cls, v):
-        if not math.isfinite(v):
-            raise _axis_error(f"{v!r} is not a finite number", "use a finite value")
-        return v
+    _finite = finite_validator("carrier_frequency_hz", "reference_snr_db", example="use a finite value")
 
 
 class GroupSpec(_Strict):
