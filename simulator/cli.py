@@ -141,6 +141,12 @@ def _cmd_abstraction_build(args) -> int:
     return 0
 
 
+def _add_overrides(parser, example: str) -> None:
+    """``--set KEY=VALUE`` (repeatable), with an example of a dotted key for this command."""
+    parser.add_argument("--set", action="append", metavar="KEY=VALUE",
+                        help=f"override a scenario value by its dotted key, e.g. --set {example} (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="semcom", description="Semantic communication between "
                                      "heterogeneous AI agents over simulated wireless channels.")
@@ -155,8 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
     p.add_argument("--no-plots", action="store_true", help="skip the plots (draw them later: semcom plot DIR)")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="override a scenario value by its dotted key, e.g. --set sweep.snr_db=[0,10] (repeatable)")
+    _add_overrides(p, "sweep.snr_db=[0,10]")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("stitch", help="transmitter x receiver accuracy matrix of every semantic equalizer")
@@ -165,8 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--snr-db", type=float, default=None,
                    help="SNR of the noisy matrix (default: the highest SNR of the sweep)")
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="override a scenario value by its dotted key, e.g. --set sweep.num_anchors=16 (repeatable)")
+    _add_overrides(p, "sweep.num_anchors=16")
     p.set_defaults(func=_cmd_stitch)
 
     p = sub.add_parser("abstraction", help="semantic PHY abstraction tables (accuracy vs SINR) for system studies")
@@ -178,15 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--workers", type=int, default=1, help="local worker processes for the grid runs")
     q.add_argument("--no-cache", action="store_true", help="rebuild even if the cache holds the tables")
     q.add_argument("--quiet", action="store_true", help="no progress lines")
-    q.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="override a value by its dotted key, e.g. --set abstraction.num_anchors=[8,16]")
+    _add_overrides(q, "abstraction.num_anchors=[8,16]")
     q.set_defaults(func=_cmd_abstraction_build)
 
     p = sub.add_parser("validate", help="check a scenario without running it")
     p.add_argument("scenario")
     p.add_argument("--no-data", action="store_true", help="skip checks that load the dataset")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="override a scenario value by its dotted key, e.g. --set sweep.snr_db=[0,10] (repeatable)")
+    _add_overrides(p, "sweep.snr_db=[0,10]")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
