@@ -22,7 +22,7 @@ import sys
 
 from semcom.scenarios import scenario_path
 from semcom.simulator.context import study_data
-from semcom.simulator.metrics import wilson_interval
+from semcom.simulator.results.metrics import wilson_interval
 from semcom.simulator.link_checks import check_scenario
 from semcom.simulator.schema import load_scenario
 from semcom.simulator.stitch import NOISE_FREE, stitch_rows

@@ -24,7 +24,7 @@ from pathlib import Path
 from semcom.scenarios import scenario_path
 from semcom.simulator.link_checks import check_scenario
 from semcom.simulator.stitch import NOISE_FREE, geometry_rows, stitch_rows
-from semcom.simulator.store import write_csv
+from semcom.simulator.results.store import write_csv
 
 AGENTS = ("mlp_a_linear", "mlp_b_linear", "mlp_wide_linear", "cnn_linear")
 PAPERS = dict(noise_free=0.94, noise_free_tol=0.02, awgn0=0.81, awgn0_tol=0.05)

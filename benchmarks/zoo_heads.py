@@ -20,7 +20,7 @@ from semcom.simulator.engine import run_unit
 from semcom.simulator.link_checks import check_scenario
 from semcom.simulator.schema import load_scenario
 from semcom.simulator.stitch import NOISE_FREE, geometry_rows, stitch_rows
-from semcom.simulator.store import write_csv
+from semcom.simulator.results.store import write_csv
 from semcom.simulator.sweep import Unit
 
 HEADS = ("linear", "cosine")

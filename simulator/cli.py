@@ -16,7 +16,7 @@ from .abstraction.spec import spec_from_file_content
 from .kinds import get_kind, kind_of, parse_study, scenario_kinds
 from .scenario.jsonschema import json_schema
 from .scenario.reading import read_scenario_yaml
-from .store import read_rows, study_kind
+from .results.store import read_rows, study_kind
 from .sweep import expand_units
 
 __all__ = ["main"]
@@ -86,7 +86,7 @@ def _cmd_plot(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from .report import write_report  # lazy: matplotlib loads only for `semcom report`
+    from .results.report import write_report  # lazy: matplotlib loads only for `semcom report`
 
     print(f"report: {write_report(args.dir)}")
     return 0

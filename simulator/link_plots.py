@@ -31,7 +31,7 @@ Figures (each drawn when the study varies what it shows):
 Example::
 
     from semcom.simulator.plots import plot_all
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.results.store import read_rows
     plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")   # at the run's figure settings
 
 The scaffolding (print sizes, style, panels, legends, colours, the PNG + PDF writer) is

@@ -11,7 +11,7 @@ sizes, style, panels, legends, colours, the PNG + PDF writer) is
 Example::
 
     from semcom.simulator.plots import plot_all
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.results.store import read_rows
     plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")
 """
 

@@ -36,11 +36,11 @@ from .context import latent_space, study_data
 from .engine import build_link, head_weight_decay, run_unit
 from .lifecycle import versions
 from .link_checks import check_scenario
-from .metrics import accuracy_counts, wilson_interval
+from .results.metrics import accuracy_counts, wilson_interval
 from .plotting import figure_context
 from .schema import Scenario
 from .stitch_plots import plot_cka, plot_stitching
-from .store import ResultsStore, write_csv
+from .results.store import ResultsStore, write_csv
 from .resolved import resolve_unit
 from .sweep import Unit
 

@@ -80,7 +80,7 @@ def run(sc) -> list[dict]:
 
     from semcom.simulator.context import study_data
     from semcom.simulator.engine import build_link
-    from semcom.simulator.metrics import reciprocal_ranks
+    from semcom.simulator.results.metrics import reciprocal_ranks
     from semcom.simulator.resolved import resolve_unit
     from semcom.simulator.sweep import expand_units
     from semcom.transceivers.semantic import build_equalizer

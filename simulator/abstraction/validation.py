@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..metrics import wilson_interval
+from ..results.metrics import wilson_interval
 from ..randomness import derive_seed
 from .calibration import _by_unit, _config_cells, predict_accuracy
 from .observe import observe_unit, say

@@ -5,7 +5,7 @@ Scenario :class:`~semcom.simulator.schema.Scenario`, checks
 :func:`~semcom.simulator.sweep.expand_units`, one unit
 :func:`~semcom.simulator.engine.run_unit` (every SNR point and equaliser in one batched
 pass), a run :func:`~semcom.simulator.runner.run_study`, columns
-:data:`~semcom.simulator.rows.COLUMNS`, figures :mod:`semcom.simulator.link_plots`.
+:data:`~semcom.simulator.results.rows.COLUMNS`, figures :mod:`semcom.simulator.link_plots`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 
 from ..schema import Scenario
-from ..summary import link_summary_rows
+from ..results.summary import link_summary_rows
 from ..sweep import expand_units
 from .base import StudyKind, register_kind
 
@@ -47,7 +47,7 @@ class LinkKind(StudyKind):
         return run_unit(sc, unit)
 
     def columns(self) -> list[str]:
-        from ..rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
+        from ..results.rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
         return COLUMNS
 
     def summary_rows(self, rows: list[dict]):

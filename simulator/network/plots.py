@@ -17,7 +17,7 @@ scheduler (and per semantic equaliser / channel / bits when the study varies the
 Example::
 
     from semcom.simulator.network.plots import plot_network
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.results.store import read_rows
     plot_network(read_rows("runs/network_edge"), [], "runs/network_edge/plots")
 """
 

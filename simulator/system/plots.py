@@ -14,7 +14,7 @@ from stored rows only.
 Example::
 
     from semcom.simulator.system.plots import plot_system
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.results.store import read_rows
     plot_system(read_rows("runs/system_multicell"), "runs/system_multicell/plots")
 """
 

@@ -28,7 +28,7 @@ from ..abstraction.validation import write_validation
 from ..executors import run_units, thread_settings
 from ..lifecycle import run_into_store, versions
 from ..plotting import figure_context
-from ..store import write_csv
+from ..results.store import write_csv
 from .checks import check_sinr_coverage, check_system_scenario
 from .engine import run_system_unit
 from .metrics import CELL_COLUMNS, NETWORK_COLUMNS, USER_COLUMNS

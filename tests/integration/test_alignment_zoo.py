@@ -7,7 +7,7 @@ import pytest
 
 from semcom.simulator.engine import run_unit, select_anchors
 from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.rows import COLUMNS
+from semcom.simulator.results.rows import COLUMNS
 from semcom.simulator.schema import parse_scenario
 from semcom.simulator.resolved import resolve_unit
 from semcom.simulator.sweep import expand_units

@@ -58,7 +58,7 @@ def test_trained_at_0_db_beats_trained_at_20_db_at_minus_5_db(reference):
     from semcom.channels import snr_db_to_no
     from semcom.simulator.context import study_data
     from semcom.simulator.jscc_engine import jscc_channel, jscc_model
-    from semcom.simulator.metrics import wilson_interval
+    from semcom.simulator.results.metrics import wilson_interval
     from semcom.simulator.resolved import resolve_unit
     from semcom.simulator.sweep import expand_units
 

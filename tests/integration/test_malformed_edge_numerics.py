@@ -53,7 +53,7 @@ def test_extreme_snr_and_anchor_counts_give_finite_metrics(tmp_path):
             assert float(r["nmse"]) == pytest.approx(no, rel=0.2), r
     # at +40 dB (NMSE 1e-4) the oracle decodes as it does without any channel: its accuracy
     # lies in the Wilson interval of the same receiver on the noise-free message
-    from semcom.simulator.metrics import wilson_interval
+    from semcom.simulator.results.metrics import wilson_interval
     from semcom.simulator.stitch import _noise_free
     from semcom.simulator.sweep import expand_units
 

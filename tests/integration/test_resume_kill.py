@@ -161,7 +161,7 @@ def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, mo
 def test_lock_held_by_another_process_refuses_and_corrupts_nothing(fast, tmp_path):
     from semcom.simulator.runner import study_hash
     from semcom.simulator.schema import load_scenario
-    from semcom.simulator.store import ResultsStore
+    from semcom.simulator.results.store import ResultsStore
 
     scenario, reference = fast
     out = tmp_path / "locked"

@@ -8,7 +8,7 @@ from semcom.core.errors import ScenarioError
 from semcom.simulator.plots import plot_all
 from semcom.simulator.plot_rows import _curve
 from semcom.simulator.schema import parse_scenario
-from semcom.simulator.store import ResultsStore, StoreError, read_rows
+from semcom.simulator.results.store import ResultsStore, StoreError, read_rows
 from semcom.simulator.kinds import get_kind
 from semcom.simulator.sweep import expand_units
 
