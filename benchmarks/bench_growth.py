@@ -25,7 +25,7 @@ from .common import ROOT
 
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
-    from semcom.simulator.executors import set_threads
+    from semcom.simulator.run.executors import set_threads
     set_threads({threads})
     kind = {kind!r}
     if kind == "network":

@@ -114,7 +114,7 @@ def run(repeats: int = 3) -> dict:
         return {"skipped": f"MNIST not found in {MNIST_DIR} (set SEMCOM_MNIST)"}
     from semcom.simulator.context import latent_space, study_data
     from semcom.simulator.engine import run_unit
-    from semcom.simulator.executors import run_units
+    from semcom.simulator.run.executors import run_units
     from semcom.simulator.runner import run_study
     from semcom.simulator.sweep import expand_units
     from semcom.transceivers.agents import train_encoder

@@ -38,8 +38,8 @@ def run() -> dict:
     import os
 
     from semcom.simulator.engine import run_unit
-    from semcom.simulator.executors import run_units, set_threads
-    from semcom.simulator.pool import start_method
+    from semcom.simulator.run.executors import run_units, set_threads
+    from semcom.simulator.run.pool import start_method
     from semcom.simulator.runner import prepare_workers
     from semcom.simulator.sweep import expand_units
 

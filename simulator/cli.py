@@ -77,7 +77,7 @@ def _cmd_results(args) -> int:
 
 
 def _cmd_plot(args) -> int:
-    from .plots import plot_all  # lazy: matplotlib loads only for `semcom plot`
+    from .figures.plots import plot_all  # lazy: matplotlib loads only for `semcom plot`
 
     rows, kind = _run_kind(args.dir)
     for p in plot_all(rows, Path(args.dir) / "plots", kind=kind.name):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from matplotlib.lines import Line2D
 
-from .plot_rows import _LINK, _k_independent, _mean_accuracy, _values
-from .plotting import (_MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line, _registered,
+from .figures.plot_rows import _LINK, _k_independent, _mean_accuracy, _values
+from .figures.plotting import (_MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line, _registered,
                        _snr_axis)
 
 __all__ = ["plot_equalizers_vs_snr", "plot_equalizers_vs_anchors", "plot_compare", "COMPARED_AXES"]

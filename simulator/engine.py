@@ -28,7 +28,7 @@ from semcom.transceivers.side_information import REFERENCE_SIDE_LINK
 from semcom.transceivers.transmission import MessageTransmission, Received
 from .jscc_engine import run_jscc_unit
 from .results.metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
-from .randomness import derive_rng, derive_seed
+from .run.randomness import derive_rng, derive_seed
 from .results.rows import ResultRow
 from .resolved import ResolvedUnit, resolve_unit
 from .sweep import Unit

@@ -31,7 +31,7 @@ from semcom.transceivers.heads import cached_head
 from semcom.transceivers.jscc import JSCCModel, JSCCScheme, train_jscc
 from semcom.transceivers.transmission import cross_channel
 from .results.metrics import accuracy_counts, top_k_counts, wilson_interval
-from .randomness import derive_seed
+from .run.randomness import derive_seed
 from .results.rows import ResultRow
 from .resolved import ResolvedUnit
 

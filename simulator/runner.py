@@ -20,11 +20,11 @@ from semcom.transceivers.schemes import SCHEMES
 from .context import latent_space
 from .engine import run_unit
 from .results.rows import COLUMNS
-from .executors import run_units, thread_settings
-from .lifecycle import run_into_store, versions, write_manifest
+from .run.executors import run_units, thread_settings
+from .run.lifecycle import run_into_store, versions, write_manifest
 from .link_checks import check_scenario
 from .link_plots import link_figures
-from .plotting import figure_context
+from .figures.plotting import figure_context
 from .schema import Scenario
 from .results.store import write_csv
 from .sweep import UNIT_AXES, expand_units

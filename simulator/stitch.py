@@ -34,10 +34,10 @@ from semcom.transceivers.semantic import build_equalizer
 from semcom.core.io import write_text_atomic
 from .context import latent_space, study_data
 from .engine import build_link, head_weight_decay, run_unit
-from .lifecycle import versions
+from .run.lifecycle import versions
 from .link_checks import check_scenario
 from .results.metrics import accuracy_counts, wilson_interval
-from .plotting import figure_context
+from .figures.plotting import figure_context
 from .schema import Scenario
 from .stitch_plots import plot_cka, plot_stitching
 from .results.store import ResultsStore, write_csv

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.colors import PowerNorm
 
-from .plotting import _FIG, _STYLE, _save, plt
+from .figures.plotting import _FIG, _STYLE, _save, plt
 
 __all__ = ["plot_stitching", "plot_cka"]
 

@@ -25,8 +25,8 @@ import numpy as np
 from semcom.transceivers.cache import cache_dir, config_hash
 from ..context import study_data
 from ..engine import run_unit
-from ..executors import run_units
-from ..randomness import derive_seed
+from ..run.executors import run_units
+from ..run.randomness import derive_seed
 from ..runner import prepare_workers
 from ..sweep import expand_units
 from .calibration import calibrate

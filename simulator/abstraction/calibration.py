@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from ..results.metrics import wilson_interval
-from ..randomness import derive_seed
+from ..run.randomness import derive_seed
 from .eesm import effective_sinr_db
 from .observe import observe_unit, say
 

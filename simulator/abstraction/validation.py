@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..results.metrics import wilson_interval
-from ..randomness import derive_seed
+from ..run.randomness import derive_seed
 from .calibration import _by_unit, _config_cells, predict_accuracy
 from .observe import observe_unit, say
 from .tableset import VALIDATION_COLUMNS, write_dict_csv

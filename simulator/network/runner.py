@@ -26,9 +26,9 @@ from pathlib import Path
 from semcom.transceivers.cache import config_hash
 from semcom.core.io import write_text_atomic
 from ..context import latent_space
-from ..executors import run_units, thread_settings
-from ..lifecycle import run_into_store, versions
-from ..plotting import figure_context
+from ..run.executors import run_units, thread_settings
+from ..run.lifecycle import run_into_store, versions
+from ..figures.plotting import figure_context
 from ..results.store import write_csv
 from .alignment import ALIGNMENT_COLUMNS, alignment_scaling
 from .engine import run_network_unit

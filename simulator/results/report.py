@@ -20,7 +20,7 @@ from pathlib import Path
 
 from semcom.core.errors import SemcomInputError
 from ..kinds import get_kind
-from ..plots import plot_all
+from ..figures.plots import plot_all
 from semcom.core.io import write_text_atomic
 from .store import read_rows, study_kind
 

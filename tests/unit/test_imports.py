@@ -214,7 +214,7 @@ def test_the_study_kinds_are_peers_over_a_kind_agnostic_core():
     core = [m for m in graph if m.startswith("semcom.simulator.scenario")]
     assert core and all(not {t for t in graph[m] if ".kinds" in t or ".network" in t} for m in core), \
         {m: graph[m] for m in core}
-    for name in ("cli", "results/report", "plots", "results/summary"):
+    for name in ("cli", "results/report", "figures/plots", "results/summary"):
         source = (ROOT / "simulator" / f"{name}.py").read_text()
         assert '== "network"' not in source and '== "stitch"' not in source, name
     assert '== "network"' not in (ROOT / "semcom" / "api.py").read_text()

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from matplotlib.lines import Line2D
 
-from semcom.simulator import plots, plotting
+from semcom.simulator.figures import plots, plotting
 from semcom.simulator.schema import load_scenario
 from semcom.simulator.sweep import expand_units
 from semcom.transceivers.semantic import resolve_equalizer

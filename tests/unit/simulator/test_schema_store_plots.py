@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 
 from semcom.core.errors import ScenarioError
-from semcom.simulator.plots import plot_all
-from semcom.simulator.plot_rows import _curve
+from semcom.simulator.figures.plots import plot_all
+from semcom.simulator.figures.plot_rows import _curve
 from semcom.simulator.schema import parse_scenario
 from semcom.simulator.results.store import ResultsStore, StoreError, read_rows
 from semcom.simulator.kinds import get_kind

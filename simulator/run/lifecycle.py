@@ -20,7 +20,7 @@ import yaml
 
 from semcom.core.progress import tqdm_auto
 from semcom.core.io import write_text_atomic
-from .results.store import ResultsStore
+from ..results.store import ResultsStore
 
 __all__ = ["run_into_store", "write_manifest", "versions"]
 

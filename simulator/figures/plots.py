@@ -6,11 +6,11 @@ study brings its own figures (:mod:`semcom.simulator.kinds`): link studies
 (:mod:`semcom.simulator.link_plots`), network studies (:mod:`semcom.simulator.network.plots`),
 stitching tables (:mod:`semcom.simulator.stitch`). The scaffolding they share (print
 sizes, style, panels, legends, colours, the PNG + PDF writer) is
-:mod:`semcom.simulator.plotting`.
+:mod:`semcom.simulator.figures.plotting`.
 
 Example::
 
-    from semcom.simulator.plots import plot_all
+    from semcom.simulator.figures.plots import plot_all
     from semcom.simulator.results.store import read_rows
     plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .kinds import get_kind, kind_of_rows
+from ..kinds import get_kind, kind_of_rows
 from .plotting import figure_context
 
 __all__ = ["plot_all"]
