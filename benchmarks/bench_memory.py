@@ -19,8 +19,8 @@ CHILD = textwrap.dedent("""
     import json, resource, sys, time
     from semcom.simulator.run.executors import set_threads
     set_threads({threads})
-    from semcom.simulator.schema import parse_scenario
-    from semcom.simulator.runner import run_study
+    from semcom.simulator.link.schema import parse_scenario
+    from semcom.simulator.link.runner import run_study
     sc = parse_scenario({scenario!r})
     t0 = time.perf_counter()
     result = run_study(sc, {out!r}, quiet=True)

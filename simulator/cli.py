@@ -17,7 +17,7 @@ from .kinds import get_kind, kind_of, parse_study, scenario_kinds
 from .scenario.jsonschema import json_schema
 from .scenario.reading import read_scenario_yaml
 from .results.store import read_rows, study_kind
-from .sweep import expand_units
+from .link.units import expand_units
 
 __all__ = ["main"]
 

@@ -3,8 +3,8 @@
 :func:`plot_all` draws the standard figures of a run's rows at the run's figure
 settings (``figure: {width: single|double}`` in its ``scenario.yaml``): each kind of
 study brings its own figures (:mod:`semcom.simulator.kinds`): link studies
-(:mod:`semcom.simulator.link_plots`), network studies (:mod:`semcom.simulator.network.plots`),
-stitching tables (:mod:`semcom.simulator.stitch`). The scaffolding they share (print
+(:mod:`semcom.simulator.link.plots`), network studies (:mod:`semcom.simulator.network.plots`),
+stitching tables (:mod:`semcom.simulator.stitch.runner`). The scaffolding they share (print
 sizes, style, panels, legends, colours, the PNG + PDF writer) is
 :mod:`semcom.simulator.figures.plotting`.
 
@@ -33,7 +33,7 @@ def plot_all(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | No
 
     :param kind: the study kind (:mod:`semcom.simulator.kinds`) whose figures to draw;
         by default the kind the rows come from.
-    :param shannon: link studies: see :func:`~semcom.simulator.link_plots.plot_rate_accuracy`;
+    :param shannon: link studies: see :func:`~semcom.simulator.link.plots.plot_rate_accuracy`;
         by default read from the run's scenario.
     """
     out_dir = Path(out_dir)

@@ -18,7 +18,12 @@ Example::
     kind.check(sc, check_data=False)
     print(len(kind.expand(sc)), kind.columns()[:4])
 
-A new kind subclasses :class:`StudyKind` and calls :func:`register_kind`.
+A new kind subclasses :class:`StudyKind` and calls :func:`register_kind` in a module here;
+its own code goes into a sub-package of its own beside :mod:`semcom.simulator.link`,
+:mod:`semcom.simulator.network`, :mod:`semcom.simulator.system` and
+:mod:`semcom.simulator.stitch` (``schema``, ``checks``, ``units``, ``engine``, ``runner``,
+``plots``), on the kind-agnostic :mod:`semcom.simulator.run`, :mod:`semcom.simulator.results`
+and :mod:`semcom.simulator.figures`.
 """
 
 from .base import (STUDY_KINDS, StudyKind, get_kind, kind_of, kind_of_rows, load_study, parse_study,

@@ -40,7 +40,7 @@ from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.schemes import SCHEMES, build_scheme
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from semcom.transceivers.transmission import MessageTransmission
-from ..context import latent_space, study_data
+from ..link.context import latent_space, study_data
 from ..run.randomness import derive_rng, derive_seed
 from .slot_channel import build_link_channel
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from semcom.transceivers.cache import config_hash
 from semcom.core.io import write_text_atomic
-from ..context import latent_space
+from ..link.context import latent_space
 from ..run.executors import run_units, thread_settings
 from ..run.lifecycle import run_into_store, versions
 from ..figures.plotting import figure_context

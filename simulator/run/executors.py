@@ -118,7 +118,7 @@ def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler
     """Yield ``(unit, rows, seconds)`` for every unit, in completion order.
 
     :param run_unit: the study kind's unit runner, a module-level function ``(sc, unit) -> rows``
-        (e.g. :func:`~semcom.simulator.engine.run_unit` for link units).
+        (e.g. :func:`~semcom.simulator.link.engine.run_unit` for link units).
     :param prepare: before a local pool starts, ``prepare(sc)`` in this process: what every
         worker needs (latent spaces, tables) trained and cached once.
     """

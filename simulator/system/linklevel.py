@@ -22,7 +22,7 @@ import torch
 from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from semcom.transceivers.transmission import MessageTransmission, cross_channel
-from ..context import latent_space, study_data
+from ..link.context import latent_space, study_data
 from ..network.links import network_scheme, select_shared_anchors
 from ..network.slot_channel import build_link_channel
 from ..run.randomness import derive_rng, derive_seed

@@ -12,9 +12,9 @@ import torch
 
 from semcom.channels import CHANNELS, build_channel, snr_db_to_no
 from semcom.core.errors import ScenarioError
-from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.schema import parse_scenario
-from semcom.simulator.sweep import expand_units
+from semcom.simulator.link.checks import check_scenario
+from semcom.simulator.link.schema import parse_scenario
+from semcom.simulator.link.units import expand_units
 from semcom.transceivers.encoders import mlp_encoder
 from semcom.transceivers.jscc import JSCCModel, JSCCScheme
 

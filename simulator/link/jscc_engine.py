@@ -30,9 +30,9 @@ from semcom.transceivers.encoders import ENCODERS
 from semcom.transceivers.heads import cached_head
 from semcom.transceivers.jscc import JSCCModel, JSCCScheme, train_jscc
 from semcom.transceivers.transmission import cross_channel
-from .results.metrics import accuracy_counts, top_k_counts, wilson_interval
-from .run.randomness import derive_seed
-from .results.rows import ResultRow
+from ..results.metrics import accuracy_counts, top_k_counts, wilson_interval
+from ..run.randomness import derive_seed
+from ..results.rows import ResultRow
 from .resolved import ResolvedUnit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module

@@ -1,8 +1,8 @@
 """Link-level engine: one work unit → result rows, every SNR point in one batched pass.
 
 :func:`run_unit` is the entry of every link-level unit: it resolves the unit's set-up
-once (:func:`~semcom.simulator.resolved.resolve_unit`) and runs it here (anchor-based
-units) or in :mod:`semcom.simulator.jscc_engine` (end-to-end units). Every message
+once (:func:`~semcom.simulator.link.resolved.resolve_unit`) and runs it here (anchor-based
+units) or in :mod:`semcom.simulator.link.jscc_engine` (end-to-end units). Every message
 crosses the link through the one transmission block
 (:class:`~semcom.transceivers.transmission.MessageTransmission`); rows are
 :class:`~semcom.simulator.results.rows.ResultRow` s.
@@ -27,11 +27,11 @@ from semcom.transceivers.semantic.channel_aware import ChannelAccess
 from semcom.transceivers.side_information import REFERENCE_SIDE_LINK
 from semcom.transceivers.transmission import MessageTransmission, Received
 from .jscc_engine import run_jscc_unit
-from .results.metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
-from .run.randomness import derive_rng, derive_seed
-from .results.rows import ResultRow
+from ..results.metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
+from ..run.randomness import derive_rng, derive_seed
+from ..results.rows import ResultRow
 from .resolved import ResolvedUnit, resolve_unit
-from .sweep import Unit
+from .units import Unit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario
@@ -123,7 +123,7 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
     """Simulate every SNR point and semantic equaliser of ``unit`` of link study ``sc``.
 
     Resolves the unit's set-up once, then runs it: :func:`run_resolved` (anchor-based
-    units) or :func:`~semcom.simulator.jscc_engine.run_jscc_unit` (an end-to-end ``jscc``
+    units) or :func:`~semcom.simulator.link.jscc_engine.run_jscc_unit` (an end-to-end ``jscc``
     unit, which has its own engine; ``observe`` and ``channel_seed`` apply to the former).
     Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.results.rows.COLUMNS`.
     """

@@ -36,7 +36,7 @@ Example::
 
 The scaffolding (print sizes, style, panels, legends, colours, the PNG + PDF writer) is
 in :mod:`semcom.simulator.figures.plotting`; the comparisons (``equalizers_vs_*``, ``compare_*``) in
-:mod:`semcom.simulator.compare_plots`; :func:`link_figures` draws every figure above.
+:mod:`semcom.simulator.link.compare_plots`; :func:`link_figures` draws every figure above.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ from matplotlib.lines import Line2D
 
 from semcom.channels.capacity import capacity_function
 from .compare_plots import COMPARED_AXES, plot_compare, plot_equalizers_vs_anchors, plot_equalizers_vs_snr
-from .figures.plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _mean_accuracy, _no_setup, _num, _rate_independent,
+from ..figures.plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _mean_accuracy, _no_setup, _num, _rate_independent,
                         _reference_accuracy, _snr_levels, _values)
-from .figures.plotting import (_LINESTYLES, _MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line,
+from ..figures.plotting import (_LINESTYLES, _MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line,
                        _registered, _snr_axis)
 
 __all__ = ["link_figures", "plot_rate_accuracy", "plot_accuracy_vs_snr", "plot_accuracy_vs_anchors",
