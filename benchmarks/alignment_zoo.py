@@ -71,7 +71,7 @@ def _methods(df):
 
 def _pooled(df):
     """Per (channel, K, snr, equaliser): pooled accuracy over pairs with its Wilson interval, mean MRR."""
-    from semcom.simulator.metrics import wilson_interval
+    from semcom.simulator.results.metrics import wilson_interval
 
     df = df.assign(correct=(df["accuracy"] * df["n_samples"]).round().astype(int))
     g = df.groupby(["channel", "num_anchors", "snr_db", "semantic_equalizer"], sort=False)

@@ -43,7 +43,7 @@ def run(repeats: int = 3) -> dict:
     channel = AWGNChannel()
     from sionna.phy.fec.ldpc import LDPC5GDecoder
 
-    from semcom.simulator.metrics import wilson_interval
+    from semcom.simulator.results.metrics import wilson_interval
 
     _, encoder, _ = scheme._codec(NUM_ANCHORS)
     decoder = LDPC5GDecoder(encoder, hard_out=True, num_iter=SETTINGS["num_iter"])

@@ -25,15 +25,15 @@ from .common import ROOT
 
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
-    from semcom.simulator.executors import set_threads
+    from semcom.simulator.run.executors import set_threads
     set_threads({threads})
     kind = {kind!r}
     if kind == "network":
         from semcom.simulator.network.runner import run_network_study as run
         from semcom.simulator.network.schema import parse_network_scenario as parse
     else:
-        from semcom.simulator.runner import run_study as run
-        from semcom.simulator.schema import parse_scenario as parse
+        from semcom.simulator.link.runner import run_study as run
+        from semcom.simulator.link.schema import parse_scenario as parse
     sc = parse({scenario!r})
     def status_mb(key):
         for line in open("/proc/self/status"):

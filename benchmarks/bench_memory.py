@@ -17,10 +17,10 @@ NUM_SAMPLES = 1_000_000
 
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
-    from semcom.simulator.executors import set_threads
+    from semcom.simulator.run.executors import set_threads
     set_threads({threads})
-    from semcom.simulator.schema import parse_scenario
-    from semcom.simulator.runner import run_study
+    from semcom.simulator.link.schema import parse_scenario
+    from semcom.simulator.link.runner import run_study
     sc = parse_scenario({scenario!r})
     t0 = time.perf_counter()
     result = run_study(sc, {out!r}, quiet=True)

@@ -64,7 +64,7 @@ def run(repeats: int = REPEATS, before: bool = True) -> dict:
     import torch
 
     from semcom.core.threads import NETWORK_UNIT_THREADS
-    from semcom.simulator.executors import set_threads
+    from semcom.simulator.run.executors import set_threads
     from semcom.simulator.network.runner import prepare_workers
 
     sc, kind, units = _units()

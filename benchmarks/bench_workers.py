@@ -20,7 +20,7 @@ from .common import fresh_head_cache
 
 def scenario():
     """24 units of a digital study (LDPC decoding dominates: compute-bound, Python-heavy)."""
-    from semcom.simulator.schema import parse_scenario
+    from semcom.simulator.link.schema import parse_scenario
 
     return parse_scenario({
         "name": "bench_workers", "seed": 1,
@@ -37,11 +37,11 @@ def scenario():
 def run() -> dict:
     import os
 
-    from semcom.simulator.engine import run_unit
-    from semcom.simulator.executors import run_units, set_threads
-    from semcom.simulator.pool import start_method
-    from semcom.simulator.runner import prepare_workers
-    from semcom.simulator.sweep import expand_units
+    from semcom.simulator.link.engine import run_unit
+    from semcom.simulator.run.executors import run_units, set_threads
+    from semcom.simulator.run.pool import start_method
+    from semcom.simulator.link.runner import prepare_workers
+    from semcom.simulator.link.units import expand_units
 
     sc = scenario()
     units = expand_units(sc)

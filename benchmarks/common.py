@@ -13,7 +13,7 @@ MNIST_DIR = Path(os.environ.get("SEMCOM_MNIST", ROOT.parent / "shared" / "data" 
 
 def pin_threads(num_threads: int) -> dict:
     """Pin torch's and BLAS/OpenMP thread pools to ``num_threads``; return what is in force."""
-    from semcom.simulator.executors import set_threads, thread_settings
+    from semcom.simulator.run.executors import set_threads, thread_settings
 
     set_threads(num_threads)
     return thread_settings()

@@ -21,11 +21,11 @@ import argparse
 import sys
 
 from semcom.scenarios import scenario_path
-from semcom.simulator.context import study_data
-from semcom.simulator.metrics import wilson_interval
-from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.schema import load_scenario
-from semcom.simulator.stitch import NOISE_FREE, stitch_rows
+from semcom.simulator.link.context import study_data
+from semcom.simulator.results.metrics import wilson_interval
+from semcom.simulator.link.checks import check_scenario
+from semcom.simulator.link.schema import load_scenario
+from semcom.simulator.stitch.runner import NOISE_FREE, stitch_rows
 
 TX, RX = "mlp_a_linear", "mlp_b_linear"
 
@@ -52,9 +52,9 @@ def pooled(rows, equalizer: str, condition: str) -> tuple[float, float, float, l
 
 def curve(sc) -> int:
     """Held-out accuracy (3 folds, the receiver's own pool) of its relative head per strength."""
-    from semcom.simulator.engine import build_link
-    from semcom.simulator.resolved import resolve_unit
-    from semcom.simulator.sweep import Unit
+    from semcom.simulator.link.engine import build_link
+    from semcom.simulator.link.resolved import resolve_unit
+    from semcom.simulator.link.units import Unit
     from semcom.transceivers.head_selection import WEIGHT_DECAY_GRID, one_standard_error_choice, validation_scores
 
     s = scenario(sc, "cv", False)

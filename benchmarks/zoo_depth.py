@@ -22,9 +22,9 @@ import sys
 from pathlib import Path
 
 from semcom.scenarios import scenario_path
-from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.stitch import NOISE_FREE, geometry_rows, stitch_rows
-from semcom.simulator.store import write_csv
+from semcom.simulator.link.checks import check_scenario
+from semcom.simulator.stitch.runner import NOISE_FREE, geometry_rows, stitch_rows
+from semcom.simulator.results.store import write_csv
 
 AGENTS = ("mlp_a_linear", "mlp_b_linear", "mlp_wide_linear", "cnn_linear")
 PAPERS = dict(noise_free=0.94, noise_free_tol=0.02, awgn0=0.81, awgn0_tol=0.05)
@@ -46,7 +46,7 @@ def depth_scenario(sc, depth: int, train_fraction: float | None = None):
 def load_with_overrides(path: str, options: list[str]):
     """The scenario with ``--set KEY=VALUE`` overrides, as ``semcom run`` reads it."""
     from semcom.core.overrides import apply_overrides, parse_set_options
-    from semcom.simulator.schema import parse_scenario
+    from semcom.simulator.link.schema import parse_scenario
     from semcom.simulator.scenario.reading import read_scenario_yaml
 
     return parse_scenario(apply_overrides(read_scenario_yaml(path), parse_set_options(options)), path)

@@ -16,12 +16,12 @@ import statistics
 from pathlib import Path
 
 from semcom.scenarios import scenario_path
-from semcom.simulator.engine import run_unit
-from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.schema import load_scenario
-from semcom.simulator.stitch import NOISE_FREE, geometry_rows, stitch_rows
-from semcom.simulator.store import write_csv
-from semcom.simulator.sweep import Unit
+from semcom.simulator.link.engine import run_unit
+from semcom.simulator.link.checks import check_scenario
+from semcom.simulator.link.schema import load_scenario
+from semcom.simulator.stitch.runner import NOISE_FREE, geometry_rows, stitch_rows
+from semcom.simulator.results.store import write_csv
+from semcom.simulator.link.units import Unit
 
 HEADS = ("linear", "cosine")
 STITCH_K = (4, 8, 32)

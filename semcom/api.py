@@ -28,7 +28,7 @@ from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides
 from semcom.simulator.kinds import get_kind, kind_of, parse_study
 from semcom.simulator.scenario.reading import read_scenario_yaml
-from semcom.simulator.store import read_rows, study_kind
+from semcom.simulator.results.store import read_rows, study_kind
 
 __all__ = ["Result", "run", "load"]
 

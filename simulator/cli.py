@@ -16,8 +16,8 @@ from .abstraction.spec import spec_from_file_content
 from .kinds import get_kind, kind_of, parse_study, scenario_kinds
 from .scenario.jsonschema import json_schema
 from .scenario.reading import read_scenario_yaml
-from .store import read_rows, study_kind
-from .sweep import expand_units
+from .results.store import read_rows, study_kind
+from .link.units import expand_units
 
 __all__ = ["main"]
 
@@ -77,7 +77,7 @@ def _cmd_results(args) -> int:
 
 
 def _cmd_plot(args) -> int:
-    from .plots import plot_all  # lazy: matplotlib loads only for `semcom plot`
+    from .figures.plots import plot_all  # lazy: matplotlib loads only for `semcom plot`
 
     rows, kind = _run_kind(args.dir)
     for p in plot_all(rows, Path(args.dir) / "plots", kind=kind.name):
@@ -86,7 +86,7 @@ def _cmd_plot(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from .report import write_report  # lazy: matplotlib loads only for `semcom report`
+    from .results.report import write_report  # lazy: matplotlib loads only for `semcom report`
 
     print(f"report: {write_report(args.dir)}")
     return 0

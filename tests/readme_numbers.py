@@ -23,7 +23,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from semcom.simulator.metrics import wilson_interval
+from semcom.simulator.results.metrics import wilson_interval
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "scripts"))
 import readme_tables  # noqa: E402  (docs/scripts: the README tables' builders, shared with docs_check.py)

@@ -179,7 +179,7 @@ class JSCCScheme(Scheme):
     """Deep JSCC reference: a whole end-to-end model per unit instead of a message mapping.
 
     Its settings (a ``schemes:`` entry with ``kind: jscc``) are checked here; the work is
-    done by :mod:`semcom.simulator.jscc_engine`, which trains one model per
+    done by :mod:`semcom.simulator.link.jscc_engine`, which trains one model per
     (transmitter architecture, channel, ``num_channel_uses`` value, seed) and evaluates it
     at every SNR of the sweep. The encoder is the transmitter's zoo architecture with
     ``2 n`` outputs, trained from scratch together with the decoder.

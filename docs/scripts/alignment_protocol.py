@@ -60,8 +60,8 @@ def export_latents(out: Path) -> dict[str, Path]:
 
 
 def scenario(out: Path, seeds: int):
-    from semcom.simulator.link_checks import check_scenario
-    from semcom.simulator.schema import parse_scenario
+    from semcom.simulator.link.checks import check_scenario
+    from semcom.simulator.link.schema import parse_scenario
 
     sc = parse_scenario(dict(
         name="alignment_protocol", seed=1, data=dict(dataset="latents", path=str(out)),
@@ -78,11 +78,11 @@ def run(sc) -> list[dict]:
     """Noise-free accuracy and MRR of every method, budget and seed."""
     import torch
 
-    from semcom.simulator.context import study_data
-    from semcom.simulator.engine import build_link
-    from semcom.simulator.metrics import reciprocal_ranks
-    from semcom.simulator.resolved import resolve_unit
-    from semcom.simulator.sweep import expand_units
+    from semcom.simulator.link.context import study_data
+    from semcom.simulator.link.engine import build_link
+    from semcom.simulator.results.metrics import reciprocal_ranks
+    from semcom.simulator.link.resolved import resolve_unit
+    from semcom.simulator.link.units import expand_units
     from semcom.transceivers.semantic import build_equalizer
 
     data = study_data(sc)

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator, Optional, TypeVar
 __all__ = ["TRAINING_THREADS", "FITTING_THREADS", "NETWORK_UNIT_THREADS", "fixed_threads", "with_fixed_threads"]
 
 #: Threads encoders are trained and run on (2: the CI machine's cores). This happens once
-#: per study, in the process that starts the workers (:mod:`semcom.simulator.executors`).
+#: per study, in the process that starts the workers (:mod:`semcom.simulator.run.executors`).
 TRAINING_THREADS = 2
 #: Threads a receiver's head and a JSCC model are fitted on. They are fitted inside units,
 #: in workers that run one thread each: more threads there would oversubscribe the cores
@@ -35,7 +35,7 @@ FITTING_THREADS = 1
 #: (benchmarks/bench_network_load.py times both).
 NETWORK_UNIT_THREADS = 1
 
-#: Set in a worker process forked by :mod:`semcom.simulator.pool`: no OpenMP threads here.
+#: Set in a worker process forked by :mod:`semcom.simulator.run.pool`: no OpenMP threads here.
 FORKED_WORKER = False
 
 F = TypeVar("F", bound=Callable[..., Any])

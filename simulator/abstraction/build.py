@@ -1,6 +1,6 @@
 """Building a table set: link-level runs on the SINR grid, β calibration, held-out validation.
 
-Everything runs through the link engine (:func:`semcom.simulator.engine.run_unit`): the
+Everything runs through the link engine (:func:`semcom.simulator.link.engine.run_unit`): the
 tables are the link study of the spec with ``snr_db`` = the SINR grid on the table's
 channel (AWGN by default), one table per (unit, semantic equaliser). Calibration and
 validation runs are the same units over frequency-selective / fading channels, observed
@@ -23,12 +23,12 @@ from typing import Callable, Optional
 import numpy as np
 
 from semcom.transceivers.cache import cache_dir, config_hash
-from ..context import study_data
-from ..engine import run_unit
-from ..executors import run_units
-from ..randomness import derive_seed
-from ..runner import prepare_workers
-from ..sweep import expand_units
+from ..link.context import study_data
+from ..link.engine import run_unit
+from ..run.executors import run_units
+from ..run.randomness import derive_seed
+from ..link.runner import prepare_workers
+from ..link.units import expand_units
 from .calibration import calibrate
 from .checks import check_abstraction_spec
 from .observe import say, table_config

@@ -22,8 +22,8 @@ import math
 
 import numpy as np
 
-from ..metrics import wilson_interval
-from ..randomness import derive_seed
+from ..results.metrics import wilson_interval
+from ..run.randomness import derive_seed
 from .eesm import effective_sinr_db
 from .observe import observe_unit, say
 

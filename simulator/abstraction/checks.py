@@ -6,7 +6,7 @@ per problem, fields named ``abstraction.*``. The spec itself (:mod:`.spec`) only
 from __future__ import annotations
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
-from ..link_checks import check_scenario
+from ..link.checks import check_scenario
 
 __all__ = ["check_abstraction_spec"]
 

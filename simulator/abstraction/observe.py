@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import run_unit
+from ..link.engine import run_unit
 from .spec import AbstractionSpec
 from .table import TableConfig, hashable
 

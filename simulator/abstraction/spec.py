@@ -20,7 +20,7 @@ semantic-equaliser settings) may be left out and taken from the enclosing study 
 
 One table per (transmitter, receiver, K, anchor selection, scheme, bits, semantic
 equaliser): the link-level study with those axes and ``snr_db`` = the SINR grid, run by
-the link engine (:func:`semcom.simulator.engine.run_unit`).
+the link engine (:func:`semcom.simulator.link.engine.run_unit`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from pydantic import Field, model_validator
 
 from semcom.core.errors import ScenarioError
 from ..scenario.errors import validate_mapping
-from ..schema import parse_scenario
+from ..link.schema import parse_scenario
 from ..scenario.specs import (ChannelSpec, DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range,
                               SchemeSpec, _Strict, _axis_error, axis_validator)
 

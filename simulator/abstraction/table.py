@@ -15,7 +15,7 @@ from typing import Any, Optional
 import numpy as np
 
 from semcom.core.errors import SemcomInputError
-from ..metrics import wilson_interval
+from ..results.metrics import wilson_interval
 
 __all__ = ["TableConfig", "AbstractionTable", "TableSetError", "hashable"]
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..metrics import wilson_interval
-from ..randomness import derive_seed
+from ..results.metrics import wilson_interval
+from ..run.randomness import derive_seed
 from .calibration import _by_unit, _config_cells, predict_accuracy
 from .observe import observe_unit, say
 from .tableset import VALIDATION_COLUMNS, write_dict_csv

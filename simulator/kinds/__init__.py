@@ -2,7 +2,7 @@
 
 Each kind (:class:`StudyKind`) brings how to parse and check its scenario, expand it
 into units, run it, its result columns, its summary table and its figures; the CLI,
-:mod:`semcom.api`, the report and :func:`~semcom.simulator.plots.plot_all` ask the
+:mod:`semcom.api`, the report and :func:`~semcom.simulator.figures.plots.plot_all` ask the
 registry instead of branching on a kind (the executors receive a kind's unit runner from
 its runner). A kind module imports its light parts (scenario model, units, summary) at
 the top and its heavy hooks (checks, engine, runner, figures) when they are called, so
@@ -18,7 +18,12 @@ Example::
     kind.check(sc, check_data=False)
     print(len(kind.expand(sc)), kind.columns()[:4])
 
-A new kind subclasses :class:`StudyKind` and calls :func:`register_kind`.
+A new kind subclasses :class:`StudyKind` and calls :func:`register_kind` in a module here;
+its own code goes into a sub-package of its own beside :mod:`semcom.simulator.link`,
+:mod:`semcom.simulator.network`, :mod:`semcom.simulator.system` and
+:mod:`semcom.simulator.stitch` (``schema``, ``checks``, ``units``, ``engine``, ``runner``,
+``plots``), on the kind-agnostic :mod:`semcom.simulator.run`, :mod:`semcom.simulator.results`
+and :mod:`semcom.simulator.figures`.
 """
 
 from .base import (STUDY_KINDS, StudyKind, get_kind, kind_of, kind_of_rows, load_study, parse_study,

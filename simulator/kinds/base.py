@@ -9,7 +9,7 @@ scaffolding) knows nothing of any kind; it asks the registry.
 A scenario file names its kind with ``kind:`` (``link`` when absent) and is parsed
 through one pydantic discriminated union over the registered scenario kinds
 (:func:`parse_study`). A results folder records its kind in the store
-(:func:`~semcom.simulator.store.study_kind`). A kind's hooks that run, check or draw
+(:func:`~semcom.simulator.results.store.study_kind`). A kind's hooks that run, check or draw
 import their modules when called (each with its ``# lazy:`` reason), so the registry
 itself loads neither torch nor matplotlib; the core never imports a kind: the runners
 hand their unit runner to the executors.
@@ -26,7 +26,7 @@ from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.core.registry import Registry, suggest
 from ..scenario.errors import errors_from_pydantic
 from ..scenario.reading import DEFAULT_KIND, raw_kind, read_scenario_yaml
-from ..summary import format_summary
+from ..results.summary import format_summary
 
 __all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "kind_of_rows",
            "parse_study", "load_study"]
@@ -100,7 +100,7 @@ class StudyKind:
 
     def figures(self, rows: list[dict], plots_dir: Path, **options) -> list[Path]:
         """Draw the kind's figures into ``plots_dir`` (at the current figure settings:
-        call :func:`semcom.simulator.plots.plot_all`); returns the PNG paths."""
+        call :func:`semcom.simulator.figures.plots.plot_all`); returns the PNG paths."""
         raise NotImplementedError
 
     # -- what the CLI prints -------------------------------------------------------------
@@ -146,7 +146,7 @@ def kind_of(sc) -> StudyKind:
 
 def kind_of_rows(rows: list[dict]) -> StudyKind:
     """The kind stored rows come from, from the rows alone (``link`` unless another kind
-    claims them); a results folder knows its kind: prefer :func:`~semcom.simulator.store.study_kind`."""
+    claims them); a results folder knows its kind: prefer :func:`~semcom.simulator.results.store.study_kind`."""
     for name in STUDY_KINDS.names():
         if name != DEFAULT_KIND and STUDY_KINDS.get(name).owns_rows(rows):
             return STUDY_KINDS.get(name)

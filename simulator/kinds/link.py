@@ -1,11 +1,11 @@
 """The link-level study (``kind: link``, the default): a sweep of point-to-point links.
 
-Scenario :class:`~semcom.simulator.schema.Scenario`, checks
-:func:`~semcom.simulator.link_checks.check_scenario`, units
-:func:`~semcom.simulator.sweep.expand_units`, one unit
-:func:`~semcom.simulator.engine.run_unit` (every SNR point and equaliser in one batched
-pass), a run :func:`~semcom.simulator.runner.run_study`, columns
-:data:`~semcom.simulator.rows.COLUMNS`, figures :mod:`semcom.simulator.link_plots`.
+Scenario :class:`~semcom.simulator.link.schema.Scenario`, checks
+:func:`~semcom.simulator.link.checks.check_scenario`, units
+:func:`~semcom.simulator.link.units.expand_units`, one unit
+:func:`~semcom.simulator.link.engine.run_unit` (every SNR point and equaliser in one batched
+pass), a run :func:`~semcom.simulator.link.runner.run_study`, columns
+:data:`~semcom.simulator.results.rows.COLUMNS`, figures :mod:`semcom.simulator.link.plots`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ..schema import Scenario
-from ..summary import link_summary_rows
-from ..sweep import expand_units
+from ..link.schema import Scenario
+from ..results.summary import link_summary_rows
+from ..link.units import expand_units
 from .base import StudyKind, register_kind
 
 __all__ = ["LinkKind", "cost_notes"]
@@ -32,29 +32,29 @@ class LinkKind(StudyKind):
         return Scenario
 
     def check(self, sc, check_data: bool = True) -> None:
-        from ..link_checks import check_scenario  # lazy: keeps the kinds registry torch-free
+        from ..link.checks import check_scenario  # lazy: keeps the kinds registry torch-free
         check_scenario(sc, check_data=check_data)
 
     def expand(self, sc) -> list:
         return expand_units(sc)
 
     def run(self, sc, out_dir, **options):
-        from ..runner import run_study  # lazy: keeps the kinds registry torch-free
+        from ..link.runner import run_study  # lazy: keeps the kinds registry torch-free
         return run_study(sc, out_dir, **options)
 
     def run_unit(self, sc, unit) -> list[dict]:
-        from ..engine import run_unit  # lazy: keeps the kinds registry torch-free
+        from ..link.engine import run_unit  # lazy: keeps the kinds registry torch-free
         return run_unit(sc, unit)
 
     def columns(self) -> list[str]:
-        from ..rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
+        from ..results.rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
         return COLUMNS
 
     def summary_rows(self, rows: list[dict]):
         return link_summary_rows(rows)
 
     def figures(self, rows: list[dict], plots_dir: Path, shannon: dict | None = None, **_) -> list[Path]:
-        from ..link_plots import link_figures  # lazy: matplotlib only to draw
+        from ..link.plots import link_figures  # lazy: matplotlib only to draw
         return link_figures(rows, plots_dir, shannon)
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
@@ -68,14 +68,14 @@ class LinkKind(StudyKind):
 
 
 def _num_test(sc) -> int:
-    from ..context import study_data  # lazy: keeps the kinds registry torch-free
+    from ..link.context import study_data  # lazy: keeps the kinds registry torch-free
 
     return len(study_data(sc).test_idx)
 
 
 def cost_notes(sc, num_test: int | None) -> list[str]:
     """What makes a unit expensive: LDPC codewords a digital scheme decodes per unit (at the largest K)."""
-    from ..runner import scheme_settings  # lazy: keeps the kinds registry torch-free
+    from ..link.runner import scheme_settings  # lazy: keeps the kinds registry torch-free
     from semcom.transceivers.schemes.digital import codeword_layout  # lazy: keeps the kinds registry torch-free
 
     notes = []

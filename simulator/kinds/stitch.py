@@ -3,8 +3,8 @@ every semantic equaliser, noise-free and at one SNR, run on a *link* scenario.
 
 It has no scenario kind of its own (:attr:`file_kind` is false): it parses and checks a
 link scenario, and its run is one unit (the whole table) in the results store, recorded
-as kind ``stitch``. Rows: :mod:`semcom.simulator.stitch`; summary
-:mod:`semcom.simulator.summary`; heat maps :mod:`semcom.simulator.stitch_plots`.
+as kind ``stitch``. Rows: :mod:`semcom.simulator.stitch.runner`; summary
+:mod:`semcom.simulator.results.summary`; heat maps :mod:`semcom.simulator.stitch.plots`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 from semcom.core.errors import SemcomInputError
 from ..scenario.reading import raw_kind
-from ..schema import Scenario, parse_scenario
-from ..summary import stitch_summary_rows, stitch_summary_table
+from ..link.schema import Scenario, parse_scenario
+from ..results.summary import stitch_summary_rows, stitch_summary_table
 from .base import StudyKind, parse_study, register_kind, scenario_kinds
 
 __all__ = ["StitchKind"]
@@ -42,7 +42,7 @@ class StitchKind(StudyKind):
         return parse_scenario(raw, source)
 
     def check(self, sc, check_data: bool = True) -> None:
-        from ..link_checks import check_scenario  # lazy: keeps the kinds registry torch-free
+        from ..link.checks import check_scenario  # lazy: keeps the kinds registry torch-free
         check_scenario(sc, check_data=check_data)
 
     def expand(self, sc) -> list:
@@ -50,11 +50,11 @@ class StitchKind(StudyKind):
         return ["stitch"]
 
     def run(self, sc, out_dir, *, snr_db: float | None = None, force: bool = False):
-        from ..stitch import run_stitch  # lazy: keeps the kinds registry torch-free
+        from ..stitch.runner import run_stitch  # lazy: keeps the kinds registry torch-free
         return run_stitch(sc, out_dir, snr_db=snr_db, force=force)
 
     def columns(self) -> list[str]:
-        from ..stitch import STITCH_COLUMNS  # lazy: keeps the kinds registry torch-free
+        from ..stitch.runner import STITCH_COLUMNS  # lazy: keeps the kinds registry torch-free
         return STITCH_COLUMNS
 
     def owns_rows(self, rows: list[dict]) -> bool:
@@ -67,7 +67,7 @@ class StitchKind(StudyKind):
         return stitch_summary_table(rows) if rows else "no results yet"
 
     def figures(self, rows: list[dict], plots_dir: Path, **_) -> list[Path]:
-        from ..stitch_plots import plot_stitching  # lazy: matplotlib only to draw
+        from ..stitch.plots import plot_stitching  # lazy: matplotlib only to draw
         return plot_stitching(rows, plots_dir)
 
     def run_lines(self, sc, result) -> list[str]:

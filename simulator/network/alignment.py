@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
-from ..context import latent_space, study_data
-from ..randomness import derive_seed
+from ..link.context import latent_space, study_data
+from ..run.randomness import derive_seed
 from .links import network_agents, select_shared_anchors
 from .slot_channel import build_link_channel
 

@@ -12,7 +12,7 @@ from typing import Optional
 from semcom import channels, transceivers
 from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
-from ..context import latent_space, study_data
+from ..link.context import latent_space, study_data
 from ..scenario.checks import (build_check, check_agents, check_anchor_selection, check_device, check_names,
                                check_seeds, check_settings, known_settings)
 from ..scenario.errors import Findings

@@ -18,7 +18,7 @@ empty, so every accepted message has a departure time (Little's law then holds
 exactly over the whole run). Only messages arriving in ``[warmup_s, duration_s)``
 are measured.
 
-Randomness (all from :mod:`semcom.simulator.randomness`): arrivals, samples and destinations
+Randomness (all from :mod:`semcom.simulator.run.randomness`): arrivals, samples and destinations
 per (seed, transmitter, arrival rate); fading per (seed, slot); shadowing and
 distances per (seed, agent); so every scheduler and K of a study sees the same
 traffic and the same channels (paired comparisons). ALOHA's choices and channel noise
@@ -38,7 +38,7 @@ import sionna.phy
 import torch
 
 from semcom.core.threads import NETWORK_UNIT_THREADS, fixed_threads
-from ..randomness import derive_rng, derive_seed
+from ..run.randomness import derive_rng, derive_seed
 from .links import NetworkLinks, network_agents
 from .medium import SCHEDULERS, Message
 from .metrics import OccupancyMonitor, unit_metrics

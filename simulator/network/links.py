@@ -40,8 +40,8 @@ from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.schemes import SCHEMES, build_scheme
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from semcom.transceivers.transmission import MessageTransmission
-from ..context import latent_space, study_data
-from ..randomness import derive_rng, derive_seed
+from ..link.context import latent_space, study_data
+from ..run.randomness import derive_rng, derive_seed
 from .slot_channel import build_link_channel
 
 if TYPE_CHECKING:   # annotations only: the network schema's checks call back into this module

@@ -1,6 +1,6 @@
 """Paper-quality plots of a network study (PNG 300 dpi + PDF), from stored rows only.
 
-Same style as the link-level figures (scaffolding: :mod:`semcom.simulator.plotting`). Points
+Same style as the link-level figures (scaffolding: :mod:`semcom.simulator.figures.plotting`). Points
 average over seeds; the band is the range over seeds when there are several. A panel per
 scheduler (and per semantic equaliser / channel / bits when the study varies them).
 
@@ -17,7 +17,7 @@ scheduler (and per semantic equaliser / channel / bits when the study varies the
 Example::
 
     from semcom.simulator.network.plots import plot_network
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.results.store import read_rows
     plot_network(read_rows("runs/network_edge"), [], "runs/network_edge/plots")
 """
 
@@ -32,8 +32,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from ..plot_rows import _isnum
-from ..plotting import _MARKERS, _PANEL_H, _PANEL_W, _STYLE, _figure, _save, plt
+from ..figures.plot_rows import _isnum
+from ..figures.plotting import _MARKERS, _PANEL_H, _PANEL_W, _STYLE, _figure, _save, plt
 
 __all__ = ["plot_network", "plot_network_dir"]
 

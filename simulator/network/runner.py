@@ -1,6 +1,6 @@
 """Run (or resume) a network study: expand, skip what the store has, simulate, commit, export, plot.
 
-Same results store as link studies (:class:`~semcom.simulator.store.ResultsStore`: one
+Same results store as link studies (:class:`~semcom.simulator.results.store.ResultsStore`: one
 committed transaction per unit, resumable, crash-safe); the rows carry the columns
 :data:`~semcom.simulator.network.metrics.NETWORK_COLUMNS`, exported to
 ``network_results.csv``. The alignment cost as the number of agents grows goes to
@@ -25,11 +25,11 @@ from pathlib import Path
 
 from semcom.transceivers.cache import config_hash
 from semcom.core.io import write_text_atomic
-from ..context import latent_space
-from ..executors import run_units, thread_settings
-from ..lifecycle import run_into_store, versions
-from ..plotting import figure_context
-from ..store import write_csv
+from ..link.context import latent_space
+from ..run.executors import run_units, thread_settings
+from ..run.lifecycle import run_into_store, versions
+from ..figures.plotting import figure_context
+from ..results.store import write_csv
 from .alignment import ALIGNMENT_COLUMNS, alignment_scaling
 from .engine import run_network_unit
 from .metrics import NETWORK_COLUMNS

@@ -6,7 +6,7 @@ accuracy, semantic goodput, p95 latency, drop rate, utilisation, averaged over s
 Example::
 
     from semcom.simulator.network.summary import network_summary_rows
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.results.store import read_rows
     header, body = network_summary_rows(read_rows("runs/network_edge"))
 """
 

@@ -43,7 +43,7 @@ class TrafficSource:
         (one message every ``1/rate`` seconds from ``offset_s``).
     :param rate: messages per second (> 0).
     :param stop_ns: no arrival at or after this time.
-    :param rng: the transmitter's own generator (from :func:`semcom.simulator.randomness.derive_rng`).
+    :param rng: the transmitter's own generator (from :func:`semcom.simulator.run.randomness.derive_rng`).
     :param offset_s: periodic: time of the first message; `None` draws it uniformly in
         ``[0, 1/rate)`` from ``rng``. Poisson: ignored (the process starts at 0).
     """

@@ -6,7 +6,7 @@ Modules, one concept each: :mod:`~.reading` (the safe YAML reader), :mod:`~.spec
 checks the kinds share; they load the registries) and :mod:`~.jsonschema` (``semcom
 schema``, over the kinds the caller passes). A setting every kind's scenario takes goes
 into :mod:`~.specs`; a kind's own sections go into its scenario model
-(:mod:`semcom.simulator.schema`, :mod:`semcom.simulator.network.schema`,
+(:mod:`semcom.simulator.link.schema`, :mod:`semcom.simulator.network.schema`,
 :mod:`semcom.simulator.system.schema`). Nothing here imports a kind, and importing the
 package loads no torch.
 """

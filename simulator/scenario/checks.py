@@ -6,7 +6,7 @@ Each check raises one :class:`~semcom.core.errors.ScenarioError` naming the fiel
 bad value and the fix; a kind's ``check`` runs them inside
 :class:`~semcom.simulator.scenario.errors.Findings` blocks so every problem is reported.
 The checks import the registries (torch, Sionna): a scenario *model* never imports this
-module; a kind's checks (:mod:`semcom.simulator.link_checks`, ...) do.
+module; a kind's checks (:mod:`semcom.simulator.link.checks`, ...) do.
 """
 
 from __future__ import annotations

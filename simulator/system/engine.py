@@ -33,7 +33,7 @@ Python loop per message):
 Uplink transmit power per RB: Sionna's :func:`~sionna.sys.open_loop_uplink_power_control`
 for the message's number of RBs, divided by it.
 
-Randomness (:mod:`semcom.simulator.randomness`): arrivals, ``u`` and feedback draws per
+Randomness (:mod:`semcom.simulator.run.randomness`): arrivals, ``u`` and feedback draws per
 (seed, drop, agent group, arrival rate); fading per (seed, drop, slot), indexed by
 (sector, RB), so every policy and scheduler of a study sees the same traffic and the same
 channel realisations (paired comparisons).
@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 
 from semcom.core.threads import NETWORK_UNIT_THREADS, fixed_threads
-from ..randomness import derive_rng
+from ..run.randomness import derive_rng
 from .geometry import Drop, make_drop
 from .link_adaptation import choose_configs
 from .metrics import unit_rows

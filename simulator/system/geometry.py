@@ -23,7 +23,7 @@ loss ``reference_snr_db - 10 exponent log10(d / reference_distance_m)`` as the m
 RB (0 dBm power, 0 dBm noise), no shadowing: the scenario of the agreement with the link level.
 
 Randomness: Sionna's generators are seeded from (seed, drop); shadowing from
-:func:`~semcom.simulator.randomness.derive_rng`.
+:func:`~semcom.simulator.run.randomness.derive_rng`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..randomness import derive_rng, derive_seed
+from ..run.randomness import derive_rng, derive_seed
 from .schema import SystemSpec
 
 __all__ = ["Drop", "make_drop", "CHUNK", "noise_dbm_per_rb"]

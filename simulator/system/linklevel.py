@@ -22,10 +22,10 @@ import torch
 from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from semcom.transceivers.transmission import MessageTransmission, cross_channel
-from ..context import latent_space, study_data
+from ..link.context import latent_space, study_data
 from ..network.links import network_scheme, select_shared_anchors
 from ..network.slot_channel import build_link_channel
-from ..randomness import derive_rng, derive_seed
+from ..run.randomness import derive_rng, derive_seed
 from ..scenario.specs import SchemeSpec
 
 __all__ = ["decode_run", "LinkDecoder"]

@@ -1,4 +1,4 @@
-"""Figures of a system study (PNG 300 dpi + PDF, the house style of :mod:`semcom.simulator.plotting`),
+"""Figures of a system study (PNG 300 dpi + PDF, the house style of :mod:`semcom.simulator.figures.plotting`),
 from stored rows only.
 
 * ``system_accuracy_cdf``: CDF of the users' accuracy, a curve per link-adaptation policy
@@ -14,7 +14,7 @@ from stored rows only.
 Example::
 
     from semcom.simulator.system.plots import plot_system
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.results.store import read_rows
     plot_system(read_rows("runs/system_multicell"), "runs/system_multicell/plots")
 """
 
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..plot_rows import _isnum
-from ..plotting import _FIG, _MARKERS, _figure, _save, plt
+from ..figures.plot_rows import _isnum
+from ..figures.plotting import _FIG, _MARKERS, _figure, _save, plt
 
 __all__ = ["plot_system"]
 

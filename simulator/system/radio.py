@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from ..abstraction.eesm import effective_sinr_db
-from ..randomness import derive_rng
+from ..run.randomness import derive_rng
 
 __all__ = ["arrivals", "tx_power_dbm", "decide", "update_interference"]
 

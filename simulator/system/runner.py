@@ -9,7 +9,7 @@
    (:func:`~.tables.link_tables`), fits in a slot, and the tables' SINR grid covers the
    study's SINR range (:func:`check_sinr_coverage`).
 3. Units (seed × drop × scheduler × policy × load) through the shared store cycle
-   (:func:`~semcom.simulator.lifecycle.run_into_store`): one committed transaction per unit,
+   (:func:`~semcom.simulator.run.lifecycle.run_into_store`): one committed transaction per unit,
    resumable after a kill; inline, ``--workers`` or ``--scheduler`` (Dask), identical rows.
 4. ``system_results.csv`` (network), ``system_cells.csv``, ``system_users.csv`` and the figures.
 """
@@ -25,10 +25,10 @@ from pathlib import Path
 from semcom.transceivers.cache import config_hash
 from semcom.core.io import write_text_atomic
 from ..abstraction.validation import write_validation
-from ..executors import run_units, thread_settings
-from ..lifecycle import run_into_store, versions
-from ..plotting import figure_context
-from ..store import write_csv
+from ..run.executors import run_units, thread_settings
+from ..run.lifecycle import run_into_store, versions
+from ..figures.plotting import figure_context
+from ..results.store import write_csv
 from .checks import check_sinr_coverage, check_system_scenario
 from .engine import run_system_unit
 from .metrics import CELL_COLUMNS, NETWORK_COLUMNS, USER_COLUMNS

@@ -4,7 +4,7 @@ adaptation, load), network level, averaged over seeds and drops.
 Example::
 
     from semcom.simulator.system.summary import system_summary_rows
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.results.store import read_rows
     header, body = system_summary_rows(read_rows("runs/system_multicell"))
 """
 

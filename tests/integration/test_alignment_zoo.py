@@ -5,12 +5,12 @@ import math
 import numpy as np
 import pytest
 
-from semcom.simulator.engine import run_unit, select_anchors
-from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.rows import COLUMNS
-from semcom.simulator.schema import parse_scenario
-from semcom.simulator.resolved import resolve_unit
-from semcom.simulator.sweep import expand_units
+from semcom.simulator.link.engine import run_unit, select_anchors
+from semcom.simulator.link.checks import check_scenario
+from semcom.simulator.results.rows import COLUMNS
+from semcom.simulator.link.schema import parse_scenario
+from semcom.simulator.link.resolved import resolve_unit
+from semcom.simulator.link.units import expand_units
 
 #: results.csv's columns before issue 22: they keep their names and order
 OLD_COLUMNS = [

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import yaml
 
-from semcom.simulator.metrics import wilson_interval
-from semcom.simulator.runner import run_study
-from semcom.simulator.schema import parse_scenario
+from semcom.simulator.results.metrics import wilson_interval
+from semcom.simulator.link.runner import run_study
+from semcom.simulator.link.schema import parse_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +28,7 @@ def pooled(tmp_path_factory):
     sc = parse_scenario(raw)
     out = tmp_path_factory.mktemp("channel_aware")
     run_study(sc, out, quiet=True, plots=False)
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.results.store import read_rows
     rows = read_rows(out)
     table = {}
     for r in rows:   # pool the seeds: correct decisions and trials per (receiver, SNR)

@@ -101,9 +101,9 @@ def test_receiver_side_simulation_does_not_depend_on_receiver_order():
     """Noise-trained heads and pilots over the channel draw their noise from seeds derived
     from (seed, unit, purpose), never from what ran before: listing the receivers in another
     order, or alone, gives identical decisions."""
-    from semcom.simulator.engine import run_unit
-    from semcom.simulator.schema import parse_scenario
-    from semcom.simulator.sweep import expand_units
+    from semcom.simulator.link.engine import run_unit
+    from semcom.simulator.link.schema import parse_scenario
+    from semcom.simulator.link.units import expand_units
 
     receivers = {"relative_noisy": {"equalizer": "relative", "head": "matched", "head_draws": 2},
                  "aligned_pilots": {"equalizer": "aligned", "pilots": "channel"},

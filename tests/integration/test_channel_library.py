@@ -66,8 +66,8 @@ def test_every_channel_runs_from_yaml(tmp_path, scheme):
 
 def test_accuracy_awgn_above_rayleigh_above_ls(tmp_path):
     """Same anchors and SNR (0 and 10 dB), analog: fading costs accuracy, and so does estimating the channel."""
-    from semcom.simulator.runner import run_study
-    from semcom.simulator.schema import parse_scenario
+    from semcom.simulator.link.runner import run_study
+    from semcom.simulator.link.schema import parse_scenario
 
     sc = parse_scenario({
         "name": "channel_order", "seed": 1, "data": {"dataset": "digits", "test_fraction": 0.3},

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from semcom.simulator.cli import main
-from semcom.simulator.runner import run_study
-from semcom.simulator.schema import parse_scenario
+from semcom.simulator.link.runner import run_study
+from semcom.simulator.link.schema import parse_scenario
 
 STUDY = dict(
     name="determinism", seed=11, data=dict(dataset="digits", limit=400),
@@ -36,7 +36,7 @@ def reference(tmp_path_factory):
 
 def test_same_seed_same_bytes_from_a_cold_cache(tmp_path, reference, monkeypatch):
     monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path / "cold-cache"))
-    from semcom.simulator import context
+    from semcom.simulator.link import context
     from semcom.transceivers import heads
     monkeypatch.setattr(context, "_SPACES", {})   # nothing memoised in this process either:
     monkeypatch.setattr(heads, "_MEMORY", {})     # latents and heads are rebuilt from scratch

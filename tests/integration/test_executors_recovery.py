@@ -14,9 +14,9 @@ import pytest
 
 from semcom.simulator.network.runner import run_network_study
 from semcom.simulator.network.schema import parse_network_scenario
-from semcom.simulator.pool import run_supervised
-from semcom.simulator.runner import run_study
-from semcom.simulator.schema import parse_scenario
+from semcom.simulator.run.pool import run_supervised
+from semcom.simulator.link.runner import run_study
+from semcom.simulator.link.schema import parse_scenario
 
 NETWORK = dict(
     name="net_exec", kind="network", seed=3, data=dict(dataset="digits", limit=400),

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from semcom.simulator.runner import run_study
-from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.schema import parse_scenario
+from semcom.simulator.link.runner import run_study
+from semcom.simulator.link.checks import check_scenario
+from semcom.simulator.link.schema import parse_scenario
 
 LIMIT, TEST_FRACTION, TRAIN_FRACTION = 120, 0.25, 0.4
 POOL = LIMIT - round(LIMIT * TEST_FRACTION) - round(LIMIT * TRAIN_FRACTION)   # 42 anchors available
@@ -53,9 +53,9 @@ def test_extreme_snr_and_anchor_counts_give_finite_metrics(tmp_path):
             assert float(r["nmse"]) == pytest.approx(no, rel=0.2), r
     # at +40 dB (NMSE 1e-4) the oracle decodes as it does without any channel: its accuracy
     # lies in the Wilson interval of the same receiver on the noise-free message
-    from semcom.simulator.metrics import wilson_interval
-    from semcom.simulator.stitch import _noise_free
-    from semcom.simulator.sweep import expand_units
+    from semcom.simulator.results.metrics import wilson_interval
+    from semcom.simulator.stitch.runner import _noise_free
+    from semcom.simulator.link.units import expand_units
 
     sc = parse_scenario(BASE)
     top = {(r["rx_model"], r["anchor_selection"]): r for r in rows if r["semantic_equalizer"] == "oracle"

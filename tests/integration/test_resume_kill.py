@@ -132,7 +132,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
 
 
 def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, monkeypatch):
-    import semcom.simulator.engine as engine
+    import semcom.simulator.link.engine as engine
     from semcom.core.errors import SemcomInputError
 
     real = engine.run_unit
@@ -159,9 +159,9 @@ def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, mo
 
 
 def test_lock_held_by_another_process_refuses_and_corrupts_nothing(fast, tmp_path):
-    from semcom.simulator.runner import study_hash
-    from semcom.simulator.schema import load_scenario
-    from semcom.simulator.store import ResultsStore
+    from semcom.simulator.link.runner import study_hash
+    from semcom.simulator.link.schema import load_scenario
+    from semcom.simulator.results.store import ResultsStore
 
     scenario, reference = fast
     out = tmp_path / "locked"

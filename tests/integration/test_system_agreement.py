@@ -11,7 +11,7 @@ import math
 import pytest
 
 from semcom.simulator.kinds import kind_of, parse_study
-from semcom.simulator.store import read_rows
+from semcom.simulator.results.store import read_rows
 
 MODELS = {"mlp_small": {"kind": "mlp", "width": 128, "depth": 2, "latent_dim": 32, "seed": 0},
           "mlp_wide": {"kind": "mlp", "width": 256, "depth": 3, "latent_dim": 48, "seed": 1}}

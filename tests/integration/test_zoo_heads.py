@@ -12,8 +12,8 @@ import statistics
 import pytest
 
 from semcom.scenarios import scenario_path
-from semcom.simulator.schema import load_scenario
-from semcom.simulator.stitch import NOISE_FREE, geometry_rows, stitch_rows
+from semcom.simulator.link.schema import load_scenario
+from semcom.simulator.stitch.runner import NOISE_FREE, geometry_rows, stitch_rows
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 
 import semcom
 from semcom.core.errors import ScenarioError, SemcomInputError
-from semcom.simulator.rows import COLUMNS
+from semcom.simulator.results.rows import COLUMNS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -86,7 +86,7 @@ def test_bad_input_is_one_clear_error(tmp_path):
 
 def test_load_reads_a_network_store_with_its_columns_and_default_axes(tmp_path):
     from semcom.simulator.network.metrics import NETWORK_COLUMNS
-    from semcom.simulator.store import ResultsStore
+    from semcom.simulator.results.store import ResultsStore
 
     rows = [dict(scenario="n", scheduler="fifo", semantic_equalizer=eq, offered_load=load, accuracy=acc, goodput=1.0,
                  unit=f"u{load}") for eq, load, acc in (("relative", 0.5, 0.8), ("relative", 1.0, 0.6),

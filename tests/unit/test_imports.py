@@ -149,9 +149,9 @@ def _blocks(graph) -> list[frozenset[str]]:
 
 def test_the_walker_sees_the_package():
     graph, found = _scan()
-    assert len(graph) > 40 and "semcom.simulator.runner" in graph
-    assert "semcom.simulator.store" in graph["semcom.simulator.runner"]       # a known relative import
-    assert "semcom.simulator" not in graph["semcom.simulator.runner"]         # its own package: no edge
+    assert len(graph) > 40 and "semcom.simulator.link.runner" in graph
+    assert "semcom.simulator.results.store" in graph["semcom.simulator.link.runner"]       # a known relative import
+    assert "semcom.simulator" not in graph["semcom.simulator.link.runner"]         # its own package: no edge
     assert any(inside for *_, inside, _ in found)                             # function bodies are walked
     assert _blocks({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [frozenset("abc")]
     assert _blocks({"a": {"b"}, "b": set()}) == []
@@ -214,12 +214,12 @@ def test_the_study_kinds_are_peers_over_a_kind_agnostic_core():
     core = [m for m in graph if m.startswith("semcom.simulator.scenario")]
     assert core and all(not {t for t in graph[m] if ".kinds" in t or ".network" in t} for m in core), \
         {m: graph[m] for m in core}
-    for name in ("cli", "report", "plots", "summary"):
+    for name in ("cli", "results/report", "figures/plots", "results/summary"):
         source = (ROOT / "simulator" / f"{name}.py").read_text()
         assert '== "network"' not in source and '== "stitch"' not in source, name
     assert '== "network"' not in (ROOT / "semcom" / "api.py").read_text()
     code = ("import sys; from semcom.simulator.kinds import STUDY_KINDS, load_study; "
-            "import semcom.simulator.schema, semcom.simulator.network.schema; "
+            "import semcom.simulator.link.schema, semcom.simulator.network.schema; "
             "sc = load_study('scenarios/network_edge.yaml'); "
             "print(STUDY_KINDS.names(), type(sc).__name__, [m for m in ('torch', 'matplotlib') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)

@@ -121,8 +121,8 @@ def test_spec_checks_names_and_inherits():
 
 
 def test_tiny_table_set_agrees_with_the_link_engine(tmp_path):
-    from semcom.simulator.engine import run_unit
-    from semcom.simulator.sweep import expand_units
+    from semcom.simulator.link.engine import run_unit
+    from semcom.simulator.link.units import expand_units
 
     spec = parse_abstraction_spec(TINY)
     ts = build_table_set(spec)

@@ -3,7 +3,7 @@ scenario re-parsed from its JSON, and call ``prepare`` once before a pool starts
 
 from pydantic import BaseModel
 
-from semcom.simulator.executors import run_units
+from semcom.simulator.run.executors import run_units
 
 PREPARED: list[int] = []
 

@@ -16,7 +16,7 @@ from semcom.simulator.kinds import (STUDY_KINDS, StudyKind, get_kind, kind_of, k
 from semcom.simulator.kinds import base as kinds_base
 from semcom.simulator.network.schema import NetworkScenario, parse_network_scenario
 from semcom.simulator.scenario.specs import CommonSweepAxes, StudyBase
-from semcom.simulator.schema import Scenario, parse_scenario
+from semcom.simulator.link.schema import Scenario, parse_scenario
 
 LINK = dict(name="l", models={"a": {"kind": "pca", "latent_dim": 8}},
             sweep={"snr_db": [0, 10], "num_anchors": [4], "transmitter": "a", "receiver": "a"})

@@ -2,10 +2,10 @@
 
 import torch
 
-from semcom.simulator.engine import _scheme
-from semcom.simulator.schema import parse_scenario
-from semcom.simulator.resolved import resolve_unit
-from semcom.simulator.sweep import expand_units
+from semcom.simulator.link.engine import _scheme
+from semcom.simulator.link.schema import parse_scenario
+from semcom.simulator.link.resolved import resolve_unit
+from semcom.simulator.link.units import expand_units
 from semcom.transceivers.schemes import MESSAGE_RANGE, DigitalScheme
 
 BASE = dict(name="range", data={"dataset": "synthetic", "limit": 100},

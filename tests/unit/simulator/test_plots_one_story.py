@@ -11,9 +11,9 @@ import pytest
 import yaml
 from matplotlib.lines import Line2D
 
-from semcom.simulator import plots, plotting
-from semcom.simulator.schema import load_scenario
-from semcom.simulator.sweep import expand_units
+from semcom.simulator.figures import plots, plotting
+from semcom.simulator.link.schema import load_scenario
+from semcom.simulator.link.units import expand_units
 from semcom.transceivers.semantic import resolve_equalizer
 
 ROOT = Path(__file__).resolve().parents[3]

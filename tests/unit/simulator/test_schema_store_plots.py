@@ -5,12 +5,12 @@ import sqlite3
 import pytest
 
 from semcom.core.errors import ScenarioError
-from semcom.simulator.plots import plot_all
-from semcom.simulator.plot_rows import _curve
-from semcom.simulator.schema import parse_scenario
-from semcom.simulator.store import ResultsStore, StoreError, read_rows
+from semcom.simulator.figures.plots import plot_all
+from semcom.simulator.figures.plot_rows import _curve
+from semcom.simulator.link.schema import parse_scenario
+from semcom.simulator.results.store import ResultsStore, StoreError, read_rows
 from semcom.simulator.kinds import get_kind
-from semcom.simulator.sweep import expand_units
+from semcom.simulator.link.units import expand_units
 
 BASE = dict(name="u", seed=4, models=dict(a=dict(kind="pca", latent_dim=8)),
             sweep=dict(snr_db=0, num_anchors=4, transmitter="a", receiver="a"))

@@ -3,9 +3,9 @@
 import pytest
 
 from semcom.core.errors import ScenarioError
-from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.schema import parse_scenario
-from semcom.simulator.sweep import expand_units
+from semcom.simulator.link.checks import check_scenario
+from semcom.simulator.link.schema import parse_scenario
+from semcom.simulator.link.units import expand_units
 
 BASE = {
     "name": "schemes", "seed": 2,
@@ -40,7 +40,7 @@ def test_bits_refused_when_no_swept_scheme_quantises():
 
 
 def test_both_schemes_run_in_one_study(tmp_path):
-    from semcom.simulator.runner import run_study
+    from semcom.simulator.link.runner import run_study
 
     result = run_study(_scenario(bits=4), tmp_path, quiet=True, plots=False)
     import csv

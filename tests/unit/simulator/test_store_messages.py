@@ -5,7 +5,7 @@ import warnings
 
 import pytest
 
-from semcom.simulator.store import ResultsStore, StoreError, StoreWarning, differing_fields, read_rows
+from semcom.simulator.results.store import ResultsStore, StoreError, StoreWarning, differing_fields, read_rows
 
 
 def test_differing_fields_are_dotted_paths_of_the_changed_leaves():

@@ -12,7 +12,7 @@ import pytest
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.simulator.kinds import kind_of, parse_study
-from semcom.simulator.metrics import wilson_interval
+from semcom.simulator.results.metrics import wilson_interval
 from semcom.simulator.system.engine import simulate_system
 from semcom.simulator.system.units import SystemUnit, expand_system_units
 from semcom.simulator.system.geometry import make_drop

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from semcom.simulator.store import ResultsStore, StoreError, read_rows, study_kind
+from semcom.simulator.results.store import ResultsStore, StoreError, read_rows, study_kind
 
 
 def _row(unit, snr, acc, **kw):

@@ -5,11 +5,11 @@ import math
 import pytest
 import torch
 
-from semcom.simulator.engine import run_unit
+from semcom.simulator.link.engine import run_unit
 from semcom.core.errors import ScenarioError
-from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.schema import parse_scenario
-from semcom.simulator.sweep import expand_units
+from semcom.simulator.link.checks import check_scenario
+from semcom.simulator.link.schema import parse_scenario
+from semcom.simulator.link.units import expand_units
 from semcom.transceivers.compression import TopKDesparsifier, TopKSparsifier, check_top_k, index_bits
 from semcom.core.errors import SemcomInputError
 

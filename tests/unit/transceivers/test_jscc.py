@@ -12,9 +12,9 @@ import torch
 
 from semcom.channels import CHANNELS, build_channel, snr_db_to_no
 from semcom.core.errors import ScenarioError
-from semcom.simulator.link_checks import check_scenario
-from semcom.simulator.schema import parse_scenario
-from semcom.simulator.sweep import expand_units
+from semcom.simulator.link.checks import check_scenario
+from semcom.simulator.link.schema import parse_scenario
+from semcom.simulator.link.units import expand_units
 from semcom.transceivers.encoders import mlp_encoder
 from semcom.transceivers.jscc import JSCCModel, JSCCScheme
 
@@ -127,7 +127,7 @@ def test_training_snr_is_a_point_or_a_range():
 
 
 def test_plots_overlay_jscc_curves_on_their_link(tmp_path):
-    from semcom.simulator.plots import plot_all
+    from semcom.simulator.figures.plots import plot_all
     rows = []
     for eq, k, uses in [("relative", 8, 4.0), ("relative", 16, 8.0), ("relative", 32, 16.0),
                         ("jscc", None, 4.0), ("jscc", None, 8.0), ("jscc", None, 16.0)]:

@@ -6,7 +6,7 @@ from sionna.phy.fec.ldpc import LDPC5GDecoder, LDPC5GEncoder
 from sionna.phy.mapping import Demapper, Mapper
 
 from semcom.core.errors import SemcomInputError
-from semcom.simulator.metrics import wilson_interval
+from semcom.simulator.results.metrics import wilson_interval
 from semcom.transceivers.schemes import DigitalScheme, error_rates
 from semcom.transceivers.schemes.ldpc import EarlyStoppingLDPC5GDecoder
 

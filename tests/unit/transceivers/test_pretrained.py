@@ -154,8 +154,8 @@ def test_images_with_other_channel_counts_are_refused(extra, private_cache):
 
 
 def test_shipped_scenario_validates(extra):
-    from semcom.simulator.link_checks import check_scenario
-    from semcom.simulator.schema import load_scenario
+    from semcom.simulator.link.checks import check_scenario
+    from semcom.simulator.link.schema import load_scenario
 
     root = Path(__file__).resolve().parents[3] / "scenarios"
     check_scenario(load_scenario(root / "pretrained_stitching.yaml"), check_data=False)
@@ -169,9 +169,9 @@ def test_relative_stitching_between_lite_variants_beats_none_and_stays_within_na
     variants, `relative` is above `none` with disjoint 95% Wilson intervals, and does not exceed the
     receiver's native accuracy beyond its interval (a receiver cannot learn more from a message
     than from its own encoder's latents, up to sampling noise)."""
-    from semcom.simulator.link_checks import check_scenario
-    from semcom.simulator.schema import load_scenario
-    from semcom.simulator.stitch import NOISE_FREE, stitch_rows
+    from semcom.simulator.link.checks import check_scenario
+    from semcom.simulator.link.schema import load_scenario
+    from semcom.simulator.stitch.runner import NOISE_FREE, stitch_rows
 
     root = Path(__file__).resolve().parents[3] / "scenarios"
     sc = load_scenario(root / "pretrained_stitching.yaml")

@@ -11,7 +11,7 @@ from semcom.transceivers.agents import build_latent_space, default_epochs
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.datasets import load_dataset, split_indices
 from semcom.transceivers.link import LinkSetup
-from semcom.simulator.metrics import wilson_interval
+from semcom.simulator.results.metrics import wilson_interval
 
 MNIST = Path(__file__).resolve().parents[4] / "shared" / "data" / "mnist"
 

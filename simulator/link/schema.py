@@ -3,7 +3,7 @@ may say, validated before anything runs.
 
 Parsing and typing only (types, ranges, unknown keys: pydantic); the semantic checks
 (a receiver that names no model, an unknown channel, K larger than the anchor pool)
-are :func:`semcom.simulator.link_checks.check_scenario`. Every failure becomes one
+are :func:`semcom.simulator.link.checks.check_scenario`. Every failure becomes one
 :class:`ScenarioError` whose message names the field path, the bad value and the fix.
 The pieces every kind of study shares (the YAML reader, data, agents, channels,
 schemes, sweep axes, error wording) live in :mod:`semcom.simulator.scenario`.
@@ -18,9 +18,9 @@ from typing import Any, Literal, Optional, Union
 from pydantic import Field
 
 from semcom.core.errors import ScenarioError
-from .scenario.errors import validate_mapping
-from .scenario.reading import read_scenario_yaml
-from .scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, _Strict, axis_validator
+from ..scenario.errors import validate_mapping
+from ..scenario.reading import read_scenario_yaml
+from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, _Strict, axis_validator
 
 __all__ = ["Scenario", "SweepSpec", "CompressionSpec", "load_scenario", "parse_scenario", "LINK_SECTIONS"]
 

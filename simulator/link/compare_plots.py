@@ -1,6 +1,6 @@
 """Link figures that compare methods or study axes on one axis: semantic equalisers against
 SNR and against K (``equalizers_vs_snr``, ``equalizers_vs_anchors``) and the values of one
-study axis (``compare_<axis>``); drawn by :func:`semcom.simulator.link_plots.link_figures`.
+study axis (``compare_<axis>``); drawn by :func:`semcom.simulator.link.plots.link_figures`.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 from matplotlib.lines import Line2D
 
-from .plot_rows import _LINK, _k_independent, _mean_accuracy, _values
-from .plotting import (_MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line, _registered,
+from ..figures.plot_rows import _LINK, _k_independent, _mean_accuracy, _values
+from ..figures.plotting import (_MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line, _registered,
                        _snr_axis)
 
 __all__ = ["plot_equalizers_vs_snr", "plot_equalizers_vs_anchors", "plot_compare", "COMPARED_AXES"]

@@ -2,9 +2,9 @@
 as it arrives, export what is stored whatever stops the run), the manifest and the
 versions it records.
 
-A kind's runner (:mod:`semcom.simulator.runner` for link studies,
+A kind's runner (:mod:`semcom.simulator.link.runner` for link studies,
 :mod:`semcom.simulator.network.runner`, :mod:`semcom.simulator.system.runner`,
-:mod:`semcom.simulator.stitch`) brings its units, its unit runner and its export.
+:mod:`semcom.simulator.stitch.runner`) brings its units, its unit runner and its export.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import yaml
 
 from semcom.core.progress import tqdm_auto
 from semcom.core.io import write_text_atomic
-from .store import ResultsStore
+from ..results.store import ResultsStore
 
 __all__ = ["run_into_store", "write_manifest", "versions"]
 

@@ -6,7 +6,7 @@ equalisers of a unit run in one batched pass and are committed together.
 
 A unit is names (small, hashable, what the store keys and seeds derive from); what the
 names stand for is resolved once where the unit runs
-(:func:`semcom.simulator.resolved.resolve_unit`). This module stays light (no torch): the
+(:func:`semcom.simulator.link.resolved.resolve_unit`). This module stays light (no torch): the
 study-kind registry expands units without loading the engines.
 """
 

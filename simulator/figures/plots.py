@@ -3,15 +3,15 @@
 :func:`plot_all` draws the standard figures of a run's rows at the run's figure
 settings (``figure: {width: single|double}`` in its ``scenario.yaml``): each kind of
 study brings its own figures (:mod:`semcom.simulator.kinds`): link studies
-(:mod:`semcom.simulator.link_plots`), network studies (:mod:`semcom.simulator.network.plots`),
-stitching tables (:mod:`semcom.simulator.stitch`). The scaffolding they share (print
+(:mod:`semcom.simulator.link.plots`), network studies (:mod:`semcom.simulator.network.plots`),
+stitching tables (:mod:`semcom.simulator.stitch.runner`). The scaffolding they share (print
 sizes, style, panels, legends, colours, the PNG + PDF writer) is
-:mod:`semcom.simulator.plotting`.
+:mod:`semcom.simulator.figures.plotting`.
 
 Example::
 
-    from semcom.simulator.plots import plot_all
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.figures.plots import plot_all
+    from semcom.simulator.results.store import read_rows
     plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .kinds import get_kind, kind_of_rows
+from ..kinds import get_kind, kind_of_rows
 from .plotting import figure_context
 
 __all__ = ["plot_all"]
@@ -33,7 +33,7 @@ def plot_all(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | No
 
     :param kind: the study kind (:mod:`semcom.simulator.kinds`) whose figures to draw;
         by default the kind the rows come from.
-    :param shannon: link studies: see :func:`~semcom.simulator.link_plots.plot_rate_accuracy`;
+    :param shannon: link studies: see :func:`~semcom.simulator.link.plots.plot_rate_accuracy`;
         by default read from the run's scenario.
     """
     out_dir = Path(out_dir)

@@ -1,6 +1,6 @@
 """A unit's resolved set-up: what its names stand for, looked up once from the scenario.
 
-A :class:`~semcom.simulator.sweep.Unit` is names (what the store keys and seeds derive
+A :class:`~semcom.simulator.link.units.Unit` is names (what the store keys and seeds derive
 from); its :class:`ResolvedUnit` (:func:`resolve_unit`, built once where the unit runs) holds
 the channel, scheme and equaliser settings, the agents' settings, the data and the
 study-wide settings a run needs, so an engine reads the unit's set-up and never looks a
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from semcom.transceivers.agents import LatentSpace
 from semcom.transceivers.heads import HeadRegularization
 from .context import StudyData, model_space, study_data
-from .scenario.specs import ChannelSpec, SchemeSpec
-from .sweep import Unit
+from ..scenario.specs import ChannelSpec, SchemeSpec
+from .units import Unit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario

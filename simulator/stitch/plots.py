@@ -1,4 +1,4 @@
-"""Figures of a stitching table (:mod:`semcom.simulator.stitch`): accuracy heat maps, one
+"""Figures of a stitching table (:mod:`semcom.simulator.stitch.runner`): accuracy heat maps, one
 figure per condition and a panel per semantic equaliser, and the agents' linear CKA."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.colors import PowerNorm
 
-from .plotting import _FIG, _STYLE, _save, plt
+from ..figures.plotting import _FIG, _STYLE, _save, plt
 
 __all__ = ["plot_stitching", "plot_cka"]
 

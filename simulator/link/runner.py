@@ -19,15 +19,15 @@ from semcom.transceivers.cache import config_hash
 from semcom.transceivers.schemes import SCHEMES
 from .context import latent_space
 from .engine import run_unit
-from .rows import COLUMNS
-from .executors import run_units, thread_settings
-from .lifecycle import run_into_store, versions, write_manifest
-from .link_checks import check_scenario
-from .link_plots import link_figures
-from .plotting import figure_context
+from ..results.rows import COLUMNS
+from ..run.executors import run_units, thread_settings
+from ..run.lifecycle import run_into_store, versions, write_manifest
+from .checks import check_scenario
+from .plots import link_figures
+from ..figures.plotting import figure_context
 from .schema import Scenario
-from .store import write_csv
-from .sweep import UNIT_AXES, expand_units
+from ..results.store import write_csv
+from .units import UNIT_AXES, expand_units
 
 __all__ = ["run_study", "StudyResult", "study_hash", "study_identity", "scheme_settings", "export",
            "prepare_workers"]

@@ -1,7 +1,7 @@
 """Semantic checks of a link scenario (``kind: link``): names that must be registered,
 settings the blocks accept, the anchor pool, the data; one line per problem.
 
-The scenario model (:mod:`semcom.simulator.schema`) only parses and types; these checks
+The scenario model (:mod:`semcom.simulator.link.schema`) only parses and types; these checks
 need the registries (torch, Sionna), so only a kind's ``check`` (and the run) loads them.
 """
 
@@ -14,10 +14,10 @@ from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, resolve_equalizer
 from .context import _fits_on_data, study_data
 from .jscc_engine import check_jscc
-from .scenario.checks import (build_check, check_agents, check_anchor_selection, check_device, check_names,
+from ..scenario.checks import (build_check, check_agents, check_anchor_selection, check_device, check_names,
                               check_seeds, check_settings, known_settings, warn_small_test_set)
-from .scenario.errors import Findings
-from .scenario.specs import ModelSpec
+from ..scenario.errors import Findings
+from ..scenario.specs import ModelSpec
 from .schema import Scenario
 
 __all__ = ["check_scenario"]

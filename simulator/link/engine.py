@@ -1,11 +1,11 @@
 """Link-level engine: one work unit → result rows, every SNR point in one batched pass.
 
 :func:`run_unit` is the entry of every link-level unit: it resolves the unit's set-up
-once (:func:`~semcom.simulator.resolved.resolve_unit`) and runs it here (anchor-based
-units) or in :mod:`semcom.simulator.jscc_engine` (end-to-end units). Every message
+once (:func:`~semcom.simulator.link.resolved.resolve_unit`) and runs it here (anchor-based
+units) or in :mod:`semcom.simulator.link.jscc_engine` (end-to-end units). Every message
 crosses the link through the one transmission block
 (:class:`~semcom.transceivers.transmission.MessageTransmission`); rows are
-:class:`~semcom.simulator.rows.ResultRow` s.
+:class:`~semcom.simulator.results.rows.ResultRow` s.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from semcom.transceivers.semantic.channel_aware import ChannelAccess
 from semcom.transceivers.side_information import REFERENCE_SIDE_LINK
 from semcom.transceivers.transmission import MessageTransmission, Received
 from .jscc_engine import run_jscc_unit
-from .metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
-from .randomness import derive_rng, derive_seed
-from .rows import ResultRow
+from ..results.metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
+from ..run.randomness import derive_rng, derive_seed
+from ..results.rows import ResultRow
 from .resolved import ResolvedUnit, resolve_unit
-from .sweep import Unit
+from .units import Unit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario
@@ -123,9 +123,9 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
     """Simulate every SNR point and semantic equaliser of ``unit`` of link study ``sc``.
 
     Resolves the unit's set-up once, then runs it: :func:`run_resolved` (anchor-based
-    units) or :func:`~semcom.simulator.jscc_engine.run_jscc_unit` (an end-to-end ``jscc``
+    units) or :func:`~semcom.simulator.link.jscc_engine.run_jscc_unit` (an end-to-end ``jscc``
     unit, which has its own engine; ``observe`` and ``channel_seed`` apply to the former).
-    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.rows.COLUMNS`.
+    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.results.rows.COLUMNS`.
     """
     ru = resolve_unit(sc, unit)
     if unit.channel_uses is not None:
@@ -156,7 +156,7 @@ def run_resolved(ru: ResolvedUnit, *, observe=None, channel_seed: int | None = N
     most :data:`PASS_ELEMENTS` per ``[num_snr, chunk, message_dim]`` tensor (memory
     and cache use stay bounded for any dataset size, K and SNR grid); within a chunk
     every SNR point runs in one batched call.
-    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.rows.COLUMNS`.
+    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.results.rows.COLUMNS`.
 
     :param observe: optional callable, called once per chunk and message kind with keywords
         ``scheme`` (the scheme object), ``message_dim`` (int), ``batch_size`` (samples in the chunk),

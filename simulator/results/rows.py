@@ -1,7 +1,7 @@
 """The result row of a link-level study: one type whose fields are the columns of ``results.csv``.
 
-Every link-level engine (the anchor-based one, :mod:`semcom.simulator.engine`, and the
-end-to-end one, :mod:`semcom.simulator.jscc_engine`) builds its rows as
+Every link-level engine (the anchor-based one, :mod:`semcom.simulator.link.engine`, and the
+end-to-end one, :mod:`semcom.simulator.link.jscc_engine`) builds its rows as
 :class:`ResultRow`, which takes every column as a required keyword: an engine cannot
 leave one out (a metric that does not apply is given as `None`, written empty).
 """

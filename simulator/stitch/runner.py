@@ -32,17 +32,17 @@ from semcom.transceivers.cache import config_hash
 from semcom.transceivers.geometry import collapse_index, linear_cka
 from semcom.transceivers.semantic import build_equalizer
 from semcom.core.io import write_text_atomic
-from .context import latent_space, study_data
-from .engine import build_link, head_weight_decay, run_unit
-from .lifecycle import versions
-from .link_checks import check_scenario
-from .metrics import accuracy_counts, wilson_interval
-from .plotting import figure_context
-from .schema import Scenario
-from .stitch_plots import plot_cka, plot_stitching
-from .store import ResultsStore, write_csv
-from .resolved import resolve_unit
-from .sweep import Unit
+from ..link.context import latent_space, study_data
+from ..link.engine import build_link, head_weight_decay, run_unit
+from ..run.lifecycle import versions
+from ..link.checks import check_scenario
+from ..results.metrics import accuracy_counts, wilson_interval
+from ..figures.plotting import figure_context
+from ..link.schema import Scenario
+from .plots import plot_cka, plot_stitching
+from ..results.store import ResultsStore, write_csv
+from ..link.resolved import resolve_unit
+from ..link.units import Unit
 
 __all__ = ["STITCH_COLUMNS", "COLLAPSE_COLUMNS", "CKA_COLUMNS", "NOISE_FREE", "stitch_rows", "geometry_rows",
            "run_stitch", "StitchResult"]

@@ -7,8 +7,8 @@ vary in the study are left out.
 
 Example::
 
-    from semcom.simulator.store import read_rows
-    from semcom.simulator.summary import format_summary, link_summary_rows
+    from semcom.simulator.results.store import read_rows
+    from semcom.simulator.results.summary import format_summary, link_summary_rows
     rows = read_rows("runs/quickstart")
     print(format_summary(*link_summary_rows(rows), rows))
 """

@@ -24,7 +24,7 @@ it forks, and what workers fit (heads, JSCC models) runs on one thread
 threads fails with a clear error instead of hanging. Otherwise ``spawn``.
 
 Results are yielded in completion order; a unit's rows do not depend on which worker
-ran it (see :mod:`semcom.simulator.randomness`).
+ran it (see :mod:`semcom.simulator.run.randomness`).
 """
 
 from __future__ import annotations

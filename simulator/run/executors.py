@@ -1,6 +1,6 @@
 """Executors: where work units run. Inline (default), a local process pool, or Dask.
 
-The local pool (:mod:`semcom.simulator.pool`) keeps its workers for the whole study,
+The local pool (:mod:`semcom.simulator.run.pool`) keeps its workers for the whole study,
 sends units that share anchors and heads to the same worker, and survives a worker
 that dies (its units run again elsewhere). Dask runs a failed unit again
 (``retries``). Every kind's units run on all three.
@@ -11,7 +11,7 @@ module when it unpickles it), and optionally ``prepare(sc)``, run once in the pa
 before workers start (models trained and cached once).
 
 Whatever the executor, a unit's result depends only on the scenario and the unit
-(see :mod:`semcom.simulator.randomness`), so results are identical across executors. Units
+(see :mod:`semcom.simulator.run.randomness`), so results are identical across executors. Units
 are returned as they finish; the caller commits each one to the results store.
 """
 
@@ -118,7 +118,7 @@ def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler
     """Yield ``(unit, rows, seconds)`` for every unit, in completion order.
 
     :param run_unit: the study kind's unit runner, a module-level function ``(sc, unit) -> rows``
-        (e.g. :func:`~semcom.simulator.engine.run_unit` for link units).
+        (e.g. :func:`~semcom.simulator.link.engine.run_unit` for link units).
     :param prepare: before a local pool starts, ``prepare(sc)`` in this process: what every
         worker needs (latent spaces, tables) trained and cached once.
     """

@@ -1,11 +1,11 @@
 """Figure scaffolding every kind's figures share: print sizes and style, panels and pages,
 axes (accuracy, SNR, log2), legends, colours, and the atomic PNG + PDF writer; what the
-figures read from the rows is :mod:`semcom.simulator.plot_rows`.
+figures read from the rows is :mod:`semcom.simulator.figures.plot_rows`.
 
 Every figure is written as PNG (300 dpi) and PDF at print size: the scenario's
 ``figure: {width: single|double}`` gives 3.5 in (one IEEE column) or 7.16 in (both),
 with 7-8 pt text (:data:`_FIG`, set for one run by :func:`figure_context`). The link
-figures (:mod:`semcom.simulator.link_plots`) are drawn with :func:`_draw`; the network
+figures (:mod:`semcom.simulator.link.plots`) are drawn with :func:`_draw`; the network
 and stitching figures use the pieces below directly. Importing this module picks the
 Agg backend only in a headless session that chose none.
 """

@@ -30,13 +30,13 @@ Figures (each drawn when the study varies what it shows):
 
 Example::
 
-    from semcom.simulator.plots import plot_all
-    from semcom.simulator.store import read_rows
+    from semcom.simulator.figures.plots import plot_all
+    from semcom.simulator.results.store import read_rows
     plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")   # at the run's figure settings
 
 The scaffolding (print sizes, style, panels, legends, colours, the PNG + PDF writer) is
-in :mod:`semcom.simulator.plotting`; the comparisons (``equalizers_vs_*``, ``compare_*``) in
-:mod:`semcom.simulator.compare_plots`; :func:`link_figures` draws every figure above.
+in :mod:`semcom.simulator.figures.plotting`; the comparisons (``equalizers_vs_*``, ``compare_*``) in
+:mod:`semcom.simulator.link.compare_plots`; :func:`link_figures` draws every figure above.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ from matplotlib.lines import Line2D
 
 from semcom.channels.capacity import capacity_function
 from .compare_plots import COMPARED_AXES, plot_compare, plot_equalizers_vs_anchors, plot_equalizers_vs_snr
-from .plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _mean_accuracy, _no_setup, _num, _rate_independent,
+from ..figures.plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _mean_accuracy, _no_setup, _num, _rate_independent,
                         _reference_accuracy, _snr_levels, _values)
-from .plotting import (_LINESTYLES, _MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line,
+from ..figures.plotting import (_LINESTYLES, _MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line,
                        _registered, _snr_axis)
 
 __all__ = ["link_figures", "plot_rate_accuracy", "plot_accuracy_vs_snr", "plot_accuracy_vs_anchors",

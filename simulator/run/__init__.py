@@ -1,0 +1,13 @@
+"""Running: the kind-agnostic lifecycle of a study's run. No module here knows a kind.
+
+* :mod:`~.lifecycle`: the store cycle every kind's runner goes through (open, skip the units
+  already done, write rows as they come, export) and the run's manifest.
+* :mod:`~.executors`: inline, local processes, Dask; each receives the kind's unit runner.
+  :mod:`~.pool` is the local process pool (supervised workers, kept for the whole study).
+* :mod:`~.randomness`: the one owner of randomness (:func:`~.randomness.derive_rng`,
+  :func:`~.randomness.derive_seed`): every draw derives from the scenario's seed and what it
+  is for, so results are identical whatever the executor.
+
+A kind's own runner (what it prepares, how it expands to units) lives with the kind
+(``link/runner.py``, ``network/runner.py``, ``system/runner.py``, ``stitch/runner.py``).
+"""
