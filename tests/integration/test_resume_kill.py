@@ -132,10 +132,11 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
 
 
 def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, monkeypatch):
-    import semcom.simulator.link.engine as engine
+    # the link runner hands its unit runner to the executor: patch the one it holds
+    import semcom.simulator.link.runner as runner
     from semcom.core.errors import SemcomInputError
 
-    real = engine.run_unit
+    real = runner.run_unit
     calls = {"n": 0}
 
     def failing(sc, unit):
@@ -146,13 +147,13 @@ def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, mo
 
     scenario, reference = fast
     out = tmp_path / "partial"
-    monkeypatch.setattr(engine, "run_unit", failing)
+    monkeypatch.setattr(runner, "run_unit", failing)
     rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 2 and err.count("\n") == 1 and "unit 7 failed on purpose" in err
     assert _committed(out) == 6
     with open(out / "results.csv") as f:
         assert len(list(csv.DictReader(f))) == 6 * 3 * 3        # what was committed is exported
-    monkeypatch.setattr(engine, "run_unit", real)
+    monkeypatch.setattr(runner, "run_unit", real)
     rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 0, err
     assert (out / "results.csv").read_bytes() == reference
