@@ -12,7 +12,6 @@ import json
 import os
 import platform
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from semcom.transceivers.cache import config_hash
@@ -21,7 +20,7 @@ from .context import latent_space
 from .engine import run_unit
 from ..results.rows import COLUMNS
 from ..run.executors import run_units, thread_settings
-from ..run.lifecycle import run_into_store, versions, write_manifest
+from ..run.lifecycle import StudyResult, run_into_store, versions, write_manifest
 from .checks import check_scenario
 from .plots import link_figures
 from ..figures.plotting import figure_context
@@ -29,18 +28,8 @@ from .schema import Scenario
 from ..results.store import write_csv
 from .units import UNIT_AXES, expand_units
 
-__all__ = ["run_study", "StudyResult", "study_hash", "study_identity", "scheme_settings", "export",
+__all__ = ["run_study", "study_hash", "study_identity", "scheme_settings", "export",
            "prepare_workers"]
-
-
-@dataclass
-class StudyResult:
-    out_dir: Path
-    csv: Path
-    plots: list[Path]
-    units_total: int
-    units_run: int
-    seconds: float
 
 
 def study_identity(sc: Scenario) -> dict:

@@ -20,14 +20,13 @@ import csv
 import json
 import platform
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from semcom.transceivers.cache import config_hash
 from semcom.core.io import write_text_atomic
 from ..link.context import latent_space
 from ..run.executors import run_units, thread_settings
-from ..run.lifecycle import run_into_store, versions
+from ..run.lifecycle import StudyResult, run_into_store, versions
 from ..figures.plotting import figure_context
 from ..results.store import write_csv
 from .alignment import ALIGNMENT_COLUMNS, alignment_scaling
@@ -38,21 +37,11 @@ from .checks import check_network_scenario
 from .schema import NETWORK_SWEEP_AXES, NetworkScenario
 from .units import expand_network_units
 
-__all__ = ["run_network_study", "NetworkStudyResult", "network_study_hash", "export_network",
+__all__ = ["run_network_study", "network_study_hash", "export_network",
            "prepare_workers", "ALIGNMENT_AGENTS"]
 
 #: Numbers of agents of the alignment-cost table.
 ALIGNMENT_AGENTS = [1, 2, 4, 8, 16, 32, 64]
-
-
-@dataclass
-class NetworkStudyResult:
-    out_dir: Path
-    csv: Path
-    plots: list[Path]
-    units_total: int
-    units_run: int
-    seconds: float
 
 
 def network_study_hash(sc: NetworkScenario) -> str:
@@ -88,7 +77,7 @@ def export_network(sc: NetworkScenario | None, out_dir: Path, rows: list[dict], 
 
 
 def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
-                      quiet: bool = False, force: bool = False, plots: bool = True) -> NetworkStudyResult:
+                      quiet: bool = False, force: bool = False, plots: bool = True) -> StudyResult:
     """Run (or resume) ``sc`` into ``out_dir``; see the module docstring."""
     t0 = time.perf_counter()
     check_network_scenario(sc)
@@ -116,4 +105,4 @@ def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, workers: int 
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2))
-    return NetworkStudyResult(out_dir, csv_path, plot_paths, len(units), units_run, seconds)
+    return StudyResult(out_dir, csv_path, plot_paths, len(units), units_run, seconds)

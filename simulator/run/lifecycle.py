@@ -13,8 +13,9 @@ import json
 import platform
 import sys
 from importlib import metadata
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -22,7 +23,26 @@ from semcom.core.progress import tqdm_auto
 from semcom.core.io import write_text_atomic
 from ..results.store import ResultsStore
 
-__all__ = ["run_into_store", "write_manifest", "versions"]
+__all__ = ["run_into_store", "write_manifest", "versions", "StudyResult"]
+
+
+@dataclass
+class StudyResult:
+    """What a finished run of any study kind returns.
+
+    :ivar out_dir: the run's folder; :ivar csv: its results CSV; :ivar plots: the figures drawn.
+    :ivar units_total: units of the study; :ivar units_run: units computed by this run (the
+        others came from the store). :ivar seconds: wall time of this run.
+    :ivar table_set: the abstraction tables a system study used (`None` for other kinds).
+    """
+
+    out_dir: Path
+    csv: Path
+    plots: list[Path]
+    units_total: int
+    units_run: int
+    seconds: float
+    table_set: Any = None
 
 
 def versions() -> dict[str, str]:

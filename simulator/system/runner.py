@@ -19,14 +19,13 @@ from __future__ import annotations
 import json
 import platform
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from semcom.transceivers.cache import config_hash
 from semcom.core.io import write_text_atomic
 from ..abstraction.validation import write_validation
 from ..run.executors import run_units, thread_settings
-from ..run.lifecycle import run_into_store, versions
+from ..run.lifecycle import StudyResult, run_into_store, versions
 from ..figures.plotting import figure_context
 from ..results.store import write_csv
 from .checks import check_sinr_coverage, check_system_scenario
@@ -37,18 +36,7 @@ from .schema import SYSTEM_SWEEP_AXES
 from .tables import load_table_set, study_tables
 from .units import system_units
 
-__all__ = ["run_system_study", "SystemStudyResult", "system_study_hash", "export_system", "prepare_workers"]
-
-
-@dataclass
-class SystemStudyResult:
-    out_dir: Path
-    csv: Path
-    plots: list[Path]
-    units_total: int
-    units_run: int
-    seconds: float
-    table_set: object = None
+__all__ = ["run_system_study", "system_study_hash", "export_system", "prepare_workers"]
 
 
 def system_study_hash(sc) -> str:
@@ -85,7 +73,7 @@ def export_system(sc, out_dir: Path, rows: list[dict], plots: bool = True) -> tu
 
 
 def run_system_study(sc, out_dir: str | Path, *, workers: int = 1, scheduler: str | None = None,
-                     quiet: bool = False, force: bool = False, plots: bool = True) -> SystemStudyResult:
+                     quiet: bool = False, force: bool = False, plots: bool = True) -> StudyResult:
     """Run (or resume) ``sc`` into ``out_dir``; see the module docstring."""
     t0 = time.perf_counter()
     check_system_scenario(sc)
@@ -115,4 +103,4 @@ def run_system_study(sc, out_dir: str | Path, *, workers: int = 1, scheduler: st
         "wall_time_s": round(seconds, 3), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_text_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2))
-    return SystemStudyResult(out_dir, csv_path, plot_paths, len(units), units_run, seconds, table_set)
+    return StudyResult(out_dir, csv_path, plot_paths, len(units), units_run, seconds, table_set)
