@@ -7,6 +7,7 @@ Modules, one concept each: :mod:`~.schema` (scenario, parsing only), :mod:`~.che
 :data:`~.medium.SCHEDULERS`), :mod:`~.links` (SNR, fading, batched decoding),
 :mod:`~semcom.simulator.network.engine` (the SimPy simulation of a unit), :mod:`~.metrics`
 (a unit's row; a new network metric goes here and into ``NETWORK_COLUMNS``),
-:mod:`~.alignment` (cost of making agents understand each other), :mod:`~.summary`,
-:mod:`~.plots`, :mod:`~semcom.simulator.network.runner` (store, exports).
+:mod:`~.alignment` (cost of making agents understand each other),
+:mod:`~semcom.simulator.network.summary`,
+:mod:`~semcom.simulator.network.plots`, :mod:`~semcom.simulator.network.runner` (store, exports).
 """
