@@ -44,6 +44,8 @@ __all__ = ["run_supervised", "MAX_ATTEMPTS", "start_method"]
 MAX_ATTEMPTS = 3
 # Units handed to a worker ahead of the one it runs, so it never waits for the next one.
 _PREFETCH = 2
+# Longest wait for a worker's answer before the pool checks every worker's health [s].
+_POLL_S = 1.0
 
 
 def start_method(threads_per_worker: int) -> str:
@@ -164,7 +166,9 @@ def run_supervised(units: Sequence[Any], work: Callable[[Any], Any], workers: in
             for w in pool:
                 by_handle[w.conn] = w
                 by_handle[w.process.sentinel] = w
-            for handle in wait(list(by_handle)):
+            # a timeout, so that a death missed between two waits, or units requeued while
+            # another worker sat idle, are seen within a second (checked below each round)
+            for handle in wait(list(by_handle), timeout=_POLL_S):
                 worker = by_handle[handle]
                 if worker not in pool:
                     continue                                  # already replaced in this round
@@ -187,6 +191,16 @@ def run_supervised(units: Sequence[Any], work: Callable[[Any], Any], workers: in
                     yield units[index], result
                 elif not worker.process.is_alive():
                     replace(worker)
+            for worker in list(pool):
+                if worker not in pool:
+                    continue
+                if not worker.process.is_alive() and not worker.conn.poll():
+                    replace(worker)
+                else:
+                    feed(worker)              # an idle worker takes requeued units
+            if remaining and not any(w.held for w in pool) and not any(groups.values()):
+                raise RuntimeError(f"{remaining} work unit(s) neither queued nor held by a worker "
+                                   "(a bug in the pool: please report it)")
     finally:
         for w in pool:
             try:
