@@ -32,8 +32,10 @@ from pydantic import Field, model_validator
 from semcom.core.errors import ScenarioError
 from ..scenario.errors import validate_mapping
 from ..link.schema import parse_scenario
-from ..scenario.specs import (ChannelSpec, DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range,
-                              SchemeSpec, _Strict, _axis_error, axis_validator)
+from ..scenario.channel_specs import AWGNChannelSpec, ChannelSpec, channel_spec
+from ..scenario.scheme_specs import AnalogSchemeSpec, SchemeSpec
+from ..scenario.specs import (DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range, _Strict,
+                              _axis_error, axis_validator)
 
 __all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "parse_abstraction_spec", "spec_from_file_content",
            "DEFAULT_CALIBRATION_CHANNELS", "DEFAULT_VALIDATION_CHANNELS"]
@@ -54,7 +56,7 @@ class CalibrationSpec(_Strict):
     """How the table's EESM β is obtained."""
 
     channels: dict[str, ChannelSpec] = Field(
-        default_factory=lambda: {k: ChannelSpec(**v) for k, v in DEFAULT_CALIBRATION_CHANNELS.items()},
+        default_factory=lambda: {k: channel_spec(**v) for k, v in DEFAULT_CALIBRATION_CHANNELS.items()},
         min_length=1, description="frequency-selective channels of the link-level calibration runs")
     snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the calibration runs [dB]")
     passes: int = Field(1, ge=1, description="independent channel realisations of each calibration run (each "
@@ -80,7 +82,7 @@ class ValidationSpec(_Strict):
     """The held-out check of the tables against the link level."""
 
     channels: dict[str, ChannelSpec] = Field(
-        default_factory=lambda: {k: ChannelSpec(**v) for k, v in DEFAULT_VALIDATION_CHANNELS.items()},
+        default_factory=lambda: {k: channel_spec(**v) for k, v in DEFAULT_VALIDATION_CHANNELS.items()},
         min_length=1, description="channel families of the held-out link-level runs")
     snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the held-out runs [dB]")
 
@@ -108,7 +110,7 @@ class AbstractionSpec(_Strict):
                                       "study's, else cross-validated)")
     data: Optional[DataSpec] = Field(None, description="dataset and splits (default: the study's)")
     models: Optional[dict[str, ModelSpec]] = Field(None, description="agents (default: the study's models)")
-    schemes: dict[str, SchemeSpec] = Field(default_factory=lambda: {"analog": SchemeSpec(kind="analog")},
+    schemes: dict[str, SchemeSpec] = Field(default_factory=lambda: {"analog": AnalogSchemeSpec()},
                                            min_length=1, description="named schemes (analog, digital with "
                                            "code_rate / num_bits_per_symbol / block_length)")
     semantic_equalizers: Optional[dict[str, dict[str, Any]]] = Field(
@@ -120,7 +122,7 @@ class AbstractionSpec(_Strict):
     scheme: Union[NameAxis, None] = Field(None, description="names from `schemes` (default: all)")
     bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits of digital schemes")
     semantic_equalizer: NameAxis = Field("relative", description="semantic equaliser(s) or named receiver(s)")
-    channel: ChannelSpec = Field(default_factory=ChannelSpec, description="the table's channel (AWGN default)")
+    channel: ChannelSpec = Field(default_factory=AWGNChannelSpec, description="the table's channel (AWGN default)")
     sinr_db: Range = Field(default_factory=lambda: Range(start=-20.0, stop=30.0, step=0.5),
                            description="the table's SINR grid [dB]")
     scheme_sinr_db: dict[str, Range] = Field(default_factory=dict, description="a grid of its own for some "
@@ -192,16 +194,7 @@ class AbstractionSpec(_Strict):
 
     def _quantises(self, names: list[str]) -> bool:
         """Whether one of the schemes ``names`` quantises (``bits`` applies to those only)."""
-        import inspect
-
-        from semcom.transceivers.schemes import SCHEMES  # lazy: the spec parses without torch (system scenarios)
-
-        for name in names:
-            spec = self.schemes.get(name)
-            if spec is not None and spec.kind in SCHEMES.names() \
-                    and "bits" in inspect.signature(SCHEMES.get(spec.kind)).parameters:
-                return True
-        return False
+        return any(self.schemes[name].quantises for name in names if name in self.schemes)
 
 
 #: Top-level keys of a study that an embedded ``abstraction:`` section inherits when it leaves them out.

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import math
 
-from semcom import channels, transceivers
+from semcom import transceivers
 from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, resolve_equalizer
 from .context import _fits_on_data, study_data
 from .jscc_engine import check_jscc
-from ..scenario.checks import (build_check, check_agents, check_anchor_selection, check_device, check_names,
-                              check_seeds, check_settings, known_settings, warn_small_test_set)
+from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
+                              check_scheme, check_seeds, check_settings, known_settings, warn_small_test_set)
 from ..scenario.errors import Findings
+from ..scenario.scheme_specs import SCHEME_SPECS
 from ..scenario.specs import ModelSpec
 from .schema import Scenario
 
@@ -67,14 +68,7 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
         check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
     for name, spec in sc.channels.items():
         with found.check():
-            check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
-            cls = channels.CHANNELS.get(spec.model)
-            known, open_ended = known_settings(cls, skip=("precision", "device"))
-            settings = spec.model_dump(exclude={"model"})
-            if not open_ended:
-                check_settings(f"channels.{name}", settings, ["model", *known])
-            build_check(f"channels.{name}", lambda: channels.build_channel(spec.model, precision=sc.precision,
-                                                                          device="cpu", **settings))
+            check_channel(f"channels.{name}", spec, sc.precision)
     specs = sc.scheme_specs()
     where = {name: (f"schemes.{name}" if sc.schemes else "scheme") for name in specs}
     kinds_ok = set()
@@ -82,21 +76,16 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
         with found.check():
             check_names(f"{where[name]}.kind", [spec.kind], transceivers.SCHEMES.names(), "transmission scheme")
             kinds_ok.add(name)
-    quantising = []
+    # a scheme the user registered may quantise: sweep.bits is then its to refuse
+    quantising = [name for name in sc.axis("scheme") if name in specs
+                  and (specs[name].quantises or specs[name].kind not in SCHEME_SPECS)]
     with found.check():
         check_names("sweep.scheme", sc.axis("scheme"), list(specs), "scheme (define it under `schemes`)")
         for name in sc.axis("scheme"):
             if name not in kinds_ok:
                 continue
             with found.check():
-                scheme_cls = transceivers.SCHEMES.get(specs[name].kind)
-                known, open_ended = known_settings(scheme_cls, skip=("precision", "device"))
-                scheme_settings = specs[name].model_dump(exclude={"kind"})
-                if "bits" in known:
-                    quantising.append(name)
-                if not open_ended:
-                    check_settings(where[name], scheme_settings, ["kind", *known])
-                build_check(where[name], lambda: scheme_cls(precision=sc.precision, device="cpu", **scheme_settings))
+                check_scheme(where[name], specs[name], sc.precision)
                 if specs[name].kind == "jscc":
                     check_jscc(sc, name)
     with found.check():

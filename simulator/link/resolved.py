@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from semcom.transceivers.agents import LatentSpace
 from semcom.transceivers.heads import HeadRegularization
 from .context import StudyData, model_space, study_data
-from ..scenario.specs import ChannelSpec, SchemeSpec
+from ..scenario.channel_specs import ChannelSpecBase, UserChannelSpec
+from ..scenario.scheme_specs import SchemeSpecBase, UserSchemeSpec
 from .units import Unit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
@@ -45,8 +46,8 @@ class ResolvedUnit:
     data: StudyData
     tx_spec: dict[str, Any]
     rx_spec: dict[str, Any]
-    channel: ChannelSpec
-    scheme: SchemeSpec
+    channel: ChannelSpecBase | UserChannelSpec
+    scheme: SchemeSpecBase | UserSchemeSpec
     equalizers: dict[str, Optional[dict]]
     snr_db: list[float]
     precision: str

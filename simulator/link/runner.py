@@ -7,7 +7,6 @@ holds, so committed results are never lost and a rerun resumes from them.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import platform
@@ -15,7 +14,6 @@ import time
 from pathlib import Path
 
 from semcom.transceivers.cache import config_hash
-from semcom.transceivers.schemes import SCHEMES
 from .context import latent_space
 from .engine import run_unit
 from ..results.rows import COLUMNS
@@ -56,11 +54,7 @@ def scheme_settings(sc: Scenario) -> dict[str, dict]:
     scheme's ``bits: 8`` when the scenario gives none), for the manifest."""
     out = {}
     for name, spec in sc.scheme_specs().items():
-        given = spec.model_dump(exclude={"kind"})
-        params = inspect.signature(SCHEMES.get(spec.kind)).parameters.values()
-        defaults = {p.name: p.default for p in params if p.default is not inspect.Parameter.empty
-                    and p.name not in ("precision", "device") and p.kind is not p.VAR_KEYWORD}
-        out[name] = {"kind": spec.kind, **defaults, **given}
+        out[name] = {"kind": spec.kind, **spec.settings()}
         if "bits" in out[name] and any(b is not None for b in sc.axis("bits")):
             out[name]["bits"] = "swept: sweep.bits"
     return json.loads(json.dumps(out, default=str))

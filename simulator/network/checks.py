@@ -13,8 +13,9 @@ from semcom import channels, transceivers
 from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
 from ..link.context import latent_space, study_data
-from ..scenario.checks import (build_check, check_agents, check_anchor_selection, check_device, check_names,
-                               check_seeds, check_settings, known_settings)
+from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
+                               check_scheme, check_seeds, check_settings, known_settings)
+from ..scenario.scheme_specs import SCHEME_SPECS
 from ..scenario.errors import Findings
 from .links import message_channel_uses, network_scheme
 from .slot_channel import FADING_CHANNELS, build_link_channel
@@ -59,16 +60,10 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
                 raise ScenarioError(f"channels.{name}.model", spec.model, "cannot carry network links (a message "
                                     "is one flat-fading block per slot)", f"use one of: {', '.join(FADING_CHANNELS)}")
             settings = spec.model_dump(exclude={"model"})
-            if spec.model != "awgn":
-                known, _ = known_settings(channels.CHANNELS.get(spec.model), skip=("precision", "device"))
-                check_settings(f"channels.{name}", settings, ["model", *known])
-            build_check(f"channels.{name}", lambda: build_link_channel(spec.model, settings, sc.precision, "cpu"))
-    known_scheme: list[str] = []
+            check_channel(f"channels.{name}", spec, sc.precision,
+                          build=lambda: build_link_channel(spec.model, settings, sc.precision, "cpu"))
     with found.check():
-        check_names("scheme.kind", [sc.scheme.kind], transceivers.SCHEMES.names(), "transmission scheme")
-        scheme_cls = transceivers.SCHEMES.get(sc.scheme.kind)
-        known_scheme, _ = known_settings(scheme_cls, skip=("precision", "device"))
-        check_settings("scheme", sc.scheme.model_dump(exclude={"kind"}), ["kind", *known_scheme])
+        check_scheme("scheme", sc.scheme, sc.precision)
     with found.check():
         check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
                     transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
@@ -96,7 +91,7 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
         for i, b in enumerate(sc.axis("bits")):
             if b is not None and not 1 <= int(b) <= 16:
                 raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
-            if b is not None and known_scheme and "bits" not in known_scheme:
+            if b is not None and sc.scheme.kind in SCHEME_SPECS and not sc.scheme.quantises:
                 raise ScenarioError("sweep.bits", b, f"does not apply to the '{sc.scheme.kind}' scheme",
                                     "remove sweep.bits or use scheme: {kind: digital}")
     with found.check():

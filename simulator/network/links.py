@@ -26,7 +26,6 @@ present in the slot. Never per symbol.
 
 from __future__ import annotations
 
-import inspect
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
@@ -37,7 +36,7 @@ import torch
 from semcom.channels import snr_db_to_no
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.link import LinkSetup
-from semcom.transceivers.schemes import SCHEMES, build_scheme
+from semcom.transceivers.schemes import build_scheme
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from semcom.transceivers.transmission import MessageTransmission
 from ..link.context import latent_space, study_data
@@ -106,11 +105,10 @@ def network_scheme(sc: NetworkScenario, bits: Optional[int], message_dim: int, m
     (``"relative"``/``"absolute"``). A digital scheme gets ``block_length = message_dim·bits``
     (within 12..8448): a message is whole codewords of its own and shares none with another
     agent's message."""
-    cls = SCHEMES.get(sc.scheme.kind)
     settings = sc.scheme.model_dump(exclude={"kind"})
     if bits is not None:
         settings["bits"] = bits
-    if "block_length" in inspect.signature(cls.__init__).parameters:
+    if sc.scheme.has_block_length:
         settings["block_length"] = int(min(max(message_dim * int(settings.get("bits", 8)), 12), 8448))
     return build_scheme(sc.scheme.kind, settings, message_kind, precision=sc.precision, device=sc.device)
 

@@ -16,16 +16,19 @@ import warnings
 from typing import Any
 
 from semcom import transceivers
+from semcom.channels import CHANNELS, build_channel
 from semcom.channels.base import ChannelSettingError
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.core.registry import suggest
 from semcom.transceivers.agents import _HEAD_DEFAULTS, _TRAINING_DEFAULTS
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.encoders import ENCODERS, TRAINING_HEADS
+from semcom.transceivers.schemes import SCHEMES
 from .errors import Findings
 from .specs import ModelSpec, StudyBase, _is_number
 
 __all__ = ["check_names", "known_settings", "check_settings", "check_positive", "check_model", "build_check",
+           "check_channel", "check_scheme",
            "check_agents", "check_anchor_selection", "check_seeds", "check_device", "warn_small_test_set",
            "ScenarioWarning", "SMALL_TEST_SET"]
 
@@ -117,6 +120,23 @@ def build_check(field: str, build) -> None:
         raise ScenarioError(f"{field}.{exc.setting}", exc.value, exc.problem, exc.fix) from None
     except (TypeError, ValueError) as exc:
         raise ScenarioError(field, None, f"invalid settings ({exc})", "fix them (see the README)") from None
+
+
+def check_channel(field: str, spec: Any, precision: str, build: Any = None) -> None:
+    """A channel's ``model`` is registered and its Block takes its settings together
+    (rules across settings, such as ``num_rx_ant >= num_tx_ant``, are the Block's; each
+    setting alone was typed and bounded while parsing). ``build`` builds it (default:
+    :func:`semcom.channels.build_channel`)."""
+    check_names(f"{field}.model", [spec.model], CHANNELS.names(), "channel model")
+    settings = spec.model_dump(exclude={"model"})
+    build_check(field, build or (lambda: build_channel(spec.model, precision=precision, device="cpu", **settings)))
+
+
+def check_scheme(field: str, spec: Any, precision: str) -> None:
+    """A scheme's ``kind`` is registered and its Block takes its settings together."""
+    check_names(f"{field}.kind", [spec.kind], SCHEMES.names(), "transmission scheme")
+    settings = spec.model_dump(exclude={"kind"})
+    build_check(field, lambda: SCHEMES.get(spec.kind)(precision=precision, device="cpu", **settings))
 
 
 def check_agents(sc: StudyBase, found: Findings) -> None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.core.registry import suggest
+from .strict import spec_for_tag
 
 __all__ = ["errors_from_pydantic", "error_from_pydantic", "Findings", "validate_mapping"]
 
@@ -30,7 +31,10 @@ _TYPE_MISMATCH = {"list_type", "model_type", "dict_type", "model_attributes_type
 
 def _model_in(ann: Any) -> type[BaseModel] | None:
     """The model a field holds: itself, the one model of a union (``Range`` of a sweep
-    axis, ``DistanceRange`` of a distance), else None."""
+    axis, ``DistanceRange`` of a distance), else None (a tagged union's branch is found
+    from the tag in the error's location instead)."""
+    if typing.get_origin(ann) is typing.Annotated:
+        ann = typing.get_args(ann)[0]
     if isinstance(ann, type) and issubclass(ann, BaseModel):
         return ann
     if typing.get_origin(ann) in (typing.Union, types.UnionType):
@@ -48,7 +52,12 @@ def _fields_of(model: type[BaseModel], loc: tuple) -> list[str]:
         if skip_key:
             skip_key = False
             continue
-        if isinstance(part, int) or current is None:
+        if isinstance(part, int):
+            continue
+        if spec_for_tag(part) is not None:   # the branch of a tagged union (a channel's model)
+            current = spec_for_tag(part)
+            continue
+        if current is None:
             continue
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
@@ -63,21 +72,26 @@ def _fields_of(model: type[BaseModel], loc: tuple) -> list[str]:
 
 
 def _format_loc(loc: tuple) -> str:
+    """``channels.awgn.csi``, ``sweep.snr_db[2]`` from a location without branch tags."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("list[float]", "list[int]", "list[str]", "float", "int", "str", "Range",
-                      "list[Optional[int]]", "none", "function-after[_finite_snr(), union]"):
-            continue
         else:
             out += f".{part}" if out else str(part)
     return out or "scenario"
 
 
 def _is_branch(part: Any) -> bool:
-    """A union-branch tag in a pydantic error location (``Range``, ``list[float]`` ...)."""
-    return isinstance(part, str) and ("[" in part or part in _BRANCHES)
+    """A union-branch tag in a pydantic error location (``Range``, ``list[float]``,
+    ``constrained-int`` of a :func:`~.strict.number` ...); a tagged union's branch
+    (``model=rayleigh``) is not one: its errors are the spec's own."""
+    return isinstance(part, str) and ("[" in part or part in _BRANCHES or part.startswith("constrained-"))
+
+
+def _shown(part: Any) -> bool:
+    """Whether a location part names a field (not a union branch or a tagged union's tag)."""
+    return not (_is_branch(part) or spec_for_tag(part) is not None)
 
 
 def errors_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
@@ -105,8 +119,12 @@ def error_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
     errors.sort(key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden", e["type"] != "missing",
                                e["type"] in _TYPE_MISMATCH, len(e["loc"])))
     err = errors[0]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in _BRANCHES)))
-    field = _format_loc(loc)
+    # an unknown key is a key even when it reads like a branch tag (`none: 1` at the top)
+    *path, last = err["loc"] if err["loc"] else ("scenario",)
+    key = (last,) if err["type"] == "extra_forbidden" else ()
+    path = path if key else [*path, last]
+    field = _format_loc((*(p for p in path if _shown(p)), *key))
+    loc = (*(p for p in path if not _is_branch(p)), *key)   # tags kept: _fields_of follows them
     if err["type"] == "semcom":
         return ScenarioError(field, None, err["ctx"]["problem"], err["ctx"]["fix"])
     if err["type"] == "extra_forbidden":
@@ -118,7 +136,8 @@ def error_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
                 if inner:
                     hint = f"{inner[:-2]} under `{section}`?)"
                     break
-        return ScenarioError(field, None, "unknown key" + hint,
+        return ScenarioError(field, None, "unknown setting" + hint if spec_for_tag(loc[-2] if len(loc) > 1 else None)
+                             else "unknown key" + hint,
                              f"remove it or use one of: {', '.join(known)}" if known else "remove it")
     if err["type"] == "missing":
         return ScenarioError(field, None, "is required", "add it (see `semcom schema`)")

@@ -11,29 +11,14 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from .channel_specs import AWGNChannelSpec, ChannelSpec
+from .scheme_specs import AnalogSchemeSpec, SchemeSpec
+from .strict import NoBool as _NoBool, Strict as _Strict, is_number as _is_number, setting_error as _axis_error
 
 __all__ = ["Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec", "FloatAxis", "IntAxis",
            "NameAxis", "CommonSweepAxes", "StudyBase"]
-
-
-class _NoBool(BaseModel):
-    """YAML reads ``yes``/``true`` as booleans: never let one pass as a number or a name."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_bool(cls, v, info):
-        if isinstance(v, bool):
-            field = cls.model_fields.get(info.field_name)
-            if field is not None and "bool" not in str(field.annotation):
-                raise _axis_error(f"{str(v).lower()} is not a valid value here",
-                                  "give a number or a name (YAML reads yes/no/true/false as booleans)")
-        return v
-
-
-class _Strict(_NoBool):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
 class Range(_Strict):
@@ -129,23 +114,6 @@ class ModelSpec(_NoBool):
     seed: int = Field(0, ge=0)
 
 
-class ChannelSpec(_NoBool):
-    """One channel configuration. ``model`` picks the channel; other keys are its settings."""
-
-    model_config = ConfigDict(extra="allow")
-    model: str = "awgn"
-    csi: Literal["perfect", "ls"] = "perfect"
-    equalizer: Literal["zf", "lmmse"] = "lmmse"
-
-
-class SchemeSpec(_NoBool):
-    """How messages become symbols: ``analog`` or ``digital`` (with its settings)."""
-
-    model_config = ConfigDict(extra="allow")
-    kind: str = "analog"
-
-
-
 class FigureSpec(_Strict):
     """How plots are drawn (never changes results: left out of the study's identity)."""
 
@@ -156,15 +124,6 @@ class FigureSpec(_Strict):
 FloatAxis = Union[Range, list[float], float]
 IntAxis = Union[Range, list[int], int]
 NameAxis = Union[list[str], str]
-
-
-def _axis_error(problem: str, fix: str) -> PydanticCustomError:
-    """A validation error that carries its own fix (read back by :func:`_error_from_pydantic`)."""
-    return PydanticCustomError("semcom", "{problem}", {"problem": problem, "fix": fix})
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 def _check_axis(value: Any, kind: str) -> Any:
@@ -248,8 +207,8 @@ class StudyBase(_Strict):
                             "the receiver's own pool) or fixed, e.g. {weight_decay: 0.0001}")
     data: DataSpec = Field(default_factory=DataSpec)
     models: dict[str, ModelSpec] = Field(..., min_length=1)
-    channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": ChannelSpec()})
-    scheme: SchemeSpec = Field(default_factory=SchemeSpec, description="the scheme of a one-scheme study")
+    channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": AWGNChannelSpec()})
+    scheme: SchemeSpec = Field(default_factory=AnalogSchemeSpec, description="the scheme of a one-scheme study")
     semantic_equalizers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}")
     figure: FigureSpec = Field(default_factory=FigureSpec, description="plot settings (width)")

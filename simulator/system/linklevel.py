@@ -26,7 +26,7 @@ from ..link.context import latent_space, study_data
 from ..network.links import network_scheme, select_shared_anchors
 from ..network.slot_channel import build_link_channel
 from ..run.randomness import derive_rng, derive_seed
-from ..scenario.specs import SchemeSpec
+from ..scenario.scheme_specs import scheme_spec
 
 __all__ = ["decode_run", "LinkDecoder"]
 
@@ -48,7 +48,7 @@ class LinkDecoder:
         z = self.link.tx.latents
         self.payload = self.link.projection(z, self.link.anchors(self.link.tx))
         settings = dict(config.scheme_settings)
-        scheme_sc = sc.model_copy(update={"scheme": SchemeSpec(kind=config.scheme_kind, **settings),
+        scheme_sc = sc.model_copy(update={"scheme": scheme_spec(kind=config.scheme_kind, **settings),
                                           "device": "cpu"})
         self.scheme = network_scheme(scheme_sc, config.bits, k, "relative")
         self.channel, _ = build_link_channel("awgn", {}, sc.precision, "cpu")

@@ -44,10 +44,15 @@ def test_a_tiny_test_set_is_warned_about(tmp_path):
 
 
 def test_a_block_error_names_its_field_once(tmp_path):
+    # a setting out of its bounds is refused while parsing (the typed scheme spec) ...
     scenario = {**BASE, "scheme": {"kind": "digital", "code_rate": 1.5}}
     rc, _, err = _validate(tmp_path, scenario, "--no-data")
-    assert rc == 2 and "scheme.code_rate: must be a number in (0, 1)" in err, err
-    assert "scheme: scheme." not in err
+    assert rc == 2 and "scheme.code_rate: must be < 1" in err and "(got 1.5)" in err, err
+    # ... a rule the Block keeps (an even number of bits per QAM symbol) by building it
+    scenario = {**BASE, "scheme": {"kind": "digital", "num_bits_per_symbol": 3}}
+    rc, _, err = _validate(tmp_path, scenario, "--no-data")
+    assert rc == 2 and "scheme.num_bits_per_symbol: must be an even number" in err, err
+    assert "scheme: scheme." not in err and err.count("\n") == 1, err
 
 
 def test_the_ofdm_pilot_hint_suggests_a_valid_value(tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import ClassVar, Optional
 
 import torch
 from sionna.phy import Block
@@ -26,12 +26,9 @@ def build_scheme(kind: str, settings: dict, message_kind: str, precision: Option
     """The registered scheme ``kind`` with ``settings``, for messages of ``message_kind``
     (``"relative"`` or ``"absolute"``): a scheme that takes a ``value_range`` left at
     ``auto`` gets the range the message kind is known to lie in (:data:`MESSAGE_RANGE`)."""
-    import inspect
-
     factory = SCHEMES.get(kind)
     settings = dict(settings)
-    takes_range = "value_range" in inspect.signature(factory).parameters
-    if takes_range and settings.get("value_range", "auto") == "auto" and message_kind in MESSAGE_RANGE:
+    if factory.takes_value_range and settings.get("value_range", "auto") == "auto" and message_kind in MESSAGE_RANGE:
         settings["value_range"] = MESSAGE_RANGE[message_kind]
     return factory(precision=precision, device=device, **settings)
 
@@ -112,6 +109,9 @@ class Scheme(Block):
     Subclasses implement :meth:`num_symbols`, :meth:`bits_per_sample`,
     :meth:`encode` and :meth:`decode`.
     """
+
+    #: Whether the scheme quantises in a ``value_range`` (``auto``: the message kind's known range).
+    takes_value_range: ClassVar[bool] = False
 
     def num_symbols(self, message_dim: int) -> int:
         raise NotImplementedError

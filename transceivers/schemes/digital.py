@@ -157,6 +157,8 @@ class DigitalScheme(Scheme):
         print(decoded.extra["ldpc_iterations"])                    # mean BP iterations per SNR point
     """
 
+    takes_value_range = True
+
     def __init__(self, bits: int = 8, code_rate: float = 0.5, num_bits_per_symbol: Optional[int] = None,
                  modulation_order: Optional[int] = None, block_length: int = 1024, num_iter: int = 20,
                  value_range: Union[str, float] = "auto", early_stop: bool = True, precision: Optional[str] = None,

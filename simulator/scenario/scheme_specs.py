@@ -1,0 +1,113 @@
+"""A scenario's transmission schemes, typed: one spec per scheme, selected by its ``kind`` key.
+
+:data:`SchemeSpec` is a pydantic discriminated union over :data:`SCHEME_SPECS` (one class
+per scheme registered in :data:`semcom.transceivers.schemes.SCHEMES`), as
+:mod:`~.channel_specs` is for channels: settings are typed and bounded while parsing,
+and a spec dumps the settings *written* (``kind`` always), so a study's identity is what
+it was before the settings were typed. Whether a scheme quantises (``sweep.bits``
+applies) or takes a codeword length is a property of its spec, not of a constructor
+signature.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal, Optional, Union
+
+from pydantic import ConfigDict, Field
+
+from .strict import NoBool, Strict, WrittenSettings, number, tagged_union
+
+__all__ = ["SchemeSpecBase", "AnalogSchemeSpec", "DigitalSchemeSpec", "JSCCSchemeSpec", "UserSchemeSpec",
+           "SCHEME_SPECS", "SchemeSpec", "scheme_spec"]
+
+
+class SchemeSpecBase(WrittenSettings, Strict):
+    """What every scheme spec declares."""
+
+    selector: ClassVar[str] = "kind"
+    kind: str
+    #: Whether the scheme quantises messages (``bits`` and ``sweep.bits`` apply).
+    quantises: ClassVar[bool] = False
+    #: Whether the scheme codes messages in codewords of ``block_length`` information bits.
+    has_block_length: ClassVar[bool] = False
+
+
+class AnalogSchemeSpec(SchemeSpecBase):
+    """``kind: analog``: the message's values as the real and imaginary parts of symbols
+    (:class:`semcom.transceivers.schemes.AnalogScheme`); no settings."""
+
+    kind: Literal["analog"] = "analog"
+
+
+class DigitalSchemeSpec(SchemeSpecBase):
+    """``kind: digital``: quantise, 5G LDPC-code, QAM-map (:class:`semcom.transceivers.schemes.DigitalScheme`)."""
+
+    kind: Literal["digital"]
+    quantises: ClassVar[bool] = True
+    has_block_length: ClassVar[bool] = True
+    bits: int = Field(8, ge=1, le=16, description="quantisation bits per value (sweep.bits overrides)")
+    code_rate: number(gt=0, lt=1) = Field(0.5, description="LDPC code rate")
+    num_bits_per_symbol: Optional[int] = Field(None, description="bits per QAM symbol, even 2..10 (or give "
+                                               "modulation_order); default 2 (QPSK)")
+    modulation_order: Optional[int] = Field(None, description="QAM order 4, 16, 64, 256 or 1024")
+    block_length: int = Field(1024, ge=12, le=8448, description="information bits per codeword")
+    num_iter: int = Field(20, ge=1, description="belief-propagation iterations (at most)")
+    value_range: Union[Literal["auto"], number(gt=0)] = Field(
+        "auto", description="the quantiser's range: auto (1 for relative messages, per-sample for absolute) or a "
+                            "positive number")
+    early_stop: bool = Field(True, description="stop decoding a codeword once its parity checks hold")
+
+
+class JSCCSchemeSpec(SchemeSpecBase):
+    """``kind: jscc``: a deep joint source-channel code trained end to end (:class:`semcom.transceivers.jscc.JSCCScheme`)."""
+
+    kind: Literal["jscc"]
+    num_channel_uses: Union[Annotated[int, Field(ge=1)], Annotated[list[Annotated[int, Field(ge=1)]],
+                                                                   Field(min_length=1)]] = Field(
+        16, description="complex symbols per sample, or a list of them (one unit each)")
+    train_snr_db: Union[number(), Annotated[list[number()], Field(min_length=1, max_length=2)]] = Field(
+        10.0, description="training SNR [dB]: a value or a range [low, high] drawn per batch")
+    max_epochs: int = Field(100, ge=1)
+    patience: int = Field(8, ge=1, description="epochs without a better validation loss before stopping")
+    batch_size: int = Field(64, ge=1)
+    lr: number(gt=0) = Field(1e-3, description="Adam learning rate")
+    val_fraction: number(gt=0, lt=0.5) = Field(0.15, description="share of the train split held out for "
+                                               "early stopping")
+    decoder_width: int = Field(128, ge=1)
+    decoder_depth: int = Field(0, ge=0, description="hidden layers of the decoder (0: linear)")
+
+
+#: The typed spec of every built-in scheme, by its registered name.
+SCHEME_SPECS: dict[str, type[SchemeSpecBase]] = {
+    "analog": AnalogSchemeSpec, "digital": DigitalSchemeSpec, "jscc": JSCCSchemeSpec}
+
+
+class UserSchemeSpec(WrittenSettings, NoBool):
+    """A scheme registered by the user (or a misspelt kind: the semantic checks say which);
+    its settings are the Block's to check."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={
+        "properties": {"kind": {"type": "string", "not": {"enum": sorted(SCHEME_SPECS)},
+                                "description": "a scheme you registered in semcom.transceivers.schemes.SCHEMES"}}})
+    selector: ClassVar[str] = "kind"
+    kind: str
+    quantises: ClassVar[bool] = False
+    has_block_length: ClassVar[bool] = False
+
+
+#: A scheme of a scenario, typed by its ``kind`` (annotation of ``scheme`` and ``schemes``).
+SchemeSpec = tagged_union("kind", SCHEME_SPECS, UserSchemeSpec, default="analog")
+
+
+def scheme_spec(**settings: Any) -> SchemeSpecBase | UserSchemeSpec:
+    """The typed spec of ``settings`` (``kind`` and the scheme's settings; ``analog`` by default).
+
+    .. code-block:: python
+
+        from semcom.simulator.scenario.scheme_specs import scheme_spec
+        spec = scheme_spec(kind="digital", modulation_order=16)
+        print(spec.bits, spec.quantises, spec.model_dump())   # 8 True {'kind': 'digital', 'modulation_order': 16}
+    """
+    cls = SCHEME_SPECS.get(settings.get("kind", "analog"), UserSchemeSpec)
+    return cls.model_validate(settings)
+
