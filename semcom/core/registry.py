@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import difflib
 import inspect
-from typing import Callable, Generic, Iterator, TypeVar
+from typing import Any, Callable, Generic, Iterator, TypeVar
 
 T = TypeVar("T")
 
 __all__ = ["Registry", "UnknownNameError", "suggest", "constructor_settings"]
 
 
-def constructor_settings(cls: type, stop: type) -> list[str]:
+def constructor_settings(factory: Any, stop: type) -> list[str]:
     """The keyword settings a registered block class takes: the named parameters of every
     ``__init__`` in its MRO below ``stop`` (e.g. Sionna's ``Block``), without ``precision``
-    and ``device``, sorted."""
+    and ``device``, sorted; for a factory function (a zoo encoder), its own parameters.
+    The one place a constructor's signature is read: for did-you-mean messages of blocks
+    whose settings have no typed spec (semantic equalisers, encoders)."""
+    inits = ([klass.__dict__["__init__"] for klass in factory.__mro__[:factory.__mro__.index(stop)]
+              if "__init__" in klass.__dict__] if isinstance(factory, type) else [factory])
     names: set[str] = set()
-    for klass in cls.__mro__:
-        if klass is stop:
-            break
-        init = klass.__dict__.get("__init__")
-        if init is not None:
-            names |= {p.name for p in inspect.signature(init).parameters.values()
-                      if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD}
+    for init in inits:
+        names |= {p.name for p in inspect.signature(init).parameters.values()
+                  if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD}
     return sorted(names - {"self", "precision", "device"})
 
 

@@ -15,7 +15,7 @@ from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, resolve_equalizer
 from .context import _fits_on_data, study_data
 from .jscc_engine import check_jscc
 from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
-                              check_scheme, check_seeds, check_settings, known_settings, warn_small_test_set)
+                              check_scheme, check_seeds, check_settings, warn_small_test_set)
 from ..scenario.errors import Findings
 from ..scenario.scheme_specs import SCHEME_SPECS
 from ..scenario.specs import ModelSpec
@@ -38,7 +38,7 @@ def _check_semantic_equalizers(sc: Scenario) -> None:
             check_names("semantic_equalizers", [name], SEMANTIC_EQUALIZERS.names(),
                         "semantic equalizer (a named receiver needs `equalizer: <one of them>`)")
         cls, options = resolve_equalizer(name, settings)
-        known, _ = known_settings(cls, skip=("precision", "device"))
+        known = cls.settings()
         check_settings(f"semantic_equalizers.{name}", options, known)
         cls.check_options(f"semantic_equalizers.{name}", options)
     # receivers fitted on the pilots: every pilot budget of the sweep must be enough to fit them

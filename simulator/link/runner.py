@@ -17,7 +17,7 @@ from semcom.transceivers.cache import config_hash
 from .context import latent_space
 from .engine import run_unit
 from ..results.rows import COLUMNS
-from ..run.executors import run_units, thread_settings
+from ..run.executors import thread_settings
 from ..run.lifecycle import StudyResult, run_into_store, versions, write_manifest
 from .checks import check_scenario
 from .plots import link_figures
@@ -89,12 +89,10 @@ def run_study(sc: Scenario, out_dir: str | Path, *, workers: int = 1, scheduler:
     out_dir = Path(out_dir)
     units = expand_units(sc)
 
-    def execute(todo):
-        return run_units(sc, todo, run_unit, workers=workers, scheduler=scheduler, prepare=prepare_workers)
-
     rows, units_run = run_into_store(
-        sc, out_dir, units, study_hash(sc), execute,
-        lambda stored: export(out_dir, stored, plots=False), force=force, quiet=quiet, study=study_identity(sc))
+        sc, out_dir, units, study_hash(sc), run_unit, lambda stored: export(out_dir, stored, plots=False),
+        workers=workers, scheduler=scheduler, prepare=prepare_workers, force=force, quiet=quiet,
+        study=study_identity(sc))
     csv_path, plot_paths = export(out_dir, rows, plots=plots)
     seconds = time.perf_counter() - t0
     manifest = {

@@ -14,7 +14,7 @@ from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
 from ..link.context import latent_space, study_data
 from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
-                               check_scheme, check_seeds, check_settings, known_settings)
+                               check_scheme, check_seeds, check_settings)
 from ..scenario.scheme_specs import SCHEME_SPECS
 from ..scenario.errors import Findings
 from .links import message_channel_uses, network_scheme
@@ -71,7 +71,7 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
         with found.check():
             check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(),
                         "semantic equalizer")
-            known, _ = known_settings(transceivers.SEMANTIC_EQUALIZERS.get(name), skip=("precision", "device"))
+            known = transceivers.SEMANTIC_EQUALIZERS.get(name).settings()
             check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
             transceivers.SEMANTIC_EQUALIZERS.get(name).check_options(f"semantic_equalizers.{name}",
                                                                     sc.semantic_equalizers[name] or {})

@@ -25,7 +25,7 @@ from pathlib import Path
 from semcom.transceivers.cache import config_hash
 from semcom.core.io import write_text_atomic
 from ..link.context import latent_space
-from ..run.executors import run_units, thread_settings
+from ..run.executors import thread_settings
 from ..run.lifecycle import StudyResult, run_into_store, versions
 from ..figures.plotting import figure_context
 from ..results.store import write_csv
@@ -84,13 +84,10 @@ def run_network_study(sc: NetworkScenario, out_dir: str | Path, *, workers: int 
     out_dir = Path(out_dir)
     units = expand_network_units(sc)
 
-    def execute(todo):
-        return run_units(sc, todo, run_network_unit, workers=workers, scheduler=scheduler, prepare=prepare_workers)
-
     rows, units_run = run_into_store(
-        sc, out_dir, units, network_study_hash(sc), execute,
-        lambda stored: export_network(sc, out_dir, stored, plots=False), force=force, quiet=quiet,
-        kind="network")
+        sc, out_dir, units, network_study_hash(sc), run_network_unit,
+        lambda stored: export_network(sc, out_dir, stored, plots=False), workers=workers, scheduler=scheduler,
+        prepare=prepare_workers, force=force, quiet=quiet, kind="network")
     # relative vs aligned always, plus whatever else the study sweeps
     alignment_rows = alignment_scaling(sc, ALIGNMENT_AGENTS, sorted({*sc.axis("semantic_equalizer"), "relative",
                                                                      "aligned"}),

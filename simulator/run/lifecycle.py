@@ -15,13 +15,14 @@ import sys
 from importlib import metadata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import yaml
 
 from semcom.core.progress import tqdm_auto
 from semcom.core.io import write_text_atomic
 from ..results.store import ResultsStore
+from .executors import UnitRunner, run_units
 
 __all__ = ["run_into_store", "write_manifest", "versions", "StudyResult"]
 
@@ -69,16 +70,18 @@ def write_manifest(out_dir: Path, manifest: dict, units_run: int) -> None:
     write_text_atomic(path, json.dumps(manifest, indent=2))
 
 
-def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Callable[[list], Iterable],
-                   export_partial: Callable[[list[dict]], object], *, force: bool, quiet: bool,
+def run_into_store(sc, out_dir: Path, units: list, study_key: str, run_unit: UnitRunner,
+                   export_partial: Callable[[list[dict]], object], *, workers: int = 1, scheduler: str | None = None,
+                   prepare: Callable[[Any], None] | None = None, force: bool, quiet: bool,
                    kind: str = "link", study: dict | None = None) -> tuple[list[dict], int]:
     """The store cycle every kind of study shares; returns (all stored rows, units run).
 
     Opens (and locks) the results store, records the unit order and the scenario as run,
-    skips finished units, and commits each ``(unit, rows, seconds)`` that ``execute(todo)``
-    yields as it arrives, with a progress bar (ETA). On any error (or Ctrl-C) the rows
-    committed so far go to ``export_partial`` before the error goes on, so a failing unit
-    never hides the results before it.
+    skips finished units, runs the others with the kind's ``run_unit`` on the executor
+    ``workers``/``scheduler`` choose (:func:`~.executors.run_units`; ``prepare`` before a
+    local pool starts), and commits each unit's rows as they arrive, with a progress bar
+    (ETA). On any error (or Ctrl-C) the rows committed so far go to ``export_partial``
+    before the error goes on, so a failing unit never hides the results before it.
     """
     tqdm = tqdm_auto()   # a widget in a notebook (with ipywidgets), a text bar otherwise
 
@@ -91,7 +94,8 @@ def run_into_store(sc, out_dir: Path, units: list, study_key: str, execute: Call
         bar = tqdm(total=len(units), initial=len(units) - len(todo), unit="unit", desc=sc.name,
                    disable=quiet or not (sys.stderr.isatty() or "ipykernel" in sys.modules), dynamic_ncols=True)
         try:
-            for unit, rows, seconds in execute(todo):
+            for unit, rows, seconds in run_units(sc, todo, run_unit, workers=workers, scheduler=scheduler,
+                                                 prepare=prepare):
                 store.commit_unit(unit.key, position[unit.key], rows, seconds)
                 bar.set_postfix_str(unit.describe(), refresh=False)
                 bar.update(1)

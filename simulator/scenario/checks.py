@@ -15,11 +15,13 @@ import math
 import warnings
 from typing import Any
 
+import torch
+
 from semcom import transceivers
 from semcom.channels import CHANNELS, build_channel
 from semcom.channels.base import ChannelSettingError
 from semcom.core.errors import ScenarioError, SemcomInputError
-from semcom.core.registry import suggest
+from semcom.core.registry import constructor_settings, suggest
 from semcom.transceivers.agents import _HEAD_DEFAULTS, _TRAINING_DEFAULTS
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.encoders import ENCODERS, TRAINING_HEADS
@@ -27,7 +29,7 @@ from semcom.transceivers.schemes import SCHEMES
 from .errors import Findings
 from .specs import ModelSpec, StudyBase, _is_number
 
-__all__ = ["check_names", "known_settings", "check_settings", "check_positive", "check_model", "build_check",
+__all__ = ["check_names", "check_settings", "check_positive", "check_model", "build_check",
            "check_channel", "check_scheme",
            "check_agents", "check_anchor_selection", "check_seeds", "check_device", "warn_small_test_set",
            "ScenarioWarning", "SMALL_TEST_SET"]
@@ -39,30 +41,6 @@ def check_names(field: str, names: list, registry_names: list[str], what: str) -
             raise ScenarioError(f"{field}[{i}]" if len(names) > 1 else field, name,
                                 f"unknown {what}{suggest(str(name), registry_names)}",
                                 f"choose one of: {', '.join(sorted(registry_names))}")
-
-
-def known_settings(factory: Any, skip: tuple[str, ...] = ()) -> tuple[list[str], bool]:
-    """Named keyword settings a class or function accepts (through its ``__init__`` chain),
-    and whether it can also take arbitrary ones (``**kwargs`` that reach no named parameter)."""
-    import inspect
-
-    names: list[str] = []
-    chain = [c.__init__ for c in getattr(factory, "__mro__", ()) if "__init__" in vars(c)] or [factory]
-    open_ended = True
-    for fn in chain:
-        try:
-            params = inspect.signature(fn).parameters.values()
-        except (TypeError, ValueError):
-            return names, True
-        names += [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-                  and p.name not in ("self", *skip) and p.name not in names]
-        if not any(p.kind == p.VAR_KEYWORD for p in params):
-            open_ended = False
-            break
-    if getattr(factory, "__mro__", None) and chain and open_ended:
-        # a Block chain ends in object/torch.nn.Module: keyword settings stop there
-        open_ended = False
-    return names, open_ended
 
 
 def check_settings(field: str, settings: dict, known: list[str]) -> None:
@@ -94,7 +72,8 @@ def check_model(name: str, spec: ModelSpec) -> None:
     if spec.kind == "pca":
         check_settings(field, settings, ["kind", "latent_dim", "seed"])
     elif spec.kind in ENCODERS:
-        arch, _ = known_settings(ENCODERS.get(spec.kind), skip=("input_shape", "latent_dim"))
+        arch = [s for s in constructor_settings(ENCODERS.get(spec.kind), stop=torch.nn.Module)
+                if s not in ("input_shape", "latent_dim")]
         check_settings(field, settings, ["kind", "latent_dim", "seed", *arch, *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS])
         for key, value in settings.items():
             if key == "head":
@@ -161,7 +140,6 @@ def check_seeds(sc: StudyBase) -> None:
 
 def check_device(sc: StudyBase) -> None:
     if sc.device.startswith("cuda"):
-        import torch
         if not torch.cuda.is_available():
             raise ScenarioError("device", sc.device, "CUDA is not available on this machine", "use device: cpu")
     elif sc.device != "cpu":

@@ -24,7 +24,7 @@ from pathlib import Path
 from semcom.transceivers.cache import config_hash
 from semcom.core.io import write_text_atomic
 from ..abstraction.validation import write_validation
-from ..run.executors import run_units, thread_settings
+from ..run.executors import thread_settings
 from ..run.lifecycle import StudyResult, run_into_store, versions
 from ..figures.plotting import figure_context
 from ..results.store import write_csv
@@ -86,12 +86,10 @@ def run_system_study(sc, out_dir: str | Path, *, workers: int = 1, scheduler: st
     out_dir.mkdir(parents=True, exist_ok=True)
     write_validation(table_set, out_dir)
 
-    def execute(todo):
-        return run_units(sc, todo, run_system_unit, workers=workers, scheduler=scheduler, prepare=prepare_workers)
-
     rows, units_run = run_into_store(
-        sc, out_dir, units, system_study_hash(sc), execute,
-        lambda stored: export_system(sc, out_dir, stored, plots=False), force=force, quiet=quiet, kind="system")
+        sc, out_dir, units, system_study_hash(sc), run_system_unit,
+        lambda stored: export_system(sc, out_dir, stored, plots=False), workers=workers, scheduler=scheduler,
+        prepare=prepare_workers, force=force, quiet=quiet, kind="system")
     csv_path, plot_paths = export_system(sc, out_dir, rows, plots=plots)
     seconds = time.perf_counter() - t0
     manifest = {

@@ -113,8 +113,7 @@ class CCAEqualizer(PilotAligner):
                  preprocess: str = "none", eig_floor: float = 1e-6, precision=None, device="cpu"):
         super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
                          device=device)
-        self.check_options(self.prefix, {"ridge": ridge, "components": components})
-        self.ridge, self.components = ridge, components
+        self._own_options(ridge=ridge, components=components)
 
     @classmethod
     def check_options(cls, prefix, settings):
@@ -148,8 +147,7 @@ class SVCCAEqualizer(CCAEqualizer):
                  device="cpu"):
         super().__init__(ridge=ridge, components=components, pilots=pilots, preprocess=preprocess,
                          eig_floor=eig_floor, precision=precision, device=device)
-        self.check_options(self.prefix, {"variance": variance})
-        self.variance = variance
+        self._own_options(variance=variance)
 
     @classmethod
     def check_options(cls, prefix, settings):

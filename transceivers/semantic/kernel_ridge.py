@@ -128,8 +128,7 @@ class KernelRidgeEqualizer(PilotAligner):
                  device="cpu"):
         super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
                          device=device)
-        self.check_options(self.prefix, {"bandwidth": bandwidth, "ridge": ridge})
-        self.bandwidth, self.ridge = bandwidth, ridge
+        self._own_options(bandwidth=bandwidth, ridge=ridge)
 
     @classmethod
     def check_options(cls, prefix, settings):

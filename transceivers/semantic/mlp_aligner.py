@@ -109,10 +109,8 @@ class MLPAlignerEqualizer(PilotAligner):
                  eig_floor: float = 1e-6, precision=None, device="cpu"):
         super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
                          device=device)
-        self.check_options(self.prefix, dict(hidden=hidden, holdout=holdout, max_epochs=max_epochs,
-                                             patience=patience, lr=lr, ridge=ridge))
-        self.hidden, self.holdout, self.max_epochs, self.patience = hidden, holdout, max_epochs, patience
-        self.lr, self.ridge = lr, ridge
+        self._own_options(hidden=hidden, holdout=holdout, max_epochs=max_epochs, patience=patience, lr=lr,
+                          ridge=ridge)
 
     @classmethod
     def check_options(cls, prefix, settings):

@@ -120,6 +120,12 @@ class PilotAligner(SemanticEqualizer):
     def prefix(self) -> str:
         return f"semantic_equalizers.{self.name}"
 
+    def _own_options(self, **options) -> None:
+        """A subclass's own settings, checked (:meth:`check_options`) and kept as attributes."""
+        self.check_options(self.prefix, options)
+        for option, value in options.items():
+            setattr(self, option, value)
+
     @classmethod
     def check_options(cls, prefix: str, settings: dict) -> None:
         for option, allowed in (("pilots", PILOT_MODES), ("preprocess", PREPROCESS)):

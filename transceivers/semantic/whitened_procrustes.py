@@ -79,8 +79,7 @@ class WhitenedProcrustesEqualizer(PilotAligner):
                  eig_floor: float = 1e-6, precision=None, device="cpu"):
         super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
                          device=device)
-        self.check_options(self.prefix, {"whiten_floor": whiten_floor})
-        self.whiten_floor = whiten_floor
+        self._own_options(whiten_floor=whiten_floor)
 
     @classmethod
     def check_options(cls, prefix, settings):
