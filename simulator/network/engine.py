@@ -123,11 +123,9 @@ def simulate_network(sc: NetworkScenario, unit: NetworkUnit) -> NetworkRun:
                             offset_s=t.offset_s)
         env.process(src.run())
 
-    settings = dict(pf_time_constant_slots=net.pf_time_constant_slots,
-                    aloha_access_probability=net.aloha_access_probability,
-                    aloha_max_attempts=net.aloha_max_attempts)
-    scheduler = SCHEDULERS.get(unit.scheduler)(len(transmitters), net.resource_blocks,
-                                               derive_rng(unit.seed, "scheduler", unit.key), **settings)
+    scheduler_cls = SCHEDULERS.get(unit.scheduler)
+    scheduler = scheduler_cls(len(transmitters), net.resource_blocks, derive_rng(unit.seed, "scheduler", unit.key),
+                              **{name: getattr(net, name) for name in scheduler_cls.settings})
     used: list[int] = []
     end = [0]
 

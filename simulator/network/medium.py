@@ -104,7 +104,10 @@ class Scheduler:
     :output grant: :class:`Grant`.
     """
 
-    def __init__(self, num_transmitters: int, resource_blocks: int, rng: np.random.Generator, **settings):
+    #: The network settings (``network.<name>``) this scheduler takes as keywords.
+    settings: tuple[str, ...] = ()
+
+    def __init__(self, num_transmitters: int, resource_blocks: int, rng: np.random.Generator):
         self.num_transmitters = int(num_transmitters)
         self.resource_blocks = int(resource_blocks)
         self.rng = rng
@@ -145,7 +148,7 @@ class Scheduler:
 class RoundRobinScheduler(Scheduler):
     """Cyclic order, one message per transmitter per pass; the start rotates every slot."""
 
-    def __init__(self, num_transmitters, resource_blocks, rng, **settings):
+    def __init__(self, num_transmitters, resource_blocks, rng):
         super().__init__(num_transmitters, resource_blocks, rng)
         self.pointer = 0
 
@@ -164,7 +167,9 @@ class ProportionalFairScheduler(Scheduler):
         ``A <- (1 - 1/t_c) A + (1/t_c) r·rbs_served``.
     """
 
-    def __init__(self, num_transmitters, resource_blocks, rng, pf_time_constant_slots: float = 100.0, **settings):
+    settings = ("pf_time_constant_slots",)
+
+    def __init__(self, num_transmitters, resource_blocks, rng, pf_time_constant_slots: float = 100.0):
         super().__init__(num_transmitters, resource_blocks, rng)
         self.tc = float(pf_time_constant_slots)
         self.average = np.zeros(num_transmitters)
@@ -190,8 +195,10 @@ class SlottedAlohaScheduler(Scheduler):
     :param aloha_max_attempts: tries before a collided message is dropped.
     """
 
+    settings = ("aloha_access_probability", "aloha_max_attempts")
+
     def __init__(self, num_transmitters, resource_blocks, rng, aloha_access_probability: float = 1.0,
-                 aloha_max_attempts: int = 1, **settings):
+                 aloha_max_attempts: int = 1):
         super().__init__(num_transmitters, resource_blocks, rng)
         self.p = float(aloha_access_probability)
         self.max_attempts = int(aloha_max_attempts)

@@ -117,7 +117,8 @@ def error_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
     # the most specific error first: our own checks, unknown keys, missing keys, then
     # the rest; a union branch whose *type* does not match the input is least specific
     errors.sort(key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden", e["type"] != "missing",
-                               e["type"] in _TYPE_MISMATCH, len(e["loc"])))
+                               e["type"] in _TYPE_MISMATCH, len(e["loc"]),
+                               e["type"].startswith("int")))   # a real setting's "valid number" over "integer"
     err = errors[0]
     # an unknown key is a key even when it reads like a branch tag (`none: 1` at the top)
     *path, last = err["loc"] if err["loc"] else ("scenario",)

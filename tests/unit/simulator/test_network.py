@@ -252,3 +252,16 @@ def test_network_units_decode_on_one_thread_whatever_the_caller_set(monkeypatch)
         assert engine.run_network_unit(sc, expand_network_units(sc)[0]) == rows   # ... decides the same
     finally:
         torch.set_num_threads(before)
+
+
+def test_every_scheduler_declares_the_network_settings_its_constructor_takes():
+    """The engine passes a scheduler only its declared settings (none swallows another's)."""
+    import inspect
+
+    from semcom.simulator.network.schema import NetworkSpec
+
+    for name in SCHEDULERS.names():
+        cls = SCHEDULERS.get(name)
+        keywords = list(inspect.signature(cls.__init__).parameters)[4:]   # after self, N, R, rng
+        assert keywords == list(cls.settings), name
+        assert set(cls.settings) <= set(NetworkSpec.model_fields), name
