@@ -47,37 +47,37 @@ class RayleighChannelSpec(ChannelSpecBase):
     """``model: rayleigh``, block fading, one transmit antenna (:class:`semcom.channels.RayleighBlockFadingChannel`)."""
 
     model: Literal["rayleigh"]
-    num_rx_ant: int = Field(1, ge=1, description="receive antennas (maximum-ratio combining)")
-    coherence_symbols: Optional[int] = Field(None, ge=1, description="symbols per fading block (default: one "
+    num_rx_ant: int = Field(1, ge=1, examples=[1, 2, 4], description="receive antennas (maximum-ratio combining)")
+    coherence_symbols: Optional[int] = Field(None, ge=1, examples=[64], description="symbols per fading block (default: one "
                                              "block per message)")
-    num_pilots: int = Field(1, ge=1, description="pilot symbols per block (csi: ls)")
+    num_pilots: int = Field(1, ge=1, examples=[1, 2, 4], description="pilot symbols per block (csi: ls)")
 
 
 class MIMOChannelSpec(RayleighChannelSpec):
     """``model: mimo``, spatial multiplexing over flat fading (:class:`semcom.channels.MIMOFlatFadingChannel`)."""
 
     model: Literal["mimo"]
-    num_tx_ant: int = Field(2, ge=1, description="transmit antennas (streams)")
-    num_rx_ant: int = Field(2, ge=1, description="receive antennas (>= num_tx_ant)")
+    num_tx_ant: int = Field(2, ge=1, examples=[2, 4], description="transmit antennas (streams)")
+    num_rx_ant: int = Field(2, ge=1, examples=[2, 4], description="receive antennas (>= num_tx_ant)")
 
 
 class _OFDMChannelSpec(ChannelSpecBase):
     """Settings of the OFDM resource grid (:class:`semcom.channels.ofdm.OFDMChannelModel`)."""
 
-    num_tx_ant: int = Field(1, ge=1, description="transmit antennas (streams)")
-    num_rx_ant: int = Field(1, ge=1, description="receive antennas (>= num_tx_ant)")
-    fft_size: int = Field(72, ge=1, description="subcarriers (72 = 6 resource blocks)")
-    num_ofdm_symbols: int = Field(14, ge=1, description="OFDM symbols per slot")
-    subcarrier_spacing: number(gt=0) = Field(30e3, description="subcarrier spacing [Hz]")
+    num_tx_ant: int = Field(1, ge=1, examples=[1, 2], description="transmit antennas (streams)")
+    num_rx_ant: int = Field(1, ge=1, examples=[1, 2, 4], description="receive antennas (>= num_tx_ant)")
+    fft_size: int = Field(72, ge=1, examples=[72], description="subcarriers (72 = 6 resource blocks)")
+    num_ofdm_symbols: int = Field(14, ge=1, examples=[14], description="OFDM symbols per slot")
+    subcarrier_spacing: number(gt=0) = Field(30e3, examples=[15e3, 30e3], description="subcarrier spacing [Hz]")
     pilot_ofdm_symbol_indices: list[Annotated[int, Field(ge=0)]] = Field(
-        [2, 11], min_length=1, description="OFDM symbols carrying pilots")
+        [2, 11], min_length=1, examples=[[2, 11]], description="OFDM symbols carrying pilots")
     interpolation: Literal["nn", "lin"] = Field("lin", description="interpolation of the LS estimates")
     num_guard_carriers: list[Annotated[int, Field(ge=0)]] = Field(
-        [0, 0], min_length=2, max_length=2, description="unused subcarriers [left, right]")
+        [0, 0], min_length=2, max_length=2, examples=[[0, 0], [5, 6]], description="unused subcarriers [left, right]")
     dc_null: bool = Field(False, description="leave the DC subcarrier unused")
-    delay_spread: number(gt=0) = Field(1e-7, description="RMS delay spread [s]")
-    carrier_frequency: number(gt=0) = Field(3.5e9, description="carrier frequency [Hz]")
-    speed: number(ge=0, lt=1000) = Field(3.0, description="user speed [m/s]")
+    delay_spread: number(gt=0) = Field(1e-7, examples=[30e-9, 300e-9], description="RMS delay spread [s]")
+    carrier_frequency: number(gt=0) = Field(3.5e9, examples=[3.5e9], description="carrier frequency [Hz]")
+    speed: number(ge=0, lt=1000) = Field(3.0, examples=[3.0, 30.0], description="user speed [m/s]")
 
 
 class OFDMTDLChannelSpec(_OFDMChannelSpec):
@@ -92,7 +92,7 @@ class OFDMCDLChannelSpec(_OFDMChannelSpec):
 
     model: Literal["ofdm-cdl"]
     cdl_model: Literal["A", "B", "C", "D", "E"] = Field("C", description="3GPP CDL model")
-    num_rx_ant: int = Field(4, ge=1, description="receive antennas (>= num_tx_ant)")
+    num_rx_ant: int = Field(4, ge=1, examples=[4], description="receive antennas (>= num_tx_ant)")
 
 
 #: The typed spec of every built-in channel model, by its registered name.

@@ -46,6 +46,20 @@ def _model_in(ann: Any) -> type[BaseModel] | None:
 def _fields_of(model: type[BaseModel], loc: tuple) -> list[str]:
     """Known field names at ``loc`` (for did-you-mean suggestions); a ``dict[str, Model]``
     field (e.g. a network's transmitters) is looked into past its key."""
+    return list(getattr(_model_at(model, loc), "model_fields", {}) or [])
+
+
+def _example_fix(model: type[BaseModel], loc: tuple) -> str | None:
+    """``use e.g. 16 or [4, 8]`` from the ``examples`` of the field at ``loc``, if it has any."""
+    while loc and isinstance(loc[-1], int):   # an entry of a list: the list's field
+        loc = loc[:-1]
+    field = getattr(_model_at(model, loc), "model_fields", {}).get(loc[-1]) if loc else None
+    examples = getattr(field, "examples", None)
+    return f"use e.g. {' or '.join(str(e) for e in examples)}" if examples else None
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> Any:
+    """The model holding the last part of ``loc`` (None where the walk leaves the models)."""
     current: Any = model
     skip_key = False
     for part in loc[:-1]:
@@ -68,7 +82,7 @@ def _fields_of(model: type[BaseModel], loc: tuple) -> list[str]:
             current, skip_key = _model_in(typing.get_args(ann)[-1]), True
             continue
         current = _model_in(ann)
-    return list(getattr(current, "model_fields", {}) or [])
+    return current
 
 
 def _format_loc(loc: tuple) -> str:
@@ -149,10 +163,11 @@ def error_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
              "less_than": "< {lt}"}.get(err["type"])
     if limit:
         bound = limit.format(**err.get("ctx", {}))
-        return ScenarioError(field, err.get("input"), f"must be {bound}", f"use a value {bound}")
+        return ScenarioError(field, err.get("input"), f"must be {bound}",
+                             _example_fix(model, loc) or f"use a value {bound}")
     msg = err["msg"].replace("Value error, ", "")
     msg = msg[0].lower() + msg[1:] if msg else msg
-    return ScenarioError(field, err.get("input"), msg, "fix the value (see `semcom schema`)")
+    return ScenarioError(field, err.get("input"), msg, _example_fix(model, loc) or "fix the value (see `semcom schema`)")
 
 
 class Findings:

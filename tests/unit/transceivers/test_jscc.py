@@ -99,7 +99,7 @@ def test_anchor_unit_keys_are_unchanged_by_the_new_field():
 @pytest.mark.parametrize("settings,field,fix", [
     ({"num_channel_uses": 0}, "num_channel_uses", "use e.g."),
     ({"num_channel_uses": [4, 2.5]}, "num_channel_uses", "use e.g."),
-    ({"num_channel_uses": []}, "num_channel_uses", "give e.g."),
+    ({"num_channel_uses": []}, "num_channel_uses", "use e.g."),
     ({"train_snr_db": [20, 0]}, "train_snr_db", "use e.g. 10 or [0, 20]"),
     ({"train_snr_db": "high"}, "train_snr_db", "use e.g. 10 or [0, 20]"),
     ({"max_epochs": 0}, "max_epochs", "use e.g."),
