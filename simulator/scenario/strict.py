@@ -2,9 +2,11 @@
 
 :class:`Strict` refuses unknown keys and booleans where a number or a name belongs (YAML
 reads ``yes``/``no`` as booleans); :func:`setting_error` is a validation error that
-carries its own fix, read back by :mod:`~.errors`; :func:`number` is a real setting that
-keeps the type the user wrote (``3`` stays an int, so a study's identity, which hashes
-the settings as written, does not change when a setting becomes typed).
+carries its own fix, read back by :mod:`semcom.simulator.scenario.errors`; :func:`number`
+is a real setting that keeps the type the user wrote (``3`` stays an int, so a study's
+identity, which hashes the settings as written, does not change when a setting becomes
+typed); :class:`WrittenSettings` and :func:`tagged_union` make the typed channel and
+scheme specs (:mod:`~.channel_specs`, :mod:`~.scheme_specs`).
 """
 
 from __future__ import annotations
