@@ -11,15 +11,18 @@ Used by the memory benchmark (a million samples) and by invariance tests.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import torch
 
+from semcom.core.errors import SemcomInputError
+from semcom.core.registry import suggest
 from .agents import LATENT_SOURCES, LatentSpace
 from .datasets import DATASETS, Dataset, _make
 
-__all__ = ["synthetic_dataset", "rotation_source"]
+__all__ = ["synthetic_dataset", "rotation_source", "check_rotation_spec"]
 
 
 @DATASETS.register("synthetic")
@@ -59,3 +62,22 @@ def rotation_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx:
     if noise_std > 0:
         latents += noise_std * torch.randn(latents.shape, generator=gen)
     return LatentSpace(name, latents)
+
+
+_ROTATION_SETTINGS = ("latent_dim", "seed", "scale", "noise_std")
+
+
+def check_rotation_spec(name: str, spec: dict[str, Any]) -> None:
+    """Scenario-time check of a ``rotation`` agent's settings (one line naming the field)."""
+    unknown = sorted(set(spec) - {"kind", *_ROTATION_SETTINGS})
+    if unknown:
+        raise SemcomInputError(f"models.{name}.{unknown[0]}: unknown setting for kind 'rotation'"
+                               f"{suggest(unknown[0], list(_ROTATION_SETTINGS))}; use {', '.join(_ROTATION_SETTINGS)}")
+    for setting, default, ok, need in (("scale", 1.0, lambda v: v != 0, "a finite number other than 0"),
+                                       ("noise_std", 0.0, lambda v: v >= 0, "a finite number >= 0")):
+        value = spec.get(setting, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not ok(value):
+            raise SemcomInputError(f"models.{name}.{setting}: must be {need} (got {value!r}); e.g. {setting}: {default}")
+
+
+rotation_source.check_spec = check_rotation_spec

@@ -94,3 +94,19 @@ def test_a_no_op_rerun_keeps_the_manifest_and_results_carry_the_default_bits(tmp
     assert (second["wall_time_s"], second["finished_at"], second["units_run"]) == (
         first["wall_time_s"], first["finished_at"], first["units_run"])
     assert not list(out.glob("results.sqlite-*"))                   # closed cleanly, no WAL files
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"noise_sd": 0.1}, "models.r.noise_sd: unknown setting for kind 'rotation' (did you mean 'noise_std'?)"),
+    ({"scale": 0}, "models.r.scale: must be a finite number other than 0 (got 0)"),
+    ({"noise_std": -0.1}, "models.r.noise_std: must be a finite number >= 0 (got -0.1)"),
+])
+def test_a_rotation_agent_refuses_a_misspelt_or_invalid_setting(tmp_path, settings, message):
+    """A rotation agent's settings were once unchecked: `noise_sd: 0.1` ran without noise."""
+    scenario = {**BASE, "models": {**BASE["models"], "r": {"kind": "rotation", "seed": 1, **settings}}}
+    rc, _, err = _validate(tmp_path, scenario, "--no-data")
+    assert rc == 2 and err.startswith(f"semcom: error: {message}") and err.count("\n") == 1, err
+    rc, _, err = _validate(tmp_path, {**scenario, "models": {**BASE["models"], "r": {"kind": "rotation", "seed": 1,
+                                                                                   "noise_std": 0.1, "scale": 2}}},
+                           "--no-data")
+    assert rc == 0, err
