@@ -27,3 +27,18 @@ def test_network_summary_skips_empty_metrics():
     header, body = network_summary_rows(rows)
     assert header[:4] == ["scheduler", "K", "offered/s", "load"]
     assert body == [["fifo", "8", "10", "0.5", "60.0%", "4", "2.00", "-", "0.0%", "50%"]]
+
+
+def test_the_wilson_interval_agrees_with_scipy_and_is_exact_at_the_ends():
+    """An independent computation (scipy's binomtest) for every k of n = 1..60; at k = 0 and
+    k = n the bounds are exactly 0 and 1 (no rounding residue in results.csv)."""
+    from scipy.stats import binomtest
+
+    from semcom.simulator.results.metrics import wilson_interval
+
+    for n in range(1, 61):
+        for k in range(n + 1):
+            ref = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+            lo, hi = wilson_interval(k, n)
+            assert abs(lo - ref.low) < 1e-12 and abs(hi - ref.high) < 1e-12, (k, n)
+        assert wilson_interval(0, n)[0] == 0.0 and wilson_interval(n, n)[1] == 1.0
