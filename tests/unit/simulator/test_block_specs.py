@@ -146,3 +146,27 @@ def test_the_json_schema_accepts_every_bundled_scenario_and_refuses_a_misspelt_s
                            ({"model": "awgn", "num_pilots": 2}, False), ({"model": "ofdm-tdl", "speed": -1}, False),
                            ({"model": "my_channel", "anything": 1}, True)):   # a model the user registered
         assert validator.is_valid({**quickstart, "channels": {"c": channel}}) == valid, channel
+
+
+def test_a_channel_the_user_registers_runs_its_own_settings_checks(monkeypatch):
+    """A model without a typed spec parses as UserChannelSpec; its Block takes its settings
+    (built by the semantic check) and refuses a misspelt one with a did-you-mean."""
+    from semcom.channels.awgn import AWGNChannel
+    from semcom.simulator.link.checks import check_scenario
+
+    class LoudAWGN(AWGNChannel):
+        def __init__(self, gain_db: float = 0.0, **kwargs):
+            super().__init__(**kwargs)
+            self.gain_db = gain_db
+
+    monkeypatch.setitem(CHANNELS._items, "loud_awgn", LoudAWGN)
+    scenario = {**LINK, "channels": {"c": {"model": "loud_awgn", "gain_db": 3}},
+                "sweep": {**LINK["sweep"], "channel": "c"}}
+    sc = parse_study(scenario)
+    assert isinstance(sc.channels["c"], UserChannelSpec) and sc.channels["c"].settings()["gain_db"] == 3
+    check_scenario(sc, check_data=False)
+    sc = parse_study({**scenario, "channels": {"c": {"model": "loud_awgn", "gain_dB": 3}}})
+    with pytest.raises(ScenarioError) as info:
+        check_scenario(sc, check_data=False)
+    assert str(info.value).startswith("channels.c.gain_dB: unknown setting of channel model LoudAWGN "
+                                      "(did you mean 'gain_db'?)"), str(info.value)
