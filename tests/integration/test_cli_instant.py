@@ -125,3 +125,20 @@ def test_validate_lists_every_error_of_a_network_scenario(tmp_path):
     assert rc == 2
     fields = sorted(line.split(": ")[2] for line in lines)
     assert fields == ["network.transmitters.t.model", "sweep.scheduler[1]", "sweep.semantic_equalizer[1]"], lines
+
+
+def test_the_validation_example_in_the_scenarios_guide_is_what_validate_prints(tmp_path):
+    """docs/guide/scenarios.md shows a broken file and `semcom validate`'s output: they stay a real run."""
+    import re
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs/guide/scenarios.md").read_text()
+    section = guide.split("## Validation", 1)[1]
+    scenario = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"```text\n\$ semcom validate /tmp/bad.yaml\n(.*?)```", section, re.S).group(1)
+    path = tmp_path / "bad.yaml"
+    path.write_text(scenario)
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        rc = main(["validate", str(path)])
+    assert rc == 2 and err.getvalue() == shown, err.getvalue()
