@@ -91,6 +91,7 @@ def test_diagonal_is_native(stitching):
             assert float(r["accuracy"]) == pytest.approx(float(r["native_accuracy_rx"]), abs=1e-6)
 
 
+@pytest.mark.slow   # 38 s of a 610 s default run on 2 cores; `make test-slow` runs it
 def test_prototypical_beats_random_anchors_at_small_k(tmp_path):
     scenario = tmp_path / "anchors.yaml"
     text = (ROOT / "scenarios/anchors_random_vs_prototypical.yaml").read_text()
