@@ -12,6 +12,8 @@ Example::
 
 from __future__ import annotations
 
+from ..results.summary import setup_groups
+
 __all__ = ["network_summary_rows"]
 
 _SETUP = [("scheduler", "scheduler"), ("channel", "channel"), ("semantic_equalizer", "equalizer"),
@@ -23,35 +25,24 @@ _METRICS = [("accuracy", "accuracy", 100.0, "{:.1f}%"), ("goodput", "goodput/s",
             ("drop_rate", "drops", 100.0, "{:.1f}%"), ("utilisation", "util", 100.0, "{:.0f}%")]
 
 
-def _key(v):
-    try:
-        return (0, float(v), "")
-    except (TypeError, ValueError):
-        return (1, 0.0, str(v))
-
-
 def network_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
     """Header and body (strings) of the summary."""
     if not rows:
         return [], []
     import pandas as pd
 
-    keys = [k for k, _ in _SETUP if k in _ALWAYS or len({str(r.get(k)) for r in rows}) > 1]
-    # a set-up id per row (pandas would read tuple keys as multi-level labels); the
-    # set-ups keep their Python values exactly; empty metrics are NaN, skipped by mean()
-    setups = list(dict.fromkeys(tuple(r.get(k) for k in keys) for r in rows))
-    setup_id = {key: i for i, key in enumerate(setups)}
-    frame = pd.DataFrame({"setup": [setup_id[tuple(r.get(k) for k in keys)] for r in rows]})
+    keys, ids, ordered = setup_groups(rows, _SETUP, _ALWAYS)
+    frame = pd.DataFrame({"setup": ids})
     for col, *_ in _METRICS:
         frame[col] = pd.to_numeric(pd.Series([None if r.get(col) == "" else r.get(col) for r in rows],
-                                             dtype=object), errors="coerce")
+                                             dtype=object), errors="coerce")   # "" -> NaN, skipped by mean()
     means = frame.groupby("setup")[[col for col, *_ in _METRICS]].mean()
     header = [h for k, h in _SETUP if k in keys] + [h for _, h, _, _ in _METRICS]
     body = []
-    for key in sorted(setups, key=lambda k: tuple(_key(x) for x in k)):
+    for i, key in ordered:
         line = ["" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in key]
         for col, _, scale, fmt in _METRICS:
-            value = means.at[setup_id[key], col]
+            value = means.at[i, col]
             line.append("-" if pd.isna(value) else fmt.format(scale * value))
         body.append(line)
     return header, body

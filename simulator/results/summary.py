@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["link_summary_rows", "format_summary", "aligned_table", "stitch_summary_rows", "stitch_summary_table"]
+__all__ = ["link_summary_rows", "setup_groups", "format_summary", "aligned_table", "stitch_summary_rows", "stitch_summary_table"]
 
 #: (column of results.csv, header) of the set-up columns, in display order
 _SETUP = [("tx_model", "tx"), ("rx_model", "rx"), ("channel", "channel"), ("scheme", "scheme"),
@@ -31,6 +31,20 @@ def _sort_key(value) -> tuple:
         return (0, float(value), "")
     except (TypeError, ValueError):
         return (1, 0.0, str(value))
+
+
+def setup_groups(rows: list[dict], setup: list[tuple[str, str]],
+                 always: set[str]) -> tuple[list[str], list[int], list[tuple[int, tuple]]]:
+    """The set-up columns a summary shows (those in ``always`` and those that vary), each
+    row's set-up id, and ``(id, set-up)`` in display order (numbers by value).
+
+    Ids rather than tuple keys: pandas would read tuple keys as multi-level labels; the
+    set-ups keep their Python values (None, int) exactly."""
+    keys = [k for k, _ in setup if k in always or len({str(r.get(k)) for r in rows}) > 1]
+    row_setups = [tuple(r.get(k) for k in keys) for r in rows]
+    setup_id = {key: i for i, key in enumerate(dict.fromkeys(row_setups))}
+    ordered = sorted(setup_id, key=lambda key: tuple(_sort_key(x) for x in key))
+    return keys, [setup_id[key] for key in row_setups], [(setup_id[key], key) for key in ordered]
 
 
 def _fmt_acc(acc, setup: int, snr: float) -> str:
@@ -50,12 +64,8 @@ def link_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
         return [], []
     import pandas as pd
 
-    keys = [k for k, _ in _SETUP if k in _ALWAYS or len({str(r.get(k)) for r in rows}) > 1]
-    # a set-up id per row (pandas would read tuple keys as multi-level labels); the
-    # set-ups themselves keep their Python values (None, int) exactly
-    setups = list(dict.fromkeys(tuple(r.get(k) for k in keys) for r in rows))
-    setup_id = {key: i for i, key in enumerate(setups)}
-    frame = pd.DataFrame({"setup": [setup_id[tuple(r.get(k) for k in keys)] for r in rows],
+    keys, ids, ordered = setup_groups(rows, _SETUP, _ALWAYS)
+    frame = pd.DataFrame({"setup": ids,
                           "snr_db": [float(r["snr_db"]) for r in rows],
                           "accuracy": [float(r["accuracy"]) for r in rows],
                           "channel_uses": [float(r["channel_uses"]) for r in rows]})
@@ -66,8 +76,7 @@ def link_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
     header = [h for k, h in _SETUP if k in keys] + ["uses/sample"]
     header += [f"acc @ {lo:g} dB"] + ([f"acc @ {hi:g} dB"] if hi != lo else [])
     body = []
-    for key in sorted(setups, key=lambda k: tuple(_sort_key(x) for x in k)):
-        i = setup_id[key]
+    for i, key in ordered:
         line = ["" if v is None else str(v) for v in key] + [f"{uses[i]:g}", _fmt_acc(acc, i, lo)]
         if hi != lo:
             line.append(_fmt_acc(acc, i, hi))
