@@ -6,6 +6,7 @@ study axis (``compare_<axis>``); drawn by :func:`semcom.simulator.link.plots.lin
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from matplotlib.lines import Line2D
 
@@ -87,6 +88,22 @@ def plot_compare(rows: list[dict], out_dir: Path, axis: str) -> list[Path]:
                  shown=shown, headline=f"Accuracy by {axis.replace('_', ' ')}")
 
 
+def anchor_axis_panel(key: str, values: list[str], color: dict[str, Any], all_ks: list[float]):
+    """A panel of accuracy vs K (log2 axis over ``all_ks``), a curve per value of ``key``;
+    a value whose rows do not depend on K (an equaliser without anchors) is a horizontal line."""
+    def panel(ax, prs):
+        for i, value in enumerate(values):
+            crs = [r for r in prs if r[key] == value]
+            if not crs:
+                continue
+            if _k_independent(crs):
+                _reference_line(ax, _mean_accuracy(crs), color[value], "-", value)
+            else:
+                _plot_curve(ax, crs, "num_anchors", color[value], marker=_MARKERS[i % 8])
+        _log2_axis(ax, all_ks)
+    return panel
+
+
 def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
     """Accuracy vs K, a curve per semantic equaliser (equalisers that do not use anchors
     are horizontal lines); a panel per link and SNR, at three SNR points of the sweep (its
@@ -100,17 +117,7 @@ def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
     color = _colors(eqs, universe=_registered("semantic_equalizer"))
     all_ks = [float(r["num_anchors"]) for r in rows]
 
-    def panel(ax, prs):
-        for i, eq in enumerate(eqs):
-            crs = [r for r in prs if r["semantic_equalizer"] == eq]
-            if not crs:
-                continue
-            if _k_independent(crs):
-                _reference_line(ax, _mean_accuracy(crs), color[eq], "-", eq)
-            else:
-                _plot_curve(ax, crs, "num_anchors", color[eq], marker=_MARKERS[i % 8])
-        _log2_axis(ax, all_ks)
-
+    panel = anchor_axis_panel("semantic_equalizer", eqs, color, all_ks)
     handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
     return _draw(rows, out_dir, "equalizers_vs_anchors", (*_LINK, "anchor_selection", "snr_db"), len(picked),
                  panel, handles, "number of anchors K", shown=("num_anchors",),

@@ -48,8 +48,8 @@ import yaml
 from matplotlib.lines import Line2D
 
 from semcom.channels.capacity import capacity_function
-from .compare_plots import COMPARED_AXES, plot_compare, plot_equalizers_vs_anchors, plot_equalizers_vs_snr
-from ..figures.plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _mean_accuracy, _no_setup, _num, _rate_independent,
+from .compare_plots import COMPARED_AXES, anchor_axis_panel, plot_compare, plot_equalizers_vs_anchors, plot_equalizers_vs_snr
+from ..figures.plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _no_setup, _num, _rate_independent,
                         _reference_accuracy, _snr_levels, _values)
 from ..figures.plotting import (_LINESTYLES, _MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line,
                        _registered, _snr_axis)
@@ -205,17 +205,7 @@ def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
     color = _colors(strategies, universe=_registered("anchor_selection"))
     all_ks = [float(r["num_anchors"]) for r in rows]
 
-    def panel(ax, prs):
-        for i, s in enumerate(strategies):
-            crs = [r for r in prs if r["anchor_selection"] == s]
-            if not crs:
-                continue
-            if _k_independent(crs):
-                _reference_line(ax, _mean_accuracy(crs), color[s], "-", s)
-            else:
-                _plot_curve(ax, crs, "num_anchors", color[s], marker=_MARKERS[i % 8])
-        _log2_axis(ax, all_ks)
-
+    panel = anchor_axis_panel("anchor_selection", strategies, color, all_ks)
     handles = [Line2D([], [], color=color[s], marker=_MARKERS[i % 8], label=f"{s} anchors")
                for i, s in enumerate(strategies)]
     ncols = len(_values(rows, "semantic_equalizer"))
