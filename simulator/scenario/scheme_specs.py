@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal, Optional, Union
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from .strict import NoBool, Strict, WrittenSettings, number, tagged_union
 
@@ -99,6 +99,9 @@ class UserSchemeSpec(WrittenSettings, NoBool):
 SchemeSpec = tagged_union("kind", SCHEME_SPECS, UserSchemeSpec, default="analog")
 
 
+_SCHEME_ADAPTER = TypeAdapter(SchemeSpec)
+
+
 def scheme_spec(**settings: Any) -> SchemeSpecBase | UserSchemeSpec:
     """The typed spec of ``settings`` (``kind`` and the scheme's settings; ``analog`` by default).
 
@@ -108,6 +111,5 @@ def scheme_spec(**settings: Any) -> SchemeSpecBase | UserSchemeSpec:
         spec = scheme_spec(kind="digital", modulation_order=16)
         print(spec.bits, spec.quantises, spec.model_dump())   # 8 True {'kind': 'digital', 'modulation_order': 16}
     """
-    cls = SCHEME_SPECS.get(settings.get("kind", "analog"), UserSchemeSpec)
-    return cls.model_validate(settings)
+    return _SCHEME_ADAPTER.validate_python(settings)   # the scenario's own union picks the spec
 

@@ -60,7 +60,6 @@ def number(**bounds: float) -> Any:
                      WithJsonSchema({"type": "number", **{_JSON_BOUNDS[k]: v for k, v in bounds.items()}})]
 
 
-
 class WrittenSettings:
     """A Block's typed settings that dump as *written*: the keys in :attr:`always` and
     those the scenario gave, as the untyped specs did (a study's identity hashes the dump,
