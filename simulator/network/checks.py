@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from semcom import channels, transceivers
+from semcom import transceivers
 from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
 from ..link.context import latent_space, study_data
@@ -54,14 +54,14 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
     with found.check():
         check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
     for name, spec in sc.channels.items():
-        with found.check():
-            check_names(f"channels.{name}.model", [spec.model], channels.CHANNELS.names(), "channel model")
+        def build_slot_channel(name=name, spec=spec):
             if spec.model not in FADING_CHANNELS:
                 raise ScenarioError(f"channels.{name}.model", spec.model, "cannot carry network links (a message "
                                     "is one flat-fading block per slot)", f"use one of: {', '.join(FADING_CHANNELS)}")
-            settings = spec.model_dump(exclude={"model"})
-            check_channel(f"channels.{name}", spec, sc.precision,
-                          build=lambda: build_link_channel(spec.model, settings, sc.precision, "cpu"))
+            return build_link_channel(spec.model, spec.model_dump(exclude={"model"}), sc.precision, "cpu")
+
+        with found.check():   # a registered model first (with a did-you-mean), then one a slot can carry
+            check_channel(f"channels.{name}", spec, sc.precision, build=build_slot_channel)
     with found.check():
         check_scheme("scheme", sc.scheme, sc.precision)
     with found.check():

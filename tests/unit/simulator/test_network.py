@@ -265,3 +265,15 @@ def test_every_scheduler_declares_the_network_settings_its_constructor_takes():
         keywords = list(inspect.signature(cls.__init__).parameters)[4:]   # after self, N, R, rng
         assert keywords == list(cls.settings), name
         assert set(cls.settings) <= set(NetworkSpec.model_fields), name
+
+
+def test_a_network_channel_is_a_registered_model_a_slot_can_carry():
+    """A misspelt model gets the registry's did-you-mean; a registered one a slot cannot carry
+    (OFDM: a message is one flat-fading block per slot) is refused naming the models it can."""
+    with pytest.raises(ScenarioError, match=r"^channels.rayleigh.model: unknown channel model \(did you mean "
+                                            r"'rayleigh'\?\)"):
+        check_network_scenario(_scenario(channels=dict(awgn=dict(model="awgn"), rayleigh=dict(model="rayleig"))),
+                               check_data=False)
+    with pytest.raises(ScenarioError, match=r"^channels.tdl.model: cannot carry network links .*use one of: "):
+        check_network_scenario(_scenario(channels=dict(awgn=dict(model="awgn"), tdl=dict(model="ofdm-tdl"))),
+                               check_data=False)
