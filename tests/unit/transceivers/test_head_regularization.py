@@ -77,11 +77,18 @@ def test_one_standard_error_rule_takes_the_strongest_strength_within_reach():
 
 def test_labels_without_information_get_the_strongest_penalty():
     """Where a strong penalty costs held-out accuracy it is not chosen; labels that carry no
-    information (the Bayes-optimal head is flat: every strength ties) get the strongest."""
+    information (the Bayes-optimal head is flat: every strength ties in expectation) get the
+    strongest, within one grid step: the held-out accuracies then differ by sampling noise
+    alone (one standard error is 0.03 here), so the one-standard-error rule may stop one
+    step short when the noise puts the strongest just outside it (measured: shuffle 0 picks
+    0.1 on generic kernels and 0.03 on AVX-512, where one validation row flips)."""
+    grid = WEIGHT_DECAY_GRID
     features, labels = _blobs(240, 6, 3, spread=0.8, seed=0)
-    assert select_weight_decay(features, labels, 3, seed=3) < max(WEIGHT_DECAY_GRID)
-    shuffled = labels[torch.randperm(240, generator=torch.Generator().manual_seed(0))]
-    assert select_weight_decay(features, shuffled, 3, seed=3) == max(WEIGHT_DECAY_GRID)
+    # informative labels: a strong penalty costs accuracy, so the choice stays well inside the grid
+    assert grid.index(select_weight_decay(features, labels, 3, seed=3)) <= len(grid) - 3
+    for shuffle in range(4):
+        shuffled = labels[torch.randperm(240, generator=torch.Generator().manual_seed(shuffle))]
+        assert grid.index(select_weight_decay(features, shuffled, 3, seed=3)) >= len(grid) - 2, shuffle
 
 
 _TRUE_LABELS = torch.randint(4, (400,), generator=torch.Generator().manual_seed(3))
