@@ -118,7 +118,8 @@ def _validate_abstraction(args, raw) -> int:
 
 def _cmd_abstraction_build(args) -> int:
     from .abstraction.build import build_table_set  # lazy: torch and Sionna load only to build tables
-    from .abstraction.validation import validation_summary  # lazy: loads the EESM (torch)
+    from .abstraction.calibration import describe_fit  # lazy: loads the link engine
+    from .abstraction.validation import validation_summary  # lazy: loads the link engine
 
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
     spec = spec_from_file_content(raw, str(args.scenario))
@@ -127,13 +128,7 @@ def _cmd_abstraction_build(args) -> int:
     out = ts.save(args.out)
     print(f"abstraction: {len(ts)} table(s) in {out} (key {ts.key})")
     for i, t in enumerate(ts):
-        fit = t.beta_fit or {}
-        err = (f", fit RMSE {fit['rmse']:.3f}, max |error| {fit['max_abs_error']:.3f} over {fit['points']} runs "
-               f"(RMSE at the beta interval's ends {fit.get('rmse_at_beta_low', float('nan')):.3f} / "
-               f"{fit.get('rmse_at_beta_high', float('nan')):.3f}; SINR spread within a message "
-               f"{fit.get('sinr_spread_db', float('nan')):.1f} dB)"
-               if fit.get("method") == "calibrated" else f" ({fit.get('method', 'given')})")
-        print(f"  table {i}: {t.config.describe()}: beta {t.eesm_beta:g}{err}")
+        print(f"  table {i}: {t.config.describe()}: {describe_fit(t.eesm_beta, t.beta_fit or {})}")
     for family, s in validation_summary(ts.validation).items():
         print(f"  validation {family}: {s['inside']}/{s['points']} held-out points inside the link-level 95% "
               f"interval ({100 * s['fraction_inside']:.0f}%), |error| mean {s['mean_abs_error']:.3f} max "

@@ -2,8 +2,8 @@
 
 The system level never decodes symbols: it reads these tables, built by the link-level
 engine on a SINR grid (:func:`~.build.build_table_set`), maps a message's per-RE SINRs
-to one effective SINR with Sionna's EESM (:func:`~.eesm.effective_sinr_db`, β calibrated
-per table on frequency-selective link-level runs) and draws the decision with the table's
+to one effective SINR with the EESM (Sionna's formula evaluated stably,
+:func:`~.eesm.effective_sinr_db`; β calibrated per table on link-level runs) and draws the decision with the table's
 accuracy. The tables are validated against the link level on held-out channel
 realisations (:func:`~.validation.write_validation` writes the check of the tables a
 study used).

@@ -19,6 +19,7 @@ identified (any β predicts about as well).
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from ..run.randomness import derive_seed
 from .eesm import effective_sinr_db
 from .observe import observe_unit, say
 
-__all__ = ["calibrate", "predict_accuracy", "fit_beta", "BETA_STEPS_PER_DECADE"]
+__all__ = ["calibrate", "predict_accuracy", "fit_beta", "describe_fit", "BETA_STEPS_PER_DECADE"]
 
 #: Resolution of the β search (log grid): 20 steps per decade, about 12 % apart.
 BETA_STEPS_PER_DECADE = 20
@@ -48,31 +49,57 @@ def beta_grid(lo: float, hi: float) -> np.ndarray:
     return np.round(lo * 10.0 ** (np.arange(n + 1) / BETA_STEPS_PER_DECADE), 6)
 
 
-def fit_beta(table, observations: list[tuple[np.ndarray, np.ndarray]], lo: float, hi: float) -> tuple[float, dict]:
-    """β minimising the squared accuracy error over ``observations`` = [(sinr_db [S, N, R], measured [S])].
+#: Δχ² of a 95% profile interval for one parameter.
+CHI2_95 = 3.841
 
-    Returns (β, {"method": "calibrated", "rmse", "max_abs_error", "points"}).
+
+def fit_beta(predict: Callable[[float], np.ndarray], measured, counts, lo: float, hi: float) -> tuple[float, dict]:
+    """β on the log grid over [lo, hi] minimising the error of ``predict(β)`` against ``measured``.
+
+    :param predict: β ↦ [P] predicted accuracies of P calibration points.
+    :param measured: [P] link-level accuracies. :param counts: [P] decisions behind each.
+
+    The objective is χ²(β) = Σ (predicted − measured)² / var, ``var = max(m(1−m), 0.01)/n``
+    (binomial). Its 95% profile interval (Δχ² ≤ 3.84, scaled by χ²_min/(P−1) when the fit is
+    worse than the noise) says how well the points pin β down: ``identifiable`` is false when it
+    reaches an end of the search interval (``flat`` when it reaches both: the objective is flat
+    over the whole range, any β predicts as well) and β is then only known to lie in
+    [``beta_low``, ``beta_high``]. Returns (β, the fit: ``method``, ``rmse``, ``max_abs_error``,
+    ``points``, ``beta_low``, ``beta_high``, ``identifiable``, ``flat``, ``rmse_at_beta_low``,
+    ``rmse_at_beta_high``: the error at the interval's ends, the weakest RE or the mean SINR deciding).
     """
-    measured = np.concatenate([m for _, m in observations])
-    best = None
-    for beta in beta_grid(lo, hi):
-        pred = np.concatenate([predict_accuracy(table, s, float(beta)) for s, _ in observations])
-        err = float(np.sum((pred - measured) ** 2))
-        if best is None or err < best[0] - 1e-15:
-            best = (err, float(beta), pred)
-    _, beta, pred = best
-    diff = pred - measured
+    measured = np.asarray(measured, dtype=np.float64)
+    counts = np.asarray(counts, dtype=np.float64)
+    var = np.maximum(measured * (1.0 - measured), 0.01) / np.maximum(counts, 1.0)
+    grid = beta_grid(lo, hi)
+    preds = np.stack([np.asarray(predict(float(b)), dtype=np.float64) for b in grid])      # [B, P]
+    chi2 = (((preds - measured) ** 2) / var).sum(-1)
+    best = int(np.argmin(chi2))
+    scale = max(1.0, float(chi2[best]) / max(len(measured) - 1, 1))
+    inside = np.flatnonzero((chi2 - chi2[best]) / scale <= CHI2_95)
+    low_end, high_end = bool(inside[0] == 0), bool(inside[-1] == len(grid) - 1)
+    diff = preds[best] - measured
+    rmse = lambda p: float(np.sqrt(np.mean((p - measured) ** 2)))       # noqa: E731
+    return float(grid[best]), {
+        "method": "calibrated", "rmse": rmse(preds[best]), "max_abs_error": float(np.max(np.abs(diff))),
+        # the interval's ends widened by one grid step (the grid resolves β to 12 %)
+        "points": int(len(measured)), "beta_low": float(grid[max(inside[0] - 1, 0)]),
+        "beta_high": float(grid[min(inside[-1] + 1, len(grid) - 1)]),
+        "identifiable": not (low_end or high_end), "flat": low_end and high_end,
+        "rmse_at_beta_low": rmse(preds[0]), "rmse_at_beta_high": rmse(preds[-1])}
 
-    def rmse_at(b: float) -> float:
-        p = np.concatenate([predict_accuracy(table, s, b) for s, _ in observations])
-        return float(np.sqrt(np.mean((p - measured) ** 2)))
 
-    # how well the runs pin beta down: the error at the ends of the search interval
-    # (beta -> small: the weakest RE decides; beta -> large: the mean SINR decides)
-    return beta, {"method": "calibrated", "rmse": float(np.sqrt(np.mean(diff ** 2))),
-                  "max_abs_error": float(np.max(np.abs(diff))), "points": int(len(measured)),
-                  "rmse_at_beta_low": rmse_at(lo), "rmse_at_beta_high": rmse_at(hi),
-                  "sinr_spread_db": float(np.mean([np.mean(s.max(-1) - s.min(-1)) for s, _ in observations]))}
+def describe_fit(beta: float, fit: dict) -> str:
+    """One line on a fitted β: its value, whether the points pin it down, and the fit's error."""
+    if fit.get("method") != "calibrated":
+        return f"beta {beta:g} ({fit.get('method', 'given')})"
+    where = (f"beta {beta:g} [{fit['beta_low']:g}, {fit['beta_high']:g}]" if fit["identifiable"] else
+             f"beta not identifiable (flat: any beta in [{fit['beta_low']:g}, {fit['beta_high']:g}] fits as well; "
+             f"{beta:g} used)" if fit["flat"] else
+             f"beta not identifiable (only bounded: [{fit['beta_low']:g}, {fit['beta_high']:g}] reaches an end of "
+             f"the search; {beta:g} used)")
+    return (f"{where}, RMSE {fit['rmse']:.3f} (max {fit['max_abs_error']:.3f}) over {fit['points']} points; "
+            f"RMSE at the search's ends {fit['rmse_at_beta_low']:.3f} / {fit['rmse_at_beta_high']:.3f}")
 
 
 def _by_unit(tables):
@@ -101,8 +128,12 @@ def calibrate(spec, tables, progress=None) -> list[dict]:
                 obs[(cname, p)] = observe_unit(sc, unit, derive_seed(unit.seed, *purpose))
             say(progress, f"abstraction: calibration {unit.describe()} on {cname}")
         for table, eq in members:
-            pairs = [(o.sinr_db, o.correct[eq].mean(-1)) for o in obs.values()]
-            beta, fit = fit_beta(table, pairs, *cal.beta_range)
+            runs = list(obs.values())
+            measured = np.concatenate([o.correct[eq].mean(-1) for o in runs])
+            counts = np.concatenate([np.full(len(o.snr_db), o.correct[eq].shape[1]) for o in runs])
+            beta, fit = fit_beta(lambda b: np.concatenate([predict_accuracy(table, o.sinr_db, b) for o in runs]),
+                                 measured, counts, *cal.beta_range)
+            fit["sinr_spread_db"] = float(np.mean([np.mean(o.sinr_db.max(-1) - o.sinr_db.min(-1)) for o in runs]))
             table.eesm_beta, table.beta_fit = beta, fit
             for (cname, p), o in obs.items():
                 pred = predict_accuracy(table, o.sinr_db, beta)
