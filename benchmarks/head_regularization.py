@@ -21,7 +21,7 @@ import argparse
 import sys
 
 from semcom.scenarios import scenario_path
-from semcom.simulator.link.context import study_data
+from semcom.simulator.run.context import study_data
 from semcom.simulator.results.metrics import wilson_interval
 from semcom.simulator.link.checks import check_scenario
 from semcom.simulator.link.schema import load_scenario

@@ -16,11 +16,13 @@ Where things go (each folder's ``__init__`` says more):
   abstraction of :mod:`~.abstraction`), :mod:`~.stitch` (the transmitter × receiver table).
 * :mod:`~.run`: **running**, kind-agnostic: the lifecycle (store cycle, manifest), the
   executors (inline, processes, Dask; they receive the kind's unit runner), the process
-  pool, and :mod:`~.run.randomness`, the one owner of seeds.
-* :mod:`~.results`: the resumable store, the result row, **a new metric of a link**
-  (:mod:`~.results.metrics` and the engine's row), summaries, the report.
-* :mod:`~.figures`: the figure scaffolding and :func:`~.figures.plots.plot_all` (any run's
-  figures through its kind); a kind's own figures are its ``plots`` module.
+  pool, :mod:`~.run.context` (the study's data and agents every kind shares) and
+  :mod:`~.run.randomness`, the one owner of seeds.
+* :mod:`~.results`: the resumable store, the intervals and the summary layout every kind
+  shares; **a new metric of a link** goes into :mod:`~.link.metrics` and its row.
+* :mod:`~.figures`: the figure scaffolding; :func:`~.kinds.plots.plot_all` draws any run's
+  figures through its kind, :mod:`~.kinds.report` writes its report; a kind's own
+  figures are its ``plots`` module.
 * The ``semcom`` command: :mod:`~.cli`.
 
 A new channel, scheme or semantic equaliser is not here: see :mod:`semcom.channels`,

@@ -17,7 +17,6 @@ from .kinds import get_kind, kind_of, parse_study, scenario_kinds
 from .scenario.jsonschema import json_schema
 from .scenario.reading import read_scenario_yaml
 from .results.store import read_rows, study_kind
-from .link.units import expand_units
 
 __all__ = ["main"]
 
@@ -77,7 +76,7 @@ def _cmd_results(args) -> int:
 
 
 def _cmd_plot(args) -> int:
-    from .figures.plots import plot_all  # lazy: matplotlib loads only for `semcom plot`
+    from .kinds.plots import plot_all  # lazy: matplotlib loads only for `semcom plot`
 
     rows, kind = _run_kind(args.dir)
     for p in plot_all(rows, Path(args.dir) / "plots", kind=kind.name):
@@ -86,7 +85,7 @@ def _cmd_plot(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from .results.report import write_report  # lazy: matplotlib loads only for `semcom report`
+    from .kinds.report import write_report  # lazy: matplotlib loads only for `semcom report`
 
     print(f"report: {write_report(args.dir)}")
     return 0
@@ -110,7 +109,7 @@ def _validate_abstraction(args, raw) -> int:
         from .abstraction.checks import check_abstraction_spec  # lazy: the checks load torch and Sionna
         check_abstraction_spec(spec)
         sc = spec.link_scenario()
-    units = expand_units(sc)
+    units = get_kind("link").expand(sc)   # an abstraction spec's measurement is a link study
     print(f"{args.scenario}: ok (abstraction spec: {len(units)} unit(s) x {len(sc.axis('semantic_equalizer'))} "
           f"equalizer(s), {len(sc.axis('snr_db'))} SINR points; build it with `semcom abstraction build`)")
     return 0

@@ -78,9 +78,9 @@ def run(sc) -> list[dict]:
     """Noise-free accuracy and MRR of every method, budget and seed."""
     import torch
 
-    from semcom.simulator.link.context import study_data
+    from semcom.simulator.run.context import study_data
     from semcom.simulator.link.engine import build_link
-    from semcom.simulator.results.metrics import reciprocal_ranks
+    from semcom.simulator.link.metrics import reciprocal_ranks
     from semcom.simulator.link.resolved import resolve_unit
     from semcom.simulator.link.units import expand_units
     from semcom.transceivers.semantic import build_equalizer

@@ -23,7 +23,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from semcom.transceivers.cache import cache_dir, config_hash
-from ..link.context import study_data
+from ..run.context import study_data
 from ..link.engine import run_unit
 from ..run.executors import run_units
 from ..run.randomness import derive_seed

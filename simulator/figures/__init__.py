@@ -3,8 +3,9 @@
 * :mod:`~.plotting`: the style, the figure context (headless backend, fonts), markers and
   colours, the curve and reference-line helpers, saving.
 * :mod:`~.plot_rows`: what figures read from result rows (curves, groupings, numbers).
-* :mod:`~.plots`: :func:`~.plots.plot_all` draws any run's figures through its kind
-  (``semcom plot``).
+
+Any run's figures are drawn through its kind by :func:`semcom.simulator.kinds.plots.plot_all`
+(``semcom plot``).
 
 A kind's own figures live with the kind (``link/plots.py``, ``network/plots.py``,
 ``system/plots.py``, ``stitch/plots.py``); a new figure of a kind goes there.

@@ -2,7 +2,7 @@
 
 Each kind (:class:`StudyKind`) brings how to parse and check its scenario, expand it
 into units, run it, its result columns, its summary table and its figures; the CLI,
-:mod:`semcom.api`, the report and :func:`~semcom.simulator.figures.plots.plot_all` ask the
+:mod:`semcom.api`, the report (:mod:`~.report`) and :func:`~.plots.plot_all` ask the
 registry instead of branching on a kind (the executors receive a kind's unit runner from
 its runner). A kind module imports its light parts (scenario model, units, summary) at
 the top and its heavy hooks (checks, engine, runner, figures) when they are called, so

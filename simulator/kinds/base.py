@@ -100,7 +100,7 @@ class StudyKind:
 
     def figures(self, rows: list[dict], plots_dir: Path, **options) -> list[Path]:
         """Draw the kind's figures into ``plots_dir`` (at the current figure settings:
-        call :func:`semcom.simulator.figures.plots.plot_all`); returns the PNG paths."""
+        call :func:`semcom.simulator.kinds.plots.plot_all`); returns the PNG paths."""
         raise NotImplementedError
 
     # -- what the CLI prints -------------------------------------------------------------

@@ -5,7 +5,7 @@ Scenario :class:`~semcom.simulator.link.schema.Scenario`, checks
 :func:`~semcom.simulator.link.units.expand_units`, one unit
 :func:`~semcom.simulator.link.engine.run_unit` (every SNR point and equaliser in one batched
 pass), a run :func:`~semcom.simulator.link.runner.run_study`, columns
-:data:`~semcom.simulator.results.rows.COLUMNS`, figures :mod:`semcom.simulator.link.plots`.
+:data:`~semcom.simulator.link.rows.COLUMNS`, summary :mod:`semcom.simulator.link.summary`, figures :mod:`semcom.simulator.link.plots`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 
 from ..link.schema import Scenario
-from ..results.summary import link_summary_rows
+from ..link.summary import link_summary_rows
 from ..link.units import expand_units
 from .base import StudyKind, register_kind
 
@@ -47,7 +47,7 @@ class LinkKind(StudyKind):
         return run_unit(sc, unit)
 
     def columns(self) -> list[str]:
-        from ..results.rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
+        from ..link.rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
         return COLUMNS
 
     def summary_rows(self, rows: list[dict]):
@@ -68,7 +68,7 @@ class LinkKind(StudyKind):
 
 
 def _num_test(sc) -> int:
-    from ..link.context import study_data  # lazy: keeps the kinds registry torch-free
+    from ..run.context import study_data  # lazy: keeps the kinds registry torch-free
 
     return len(study_data(sc).test_idx)
 

@@ -4,7 +4,7 @@ every semantic equaliser, noise-free and at one SNR, run on a *link* scenario.
 It has no scenario kind of its own (:attr:`file_kind` is false): it parses and checks a
 link scenario, and its run is one unit (the whole table) in the results store, recorded
 as kind ``stitch``. Rows: :mod:`semcom.simulator.stitch.runner`; summary
-:mod:`semcom.simulator.results.summary`; heat maps :mod:`semcom.simulator.stitch.plots`.
+:mod:`semcom.simulator.stitch.summary`; heat maps :mod:`semcom.simulator.stitch.plots`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from semcom.core.errors import SemcomInputError
 from ..scenario.reading import raw_kind
 from ..link.schema import Scenario, parse_scenario
-from ..results.summary import stitch_summary_rows, stitch_summary_table
+from ..stitch.summary import stitch_summary_rows, stitch_summary_table
 from .base import StudyKind, parse_study, register_kind, scenario_kinds
 
 __all__ = ["StitchKind"]

@@ -12,7 +12,7 @@ import math
 from semcom import transceivers
 from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, resolve_equalizer
-from .context import _fits_on_data, study_data
+from ..run.context import fits_on_data, study_data
 from .jscc_engine import check_jscc
 from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
                               check_scheme, check_seeds, check_settings, warn_small_test_set)
@@ -115,7 +115,7 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     with found.check():
         check_device(sc)
     with found.check():
-        trains = any(_fits_on_data(spec.kind) for spec in sc.models.values())
+        trains = any(fits_on_data(spec.kind) for spec in sc.models.values())
         if trains and sc.data.train_fraction + sc.data.test_fraction >= 1:
             raise ScenarioError("data.train_fraction", sc.data.train_fraction,
                                 f"with data.test_fraction {sc.data.test_fraction} leaves no pool for anchors and "

@@ -5,7 +5,7 @@ once (:func:`~semcom.simulator.link.resolved.resolve_unit`) and runs it here (an
 units) or in :mod:`semcom.simulator.link.jscc_engine` (end-to-end units). Every message
 crosses the link through the one transmission block
 (:class:`~semcom.transceivers.transmission.MessageTransmission`); rows are
-:class:`~semcom.simulator.results.rows.ResultRow` s.
+:class:`~semcom.simulator.link.rows.ResultRow` s.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import torch
 import sionna.phy
 
 from semcom.channels import build_channel, snr_db_to_no
-from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.compression import index_bits
 from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.schemes import build_scheme
@@ -27,16 +26,18 @@ from semcom.transceivers.semantic.channel_aware import ChannelAccess
 from semcom.transceivers.side_information import REFERENCE_SIDE_LINK
 from semcom.transceivers.transmission import MessageTransmission, Received
 from .jscc_engine import run_jscc_unit
-from ..results.metrics import accuracy_counts, mean_interval, reciprocal_ranks, top_k_counts, wilson_interval
-from ..run.randomness import derive_rng, derive_seed
-from ..results.rows import ResultRow
+from ..results.metrics import mean_interval, wilson_interval
+from .metrics import accuracy_counts, reciprocal_ranks, top_k_counts
+from ..run.context import select_anchors
+from ..run.randomness import derive_seed
+from .rows import ResultRow
 from .resolved import ResolvedUnit, resolve_unit
 from .units import Unit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario
 
-__all__ = ["run_unit", "run_resolved", "select_anchors", "build_link", "head_weight_decay", "PASS_ELEMENTS"]
+__all__ = ["run_unit", "run_resolved", "unit_anchors", "build_link", "head_weight_decay", "PASS_ELEMENTS"]
 
 #: Elements of one [num_snr, chunk, message_dim] tensor of a batched pass (16 MB of
 #: float32): larger passes leave the cache and page in fresh memory for every
@@ -52,20 +53,11 @@ def head_weight_decay(eq, snr_index: int):
     return getattr(head, "weight_decay", None)
 
 
-def select_anchors(ru: ResolvedUnit) -> np.ndarray:
-    """Dataset indices of the unit's anchors, chosen on the transmitter's pool latents.
-
-    The generator depends on (seed, strategy, K, selecting model) only (K left out for a
-    prefix-consistent strategy, whose budgets then nest), so every
-    receiver and channel of a study sees the same anchors (paired comparisons).
-    """
-    unit, data = ru.unit, ru.data
-    strategy = ANCHOR_STRATEGIES.get(unit.anchor_selection)()
-    # a prefix-consistent strategy draws without the budget: the pilots of a budget sweep are nested
-    budget = "nested" if strategy.prefix_consistent else unit.num_anchors
-    rng = derive_rng(unit.seed, "anchors", unit.anchor_selection, budget, unit.transmitter)
-    positions = strategy(ru.tx.latents[data.pool_idx], data.labels[data.pool_idx], unit.num_anchors, rng)
-    return data.pool_idx[positions]
+def unit_anchors(ru: ResolvedUnit) -> np.ndarray:
+    """Dataset indices of the unit's anchors, chosen on the transmitter's pool latents
+    (:func:`~semcom.simulator.run.context.select_anchors`)."""
+    unit = ru.unit
+    return select_anchors(ru.data, ru.tx, unit.anchor_selection, unit.num_anchors, unit.seed, unit.transmitter)
 
 
 def build_link(ru: ResolvedUnit) -> LinkSetup:
@@ -73,7 +65,7 @@ def build_link(ru: ResolvedUnit) -> LinkSetup:
     data = ru.data
     return LinkSetup(
         tx=ru.tx, rx=ru.rx, labels=data.labels, num_classes=data.dataset.num_classes, pool_idx=data.pool_idx,
-        anchor_idx=select_anchors(ru), center=ru.center, seed=derive_seed(ru.unit.seed, "heads"),
+        anchor_idx=unit_anchors(ru), center=ru.center, seed=derive_seed(ru.unit.seed, "heads"),
         head_regularization=ru.head_regularization)
 
 
@@ -125,7 +117,7 @@ def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None
     Resolves the unit's set-up once, then runs it: :func:`run_resolved` (anchor-based
     units) or :func:`~semcom.simulator.link.jscc_engine.run_jscc_unit` (an end-to-end ``jscc``
     unit, which has its own engine; ``observe`` and ``channel_seed`` apply to the former).
-    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.results.rows.COLUMNS`.
+    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.link.rows.COLUMNS`.
     """
     ru = resolve_unit(sc, unit)
     if unit.channel_uses is not None:
@@ -156,7 +148,7 @@ def run_resolved(ru: ResolvedUnit, *, observe=None, channel_seed: int | None = N
     most :data:`PASS_ELEMENTS` per ``[num_snr, chunk, message_dim]`` tensor (memory
     and cache use stay bounded for any dataset size, K and SNR grid); within a chunk
     every SNR point runs in one batched call.
-    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.results.rows.COLUMNS`.
+    Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.link.rows.COLUMNS`.
 
     :param observe: optional callable, called once per chunk and message kind with keywords
         ``scheme`` (the scheme object), ``message_dim`` (int), ``batch_size`` (samples in the chunk),

@@ -4,7 +4,7 @@ evaluate it at every SNR point of the sweep in one batched pass per chunk.
 A JSCC unit is (seed, transmitter architecture, channel, scheme, channel uses): no
 anchors, no semantic equaliser (its rows read ``semantic_equalizer: jscc``), no separate
 receiver (the decoder is trained with the encoder). Its rows are
-:class:`~semcom.simulator.results.rows.ResultRow` s, as the anchor-based engine's, so it shares the
+:class:`~semcom.simulator.link.rows.ResultRow` s, as the anchor-based engine's, so it shares the
 rate–accuracy axes.
 
 The model maps an input sample straight to channel symbols and the received symbols
@@ -30,9 +30,10 @@ from semcom.transceivers.encoders import ENCODERS
 from semcom.transceivers.heads import cached_head
 from semcom.transceivers.jscc import JSCCModel, JSCCScheme, train_jscc
 from semcom.transceivers.transmission import cross_channel
-from ..results.metrics import accuracy_counts, top_k_counts, wilson_interval
+from ..results.metrics import wilson_interval
+from .metrics import accuracy_counts, top_k_counts
 from ..run.randomness import derive_seed
-from ..results.rows import ResultRow
+from .rows import ResultRow
 from .resolved import ResolvedUnit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module

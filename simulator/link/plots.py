@@ -30,7 +30,7 @@ Figures (each drawn when the study varies what it shows):
 
 Example::
 
-    from semcom.simulator.figures.plots import plot_all
+    from semcom.simulator.kinds.plots import plot_all
     from semcom.simulator.results.store import read_rows
     plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")   # at the run's figure settings
 

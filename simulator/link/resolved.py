@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from semcom.transceivers.agents import LatentSpace
 from semcom.transceivers.heads import HeadRegularization
-from .context import StudyData, model_space, study_data
+from ..run.context import StudyData, model_space, study_data
 from ..scenario.channel_specs import ChannelSpecBase, UserChannelSpec
 from ..scenario.scheme_specs import SchemeSpecBase, UserSchemeSpec
 from .units import Unit

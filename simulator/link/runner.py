@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from semcom.transceivers.cache import config_hash
-from .context import latent_space
+from ..run.context import latent_space
 from .engine import run_unit
-from ..results.rows import COLUMNS
+from .rows import COLUMNS
 from ..run.executors import thread_settings
 from ..run.lifecycle import StudyResult, run_into_store, versions, write_manifest
 from .checks import check_scenario

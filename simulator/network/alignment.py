@@ -23,12 +23,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from semcom.channels.slot_fading import build_link_channel
 from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
-from ..link.context import latent_space, study_data
+
+from ..run.context import latent_space, select_anchors, study_data
 from ..run.randomness import derive_seed
-from .links import network_agents, select_shared_anchors
-from .slot_channel import build_link_channel
+from .links import network_agents
 
 __all__ = ["AlignmentCost", "alignment_cost", "alignment_scaling", "ALIGNMENT_COLUMNS"]
 
@@ -75,9 +76,10 @@ def alignment_scaling(sc, num_agents: list[int], equalizers: list[str], k_values
     anchor_model = sc.network.anchor_agent or hub
     spec = sc.channels[channel]
     ch, _ = build_link_channel(spec.model, spec.model_dump(exclude={"model"}), sc.precision, "cpu")
+    strategy = sc.axis("anchor_selection")[0]
     rows = []
     for k in k_values:
-        anchors = select_shared_anchors(sc, seed, sc.axis("anchor_selection")[0], k, anchor_model)
+        anchors = select_anchors(data, latent_space(sc, anchor_model), strategy, k, seed, anchor_model)
         pair_uses: dict[tuple[str, str, str], float] = {}
 
         def uses(eq_name: str, tx_model: str, rx_model: str) -> float:

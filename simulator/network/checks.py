@@ -10,15 +10,25 @@ from __future__ import annotations
 from typing import Optional
 
 from semcom import transceivers
+from semcom.channels.slot_fading import FADING_CHANNELS, build_link_channel
 from semcom.core.errors import ScenarioError
+from semcom.transceivers.schemes import message_scheme
 from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
-from ..link.context import latent_space, study_data
-from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
-                               check_scheme, check_seeds, check_settings)
-from ..scenario.scheme_specs import SCHEME_SPECS
+
+from ..run.context import latent_space, study_data
+from ..scenario.checks import (
+    check_agents,
+    check_anchor_selection,
+    check_channel,
+    check_device,
+    check_names,
+    check_scheme,
+    check_seeds,
+    check_settings,
+)
 from ..scenario.errors import Findings
-from .links import message_channel_uses, network_scheme
-from .slot_channel import FADING_CHANNELS, build_link_channel
+from ..scenario.scheme_specs import SCHEME_SPECS
+from .links import message_channel_uses
 from .medium import SCHEDULERS
 from .schema import NetworkScenario
 
@@ -118,7 +128,7 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
                         dim = int(k) if kind == "relative" else latent_dim(model)
                         if dim is None:
                             continue
-                        scheme = network_scheme(sc.model_copy(update={"device": "cpu"}), bits, dim, kind)
+                        scheme = message_scheme(sc.scheme, kind, dim, bits, sc.precision, "cpu")
                         uses = message_channel_uses(scheme, ch, dim)
                         rbs = -(-uses // net.channel_uses_per_rb)
                         if rbs > net.resource_blocks:

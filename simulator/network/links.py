@@ -34,20 +34,20 @@ import numpy as np
 import torch
 
 from semcom.channels import snr_db_to_no
-from semcom.transceivers.anchors import ANCHOR_STRATEGIES
+from semcom.channels.slot_fading import build_link_channel
 from semcom.transceivers.link import LinkSetup
-from semcom.transceivers.schemes import build_scheme
+from semcom.transceivers.schemes import message_scheme
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from semcom.transceivers.transmission import MessageTransmission
-from ..link.context import latent_space, study_data
+
+from ..run.context import latent_space, select_anchors, study_data
 from ..run.randomness import derive_rng, derive_seed
-from .slot_channel import build_link_channel
 
 if TYPE_CHECKING:   # annotations only: the network schema's checks call back into this module
     from .schema import NetworkScenario
 
-__all__ = ["Agent", "network_agents", "link_snr_db", "NetworkLinks", "select_shared_anchors", "network_scheme",
-           "message_channel_uses"]
+__all__ = ["Agent", "network_agents", "link_snr_db", "NetworkLinks", "message_channel_uses"]
+
 
 @dataclass(frozen=True)
 class Agent:
@@ -89,30 +89,6 @@ def link_snr_db(sc: NetworkScenario, seed: int, tx: Agent, rx: Agent) -> float:
     return snr
 
 
-def select_shared_anchors(sc: NetworkScenario, seed: int, strategy: str, k: int, agent_model: str) -> np.ndarray:
-    """Dataset indices of the K anchors every agent of the network uses, chosen on
-    ``agent_model``'s latents of the pool (same draw as the link-level engine's)."""
-    data = study_data(sc)
-    space = latent_space(sc, agent_model)
-    chooser = ANCHOR_STRATEGIES.get(strategy)()
-    rng = derive_rng(seed, "anchors", strategy, "nested" if chooser.prefix_consistent else k, agent_model)
-    positions = chooser(space.latents[data.pool_idx], data.labels[data.pool_idx], k, rng)
-    return data.pool_idx[positions]
-
-
-def network_scheme(sc: NetworkScenario, bits: Optional[int], message_dim: int, message_kind: str):
-    """The scheme carrying messages of ``message_dim`` values of ``message_kind``
-    (``"relative"``/``"absolute"``). A digital scheme gets ``block_length = message_dim·bits``
-    (within 12..8448): a message is whole codewords of its own and shares none with another
-    agent's message."""
-    settings = sc.scheme.model_dump(exclude={"kind"})
-    if bits is not None:
-        settings["bits"] = bits
-    if sc.scheme.has_block_length:
-        settings["block_length"] = int(min(max(message_dim * int(settings.get("bits", 8)), 12), 8448))
-    return build_scheme(sc.scheme.kind, settings, message_kind, precision=sc.precision, device=sc.device)
-
-
 def message_channel_uses(scheme, channel, message_dim: int) -> int:
     """Whole complex channel uses of one message (pilots included)."""
     return int(math.ceil(scheme.channel_uses(channel, message_dim) - 1e-9))
@@ -135,7 +111,8 @@ class NetworkLinks:
         self.device = torch.device(sc.device)
         self.transmitters, self.receivers = transmitters, receivers
         anchor_model = sc.network.anchor_agent or receivers[0].model
-        self.anchor_idx = select_shared_anchors(sc, seed, anchor_selection, num_anchors, anchor_model)
+        self.anchor_idx = select_anchors(data, latent_space(sc, anchor_model), anchor_selection, num_anchors, seed,
+                                         anchor_model)
         self.eq_name = semantic_equalizer
         eq_cls = SEMANTIC_EQUALIZERS.get(semantic_equalizer)
         eq_settings = sc.semantic_equalizers.get(semantic_equalizer, {}) or {}
@@ -171,16 +148,17 @@ class NetworkLinks:
         return int(self.payload[self.transmitters[tx].model].shape[-1])
 
     def transmission(self, message_dim: int) -> MessageTransmission:
-        """The transmission of messages of ``message_dim`` values (scheme :func:`network_scheme`,
-        the links' channel block; cached). The semantic equaliser reads no noise estimate."""
+        """The transmission of messages of ``message_dim`` values (the scheme sized to one message,
+        :func:`~semcom.transceivers.schemes.base.message_scheme`, the links' channel block; cached). The semantic equaliser reads no noise estimate."""
         if message_dim not in self._transmissions:
             self._transmissions[message_dim] = MessageTransmission(
-                scheme=network_scheme(self.sc, self.bits, message_dim, self.message_kind), channel=self.channel,
+                scheme=message_scheme(self.sc.scheme, self.message_kind, message_dim, self.bits, self.sc.precision,
+                                      self.sc.device), channel=self.channel,
                 estimate_noise=False, precision=self.sc.precision, device=self.sc.device)
         return self._transmissions[message_dim]
 
     def scheme(self, message_dim: int):
-        """The scheme of messages of ``message_dim`` values (:func:`network_scheme`, cached)."""
+        """The scheme of messages of ``message_dim`` values (cached with its transmission)."""
         return self.transmission(message_dim).scheme
 
     def channel_uses(self, tx: int) -> int:

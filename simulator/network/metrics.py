@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..results.rows import format_cell as _fmt
+from ..results.cells import format_cell as _fmt
 from ..results.metrics import wilson_interval
 from .alignment import alignment_cost
 from .traffic import NS_PER_S, to_ns

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from semcom.transceivers.cache import config_hash
 from semcom.core.io import write_text_atomic
-from ..link.context import latent_space
+from ..run.context import latent_space
 from ..run.executors import thread_settings
 from ..run.lifecycle import StudyResult, run_into_store, versions
 from ..figures.plotting import figure_context

@@ -3,10 +3,11 @@
 * :mod:`~.store`: the resumable SQLite results store (one row per unit and point), the
   CSV export and the reading back (:func:`~.store.read_rows`, :func:`~.store.study_kind`);
   :mod:`~.store_sql` holds its SQL.
-* :mod:`~.rows`: the typed result row of a link study (its columns are ``results.csv``'s).
-* :mod:`~.metrics`: the statistics of a result (accuracy counts, Wilson and mean intervals,
-  reciprocal ranks). **A new metric of a link** goes here and into the engine's row
-  (:mod:`semcom.simulator.results.rows`).
-* :mod:`~.summary`: the summary tables (``semcom results``), :mod:`~.report`: the Markdown
-  report (``semcom report``).
+* :mod:`~.cells`: a result value as the store and the CSVs keep it.
+* :mod:`~.metrics`: the intervals every kind reports (Wilson, normal mean).
+* :mod:`~.summary`: what every kind's summary table shares (set-up columns, layout).
+
+A kind's own result row, metrics and summary live with the kind (``link/rows.py``, …); the
+HTML report (``semcom report``) and any run's figures are dispatched through the kinds
+(:mod:`semcom.simulator.kinds.report`, :mod:`semcom.simulator.kinds.plots`).
 """

@@ -4,6 +4,8 @@
   already done, write rows as they come, export) and the run's manifest.
 * :mod:`~.executors`: inline, local processes, Dask; each receives the kind's unit runner.
   :mod:`~.pool` is the local process pool (supervised workers, kept for the whole study).
+* :mod:`~.context`: what every unit of every kind shares in a process (the study's data, the
+  agents' latent spaces, the anchors they agree on).
 * :mod:`~.randomness`: the one owner of randomness (:func:`~.randomness.derive_rng`,
   :func:`~.randomness.derive_seed`): every draw derives from the scenario's seed and what it
   is for, so results are identical whatever the executor.

@@ -32,11 +32,12 @@ from semcom.transceivers.cache import config_hash
 from semcom.transceivers.geometry import collapse_index, linear_cka
 from semcom.transceivers.semantic import build_equalizer
 from semcom.core.io import write_text_atomic
-from ..link.context import latent_space, study_data
+from ..run.context import latent_space, study_data
 from ..link.engine import build_link, head_weight_decay, run_unit
 from ..run.lifecycle import versions
 from ..link.checks import check_scenario
-from ..results.metrics import accuracy_counts, wilson_interval
+from ..link.metrics import accuracy_counts
+from ..results.metrics import wilson_interval
 from ..figures.plotting import figure_context
 from ..link.schema import Scenario
 from .plots import plot_cka, plot_stitching

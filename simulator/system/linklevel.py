@@ -2,8 +2,8 @@
 
 The reference the abstraction replaces (and what ``make bench`` compares its speed with):
 every delivered message of a :class:`~.engine.SystemRun` is encoded by its configuration's
-scheme (:func:`~semcom.simulator.network.links.network_scheme`), sent through the
-``network`` kind's flat channel block (:class:`~semcom.simulator.network.slot_channel.SlotFadingChannel`,
+scheme (:func:`~semcom.transceivers.schemes.base.message_scheme`), sent through the
+flat channel block a network link uses (:class:`~semcom.channels.slot_fading.SlotFadingChannel`,
 perfect CSI) at the message's effective SINR, decoded, semantically equalised and
 classified by the server's head; batched per (slot, group, configuration), as the
 ``network`` kind decodes a slot. The sample of each message is drawn from the test set.
@@ -19,12 +19,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from semcom.channels.slot_fading import build_link_channel
 from semcom.transceivers.link import LinkSetup
+from semcom.transceivers.schemes import message_scheme
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from semcom.transceivers.transmission import MessageTransmission, cross_channel
-from ..link.context import latent_space, study_data
-from ..network.links import network_scheme, select_shared_anchors
-from ..network.slot_channel import build_link_channel
+from ..run.context import latent_space, select_anchors, study_data
 from ..run.randomness import derive_rng, derive_seed
 from ..scenario.scheme_specs import scheme_spec
 
@@ -39,7 +39,7 @@ class LinkDecoder:
         self.labels = data.labels
         self.test_idx = data.test_idx
         k = int(config.num_anchors)
-        anchors = select_shared_anchors(sc, seed, config.anchor_selection, k, tx_model)   # as the link engine
+        anchors = select_anchors(data, latent_space(sc, tx_model), config.anchor_selection, k, seed, tx_model)
         self.link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
                               num_classes=data.dataset.num_classes, pool_idx=data.pool_idx, anchor_idx=anchors,
                               center=sc.center, seed=derive_seed(seed, "heads"))
@@ -48,9 +48,8 @@ class LinkDecoder:
         z = self.link.tx.latents
         self.payload = self.link.projection(z, self.link.anchors(self.link.tx))
         settings = dict(config.scheme_settings)
-        scheme_sc = sc.model_copy(update={"scheme": scheme_spec(kind=config.scheme_kind, **settings),
-                                          "device": "cpu"})
-        self.scheme = network_scheme(scheme_sc, config.bits, k, "relative")
+        spec = scheme_spec(kind=config.scheme_kind, **settings)
+        self.scheme = message_scheme(spec, "relative", k, config.bits, sc.precision, "cpu")
         self.channel, _ = build_link_channel("awgn", {}, sc.precision, "cpu")
         self.transmission = MessageTransmission(scheme=self.scheme, channel=self.channel, estimate_noise=False,
                                                 precision=sc.precision, device="cpu")

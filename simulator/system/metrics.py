@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..results.rows import format_cell as _fmt
+from ..results.cells import format_cell as _fmt
 from ..results.metrics import wilson_interval
 
 __all__ = ["unit_rows", "NETWORK_COLUMNS", "CELL_COLUMNS", "USER_COLUMNS", "jain", "grouped_percentiles"]

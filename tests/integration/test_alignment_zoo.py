@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from semcom.simulator.link.engine import run_unit, select_anchors
+from semcom.simulator.link.engine import run_unit, unit_anchors
 from semcom.simulator.link.checks import check_scenario
-from semcom.simulator.results.rows import COLUMNS
+from semcom.simulator.link.rows import COLUMNS
 from semcom.simulator.link.schema import parse_scenario
 from semcom.simulator.link.resolved import resolve_unit
 from semcom.simulator.link.units import expand_units
@@ -47,7 +47,7 @@ def zoo():
 
 def test_pilot_budgets_of_a_prefix_consistent_design_are_nested(zoo):
     sc, units, _ = zoo
-    small, large = (select_anchors(resolve_unit(sc, u)) for u in sorted(units, key=lambda u: u.num_anchors))
+    small, large = (unit_anchors(resolve_unit(sc, u)) for u in sorted(units, key=lambda u: u.num_anchors))
     assert len(large) == 20 and np.array_equal(large[:10], small)
 
 

@@ -36,7 +36,7 @@ def reference(tmp_path_factory):
 
 def test_same_seed_same_bytes_from_a_cold_cache(tmp_path, reference, monkeypatch):
     monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path / "cold-cache"))
-    from semcom.simulator.link import context
+    from semcom.simulator.run import context
     from semcom.transceivers import heads
     monkeypatch.setattr(context, "_SPACES", {})   # nothing memoised in this process either:
     monkeypatch.setattr(heads, "_MEMORY", {})     # latents and heads are rebuilt from scratch

@@ -56,7 +56,7 @@ def test_trained_at_0_db_beats_trained_at_20_db_at_minus_5_db(reference):
     import sionna.phy
     import torch
     from semcom.channels import snr_db_to_no
-    from semcom.simulator.link.context import study_data
+    from semcom.simulator.run.context import study_data
     from semcom.simulator.link.jscc_engine import jscc_channel, jscc_model
     from semcom.simulator.results.metrics import wilson_interval
     from semcom.simulator.link.resolved import resolve_unit
@@ -99,7 +99,7 @@ def test_jscc_accuracy_respects_the_channel_capacity(reference):
     capacity), so Fano's inequality caps the accuracy; the data-processing inequality
     makes it hold for any encoder and decoder."""
     import numpy as np
-    from semcom.simulator.link.context import study_data
+    from semcom.simulator.run.context import study_data
 
     data = study_data(parse_scenario(STUDY))
     counts = np.bincount(data.labels[data.test_idx].numpy(), minlength=10)
@@ -122,7 +122,7 @@ SMALL = dict(
 
 
 def test_same_seed_same_numbers_whatever_the_executor_and_cache(tmp_path, monkeypatch):
-    from semcom.simulator.link import context
+    from semcom.simulator.run import context
     from semcom.transceivers import heads
 
     def run(name: str, **kw) -> bytes:

@@ -9,7 +9,7 @@ import pytest
 
 import semcom
 from semcom.core.errors import ScenarioError, SemcomInputError
-from semcom.simulator.results.rows import COLUMNS
+from semcom.simulator.link.rows import COLUMNS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Where each import prefix lives in the source tree (pyproject's package-dir).
 PACKAGE_DIRS = {"semcom": ROOT / "semcom", "semcom.channels": ROOT / "channels",
@@ -82,12 +84,18 @@ def _targets(node, name: str, is_pkg: bool, modules) -> set[str]:
     return out
 
 
-def _scan():
-    """(graph: module → imported modules, [(module, line, target, inside a function, has a reason)])."""
+def _scan(planted: dict[str, str] | None = None):
+    """(graph: module → imported modules, [(module, line, target, inside a function, has a reason)]).
+
+    :param planted: extra modules (name → source), walked as if they were in the tree."""
     modules = _modules()
+    sources = {name: path.read_text() for name, (path, _) in modules.items()}
+    for name, source in (planted or {}).items():
+        modules[name] = (Path(name), False)
+        sources[name] = source
     graph, found = {}, []
     for name, (path, is_pkg) in modules.items():
-        source = path.read_text()
+        source = sources[name]
         lines = source.splitlines()
         edges = set()
         for node, inside in _imports(ast.parse(source)):
@@ -207,19 +215,61 @@ def test_every_package_folder_is_installed():
     assert packages <= listed, f"add to pyproject's [tool.setuptools] packages: {sorted(packages - listed)}"
 
 
+#: The kinds' own sub-packages: peers, none importing another.
+KINDS = ("link", "network", "system", "stitch")
+#: The kind-agnostic core: imports neither the kinds registry nor any kind.
+CORE = ("scenario", "run", "results", "figures")
+#: Peer imports allowed, each with its reason.
+PEER_IMPORTS = {("stitch", "link"): "a stitching table is a view of a link study: it runs the link engine on a "
+                                    "link scenario"}
+
+
+def _package(module: str) -> str | None:
+    """The sub-package of semcom.simulator a module lies in (``None`` outside one)."""
+    parts = module.split(".")
+    return parts[2] if len(parts) >= 3 and parts[:2] == ["semcom", "simulator"] else None
+
+
+def _layering_violations(graph) -> list[str]:
+    """Imports that break the layering: the core importing the kinds registry or a kind, a kind
+    importing another kind (beyond :data:`PEER_IMPORTS`), the command line importing a kind."""
+    out = []
+    for module, targets in graph.items():
+        here = _package(module)
+        for target in targets:
+            there = _package(target)
+            if here in CORE and there in (*KINDS, "kinds"):
+                out.append(f"core {module} imports {target}")
+            elif here in KINDS and there in KINDS and there != here and (here, there) not in PEER_IMPORTS:
+                out.append(f"kind {here}: {module} imports {target}")
+            elif module in ("semcom.simulator.cli", "semcom.api") and there in KINDS:
+                out.append(f"{module} imports {target} (ask the kinds registry)")
+    return sorted(out)
+
+
 def test_the_study_kinds_are_peers_over_a_kind_agnostic_core():
-    """The scenario core knows no kind; the CLI, the API and the report reach the kinds through
-    the registry; the registry and the schema modules load no torch."""
+    """The core (scenario, run, results, figures) imports no kind and not the registry; a kind
+    imports no other kind; the CLI and the API reach the kinds through the registry."""
     graph, _ = _scan()
-    core = [m for m in graph if m.startswith("semcom.simulator.scenario")]
-    assert core and all(not {t for t in graph[m] if ".kinds" in t or ".network" in t} for m in core), \
-        {m: graph[m] for m in core}
-    for name in ("cli", "results/report", "figures/plots", "results/summary"):
-        source = (ROOT / "simulator" / f"{name}.py").read_text()
-        assert '== "network"' not in source and '== "stitch"' not in source, name
-    assert '== "network"' not in (ROOT / "semcom" / "api.py").read_text()
+    assert not _layering_violations(graph), _layering_violations(graph)
+    assert {a for a, _ in PEER_IMPORTS} | {b for _, b in PEER_IMPORTS} <= set(KINDS)
+
+
+@pytest.mark.parametrize("module, source", [
+    ("semcom.simulator.system.planted", "from ..network.links import NetworkLinks\n"),
+    ("semcom.simulator.network.planted", "def f():\n    from semcom.simulator.system import engine  # lazy: x\n"),
+    ("semcom.simulator.results.planted", "from ..kinds import get_kind\n"),
+    ("semcom.simulator.figures.planted", "import semcom.simulator.link.plots\n"),
+    ("semcom.simulator.run.planted", "from ..stitch import runner\n"),
+])
+def test_the_layering_test_fails_on_a_planted_import(module, source):
+    graph, _ = _scan({module: source})
+    assert [v for v in _layering_violations(graph) if module in v], (module, source)
+
+
+def test_the_kinds_registry_and_the_schemas_load_no_torch():
     code = ("import sys; from semcom.simulator.kinds import STUDY_KINDS, load_study; "
-            "import semcom.simulator.link.schema, semcom.simulator.network.schema; "
+            "import semcom.simulator.link.schema, semcom.simulator.network.schema, semcom.simulator.cli; "
             "sc = load_study('scenarios/network_edge.yaml'); "
             "print(STUDY_KINDS.names(), type(sc).__name__, [m for m in ('torch', 'matplotlib') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)

@@ -11,7 +11,7 @@ from sionna.phy import Block
 from semcom.core.registry import Registry
 
 __all__ = ["SCHEMES", "Scheme", "SideInfo", "Transmission", "Decoded", "error_rates", "MESSAGE_RANGE",
-           "build_scheme"]
+           "build_scheme", "message_scheme"]
 
 SCHEMES: Registry[type["Scheme"]] = Registry("transmission scheme")
 
@@ -31,6 +31,21 @@ def build_scheme(kind: str, settings: dict, message_kind: str, precision: Option
     if factory.takes_value_range and settings.get("value_range", "auto") == "auto" and message_kind in MESSAGE_RANGE:
         settings["value_range"] = MESSAGE_RANGE[message_kind]
     return factory(precision=precision, device=device, **settings)
+
+
+def message_scheme(spec, message_kind: str, message_dim: int, bits: Optional[int] = None,
+                   precision: Optional[str] = None, device: Optional[str] = None) -> "Scheme":
+    """The scheme of typed settings ``spec`` (a scenario's ``scheme``) sized to carry one
+    message of ``message_dim`` values of ``message_kind`` on its own: ``bits`` (a swept
+    value) overrides the spec's, and a scheme that codes in codewords
+    (``spec.has_block_length``) gets ``block_length = message_dim·bits`` (within 12..8448),
+    so a message is whole codewords and shares none with another agent's message."""
+    settings = spec.model_dump(exclude={"kind"})
+    if bits is not None:
+        settings["bits"] = bits
+    if spec.has_block_length:
+        settings["block_length"] = int(min(max(message_dim * int(settings.get("bits", 8)), 12), 8448))
+    return build_scheme(spec.kind, settings, message_kind, precision=precision, device=device)
 
 
 @dataclass

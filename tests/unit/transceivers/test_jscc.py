@@ -127,7 +127,7 @@ def test_training_snr_is_a_point_or_a_range():
 
 
 def test_plots_overlay_jscc_curves_on_their_link(tmp_path):
-    from semcom.simulator.figures.plots import plot_all
+    from semcom.simulator.kinds.plots import plot_all
     rows = []
     for eq, k, uses in [("relative", 8, 4.0), ("relative", 16, 8.0), ("relative", 32, 16.0),
                         ("jscc", None, 4.0), ("jscc", None, 8.0), ("jscc", None, 16.0)]:

@@ -82,7 +82,7 @@ def test_bad_files_give_one_clear_error(tmp_path):
 
 def test_the_files_split_decides_pool_and_test(tmp_path):
     """split 0 = pool, 1 = test; without a split, data.test_fraction applies."""
-    from semcom.simulator.link.context import study_data
+    from semcom.simulator.run.context import study_data
     from semcom.simulator.link.schema import parse_scenario
 
     z, y = _mixture(n=120)

@@ -111,7 +111,7 @@ def test_noise_free_accuracy_on_identical_spaces_is_the_receivers_native_accurac
     native = link.absolute_head(link.rx)(link.rx.latents[test]).argmax(-1)
     assert (decided == link.labels[test]).sum() == (native == link.labels[test]).sum()
     # and the equalised message retrieves its own receiver latent (cosine, among the test set)
-    from semcom.simulator.results.metrics import reciprocal_ranks
+    from semcom.simulator.link.metrics import reciprocal_ranks
     rr = reciprocal_ranks(eq.retrieval_query(z[None]), eq.retrieval_keys(test), torch.arange(len(test)))
     assert float(rr.mean()) > 0.99, float(rr.mean())
 

@@ -10,7 +10,7 @@ import torch
 from scipy.stats import chi2
 
 from semcom.channels import build_channel
-from semcom.simulator.results.rows import COLUMNS, ResultRow
+from semcom.simulator.link.rows import COLUMNS, ResultRow
 from semcom.transceivers.schemes import build_scheme
 from semcom.transceivers.transmission import MessageTransmission, cross_channel
 

@@ -10,7 +10,7 @@ sizes, style, panels, legends, colours, the PNG + PDF writer) is
 
 Example::
 
-    from semcom.simulator.figures.plots import plot_all
+    from semcom.simulator.kinds.plots import plot_all
     from semcom.simulator.results.store import read_rows
     plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")
 """
@@ -20,8 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..kinds import get_kind, kind_of_rows
-from .plotting import figure_context
+from ..figures.plotting import figure_context
+from .base import get_kind, kind_of_rows
 
 __all__ = ["plot_all"]
 

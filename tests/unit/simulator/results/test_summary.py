@@ -1,7 +1,7 @@
 """Summaries (pandas): per set-up means over seeds, [min, max], empty metrics skipped."""
 
 from semcom.simulator.network.summary import network_summary_rows
-from semcom.simulator.results.summary import link_summary_rows
+from semcom.simulator.link.summary import link_summary_rows
 
 
 def _row(rx, seed, snr, acc, bits=None):

@@ -36,12 +36,12 @@ def test_a_range_the_user_set_is_kept():
 
 
 def test_network_links_take_the_range_from_the_message_kind_too():
-    from semcom.simulator.network.links import network_scheme
     from semcom.simulator.network.schema import parse_network_scenario
+    from semcom.transceivers.schemes import message_scheme
 
     sc = parse_network_scenario(NETWORK)
-    assert network_scheme(sc, None, 8, "relative").value_range == 1.0
-    assert network_scheme(sc, None, 8, "absolute").value_range == "auto"
+    assert message_scheme(sc.scheme, "relative", 8).value_range == 1.0
+    assert message_scheme(sc.scheme, "absolute", 8).value_range == "auto"
 
 
 def test_auto_range_is_one_scale_per_sample_whatever_the_data():

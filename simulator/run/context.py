@@ -1,7 +1,9 @@
-"""Per-process caches of what every point of a study shares: data, split, latent spaces.
+"""What every unit of every kind of study shares in a process: the data, its split, the agents'
+latent spaces, and the anchors agents agree on.
 
 Loaded once per process (and latents once per machine, via the on-disk cache), so a
-sweep never re-encodes a dataset.
+sweep never re-encodes a dataset. A scenario of any kind with ``data`` and ``models``
+(link, network, system) reads its study's data here.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ import numpy as np
 import torch
 
 from semcom.transceivers.agents import LatentSpace, build_latent_space
+from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.datasets import Dataset, load_dataset, split_three_way
 from semcom.transceivers.encoders import ENCODERS
 
-if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module
-    from .schema import Scenario
+from .randomness import derive_rng
 
-__all__ = ["StudyData", "study_data", "latent_space", "model_space"]
+if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module
+    from ..link.schema import Scenario
+
+__all__ = ["StudyData", "study_data", "latent_space", "model_space", "fits_on_data", "select_anchors"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ def _study_data(dataset: str, path: str | None, limit: int | None, train_fractio
     return StudyData(ds, pool, test, torch.from_numpy(ds.labels), train)
 
 
-def _fits_on_data(kind: str) -> bool:
+def fits_on_data(kind: str) -> bool:
     """Whether agents of ``kind`` are trained or fitted on the dataset (zoo encoders, pca)."""
     return kind in ENCODERS.names() or kind == "pca"
 
@@ -57,7 +62,7 @@ def study_data(sc: Scenario) -> StudyData:
     trains on it: agents that bring their own latents (npz, torch, rotation) leave the
     whole non-test part to the pool."""
     d = sc.data
-    trains = any(_fits_on_data(spec.kind) for spec in sc.models.values())
+    trains = any(fits_on_data(spec.kind) for spec in sc.models.values())
     return _study_data(d.dataset, d.path, d.limit, d.train_fraction if trains else 0.0, d.test_fraction,
                        d.split_seed)
 
@@ -79,3 +84,20 @@ def model_space(model: str, spec: dict, data: StudyData) -> LatentSpace:
             _SPACES.clear()
         _SPACES[key] = build_latent_space(model, spec, data.dataset, data.train_idx)
     return _SPACES[key]
+
+
+def select_anchors(data: StudyData, space: LatentSpace, strategy: str, num_anchors: int, seed: int,
+                   selector: str) -> np.ndarray:
+    """Dataset indices of ``num_anchors`` anchors, chosen by ``strategy`` on the pool latents of
+    ``space`` (the latent space of agent ``selector``).
+
+    The generator depends on (seed, strategy, K, selecting agent) only (K left out for a
+    prefix-consistent strategy, whose budgets then nest), so every receiver, channel and
+    kind of study that names the same four sees the same anchors (paired comparisons).
+    """
+    chooser = ANCHOR_STRATEGIES.get(strategy)()
+    # a prefix-consistent strategy draws without the budget: the pilots of a budget sweep are nested
+    budget = "nested" if chooser.prefix_consistent else num_anchors
+    rng = derive_rng(seed, "anchors", strategy, budget, selector)
+    positions = chooser(space.latents[data.pool_idx], data.labels[data.pool_idx], num_anchors, rng)
+    return data.pool_idx[positions]

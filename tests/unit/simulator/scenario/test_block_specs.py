@@ -19,7 +19,7 @@ from semcom.simulator.scenario.jsonschema import json_schema
 from semcom.simulator.scenario.scheme_specs import SCHEME_SPECS, scheme_spec
 from semcom.transceivers.schemes import SCHEMES
 
-SCENARIOS = sorted((Path(__file__).resolve().parents[3] / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted((Path(__file__).resolve().parents[4] / "scenarios").glob("*.yaml"))
 LINK = {"name": "t", "models": {"a": {"kind": "pca", "latent_dim": 8}}, "sweep": {"snr_db": [0], "num_anchors": [4],
                                                                          "transmitter": "a", "receiver": "a"}}
 

@@ -8,27 +8,12 @@ leave one out (a metric that does not apply is given as `None`, written empty).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from typing import Any, Optional
 
-import numpy as np
+from ..results.cells import format_cell
 
-__all__ = ["ResultRow", "COLUMNS", "format_cell"]
-
-
-def format_cell(x: Any) -> Any:
-    """A value as results files store it: floats rounded to 6 significant digits (a
-    stable, readable CSV), NaN/inf/None as `None` (an empty cell), numpy integers as int."""
-    if x is None:
-        return None
-    if isinstance(x, (float, np.floating)):
-        if not math.isfinite(float(x)):
-            return None
-        return float(f"{float(x):.6g}")
-    if isinstance(x, np.integer):
-        return int(x)
-    return x
+__all__ = ["ResultRow", "COLUMNS"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,7 +60,7 @@ class ResultRow:
 
     def as_dict(self) -> dict[str, Any]:
         """The row as the store keeps it: ``{column: value}`` in column order, values
-        formatted by :func:`format_cell`."""
+        formatted by :func:`~semcom.simulator.results.cells.format_cell`."""
         return {f.name: format_cell(getattr(self, f.name)) for f in fields(self)}
 
 

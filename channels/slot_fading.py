@@ -1,5 +1,6 @@
-"""The channel block of a network link: flat block fading whose coefficients the network
-draws per (link, slot), so the scheduler can see them before the slot.
+"""Flat block fading whose coefficients the caller sets per (link, slot): the channel block of
+a network link (the network draws the coefficients, so its scheduler sees them before the
+slot) and of a system study's link-level reference (the coefficient is the message's SINR).
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from typing import Optional
 
 import torch
 
-from semcom.channels import CHANNELS
-from semcom.channels.flat_fading import FlatFadingChannelModel
+from .base import CHANNELS
+from .flat_fading import FlatFadingChannelModel
 
 __all__ = ["SlotFadingChannel", "build_link_channel", "FADING_CHANNELS"]
 
@@ -23,7 +24,7 @@ class SlotFadingChannel(FlatFadingChannelModel):
     The same block as ``rayleigh``/``mimo`` (Sionna's flat-fading application, LS pilots,
     ZF/LMMSE; :class:`~semcom.channels.flat_fading.FlatFadingChannelModel`), except that
     :meth:`sample_channel` returns the coefficients set by :meth:`set_coefficients`
-    instead of drawing them: the network draws them per (link, slot), and the
+    instead of drawing them: a network study draws them per (link, slot), and its
     proportional-fair scheduler sees them before the slot.
 
     :input x: [1, num_rows, num_symbols], torch.complex64.
@@ -33,7 +34,7 @@ class SlotFadingChannel(FlatFadingChannelModel):
     .. code-block:: python
 
         import torch
-        from semcom.simulator.network.slot_channel import SlotFadingChannel
+        from semcom.channels.slot_fading import SlotFadingChannel
         ch = SlotFadingChannel(num_tx_ant=1, num_rx_ant=1)
         ch.set_coefficients(torch.full((4, 1, 1), 10.0 + 0j))          # 4 rows, 20 dB each
         x_hat, no_eff = ch(torch.ones(1, 4, 8, dtype=torch.complex64), torch.ones(1))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from semcom.core.errors import ScenarioError, SemcomInputError
-from semcom.simulator.link.context import study_data
+from semcom.simulator.run.context import study_data
 from semcom.simulator.link.checks import check_scenario
 from semcom.simulator.link.schema import parse_scenario
 from semcom.transceivers.datasets import split_indices, split_three_way

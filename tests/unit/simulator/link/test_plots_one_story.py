@@ -11,12 +11,13 @@ import pytest
 import yaml
 from matplotlib.lines import Line2D
 
-from semcom.simulator.figures import plots, plotting
+from semcom.simulator.figures import plotting
+from semcom.simulator.kinds import plots
 from semcom.simulator.link.schema import load_scenario
 from semcom.simulator.link.units import expand_units
 from semcom.transceivers.semantic import resolve_equalizer
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 LINK_SCENARIOS = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml")
                         if not any(f"kind: {k}" in p.read_text() for k in ("network", "system", "abstraction"))
                         and "stitching" not in p.name)   # link studies only (stitch tables: heat maps)

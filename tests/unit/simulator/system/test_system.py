@@ -1,5 +1,5 @@
 """The system kind on synthetic abstraction tables with a known logistic accuracy curve
-(tests/unit/simulator/system_fixtures.py): known answers, paired randomness, executors,
+(tests/unit/simulator/system/system_fixtures.py): known answers, paired randomness, executors,
 resumption, and one-line errors for bad settings."""
 
 from __future__ import annotations

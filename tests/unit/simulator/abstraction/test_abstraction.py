@@ -188,7 +188,7 @@ def test_shipped_validation_meets_the_issue_target():
     from pathlib import Path
     from semcom.simulator.abstraction.spec import spec_from_file_content
 
-    path = Path(__file__).resolve().parents[3] / "scenarios" / "abstraction_validation.yaml"
+    path = Path(__file__).resolve().parents[4] / "scenarios" / "abstraction_validation.yaml"
     ts = build_table_set(spec_from_file_content(yaml.safe_load(path.read_text()), str(path)))
     summary = validation_summary(ts.validation)
     assert set(summary) == {"rayleigh", "tdl_a", "cdl_c"}

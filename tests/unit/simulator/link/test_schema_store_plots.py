@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from semcom.core.errors import ScenarioError
-from semcom.simulator.figures.plots import plot_all
+from semcom.simulator.kinds.plots import plot_all
 from semcom.simulator.figures.plot_rows import _curve
 from semcom.simulator.link.schema import parse_scenario
 from semcom.simulator.results.store import ResultsStore, StoreError, read_rows

@@ -7,7 +7,7 @@ store (as ``semcom plot`` does), so a report never needs a re-run.
 
 Example::
 
-    from semcom.simulator.results.report import write_report
+    from semcom.simulator.kinds.report import write_report
     write_report("runs/quickstart")        # -> runs/quickstart/report.html
 """
 
@@ -19,10 +19,11 @@ import json
 from pathlib import Path
 
 from semcom.core.errors import SemcomInputError
-from ..kinds import get_kind
-from ..figures.plots import plot_all
 from semcom.core.io import write_text_atomic
-from .store import read_rows, study_kind
+
+from ..results.store import read_rows, study_kind
+from .base import get_kind
+from .plots import plot_all
 
 __all__ = ["write_report", "render_report"]
 
