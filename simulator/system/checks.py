@@ -13,6 +13,7 @@ from semcom.core.errors import ScenarioError
 from ..scenario.checks import check_names, check_seeds
 from ..scenario.errors import Findings
 from .geometry import make_drop
+from .payload import mcs_table_problem
 from .radio import tx_power_dbm as _tx_power_dbm
 from .schema import LA_POLICIES, SYSTEM_SCHEDULERS
 
@@ -45,12 +46,22 @@ def check_system_scenario(sc, check_data: bool = True) -> None:
     with found.check():
         check_seeds(sc)
     with found.check():
+        _check_mcs_table(sc)
+    with found.check():
         _check_overlaps(sc)
     if sc.abstraction is not None:
         with found.check():
             sc.abstraction_spec()
             _check_abstraction_links(sc)
     found.raise_all()
+
+
+def _check_mcs_table(sc) -> None:
+    """The bit pipe's MCS table belongs to the study's direction (PUSCH uplink, PDSCH downlink)."""
+    table = sc.system.conventional.mcs_table
+    problem = None if table is None else mcs_table_problem(table, sc.system.direction)
+    if problem is not None:
+        raise ScenarioError("system.conventional.mcs_table", None, *problem)
 
 
 def _check_overlaps(sc) -> None:

@@ -16,16 +16,18 @@ Example::
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar, Literal, Optional, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..abstraction.spec import parse_abstraction_spec
 from ..scenario.specs import (FloatAxis, IntAxis, NameAxis, StudyBase, _axis_error, _Strict, axis_validator,
                               finite_validator)
+from .payload import mcs_table_problem
 
 __all__ = ["SystemScenario", "SystemSpec", "TopologySpec", "GroupSpec", "ServerSpec", "PowerControlSpec",
-           "LinkAdaptationSpec", "ConfigChoice", "SystemSweepSpec", "SYSTEM_SWEEP_AXES", "LA_POLICIES",
+           "LinkAdaptationSpec", "ConventionalSpec", "ConfigChoice", "SystemSweepSpec", "SYSTEM_SWEEP_AXES", "LA_POLICIES",
            "SYSTEM_SCHEDULERS"]
 
 #: Sweep axes of a system study; every combination is one unit.
@@ -115,6 +117,50 @@ class LinkAdaptationSpec(_Strict):
     feedback_fraction: float = Field(1.0, gt=0, le=1, description="share of decisions whose feedback arrives")
 
 
+class ConventionalSpec(_Strict):
+    """The conventional 5G NR bit pipe (policy ``conventional_5g``): the digital payload in NR
+    transport blocks, MCS by Sionna's inner and outer loop at a BLER target, HARQ
+    (:mod:`semcom.simulator.system.conventional`)."""
+
+    mcs_table: Optional[str] = Field(None, examples=["PUSCH_table1"], description="Sionna's MCS/BLER table: "
+                                     "PUSCH_table1 or PUSCH_table2 (uplink), PDSCH_table1 or PDSCH_table2 "
+                                     "(downlink); default: table 1 of the study's direction")
+    bler_target: float = Field(0.1, gt=0, lt=1, examples=[0.1], description="first-transmission TB error rate "
+                               "the outer loop holds, in (0, 1)")
+    harq_max_retransmissions: int = Field(3, ge=0, le=31, examples=[3], description="retransmissions after the "
+                                          "first (0: none); a TB NACKed after the last is lost")
+    combining: Literal["chase", "none"] = Field("chase", description="chase: per-RE SINRs of the copies add "
+                                                "(linear); none: each copy decoded alone")
+    harq_rtt_slots: int = Field(4, ge=1, le=64, examples=[4], description="slots from a transmission to its "
+                                "earliest retransmission")
+    olla_delta_up_db: float = Field(1.0, gt=0, le=10, examples=[1.0], description="outer-loop offset step on a "
+                                    "NACK [dB]; on an ACK it steps back by delta_up x target / (1 - target)")
+    olla_offset_db: tuple[float, float] = Field((-20.0, 20.0), description="outer-loop offset bounds [dB]")
+    header_bits: int = Field(40, ge=0, le=1024, examples=[40], description="protocol headers per message "
+                             "(PDCP 2 + RLC 1 + MAC subheader 2 bytes)")
+
+    _finite = finite_validator("bler_target", "olla_delta_up_db", example="use a finite value")
+
+    @field_validator("mcs_table")
+    @classmethod
+    def _known_table(cls, v):
+        problem = None if v is None else mcs_table_problem(v)
+        if problem is not None:
+            raise _axis_error(*problem)
+        return v
+
+    @field_validator("olla_offset_db")
+    @classmethod
+    def _bounds(cls, v):
+        if not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] <= 0.0 <= v[1]):
+            raise _axis_error(f"({v[0]:g}, {v[1]:g}) must be finite bounds around 0", "use e.g. [-20, 20]")
+        return v
+
+    def table_for(self, direction: str) -> str:
+        """The MCS table of a study in ``direction`` (uplink: PUSCH, downlink: PDSCH)."""
+        return self.mcs_table or ("PUSCH_table1" if direction == "uplink" else "PDSCH_table1")
+
+
 class SystemSpec(_Strict):
     """Geometry, agents, radio, time and control of a system study."""
 
@@ -140,6 +186,7 @@ class SystemSpec(_Strict):
                                      "station's interference estimate")
     pf_beta: float = Field(0.98, gt=0, lt=1, description="PF discount factor (Sionna's beta)")
     link_adaptation: LinkAdaptationSpec = Field(default_factory=LinkAdaptationSpec)
+    conventional: ConventionalSpec = Field(default_factory=ConventionalSpec)
 
     @model_validator(mode="after")
     def _times(self):

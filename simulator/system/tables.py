@@ -20,7 +20,7 @@ from semcom.core.errors import ScenarioError
 from ..abstraction.build import build_table_set
 from ..abstraction.tableset import TableSet
 
-__all__ = ["LinkTables", "link_tables", "load_table_set", "study_tables"]
+__all__ = ["LinkTables", "link_tables", "load_table_set", "study_tables", "flat_at_end"]
 
 
 @dataclass
@@ -45,8 +45,8 @@ class LinkTables:
         lows, highs = [], []
         for row in self.tables:
             for t in row:
-                lows.append(-math.inf if _flat(t, 0) else float(t.sinr_db[0]))
-                highs.append(math.inf if _flat(t, -1) else float(t.sinr_db[-1]))
+                lows.append(-math.inf if flat_at_end(t, 0) else float(t.sinr_db[0]))
+                highs.append(math.inf if flat_at_end(t, -1) else float(t.sinr_db[-1]))
         return max(lows), min(highs)
 
 
@@ -54,7 +54,9 @@ class LinkTables:
 FLAT_POINTS = 3
 
 
-def _flat(table, end: int) -> bool:
+def flat_at_end(table, end: int) -> bool:
+    """Whether ``table`` is flat at an end of its grid (``0``: bottom, ``-1``: top): its last
+    :data:`FLAT_POINTS` points there lie within the end point's 95% interval."""
     acc = np.asarray(table.accuracy, dtype=np.float64)
     if len(acc) < FLAT_POINTS:
         return False

@@ -1,0 +1,240 @@
+"""The conventional 5G NR bit pipe: the semantic payload carried as NR transport blocks (TB),
+the baseline a telecom reviewer compares semantic communication with.
+
+A TB holds one or more payloads (:func:`~.payload.payload_bits`: the quantised relative
+representation plus protocol headers); its size is NR's TBS (TS 38.214 §5.1.3.2, Sionna's
+:class:`~sionna.phy.nr.utils.TransportBlockNR`) for the MCS and the data REs of its whole PRBs
+(``re_per_prb``: 12 × 14 less DMRS), so TB/code-block CRCs and the padding up to the next TBS
+are paid in REs as NR pays them. From Sionna (``sionna.sys``, double precision):
+
+* the MCS and BLER tables (``PUSCH_table1`` … ``PDSCH_table2``, named as Sionna names them;
+  tables 3 and 4 have no EESM β there and are refused);
+* **MCS**: :class:`~sionna.sys.InnerLoopLinkAdaptation` on the SINR estimate less the outer
+  loop's offset. Its rule (highest MCS whose TBLER ≤ target) depends on the allocation (code
+  block size) and the PRBs a payload needs depend on the MCS, so ILLA runs on the allocation
+  of every candidate MCS (batched) and the highest MCS it accepts on its own allocation is
+  chosen (else the lowest, as ILLA does);
+* **outer loop**: :class:`~sionna.sys.OuterLoopLinkAdaptation`'s offset, up ``delta_up`` on a
+  NACK, down ``delta_up·t/(1−t)`` on an ACK, so the long-run NACK share is the target ``t``;
+  fed first transmissions only (the BLER target is a first-transmission target);
+* **TB outcome**: :class:`~sionna.sys.PHYAbstraction` (its EESM over the per-RE SINRs, its BLER
+  tables, TBLER = 1 − (1 − BLER)^code blocks); the ACK is drawn with our own uniform
+  (:func:`~semcom.simulator.run.randomness.derive_rng`), never Sionna's generator.
+
+HARQ and soft combining: :mod:`.harq`. Every call runs a few small torch tensors: run it on
+one torch thread (:func:`~semcom.core.threads.fixed_threads`), as the system engine does.
+
+Example (one agent, 300 payload bits, a flat 8 dB link):
+
+.. code-block:: python
+
+    import numpy as np
+    from semcom.simulator.system.conventional import ConventionalPipe
+    pipe = ConventionalPipe(num_agents=1, mcs_table="PUSCH_table1", seed=1)
+    agents, payload = np.array([0]), np.array([300])
+    mcs = pipe.select_mcs(agents, np.array([8.0]), payload)            # [1] np.int32
+    prbs = pipe.prbs_for(mcs, payload)                                  # [1] np.int64
+    assert pipe.tb_size_bits(mcs, prbs)[0] >= 300
+    sinr_db = np.full((1, int(prbs[0]) * pipe.re_per_prb), 8.0)         # [A, R] per-RE SINRs
+    out = pipe.transmit(agents, mcs, sinr_db, slot=0)
+    pipe.feedback(agents, out.ack)                                      # the outer loop learns
+    print(int(mcs[0]), int(prbs[0]), out.ack, out.tbler.round(3))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..run.randomness import derive_rng
+from .harq import HarqOutcome, HarqProcesses, occurrence
+from .payload import bler_table_file, parse_mcs_table
+from .transport_blocks import TransportBlockSizes, allocation_runs
+
+__all__ = ["ConventionalPipe", "HarqOutcome"]
+
+
+_PHY: dict = {}
+
+
+def _phy_abstraction(mcs_table: str):
+    """One :class:`~sionna.sys.PHYAbstraction` per process and MCS table, loading that table's
+    BLER file only (building one interpolates every table it loads: seconds per table)."""
+    if mcs_table not in _PHY:
+        from sionna.sys import PHYAbstraction
+
+        _PHY[mcs_table] = PHYAbstraction(load_bler_tables_from=[str(bler_table_file(mcs_table))],
+                                         precision="double", device="cpu")
+    return _PHY[mcs_table]
+
+
+class ConventionalPipe:
+    """The 5G NR bit pipe of ``num_agents`` agents (module docstring).
+
+    :param num_agents: agents the outer loop keeps an offset for (ids ``0 … num_agents − 1``).
+    :param mcs_table: ``PUSCH_table1``, ``PUSCH_table2`` (uplink), ``PDSCH_table1``, ``PDSCH_table2``.
+    :param bler_target: first-transmission TB error rate the link adaptation aims at, in (0, 1).
+    :param max_retransmissions: HARQ retransmissions after the first transmission (>= 0).
+    :param combining: ``chase`` or ``none`` (:mod:`.harq`).
+    :param harq_rtt_slots: slots from a transmission to its earliest retransmission.
+    :param olla_delta_up_db: outer-loop offset step on a NACK [dB] (Sionna's ``delta_up``).
+    :param olla_offset_db: (min, max) outer-loop offset [dB].
+    :param re_per_prb: data REs per PRB and slot (12 × 14 less DMRS; at most 156, the TBS cap).
+    :param max_prbs: PRBs of the grid (at most 275).
+    :param seed, purpose: the TB outcomes are drawn from ``derive_rng(seed, "conventional-5g", *purpose)``.
+    """
+
+    def __init__(self, num_agents: int, mcs_table: str = "PUSCH_table1", bler_target: float = 0.1,
+                 max_retransmissions: int = 3, combining: str = "chase", harq_rtt_slots: int = 4,
+                 olla_delta_up_db: float = 1.0, olla_offset_db: tuple[float, float] = (-20.0, 20.0),
+                 re_per_prb: int = 156, max_prbs: int = 275, seed: int = 0, purpose: tuple = ()):
+        import torch
+        from sionna.sys import InnerLoopLinkAdaptation, OuterLoopLinkAdaptation
+
+        self.category, self.table_index = parse_mcs_table(mcs_table)
+        if not 0.0 < float(bler_target) < 1.0:
+            raise ValueError(f"bler_target: {bler_target!r} must lie in (0, 1); use e.g. 0.1")
+        lo, hi = (float(x) for x in olla_offset_db)
+        if not lo <= 0.0 <= hi:
+            raise ValueError(f"olla_offset_db: ({lo:g}, {hi:g}) must hold 0 (min <= 0 <= max); use (-20, 20)")
+        self.num_agents = int(num_agents)
+        self.mcs_table = mcs_table
+        self.bler_target = float(bler_target)
+        self.re_per_prb = int(re_per_prb)
+        self.harq = HarqProcesses(max_retransmissions, combining, harq_rtt_slots)
+        self._rng = derive_rng(seed, "conventional-5g", *purpose)
+        self._torch = torch
+        phy = _phy_abstraction(mcs_table)
+        self._phy = phy
+        self._illa = InnerLoopLinkAdaptation(phy, bler_target=self.bler_target, precision="double",
+                                             device="cpu")
+        self._olla = OuterLoopLinkAdaptation(phy, num_ut=self.num_agents, bler_target=self.bler_target,
+                                             delta_up=float(olla_delta_up_db), offset_min=lo, offset_max=hi,
+                                             precision="double", device="cpu")
+        table = phy.bler_table_interp[self.category, self.table_index - 1].numpy()
+        #: [M] np.int32 the MCS indices Sionna has BLER tables for, ascending.
+        self.available_mcs = np.flatnonzero(np.isfinite(table[:, 0, 0])).astype(np.int32)
+        self.sizes = TransportBlockSizes(mcs_table, self.available_mcs, re_per_prb, max_prbs)
+
+    # -- sizes (Sionna's TBS: :class:`~.transport_blocks.TransportBlockSizes`) -------------------
+    def tb_size_bits(self, mcs, num_prbs) -> np.ndarray:
+        """[...] np.int64 NR TBS [bits] of ``mcs`` [...] on ``num_prbs`` [...] whole PRBs."""
+        return self.sizes.tb_size_bits(mcs, num_prbs)
+
+    def prbs_for(self, mcs, payload_bits) -> np.ndarray:
+        """[...] np.int64 the fewest whole PRBs whose TB holds ``payload_bits`` [...] at ``mcs`` [...]."""
+        return self.sizes.prbs_for(mcs, payload_bits)
+
+    # -- link adaptation --------------------------------------------------------------------
+    @property
+    def offset_db(self) -> np.ndarray:
+        """[num_agents] np.float64 the outer loop's SINR offset [dB] (subtracted from the estimate)."""
+        return self._olla.offset.numpy().copy()
+
+    def select_mcs(self, agents, sinr_est_db, payload_bits) -> np.ndarray:
+        """MCS per TB: ILLA on ``sinr_est_db − offset``, each candidate on its own allocation.
+
+        :input agents: [A] ints. :input sinr_est_db: [A] float SINR estimates [dB].
+        :input payload_bits: [A] ints, the bits the TB must hold. :output mcs: [A] np.int32.
+        """
+        torch = self._torch
+        agents = np.asarray(agents, dtype=np.int64).reshape(-1)
+        est = np.asarray(sinr_est_db, dtype=np.float64).reshape(-1)
+        if not np.all(np.isfinite(est)):
+            raise ValueError("sinr_est_db: holds a value that is not a finite SINR [dB]")
+        if len(agents) == 0:
+            return np.zeros(0, dtype=np.int32)
+        cand = self.available_mcs
+        payload = np.broadcast_to(np.asarray(payload_bits, dtype=np.int64).reshape(-1), agents.shape)
+        alloc, k = allocation_runs(self.prbs_for(cand[:, None], payload[None, :]))
+        sinr = 10.0 ** ((est - self.offset_db[agents]) / 10.0)
+        best_k = self._illa(sinr_eff=torch.from_numpy(np.broadcast_to(sinr, alloc.shape).copy()),
+                            num_allocated_re=torch.from_numpy((alloc * self.re_per_prb).astype(np.int32)),
+                            mcs_table_index=self.table_index, mcs_category=self.category).numpy()
+        chosen = np.take_along_axis(best_k, k, axis=0)                                   # [M, A]
+        ok = chosen >= cand[:, None]                                   # ILLA accepts MCS m on m's allocation
+        best = np.where(ok.any(0), cand[len(cand) - 1 - np.argmax(ok[::-1], axis=0)], cand[0])
+        return best.astype(np.int32)
+
+    def feedback(self, agents, ack) -> None:
+        """Step the outer loop of each agent by its first-transmission HARQ outcome.
+
+        :input agents: [F] ints (an agent may repeat: its outcomes apply in order). :input ack: [F] bool.
+        """
+        torch = self._torch
+        agents = np.asarray(agents, dtype=np.int64).reshape(-1)
+        ack = np.asarray(ack, dtype=bool).reshape(-1)
+        rank = occurrence(agents)
+        zeros = torch.zeros(self.num_agents, dtype=torch.int32)
+        for r in range(int(rank.max()) + 1 if len(rank) else 0):
+            fb = np.full(self.num_agents, -1, dtype=np.int32)
+            fb[agents[rank == r]] = ack[rank == r]
+            self._olla(zeros, harq_feedback=torch.from_numpy(fb), mcs_table_index=self.table_index,
+                       mcs_category=self.category)
+
+    # -- transmissions ----------------------------------------------------------------------
+    def transmit(self, agents, mcs, re_sinr_db, slot: int, u=None) -> HarqOutcome:
+        """First transmission of one new TB per entry.
+
+        :input agents: [A] ints. :input mcs: [A] ints (from :meth:`select_mcs`).
+        :input re_sinr_db: [A, R] float per-RE SINRs [dB] of the TB's allocation, NaN-padded; a row
+            holds a whole number of PRBs (``re_per_prb`` REs each) and the TB's size follows from it.
+        :input u: [A] uniforms in [0, 1) to draw the ACKs with (default: the pipe's own stream).
+        :output: :class:`~.harq.HarqOutcome` of the A new TBs (ids in ``tb``).
+        """
+        agents = np.asarray(agents, dtype=np.int64).reshape(-1)
+        mcs = self.sizes.check_mcs(np.asarray(mcs, dtype=np.int64).reshape(-1))
+        lin, prbs = self._per_re(re_sinr_db, len(agents))
+        tb = self.harq.new(agents, mcs, prbs, slot)
+        return self._decode(tb, lin, slot, u)
+
+    def due(self, slot: int) -> np.ndarray:
+        """[T] np.int64 TBs whose retransmission may go in ``slot`` (oldest first); each needs
+        ``harq.prbs[tb]`` PRBs and goes at ``harq.mcs[tb]``; agent: ``harq.agent[tb]``."""
+        return self.harq.due(slot)
+
+    def retransmit(self, tb, re_sinr_db, slot: int, u=None) -> HarqOutcome:
+        """Retransmission of TBs from :meth:`due` (same MCS, as many PRBs as the first copy).
+
+        :input tb: [T] ids. :input re_sinr_db: [T, R] like :meth:`transmit`. :input u: [T] uniforms or None.
+        """
+        tb = np.asarray(tb, dtype=np.int64).reshape(-1)
+        lin, prbs = self._per_re(re_sinr_db, len(tb))
+        if len(tb) and np.any(prbs != self.harq.prbs[tb]):
+            raise ValueError("re_sinr_db: a retransmission must use as many PRBs as the TB's first copy")
+        return self._decode(tb, lin, slot, u)
+
+    def _per_re(self, re_sinr_db, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        x = np.asarray(re_sinr_db, dtype=np.float64)
+        if x.ndim != 2 or x.shape[0] != rows:
+            raise ValueError(f"re_sinr_db: shape {x.shape}, expected [{rows}, R]")
+        if np.any(np.isinf(x)):
+            raise ValueError("re_sinr_db: holds an infinite SINR; mark absent REs with NaN")
+        n_re = np.count_nonzero(~np.isnan(x), axis=1)
+        if np.any(np.isnan(x) & (np.arange(x.shape[1])[None, :] < n_re[:, None])):
+            raise ValueError("re_sinr_db: a row has NaN between its REs; give each TB's REs first, in the "
+                             "order of its coded symbols (chase combining adds the copies RE by RE)")
+        if rows and (np.any(n_re % self.re_per_prb) or n_re.min() == 0):
+            bad = int(n_re[np.argmax((n_re % self.re_per_prb) | (n_re == 0))])
+            raise ValueError(f"re_sinr_db: a row holds {bad} REs, not a whole number (>= 1) of PRBs of "
+                             f"{self.re_per_prb} data REs")
+        return 10.0 ** (x / 10.0), n_re // self.re_per_prb
+
+    def _decode(self, tb, lin, slot: int, u) -> HarqOutcome:
+        torch = self._torch
+        combined = self.harq.combine(tb, lin)
+        mcs = self.harq.mcs[tb].astype(np.int32)
+        tbler = np.zeros(len(tb))
+        eff = np.zeros(len(tb))
+        if len(tb):
+            x = torch.from_numpy(np.nan_to_num(combined, nan=0.0).T[:, None, :, None].copy())   # [R, 1, T, 1]
+            _, _, eff_t, tbler_t, _ = self._phy(torch.from_numpy(mcs), sinr=x,
+                                                mcs_table_index=self.table_index, mcs_category=self.category)
+            tbler, eff = tbler_t.numpy(), 10.0 * np.log10(eff_t.numpy())
+        u = self._rng.uniform(0.0, 1.0, len(tb)) if u is None else np.asarray(u, dtype=np.float64).reshape(-1)
+        if len(u) != len(tb):
+            raise ValueError(f"u: {len(u)} uniforms for {len(tb)} TBs")
+        ack = u >= tbler
+        lost = self.harq.settle(tb, ack, combined, slot)
+        return HarqOutcome(tb, self.harq.agent[tb].copy(), mcs, self.harq.transmissions[tb].copy(), ack, lost,
+                           tbler, eff)
+
