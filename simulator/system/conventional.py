@@ -172,18 +172,19 @@ class ConventionalPipe:
                        mcs_category=self.category)
 
     # -- transmissions ----------------------------------------------------------------------
-    def transmit(self, agents, mcs, re_sinr_db, slot: int, u=None) -> HarqOutcome:
+    def transmit(self, agents, mcs, re_sinr_db, slot: int, u=None, per_prb: bool = False) -> HarqOutcome:
         """First transmission of one new TB per entry.
 
         :input agents: [A] ints. :input mcs: [A] ints (from :meth:`select_mcs`).
         :input re_sinr_db: [A, R] float per-RE SINRs [dB] of the TB's allocation, NaN-padded; a row
             holds a whole number of PRBs (``re_per_prb`` REs each) and the TB's size follows from it.
         :input u: [A] uniforms in [0, 1) to draw the ACKs with (default: the pipe's own stream).
+        :input per_prb: ``re_sinr_db`` is [A, P], one SINR per PRB (every RE of a PRB sees it).
         :output: :class:`~.harq.HarqOutcome` of the A new TBs (ids in ``tb``).
         """
         agents = np.asarray(agents, dtype=np.int64).reshape(-1)
         mcs = self.sizes.check_mcs(np.asarray(mcs, dtype=np.int64).reshape(-1))
-        lin, prbs = self._per_re(re_sinr_db, len(agents))
+        lin, prbs = self._per_re(re_sinr_db, len(agents), per_prb)
         tb = self.harq.new(agents, mcs, prbs, slot)
         return self._decode(tb, lin, slot, u)
 
@@ -192,19 +193,21 @@ class ConventionalPipe:
         ``harq.prbs[tb]`` PRBs and goes at ``harq.mcs[tb]``; agent: ``harq.agent[tb]``."""
         return self.harq.due(slot)
 
-    def retransmit(self, tb, re_sinr_db, slot: int, u=None) -> HarqOutcome:
+    def retransmit(self, tb, re_sinr_db, slot: int, u=None, per_prb: bool = False) -> HarqOutcome:
         """Retransmission of TBs from :meth:`due` (same MCS, as many PRBs as the first copy).
 
         :input tb: [T] ids. :input re_sinr_db: [T, R] like :meth:`transmit`. :input u: [T] uniforms or None.
         """
         tb = np.asarray(tb, dtype=np.int64).reshape(-1)
-        lin, prbs = self._per_re(re_sinr_db, len(tb))
+        lin, prbs = self._per_re(re_sinr_db, len(tb), per_prb)
         if len(tb) and np.any(prbs != self.harq.prbs[tb]):
             raise ValueError("re_sinr_db: a retransmission must use as many PRBs as the TB's first copy")
         return self._decode(tb, lin, slot, u)
 
-    def _per_re(self, re_sinr_db, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    def _per_re(self, re_sinr_db, rows: int, per_prb: bool) -> tuple[np.ndarray, np.ndarray]:
         x = np.asarray(re_sinr_db, dtype=np.float64)
+        if per_prb and x.ndim == 2:
+            x = np.repeat(x, self.re_per_prb, axis=1)
         if x.ndim != 2 or x.shape[0] != rows:
             raise ValueError(f"re_sinr_db: shape {x.shape}, expected [{rows}, R]")
         if np.any(np.isinf(x)):

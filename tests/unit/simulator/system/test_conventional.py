@@ -110,12 +110,15 @@ def test_awgn_tb_error_rate_is_sionnas_bler_table():
     np.testing.assert_allclose(out.sinr_eff_db, 7.5, atol=1e-9)          # EESM of equal SINRs
     lo, hi = wilson_interval(int((~out.ack).sum()), n, confidence=0.999)
     table = _raw_bler("PUSCH_table1", 15, 1000, 7.5)
+    print(f"AWGN 7.5 dB, MCS 15, CBS 1000: TB error rate {(~out.ack).mean():.4f} [{lo:.4f}, {hi:.4f}] "
+          f"(99.9%), Sionna's table {table:.4f}, its PHYAbstraction {float(out.tbler[0]):.4f}")
     assert lo <= table <= hi, (table, lo, hi)
     assert lo <= float(out.tbler[0]) <= hi
     for shift in (-1.0, 1.0):                    # a predictor read 1 dB off is refused
         _, _, _, off, _ = p._phy(torch.tensor([15], dtype=torch.int32),
                                  sinr_eff=torch.tensor([10 ** ((7.5 + shift) / 10)], dtype=torch.float64),
                                  num_allocated_re=torch.tensor([396]), mcs_table_index=1, mcs_category=0)
+        print(f"  the table read {shift:+.0f} dB off: {float(off[0]):.4f}")
         assert not lo <= float(off[0]) <= hi, shift
 
 
@@ -152,10 +155,14 @@ def test_olla_holds_the_bler_target_on_a_stationary_link():
     tail = acks[120:]
     nacks, n = int((~tail).sum()), tail.size
     lo, hi = wilson_interval(nacks, n, confidence=0.99)
+    print(f"OLLA: first-transmission BLER of slots 120-319 {nacks / n:.4f} [{lo:.4f}, {hi:.4f}] "
+          f"(99%, n={n}), median offset {float(np.median(olla.offset_db)):.1f} dB; per 40 slots "
+          + " ".join(f"{float((~acks[i:i + 40]).mean()):.3f}" for i in range(0, len(acks), 40)))
     assert lo <= target <= hi, (nacks / n, lo, hi)
     assert 5.0 < float(np.median(olla.offset_db)) < 20.0    # 3 dB bias + Rayleigh margin, inside the bounds
     illa = ConventionalPipe(num_agents=30, bler_target=target, max_retransmissions=0, seed=3)
     naive = _run_stationary(illa, mean_db, 3.0, slots=60, feedback=False)
+    print(f"  ILLA alone on the same links: BLER {float((~naive).mean()):.3f}")
     assert float((~naive).mean()) > hi + 0.1
     np.testing.assert_array_equal(illa.offset_db, 0.0)
 
@@ -206,6 +213,9 @@ def test_harq_chase_combining_lowers_the_residual_bler_and_adds_latency():
         fails = [tbler((kk if combining == "chase" else 1) * gamma) for kk in k]
         predicted = float(np.prod(fails))
         lo, hi = wilson_interval(lost, n, confidence=0.999)
+        print(f"HARQ at {gamma_db:.1f} dB, max {max_retx} retransmissions, {combining}: "
+              f"residual {lost / n:.4f} [{lo:.4f}, {hi:.4f}] (99.9%), predicted {predicted:.4f}; "
+              f"mean delay of the delivered {latency[(max_retx, combining)]:.2f} slots")
         assert lo <= predicted <= hi, (max_retx, combining, lost / n, predicted)
         # delivered by copy k with probability Π_{j<k} fail_j (1 - fail_k); it waited (k - 1) round trips
         reach = np.concatenate([[1.0], np.cumprod(fails)[:-1]])

@@ -215,10 +215,16 @@ def test_bad_calls_are_refused():
     with pytest.raises(ValueError, match="uniforms"):
         p.transmit(np.array([0]), np.array([10]), np.full((1, 156), 5.0), slot=0, u=np.zeros(2))
     q = ConventionalPipe(num_agents=1, seed=4)
+    prb = np.array([[2.0, 8.0, np.nan]])                      # per-PRB SINRs expand to the PRBs' REs
+    per_re = np.concatenate([np.full(156, 2.0), np.full(156, 8.0), np.full(156, np.nan)])[None, :]
+    u = np.array([0.5])
+    a, b = q.transmit([0], [12], prb, slot=0, u=u, per_prb=True), q.transmit([0], [12], per_re, slot=0, u=u)
+    assert a.tbler[0] == b.tbler[0] and a.sinr_eff_db[0] == b.sinr_eff_db[0] and q.harq.prbs[a.tb[0]] == 2
+    assert 2.0 < a.sinr_eff_db[0] < 10 * np.log10((10 ** 0.2 + 10 ** 0.8) / 2)   # EESM: below the mean SINR
     out = q.transmit(np.array([0]), np.array([27]), np.full((1, 156), -5.0), slot=0)
-    assert not out.ack[0] and list(q.due(4)) == [out.tb[0]]
+    assert not out.ack[0] and out.tb[0] in q.due(4)
     with pytest.raises(ValueError, match="as many PRBs"):
-        q.retransmit(q.due(4), np.full((1, 312), 5.0), slot=4)
+        q.retransmit(out.tb, np.full((1, 312), 5.0), slot=4)
 
 
 @pytest.mark.parametrize("conventional, where, words", [
