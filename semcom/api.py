@@ -110,7 +110,7 @@ def _auto_out(name: Any) -> Path:
 
 
 def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1, quiet: bool = False,
-        force: bool = False, plots: bool = False, **overrides: Any) -> Result:
+        force: bool = False, plots: bool = False, allow_large: bool = False, **overrides: Any) -> Result:
     """Run (or resume) a study and return its :class:`Result`.
 
     :param scenario: a scenario YAML path, a mapping (parsed YAML) or a parsed scenario.
@@ -118,12 +118,15 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
         Rerunning into the same folder resumes: finished units are not run again.
     :param workers: local worker processes (1 runs inline; results are the same either way).
     :param plots: also write the standard paper plots to ``out/plots`` (PNG + PDF).
+    :param allow_large: run a study beyond the work budget (units, messages, slots, memory)
+        instead of refusing it (:mod:`semcom.simulator.scenario.work`).
     :param overrides: dotted scenario keys, e.g. ``**{"sweep.snr_db": [0, 10], "seed": 3}``.
     """
 
     raw, source = _raw_scenario(scenario)
     raw = apply_overrides(raw, overrides)
     sc = parse_study(raw, source)          # the scenario of the kind it names (`kind:`, link by default)
+    kind_of(sc).check_work(sc, allow_large=allow_large, workers=workers, check_data=True)
     out = Path(out) if out is not None else _auto_out(sc.name)
     kind_of(sc).run(sc, out, workers=workers, quiet=quiet, force=force, plots=plots)
     return Result(out)

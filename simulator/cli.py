@@ -39,6 +39,7 @@ def _scenario(args):
 def _cmd_run(args) -> int:
     sc = _scenario(args)
     kind = kind_of(sc)
+    kind.check_work(sc, allow_large=args.allow_large, workers=args.workers, check_data=True)
     result = kind.run(sc, args.out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
                       force=args.force, plots=not args.no_plots)
     if not args.quiet:
@@ -53,8 +54,12 @@ def _cmd_validate(args) -> int:
 
     sc = _scenario(args)
     kind = kind_of(sc)
+    kind.check_work(sc, allow_large=args.allow_large)     # before checks that would expand the sweep
     kind.check(sc, check_data=not args.no_data)
+    work = kind.check_work(sc, allow_large=args.allow_large, check_data=not args.no_data)
     _print(kind.validate_lines(sc, args.scenario, check_data=not args.no_data))
+    if work is not None:
+        print(f"work: {work.describe()}")
     return 0
 
 
@@ -141,6 +146,12 @@ def _add_overrides(parser, example: str) -> None:
                         help=f"override a scenario value by its dotted key, e.g. --set {example} (repeatable)")
 
 
+def _add_allow_large(parser) -> None:
+    parser.add_argument("--allow-large", action="store_true",
+                        help="accept a study beyond the work budget (units, messages, slots, memory) that "
+                             "`semcom validate` estimates")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="semcom", description="Semantic communication between "
                                      "heterogeneous AI agents over simulated wireless channels.")
@@ -155,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
     p.add_argument("--no-plots", action="store_true", help="skip the plots (draw them later: semcom plot DIR)")
+    _add_allow_large(p)
     _add_overrides(p, "sweep.snr_db=[0,10]")
     p.set_defaults(func=_cmd_run)
 
@@ -182,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a scenario without running it")
     p.add_argument("scenario")
     p.add_argument("--no-data", action="store_true", help="skip checks that load the dataset")
+    _add_allow_large(p)
     _add_overrides(p, "sweep.snr_db=[0,10]")
     p.set_defaults(func=_cmd_validate)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 
 from semcom.core.registry import Registry
 from semcom.core.errors import SemcomInputError
+from .array_files import read_at_most
 
 __all__ = ["Dataset", "DATASETS", "load_dataset", "read_idx", "load_digits", "load_mnist",
            "load_cifar10", "split_indices", "split_three_way"]
@@ -90,8 +92,8 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise SemcomInputError(f"IDX file '{path}' does not exist; check the dataset path")
     try:
         with _open_maybe_gz(path) as f:
-            raw = f.read()
-    except (OSError, EOFError) as exc:
+            raw = read_at_most(f, path)      # a gzip that expands without end is never read whole
+    except (OSError, EOFError, zlib.error) as exc:
         raise SemcomInputError(f"IDX file '{path}' cannot be read ({exc}); re-download it") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
         raise SemcomInputError(f"'{path}' is not an IDX file (bad magic number); "

@@ -30,7 +30,6 @@ Nothing is cached: the files already are latents.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Optional
@@ -39,6 +38,7 @@ import numpy as np
 import torch
 
 from .agents import LATENT_SOURCES, LatentSpace
+from .array_files import read_npz_arrays
 from .datasets import DATASETS, Dataset, _fingerprint
 from semcom.core.errors import SemcomInputError
 
@@ -72,8 +72,10 @@ def read_latent_file(path: str | Path) -> LatentFile:
     """Read and check one ``.npz`` latent file (see the module docstring for the format).
 
     Raises :class:`SemcomInputError` naming the file, the problem and the fix for a
-    missing, corrupt or pickled file, a missing key, wrong shapes or dtypes, lengths
-    that disagree, NaN/inf latents or negative labels.
+    missing, corrupt or pickled file, a missing key, an array header that disagrees with
+    the file or exceeds the memory budget (checked before anything is allocated:
+    :func:`~semcom.transceivers.array_files.read_npz_arrays`), wrong shapes or dtypes,
+    lengths that disagree, NaN/inf latents, negative labels or more classes than samples.
     """
     path = Path(path)
     if not path.is_file():
@@ -83,32 +85,11 @@ def read_latent_file(path: str | Path) -> LatentFile:
     if magic[:4] != b"PK\x03\x04" and magic != b"\x93NUMPY":   # neither a zip (.npz) nor a .npy
         raise _bad(path, "is not a .npz file (no zip signature at its start)",
                    "write it with numpy.savez(path, latents=..., labels=...)")
-    try:
-        loaded = np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        if "pickle" in str(exc).lower():
-            raise _bad(path, "holds Python objects (pickled arrays), which are never loaded",
-                       "save plain numeric arrays with numpy.savez(path, latents=..., labels=...)") from None
-        raise _bad(path, f"is not a readable .npz file ({exc})", "write it with numpy.savez") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:   # starts like a zip but cannot be opened
-        raise _bad(path, f"is truncated or corrupt ({exc})", "write it again with numpy.savez") from None
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
+    if magic[:4] != b"PK\x03\x04":
         raise _bad(path, "holds a single array (.npy), not named arrays",
                    "save it with numpy.savez(path, latents=..., labels=...)")
-    with loaded as npz:
-        keys = set(npz.files)
-        missing = [k for k in ("latents", "labels") if k not in keys]
-        if missing:
-            raise _bad(path, f"has no '{missing[0]}' array (it holds: {', '.join(sorted(keys)) or 'nothing'})",
-                       "save it with numpy.savez(path, latents=[N, d] array, labels=[N] array)")
-        try:
-            latents, labels = npz["latents"], npz["labels"]
-            split = npz["split"] if "split" in keys else None
-        except ValueError as exc:   # an object array inside an otherwise valid file
-            raise _bad(path, f"holds an array that cannot be read without pickle ({exc})",
-                       "save plain numeric arrays") from None
-        except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-            raise _bad(path, f"is truncated or corrupt ({exc})", "write it again with numpy.savez") from None
+    arrays = read_npz_arrays(path, ["latents", "labels"], ["split"])   # headers checked before reading
+    latents, labels, split = arrays["latents"], arrays["labels"], arrays.get("split")
     return LatentFile(path, _check_latents(path, latents), _check_labels(path, labels, len(latents)),
                       None if split is None else _check_split(path, split, len(latents)))
 
@@ -138,10 +119,12 @@ def _check_labels(path: Path, labels: np.ndarray, num_samples: int) -> np.ndarra
             raise _bad(path, "'labels' holds values that are not whole numbers", "store class indices 0..C-1")
     elif not np.issubdtype(labels.dtype, np.integer):
         raise _bad(path, f"'labels' has dtype {labels.dtype}", "store class indices 0..C-1 as integers")
-    labels = labels.astype(np.int64)
     if labels.min() < 0:
-        raise _bad(path, f"'labels' holds {int(labels.min())} < 0", "store class indices 0..C-1")
-    return labels
+        raise _bad(path, f"'labels' holds {labels.min()} < 0", "store class indices 0..C-1")
+    if labels.max() >= num_samples:   # a class index sizes every head: one per sample is already too many
+        raise _bad(path, f"'labels' holds {labels.max()}, more classes than the file's {num_samples} samples",
+                   "store class indices 0..C-1, numbered without gaps")
+    return labels.astype(np.int64)
 
 
 def _check_split(path: Path, split: np.ndarray, num_samples: int) -> np.ndarray:

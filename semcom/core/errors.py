@@ -3,7 +3,23 @@
 Every layer raises these for bad input, so they live below all of them.
 """
 
-__all__ = ["SemcomInputError", "ScenarioError", "ScenarioErrors"]
+import reprlib
+
+__all__ = ["SemcomInputError", "ScenarioError", "ScenarioErrors", "short_repr"]
+
+# A bad value is shown in a few dozen characters, however large or deep (an alias bomb
+# expanded by repr would never end)
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict, _REPR.maxset = 3, 8, 8, 4, 8
+_REPR.maxstring, _REPR.maxlong, _REPR.maxother = 80, 40, 80
+
+
+def short_repr(value) -> str:
+    """``repr(value)`` cut to a few dozen characters, at bounded cost."""
+    try:
+        return _REPR.repr(value)
+    except ValueError:      # an integer too long for Python to print
+        return f"<a {type(value).__name__}>"
 
 
 class SemcomInputError(ValueError):
@@ -20,7 +36,7 @@ class ScenarioError(SemcomInputError):
         self.field, self.value = field, value
         msg = f"{field}: {problem}"
         if value is not None and "got" not in problem:
-            msg += f" (got {value!r})"
+            msg += f" (got {short_repr(value)})"
         if fix:
             msg += f"; {fix}"
         super().__init__(msg)

@@ -17,9 +17,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterable, Mapping
 
-import yaml
-
 from .errors import ScenarioError
+from .limits import load_yaml
 
 __all__ = ["apply_overrides", "parse_set_options"]
 
@@ -33,8 +32,10 @@ def parse_set_options(options: Iterable[str]) -> dict[str, Any]:
             raise ScenarioError("--set", option, "must be KEY=VALUE with a dotted key",
                                 "write e.g. --set sweep.snr_db=[0,10]")
         try:
-            out[key.strip()] = yaml.safe_load(text)
-        except yaml.YAMLError:
+            out[key.strip()] = load_yaml(text, f"--set {key.strip()}", check=False)   # bounded with the scenario
+        except ScenarioError as exc:
+            if "not valid YAML" not in str(exc):
+                raise
             raise ScenarioError(f"--set {key.strip()}", text, "is not a valid YAML value",
                                 "quote strings, write lists as [a,b]") from None
     return out

@@ -31,6 +31,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from semcom.core.io import atomic_path  # noqa: E402
+from ..scenario.reading import stored_scenario  # noqa: E402
 from .plot_rows import _LINK, _band_note, _curve, _group, _isnum, _link_title, _subtitle, _varying  # noqa: E402
 
 __all__ = ["FIGURE_WIDTHS", "MIN_POINTS", "figure_settings", "figure_context"]
@@ -239,15 +240,11 @@ def _plot_curve(ax, rows, x_key, color, ls="-", marker="o", label=None) -> None:
 def figure_settings(out_dir: str | Path) -> dict[str, Any]:
     """Width [in] and chance accuracy of the run whose ``plots/`` folder is ``out_dir``,
     from its ``scenario.yaml`` (double-column width and no chance line when unknown)."""
-    import yaml
-
-    try:
-        spec = yaml.safe_load((Path(out_dir).parent / "scenario.yaml").read_text()) or {}
-    except (OSError, yaml.YAMLError):
-        spec = {}
-    width = ((spec.get("figure") or {}).get("width")) or "double"
-    dataset = (spec.get("data") or {}).get("dataset", "digits")
-    return {"width": FIGURE_WIDTHS.get(width, FIGURE_WIDTHS["double"]),
+    spec = stored_scenario(Path(out_dir).parent / "scenario.yaml")
+    figure, data = spec.get("figure"), spec.get("data")
+    width = (figure.get("width") if isinstance(figure, dict) else None) or "double"
+    dataset = data.get("dataset", "digits") if isinstance(data, dict) else "digits"
+    return {"width": FIGURE_WIDTHS.get(width if isinstance(width, str) else "double", FIGURE_WIDTHS["double"]),
             "chance": 0.1 if dataset in _TEN_CLASSES else None}
 
 

@@ -23,9 +23,11 @@ from typing import Annotated, Any, Union
 from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
+from semcom.core.limits import check_bounded
 from semcom.core.registry import Registry, suggest
 from ..scenario.errors import errors_from_pydantic
 from ..scenario.reading import DEFAULT_KIND, raw_kind, read_scenario_yaml
+from ..scenario.work import DEFAULT_BUDGET, UNLIMITED, WorkEstimate, check_work
 from ..results.summary import format_summary
 
 __all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "kind_of_rows",
@@ -71,6 +73,19 @@ class StudyKind:
     def expand(self, sc) -> list:
         """The work units of the study, in study order."""
         raise NotImplementedError
+
+    def estimate_work(self, sc, check_data: bool = False) -> WorkEstimate | None:
+        """The work the study asks for, from its scenario without expanding the sweep
+        (``check_data``: sizes may come from loading the data); `None`: no estimate."""
+        return None
+
+    def check_work(self, sc, *, allow_large: bool = False, workers: int = 1,
+                   check_data: bool = False) -> WorkEstimate | None:
+        """:meth:`estimate_work`, refused beyond the default budget unless ``allow_large``
+        (:func:`~semcom.simulator.scenario.work.check_work`: one line per quantity over it)."""
+        estimate = self.estimate_work(sc, check_data=check_data)
+        check_work(estimate, UNLIMITED if allow_large else DEFAULT_BUDGET, workers)
+        return estimate
 
     # -- running -------------------------------------------------------------------------
     def run(self, sc, out_dir: str | Path, **options):
@@ -175,6 +190,7 @@ def parse_study(raw: Any, source: str = "scenario"):
     if not isinstance(raw, dict):
         raise ScenarioError(source, type(raw).__name__, "must be a YAML mapping of keys to values",
                             "start from scenarios/quickstart.yaml")
+    check_bounded(raw, source)     # a mapping from the Python API is bounded as a file is
     kinds = {k.name: k for k in scenario_kinds()}
     try:
         return _adapter().validate_python(raw)

@@ -13,9 +13,12 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from semcom.core.errors import SemcomInputError
+from semcom.core.registry import UnknownNameError
 from ..link.schema import Scenario
 from ..link.summary import link_summary_rows
-from ..link.units import expand_units
+from ..link.units import UNIT_AXES, expand_units
+from ..scenario.work import WorkEstimate, named_product
 from .base import StudyKind, register_kind
 
 __all__ = ["LinkKind", "cost_notes"]
@@ -37,6 +40,20 @@ class LinkKind(StudyKind):
 
     def expand(self, sc) -> list:
         return expand_units(sc)
+
+    def estimate_work(self, sc, check_data: bool = False) -> WorkEstimate:
+        """Units from the sweep's unit axes; with the data, messages (test samples x SNR
+        points x equalisers per unit) and a unit's memory (data, latents, batched passes)."""
+        units, unit_axes = named_product({f"sweep.{a}": len(sc.axis(a)) for a in UNIT_AXES})
+        data = _data_sizes(sc) if check_data else None
+        if data is None:
+            return WorkEstimate(int(units), drivers={"units": unit_axes})
+        num_test, data_bytes = data
+        messages, driver = named_product({unit_axes: units, "sweep.snr_db": len(sc.axis("snr_db")),
+                                          "sweep.semantic_equalizer": len(sc.axis("semantic_equalizer")),
+                                          "data.test_fraction": num_test})
+        return WorkEstimate(int(units), messages=messages, memory_bytes=data_bytes + PASS_BYTES,
+                            drivers={"units": unit_axes, "messages": driver, "memory": "data.limit"})
 
     def run(self, sc, out_dir, **options):
         from ..link.runner import run_study  # lazy: keeps the kinds registry torch-free
@@ -65,6 +82,25 @@ class LinkKind(StudyKind):
                 f"{len(sc.axis('semantic_equalizer'))} semantic equalizers" +
                 (f", {e2e} jscc units x {snrs} SNR points)" if e2e else ")"))
         return [line] + [f"note: {note}" for note in cost_notes(sc, _num_test(sc) if check_data else None)]
+
+
+#: A unit's batched passes: a few [num_snr, chunk, message_dim] float32 tensors of
+#: :data:`~semcom.simulator.link.engine.PASS_ELEMENTS` (2^22) elements at once.
+PASS_BYTES = 16 * 4 * (1 << 22)
+
+
+def _data_sizes(sc) -> tuple[int, int] | None:
+    """(test samples, bytes of the dataset and every agent's latents), or `None` when
+    the data cannot be loaded (the checks then say why)."""
+    from ..run.context import study_data  # lazy: keeps the kinds registry torch-free
+
+    try:
+        data = study_data(sc)
+    except (SemcomInputError, UnknownNameError):
+        return None
+    n = len(data.labels)
+    latents = sum(n * (spec.latent_dim or 64) * 4 for spec in sc.models.values())
+    return len(data.test_idx), int(data.dataset.inputs.nbytes) + latents
 
 
 def _num_test(sc) -> int:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..network.schema import NetworkScenario
+from ..network.schema import NETWORK_SWEEP_AXES, NetworkScenario
+from ..scenario.work import WorkEstimate, simulated_work
 from ..network.summary import network_summary_rows
 from ..network.units import expand_network_units
 from .base import StudyKind, register_kind
@@ -35,6 +36,14 @@ class NetworkKind(StudyKind):
 
     def expand(self, sc) -> list:
         return expand_network_units(sc)
+
+    def estimate_work(self, sc, check_data: bool = False) -> WorkEstimate:
+        """Units from the sweep axes; messages offered (rate x senders x duration, every
+        unit); slots simulated; a unit's memory (its messages, its slot log)."""
+        net = sc.network
+        senders = sum(t.count * t.rate_scale for t in net.transmitters.values())
+        return simulated_work(sc, NETWORK_SWEEP_AXES, senders, net.duration_s, net.slot_duration_s,
+                              record_events=net.record_events, section="network", senders_key="transmitters")
 
     def run(self, sc, out_dir, **options):
         from ..network.runner import run_network_study  # lazy: keeps the kinds registry torch-free

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..system.schema import SystemScenario
+from ..scenario.work import WorkEstimate, simulated_work
+from ..system.schema import SYSTEM_SWEEP_AXES, SystemScenario
 from ..system.summary import system_summary_rows
 from ..system.units import expand_system_units
 from .base import StudyKind, register_kind
@@ -38,6 +39,17 @@ class SystemKind(StudyKind):
 
     def expand(self, sc) -> list:
         return expand_system_units(sc)
+
+    def estimate_work(self, sc, check_data: bool = False) -> WorkEstimate:
+        """Units from the sweep axes (``fixed`` counted once: it expands per table, known
+        once the tables are built); messages offered by every agent of every sector;
+        slots simulated; a unit's memory (its messages, its slot log)."""
+        spec = sc.system
+        topo = spec.topology
+        sectors = 3 * (1 + 3 * topo.num_rings * (topo.num_rings + 1)) if topo.kind == "hexgrid" else 1
+        senders = sectors * sum(g.per_sector * g.rate_scale for g in spec.groups.values())
+        return simulated_work(sc, SYSTEM_SWEEP_AXES, senders, spec.duration_s + spec.drain_s, spec.slot_duration_s,
+                              section="system", senders_key="groups")
 
     def run(self, sc, out_dir, **options):
         from ..system.runner import run_system_study  # lazy: keeps the kinds registry torch-free

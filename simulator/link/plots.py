@@ -44,10 +44,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
 from matplotlib.lines import Line2D
 
 from semcom.channels.capacity import capacity_function
+from ..scenario.reading import stored_scenario
 from .compare_plots import COMPARED_AXES, anchor_axis_panel, plot_compare, plot_equalizers_vs_anchors, plot_equalizers_vs_snr
 from ..figures.plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _no_setup, _num, _rate_independent,
                         _reference_accuracy, _snr_levels, _values)
@@ -61,14 +61,10 @@ __all__ = ["link_figures", "plot_rate_accuracy", "plot_accuracy_vs_snr", "plot_a
 def shannon_references(out_dir: str | Path) -> dict[str, Callable]:
     """``{channel name: snr_db -> capacity [bit/use]}`` from the run's ``scenario.yaml``
     (the directory above ``out_dir``); empty when it is missing or names no known model."""
-    path = Path(out_dir).parent / "scenario.yaml"
-    try:
-        spec = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
+    channels = stored_scenario(Path(out_dir).parent / "scenario.yaml").get("channels")
     out = {}
-    for name, ch in (spec.get("channels") or {}).items():
-        ch = dict(ch or {})
+    for name, ch in (channels.items() if isinstance(channels, dict) else ()):
+        ch = dict(ch) if isinstance(ch, dict) else {}
         fn = capacity_function(str(ch.pop("model", "awgn")), **ch)
         if fn is not None:
             out[name] = fn

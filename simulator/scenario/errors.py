@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
+from semcom.core.limits import check_bounded
 from semcom.core.registry import suggest
 from .strict import spec_for_tag
 
@@ -202,6 +203,7 @@ def validate_mapping(model: type[BaseModel], raw: Any, source: str, start_from: 
     """
     if not isinstance(raw, dict):
         raise ScenarioError(source, type(raw).__name__, "must be a YAML mapping of keys to values", start_from)
+    check_bounded(raw, prefix or source)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""Reading a scenario file: the safe YAML loader that refuses duplicate keys, one-line errors.
+"""Reading a scenario file: the bounded safe YAML loader (:mod:`semcom.core.limits`), one-line errors.
 
 Every kind of study is read the same way; :func:`raw_kind` tells which kind a parsed
 file says it is (``kind:``, ``link`` when absent) without validating anything else.
@@ -9,55 +9,40 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from semcom.core.errors import ScenarioError
+from semcom.core.limits import MAX_SCENARIO_BYTES, load_yaml
 
-__all__ = ["read_scenario_yaml", "raw_kind"]
+__all__ = ["read_scenario_yaml", "stored_scenario", "raw_kind"]
 
 #: The study kind of a scenario file that gives no ``kind:``.
 DEFAULT_KIND = "link"
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses a key given twice in one mapping (YAML would keep the last)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                duplicate = key in seen
-            except TypeError:
-                duplicate = False
-            if duplicate:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}' (YAML would silently keep only the last one)",
-                    key_node.start_mark)
-            try:
-                seen.add(key)
-            except TypeError:
-                pass
-        return super().construct_mapping(node, deep=deep)
-
-
 def read_scenario_yaml(path: str | Path) -> Any:
-    """Read a scenario file with the safe, duplicate-key-refusing loader; one-line errors."""
+    """Read a scenario file with the bounded, duplicate-key-refusing safe loader
+    (:func:`semcom.core.limits.load_yaml`: size, nesting, aliases, numbers); one-line errors."""
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(str(path), None, "scenario file not found", "check the path")
     try:
-        return yaml.load(path.read_text(), Loader=_UniqueKeyLoader)   # safe: a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ScenarioError(str(path), None, f"is not valid YAML{where} ({getattr(exc, 'problem', exc)})",
-                            "fix the YAML syntax") from None
+        with open(path, "rb") as f:
+            data = f.read(MAX_SCENARIO_BYTES + 1)     # never more than the limit, whatever the file's size
+        return load_yaml(data if len(data) > MAX_SCENARIO_BYTES else data.decode("utf-8"), str(path))
     except UnicodeDecodeError:
         raise ScenarioError(str(path), None, "is not a UTF-8 text file", "give a YAML scenario") from None
     except OSError as exc:
         raise ScenarioError(str(path), None, f"cannot be read ({exc.strerror or exc})",
                             "check the file's permissions") from None
+
+
+def stored_scenario(path: str | Path) -> dict:
+    """The scenario mapping a run folder keeps (``scenario.yaml``), read as any scenario
+    is; ``{}`` when it is missing, unreadable or not a mapping (plots then use defaults)."""
+    try:
+        raw = read_scenario_yaml(path)
+    except ScenarioError:
+        return {}
+    return raw if isinstance(raw, dict) else {}
 
 
 def raw_kind(raw: Any) -> Any:

@@ -21,6 +21,10 @@ __all__ = ["Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeS
            "NameAxis", "CommonSweepAxes", "StudyBase"]
 
 
+#: Most values one sweep axis takes (a list or a range): more points than any figure resolves.
+MAX_AXIS_VALUES = 10_000
+
+
 class Range(_Strict):
     """An arithmetic sweep axis: ``start``, ``start + step``, ... up to and including ``stop``."""
 
@@ -37,8 +41,8 @@ class Range(_Strict):
         if self.stop < self.start:
             raise _axis_error(f"is an empty range: stop {self.stop:g} < start {self.start:g}",
                               "make stop >= start")
-        if (self.stop - self.start) / self.step > 10_000:
-            raise _axis_error(f"has {int((self.stop - self.start) / self.step) + 1} values (> 10000)",
+        if (self.stop - self.start) / self.step >= MAX_AXIS_VALUES:
+            raise _axis_error(f"has {int((self.stop - self.start) / self.step) + 1} values (> {MAX_AXIS_VALUES})",
                               "use a larger step")
         return self
 
@@ -136,6 +140,8 @@ def _check_axis(value: Any, kind: str) -> Any:
     items = value if isinstance(value, list) else [value]
     if isinstance(value, list) and not value:
         raise _axis_error("is an empty list", "give at least one value")
+    if isinstance(value, list) and len(value) > MAX_AXIS_VALUES:
+        raise _axis_error(f"has {len(value)} values (> {MAX_AXIS_VALUES})", "sweep fewer points")
     what = {"float": "a number", "int": "a whole number", "name": "a name"}[kind]
     example = {"float": "[0, 10, 20] or {start: 0, stop: 20, step: 5}", "int": "[4, 8, 16]",
                "name": "a name or a list of names"}[kind]
@@ -148,12 +154,23 @@ def _check_axis(value: Any, kind: str) -> Any:
         else:
             ok = _is_number(x)
         if not ok:
-            raise _axis_error(f"{at}{x!r} is not {what}", f"use {example}")
+            raise _axis_error(f"{at}{x!r} is not {what}", _yaml_number_fix(x) or f"use {example}")
         if kind == "float" and not math.isfinite(float(x)):
             raise _axis_error(f"{at}{x!r} is not a finite number", "use finite SNR values in dB")
     if kind == "int":
         return [int(x) for x in items] if isinstance(value, list) else int(value)
     return value
+
+
+def _yaml_number_fix(x: Any) -> str | None:
+    """YAML 1.1 reads ``1e9`` as text (a number needs a dot: ``1.0e+9``): say so."""
+    try:
+        value = float(x) if isinstance(x, str) else None
+    except ValueError:
+        return None
+    if value is None or not math.isfinite(value):
+        return None
+    return f"YAML reads {x} as text: write it as {value:.1e}".replace("e+0", "e+").replace("e-0", "e-")
 
 
 def finite_validator(*fields: str, example: str):

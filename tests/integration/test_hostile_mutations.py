@@ -1,0 +1,76 @@
+"""Property: whatever a scenario file holds (any type, magnitude, nesting, unicode, YAML
+alias at any place), `semcom validate` answers 0, or 2 with one line per problem, and
+never more than :data:`~tests.integration.bounds.SECONDS` and
+:data:`~tests.integration.bounds.MEMORY`."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from .bounds import run_cli
+from .test_hostile_inputs import alias_bomb
+from .test_malformed_inputs import BASE
+
+#: Every place a value can be put: each key path of the base scenario, and a new key under each mapping.
+def _paths(d: dict, at: tuple = ()) -> list[tuple]:
+    out = []
+    for key, value in d.items():
+        out.append((*at, key))
+        if isinstance(value, dict):
+            out += _paths(value, (*at, key))
+            out.append((*at, key, "extra"))
+    return out
+
+
+PATHS = _paths(BASE) + [("description",), ("semantic_equalizers",), ("schemes",), ("chunk_size",)]
+
+_scalars = st.one_of(
+    st.none(), st.booleans(),
+    st.integers(-(2 ** 80), 2 ** 80), st.sampled_from([0, -1, 1, 2 ** 63, 2 ** 63 - 1, -(2 ** 63) - 1, 10 ** 30]),
+    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([math.inf, -math.inf, math.nan, 1e308, 5e-324]),
+    st.text(max_size=30), st.text(alphabet=st.characters(min_codepoint=0x80, max_codepoint=0x10FFFF), max_size=10),
+)
+_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                          st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+                       max_leaves=12)
+
+
+@st.composite
+def _mutation(draw) -> str:
+    """The base scenario as YAML with one value replaced: a random value, a deep nest, or an alias bomb."""
+    path = draw(st.sampled_from(PATHS))
+    kind = draw(st.sampled_from(["value", "value", "value", "deep", "bomb"]))
+    scenario = copy.deepcopy(BASE)
+    node = scenario
+    for key in path[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    node[path[-1]] = draw(_values) if kind == "value" else "<SPLICE>"
+    text = yaml.safe_dump(scenario, default_flow_style=True, width=10 ** 9, allow_unicode=True)
+    if kind == "deep":
+        depth = draw(st.integers(20, 20_000))
+        splice = "[" * depth + "0" + "]" * depth
+    else:
+        splice = alias_bomb(draw(st.integers(2, 12)), draw(st.integers(2, 12)))
+    return text.replace("'<SPLICE>'", splice).replace("<SPLICE>", splice)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(text=_mutation())
+def test_validate_answers_every_mutation_in_one_line_within_bounds(tmp_path, text):
+    path = tmp_path / "mutated.yaml"
+    path.write_text(text, encoding="utf-8")
+    rc, out, err = run_cli("validate", str(path), "--no-data")
+    assert "Traceback" not in err
+    if rc == 0:
+        assert "ok" in out, out
+        return
+    assert rc == 2, err
+    lines = [line for line in err.splitlines() if not line.startswith("semcom: warning: ")]
+    assert lines and all(line.startswith("semcom: error: ") and "; " in line for line in lines), err
