@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _imported():
     """The registries the checks load (torch, Sionna) are imported before any bound is measured."""
     import semcom.simulator.link.checks  # noqa: F401
-    import semcom.simulator.link.context  # noqa: F401
+    import semcom.simulator.run.context  # noqa: F401
 
 
 def alias_bomb(levels: int = 9, width: int = 10) -> str:
