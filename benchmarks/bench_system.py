@@ -61,7 +61,7 @@ def run() -> dict:
     # -- 10,000 agents, 1 simulated second ------------------------------------------------
     big = _scaled(sc, 476, 1.0)
     tables = study_tables(big, table_set)
-    unit = SystemUnit(1, 0, "pf_semantic", "goodput_olla", 20.0)
+    unit = SystemUnit(1, 0, "random", "pf_semantic", "max_correct_olla", 20.0)
     t0 = time.perf_counter()
     drop = make_drop(big.system, unit.seed, unit.drop)
     t1 = time.perf_counter()
@@ -80,7 +80,7 @@ def run() -> dict:
     small = _scaled(sc, sum(g.per_sector for g in sc.system.groups.values()), 0.2)
     tables_small = study_tables(small, table_set)
     label = next(lab for lab in tables_small.labels if lab.startswith("K16-analog"))
-    unit = SystemUnit(1, 0, "pf_semantic", f"fixed:{label}", 400.0)
+    unit = SystemUnit(1, 0, "random", "pf_semantic", f"fixed:{label}", 400.0)
     warm = simulate_system(small.model_copy(update={"system": small.system.model_copy(
         update={"duration_s": 0.01, "warmup_s": 0.0, "drain_s": 0.0})}), unit, tables_small)
     decoders: dict = {}

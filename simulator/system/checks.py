@@ -14,8 +14,9 @@ from ..scenario.checks import check_names, check_seeds
 from ..scenario.errors import Findings
 from .geometry import make_drop
 from .payload import mcs_table_problem
-from .radio import tx_power_dbm as _tx_power_dbm
-from .schema import LA_POLICIES, SYSTEM_SCHEDULERS
+from .radio import power_per_re
+from .schema import LA_POLICIES, PLACEMENTS, SYSTEM_SCHEDULERS
+from .user_rows import downlink_coupling_sir_db, uplink_geometry_db
 
 __all__ = ["check_system_scenario", "check_sinr_coverage"]
 
@@ -38,6 +39,9 @@ def check_system_scenario(sc, check_data: bool = True) -> None:
         check_names("sweep.link_adaptation", sc.axis("link_adaptation"), list(LA_POLICIES), "link-adaptation policy")
     with found.check():
         check_names("sweep.scheduler", sc.axis("scheduler"), list(SYSTEM_SCHEDULERS), "scheduler")
+    with found.check():
+        check_names("sweep.placement", [p for p in sc.axis("placement") if p is not None], list(PLACEMENTS),
+                    "placement")
     with found.check():
         for i, r in enumerate(sc.axis("arrival_rate")):
             if not float(r) > 0:
@@ -114,33 +118,23 @@ def _check_abstraction_links(sc) -> None:
 
 
 def check_sinr_coverage(sc, tables, drops: list[tuple[int, int]]) -> tuple[float, float]:
-    """The study's SINR range: per drop, the 1st-99th percentile of the agents' mean SINR on
-    their serving RBs (every other sector transmitting at the same power), widened by the
-    fading's spread (the 1st percentile of Exp(1), -20 dB, below; +5 dB above). The tables
-    must cover it; returns (low, high) [dB]."""
+    """The study's SINR range: per drop, the 1st-99th percentile of the agents' SINR per RE at full
+    load (uplink: :func:`~.user_rows.uplink_geometry_db`; downlink: the coupling SIR with the noise),
+    widened by the fading's spread (the 1st percentile of Exp(1), -20 dB, below; +5 dB above). The
+    tables must cover it; returns (low, high) [dB]."""
     lows, highs = [], []
     for seed, d in drops:
         drop = make_drop(sc.system, seed, d)
-        gain = 10.0 ** (drop.gain_db / 10.0)
-        n = drop.num_agents
-        s = gain[np.arange(n), drop.serving]
-        p = 10.0 ** (_power_at_smallest(sc, drop, tables) / 10.0)
-        noise = 10.0 ** (drop.noise_dbm / 10.0)
-        if sc.system.interference and drop.num_sectors > 1:
-            # full load: on every RB one agent of each other sector, at the median power and the mean gain
-            med_p = float(np.median(p))
-            itf = np.zeros(n)
-            if sc.system.direction == "uplink":
-                per_bs = np.array([np.mean(gain[drop.serving != b, b]) for b in range(drop.num_sectors)])
-                itf = med_p * per_bs[drop.serving] * (drop.num_sectors - 1)
-            else:
-                itf = med_p * (gain.sum(1) - s)
-            sinr = 10.0 * np.log10(p * s / (noise + itf))
+        p_re, noise = power_per_re(sc, drop)
+        if sc.system.direction == "uplink" or drop.num_sectors == 1 or not sc.system.interference:
+            own = p_re[:, 0] * 10.0 ** (drop.gain_db[np.arange(drop.num_agents), drop.serving] / 10.0)
+            sinr = uplink_geometry_db(drop, p_re[:, 0], noise) if sc.system.interference else \
+                10.0 * np.log10(own / noise)
         else:
-            sinr = 10.0 * np.log10(p * s / noise)
+            sinr = downlink_coupling_sir_db(drop)
         lows.append(np.percentile(sinr, 1))
         highs.append(np.percentile(sinr, 99))
-    fading = sc.system.fading != "none"
+    fading = sc.system.fading.model != "none"
     lo = float(min(lows) - (20.0 if fading else 0.0))
     hi = float(max(highs) + (5.0 if fading else 0.0))
     t_lo, t_hi = tables.sinr_range()
@@ -153,9 +147,3 @@ def check_sinr_coverage(sc, tables, drops: list[tuple[int, int]]) -> tuple[float
                             f"start the grid at {math.floor(lo)} dB or lower (e.g. sinr_db: {{start: "
                             f"{math.floor(lo)}, stop: {top}, step: 0.5}})")
     return lo, hi
-
-
-def _power_at_smallest(sc, drop, tables) -> np.ndarray:
-    p = _tx_power_dbm(sc, drop, tables.rbs)
-    smallest = np.argmin(tables.rbs, axis=1)[drop.group]
-    return p[np.arange(drop.num_agents), smallest]

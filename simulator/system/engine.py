@@ -1,42 +1,30 @@
-"""System engine: one unit (seed, drop, scheduler, link-adaptation policy, load), vectorised.
+"""System engine: one unit (seed, drop, placement, scheduler, link-adaptation policy, load).
 
-Every agent sends messages (Poisson arrivals, ``arrival_rate x rate_scale`` per second)
-to the edge server of its serving sector (uplink; downlink: the server sends to it). Time
-runs in slots; per slot, for all sectors at once (numpy arrays over agents and RBs, no
-Python loop per message):
+Every agent sends messages (:mod:`.traffic`) to the edge server of its serving sector
+(uplink; downlink: the server sends to it). Time runs in the NR grid's slots; per slot,
+for all sectors at once (numpy over agents, messages, sectors and PRBs; no Python loop
+per message):
 
-1. **Queues.** Messages that arrived by the slot's start join their agent's queue
-   (first in, first out; unbounded).
-2. **Link adaptation** (:mod:`.link_adaptation`) picks the head-of-line message's
-   configuration (K, scheme, bits) from the SINR estimate ``P·G / (N + Î)`` (large-scale
-   gain ``G``, the serving station's interference estimate ``Î``; fast fading is not
-   known in advance) plus the agent's outer-loop offset.
-3. **Scheduling.** Each sector ranks its backlogged agents by a proportional-fair metric
-   computed by Sionna's :class:`~sionna.sys.PFSchedulerSUMIMO` (batch = sectors, one
-   resource per agent, its geometric discounting of the achieved "rate"): ``pf_rate``
-   with the Shannon rate ``log2(1 + SINR)`` (Sionna's rate-based PF), ``pf_semantic``
-   with the expected correct decisions per RB ``acc(SINR)/RBs``; ``round_robin`` by the
-   time since last served. Head-of-line messages are then packed, in rank order, onto
-   contiguous RBs until the slot is full (one message per agent per slot; a message is
-   never split over slots, as in the ``network`` kind).
-4. **Channel.** Per RB: the desired link's received power ``P·G·|h|²`` and the
-   interference of every other sector's transmission on that RB (``interference``), plus
-   noise; ``|h|²`` ~ Exp(1) independent per (receiver, transmitter sector, RB, slot)
-   (``rayleigh``), per (link, slot) (``rayleigh_flat``) or 1 (``none``).
-5. **Decision.** The message's per-RB SINRs map to one effective SINR with the table's
-   EESM β (:func:`~semcom.simulator.abstraction.eesm.effective_sinr_db`); the decision is
-   correct with the table's accuracy there: ``u < acc(SINR_eff)``, ``u`` drawn per
-   message when it arrives.
-6. **Feedback.** ``feedback_delay_slots`` later, the task outcome of a share
-   ``feedback_fraction`` of decisions reaches the agent's outer loop.
+1. **Queues.** Messages that arrived by the slot's start join their agent's queue (first in,
+   first out); a message that can no longer be decided within ``traffic.deadline_s`` (its
+   slot would end later) is dropped and counts as a failed decision.
+2. **Inner loop.** Every backlogged agent's SINR estimate per configuration (its power per
+   RE for that configuration's PRB count, :meth:`~.radio.Radio.estimate_db`) plus its
+   outer-loop offset gives each configuration's expected accuracy.
+3. **Priority** (:class:`~.scheduler.Scheduler`, Sionna's PF metric or round robin).
+4. **Packing and link adaptation** (:mod:`.link_adaptation`, :mod:`.packing`): whole PRBs per
+   agent carrying the head of its queue; each sector keeps the candidate rule with the most
+   expected correct decisions; ``max_correct`` spends free REs at zero price.
+5. **Placement** of every allocation on the band, then the **channel** of the slot
+   (:meth:`~.radio.Radio.slot_sinr`: per PRB, fading and interference of the other sectors'
+   transmissions on that PRB).
+6. **Decisions** (:mod:`.decisions`): per message, its REs' SINRs → effective SINR → the
+   table's accuracy → correct if its draw ``u`` is below it; **feedback**
+   ``feedback_delay_slots`` later to the outer loop.
 
-Uplink transmit power per RB: Sionna's :func:`~sionna.sys.open_loop_uplink_power_control`
-for the message's number of RBs, divided by it.
-
-Randomness (:mod:`semcom.simulator.run.randomness`): arrivals, ``u`` and feedback draws per
-(seed, drop, agent group, arrival rate); fading per (seed, drop, slot), indexed by
-(sector, RB), so every policy and scheduler of a study sees the same traffic and the same
-channel realisations (paired comparisons).
+Randomness: arrivals and each message's draws per (seed, drop, group, load); fading per
+(seed, drop) and link, evaluated at (PRB, slot); placement per (seed, drop, slot); so every
+policy and scheduler of a study sees the same traffic and channel (paired comparisons).
 """
 
 from __future__ import annotations
@@ -48,245 +36,235 @@ from typing import Any
 import numpy as np
 
 from semcom.core.threads import NETWORK_UNIT_THREADS, fixed_threads
-from ..run.randomness import derive_rng
+from .decisions import Decider, SentRecord
 from .geometry import Drop, make_drop
-from .link_adaptation import choose_configs
+from .grid import re_counts
+from .link_adaptation import SectorPrice, fixed_index, policy_rules
 from .metrics import unit_rows
-from .radio import arrivals as _arrivals, decide as _decide, tx_power_dbm as _tx_power_dbm, \
-    update_interference as _update_interference
+from .packing import SlotCandidates, pack, upgrade
+from .radio import Radio
+from .scheduler import Scheduler
 from .tables import study_tables
+from .traffic import arrivals
 from .units import SystemUnit
 
 __all__ = ["simulate_system", "SystemRun", "run_system_unit"]
 
+_BIG = np.int64(1 << 32)
+
 
 @dataclass
 class SystemRun:
-    """What one simulation produced (per message arrays, in (agent, arrival) order).
+    """What one simulation produced (per-message arrays in (agent, arrival) order).
 
-    :ivar agent, arrival_s: [M]. :ivar slot: [M] service slot (-1: never sent).
-    :ivar config: [M] configuration index (-1: never sent). :ivar sinr_eff_db: [M] (nan: never sent).
-    :ivar correct: [M] bool. :ivar predicted: [M] the accuracy link adaptation expected.
-    :ivar rbs: [M] RBs used. :ivar slot_used: [num_slots, S] RBs used per sector.
-    :ivar rates: [N] arrival rates. :ivar olla_offset_db: [N] outer-loop offsets at the end (zeros without it).
+    :ivar agent, arrival_s: [M]. :ivar slot: [M] slot it was sent in (-1: never sent).
+    :ivar expired: [M] dropped at its deadline. :ivar config: [M] (-1: never sent).
+    :ivar sinr_eff_db, sinr_est_db: [M] effective SINR, large-scale estimate (NaN: never sent).
+    :ivar correct: [M]. :ivar predicted: [M] the accuracy the inner loop expected. :ivar res: [M] REs.
+    :ivar prbs_used: [num_slots, S] PRBs allocated per sector. :ivar rates: [N] decisions/s.
+    :ivar olla_offset_db: [N] outer-loop offsets at the end. :ivar offset_trace_db: [num_slots] their mean.
+    :ivar record: :class:`~.decisions.SentRecord` in record mode, else `None`.
     """
 
     drop: Drop
     agent: np.ndarray
     arrival_s: np.ndarray
     slot: np.ndarray
+    expired: np.ndarray
     config: np.ndarray
     sinr_eff_db: np.ndarray
     sinr_est_db: np.ndarray
     correct: np.ndarray
     predicted: np.ndarray
-    rbs: np.ndarray
-    slot_used: np.ndarray
+    res: np.ndarray
+    prbs_used: np.ndarray
     num_slots: int
     rates: np.ndarray
     olla_offset_db: np.ndarray
+    offset_trace_db: np.ndarray
+    record: SentRecord | None = None
 
 
-def simulate_system(sc, unit: SystemUnit, tables) -> SystemRun:
-    """Run ``unit`` (see the module docstring). ``tables``: :class:`~.tables.LinkTables`.
+def simulate_system(sc, unit: SystemUnit, tables, record: bool = False) -> SystemRun:
+    """Run ``unit`` (see the module docstring); ``record``: keep every sent message's per-RE SINRs.
 
-    Torch runs on one intra-op thread meanwhile: every tensor here is small (Sionna's
-    scheduler, EESM), and small tensors on two threads collapse under any other load
-    (measured: ``torch.exp`` of 1,600 values 20 ms on 2 threads under load, 10 µs on 1)."""
+    Torch runs on one intra-op thread meanwhile: its tensors here are small (Sionna's PF
+    scheduler and power control), and small tensors on two threads collapse under load."""
     with fixed_threads(NETWORK_UNIT_THREADS):
-        return _simulate(sc, unit, tables)
+        return _UnitLoop(sc, unit, tables, record).run()
 
 
-def _simulate(sc, unit: SystemUnit, tables) -> SystemRun:
-    import torch
-    from sionna.sys import PFSchedulerSUMIMO
+class _UnitLoop:
+    def __init__(self, sc, unit, tables, record):
+        net = sc.system
+        self.net, self.unit, self.tables = net, unit, tables
+        self.la = net.link_adaptation
+        self.drop = make_drop(net, unit.seed, unit.drop)
+        self.traffic = arrivals(sc, unit, self.drop)
+        tr = self.traffic
+        self.M, self.N, self.S = len(tr.agent), self.drop.num_agents, self.drop.num_sectors
+        self.R, self.re_prb, self.slot_s = net.grid.prbs(), net.grid.data_re_per_prb(), net.grid.slot_s()
+        self.num_slots = int(math.ceil((net.duration_s + net.drain_s) / self.slot_s - 1e-9))
+        eligible = np.ceil(tr.arrival_s / self.slot_s - 1e-9).astype(np.int64)
+        last_ok = np.floor((tr.arrival_s + net.traffic.deadline_s) / self.slot_s + 1e-9).astype(np.int64) - 1
+        self.key_in = tr.agent * _BIG + eligible
+        self.key_out = tr.agent * _BIG + last_ok
+        self.head = np.searchsorted(tr.agent, np.arange(self.N))
+        self.all_agents = np.arange(self.N, dtype=np.int64) * _BIG
+        self.radio = Radio(sc, self.drop, unit.seed, unit.drop)
+        self.sched = Scheduler(unit.scheduler, unit.placement, self.drop.serving, self.S, self.R, net.pf_beta,
+                               unit.seed, unit.drop)
+        self.policy = unit.link_adaptation
+        self.fixed = fixed_index(self.policy, tables.labels)
+        self.olla = self.policy.endswith("_olla")
+        self.offset = np.zeros(self.N)
+        self.price = SectorPrice(self.S, self.R * self.re_prb, self.la.price_backlog_s / self.slot_s,
+                                 self.la.price_gain)
+        # PRBs a message of each (group, configuration) needs on its own
+        self.prbs_gc = -(-tables.res // self.re_prb)
+        M = self.M
+        self.out = dict(slot=np.full(M, -1, dtype=np.int64), cfg=np.full(M, -1, dtype=np.int64),
+                        eff=np.full(M, np.nan), est=np.full(M, np.nan), pred=np.full(M, np.nan),
+                        ok=np.zeros(M, dtype=bool), expired=np.zeros(M, dtype=bool))
+        self.decider = Decider(tables, tr.u, record)
+        self.feedback: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.prbs_used = np.zeros((self.num_slots, self.S), dtype=np.int32)
+        self.trace = np.zeros(self.num_slots)
+        self.n_prb_of = np.ones(self.N, dtype=np.int64)
 
-    net = sc.system
-    la = net.link_adaptation
-    drop = make_drop(net, unit.seed, unit.drop)
-    N, S, R = drop.num_agents, drop.num_sectors, net.resource_blocks
-    agent, arr_s, u_draw, fb_draw, rates = _arrivals(sc, unit, drop)
-    M = len(agent)
-    slot_s = net.slot_duration_s
-    eligible = np.ceil(arr_s / slot_s - 1e-9).astype(np.int64)           # first slot a message may go in
-    num_slots = int(math.ceil((net.duration_s + net.drain_s) / slot_s - 1e-9))
-    # queues: messages of agent a are start[a] .. start[a+1]-1, in arrival order
-    start = np.searchsorted(agent, np.arange(N + 1))
-    by_slot = np.argsort(eligible, kind="stable")
-    slot_edges = np.searchsorted(eligible[by_slot], np.arange(num_slots + 1))
-    arrived = np.zeros(N, dtype=np.int64)
-    head = np.zeros(N, dtype=np.int64)
+    def run(self) -> SystemRun:
+        for t in range(self.num_slots):
+            self._feedback(t)
+            agents, first, count = self._queues(t)
+            self.trace[t] = self.offset.mean()
+            if len(agents) == 0:
+                self.price.update(np.zeros(self.S))
+                self.sched.idle()
+                self.radio.idle()
+                continue
+            self._slot(t, agents, first, count)
+        self.decider.flush(self.out["eff"], self.out["ok"])
+        o, tr = self.out, self.traffic
+        res = np.where(o["cfg"] >= 0, self.tables.res[self.drop.group[tr.agent], np.maximum(o["cfg"], 0)], 0)
+        return SystemRun(self.drop, tr.agent, tr.arrival_s, o["slot"], o["expired"], o["cfg"], o["eff"], o["est"],
+                         o["ok"], o["pred"], res, self.prbs_used, self.num_slots, tr.rates, self.offset,
+                         self.trace, self.decider.sent_record())
 
-    group = drop.group
-    serving = drop.serving
-    gain_lin = 10.0 ** (drop.gain_db / 10.0)                               # [N, S]
-    g_serv = gain_lin[np.arange(N), serving]
-    p_dbm = _tx_power_dbm(sc, drop, tables.rbs)                            # [N, C] per RB
-    p_lin = 10.0 ** (p_dbm / 10.0)
-    noise = 10.0 ** (drop.noise_dbm / 10.0)
-    rbs_gc = tables.rbs                                                    # [G, C]
-    downlink = net.direction == "downlink"
-    interference = net.interference and S > 1
+    def _feedback(self, t: int) -> None:
+        if self.olla and t in self.feedback:
+            self.decider.flush(self.out["eff"], self.out["ok"])
+            ids, expected = self.feedback.pop(t)
+            np.add.at(self.offset, self.traffic.agent[ids],
+                      self.la.olla_step_db * (self.out["ok"][ids].astype(np.float64) - expected))
+            np.clip(self.offset, *self.la.olla_offset_db, out=self.offset)
+        elif len(self.decider.pending) >= 256:
+            self.decider.flush(self.out["eff"], self.out["ok"])
 
-    # link adaptation state
-    policy = unit.link_adaptation
-    olla = policy.endswith("_olla")
-    fixed = tables.labels.index(policy.split(":", 1)[1]) if policy.startswith("fixed:") else None
-    offset = np.zeros(N)
-    off_lo, off_hi = la.olla_offset_db
-    i_est = np.zeros(S)                     # uplink: interference per RB at each station [mW]
-    activity = np.zeros(S)                  # downlink: share of RBs each station uses
+    def _queues(self, t: int):
+        """Drop what expired; return the backlogged agents and their queues [head, end)."""
+        end = np.searchsorted(self.key_in, self.all_agents + t, side="right")
+        alive = np.searchsorted(self.key_out, self.all_agents + t, side="left")
+        gone = np.flatnonzero(alive > self.head)
+        if len(gone):
+            n = alive[gone] - self.head[gone]
+            ids = np.repeat(self.head[gone], n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+            self.out["expired"][ids] = True
+            self.head[gone] = alive[gone]
+        agents = np.flatnonzero(end > self.head)
+        return agents, self.head[agents], end[agents] - self.head[agents]
 
-    # scheduler state (Sionna's PF: batch = sectors, one resource, agents by local index)
-    local = np.zeros(N, dtype=np.int64)
-    counts = np.bincount(serving, minlength=S)
-    for b in range(S):
-        local[serving == b] = np.arange(counts[b])
-    umax = max(1, int(counts.max()))
-    pf = None
-    if unit.scheduler.startswith("pf_"):
-        pf = PFSchedulerSUMIMO(umax, 1, 1, batch_size=S, beta=net.pf_beta, precision="double", device="cpu")
-    last_rate = np.zeros((S, umax))
-    last_served = np.full(N, -1, dtype=np.int64)
+    def _slot(self, t: int, agents: np.ndarray, first: np.ndarray, count: np.ndarray) -> None:
+        tables, radio, group = self.tables, self.radio, self.drop.group
+        g = group[agents]
+        est = radio.estimate_db(agents, self.prbs_gc[g])                                    # [A, C]
+        acc = tables.expected_accuracy(g, est + self.offset[agents][:, None])
+        ach, per_prb = self._achievable(t, agents, est, acc, g)
+        metric, per_prb_metric = self.sched.metric(t, agents, ach)
+        if per_prb is not None and per_prb_metric is None:
+            per_prb_metric = per_prb
+        sector = self.drop.serving[agents]
+        order = np.lexsort((agents, -metric, sector))
+        agents, first, count, sector, est, acc, g = (x[order] for x in (agents, first, count, sector, est, acc, g))
+        per_prb_metric = per_prb_metric[order] if per_prb_metric is not None else None
+        mfirst = np.cumsum(count) - count
+        owner = np.repeat(np.arange(len(agents)), count)
+        msg = np.repeat(first, count) + np.arange(len(owner)) - mfirst[owner]
+        cand = SlotCandidates(sector, mfirst, count, tables.res[g[owner]], acc[owner])
+        admitted, config, n_prb = self._adapt(cand)
+        if not admitted.any():
+            self.sched.idle()
+            self.radio.idle()
+            return
+        occ = self.sched.place(t, sector, n_prb, per_prb_metric)
+        occ_agent = np.where(occ >= 0, agents[np.maximum(occ, 0)], -1)
+        self.n_prb_of[agents] = np.maximum(n_prb, 1)
+        sinr_db = 10.0 * np.log10(radio.slot_sinr(t, occ_agent, self.n_prb_of))
+        self._deliver(t, agents, sector, msg[admitted], owner[admitted], config[admitted], n_prb, occ, sinr_db,
+                      est, acc, g)
 
-    out_slot = np.full(M, -1, dtype=np.int64)
-    out_cfg = np.full(M, -1, dtype=np.int64)
-    out_eff = np.full(M, np.nan)
-    out_est = np.full(M, np.nan)
-    out_pred = np.full(M, np.nan)
-    out_ok = np.zeros(M, dtype=bool)
-    slot_used = np.zeros((num_slots, S), dtype=np.int32)
-    feedback: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    pending: list = []                      # sent messages whose decisions are not drawn yet
-    decided_until = -1                      # decisions drawn for every message sent up to this slot
-    width = int(rbs_gc.max())
-    fading = net.fading
+    def _achievable(self, t, agents, est, acc, g):
+        """What the scheduler's metric reads: Shannon rate per RE or expected correct decisions per PRB."""
+        per_prb = None
+        if self.sched.placement == "frequency_selective":
+            per_prb = np.log2(1.0 + 10.0 ** (self.radio.csi_db(agents, t) / 10.0))        # [A, R]
+        if self.unit.scheduler == "pf_rate":
+            one = np.log2(1.0 + 10.0 ** (self.radio.estimate_db(agents, np.ones((len(agents), 1), np.int64))[:, 0]
+                                         / 10.0))
+            return (per_prb if per_prb is not None else one), per_prb
+        value = (acc * self.re_prb / self.tables.res[g]).max(1)
+        if per_prb is not None:
+            return value[:, None] * per_prb / np.maximum(per_prb.mean(1, keepdims=True), 1e-12), per_prb
+        return value, per_prb
 
-    for t in range(num_slots):
-        lo, hi = slot_edges[t], slot_edges[t + 1]
-        if hi > lo:
-            arrived += np.bincount(agent[by_slot[lo:hi]], minlength=N)
-        if olla and t in feedback:
-            if t - la.feedback_delay_slots > decided_until:        # outcomes of every message sent so far
-                _decide(pending, tables, u_draw, out_eff, out_ok)
-                decided_until = t - 1
-            ids, expected = feedback.pop(t)
-            np.add.at(offset, agent[ids], la.olla_step_db * (out_ok[ids].astype(np.float64) - expected))
-            np.clip(offset, off_lo, off_hi, out=offset)
-        elif len(pending) >= 512:
-            _decide(pending, tables, u_draw, out_eff, out_ok)
-            decided_until = t - 1
-        cand = np.flatnonzero(arrived > head)
-        if len(cand) == 0:
-            if pf is not None:
-                pf(torch.from_numpy(last_rate), torch.zeros(S, 1, 1, umax, dtype=torch.float64))
-                last_rate[:] = 0.0
-            _update_interference(net, i_est, activity, np.zeros((S, R)), None, downlink)
-            continue
-        # -- SINR estimate and link adaptation ------------------------------------------
-        cb = serving[cand]
-        if downlink:
-            i_hat = (activity[None, :] * p_lin[cand][:, :1] * gain_lin[cand]).sum(1) - \
-                activity[cb] * p_lin[cand, 0] * g_serv[cand] if interference else 0.0
+    def _adapt(self, cand: SlotCandidates):
+        owner = cand.owner
+        rules, spend = policy_rules(self.policy, cand.acc, cand.res, self.price.price[cand.sector[owner]],
+                                    self.la.target_accuracy, self.fixed)
+        p = pack(cand, rules, self.S, self.R, self.re_prb)
+        best = np.argmax(p.objective, axis=0)                                   # [S] the best rule per sector
+        j_msg = best[cand.sector[owner]]
+        admitted = p.admitted[j_msg, np.arange(len(owner))]
+        config = p.config[j_msg, np.arange(len(owner))]
+        n_prb = p.n_prb[best[cand.sector], np.arange(len(cand.sector))]
+        if spend:
+            left = np.where(admitted, 0, cand.res[np.arange(len(owner)), config])
+            self.price.update(np.bincount(cand.sector[owner], weights=left, minlength=self.S))
+            admitted, config = upgrade(cand, admitted, config, n_prb, self.re_prb)
+        return admitted, config, n_prb
+
+    def _deliver(self, t, agents, sector, msg, own, cfg, n_prb, occ, sinr_db, est, acc, g) -> None:
+        """Record what was sent, hand it to the decider, update queues, PF, feedback."""
+        o = self.out
+        s_idx, r_idx = np.nonzero(occ >= 0)
+        pos = occ[s_idx, r_idx]
+        srt = np.lexsort((r_idx, pos))
+        width = int(n_prb.max())
+        start = np.cumsum(n_prb) - n_prb
+        col = np.arange(len(srt)) - start[pos[srt]]
+        prb_of = np.full((len(agents), width), -1, dtype=np.int64)
+        prb_of[pos[srt], col] = r_idx[srt]
+        res = self.tables.res[g[own], cfg]
+        seg = np.searchsorted(own, own)
+        offset = np.cumsum(res) - res
+        offset = offset - offset[seg]
+        rows = np.where(prb_of[own] >= 0, sinr_db[sector[own][:, None], np.maximum(prb_of[own], 0)], np.nan)
+        counts = re_counts(offset, res, n_prb[own], width)
+        o["slot"][msg], o["cfg"][msg], o["est"][msg] = t, cfg, est[own, cfg]
+        o["pred"][msg] = acc[own, cfg]
+        self.decider.add(msg, g[own], cfg, rows, counts, offset, res, n_prb[own], est[own, cfg], t)
+        sent = np.bincount(own, minlength=len(agents))
+        self.head[agents] += sent
+        self.prbs_used[t] = np.bincount(sector, weights=n_prb, minlength=self.S)
+        served = np.flatnonzero(n_prb > 0)
+        if self.unit.scheduler == "pf_rate":
+            value = n_prb * np.log2(1.0 + 10.0 ** (est[:, 0] / 10.0)) / self.R
         else:
-            i_hat = i_est[cb] if interference else 0.0
-        est_db = 10.0 * np.log10(p_lin[cand] * g_serv[cand][:, None] / (noise + np.asarray(i_hat)[..., None]))
-        cfg, pred = choose_configs(policy, fixed, tables, group[cand], est_db + offset[cand][:, None],
-                                   la.target_accuracy)
-        need = rbs_gc[group[cand], cfg]
-        est_c = est_db[np.arange(len(cand)), cfg]
-        # -- scheduling --------------------------------------------------------------
-        if pf is not None:
-            if unit.scheduler == "pf_rate":
-                value = np.log2(1.0 + 10.0 ** ((est_c + offset[cand]) / 10.0))
-            else:
-                value = pred / need
-            ach = torch.zeros(S, 1, 1, umax, dtype=torch.float64)
-            ach[cb, 0, 0, local[cand]] = torch.from_numpy(value)
-            pf(torch.from_numpy(last_rate), ach)
-            metric = pf.pf_metric[cb, 0, 0, local[cand]].numpy()
-        else:
-            metric = (t - last_served[cand]).astype(np.float64)
-        order = np.lexsort((cand, -metric, cb))                             # sector, then best metric first
-        cs = np.cumsum(need[order])
-        sec = cb[order]
-        first_of_sector = np.searchsorted(sec, sec)                        # index where each sector's run starts
-        before = np.where(first_of_sector > 0, cs[first_of_sector - 1], 0)
-        end = cs - before
-        ok = end <= R
-        sel = order[ok]
-        first_rb = (end - need[order])[ok]
-        last_rate[:] = 0.0
-        if len(sel) == 0:
-            _update_interference(net, i_est, activity, np.zeros((S, R)), None, downlink)
-            continue
-        a_s = cand[sel]
-        b_s = cb[sel]
-        n_s = need[sel]
-        c_s = cfg[sel]
-        msg = start[a_s] + head[a_s]
-        head[a_s] += 1
-        last_served[a_s] = t
-        # -- per-RB occupancy and SINR -----------------------------------------------
-        k = len(sel)
-        rep = np.repeat(np.arange(k), n_s)
-        rb = first_rb[rep] + (np.arange(len(rep)) - np.repeat(np.cumsum(n_s) - n_s, n_s))
-        occ = np.full((S, R), -1, dtype=np.int64)
-        occ[b_s[rep], rb] = a_s[rep]
-        occ_first = np.zeros((S, R), dtype=np.int64)
-        occ_first[b_s[rep], rb] = first_rb[rep]
-        pw = np.zeros((S, R))
-        pw[b_s[rep], rb] = p_lin[a_s[rep], c_s[rep]]
-        rng = derive_rng(unit.seed, "system-fading", unit.drop, t)
-        if fading == "none":
-            f_des = np.ones((S, R))
-            f_int = np.ones((S, S, R)) if interference else None
-        else:
-            f_des = rng.exponential(1.0, (S, R))
-            f_int = rng.exponential(1.0, (S, S, R)) if interference else None
-            if fading == "rayleigh_flat":      # one coefficient per link and slot: the value at its first RB
-                f_des = np.take_along_axis(f_des, occ_first, axis=1)
-                if interference:
-                    f_int = np.take_along_axis(f_int, np.broadcast_to(occ_first[None], f_int.shape), axis=2)
-        active = occ >= 0
-        g_occ = np.where(active, g_serv[np.maximum(occ, 0)], 0.0)
-        desired = pw * g_occ * f_des
-        if interference:
-            others = ~np.eye(S, dtype=bool)
-            gl = np.where(active[:, :, None], gain_lin[np.maximum(occ, 0)], 0.0)       # [S, R, S]
-            if downlink:
-                # at the agent served on (b, r): every other station b' transmitting on r
-                p_bs = float(pw[active][0])
-                itf = (gl * active.T[None, :, :] * p_bs * np.transpose(f_int, (0, 2, 1))
-                       * others[:, None, :]).sum(-1)
-            else:
-                # at station b on RB r: the agent on (b', r) of every other sector b'
-                contrib = pw[:, :, None] * gl * np.transpose(f_int, (1, 2, 0)) * others[:, None, :]   # [b', R, b]
-                itf = contrib.sum(0).T
-        else:
-            itf = np.zeros((S, R))
-        sinr_db = 10.0 * np.log10(np.maximum(desired, 1e-300) / (noise + itf))
-        # per-RB SINRs of the slot's messages, padded to the slot's widest message (-inf: no RE)
-        rows = np.full((k, width), -np.inf)
-        rows[rep, rb - first_rb[rep]] = sinr_db[b_s[rep], rb]
-        pending.append((msg, group[a_s], c_s, rows))
-        out_slot[msg], out_cfg[msg] = t, c_s
-        out_est[msg], out_pred[msg] = est_c[sel], pred[sel]
-        slot_used[t] = np.bincount(b_s, weights=n_s, minlength=S)
-        # achieved "rate" for the PF average (what the scheduler knows when it sends)
-        if pf is not None:
-            served = np.log2(1.0 + 10.0 ** (est_c[sel] / 10.0)) * n_s / R if unit.scheduler == "pf_rate" \
-                else pred[sel]
-            last_rate[b_s, local[a_s]] = served
-        if olla:
-            fb = fb_draw[msg] < la.feedback_fraction
+            value = np.bincount(own, weights=acc[own, cfg], minlength=len(agents))
+        self.sched.served(t, agents[served], value[served])
+        if self.olla:
+            fb = self.traffic.feedback_draw[msg] < self.la.feedback_fraction
             if fb.any():
-                feedback[t + la.feedback_delay_slots] = (msg[fb], pred[sel][fb])
-        _update_interference(net, i_est, activity, itf, active, downlink)
-    _decide(pending, tables, u_draw, out_eff, out_ok)
-    return SystemRun(drop, agent, arr_s, out_slot, out_cfg, out_eff, out_est, out_ok, out_pred,
-                     np.where(out_cfg >= 0, rbs_gc[group[agent], np.maximum(out_cfg, 0)], 0), slot_used, num_slots,
-                     rates, offset)
+                self.feedback[t + self.la.feedback_delay_slots] = (msg[fb], acc[own, cfg][fb])
 
 
 def run_system_unit(sc, unit: SystemUnit) -> list[dict[str, Any]]:

@@ -12,6 +12,14 @@ towards each agent, with the sector's downtilt; agents omnidirectional. The serv
 is the one of least coupling loss (:func:`sionna.sys.serving_indices`) unless
 ``association: dropped``.
 
+Per link, for the fast fading (:mod:`semcom.channels.prb_fading`): the 38.901 LoS state
+(Sionna's), the delay spread and, for LoS links, the Rician K-factor, drawn log-normally with
+the scenario's 38.901 mean and standard deviation for that state (Sionna's ``lsp_log_mean`` /
+``lsp_log_std``: UMi at 3.5 GHz has median delay spreads of 40 ns LoS, 97 ns NLoS, 240 ns O2I),
+one standard normal per (site, agent) shared by a site's three sectors, like the shadowing;
+the cross-correlation between large-scale parameters is not modelled. Each agent moves at its
+group's ``speed_kmh``.
+
 Not modelled: spatial correlation of shadow fading across agents (Sionna's LSP generator
 builds ``[num_bs, 7, num_ut, num_ut]`` correlation matrices: 18 s for 420 agents here, out
 of reach at 10,000), so shadowing is independent between agents. Path loss runs in
@@ -37,7 +45,7 @@ import numpy as np
 from ..run.randomness import derive_rng, derive_seed
 from .schema import SystemSpec
 
-__all__ = ["Drop", "make_drop", "CHUNK", "noise_dbm_per_rb"]
+__all__ = ["Drop", "make_drop", "CHUNK", "noise_dbm_per_re"]
 
 #: Agents per call of Sionna's 38.901 scenario (its memory grows with the square).
 CHUNK = 1024
@@ -52,8 +60,12 @@ class Drop:
     :ivar bs_xy: [S, 2] sector (base station) positions [m]; :ivar bs_site: [S] site index.
     :ivar gain_db: [N, S] coupling gain (antenna gains - path loss - shadowing) [dB].
     :ivar pathloss_db: [N] path loss to the serving sector [dB] (power control's input).
-    :ivar serving: [N] serving sector. :ivar noise_dbm: noise power per RB [dBm].
+    :ivar serving: [N] serving sector. :ivar noise_dbm_re: noise power per resource element [dBm]
+        (kT x subcarrier spacing x noise figure).
     :ivar isd_m: inter-site distance (hexgrid) or `None`.
+    :ivar serving_xy: [N, 2] position of the serving sector's wraparound image the association used [m].
+    :ivar los: [N, S] LoS state. :ivar delay_spread_s: [N, S] RMS delay spread [s].
+    :ivar k_factor_db: [N, S] Rician K [dB] (NaN: NLoS). :ivar speed_mps: [N].
     """
 
     ut_xy: np.ndarray
@@ -64,8 +76,13 @@ class Drop:
     gain_db: np.ndarray
     pathloss_db: np.ndarray
     serving: np.ndarray
-    noise_dbm: float
+    noise_dbm_re: float
     isd_m: float | None
+    serving_xy: np.ndarray
+    los: np.ndarray
+    delay_spread_s: np.ndarray
+    k_factor_db: np.ndarray
+    speed_mps: np.ndarray
     power_control: bool = True
 
     @property
@@ -77,9 +94,13 @@ class Drop:
         return len(self.bs_xy)
 
 
-def noise_dbm_per_rb(sys_spec) -> float:
-    """Thermal noise of one RB (12 subcarriers) plus the noise figure [dBm]."""
-    return -174.0 + 10.0 * math.log10(12 * sys_spec.subcarrier_spacing_hz) + sys_spec.noise_figure_db
+def noise_dbm_per_re(sys_spec) -> float:
+    """Thermal noise of one resource element (one subcarrier's bandwidth) plus the noise figure [dBm]."""
+    return -174.0 + 10.0 * math.log10(sys_spec.grid.subcarrier_spacing_hz) + sys_spec.noise_figure_db
+
+
+def _speeds(spec, group: np.ndarray) -> np.ndarray:
+    return np.array([g.speed_kmh / 3.6 for g in spec.groups.values()])[group]
 
 
 def _group_index(sys_spec) -> np.ndarray:
@@ -109,8 +130,11 @@ def _single_site(spec, seed: int, drop: int) -> Drop:
     xy = np.stack([dist * np.cos(angle), dist * np.sin(angle)], -1)
     snr = topo.reference_snr_db - 10.0 * topo.exponent * np.log10(np.maximum(dist, 1e-9) / topo.reference_distance_m)
     n = len(dist)
+    # NLoS links with the TDL-A delay spread of 38.901's "nominal" 100 ns
     return Drop(xy, group, np.zeros(n, dtype=np.int64), np.zeros((1, 2)), np.zeros(1, dtype=np.int64),
-                snr[:, None].astype(np.float64), -snr, np.zeros(n, dtype=np.int64), 0.0, None, power_control=False)
+                snr[:, None].astype(np.float64), -snr, np.zeros(n, dtype=np.int64), 0.0, None,
+                np.zeros((n, 2)), np.zeros((n, 1), dtype=bool), np.full((n, 1), 100e-9), np.full((n, 1), np.nan),
+                _speeds(spec, group), power_control=False)
 
 
 def _hexgrid(spec, seed: int, drop: int) -> Drop:
@@ -128,7 +152,7 @@ def _hexgrid(spec, seed: int, drop: int) -> Drop:
         out = gen_hexgrid_topology(1, topo.num_rings, per_sector, topo.scenario, min_bs_ut_dist=topo.min_bs_ut_dist_m,
                                    isd=topo.isd_m, indoor_probability=topo.indoor_probability, return_grid=True,
                                    precision="single", device="cpu")
-        ut_loc, bs_loc, ut_or, bs_or, ut_vel, in_state, los, bs_virtual, grid = out
+        ut_loc, bs_loc, ut_or, bs_or, ut_vel, in_state, _, bs_virtual, grid = out
         if topo.scenario == "umi":
             from sionna.phy.channel.tr38901.umi_scenario import UMiScenario as Scenario
         else:
@@ -139,6 +163,9 @@ def _hexgrid(spec, seed: int, drop: int) -> Drop:
         num_ut, num_bs = ut_loc.shape[1], bs_loc.shape[1]
         pl = np.empty((num_bs, num_ut))
         sf_std = np.empty((num_bs, num_ut))
+        los = np.empty((num_bs, num_ut), dtype=bool)
+        lsp_mean = np.empty((num_bs, num_ut, 2))        # log10 DS [s], K [dB / 10]
+        lsp_std = np.empty((num_bs, num_ut, 2))
         for lo in range(0, num_ut, CHUNK):
             hi = min(num_ut, lo + CHUNK)
             sc = Scenario(topo.carrier_frequency_hz, "low", arr, arr, spec.direction, precision="single", device="cpu")
@@ -146,6 +173,9 @@ def _hexgrid(spec, seed: int, drop: int) -> Drop:
                             None, bs_virtual[:, :, lo:hi])
             pl[:, lo:hi] = LSPGenerator(sc).sample_pathloss()[0].double().numpy()
             sf_std[:, lo:hi] = 10.0 * sc.lsp_log_std[0, :, :, 3].double().numpy()   # SF is LSP 3, log10 units
+            los[:, lo:hi] = sc.los[0].numpy()
+            lsp_mean[:, lo:hi] = sc.lsp_log_mean[0][..., [0, 4]].double().numpy()   # DS is LSP 0, K is LSP 4
+            lsp_std[:, lo:hi] = sc.lsp_log_std[0][..., [0, 4]].double().numpy()
         # 38.901 sector antenna gain towards each agent (wraparound positions of the sectors)
         rel = (ut_loc[0][None, :, :] - bs_virtual[0]).double()                        # [S, N, 3]
         yaw = bs_or[0, :, 0].double()[:, None]
@@ -170,5 +200,10 @@ def _hexgrid(spec, seed: int, drop: int) -> Drop:
         from sionna.sys import serving_indices
         serving = serving_indices(torch.from_numpy(-gain_db)).numpy().astype(np.int64)
     pathloss = (pl + shadow).T[np.arange(num_ut), serving]
+    z = derive_rng(seed, "system-lsp", drop).standard_normal((2, num_bs // 3, num_ut))[:, sites]     # [2, S, N]
+    log_ds = lsp_mean[..., 0] + lsp_std[..., 0] * z[0]
+    k_db = np.where(los, 10.0 * (lsp_mean[..., 1] + lsp_std[..., 1] * z[1]), np.nan)
+    image = bs_virtual[0].double().numpy()[serving, np.arange(num_ut), :2]
     return Drop(ut_loc[0, :, :2].double().numpy(), group, dropped, bs_loc[0, :, :2].double().numpy(), sites,
-                gain_db, pathloss, serving, noise_dbm_per_rb(spec), float(grid.isd))
+                gain_db, pathloss, serving, noise_dbm_per_re(spec), float(grid.isd), image, los.T.copy(),
+                (10.0 ** log_ds).T.copy(), k_db.T.copy(), _speeds(spec, group))

@@ -120,8 +120,8 @@ def _goodput_vs_load(net, users, out_dir: Path):
         for i, s in enumerate(scheds):
             by = defaultdict(list)
             for r in net:
-                if r["scheduler"] == s and r["link_adaptation"] == pol and _isnum(r.get("goodput")):
-                    by[_f(r["offered_load"])].append(_f(r["goodput"]) / 1e3)
+                if r["scheduler"] == s and r["link_adaptation"] == pol and _isnum(r.get("goodput_offered")):
+                    by[_f(r["offered_load"])].append(_f(r["goodput_offered"]) / 1e3)
             x = np.array(sorted(by))
             if not len(x):
                 continue
@@ -146,7 +146,7 @@ def _k_vs_sinr(net, users, out_dir: Path):
     fig, (ax,) = _figure(1, 1)
     tab = plt.get_cmap("tab10")
     for i, p in enumerate(policies):
-        pts = np.array([(_f(u["mean_sinr_db"]), _f(u["mean_num_anchors"])) for u in sel if u["link_adaptation"] == p])
+        pts = np.array([(_f(u["mean_sinr_eff_db"]), _f(u["mean_num_anchors"])) for u in sel if u["link_adaptation"] == p])
         ax.scatter(pts[:, 0], pts[:, 1], s=5, alpha=0.5, color=tab(i), label=_label(p), marker=_MARKERS[i % 8],
                    linewidths=0)
     ax.set_xlabel("user's mean effective SINR [dB]")

@@ -11,7 +11,10 @@
 3. Units (seed × drop × scheduler × policy × load) through the shared store cycle
    (:func:`~semcom.simulator.run.lifecycle.run_into_store`): one committed transaction per unit,
    resumable after a kill; inline, ``--workers`` or ``--scheduler`` (Dask), identical rows.
-4. ``system_results.csv`` (network), ``system_cells.csv``, ``system_users.csv`` and the figures.
+4. ``system_results.csv`` (per placement, scheduler, policy and load: means over drops with their
+   t-intervals, :mod:`.aggregate`), ``system_drops.csv`` (the network row of every unit),
+   ``system_cells.csv``, ``system_users.csv``, ``system_calibration.csv`` (predicted against
+   realised accuracy per configuration) and the figures.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from ..figures.plotting import figure_context
 from ..results.store import write_csv
 from .checks import check_sinr_coverage, check_system_scenario
 from .engine import run_system_unit
+from .aggregate import CALIBRATION_COLUMNS, SUMMARY_COLUMNS, calibration_summary, summarise_drops
 from .metrics import CELL_COLUMNS, NETWORK_COLUMNS, USER_COLUMNS
 from .plots import plot_system
 from .schema import SYSTEM_SWEEP_AXES
@@ -53,17 +57,19 @@ def prepare_workers(sc) -> None:
 
 
 def _split(rows: list[dict]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {"network": [], "cell": [], "user": []}
+    out: dict[str, list[dict]] = {"network": [], "cell": [], "user": [], "config": []}
     for r in rows:
         out.setdefault(r.get("level") or "network", []).append(r)
     return out
 
 
 def export_system(sc, out_dir: Path, rows: list[dict], plots: bool = True) -> tuple[Path, list[Path]]:
-    """``system_results.csv``, ``system_cells.csv``, ``system_users.csv`` (and the figures) from stored rows."""
+    """The study's CSVs (see the module docstring) and figures from stored rows."""
     parts = _split(rows)
     csv_path = out_dir / "system_results.csv"
-    write_csv(parts["network"], csv_path, NETWORK_COLUMNS)
+    write_csv(summarise_drops(parts["network"]), csv_path, SUMMARY_COLUMNS)
+    write_csv(parts["network"], out_dir / "system_drops.csv", NETWORK_COLUMNS)
+    write_csv(calibration_summary(parts["config"]), out_dir / "system_calibration.csv", CALIBRATION_COLUMNS)
     write_csv(parts["cell"], out_dir / "system_cells.csv", CELL_COLUMNS)
     write_csv(parts["user"], out_dir / "system_users.csv", USER_COLUMNS)
     if not plots:

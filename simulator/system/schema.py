@@ -25,15 +25,19 @@ from ..abstraction.spec import parse_abstraction_spec
 from ..scenario.specs import (FloatAxis, IntAxis, NameAxis, StudyBase, _axis_error, _Strict, axis_validator,
                               finite_validator)
 from .payload import mcs_table_problem
+from .schema_radio import PLACEMENTS, FadingSpec, GridSpec, PowerControlSpec, TrafficSpec
 
 __all__ = ["SystemScenario", "SystemSpec", "TopologySpec", "GroupSpec", "ServerSpec", "PowerControlSpec",
-           "LinkAdaptationSpec", "ConventionalSpec", "ConfigChoice", "SystemSweepSpec", "SYSTEM_SWEEP_AXES", "LA_POLICIES",
-           "SYSTEM_SCHEDULERS"]
+           "LinkAdaptationSpec", "ConventionalSpec", "ConfigChoice", "SystemSweepSpec", "SYSTEM_SWEEP_AXES",
+           "LA_POLICIES", "SYSTEM_SCHEDULERS", "GridSpec", "TrafficSpec", "FadingSpec", "PLACEMENTS"]
 
 #: Sweep axes of a system study; every combination is one unit.
-SYSTEM_SWEEP_AXES = ("seed", "drop", "scheduler", "link_adaptation", "arrival_rate")
-#: Link-adaptation policies (``fixed`` expands to one unit per configured (K, scheme, bits)).
-LA_POLICIES = ("goodput", "goodput_olla", "target", "target_olla", "fixed")
+SYSTEM_SWEEP_AXES = ("seed", "drop", "placement", "scheduler", "link_adaptation", "arrival_rate")
+#: Link-adaptation policies (``fixed`` expands to one unit per configured (K, scheme, bits)):
+#: ``max_correct`` (the load-aware knapsack), ``max_per_re`` (most expected correct decisions per
+#: resource element, message by message), ``target`` (fewest REs meeting an accuracy), ``*_olla`` with the
+#: outer loop on delayed task feedback.
+LA_POLICIES = ("max_correct", "max_correct_olla", "max_per_re", "target", "target_olla", "fixed")
 #: Schedulers: Sionna's PF on Shannon rate, PF on expected correct decisions per RB, round robin.
 SYSTEM_SCHEDULERS = ("pf_rate", "pf_semantic", "round_robin")
 
@@ -66,8 +70,17 @@ class GroupSpec(_Strict):
     model: str = Field(..., description="name from `models`")
     per_sector: int = Field(1, ge=1, le=5000, description="agents of this group dropped in every sector")
     rate_scale: float = Field(1.0, gt=0, description="arrival rate = rate_scale x sweep.arrival_rate")
+    speed_kmh: float = Field(3.0, description="agents' speed [km/h] (Doppler of their fading)")
+    frame_rate_hz: float = Field(30.0, gt=0, description="traffic model frames: frames per second")
     distance_m: Optional[list[float]] = Field(None, description="single_site: distances of the agents [m] "
                                               "(one per agent; per_sector is then its length)")
+
+    @field_validator("speed_kmh")
+    @classmethod
+    def _speed(cls, v):
+        if not (math.isfinite(v) and v >= 0):
+            raise _axis_error(f"speed {v!r} km/h is negative or not finite", "use a speed >= 0, e.g. 3 (pedestrian)")
+        return v
 
     @model_validator(mode="after")
     def _distances(self):
@@ -82,15 +95,6 @@ class ServerSpec(_Strict):
     """The edge server at every base station (its own receiver model)."""
 
     model: str = Field(..., description="name from `models`")
-
-
-class PowerControlSpec(_Strict):
-    """Open-loop uplink power control (Sionna's ``open_loop_uplink_power_control``, TS 38.213)."""
-
-    alpha: float = Field(0.8, ge=0, le=1, description="path-loss compensation factor")
-    p0_dbm: float = Field(-80.0, description="target received power per PRB [dBm]")
-    ut_max_power_dbm: float = Field(23.0, description="agents' maximum transmit power [dBm]")
-    bs_power_dbm: float = Field(41.0, description="downlink: base station power over the whole band [dBm]")
 
 
 class ConfigChoice(_Strict):
@@ -115,6 +119,9 @@ class LinkAdaptationSpec(_Strict):
     olla_offset_db: tuple[float, float] = Field((-20.0, 10.0), description="outer loop: offset bounds [dB]")
     feedback_delay_slots: int = Field(8, ge=1, description="slots until a decision's task feedback arrives")
     feedback_fraction: float = Field(1.0, gt=0, le=1, description="share of decisions whose feedback arrives")
+    price_backlog_s: float = Field(0.005, gt=0, description="max_correct: the sector's price per RE rises "
+                                   "while its backlog exceeds this much of its capacity [s]")
+    price_gain: float = Field(0.1, gt=0, le=2, description="max_correct: log-step of the price per slot")
 
 
 class ConventionalSpec(_Strict):
@@ -168,19 +175,18 @@ class SystemSpec(_Strict):
     groups: dict[str, GroupSpec] = Field(..., min_length=1)
     server: ServerSpec
     direction: Literal["uplink", "downlink"] = "uplink"
-    resource_blocks: int = Field(24, ge=1, le=1000, description="RBs per slot")
-    subcarrier_spacing_hz: float = Field(30e3, gt=0, description="an RB is 12 subcarriers wide")
-    channel_uses_per_rb: int = Field(168, ge=1, description="complex channel uses per RB and slot "
-                                     "(12 subcarriers x 14 symbols)")
-    slot_duration_s: float = Field(0.5e-3, gt=0)
+    grid: GridSpec = Field(default_factory=lambda: GridSpec(num_prbs=24))
+    traffic: TrafficSpec = Field(default_factory=TrafficSpec)
     duration_s: float = Field(1.0, gt=0, description="simulated time; arrivals stop then and queues drain")
     warmup_s: float = Field(0.05, ge=0, description="messages arriving earlier are not measured")
-    drain_s: float = Field(0.1, ge=0, description="time after duration_s for queues to empty; what is left "
-                           "is counted as undelivered")
+    drain_s: float = Field(0.1, ge=0, description="time after duration_s for queues to empty (the deadline "
+                           "drops what is left)")
     noise_figure_db: float = Field(7.0, ge=0, le=30, description="receiver noise figure [dB]")
     power_control: PowerControlSpec = Field(default_factory=PowerControlSpec)
-    fading: Literal["rayleigh", "rayleigh_flat", "none"] = Field(
-        "rayleigh", description="rayleigh: independent per (link, RB, slot); rayleigh_flat: one per (link, slot)")
+    fading: FadingSpec = Field(default_factory=FadingSpec)
+    placement: Literal[PLACEMENTS] = Field("random", description="which PRBs a sector's allocations occupy: "
+                                           "random (a random block per slot), reuse (each sector of a site "
+                                           "starts in its own third), frequency_selective (each agent its best PRBs)")
     interference: bool = Field(True, description="inter-cell interference (false: every cell alone)")
     interference_ewma: float = Field(0.1, gt=0, le=1, description="weight of the newest slot in the base "
                                      "station's interference estimate")
@@ -193,9 +199,13 @@ class SystemSpec(_Strict):
         if self.warmup_s >= self.duration_s:
             raise _axis_error(f"warmup_s {self.warmup_s:g} >= duration_s {self.duration_s:g}",
                               "make the warm-up shorter than the simulated duration")
-        if (self.duration_s + self.drain_s) / self.slot_duration_s > 200_000:
-            raise _axis_error(f"{(self.duration_s + self.drain_s) / self.slot_duration_s:.0f} slots (> 200000)",
-                              "shorten duration_s or lengthen slot_duration_s")
+        slot = self.grid.slot_s()
+        if (self.duration_s + self.drain_s) / slot > 200_000:
+            raise _axis_error(f"{(self.duration_s + self.drain_s) / slot:.0f} slots (> 200000)",
+                              "shorten duration_s or use a larger subcarrier spacing")
+        if self.traffic.deadline_s < slot:
+            raise _axis_error(f"traffic.deadline_s {self.traffic.deadline_s:g} is shorter than one slot "
+                              f"({slot * 1e3:g} ms)", f"use a deadline of at least {slot:g} s")
         return self
 
 
@@ -203,13 +213,16 @@ class SystemSweepSpec(_Strict):
     """Sweep axes of a system study (a list, a scalar, or a ``{start, stop, step}`` range)."""
 
     arrival_rate: FloatAxis = Field(..., description="messages per second per agent (offered load)")
-    link_adaptation: NameAxis = Field(["goodput_olla", "fixed"], description=", ".join(LA_POLICIES))
+    link_adaptation: NameAxis = Field(["max_correct_olla", "fixed"], description=", ".join(LA_POLICIES))
+    placement: Union[NameAxis, None] = Field(None, description="default: system.placement; "
+                                             + ", ".join(PLACEMENTS))
     scheduler: NameAxis = Field("pf_semantic", description=", ".join(SYSTEM_SCHEDULERS))
     drop: IntAxis = Field(0, description="topology drop index(es)")
     seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
 
     _float_axis = axis_validator("arrival_rate", kind="float")
     _name_axis = axis_validator("link_adaptation", "scheduler", kind="name")
+    _placement_axis = axis_validator("placement", kind="name", optional=True)
     _int_axis = axis_validator("drop", "seed", kind="int", optional=True)
 
 

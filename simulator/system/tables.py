@@ -3,10 +3,14 @@
 :class:`LinkTables` holds, for every group of agents (uplink: group model → server model;
 downlink: server model → group model) and every configuration link adaptation may choose
 (:class:`~semcom.simulator.system.schema.ConfigChoice`: K, scheme, bits), the
-:class:`~semcom.simulator.abstraction.table.AbstractionTable` and the RBs one message takes
-(``ceil(channel_uses / channel_uses_per_rb)``, as in the ``network`` kind). Any object
+:class:`~semcom.simulator.abstraction.table.AbstractionTable` and the resource elements one
+message takes: ``ceil(channel_uses)``, one complex channel use per data RE. Any object
 with the table attributes (``config.channel_uses``, ``sinr_db``, ``accuracy_at``,
 ``eesm_beta``) works, so tests can hand in synthetic tables.
+
+The inner loop's prediction (:meth:`LinkTables.expected_accuracy`) reads a table's
+``expected_accuracy_at`` (the accuracy averaged over the fading a message meets around a
+large-scale SINR estimate) where the table has one, else its ``accuracy_at`` at the estimate.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ __all__ = ["LinkTables", "link_tables", "load_table_set", "study_tables", "flat_
 @dataclass
 class LinkTables:
     """:ivar labels: [C] configuration labels. :ivar num_anchors, bits: [C].
-    :ivar tables: [G][C] tables. :ivar rbs: [G, C] RBs per message (np.int64).
+    :ivar tables: [G][C] tables. :ivar res: [G, C] resource elements per message (np.int64).
     :ivar channel_uses: [G, C]."""
 
     labels: list[str]
@@ -34,8 +38,23 @@ class LinkTables:
     bits: list
     schemes: list[str]
     tables: list[list]
-    rbs: np.ndarray
+    res: np.ndarray
     channel_uses: np.ndarray
+
+    def expected_accuracy(self, groups: np.ndarray, sinr_db: np.ndarray) -> np.ndarray:
+        """[M, C] the accuracy each configuration is expected to reach from each message's SINR
+        estimate ``sinr_db`` [M, C] (dB, outer-loop offset included)."""
+        acc = np.empty_like(sinr_db, dtype=np.float64)
+        for g in np.unique(groups):
+            m = groups == g
+            for c, table in enumerate(self.tables[int(g)]):
+                read = getattr(table, "expected_accuracy_at", None) or table.accuracy_at
+                acc[m, c] = read(sinr_db[m, c])
+        return acc
+
+    def betas(self) -> np.ndarray:
+        """[G, C] the effective-SINR mapping's β of every table."""
+        return np.array([[float(t.eesm_beta) for t in row] for row in self.tables])
 
     def sinr_range(self) -> tuple[float, float]:
         """The SINR range every table covers [dB]. A table whose accuracy is flat at an end of
@@ -88,7 +107,7 @@ def link_tables(sc, table_set) -> LinkTables:
     eqs = sorted({c.semantic_equalizer for c in cfgs})
     groups = list(sc.system.groups)
     chosen = sc.system.link_adaptation.configs
-    out_tables, rbs, cus = [], [], []
+    out_tables, res, cus = [], [], []
     labels = None
     for g, (tx, rx) in zip(groups, _pairs(sc)):
         mine = [c for c in cfgs if c.tx_model == tx and c.rx_model == rx and c.semantic_equalizer == eqs[0]]
@@ -122,16 +141,21 @@ def link_tables(sc, table_set) -> LinkTables:
         cu = [float(t.config.channel_uses) for t in row]
         out_tables.append(row)
         cus.append(cu)
-        rbs.append([int(math.ceil(c / sc.system.channel_uses_per_rb - 1e-9)) for c in cu])
-    rbs = np.asarray(rbs, dtype=np.int64)
-    too_big = np.argwhere(rbs > sc.system.resource_blocks)
+        res.append([int(math.ceil(c - 1e-9)) for c in cu])
+    res = np.asarray(res, dtype=np.int64)
+    grid = sc.system.grid
+    capacity = grid.prbs() * grid.data_re_per_prb()
+    too_big = np.argwhere(res > capacity)
     if len(too_big):
         g, c = too_big[0]
-        raise ScenarioError("system.resource_blocks", sc.system.resource_blocks,
-                            f"a message of {labels[c]} needs {rbs[g, c]} RBs, more than one slot holds",
-                            f"use at least {rbs[g, c]} resource_blocks, or larger channel_uses_per_rb")
+        need = int(math.ceil(res[g, c] / grid.data_re_per_prb()))
+        raise ScenarioError("system.grid.num_prbs", grid.prbs(),
+                            f"a message of {labels[c]} needs {res[g, c]} REs = {need} PRBs of "
+                            f"{grid.data_re_per_prb()} data REs, more than one slot of the grid holds",
+                            f"use at least {need} PRBs, fewer DMRS symbols, or leave {labels[c]} out of "
+                            "system.link_adaptation.configs")
     return LinkTables(labels, np.array([k for k, _, _ in first_keys]), [b for _, _, b in first_keys],
-                      [s for _, s, _ in first_keys], out_tables, rbs, np.asarray(cus))
+                      [s for _, s, _ in first_keys], out_tables, res, np.asarray(cus))
 
 
 _TABLES: dict[str, LinkTables] = {}

@@ -20,6 +20,7 @@ class SystemUnit:
 
     seed: int
     drop: int
+    placement: str
     scheduler: str
     link_adaptation: str
     arrival_rate: float
@@ -29,7 +30,7 @@ class SystemUnit:
         return hashlib.sha256(json.dumps(["system", asdict(self)], sort_keys=True).encode()).hexdigest()[:20]
 
     def describe(self) -> str:
-        return (f"{self.scheduler} {self.link_adaptation} rate={self.arrival_rate:g}/s "
+        return (f"{self.scheduler} {self.placement} {self.link_adaptation} rate={self.arrival_rate:g}/s "
                 f"seed={self.seed} drop={self.drop}")
 
 
@@ -50,10 +51,12 @@ def expand_system_units(sc, labels: list[str] | None = None) -> list[SystemUnit]
         labels = [c.label() for c in cfgs] if cfgs else []
     axes = {a: sc.axis(a) for a in SYSTEM_SWEEP_AXES}
     axes["link_adaptation"] = policy_names(sc, labels)
+    axes["placement"] = [p if p is not None else sc.system.placement for p in axes["placement"]]
     units = []
     for values in itertools.product(*(axes[a] for a in SYSTEM_SWEEP_AXES)):
         d = dict(zip(SYSTEM_SWEEP_AXES, values))
-        units.append(SystemUnit(seed=int(d["seed"]), drop=int(d["drop"]), scheduler=str(d["scheduler"]),
+        units.append(SystemUnit(seed=int(d["seed"]), drop=int(d["drop"]), placement=str(d["placement"]),
+                                scheduler=str(d["scheduler"]),
                                 link_adaptation=str(d["link_adaptation"]), arrival_rate=float(d["arrival_rate"])))
     return list(dict.fromkeys(units))
 

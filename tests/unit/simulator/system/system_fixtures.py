@@ -38,12 +38,12 @@ def system_raw(tables_dir, **system) -> dict:
     base = dict(
         topology=dict(num_rings=1, isd_m=200.0),
         groups=dict(cam=dict(model="a", per_sector=2), drone=dict(model="b", per_sector=1, rate_scale=2.0)),
-        server=dict(model="edge"), resource_blocks=12, channel_uses_per_rb=4, duration_s=0.1, warmup_s=0.01,
+        server=dict(model="edge"), grid=dict(num_prbs=12), duration_s=0.1, warmup_s=0.01,
         drain_s=0.02)
     base.update(system)
     return dict(name="sys_test", kind="system", seed=3, models=dict(a=dict(kind="pca", latent_dim=8),
                                                                     b=dict(kind="pca", latent_dim=8),
                                                                     edge=dict(kind="pca", latent_dim=8)),
                 tables=str(tables_dir), system=base,
-                sweep=dict(arrival_rate=[100.0], link_adaptation=["goodput_olla", "fixed"],
+                sweep=dict(arrival_rate=[100.0], link_adaptation=["max_correct_olla", "fixed"],
                            scheduler=["pf_semantic"]))

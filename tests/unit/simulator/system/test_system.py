@@ -1,6 +1,6 @@
 """The system kind on synthetic abstraction tables with a known logistic accuracy curve
-(tests/unit/simulator/system/system_fixtures.py): known answers, paired randomness, executors,
-resumption, and one-line errors for bad settings."""
+(tests/unit/simulator/system/system_fixtures.py): geometry, known answers, paired randomness,
+the outer loop, record mode, executors, resumption, and one-line errors for bad settings."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import pytest
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.simulator.kinds import kind_of, parse_study
 from semcom.simulator.results.metrics import wilson_interval
+from semcom.simulator.system.decisions import weighted_eesm_db
 from semcom.simulator.system.engine import simulate_system
-from semcom.simulator.system.units import SystemUnit, expand_system_units
 from semcom.simulator.system.geometry import make_drop
-from semcom.simulator.system.link_adaptation import choose_configs
+from semcom.simulator.system.link_adaptation import policy_rules
 from semcom.simulator.system.tables import study_tables
+from semcom.simulator.system.units import SystemUnit, expand_system_units
 
-from .system_fixtures import CURVES, logistic_accuracy, synthetic_table_set, system_raw
+from .system_fixtures import logistic_accuracy, synthetic_table_set, system_raw
 
 
 @pytest.fixture(scope="module")
@@ -42,48 +43,66 @@ def test_hexgrid_drop_geometry(tables_dir):
     assert np.all(np.bincount(drop.sector_dropped) == 3)
     assert np.all(np.isfinite(drop.gain_db))
     np.testing.assert_array_equal(drop.serving, np.argmax(drop.gain_db, axis=1))   # least coupling loss
-    # the three sectors of a site share its position, sites are one ISD apart (200 m) from the centre
     assert np.allclose(drop.bs_xy[0], drop.bs_xy[2])
     assert math.isclose(np.linalg.norm(drop.bs_xy[3]), 200.0, rel_tol=1e-4)
+    # serving distance to the wraparound image: never more than a site's reach in the 7-site layout
+    dist = np.linalg.norm(drop.ut_xy - drop.serving_xy, axis=1)
+    naive = np.linalg.norm(drop.ut_xy - drop.bs_xy[drop.serving], axis=1)
+    assert np.all(dist <= naive + 1e-6) and dist.max() < 1.5 * 200.0
+    # LoS links have a K-factor, NLoS none; delay spreads within the 38.901 range
+    assert np.all(np.isfinite(drop.k_factor_db) == drop.los)
+    assert 10e-9 < np.median(drop.delay_spread_s) < 1e-6
     again = make_drop(sc.system.model_copy(deep=True), 3, 0)
     np.testing.assert_array_equal(drop.gain_db, again.gain_db)
-    other = make_drop(sc.system, 3, 1)
-    assert not np.allclose(drop.ut_xy, other.ut_xy)
+    assert not np.allclose(drop.ut_xy, make_drop(sc.system, 3, 1).ut_xy)
 
 
-def test_link_adaptation_matches_brute_force(tables_dir):
-    sc = parse_study(system_raw(tables_dir))
-    tables = study_tables(sc)
-    assert tables.labels == ["K4-analog", "K8-analog", "K16-analog", "K32-analog"]
+def test_link_adaptation_rules_match_brute_force():
     rng = np.random.default_rng(0)
-    est = rng.uniform(-10, 20, (200, 1)) + np.zeros((1, 4))
-    groups = rng.integers(0, 2, 200)
     ks = [4, 8, 16, 32]
-    acc = np.stack([logistic_accuracy(k, est[:, 0]) for k in ks], 1)
-    rbs = tables.rbs[groups]
-    cfg, pred = choose_configs("goodput", None, tables, groups, est, 0.8)
-    np.testing.assert_array_equal(cfg, np.argmax(acc / rbs, 1))
-    # linear interpolation on the 0.5 dB grid: error <= h^2 max|f''| / 8 < 1e-3 for these curves
-    np.testing.assert_allclose(pred, acc[np.arange(200), cfg], atol=1e-3)
-    cfg, _ = choose_configs("target_olla", None, tables, groups, est, 0.8)
+    est = rng.uniform(-10, 20, 200)
+    acc = np.stack([logistic_accuracy(k, est) for k in ks], 1)
+    res = np.tile(np.array(ks) // 2, (200, 1))
+    rules, spend = policy_rules("max_per_re", acc, res, np.zeros(200), 0.8)
+    np.testing.assert_array_equal(rules[0], np.argmax(acc / res, 1))
+    assert not spend
+    rules, _ = policy_rules("target_olla", acc, res, np.zeros(200), 0.8)
     for i in range(200):
-        ok = [c for c in range(4) if acc[i, c] >= 0.8 + 1e-3]
-        if any(abs(acc[i, c] - 0.8) < 1e-3 for c in range(4)):
-            continue          # too close to the target to tell the table from the curve
-        if ok:
-            best = min(ok, key=lambda c: (rbs[i, c], -acc[i, c]))
-            assert rbs[i, cfg[i]] == rbs[i, best] and acc[i, cfg[i]] >= 0.8 - 1e-3
-        else:
-            assert cfg[i] == int(np.argmax(acc[i]))
+        ok = [c for c in range(4) if acc[i, c] >= 0.8]
+        assert rules[0, i] == (min(ok, key=lambda c: (res[i, c], -acc[i, c])) if ok else int(np.argmax(acc[i])))
+    # the load-aware rule: free resources buy the most accurate, a high price the cheapest
+    assert np.all(policy_rules("max_correct", acc, res, np.full(200, 1e-9), 0.8)[0][0] == np.argmax(acc, 1))
+    assert np.all(policy_rules("max_correct", acc, res, np.full(200, 10.0), 0.8)[0][0] == 0)
+
+
+def test_weighted_eesm_is_the_per_re_eesm_and_bounded():
+    rng = np.random.default_rng(1)
+    sinr = rng.uniform(-30, 40, (50, 6))
+    counts = rng.integers(0, 5, (50, 6))
+    counts[:, 0] += 1
+    for beta in (1e-3, 1.0, 1e3):
+        eff = weighted_eesm_db(sinr, counts, np.full(50, beta))
+        per_re = [np.repeat(s, c) for s, c in zip(sinr, counts)]
+        with np.errstate(divide="ignore"):
+            direct = np.array([10 * np.log10(-beta * np.log(np.mean(np.exp(-10 ** (x / 10) / beta))))
+                               for x in per_re])
+        lin_mean = [10 * np.log10(np.mean(10 ** (x / 10))) for x in per_re]
+        assert np.all(np.isfinite(eff))
+        assert np.all(eff >= np.array([x.min() for x in per_re]) - 1e-9)
+        assert np.all(eff <= np.array(lin_mean) + 1e-9)
+        ok = np.isfinite(direct)          # the naive formula underflows where the stable one does not
+        assert ok.mean() > 0.3
+        np.testing.assert_allclose(eff[ok], direct[ok], atol=1e-6)
+    np.testing.assert_allclose(weighted_eesm_db(np.full((3, 4), 7.5), np.ones((3, 4)), np.full(3, 1e-3)), 7.5)
 
 
 def test_single_site_without_fading_matches_the_table(tables_dir):
     """No fading, no interference: every message sees its link's SNR, so the accuracy is the
     table's accuracy there (within the Wilson interval of the messages)."""
     d = [10.0, 20.0, 40.0]
-    sc = _single_site(tables_dir, d, fading="none", duration_s=1.0, warmup_s=0.0, drain_s=0.05)
+    sc = _single_site(tables_dir, d, fading=dict(model="none"), duration_s=1.0, warmup_s=0.0, drain_s=0.05)
     tables = study_tables(sc)
-    run = simulate_system(sc, SystemUnit(3, 0, "round_robin", "fixed:K8-analog", 400.0), tables)
+    run = simulate_system(sc, SystemUnit(3, 0, "random", "round_robin", "fixed:K8-analog", 400.0), tables)
     snr = 20.0 - 30.0 * np.log10(np.array(d) / 10.0)
     for u, s in enumerate(snr):
         sent = (run.agent == u) & (run.slot >= 0)
@@ -94,79 +113,111 @@ def test_single_site_without_fading_matches_the_table(tables_dir):
 
 
 def test_outer_loop_learns_the_fading_loss(tables_dir):
-    """Without fading the estimate is exact and the offset stays near 0; with Rayleigh fading over
-    one RB the effective SINR falls below the estimate and the offset goes negative, which
-    brings the predicted accuracy to the realised one."""
-    d = [15.0, 25.0, 35.0, 45.0]
+    """Without fading the estimate is exact and the offsets wander about 0 (a random walk held
+    only where the table has a slope); with Rayleigh fading the effective SINR falls below the
+    estimate and the offsets go negative, which brings the predicted accuracy to the realised one."""
+    d = [15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0]
     rows = {}
-    for fading in ("none", "rayleigh"):
-        sc = _single_site(tables_dir, d, fading=fading, duration_s=1.0, warmup_s=0.2, drain_s=0.05)
-        run = simulate_system(sc, SystemUnit(3, 0, "round_robin", "goodput_olla", 300.0), study_tables(sc))
+    for fading in ("none", "rayleigh_iid"):
+        sc = _single_site(tables_dir, d, fading=dict(model=fading), duration_s=1.0, warmup_s=0.2, drain_s=0.05)
+        run = simulate_system(sc, SystemUnit(3, 0, "random", "round_robin", "max_correct_olla", 300.0),
+                              study_tables(sc))
         late = (run.arrival_s > 0.3) & (run.slot >= 0)
         rows[fading] = (run.olla_offset_db, run.correct[late].mean(), run.predicted[late].mean(), late.sum())
     off, real, pred, n = rows["none"]
-    assert np.all(np.abs(off) < 2.0)
-    off, real, pred, n = rows["rayleigh"]
-    assert off.mean() < -1.0
+    assert abs(np.median(off)) < 1.0
+    off, real, pred, n = rows["rayleigh_iid"]
+    assert np.median(off) < -1.0
     half = 1.96 * math.sqrt(real * (1 - real) / n)
     assert abs(real - pred) < 2 * half + 0.02
 
 
 def test_interference_lowers_the_sinr(tables_dir):
-    sc = parse_study(system_raw(tables_dir, duration_s=0.1))
-    tables = study_tables(sc)
-    unit = SystemUnit(3, 0, "pf_semantic", "fixed:K8-analog", 200.0)
-    on = simulate_system(sc, unit, tables)
-    off = simulate_system(parse_study(system_raw(tables_dir, duration_s=0.1, interference=False)), unit,
-                          study_tables(parse_study(system_raw(tables_dir, duration_s=0.1, interference=False))))
+    unit = SystemUnit(3, 0, "random", "pf_semantic", "fixed:K32-analog", 2000.0)
+    runs = {}
+    for itf in (True, False):                       # a 2-PRB band, so transmissions of sectors collide
+        sc = parse_study(system_raw(tables_dir, duration_s=0.1, interference=itf, grid=dict(num_prbs=2)))
+        runs[itf] = simulate_system(sc, unit, study_tables(sc))
+    on, off = runs[True], runs[False]
     np.testing.assert_array_equal(on.agent, off.agent)                    # same traffic
     both = (on.slot >= 0) & (off.slot >= 0)
     assert np.nanmean(on.sinr_eff_db[both]) < np.nanmean(off.sinr_eff_db[both]) - 0.5
-    assert np.all(on.sinr_eff_db[both] <= off.sinr_eff_db[both] + 1e-9) or \
-        np.mean(on.sinr_eff_db[both] <= off.sinr_eff_db[both] + 1e-9) > 0.95
+
+
+def test_record_mode_holds_each_sent_message_per_re_sinrs(tables_dir):
+    sc = parse_study(system_raw(tables_dir, duration_s=0.05))
+    tables = study_tables(sc)
+    run = simulate_system(sc, SystemUnit(3, 0, "random", "pf_semantic", "fixed:K32-analog", 400.0), tables,
+                          record=True)
+    rec = run.record
+    sent = np.flatnonzero(run.slot >= 0)
+    assert sorted(rec.message.tolist()) == sorted(sent.tolist())
+    n_re = np.isfinite(rec.sinr_re_db).sum(1)
+    np.testing.assert_array_equal(n_re, run.res[rec.message])
+    eff = weighted_eesm_db(rec.sinr_re_db.astype(np.float64), np.ones_like(rec.sinr_re_db, dtype=np.int64),
+                           np.full(len(rec.message), 2.0))
+    np.testing.assert_allclose(eff, run.sinr_eff_db[rec.message], atol=1e-3)
+    np.testing.assert_allclose(rec.sinr_est_db, run.sinr_est_db[rec.message])
+    np.testing.assert_array_equal(rec.config, run.config[rec.message])
 
 
 def test_policies_share_traffic_and_units_expand(tables_dir):
     sc = parse_study(system_raw(tables_dir))
     units = expand_system_units(sc, study_tables(sc).labels)
-    assert [u.link_adaptation for u in units] == ["goodput_olla", "fixed:K4-analog", "fixed:K8-analog",
+    assert [u.link_adaptation for u in units] == ["max_correct_olla", "fixed:K4-analog", "fixed:K8-analog",
                                                   "fixed:K16-analog", "fixed:K32-analog"]
+    assert {u.placement for u in units} == {"random"}
     a = simulate_system(sc, units[0], study_tables(sc))
     b = simulate_system(sc, units[3], study_tables(sc))
     np.testing.assert_array_equal(a.arrival_s, b.arrival_s)
 
 
-def _csv(path):
-    return path.read_bytes()
-
-
 def test_run_is_identical_inline_and_on_workers_and_resumes(tables_dir, tmp_path):
     raw = system_raw(tables_dir, duration_s=0.05, warmup_s=0.005, drain_s=0.01)
-    raw["sweep"].update(arrival_rate=[100.0, 200.0], link_adaptation=["goodput_olla"],
-                        scheduler=["pf_rate", "round_robin"])
+    raw["sweep"].update(arrival_rate=[100.0, 200.0], link_adaptation=["max_correct_olla"],
+                        scheduler=["pf_rate", "round_robin"], drop=[0, 1])
     sc = parse_study(raw)
     kind = kind_of(sc)
     first = kind.run(sc, tmp_path / "inline", quiet=True, plots=False)
-    assert first.units_run == 4
+    assert first.units_run == 8
     again = kind.run(sc, tmp_path / "inline", quiet=True, plots=False)
     assert again.units_run == 0
     pooled = kind.run(sc, tmp_path / "pool", workers=2, quiet=True, plots=False)
-    for name in ("system_results.csv", "system_cells.csv", "system_users.csv"):
-        assert _csv(tmp_path / "inline" / name) == _csv(tmp_path / "pool" / name)
+    for name in ("system_results.csv", "system_drops.csv", "system_cells.csv", "system_users.csv",
+                 "system_calibration.csv"):
+        assert (tmp_path / "inline" / name).read_bytes() == (tmp_path / "pool" / name).read_bytes()
     assert (tmp_path / "inline" / "abstraction_validation.csv").is_file()
-    # a study extended with another load reuses the units it has
+    with open(tmp_path / "inline" / "system_results.csv", newline="") as f:
+        summary = list(csv.DictReader(f))
+    assert len(summary) == 4 and all(r["drops"] == "2" for r in summary)
+    assert {"accuracy_offered_low", "goodput_offered_high", "saturated"} <= set(summary[0])
     raw["sweep"]["arrival_rate"] = [100.0, 200.0, 300.0]
     more = kind.run(parse_study(raw), tmp_path / "inline", quiet=True, plots=False)
-    assert more.units_run == 2
+    assert more.units_run == 4
     with open(tmp_path / "inline" / "system_users.csv", newline="") as f:
         users = list(csv.DictReader(f))
-    assert len(users) == 6 * 21 * 3 and {"accuracy_low", "latency_p95", "top_config"} <= set(users[0])
+    assert len(users) == 12 * 21 * 3 and {"serving_distance_m", "uplink_geometry_db", "latency_p95"} <= set(users[0])
 
 
 def _one_line(exc) -> str:
     text = str(exc)
     assert "\n" not in text.strip() or isinstance(exc, ScenarioErrors)
     return text
+
+
+@pytest.mark.parametrize("change, field, fix", [
+    (dict(grid=dict(bandwidth_hz=5e6)), "bandwidth_hz", "4.68e+06 (13 PRBs)"),
+    (dict(traffic=dict(deadline_s=1e-4)), "deadline_s", "at least 0.0005 s"),
+    (dict(groups=dict(cam=dict(model="a", speed_kmh=-3))), "speed", ">= 0"),
+    (dict(grid=dict(subcarrier_spacing_hz=20e3)), "subcarrier_spacing_hz", "30e3"),
+])
+def test_bad_radio_settings_are_one_line(tables_dir, change, field, fix):
+    raw = system_raw(tables_dir)
+    raw["system"].update(change)
+    with pytest.raises((ScenarioError, ScenarioErrors)) as err:
+        parse_study(raw)
+    text = _one_line(err.value)
+    assert field in text and fix in text
 
 
 def test_bad_settings_are_one_line(tables_dir, tmp_path):
@@ -177,6 +228,13 @@ def test_bad_settings_are_one_line(tables_dir, tmp_path):
         kind_of(sc).run(sc, tmp_path / "out1", quiet=True)
     assert "tables" in _one_line(err.value) and "start the grid at" in str(err.value)
     assert not (tmp_path / "out1" / "results.sqlite").exists()
+
+    big = tmp_path / "big"
+    synthetic_table_set([("a", "edge"), ("b", "edge")], channel_uses_per_k=100.0).save(big)
+    sc = parse_study(system_raw(big, grid=dict(num_prbs=12)))
+    with pytest.raises(ScenarioError) as err:
+        kind_of(sc).run(sc, tmp_path / "out3", quiet=True)
+    assert "system.grid.num_prbs" in _one_line(err.value) and "K32-analog" in str(err.value)
 
     raw = system_raw(tables_dir)
     raw["system"]["link_adaptation"] = {"configs": [{"num_anchors": 12}]}
@@ -191,7 +249,7 @@ def test_bad_settings_are_one_line(tables_dir, tmp_path):
     assert "system.groups.cam.distance_m[2]" in str(err.value) and "overlaps" in str(err.value)
 
     raw = system_raw(tables_dir)
-    raw["sweep"]["link_adaptation"] = ["goodput", "fixd"]
+    raw["sweep"]["link_adaptation"] = ["max_correct", "fixd"]
     sc = parse_study(raw)
     with pytest.raises((ScenarioError, ScenarioErrors)) as err:
         kind_of(sc).check(sc)
@@ -202,8 +260,3 @@ def test_bad_settings_are_one_line(tables_dir, tmp_path):
     with pytest.raises((ScenarioError, ScenarioErrors)) as err:
         parse_study(raw)
     assert "modle" in str(err.value)
-
-
-def test_known_curves_are_what_the_fixture_says():
-    assert set(CURVES) == {4, 8, 16, 32}
-    assert logistic_accuracy(32, 50.0) == pytest.approx(0.95, abs=1e-6)
