@@ -107,13 +107,14 @@ class _UnitLoop:
         self.num_slots = int(math.ceil((net.duration_s + net.drain_s) / self.slot_s - 1e-9))
         eligible = np.ceil(tr.arrival_s / self.slot_s - 1e-9).astype(np.int64)
         last_ok = np.floor((tr.arrival_s + net.traffic.deadline_s) / self.slot_s + 1e-9).astype(np.int64) - 1
-        self.key_in = tr.agent * _BIG + eligible
         self.key_out = tr.agent * _BIG + last_ok
         self.head = np.searchsorted(tr.agent, np.arange(self.N))
-        self.all_agents = np.arange(self.N, dtype=np.int64) * _BIG
+        self.end = self.head.copy()                       # queue of agent a: messages head[a] .. end[a]-1
+        self.by_slot = np.argsort(eligible, kind="stable")
+        self.slot_edges = np.searchsorted(eligible[self.by_slot], np.arange(self.num_slots + 1))
         self.radio = Radio(sc, self.drop, unit.seed, unit.drop)
         self.sched = Scheduler(unit.scheduler, unit.placement, self.drop.serving, self.S, self.R, net.pf_beta,
-                               unit.seed, unit.drop)
+                               unit.seed, unit.drop, self.num_slots)
         self.policy = unit.link_adaptation
         self.fixed = fixed_index(self.policy, tables.labels)
         self.olla = self.policy.endswith("_olla")
@@ -161,17 +162,22 @@ class _UnitLoop:
             self.decider.flush(self.out["eff"], self.out["ok"])
 
     def _queues(self, t: int):
-        """Drop what expired; return the backlogged agents and their queues [head, end)."""
-        end = np.searchsorted(self.key_in, self.all_agents + t, side="right")
-        alive = np.searchsorted(self.key_out, self.all_agents + t, side="left")
-        gone = np.flatnonzero(alive > self.head)
-        if len(gone):
-            n = alive[gone] - self.head[gone]
+        """Add the slot's arrivals, drop what expired; return the backlogged agents and their queues."""
+        lo, hi = self.slot_edges[t], self.slot_edges[t + 1]
+        if hi > lo:
+            np.add.at(self.end, self.traffic.agent[self.by_slot[lo:hi]], 1)
+        agents = np.flatnonzero(self.end > self.head)
+        alive = np.searchsorted(self.key_out, agents * _BIG + t, side="left")
+        late = alive > self.head[agents]
+        if late.any():
+            gone = agents[late]
+            stop = np.minimum(alive[late], self.end[gone])
+            n = stop - self.head[gone]
             ids = np.repeat(self.head[gone], n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
             self.out["expired"][ids] = True
-            self.head[gone] = alive[gone]
-        agents = np.flatnonzero(end > self.head)
-        return agents, self.head[agents], end[agents] - self.head[agents]
+            self.head[gone] = stop
+            agents = agents[self.end[agents] > self.head[agents]]
+        return agents, self.head[agents], self.end[agents] - self.head[agents]
 
     def _slot(self, t: int, agents: np.ndarray, first: np.ndarray, count: np.ndarray) -> None:
         tables, radio, group = self.tables, self.radio, self.drop.group

@@ -67,7 +67,7 @@ class Scheduler:
     """
 
     def __init__(self, name: str, placement: str, serving: np.ndarray, num_sectors: int, num_prbs: int,
-                 pf_beta: float, seed: int, drop: int, sectors_per_site: int = 3):
+                 pf_beta: float, seed: int, drop: int, num_slots: int, sectors_per_site: int = 3):
         self.name, self.placement = name, placement
         self.num_sectors, self.num_prbs = num_sectors, num_prbs
         self.serving = serving
@@ -84,7 +84,7 @@ class Scheduler:
                                         beta=pf_beta, precision="double", device="cpu")
         self.last_rate = np.zeros((num_sectors, self.umax))
         self.last_served = np.full(len(serving), -1, dtype=np.int64)
-        self._seed, self._drop = seed, drop
+        self._start_u = derive_rng(seed, "system-placement", drop).uniform(0.0, 1.0, (num_slots, num_sectors))
         self.home = (np.arange(num_sectors) % sectors_per_site) * (num_prbs // sectors_per_site)
 
     def metric(self, slot: int, agents: np.ndarray, achievable: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
@@ -129,8 +129,7 @@ class Scheduler:
             start = self.home
         else:
             used = np.bincount(sector[idx], weights=n_prb[idx], minlength=S).astype(np.int64)
-            u = derive_rng(self._seed, "system-placement", self._drop, slot).uniform(0.0, 1.0, S)
-            start = np.floor(u * (R - used + 1)).astype(np.int64)
+            start = np.floor(self._start_u[slot] * (R - used + 1)).astype(np.int64)
         occ = place_blocks(sector[idx], n_prb[idx], start, S, R)
         return np.where(occ >= 0, idx[np.maximum(occ, 0)], -1)
 
