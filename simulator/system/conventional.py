@@ -48,7 +48,7 @@ import numpy as np
 from ..run.randomness import derive_rng
 from .harq import HarqOutcome, HarqProcesses, occurrence
 from .payload import bler_table_file, parse_mcs_table
-from .transport_blocks import TransportBlockSizes, allocation_runs
+from .transport_blocks import TransportBlockSizes
 
 __all__ = ["ConventionalPipe", "HarqOutcome"]
 
@@ -88,7 +88,7 @@ class ConventionalPipe:
                  olla_delta_up_db: float = 1.0, olla_offset_db: tuple[float, float] = (-20.0, 20.0),
                  re_per_prb: int = 156, max_prbs: int = 275, seed: int = 0, purpose: tuple = ()):
         import torch
-        from sionna.sys import InnerLoopLinkAdaptation, OuterLoopLinkAdaptation
+        from sionna.sys import EESM, InnerLoopLinkAdaptation, OuterLoopLinkAdaptation
 
         self.category, self.table_index = parse_mcs_table(mcs_table)
         if not 0.0 < float(bler_target) < 1.0:
@@ -107,13 +107,21 @@ class ConventionalPipe:
         self._phy = phy
         self._illa = InnerLoopLinkAdaptation(phy, bler_target=self.bler_target, precision="double",
                                              device="cpu")
-        self._olla = OuterLoopLinkAdaptation(phy, num_ut=self.num_agents, bler_target=self.bler_target,
+        # Sionna's outer loop sets the steps (delta_down from the target) and bounds; the offsets of
+        # all agents live here, stepped by its rule only for the agents with feedback (its own call
+        # would rerun ILLA for every agent on each report)
+        self._olla = OuterLoopLinkAdaptation(phy, num_ut=1, bler_target=self.bler_target,
                                              delta_up=float(olla_delta_up_db), offset_min=lo, offset_max=hi,
                                              precision="double", device="cpu")
+        self._offset = np.zeros(self.num_agents)
+        self._eesm = EESM(precision="double", device="cpu")
         table = phy.bler_table_interp[self.category, self.table_index - 1].numpy()
         #: [M] np.int32 the MCS indices Sionna has BLER tables for, ascending.
         self.available_mcs = np.flatnonzero(np.isfinite(table[:, 0, 0])).astype(np.int32)
         self.sizes = TransportBlockSizes(mcs_table, self.available_mcs, re_per_prb, max_prbs)
+        # ILLA's choice per (PRBs, SINR point of Sionna's grid), filled as allocations come up
+        self._grid = np.arange(*phy.snr_db_interp_min_max_delta)
+        self._illa_table = np.full((self.sizes.max_prbs + 1, len(self._grid)), -1, dtype=np.int16)
 
     # -- sizes (Sionna's TBS: :class:`~.transport_blocks.TransportBlockSizes`) -------------------
     def tb_size_bits(self, mcs, num_prbs) -> np.ndarray:
@@ -128,7 +136,7 @@ class ConventionalPipe:
     @property
     def offset_db(self) -> np.ndarray:
         """[num_agents] np.float64 the outer loop's SINR offset [dB] (subtracted from the estimate)."""
-        return self._olla.offset.numpy().copy()
+        return self._offset.copy()
 
     def select_mcs(self, agents, sinr_est_db, payload_bits) -> np.ndarray:
         """MCS per TB: ILLA on ``sinr_est_db − offset``, each candidate on its own allocation.
@@ -136,7 +144,6 @@ class ConventionalPipe:
         :input agents: [A] ints. :input sinr_est_db: [A] float SINR estimates [dB].
         :input payload_bits: [A] ints, the bits the TB must hold. :output mcs: [A] np.int32.
         """
-        torch = self._torch
         agents = np.asarray(agents, dtype=np.int64).reshape(-1)
         est = np.asarray(sinr_est_db, dtype=np.float64).reshape(-1)
         if not np.all(np.isfinite(est)):
@@ -145,31 +152,45 @@ class ConventionalPipe:
             return np.zeros(0, dtype=np.int32)
         cand = self.available_mcs
         payload = np.broadcast_to(np.asarray(payload_bits, dtype=np.int64).reshape(-1), agents.shape)
-        alloc, k = allocation_runs(self.prbs_for(cand[:, None], payload[None, :]))
-        sinr = 10.0 ** ((est - self.offset_db[agents]) / 10.0)
-        best_k = self._illa(sinr_eff=torch.from_numpy(np.broadcast_to(sinr, alloc.shape).copy()),
-                            num_allocated_re=torch.from_numpy((alloc * self.re_per_prb).astype(np.int32)),
-                            mcs_table_index=self.table_index, mcs_category=self.category).numpy()
-        chosen = np.take_along_axis(best_k, k, axis=0)                                   # [M, A]
+        prbs = self.prbs_for(cand[:, None], payload[None, :])                            # [M, A]
+        lo, _, step = self._phy.snr_db_interp_min_max_delta
+        point = np.round((est - self._offset[agents] - lo) / step)          # Sionna's nearest grid point
+        point = np.clip(point, 0, len(self._grid) - 1).astype(np.int64)
+        chosen = self._illa_on(prbs)[prbs, point[None, :]]                                 # [M, A]
         ok = chosen >= cand[:, None]                                   # ILLA accepts MCS m on m's allocation
         best = np.where(ok.any(0), cand[len(cand) - 1 - np.argmax(ok[::-1], axis=0)], cand[0])
         return best.astype(np.int32)
 
+    def _illa_on(self, prbs: np.ndarray) -> np.ndarray:
+        """[max_prbs + 1, G] ILLA's MCS for each PRB count at each point of Sionna's SINR grid (its
+        abstraction reads the BLER at the nearest point, so this is ILLA's answer for any SINR);
+        rows for the PRB counts in ``prbs`` are computed by Sionna's ILLA when first needed."""
+        need = np.unique(prbs)
+        need = need[self._illa_table[need, 0] < 0]
+        if len(need):
+            torch = self._torch
+            shape = (len(need), len(self._grid))
+            sinr = torch.from_numpy(np.broadcast_to(10.0 ** (self._grid / 10.0), shape).copy())
+            re = torch.from_numpy(np.broadcast_to((need * self.re_per_prb)[:, None], shape).astype(np.int32))
+            self._illa_table[need] = self._illa(sinr_eff=sinr, num_allocated_re=re,
+                                                mcs_table_index=self.table_index,
+                                                mcs_category=self.category).numpy()
+        return self._illa_table
+
     def feedback(self, agents, ack) -> None:
-        """Step the outer loop of each agent by its first-transmission HARQ outcome.
+        """Step the outer loop of each agent by its first-transmission HARQ outcome (Sionna's OLLA
+        rule: ``+delta_up`` on a NACK, ``-delta_down`` on an ACK, within its bounds).
 
         :input agents: [F] ints (an agent may repeat: its outcomes apply in order). :input ack: [F] bool.
         """
-        torch = self._torch
         agents = np.asarray(agents, dtype=np.int64).reshape(-1)
         ack = np.asarray(ack, dtype=bool).reshape(-1)
         rank = occurrence(agents)
-        zeros = torch.zeros(self.num_agents, dtype=torch.int32)
+        ol = self._olla
         for r in range(int(rank.max()) + 1 if len(rank) else 0):
-            fb = np.full(self.num_agents, -1, dtype=np.int32)
-            fb[agents[rank == r]] = ack[rank == r]
-            self._olla(zeros, harq_feedback=torch.from_numpy(fb), mcs_table_index=self.table_index,
-                       mcs_category=self.category)
+            a = agents[rank == r]
+            step = np.where(ack[rank == r], -ol.delta_down, ol.delta_up)
+            self._offset[a] = np.clip(self._offset[a] + step, ol.offset_min, ol.offset_max)
 
     # -- transmissions ----------------------------------------------------------------------
     def transmit(self, agents, mcs, re_sinr_db, slot: int, u=None, per_prb: bool = False) -> HarqOutcome:
@@ -186,7 +207,7 @@ class ConventionalPipe:
         mcs = self.sizes.check_mcs(np.asarray(mcs, dtype=np.int64).reshape(-1))
         lin, prbs = self._per_re(re_sinr_db, len(agents), per_prb)
         tb = self.harq.new(agents, mcs, prbs, slot)
-        return self._decode(tb, lin, slot, u)
+        return self._decode(tb, lin, slot, u, per_prb)
 
     def due(self, slot: int) -> np.ndarray:
         """[T] np.int64 TBs whose retransmission may go in ``slot`` (oldest first); each needs
@@ -202,12 +223,11 @@ class ConventionalPipe:
         lin, prbs = self._per_re(re_sinr_db, len(tb), per_prb)
         if len(tb) and np.any(prbs != self.harq.prbs[tb]):
             raise ValueError("re_sinr_db: a retransmission must use as many PRBs as the TB's first copy")
-        return self._decode(tb, lin, slot, u)
+        return self._decode(tb, lin, slot, u, per_prb)
 
     def _per_re(self, re_sinr_db, rows: int, per_prb: bool) -> tuple[np.ndarray, np.ndarray]:
         x = np.asarray(re_sinr_db, dtype=np.float64)
-        if per_prb and x.ndim == 2:
-            x = np.repeat(x, self.re_per_prb, axis=1)
+        unit = 1 if per_prb else self.re_per_prb
         if x.ndim != 2 or x.shape[0] != rows:
             raise ValueError(f"re_sinr_db: shape {x.shape}, expected [{rows}, R]")
         if np.any(np.isinf(x)):
@@ -216,28 +236,32 @@ class ConventionalPipe:
         if np.any(np.isnan(x) & (np.arange(x.shape[1])[None, :] < n_re[:, None])):
             raise ValueError("re_sinr_db: a row has NaN between its REs; give each TB's REs first, in the "
                              "order of its coded symbols (chase combining adds the copies RE by RE)")
-        if rows and (np.any(n_re % self.re_per_prb) or n_re.min() == 0):
-            bad = int(n_re[np.argmax((n_re % self.re_per_prb) | (n_re == 0))])
+        if rows and (np.any(n_re % unit) or n_re.min() == 0):
+            bad = int(n_re[np.argmax((n_re % unit) | (n_re == 0))])
             raise ValueError(f"re_sinr_db: a row holds {bad} REs, not a whole number (>= 1) of PRBs of "
                              f"{self.re_per_prb} data REs")
-        return 10.0 ** (x / 10.0), n_re // self.re_per_prb
+        return 10.0 ** (x / 10.0), n_re // unit
 
-    def _decode(self, tb, lin, slot: int, u) -> HarqOutcome:
+    def _decode(self, tb, lin, slot: int, u, per_prb: bool) -> HarqOutcome:
         torch = self._torch
         combined = self.harq.combine(tb, lin)
-        mcs = self.harq.mcs[tb].astype(np.int32)
+        mcs = torch.from_numpy(self.harq.mcs[tb].astype(np.int32))
         tbler = np.zeros(len(tb))
         eff = np.zeros(len(tb))
         if len(tb):
             x = torch.from_numpy(np.nan_to_num(combined, nan=0.0).T[:, None, :, None].copy())   # [R, 1, T, 1]
-            _, _, eff_t, tbler_t, _ = self._phy(torch.from_numpy(mcs), sinr=x,
-                                                mcs_table_index=self.table_index, mcs_category=self.category)
-            tbler, eff = tbler_t.numpy(), 10.0 * np.log10(eff_t.numpy())
+            where = dict(mcs_table_index=self.table_index, mcs_category=self.category)
+            if per_prb:      # every RE of a PRB alike: the EESM over PRBs is the EESM over their REs
+                n_re = torch.from_numpy(self.harq.prbs[tb].astype(np.int32) * self.re_per_prb)
+                out = self._phy(mcs, sinr_eff=self._eesm(x, mcs, **where), num_allocated_re=n_re, **where)
+            else:
+                out = self._phy(mcs, sinr=x, **where)
+            tbler, eff = out[3].numpy(), 10.0 * np.log10(out[2].numpy())
         u = self._rng.uniform(0.0, 1.0, len(tb)) if u is None else np.asarray(u, dtype=np.float64).reshape(-1)
         if len(u) != len(tb):
             raise ValueError(f"u: {len(u)} uniforms for {len(tb)} TBs")
         ack = u >= tbler
         lost = self.harq.settle(tb, ack, combined, slot)
-        return HarqOutcome(tb, self.harq.agent[tb].copy(), mcs, self.harq.transmissions[tb].copy(), ack, lost,
-                           tbler, eff)
+        return HarqOutcome(tb, self.harq.agent[tb].copy(), mcs.numpy(), self.harq.transmissions[tb].copy(),
+                           ack, lost, tbler, eff)
 

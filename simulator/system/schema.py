@@ -132,16 +132,16 @@ class ConventionalSpec(_Strict):
     mcs_table: Optional[str] = Field(None, examples=["PUSCH_table1"], description="Sionna's MCS/BLER table: "
                                      "PUSCH_table1 or PUSCH_table2 (uplink), PDSCH_table1 or PDSCH_table2 "
                                      "(downlink); default: table 1 of the study's direction")
-    bler_target: float = Field(0.1, gt=0, lt=1, examples=[0.1], description="first-transmission TB error rate "
-                               "the outer loop holds, in (0, 1)")
-    harq_max_retransmissions: int = Field(3, ge=0, le=31, examples=[3], description="retransmissions after the "
-                                          "first (0: none); a TB NACKed after the last is lost")
+    bler_target: float = Field(0.1, gt=0, lt=1, examples=[0.1], description="first-transmission TB error "
+                               "rate the outer loop holds, in (0, 1)")
+    harq_max_retransmissions: int = Field(3, ge=0, le=31, examples=[3], description="retransmissions after "
+                                          "the first (0: none); a TB NACKed after the last is lost")
     combining: Literal["chase", "none"] = Field("chase", description="chase: per-RE SINRs of the copies add "
                                                 "(linear); none: each copy decoded alone")
     harq_rtt_slots: int = Field(4, ge=1, le=64, examples=[4], description="slots from a transmission to its "
                                 "earliest retransmission")
-    olla_delta_up_db: float = Field(1.0, gt=0, le=10, examples=[1.0], description="outer-loop offset step on a "
-                                    "NACK [dB]; on an ACK it steps back by delta_up x target / (1 - target)")
+    olla_delta_up_db: float = Field(1.0, gt=0, le=10, examples=[1.0], description="outer-loop offset step "
+                                    "on a NACK [dB]; on an ACK it steps back by delta_up x t / (1 - t)")
     olla_offset_db: tuple[float, float] = Field((-20.0, 20.0), description="outer-loop offset bounds [dB]")
     header_bits: int = Field(40, ge=0, le=1024, examples=[40], description="protocol headers per message "
                              "(PDCP 2 + RLC 1 + MAC subheader 2 bytes)")

@@ -24,7 +24,7 @@ import numpy as np
 
 from .payload import parse_mcs_table
 
-__all__ = ["TransportBlockSizes", "allocation_runs"]
+__all__ = ["TransportBlockSizes"]
 
 
 class TransportBlockSizes:
@@ -90,34 +90,19 @@ class TransportBlockSizes:
         :input mcs: [...] ints. :input payload_bits: [...] ints >= 1 (broadcast with ``mcs``).
         :output: [...] np.int64 in 1..max_prbs; a payload larger than the grid is an error.
         """
-        mcs = self.check_mcs(mcs)
-        p = np.asarray(payload_bits, dtype=np.int64)
-        rows = self._tbs[mcs][..., 1:]                                           # [..., P]
-        n = np.sum(rows < p[..., None], axis=-1) + 1
+        mcs, p = np.broadcast_arrays(self.check_mcs(mcs), np.asarray(payload_bits, dtype=np.int64))
+        n = np.empty(p.shape, dtype=np.int64)
+        for m in np.unique(mcs):                    # a row's TBS never falls with more PRBs: search it
+            at = mcs == m
+            n[at] = np.searchsorted(self._tbs[m, 1:], p[at], side="left") + 1
         if n.size and n.max() > self.max_prbs:
             i = np.unravel_index(np.argmax(n), n.shape)
-            raise ValueError(f"payload_bits: {int(np.broadcast_to(p, n.shape)[i])} bits do not fit "
-                             f"{self.max_prbs} PRBs at MCS {int(np.broadcast_to(mcs, n.shape)[i])} "
-                             f"(TBS {int(rows[i][-1])}); use a smaller payload or more PRBs")
+            raise ValueError(f"payload_bits: {int(p[i])} bits do not fit {self.max_prbs} PRBs at MCS "
+                             f"{int(mcs[i])} (TBS {int(self._tbs[mcs[i], -1])}); use a smaller payload or "
+                             "more PRBs")
         return n
 
     def max_payload_bits(self) -> int:
         """The largest payload the grid carries at every MCS (one TB at the lowest MCS, all PRBs)."""
         return int(self._tbs[self.available_mcs[0], self.max_prbs])
 
-
-def allocation_runs(prbs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct allocations of each column: ILLA then runs once per run of equal PRB counts
-    (a few per agent) instead of once per MCS.
-
-    :input prbs: [M, A] ints, the PRBs each MCS needs. :output alloc: [K, A] the allocation of
-        each run (an agent's last run repeated below it). :output run: [M, A] np.int64 the run of
-        each entry: ``alloc[run[m, a], a] == prbs[m, a]``.
-    """
-    prbs = np.asarray(prbs, dtype=np.int64)
-    change = np.vstack([np.zeros((1, prbs.shape[1]), dtype=bool), np.diff(prbs, axis=0) != 0])
-    run = np.cumsum(change, axis=0)
-    alloc = np.zeros((int(run.max(initial=0)) + 1, prbs.shape[1]), dtype=np.int64)
-    alloc[run, np.arange(prbs.shape[1])[None, :]] = prbs
-    rows = np.minimum(np.arange(len(alloc))[:, None], run[-1][None, :])
-    return np.take_along_axis(alloc, rows, axis=0), run
