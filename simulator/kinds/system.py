@@ -48,7 +48,7 @@ class SystemKind(StudyKind):
         topo = spec.topology
         sectors = 3 * (1 + 3 * topo.num_rings * (topo.num_rings + 1)) if topo.kind == "hexgrid" else 1
         senders = sectors * sum(g.per_sector * g.rate_scale for g in spec.groups.values())
-        return simulated_work(sc, SYSTEM_SWEEP_AXES, senders, spec.duration_s + spec.drain_s, spec.slot_duration_s,
+        return simulated_work(sc, SYSTEM_SWEEP_AXES, senders, spec.duration_s + spec.drain_s, spec.grid.slot_s(),
                               section="system", senders_key="groups")
 
     def run(self, sc, out_dir, **options):
