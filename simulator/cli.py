@@ -12,6 +12,7 @@ from semcom import __version__
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides, parse_set_options
 from semcom.core.registry import UnknownNameError
+from .abstraction.fitting import describe_fit
 from .abstraction.spec import spec_from_file_content
 from .kinds import get_kind, kind_of, parse_study, scenario_kinds
 from .scenario.jsonschema import json_schema
@@ -122,8 +123,7 @@ def _validate_abstraction(args, raw) -> int:
 
 def _cmd_abstraction_build(args) -> int:
     from .abstraction.build import build_table_set  # lazy: torch and Sionna load only to build tables
-    from .abstraction.calibration import describe_fit  # lazy: loads the link engine
-    from .abstraction.validation import validation_summary  # lazy: loads the link engine
+    from .abstraction.validation import describe_summary, validation_summary  # lazy: loads the link engine
 
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
     spec = spec_from_file_content(raw, str(args.scenario))
@@ -133,10 +133,8 @@ def _cmd_abstraction_build(args) -> int:
     print(f"abstraction: {len(ts)} table(s) in {out} (key {ts.key})")
     for i, t in enumerate(ts):
         print(f"  table {i}: {t.config.describe()}: {describe_fit(t.eesm_beta, t.beta_fit or {})}")
-    for family, s in validation_summary(ts.validation).items():
-        print(f"  validation {family}: {s['inside']}/{s['points']} held-out points inside the link-level 95% "
-              f"interval ({100 * s['fraction_inside']:.0f}%), |error| mean {s['mean_abs_error']:.3f} max "
-              f"{s['max_abs_error']:.3f}; control (table at the mean SNR): {s['control_inside']}/{s['points']}")
+    for line in describe_summary(validation_summary(ts.validation)):
+        print(f"  {line}")
     return 0
 
 

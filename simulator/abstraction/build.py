@@ -31,6 +31,8 @@ from ..link.runner import prepare_workers
 from ..link.units import expand_units
 from .calibration import calibrate
 from .checks import check_abstraction_spec
+from .folds import NUM_FOLDS, test_folds
+from .grid import AdaptiveGrid
 from .observe import say, table_config
 from .spec import AbstractionSpec
 from .table import AbstractionTable
@@ -40,13 +42,15 @@ from .validation import validate
 __all__ = ["build_table_set", "table_key", "BUILD_REVISION"]
 
 #: Bump when the way tables are computed changes (stale cached table sets are then rebuilt).
-BUILD_REVISION = 3
+BUILD_REVISION = 4
 
 
 def table_key(spec: AbstractionSpec) -> str:
     """Cache key of a resolved spec: everything that determines the tables."""
+    # a system study's own-regime runs are a later stage with a cache of their own
     return config_hash("abstraction", TABLE_FORMAT_VERSION, BUILD_REVISION,
-                       spec.model_dump(mode="json", exclude={"name", "description"}))
+                       spec.model_dump(mode="json", exclude={"name": True, "description": True,
+                                                             "calibration": {"system"}, "validation": {"system"}}))
 
 
 def build_table_set(spec: AbstractionSpec, *, workers: Optional[int] = None,
@@ -95,42 +99,69 @@ def _build_tables(spec: AbstractionSpec, workers: int, progress) -> list[tuple[A
     """One table per (unit, semantic equaliser), with the (unit, equaliser) it came from."""
     out = []
     for grid_values, schemes in spec.grids():
-        sc = spec.link_scenario(snr_db=grid_values, schemes=schemes)
-        out += _grid_tables(spec, sc, workers, progress)
+        out += _grid_tables(spec, grid_values, schemes, workers, progress)
     return out
 
 
-def _grid_tables(spec, sc, workers: int, progress) -> list[tuple[AbstractionTable, tuple]]:
-    units = expand_units(sc)
-    test_size = len(study_data(sc).test_idx)
-    repeats = max(1, math.ceil((spec.n_samples or test_size) / test_size))
-    grid = np.asarray(sc.axis("snr_db"), dtype=np.float64)
-    counts: dict = {}
-    rows_of: dict = {}
-    say(progress, f"abstraction: {len(units)} unit(s) x {len(grid)} SINR points x {repeats} pass(es) "
-                   f"of {test_size} samples")
-    for unit, rows, seconds in run_units(sc, units, run_unit, workers=workers, prepare=prepare_workers):
-        rows_of[unit] = rows
-        say(progress, f"abstraction: table {unit.describe()} ({seconds:.1f} s)")
-    for unit in units:
-        passes = [rows_of[unit]]
-        for r in range(1, repeats):
-            passes.append(run_unit(sc, unit, channel_seed=derive_seed(unit.seed, "abstraction-table", unit.key, r)))
-        for rows in passes:
-            for row in rows:
-                k = (unit, row["semantic_equalizer"])
-                c = counts.setdefault(k, np.zeros(len(grid), dtype=np.int64))
-                c[grid.tolist().index(float(row["snr_db"]))] += int(round(row["accuracy"] * row["n_samples"]))
+def table_unit(sc, unit, channel_seed: Optional[int] = None) -> list[dict]:
+    """The unit's rows on the grid, each with ``fold_correct``: its correct decisions among each half
+    of the test set (:mod:`~.folds`). A module-level function: local workers run it."""
+    chunks: dict = {}
+
+    def observe(correct: dict, **_):
+        for name, c in correct.items():
+            chunks.setdefault(name, []).append(c)
+
+    rows = run_unit(sc, unit, observe=observe, channel_seed=channel_seed)
+    data = study_data(sc)
+    folds = test_folds(data.labels[data.test_idx].numpy(), sc.seed)
+    snr = [float(s) for s in sc.axis("snr_db")]
+    for row in rows:
+        correct = np.concatenate(chunks[row["semantic_equalizer"]], axis=1)[snr.index(float(row["snr_db"]))]
+        row["fold_correct"] = [int(correct[folds == f].sum()) for f in range(NUM_FOLDS)]
+        row["fold_samples"] = [int((folds == f).sum()) for f in range(NUM_FOLDS)]
+    return rows
+
+
+def _grid_tables(spec, grid_values, schemes, workers: int, progress) -> list[tuple[AbstractionTable, tuple]]:
+    refine = spec.refine
+    grid = AdaptiveGrid(grid_values, None if refine is None else refine.coarse_step,
+                        0.0 if refine is None else refine.tolerance)
+    counts: dict = {}           # (unit, equaliser) -> {sinr: [correct, decisions, fold counts..., fold sizes...]}
+    first_rows: dict = {}
+    points, rnd = grid.first(), 0
+    while points:
+        sc = spec.link_scenario(snr_db=points, schemes=schemes)
+        units = expand_units(sc)
+        test_size = len(study_data(sc).test_idx)
+        repeats = max(1, math.ceil((spec.n_samples or test_size) / test_size))
+        say(progress, f"abstraction: {len(units)} unit(s) x {len(points)} SINR points x {repeats} pass(es) "
+                       f"of {test_size} samples" + (f" (refinement round {rnd})" if rnd else ""))
+        for r in range(repeats):
+            if rnd == 0 and r == 0:     # the table's first pass is the link study on the grid, seeds and all
+                done = ((u, rows) for u, rows, _ in run_units(sc, units, table_unit, workers=workers,
+                                                              prepare=prepare_workers))
+            else:
+                done = ((u, table_unit(sc, u, derive_seed(u.seed, "abstraction-table", u.key, rnd, r)))
+                        for u in units)
+            for unit, rows in done:
+                first_rows.setdefault(unit, rows)
+                for row in rows:
+                    c = counts.setdefault((unit, row["semantic_equalizer"]), {})
+                    add = [int(round(row["accuracy"] * row["n_samples"])), int(row["n_samples"]),
+                           *row["fold_correct"], *row["fold_samples"]]
+                    c[float(row["snr_db"])] = np.add(c.get(float(row["snr_db"]), 0), add)
+        say(progress, f"abstraction: {len(units)} table unit(s) at {len(points)} SINR points done")
+        points, rnd = grid.next([{s: v[:2] for s, v in c.items()} for c in counts.values()]), rnd + 1
     tables = []
-    for unit in units:
-        seen = []
-        for row in rows_of[unit]:
-            name = row["semantic_equalizer"]
-            if name in seen:
-                continue
-            seen.append(name)
-            cfg = table_config(spec, sc, unit, row)
-            table = AbstractionTable.from_counts(cfg, grid, counts[(unit, name)], repeats * test_size,
-                                                 eesm_beta=1.0)
-            tables.append((table, (unit, name)))
+    for (unit, name), c in counts.items():
+        sinr = sorted(c)
+        v = np.stack([c[s] for s in sinr])                          # [G, 2 + 2F]
+        if np.any(v[:, 1] != v[0, 1]):
+            raise RuntimeError("abstraction: grid points of one table saw different numbers of decisions")
+        row = next(r for r in first_rows[unit] if r["semantic_equalizer"] == name)
+        config = table_config(spec, None, unit, row)
+        tables.append((AbstractionTable.from_counts(
+            config, np.array(sinr), v[:, 0], int(v[0, 1]), eesm_beta=1.0, fold_correct=v[:, 2:2 + NUM_FOLDS].T,
+            fold_samples=v[0, 2 + NUM_FOLDS:], mapping=spec.mapping_of(config.scheme_kind)), (unit, name)))
     return tables

@@ -46,12 +46,15 @@ def check_beta(beta, field: str = "beta") -> np.ndarray:
     return b
 
 
-def effective_sinr_db(sinr_db, beta) -> np.ndarray:
+def effective_sinr_db(sinr_db, beta, weights=None) -> np.ndarray:
     """One effective SINR per message from the SINRs of the resource elements it occupies.
 
     :param sinr_db: [..., num_re], float (array-like): per-RE SINR [dB] of each message;
         NaN or −inf where a message has no RE (padding).
     :param beta: EESM β (> 0, linear SINR units): a number, or one per message ([...]).
+    :param weights: [..., num_re], optional: how many REs each entry stands for (a PRB's SINR
+        with the count of the message's REs on it); the mean is then weighted, exactly the
+        per-RE value. Entries of weight 0 are unused.
     :output sinr_eff_db: [...], np.float64: effective SINR [dB]; NaN for a row without any RE.
 
     Equal SINRs map to themselves, whatever β; a 20 dB spread lands between the minimum and the
@@ -62,7 +65,7 @@ def effective_sinr_db(sinr_db, beta) -> np.ndarray:
         import numpy as np
         from semcom.simulator.abstraction.eesm import effective_sinr_db
         print(effective_sinr_db(np.full((3, 8), 5.0), beta=2.0))              # [5. 5. 5.]
-        print(effective_sinr_db(np.array([[0.0, 20.0, np.nan]]), beta=1.0))   # [1.9...]: nearer the 0 dB RE
+        print(effective_sinr_db(np.array([[0.0, 20.0, np.nan]]), beta=1.0))   # [2.29]: nearer the 0 dB RE
         print(effective_sinr_db(np.array([[10.0, 20.0]]), beta=0.0126))       # [10.]: the weakest RE
     """
     s = np.asarray(sinr_db, dtype=np.float64)
@@ -78,13 +81,16 @@ def effective_sinr_db(sinr_db, beta) -> np.ndarray:
         except ValueError:
             raise ValueError(f"beta: one per message needs shape {lead} (got {b.shape}); or give one number") \
                 from None
-    used = np.isfinite(s)
+    w = np.ones(s.shape) if weights is None else np.broadcast_to(np.asarray(weights, dtype=np.float64), s.shape)
+    if np.any(w < 0) or not np.all(np.isfinite(w)):
+        raise ValueError("weights: must be finite and >= 0 (REs per entry)")
+    used = np.isfinite(s) & (w > 0)
     lin = np.where(used, np.power(10.0, np.where(used, s, 0.0) / 10.0), np.nan)
     m = np.nanmin(np.where(used, lin, np.inf), axis=-1)                   # [...]: the weakest used RE
-    count = used.sum(-1)
+    count = np.where(used, w, 0.0).sum(-1)
     d = np.where(used, lin - m[..., None], 0.0)                           # >= 0 on used REs
     with np.errstate(invalid="ignore", divide="ignore"):
-        terms = np.where(used, np.expm1(-d / np.asarray(b)[..., None]), 0.0)
-        eff = m - b * np.log1p(terms.sum(-1) / np.maximum(count, 1))
+        terms = np.where(used, w * np.expm1(-d / np.asarray(b)[..., None]), 0.0)
+        eff = m - b * np.log1p(terms.sum(-1) / np.where(count > 0, count, 1.0))
         out = 10.0 * np.log10(eff)
     return np.where(count > 0, out, np.nan)

@@ -25,11 +25,12 @@ the link engine (:func:`semcom.simulator.link.engine.run_unit`).
 
 from __future__ import annotations
 
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import Field, model_validator
 
 from semcom.core.errors import ScenarioError
+from .mappings import DEFAULT_MAPPING
 from ..scenario.errors import validate_mapping
 from ..link.schema import parse_scenario
 from ..scenario.channel_specs import AWGNChannelSpec, ChannelSpec, channel_spec
@@ -37,7 +38,7 @@ from ..scenario.scheme_specs import AnalogSchemeSpec, SchemeSpec
 from ..scenario.specs import (DataSpec, FloatAxis, HeadSpec, IntAxis, ModelSpec, NameAxis, Range, _Strict,
                               _axis_error, axis_validator)
 
-__all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "parse_abstraction_spec", "spec_from_file_content",
+__all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "RefinementSpec", "SystemRegimeSpec", "parse_abstraction_spec", "spec_from_file_content",
            "DEFAULT_CALIBRATION_CHANNELS", "DEFAULT_VALIDATION_CHANNELS"]
 
 #: Frequency-selective channels β is fitted on by default: 5G-like OFDM (72 subcarriers x 14
@@ -52,6 +53,18 @@ DEFAULT_CALIBRATION_CHANNELS = {
 DEFAULT_VALIDATION_CHANNELS = {"rayleigh": {"model": "rayleigh"}, **DEFAULT_CALIBRATION_CHANNELS}
 
 
+class SystemRegimeSpec(_Strict):
+    """Link-level runs in a system study's own regime: messages the system engine sends (per-RE
+    SINRs recorded on drops seeded apart from the study's), decoded with the link-level blocks."""
+
+    drops: int = Field(2, ge=1, le=50, description="drops of the engine, each a fixed-configuration run of every "
+                       "configuration")
+    messages: int = Field(4000, ge=50, le=1_000_000, description="messages decoded per table (drawn from what "
+                          "the engine sent)")
+    points: int = Field(4, ge=1, le=50, description="points per table: equal-count bins of the messages' "
+                        "large-scale SINR estimate")
+
+
 class CalibrationSpec(_Strict):
     """How the table's EESM β is obtained."""
 
@@ -63,6 +76,8 @@ class CalibrationSpec(_Strict):
                         "one pass of the test set)")
     beta: Optional[float] = Field(None, gt=0, description="a fixed β instead of a fit (then no calibration runs)")
     beta_range: tuple[float, float] = Field((0.01, 1000.0), description="β search interval (linear SINR)")
+    system: SystemRegimeSpec = Field(default_factory=SystemRegimeSpec, description="a system study's β: fitted "
+                                     "on its own messages (these runs) instead of the OFDM channels")
 
     _snr = axis_validator("snr_db", kind="float")
 
@@ -85,12 +100,23 @@ class ValidationSpec(_Strict):
         default_factory=lambda: {k: channel_spec(**v) for k, v in DEFAULT_VALIDATION_CHANNELS.items()},
         min_length=1, description="channel families of the held-out link-level runs")
     snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the held-out runs [dB]")
+    system: SystemRegimeSpec = Field(default_factory=lambda: SystemRegimeSpec(messages=16000),
+                                     description="a system study's held-out messages (other drops, other samples)")
 
     _snr = axis_validator("snr_db", kind="float")
 
     def snr_values(self) -> list[float]:
         v = self.snr_db
         return v.values() if isinstance(v, Range) else [float(x) for x in (v if isinstance(v, list) else [v])]
+
+
+class RefinementSpec(_Strict):
+    """An SINR grid evaluated where accuracy changes (:mod:`~semcom.simulator.abstraction.grid`)."""
+
+    coarse_step: float = Field(2.0, gt=0, description="spacing of the first round [dB] (the grid's step "
+                               "is the finest)")
+    tolerance: float = Field(0.02, gt=0, lt=1, description="bisect an interval while accuracy changes across "
+                             "it by more than this (or than two standard errors)")
 
 
 class AbstractionSpec(_Strict):
@@ -128,6 +154,12 @@ class AbstractionSpec(_Strict):
     scheme_sinr_db: dict[str, Range] = Field(default_factory=dict, description="a grid of its own for some "
                                              "schemes, e.g. {qpsk: {start: -6, stop: 10, step: 0.5}} for a "
                                              "digital scheme's waterfall (the others use sinr_db)")
+    mapping: dict[str, Literal["mean_noise", "eesm"]] = Field(
+        default_factory=lambda: dict(DEFAULT_MAPPING), description="the effective-SINR mapping of each scheme kind "
+        "(analog: mean_noise, digital: eesm by default)")
+    refine: Optional[RefinementSpec] = Field(None, description="evaluate the grid coarsely, then bisect where "
+                                             "accuracy changes, e.g. {coarse_step: 2, tolerance: 0.02}; null: every "
+                                             "grid point")
     n_samples: Optional[int] = Field(None, ge=1, description="at least this many decisions per grid point: the "
                                      "test set passes ceil(n_samples / test size) times with independent noise "
                                      "(default: once)")
@@ -157,6 +189,17 @@ class AbstractionSpec(_Strict):
                     value = {k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in value.items()}
                 d[name] = default if value is None else value
         return type(self).model_validate(d)
+
+    @model_validator(mode="after")
+    def _mapping_kinds(self):
+        for kind in self.mapping:
+            if kind not in DEFAULT_MAPPING:
+                raise _axis_error(f"mapping names scheme kind {kind!r}", f"use {' or '.join(DEFAULT_MAPPING)}")
+        return self
+
+    def mapping_of(self, scheme_kind: str) -> str:
+        """The effective-SINR mapping of a table of ``scheme_kind``."""
+        return {**DEFAULT_MAPPING, **self.mapping}.get(scheme_kind, "eesm")
 
     def scheme_names(self) -> list[str]:
         """The schemes tabulated (``scheme``, default every one of ``schemes``)."""

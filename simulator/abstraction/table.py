@@ -16,6 +16,7 @@ import numpy as np
 
 from semcom.core.errors import SemcomInputError
 from ..results.metrics import wilson_interval
+from .mappings import effective_sinr
 
 __all__ = ["TableConfig", "AbstractionTable", "TableSetError", "hashable"]
 
@@ -92,9 +93,13 @@ class AbstractionTable:
     :ivar accuracy, accuracy_low, accuracy_high: [G], np.float64: accuracy and its 95% Wilson interval.
     :ivar correct: [G], np.int64: correct decisions behind each point.
     :ivar n_samples: decisions per grid point.
-    :ivar eesm_beta: EESM β of this table (see :mod:`semcom.simulator.abstraction.calibration`).
+    :ivar eesm_beta: EESM β of this table (see :mod:`semcom.simulator.abstraction.calibration`); NaN when
+        its mapping has no β.
     :ivar beta_fit: how β was obtained: ``{"method": "calibrated"|"given", "rmse": ..., "max_abs_error": ...,
-        "points": ...}``.
+        "points": ..., "beta_low", "beta_high", "identifiable", ...}`` (:func:`~.calibration.fit_beta`).
+    :ivar fold_correct: [F, G], np.int64: correct decisions per grid point among the samples of each half
+        of the test set (:mod:`~.folds`), or `None`. :ivar fold_samples: [F] decisions per grid point of each.
+    :ivar mapping: the effective-SINR mapping of a message's per-RE SINRs (:mod:`~.mappings`).
 
     Example (a synthetic table):
 
@@ -117,6 +122,9 @@ class AbstractionTable:
     eesm_beta: float
     correct: Optional[np.ndarray] = None
     beta_fit: Optional[dict] = None
+    fold_correct: Optional[np.ndarray] = None
+    fold_samples: Optional[np.ndarray] = None
+    mapping: str = "eesm"
 
     def __post_init__(self):
         self.sinr_db = np.asarray(self.sinr_db, dtype=np.float64)
@@ -130,12 +138,32 @@ class AbstractionTable:
 
     @classmethod
     def from_counts(cls, config: TableConfig, sinr_db, correct, n_samples: int, eesm_beta: float,
-                    beta_fit: Optional[dict] = None) -> "AbstractionTable":
-        """A table from correct-decision counts per grid point (intervals: 95% Wilson)."""
+                    beta_fit: Optional[dict] = None, fold_correct=None, fold_samples=None,
+                    mapping: str = "eesm") -> "AbstractionTable":
+        """A table from correct-decision counts per grid point (intervals: 95% Wilson); with
+        ``fold_correct`` [F, G] and ``fold_samples`` [F], the counts of each half of the test set."""
         correct = np.asarray(correct, dtype=np.int64)
         lo, hi = zip(*(wilson_interval(int(c), int(n_samples)) for c in correct))
+        folds = None if fold_correct is None else np.asarray(fold_correct, dtype=np.int64)
+        sizes = None if fold_samples is None else np.asarray(fold_samples, dtype=np.int64)
         return cls(config, np.asarray(sinr_db, dtype=np.float64), correct / n_samples, np.array(lo), np.array(hi),
-                   int(n_samples), float(eesm_beta), correct, beta_fit)
+                   int(n_samples), float(eesm_beta), correct, beta_fit, folds, sizes, mapping)
+
+    def held_out(self, fold: int) -> "AbstractionTable":
+        """The table of the samples *outside* half ``fold`` of the test set: what predicts a message
+        whose sample is in ``fold`` (:mod:`~.folds`). A table without fold counts raises."""
+        if self.fold_correct is None:
+            raise TableSetError(f"abstraction: the table {self.config.describe()} has no per-fold counts; rebuild "
+                                "it (table format 2)")
+        others = [f for f in range(len(self.fold_samples)) if f != fold]
+        return AbstractionTable.from_counts(self.config, self.sinr_db, self.fold_correct[others].sum(0),
+                                            int(self.fold_samples[others].sum()), self.eesm_beta, self.beta_fit,
+                                            mapping=self.mapping)
+
+    def effective_sinr_db(self, sinr_db, weights=None) -> np.ndarray:
+        """The effective SINR [dB] of messages from their per-RE SINRs [..., W] [dB] (NaN-padded;
+        ``weights``: REs per entry) under this table's mapping (:mod:`~.mappings`) and β."""
+        return effective_sinr(self.mapping, sinr_db, self.eesm_beta, weights)
 
     def accuracy_at(self, sinr_db) -> np.ndarray:
         """Accuracy at any SINRs [dB], any shape: linear interpolation in dB between grid points;

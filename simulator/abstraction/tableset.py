@@ -3,14 +3,16 @@
 File format (version :data:`TABLE_FORMAT_VERSION`), one folder per table set:
 
 ``abstraction.json``
-    ``{"format": "semcom-abstraction", "format_version": 1, "key": <cache key>, "spec": <the
+    ``{"format": "semcom-abstraction", "format_version": 2, "key": <cache key>, "spec": <the
     AbstractionSpec, as JSON>, "semcom_version": ..., "tables": [{"id": 0, "config": {...},
-    "eesm_beta": ..., "beta_fit": {...}}, ...]}``. ``config`` holds the :class:`TableConfig`
+    "eesm_beta": ..., "beta_fit": {...}, "mapping": ..., "fold_samples": [...]}, ...]}``. ``config`` holds the :class:`TableConfig`
     fields (``scheme_settings`` as a mapping).
 ``tables.csv``
     One row per (table, SINR point): ``table, sinr_db, correct, n_samples, accuracy,
-    accuracy_low, accuracy_high`` (``table`` is the ``id`` above; SINR ascending per table;
-    the interval is the 95% Wilson interval of ``correct / n_samples``).
+    accuracy_low, accuracy_high, correct_fold0, correct_fold1`` (``table`` is the ``id`` above;
+    SINR ascending per table; the interval is the 95% Wilson interval of ``correct / n_samples``;
+    the last two: correct decisions among each half of the test set, whose sizes per point are the
+    header's ``fold_samples``, :mod:`~semcom.simulator.abstraction.folds`).
 ``calibration.csv``
     The link-level runs β was fitted on: ``table, channel, snr_db, n_samples, accuracy,
     accuracy_low, accuracy_high, predicted`` (``predicted`` with the fitted β).
@@ -38,19 +40,22 @@ __all__ = ["TABLE_FORMAT_VERSION", "TableSet", "TABLE_COLUMNS", "CALIBRATION_COL
            "write_dict_csv"]
 
 #: Version of the table files; :meth:`TableSet.load` refuses other versions.
-TABLE_FORMAT_VERSION = 1
+TABLE_FORMAT_VERSION = 2
 
 FORMAT_NAME = "semcom-abstraction"
-TABLE_COLUMNS = ["table", "sinr_db", "correct", "n_samples", "accuracy", "accuracy_low", "accuracy_high"]
+TABLE_COLUMNS = ["table", "sinr_db", "correct", "n_samples", "accuracy", "accuracy_low", "accuracy_high",
+                 "correct_fold0", "correct_fold1"]
 #: Columns of ``calibration.csv``.
-CALIBRATION_COLUMNS = ["table", "tx_model", "rx_model", "num_anchors", "anchor_selection", "scheme", "bits",
-                       "semantic_equalizer", "channel", "channel_model", "calibration_pass", "snr_db", "n_samples", "accuracy",
-                       "accuracy_low", "accuracy_high", "predicted_accuracy", "eesm_beta"]
-#: Columns of ``abstraction_validation.csv``.
-VALIDATION_COLUMNS = ["table", "tx_model", "rx_model", "num_anchors", "anchor_selection", "scheme", "bits",
-                      "semantic_equalizer", "channel", "channel_model", "snr_db", "eesm_beta", "n_samples",
-                      "predicted_accuracy", "accuracy", "accuracy_low", "accuracy_high", "inside_interval",
-                      "mean_snr_accuracy", "mean_snr_inside_interval"]
+CALIBRATION_COLUMNS = ["regime", "table", "tx_model", "rx_model", "num_anchors", "anchor_selection", "scheme", "bits",
+                       "semantic_equalizer", "channel", "channel_model", "calibration_pass", "snr_db",
+                       "sinr_estimate_low", "sinr_estimate_high", "n_samples", "accuracy", "accuracy_low",
+                       "accuracy_high", "predicted_accuracy", "eesm_beta"]
+#: Columns of ``abstraction_validation.csv`` (:mod:`~semcom.simulator.abstraction.validation`).
+VALIDATION_COLUMNS = ["regime", "table", "tx_model", "rx_model", "num_anchors", "anchor_selection", "scheme", "bits",
+                      "semantic_equalizer", "channel", "channel_model", "snr_db", "sinr_estimate_low",
+                      "sinr_estimate_high", "mapping", "eesm_beta", "n_samples", "predicted_accuracy", "link_accuracy",
+                      "link_low", "link_high", "error", "within_margin", "inside_interval", "mean_sinr_prediction",
+                      "min_sinr_prediction", "max_sinr_prediction", "plus_1db_prediction", "minus_1db_prediction"]
 
 
 class TableSet:
@@ -124,13 +129,16 @@ class TableSet:
         header = {"format": FORMAT_NAME, "format_version": TABLE_FORMAT_VERSION, "key": self.key,
                   "semcom_version": semcom.__version__, "spec": self.spec,
                   "tables": [{"id": i, "config": t.config.to_json(), "n_samples": t.n_samples,
-                              "eesm_beta": t.eesm_beta, "beta_fit": t.beta_fit} for i, t in enumerate(self.tables)]}
+                              "eesm_beta": t.eesm_beta, "beta_fit": t.beta_fit, "mapping": t.mapping,
+                              "fold_samples": None if t.fold_samples is None else t.fold_samples.tolist()}
+                             for i, t in enumerate(self.tables)]}
         rows = []
         for i, t in enumerate(self.tables):
             correct = t.correct if t.correct is not None else np.rint(t.accuracy * t.n_samples).astype(np.int64)
             for g in range(len(t.sinr_db)):
+                folds = ["", ""] if t.fold_correct is None else [int(c) for c in t.fold_correct[:, g]]
                 rows.append([i, _num(t.sinr_db[g]), int(correct[g]), t.n_samples, _num(t.accuracy[g]),
-                             _num(t.accuracy_low[g]), _num(t.accuracy_high[g])])
+                             _num(t.accuracy_low[g]), _num(t.accuracy_high[g]), *folds])
         _write_csv(directory / "tables.csv", TABLE_COLUMNS, rows)
         write_dict_csv(directory / "calibration.csv", CALIBRATION_COLUMNS, self.calibration)
         write_dict_csv(directory / "abstraction_validation.csv", VALIDATION_COLUMNS, self.validation)
@@ -161,10 +169,14 @@ class TableSet:
         for entry in header["tables"]:
             rs = points.get(int(entry["id"]), [])
             col = lambda k: np.array([float(r[k]) for r in rs])   # noqa: E731
+            sizes = entry.get("fold_samples")
+            folds = None if sizes is None else np.stack([col(f"correct_fold{f}") for f in range(len(sizes))])
             tables.append(AbstractionTable(
                 TableConfig.from_json(entry["config"]), col("sinr_db"), col("accuracy"), col("accuracy_low"),
                 col("accuracy_high"), int(entry["n_samples"]), float(entry["eesm_beta"]),
-                col("correct").astype(np.int64), entry.get("beta_fit")))
+                col("correct").astype(np.int64), entry.get("beta_fit"),
+                None if folds is None else folds.astype(np.int64), None if sizes is None else np.array(sizes),
+                entry.get("mapping", "eesm")))
         return cls(tables, header.get("spec"), header.get("key", ""), _read_dict_csv(directory / "calibration.csv"),
                    _read_dict_csv(directory / "abstraction_validation.csv"))
 

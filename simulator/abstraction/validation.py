@@ -1,19 +1,20 @@
-"""Validation of the tables against the link level on held-out channel realisations.
+"""Validation of the tables against the link level on held-out data, and its summary.
 
-Every table's unit runs on each validation channel (Rayleigh block fading, OFDM TDL-A
-and CDL-C by default) at the validation SNRs, with Sionna's generator seeded for
-validation (realisations never used to build the table or fit β). Per run, the
-abstraction's prediction (mean over samples of the table's accuracy at each sample's
-EESM effective SINR, with the table's β) is compared with the link-level accuracy and
-its 95% Wilson interval: ``inside_interval`` is whether the prediction lies in it.
+Two regimes, one file (``abstraction_validation.csv``, one row per point, :func:`~.rows.validation_row`):
 
-The samples are the study's test set in both the table and the held-out runs: what is
-held out is the channel (fading, noise), not the samples. The samples' own spread (which
-of them are hard) is therefore common to prediction and measurement, and the Wilson
-interval, which also covers it, is wide for the prediction's error: read
-``inside_interval`` with the control beside it. ``mean_snr_accuracy`` (and
-``mean_snr_inside_interval``) is the table read at the run's mean SNR, ignoring the
-fading: an abstraction that does not model the channel, which the check should reject.
+* ``regime = channel``: every table's unit runs on each validation channel family (Rayleigh
+  block fading, OFDM TDL-A and CDL-C by default) at the validation SNRs, with Sionna's
+  generator seeded for validation (realisations never used to build the table or fit β); a
+  point is one (table, family, mean SNR) over the test set;
+* ``regime = system``: messages of a system study's own engine on drops of their own
+  (:mod:`~.regime`), written by the study beside these rows.
+
+Every message is predicted by the table of the half of the test set its sample is not in
+(:mod:`~.folds`): no decision is predicted by a table its sample helped build. A point is
+``within_margin`` when |predicted − link-level accuracy| ≤ :data:`~.rows.MARGIN`; the β-free
+baselines (table at the mean or at the minimum SINR of each message's REs) and the controls it
+must beat (the strongest RE, the prediction shifted by ±1 dB) are in the same row, and
+:func:`validation_summary` counts how often each of them is within the margin.
 """
 
 from __future__ import annotations
@@ -21,20 +22,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..results.metrics import wilson_interval
+import numpy as np
+
+from ..link.context import study_data
 from ..run.randomness import derive_seed
-from .calibration import _by_unit, _config_cells, predict_accuracy
+from .calibration import _by_unit
+from .folds import test_folds
 from .observe import observe_unit, say
+from .predictors import PREDICTORS, message_predictions
+from .rows import MARGIN, validation_row
 from .tableset import VALIDATION_COLUMNS, write_dict_csv
 
 __all__ = ["validate", "write_validation", "validation_summary"]
 
 
 def validate(spec, tables, progress=None) -> list[dict]:
-    """Rows of ``abstraction_validation.csv`` for every table (β already fitted)."""
+    """Rows of ``abstraction_validation.csv`` (``regime`` = ``channel``) for every table (β already fitted)."""
     val = spec.validation
     snr = val.snr_values()
     ids = {id(t): i for i, (t, _) in enumerate(tables)}
+    data = study_data(spec.link_scenario())
+    folds = test_folds(data.labels[data.test_idx].numpy(), spec.seed)
     rows = []
     for unit, members in _by_unit(tables).items():
         for cname, ch in val.channels.items():
@@ -42,51 +50,62 @@ def validate(spec, tables, progress=None) -> list[dict]:
             o = observe_unit(sc, unit, derive_seed(unit.seed, "abstraction-validation", cname, unit.key))
             say(progress, f"abstraction: validation {unit.describe()} on {cname}")
             for table, eq in members:
-                pred = predict_accuracy(table, o.sinr_db, table.eesm_beta)
-                # a control that ignores the channel's fading: the table read at the mean SNR
-                naive = table.accuracy_at(o.snr_db)
-                n = o.correct[eq].shape[1]
                 for s, snr_db in enumerate(o.snr_db):
-                    k = int(o.correct[eq][s].sum())
-                    lo, hi = wilson_interval(k, n)
-                    rows.append(dict(_config_cells(table, ids[id(table)]), channel=cname, channel_model=ch.model,
-                                     snr_db=float(snr_db), eesm_beta=table.eesm_beta, n_samples=n,
-                                     predicted_accuracy=float(pred[s]), accuracy=k / n, accuracy_low=lo,
-                                     accuracy_high=hi, inside_interval=bool(lo <= pred[s] <= hi),
-                                     mean_snr_accuracy=float(naive[s]),
-                                     mean_snr_inside_interval=bool(lo <= naive[s] <= hi)))
+                    preds = message_predictions(table, o.sinr_db[s], folds)
+                    rows.append(validation_row(table, ids[id(table)], "channel", cname, ch.model, preds,
+                                               o.correct[eq][s], snr_db=float(snr_db)))
     return rows
 
 
-def _inside(row, column: str = "inside_interval") -> bool:
-    v = row.get(column)
-    return v if isinstance(v, bool) else str(v) == "True"
+def _flag(value) -> bool:
+    return value if isinstance(value, (bool, np.bool_)) else str(value) == "True"
 
 
-def validation_summary(rows: Iterable[dict]) -> dict[str, dict]:
-    """Per channel family: ``{"points", "inside", "fraction_inside", "mean_abs_error", "max_abs_error",
-    "control_inside"}`` (errors: ``|predicted - link-level accuracy|``; control: the mean-SNR reading)."""
-    out: dict[str, dict] = {}
+def validation_summary(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
+    """Per (regime, channel family): ``points``, ``within_margin`` and its share, ``inside`` (prediction in
+    the link-level 95% interval), mean and largest |error|, and for every baseline and control of
+    :data:`~.predictors.PREDICTORS` the share of points it predicts within the margin
+    (``<name>_within_margin``)."""
+    out: dict = {}
     for r in rows:
-        s = out.setdefault(r["channel"], {"points": 0, "inside": 0, "errors": [], "control_inside": 0})
+        s = out.setdefault((r.get("regime") or "channel", r["channel"]),
+                           {"points": 0, "within_margin": 0, "inside": 0, "errors": [],
+                            **{f"{n}_within_margin": 0 for n in PREDICTORS[1:]}})
+        link = float(r["link_accuracy"])
         s["points"] += 1
-        s["inside"] += int(_inside(r))
-        s["errors"].append(abs(float(r["predicted_accuracy"]) - float(r["accuracy"])))
-        s["control_inside"] += int(_inside(r, "mean_snr_inside_interval"))
+        s["within_margin"] += int(_flag(r["within_margin"]))
+        s["inside"] += int(_flag(r["inside_interval"]))
+        s["errors"].append(abs(float(r["predicted_accuracy"]) - link))
+        for name in PREDICTORS[1:]:
+            s[f"{name}_within_margin"] += int(abs(float(r[f"{name}_prediction"]) - link) <= MARGIN)
     for s in out.values():
         errors = s.pop("errors")
-        s["fraction_inside"] = s["inside"] / s["points"] if s["points"] else float("nan")
-        s["mean_abs_error"] = sum(errors) / len(errors) if errors else float("nan")
-        s["max_abs_error"] = max(errors) if errors else float("nan")
+        n = max(s["points"], 1)
+        s["fraction_within_margin"] = s["within_margin"] / n
+        for name in PREDICTORS[1:]:
+            s[f"{name}_within_margin"] /= n
+        s["mean_abs_error"] = float(np.mean(errors)) if errors else float("nan")
+        s["max_abs_error"] = float(np.max(errors)) if errors else float("nan")
     return out
 
 
-def write_validation(table_set, out_dir, configs: Optional[Iterable] = None) -> Path:
-    """Write ``abstraction_validation.csv`` into ``out_dir``: the held-out validation rows of
-    the tables of ``table_set`` whose configs are in ``configs`` (default: every table).
-    A system-level study calls this with the tables it used. Returns the file's path."""
+def describe_summary(summary: dict) -> list[str]:
+    """One line per (regime, family) of :func:`validation_summary`."""
+    lines = []
+    for (regime, family), s in summary.items():
+        base = ", ".join(f"{n.replace('_', ' ')} {100 * s[f'{n}_within_margin']:.0f}%" for n in PREDICTORS[1:])
+        lines.append(f"validation {regime}/{family}: {s['within_margin']}/{s['points']} points within "
+                     f"±{MARGIN} ({100 * s['fraction_within_margin']:.0f}%), |error| mean {s['mean_abs_error']:.3f} "
+                     f"max {s['max_abs_error']:.3f}; within the margin: {base}")
+    return lines
+
+
+def write_validation(table_set, out_dir, configs: Optional[Iterable] = None, extra: Iterable[dict] = ()) -> Path:
+    """Write ``abstraction_validation.csv`` into ``out_dir``: the held-out rows of the tables of
+    ``table_set`` whose configs are in ``configs`` (default: every table), then the rows ``extra``
+    (a system study's own-regime points). Returns the file's path."""
     wanted = None if configs is None else {table_set.table_id(c) for c in configs}
-    rows = [r for r in table_set.validation if wanted is None or int(r["table"]) in wanted]
+    rows = [r for r in table_set.validation if wanted is None or int(r["table"]) in wanted] + list(extra)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "abstraction_validation.csv"

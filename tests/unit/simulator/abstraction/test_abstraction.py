@@ -134,20 +134,26 @@ def test_tiny_table_set_agrees_with_the_link_engine(tmp_path):
     rows = run_unit(sc, unit)
     assert [r["accuracy"] for r in rows] == pytest.approx(table.accuracy.tolist(), abs=1e-6)
     assert table.n_samples == rows[0]["n_samples"] == 200
-    # beta was fitted on the frequency-selective runs and its error reported
-    assert table.beta_fit["method"] == "calibrated" and table.beta_fit["points"] == 2
+    # an analog table maps with mean_noise (no beta): its error on the frequency-selective runs is
+    # reported, with the power-mean order those runs choose
+    assert table.mapping == "mean_noise" and np.isnan(table.eesm_beta)
+    assert table.beta_fit["method"] == "none" and table.beta_fit["points"] == 2
     assert 0 <= table.beta_fit["rmse"] <= table.beta_fit["max_abs_error"] <= 1
+    assert 0.03 <= table.beta_fit["power_order"] <= 30
     assert len(ts.calibration) == 2 and len(ts.validation) == 1
     row = ts.validation[0]
-    assert row["inside_interval"] == (row["accuracy_low"] <= row["predicted_accuracy"] <= row["accuracy_high"])
-    assert validation_summary(ts.validation)["rayleigh"]["points"] == 1
+    assert row["inside_interval"] == (row["link_low"] <= row["predicted_accuracy"] <= row["link_high"])
+    assert row["within_margin"] == (abs(row["error"]) <= 0.015) and row["regime"] == "channel"
+    assert validation_summary(ts.validation)[("channel", "rayleigh")]["points"] == 1
+    # the table counts its decisions per half of the test set, and the halves add up
+    assert table.fold_samples.sum() == table.n_samples and np.all(table.fold_correct.sum(0) == table.correct)
     # cached: the second build reads the same tables
     again = build_table_set(spec)
     np.testing.assert_array_equal(again.select(num_anchors=6).accuracy, table.accuracy)
-    assert again.select(num_anchors=6).eesm_beta == table.eesm_beta
+    assert again.select(num_anchors=6).mapping == "mean_noise" and again.select(num_anchors=6).beta_fit == table.beta_fit
     path = write_validation(again, tmp_path, configs=again.configs())
     lines = path.read_text().splitlines()
-    assert lines[0].endswith("inside_interval") and len(lines) == 2
+    assert lines[0].endswith("minus_1db_prediction") and len(lines) == 2
 
 
 def test_scheme_grids_and_their_errors():
@@ -171,7 +177,7 @@ def test_cli_builds_from_a_study_section_and_refuses_to_run_a_spec(tmp_path, cap
     path.write_text(yaml.safe_dump(study))
     assert main(["abstraction", "build", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "1 table(s)" in out and "validation rayleigh: " in out
+    assert "1 table(s)" in out and "validation channel/rayleigh: " in out
     assert TableSet.load(tmp_path / "out").select(num_anchors=6).n_samples == 200
     spec_file = tmp_path / "spec.yaml"
     spec_file.write_text(yaml.safe_dump({"kind": "abstraction", **TINY}))

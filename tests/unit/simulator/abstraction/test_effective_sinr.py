@@ -96,21 +96,33 @@ def _logistic_table():
 
 
 def test_beta_fit_pins_beta_where_the_spread_is_wide_and_reports_a_flat_objective(rng):
-    from semcom.simulator.abstraction.calibration import describe_fit, fit_beta, predict_accuracy
+    from semcom.simulator.abstraction.calibration import predict_accuracy
+    from semcom.simulator.abstraction.fitting import describe_fit, fit_beta
 
     table = _logistic_table()
     n = 4000
     # 8 runs of messages over REs with a 15 dB spread, outcomes drawn at a true beta of 2
     wide = [rng.normal(m, 5.0, size=(1, n, 16)) for m in np.linspace(-5, 15, 8)]
-    measured = np.array([rng.binomial(n, predict_accuracy(table, s, 2.0)[0]) / n for s in wide])
-    beta, fit = fit_beta(lambda b: np.concatenate([predict_accuracy(table, s, b) for s in wide]), measured,
+    measured = np.array([rng.binomial(n, predict_accuracy(table, s, None, "eesm", 2.0)[0]) / n for s in wide])
+    beta, fit = fit_beta(lambda b: np.concatenate([predict_accuracy(table, s, None, "eesm", b) for s in wide]), measured,
                          np.full(8, n), 0.01, 1000.0)
     assert fit["identifiable"] and fit["beta_low"] <= 2.0 <= fit["beta_high"] and fit["beta_high"] < 20
     assert "not identifiable" not in describe_fit(beta, fit)
     # equal SINRs within every message: beta changes nothing, the search says so instead of a grid end
     flat = [np.full((1, n, 16), m) for m in np.linspace(-5, 15, 8)]
-    measured = np.array([predict_accuracy(table, s, 1.0)[0] for s in flat])
-    beta, fit = fit_beta(lambda b: np.concatenate([predict_accuracy(table, s, b) for s in flat]), measured,
+    measured = np.array([predict_accuracy(table, s, None, "eesm", 1.0)[0] for s in flat])
+    beta, fit = fit_beta(lambda b: np.concatenate([predict_accuracy(table, s, None, "eesm", b) for s in flat]), measured,
                          np.full(8, n), 0.01, 1000.0)
     assert fit["flat"] and not fit["identifiable"] and (fit["beta_low"], fit["beta_high"]) == (0.01, 1000.0)
     assert "not identifiable (flat" in describe_fit(beta, fit)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(sinr_values, st.integers(1, 12)), min_size=1, max_size=12), betas)
+def test_weights_count_res(entries, beta):
+    # a PRB's SINR with the count of the message's REs on it is the per-RE mapping
+    values = np.array([[v for v, _ in entries]])
+    counts = np.array([[c for _, c in entries]])
+    expanded = np.array([[v for v, c in entries for _ in range(c)]])
+    assert abs(float(effective_sinr_db(values, beta, weights=counts)[0])
+               - float(effective_sinr_db(expanded, beta)[0])) <= 1e-7
