@@ -31,7 +31,7 @@ from ..link.runner import prepare_workers
 from ..link.units import expand_units
 from .calibration import calibrate
 from .checks import check_abstraction_spec
-from .folds import NUM_FOLDS, test_folds
+from .folds import NUM_FOLDS, split_folds
 from .grid import AdaptiveGrid
 from .observe import say, table_config
 from .spec import AbstractionSpec
@@ -114,7 +114,7 @@ def table_unit(sc, unit, channel_seed: Optional[int] = None) -> list[dict]:
 
     rows = run_unit(sc, unit, observe=observe, channel_seed=channel_seed)
     data = study_data(sc)
-    folds = test_folds(data.labels[data.test_idx].numpy(), sc.seed)
+    folds = split_folds(data.labels[data.test_idx].numpy(), sc.seed)
     snr = [float(s) for s in sc.axis("snr_db")]
     for row in rows:
         correct = np.concatenate(chunks[row["semantic_equalizer"]], axis=1)[snr.index(float(row["snr_db"]))]

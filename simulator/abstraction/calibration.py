@@ -18,11 +18,11 @@ from typing import Optional
 
 import numpy as np
 
-from ..link.context import study_data
+from ..run.context import study_data
 from ..results.metrics import wilson_interval
 from ..run.randomness import derive_seed
 from .fitting import fit_mapping
-from .folds import test_folds
+from .folds import split_folds
 from .mappings import effective_sinr
 from .observe import observe_unit, say
 from .rows import config_cells
@@ -67,7 +67,7 @@ def calibrate(spec, tables, progress=None) -> list[dict]:
     snr = cal.snr_values()
     ids = {id(t): i for i, (t, _) in enumerate(tables)}
     data = study_data(spec.link_scenario())
-    folds = test_folds(data.labels[data.test_idx].numpy(), spec.seed)
+    folds = split_folds(data.labels[data.test_idx].numpy(), spec.seed)
     rows = []
     for unit, members in _by_unit(tables).items():
         obs = {}

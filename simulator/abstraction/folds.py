@@ -17,8 +17,8 @@ Example:
 .. code-block:: python
 
     import numpy as np
-    from semcom.simulator.abstraction.folds import test_folds
-    folds = test_folds(np.array([0, 0, 1, 1, 1, 2]), seed=0)
+    from semcom.simulator.abstraction.folds import split_folds
+    folds = split_folds(np.array([0, 0, 1, 1, 1, 2]), seed=0)
     print(sorted(folds.tolist()), np.bincount(folds))        # [0, 0, 0, 1, 1, 1] [3 3]
 """
 
@@ -28,13 +28,13 @@ import numpy as np
 
 from ..run.randomness import derive_rng
 
-__all__ = ["test_folds", "NUM_FOLDS"]
+__all__ = ["split_folds", "NUM_FOLDS"]
 
 #: Halves of the test set.
 NUM_FOLDS = 2
 
 
-def test_folds(labels: np.ndarray, seed: int) -> np.ndarray:
+def split_folds(labels: np.ndarray, seed: int) -> np.ndarray:
     """[N] fold (0 or 1) of each test sample, in test-set order, from its label [N] and ``seed``."""
     labels = np.asarray(labels)
     rng = derive_rng(seed, "abstraction-test-folds")

@@ -26,7 +26,7 @@ import sionna.phy
 import torch
 
 from semcom.channels import build_channel, snr_db_to_no
-from ..network.slot_channel import SlotFadingChannel  # TEMP until channels.slot_fading lands
+from semcom.channels.slot_fading import SlotFadingChannel
 from semcom.core.errors import SemcomInputError
 from semcom.transceivers.schemes import build_scheme
 from semcom.transceivers.semantic import build_equalizer

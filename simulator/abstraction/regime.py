@@ -98,16 +98,21 @@ def _per_point(values: np.ndarray, point: np.ndarray, points: int) -> np.ndarray
     return np.bincount(point, weights=values, minlength=points) / np.maximum(np.bincount(point, minlength=points), 1)
 
 
+def _decoded(entries, decode):
+    """(entry, its :class:`DecodedMessages`) for every entry the engine sent messages of."""
+    for entry in entries:
+        d = decode(entry)
+        if d is not None:
+            yield entry, d
+
+
 def calibrate_in_regime(spec, entries: list[RegimeEntry], decode: Callable, progress=None) -> list[dict]:
     """Fit every entry's table mapping (in place: ``eesm_beta``, ``beta_fit``) on the calibration drops'
     messages; the rows of ``calibration.csv`` (``regime`` = ``system``). ``decode(entry)`` gives its
     :class:`DecodedMessages`."""
     cal = spec.calibration
     rows = []
-    for entry in entries:
-        d = decode(entry)
-        if d is None:
-            continue
+    for entry, d in _decoded(entries, decode):
         table, n_pts = entry.table, len(d.edges) - 1
         held = [table.held_out(f) for f in range(NUM_FOLDS)]
         counts = np.bincount(d.point, minlength=n_pts)
@@ -141,10 +146,7 @@ def validate_in_regime(entries: list[RegimeEntry], decode: Callable, progress=No
     """Rows of ``abstraction_validation.csv`` (``regime`` = ``system``) on the validation drops' messages,
     with the tables' fitted β."""
     rows = []
-    for entry in entries:
-        d = decode(entry)
-        if d is None:
-            continue
+    for entry, d in _decoded(entries, decode):
         table, n_pts = entry.table, len(d.edges) - 1
         preds = message_predictions(table, d.patterns.sinr_db, d.folds)
         for p in range(n_pts):

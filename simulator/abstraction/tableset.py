@@ -37,7 +37,7 @@ from semcom.core.io import write_text_atomic
 from .table import AbstractionTable, TableConfig, TableSetError
 
 __all__ = ["TABLE_FORMAT_VERSION", "TableSet", "TABLE_COLUMNS", "CALIBRATION_COLUMNS", "VALIDATION_COLUMNS",
-           "write_dict_csv"]
+           "write_dict_csv", "read_dict_csv"]
 
 #: Version of the table files; :meth:`TableSet.load` refuses other versions.
 TABLE_FORMAT_VERSION = 2
@@ -177,8 +177,8 @@ class TableSet:
                 col("correct").astype(np.int64), entry.get("beta_fit"),
                 None if folds is None else folds.astype(np.int64), None if sizes is None else np.array(sizes),
                 entry.get("mapping", "eesm")))
-        return cls(tables, header.get("spec"), header.get("key", ""), _read_dict_csv(directory / "calibration.csv"),
-                   _read_dict_csv(directory / "abstraction_validation.csv"))
+        return cls(tables, header.get("spec"), header.get("key", ""), read_dict_csv(directory / "calibration.csv"),
+                   read_dict_csv(directory / "abstraction_validation.csv"))
 
 
 def _num(x: float) -> float | str:
@@ -211,7 +211,8 @@ def _cell(v):
     return v
 
 
-def _read_dict_csv(path: Path) -> list[dict]:
+def read_dict_csv(path: Path) -> list[dict]:
+    """The rows of a CSV written by :func:`write_dict_csv` (strings), [] when the file is absent."""
     if not path.is_file():
         return []
     with open(path, newline="") as f:

@@ -24,10 +24,10 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from ..link.context import study_data
+from ..run.context import study_data
 from ..run.randomness import derive_seed
 from .calibration import _by_unit
-from .folds import test_folds
+from .folds import split_folds
 from .observe import observe_unit, say
 from .predictors import PREDICTORS, message_predictions
 from .rows import MARGIN, validation_row
@@ -42,7 +42,7 @@ def validate(spec, tables, progress=None) -> list[dict]:
     snr = val.snr_values()
     ids = {id(t): i for i, (t, _) in enumerate(tables)}
     data = study_data(spec.link_scenario())
-    folds = test_folds(data.labels[data.test_idx].numpy(), spec.seed)
+    folds = split_folds(data.labels[data.test_idx].numpy(), spec.seed)
     rows = []
     for unit, members in _by_unit(tables).items():
         for cname, ch in val.channels.items():

@@ -36,15 +36,15 @@ import numpy as np
 
 from semcom.core.io import write_text_atomic
 from semcom.transceivers.cache import cache_dir, config_hash
-from ..abstraction.folds import test_folds
+from ..abstraction.folds import split_folds
 from ..abstraction.mappings import effective_sinr
 from ..abstraction.inner_loop import FadingAverage, build_fading_average, inner_loop_check
 from ..abstraction.observe import say
 from ..abstraction.patterns import MessagePatterns
 from ..abstraction.reference import LinkReference
 from ..abstraction.regime import RegimeEntry, calibrate_in_regime, decode_for_table, validate_in_regime
-from ..abstraction.tableset import _read_dict_csv, write_dict_csv
-from ..link.context import study_data
+from ..abstraction.tableset import CALIBRATION_COLUMNS, VALIDATION_COLUMNS, read_dict_csv, write_dict_csv
+from ..run.context import study_data
 from ..run.randomness import derive_seed
 from .engine import simulate_system
 from .units import system_units
@@ -132,7 +132,7 @@ def own_regime(sc, table_set, tables, progress=None, use_cache: bool = True) -> 
         return _load(folder)
     spec = sc.abstraction_spec().inherit(sc)
     data = study_data(spec.link_scenario())
-    test = (data.test_idx, test_folds(data.labels[data.test_idx].numpy(), spec.seed))
+    test = (data.test_idx, split_folds(data.labels[data.test_idx].numpy(), spec.seed))
     entries = [dataclasses.replace(e, table=_copy(e.table)) for e in _entries(tables, table_set)]
     references: dict = {}
 
@@ -168,8 +168,6 @@ def calibrated_tables(tables, regime: OwnRegime, table_set):
 
 
 def _save(r: OwnRegime, folder: Path) -> None:
-    from ..abstraction.tableset import CALIBRATION_COLUMNS, VALIDATION_COLUMNS
-
     folder.mkdir(parents=True, exist_ok=True)
     write_dict_csv(folder / "calibration.csv", CALIBRATION_COLUMNS, r.calibration)
     write_dict_csv(folder / "abstraction_validation.csv", VALIDATION_COLUMNS, r.validation)
@@ -182,6 +180,6 @@ def _save(r: OwnRegime, folder: Path) -> None:
 def _load(folder: Path) -> OwnRegime:
     head = json.loads((folder / "regime.json").read_text())
     return OwnRegime({int(e["table"]): (float(e["beta"]), e["fit"]) for e in head["betas"]},
-                     FadingAverage.from_json(head["fading"]), _read_dict_csv(folder / "calibration.csv"),
-                     _read_dict_csv(folder / "abstraction_validation.csv"),
-                     _read_dict_csv(folder / "inner_loop_calibration.csv"))
+                     FadingAverage.from_json(head["fading"]), read_dict_csv(folder / "calibration.csv"),
+                     read_dict_csv(folder / "abstraction_validation.csv"),
+                     read_dict_csv(folder / "inner_loop_calibration.csv"))
