@@ -3,27 +3,17 @@ resource elements they occupied, the table's accuracy there, and a Bernoulli dra
 
 A message's REs lie on the PRBs of its agent's allocation (:func:`~.grid.re_counts`); the
 SINR is one value per (PRB, slot), so the message's per-RE SINRs are its PRBs' SINRs with
-multiplicities, and a mapping that averages a function of the per-RE SINR (EESM) is
-computed over PRBs with those counts as weights: exactly the per-RE value. The EESM is
-evaluated stably (log-sum-exp about the smallest SINR):
-
-    SINR_eff = m − β ln( Σ_i w_i exp(−(γ_i − m)/β) / Σ_i w_i ),   m = min_i γ_i   (linear SINRs)
-
-finite for finite inputs, equal to γ for equal inputs, between the minimum and the weighted
-mean. The decision is correct when the message's uniform draw ``u`` (drawn at its arrival,
-common to every policy) is below the table's accuracy at ``SINR_eff``.
+multiplicities, and the table's effective-SINR mapping (an average of a function of the
+per-RE SINR: :meth:`~semcom.simulator.abstraction.table.AbstractionTable.effective_sinr_db`,
+``mean_noise`` for analog tables, EESM for digital ones, evaluated stably) is computed over
+PRBs with those counts as weights: exactly the per-RE value. The decision is correct when the
+message's uniform draw ``u`` (drawn at its arrival, common to every policy) is below the
+table's accuracy at the effective SINR.
 
 **Record mode** (:class:`SentRecord`): for every message sent, its per-RE SINRs in dB in the
 order its symbols are mapped (frequency first over its allocation), NaN-padded to the widest
 message, its large-scale SINR estimate, group and configuration, so the abstraction can be
 calibrated and validated on exactly the SINR patterns the engine produces.
-
-Example::
-
-    import numpy as np
-    from semcom.simulator.system.decisions import weighted_eesm_db
-    print(weighted_eesm_db(np.array([[10.0, 20.0]]), np.array([[1, 1]]), np.array([1e3])))   # ~17.3 (mean 17.4 dB)
-    print(weighted_eesm_db(np.array([[10.0, 20.0]]), np.array([[1, 1]]), np.array([1e-2])))  # ~10 (min)
 """
 
 from __future__ import annotations
@@ -32,19 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["weighted_eesm_db", "Decider", "SentRecord"]
-
-
-def weighted_eesm_db(sinr_db: np.ndarray, weights: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """[M] EESM effective SINR [dB] of rows of per-PRB SINRs ``sinr_db`` [M, W] (NaN: unused)
-    with RE counts ``weights`` [M, W] and one β per row [M] (linear SINR units)."""
-    w = np.where(np.isfinite(sinr_db), weights, 0).astype(np.float64)
-    g = 10.0 ** (np.where(w > 0, sinr_db, np.inf) / 10.0)
-    m = np.min(g, axis=1, keepdims=True)
-    b = np.asarray(beta, dtype=np.float64)[:, None]
-    z = np.where(w > 0, np.exp(-(np.where(w > 0, g, m) - m) / b), 0.0)
-    eff = m[:, 0] - b[:, 0] * np.log((w * z).sum(1) / w.sum(1))
-    return 10.0 * np.log10(eff)
+__all__ = ["Decider", "SentRecord"]
 
 
 @dataclass
@@ -69,7 +47,6 @@ class Decider:
     def __init__(self, tables, u: np.ndarray, record: bool = False):
         self.tables = tables
         self.u = u
-        self.betas = tables.betas()
         self.pending: list = []
         self.record = [] if record else None
 
@@ -97,13 +74,15 @@ class Decider:
                                for p in self.pending])
         counts = np.concatenate([np.pad(p[4], ((0, 0), (0, width - p[4].shape[1]))) for p in self.pending])
         self.pending.clear()
-        eff = weighted_eesm_db(sinr, counts, self.betas[grp, cfg])
+        eff = np.empty(len(msg))
         acc = np.empty(len(msg))
-        n_cfg = self.betas.shape[1]
+        n_cfg = len(self.tables.labels)
         key = grp * n_cfg + cfg
         for k in np.unique(key):
             m = key == k
-            acc[m] = self.tables.tables[k // n_cfg][k % n_cfg].accuracy_at(eff[m])
+            table = self.tables.tables[k // n_cfg][k % n_cfg]
+            eff[m] = table.effective_sinr_db(sinr[m], counts[m])
+            acc[m] = table.accuracy_at(eff[m])
         out_eff[msg] = eff
         out_ok[msg] = self.u[msg] < acc
 

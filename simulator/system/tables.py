@@ -52,10 +52,6 @@ class LinkTables:
                 acc[m, c] = read(sinr_db[m, c])
         return acc
 
-    def betas(self) -> np.ndarray:
-        """[G, C] the effective-SINR mapping's β of every table."""
-        return np.array([[float(t.eesm_beta) for t in row] for row in self.tables])
-
     def sinr_range(self) -> tuple[float, float]:
         """The SINR range every table covers [dB]. A table whose accuracy is flat at an end of
         its grid (its last :data:`FLAT_POINTS` points within the end point's 95% interval:

@@ -13,7 +13,7 @@ import pytest
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.simulator.kinds import kind_of, parse_study
 from semcom.simulator.results.metrics import wilson_interval
-from semcom.simulator.system.decisions import weighted_eesm_db
+from semcom.simulator.abstraction.eesm import effective_sinr_db
 from semcom.simulator.system.engine import simulate_system
 from semcom.simulator.system.geometry import make_drop
 from semcom.simulator.system.link_adaptation import policy_rules
@@ -81,7 +81,7 @@ def test_weighted_eesm_is_the_per_re_eesm_and_bounded():
     counts = rng.integers(0, 5, (50, 6))
     counts[:, 0] += 1
     for beta in (1e-3, 1.0, 1e3):
-        eff = weighted_eesm_db(sinr, counts, np.full(50, beta))
+        eff = effective_sinr_db(sinr, np.full(50, beta), counts)
         per_re = [np.repeat(s, c) for s, c in zip(sinr, counts)]
         with np.errstate(divide="ignore"):
             direct = np.array([10 * np.log10(-beta * np.log(np.mean(np.exp(-10 ** (x / 10) / beta))))
@@ -93,7 +93,7 @@ def test_weighted_eesm_is_the_per_re_eesm_and_bounded():
         ok = np.isfinite(direct)          # the naive formula underflows where the stable one does not
         assert ok.mean() > 0.3
         np.testing.assert_allclose(eff[ok], direct[ok], atol=1e-6)
-    np.testing.assert_allclose(weighted_eesm_db(np.full((3, 4), 7.5), np.ones((3, 4)), np.full(3, 1e-3)), 7.5)
+    np.testing.assert_allclose(effective_sinr_db(np.full((3, 4), 7.5), np.full(3, 1e-3), np.ones((3, 4))), 7.5)
 
 
 def test_single_site_without_fading_matches_the_table(tables_dir):
@@ -154,8 +154,7 @@ def test_record_mode_holds_each_sent_message_per_re_sinrs(tables_dir):
     assert sorted(rec.message.tolist()) == sorted(sent.tolist())
     n_re = np.isfinite(rec.sinr_re_db).sum(1)
     np.testing.assert_array_equal(n_re, run.res[rec.message])
-    eff = weighted_eesm_db(rec.sinr_re_db.astype(np.float64), np.ones_like(rec.sinr_re_db, dtype=np.int64),
-                           np.full(len(rec.message), 2.0))
+    eff = effective_sinr_db(rec.sinr_re_db.astype(np.float64), np.full(len(rec.message), 2.0))
     np.testing.assert_allclose(eff, run.sinr_eff_db[rec.message], atol=1e-3)
     np.testing.assert_allclose(rec.sinr_est_db, run.sinr_est_db[rec.message])
     np.testing.assert_array_equal(rec.config, run.config[rec.message])
