@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from semcom.core.threads import NETWORK_UNIT_THREADS, fixed_threads
+from .conventional_slot import ConventionalSlots, is_conventional
 from .decisions import Decider, SentRecord
 from .geometry import Drop, make_drop
 from .grid import re_counts
@@ -43,7 +44,7 @@ from .link_adaptation import SectorPrice, fixed_index, policy_rules
 from .metrics import unit_rows
 from .packing import SlotCandidates, pack, upgrade
 from .radio import Radio
-from .scheduler import Scheduler
+from .scheduler import Scheduler, allocation_prbs
 from .tables import study_tables
 from .traffic import arrivals
 from .units import SystemUnit
@@ -132,12 +133,16 @@ class _UnitLoop:
         self.prbs_used = np.zeros((self.num_slots, self.S), dtype=np.int32)
         self.trace = np.zeros(self.num_slots)
         self.n_prb_of = np.ones(self.N, dtype=np.int64)
+        self.pipe = ConventionalSlots(self) if is_conventional(self.policy) else None
 
     def run(self) -> SystemRun:
         for t in range(self.num_slots):
             self._feedback(t)
             agents, first, count = self._queues(t)
             self.trace[t] = self.offset.mean()
+            if self.pipe is not None:                # the 5G bit pipe (retransmissions may be due)
+                self.pipe.slot(t, agents, first, count)
+                continue
             if len(agents) == 0:
                 self.price.update(np.zeros(self.S))
                 self.sched.idle()
@@ -147,6 +152,8 @@ class _UnitLoop:
         self.decider.flush(self.out["eff"], self.out["ok"])
         o, tr = self.out, self.traffic
         res = np.where(o["cfg"] >= 0, self.tables.res[self.drop.group[tr.agent], np.maximum(o["cfg"], 0)], 0)
+        if self.pipe is not None:
+            res = self.pipe.res
         return SystemRun(self.drop, tr.agent, tr.arrival_s, o["slot"], o["expired"], o["cfg"], o["eff"], o["est"],
                          o["ok"], o["pred"], res, self.prbs_used, self.num_slots, tr.rates, self.offset,
                          self.trace, self.decider.sent_record())
@@ -241,14 +248,8 @@ class _UnitLoop:
     def _deliver(self, t, agents, sector, msg, own, cfg, n_prb, occ, sinr_db, est, acc, g) -> None:
         """Record what was sent, hand it to the decider, update queues, PF, feedback."""
         o = self.out
-        s_idx, r_idx = np.nonzero(occ >= 0)
-        pos = occ[s_idx, r_idx]
-        srt = np.lexsort((r_idx, pos))
-        width = int(n_prb.max())
-        start = np.cumsum(n_prb) - n_prb
-        col = np.arange(len(srt)) - start[pos[srt]]
-        prb_of = np.full((len(agents), width), -1, dtype=np.int64)
-        prb_of[pos[srt], col] = r_idx[srt]
+        prb_of = allocation_prbs(occ, n_prb)
+        width = prb_of.shape[1]
         res = self.tables.res[g[own], cfg]
         seg = np.searchsorted(own, own)
         offset = np.cumsum(res) - res

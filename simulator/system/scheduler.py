@@ -40,7 +40,7 @@ import numpy as np
 
 from ..run.randomness import derive_rng
 
-__all__ = ["Scheduler", "place_blocks"]
+__all__ = ["Scheduler", "place_blocks", "allocation_prbs"]
 
 
 def place_blocks(sector: np.ndarray, n_prb: np.ndarray, start: np.ndarray, num_sectors: int,
@@ -57,6 +57,19 @@ def place_blocks(sector: np.ndarray, n_prb: np.ndarray, start: np.ndarray, num_s
     within = np.arange(len(rep)) - np.repeat(before, n_prb)
     occ[sector[rep], (start[sector[rep]] + offset[rep] + within) % num_prbs] = rep
     return occ
+
+
+def allocation_prbs(occ: np.ndarray, n_prb: np.ndarray) -> np.ndarray:
+    """[A, max n_prb] the PRBs of each position's allocation in ascending frequency (-1 past its
+    count). :input occ: [S, R] position on each (sector, PRB), -1 idle. :input n_prb: [A] PRBs per position."""
+    s_idx, r_idx = np.nonzero(occ >= 0)
+    pos = occ[s_idx, r_idx]
+    srt = np.lexsort((r_idx, pos))
+    start = np.cumsum(n_prb) - n_prb
+    col = np.arange(len(srt)) - start[pos[srt]]
+    prb_of = np.full((len(n_prb), int(n_prb.max()) if len(n_prb) else 0), -1, dtype=np.int64)
+    prb_of[pos[srt], col] = r_idx[srt]
+    return prb_of
 
 
 class Scheduler:

@@ -36,8 +36,10 @@ SYSTEM_SWEEP_AXES = ("seed", "drop", "placement", "scheduler", "link_adaptation"
 #: Link-adaptation policies (``fixed`` expands to one unit per configured (K, scheme, bits)):
 #: ``max_correct`` (the load-aware knapsack), ``max_per_re`` (most expected correct decisions per
 #: resource element, message by message), ``target`` (fewest REs meeting an accuracy), ``*_olla`` with the
-#: outer loop on delayed task feedback.
-LA_POLICIES = ("max_correct", "max_correct_olla", "max_per_re", "target", "target_olla", "fixed")
+#: outer loop on delayed task feedback; ``conventional_5g`` (the 5G NR bit pipe, ``system.conventional``)
+#: expands to one unit per digital configuration it carries.
+LA_POLICIES = ("max_correct", "max_correct_olla", "max_per_re", "target", "target_olla", "fixed",
+               "conventional_5g")
 #: Schedulers: Sionna's PF on Shannon rate, PF on expected correct decisions per RB, round robin.
 SYSTEM_SCHEDULERS = ("pf_rate", "pf_semantic", "round_robin")
 
