@@ -203,11 +203,7 @@ class ConventionalPipe:
         :input per_prb: ``re_sinr_db`` is [A, P], one SINR per PRB (every RE of a PRB sees it).
         :output: :class:`~.harq.HarqOutcome` of the A new TBs (ids in ``tb``).
         """
-        agents = np.asarray(agents, dtype=np.int64).reshape(-1)
-        mcs = self.sizes.check_mcs(np.asarray(mcs, dtype=np.int64).reshape(-1))
-        lin, prbs = self._per_re(re_sinr_db, len(agents), per_prb)
-        tb = self.harq.new(agents, mcs, prbs, slot)
-        return self._decode(tb, lin, slot, u, per_prb)
+        return self.send(slot, [], None, agents, mcs, re_sinr_db, per_prb, u)
 
     def due(self, slot: int) -> np.ndarray:
         """[T] np.int64 TBs whose retransmission may go in ``slot`` (oldest first); each needs
@@ -219,10 +215,28 @@ class ConventionalPipe:
 
         :input tb: [T] ids. :input re_sinr_db: [T, R] like :meth:`transmit`. :input u: [T] uniforms or None.
         """
-        tb = np.asarray(tb, dtype=np.int64).reshape(-1)
-        lin, prbs = self._per_re(re_sinr_db, len(tb), per_prb)
-        if len(tb) and np.any(prbs != self.harq.prbs[tb]):
+        return self.send(slot, tb, re_sinr_db, [], [], None, per_prb, u)
+
+    def send(self, slot: int, retx_tb, retx_sinr_db, agents, mcs, sinr_db, per_prb: bool = False,
+             u=None) -> HarqOutcome:
+        """One slot's retransmissions and new TBs, decoded in one call of the abstraction.
+
+        :input retx_tb: [T] ids from :meth:`due`; ``retx_sinr_db``: [T, R] (None when T = 0).
+        :input agents, mcs, sinr_db: [A], [A], [A, R'] new TBs as in :meth:`transmit` (None when A = 0).
+        :output: :class:`~.harq.HarqOutcome` of the T retransmissions, then the A new TBs.
+        """
+        retx_tb = np.asarray(retx_tb, dtype=np.int64).reshape(-1)
+        agents = np.asarray(agents, dtype=np.int64).reshape(-1)
+        mcs = self.sizes.check_mcs(np.asarray(mcs, dtype=np.int64).reshape(-1))
+        lin_r, prbs_r = self._per_re(np.zeros((0, 1)) if retx_sinr_db is None else retx_sinr_db, len(retx_tb),
+                                     per_prb)
+        if np.any(prbs_r != self.harq.prbs[retx_tb]):
             raise ValueError("re_sinr_db: a retransmission must use as many PRBs as the TB's first copy")
+        lin_n, prbs_n = self._per_re(np.zeros((0, 1)) if sinr_db is None else sinr_db, len(agents), per_prb)
+        tb = np.concatenate([retx_tb, self.harq.new(agents, mcs, prbs_n, slot)])
+        width = max(lin_r.shape[1], lin_n.shape[1])
+        lin = np.concatenate([np.pad(x, ((0, 0), (0, width - x.shape[1])), constant_values=np.nan)
+                              for x in (lin_r, lin_n)])
         return self._decode(tb, lin, slot, u, per_prb)
 
     def _per_re(self, re_sinr_db, rows: int, per_prb: bool) -> tuple[np.ndarray, np.ndarray]:

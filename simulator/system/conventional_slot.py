@@ -126,12 +126,12 @@ class ConventionalSlots:
         r, n = np.flatnonzero(sent & retx), np.flatnonzero(sent & ~retx)
         tb_retx = due[order[r]]
         self.tb_res[tb_retx] += grant[r] * loop.re_prb
-        self._settle(t, pipe.retransmit(tb_retx, rows[r], t, per_prb=True))
         pos = order[n] - len(due)
-        out = pipe.transmit(who[n], mcs[pos], rows[n], t, per_prb=True)
-        self._open(out.tb, loop.head[who[n]], msgs[order[n]], grant[n] * loop.re_prb, est[pos])
+        out = pipe.send(t, tb_retx, rows[r], who[n], mcs[pos], rows[n], per_prb=True)
+        new = out.transmission == 1
+        self._open(out.tb[new], loop.head[who[n]], msgs[order[n]], grant[n] * loop.re_prb, est[pos])
         loop.head[who[n]] += msgs[order[n]]
-        pipe.feedback(out.agent, out.ack)
+        pipe.feedback(out.agent[new], out.ack[new])
         self._settle(t, out)
         loop.offset[:] = pipe.offset_db
         self._served(t, who[sent], grant[sent], msgs[order][sent])
