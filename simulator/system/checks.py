@@ -18,7 +18,7 @@ from .radio import power_per_re
 from .schema import LA_POLICIES, PLACEMENTS, SYSTEM_SCHEDULERS
 from .user_rows import downlink_coupling_sir_db, uplink_geometry_db
 
-__all__ = ["check_system_scenario", "check_sinr_coverage"]
+__all__ = ["check_system_scenario", "check_sinr_coverage", "check_policies"]
 
 
 def check_system_scenario(sc, check_data: bool = True) -> None:
@@ -36,7 +36,8 @@ def check_system_scenario(sc, check_data: bool = True) -> None:
     with found.check():
         check_names("system.server.model", [sc.system.server.model], models, "model (define it under `models`)")
     with found.check():
-        check_names("sweep.link_adaptation", sc.axis("link_adaptation"), list(LA_POLICIES), "link-adaptation policy")
+        check_names("sweep.link_adaptation", [str(p).split(":", 1)[0] for p in sc.axis("link_adaptation")],
+                    list(LA_POLICIES), "link-adaptation policy")
     with found.check():
         check_names("sweep.scheduler", sc.axis("scheduler"), list(SYSTEM_SCHEDULERS), "scheduler")
     with found.check():
@@ -115,6 +116,26 @@ def _check_abstraction_links(sc) -> None:
                 raise ScenarioError(f"system.link_adaptation.configs[{i}].scheme", c.scheme,
                                     f"is not a scheme of the abstraction ({', '.join(spec.schemes)})",
                                     "use one of them, or add it to abstraction.schemes")
+
+
+def check_policies(sc, tables) -> None:
+    """Every configuration a policy names exists, and the bit pipe carries a digital one."""
+    labels = list(tables.labels)
+    digital = [lab for lab, b in zip(labels, tables.bits) if b is not None]
+    for i, p in enumerate(sc.axis("link_adaptation")):
+        field = f"sweep.link_adaptation[{i}]"
+        base, _, label = str(p).partition(":")
+        if base == "conventional_5g" and not digital:
+            raise ScenarioError(field, p, "the bit pipe carries a digital configuration's bits and the tables hold "
+                                "none", "add a digital scheme (and bits) to abstraction.schemes, or drop it")
+        if not label:
+            continue
+        if label not in labels:
+            raise ScenarioError(field, p, f"names no configuration of the tables ({', '.join(labels)})",
+                                "use one of those labels")
+        if base == "conventional_5g" and label not in digital:
+            raise ScenarioError(field, p, "the bit pipe carries a digital configuration's bits; this one is analog",
+                                f"use one of {', '.join(digital)}")
 
 
 def check_sinr_coverage(sc, tables, drops: list[tuple[int, int]]) -> tuple[float, float]:

@@ -53,7 +53,7 @@ class ConventionalSlots:
 
     :param loop: the engine's unit loop; read: ``net``, ``unit``, ``tables``, ``drop``, ``traffic``,
         ``S``, ``R``, ``re_prb``, ``slot_s``, ``head``, ``radio``, ``sched``, ``n_prb_of``,
-        ``_achievable``; written: ``out``, ``head``, ``prbs_used``, ``trace``, ``offset``.
+        ``_achievable``; written: ``out``, ``head``, ``prbs_used``, ``trace``, ``olla.agent``.
     """
 
     def __init__(self, loop):
@@ -98,7 +98,7 @@ class ConventionalSlots:
         mcs, need, est = self._adapt(new, n_msg * self.msg_bits[g])
         who = np.concatenate([pipe.harq.agent[due], new])
         retx = np.arange(len(who)) < len(due)
-        loop.trace[t] = float(pipe.offset_db.mean())
+        loop.trace[t, 0] = float(pipe.offset_db.mean())
         if len(who) == 0:
             loop.sched.idle()
             loop.radio.idle()
@@ -133,7 +133,7 @@ class ConventionalSlots:
         loop.head[who[n]] += msgs[order[n]]
         pipe.feedback(out.agent[new], out.ack[new])
         self._settle(t, out)
-        loop.offset[:] = pipe.offset_db
+        loop.olla.agent[:] = pipe.offset_db
         self._served(t, who[sent], grant[sent], msgs[order][sent])
 
     def _adapt(self, agents, payload):
@@ -209,6 +209,7 @@ class ConventionalSlots:
         late = t > self.last_ok[msg]
         ok = np.repeat(out.ack[done], n) & (u[msg] < clean) & ~late
         o["expired"][msg[late]] = True
+        o["lost"][msg] = np.repeat(out.lost[done], n) & ~late
         on_time = msg[~late]
         o["slot"][on_time], o["cfg"][on_time] = t, self.config
         o["ok"][msg] = ok

@@ -40,7 +40,7 @@ from .conventional_slot import ConventionalSlots, is_conventional
 from .decisions import Decider, SentRecord
 from .geometry import Drop, make_drop
 from .grid import re_counts
-from .link_adaptation import SectorPrice, fixed_index, policy_rules
+from .link_adaptation import OuterLoop, SectorPrice, fixed_index, policy_rules
 from .metrics import unit_rows
 from .packing import SlotCandidates, pack, upgrade
 from .radio import Radio
@@ -59,11 +59,13 @@ class SystemRun:
     """What one simulation produced (per-message arrays in (agent, arrival) order).
 
     :ivar agent, arrival_s: [M]. :ivar slot: [M] slot it was sent in (-1: never sent).
-    :ivar expired: [M] dropped at its deadline. :ivar config: [M] (-1: never sent).
+    :ivar expired: [M] not decided within its deadline. :ivar lost: [M] in a transport block lost after
+        its last HARQ retransmission (``conventional_5g``). :ivar config: [M] (-1: never sent).
     :ivar sinr_eff_db, sinr_est_db: [M] effective SINR, large-scale estimate (NaN: never sent).
     :ivar correct: [M]. :ivar predicted: [M] the accuracy the inner loop expected. :ivar res: [M] REs.
     :ivar prbs_used: [num_slots, S] PRBs allocated per sector. :ivar rates: [N] decisions/s.
-    :ivar olla_offset_db: [N] outer-loop offsets at the end. :ivar offset_trace_db: [num_slots] their mean.
+    :ivar olla_offset_db: [N] agents' outer-loop offsets at the end. :ivar offset_trace_db: [num_slots, 1 + C]
+        per slot the agents' mean SINR offset [dB] and each configuration's accuracy bias (first group).
     :ivar record: :class:`~.decisions.SentRecord` in record mode, else `None`.
     """
 
@@ -72,6 +74,7 @@ class SystemRun:
     arrival_s: np.ndarray
     slot: np.ndarray
     expired: np.ndarray
+    lost: np.ndarray
     config: np.ndarray
     sinr_eff_db: np.ndarray
     sinr_est_db: np.ndarray
@@ -118,8 +121,8 @@ class _UnitLoop:
                                unit.seed, unit.drop, self.num_slots)
         self.policy = unit.link_adaptation
         self.fixed = fixed_index(self.policy, tables.labels)
-        self.olla = self.policy.endswith("_olla")
-        self.offset = np.zeros(self.N)
+        self.olla = OuterLoop(self.drop.group, len(tables.labels), self.la, self.policy.endswith("_olla"),
+                              self.slot_s)
         self.price = SectorPrice(self.S, self.R * self.re_prb, self.la.price_backlog_s / self.slot_s,
                                  self.la.price_gain)
         # PRBs a message of each (group, configuration) needs on its own
@@ -127,11 +130,11 @@ class _UnitLoop:
         M = self.M
         self.out = dict(slot=np.full(M, -1, dtype=np.int64), cfg=np.full(M, -1, dtype=np.int64),
                         eff=np.full(M, np.nan), est=np.full(M, np.nan), pred=np.full(M, np.nan),
-                        ok=np.zeros(M, dtype=bool), expired=np.zeros(M, dtype=bool))
+                        ok=np.zeros(M, dtype=bool), expired=np.zeros(M, dtype=bool), lost=np.zeros(M, dtype=bool),
+                        res=np.zeros(M, dtype=np.int64))
         self.decider = Decider(tables, tr.u, record)
-        self.feedback: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.prbs_used = np.zeros((self.num_slots, self.S), dtype=np.int32)
-        self.trace = np.zeros(self.num_slots)
+        self.trace = np.zeros((self.num_slots, 1 + len(tables.labels)))
         self.n_prb_of = np.ones(self.N, dtype=np.int64)
         self.pipe = ConventionalSlots(self) if is_conventional(self.policy) else None
 
@@ -139,32 +142,27 @@ class _UnitLoop:
         for t in range(self.num_slots):
             self._feedback(t)
             agents, first, count = self._queues(t)
-            self.trace[t] = self.offset.mean()
+            self.trace[t, 0], self.trace[t, 1:] = self.olla.agent.mean(), self.olla.bias[0]
             if self.pipe is not None:                # the 5G bit pipe (retransmissions may be due)
                 self.pipe.slot(t, agents, first, count)
                 continue
-            if len(agents) == 0:
+            if len(agents) and self._slot(t, agents, first, count):
+                continue
+            if not len(agents):
                 self.price.update(np.zeros(self.S))
                 self.sched.idle()
-                self.radio.idle()
-                continue
-            self._slot(t, agents, first, count)
+            self.radio.idle()
         self.decider.flush(self.out["eff"], self.out["ok"])
         o, tr = self.out, self.traffic
-        res = np.where(o["cfg"] >= 0, self.tables.res[self.drop.group[tr.agent], np.maximum(o["cfg"], 0)], 0)
-        if self.pipe is not None:
-            res = self.pipe.res
-        return SystemRun(self.drop, tr.agent, tr.arrival_s, o["slot"], o["expired"], o["cfg"], o["eff"], o["est"],
-                         o["ok"], o["pred"], res, self.prbs_used, self.num_slots, tr.rates, self.offset,
-                         self.trace, self.decider.sent_record())
+        res = self.pipe.res if self.pipe is not None else o["res"]
+        return SystemRun(self.drop, tr.agent, tr.arrival_s, o["slot"], o["expired"], o["lost"], o["cfg"], o["eff"],
+                         o["est"], o["ok"], o["pred"], res, self.prbs_used, self.num_slots, tr.rates,
+                         self.olla.agent, self.trace, self.decider.sent_record())
 
     def _feedback(self, t: int) -> None:
-        if self.olla and t in self.feedback:
+        if self.olla.due(t):
             self.decider.flush(self.out["eff"], self.out["ok"])
-            ids, expected = self.feedback.pop(t)
-            np.add.at(self.offset, self.traffic.agent[ids],
-                      self.la.olla_step_db * (self.out["ok"][ids].astype(np.float64) - expected))
-            np.clip(self.offset, *self.la.olla_offset_db, out=self.offset)
+            self.olla.learn(t, self.out["ok"])
         elif len(self.decider.pending) >= 256:
             self.decider.flush(self.out["eff"], self.out["ok"])
 
@@ -186,18 +184,19 @@ class _UnitLoop:
             agents = agents[self.end[agents] > self.head[agents]]
         return agents, self.head[agents], self.end[agents] - self.head[agents]
 
-    def _slot(self, t: int, agents: np.ndarray, first: np.ndarray, count: np.ndarray) -> None:
+    def _slot(self, t: int, agents: np.ndarray, first: np.ndarray, count: np.ndarray) -> bool:
         tables, radio, group = self.tables, self.radio, self.drop.group
         g = group[agents]
         est = radio.estimate_db(agents, self.prbs_gc[g])                                    # [A, C]
-        acc = tables.expected_accuracy(g, est + self.offset[agents][:, None])
+        acc, table_acc = self.olla.predict(tables, agents, est)
         ach, per_prb = self._achievable(t, agents, est, acc, g)
         metric, per_prb_metric = self.sched.metric(t, agents, ach)
         if per_prb is not None and per_prb_metric is None:
             per_prb_metric = per_prb
         sector = self.drop.serving[agents]
         order = np.lexsort((agents, -metric, sector))
-        agents, first, count, sector, est, acc, g = (x[order] for x in (agents, first, count, sector, est, acc, g))
+        agents, first, count, sector, est, acc, table_acc, g = (x[order] for x in (agents, first, count, sector, est,
+                                                                                   acc, table_acc, g))
         per_prb_metric = per_prb_metric[order] if per_prb_metric is not None else None
         mfirst = np.cumsum(count) - count
         owner = np.repeat(np.arange(len(agents)), count)
@@ -205,15 +204,14 @@ class _UnitLoop:
         cand = SlotCandidates(sector, mfirst, count, tables.res[g[owner]], acc[owner])
         admitted, config, n_prb = self._adapt(cand)
         if not admitted.any():
-            self.sched.idle()
-            self.radio.idle()
-            return
+            return False
         occ = self.sched.place(t, sector, n_prb, per_prb_metric)
         occ_agent = np.where(occ >= 0, agents[np.maximum(occ, 0)], -1)
         self.n_prb_of[agents] = np.maximum(n_prb, 1)
         sinr_db = 10.0 * np.log10(radio.slot_sinr(t, occ_agent, self.n_prb_of))
         self._deliver(t, agents, sector, msg[admitted], owner[admitted], config[admitted], n_prb, occ, sinr_db,
-                      est, acc, g)
+                      est, acc, g, table_acc)
+        return True
 
     def _achievable(self, t, agents, est, acc, g):
         """What the scheduler's metric reads: Shannon rate per RE or expected correct decisions per PRB."""
@@ -245,7 +243,7 @@ class _UnitLoop:
             admitted, config = upgrade(cand, admitted, config, n_prb, self.re_prb)
         return admitted, config, n_prb
 
-    def _deliver(self, t, agents, sector, msg, own, cfg, n_prb, occ, sinr_db, est, acc, g) -> None:
+    def _deliver(self, t, agents, sector, msg, own, cfg, n_prb, occ, sinr_db, est, acc, g, table_acc) -> None:
         """Record what was sent, hand it to the decider, update queues, PF, feedback."""
         o = self.out
         prb_of = allocation_prbs(occ, n_prb)
@@ -257,7 +255,7 @@ class _UnitLoop:
         rows = np.where(prb_of[own] >= 0, sinr_db[sector[own][:, None], np.maximum(prb_of[own], 0)], np.nan)
         counts = re_counts(offset, res, n_prb[own], width)
         o["slot"][msg], o["cfg"][msg], o["est"][msg] = t, cfg, est[own, cfg]
-        o["pred"][msg] = acc[own, cfg]
+        o["pred"][msg], o["res"][msg] = acc[own, cfg], res
         self.decider.add(msg, g[own], cfg, rows, counts, offset, res, n_prb[own], est[own, cfg], t)
         sent = np.bincount(own, minlength=len(agents))
         self.head[agents] += sent
@@ -268,10 +266,8 @@ class _UnitLoop:
         else:
             value = np.bincount(own, weights=acc[own, cfg], minlength=len(agents))
         self.sched.served(t, agents[served], value[served])
-        if self.olla:
-            fb = self.traffic.feedback_draw[msg] < self.la.feedback_fraction
-            if fb.any():
-                self.feedback[t + self.la.feedback_delay_slots] = (msg[fb], acc[own, cfg][fb])
+        self.olla.expect(t, msg, agents[own], cfg, acc[own, cfg], table_acc[own, cfg],
+                         est[own, cfg] + self.olla.agent[agents[own]], self.traffic.feedback_draw[msg])
 
 
 def run_system_unit(sc, unit: SystemUnit) -> list[dict[str, Any]]:

@@ -2,8 +2,9 @@
 configuration (the inner loop's calibration).
 
 Measured messages are the **offered** ones: arrived in ``[warmup_s, duration_s)`` (length ``T``).
-Each ends decided (sent; its decision correct or not), expired (not decidable within the
-deadline: a failed decision) or still queued when the run ends (``undelivered``). Per set of
+Each ends decided (sent; its decision correct or not), expired (not decided within the
+deadline: a failed decision), lost (``conventional_5g``: its transport block failed after the
+last HARQ retransmission: a failed decision) or still queued when the run ends (``undelivered``). Per set of
 agents (the network, a cell, a user):
 
 * ``accuracy_offered``: correct / offered (a message not decided in time counts as a failure);
@@ -49,7 +50,7 @@ MIN_USER_MESSAGES = 20
 
 UNIT_COLUMNS = ["scenario", "seed", "drop", "placement", "scheduler", "link_adaptation", "arrival_rate",
                 "direction"]
-_STATS = ["users", "messages", "decided", "expired", "undelivered", "correct", "accuracy_offered", "accuracy",
+_STATS = ["users", "messages", "decided", "expired", "lost", "undelivered", "correct", "accuracy_offered", "accuracy",
           "accuracy_low", "accuracy_high", "goodput_offered", "goodput_per_prb", "expired_share", "saturated",
           "prbs_used", "utilisation", "p5_user_accuracy", "jain_fairness", "latency_mean", "latency_p50",
           "latency_p95", "latency_p99", "mean_num_anchors", "mean_bits", "mean_res_per_message",
@@ -80,6 +81,7 @@ def _stats(sel: np.ndarray, users: np.ndarray, run, tables, window_s: float, re_
     ok = sent & run.correct
     n_off, n_del, n_ok = int(sel.sum()), int(sent.sum()), int(ok.sum())
     n_exp = int((sel & run.expired).sum())
+    n_lost = int((sel & run.lost).sum())
     lo, hi = wilson_interval(n_ok, n_del)
     lat = (run.slot[sent] + 1) * slot_s - run.arrival_s[sent]
     n_agents = run.drop.num_agents
@@ -93,7 +95,8 @@ def _stats(sel: np.ndarray, users: np.ndarray, run, tables, window_s: float, re_
     agent_prbs = run.res[sent] / re_prb
     share = n_exp / n_off if n_off else None
     return dict(
-        users=len(users), messages=n_off, decided=n_del, expired=n_exp, undelivered=n_off - n_del - n_exp,
+        users=len(users), messages=n_off, decided=n_del, expired=n_exp, lost=n_lost,
+        undelivered=n_off - n_del - n_exp - n_lost,
         correct=n_ok, accuracy_offered=n_ok / n_off if n_off else None, accuracy=n_ok / n_del if n_del else None,
         accuracy_low=lo, accuracy_high=hi, goodput_offered=n_ok / window_s,
         goodput_per_prb=n_ok / agent_prbs.sum() if n_del else None, expired_share=share,

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SlotCandidates", "Packing", "pack", "upgrade"]
+__all__ = ["SlotCandidates", "Packing", "pack", "pack_prefixes", "upgrade", "segment_cumsum"]
 
 
 @dataclass
@@ -63,30 +63,47 @@ class Packing:
     config: np.ndarray
 
 
-def _segment_cumsum(x: np.ndarray, seg_first: np.ndarray) -> np.ndarray:
+def segment_cumsum(x: np.ndarray, seg_first: np.ndarray) -> np.ndarray:
     """Inclusive cumulative sum along axis 1 restarting at every segment (``seg_first[i]``: first column of i's segment)."""
     cs = np.cumsum(x, axis=1)
     return cs - (cs[:, seg_first] - x[:, seg_first])
 
 
-def pack(cand: SlotCandidates, rules: np.ndarray, num_sectors: int, num_prbs: int, re_per_prb: int) -> Packing:
+def pack(cand: SlotCandidates, rules: np.ndarray, num_sectors: int, num_prbs, re_per_prb: int) -> Packing:
     """Pack the slot under every rule (see the module docstring).
 
     :input rules: [J, M] configuration of every message under each rule.
+    :param num_prbs: PRBs free in each sector (a number, or [S]).
     """
     J, M = rules.shape
-    A = len(cand.first)
     owner = cand.owner
     res = np.take_along_axis(cand.res[None].repeat(J, 0), rules[..., None], axis=2)[..., 0]    # [J, M]
     acc = np.take_along_axis(cand.acc[None].repeat(J, 0), rules[..., None], axis=2)[..., 0]
-    cre = _segment_cumsum(res, cand.first[owner])
-    prefix_prbs = -(-cre // re_per_prb)                                                       # [J, M]
+    prefix_prbs = -(-segment_cumsum(res, cand.first[owner]) // re_per_prb)                   # [J, M]
+    admitted, granted = pack_prefixes(cand, prefix_prbs, num_sectors, num_prbs)
+    objective = np.zeros((J, num_sectors))
+    rows = np.arange(J)[:, None]
+    np.add.at(objective, (np.broadcast_to(rows, (J, M)), np.broadcast_to(cand.sector[owner], (J, M))),
+              np.where(admitted, acc, 0.0))
+    return Packing(admitted, granted, objective, rules.copy())
+
+
+def pack_prefixes(cand: SlotCandidates, prefix_prbs: np.ndarray, num_sectors: int,
+                  num_prbs) -> tuple[np.ndarray, np.ndarray]:
+    """The packing itself, from the PRBs each agent needs to send its first ``i`` messages.
+
+    :input prefix_prbs: [J, M] PRBs the owner of message m needs to send its messages up to m
+        (non-decreasing within an agent). :param num_prbs: PRBs free per sector (number or [S]).
+    :output admitted: [J, M] bool. :output granted: [J, A] PRBs per agent."""
+    J, M = prefix_prbs.shape
+    A = len(cand.first)
+    owner = cand.owner
     last = cand.first + cand.count - 1
     need = prefix_prbs[:, last]                                                               # [J, A]
     first_need = prefix_prbs[:, cand.first]
     sec = cand.sector
     agent_first = np.searchsorted(sec, sec)                       # first agent of each agent's sector
-    remaining = np.full((J, num_sectors), num_prbs, dtype=np.int64)
+    remaining = np.broadcast_to(np.asarray(num_prbs, dtype=np.int64), (num_sectors,))[None, :].repeat(J, 0)
     done = np.zeros((J, A), dtype=bool)
     granted = np.zeros((J, A), dtype=np.int64)
     kadm = np.zeros((J, A), dtype=np.int64)
@@ -98,13 +115,13 @@ def pack(cand: SlotCandidates, rules: np.ndarray, num_sectors: int, num_prbs: in
         if not active.any():
             break
         eff = np.where(active, need, 0)
-        cs = _segment_cumsum(eff, agent_first)
+        cs = segment_cumsum(eff, agent_first)
         full = active & (cs <= left)
         over = active & ~full
-        blocker = over & (_segment_cumsum(over.astype(np.int64), agent_first) == 1)
+        blocker = over & (segment_cumsum(over.astype(np.int64), agent_first) == 1)
         avail = left - (cs - eff)
         fits = (prefix_prbs <= avail[:, owner]) & blocker[:, owner]                           # [J, M]
-        k_block = np.add.reduceat(fits.astype(np.int64), cand.first, axis=1) if M else np.zeros((J, A), dtype=np.int64)
+        k_block = np.add.reduceat(fits.astype(np.int64), cand.first, axis=1) if M else np.zeros((J, A), np.int64)
         used_block = np.where(k_block > 0, prefix_prbs[rows, cand.first[None, :] + np.maximum(k_block, 1) - 1], 0)
         g = np.where(full, need, np.where(blocker, used_block, 0))
         granted += g
@@ -112,11 +129,7 @@ def pack(cand: SlotCandidates, rules: np.ndarray, num_sectors: int, num_prbs: in
         done |= full | blocker
         np.subtract.at(remaining, (np.broadcast_to(rows, g.shape), np.broadcast_to(sec, g.shape)), g)
     pos = np.arange(M) - cand.first[owner]
-    admitted = pos[None, :] < kadm[:, owner]
-    objective = np.zeros((J, num_sectors))
-    np.add.at(objective, (np.broadcast_to(rows, (J, M)), np.broadcast_to(sec[owner], (J, M))),
-              np.where(admitted, acc, 0.0))
-    return Packing(admitted, granted, objective, rules.copy())
+    return pos[None, :] < kadm[:, owner], granted
 
 
 def upgrade(cand: SlotCandidates, admitted: np.ndarray, config: np.ndarray, n_prb: np.ndarray, re_per_prb: int,

@@ -31,7 +31,7 @@ from ..run.executors import thread_settings
 from ..run.lifecycle import StudyResult, run_into_store, versions
 from ..figures.plotting import figure_context
 from ..results.store import write_csv
-from .checks import check_sinr_coverage, check_system_scenario
+from .checks import check_policies, check_sinr_coverage, check_system_scenario
 from .engine import run_system_unit
 from .aggregate import CALIBRATION_COLUMNS, SUMMARY_COLUMNS, calibration_summary, summarise_drops
 from .metrics import CELL_COLUMNS, NETWORK_COLUMNS, USER_COLUMNS
@@ -87,6 +87,7 @@ def run_system_study(sc, out_dir: str | Path, *, workers: int = 1, scheduler: st
     say = None if quiet else (lambda line: print(line, flush=True))
     table_set = load_table_set(sc, workers=workers if workers > 1 else None, progress=say)
     tables = study_tables(sc, table_set)
+    check_policies(sc, tables)
     units = system_units(sc, tables)
     check_sinr_coverage(sc, tables, sorted({(u.seed, u.drop) for u in units}))
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -116,8 +116,10 @@ class LinkAdaptationSpec(_Strict):
     configs: Optional[list[ConfigChoice]] = Field(
         None, description="the (K, scheme, bits) set to choose from (default: every table of each link)")
     target_accuracy: float = Field(0.85, gt=0, lt=1, description="target policies: the accuracy to meet")
-    olla_step_db: float = Field(1.0, gt=0, le=10, description="outer loop: offset change per unit of "
+    olla_step_db: float = Field(0.5, gt=0, le=10, description="outer loop: offset change per unit of "
                                 "(observed - predicted) correctness [dB]")
+    olla_bias_window_s: float = Field(0.05, gt=0, description="outer loop: time constant of each configuration's "
+                                      "accuracy bias (a mean over every agent's outcomes) [s]")
     olla_offset_db: tuple[float, float] = Field((-20.0, 10.0), description="outer loop: offset bounds [dB]")
     feedback_delay_slots: int = Field(8, ge=1, description="slots until a decision's task feedback arrives")
     feedback_fraction: float = Field(1.0, gt=0, le=1, description="share of decisions whose feedback arrives")
