@@ -26,8 +26,10 @@ from typing import Any
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides
+from semcom.core.trust import allowing_code
 from semcom.simulator.kinds import get_kind, kind_of, parse_study
 from semcom.simulator.scenario.reading import read_scenario_yaml
+from semcom.simulator.results.folders import check_output_dir
 from semcom.simulator.results.store import read_rows, study_kind
 
 __all__ = ["Result", "run", "load"]
@@ -110,7 +112,8 @@ def _auto_out(name: Any) -> Path:
 
 
 def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1, quiet: bool = False,
-        force: bool = False, plots: bool = False, allow_large: bool = False, **overrides: Any) -> Result:
+        force: bool = False, plots: bool = False, allow_large: bool = False, allow_code: bool = False,
+        **overrides: Any) -> Result:
     """Run (or resume) a study and return its :class:`Result`.
 
     :param scenario: a scenario YAML path, a mapping (parsed YAML) or a parsed scenario.
@@ -118,6 +121,8 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
         Rerunning into the same folder resumes: finished units are not run again.
     :param workers: local worker processes (1 runs inline; results are the same either way).
     :param plots: also write the standard paper plots to ``out/plots`` (PNG + PDF).
+    :param allow_code: let the scenario import and run user code (``import:`` encoders): such
+        a scenario is a program (:mod:`semcom.core.trust`); refused otherwise.
     :param allow_large: run a study beyond the work budget (units, messages, slots, memory)
         instead of refusing it (:mod:`semcom.simulator.scenario.work`).
     :param overrides: dotted scenario keys, e.g. ``**{"sweep.snr_db": [0, 10], "seed": 3}``.
@@ -126,9 +131,12 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
     raw, source = _raw_scenario(scenario)
     raw = apply_overrides(raw, overrides)
     sc = parse_study(raw, source)          # the scenario of the kind it names (`kind:`, link by default)
-    kind_of(sc).check_work(sc, allow_large=allow_large, workers=workers, check_data=True)
-    out = Path(out) if out is not None else _auto_out(sc.name)
-    kind_of(sc).run(sc, out, workers=workers, quiet=quiet, force=force, plots=plots)
+    kind = kind_of(sc)
+    kind.check_code(sc, allow_code=allow_code)
+    kind.check_work(sc, allow_large=allow_large, workers=workers, check_data=True)
+    out = check_output_dir(out, force=force) if out is not None else _auto_out(sc.name)
+    with allowing_code(allow_code):
+        kind.run(sc, out, workers=workers, quiet=quiet, force=force, plots=plots)
     return Result(out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -12,11 +13,13 @@ from semcom import __version__
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides, parse_set_options
 from semcom.core.registry import UnknownNameError
+from semcom.core.trust import ALLOW_CODE_ENV
 from .abstraction.fitting import describe_fit
 from .abstraction.spec import spec_from_file_content
 from .kinds import get_kind, kind_of, parse_study, scenario_kinds
 from .scenario.jsonschema import json_schema
 from .scenario.reading import read_scenario_yaml
+from .results.folders import check_output_dir, claim_output_dir, require_output_dir
 from .results.store import read_rows, study_kind
 
 __all__ = ["main"]
@@ -37,10 +40,20 @@ def _scenario(args):
     return parse_study(raw, str(args.scenario))
 
 
+def _allow_code(kind, sc, args) -> None:
+    """The scenario's user code refused unless ``--allow-code``, which then holds for this
+    process and the workers it starts."""
+    kind.check_code(sc, allow_code=args.allow_code)
+    if args.allow_code:
+        os.environ[ALLOW_CODE_ENV] = "1"
+
+
 def _cmd_run(args) -> int:
     sc = _scenario(args)
     kind = kind_of(sc)
+    _allow_code(kind, sc, args)
     kind.check_work(sc, allow_large=args.allow_large, workers=args.workers, check_data=True)
+    check_output_dir(args.out, force=args.force)      # refused before anything is computed
     result = kind.run(sc, args.out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
                       force=args.force, plots=not args.no_plots)
     if not args.quiet:
@@ -61,6 +74,10 @@ def _cmd_validate(args) -> int:
     _print(kind.validate_lines(sc, args.scenario, check_data=not args.no_data))
     if work is not None:
         print(f"work: {work.describe()}")
+    for name, spec in sc.models.items():
+        if "import" in (spec.model_extra or {}):
+            print(f"note: models.{name} runs code from module '{str(spec.model_extra['import']).split(':')[0]}' "
+                  "(`import:`): `semcom run` needs --allow-code")
     return 0
 
 
@@ -85,6 +102,7 @@ def _cmd_plot(args) -> int:
     from .kinds.plots import plot_all  # lazy: matplotlib loads only for `semcom plot`
 
     rows, kind = _run_kind(args.dir)
+    require_output_dir(args.dir)      # plots go only into a folder semcom wrote
     for p in plot_all(rows, Path(args.dir) / "plots", kind=kind.name):
         print(f"plot: {p}")
     return 0
@@ -93,6 +111,7 @@ def _cmd_plot(args) -> int:
 def _cmd_report(args) -> int:
     from .kinds.report import write_report  # lazy: matplotlib loads only for `semcom report`
 
+    require_output_dir(args.dir)      # the report goes only into a folder semcom wrote
     print(f"report: {write_report(args.dir)}")
     return 0
 
@@ -101,6 +120,8 @@ def _cmd_stitch(args) -> int:
     kind = get_kind("stitch")
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
     sc = kind.parse(raw, str(args.scenario))
+    _allow_code(get_kind("link"), sc, args)
+    check_output_dir(args.out, force=args.force)
     result = kind.run(sc, args.out, snr_db=args.snr_db, force=args.force)
     _print(kind.run_lines(sc, result))
     return 0
@@ -127,6 +148,7 @@ def _cmd_abstraction_build(args) -> int:
 
     raw = apply_overrides(read_scenario_yaml(args.scenario), parse_set_options(args.set or []))
     spec = spec_from_file_content(raw, str(args.scenario))
+    claim_output_dir(args.out)
     say = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     ts = build_table_set(spec, workers=args.workers, progress=say, use_cache=not args.no_cache)
     out = ts.save(args.out)
@@ -142,6 +164,12 @@ def _add_overrides(parser, example: str) -> None:
     """``--set KEY=VALUE`` (repeatable), with an example of a dotted key for this command."""
     parser.add_argument("--set", action="append", metavar="KEY=VALUE",
                         help=f"override a scenario value by its dotted key, e.g. --set {example} (repeatable)")
+
+
+def _add_allow_code(parser) -> None:
+    parser.add_argument("--allow-code", action="store_true",
+                        help="let the scenario import and run user code (`import:` encoders): such a scenario is "
+                             "a program, run it only if you trust it")
 
 
 def _add_allow_large(parser) -> None:
@@ -165,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
     p.add_argument("--no-plots", action="store_true", help="skip the plots (draw them later: semcom plot DIR)")
     _add_allow_large(p)
+    _add_allow_code(p)
     _add_overrides(p, "sweep.snr_db=[0,10]")
     p.set_defaults(func=_cmd_run)
 
@@ -174,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--snr-db", type=float, default=None,
                    help="SNR of the noisy matrix (default: the highest SNR of the sweep)")
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")
+    _add_allow_code(p)
     _add_overrides(p, "sweep.num_anchors=16")
     p.set_defaults(func=_cmd_stitch)
 

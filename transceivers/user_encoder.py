@@ -16,6 +16,13 @@ initialised encoder is the same at every run. The module is imported from the Py
 path, then from the working directory. ``latent_dim`` (optional) is checked against
 what the module returns.
 
+A scenario with such an agent is a program: importing the module runs its top-level code
+and the callable runs with the user's rights, as any Python script does. So the module is
+imported only with an explicit opt-in (``semcom run --allow-code``,
+``semcom.run(..., allow_code=True)``, or the setting of :mod:`semcom.core.trust`), and the callable must be a function
+or class defined in the named module, outside Python's standard library
+(:func:`resolve_entry`): ``os:system`` is refused before anything runs.
+
 Caching: the latents are cached on disk (:mod:`semcom.transceivers.cache`) under a key made of
 the import path, ``kwargs``, ``seed`` and the dataset's fingerprint. The key holds the
 module's *name*, not its code or weights: after changing the module (or a weights file
@@ -25,6 +32,7 @@ it loads), give ``cache: false`` to re-encode at every run, or clear ``$SEMCOM_C
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 import sys
 from pathlib import Path
@@ -37,8 +45,9 @@ from .agents import LATENT_SOURCES, LatentSpace, _require_inputs
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 from semcom.core.errors import SemcomInputError
+from semcom.core.trust import code_allowed
 
-__all__ = ["load_user_encoder", "user_encoder_source", "check_spec"]
+__all__ = ["load_user_encoder", "user_encoder_source", "check_spec", "check_code", "resolve_entry"]
 
 _ENTRY = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$")
 _SETTINGS = {"kind", "import", "kwargs", "batch_size", "seed", "latent_dim", "cache"}
@@ -50,6 +59,9 @@ def check_spec(name: str, spec: dict[str, Any]) -> None:
     if not isinstance(entry, str) or not _ENTRY.match(entry):
         raise SemcomInputError(f"models.{name}.import: must be 'module:callable' (got {entry!r}); "
                                "e.g. import: my_package.encoders:build")
+    if entry.split(".")[0].split(":")[0] in sys.stdlib_module_names:
+        raise SemcomInputError(f"models.{name}.import: '{entry}' is in Python's standard library, not an encoder "
+                               "factory; name a function or class of your own module, e.g. my_package.encoders:build")
     kwargs = spec.get("kwargs", {})
     if not isinstance(kwargs, dict):
         raise SemcomInputError(f"models.{name}.kwargs: must be a mapping of keyword arguments for the "
@@ -87,8 +99,25 @@ def _import(name: str, module_name: str):
                            "or in the working directory; install it or run from its folder")
 
 
-def load_user_encoder(name: str, spec: dict[str, Any]) -> torch.nn.Module:
-    """Import ``spec['import']`` and call it with ``spec['kwargs']`` (seeded by ``spec['seed']``)."""
+def _refuse_code(name: str, module_name: str) -> SemcomInputError:
+    return SemcomInputError(f"models.{name}.import: the scenario asks to run code from module '{module_name}' (a "
+                            "scenario with `import:` is a program, like any Python script); if you trust it, run it "
+                            "with --allow-code (semcom.run(..., allow_code=True))")
+
+
+def check_code(name: str, spec: dict[str, Any], allow: bool) -> None:
+    """Before a run: refuse agent ``name``'s import without ``allow``; with it, import the
+    module and check its callable (:func:`resolve_entry`), without calling it."""
+    entry = spec.get("import")
+    if not allow and isinstance(entry, str) and _ENTRY.match(entry):
+        raise _refuse_code(name, entry.split(":")[0])
+    check_spec(name, spec)      # the entry's form, and no standard-library callable
+    resolve_entry(name, spec)
+
+
+def resolve_entry(name: str, spec: dict[str, Any]):
+    """The callable ``spec['import']`` names: imported, and checked to be a function or a
+    class defined in that module (not a builtin, not one it imported from elsewhere)."""
     check_spec(name, spec)
     module_name, attr = spec["import"].split(":")
     try:
@@ -104,9 +133,23 @@ def load_user_encoder(name: str, spec: dict[str, Any]) -> torch.nn.Module:
             raise SemcomInputError(f"models.{name}.import: module '{module_name}' has no '{attr}'; "
                                    "name a function or class defined in it")
         target = getattr(target, part)
-    if not callable(target):
-        raise SemcomInputError(f"models.{name}.import: '{spec['import']}' is not callable; name a function "
-                               "or class that returns a torch.nn.Module")
+    own = (inspect.isfunction(target) or inspect.isclass(target) or inspect.ismethod(target)) \
+        and getattr(target, "__module__", None) == module.__name__
+    if not own:
+        raise SemcomInputError(f"models.{name}.import: '{spec['import']}' is not a function or class defined in "
+                               f"module '{module_name}' (it is {type(target).__name__} from "
+                               f"'{getattr(target, '__module__', None) or 'elsewhere'}'); name the encoder factory "
+                               "your module defines")
+    return target
+
+
+def load_user_encoder(name: str, spec: dict[str, Any]) -> torch.nn.Module:
+    """Import ``spec['import']`` and call it with ``spec['kwargs']`` (seeded by ``spec['seed']``);
+    only where user code is allowed (:func:`code_allowed`)."""
+    check_spec(name, spec)
+    if not code_allowed():
+        raise _refuse_code(name, spec["import"].split(":")[0])
+    target = resolve_entry(name, spec)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(spec.get("seed", 0)))
         try:
@@ -172,3 +215,4 @@ def user_encoder_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_
 
 
 user_encoder_source.check_spec = check_spec
+user_encoder_source.check_code = check_code

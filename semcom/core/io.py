@@ -2,7 +2,9 @@
 
 A killed run never leaves a half-written results file, figure or cache entry: the
 content goes to a temporary file in the same folder, which is then renamed over the
-target (``os.replace`` is atomic on POSIX within one file system).
+target (``os.replace`` is atomic on POSIX within one file system). Inside a run's output
+folder a file semcom did not write is never replaced, and no symbolic link is followed
+(:mod:`semcom.core.outputs`).
 
 Example::
 
@@ -20,6 +22,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from .outputs import check_write, record_written
+
 __all__ = ["atomic_path", "write_text_atomic"]
 
 
@@ -33,15 +37,19 @@ def _umask() -> int:
 def atomic_path(path: str | os.PathLike) -> Iterator[str]:
     """Yield a temporary path next to ``path``; on a clean exit rename it onto ``path``.
 
-    On an error the temporary file is removed and ``path`` is left as it was.
+    On an error the temporary file is removed and ``path`` is left as it was. Inside a
+    marked output folder, :func:`~semcom.core.outputs.check_write` may refuse the write
+    (a user's file, a symbolic link) before anything is written.
     """
     path = Path(path)
+    check_write(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, path)
+        record_written(path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

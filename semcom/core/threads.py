@@ -16,7 +16,8 @@ import contextlib
 import functools
 from typing import Any, Callable, Iterator, Optional, TypeVar
 
-__all__ = ["TRAINING_THREADS", "FITTING_THREADS", "NETWORK_UNIT_THREADS", "fixed_threads", "with_fixed_threads"]
+__all__ = ["TRAINING_THREADS", "FITTING_THREADS", "UNIT_THREADS", "NETWORK_UNIT_THREADS", "fixed_threads",
+           "with_fixed_threads"]
 
 #: Threads encoders are trained and run on (2: the CI machine's cores). This happens once
 #: per study, in the process that starts the workers (:mod:`semcom.simulator.run.executors`).
@@ -26,6 +27,16 @@ TRAINING_THREADS = 2
 #: (measured: two workers became 0.65x as fast as one) and, in a worker forked from a
 #: process that ran threads, hang (libgomp is not fork-safe).
 FITTING_THREADS = 1
+
+#: Intra-op threads a work unit runs on, inline or in a worker process, unless the caller
+#: asks for more: parallelism comes from worker processes (``--workers``), not from OpenMP.
+#: A unit's time goes into many small tensor operations; on two intra-op threads each one
+#: ends at an OpenMP barrier where one thread spins waiting for the other, and when another
+#: process takes one of two cores every barrier waits for a descheduled thread (measured:
+#: the 24-unit digital sweep inline took 30 s on one thread and 224 s on two beside one
+#: CPU-bound process; ``benchmarks/bench_loaded.py`` times the policies quiet and loaded).
+#: Unit results do not depend on it: heads and models fit on fixed threads (above).
+UNIT_THREADS = 1
 
 #: Threads a network-level unit runs on (:func:`semcom.simulator.network.engine.run_network_unit`).
 #: Its time goes into ~500 slots x a few small tensors each (~3.8 ms a slot); on two intra-op

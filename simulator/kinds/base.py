@@ -79,6 +79,16 @@ class StudyKind:
         (``check_data``: sizes may come from loading the data); `None`: no estimate."""
         return None
 
+    def check_code(self, sc, allow_code: bool = False) -> None:
+        """Refuse a study whose agents import user code (``import:``) unless ``allow_code``;
+        with it, check each callable without calling it (the latent source's ``check_code``)."""
+        from semcom.transceivers import LATENT_SOURCES  # lazy: the latent sources load torch
+
+        for name, spec in getattr(sc, "models", {}).items():
+            gate = getattr(LATENT_SOURCES.get(spec.kind), "check_code", None) if spec.kind in LATENT_SOURCES else None
+            if gate is not None:
+                gate(name, spec.model_dump(exclude_none=True), allow_code)
+
     def check_work(self, sc, *, allow_large: bool = False, workers: int = 1,
                    check_data: bool = False) -> WorkEstimate | None:
         """:meth:`estimate_work`, refused beyond the default budget unless ``allow_large``

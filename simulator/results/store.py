@@ -36,7 +36,9 @@ from typing import Any, Iterable
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.io import write_text_atomic
+from semcom.core.outputs import OutputOwnershipError
 from . import store_sql as sql
+from .folders import check_store_files, claim_output_dir, open_lock
 
 __all__ = ["ResultsStore", "StoreError", "StoreWarning", "differing_fields", "read_rows", "study_kind", "write_csv"]
 
@@ -75,12 +77,8 @@ class ResultsStore:
                  study: dict | None = None):
         self.directory = Path(directory)
         self.db: sqlite3.Connection | None = None
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._lock_file = open(self.directory / ".lock", "w")
-        except OSError as exc:
-            raise StoreError(f"--out '{self.directory}' cannot be used as an output directory "
-                             f"({exc.strerror or exc}); choose another --out") from None
+        claim_output_dir(self.directory, force=force)    # new, empty or semcom's: refused otherwise
+        self._lock_file = open_lock(self.directory)
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -88,7 +86,11 @@ class ResultsStore:
             raise StoreError(f"output directory '{self.directory}' is in use by another semcom run; "
                              "wait for it to finish or choose another --out") from None
         try:
+            check_store_files(self.directory)
             self._open()
+        except OutputOwnershipError:
+            self._lock_file.close()
+            raise
         except sqlite3.DatabaseError as exc:
             if self.db is not None:
                 self.db.close()
@@ -97,6 +99,8 @@ class ResultsStore:
                 self._lock_file.close()
                 raise StoreError(f"'{self.directory / DB_NAME}' is not a readable results store ({exc}); "
                                  "use another --out, or --force to replace it") from None
+            warnings.warn(f"--force: replacing semcom's unreadable results store '{self.directory / DB_NAME}' "
+                          f"({exc})", StoreWarning, stacklevel=2)
             for suffix in ("", "-wal", "-shm"):
                 (self.directory / (DB_NAME + suffix)).unlink(missing_ok=True)
             self._open()

@@ -17,7 +17,6 @@ are returned as they finish; the caller commits each one to the results store.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from typing import Any, Callable, Iterator
@@ -25,6 +24,7 @@ from typing import Any, Callable, Iterator
 import torch
 
 from semcom.core.errors import SemcomInputError
+from semcom.core.threads import UNIT_THREADS
 from .pool import run_supervised, start_method
 
 __all__ = ["run_units", "set_threads", "thread_settings", "DASK_RETRIES"]
@@ -119,20 +119,21 @@ def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler
 
     :param run_unit: the study kind's unit runner, a module-level function ``(sc, unit) -> rows``
         (e.g. :func:`~semcom.simulator.link.engine.run_unit` for link units).
+    :param num_threads: intra-op threads per process (default
+        :data:`~semcom.core.threads.UNIT_THREADS`: one; parallelism comes from ``workers``).
     :param prepare: before a local pool starts, ``prepare(sc)`` in this process: what every
         worker needs (latent spaces, tables) trained and cached once.
     """
     model = type(sc)
     payload = sc.model_dump_json()
-    cores = os.cpu_count() or 1
     if scheduler:
         yield from _run_dask(model, payload, units, scheduler, num_threads or 1, run_unit)
     elif workers <= 1:
-        threads = num_threads or torch.get_num_threads()
+        threads = num_threads or UNIT_THREADS
         for unit in units:
             yield _work(model, payload, unit, threads, run_unit)
     else:
-        threads = num_threads or max(1, cores // workers)
+        threads = num_threads or UNIT_THREADS
         method = start_method(threads)
         if prepare is not None:
             prepare(sc)     # models trained and cached once, before any worker starts

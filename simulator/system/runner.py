@@ -30,6 +30,7 @@ from ..abstraction.validation import write_validation
 from ..run.executors import thread_settings
 from ..run.lifecycle import StudyResult, run_into_store, versions
 from ..figures.plotting import figure_context
+from ..results.folders import claim_output_dir
 from ..results.store import write_csv
 from .checks import check_policies, check_sinr_coverage, check_system_scenario
 from .engine import run_system_unit
@@ -90,7 +91,7 @@ def run_system_study(sc, out_dir: str | Path, *, workers: int = 1, scheduler: st
     check_policies(sc, tables)
     units = system_units(sc, tables)
     check_sinr_coverage(sc, tables, sorted({(u.seed, u.drop) for u in units}))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    claim_output_dir(out_dir, force=force)      # new, empty or semcom's, before the first file is written
     write_validation(table_set, out_dir)
 
     rows, units_run = run_into_store(

@@ -10,6 +10,7 @@ import torch
 from semcom.transceivers.agents import build_latent_space
 from semcom.transceivers.datasets import load_dataset
 from semcom.core.errors import SemcomInputError
+from semcom.core.trust import ALLOW_CODE_ENV
 from semcom.transceivers.user_encoder import check_spec
 
 MODULE = '''
@@ -57,6 +58,7 @@ def user_module(tmp_path, monkeypatch):
     (tmp_path / "fails_on_import.py").write_text("raise ImportError('needs a GPU driver')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv(ALLOW_CODE_ENV, "1")        # this process opted in to user code
     for name in ("my_encoders", "fails_on_import"):
         sys.modules.pop(name, None)
     yield importlib.import_module("my_encoders")
@@ -124,3 +126,16 @@ def test_user_errors_name_the_agent(user_module, entry, spec, words):
 def test_settings_are_checked_before_anything_is_imported(spec, field):
     with pytest.raises(SemcomInputError, match=field.replace(".", r"\.")):
         check_spec("mine", {"kind": "torch", **spec})
+
+
+def test_user_code_is_never_imported_without_the_opt_in(user_module, monkeypatch):
+    monkeypatch.setenv(ALLOW_CODE_ENV, "0")
+    with pytest.raises(SemcomInputError, match="asks to run code from module 'my_encoders'.*--allow-code"):
+        _space("my_encoders:build", cache=False)
+    assert user_module.CALLS == []
+
+
+@pytest.mark.parametrize("entry", ["os:system", "subprocess:getoutput", "builtins:eval", "os.path:join"])
+def test_standard_library_callables_are_refused_before_anything_is_imported(entry):
+    with pytest.raises(SemcomInputError, match="standard library, not an encoder factory"):
+        check_spec("mine", {"kind": "torch", "import": entry})

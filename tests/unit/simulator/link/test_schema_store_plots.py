@@ -4,7 +4,8 @@ import sqlite3
 
 import pytest
 
-from semcom.core.errors import ScenarioError
+from semcom.core.errors import ScenarioError, SemcomInputError
+from semcom.core.outputs import mark_output_dir
 from semcom.simulator.kinds.plots import plot_all
 from semcom.simulator.figures.plot_rows import _curve
 from semcom.simulator.link.schema import parse_scenario
@@ -88,19 +89,30 @@ def test_store_refuses_another_study_and_a_second_writer(tmp_path):
 
 
 def test_corrupt_store_is_a_one_line_error_or_replaced_with_force(tmp_path):
+    """semcom's own store, damaged (its folder's marker lists it), is replaced on --force;
+    an unreadable file semcom cannot tell it wrote is never replaced."""
+    mark_output_dir(tmp_path, ["results.sqlite"])
     (tmp_path / "results.sqlite").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="not a readable results store"):
         ResultsStore(tmp_path, "h")
     with pytest.raises(StoreError, match="not a readable results store"):
         read_rows(tmp_path)
-    with ResultsStore(tmp_path, "h", force=True) as store:
-        assert store.finished_units() == set()
+    with pytest.warns(UserWarning, match="--force: replacing semcom's unreadable results store"):
+        with ResultsStore(tmp_path, "h", force=True) as store:
+            assert store.finished_units() == set()
     assert sqlite3.connect(tmp_path / "results.sqlite").execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "results.sqlite").write_bytes(b"this is not sqlite" * 100)
+    for force in (False, True):
+        with pytest.raises(SemcomInputError, match="results.sqlite"):
+            ResultsStore(foreign, "h", force=force)
+    assert (foreign / "results.sqlite").read_bytes() == b"this is not sqlite" * 100
 
 
-def test_output_path_that_is_a_file_is_a_store_error(tmp_path):
+def test_output_path_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "file").write_text("x")
-    with pytest.raises(StoreError, match="cannot be used"):
+    with pytest.raises(SemcomInputError, match="is a file, not a folder"):
         ResultsStore(tmp_path / "file", "h")
 
 

@@ -32,6 +32,7 @@ def test_rows_are_sql_columns_with_types_and_round_trip(tmp_path):
 def test_store_of_an_older_semcom_is_refused_in_one_line(tmp_path):
     db = sqlite3.connect(tmp_path / "results.sqlite")
     db.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                     "INSERT INTO meta VALUES ('study_hash', 'old');"
                      "CREATE TABLE rows (unit TEXT, idx INTEGER, data TEXT);")
     db.close()
     with pytest.raises(StoreError, match="older semcom"):
