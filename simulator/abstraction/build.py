@@ -98,8 +98,8 @@ def _save_atomic(ts: TableSet, folder: Path) -> None:
 def _build_tables(spec: AbstractionSpec, workers: int, progress) -> list[tuple[AbstractionTable, tuple]]:
     """One table per (unit, semantic equaliser), with the (unit, equaliser) it came from."""
     out = []
-    for grid_values, schemes in spec.grids():
-        out += _grid_tables(spec, grid_values, schemes, workers, progress)
+    for grid_values, schemes, k, bits in spec.table_runs():
+        out += _grid_tables(spec, grid_values, schemes, workers, progress, k, bits)
     return out
 
 
@@ -123,7 +123,8 @@ def table_unit(sc, unit, channel_seed: Optional[int] = None) -> list[dict]:
     return rows
 
 
-def _grid_tables(spec, grid_values, schemes, workers: int, progress) -> list[tuple[AbstractionTable, tuple]]:
+def _grid_tables(spec, grid_values, schemes, workers: int, progress, num_anchors=None,
+                 bits=None) -> list[tuple[AbstractionTable, tuple]]:
     refine = spec.refine
     grid = AdaptiveGrid(grid_values, None if refine is None else refine.coarse_step,
                         0.0 if refine is None else refine.tolerance)
@@ -131,7 +132,7 @@ def _grid_tables(spec, grid_values, schemes, workers: int, progress) -> list[tup
     first_rows: dict = {}
     points, rnd = grid.first(), 0
     while points:
-        sc = spec.link_scenario(snr_db=points, schemes=schemes)
+        sc = spec.link_scenario(snr_db=points, schemes=schemes, num_anchors=num_anchors, bits=bits)
         units = expand_units(sc)
         test_size = len(study_data(sc).test_idx)
         repeats = max(1, math.ceil((spec.n_samples or test_size) / test_size))
@@ -160,7 +161,7 @@ def _grid_tables(spec, grid_values, schemes, workers: int, progress) -> list[tup
         if np.any(v[:, 1] != v[0, 1]):
             raise RuntimeError("abstraction: grid points of one table saw different numbers of decisions")
         row = next(r for r in first_rows[unit] if r["semantic_equalizer"] == name)
-        config = table_config(spec, None, unit, row)
+        config = table_config(spec, sc, unit, row)
         tables.append((AbstractionTable.from_counts(
             config, np.array(sinr), v[:, 0], int(v[0, 1]), eesm_beta=1.0, fold_correct=v[:, 2:2 + NUM_FOLDS].T,
             fold_samples=v[0, 2 + NUM_FOLDS:], mapping=spec.mapping_of(config.scheme_kind)), (unit, name)))

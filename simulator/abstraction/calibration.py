@@ -72,7 +72,7 @@ def calibrate(spec, tables, progress=None) -> list[dict]:
     for unit, members in _by_unit(tables).items():
         obs = {}
         for cname, ch in cal.channels.items():
-            sc = spec.link_scenario(ch.model_dump(), snr, name_suffix=f"-calibration-{cname}")
+            sc = spec.unit_scenario(unit, ch.model_dump(), snr, name_suffix=f"-calibration-{cname}")
             for p in range(cal.passes):   # independent channel realisations per pass
                 purpose = ("abstraction-calibration", cname, unit.key) + ((p,) if p else ())
                 obs[(cname, p)] = observe_unit(sc, unit, derive_seed(unit.seed, *purpose))
@@ -81,7 +81,7 @@ def calibrate(spec, tables, progress=None) -> list[dict]:
             runs = list(obs.values())
             measured = np.concatenate([o.correct[eq].mean(-1) for o in runs])
             counts = np.concatenate([np.full(len(o.snr_db), o.correct[eq].shape[1]) for o in runs])
-            beta, fit = fit_mapping(table.mapping, lambda m, v: np.concatenate(
+            beta, fit = fit_mapping(table.mapping, lambda m, v, table=table, runs=runs: np.concatenate(
                 [predict_accuracy(table, o.sinr_db, folds, m, v) for o in runs]), measured, counts, cal.beta_range)
             fit["sinr_spread_db"] = float(np.mean([np.mean(o.sinr_db.max(-1) - o.sinr_db.min(-1)) for o in runs]))
             table.eesm_beta, table.beta_fit = beta, fit

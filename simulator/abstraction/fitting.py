@@ -17,7 +17,7 @@ well) instead of as that end.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

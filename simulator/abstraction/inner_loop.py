@@ -12,8 +12,8 @@ instead, with ESM the table's mapping (:meth:`~.table.AbstractionTable.effective
 over the per-RE offsets δ = SINR_RE − estimate of the messages the engine sent with that
 configuration and group on the calibration drops whose estimate lies near x (within
 ``width_db``; the ``min_messages`` nearest when fewer), tabulated on a grid of x and read by
-linear interpolation. A configuration no message of a group used takes the offsets of the
-other groups' messages of that configuration. Built offline with the tables; checked on the
+linear interpolation, and made nondecreasing in x (:func:`nondecreasing`). A configuration no
+message of a group used takes the offsets of the other groups' messages of that configuration. Built offline with the tables; checked on the
 validation drops by :func:`inner_loop_check` (mean predicted vs mean realised accuracy per
 configuration).
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["FadingAverage", "build_fading_average", "inner_loop_check", "INNER_LOOP_MARGIN"]
+__all__ = ["FadingAverage", "build_fading_average", "inner_loop_check", "nondecreasing", "INNER_LOOP_MARGIN"]
 
 #: |mean predicted − mean realised accuracy| per configuration the inner loop aims for.
 INNER_LOOP_MARGIN = 0.02
@@ -69,7 +69,7 @@ class FadingAverage:
                 "values": [{"group": g, "config": c, "expected": v.tolist()} for (g, c), v in self.values.items()]}
 
     @classmethod
-    def from_json(cls, d: dict) -> "FadingAverage":
+    def from_json(cls, d: dict) -> FadingAverage:
         return cls(np.asarray(d["grid_db"], dtype=np.float64),
                    {(int(e["group"]), int(e["config"])): np.asarray(e["expected"]) for e in d["values"]})
 
@@ -91,7 +91,7 @@ def build_fading_average(table_of: dict, patterns, grid_db: np.ndarray, width_db
             raise ValueError(f"inner loop: the engine sent no message of configuration {c}; record it on the "
                              "calibration drops")
         est = patterns.estimate_db[mine]
-        curve = np.empty(len(grid_db))
+        curve, weight = np.empty(len(grid_db)), np.empty(len(grid_db))
         for i, x in enumerate(grid_db):
             near = np.flatnonzero(np.abs(est - x) <= width_db)
             if len(near) < min_messages:
@@ -99,9 +99,25 @@ def build_fading_average(table_of: dict, patterns, grid_db: np.ndarray, width_db
             if len(near) > max_messages:
                 near = rng.choice(near, size=max_messages, replace=False)
             eff = table.effective_sinr_db(x + offsets[mine[near]])
-            curve[i] = float(np.mean(table.accuracy_at(eff)))
-        values[(g, c)] = curve
+            curve[i], weight[i] = float(np.mean(table.accuracy_at(eff))), len(near)
+        values[(g, c)] = nondecreasing(curve, weight)
     return FadingAverage(np.asarray(grid_db, dtype=np.float64), values)
+
+
+def nondecreasing(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weighted least-squares nondecreasing fit of ``values`` (pool adjacent violators).
+
+    A better large-scale SINR does not lower the expected accuracy; where the offsets of a few
+    messages say it does (the cell edge, where messages are rare), the dip is noise, and a dip is
+    what link adaptation would exploit (it picks a configuration where its prediction is too high)."""
+    blocks: list[list[float]] = []                 # [value, weight, length]
+    for v, w in zip(values.tolist(), weights.tolist()):
+        blocks.append([v, max(w, 1e-12), 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            v2, w2, n2 = blocks.pop()
+            v1, w1, n1 = blocks.pop()
+            blocks.append([(v1 * w1 + v2 * w2) / (w1 + w2), w1 + w2, n1 + n2])
+    return np.concatenate([np.full(n, v) for v, _, n in blocks])
 
 
 def inner_loop_check(fading: FadingAverage, table_of: dict, patterns, labels: list[str]) -> list[dict]:

@@ -62,8 +62,9 @@ def observe_unit(sc, unit, channel_seed: int) -> Observation:
 
 
 def table_config(spec: AbstractionSpec, sc, unit, row: dict) -> TableConfig:
-    """The :class:`TableConfig` of one result row of the table study."""
-    scheme = spec.schemes[unit.scheme]
+    """The :class:`TableConfig` of one result row of the table study ``sc`` (its scheme settings: a
+    codeword per message sizes the block length to the unit)."""
+    scheme = sc.scheme_specs()[unit.scheme]
     settings = scheme.model_dump(exclude={"kind"})
     return TableConfig(
         tx_model=unit.transmitter, rx_model=unit.receiver, num_anchors=int(unit.num_anchors),

@@ -21,7 +21,6 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Optional
 
 import numpy as np
 
@@ -45,7 +44,7 @@ class MessagePatterns:
     estimate_db: np.ndarray
     group: np.ndarray
     config: np.ndarray
-    drop: Optional[np.ndarray] = None
+    drop: np.ndarray | None = None
 
     def __post_init__(self):
         self.sinr_db = np.asarray(self.sinr_db, dtype=np.float64)
@@ -74,13 +73,21 @@ class MessagePatterns:
         interference the estimate does not know)."""
         return self.sinr_db - self.estimate_db[:, None]
 
-    def take(self, index) -> "MessagePatterns":
+    def take(self, index) -> MessagePatterns:
         """The messages selected by ``index`` (a mask or positions)."""
         return MessagePatterns(self.sinr_db[index], self.estimate_db[index], self.group[index], self.config[index],
                                None if self.drop is None else self.drop[index])
 
     @classmethod
-    def concat(cls, parts: list["MessagePatterns"]) -> "MessagePatterns":
+    def from_record(cls, record, drop: Optional[int] = None) -> "MessagePatterns":
+        """The messages of a system engine's record (``sinr_re_db``, ``sinr_est_db``, ``group``,
+        ``config``: :class:`~semcom.simulator.system.decisions.SentRecord`), all from ``drop``."""
+        n = len(record.group)
+        return cls(np.asarray(record.sinr_re_db, dtype=np.float64), record.sinr_est_db, record.group, record.config,
+                   None if drop is None else np.full(n, drop))
+
+    @classmethod
+    def concat(cls, parts: list[MessagePatterns]) -> MessagePatterns:
         """The messages of ``parts`` one after another (widths padded with NaN)."""
         width = max((p.sinr_db.shape[1] for p in parts), default=0)
         pad = [np.pad(p.sinr_db, ((0, 0), (0, width - p.sinr_db.shape[1])), constant_values=np.nan) for p in parts]

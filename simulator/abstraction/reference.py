@@ -19,8 +19,6 @@ differ: both are refused with one line.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import numpy as np
 import sionna.phy
 import torch
@@ -32,6 +30,7 @@ from semcom.transceivers.schemes import build_scheme
 from semcom.transceivers.semantic import build_equalizer
 from semcom.transceivers.semantic.channel_aware import ChannelAccess
 from semcom.transceivers.transmission import MessageTransmission
+
 from ..link.engine import build_link
 from ..link.resolved import resolve_unit
 from ..link.units import expand_units
@@ -41,7 +40,7 @@ __all__ = ["LinkReference", "decode_messages"]
 
 
 def _unit_of(spec, config):
-    sc = spec.link_scenario(schemes=[config.scheme])
+    sc = spec.link_scenario(schemes=[config.scheme], num_anchors=config.num_anchors, bits=config.bits)
     for unit in expand_units(sc):
         if (unit.transmitter, unit.receiver, int(unit.num_anchors), unit.anchor_selection, unit.scheme,
                 unit.bits if config.bits is not None else None) == (
@@ -76,9 +75,8 @@ class LinkReference:
         lay = scheme.layout(int(ru.top_k or unit.num_anchors)) if hasattr(scheme, "layout") else None
         if lay is not None and lay.samples_per_codeword > 1:
             raise SemcomInputError(
-                f"abstraction.schemes.{config.scheme}.block_length: a codeword carries {lay.samples_per_codeword} "
-                f"samples, but a system message is one sample; use block_length {lay.bits_per_sample} "
-                f"(K x bits) or less")
+                f"abstraction.codeword_per_message: a codeword of {config.scheme} carries "
+                f"{lay.samples_per_codeword} samples, but a system message is one sample; set it to true")
         # the receivers' own simulated crossings (noise-trained heads) use the table's channel
         table_channel = build_channel(ru.channel.model, **kw, **ru.channel_settings())
         table_link = MessageTransmission(scheme=scheme, channel=table_channel, top_k=ru.top_k, **kw)
@@ -137,7 +135,7 @@ DECODE_CHUNK = 4096
 
 
 def decode_messages(references: dict, patterns, samples: np.ndarray, seed: int,
-                    build: Optional[callable] = None) -> np.ndarray:
+                    build: callable | None = None) -> np.ndarray:
     """[M] link-level decisions of the messages of ``patterns`` (:class:`~.patterns.MessagePatterns`).
 
     :param references: {(group, config): :class:`LinkReference`}; missing ones are made with

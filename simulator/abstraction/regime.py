@@ -7,7 +7,7 @@ order, the large-scale estimate, group and configuration). For each table the st
 1. ``messages`` of the messages sent with its configuration (by any group whose link it is)
    are drawn; each gets a test sample from a random half of the test set (:mod:`~.folds`) and is
    decoded by the link-level blocks at its per-RE SINRs (:func:`~.reference.decode_messages`);
-2. the messages are cut into ``points`` equal-count bins of their large-scale estimate; a point's
+2. the messages are drawn evenly from ``points`` equal-width bins of their large-scale estimate; a point's
    link-level accuracy is the share of its messages decided correctly, its prediction the mean of
    the held-out table's accuracy at each message's effective SINR (:mod:`~.predictors`);
 3. calibration: the table's mapping is fitted over the points of the calibration drops (EESM's β;
@@ -19,8 +19,8 @@ order, the large-scale estimate, group and configuration). For each table the st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -62,8 +62,10 @@ class DecodedMessages:
 
 
 def decode_for_table(entry: RegimeEntry, patterns, settings, test, purpose: str, seed: int,
-                     references: dict, build_reference: Callable) -> Optional[DecodedMessages]:
-    """Draw up to ``settings.messages`` of the table's messages, give each a test sample of a random
+                     references: dict, build_reference: Callable) -> DecodedMessages | None:
+    """Draw up to ``settings.messages`` of the table's messages, as many from each point (an equal-width
+    bin of the large-scale estimate between its 1st and 99th percentile: the points cover the range of
+    SINRs evenly, the cell edge as much as the crowded plateau), give each a test sample of a random
     fold and decode them; `None` when the engine sent none.
 
     :param test: (test_idx [N], folds [N]) of the study's test set.
@@ -73,7 +75,13 @@ def decode_for_table(entry: RegimeEntry, patterns, settings, test, purpose: str,
     if len(mine) == 0:
         return None
     rng = derive_rng(seed, "abstraction-regime", purpose, entry.table_id)
-    pick = np.sort(rng.choice(mine, size=min(settings.messages, len(mine)), replace=False))
+    est = patterns.estimate_db[mine]
+    edges = np.linspace(*np.quantile(est, [0.01, 0.99]), settings.points + 1)
+    inside = (est >= edges[0]) & (est <= edges[-1])
+    point_of = np.clip(np.searchsorted(edges, est, side="right") - 1, 0, settings.points - 1)
+    per_point = max(1, settings.messages // settings.points)
+    pick = np.sort(np.concatenate([rng.choice(m, size=min(per_point, len(m)), replace=False) for m in
+                                   (mine[inside & (point_of == p)] for p in range(settings.points))]))
     chosen = patterns.take(pick)
     test_idx, test_folds = test
     folds = rng.integers(NUM_FOLDS, size=len(chosen))
@@ -83,15 +91,8 @@ def decode_for_table(entry: RegimeEntry, patterns, settings, test, purpose: str,
         samples[m] = rng.choice(test_idx[test_folds == f], size=int(m.sum()))
     correct = decode_messages(references, chosen, samples, derive_seed(seed, purpose, entry.table_id),
                               build=build_reference)
-    point, edges = _bins(chosen.estimate_db, settings.points)
+    point = np.clip(np.searchsorted(edges, chosen.estimate_db, side="right") - 1, 0, settings.points - 1)
     return DecodedMessages(chosen, folds, correct, point, edges)
-
-
-def _bins(estimate_db: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
-    """Equal-count bins of the estimates: the bin of each message and the P + 1 edges."""
-    edges = np.quantile(estimate_db, np.linspace(0.0, 1.0, points + 1))
-    point = np.clip(np.searchsorted(edges, estimate_db, side="right") - 1, 0, points - 1)
-    return point, edges
 
 
 def _per_point(values: np.ndarray, point: np.ndarray, points: int) -> np.ndarray:
@@ -111,6 +112,10 @@ def calibrate_in_regime(spec, entries: list[RegimeEntry], decode: Callable, prog
     messages; the rows of ``calibration.csv`` (``regime`` = ``system``). ``decode(entry)`` gives its
     :class:`DecodedMessages`."""
     cal = spec.calibration
+    if cal.beta is not None:            # a given β: nothing to fit (nor to decode)
+        for entry in entries:
+            entry.table.eesm_beta, entry.table.beta_fit = float(cal.beta), {"method": "given"}
+        return []
     rows = []
     for entry, d in _decoded(entries, decode):
         table, n_pts = entry.table, len(d.edges) - 1

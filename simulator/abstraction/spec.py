@@ -61,8 +61,8 @@ class SystemRegimeSpec(_Strict):
                        "configuration")
     messages: int = Field(4000, ge=50, le=1_000_000, description="messages decoded per table (drawn from what "
                           "the engine sent)")
-    points: int = Field(4, ge=1, le=50, description="points per table: equal-count bins of the messages' "
-                        "large-scale SINR estimate")
+    points: int = Field(4, ge=1, le=50, description="points per table: equal-width bins of the messages' "
+                        "large-scale SINR estimate (1st to 99th percentile), messages drawn evenly from them")
 
 
 class CalibrationSpec(_Strict):
@@ -76,8 +76,11 @@ class CalibrationSpec(_Strict):
                         "one pass of the test set)")
     beta: Optional[float] = Field(None, gt=0, description="a fixed β instead of a fit (then no calibration runs)")
     beta_range: tuple[float, float] = Field((0.01, 1000.0), description="β search interval (linear SINR)")
-    system: SystemRegimeSpec = Field(default_factory=SystemRegimeSpec, description="a system study's β: fitted "
-                                     "on its own messages (these runs) instead of the OFDM channels")
+    system: Optional[SystemRegimeSpec] = Field(default_factory=lambda: SystemRegimeSpec(drops=4, messages=6000,
+                                                                                        points=6),
+                                               description="a system study's "
+                                               "mapping: fitted and its inner loop built on its own messages (these "
+                                               "runs) instead of the OFDM channels; null: not")
 
     _snr = axis_validator("snr_db", kind="float")
 
@@ -100,7 +103,7 @@ class ValidationSpec(_Strict):
         default_factory=lambda: {k: channel_spec(**v) for k, v in DEFAULT_VALIDATION_CHANNELS.items()},
         min_length=1, description="channel families of the held-out link-level runs")
     snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the held-out runs [dB]")
-    system: SystemRegimeSpec = Field(default_factory=lambda: SystemRegimeSpec(messages=16000),
+    system: SystemRegimeSpec = Field(default_factory=lambda: SystemRegimeSpec(drops=2, messages=24000, points=6),
                                      description="a system study's held-out messages (other drops, other samples)")
 
     _snr = axis_validator("snr_db", kind="float")
@@ -160,6 +163,9 @@ class AbstractionSpec(_Strict):
     refine: Optional[RefinementSpec] = Field(None, description="evaluate the grid coarsely, then bisect where "
                                              "accuracy changes, e.g. {coarse_step: 2, tolerance: 0.02}; null: every "
                                              "grid point")
+    codeword_per_message: bool = Field(False, description="digital schemes: each message (one sample) is coded in "
+                                       "codewords of its own (block_length = K x bits), as a system study sends "
+                                       "them; false: the scheme's block_length, several samples per codeword")
     n_samples: Optional[int] = Field(None, ge=1, description="at least this many decisions per grid point: the "
                                      "test set passes ceil(n_samples / test size) times with independent noise "
                                      "(default: once)")
@@ -214,25 +220,57 @@ class AbstractionSpec(_Strict):
             out.setdefault(tuple(grid.values()), []).append(name)
         return [(list(g), names) for g, names in out.items()]
 
+    def table_runs(self) -> list[tuple[list[float], list[str], Optional[int], Optional[int]]]:
+        """(SINR grid, schemes, K, bits) of every link study the tables come from: one per grid
+        (:meth:`grids`, every K and bits), and with ``codeword_per_message`` one per (K, bits) of each
+        scheme that codes in codewords (its block length depends on them); K and bits `None`: the axes."""
+        runs = []
+        for grid, names in self.grids():
+            own = [n for n in names if self.codeword_per_message and self.schemes[n].has_block_length]
+            if len(own) < len(names):
+                runs.append((grid, [n for n in names if n not in own], None, None))
+            for name in own:
+                sc = self.link_scenario(schemes=[name])
+                runs += [(grid, [name], int(k), b) for k in sc.axis("num_anchors") for b in sc.axis("bits")]
+        return runs
+
+    def unit_scenario(self, unit, channel: Optional[dict] = None, snr_db: Optional[list[float]] = None,
+                      name_suffix: str = ""):
+        """The link-level study of one table unit alone (its scheme, K and bits; the block length
+        its table was built with)."""
+        return self.link_scenario(channel, snr_db, name_suffix, schemes=[unit.scheme], num_anchors=unit.num_anchors,
+                                  bits=unit.bits)
+
     def link_scenario(self, channel: Optional[dict] = None, snr_db: Optional[list[float]] = None,
-                      name_suffix: str = "", schemes: Optional[list[str]] = None):
+                      name_suffix: str = "", schemes: Optional[list[str]] = None, num_anchors: Optional[int] = None,
+                      bits: Optional[int] = None):
         """The link-level study of these tables (or of a calibration / validation run: ``channel``,
-        ``snr_db``; ``schemes``: only these). Needs a resolved spec (:meth:`inherit`)."""
+        ``snr_db``; ``schemes``: only these; ``num_anchors``, ``bits``: only this K and bits, a scheme that
+        codes in codewords then sized to one sample with ``codeword_per_message``). Needs a resolved
+        spec (:meth:`inherit`)."""
         if self.models is None:
             raise ScenarioError("abstraction.models", None, "is not given and no study to take it from",
                                 "give `models:` (or embed the spec in a study that has them)")
         ch = channel if channel is not None else self.channel.model_dump()
         names = self.scheme_names() if schemes is None else list(schemes)
+        settings = {k: v.model_dump() for k, v in self.schemes.items()}
+        if self.codeword_per_message and num_anchors is not None:
+            for name in names:
+                if self.schemes[name].has_block_length:     # K·bits information bits: one codeword per message
+                    b = bits if bits is not None else settings[name].get("bits", 8)
+                    settings[name]["block_length"] = int(min(max(int(num_anchors) * int(b), 12), 8448))
         raw = dict(
             name=f"{self.name}{name_suffix}", seed=self.seed, device=self.device, precision=self.precision,
             center=self.center, heads=self.heads.model_dump(exclude_none=True), data=self.data.model_dump(),
             models={k: v.model_dump(exclude_none=True) for k, v in self.models.items()},
-            channels={"table": ch}, schemes={k: v.model_dump() for k, v in self.schemes.items()},
-            semantic_equalizers=self.semantic_equalizers or {},
+            channels={"table": ch}, schemes=settings, semantic_equalizers=self.semantic_equalizers or {},
             sweep=dict(snr_db=list(snr_db) if snr_db is not None else self.sinr_db.values(),
                        transmitter=self.transmitter, receiver=self.receiver, channel="table",
-                       scheme=self.scheme if schemes is None else list(schemes), num_anchors=self.num_anchors, anchor_selection=self.anchor_selection,
-                       bits=self.bits if self._quantises(names) else None, semantic_equalizer=self.semantic_equalizer))
+                       scheme=self.scheme if schemes is None else list(schemes),
+                       num_anchors=self.num_anchors if num_anchors is None else [int(num_anchors)],
+                       anchor_selection=self.anchor_selection,
+                       bits=(self.bits if bits is None else [int(bits)]) if self._quantises(names) else None,
+                       semantic_equalizer=self.semantic_equalizer))
         return parse_scenario(raw, "abstraction")
 
     def _quantises(self, names: list[str]) -> bool:

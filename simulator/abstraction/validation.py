@@ -46,7 +46,7 @@ def validate(spec, tables, progress=None) -> list[dict]:
     rows = []
     for unit, members in _by_unit(tables).items():
         for cname, ch in val.channels.items():
-            sc = spec.link_scenario(ch.model_dump(), snr, name_suffix=f"-validation-{cname}")
+            sc = spec.unit_scenario(unit, ch.model_dump(), snr, name_suffix=f"-validation-{cname}")
             o = observe_unit(sc, unit, derive_seed(unit.seed, "abstraction-validation", cname, unit.key))
             say(progress, f"abstraction: validation {unit.describe()} on {cname}")
             for table, eq in members:

@@ -10,7 +10,8 @@ only), :mod:`~.checks`, :mod:`~.units`, :mod:`~.tables` (the tables a study read
 (priority, placement), :mod:`~.link_adaptation` (a new policy goes here), :mod:`~.packing`,
 :mod:`~.decisions` (effective SINR, decisions, record mode), :mod:`~.engine` (one unit),
 :mod:`~.metrics` and :mod:`~.user_rows` (rows of a unit), :mod:`~.aggregate` (over drops),
-:mod:`~.linklevel` (the link-level check of a run), :mod:`~.summary`, :mod:`~.plots`,
+:mod:`~.own_regime` (the tables calibrated and validated on the study's own messages) and
+:mod:`~.calibrated` (that result, cached, and the tables with it), :mod:`~.summary`, :mod:`~.plots`,
 :mod:`~.runner` (store, exports). The conventional 5G NR
 bit pipe (policy ``conventional_5g``): :mod:`~.conventional` (MCS, outer loop, TB outcomes),
 :mod:`~.transport_blocks` (NR TBS), :mod:`~.harq` (retransmissions, soft combining),

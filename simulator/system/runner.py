@@ -1,10 +1,12 @@
 """Run (or resume) a system study: tables, checks, units into the store, CSVs, validation, figures.
 
-1. The abstraction tables: built (or read from the cache) by part A's
-   :func:`~semcom.simulator.abstraction.build.build_table_set`, or loaded from ``tables:``; their
-   held-out validation is written next to the results
-   (:func:`~semcom.simulator.abstraction.validation.write_validation` → ``abstraction_validation.csv``),
-   so a reader sees where the abstraction is trusted.
+1. The abstraction tables: built (or read from the cache) by
+   :func:`~semcom.simulator.abstraction.build.build_table_set`, or loaded from ``tables:``; built
+   ones are then calibrated and validated on the study's own messages
+   (:func:`~.own_regime.own_regime`, cached). Their held-out validation (channel families and the
+   system regime) is written next to the results
+   (:func:`~semcom.simulator.abstraction.validation.write_validation` → ``abstraction_validation.csv``,
+   with ``inner_loop_calibration.csv``), so a reader sees where the abstraction is trusted.
 2. Checks that need the tables and a drop: every configuration exists for every link
    (:func:`~.tables.link_tables`), fits in a slot, and the tables' SINR grid covers the
    study's SINR range (:func:`check_sinr_coverage`).
@@ -38,7 +40,9 @@ from .aggregate import CALIBRATION_COLUMNS, SUMMARY_COLUMNS, calibration_summary
 from .metrics import CELL_COLUMNS, NETWORK_COLUMNS, USER_COLUMNS
 from .plots import plot_system
 from .schema import SYSTEM_SWEEP_AXES
-from .tables import load_table_set, study_tables
+from .calibrated import write_inner_loop
+from .own_regime import own_regime
+from .tables import link_tables, load_table_set, study_tables
 from .units import system_units
 
 __all__ = ["run_system_study", "system_study_hash", "export_system", "prepare_workers"]
@@ -87,12 +91,15 @@ def run_system_study(sc, out_dir: str | Path, *, workers: int = 1, scheduler: st
     out_dir = Path(out_dir)
     say = None if quiet else (lambda line: print(line, flush=True))
     table_set = load_table_set(sc, workers=workers if workers > 1 else None, progress=say)
+    regime = own_regime(sc, table_set, link_tables(sc, table_set), progress=say)   # cached: study_tables reads it
     tables = study_tables(sc, table_set)
     check_policies(sc, tables)
     units = system_units(sc, tables)
     check_sinr_coverage(sc, tables, sorted({(u.seed, u.drop) for u in units}))
     claim_output_dir(out_dir, force=force)      # new, empty or semcom's, before the first file is written
-    write_validation(table_set, out_dir)
+    write_validation(table_set, out_dir, extra=regime.validation if regime is not None else ())
+    if regime is not None:
+        write_inner_loop(regime, out_dir)
 
     rows, units_run = run_into_store(
         sc, out_dir, units, system_study_hash(sc), run_system_unit,

@@ -23,6 +23,7 @@ import numpy as np
 from semcom.core.errors import ScenarioError
 from ..abstraction.build import build_table_set
 from ..abstraction.tableset import TableSet
+from .calibrated import cached_regime, calibrated_tables
 
 __all__ = ["LinkTables", "link_tables", "load_table_set", "study_tables", "flat_at_end"]
 
@@ -159,10 +160,16 @@ _TABLES: dict[str, LinkTables] = {}
 
 def study_tables(sc, table_set=None):
     """The study's :class:`~.tables.LinkTables` (memoised per process; the table set comes
-    from the cache the parent filled, or ``table_set``)."""
+    from the cache the parent filled, or ``table_set``), calibrated on the study's own messages
+    where it builds its tables: each table's mapping fitted in the system's regime and its
+    ``expected_accuracy_at`` (:mod:`.calibrated`, read from the cache :func:`~.own_regime.own_regime`
+    filled before the units run)."""
     key = sc.model_dump_json()
     if key not in _TABLES:
         if len(_TABLES) > 4:
             _TABLES.clear()
-        _TABLES[key] = link_tables(sc, table_set if table_set is not None else load_table_set(sc))
+        ts = table_set if table_set is not None else load_table_set(sc)
+        tables = link_tables(sc, ts)
+        regime = cached_regime(sc, ts)
+        _TABLES[key] = tables if regime is None else calibrated_tables(tables, regime, ts)
     return _TABLES[key]

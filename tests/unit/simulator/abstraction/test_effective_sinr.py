@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from semcom.simulator.abstraction.eesm import effective_sinr_db
 

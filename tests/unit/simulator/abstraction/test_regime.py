@@ -4,7 +4,8 @@ mappings' invariants and the adaptive SINR grid."""
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from semcom.core.errors import SemcomInputError
 from semcom.simulator.abstraction.build import build_table_set
@@ -127,3 +128,34 @@ def test_the_adaptive_grid_reads_a_monotone_curve_within_its_tolerance():
         e = np.array(grid.evaluated)
         assert len(e) < len(fine) and set(e) <= set(fine.tolist())
         assert np.max(np.abs(np.interp(fine, e, curve(e)) - curve(fine))) <= 0.02
+
+
+def test_digital_tables_code_one_message_per_codeword_and_the_reference_decodes_them(rng):
+    raw = {**SPEC, "num_anchors": [6, 12], "bits": 2, "n_samples": None, "sinr_db": dict(start=-6, stop=12, step=2),
+           "schemes": {"qpsk": {"kind": "digital", "code_rate": 0.5, "num_bits_per_symbol": 2}},
+           "codeword_per_message": True}
+    spec = parse_abstraction_spec(raw).inherit()
+    tables = {t.config.num_anchors: t for t in build_table_set(spec)}
+    for k, table in tables.items():
+        # K x 2 bits in one rate-1/2 codeword of QPSK symbols: K x 2 symbols per message
+        assert dict(table.config.scheme_settings)["block_length"] == 2 * k and table.config.channel_uses == 2 * k
+        assert table.mapping == "eesm"
+    ref = LinkReference(spec, tables[12].config)
+    samples = rng.choice(study_data(spec.link_scenario()).test_idx, 600)
+    acc = ref(samples, np.full((600, 24), 12.0), seed=4).mean()
+    lo, hi = tables[12].interval_at(np.array([12.0]))
+    assert lo[0] - 0.04 <= acc <= hi[0] + 0.04
+    shared = parse_abstraction_spec({**raw, "codeword_per_message": False}).inherit()
+    (table,) = [t for t in build_table_set(shared) if t.config.num_anchors == 6]
+    with pytest.raises(SemcomInputError, match="abstraction.codeword_per_message") as e:
+        LinkReference(shared, table.config)
+    assert "\n" not in str(e.value)
+
+
+def test_nondecreasing_fit_keeps_means_and_order(rng):
+    from semcom.simulator.abstraction.inner_loop import nondecreasing
+
+    v, w = rng.uniform(0, 1, 40), rng.uniform(0.5, 2.0, 40)
+    fit = nondecreasing(v, w)
+    assert np.all(np.diff(fit) >= -1e-12) and np.isclose((fit * w).sum(), (v * w).sum())
+    np.testing.assert_allclose(nondecreasing(np.sort(v), w), np.sort(v))
