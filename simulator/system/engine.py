@@ -40,7 +40,8 @@ from .conventional_slot import ConventionalSlots, is_conventional
 from .decisions import Decider, SentRecord
 from .geometry import Drop, make_drop
 from .grid import re_counts
-from .link_adaptation import OuterLoop, SectorPrice, fixed_index, policy_rules
+from .link_adaptation import SectorPrice, fixed_index, policy_rules
+from .outer_loop import OuterLoop
 from .metrics import unit_rows
 from .packing import SlotCandidates, pack, upgrade
 from .radio import Radio
@@ -65,7 +66,7 @@ class SystemRun:
     :ivar correct: [M]. :ivar predicted: [M] the accuracy the inner loop expected. :ivar res: [M] REs.
     :ivar prbs_used: [num_slots, S] PRBs allocated per sector. :ivar rates: [N] decisions/s.
     :ivar olla_offset_db: [N] agents' outer-loop offsets at the end. :ivar offset_trace_db: [num_slots, 1 + C]
-        per slot the agents' mean SINR offset [dB] and each configuration's accuracy bias (first group).
+        per slot the agents' mean SINR offset [dB] and each configuration's SINR shift [dB] (first group).
     :ivar record: :class:`~.decisions.SentRecord` in record mode, else `None`.
     """
 
@@ -121,10 +122,11 @@ class _UnitLoop:
                                unit.seed, unit.drop, self.num_slots)
         self.policy = unit.link_adaptation
         self.fixed = fixed_index(self.policy, tables.labels)
-        self.olla = OuterLoop(self.drop.group, len(tables.labels), self.la, self.policy.endswith("_olla"),
-                              self.slot_s)
-        self.price = SectorPrice(self.S, self.R * self.re_prb, self.la.price_backlog_s / self.slot_s,
-                                 self.la.price_gain)
+        self.olla = OuterLoop(self.drop.group, len(tables.labels), self.la, self.policy.endswith("_olla"))
+        self.price = SectorPrice(self.S, self.R * self.re_prb,
+                                 self.la.price_backlog_share * net.traffic.deadline_s / self.slot_s,
+                                 self.la.price_gain, self.la.price_floor, self.la.interference_price,
+                                 net.interference_ewma)
         # PRBs a message of each (group, configuration) needs on its own
         self.prbs_gc = -(-tables.res // self.re_prb)
         M = self.M
@@ -142,7 +144,7 @@ class _UnitLoop:
         for t in range(self.num_slots):
             self._feedback(t)
             agents, first, count = self._queues(t)
-            self.trace[t, 0], self.trace[t, 1:] = self.olla.agent.mean(), self.olla.bias[0]
+            self.trace[t, 0], self.trace[t, 1:] = self.olla.agent.mean(), self.olla.shift[0]
             if self.pipe is not None:                # the 5G bit pipe (retransmissions may be due)
                 self.pipe.slot(t, agents, first, count)
                 continue
@@ -188,15 +190,15 @@ class _UnitLoop:
         tables, radio, group = self.tables, self.radio, self.drop.group
         g = group[agents]
         est = radio.estimate_db(agents, self.prbs_gc[g])                                    # [A, C]
-        acc, table_acc = self.olla.predict(tables, agents, est)
+        acc, slope = self.olla.predict(tables, agents, est)
         ach, per_prb = self._achievable(t, agents, est, acc, g)
         metric, per_prb_metric = self.sched.metric(t, agents, ach)
         if per_prb is not None and per_prb_metric is None:
             per_prb_metric = per_prb
         sector = self.drop.serving[agents]
         order = np.lexsort((agents, -metric, sector))
-        agents, first, count, sector, est, acc, table_acc, g = (x[order] for x in (agents, first, count, sector, est,
-                                                                                   acc, table_acc, g))
+        agents, first, count, sector, est, acc, slope, g = (x[order] for x in (agents, first, count, sector, est,
+                                                                               acc, slope, g))
         per_prb_metric = per_prb_metric[order] if per_prb_metric is not None else None
         mfirst = np.cumsum(count) - count
         owner = np.repeat(np.arange(len(agents)), count)
@@ -210,7 +212,7 @@ class _UnitLoop:
         self.n_prb_of[agents] = np.maximum(n_prb, 1)
         sinr_db = 10.0 * np.log10(radio.slot_sinr(t, occ_agent, self.n_prb_of))
         self._deliver(t, agents, sector, msg[admitted], owner[admitted], config[admitted], n_prb, occ, sinr_db,
-                      est, acc, g, table_acc)
+                      est, acc, g, slope)
         return True
 
     def _achievable(self, t, agents, est, acc, g):
@@ -239,11 +241,12 @@ class _UnitLoop:
         n_prb = p.n_prb[best[cand.sector], np.arange(len(cand.sector))]
         if spend:
             left = np.where(admitted, 0, cand.res[np.arange(len(owner)), config])
-            self.price.update(np.bincount(cand.sector[owner], weights=left, minlength=self.S))
+            busy = np.bincount(cand.sector, weights=n_prb, minlength=self.S) / self.R
+            self.price.update(np.bincount(cand.sector[owner], weights=left, minlength=self.S), busy)
             admitted, config = upgrade(cand, admitted, config, n_prb, self.re_prb)
         return admitted, config, n_prb
 
-    def _deliver(self, t, agents, sector, msg, own, cfg, n_prb, occ, sinr_db, est, acc, g, table_acc) -> None:
+    def _deliver(self, t, agents, sector, msg, own, cfg, n_prb, occ, sinr_db, est, acc, g, slope) -> None:
         """Record what was sent, hand it to the decider, update queues, PF, feedback."""
         o = self.out
         prb_of = allocation_prbs(occ, n_prb)
@@ -266,8 +269,7 @@ class _UnitLoop:
         else:
             value = np.bincount(own, weights=acc[own, cfg], minlength=len(agents))
         self.sched.served(t, agents[served], value[served])
-        self.olla.expect(t, msg, agents[own], cfg, acc[own, cfg], table_acc[own, cfg],
-                         est[own, cfg] + self.olla.agent[agents[own]], self.traffic.feedback_draw[msg])
+        self.olla.expect(t, msg, agents[own], cfg, acc[own, cfg], slope[own, cfg], self.traffic.feedback_draw[msg])
 
 
 def run_system_unit(sc, unit: SystemUnit) -> list[dict[str, Any]]:

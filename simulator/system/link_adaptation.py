@@ -9,10 +9,16 @@ estimate plus its outer-loop offset (:meth:`~.tables.LinkTables.expected_accurac
   the sector's resources, a multiple-choice knapsack on the long-run averages solved by
   its Lagrangian: with a shadow price ``λ_s`` per RE in sector ``s``, every message takes
   ``argmax_c p_c − λ_s·RE_c``, and ``λ_s`` is the dual variable of the sector's capacity,
-  found online (:class:`SectorPrice`): it falls towards zero while the sector's queues stay
-  short (the slot has room: every message at its most accurate configuration) and rises
-  while the backlog exceeds ``price_backlog_s`` of the sector's capacity. The agents'
-  partly filled PRBs are then spent at zero price (:func:`~.packing.upgrade`). A per-slot
+  found online (:class:`SectorPrice`): it falls to its floor while the sector's queues stay
+  short and rises while the backlog exceeds what the sector sends in ``price_backlog_share``
+  of the deadline (a burst that clears well within the deadline raises nothing). The floor,
+  ``price_floor`` (1e-4 correct decisions per RE), prices the interference an RE causes in the
+  other sectors and the inner loop's error: a configuration four times larger than another
+  must promise about 0.5 % more accuracy per 16 extra REs to be chosen when the slot has room.
+  An RE also costs the other sectors: when they use the same PRB it interferes with their
+  messages, so the price adds ``interference_price × ū``, ``ū`` the other sectors' mean share
+  of busy PRBs (the chance that an RE collides), set by validation on drops of its own.
+  The agents' partly filled PRBs are then spent at zero price (:func:`~.packing.upgrade`). A per-slot
   knapsack (pack the slot for the most expected correct decisions now) is myopic: it sends
   a burst's messages at small K rather than let some wait a slot, and lost to the best
   fixed configuration on a loaded test network; the price on the backlog does not.
@@ -22,26 +28,7 @@ estimate plus its outer-loop offset (:meth:`~.tables.LinkTables.expected_accurac
   accurate on ties), the most accurate when none does.
 * ``fixed:<label>``: one configuration.
 
-Outer loop (``*_olla``, :class:`OuterLoop`), in the spirit of Sionna's
-:class:`~sionna.sys.OuterLoopLinkAdaptation` (an SINR offset moved on HARQ ACK/NACK towards a
-BLER target): a semantic message has no ACK, but its task outcome ``y`` comes back
-``feedback_delay_slots`` later for a share ``feedback_fraction`` of decisions. Two terms:
-
-* the agent's SINR offset ``Δ_a`` moves by ``olla_step_db·(y − p̂)`` (``p̂`` the accuracy the
-  inner loop expected): what is the agent's own (interference it meets, its estimate's error);
-* each group's **accuracy bias per configuration and SINR**: ``b_{g,c}(γ)``, the exponentially
-  weighted mean (time constant ``olla_bias_window_s``) of ``y − p_table`` over every agent's
-  outcomes of configuration ``c`` whose estimate ``γ̂ + Δ_a`` fell in the same
-  :data:`BIAS_BIN_DB`-wide bin, shrunk towards the configuration's mean over all bins with
-  :data:`BIAS_PRIOR` outcomes' weight (a bin with few outcomes borrows from its neighbours'
-  mean). It holds what all messages of a configuration meet alike at that SINR, mainly the
-  fading over its REs (a digital waterfall loses more to fading than an analog message):
-  an online estimate of the fading-averaged table. An SINR offset cannot hold it (where a
-  table is flat in SINR an offset has no restoring force and wanders), nor one bias per
-  configuration (what it learns depends on which SINRs the configuration is chosen at).
-
-Predicted accuracy: ``p̂_c = clip(table_c(γ̂_c + Δ_a) + b_{g,c}(γ̂_c + Δ_a), 0, 1)``; at rest the
-predictions are calibrated per configuration and SINR (``E[y] = E[p̂]``) and per agent.
+Outer loop (``*_olla``): :mod:`.outer_loop`.
 
 Example::
 
@@ -56,100 +43,41 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["policy_rules", "SectorPrice", "OuterLoop", "fixed_index", "base_policy", "PRICE_RANGE",
-           "BIAS_BIN_DB", "BIAS_PRIOR"]
+__all__ = ["policy_rules", "SectorPrice", "fixed_index", "base_policy", "PRICE_MAX"]
 
-#: Width of the SINR bins of the outer loop's accuracy bias [dB], and their range.
-BIAS_BIN_DB, BIAS_RANGE_DB = 2.0, (-40.0, 60.0)
-#: Outcomes' weight of a configuration's overall bias in each of its bins' estimate.
-BIAS_PRIOR = 20.0
 
-#: Range of the shadow price per RE [expected correct decisions]: its floor is "free" for any
-#: message of up to 10^4 REs (a gain of 0.01 in accuracy outweighs it).
-PRICE_RANGE = (1e-6, 1.0)
+#: Highest shadow price per RE [expected correct decisions] (a whole decision per RE: the cheapest
+#: configuration wins whatever its accuracy).
+PRICE_MAX = 1.0
 
 
 class SectorPrice:
     """The shadow price per RE of every sector, moved each slot by the sector's backlog ``B``
     (REs of the messages left queued at the current prices): ``λ ← λ·exp(gain·min(B/B* − 1, 1))``
-    within :data:`PRICE_RANGE`, ``B*`` = ``backlog_s`` of the sector's REs per second.
+    within [``floor``, :data:`PRICE_MAX`], ``B*`` = ``slots_backlog`` slots of the sector's REs.
 
     :param num_sectors: S. :param capacity_re_per_slot: data REs of a slot. :param slots_backlog: B* in slots.
     """
 
-    def __init__(self, num_sectors: int, capacity_re_per_slot: float, slots_backlog: float, gain: float):
-        self.price = np.full(num_sectors, PRICE_RANGE[0])
+    def __init__(self, num_sectors: int, capacity_re_per_slot: float, slots_backlog: float, gain: float,
+                 floor: float, interference_price: float = 0.0, ewma: float = 0.1):
+        self.floor, self.kappa, self.ewma = floor, interference_price, ewma
+        self.queue = np.full(num_sectors, floor)
+        self.busy = np.zeros(num_sectors)                   # each sector's share of PRBs in use (EWMA)
+        self.price = self.queue.copy()
         self.target = capacity_re_per_slot * slots_backlog
         self.gain = gain
 
-    def update(self, backlog_re: np.ndarray) -> None:
+    def update(self, backlog_re: np.ndarray, busy: np.ndarray | None = None) -> None:
+        """One slot: the sectors' backlogs [REs] and the share of their PRBs used ([S], or none used)."""
         step = np.minimum(backlog_re / self.target - 1.0, 1.0)
-        self.price = np.clip(self.price * np.exp(self.gain * step), *PRICE_RANGE)
-
-
-class OuterLoop:
-    """Outer loop of every agent and every (group, configuration, SINR bin) (module docstring).
-
-    :param groups: [N] group of every agent. :param num_configs: C. :param spec: the
-        :class:`~.schema.LinkAdaptationSpec`. :param enabled: a ``*_olla`` policy. :param slot_s: slot [s].
-    :ivar agent: [N] SINR offsets [dB]. :ivar bias: [G, C] accuracy biases over all bins.
-    """
-
-    def __init__(self, groups: np.ndarray, num_configs: int, spec, enabled: bool, slot_s: float):
-        self.groups = groups
-        self.agent = np.zeros(len(groups))
-        nb = int(round((BIAS_RANGE_DB[1] - BIAS_RANGE_DB[0]) / BIAS_BIN_DB))
-        shape = (int(groups.max()) + 1 if len(groups) else 1, num_configs)
-        self._err, self._n = np.zeros(shape + (nb,)), np.zeros(shape + (nb,))
-        self.bias = np.zeros(shape)
-        self._binned = np.zeros(shape + (nb,))
-        self.spec, self.enabled = spec, enabled
-        self.forget = float(np.exp(-slot_s / spec.olla_bias_window_s))
-        self.pending: dict[int, tuple] = {}
-
-    @staticmethod
-    def _bin(sinr_db: np.ndarray) -> np.ndarray:
-        n = int(round((BIAS_RANGE_DB[1] - BIAS_RANGE_DB[0]) / BIAS_BIN_DB))
-        return np.clip(((sinr_db - BIAS_RANGE_DB[0]) // BIAS_BIN_DB).astype(np.int64), 0, n - 1)
-
-    def predict(self, tables, agents: np.ndarray, est_db: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """([A, C] the expected accuracy of every configuration for ``agents`` from their estimates
-        [A, C], [A, C] the table's part of it, before the bias)."""
-        g = self.groups[agents]
-        shifted = est_db + self.agent[agents][:, None]
-        table = tables.expected_accuracy(g, shifted)
-        if not self.enabled:
-            return table, table
-        c = np.arange(est_db.shape[1])[None, :]
-        return np.clip(table + self._binned[g[:, None], c, self._bin(shifted)], 0.0, 1.0), table
-
-    def expect(self, slot: int, msg, agents, config, predicted, table_only, est_db, draw) -> None:
-        """Messages sent in ``slot`` (with their predictions and the estimate their prediction read,
-        offset included) whose outcome comes back (``draw < feedback_fraction``)."""
-        if not self.enabled:
-            return
-        keep = draw < self.spec.feedback_fraction
-        if keep.any():
-            self.pending[slot + self.spec.feedback_delay_slots] = tuple(
-                x[keep] for x in (msg, agents, config, predicted, table_only, est_db))
-
-    def due(self, slot: int) -> bool:
-        return slot in self.pending
-
-    def learn(self, slot: int, correct: np.ndarray) -> None:
-        """Apply the outcomes due in ``slot`` (``correct``: [M] the decisions drawn so far)."""
-        msg, agents, config, predicted, table_only, est = self.pending.pop(slot)
-        y = correct[msg].astype(np.float64)
-        np.add.at(self.agent, agents, self.spec.olla_step_db * (y - predicted))
-        np.clip(self.agent, *self.spec.olla_offset_db, out=self.agent)
-        self._err *= self.forget
-        self._n *= self.forget
-        key = (self.groups[agents], config, self._bin(est))
-        np.add.at(self._err, key, y - table_only)
-        np.add.at(self._n, key, 1.0)
-        n_all = self._n.sum(-1)
-        self.bias = np.where(n_all > 0, self._err.sum(-1) / np.maximum(n_all, 1e-300), 0.0)
-        self._binned = (self._err + BIAS_PRIOR * self.bias[..., None]) / (self._n + BIAS_PRIOR)
+        self.queue = np.clip(self.queue * np.exp(self.gain * step), self.floor, PRICE_MAX)
+        self.busy *= 1.0 - self.ewma
+        if busy is not None:
+            self.busy += self.ewma * busy
+        n = len(self.busy)
+        others = (self.busy.sum() - self.busy) / max(1, n - 1)
+        self.price = np.minimum(self.queue + self.kappa * others, PRICE_MAX)
 
 
 def base_policy(policy: str) -> str:

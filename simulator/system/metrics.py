@@ -26,7 +26,12 @@ station sees from it at full load: every PRB of every other sector busy with one
 sector's agents, at their one-PRB power, no fading), ``downlink_coupling_sir_db`` (the
 coupling-gain SIR: serving gain over the sum of the other sectors' gains).
 
-Rows carry ``level`` (``network``, ``cell``, ``user``, ``config``); the runner exports each.
+Per configuration (``config`` rows): the accuracy the inner loop predicted for the decided
+messages sent with it against the realised one. Over time (``trace`` rows, :data:`TRACE_WINDOWS`
+windows of the simulated time): the decided messages' mean predicted and realised accuracy by
+the slot they were sent in, and the agents' mean outer-loop offset (the loop's trajectory).
+
+Rows carry ``level`` (``network``, ``cell``, ``user``, ``config``, ``trace``); the runner exports each.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from ..results.cells import format_cell as _fmt
 from ..results.metrics import wilson_interval
 from .user_rows import USER_COLUMNS, user_rows
 
-__all__ = ["unit_rows", "NETWORK_COLUMNS", "CELL_COLUMNS", "CONFIG_COLUMNS", "USER_COLUMNS", "jain",
+__all__ = ["unit_rows", "NETWORK_COLUMNS", "CELL_COLUMNS", "CONFIG_COLUMNS", "USER_COLUMNS", "TRACE_COLUMNS", "jain",
            "SATURATION_SHARE", "MIN_USER_MESSAGES", "UNIT_COLUMNS"]
 
 #: A unit (or cell) whose expired share of offered messages exceeds this is ``saturated``.
@@ -60,6 +65,9 @@ NETWORK_COLUMNS = ["level", *UNIT_COLUMNS, "offered_per_s", "offered_load", "num
 CELL_COLUMNS = ["level", *UNIT_COLUMNS, "cell", "site", "x", "y", *_STATS, "unit"]
 CONFIG_COLUMNS = ["level", *UNIT_COLUMNS, "config", "decided", "predicted_accuracy", "accuracy", "accuracy_low",
                   "accuracy_high", "prediction_error", "unit"]
+TRACE_COLUMNS = ["level", *UNIT_COLUMNS, "t_s", "decided", "predicted_accuracy", "accuracy", "olla_offset_db", "unit"]
+#: Windows of the trace rows (the outer loop's trajectory).
+TRACE_WINDOWS = 20
 
 
 def jain(x: np.ndarray) -> float | None:
@@ -161,6 +169,25 @@ def unit_rows(sc, unit, run, tables) -> list[dict[str, Any]]:
         rows.append(dict(level="config", **base, config=label, decided=n, predicted_accuracy=pred,
                          accuracy=k / n if n else None, accuracy_low=lo, accuracy_high=hi,
                          prediction_error=pred - k / n if n else None))
+    rows += _trace_rows(base, run, net, slot_s)
     rows += user_rows(sc, base, run, tables, measured, window_s, slot_s)
-    columns = {"network": NETWORK_COLUMNS, "cell": CELL_COLUMNS, "config": CONFIG_COLUMNS, "user": USER_COLUMNS}
+    columns = {"network": NETWORK_COLUMNS, "cell": CELL_COLUMNS, "config": CONFIG_COLUMNS, "user": USER_COLUMNS,
+               "trace": TRACE_COLUMNS}
     return [{k: _fmt(r.get(k)) for k in columns[r["level"]]} for r in rows]
+
+
+def _trace_rows(base, run, net, slot_s) -> list[dict]:
+    """Predicted and realised accuracy of the decided messages, and the mean offset, per window."""
+    edges = np.linspace(0.0, net.duration_s, TRACE_WINDOWS + 1)
+    sent = run.slot >= 0
+    t_sent = (run.slot + 0.5) * slot_s
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = sent & (t_sent >= lo) & (t_sent < hi)
+        n = int(m.sum())
+        k = min(len(run.offset_trace_db) - 1, int(hi / slot_s))
+        rows.append(dict(level="trace", **base, t_s=0.5 * (lo + hi), decided=n,
+                         predicted_accuracy=float(run.predicted[m].mean()) if n else None,
+                         accuracy=float(run.correct[m].mean()) if n else None,
+                         olla_offset_db=float(run.offset_trace_db[k, 0])))
+    return rows

@@ -1,15 +1,19 @@
-"""Figures of a system study (PNG 300 dpi + PDF, the house style of :mod:`semcom.simulator.figures.plotting`),
-from stored rows only.
+"""Figures of a system study (PNG 300 dpi + PDF in the house style of
+:mod:`semcom.simulator.figures.plotting`: grid, bands), from stored rows only. Headline figures
+use the study's first placement and scheduler.
 
-* ``system_accuracy_cdf``: CDF of the users' accuracy, a curve per link-adaptation policy
-  (every fixed configuration included), at the highest load and the first scheduler;
-* ``system_goodput_vs_load``: network semantic goodput (correct decisions/s) against the
-  offered load (RBs asked at the smallest configuration / RBs available), a panel per adaptive
-  policy, a curve per scheduler, band: range
-  over seeds and drops;
-* ``system_k_vs_sinr``: the mean K each user's messages were sent with against its mean
-  effective SINR, per adaptive policy;
-* ``system_map``: the cells (sector stations) and their users coloured by accuracy.
+* ``system_vs_load``: network correct decisions per second (over offered messages), 5th-percentile
+  user accuracy, p95 latency and Jain fairness against the offered load (decisions per second per
+  agent): a curve per policy, adaptive and bit-pipe policies in colour, fixed configurations in
+  grey, band: 95% t-interval over drops;
+* ``system_accuracy_cdf``: CDF of the users' accuracy over their offered messages, a curve per
+  policy at the highest load (users with at least :data:`~.metrics.MIN_USER_MESSAGES` messages);
+* ``system_k_vs_sinr``: the mean K a load-aware policy chose for each user against the user's
+  mean large-scale SINR estimate, a panel per load;
+* ``system_outer_loop``: the outer loop's trajectory: predicted and realised accuracy of the
+  decided messages over time, and the agents' mean SINR offset, per load;
+* ``system_map``: the sites, their sector boundaries, and the users coloured by accuracy
+  (first drop, highest load, the first load-aware policy).
 
 Example::
 
@@ -26,166 +30,177 @@ from pathlib import Path
 import numpy as np
 
 from ..figures.plot_rows import _isnum
-from ..figures.plotting import _FIG, _MARKERS, _figure, _save, plt
+from ..figures.plotting import _MARKERS, _figure, _save, plt
+from .aggregate import summarise_drops
+from .map_plot import draw_map
+from .metrics import MIN_USER_MESSAGES
 
-__all__ = ["plot_system"]
+__all__ = ["plot_system", "policy_label"]
 
-_SCHED = {"pf_rate": "PF (rate, Sionna)", "pf_semantic": "PF (semantic utility)", "round_robin": "round robin"}
+_METRICS = [("goodput_offered", "correct decisions/s (10³)", 1e-3), ("p5_user_accuracy", "5th-pct. user accuracy", 1.0),
+            ("latency_p95", "p95 latency [ms]", 1e3), ("jain_fairness", "Jain fairness", 1.0)]
 
 
 def _f(v) -> float:
     return float(v) if _isnum(v) else np.nan
 
 
-def _policy_order(policies) -> list[str]:
-    return sorted(set(policies), key=lambda p: (p.startswith("fixed:"), _fixed_k(p), p))
+def policy_label(p: str) -> str:
+    """A policy as a legend shows it."""
+    base, _, cfg = p.partition(":")
+    names = {"max_correct": "semantic LA", "max_correct_olla": "semantic LA + outer loop",
+             "max_per_re": "max correct per RE", "target": "target accuracy", "target_olla": "target + outer loop",
+             "fixed": "fixed", "conventional_5g": "5G bit pipe"}
+    return f"{names.get(base, base)} {cfg}".strip()
 
 
-def _fixed_k(p: str) -> float:
-    if not p.startswith("fixed:"):
-        return 0.0
-    try:
-        return float(p.split(":", 1)[1].split("-")[0].lstrip("K"))
-    except ValueError:
-        return 0.0
-
-
-def _label(p: str) -> str:
-    return p.replace("fixed:", "fixed ").replace("_olla", " + outer loop").replace("goodput", "LA max goodput") \
-        .replace("target", "LA target acc.")
+def _order(policies) -> list[str]:
+    rank = {"max_correct_olla": 0, "max_correct": 1, "conventional_5g": 3, "fixed": 4}
+    return sorted(set(policies), key=lambda p: (rank.get(p.split(":")[0], 2), p))
 
 
 def _styles(policies: list[str]) -> dict:
     fixed = [p for p in policies if p.startswith("fixed:")]
-    adaptive = [p for p in policies if not p.startswith("fixed:")]
-    cmap = plt.get_cmap("Greys")
-    out = {p: dict(color=cmap(0.35 + 0.55 * i / max(1, len(fixed) - 1)), ls="--", lw=1.0) for i, p in enumerate(fixed)}
+    pipe = [p for p in policies if p.startswith("conventional_5g")]
+    other = [p for p in policies if p not in fixed and p not in pipe]
+    grey = plt.get_cmap("Greys")
+    out = {p: dict(color=grey(0.35 + 0.55 * i / max(1, len(fixed) - 1)), ls="--", lw=0.9, marker=None)
+           for i, p in enumerate(fixed)}
     tab = plt.get_cmap("tab10")
-    out.update({p: dict(color=tab(i), ls="-", lw=1.6) for i, p in enumerate(adaptive)})
+    out.update({p: dict(color=tab(i), ls="-", lw=1.6, marker=_MARKERS[i % len(_MARKERS)]) for i, p in enumerate(other)})
+    out.update({p: dict(color=tab(len(other) + i), ls="-.", lw=1.4, marker="s") for i, p in enumerate(pipe)})
     return out
+
+
+def _focus(rows: list[dict]) -> dict:
+    first = rows[0]
+    return {"placement": first.get("placement"), "scheduler": first.get("scheduler")}
+
+
+def _mine(rows, focus) -> list[dict]:
+    return [r for r in rows if all(r.get(k) == v for k, v in focus.items())]
 
 
 def plot_system(rows: list[dict], out_dir: str | Path) -> list[Path]:
     """Draw every figure into ``out_dir``; returns the PNG paths."""
     out_dir = Path(out_dir)
-    net = [r for r in rows if r.get("level") == "network"]
-    users = [r for r in rows if r.get("level") == "user"]
-    if not net:
+    by = defaultdict(list)
+    for r in rows:
+        by[r.get("level") or "network"].append(r)
+    if not by["network"]:
         return []
-    paths = []
-    for fn in (_accuracy_cdf, _goodput_vs_load, _k_vs_sinr, _cell_map):
-        got = fn(net, users, out_dir)
-        if got:
-            paths.append(got)
-    return paths
+    focus = _focus(by["network"])
+    net = _mine(by["network"], focus)
+    users, traces = _mine(by["user"], focus), _mine(by["trace"], focus)
+    paths = [_vs_load(net, out_dir), _accuracy_cdf(users, out_dir), _k_vs_sinr(users, out_dir),
+             _outer_loop(traces, out_dir), draw_map(users, _mine(by["cell"], focus), out_dir, policy_label)]
+    return [p for p in paths if p]
 
 
-def _focus(net: list[dict]):
-    scheds = list(dict.fromkeys(r["scheduler"] for r in net))
-    loads = sorted({_f(r["arrival_rate"]) for r in net})
-    return scheds[0], loads[-1], loads
+def _vs_load(net, out_dir: Path):
+    summary = summarise_drops(net)
+    loads = sorted({_f(r["arrival_rate"]) for r in summary})
+    if len(loads) < 2:
+        return None
+    policies = _order(r["link_adaptation"] for r in summary)
+    styles = _styles(policies)
+    fig, axes = _figure(len(_METRICS), 2)
+    for ax, (col, label, scale) in zip(axes, _METRICS):
+        for p in policies:
+            pts = sorted((_f(r["arrival_rate"]), _f(r[col]), _f(r[f"{col}_low"]), _f(r[f"{col}_high"]))
+                         for r in summary if r["link_adaptation"] == p)
+            x, y, lo, hi = (np.array(v) for v in zip(*pts))
+            st = styles[p]
+            ax.plot(x, y * scale, color=st["color"], ls=st["ls"], lw=st["lw"], marker=st["marker"],
+                    label=policy_label(p))
+            ok = np.isfinite(lo) & np.isfinite(hi)
+            if col in ("p5_user_accuracy", "jain_fairness"):
+                lo, hi = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
+            ax.fill_between(x[ok], lo[ok] * scale, hi[ok] * scale, color=st["color"],
+                            alpha=0.07 if p.startswith("fixed:") else 0.18, lw=0)
+        ax.set_xscale("log")
+        ax.set_xticks(loads, [f"{v:g}" for v in loads])
+        ax.minorticks_off()
+        ax.set_ylabel(label)
+        ax.set_xlabel("offered decisions/s per agent")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), frameon=False)
+    return _save(fig, out_dir, "system_vs_load")[0]
 
 
-def _accuracy_cdf(net, users, out_dir: Path):
-    sched, load, _ = _focus(net)
-    sel = [u for u in users if u["scheduler"] == sched and _f(u["arrival_rate"]) == load and _isnum(u.get("accuracy"))]
+def _accuracy_cdf(users, out_dir: Path):
+    if not users:
+        return None
+    load = max(_f(u["arrival_rate"]) for u in users)
+    sel = [u for u in users if _f(u["arrival_rate"]) == load and _f(u.get("messages")) >= MIN_USER_MESSAGES
+           and _isnum(u.get("accuracy_offered"))]
     if not sel:
         return None
-    policies = _policy_order(u["link_adaptation"] for u in sel)
+    policies = _order(u["link_adaptation"] for u in sel)
     styles = _styles(policies)
     fig, (ax,) = _figure(1, 1)
     for p in policies:
-        acc = np.sort([_f(u["accuracy"]) for u in sel if u["link_adaptation"] == p])
-        if len(acc):
-            ax.step(acc, np.arange(1, len(acc) + 1) / len(acc), where="post", label=_label(p), **styles[p])
-    ax.set_xlabel("user accuracy")
+        acc = np.sort([_f(u["accuracy_offered"]) for u in sel if u["link_adaptation"] == p])
+        st = styles[p]
+        ax.step(acc, np.arange(1, len(acc) + 1) / len(acc), where="post", color=st["color"], ls=st["ls"],
+                lw=st["lw"], label=policy_label(p))
+    ax.set_xlabel(f"user accuracy over offered messages (users with >= {MIN_USER_MESSAGES})")
     ax.set_ylabel("CDF of users")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_title(f"{_SCHED.get(sched, sched)}, {load:g} messages/s per agent", fontsize=8)
-    ax.legend(loc="upper left", ncols=2 if len(policies) > 5 else 1, frameon=False)
+    ax.set_title(f"{load:g} decisions/s per agent, all drops", fontsize=8)
+    ax.legend(loc="upper left", ncols=2 if len(policies) > 5 else 1, frameon=False, fontsize=6.5)
     return _save(fig, out_dir, "system_accuracy_cdf")[0]
 
 
-def _goodput_vs_load(net, users, out_dir: Path):
-    _, _, loads = _focus(net)
-    if len(loads) < 2:
-        return None
-    policies = _policy_order(r["link_adaptation"] for r in net)
-    adaptive = [p for p in policies if not p.startswith("fixed:")] or policies
-    fig, axes = _figure(len(adaptive), 3)
-    tab = plt.get_cmap("tab10")
-    scheds = list(dict.fromkeys(r["scheduler"] for r in net))
-    for ax, pol in zip(axes, adaptive):
-        for i, s in enumerate(scheds):
-            by = defaultdict(list)
-            for r in net:
-                if r["scheduler"] == s and r["link_adaptation"] == pol and _isnum(r.get("goodput_offered")):
-                    by[_f(r["offered_load"])].append(_f(r["goodput_offered"]) / 1e3)
-            x = np.array(sorted(by))
-            if not len(x):
-                continue
-            y = np.array([np.mean(by[v]) for v in x])
-            ax.plot(x, y, marker=_MARKERS[i % len(_MARKERS)], color=tab(i), label=_SCHED.get(s, s))
-            ax.fill_between(x, [min(by[v]) for v in x], [max(by[v]) for v in x], color=tab(i), alpha=0.15, lw=0)
-        ax.set_title(_label(pol), fontsize=8)
-        ax.set_xlabel("offered load")
-        ax.set_ylabel("goodput (10³ correct decisions/s)")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
-    return _save(fig, out_dir, "system_goodput_vs_load")[0]
+def _load_aware(rows) -> str | None:
+    names = [r["link_adaptation"] for r in rows]
+    return next((p for p in ("max_correct_olla", "max_correct") if p in names), None)
 
 
-def _k_vs_sinr(net, users, out_dir: Path):
-    sched, load, _ = _focus(net)
-    sel = [u for u in users if u["scheduler"] == sched and _f(u["arrival_rate"]) == load
-           and not str(u["link_adaptation"]).startswith("fixed:") and _isnum(u.get("mean_num_anchors"))]
-    if not sel:
+def _k_vs_sinr(users, out_dir: Path):
+    pol = _load_aware(users)
+    if pol is None:
         return None
-    policies = _policy_order(u["link_adaptation"] for u in sel)
-    fig, (ax,) = _figure(1, 1)
-    tab = plt.get_cmap("tab10")
-    for i, p in enumerate(policies):
-        pts = np.array([(_f(u["mean_sinr_eff_db"]), _f(u["mean_num_anchors"])) for u in sel if u["link_adaptation"] == p])
-        ax.scatter(pts[:, 0], pts[:, 1], s=5, alpha=0.5, color=tab(i), label=_label(p), marker=_MARKERS[i % 8],
-                   linewidths=0)
-    ax.set_xlabel("user's mean effective SINR [dB]")
-    ax.set_ylabel("mean K chosen")
-    ax.set_yscale("log", base=2)
-    ax.set_title(f"{_SCHED.get(sched, sched)}, {load:g} messages/s per agent", fontsize=8)
-    ax.legend(frameon=False, markerscale=2)
+    sel = [u for u in users if u["link_adaptation"] == pol and _isnum(u.get("mean_num_anchors"))
+           and _isnum(u.get("mean_sinr_est_db"))]
+    loads = sorted({_f(u["arrival_rate"]) for u in sel})
+    fig, axes = _figure(len(loads), 3, share=True)
+    for ax, load in zip(axes, loads):
+        pts = np.array([(_f(u["mean_sinr_est_db"]), _f(u["mean_num_anchors"])) for u in sel
+                        if _f(u["arrival_rate"]) == load])
+        ax.scatter(pts[:, 0], pts[:, 1], s=4, alpha=0.5, linewidths=0, color="tab:blue")
+        ax.set_yscale("log", base=2)
+        ax.set_title(f"{load:g} decisions/s per agent", fontsize=8)
+        ax.set_xlabel("user's mean large-scale SINR estimate [dB]")
+        ax.set_ylabel("mean K chosen")
+    fig.suptitle(policy_label(pol), fontsize=8)
     return _save(fig, out_dir, "system_k_vs_sinr")[0]
 
 
-def _cell_map(net, users, out_dir: Path):
-    sched, load, _ = _focus(net)
-    policies = _policy_order(u["link_adaptation"] for u in users)
-    if not policies:
+def _outer_loop(traces, out_dir: Path):
+    pol = next((p for p in ("max_correct_olla", "target_olla") if any(r["link_adaptation"] == p for r in traces)),
+               None)
+    if pol is None:
         return None
-    pol = next((p for p in policies if p.endswith("_olla")), policies[0])
-    first = [r for r in net if r["scheduler"] == sched and _f(r["arrival_rate"]) == load]
-    seed, drop = first[0]["seed"], first[0]["drop"]
-    sel = [u for u in users if u["scheduler"] == sched and _f(u["arrival_rate"]) == load
-           and u["link_adaptation"] == pol and u["seed"] == seed and u["drop"] == drop]
-    if not sel:
-        return None
-    width = _FIG["width"]
-    fig, ax = plt.subplots(figsize=(min(width, 4.6), min(width, 4.6) * 0.9), layout="constrained")
-    x = np.array([_f(u["x"]) for u in sel])
-    y = np.array([_f(u["y"]) for u in sel])
-    acc = np.array([_f(u.get("accuracy")) for u in sel])
-    sc = ax.scatter(x, y, c=acc, cmap="viridis", vmin=0, vmax=1, s=7, linewidths=0, zorder=3)
-    # the sites (3 sector stations each); an agent may be served by a wraparound image of a
-    # far site (38.901 wraparound), so no line joins an agent to its station
-    sx = np.array([_f(u.get("cell_x")) for u in sel])
-    sy = np.array([_f(u.get("cell_y")) for u in sel])
-    if np.isfinite(sx).all():
-        pos = np.unique(np.round(np.stack([sx, sy], 1), 1), axis=0)
-        ax.scatter(pos[:, 0], pos[:, 1], marker="^", s=30, color="black", zorder=4, label="site (3 sectors)")
-        ax.legend(loc="lower right", frameon=True, fontsize=7)
-    fig.colorbar(sc, ax=ax, label="user accuracy", shrink=0.8)
-    ax.set_aspect("equal")
-    ax.set_xlabel("x [m]")
-    ax.set_ylabel("y [m]")
-    ax.set_title(f"{_label(pol)}, {_SCHED.get(sched, sched)}, {load:g} msg/s per agent", fontsize=8)
-    return _save(fig, out_dir, "system_map")[0]
+    sel = [r for r in traces if r["link_adaptation"] == pol]
+    loads = sorted({_f(r["arrival_rate"]) for r in sel})
+    fig, axes = _figure(2, 2)
+    tab = plt.get_cmap("tab10")
+    for i, load in enumerate(loads):
+        by_t = defaultdict(list)
+        for r in sel:
+            if _f(r["arrival_rate"]) == load:
+                by_t[_f(r["t_s"])].append((_f(r["predicted_accuracy"]), _f(r["accuracy"]), _f(r["olla_offset_db"])))
+        t = np.array(sorted(by_t))
+        vals = np.array([np.nanmean(by_t[x], axis=0) for x in t])
+        axes[0].plot(t * 1e3, vals[:, 0], color=tab(i), ls="--", lw=1.0)
+        axes[0].plot(t * 1e3, vals[:, 1], color=tab(i), marker=_MARKERS[i % 8], label=f"{load:g}/s")
+        axes[1].plot(t * 1e3, vals[:, 2], color=tab(i), marker=_MARKERS[i % 8], label=f"{load:g}/s")
+    axes[0].set_ylabel("accuracy (solid: realised, dashed: predicted)")
+    axes[1].set_ylabel("agents' mean SINR offset [dB]")
+    for ax in axes:
+        ax.set_xlabel("time [ms]")
+    axes[1].legend(frameon=False, title="decisions/s per agent", title_fontsize=7)
+    fig.suptitle(f"{policy_label(pol)}, mean over drops", fontsize=8)
+    return _save(fig, out_dir, "system_outer_loop")[0]

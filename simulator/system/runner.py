@@ -16,7 +16,7 @@
 4. ``system_results.csv`` (per placement, scheduler, policy and load: means over drops with their
    t-intervals, :mod:`.aggregate`), ``system_drops.csv`` (the network row of every unit),
    ``system_cells.csv``, ``system_users.csv``, ``system_calibration.csv`` (predicted against
-   realised accuracy per configuration) and the figures.
+   realised accuracy per configuration), ``system_trace.csv`` (the outer loop over time) and the figures.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from ..results.store import write_csv
 from .checks import check_policies, check_sinr_coverage, check_system_scenario
 from .engine import run_system_unit
 from .aggregate import CALIBRATION_COLUMNS, SUMMARY_COLUMNS, calibration_summary, summarise_drops
-from .metrics import CELL_COLUMNS, NETWORK_COLUMNS, USER_COLUMNS
+from .metrics import CELL_COLUMNS, NETWORK_COLUMNS, TRACE_COLUMNS, USER_COLUMNS
 from .plots import plot_system
 from .schema import SYSTEM_SWEEP_AXES
 from .calibrated import write_inner_loop
@@ -62,7 +62,7 @@ def prepare_workers(sc) -> None:
 
 
 def _split(rows: list[dict]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {"network": [], "cell": [], "user": [], "config": []}
+    out: dict[str, list[dict]] = {"network": [], "cell": [], "user": [], "config": [], "trace": []}
     for r in rows:
         out.setdefault(r.get("level") or "network", []).append(r)
     return out
@@ -76,6 +76,7 @@ def export_system(sc, out_dir: Path, rows: list[dict], plots: bool = True) -> tu
     write_csv(parts["network"], out_dir / "system_drops.csv", NETWORK_COLUMNS)
     write_csv(calibration_summary(parts["config"]), out_dir / "system_calibration.csv", CALIBRATION_COLUMNS)
     write_csv(parts["cell"], out_dir / "system_cells.csv", CELL_COLUMNS)
+    write_csv(parts["trace"], out_dir / "system_trace.csv", TRACE_COLUMNS)
     write_csv(parts["user"], out_dir / "system_users.csv", USER_COLUMNS)
     if not plots:
         return csv_path, []

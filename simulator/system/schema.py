@@ -116,16 +116,22 @@ class LinkAdaptationSpec(_Strict):
     configs: Optional[list[ConfigChoice]] = Field(
         None, description="the (K, scheme, bits) set to choose from (default: every table of each link)")
     target_accuracy: float = Field(0.85, gt=0, lt=1, description="target policies: the accuracy to meet")
-    olla_step_db: float = Field(0.5, gt=0, le=10, description="outer loop: offset change per unit of "
-                                "(observed - predicted) correctness [dB]")
-    olla_bias_window_s: float = Field(0.05, gt=0, description="outer loop: time constant of each configuration's "
-                                      "accuracy bias (a mean over every agent's outcomes) [s]")
+    olla_step_db: float = Field(0.5, gt=0, le=10, description="outer loop: an agent's offset change per unit "
+                                "of its mean (observed - predicted) correctness in a slot with feedback [dB]")
+    olla_config_step_db: float = Field(0.2, ge=0, le=10, description="outer loop: step of a group's SINR shift "
+                                       "per configuration [dB per slot with feedback, per unit of mean error]")
+    olla_bias_step: float = Field(0.01, ge=0, le=1, description="outer loop: step of a group's accuracy bias per "
+                                  "configuration [per slot with feedback, per unit of mean error]")
     olla_offset_db: tuple[float, float] = Field((-20.0, 10.0), description="outer loop: offset bounds [dB]")
     feedback_delay_slots: int = Field(8, ge=1, description="slots until a decision's task feedback arrives")
     feedback_fraction: float = Field(1.0, gt=0, le=1, description="share of decisions whose feedback arrives")
-    price_backlog_s: float = Field(0.005, gt=0, description="max_correct: the sector's price per RE rises "
-                                   "while its backlog exceeds this much of its capacity [s]")
+    price_backlog_share: float = Field(0.3, gt=0, le=1, description="max_correct: the sector's price per RE "
+                                       "rises while its backlog exceeds what it sends in this share of the deadline")
+    price_floor: float = Field(1e-4, gt=0, lt=1, description="max_correct: the price per RE when the sector has "
+                               "room (expected correct decisions; the interference an RE causes next door)")
     price_gain: float = Field(0.1, gt=0, le=2, description="max_correct: log-step of the price per slot")
+    interference_price: float = Field(0.0, ge=0, le=1, description="max_correct: price per RE per unit of the "
+                                      "other sectors' busy share (the damage an RE does where it collides)")
 
 
 class ConventionalSpec(_Strict):

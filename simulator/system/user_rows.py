@@ -12,7 +12,7 @@ __all__ = ["user_rows", "USER_COLUMNS", "uplink_geometry_db", "downlink_coupling
 
 USER_COLUMNS = ["level", "scenario", "seed", "drop", "placement", "scheduler", "link_adaptation", "arrival_rate",
                 "direction", "user", "group", "model", "cell", "cell_x", "cell_y", "x", "y", "serving_distance_m",
-                "uplink_geometry_db", "downlink_coupling_sir_db", "mean_sinr_eff_db", "messages", "decided", "expired",
+                "uplink_geometry_db", "downlink_coupling_sir_db", "mean_sinr_est_db", "mean_sinr_eff_db", "messages", "decided", "expired",
                 "correct", "accuracy_offered", "accuracy", "accuracy_low", "accuracy_high", "goodput_offered",
                 "latency_p50", "latency_p95", "latency_p99", "mean_num_anchors", "mean_bits", "top_config",
                 "predicted_accuracy", "olla_offset_db", "unit"]
@@ -54,6 +54,7 @@ def user_rows(sc, base, run, tables, measured, window_s, slot_s) -> list[dict]:
     msgs = np.bincount(run.agent[measured], minlength=n)
     expired = np.bincount(run.agent[measured & run.expired], minlength=n)
     sinr_sum = np.bincount(a_sent, weights=run.sinr_eff_db[sent], minlength=n)
+    est_sum = np.bincount(a_sent, weights=run.sinr_est_db[sent], minlength=n)
     pred_sum = np.bincount(a_sent, weights=run.predicted[sent], minlength=n)
     k_sum = np.bincount(a_sent, weights=tables.num_anchors[run.config[sent]], minlength=n)
     bits = np.array([b if b is not None else np.nan for b in tables.bits], dtype=np.float64)[run.config[sent]]
@@ -79,7 +80,8 @@ def user_rows(sc, base, run, tables, measured, window_s, slot_s) -> list[dict]:
                          cell=int(drop.serving[u]), cell_x=float(drop.serving_xy[u, 0]),
                          cell_y=float(drop.serving_xy[u, 1]), x=float(drop.ut_xy[u, 0]), y=float(drop.ut_xy[u, 1]),
                          serving_distance_m=float(dist[u]), uplink_geometry_db=float(geo_ul[u]),
-                         downlink_coupling_sir_db=float(sir_dl[u]), mean_sinr_eff_db=sinr_sum[u] / d if d else None,
+                         downlink_coupling_sir_db=float(sir_dl[u]), mean_sinr_est_db=est_sum[u] / d if d else None,
+                         mean_sinr_eff_db=sinr_sum[u] / d if d else None,
                          messages=int(msgs[u]), decided=d, expired=int(expired[u]), correct=int(corr[u]),
                          accuracy_offered=corr[u] / msgs[u] if msgs[u] else None,
                          accuracy=corr[u] / d if d else None, accuracy_low=lo, accuracy_high=hi,
