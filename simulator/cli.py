@@ -9,6 +9,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from semcom import __version__
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides, parse_set_options
@@ -266,6 +268,16 @@ def main(argv: list[str] | None = None) -> int:
     except (SemcomInputError, UnknownNameError) as exc:
         for error in getattr(exc, "errors", None) or [exc]:    # every problem found, one line each
             print(f"semcom: error: {_one_line(error)}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:    # settings validated inside a run (a scenario's own are worded at parsing)
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or exc.title
+        print(f"semcom: error: {_one_line(field)}: {_one_line(first['msg'])}; fix the value (see `semcom schema`)",
+              file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("semcom: error: out of memory: the study needs more than this machine has; `semcom validate` "
+              "estimates a unit's memory: sweep fewer points, use less data or fewer --workers", file=sys.stderr)
         return 2
     except BrokenPipeError:   # output piped into `head` and the like: not an error
         sys.stderr.close()

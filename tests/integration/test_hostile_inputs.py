@@ -222,3 +222,23 @@ def test_huge_labels_are_bounded_by_the_samples_they_label(tmp_path):
     np.savez(tmp_path / "tx.npz", latents=np.zeros((200, 8)), labels=labels)
     rc, err = _validate(tmp_path, text)
     assert_one_line_refusal(rc, err, "data.path", "tx.npz", "more classes than the file's 200 samples")
+
+
+@pytest.mark.parametrize("error, words", [("validation", "x: Input should be a valid integer"),
+                                          ("memory", "out of memory")])
+def test_an_error_deep_inside_a_command_is_still_one_line(monkeypatch, error, words):
+    from pydantic import BaseModel
+
+    from semcom.simulator import cli
+
+    class Settings(BaseModel):
+        x: int
+
+    def fail(args):
+        if error == "memory":
+            raise MemoryError
+        Settings.model_validate({"x": "many"})
+
+    monkeypatch.setattr(cli, "_cmd_schema", fail)
+    rc, _, err = run_cli("schema")
+    assert_one_line_refusal(rc, err, words)
