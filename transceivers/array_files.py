@@ -104,6 +104,6 @@ def read_at_most(f: BinaryIO, path: Path, limit: int = MAX_ARRAY_BYTES) -> bytes
     ``limit`` bytes (a compressed file that expands without end is never read whole)."""
     data = f.read(limit + 1)
     if len(data) > limit:
-        raise SemcomInputError(f"data file '{path}' holds more than {limit / 2 ** 30:.0f} GiB (after "
+        raise SemcomInputError(f"data file '{path}' holds more than {limit / 2 ** 30:.3g} GiB (after "
                                "decompression); use a smaller file")
     return data

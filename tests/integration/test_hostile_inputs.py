@@ -242,3 +242,18 @@ def test_an_error_deep_inside_a_command_is_still_one_line(monkeypatch, error, wo
     monkeypatch.setattr(cli, "_cmd_schema", fail)
     rc, _, err = run_cli("schema")
     assert_one_line_refusal(rc, err, words)
+
+
+def test_a_compressed_data_file_is_never_read_past_the_budget(tmp_path):
+    """An IDX file whose gzip expands without end is read up to the budget, then refused."""
+    import gzip
+
+    from semcom.core.errors import SemcomInputError
+    from semcom.transceivers.array_files import read_at_most
+
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(bytes(1 << 20)))           # 1 KiB on disk, 1 MiB expanded
+    with gzip.open(path, "rb") as f, pytest.raises(SemcomInputError, match="holds more than"):
+        read_at_most(f, path, limit=1 << 16)
+    with gzip.open(path, "rb") as f:
+        assert len(read_at_most(f, path, limit=1 << 21)) == 1 << 20
