@@ -190,15 +190,14 @@ class _UnitLoop:
         tables, radio, group = self.tables, self.radio, self.drop.group
         g = group[agents]
         est = radio.estimate_db(agents, self.prbs_gc[g])                                    # [A, C]
-        acc, slope = self.olla.predict(tables, agents, est)
+        acc = self.olla.predict(tables, agents, est)
         ach, per_prb = self._achievable(t, agents, est, acc, g)
         metric, per_prb_metric = self.sched.metric(t, agents, ach)
         if per_prb is not None and per_prb_metric is None:
             per_prb_metric = per_prb
         sector = self.drop.serving[agents]
         order = np.lexsort((agents, -metric, sector))
-        agents, first, count, sector, est, acc, slope, g = (x[order] for x in (agents, first, count, sector, est,
-                                                                               acc, slope, g))
+        agents, first, count, sector, est, acc, g = (x[order] for x in (agents, first, count, sector, est, acc, g))
         per_prb_metric = per_prb_metric[order] if per_prb_metric is not None else None
         mfirst = np.cumsum(count) - count
         owner = np.repeat(np.arange(len(agents)), count)
@@ -212,7 +211,7 @@ class _UnitLoop:
         self.n_prb_of[agents] = np.maximum(n_prb, 1)
         sinr_db = 10.0 * np.log10(radio.slot_sinr(t, occ_agent, self.n_prb_of))
         self._deliver(t, agents, sector, msg[admitted], owner[admitted], config[admitted], n_prb, occ, sinr_db,
-                      est, acc, g, slope)
+                      est, acc, g)
         return True
 
     def _achievable(self, t, agents, est, acc, g):
@@ -246,7 +245,7 @@ class _UnitLoop:
             admitted, config = upgrade(cand, admitted, config, n_prb, self.re_prb)
         return admitted, config, n_prb
 
-    def _deliver(self, t, agents, sector, msg, own, cfg, n_prb, occ, sinr_db, est, acc, g, slope) -> None:
+    def _deliver(self, t, agents, sector, msg, own, cfg, n_prb, occ, sinr_db, est, acc, g) -> None:
         """Record what was sent, hand it to the decider, update queues, PF, feedback."""
         o = self.out
         prb_of = allocation_prbs(occ, n_prb)
@@ -269,7 +268,8 @@ class _UnitLoop:
         else:
             value = np.bincount(own, weights=acc[own, cfg], minlength=len(agents))
         self.sched.served(t, agents[served], value[served])
-        self.olla.expect(t, msg, agents[own], cfg, acc[own, cfg], slope[own, cfg], self.traffic.feedback_draw[msg])
+        self.olla.expect(self.tables, t, msg, agents[own], cfg, acc[own, cfg], est[own, cfg],
+                         self.traffic.feedback_draw[msg])
 
 
 def run_system_unit(sc, unit: SystemUnit) -> list[dict[str, Any]]:

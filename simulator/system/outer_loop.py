@@ -65,26 +65,27 @@ class OuterLoop:
     def _x(self, agents: np.ndarray, est_db: np.ndarray) -> np.ndarray:
         return est_db + self.agent[agents][:, None] + self.shift[self.groups[agents]]
 
-    def predict(self, tables, agents: np.ndarray, est_db: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """([A, C] the expected accuracy of every configuration for ``agents`` from their estimates
-        [A, C], [A, C] its slope in SINR [per dB], zeros without the loop)."""
+    def predict(self, tables, agents: np.ndarray, est_db: np.ndarray) -> np.ndarray:
+        """[A, C] the expected accuracy of every configuration for ``agents`` from their estimates [A, C]."""
         g = self.groups[agents]
         if not self.enabled:
-            return tables.expected_accuracy(g, est_db), np.zeros_like(est_db)
-        x = self._x(agents, est_db)
-        mid = tables.expected_accuracy(g, x)
-        slope = (tables.expected_accuracy(g, x + _H) - tables.expected_accuracy(g, x - _H)) / (2 * _H)
-        return np.clip(mid + self.bias[g], 0.0, 1.0), slope
+            return tables.expected_accuracy(g, est_db)
+        return np.clip(tables.expected_accuracy(g, self._x(agents, est_db)) + self.bias[g], 0.0, 1.0)
 
-    def expect(self, slot: int, msg, agents, config, predicted, slope, draw) -> None:
-        """Messages sent in ``slot`` (their predictions and slopes) whose outcome comes back
-        (``draw < feedback_fraction``)."""
+    def expect(self, tables, slot: int, msg, agents, config, predicted, est_db, draw) -> None:
+        """Messages sent in ``slot`` (their configuration, prediction and estimate [dB]) whose outcome
+        comes back (``draw < feedback_fraction``); the slope of each prediction is taken now."""
         if not self.enabled:
             return
         keep = draw < self.spec.feedback_fraction
-        if keep.any():
-            self.pending[slot + self.spec.feedback_delay_slots] = tuple(
-                x[keep] for x in (msg, agents, config, predicted, slope))
+        if not keep.any():
+            return
+        msg, agents, config, predicted, est_db = (x[keep] for x in (msg, agents, config, predicted, est_db))
+        g = self.groups[agents]
+        x = est_db + self.agent[agents] + self.shift[g, config]
+        slope = (tables.expected_accuracy_of(g, config, x + _H) - tables.expected_accuracy_of(g, config, x - _H)) \
+            / (2 * _H)
+        self.pending[slot + self.spec.feedback_delay_slots] = (msg, agents, config, predicted, slope)
 
     def due(self, slot: int) -> bool:
         return slot in self.pending

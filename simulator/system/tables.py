@@ -42,6 +42,17 @@ class LinkTables:
     res: np.ndarray
     channel_uses: np.ndarray
 
+    def expected_accuracy_of(self, groups: np.ndarray, configs: np.ndarray, sinr_db: np.ndarray) -> np.ndarray:
+        """[M] the expected accuracy of each message's own configuration ``configs`` [M] at ``sinr_db`` [M]."""
+        out = np.empty(len(groups), dtype=np.float64)
+        key = groups * len(self.labels) + configs
+        for k in np.unique(key):
+            m = key == k
+            table = self.tables[int(k) // len(self.labels)][int(k) % len(self.labels)]
+            read = getattr(table, "expected_accuracy_at", None) or table.accuracy_at
+            out[m] = read(sinr_db[m])
+        return out
+
     def expected_accuracy(self, groups: np.ndarray, sinr_db: np.ndarray) -> np.ndarray:
         """[M, C] the accuracy each configuration is expected to reach from each message's SINR
         estimate ``sinr_db`` [M, C] (dB, outer-loop offset included)."""
