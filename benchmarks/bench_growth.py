@@ -28,11 +28,10 @@ CHILD = textwrap.dedent("""
     from semcom.simulator.run.executors import set_threads
     set_threads({threads})
     kind = {kind!r}
+    from semcom.simulator.kinds import run_study as run
     if kind == "network":
-        from semcom.simulator.network.runner import run_network_study as run
         from semcom.simulator.network.schema import parse_network_scenario as parse
     else:
-        from semcom.simulator.link.runner import run_study as run
         from semcom.simulator.link.schema import parse_scenario as parse
     sc = parse({scenario!r})
     def status_mb(key):

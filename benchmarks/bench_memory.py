@@ -20,7 +20,7 @@ CHILD = textwrap.dedent("""
     from semcom.simulator.run.executors import set_threads
     set_threads({threads})
     from semcom.simulator.link.schema import parse_scenario
-    from semcom.simulator.link.runner import run_study
+    from semcom.simulator.kinds import run_study
     sc = parse_scenario({scenario!r})
     t0 = time.perf_counter()
     result = run_study(sc, {out!r}, quiet=True)

@@ -48,7 +48,7 @@ def _time_units(sc, kind, units, threads: int | None) -> float:
             engine.NETWORK_UNIT_THREADS = threads
         t0 = time.perf_counter()
         for u in units:
-            kind.run_unit(sc, u)
+            kind.runner().run_unit(sc, u)
         return time.perf_counter() - t0
     finally:
         engine.NETWORK_UNIT_THREADS = pinned
@@ -70,7 +70,7 @@ def run(repeats: int = REPEATS, before: bool = True) -> dict:
     sc, kind, units = _units()
     set_threads(2)
     prepare_workers(sc)
-    kind.run_unit(sc, units[0])                       # warm: heads fitted, caches filled
+    kind.runner().run_unit(sc, units[0])                       # warm: heads fitted, caches filled
     out: dict = {"units": len(units), "repeats": repeats, "pinned_threads": NETWORK_UNIT_THREADS}
     settings = {"2 threads (before)": 2} if before else {}
     settings[f"{NETWORK_UNIT_THREADS} thread (pinned)"] = None

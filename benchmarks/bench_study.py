@@ -115,7 +115,7 @@ def run(repeats: int = 3) -> dict:
     from semcom.simulator.run.context import latent_space, study_data
     from semcom.simulator.link.engine import run_unit
     from semcom.simulator.run.executors import run_units
-    from semcom.simulator.link.runner import run_study
+    from semcom.simulator.kinds import run_study
     from semcom.simulator.link.units import expand_units
     from semcom.transceivers.agents import train_encoder
 

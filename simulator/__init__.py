@@ -37,7 +37,7 @@ __all__ = ["Scenario", "load_scenario", "parse_scenario", "check_scenario", "run
            "parse_study"]
 
 _WHERE = {"Scenario": ".link.schema", "load_scenario": ".link.schema", "parse_scenario": ".link.schema",
-          "check_scenario": ".link.checks", "run_study": ".link.runner", "load_study": ".kinds", "parse_study": ".kinds"}
+          "check_scenario": ".link.checks", "run_study": ".kinds", "load_study": ".kinds", "parse_study": ".kinds"}
 
 
 def __getattr__(name: str):

@@ -101,11 +101,10 @@ def _cmd_results(args) -> int:
 
 
 def _cmd_plot(args) -> int:
-    from .kinds.plots import plot_all  # lazy: matplotlib loads only for `semcom plot`
+    from .kinds.plots import plot_run  # lazy: matplotlib loads only for `semcom plot`
 
-    rows, kind = _run_kind(args.dir)
     require_output_dir(args.dir)      # plots go only into a folder semcom wrote
-    for p in plot_all(rows, Path(args.dir) / "plots", kind=kind.name):
+    for p in plot_run(args.dir):
         print(f"plot: {p}")
     return 0
 

@@ -1,22 +1,17 @@
-"""On-disk cache for trained models, latents and heads, keyed by a hash of what made them."""
+"""On-disk cache for trained models, latents and heads, keyed by a hash of what made them
+(:func:`~semcom.core.hashing.config_hash`, also importable from here)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import torch
 
+from semcom.core.hashing import config_hash
 from semcom.core.io import atomic_path
 
 __all__ = ["cache_dir", "config_hash", "load_tensors", "save_tensors"]
-
-#: Bump when training recipes change, so stale cache entries are not reused.
-CACHE_VERSION = 1
 
 
 def cache_dir() -> Path:
@@ -25,22 +20,6 @@ def cache_dir() -> Path:
     path = Path(root)
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def config_hash(*parts: Any) -> str:
-    """Stable 16-hex-digit hash of JSON-serialisable parts (dict keys sorted)."""
-    payload = json.dumps([CACHE_VERSION, *parts], sort_keys=True, default=_jsonable)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, np.ndarray):
-        return hashlib.sha256(np.ascontiguousarray(obj).tobytes()).hexdigest()
-    if isinstance(obj, (np.integer, np.floating)):
-        return obj.item()
-    if isinstance(obj, Path):
-        return str(obj)
-    raise TypeError(f"cannot hash {type(obj).__name__}")
 
 
 def save_tensors(kind: str, key: str, tensors: dict[str, torch.Tensor]) -> None:

@@ -31,17 +31,13 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from semcom.core.io import atomic_path  # noqa: E402
-from ..scenario.reading import stored_scenario  # noqa: E402
+from .style import FIGURE_WIDTHS, FigureStyle  # noqa: E402
 from .plot_rows import _LINK, _band_note, _curve, _group, _isnum, _link_title, _subtitle, _varying  # noqa: E402
 
-__all__ = ["FIGURE_WIDTHS", "MIN_POINTS", "figure_settings", "figure_context"]
+__all__ = ["FIGURE_WIDTHS", "MIN_POINTS", "FigureStyle", "figure_context"]
 
-#: Printed figure widths [in]: one IEEE/ACM column, or both columns.
-FIGURE_WIDTHS = {"single": 3.5, "double": 7.16}
 #: Settings of the figures being drawn (set by :func:`figure_context` from the run's scenario).
 _FIG: dict[str, Any] = {"width": FIGURE_WIDTHS["double"], "chance": None}
-#: Datasets with 10 equally likely classes (the chance line sits at 1/10).
-_TEN_CLASSES = {"digits", "mnist", "cifar10", "synthetic"}
 #: Fewer points than this on an x axis is no curve: the figure is not drawn.
 MIN_POINTS = 3
 
@@ -237,23 +233,11 @@ def _plot_curve(ax, rows, x_key, color, ls="-", marker="o", label=None) -> None:
     ax.fill_between(x, lo, hi, color=color, alpha=0.15, lw=0, zorder=2)
 
 
-def figure_settings(out_dir: str | Path) -> dict[str, Any]:
-    """Width [in] and chance accuracy of the run whose ``plots/`` folder is ``out_dir``,
-    from its ``scenario.yaml`` (double-column width and no chance line when unknown)."""
-    spec = stored_scenario(Path(out_dir).parent / "scenario.yaml")
-    figure, data = spec.get("figure"), spec.get("data")
-    width = (figure.get("width") if isinstance(figure, dict) else None) or "double"
-    dataset = data.get("dataset", "digits") if isinstance(data, dict) else "digits"
-    return {"width": FIGURE_WIDTHS.get(width if isinstance(width, str) else "double", FIGURE_WIDTHS["double"]),
-            "chance": 0.1 if dataset in _TEN_CLASSES else None}
-
-
 @contextmanager
-def figure_context(out_dir: str | Path):
-    """Draw the figures of the run whose ``plots/`` folder is ``out_dir`` at its settings
-    (:func:`figure_settings`); the previous settings come back afterwards."""
+def figure_context(style: FigureStyle):
+    """Draw the figures inside at ``style``; the previous settings come back afterwards."""
     saved = dict(_FIG)
-    _FIG.update(figure_settings(out_dir))
+    _FIG.update(width=style.width, chance=style.chance)
     try:
         yield
     finally:

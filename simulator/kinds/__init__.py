@@ -26,9 +26,9 @@ its own code goes into a sub-package of its own beside :mod:`semcom.simulator.li
 and :mod:`semcom.simulator.figures`.
 """
 
-from .base import (STUDY_KINDS, StudyKind, get_kind, kind_of, kind_of_rows, load_study, parse_study,
-                   register_kind, scenario_kinds)
+from .base import (STUDY_KINDS, StudyKind, get_kind, kind_of, load_study, parse_study, register_kind, run_study,
+                   scenario_kinds)
 from . import link, network, stitch, system  # noqa: E402,F401 - the built-in kinds register themselves
 
-__all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "kind_of_rows",
-           "parse_study", "load_study"]
+__all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "parse_study",
+           "load_study", "run_study"]

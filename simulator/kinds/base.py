@@ -1,10 +1,12 @@
 """What a kind of study brings, and the registry the CLI, the API and the report dispatch through.
 
 A :class:`StudyKind` answers, for its own studies: which scenario model a file of its
-kind parses into, how it is checked, which units it expands to, how it runs (and one
-unit of it), which result columns it stores, its summary table and its figures. The
-core (scenario reading and error wording, the results store, the executors, the plot
-scaffolding) knows nothing of any kind; it asks the registry.
+kind parses into, how it is checked, which units it expands to, its runner (the hooks of
+the one run lifecycle, :class:`~semcom.simulator.run.lifecycle.StudyRunner`), which result
+columns it stores, its summary table, its figures and what the report adds. The core
+(scenario reading and error wording, the results store, the lifecycle and the executors,
+the plot scaffolding) knows nothing of any kind; the front (CLI, API, report, ``semcom
+plot``) asks the registry.
 
 A scenario file names its kind with ``kind:`` (``link`` when absent) and is parsed
 through one pydantic discriminated union over the registered scenario kinds
@@ -28,10 +30,11 @@ from semcom.core.registry import Registry, suggest
 from ..scenario.errors import errors_from_pydantic
 from ..scenario.reading import DEFAULT_KIND, raw_kind, read_scenario_yaml
 from ..scenario.work import DEFAULT_BUDGET, UNLIMITED, WorkEstimate, check_work
+from ..figures.style import FigureStyle
 from ..results.summary import format_summary
 
-__all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "kind_of_rows",
-           "parse_study", "load_study"]
+__all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "parse_study",
+           "load_study", "run_study"]
 
 #: Every registered kind of study, by name.
 STUDY_KINDS: Registry["StudyKind"] = Registry("study kind")
@@ -53,6 +56,8 @@ class StudyKind:
     results_csv: str = "results.csv"
     #: the x column of :meth:`semcom.api.Result.plot` by default
     default_x: str = "snr_db"
+    #: what the report says under each figure, by the figure's name
+    captions: dict[str, str] = {}
 
     # -- scenario ------------------------------------------------------------------------
     def scenario_class(self) -> type:
@@ -98,22 +103,21 @@ class StudyKind:
         return estimate
 
     # -- running -------------------------------------------------------------------------
-    def run(self, sc, out_dir: str | Path, **options):
-        """Run (or resume) the study into ``out_dir``; returns the kind's run result."""
+    def runner(self):
+        """The kind's :class:`~semcom.simulator.run.lifecycle.StudyRunner` (its hooks of the one
+        run lifecycle); imported when called, so the registry stays torch-free."""
         raise NotImplementedError
 
-    def run_unit(self, sc, unit) -> list[dict]:
-        """The result rows of one unit (what the kind's runner hands to the executors)."""
-        raise NotImplementedError(f"{self.name} studies do not run unit by unit")
+    def run(self, sc, out_dir: str | Path, **options):
+        """Run (or resume) the study into ``out_dir`` through the shared lifecycle; returns its
+        :class:`~semcom.simulator.run.lifecycle.StudyResult`. ``options``: the executor
+        (``workers``, ``scheduler``), ``quiet``, ``force``, ``plots`` and the kind's own."""
+        return self.runner().run(sc, out_dir, draw=self.draw, **options)
 
     # -- results -------------------------------------------------------------------------
     def columns(self) -> list[str]:
         """The result columns, in order."""
         raise NotImplementedError
-
-    def owns_rows(self, rows: list[dict]) -> bool:
-        """Whether stored rows (without their store) look like this kind's."""
-        return False
 
     def summary_rows(self, rows: list[dict]) -> tuple[list[str], list[list[str]]]:
         """Header and body (strings) of the summary table."""
@@ -123,10 +127,29 @@ class StudyKind:
         """The summary as aligned plain text (``semcom results``)."""
         return format_summary(*self.summary_rows(rows), rows) if rows else "no results yet"
 
-    def figures(self, rows: list[dict], plots_dir: Path, **options) -> list[Path]:
-        """Draw the kind's figures into ``plots_dir`` (at the current figure settings:
-        call :func:`semcom.simulator.kinds.plots.plot_all`); returns the PNG paths."""
+    # -- figures and the report ------------------------------------------------------------
+    def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
+        """Draw the kind's figures into ``plots_dir`` at ``style``
+        (:class:`~semcom.simulator.figures.plotting.FigureStyle`); ``scenario``: the run's
+        scenario as a mapping. Returns the PNG paths. Callers go through :meth:`draw`."""
         raise NotImplementedError
+
+    def draw(self, rows: list[dict], plots_dir: Path, scenario: dict) -> list[Path]:
+        """The kind's figures at the style of the run's ``scenario`` (a mapping)."""
+        from ..figures.plotting import figure_context  # lazy: matplotlib only to draw
+
+        style = FigureStyle.of(scenario)
+        with figure_context(style):
+            return self.figures(rows, Path(plots_dir), style, scenario) if rows else []
+
+    def caption(self, stem: str) -> str:
+        """What the report says under figure ``stem`` (a page ``name_p2`` as ``name``)."""
+        base = stem.rsplit("_p", 1)[0] if stem.rsplit("_p", 1)[-1].isdigit() else stem
+        return self.captions.get(base, stem.replace("_", " "))
+
+    def report_tables(self, out_dir: Path) -> list[tuple[str, str, list[str], list[list[str]]]]:
+        """Tables the report shows besides the summary: ``(section title, note, header, body)`` each."""
+        return []
 
     # -- what the CLI prints -------------------------------------------------------------
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
@@ -167,15 +190,6 @@ def scenario_kinds() -> list[StudyKind]:
 def kind_of(sc) -> StudyKind:
     """The kind of a parsed scenario (its ``kind`` field)."""
     return STUDY_KINDS.get(getattr(sc, "kind", DEFAULT_KIND))
-
-
-def kind_of_rows(rows: list[dict]) -> StudyKind:
-    """The kind stored rows come from, from the rows alone (``link`` unless another kind
-    claims them); a results folder knows its kind: prefer :func:`~semcom.simulator.results.store.study_kind`."""
-    for name in STUDY_KINDS.names():
-        if name != DEFAULT_KIND and STUDY_KINDS.get(name).owns_rows(rows):
-            return STUDY_KINDS.get(name)
-    return STUDY_KINDS.get(DEFAULT_KIND)
 
 
 def _tag(value: Any) -> str | None:
@@ -219,3 +233,8 @@ def parse_study(raw: Any, source: str = "scenario"):
 def load_study(path: str | Path):
     """Read (safe loader) and parse a scenario file of any kind."""
     return parse_study(read_scenario_yaml(path), str(path))
+
+
+def run_study(sc, out_dir: str | Path, **options):
+    """Run (or resume) a parsed scenario of any kind into ``out_dir`` (:meth:`StudyKind.run`)."""
+    return kind_of(sc).run(sc, out_dir, **options)

@@ -4,8 +4,9 @@ Scenario :class:`~semcom.simulator.link.schema.Scenario`, checks
 :func:`~semcom.simulator.link.checks.check_scenario`, units
 :func:`~semcom.simulator.link.units.expand_units`, one unit
 :func:`~semcom.simulator.link.engine.run_unit` (every SNR point and equaliser in one batched
-pass), a run :func:`~semcom.simulator.link.runner.run_study`, columns
-:data:`~semcom.simulator.link.rows.COLUMNS`, summary :mod:`semcom.simulator.link.summary`, figures :mod:`semcom.simulator.link.plots`.
+pass), its run :class:`~semcom.simulator.link.runner.LinkRunner`, columns
+:data:`~semcom.simulator.link.rows.COLUMNS`, summary :mod:`semcom.simulator.link.summary`, figures
+:mod:`semcom.simulator.link.plots`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ class LinkKind(StudyKind):
     error_sections = ("sweep", "data")
     results_csv = "results.csv"
     default_x = "snr_db"
+    captions = {
+        "rate_accuracy": "Rate–accuracy: top-1 accuracy vs complex channel uses per sample (set by the number of "
+                         "anchors K), per semantic equaliser and SNR.",
+        "accuracy_vs_snr": "Accuracy vs SNR (Es/N0 per complex channel use), a curve per number of anchors K.",
+        "equalizers_vs_snr": "Accuracy vs SNR at the largest K, a curve per semantic equaliser.",
+        "accuracy_vs_anchors": "Accuracy vs number of anchors K at the highest SNR, a curve per anchor selection "
+                               "strategy.",
+        "equalizers_vs_anchors": "Accuracy vs number of anchors K, a curve per semantic equaliser, at low, "
+                                 "middle and high SNR of the sweep (its quartiles).",
+    }
 
     def scenario_class(self) -> type:
         return Scenario
@@ -55,13 +66,9 @@ class LinkKind(StudyKind):
         return WorkEstimate(int(units), messages=messages, memory_bytes=data_bytes + PASS_BYTES,
                             drivers={"units": unit_axes, "messages": driver, "memory": "data.limit"})
 
-    def run(self, sc, out_dir, **options):
-        from ..link.runner import run_study  # lazy: keeps the kinds registry torch-free
-        return run_study(sc, out_dir, **options)
-
-    def run_unit(self, sc, unit) -> list[dict]:
-        from ..link.engine import run_unit  # lazy: keeps the kinds registry torch-free
-        return run_unit(sc, unit)
+    def runner(self):
+        from ..link.runner import LinkRunner  # lazy: keeps the kinds registry torch-free
+        return LinkRunner()
 
     def columns(self) -> list[str]:
         from ..link.rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
@@ -70,9 +77,9 @@ class LinkKind(StudyKind):
     def summary_rows(self, rows: list[dict]):
         return link_summary_rows(rows)
 
-    def figures(self, rows: list[dict], plots_dir: Path, shannon: dict | None = None, **_) -> list[Path]:
-        from ..link.plots import link_figures  # lazy: matplotlib only to draw
-        return link_figures(rows, plots_dir, shannon)
+    def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
+        from ..link.plots import link_figures, shannon_references  # lazy: matplotlib only to draw
+        return link_figures(rows, plots_dir, style, shannon_references(scenario))
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
         units = self.expand(sc)

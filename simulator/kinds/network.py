@@ -3,7 +3,7 @@
 Scenario :class:`~semcom.simulator.network.schema.NetworkScenario`, checks
 :func:`~semcom.simulator.network.checks.check_network_scenario`, units
 :func:`~semcom.simulator.network.units.expand_network_units` (one SimPy run each),
-a run :func:`~semcom.simulator.network.runner.run_network_study`, columns
+its run :class:`~semcom.simulator.network.runner.NetworkRunner`, columns
 :data:`~semcom.simulator.network.metrics.NETWORK_COLUMNS`, summary
 :mod:`semcom.simulator.network.summary`, figures :mod:`semcom.simulator.network.plots`.
 """
@@ -45,27 +45,20 @@ class NetworkKind(StudyKind):
         return simulated_work(sc, NETWORK_SWEEP_AXES, senders, net.duration_s, net.slot_duration_s,
                               record_events=net.record_events, section="network", senders_key="transmitters")
 
-    def run(self, sc, out_dir, **options):
-        from ..network.runner import run_network_study  # lazy: keeps the kinds registry torch-free
-        return run_network_study(sc, out_dir, **options)
-
-    def run_unit(self, sc, unit) -> list[dict]:
-        from ..network.engine import run_network_unit  # lazy: keeps the kinds registry torch-free
-        return run_network_unit(sc, unit)
+    def runner(self):
+        from ..network.runner import NetworkRunner  # lazy: keeps the kinds registry torch-free
+        return NetworkRunner()
 
     def columns(self) -> list[str]:
         from ..network.metrics import NETWORK_COLUMNS  # lazy: keeps the kinds registry torch-free
         return NETWORK_COLUMNS
 
-    def owns_rows(self, rows: list[dict]) -> bool:
-        return bool(rows) and "goodput" in rows[0]
-
     def summary_rows(self, rows: list[dict]):
         return network_summary_rows(rows)
 
-    def figures(self, rows: list[dict], plots_dir: Path, **_) -> list[Path]:
+    def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..network.plots import plot_network_dir  # lazy: matplotlib only to draw
-        return plot_network_dir(rows, plots_dir)
+        return plot_network_dir(rows, plots_dir, style)
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
         return [f"{source}: ok (network: {len(self.expand(sc))} units, "

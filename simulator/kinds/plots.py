@@ -1,18 +1,17 @@
-"""Paper-ready plots from result rows (never from a re-run), for every kind of study.
+"""Any run's figures, drawn through its kind from the stored rows (never from a re-run).
 
-:func:`plot_all` draws the standard figures of a run's rows at the run's figure
-settings (``figure: {width: single|double}`` in its ``scenario.yaml``): each kind of
-study brings its own figures (:mod:`semcom.simulator.kinds`): link studies
-(:mod:`semcom.simulator.link.plots`), network studies (:mod:`semcom.simulator.network.plots`),
-stitching tables (:mod:`semcom.simulator.stitch.runner`). The scaffolding they share (print
-sizes, style, panels, legends, colours, the PNG + PDF writer) is
+:func:`plot_all` draws a kind's standard figures at the style of the run's scenario
+(:class:`~semcom.simulator.figures.plotting.FigureStyle`: ``figure: {width: single|double}``,
+the chance line of its dataset); :func:`plot_run` does it for a results folder, from its
+store and its stored ``scenario.yaml`` (``semcom plot``). Each kind brings its own
+figures (:meth:`~semcom.simulator.kinds.base.StudyKind.figures`); the scaffolding they
+share (print sizes, style, panels, legends, colours, the PNG + PDF writer) is
 :mod:`semcom.simulator.figures.plotting`.
 
 Example::
 
-    from semcom.simulator.kinds.plots import plot_all
-    from semcom.simulator.results.store import read_rows
-    plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")
+    from semcom.simulator.kinds.plots import plot_run
+    plot_run("runs/quickstart")        # -> runs/quickstart/plots/*.png|pdf
 """
 
 from __future__ import annotations
@@ -20,25 +19,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..figures.plotting import figure_context
-from .base import get_kind, kind_of_rows
+from ..results.store import read_rows, study_kind
+from ..scenario.reading import stored_scenario
+from .base import get_kind
 
-__all__ = ["plot_all"]
+__all__ = ["plot_all", "plot_run"]
 
 
-def plot_all(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | None = None,
-             kind: str | None = None) -> list[Path]:
-    """Every standard figure the study's axes support, written to ``out_dir`` (a run's
-    ``plots/`` folder) at the run's figure settings; returns the PNG paths.
+def plot_all(rows: list[dict[str, Any]], plots_dir: str | Path, kind: str,
+             scenario: dict | None = None) -> list[Path]:
+    """Every standard figure of study kind ``kind`` the rows support, written to ``plots_dir``
+    (a run's ``plots/`` folder) at the style of ``scenario`` (the run's scenario as a
+    mapping; defaults when `None`); returns the PNG paths."""
+    return get_kind(kind).draw(rows, Path(plots_dir), scenario or {})
 
-    :param kind: the study kind (:mod:`semcom.simulator.kinds`) whose figures to draw;
-        by default the kind the rows come from.
-    :param shannon: link studies: see :func:`~semcom.simulator.link.plots.plot_rate_accuracy`;
-        by default read from the run's scenario.
-    """
-    out_dir = Path(out_dir)
-    if not rows:
-        return []
-    study = get_kind(kind) if kind else kind_of_rows(rows)
-    with figure_context(out_dir):
-        return study.figures(rows, out_dir, shannon=shannon)
+
+def plot_run(directory: str | Path) -> list[Path]:
+    """The figures of the run in ``directory``, from its store, at its scenario's style."""
+    directory = Path(directory)
+    return plot_all(read_rows(directory), directory / "plots", study_kind(directory),
+                    stored_scenario(directory / "scenario.yaml"))

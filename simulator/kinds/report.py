@@ -23,7 +23,7 @@ from semcom.core.io import write_text_atomic
 
 from ..results.store import read_rows, study_kind
 from .base import get_kind
-from .plots import plot_all
+from .plots import plot_run
 
 __all__ = ["write_report", "render_report"]
 
@@ -39,25 +39,6 @@ pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; 
 .scroll { overflow-x: auto; }
 """
 
-_CAPTIONS = {
-    "rate_accuracy": "Rate–accuracy: top-1 accuracy vs complex channel uses per sample (set by the number of "
-                     "anchors K), per semantic equaliser and SNR.",
-    "accuracy_vs_snr": "Accuracy vs SNR (Es/N0 per complex channel use), a curve per number of anchors K.",
-    "equalizers_vs_snr": "Accuracy vs SNR at the largest K, a curve per semantic equaliser.",
-    "accuracy_vs_anchors": "Accuracy vs number of anchors K at the highest SNR, a curve per anchor selection "
-                           "strategy.",
-    "equalizers_vs_anchors": "Accuracy vs number of anchors K, a curve per semantic equaliser, at low, middle "
-                             "and high SNR of the sweep (its quartiles).",
-}
-
-
-def _caption(stem: str) -> str:
-    if stem.startswith("stitching_"):
-        return ("Stitching table: top-1 accuracy [%] per transmitter (rows) and receiver (columns), "
-                "a panel per semantic equaliser.")
-    base = stem.split("_p")[0] if "_p" in stem and stem.rsplit("_p", 1)[-1].isdigit() else stem
-    return _CAPTIONS.get(base, stem.replace("_", " "))
-
 
 def _table(header: list[str], body: list[list[str]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
@@ -65,28 +46,13 @@ def _table(header: list[str], body: list[list[str]]) -> str:
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
 
 
-def _geometry_section(out_dir: Path) -> str:
-    """The latent geometry ``semcom stitch`` wrote into ``out_dir``, when it is there."""
-    import csv
-
-    parts = []
-    png = out_dir / "plots" / "cka.png"
-    if png.is_file():
-        data = base64.b64encode(png.read_bytes()).decode("ascii")
-        parts.append(f'<figure><img alt="cka" src="data:image/png;base64,{data}"><figcaption><b>cka</b>: linear '
-                     "CKA between every pair of agents on the pool latents (1 = equal up to rotation and "
-                     "scale).</figcaption></figure>")
-    for name, note in (("collapse.csv", "Neural-collapse index per agent (pool latents): class_mean_cosine_std "
-                        "near 0 (equiangular class means, mean cosine -1/(C-1)) and within_class_cosine near 1 "
-                        "mean a collapsed space."),
-                       ("cka.csv", "Linear CKA per pair of agents (pool latents).")):
-        path = out_dir / name
-        if path.is_file():
-            with open(path, newline="") as f:
-                table = list(csv.reader(f))
-            if table:
-                parts.append(f'<p class="meta">{html.escape(note)}</p>' + _table(table[0], table[1:]))
-    return "<h2>Latent geometry</h2>" + "".join(parts) if parts else ""
+def _extra_tables(tables: list[tuple[str, str, list[str], list[list[str]]]]) -> str:
+    """The tables a kind adds (a stitching run's latent geometry): a section per title, each
+    table under its note."""
+    sections: dict[str, list[str]] = {}
+    for title, note, header, body in tables:
+        sections.setdefault(title, []).append(f'<p class="meta">{html.escape(note)}</p>' + _table(header, body))
+    return "".join(f"<h2>{html.escape(title)}</h2>" + "".join(parts) for title, parts in sections.items())
 
 
 def render_report(out_dir: str | Path, redraw: bool = True) -> str:
@@ -99,7 +65,7 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
     if not rows:
         raise SemcomInputError(f"'{out_dir}' holds no finished units yet; run the study first")
     kind = get_kind(study_kind(out_dir))
-    pngs = plot_all(rows, out_dir / "plots", kind=kind.name) if redraw else sorted((out_dir / "plots").glob("*.png"))
+    pngs = plot_run(out_dir) if redraw else sorted((out_dir / "plots").glob("*.png"))
     manifest = {}
     if (out_dir / "manifest.json").is_file():
         try:
@@ -115,7 +81,7 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
     for png in pngs:
         data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
         figures.append(f'<figure><img alt="{html.escape(png.stem)}" src="data:image/png;base64,{data}">'
-                       f"<figcaption><b>{html.escape(png.stem)}</b>: {html.escape(_caption(png.stem))}"
+                       f"<figcaption><b>{html.escape(png.stem)}</b>: {html.escape(kind.caption(png.stem))}"
                        "</figcaption></figure>")
     header, body = kind.summary_rows(rows)
     seeds = len({r.get("seed") for r in rows})
@@ -134,7 +100,7 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
 <p class="meta">{html.escape(" · ".join(facts))}</p>
 <h2>Plots</h2>
 {"".join(figures) or "<p>No plots.</p>"}
-{_geometry_section(out_dir)}
+{_extra_tables(kind.report_tables(out_dir))}
 <h2>Summary</h2>
 <p class="meta">{html.escape(seed_note)} The full results are in <code>{kind.results_csv}</code> next to this file.</p>
 {_table(header, body)}

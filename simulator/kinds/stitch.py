@@ -9,6 +9,7 @@ as kind ``stitch``. Rows: :mod:`semcom.simulator.stitch.runner`; summary
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from semcom.core.errors import SemcomInputError
 from ..scenario.reading import raw_kind
 from ..link.schema import Scenario, parse_scenario
 from ..stitch.summary import stitch_summary_rows, stitch_summary_table
+from ..stitch.units import StitchUnit
 from .base import StudyKind, parse_study, register_kind, scenario_kinds
 
 __all__ = ["StitchKind"]
@@ -47,18 +49,15 @@ class StitchKind(StudyKind):
 
     def expand(self, sc) -> list:
         """One unit: the whole table (every seed and ordered pair)."""
-        return ["stitch"]
+        return [StitchUnit()]
 
-    def run(self, sc, out_dir, *, snr_db: float | None = None, force: bool = False):
-        from ..stitch.runner import run_stitch  # lazy: keeps the kinds registry torch-free
-        return run_stitch(sc, out_dir, snr_db=snr_db, force=force)
+    def runner(self):
+        from ..stitch.runner import StitchRunner  # lazy: keeps the kinds registry torch-free
+        return StitchRunner()
 
     def columns(self) -> list[str]:
         from ..stitch.runner import STITCH_COLUMNS  # lazy: keeps the kinds registry torch-free
         return STITCH_COLUMNS
-
-    def owns_rows(self, rows: list[dict]) -> bool:
-        return bool(rows) and "condition" in rows[0] and "goodput" not in rows[0]
 
     def summary_rows(self, rows: list[dict]):
         return stitch_summary_rows(rows)
@@ -66,13 +65,43 @@ class StitchKind(StudyKind):
     def summary_table(self, rows: list[dict]) -> str:
         return stitch_summary_table(rows) if rows else "no results yet"
 
-    def figures(self, rows: list[dict], plots_dir: Path, **_) -> list[Path]:
-        from ..stitch.plots import plot_stitching  # lazy: matplotlib only to draw
-        return plot_stitching(rows, plots_dir)
+    def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
+        from ..stitch.plots import plot_cka, plot_stitching  # lazy: matplotlib only to draw
+        cka = _read_csv(plots_dir.parent / "cka.csv")
+        return plot_stitching(rows, plots_dir, style) + (plot_cka(cka, plots_dir) if cka else [])
+
+    def caption(self, stem: str) -> str:
+        if stem.startswith("stitching_"):
+            return ("Stitching table: top-1 accuracy [%] per transmitter (rows) and receiver (columns), "
+                    "a panel per semantic equaliser.")
+        if stem == "cka":
+            return "Linear CKA between every pair of agents on the pool latents (1 = equal up to rotation and scale)."
+        return super().caption(stem)
+
+    def report_tables(self, out_dir: Path) -> list[tuple[str, str, list[str], list[list[str]]]]:
+        """The latent geometry behind the table, when the run wrote it."""
+        notes = {"collapse.csv": "Neural-collapse index per agent (pool latents): class_mean_cosine_std near 0 "
+                                 "(equiangular class means, mean cosine -1/(C-1)) and within_class_cosine near 1 "
+                                 "mean a collapsed space.",
+                 "cka.csv": "Linear CKA per pair of agents (pool latents)."}
+        out = []
+        for name, note in notes.items():
+            rows = _read_csv(out_dir / name, raw=True)
+            if rows:
+                out.append(("Latent geometry", note, rows[0], rows[1:]))
+        return out
 
     def run_lines(self, sc, result) -> list[str]:
-        return ([f"{sc.name}: stitching table of {len(result.rows)} rows", f"results: {result.csv}"]
+        return ([f"{sc.name}: stitching table of {result.rows} rows", f"results: {result.csv}"]
                 + [f"plot:    {p}" for p in result.plots])
+
+
+def _read_csv(path: Path, raw: bool = False) -> list:
+    """The rows of a CSV the run wrote (``raw``: lists, header first; else dicts), none when absent."""
+    if not path.is_file():
+        return []
+    with open(path, newline="") as f:
+        return list(csv.reader(f)) if raw else list(csv.DictReader(f))
 
 
 STITCH = register_kind(StitchKind())

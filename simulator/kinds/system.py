@@ -5,7 +5,7 @@ Scenario :class:`~semcom.simulator.system.schema.SystemScenario`, checks
 :func:`~semcom.simulator.system.checks.check_system_scenario`, units
 :func:`~semcom.simulator.system.units.expand_system_units`, one unit
 :func:`~semcom.simulator.system.engine.run_system_unit`, a run
-:func:`~semcom.simulator.system.runner.run_system_study`, columns
+:class:`~semcom.simulator.system.runner.SystemRunner`, columns
 :data:`~semcom.simulator.system.metrics.NETWORK_COLUMNS` (plus per cell and per user rows),
 figures :mod:`semcom.simulator.system.plots`.
 """
@@ -51,25 +51,18 @@ class SystemKind(StudyKind):
         return simulated_work(sc, SYSTEM_SWEEP_AXES, senders, spec.duration_s + spec.drain_s, spec.grid.slot_s(),
                               section="system", senders_key="groups")
 
-    def run(self, sc, out_dir, **options):
-        from ..system.runner import run_system_study  # lazy: keeps the kinds registry torch-free
-        return run_system_study(sc, out_dir, **options)
-
-    def run_unit(self, sc, unit) -> list[dict]:
-        from ..system.engine import run_system_unit  # lazy: keeps the kinds registry torch-free
-        return run_system_unit(sc, unit)
+    def runner(self):
+        from ..system.runner import SystemRunner  # lazy: keeps the kinds registry torch-free
+        return SystemRunner()
 
     def columns(self) -> list[str]:
         from ..system.metrics import NETWORK_COLUMNS  # lazy: keeps the kinds registry torch-free
         return NETWORK_COLUMNS
 
-    def owns_rows(self, rows: list[dict]) -> bool:
-        return bool(rows) and "link_adaptation" in rows[0]
-
     def summary_rows(self, rows: list[dict]):
         return system_summary_rows(rows)
 
-    def figures(self, rows: list[dict], plots_dir: Path, **_) -> list[Path]:
+    def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..system.plots import plot_system  # lazy: matplotlib only to draw
         return plot_system(rows, plots_dir)
 

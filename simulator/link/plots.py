@@ -47,10 +47,10 @@ from typing import Any, Callable
 from matplotlib.lines import Line2D
 
 from semcom.channels.capacity import capacity_function
-from ..scenario.reading import stored_scenario
 from .compare_plots import COMPARED_AXES, anchor_axis_panel, plot_compare, plot_equalizers_vs_anchors, plot_equalizers_vs_snr
 from ..figures.plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _no_setup, _num, _rate_independent,
                         _reference_accuracy, _snr_levels, _values)
+from ..figures.style import FigureStyle
 from ..figures.plotting import (_LINESTYLES, _MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line,
                        _registered, _snr_axis)
 
@@ -58,10 +58,11 @@ __all__ = ["link_figures", "plot_rate_accuracy", "plot_accuracy_vs_snr", "plot_a
            "shannon_references"]
 
 
-def shannon_references(out_dir: str | Path) -> dict[str, Callable]:
-    """``{channel name: snr_db -> capacity [bit/use]}`` from the run's ``scenario.yaml``
-    (the directory above ``out_dir``); empty when it is missing or names no known model."""
-    channels = stored_scenario(Path(out_dir).parent / "scenario.yaml").get("channels")
+def shannon_references(scenario: dict) -> dict[str, Callable]:
+    """``{channel name: snr_db -> capacity [bit/use]}`` of the channels of a run's scenario (as
+    a mapping, read back from a folder: malformed entries are skipped); empty when it names no
+    model with a known capacity."""
+    channels = scenario.get("channels")
     out = {}
     for name, ch in (channels.items() if isinstance(channels, dict) else ()):
         ch = dict(ch) if isinstance(ch, dict) else {}
@@ -210,15 +211,13 @@ def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
                  shown=("num_anchors", "anchor_selection"), headline="Accuracy vs K, by anchor selection")
 
 
-def link_figures(rows: list[dict[str, Any]], out_dir: str | Path, shannon: dict | None = None) -> list[Path]:
-    """Every link figure the study's axes support, at the current figure settings; returns
-    the PNG paths. ``shannon``: see :func:`plot_rate_accuracy`; by default read from the
-    run's scenario."""
+def link_figures(rows: list[dict[str, Any]], out_dir: str | Path, style: FigureStyle,
+                 shannon: dict | None = None) -> list[Path]:
+    """Every link figure the study's axes support, at ``style``; returns the PNG paths.
+    ``shannon``: see :func:`plot_rate_accuracy` (:func:`shannon_references` of the run's scenario)."""
     out_dir = Path(out_dir)
     if not rows:
         return []
-    if shannon is None:
-        shannon = shannon_references(out_dir)
     paths = plot_rate_accuracy(rows, out_dir, shannon)
     paths += plot_accuracy_vs_snr(rows, out_dir)
     anchored = [r for r in rows if not _is_e2e(r)]   # the K axes do not apply to jscc rows

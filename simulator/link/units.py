@@ -12,13 +12,12 @@ study-kind registry expands units without loading the engines.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import itertools
-import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from semcom.core.hashing import json_sha256
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario
@@ -47,7 +46,7 @@ class Unit:
         fields = asdict(self)
         if fields["channel_uses"] is None:   # keys of anchor-based units stay what they were
             del fields["channel_uses"]
-        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:20]
+        return json_sha256(fields)[:20]
 
     def describe(self) -> str:
         if self.channel_uses is not None:

@@ -33,6 +33,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from ..figures.plot_rows import _isnum
+from ..figures.style import FigureStyle
 from ..figures.plotting import _MARKERS, _PANEL_H, _PANEL_W, _STYLE, _figure, _save, plt
 
 __all__ = ["plot_network", "plot_network_dir"]
@@ -222,7 +223,7 @@ def plot_network(rows: list[dict], alignment_rows: list[dict], out_dir: str | Pa
     return [p for p in paths if p.suffix == ".png"]
 
 
-def plot_network_dir(rows: list[dict], plots_dir: str | Path) -> list[Path]:
+def plot_network_dir(rows: list[dict], plots_dir: str | Path, style: FigureStyle) -> list[Path]:
     """:func:`plot_network` for a run directory's ``plots/`` folder (alignment cost read
     from the run's ``alignment_cost.csv`` when there is one)."""
     import csv

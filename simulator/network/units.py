@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 from dataclasses import asdict, dataclass
 from typing import Optional
 
+from semcom.core.hashing import json_sha256
 from .schema import NETWORK_SWEEP_AXES, NetworkScenario
 
 __all__ = ["NetworkUnit", "expand_network_units"]
@@ -28,7 +27,7 @@ class NetworkUnit:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(json.dumps(["network", asdict(self)], sort_keys=True).encode()).hexdigest()[:20]
+        return json_sha256(["network", asdict(self)])[:20]
 
     def describe(self) -> str:
         return (f"{self.scheduler} {self.channel} {self.semantic_equalizer} K={self.num_anchors} "

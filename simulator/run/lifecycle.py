@@ -1,30 +1,49 @@
-"""The run lifecycle every kind of study shares: the store cycle (resume, commit each unit
-as it arrives, export what is stored whatever stops the run), the manifest and the
-versions it records.
+"""The one run lifecycle every kind of study goes through, and the hooks a kind fills in.
 
-A kind's runner (:mod:`semcom.simulator.link.runner` for link studies,
-:mod:`semcom.simulator.network.runner`, :mod:`semcom.simulator.system.runner`,
-:mod:`semcom.simulator.stitch.runner`) brings its units, its unit runner and its export.
+:meth:`StudyRunner.run` owns the invariants: check, prepare what the units need, expand,
+the store cycle (resume, commit each unit as it arrives, export what is stored whatever
+stops the run), the final export, the figures, the manifest and the result. A kind's
+runner (``link/runner.py``, ``network/runner.py``, ``system/runner.py``,
+``stitch/runner.py``) subclasses :class:`StudyRunner` and writes only its hooks, as a
+SimPy resource writes ``_do_put`` and ``_do_get`` under ``BaseResource``'s loop:
+
+* :meth:`~StudyRunner.check`, :meth:`~StudyRunner.identity` (what makes two runs the
+  same study), :meth:`~StudyRunner.before_units` (what the units need that the scenario
+  does not hold, e.g. a system study's tables), :meth:`~StudyRunner.units`,
+  :attr:`~StudyRunner.run_unit` (a module-level function the executors call),
+  :meth:`~StudyRunner.prepare` (before a local pool starts), :meth:`~StudyRunner.export`
+  and :meth:`~StudyRunner.manifest_extra`.
+
+Reruns, manifests (kind, executor, threads, unit counts) and refusals of a folder
+holding another study then behave the same for every kind.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
-from importlib import metadata
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 import yaml
 
-from semcom.core.progress import tqdm_auto
+from semcom.core.hashing import config_hash
 from semcom.core.io import write_text_atomic
+from semcom.core.progress import tqdm_auto
 from ..results.store import ResultsStore
-from .executors import UnitRunner, run_units
+from .executors import UnitRunner, run_units, thread_settings
 
-__all__ = ["run_into_store", "write_manifest", "versions", "StudyResult"]
+__all__ = ["StudyRunner", "StudyResult", "run_into_store", "write_manifest", "versions"]
+
+#: What draws a kind's figures: ``draw(rows, plots_dir, scenario)`` → the PNG paths, ``scenario``
+#: the run's scenario as a mapping (its figure settings, its channels' references).
+FigureDrawer = Callable[[list, Path, dict], list]
 
 
 @dataclass
@@ -33,8 +52,8 @@ class StudyResult:
 
     :ivar out_dir: the run's folder; :ivar csv: its results CSV; :ivar plots: the figures drawn.
     :ivar units_total: units of the study; :ivar units_run: units computed by this run (the
-        others came from the store). :ivar seconds: wall time of this run.
-    :ivar table_set: the abstraction tables a system study used (`None` for other kinds).
+        others came from the store); :ivar rows: result rows stored; :ivar seconds: wall time
+        of this run.
     """
 
     out_dir: Path
@@ -42,11 +61,12 @@ class StudyResult:
     plots: list[Path]
     units_total: int
     units_run: int
+    rows: int
     seconds: float
-    table_set: Any = None
 
 
 def versions() -> dict[str, str]:
+    """The versions of Python and of the packages a result depends on (for the manifest)."""
     out = {"python": platform.python_version()}
     for pkg in ("semcom", "torch", "sionna-no-rt", "numpy", "scipy", "matplotlib", "simpy", "pydantic"):
         try:
@@ -70,11 +90,104 @@ def write_manifest(out_dir: Path, manifest: dict, units_run: int) -> None:
     write_text_atomic(path, json.dumps(manifest, indent=2))
 
 
+def _executor(workers: int, scheduler: str | None) -> str:
+    return f"dask:{scheduler}" if scheduler else (f"processes:{workers}" if workers > 1 else "inline")
+
+
+class StudyRunner:
+    """The run of one kind of study: :meth:`run` is the lifecycle, the other methods are hooks."""
+
+    #: the kind recorded in the store and the manifest
+    kind: ClassVar[str] = ""
+    #: the namespace of the identity's hash (a kind's own, so folders of every kind resume)
+    hash_tag: ClassVar[str] = "study"
+    #: what the executors call for one unit: a module-level function ``(sc, unit) -> rows``
+    #: (picklable by reference); set it with ``staticmethod``
+    run_unit: ClassVar[UnitRunner]
+
+    # -- hooks ---------------------------------------------------------------------------
+    def check(self, sc) -> None:
+        """The kind's semantic checks, data included (raises ScenarioError(s))."""
+        raise NotImplementedError
+
+    def identity(self, sc, options: dict) -> dict:
+        """What makes two runs the same study: everything that changes a unit's rows (hashed
+        into the store; a refusal names the fields in which two identities differ)."""
+        raise NotImplementedError
+
+    def before_units(self, sc, out_dir: Path, workers: int, say: Callable[[str], None] | None) -> Any:
+        """What the units need that the scenario does not hold (a system study's tables);
+        its return value is the run's ``state``, handed to the hooks below."""
+        return None
+
+    def units(self, sc, state, options: dict) -> list:
+        """The study's units, in study order (each with ``key`` and ``describe()``)."""
+        raise NotImplementedError
+
+    def prepare(self, sc) -> None:
+        """Before a local pool starts, in this process: what every worker needs, computed and
+        cached once (latent spaces, tables)."""
+
+    def export(self, sc, out_dir: Path, rows: list[dict], state, complete: bool) -> Path:
+        """Write the result files from the stored rows; returns the results CSV. ``complete``
+        is false when a run stops early: write only what the stored rows hold."""
+        raise NotImplementedError
+
+    def manifest_extra(self, sc, state, options: dict) -> dict:
+        """What the kind adds to the manifest."""
+        return {}
+
+    # -- the lifecycle -------------------------------------------------------------------
+    def study_hash(self, sc, options: dict | None = None) -> str:
+        """The hash of :meth:`identity` the store keeps (a folder of another hash is refused)."""
+        return config_hash(self.hash_tag, self.identity(sc, options or {}))
+
+    def run(self, sc, out_dir: str | Path, *, draw: FigureDrawer | None = None, workers: int = 1,
+            scheduler: str | None = None, quiet: bool = False, force: bool = False, plots: bool = True,
+            **options: Any) -> StudyResult:
+        """Run (or resume) ``sc`` into ``out_dir``.
+
+        :param draw: the kind's figures (:data:`FigureDrawer`), drawn when ``plots``.
+        :param workers, scheduler: the executor (:func:`~.executors.run_units`).
+        :param force: discard the results of another study in ``out_dir`` instead of refusing.
+        :param options: the kind's own run options (a stitching table's ``snr_db``).
+        """
+        t0 = time.perf_counter()
+        if quiet:   # units' own progress bars (JSCC training), in this process and in workers it starts
+            os.environ["SEMCOM_QUIET"] = "1"
+        self.check(sc)
+        out_dir = Path(out_dir)
+        say = None if quiet else (lambda line: print(line, flush=True))
+        state = self.before_units(sc, out_dir, workers, say)
+        units = self.units(sc, state, options)
+        identity = self.identity(sc, options)
+        study_hash = config_hash(self.hash_tag, identity)
+        rows, units_run = run_into_store(
+            sc, out_dir, units, study_hash, type(self).run_unit,
+            lambda stored: self.export(sc, out_dir, stored, state, complete=False),
+            workers=workers, scheduler=scheduler, prepare=self.prepare, force=force, quiet=quiet,
+            kind=self.kind, study=identity)
+        csv_path = self.export(sc, out_dir, rows, state, complete=True)
+        scenario = sc.model_dump(mode="json")
+        figures = draw(rows, out_dir / "plots", scenario) if plots and draw and rows else []
+        seconds = time.perf_counter() - t0
+        manifest = {
+            "scenario": scenario, "kind": self.kind, "seed": sc.seed, "study_hash": study_hash,
+            **self.manifest_extra(sc, state, options),
+            "units_total": len(units), "units_run": units_run, "rows": len(rows),
+            "executor": _executor(workers, scheduler), "threads": thread_settings(), "versions": versions(),
+            "platform": platform.platform(), "wall_time_s": round(seconds, 3),
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        write_manifest(out_dir, manifest, units_run)
+        return StudyResult(out_dir, csv_path, figures, len(units), units_run, len(rows), seconds)
+
+
 def run_into_store(sc, out_dir: Path, units: list, study_key: str, run_unit: UnitRunner,
                    export_partial: Callable[[list[dict]], object], *, workers: int = 1, scheduler: str | None = None,
                    prepare: Callable[[Any], None] | None = None, force: bool, quiet: bool,
-                   kind: str = "link", study: dict | None = None) -> tuple[list[dict], int]:
-    """The store cycle every kind of study shares; returns (all stored rows, units run).
+                   kind: str, study: dict) -> tuple[list[dict], int]:
+    """The store cycle; returns (all stored rows, units run).
 
     Opens (and locks) the results store, records the unit order and the scenario as run,
     skips finished units, runs the others with the kind's ``run_unit`` on the executor

@@ -8,11 +8,11 @@ identical whichever executor runs the points and in whatever order.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 import numpy as np
+
+from semcom.core.hashing import json_sha256
 
 __all__ = ["derive_seed", "derive_rng"]
 
@@ -25,7 +25,7 @@ def derive_seed(seed: int, *purpose: Any) -> int:
     >>> derive_seed(1, "anchors", 16) != derive_seed(2, "anchors", 16)
     True
     """
-    digest = hashlib.sha256(json.dumps([int(seed), *purpose], sort_keys=True, default=str).encode()).digest()
+    digest = bytes.fromhex(json_sha256([int(seed), *purpose], default=str))
     return int.from_bytes(digest[:8], "little") >> 1
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.colors import PowerNorm
 
+from ..figures.style import FigureStyle
 from ..figures.plotting import _FIG, _STYLE, _save, plt
 
 __all__ = ["plot_stitching", "plot_cka"]
@@ -31,7 +32,7 @@ def plot_cka(rows: list[dict], out_dir: Path) -> list[Path]:
     return [p for p in _save(fig, out_dir, "cka") if p.suffix == ".png"]
 
 
-def plot_stitching(rows: list[dict], out_dir: Path) -> list[Path]:
+def plot_stitching(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[Path]:
     """One heat-map figure per condition: a panel per equaliser, rows = transmitter,
     columns = receiver; cells and colour bar in % (0-100) on a sequential map whose
     lightness falls steadily with accuracy (YlGnBu), stretched towards the top (power norm,

@@ -6,7 +6,8 @@ The table relative-representation papers report: for every ordered pair of agent
 scenario's channel and scheme at one SNR**. Anchors, heads and equalisers are those of
 the link-level engine, so the matrix agrees with link-level studies point for point.
 
-Outputs, as for any run (so ``semcom results|plot|report DIR`` work on it):
+Its run goes through the lifecycle every kind shares (:class:`StitchRunner`). Outputs, as for
+any run (so ``semcom results|plot|report DIR`` work on it):
 ``DIR/results.sqlite`` (the store, one unit holding the whole table; a rerun of the same
 study reuses it), ``DIR/stitching.csv`` (tidy), ``DIR/scenario.yaml``, ``DIR/manifest.json``,
 ``DIR/plots/stitching_<condition>.png|pdf`` (heat maps, one panel per equaliser), and the
@@ -18,35 +19,27 @@ pair) and ``DIR/plots/cka.png|pdf``.
 from __future__ import annotations
 
 import itertools
-import json
 import math
-import platform
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-import yaml
 
-from semcom.transceivers.cache import config_hash
 from semcom.transceivers.geometry import collapse_index, linear_cka
 from semcom.transceivers.semantic import build_equalizer
-from semcom.core.io import write_text_atomic
-from ..run.context import latent_space, study_data
-from ..link.engine import build_link, head_weight_decay, run_unit
-from ..run.lifecycle import versions
 from ..link.checks import check_scenario
+from ..link.engine import build_link, head_weight_decay, run_unit
 from ..link.metrics import accuracy_counts
-from ..results.metrics import wilson_interval
-from ..figures.plotting import figure_context
-from ..link.schema import Scenario
-from .plots import plot_cka, plot_stitching
-from ..results.store import ResultsStore, write_csv
 from ..link.resolved import resolve_unit
+from ..link.schema import Scenario
 from ..link.units import Unit
+from ..results.metrics import wilson_interval
+from ..results.store import write_csv
+from ..run.context import latent_space, study_data
+from ..run.lifecycle import StudyRunner
+from .units import StitchUnit
 
 __all__ = ["STITCH_COLUMNS", "COLLAPSE_COLUMNS", "CKA_COLUMNS", "NOISE_FREE", "stitch_rows", "geometry_rows",
-           "run_stitch", "StitchResult"]
+           "StitchRunner", "run_stitch_unit"]
 
 STITCH_COLUMNS = ["scenario", "condition", "snr_db", "tx_model", "rx_model", "semantic_equalizer",
                   "num_anchors", "anchor_selection", "channel", "seed", "n_samples", "accuracy",
@@ -57,13 +50,6 @@ COLLAPSE_COLUMNS = ["scenario", "model", "n_samples", "num_classes", "class_mean
 CKA_COLUMNS = ["scenario", "model_a", "model_b", "n_samples", "cka"]
 
 NOISE_FREE = "noise-free"
-
-
-@dataclass
-class StitchResult:
-    csv: Path
-    plots: list[Path]
-    rows: list[dict]
 
 
 def _agents(sc: Scenario) -> list[str]:
@@ -152,43 +138,37 @@ def _rounded(rows: list[dict]) -> list[dict]:
             for r in rows]
 
 
-def stitch_study_identity(sc: Scenario, snr_db: float | None) -> dict:
-    """What makes two stitching runs the same (the whole scenario but its description)."""
-    return {"kind": "stitch", "snr_db": snr_db, "scenario": sc.model_dump(mode="json", exclude={"description", "figure"})}
+def run_stitch_unit(sc: Scenario, unit: StitchUnit) -> list[dict]:
+    """The rows of the stitching table (what the executors call)."""
+    return stitch_rows(sc, unit.snr_db)
 
 
-def run_stitch(sc: Scenario, out_dir: str | Path, snr_db: float | None = None, force: bool = False) -> StitchResult:
-    """Compute the stitching table of ``sc`` into ``out_dir`` as a run (store, CSV, scenario
-    copy, manifest, heat maps). A folder holding another study is refused (``force``
-    discards it); a rerun of the same study reuses the stored table."""
-    t0 = time.perf_counter()
-    check_scenario(sc)
-    out_dir = Path(out_dir)
-    identity = stitch_study_identity(sc, snr_db)
-    with ResultsStore(out_dir, config_hash("stitch", identity), force=force, kind="stitch",
-                      study=identity) as store:
-        store.set_unit_order(["stitch"])
-        write_text_atomic(out_dir / "scenario.yaml", yaml_dump(sc))
-        computed = "stitch" not in store.finished_units()
-        if computed:
-            store.commit_unit("stitch", 0, stitch_rows(sc, snr_db), time.perf_counter() - t0)
-        rows = store.rows()
-    csv_path = out_dir / "stitching.csv"
-    write_csv(rows, csv_path, STITCH_COLUMNS)
-    collapse, cka = geometry_rows(sc)
-    write_csv(collapse, out_dir / "collapse.csv", COLLAPSE_COLUMNS)
-    write_csv(cka, out_dir / "cka.csv", CKA_COLUMNS)
-    with figure_context(out_dir / "plots"):     # the scenario's figure width, as `semcom plot` draws
-        plots = plot_stitching(rows, out_dir / "plots") + plot_cka(cka, out_dir / "plots")
-    manifest_path = out_dir / "manifest.json"
-    if computed or not manifest_path.is_file():
-        manifest = {"kind": "stitch", "scenario": sc.model_dump(mode="json"), "seed": sc.seed,
-                    "snr_db": snr_db, "rows": len(rows), "versions": versions(), "platform": platform.platform(),
-                    "wall_time_s": round(time.perf_counter() - t0, 3),
-                    "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        write_text_atomic(manifest_path, json.dumps(manifest, indent=2))
-    return StitchResult(csv_path, plots, rows)
+class StitchRunner(StudyRunner):
+    """A stitching table's run: one unit in the store, ``stitching.csv`` and, once complete,
+    the latent geometry (``collapse.csv``, ``cka.csv``). Options: ``snr_db``."""
 
+    kind = "stitch"
+    hash_tag = "stitch"
+    run_unit = staticmethod(run_stitch_unit)
 
-def yaml_dump(sc: Scenario) -> str:
-    return yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False)
+    def check(self, sc: Scenario) -> None:
+        check_scenario(sc)
+
+    def identity(self, sc: Scenario, options: dict) -> dict:
+        """The whole scenario but its description, and the SNR of the noisy table."""
+        return {"kind": "stitch", "snr_db": options.get("snr_db"),
+                "scenario": sc.model_dump(mode="json", exclude={"description", "figure"})}
+
+    def units(self, sc: Scenario, state, options: dict) -> list:
+        return [StitchUnit(options.get("snr_db"))]
+
+    def export(self, sc: Scenario, out_dir: Path, rows: list[dict], state, complete: bool) -> Path:
+        write_csv(rows, out_dir / "stitching.csv", STITCH_COLUMNS)
+        if complete:
+            collapse, cka = geometry_rows(sc)
+            write_csv(collapse, out_dir / "collapse.csv", COLLAPSE_COLUMNS)
+            write_csv(cka, out_dir / "cka.csv", CKA_COLUMNS)
+        return out_dir / "stitching.csv"
+
+    def manifest_extra(self, sc: Scenario, state, options: dict) -> dict:
+        return {"snr_db": options.get("snr_db")}

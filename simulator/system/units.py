@@ -4,13 +4,11 @@ load), ``fixed`` expanded to every configuration of the study's tables.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 from dataclasses import asdict, dataclass
 
 from semcom.core.errors import ScenarioError
-
+from semcom.core.hashing import json_sha256
 from .schema import SYSTEM_SWEEP_AXES
 
 __all__ = ["SystemUnit", "expand_system_units", "policy_names", "system_units"]
@@ -29,7 +27,7 @@ class SystemUnit:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(json.dumps(["system", asdict(self)], sort_keys=True).encode()).hexdigest()[:20]
+        return json_sha256(["system", asdict(self)])[:20]
 
     def describe(self) -> str:
         return (f"{self.scheduler} {self.placement} {self.link_adaptation} rate={self.arrival_rate:g}/s "

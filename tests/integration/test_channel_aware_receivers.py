@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from semcom.simulator.results.metrics import wilson_interval
-from semcom.simulator.link.runner import run_study
+from semcom.simulator.kinds import run_study
 from semcom.simulator.link.schema import parse_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

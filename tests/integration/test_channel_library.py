@@ -66,7 +66,7 @@ def test_every_channel_runs_from_yaml(tmp_path, scheme):
 
 def test_accuracy_awgn_above_rayleigh_above_ls(tmp_path):
     """Same anchors and SNR (0 and 10 dB), analog: fading costs accuracy, and so does estimating the channel."""
-    from semcom.simulator.link.runner import run_study
+    from semcom.simulator.kinds import run_study
     from semcom.simulator.link.schema import parse_scenario
 
     sc = parse_scenario({

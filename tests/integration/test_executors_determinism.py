@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from semcom.simulator.cli import main
-from semcom.simulator.link.runner import run_study
+from semcom.simulator.kinds import run_study
 from semcom.simulator.link.schema import parse_scenario
 
 STUDY = dict(

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from semcom.simulator.network.runner import run_network_study
 from semcom.simulator.network.schema import parse_network_scenario
 from semcom.simulator.run.pool import run_supervised
-from semcom.simulator.link.runner import run_study
+from semcom.simulator.kinds import run_study
 from semcom.simulator.link.schema import parse_scenario
 
 NETWORK = dict(
@@ -41,7 +40,7 @@ LINK = dict(
 
 def _network(tmp_path: Path, name: str, **kw) -> bytes:
     out = tmp_path / name
-    run_network_study(parse_network_scenario(NETWORK), out, quiet=True, plots=False, **kw)
+    run_study(parse_network_scenario(NETWORK), out, quiet=True, plots=False, **kw)
     return (out / "network_results.csv").read_bytes()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from semcom.simulator.link.runner import run_study
+from semcom.simulator.kinds import run_study
 from semcom.simulator.link.schema import parse_scenario
 
 # Half the digits (899 samples) held out: Wilson intervals of +-0.025 around 0.85.

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from semcom.simulator.link.runner import run_study
+from semcom.simulator.kinds import run_study
 from semcom.simulator.link.checks import check_scenario
 from semcom.simulator.link.schema import parse_scenario
 

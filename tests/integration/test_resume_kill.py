@@ -136,7 +136,7 @@ def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, mo
     import semcom.simulator.link.runner as runner
     from semcom.core.errors import SemcomInputError
 
-    real = runner.run_unit
+    real = runner.LinkRunner.run_unit
     calls = {"n": 0}
 
     def failing(sc, unit):
@@ -147,26 +147,26 @@ def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, mo
 
     scenario, reference = fast
     out = tmp_path / "partial"
-    monkeypatch.setattr(runner, "run_unit", failing)
+    monkeypatch.setattr(runner.LinkRunner, "run_unit", staticmethod(failing))
     rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 2 and err.count("\n") == 1 and "unit 7 failed on purpose" in err
     assert _committed(out) == 6
     with open(out / "results.csv") as f:
         assert len(list(csv.DictReader(f))) == 6 * 3 * 3        # what was committed is exported
-    monkeypatch.setattr(runner, "run_unit", real)
+    monkeypatch.setattr(runner.LinkRunner, "run_unit", staticmethod(real))
     rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 0, err
     assert (out / "results.csv").read_bytes() == reference
 
 
 def test_lock_held_by_another_process_refuses_and_corrupts_nothing(fast, tmp_path):
-    from semcom.simulator.link.runner import study_hash
+    from semcom.simulator.link.runner import LinkRunner
     from semcom.simulator.link.schema import load_scenario
     from semcom.simulator.results.store import ResultsStore
 
     scenario, reference = fast
     out = tmp_path / "locked"
-    holder = ResultsStore(out, study_hash(load_scenario(scenario)))
+    holder = ResultsStore(out, LinkRunner().study_hash(load_scenario(scenario)), kind="link", study={})
     try:
         rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet")
         assert rc == 2 and "in use by another semcom run" in err

@@ -77,7 +77,7 @@ def test_a_no_op_rerun_keeps_the_manifest_and_results_carry_the_default_bits(tmp
     import csv
     import json
 
-    from semcom.simulator.link.runner import run_study
+    from semcom.simulator.kinds import run_study
     from semcom.simulator.link.schema import parse_scenario
 
     sc = parse_scenario({**BASE, "name": "rerun", "scheme": {"kind": "digital"},

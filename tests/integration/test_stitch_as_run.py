@@ -56,8 +56,8 @@ def test_results_plot_and_report_work_on_a_stitch_folder(stitched):
     assert lines[0].split()[:2] == ["condition", "equalizer"] and len(lines) == 2 + 4 + 1, stdout
     rc, stdout, err = _cli("plot", str(out))
     assert rc == 0, err
-    assert {Path(line.split()[-1]).name for line in stdout.splitlines()} == {
-        "stitching_noise_free.png", "stitching_10dB.png"}
+    assert {Path(line.split()[-1]).name for line in stdout.splitlines()} == {   # the figures the run drew
+        "stitching_noise_free.png", "stitching_10dB.png", "cka.png"}
     rc, stdout, err = _cli("report", str(out))
     assert rc == 0, err
     assert "stitching_noise_free" in (out / "report.html").read_text()

@@ -137,7 +137,7 @@ def test_plots_overlay_jscc_curves_on_their_link(tmp_path):
                              eq == "jscc" else "random", num_anchors=k, semantic_equalizer=eq, snr_db=snr,
                              channel_uses=uses, accuracy=0.8, accuracy_low=0.7, accuracy_high=0.9, seed=1,
                              native_accuracy=0.9, bits_per_sample=None))
-    names = sorted(p.name for p in plot_all(rows, tmp_path, shannon={}))
+    names = sorted(p.name for p in plot_all(rows, tmp_path, "link"))
     assert names == ["accuracy_vs_anchors.png", "accuracy_vs_snr.png", "rate_accuracy.png"]
 
 

@@ -131,7 +131,7 @@ def test_plots_keep_receivers_apart_and_summary_sorts_k_numerically(tmp_path):
     rows = [_row("u", s, 0.2 + 0.01 * s) for s in (0, 10, 20)]
     rows += [{**r, "rx_model": "c", "accuracy": 0.9} for r in rows]
     rows += [{**r, "num_anchors": k, "channel_uses": k / 2} for r in rows for k in (16, 64)]
-    paths = plot_all(rows, tmp_path)
+    paths = plot_all(rows, tmp_path, "link")
     # receivers are compared on one axis (compare_rx_model), never averaged together
     assert {p.stem for p in paths} == {"rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "compare_rx_model"}
     assert all(p.stat().st_size > 10_000 and p.with_suffix(".pdf").is_file() for p in paths)

@@ -40,7 +40,7 @@ def test_bits_refused_when_no_swept_scheme_quantises():
 
 
 def test_both_schemes_run_in_one_study(tmp_path):
-    from semcom.simulator.link.runner import run_study
+    from semcom.simulator.kinds import run_study
 
     result = run_study(_scenario(bits=4), tmp_path, quiet=True, plots=False)
     import csv

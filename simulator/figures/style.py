@@ -1,0 +1,36 @@
+"""A run's figure style: what its figures look like beyond their data, from its scenario alone
+(no matplotlib here, so the kinds registry can hold it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["FIGURE_WIDTHS", "FigureStyle"]
+
+#: Printed figure widths [in]: one IEEE/ACM column, or both columns.
+FIGURE_WIDTHS = {"single": 3.5, "double": 7.16}
+#: Datasets with 10 equally likely classes (the chance line sits at 1/10).
+_TEN_CLASSES = {"digits", "mnist", "cifar10", "synthetic"}
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """The printed width [in] of a run's figures and the chance accuracy drawn as a dotted
+    line (`None`: no line).
+
+    >>> FigureStyle.of({"figure": {"width": "single"}, "data": {"dataset": "mnist"}})
+    FigureStyle(width=3.5, chance=0.1)
+    """
+
+    width: float = FIGURE_WIDTHS["double"]
+    chance: float | None = None
+
+    @classmethod
+    def of(cls, scenario: dict) -> FigureStyle:
+        """The style of a run from its scenario as a mapping (``figure.width``, the dataset's
+        chance level); defaults for what it does not say."""
+        figure, data = scenario.get("figure"), scenario.get("data")   # read back from a folder: any shape
+        width = (figure.get("width") if isinstance(figure, dict) else None) or "double"
+        dataset = data.get("dataset", "digits") if isinstance(data, dict) else "digits"
+        width = FIGURE_WIDTHS.get(width if isinstance(width, str) else "double", FIGURE_WIDTHS["double"])
+        return cls(width, 0.1 if isinstance(dataset, str) and dataset in _TEN_CLASSES else None)
