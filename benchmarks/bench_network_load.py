@@ -25,8 +25,8 @@ REPEATS = 3
 
 
 def _units():
-    from semcom.simulator.kinds import get_kind, load_study
     from benchmarks.common import ROOT
+    from semcom.simulator.kinds import get_kind, load_study
 
     sc = load_study(ROOT / "scenarios" / "network_edge.yaml")
     kind = get_kind("network")
@@ -64,8 +64,8 @@ def run(repeats: int = REPEATS, before: bool = True) -> dict:
     import torch
 
     from semcom.core.threads import NETWORK_UNIT_THREADS
-    from semcom.simulator.run.executors import set_threads
     from semcom.simulator.network.runner import prepare_workers
+    from semcom.simulator.run.executors import set_threads
 
     sc, kind, units = _units()
     set_threads(2)

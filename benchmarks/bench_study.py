@@ -112,11 +112,11 @@ def _naive(encoders, images, labels, pool, test, z_tx, z_rx, batch: int = 100) -
 def run(repeats: int = 3) -> dict:
     if not (MNIST_DIR / "t10k-images-idx3-ubyte.gz").exists():
         return {"skipped": f"MNIST not found in {MNIST_DIR} (set SEMCOM_MNIST)"}
-    from semcom.simulator.run.context import latent_space, study_data
-    from semcom.simulator.link.engine import run_unit
-    from semcom.simulator.run.executors import run_units
     from semcom.simulator.kinds import run_study
+    from semcom.simulator.link.engine import run_unit
     from semcom.simulator.link.units import expand_units
+    from semcom.simulator.run.context import latent_space, study_data
+    from semcom.simulator.run.executors import run_units
     from semcom.transceivers.agents import train_encoder
 
     sc = scenario()

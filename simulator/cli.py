@@ -7,7 +7,6 @@ import json
 import os
 import sys
 import warnings
-from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -19,10 +18,10 @@ from semcom.core.trust import ALLOW_CODE_ENV
 from .abstraction.fitting import describe_fit
 from .abstraction.spec import spec_from_file_content
 from .kinds import get_kind, kind_of, parse_study, scenario_kinds
+from .results.store import read_rows, study_kind
 from .scenario.jsonschema import json_schema
 from .scenario.reading import read_scenario_yaml
 from .results.folders import check_output_dir, claim_output_dir, require_output_dir
-from .results.store import read_rows, study_kind
 
 __all__ = ["main"]
 

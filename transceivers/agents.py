@@ -18,21 +18,24 @@ spec, the data and the split, so a second run trains and encodes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
 
+from semcom.core.errors import SemcomInputError
 from semcom.core.registry import Registry
 from semcom.core.threads import with_fixed_threads
+
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 from .encoders import ENCODERS, TRAINING_HEADS
-from semcom.core.errors import SemcomInputError
 
-__all__ = ["LatentSpace", "LATENT_SOURCES", "build_latent_space", "train_encoder"]
+__all__ = ["LatentSpace", "LATENT_SOURCES", "build_latent_space", "train_encoder", "require_inputs",
+           "TRAINING_DEFAULTS", "HEAD_DEFAULTS"]
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,11 @@ class LatentSpace:
 LATENT_SOURCES: Registry[Callable[..., LatentSpace]] = Registry("model kind")
 
 #: Training settings a zoo agent may give; ``epochs`` is the cap of the default below.
-_TRAINING_DEFAULTS = dict(epochs=40, batch_size=64, lr=1e-3, weight_decay=1e-4)
+TRAINING_DEFAULTS = dict(epochs=40, batch_size=64, lr=1e-3, weight_decay=1e-4)
 
 #: The training head (discarded after training) and its setting; ``linear`` is plain
 #: cross-entropy through ``nn.Linear`` (Moschella et al. 2022 and the papers after it).
-_HEAD_DEFAULTS = dict(head="linear", head_scale=10.0)
+HEAD_DEFAULTS = dict(head="linear", head_scale=10.0)
 
 #: Sample passes the default number of epochs aims at: 40 epochs on the digits pool
 #: (1,258 samples), 8 on a 7,000-sample MNIST pool (a CNN trains in about 15 s on one core).
@@ -77,10 +80,11 @@ def default_epochs(pool_size: int) -> int:
     >>> default_epochs(1258), default_epochs(7000), default_epochs(60_000)
     (40, 8, 3)
     """
-    return int(min(_TRAINING_DEFAULTS["epochs"], max(3, -(-_DEFAULT_SAMPLE_PASSES // max(1, pool_size)))))
+    return int(min(TRAINING_DEFAULTS["epochs"], max(3, -(-_DEFAULT_SAMPLE_PASSES // max(1, pool_size)))))
 
 
-def _require_inputs(name: str, kind: str, dataset: Dataset) -> None:
+def require_inputs(name: str, kind: str, dataset: Dataset) -> None:
+    """Refuse, in one line, an agent of ``kind`` that encodes inputs on a dataset without any."""
     if not dataset.has_inputs:
         raise SemcomInputError(f"models.{name}.kind: '{kind}' computes latents from the dataset's inputs, but "
                                f"dataset '{dataset.name}' has none (it only carries labels); use kind: "
@@ -92,8 +96,8 @@ def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) 
     """Train a zoo encoder on the samples ``pool_idx`` (the study's train split), deterministically
     (on a fixed number of threads, :mod:`semcom.core.threads`)."""
     settings = {k: v for k, v in spec.items()
-                if k not in ("kind", "seed", "latent_dim", *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS)}
-    hyper = {k: spec.get(k, v) for k, v in _TRAINING_DEFAULTS.items()}
+                if k not in ("kind", "seed", "latent_dim", *TRAINING_DEFAULTS, *HEAD_DEFAULTS)}
+    hyper = {k: spec.get(k, v) for k, v in TRAINING_DEFAULTS.items()}
     hyper["epochs"] = spec.get("epochs", default_epochs(len(pool_idx)))
     seed = int(spec.get("seed", 0))
     with torch.random.fork_rng(devices=[]), torch.enable_grad():
@@ -119,7 +123,7 @@ def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) 
 
 def build_training_head(spec: dict[str, Any], latent_dim: int, num_classes: int) -> torch.nn.Module:
     """The head a zoo encoder is trained through: ``spec['head']`` (default ``linear``)."""
-    kind = spec.get("head", _HEAD_DEFAULTS["head"])
+    kind = spec.get("head", HEAD_DEFAULTS["head"])
     if kind == "cosine":
         return TRAINING_HEADS.get(kind)(latent_dim, num_classes, scale=float(spec.get("head_scale", 10.0)))
     return TRAINING_HEADS.get(kind)(latent_dim, num_classes)
@@ -127,7 +131,7 @@ def build_training_head(spec: dict[str, Any], latent_dim: int, num_classes: int)
 
 def zoo_cache_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """The spec with its head written out, so the cache key names the head either way."""
-    full = {**_HEAD_DEFAULTS, **spec}
+    full = {**HEAD_DEFAULTS, **spec}
     if full["head"] != "cosine":
         full.pop("head_scale")
     return full
@@ -141,7 +145,7 @@ def _encode_all(encoder: torch.nn.Module, inputs: np.ndarray, batch_size: int = 
 
 
 def _zoo_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
-    _require_inputs(name, spec["kind"], dataset)
+    require_inputs(name, spec["kind"], dataset)
     # the resolved epoch count is part of the key: the default depends on the pool size
     key = config_hash("zoo", zoo_cache_spec(spec), dataset.fingerprint, pool_idx, spec.get("epochs", default_epochs(len(pool_idx))))
     cached = load_tensors("latents", key)
@@ -163,7 +167,7 @@ for _arch in ENCODERS.names():
 @with_fixed_threads
 def _pca_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
     """Non-neural agent: principal components of the (centred) pool inputs."""
-    _require_inputs(name, "pca", dataset)
+    require_inputs(name, "pca", dataset)
     key = config_hash("pca", spec, dataset.fingerprint, pool_idx)
     cached = load_tensors("latents", key)
     if cached is None:

@@ -19,12 +19,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from semcom.core.registry import Registry
 from semcom.core.errors import SemcomInputError
 from .array_files import read_at_most
+from semcom.core.registry import Registry
 
 __all__ = ["Dataset", "DATASETS", "load_dataset", "read_idx", "load_digits", "load_mnist",
-           "load_cifar10", "split_indices", "split_three_way"]
+           "load_cifar10", "split_indices", "split_three_way", "make_dataset", "fingerprint"]
 
 DATASETS: Registry = Registry("dataset")
 
@@ -49,7 +49,8 @@ class Dataset:
         return len(self.labels)
 
 
-def _fingerprint(*arrays: np.ndarray) -> str:
+def fingerprint(*arrays: np.ndarray) -> str:
+    """16 hex digits of the arrays' shapes and bytes: what keys a dataset in every cache."""
     h = hashlib.sha256()
     for a in arrays:
         h.update(str(a.shape).encode())
@@ -57,10 +58,11 @@ def _fingerprint(*arrays: np.ndarray) -> str:
     return h.hexdigest()[:16]
 
 
-def _make(name: str, inputs: np.ndarray, labels: np.ndarray) -> Dataset:
+def make_dataset(name: str, inputs: np.ndarray, labels: np.ndarray) -> Dataset:
+    """A :class:`Dataset` of ``inputs`` [N, ...] and integer ``labels`` [N] (float32 and int64, contiguous)."""
     inputs = np.ascontiguousarray(inputs, dtype=np.float32)
     labels = np.ascontiguousarray(labels, dtype=np.int64)
-    return Dataset(name, inputs, labels, int(labels.max()) + 1, _fingerprint(inputs, labels))
+    return Dataset(name, inputs, labels, int(labels.max()) + 1, fingerprint(inputs, labels))
 
 
 @DATASETS.register("digits")
@@ -70,7 +72,7 @@ def load_digits(path: str | None = None, limit: int | None = None) -> Dataset:
 
     bunch = sk_digits()
     images = bunch.images[:, None, :, :] / 16.0
-    ds = _make("digits", images, bunch.target)
+    ds = make_dataset("digits", images, bunch.target)
     return _limit(ds, limit)
 
 
@@ -134,7 +136,7 @@ def load_mnist(path: str | None = None, limit: int | None = None, split: str = "
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
         raise SemcomInputError(f"MNIST files in '{directory}' disagree: images {images.shape}, "
                                f"labels {labels.shape}; use matching images and labels files")
-    ds = _make("mnist", images[:, None, :, :] / 255.0, labels)
+    ds = make_dataset("mnist", images[:, None, :, :] / 255.0, labels)
     return _limit(ds, limit)
 
 
@@ -165,14 +167,14 @@ def load_cifar10(path: str | None = None, limit: int | None = None, split: str =
     labels = data[:, 0]
     if labels.max() > 9:
         raise SemcomInputError(f"CIFAR-10 files in '{directory}' hold label {labels.max()} > 9; corrupt file")
-    ds = _make("cifar10", data[:, 1:].reshape(-1, 3, 32, 32) / 255.0, labels)
+    ds = make_dataset("cifar10", data[:, 1:].reshape(-1, 3, 32, 32) / 255.0, labels)
     return _limit(ds, limit)
 
 
 def _limit(ds: Dataset, limit: int | None) -> Dataset:
     if limit is None or limit >= len(ds):
         return ds
-    return _make(ds.name, ds.inputs[:limit], ds.labels[:limit])
+    return make_dataset(ds.name, ds.inputs[:limit], ds.labels[:limit])
 
 
 @lru_cache(maxsize=8)

@@ -39,8 +39,9 @@ import torch
 
 from .agents import LATENT_SOURCES, LatentSpace
 from .array_files import read_npz_arrays
-from .datasets import DATASETS, Dataset, _fingerprint
+from .datasets import DATASETS, Dataset, fingerprint
 from semcom.core.errors import SemcomInputError
+
 
 __all__ = ["LatentFile", "read_latent_file", "LatentFileDataset", "load_latent_dataset", "latent_file_source",
            "check_data"]
@@ -215,7 +216,7 @@ def load_latent_dataset(path: str | None = None, limit: int | None = None) -> La
         mask = None if mask is None else mask[:limit]
     inputs = np.zeros((len(labels), 1, 1, 1), dtype=np.float32)
     parts = [labels] + ([mask.astype(np.uint8)] if mask is not None else [])
-    return LatentFileDataset("latents", inputs, labels, int(labels.max()) + 1, _fingerprint(*parts), mask)
+    return LatentFileDataset("latents", inputs, labels, int(labels.max()) + 1, fingerprint(*parts), mask)
 
 
 def check_spec(name: str, spec: dict[str, Any]) -> None:

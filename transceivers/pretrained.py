@@ -42,11 +42,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from .agents import LATENT_SOURCES, LatentSpace, _require_inputs
-from .cache import config_hash, load_tensors, save_tensors
-from .datasets import Dataset
 from semcom.core.errors import SemcomInputError
 from semcom.core.threads import with_fixed_threads
+
+from .agents import LATENT_SOURCES, LatentSpace, require_inputs
+from .cache import config_hash, load_tensors, save_tensors
+from .datasets import Dataset
 
 __all__ = ["VARIANTS", "FEATURE_DIM", "check_spec", "preprocess", "build_encoder", "encode",
            "efficientnet_lite_source"]
@@ -166,7 +167,7 @@ def encode(net: torch.nn.Module, inputs: np.ndarray, image_size: int, batch_size
 @LATENT_SOURCES.register(_KIND)
 def efficientnet_lite_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
     """Agent ``name``: the dataset encoded by a frozen EfficientNet-Lite (cached, see the module doc)."""
-    _require_inputs(name, _KIND, dataset)
+    require_inputs(name, _KIND, dataset)
     check_spec(name, spec)
     channels = dataset.inputs.shape[1]
     if channels not in (1, 3):

@@ -19,8 +19,9 @@ import torch
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.registry import suggest
+
 from .agents import LATENT_SOURCES, LatentSpace
-from .datasets import DATASETS, Dataset, _make
+from .datasets import DATASETS, Dataset, make_dataset
 
 __all__ = ["synthetic_dataset", "rotation_source", "check_rotation_spec"]
 
@@ -41,7 +42,7 @@ def synthetic_dataset(path: str | None = None, limit: int | None = None, num_cla
         stop = min(n, start + 262_144)
         inputs[start:stop] = means[labels[start:stop]] + spread * rng.standard_normal((stop - start, dim),
                                                                                         dtype=np.float32)
-    return _make("synthetic", inputs.reshape(n, 1, 1, dim), labels)
+    return make_dataset("synthetic", inputs.reshape(n, 1, 1, dim), labels)
 
 
 @LATENT_SOURCES.register("rotation")

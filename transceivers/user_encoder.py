@@ -41,10 +41,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from .agents import LATENT_SOURCES, LatentSpace, _require_inputs
+from semcom.core.errors import SemcomInputError
+
+from .agents import LATENT_SOURCES, LatentSpace, require_inputs
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
-from semcom.core.errors import SemcomInputError
 from semcom.core.trust import code_allowed
 
 __all__ = ["load_user_encoder", "user_encoder_source", "check_spec", "check_code", "resolve_entry"]
@@ -186,7 +187,7 @@ def _encode(name: str, encoder: torch.nn.Module, inputs: np.ndarray, batch_size:
 @LATENT_SOURCES.register("torch")
 def user_encoder_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
     """Agent ``name``: the dataset encoded by the user's module ``spec['import']`` (cached, see the module doc)."""
-    _require_inputs(name, "torch", dataset)
+    require_inputs(name, "torch", dataset)
     check_spec(name, spec)
     use_cache = spec.get("cache", True)
     try:

@@ -37,8 +37,8 @@ from ..scenario.channel_specs import AWGNChannelSpec, ChannelSpec
 from ..scenario.scheme_specs import AnalogSchemeSpec, SchemeSpec
 from .run_specs import (DEFAULT_CALIBRATION_CHANNELS, DEFAULT_VALIDATION_CHANNELS, CalibrationSpec, RefinementSpec,
                         SystemRegimeSpec, ValidationSpec)
-from ..scenario.specs import (DataSpec, HeadSpec, IntAxis, ModelSpec, NameAxis, Range, _Strict,
-                              _axis_error, axis_validator)
+from ..scenario.specs import DataSpec, HeadSpec, IntAxis, ModelSpec, NameAxis, Range, axis_validator
+from ..scenario.strict import Strict as _Strict, setting_error as _axis_error
 
 __all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "RefinementSpec", "SystemRegimeSpec",
            "parse_abstraction_spec", "spec_from_file_content", "DEFAULT_CALIBRATION_CHANNELS",

@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from scipy.stats import t as student_t
 
 #: the facets that tell one link apart from another
-_LINK = ("tx_model", "rx_model", "channel", "scheme", "bits")
+LINK_FACETS = ("tx_model", "rx_model", "channel", "scheme", "bits")
 
 
-def _values(rows: Iterable[dict], key: str) -> list:
+def sorted_values(rows: Iterable[dict], key: str) -> list:
     vals = {r.get(key) for r in rows}
-    return sorted(vals, key=lambda v: (v is None, _num(v) if _isnum(v) else str(v)))
+    return sorted(vals, key=lambda v: (v is None, float(v) if is_number(v) else str(v)))
 
 
-def _isnum(v: Any) -> bool:
+def is_number(v: Any) -> bool:
     try:
         float(v)
         return v is not None and v != ""
@@ -29,27 +30,23 @@ def _isnum(v: Any) -> bool:
         return False
 
 
-def _num(v: Any) -> float:
-    return float(v)
-
-
-def _group(rows: Iterable[dict], keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
+def group_rows(rows: Iterable[dict], keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
     out: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
         out[tuple(r.get(k) for k in keys)].append(r)
-    return dict(sorted(out.items(), key=lambda kv: tuple((_num(x) if _isnum(x) else math.inf, str(x))
+    return dict(sorted(out.items(), key=lambda kv: tuple((float(x) if is_number(x) else math.inf, str(x))
                                                           for x in kv[0])))
 
 
-def _varying(rows: list[dict], keys: Iterable[str]) -> tuple[str, ...]:
+def varying_keys(rows: list[dict], keys: Iterable[str]) -> tuple[str, ...]:
     return tuple(k for k in keys if len({r.get(k) for r in rows}) > 1)
 
 
-def _curve(rows: list[dict], x_key: str) -> tuple[np.ndarray, ...]:
+def accuracy_curve(rows: list[dict], x_key: str) -> tuple[np.ndarray, ...]:
     """x, mean accuracy over seeds, band low, band high (95% t-interval of the mean over
     seeds, or the Wilson interval with one seed)."""
     xs, mean, lo, hi = [], [], [], []
-    for (x,), rs in _group(rows, (x_key,)).items():
+    for (x,), rs in group_rows(rows, (x_key,)).items():
         acc = np.array([float(r["accuracy"]) for r in rs])
         xs.append(float(x))
         mean.append(acc.mean())
@@ -63,13 +60,13 @@ def _curve(rows: list[dict], x_key: str) -> tuple[np.ndarray, ...]:
     return np.array(xs), np.array(mean), np.array(lo), np.array(hi)
 
 
-def _band_note(rows: list[dict]) -> str:
+def band_note(rows: list[dict]) -> str:
     seeds = {r.get("seed") for r in rows}
     return (f"band: 95% t-interval over {len(seeds)} seeds" if len(seeds) > 1
             else "band: 95% Wilson interval")
 
 
-def _link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
+def link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
     parts = []
     if "tx_model" in varying or "rx_model" in varying or not varying:
         parts.append(f"{key.get('tx_model')} → {key.get('rx_model')}")
@@ -85,7 +82,7 @@ def _link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
     return ", ".join(parts)
 
 
-def _subtitle(rows: list[dict], shown: Iterable[str]) -> str:
+def subtitle(rows: list[dict], shown: Iterable[str]) -> str:
     """What the whole figure holds fixed: channel, scheme, K, SNR, anchors (those that do not vary)."""
     shown = set(shown)
     parts = []
@@ -105,41 +102,41 @@ def _subtitle(rows: list[dict], shown: Iterable[str]) -> str:
 
 # -- link rows ----------------------------------------------------------------------------
 
-def _is_e2e(row: dict) -> bool:
+def is_e2e(row: dict) -> bool:
     """A row of an end-to-end (jscc) unit: no anchors, no semantic equaliser."""
     return row.get("semantic_equalizer") == "jscc"
 
 
-def _snr_levels(rows: list[dict]) -> list[float]:
+def snr_levels(rows: list[dict]) -> list[float]:
     snrs = sorted({float(r["snr_db"]) for r in rows})
     picks = [snrs[0], snrs[len(snrs) // 2], snrs[-1]] if len(snrs) > 2 else snrs
     return list(dict.fromkeys(picks))
 
 
-def _rate_independent(rows: list[dict]) -> bool:
+def rate_independent(rows: list[dict]) -> bool:
     """Rows of one method whose per-sample message does not depend on K (same rate for every K)."""
     return len({r["num_anchors"] for r in rows}) > 1 and len({float(r["channel_uses"]) for r in rows}) == 1
 
 
-def _no_setup(rows: list[dict]) -> bool:
+def no_setup(rows: list[dict]) -> bool:
     """No once-per-link cost (``aligned`` sends its K anchor pairs as semantic pilots)."""
-    return all(not _isnum(r.get("setup_channel_uses")) or not _num(r["setup_channel_uses"]) for r in rows)
+    return all(not is_number(r.get("setup_channel_uses")) or not float(r["setup_channel_uses"]) for r in rows)
 
 
-def _k_independent(rows: list[dict]) -> bool:
+def k_independent(rows: list[dict]) -> bool:
     """Rows of one method that does not use the anchors at all (``none``): its K units are
     replicate noise draws of one set-up. ``aligned`` is not: its map is fitted on K pilots."""
-    return _rate_independent(rows) and _no_setup(rows)
+    return rate_independent(rows) and no_setup(rows)
 
 
-def _mean_accuracy(rows: list[dict]) -> float:
+def mean_accuracy(rows: list[dict]) -> float:
     return float(np.mean([float(r["accuracy"]) for r in rows]))
 
 
-def _reference_accuracy(rows: list[dict]) -> float:
+def reference_accuracy(rows: list[dict]) -> float:
     """Level of a rate-independent method's reference line: the mean over its replicate K
     units, or, when K sets its pilots, its accuracy with the most pilots."""
-    if _no_setup(rows):
-        return _mean_accuracy(rows)
-    k_max = max(_num(r["num_anchors"]) for r in rows)
-    return _mean_accuracy([r for r in rows if _num(r["num_anchors"]) == k_max])
+    if no_setup(rows):
+        return mean_accuracy(rows)
+    k_max = max(float(r["num_anchors"]) for r in rows)
+    return mean_accuracy([r for r in rows if float(r["num_anchors"]) == k_max])

@@ -4,10 +4,12 @@ figures read from the rows is :mod:`semcom.simulator.figures.plot_rows`.
 
 Every figure is written as PNG (300 dpi) and PDF at print size: the scenario's
 ``figure: {width: single|double}`` gives 3.5 in (one IEEE column) or 7.16 in (both),
-with 7-8 pt text (:data:`_FIG`, set for one run by :func:`figure_context`). The link
-figures (:mod:`semcom.simulator.link.plots`) are drawn with :func:`_draw`; the network
-and stitching figures use the pieces below directly. Importing this module picks the
-Agg backend only in a headless session that chose none.
+with 7-8 pt text, and the chance accuracy as a dotted line: a run's
+:class:`~semcom.simulator.figures.style.FigureStyle`, which every function that sizes a
+figure or draws the chance line takes explicitly. The link figures
+(:mod:`semcom.simulator.link.plots`) are drawn with :func:`draw_panels`; the network, system
+and stitching figures use the pieces below directly. Importing this module picks the Agg
+backend only in a headless session that chose none.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from __future__ import annotations
 import math
 import os
 import sys
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import matplotlib
 
@@ -31,29 +33,42 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from semcom.core.io import atomic_path  # noqa: E402
+
+from .plot_rows import (  # noqa: E402
+    LINK_FACETS,
+    accuracy_curve,
+    band_note,
+    group_rows,
+    is_number,
+    link_title,
+    subtitle,
+    varying_keys,
+)
 from .style import FIGURE_WIDTHS, FigureStyle  # noqa: E402
-from .plot_rows import _LINK, _band_note, _curve, _group, _isnum, _link_title, _subtitle, _varying  # noqa: E402
 
-__all__ = ["FIGURE_WIDTHS", "MIN_POINTS", "FigureStyle", "figure_context"]
+__all__ = ["FIGURE_WIDTHS", "FigureStyle", "MIN_POINTS", "RC_STYLE", "LINESTYLES", "MARKERS", "PANEL_W", "PANEL_H",
+           "save_figure", "new_figure", "accuracy_axis", "log2_axis", "snr_axis", "reference_line", "draw_panels",
+           "colors", "registered_names", "plot_curve"]
 
-#: Settings of the figures being drawn (set by :func:`figure_context` from the run's scenario).
-_FIG: dict[str, Any] = {"width": FIGURE_WIDTHS["double"], "chance": None}
 #: Fewer points than this on an x axis is no curve: the figure is not drawn.
 MIN_POINTS = 3
 
-_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7.5,
-          "xtick.labelsize": 7, "ytick.labelsize": 7, "axes.grid": True, "grid.alpha": 0.3,
-          "grid.linewidth": 0.5, "lines.linewidth": 1.3, "lines.markersize": 3.5, "figure.dpi": 100,
-          "axes.spines.top": False, "axes.spines.right": False, "pdf.fonttype": 42}
-_LINESTYLES = ["-", "--", ":", "-."]
-_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
-_PANEL_W, _PANEL_H = 3.2, 2.4
+#: matplotlib settings of every figure (``plt.rc_context(RC_STYLE)``): 7-8 pt text, light grid.
+RC_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7.5,
+            "xtick.labelsize": 7, "ytick.labelsize": 7, "axes.grid": True, "grid.alpha": 0.3,
+            "grid.linewidth": 0.5, "lines.linewidth": 1.3, "lines.markersize": 3.5, "figure.dpi": 100,
+            "axes.spines.top": False, "axes.spines.right": False, "pdf.fonttype": 42}
+#: Line styles and markers, in the order curves take them.
+LINESTYLES = ["-", "--", ":", "-."]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+#: The largest panel [in] (width, height).
+PANEL_W, PANEL_H = 3.2, 2.4
 _MAX_PANELS = 12          # more panels go on further pages: name_p2, name_p3, ...
 
 
 # -- figure scaffolding -------------------------------------------------------------------
 
-def _save(fig, out_dir: Path, name: str) -> list[Path]:
+def save_figure(fig, out_dir: Path, name: str) -> list[Path]:
     """Write PNG and PDF atomically (a killed run never leaves a half-written figure)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -66,13 +81,13 @@ def _save(fig, out_dir: Path, name: str) -> list[Path]:
     return paths
 
 
-def _figure(n: int, ncols: int, share: bool = False):
-    """``n`` panels at the printed width (:data:`_FIG`): at most 1 column on a single-column
+def new_figure(style: FigureStyle, n: int, ncols: int, share: bool = False):
+    """``n`` panels at the printed width of ``style``: at most 1 column on a single-column
     figure, 3 on a double-column one; ``share``: one x and one y axis for every panel."""
-    width = _FIG["width"]
+    width = style.width
     ncols = max(1, min(ncols, n, 1 if width < 5 else 3))
     nrows = (n + ncols - 1) // ncols
-    panel_h = min(_PANEL_H, 0.72 * width / ncols)
+    panel_h = min(PANEL_H, 0.72 * width / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, panel_h * nrows + 0.9), squeeze=False,
                              layout="constrained", sharex=share, sharey=share)
     for ax in axes.flat[n:]:
@@ -81,18 +96,20 @@ def _figure(n: int, ncols: int, share: bool = False):
 
 
 def _native(ax, rows) -> bool:
-    vals = [float(r["native_accuracy"]) for r in rows if _isnum(r.get("native_accuracy"))]
+    vals = [float(r["native_accuracy"]) for r in rows if is_number(r.get("native_accuracy"))]
     if vals:
         ax.axhline(float(np.mean(vals)), color="0.25", lw=0.8, ls=(0, (4, 2)), zorder=1, gid="native")
     return bool(vals)
 
 
-def _accuracy_axis(ax) -> None:
+def accuracy_axis(ax) -> None:
+    """The y axis of top-1 accuracy, 0 to 1."""
     ax.set_ylabel("top-1 accuracy")
     ax.set_ylim(0, 1.02)
 
 
-def _log2_axis(ax, xs: Iterable[float]) -> None:
+def log2_axis(ax, xs: Iterable[float]) -> None:
+    """A log2 x axis with a tick at every value of ``xs`` (when there are several)."""
     xs = sorted({float(x) for x in xs if x and x > 0})
     if len(xs) > 1:
         ax.set_xscale("log", base=2)
@@ -106,7 +123,7 @@ def _tidy(x: float) -> str:
     return f"{x:.2g}" if abs(x) < 10 else f"{x:.0f}"
 
 
-def _snr_axis(ax, snrs: Iterable[float]) -> None:
+def snr_axis(ax, snrs: Iterable[float]) -> None:
     """Ticks at the simulated SNR points (every other one when there are many)."""
     snrs = sorted({float(s) for s in snrs})
     step = max(1, math.ceil(len(snrs) / 8))
@@ -125,14 +142,15 @@ def _pages(panels: dict, name: str, ncols: int) -> list[tuple[str, dict]]:
             for i in range(0, len(items), size)]
 
 
-def _legend(fig, handles: list, note: str, native: bool, styles: list | None = None, first_ax=None) -> None:
+def _legend(fig, style: FigureStyle, handles: list, note: str, native: bool, styles: list | None = None,
+            first_ax=None) -> None:
     """Colour legend (what is compared, and the reference lines) under the panels; the
     line-style legend (SNR) apart, inside the first panel, so the two never mix."""
     handles = list(handles)
     if native:
         handles.append(Line2D([], [], color="0.25", lw=0.8, ls=(0, (4, 2)), label="receiver alone (native)"))
-    if _FIG["chance"] is not None:
-        handles.append(Line2D([], [], color="0.5", lw=0.8, ls=":", label=f"chance ({_FIG['chance']:.2g})"))
+    if style.chance is not None:
+        handles.append(Line2D([], [], color="0.5", lw=0.8, ls=":", label=f"chance ({style.chance:.2g})"))
     handles.append(Patch(facecolor="0.6", alpha=0.3, label=note))
     width = fig.get_size_inches()[0]
     ncol = max(2, min(len(handles), 4, int(width / 1.6)))
@@ -143,12 +161,12 @@ def _legend(fig, handles: list, note: str, native: bool, styles: list | None = N
                         fontsize=7, title_fontsize=7, handlelength=2.2, borderpad=0.3)
 
 
-def _chance_line(ax) -> None:
-    if _FIG["chance"] is not None:
-        ax.axhline(_FIG["chance"], color="0.5", lw=0.8, ls=":", zorder=1, gid="chance")
+def _chance_line(ax, style: FigureStyle) -> None:
+    if style.chance is not None:
+        ax.axhline(style.chance, color="0.5", lw=0.8, ls=":", zorder=1, gid="chance")
 
 
-def _reference_line(ax, y: float, color, ls="-", name: str = "") -> None:
+def reference_line(ax, y: float, color, ls="-", name: str = "") -> None:
     """A method that does not depend on the x axis: one horizontal line across the panel."""
     ax.axhline(y, color=color, ls=ls, lw=1.1, alpha=0.9, zorder=2, gid=f"k_independent:{name}")
 
@@ -168,35 +186,37 @@ def _label_bottom(axes: list, xlabel: str) -> None:
             ax.xaxis.set_tick_params(labelbottom=True)
 
 
-def _draw(rows: list[dict], out_dir: Path, name: str, panel_keys: tuple[str, ...], ncols: int,
-          draw_panel: Callable[[Any, list[dict]], None], handles: list, xlabel: str,
-          styles: list | None = None, shown: Iterable[str] = (), headline: str = "") -> list[Path]:
-    """One figure (or pages of figures): a panel per value of ``panel_keys``, every panel
-    on the same x and y axes; ``shown``: keys the figure itself varies (left out of the subtitle)."""
-    varying = _varying(rows, panel_keys)
-    panels = _group(rows, varying) if varying else {(): rows}
-    subtitle = _subtitle(rows, (*varying, *shown))
+def draw_panels(style: FigureStyle, rows: list[dict], out_dir: Path, name: str, panel_keys: tuple[str, ...],
+                ncols: int, draw_panel: Callable[[Any, list[dict]], None], handles: list, xlabel: str,
+                styles: list | None = None, shown: Iterable[str] = (), headline: str = "") -> list[Path]:
+    """One figure (or pages of figures) at ``style``: a panel per value of ``panel_keys``, every
+    panel on the same x and y axes, drawn by ``draw_panel(ax, rows)``; ``handles``: the colour
+    legend; ``styles``: the line-style legend; ``shown``: keys the figure itself varies (left
+    out of the subtitle)."""
+    varying = varying_keys(rows, panel_keys)
+    panels = group_rows(rows, varying) if varying else {(): rows}
+    fixed = subtitle(rows, (*varying, *shown))
     paths = []
-    with plt.rc_context(_STYLE):
+    with plt.rc_context(RC_STYLE):
         for page_name, page in _pages(panels, name, ncols):
-            fig, axes = _figure(len(page), ncols, share=True)
+            fig, axes = new_figure(style, len(page), ncols, share=True)
             native = False
             for ax, (key, prs) in zip(axes, page.items()):
                 draw_panel(ax, prs)
                 native = _native(ax, prs) or native
-                _chance_line(ax)
-                _accuracy_axis(ax)
-                title = _link_title({**{k: prs[0].get(k) for k in _LINK}, **dict(zip(varying, key))},
-                                    tuple(k for k in varying if k in _LINK))
+                _chance_line(ax, style)
+                accuracy_axis(ax)
+                title = link_title({**{k: prs[0].get(k) for k in LINK_FACETS}, **dict(zip(varying, key))},
+                                   tuple(k for k in varying if k in LINK_FACETS))
                 ax.set_title(title)
             _label_bottom(axes, xlabel)
-            fig.suptitle((headline + "\n" if headline else "") + subtitle, fontsize=7.5)
-            _legend(fig, handles, _band_note(rows), native, styles, axes[0])
-            paths += _save(fig, out_dir, page_name)
+            fig.suptitle((headline + "\n" if headline else "") + fixed, fontsize=7.5)
+            _legend(fig, style, handles, band_note(rows), native, styles, axes[0])
+            paths += save_figure(fig, out_dir, page_name)
     return paths
 
 
-def _colors(values: list, sequential: bool = False, universe: list | None = None) -> dict:
+def colors(values: list, sequential: bool = False, universe: list | None = None) -> dict:
     """Colour per value; with ``universe`` (all registered names) a name keeps its colour
     in every figure of every study."""
     if sequential:
@@ -207,17 +227,20 @@ def _colors(values: list, sequential: bool = False, universe: list | None = None
     universe = list(universe or [])
     # registered names keep their colour in every study; other values (named receivers)
     # take the colours no value of this plot uses, so up to 10 curves never share one
-    colors = {v: universe.index(v) % 10 for v in values if v in universe}
-    free = [i for i in range(10) if i not in colors.values()]
+    index = {v: universe.index(v) % 10 for v in values if v in universe}
+    free = [i for i in range(10) if i not in index.values()]
     for j, v in enumerate(v for v in values if v not in universe):
-        colors[v] = free[j] if j < len(free) else (len(universe) + j) % 10
-    return {v: cmap(i) for v, i in colors.items()}
+        index[v] = free[j] if j < len(free) else (len(universe) + j) % 10
+    return {v: cmap(i) for v, i in index.items()}
 
 
-def _registered(kind: str) -> list[str]:
+def registered_names(kind: str) -> list[str]:
+    """The registered names of ``kind`` (``semantic_equalizer`` or ``anchor_selection``), which
+    :func:`colors` keeps a colour each; none when the registries cannot be loaded."""
     try:
         if kind == "semantic_equalizer":
-            from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS  # lazy: figures from a store need no torch
+            # lazy: figures from a store need no torch
+            from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
             return SEMANTIC_EQUALIZERS.names()
         from semcom.transceivers.anchors import ANCHOR_STRATEGIES  # lazy: figures from a store need no torch
         return ANCHOR_STRATEGIES.names()
@@ -225,21 +248,10 @@ def _registered(kind: str) -> list[str]:
         return []
 
 
-def _plot_curve(ax, rows, x_key, color, ls="-", marker="o", label=None) -> None:
-    x, y, lo, hi = _curve(rows, x_key)
+def plot_curve(ax, rows, x_key, color, ls="-", marker="o", label=None) -> None:
+    """The mean accuracy against ``x_key`` with its 95% band (:func:`~.plot_rows.accuracy_curve`)."""
+    x, y, lo, hi = accuracy_curve(rows, x_key)
     if len(x) == 0:
         return
     ax.plot(x, y, ls=ls, marker=marker, color=color, label=label, zorder=3)
     ax.fill_between(x, lo, hi, color=color, alpha=0.15, lw=0, zorder=2)
-
-
-@contextmanager
-def figure_context(style: FigureStyle):
-    """Draw the figures inside at ``style``; the previous settings come back afterwards."""
-    saved = dict(_FIG)
-    _FIG.update(width=style.width, chance=style.chance)
-    try:
-        yield
-    finally:
-        _FIG.clear()
-        _FIG.update(saved)

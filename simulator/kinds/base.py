@@ -37,7 +37,7 @@ __all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_ki
            "load_study", "run_study"]
 
 #: Every registered kind of study, by name.
-STUDY_KINDS: Registry["StudyKind"] = Registry("study kind")
+STUDY_KINDS: Registry[StudyKind] = Registry("study kind")
 
 
 class StudyKind:
@@ -136,11 +136,7 @@ class StudyKind:
 
     def draw(self, rows: list[dict], plots_dir: Path, scenario: dict) -> list[Path]:
         """The kind's figures at the style of the run's ``scenario`` (a mapping)."""
-        from ..figures.plotting import figure_context  # lazy: matplotlib only to draw
-
-        style = FigureStyle.of(scenario)
-        with figure_context(style):
-            return self.figures(rows, Path(plots_dir), style, scenario) if rows else []
+        return self.figures(rows, Path(plots_dir), FigureStyle.of(scenario), scenario) if rows else []
 
     def caption(self, stem: str) -> str:
         """What the report says under figure ``stem`` (a page ``name_p2`` as ``name``)."""

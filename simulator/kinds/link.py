@@ -118,8 +118,10 @@ def _num_test(sc) -> int:
 
 def cost_notes(sc, num_test: int | None) -> list[str]:
     """What makes a unit expensive: LDPC codewords a digital scheme decodes per unit (at the largest K)."""
+    # lazy: keeps the kinds registry torch-free
+    from semcom.transceivers.schemes.digital import codeword_layout
+
     from ..link.runner import scheme_settings  # lazy: keeps the kinds registry torch-free
-    from semcom.transceivers.schemes.digital import codeword_layout  # lazy: keeps the kinds registry torch-free
 
     notes = []
     settings = scheme_settings(sc)

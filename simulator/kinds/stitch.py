@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from semcom.core.errors import SemcomInputError
-from ..scenario.reading import raw_kind
+
 from ..link.schema import Scenario, parse_scenario
+from ..scenario.reading import raw_kind
 from ..stitch.summary import stitch_summary_rows, stitch_summary_table
 from ..stitch.units import StitchUnit
 from .base import StudyKind, parse_study, register_kind, scenario_kinds

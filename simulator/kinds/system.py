@@ -64,7 +64,7 @@ class SystemKind(StudyKind):
 
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..system.plots import plot_system  # lazy: matplotlib only to draw
-        return plot_system(rows, plots_dir)
+        return plot_system(rows, plots_dir, style)
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
         per_sector = sum(g.per_sector for g in sc.system.groups.values())

@@ -12,13 +12,23 @@ import math
 from semcom import transceivers
 from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, resolve_equalizer
+
 from ..run.context import fits_on_data, study_data
-from .jscc_engine import check_jscc
-from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
-                              check_scheme, check_seeds, check_settings, warn_small_test_set)
+from ..scenario.checks import (
+    check_agents,
+    check_anchor_selection,
+    check_channel,
+    check_device,
+    check_names,
+    check_scheme,
+    check_seeds,
+    check_settings,
+    warn_small_test_set,
+)
 from ..scenario.errors import Findings
 from ..scenario.scheme_specs import SCHEME_SPECS
 from ..scenario.specs import ModelSpec
+from .jscc_engine import check_jscc
 from .schema import Scenario
 
 __all__ = ["check_scenario"]
@@ -59,39 +69,53 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
     """
     found = Findings()
     check_agents(sc, found)
-    model_names = list(sc.models)
+    define = "model (define it under `models`)"
     with found.check():
-        check_names("sweep.transmitter", sc.axis("transmitter"), model_names, "model (define it under `models`)")
+        check_names("sweep.transmitter", sc.axis("transmitter"), list(sc.models), define)
     with found.check():
-        check_names("sweep.receiver", sc.axis("receiver"), model_names, "model (define it under `models`)")
+        check_names("sweep.receiver", sc.axis("receiver"), list(sc.models), define)
     with found.check():
         check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
     for name, spec in sc.channels.items():
         with found.check():
             check_channel(f"channels.{name}", spec, sc.precision)
+    known_schemes, quantising = _check_schemes(sc, found)
+    with found.check():
+        _check_semantic_equalizers(sc)
+    with found.check():
+        check_anchor_selection(sc)
+    _check_sweep(sc, found, known_schemes, quantising)
+    found.raise_all()   # the data checks below assume a scenario that is otherwise sound
+    if check_data:
+        _check_data(sc, found)
+
+
+def _check_schemes(sc: Scenario, found: Findings) -> tuple[set[str], list[str]]:
+    """Every scheme registered and its settings sound; returns the schemes whose kind exists
+    and those that quantise (a scheme the user registered may: sweep.bits is then its to refuse)."""
     specs = sc.scheme_specs()
     where = {name: (f"schemes.{name}" if sc.schemes else "scheme") for name in specs}
-    kinds_ok = set()
+    known = set()
     for name, spec in specs.items():
         with found.check():
             check_names(f"{where[name]}.kind", [spec.kind], transceivers.SCHEMES.names(), "transmission scheme")
-            kinds_ok.add(name)
-    # a scheme the user registered may quantise: sweep.bits is then its to refuse
+            known.add(name)
     quantising = [name for name in sc.axis("scheme") if name in specs
                   and (specs[name].quantises or specs[name].kind not in SCHEME_SPECS)]
     with found.check():
         check_names("sweep.scheme", sc.axis("scheme"), list(specs), "scheme (define it under `schemes`)")
         for name in sc.axis("scheme"):
-            if name not in kinds_ok:
+            if name not in known:
                 continue
             with found.check():
                 check_scheme(where[name], specs[name], sc.precision)
                 if specs[name].kind == "jscc":
                     check_jscc(sc, name)
-    with found.check():
-        _check_semantic_equalizers(sc)
-    with found.check():
-        check_anchor_selection(sc)
+    return known, quantising
+
+
+def _check_sweep(sc: Scenario, found: Findings, known_schemes: set[str], quantising: list[str]) -> None:
+    """Anchor counts (and top-k within them), bits, seeds, the device and the data split."""
     with found.check():
         for i, k in enumerate(sc.axis("num_anchors")):
             if k is None or int(k) < 1:
@@ -100,16 +124,17 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
         top_k = sc.compression.top_k
         if top_k is not None and top_k > min(int(k) for k in sc.axis("num_anchors")):
             i, k = min(enumerate(sc.axis("num_anchors")), key=lambda ik: int(ik[1]))
-            raise ScenarioError("compression.top_k", top_k, f"exceeds sweep.num_anchors[{i}] = {int(k)} (a relative "
-                                "message has one entry per anchor)", f"use compression.top_k <= {int(k)} or drop "
-                                f"sweep.num_anchors values below {top_k}")
+            raise ScenarioError("compression.top_k", top_k, f"exceeds sweep.num_anchors[{i}] = {int(k)} (a "
+                                "relative message has one entry per anchor)", f"use compression.top_k <= {int(k)} "
+                                f"or drop sweep.num_anchors values below {top_k}")
     with found.check():
         for i, b in enumerate(sc.axis("bits")):
             if b is not None and not 1 <= int(b) <= 16:
                 raise ScenarioError(f"sweep.bits[{i}]", b, "must be between 1 and 16", "use e.g. 4 or 8")
-            if b is not None and not quantising and kinds_ok:
-                raise ScenarioError("sweep.bits", b, f"does not apply to the scheme(s) {', '.join(sc.axis('scheme'))} "
-                                    "(none quantises)", "remove sweep.bits or use scheme: {kind: digital}")
+            if b is not None and not quantising and known_schemes:
+                raise ScenarioError("sweep.bits", b, f"does not apply to the scheme(s) "
+                                    f"{', '.join(sc.axis('scheme'))} (none quantises)",
+                                    "remove sweep.bits or use scheme: {kind: digital}")
     with found.check():
         check_seeds(sc)
     with found.check():
@@ -120,24 +145,25 @@ def check_scenario(sc: Scenario, check_data: bool = True) -> None:
             raise ScenarioError("data.train_fraction", sc.data.train_fraction,
                                 f"with data.test_fraction {sc.data.test_fraction} leaves no pool for anchors and "
                                 "heads", "make train_fraction + test_fraction sum below 1 (e.g. 0.4 + 0.3)")
-    found.raise_all()   # the data checks below assume a scenario that is otherwise sound
-    if check_data:
-        data = study_data(sc)
-        for name, spec in sc.models.items():   # sources that read files check them against the data
-            with found.check():
-                source_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_data", None)
-                if source_check is not None:
-                    source_check(name, spec.model_dump(exclude_none=True), data.dataset)
-                _check_latent_dim(name, spec, data.dataset)
-        pool = len(data.pool_idx)
+
+
+def _check_data(sc: Scenario, found: Findings) -> None:
+    """Latent files and dimensions against the data, anchor counts against the pool."""
+    data = study_data(sc)
+    for name, spec in sc.models.items():   # sources that read files check them against the data
         with found.check():
-            for i, k in enumerate(sc.axis("num_anchors")):
-                if int(k) > pool:
-                    raise ScenarioError(f"sweep.num_anchors[{i}]", k,
-                                        f"exceeds the anchor pool of {pool} samples",
-                                        f"use at most {pool} or lower data.test_fraction or data.train_fraction")
-        found.raise_all()
-        warn_small_test_set(len(data.test_idx))
+            source_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_data", None)
+            if source_check is not None:
+                source_check(name, spec.model_dump(exclude_none=True), data.dataset)
+            _check_latent_dim(name, spec, data.dataset)
+    pool = len(data.pool_idx)
+    with found.check():
+        for i, k in enumerate(sc.axis("num_anchors")):
+            if int(k) > pool:
+                raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
+                                    f"use at most {pool} or lower data.test_fraction or data.train_fraction")
+    found.raise_all()
+    warn_small_test_set(len(data.test_idx))
 
 
 def _check_latent_dim(name: str, spec: ModelSpec, dataset) -> None:

@@ -10,32 +10,43 @@ from typing import Any
 
 from matplotlib.lines import Line2D
 
-from ..figures.plot_rows import _LINK, _k_independent, _mean_accuracy, _values
-from ..figures.plotting import (_MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line, _registered,
-                       _snr_axis)
+from ..figures.plot_rows import LINK_FACETS, k_independent, mean_accuracy, sorted_values
+from ..figures.plotting import (
+    MARKERS,
+    MIN_POINTS,
+    colors,
+    draw_panels,
+    log2_axis,
+    plot_curve,
+    reference_line,
+    registered_names,
+    snr_axis,
+)
+from ..figures.style import FigureStyle
 
 __all__ = ["plot_equalizers_vs_snr", "plot_equalizers_vs_anchors", "plot_compare", "COMPARED_AXES"]
 
 
-def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
+def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[Path]:
     """Accuracy vs SNR at the largest K, a curve per semantic equaliser; a panel per link."""
     if not rows or len({float(r["snr_db"]) for r in rows}) < MIN_POINTS:
         return []
     k_max = max(int(r["num_anchors"]) for r in rows)
     rows = [r for r in rows if int(r["num_anchors"]) == k_max]
-    eqs = _values(rows, "semantic_equalizer")
-    color = _colors(eqs, universe=_registered("semantic_equalizer"))
+    eqs = sorted_values(rows, "semantic_equalizer")
+    color = colors(eqs, universe=registered_names("semantic_equalizer"))
 
     def panel(ax, prs):
         for i, eq in enumerate(eqs):
             crs = [r for r in prs if r["semantic_equalizer"] == eq]
             if crs:
-                _plot_curve(ax, crs, "snr_db", color[eq], marker=_MARKERS[i % 8])
-        _snr_axis(ax, [float(r["snr_db"]) for r in rows])
+                plot_curve(ax, crs, "snr_db", color[eq], marker=MARKERS[i % 8])
+        snr_axis(ax, [float(r["snr_db"]) for r in rows])
 
-    handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
-    return _draw(rows, out_dir, "equalizers_vs_snr", (*_LINK, "anchor_selection"), 3, panel, handles,
-                 "SNR  $E_s/N_0$ [dB]", shown=("snr_db",), headline="Accuracy vs SNR, by semantic equaliser")
+    handles = [Line2D([], [], color=color[e], marker=MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
+    return draw_panels(style, rows, out_dir, "equalizers_vs_snr", (*LINK_FACETS, "anchor_selection"), 3, panel,
+                       handles, "SNR  $E_s/N_0$ [dB]", shown=("snr_db",),
+                       headline="Accuracy vs SNR, by semantic equaliser")
 
 
 #: Study axes a ``compare_<axis>`` figure puts on one axis (scheme includes its bits).
@@ -46,7 +57,7 @@ def _scheme_label(r: dict) -> str:
     return str(r.get("scheme")) + (f", {r['bits']} bits" if r.get("bits") not in (None, "") else "")
 
 
-def plot_compare(rows: list[dict], out_dir: Path, axis: str) -> list[Path]:
+def plot_compare(rows: list[dict], out_dir: Path, axis: str, style: FigureStyle) -> list[Path]:
     """The values of one study ``axis`` on one axis: accuracy vs SNR at the largest K (or
     vs K at the highest SNR when there are fewer than 3 SNR points), a curve per value;
     a panel per semantic equaliser; the other axes of the study at their first value."""
@@ -57,7 +68,7 @@ def plot_compare(rows: list[dict], out_dir: Path, axis: str) -> list[Path]:
     others = [k for k in ("tx_model", "rx_model", "channel", "scheme", "anchor_selection") if k != axis]
     if axis == "scheme":
         others = [k for k in others if k != "bits"]
-    first = {k: _values(rows, k)[0] for k in others}
+    first = {k: sorted_values(rows, k)[0] for k in others}
     rows = [r for r in rows if all(r.get(k) == v for k, v in first.items())]
     by_snr = len({float(r["snr_db"]) for r in rows}) >= MIN_POINTS
     if by_snr:
@@ -68,7 +79,7 @@ def plot_compare(rows: list[dict], out_dir: Path, axis: str) -> list[Path]:
             return []
         top = max(float(r["snr_db"]) for r in rows)
         rows, x_key, xlabel = [r for r in rows if float(r["snr_db"]) == top], "num_anchors", "number of anchors K"
-    color = _colors(values)
+    color = colors(values)
     xs = [float(r[x_key]) for r in rows]
 
     def panel(ax, prs):
@@ -76,16 +87,16 @@ def plot_compare(rows: list[dict], out_dir: Path, axis: str) -> list[Path]:
             crs = [r for r in prs if label(r) == v]
             if not crs:
                 continue
-            if x_key == "num_anchors" and _k_independent(crs):
-                _reference_line(ax, _mean_accuracy(crs), color[v], "-", v)
+            if x_key == "num_anchors" and k_independent(crs):
+                reference_line(ax, mean_accuracy(crs), color[v], "-", v)
             else:
-                _plot_curve(ax, crs, x_key, color[v], marker=_MARKERS[i % 8])
-        (_snr_axis if by_snr else _log2_axis)(ax, xs)
+                plot_curve(ax, crs, x_key, color[v], marker=MARKERS[i % 8])
+        (snr_axis if by_snr else log2_axis)(ax, xs)
 
-    handles = [Line2D([], [], color=color[v], marker=_MARKERS[i % 8], label=v) for i, v in enumerate(values)]
+    handles = [Line2D([], [], color=color[v], marker=MARKERS[i % 8], label=v) for i, v in enumerate(values)]
     shown = (axis, "bits", x_key) if axis == "scheme" else (axis, x_key)
-    return _draw(rows, out_dir, f"compare_{axis}", ("semantic_equalizer",), 3, panel, handles, xlabel,
-                 shown=shown, headline=f"Accuracy by {axis.replace('_', ' ')}")
+    return draw_panels(style, rows, out_dir, f"compare_{axis}", ("semantic_equalizer",), 3, panel, handles,
+                       xlabel, shown=shown, headline=f"Accuracy by {axis.replace('_', ' ')}")
 
 
 def anchor_axis_panel(key: str, values: list[str], color: dict[str, Any], all_ks: list[float]):
@@ -96,15 +107,15 @@ def anchor_axis_panel(key: str, values: list[str], color: dict[str, Any], all_ks
             crs = [r for r in prs if r[key] == value]
             if not crs:
                 continue
-            if _k_independent(crs):
-                _reference_line(ax, _mean_accuracy(crs), color[value], "-", value)
+            if k_independent(crs):
+                reference_line(ax, mean_accuracy(crs), color[value], "-", value)
             else:
-                _plot_curve(ax, crs, "num_anchors", color[value], marker=_MARKERS[i % 8])
-        _log2_axis(ax, all_ks)
+                plot_curve(ax, crs, "num_anchors", color[value], marker=MARKERS[i % 8])
+        log2_axis(ax, all_ks)
     return panel
 
 
-def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
+def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[Path]:
     """Accuracy vs K, a curve per semantic equaliser (equalisers that do not use anchors
     are horizontal lines); a panel per link and SNR, at three SNR points of the sweep (its
     quartiles: low, middle and high SNR)."""
@@ -113,12 +124,12 @@ def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
         return []
     picked = sorted({snrs[round(q * (len(snrs) - 1))] for q in (0.25, 0.5, 0.75)})
     rows = [r for r in rows if float(r["snr_db"]) in picked]
-    eqs = _values(rows, "semantic_equalizer")
-    color = _colors(eqs, universe=_registered("semantic_equalizer"))
+    eqs = sorted_values(rows, "semantic_equalizer")
+    color = colors(eqs, universe=registered_names("semantic_equalizer"))
     all_ks = [float(r["num_anchors"]) for r in rows]
 
     panel = anchor_axis_panel("semantic_equalizer", eqs, color, all_ks)
-    handles = [Line2D([], [], color=color[e], marker=_MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
-    return _draw(rows, out_dir, "equalizers_vs_anchors", (*_LINK, "anchor_selection", "snr_db"), len(picked),
-                 panel, handles, "number of anchors K", shown=("num_anchors",),
-                 headline="Accuracy vs K, by semantic equaliser")
+    handles = [Line2D([], [], color=color[e], marker=MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
+    return draw_panels(style, rows, out_dir, "equalizers_vs_anchors", (*LINK_FACETS, "anchor_selection", "snr_db"),
+                       len(picked), panel, handles, "number of anchors K", shown=("num_anchors",),
+                       headline="Accuracy vs K, by semantic equaliser")

@@ -19,22 +19,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 import sionna.phy
+import torch
 
 from semcom.channels import build_channel, snr_db_to_no
 from semcom.core.errors import ScenarioError
-from semcom.transceivers.agents import _HEAD_DEFAULTS, _TRAINING_DEFAULTS
+from semcom.transceivers.agents import HEAD_DEFAULTS, TRAINING_DEFAULTS
 from semcom.transceivers.cache import config_hash, load_tensors, save_tensors
 from semcom.transceivers.encoders import ENCODERS
 from semcom.transceivers.heads import cached_head
 from semcom.transceivers.jscc import JSCCModel, JSCCScheme, train_jscc
 from semcom.transceivers.transmission import cross_channel
+
 from ..results.metrics import wilson_interval
-from .metrics import accuracy_counts, top_k_counts
 from ..run.randomness import derive_seed
-from .rows import ResultRow
+from .metrics import accuracy_counts, top_k_counts
 from .resolved import ResolvedUnit
+from .rows import ResultRow
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module
     from .schema import Scenario
@@ -53,7 +54,7 @@ def _architecture(spec: dict, model: str, scheme: str = "jscc") -> tuple[str, di
         raise ScenarioError(f"models.{model}.kind", spec["kind"], f"scheme '{scheme}' (kind jscc) trains the "
                             "transmitter's architecture end to end, but this model has none",
                             f"use zoo transmitters ({', '.join(ENCODERS.names())}) with jscc schemes")
-    drop = ("kind", "seed", "latent_dim", *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS)
+    drop = ("kind", "seed", "latent_dim", *TRAINING_DEFAULTS, *HEAD_DEFAULTS)
     return spec["kind"], {k: v for k, v in spec.items() if k not in drop}
 
 

@@ -41,18 +41,45 @@ in :mod:`semcom.simulator.figures.plotting`; the comparisons (``equalizers_vs_*`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from matplotlib.lines import Line2D
 
 from semcom.channels.capacity import capacity_function
-from .compare_plots import COMPARED_AXES, anchor_axis_panel, plot_compare, plot_equalizers_vs_anchors, plot_equalizers_vs_snr
-from ..figures.plot_rows import (_LINK, _curve, _is_e2e, _k_independent, _no_setup, _num, _rate_independent,
-                        _reference_accuracy, _snr_levels, _values)
+
+from ..figures.plot_rows import (
+    LINK_FACETS,
+    accuracy_curve,
+    is_e2e,
+    k_independent,
+    no_setup,
+    rate_independent,
+    reference_accuracy,
+    snr_levels,
+    sorted_values,
+)
+from ..figures.plotting import (
+    LINESTYLES,
+    MARKERS,
+    MIN_POINTS,
+    colors,
+    draw_panels,
+    log2_axis,
+    plot_curve,
+    reference_line,
+    registered_names,
+    snr_axis,
+)
 from ..figures.style import FigureStyle
-from ..figures.plotting import (_LINESTYLES, _MARKERS, MIN_POINTS, _colors, _draw, _log2_axis, _plot_curve, _reference_line,
-                       _registered, _snr_axis)
+from .compare_plots import (
+    COMPARED_AXES,
+    anchor_axis_panel,
+    plot_compare,
+    plot_equalizers_vs_anchors,
+    plot_equalizers_vs_snr,
+)
 
 __all__ = ["link_figures", "plot_rate_accuracy", "plot_accuracy_vs_snr", "plot_accuracy_vs_anchors",
            "shannon_references"]
@@ -83,7 +110,8 @@ def _shannon_rows(rows: list[dict], shannon: dict | None) -> list[dict]:
     return out
 
 
-def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = None) -> list[Path]:
+def plot_rate_accuracy(rows: list[dict], out_dir: Path, style: FigureStyle,
+                       shannon: dict | None = None) -> list[Path]:
     """Accuracy vs complex channel uses per sample (the rate is set by K): a colour per
     semantic equaliser, a line style per SNR (lowest, middle, highest), a panel per link
     (and per anchor strategy when the study compares them), all panels on one axis.
@@ -100,16 +128,16 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = N
     transmitter and channel."""
     if len({float(r["channel_uses"]) for r in rows}) < MIN_POINTS:
         return []
-    e2e = [r for r in rows if _is_e2e(r)]
-    base = [r for r in rows if not _is_e2e(r)]
-    eqs = _values(base, "semantic_equalizer")
-    e2e_schemes = _values(e2e, "scheme")
+    e2e = [r for r in rows if is_e2e(r)]
+    base = [r for r in rows if not is_e2e(r)]
+    eqs = sorted_values(base, "semantic_equalizer")
+    e2e_schemes = sorted_values(e2e, "scheme")
     e2e_label = {s: f"{s} (jscc)" for s in e2e_schemes}
     names = eqs + list(e2e_label.values())
-    color = _colors(names, universe=_registered("semantic_equalizer"))
-    markers = {c: _MARKERS[i % 8] for i, c in enumerate(names)}
-    snrs = _snr_levels(rows)
-    style = {s: _LINESTYLES[i % 4] for i, s in enumerate(reversed(snrs))}
+    color = colors(names, universe=registered_names("semantic_equalizer"))
+    markers = {c: MARKERS[i % 8] for i, c in enumerate(names)}
+    snrs = snr_levels(rows)
+    dash = {s: LINESTYLES[i % 4] for i, s in enumerate(reversed(snrs))}
     all_uses = [float(r["channel_uses"]) for r in rows]
 
     def panel(ax, prs):
@@ -118,14 +146,14 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = N
                 crs = [r for r in prs if r["semantic_equalizer"] == eq and float(r["snr_db"]) == snr]
                 if not crs:
                     continue
-                if _rate_independent(crs):
-                    _reference_line(ax, _reference_accuracy(crs), color[eq], style[snr], eq)
+                if rate_independent(crs):
+                    reference_line(ax, reference_accuracy(crs), color[eq], dash[snr], eq)
                 else:
-                    _plot_curve(ax, crs, "channel_uses", color[eq], style[snr], markers[eq])
+                    plot_curve(ax, crs, "channel_uses", color[eq], dash[snr], markers[eq])
                 ref = _shannon_rows(crs, shannon)
                 if ref:
-                    x, y, _, _ = _curve(ref, "channel_uses")
-                    ax.plot(x, y, ls=style[snr], color=color[eq], lw=0.8, alpha=0.45, zorder=2)
+                    x, y, _, _ = accuracy_curve(ref, "channel_uses")
+                    ax.plot(x, y, ls=dash[snr], color=color[eq], lw=0.8, alpha=0.45, zorder=2)
         link = (prs[0]["tx_model"], prs[0]["channel"])
         joined = [r for r in (prs if not base else e2e) if (r["tx_model"], r["channel"]) == link]
         for scheme in e2e_schemes:
@@ -133,30 +161,30 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, shannon: dict | None = N
                 crs = [r for r in joined if r["scheme"] == scheme and float(r["snr_db"]) == snr]
                 if crs:
                     label = e2e_label[scheme]
-                    _plot_curve(ax, crs, "channel_uses", color[label], style[snr], markers[label])
-        _log2_axis(ax, all_uses)
+                    plot_curve(ax, crs, "channel_uses", color[label], dash[snr], markers[label])
+        log2_axis(ax, all_uses)
 
     def flat(e):   # drawn as a reference line: one rate for every K
-        return _rate_independent([r for r in base if r["semantic_equalizer"] == e])
+        return rate_independent([r for r in base if r["semantic_equalizer"] == e])
 
     def label(e):
         own = [r for r in base if r["semantic_equalizer"] == e]
         if not flat(e):
             return e
-        return f"{e} (any K)" if _no_setup(own) else f"{e} ({max(_num(r['num_anchors']) for r in own):g} pilots)"
+        return f"{e} (any K)" if no_setup(own) else f"{e} ({max(float(r['num_anchors']) for r in own):g} pilots)"
 
     handles = [Line2D([], [], color=color[e], marker=None if flat(e) else markers[e], label=label(e)) for e in eqs]
     handles += [Line2D([], [], color=color[e], marker=markers[e], label=e) for e in e2e_label.values()]
-    styles = [Line2D([], [], color="0.3", ls=style[s], label=f"{s:g} dB") for s in reversed(snrs)]
+    styles = [Line2D([], [], color="0.3", ls=dash[s], label=f"{s:g} dB") for s in reversed(snrs)]
     if _shannon_rows(rows, shannon):
         handles.append(Line2D([], [], color="0.3", lw=0.8, alpha=0.45, label="Shannon reference (same bits)"))
-    return _draw(base or e2e, out_dir, "rate_accuracy", (*_LINK, "anchor_selection"), 3, panel, handles,
-                 "complex channel uses per sample", styles=styles if len(snrs) > 1 else None,
-                 shown=("num_anchors", "snr_db") if len(snrs) > 1 else ("num_anchors",),
-                 headline="Rate vs accuracy, by semantic equaliser")
+    return draw_panels(style, base or e2e, out_dir, "rate_accuracy", (*LINK_FACETS, "anchor_selection"), 3, panel,
+                       handles, "complex channel uses per sample", styles=styles if len(snrs) > 1 else None,
+                       shown=("num_anchors", "snr_db") if len(snrs) > 1 else ("num_anchors",),
+                       headline="Rate vs accuracy, by semantic equaliser")
 
 
-def plot_accuracy_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
+def plot_accuracy_vs_snr(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[Path]:
     """Accuracy vs SNR, a curve per anchor count K (per channel-use count n for jscc rows);
     a panel per link and semantic equaliser. An equaliser that does not use anchors is one
     curve ("any K")."""
@@ -164,51 +192,52 @@ def plot_accuracy_vs_snr(rows: list[dict], out_dir: Path) -> list[Path]:
         return []
 
     def size(r):
-        return f"n = {_num(r['channel_uses']):g}" if _is_e2e(r) else f"K = {r['num_anchors']}"
+        return f"n = {float(r['channel_uses']):g}" if is_e2e(r) else f"K = {r['num_anchors']}"
 
-    ks = list(dict.fromkeys(size(r) for r in sorted(rows, key=lambda r: (_is_e2e(r), _num(
-        r["channel_uses"]) if _is_e2e(r) else _num(r["num_anchors"])))))
-    color = _colors(ks, sequential=True)
+    ks = list(dict.fromkeys(size(r) for r in sorted(rows, key=lambda r: (is_e2e(r), float(
+        r["channel_uses"]) if is_e2e(r) else float(r["num_anchors"])))))
+    color = colors(ks, sequential=True)
 
     def panel(ax, prs):
-        if not _is_e2e(prs[0]) and _k_independent(prs):
-            k_max = max(_num(r["num_anchors"]) for r in prs)
-            _plot_curve(ax, [r for r in prs if _num(r["num_anchors"]) == k_max], "snr_db", "0.35", marker="o")
+        if not is_e2e(prs[0]) and k_independent(prs):
+            k_max = max(float(r["num_anchors"]) for r in prs)
+            plot_curve(ax, [r for r in prs if float(r["num_anchors"]) == k_max], "snr_db", "0.35", marker="o")
         else:
             for i, k in enumerate(ks):
                 crs = [r for r in prs if size(r) == k]
                 if crs:
-                    _plot_curve(ax, crs, "snr_db", color[k], marker=_MARKERS[i % 8])
-        _snr_axis(ax, [float(r["snr_db"]) for r in rows])
+                    plot_curve(ax, crs, "snr_db", color[k], marker=MARKERS[i % 8])
+        snr_axis(ax, [float(r["snr_db"]) for r in rows])
 
-    handles = [Line2D([], [], color=color[k], marker=_MARKERS[i % 8], label=k) for i, k in enumerate(ks)]
-    if any(_k_independent([r for r in rows if r["semantic_equalizer"] == e and not _is_e2e(r)])
-           for e in _values(rows, "semantic_equalizer")):
+    handles = [Line2D([], [], color=color[k], marker=MARKERS[i % 8], label=k) for i, k in enumerate(ks)]
+    if any(k_independent([r for r in rows if r["semantic_equalizer"] == e and not is_e2e(r)])
+           for e in sorted_values(rows, "semantic_equalizer")):
         handles.append(Line2D([], [], color="0.35", marker="o", label="any K (no anchors)"))
-    ncols = len(_values(rows, "semantic_equalizer"))
-    return _draw(rows, out_dir, "accuracy_vs_snr", (*_LINK, "anchor_selection", "semantic_equalizer"),
-                 min(3, max(ncols, 1)), panel, handles, "SNR  $E_s/N_0$ [dB]",
-                 shown=("num_anchors", "snr_db"), headline="Accuracy vs SNR, by number of anchors K")
+    ncols = len(sorted_values(rows, "semantic_equalizer"))
+    return draw_panels(style, rows, out_dir, "accuracy_vs_snr",
+                       (*LINK_FACETS, "anchor_selection", "semantic_equalizer"), min(3, max(ncols, 1)), panel,
+                       handles, "SNR  $E_s/N_0$ [dB]", shown=("num_anchors", "snr_db"),
+                       headline="Accuracy vs SNR, by number of anchors K")
 
 
-def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path) -> list[Path]:
+def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[Path]:
     """Accuracy vs K at the highest SNR, a curve per anchor selection strategy; a panel
     per link and semantic equaliser. Equalisers that do not use anchors are horizontal lines."""
     if not rows or len({r["num_anchors"] for r in rows}) < MIN_POINTS:
         return []
     top = max(float(r["snr_db"]) for r in rows)
     rows = [r for r in rows if float(r["snr_db"]) == top]
-    strategies = _values(rows, "anchor_selection")
-    color = _colors(strategies, universe=_registered("anchor_selection"))
+    strategies = sorted_values(rows, "anchor_selection")
+    color = colors(strategies, universe=registered_names("anchor_selection"))
     all_ks = [float(r["num_anchors"]) for r in rows]
 
     panel = anchor_axis_panel("anchor_selection", strategies, color, all_ks)
-    handles = [Line2D([], [], color=color[s], marker=_MARKERS[i % 8], label=f"{s} anchors")
+    handles = [Line2D([], [], color=color[s], marker=MARKERS[i % 8], label=f"{s} anchors")
                for i, s in enumerate(strategies)]
-    ncols = len(_values(rows, "semantic_equalizer"))
-    return _draw(rows, out_dir, "accuracy_vs_anchors", (*_LINK, "semantic_equalizer"),
-                 min(3, max(ncols, 1)), panel, handles, "number of anchors K",
-                 shown=("num_anchors", "anchor_selection"), headline="Accuracy vs K, by anchor selection")
+    ncols = len(sorted_values(rows, "semantic_equalizer"))
+    return draw_panels(style, rows, out_dir, "accuracy_vs_anchors", (*LINK_FACETS, "semantic_equalizer"),
+                       min(3, max(ncols, 1)), panel, handles, "number of anchors K",
+                       shown=("num_anchors", "anchor_selection"), headline="Accuracy vs K, by anchor selection")
 
 
 def link_figures(rows: list[dict[str, Any]], out_dir: str | Path, style: FigureStyle,
@@ -218,13 +247,13 @@ def link_figures(rows: list[dict[str, Any]], out_dir: str | Path, style: FigureS
     out_dir = Path(out_dir)
     if not rows:
         return []
-    paths = plot_rate_accuracy(rows, out_dir, shannon)
-    paths += plot_accuracy_vs_snr(rows, out_dir)
-    anchored = [r for r in rows if not _is_e2e(r)]   # the K axes do not apply to jscc rows
+    paths = plot_rate_accuracy(rows, out_dir, style, shannon)
+    paths += plot_accuracy_vs_snr(rows, out_dir, style)
+    anchored = [r for r in rows if not is_e2e(r)]   # the K axes do not apply to jscc rows
     if len({r["semantic_equalizer"] for r in anchored}) > 1:
-        paths += plot_equalizers_vs_snr(anchored, out_dir)
-        paths += plot_equalizers_vs_anchors(anchored, out_dir)
-    paths += plot_accuracy_vs_anchors(anchored, out_dir)
+        paths += plot_equalizers_vs_snr(anchored, out_dir, style)
+        paths += plot_equalizers_vs_anchors(anchored, out_dir, style)
+    paths += plot_accuracy_vs_anchors(anchored, out_dir, style)
     for axis in COMPARED_AXES:
-        paths += plot_compare(anchored, out_dir, axis)
+        paths += plot_compare(anchored, out_dir, axis, style)
     return [p for p in paths if p.suffix == ".png"]

@@ -17,10 +17,10 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import Field
 
-from semcom.core.errors import ScenarioError
 from ..scenario.errors import validate_mapping
 from ..scenario.reading import read_scenario_yaml
-from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, _Strict, axis_validator
+from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, axis_validator
+from ..scenario.strict import Strict
 
 __all__ = ["Scenario", "SweepSpec", "CompressionSpec", "load_scenario", "parse_scenario", "LINK_SECTIONS"]
 
@@ -28,7 +28,7 @@ __all__ = ["Scenario", "SweepSpec", "CompressionSpec", "load_scenario", "parse_s
 LINK_SECTIONS = ("sweep", "data")
 
 
-class CompressionSpec(_Strict):
+class CompressionSpec(Strict):
     """Message compression besides K and b: top-k sparsification (transceivers/compression.py)."""
 
     top_k: Optional[int] = Field(None, ge=1, description="send only the k largest-magnitude entries of each "

@@ -7,6 +7,7 @@ checks need the registries and the link blocks (torch, Sionna).
 
 from __future__ import annotations
 
+import itertools
 from typing import Optional
 
 from semcom import transceivers
@@ -38,14 +39,28 @@ __all__ = ["check_network_scenario"]
 def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None:
     """Semantic checks that need the registries (and, with ``check_data``, the data):
     names that exist, channels a network link can use, and every message fitting in one slot."""
-    net = sc.network
     found = Findings()   # every independent problem is reported, one line each
     check_agents(sc, found)
-    models = list(sc.models)
+    _check_agents_and_names(sc, found)
+    _check_blocks(sc, found)
+    _check_axes(sc, found)
+    found.raise_all()   # the slot and data checks below assume names and settings that exist
+    _check_slot(sc, check_data)
+    if check_data:
+        pool = len(study_data(sc).pool_idx)
+        for i, k in enumerate(sc.axis("num_anchors")):
+            if int(k) > pool:
+                raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
+                                    f"use at most {pool} or lower data.test_fraction or data.train_fraction")
+
+
+def _check_agents_and_names(sc: NetworkScenario, found: Findings) -> None:
+    """The network's agents name models and receivers that exist; schedulers and channels exist."""
+    net, models = sc.network, list(sc.models)
+    define = "model (define it under `models`)"
     for group, spec in net.transmitters.items():
         with found.check():
-            check_names(f"network.transmitters.{group}.model", [spec.model], models,
-                        "model (define it under `models`)")
+            check_names(f"network.transmitters.{group}.model", [spec.model], models, define)
         with found.check():
             dests = spec.destinations(list(net.receivers))
             if not dests:
@@ -55,14 +70,18 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
                         "receiver (define it under `network.receivers`)")
     for name, spec in net.receivers.items():
         with found.check():
-            check_names(f"network.receivers.{name}.model", [spec.model], models, "model (define it under `models`)")
+            check_names(f"network.receivers.{name}.model", [spec.model], models, define)
     if net.anchor_agent is not None:
         with found.check():
-            check_names("network.anchor_agent", [net.anchor_agent], models, "model (define it under `models`)")
+            check_names("network.anchor_agent", [net.anchor_agent], models, define)
     with found.check():
         check_names("sweep.scheduler", sc.axis("scheduler"), SCHEDULERS.names(), "scheduler")
     with found.check():
         check_names("sweep.channel", sc.axis("channel"), list(sc.channels), "channel (define it under `channels`)")
+
+
+def _check_blocks(sc: NetworkScenario, found: Findings) -> None:
+    """Channels a slot can carry, the scheme, the semantic equalisers and their settings."""
     for name, spec in sc.channels.items():
         def build_slot_channel(name=name, spec=spec):
             if spec.model not in FADING_CHANNELS:
@@ -74,18 +93,20 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
             check_channel(f"channels.{name}", spec, sc.precision, build=build_slot_channel)
     with found.check():
         check_scheme("scheme", sc.scheme, sc.precision)
+    equalizers = transceivers.SEMANTIC_EQUALIZERS
     with found.check():
-        check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"),
-                    transceivers.SEMANTIC_EQUALIZERS.names(), "semantic equalizer")
-    for name in sc.semantic_equalizers:
+        check_names("sweep.semantic_equalizer", sc.axis("semantic_equalizer"), equalizers.names(),
+                    "semantic equalizer")
+    for name, options in sc.semantic_equalizers.items():
         with found.check():
-            check_names("semantic_equalizers", [name], transceivers.SEMANTIC_EQUALIZERS.names(),
-                        "semantic equalizer")
-            known = transceivers.SEMANTIC_EQUALIZERS.get(name).settings()
-            check_settings(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {}, known)
-            transceivers.SEMANTIC_EQUALIZERS.get(name).check_options(f"semantic_equalizers.{name}",
-                                                                    sc.semantic_equalizers[name] or {})
-            refuse_link_simulation(f"semantic_equalizers.{name}", sc.semantic_equalizers[name] or {})
+            check_names("semantic_equalizers", [name], equalizers.names(), "semantic equalizer")
+            check_settings(f"semantic_equalizers.{name}", options or {}, equalizers.get(name).settings())
+            equalizers.get(name).check_options(f"semantic_equalizers.{name}", options or {})
+            refuse_link_simulation(f"semantic_equalizers.{name}", options or {})
+
+
+def _check_axes(sc: NetworkScenario, found: Findings) -> None:
+    """The sweep's anchors, loads, bits, seeds and the device."""
     with found.check():
         check_anchor_selection(sc)
     with found.check():
@@ -108,13 +129,15 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
         check_seeds(sc)
     with found.check():
         check_device(sc)
-    found.raise_all()   # the slot and data checks below assume names and settings that exist
 
-    # every message must fit in one slot: ceil(channel uses / C) <= R
+
+def _check_slot(sc: NetworkScenario, check_data: bool) -> None:
+    """Every message fits in one slot: ``ceil(channel uses / C) <= R`` for every equaliser,
+    channel, bits, K and transmitter model."""
+    net = sc.network
+
     def latent_dim(model: str) -> Optional[int]:
-        if check_data:
-            return latent_space(sc, model).latent_dim
-        return sc.models[model].latent_dim
+        return latent_space(sc, model).latent_dim if check_data else sc.models[model].latent_dim
 
     tx_models = sorted({spec.model for spec in net.transmitters.values()})
     for eq_name in sc.axis("semantic_equalizer"):
@@ -122,25 +145,16 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
         for ch_name in sc.axis("channel"):
             spec = sc.channels[ch_name]
             ch, _ = build_link_channel(spec.model, spec.model_dump(exclude={"model"}), sc.precision, "cpu")
-            for bits in sc.axis("bits"):
-                for k in sc.axis("num_anchors"):
-                    for model in tx_models:
-                        dim = int(k) if kind == "relative" else latent_dim(model)
-                        if dim is None:
-                            continue
-                        scheme = message_scheme(sc.scheme, kind, dim, bits, sc.precision, "cpu")
-                        uses = message_channel_uses(scheme, ch, dim)
-                        rbs = -(-uses // net.channel_uses_per_rb)
-                        if rbs > net.resource_blocks:
-                            where = f"K = {k}" if kind == "relative" else f"model {model} (latent_dim {dim})"
-                            raise ScenarioError(
-                                "network.resource_blocks", net.resource_blocks,
-                                f"a message of {where} with '{eq_name}' over '{ch_name}' needs {uses} channel "
-                                f"uses = {rbs} RBs of {net.channel_uses_per_rb}, more than one slot holds",
-                                f"use at least {rbs} resource_blocks, larger channel_uses_per_rb, or a smaller K")
-    if check_data:
-        pool = len(study_data(sc).pool_idx)
-        for i, k in enumerate(sc.axis("num_anchors")):
-            if int(k) > pool:
-                raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
-                                    f"use at most {pool} or lower data.test_fraction or data.train_fraction")
+            for bits, k, model in itertools.product(sc.axis("bits"), sc.axis("num_anchors"), tx_models):
+                dim = int(k) if kind == "relative" else latent_dim(model)
+                if dim is None:
+                    continue
+                uses = message_channel_uses(message_scheme(sc.scheme, kind, dim, bits, sc.precision, "cpu"), ch, dim)
+                rbs = -(-uses // net.channel_uses_per_rb)
+                if rbs > net.resource_blocks:
+                    where = f"K = {k}" if kind == "relative" else f"model {model} (latent_dim {dim})"
+                    raise ScenarioError(
+                        "network.resource_blocks", net.resource_blocks,
+                        f"a message of {where} with '{eq_name}' over '{ch_name}' needs {uses} channel uses = "
+                        f"{rbs} RBs of {net.channel_uses_per_rb}, more than one slot holds",
+                        f"use at least {rbs} resource_blocks, larger channel_uses_per_rb, or a smaller K")

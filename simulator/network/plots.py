@@ -18,23 +18,23 @@ Example::
 
     from semcom.simulator.network.plots import plot_network
     from semcom.simulator.results.store import read_rows
-    plot_network(read_rows("runs/network_edge"), [], "runs/network_edge/plots")
+    plot_network(read_rows("runs/network_edge"), [], "runs/network_edge/plots", FigureStyle())
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from ..figures.plot_rows import _isnum
+from ..figures.plot_rows import is_number
+from ..figures.plotting import MARKERS, PANEL_H, PANEL_W, RC_STYLE, new_figure, plt, save_figure
 from ..figures.style import FigureStyle
-from ..figures.plotting import _MARKERS, _PANEL_H, _PANEL_W, _STYLE, _figure, _save, plt
 
 __all__ = ["plot_network", "plot_network_dir"]
 
@@ -44,12 +44,12 @@ _SCHEDULER_LABEL = {"round_robin": "round robin", "proportional_fair": "proporti
 
 
 def _f(v) -> float:
-    return float(v) if _isnum(v) else np.nan
+    return float(v) if is_number(v) else np.nan
 
 
 def _sorted_values(rows: Iterable[dict], key: str) -> list:
     vals = {r.get(key) for r in rows}
-    return sorted(vals, key=lambda v: (not _isnum(v), _f(v) if _isnum(v) else 0.0, str(v)))
+    return sorted(vals, key=lambda v: (not is_number(v), _f(v) if is_number(v) else 0.0, str(v)))
 
 
 def _panels(rows: list[dict]) -> tuple[tuple[str, ...], dict[tuple, list[dict]]]:
@@ -78,7 +78,7 @@ def _curve(rows: list[dict], x_key: str, y_key: str, scale: float = 1.0):
     """x, mean y over seeds, min, max."""
     by_x: dict[float, list[float]] = defaultdict(list)
     for r in rows:
-        if _isnum(r.get(x_key)) and _isnum(r.get(y_key)):
+        if is_number(r.get(x_key)) and is_number(r.get(y_key)):
             by_x[float(r[x_key])].append(float(r[y_key]) * scale)
     xs = sorted(by_x)
     ys = [np.array(by_x[x]) for x in xs]
@@ -95,21 +95,22 @@ def _legend_below(fig, handles, ncol: int | None = None) -> None:
     fig.legend(handles=handles, loc="outside lower center", ncol=ncol or min(len(handles), 5), frameon=False)
 
 
-def _per_k_figure(rows: list[dict], y_key: str, ylabel: str, name: str, out: Path, scale: float = 1.0,
-                  log_y: bool = False, diagonal: bool = False, slot_line: bool = False) -> list[Path]:
+def _per_k_figure(rows: list[dict], y_key: str, ylabel: str, name: str, out: Path, style: FigureStyle,
+                  scale: float = 1.0, log_y: bool = False, diagonal: bool = False,
+                  slot_line: bool = False) -> list[Path]:
     varying, panels = _panels(rows)
     ks = _sorted_values(rows, "num_anchors")
     colors = dict(zip(ks, _colors(len(ks))))
     seeds = len({r.get("seed") for r in rows})
-    with plt.rc_context(_STYLE):
-        fig, axes = _figure(len(panels), min(3, len(panels)))
+    with plt.rc_context(RC_STYLE):
+        fig, axes = new_figure(style, len(panels), min(3, len(panels)))
         for ax, (key, prow) in zip(axes, panels.items()):
             for i, k in enumerate(ks):
                 krows = [r for r in prow if r.get("num_anchors") == k]
                 x, y, lo, hi = _curve(krows, "offered_traffic", y_key, scale)
                 if not len(x):
                     continue
-                ax.plot(x, y, color=colors[k], marker=_MARKERS[i % len(_MARKERS)], label=f"K = {k}")
+                ax.plot(x, y, color=colors[k], marker=MARKERS[i % len(MARKERS)], label=f"K = {k}")
                 if seeds > 1:
                     ax.fill_between(x, lo, hi, color=colors[k], alpha=0.18, lw=0)
             if diagonal:
@@ -127,7 +128,7 @@ def _per_k_figure(rows: list[dict], y_key: str, ylabel: str, name: str, out: Pat
             else:
                 ax.set_ylim(bottom=0)
             ax.set_xlim(left=0)
-        handles = [Line2D([], [], color=colors[k], marker=_MARKERS[i % len(_MARKERS)], label=f"K = {k}")
+        handles = [Line2D([], [], color=colors[k], marker=MARKERS[i % len(MARKERS)], label=f"K = {k}")
                    for i, k in enumerate(ks)]
         if diagonal:
             handles.append(Line2D([], [], color="0.35", lw=0.8, ls=":", label="offered (all understood)"))
@@ -136,18 +137,18 @@ def _per_k_figure(rows: list[dict], y_key: str, ylabel: str, name: str, out: Pat
         if seeds > 1:
             handles.append(Patch(color="0.6", alpha=0.3, label=f"range over {seeds} seeds"))
         _legend_below(fig, handles)
-        return _save(fig, out, name)
+        return save_figure(fig, out, name)
 
 
-def _accuracy_vs_latency(rows: list[dict], out: Path) -> list[Path]:
+def _accuracy_vs_latency(rows: list[dict], out: Path, style: FigureStyle) -> list[Path]:
     varying, panels = _panels(rows)
     ks = _sorted_values(rows, "num_anchors")
     loads = _sorted_values(rows, "offered_traffic")
     if len(loads) > 4:                # lowest, two in between, highest: readable
         loads = [loads[i] for i in sorted({round(j * (len(loads) - 1) / 3) for j in range(4)})]
     colors = dict(zip(loads, plt.get_cmap("plasma")(np.linspace(0.05, 0.8, len(loads)))))
-    with plt.rc_context(_STYLE):
-        fig, axes = _figure(len(panels), min(3, len(panels)))
+    with plt.rc_context(RC_STYLE):
+        fig, axes = new_figure(style, len(panels), min(3, len(panels)))
         for ax, (key, prow) in zip(axes, panels.items()):
             for load in loads:
                 lrows = [r for r in prow if r.get("offered_traffic") == load]
@@ -162,8 +163,8 @@ def _accuracy_vs_latency(rows: list[dict], out: Path) -> list[Path]:
                     continue
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], color=colors[load], lw=1.0)
                 for lx, ly, i in pts:
-                    ax.plot(lx, ly, color=colors[load], marker=_MARKERS[i % len(_MARKERS)], ls="none")
-            lat = [_f(r.get("latency_p95")) for r in prow if _isnum(r.get("latency_p95"))]
+                    ax.plot(lx, ly, color=colors[load], marker=MARKERS[i % len(MARKERS)], ls="none")
+            lat = [_f(r.get("latency_p95")) for r in prow if is_number(r.get("latency_p95"))]
             if lat and max(lat) > 5 * min(lat):          # log only where latency spans decades
                 ax.set_xscale("log")
                 ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
@@ -171,11 +172,11 @@ def _accuracy_vs_latency(rows: list[dict], out: Path) -> list[Path]:
             ax.set_title(_title(varying, key))
             ax.set_xlabel("p95 latency [ms]")
             ax.set_ylabel("top-1 accuracy")
-        handles = [Line2D([], [], color="0.3", marker=_MARKERS[i % len(_MARKERS)], ls="none", label=f"K = {k}")
+        handles = [Line2D([], [], color="0.3", marker=MARKERS[i % len(MARKERS)], ls="none", label=f"K = {k}")
                    for i, k in enumerate(ks)]
         handles += [Line2D([], [], color=colors[load], label=f"{_f(load):g} msg/s") for load in loads]
         _legend_below(fig, handles, ncol=min(len(handles), 6))
-        return _save(fig, out, "network_accuracy_vs_latency")
+        return save_figure(fig, out, "network_accuracy_vs_latency")
 
 
 def _alignment(rows: list[dict], out: Path) -> list[Path]:
@@ -186,8 +187,8 @@ def _alignment(rows: list[dict], out: Path) -> list[Path]:
     eqs = _sorted_values(rows, "semantic_equalizer")
     colors = dict(zip(eqs, plt.get_cmap("tab10")(np.arange(len(eqs)))))
     styles = {"hub_and_spoke": "-", "full_mesh": "--"}
-    with plt.rc_context(_STYLE):
-        fig, axes = plt.subplots(1, 2, figsize=(2 * _PANEL_W, _PANEL_H + 0.5), layout="constrained")
+    with plt.rc_context(RC_STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=(2 * PANEL_W, PANEL_H + 0.5), layout="constrained")
         for ax, col, label in ((axes[0], "fits", "per-pair fitted maps"),
                                (axes[1], "pilot_channel_uses", "semantic-pilot channel uses")):
             for eq in eqs:
@@ -206,19 +207,19 @@ def _alignment(rows: list[dict], out: Path) -> list[Path]:
                     for topo, ls in styles.items()]
         fig.suptitle(f"Alignment cost before the first message (K = {k})", fontsize=8)
         _legend_below(fig, handles)
-        return _save(fig, out, "network_alignment_cost")
+        return save_figure(fig, out, "network_alignment_cost")
 
 
-def plot_network(rows: list[dict], alignment_rows: list[dict], out_dir: str | Path) -> list[Path]:
-    """Draw every network figure the rows support; returns the PNG paths."""
+def plot_network(rows: list[dict], alignment_rows: list[dict], out_dir: str | Path, style: FigureStyle) -> list[Path]:
+    """Draw every network figure the rows support at ``style``; returns the PNG paths."""
     out = Path(out_dir)
     paths: list[Path] = []
     if rows:
         paths += _per_k_figure(rows, "goodput", "semantic goodput [correct/s]", "network_goodput_vs_load", out,
-                               diagonal=True)
+                               style, diagonal=True)
         paths += _per_k_figure(rows, "latency_p95", "p95 latency [ms]", "network_latency_p95_vs_load", out,
-                               scale=1e3, log_y=True, slot_line=True)
-        paths += _accuracy_vs_latency(rows, out)
+                               style, scale=1e3, log_y=True, slot_line=True)
+        paths += _accuracy_vs_latency(rows, out, style)
     paths += _alignment(alignment_rows, out)
     return [p for p in paths if p.suffix == ".png"]
 
@@ -234,4 +235,4 @@ def plot_network_dir(rows: list[dict], plots_dir: str | Path, style: FigureStyle
     if table.is_file():
         with open(table, newline="") as f:
             alignment_rows = list(csv.DictReader(f))
-    return plot_network(rows, alignment_rows, plots_dir)
+    return plot_network(rows, alignment_rows, plots_dir, style)

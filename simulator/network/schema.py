@@ -23,8 +23,8 @@ from pydantic import Field, field_validator, model_validator
 
 from ..scenario.errors import validate_mapping
 from ..scenario.reading import read_scenario_yaml
-from ..scenario.specs import (CommonSweepAxes, FloatAxis, NameAxis, StudyBase, _axis_error, _Strict, axis_validator,
-                              finite_validator)
+from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, StudyBase, axis_validator, finite_validator
+from ..scenario.strict import Strict, setting_error
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
            "DistanceRange", "NetworkSweepSpec", "parse_network_scenario", "load_network_scenario",
@@ -35,7 +35,7 @@ NETWORK_SWEEP_AXES = ("seed", "scheduler", "channel", "semantic_equalizer", "anc
                       "bits", "arrival_rate")
 
 
-class DistanceRange(_Strict):
+class DistanceRange(Strict):
     """Distances drawn uniformly in ``[min, max]`` metres, one per agent (seeded)."""
 
     min: float = Field(..., gt=0)
@@ -44,11 +44,11 @@ class DistanceRange(_Strict):
     @model_validator(mode="after")
     def _ordered(self):
         if self.max < self.min:
-            raise _axis_error(f"max {self.max:g} < min {self.min:g}", "make max >= min")
+            raise setting_error(f"max {self.max:g} < min {self.min:g}", "make max >= min")
         return self
 
 
-class TransmitterSpec(_Strict):
+class TransmitterSpec(Strict):
     """A group of ``count`` identical transmitters (named ``<group>_<i>`` when ``count > 1``)."""
 
     model: str = Field(..., description="name from `models`")
@@ -68,7 +68,7 @@ class TransmitterSpec(_Strict):
         if isinstance(v, dict):
             return v
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
-            raise _axis_error(f"{v!r} is not a positive distance", "use metres, e.g. 20 or {min: 10, max: 50}")
+            raise setting_error(f"{v!r} is not a positive distance", "use metres, e.g. 20 or {min: 10, max: 50}")
         return v
 
     def destinations(self, receivers: list[str]) -> list[str]:
@@ -77,13 +77,13 @@ class TransmitterSpec(_Strict):
         return [self.receiver] if isinstance(self.receiver, str) else list(self.receiver)
 
 
-class ReceiverSpec(_Strict):
+class ReceiverSpec(Strict):
     """A receiver agent (e.g. an edge server) holding its own model."""
 
     model: str = Field(..., description="name from `models`")
 
 
-class PathLossSpec(_Strict):
+class PathLossSpec(Strict):
     """Average SNR of a link: ``reference_snr_db - 10 exponent log10(d / reference_distance_m) + X``,
     ``X ~ N(0, shadowing_db^2)`` drawn once per link (log-normal shadowing)."""
 
@@ -95,7 +95,7 @@ class PathLossSpec(_Strict):
     _finite = finite_validator("reference_snr_db", example="use e.g. 20")
 
 
-class NetworkSpec(_Strict):
+class NetworkSpec(Strict):
     """Agents, shared medium and simulated time."""
 
     transmitters: dict[str, TransmitterSpec] = Field(..., min_length=1)
@@ -120,10 +120,10 @@ class NetworkSpec(_Strict):
     @model_validator(mode="after")
     def _times(self):
         if self.warmup_s >= self.duration_s:
-            raise _axis_error(f"warmup_s {self.warmup_s:g} >= duration_s {self.duration_s:g}",
+            raise setting_error(f"warmup_s {self.warmup_s:g} >= duration_s {self.duration_s:g}",
                               "make the warm-up shorter than the simulated duration")
         if self.duration_s / self.slot_duration_s > 5_000_000:
-            raise _axis_error(f"{self.duration_s / self.slot_duration_s:.0f} slots (> 5e6)",
+            raise setting_error(f"{self.duration_s / self.slot_duration_s:.0f} slots (> 5e6)",
                               "shorten duration_s or lengthen slot_duration_s")
         return self
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Optional
 
 from semcom.core.hashing import json_sha256
+
 from .schema import NETWORK_SWEEP_AXES, NetworkScenario
 
 __all__ = ["NetworkUnit", "expand_network_units"]

@@ -36,6 +36,7 @@ import yaml
 from semcom.core.hashing import config_hash
 from semcom.core.io import write_text_atomic
 from semcom.core.progress import tqdm_auto
+
 from ..results.store import ResultsStore
 from .executors import UnitRunner, run_units, thread_settings
 

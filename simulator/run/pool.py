@@ -33,8 +33,9 @@ import multiprocessing
 import sys
 import traceback
 from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from multiprocessing.connection import wait
-from typing import Any, Callable, Hashable, Iterator, Sequence
+from typing import Any
 
 from semcom.core import threads
 
@@ -91,6 +92,140 @@ class _Worker:
         self.group: Hashable = None        # the affinity group it is working through
 
 
+class _Supervisor:
+    """The pool's state: the queued units by affinity group, the workers, the attempts."""
+
+    def __init__(self, units: Sequence[Any], work: Callable, affinity: Callable, cost: Callable, init: Callable | None,
+                 init_args: tuple, method: str):
+        self.units, self.work, self.affinity, self.init, self.init_args = units, work, affinity, init, init_args
+        self.ctx = multiprocessing.get_context(method)
+        by_key: dict[Hashable, list[int]] = {}
+        for i, unit in enumerate(units):
+            by_key.setdefault(affinity(unit), []).append(i)
+        order = sorted(by_key, key=lambda key: -sum(cost(units[i]) for i in by_key[key]))       # stable
+        self.groups: OrderedDict[Hashable, deque[int]] = OrderedDict(
+            (key, deque(sorted(by_key[key], key=lambda i: -cost(units[i])))) for key in order)
+        self.attempts = [0] * len(units)
+        self.remaining = len(units)
+        self.pool: list[_Worker] = []
+
+    def start(self, workers: int) -> None:
+        for _ in range(min(workers, len(self.units))):
+            self.pool.append(_Worker(self.ctx, self.work, self.init, self.init_args))
+            self.feed(self.pool[-1])
+
+    def next_index(self, worker: _Worker) -> int | None:
+        """The next unit for ``worker``: its own group's while it has any, else a group no
+        worker has started, else part of the largest group left."""
+        groups = self.groups
+        if worker.group in groups and groups[worker.group]:
+            return groups[worker.group].popleft()
+        busy = {w.group for w in self.pool}
+        fresh = [key for key, q in groups.items() if q and key not in busy]
+        if fresh:
+            worker.group = fresh[0]
+        else:                                               # help with the largest group left
+            largest = max(groups, key=lambda key: len(groups[key]), default=None)
+            if largest is None or not groups[largest]:
+                return None
+            worker.group = largest
+            return groups[largest].pop()
+        return groups[worker.group].popleft()
+
+    def feed(self, worker: _Worker) -> None:
+        # near the end, no unit waits behind another in one worker while a second idles
+        depth = _PREFETCH if sum(map(len, self.groups.values())) >= 2 * len(self.pool) else 1
+        while len(worker.held) < depth:
+            index = self.next_index(worker)
+            if index is None:
+                return
+            worker.held.append(index)
+            try:
+                worker.conn.send((index, self.units[index]))
+            except OSError:                   # it died: its sentinel says so, replace() requeues
+                return
+
+    def replace(self, worker: _Worker) -> None:
+        """``worker`` died: its units go back to the front of their groups, a new worker takes its place."""
+        for index in reversed(worker.held):
+            self.attempts[index] += 1
+            if self.attempts[index] >= MAX_ATTEMPTS:
+                raise RuntimeError(f"a work unit killed {MAX_ATTEMPTS} worker processes in a row "
+                                   f"(exit code {worker.process.exitcode}): {self.units[index]!r}")
+            self.groups.setdefault(self.affinity(self.units[index]), deque()).appendleft(index)
+        worker.conn.close()
+        self.pool[self.pool.index(worker)] = fresh = _Worker(self.ctx, self.work, self.init, self.init_args)
+        fresh.group = worker.group
+        self.feed(fresh)
+
+    def receive(self, worker: _Worker, handle) -> tuple[int, Any] | None:
+        """The answer ``worker`` sent (``(index, result)``), or `None` when it has none or died
+        (then it is replaced); a unit's error is raised here."""
+        if handle is worker.conn or worker.conn.poll():
+            try:
+                message = worker.conn.recv()
+            except (EOFError, OSError):
+                worker.process.join(1)
+                self.replace(worker)
+                return None
+            if message[0] == "error":
+                _, index, exc, text = message
+                if isinstance(exc, BaseException):
+                    raise exc
+                raise RuntimeError(f"work unit {self.units[index]!r} failed in a worker:\n{text}")
+            _, index, result = message
+            worker.held.remove(index)
+            self.remaining -= 1
+            self.feed(worker)
+            return index, result
+        if not worker.process.is_alive():
+            self.replace(worker)
+        return None
+
+    def check(self) -> None:
+        """Every round: a dead worker is replaced, an idle one takes requeued units."""
+        for worker in list(self.pool):
+            if worker not in self.pool:
+                continue
+            if not worker.process.is_alive() and not worker.conn.poll():
+                self.replace(worker)
+            else:
+                self.feed(worker)
+        if self.remaining and not any(w.held for w in self.pool) and not any(self.groups.values()):
+            raise RuntimeError(f"{self.remaining} work unit(s) neither queued nor held by a worker "
+                               "(a bug in the pool: please report it)")
+
+    def results(self) -> Iterator[tuple[Any, Any]]:
+        while self.remaining:
+            by_handle = {}
+            for w in self.pool:
+                by_handle[w.conn] = w
+                by_handle[w.process.sentinel] = w
+            # a timeout, so that a death missed between two waits, or units requeued while
+            # another worker sat idle, are seen within a second (checked below each round)
+            for handle in wait(list(by_handle), timeout=_POLL_S):
+                worker = by_handle[handle]
+                if worker not in self.pool:
+                    continue                                  # already replaced in this round
+                answer = self.receive(worker, handle)
+                if answer is not None:
+                    yield self.units[answer[0]], answer[1]
+            self.check()
+
+    def close(self) -> None:
+        for w in self.pool:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for w in self.pool:
+            w.process.join(timeout=2)
+            if w.process.is_alive():
+                w.process.terminate()
+                w.process.join(timeout=2)
+            w.conn.close()
+
+
 def run_supervised(units: Sequence[Any], work: Callable[[Any], Any], workers: int, *,
                    affinity: Callable[[Any], Hashable] = lambda u: None,
                    cost: Callable[[Any], float] = lambda u: 1.0,
@@ -105,112 +240,9 @@ def run_supervised(units: Sequence[Any], work: Callable[[Any], Any], workers: in
     :param init: run once in every worker before its first unit (imports, threads).
     :param method: the multiprocessing start method (:func:`start_method`).
     """
-    ctx = multiprocessing.get_context(method)
-    by_key: dict[Hashable, list[int]] = {}
-    for i, unit in enumerate(units):
-        by_key.setdefault(affinity(unit), []).append(i)
-    order = sorted(by_key, key=lambda key: -sum(cost(units[i]) for i in by_key[key]))       # stable
-    groups: OrderedDict[Hashable, deque[int]] = OrderedDict(
-        (key, deque(sorted(by_key[key], key=lambda i: -cost(units[i])))) for key in order)
-    attempts = [0] * len(units)
-    remaining = len(units)
-    pool: list[_Worker] = []
-
-    def next_index(worker: _Worker) -> int | None:
-        if worker.group in groups and groups[worker.group]:
-            return groups[worker.group].popleft()
-        busy = {w.group for w in pool}
-        fresh = [key for key, q in groups.items() if q and key not in busy]
-        if fresh:
-            worker.group = fresh[0]
-        else:                                               # help with the largest group left
-            largest = max(groups, key=lambda key: len(groups[key]), default=None)
-            if largest is None or not groups[largest]:
-                return None
-            worker.group = largest
-            return groups[largest].pop()
-        return groups[worker.group].popleft()
-
-    def feed(worker: _Worker) -> None:
-        # near the end, no unit waits behind another in one worker while a second idles
-        depth = _PREFETCH if sum(map(len, groups.values())) >= 2 * len(pool) else 1
-        while len(worker.held) < depth:
-            index = next_index(worker)
-            if index is None:
-                return
-            worker.held.append(index)
-            try:
-                worker.conn.send((index, units[index]))
-            except OSError:                   # it died: its sentinel says so, replace() requeues
-                return
-
-    def replace(worker: _Worker) -> None:
-        """``worker`` died: its units go back to the front of their groups, a new worker takes its place."""
-        for index in reversed(worker.held):
-            attempts[index] += 1
-            if attempts[index] >= MAX_ATTEMPTS:
-                raise RuntimeError(f"a work unit killed {MAX_ATTEMPTS} worker processes in a row "
-                                   f"(exit code {worker.process.exitcode}): {units[index]!r}")
-            groups.setdefault(affinity(units[index]), deque()).appendleft(index)
-        worker.conn.close()
-        pool[pool.index(worker)] = fresh = _Worker(ctx, work, init, init_args)
-        fresh.group = worker.group
-        feed(fresh)
-
+    pool = _Supervisor(units, work, affinity, cost, init, init_args, method)
     try:
-        for _ in range(min(workers, len(units))):
-            pool.append(_Worker(ctx, work, init, init_args))
-            feed(pool[-1])
-        while remaining:
-            by_handle = {}
-            for w in pool:
-                by_handle[w.conn] = w
-                by_handle[w.process.sentinel] = w
-            # a timeout, so that a death missed between two waits, or units requeued while
-            # another worker sat idle, are seen within a second (checked below each round)
-            for handle in wait(list(by_handle), timeout=_POLL_S):
-                worker = by_handle[handle]
-                if worker not in pool:
-                    continue                                  # already replaced in this round
-                if handle is worker.conn or worker.conn.poll():
-                    try:
-                        message = worker.conn.recv()
-                    except (EOFError, OSError):
-                        worker.process.join(1)
-                        replace(worker)
-                        continue
-                    if message[0] == "error":
-                        _, index, exc, text = message
-                        if isinstance(exc, BaseException):
-                            raise exc
-                        raise RuntimeError(f"work unit {units[index]!r} failed in a worker:\n{text}")
-                    _, index, result = message
-                    worker.held.remove(index)
-                    remaining -= 1
-                    feed(worker)
-                    yield units[index], result
-                elif not worker.process.is_alive():
-                    replace(worker)
-            for worker in list(pool):
-                if worker not in pool:
-                    continue
-                if not worker.process.is_alive() and not worker.conn.poll():
-                    replace(worker)
-                else:
-                    feed(worker)              # an idle worker takes requeued units
-            if remaining and not any(w.held for w in pool) and not any(groups.values()):
-                raise RuntimeError(f"{remaining} work unit(s) neither queued nor held by a worker "
-                                   "(a bug in the pool: please report it)")
+        pool.start(workers)
+        yield from pool.results()
     finally:
-        for w in pool:
-            try:
-                w.conn.send(None)
-            except (OSError, ValueError):
-                pass
-        for w in pool:
-            w.process.join(timeout=2)
-            if w.process.is_alive():
-                w.process.terminate()
-                w.process.join(timeout=2)
-            w.conn.close()
-
+        pool.close()

@@ -22,12 +22,14 @@ from semcom.channels import CHANNELS, build_channel
 from semcom.channels.base import ChannelSettingError
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.core.registry import constructor_settings, suggest
-from semcom.transceivers.agents import _HEAD_DEFAULTS, _TRAINING_DEFAULTS
+from semcom.transceivers.agents import HEAD_DEFAULTS, TRAINING_DEFAULTS
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.encoders import ENCODERS, TRAINING_HEADS
 from semcom.transceivers.schemes import SCHEMES
+
 from .errors import Findings
-from .specs import ModelSpec, StudyBase, _is_number
+from .specs import ModelSpec, StudyBase
+from .strict import is_number
 
 __all__ = ["check_names", "check_settings", "check_positive", "check_model", "build_check",
            "check_channel", "check_scheme",
@@ -51,7 +53,7 @@ def check_settings(field: str, settings: dict, known: list[str]) -> None:
 
 
 def check_positive(field: str, value: Any, integer: bool, allow_zero: bool = False) -> None:
-    ok = (_is_number(value) and math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
+    ok = (is_number(value) and math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
           and (not integer or float(value).is_integer()))
     if not ok:
         what = f"{'non-negative' if allow_zero else 'positive'} {'whole number' if integer else 'number'}"
@@ -74,12 +76,12 @@ def check_model(name: str, spec: ModelSpec) -> None:
     elif spec.kind in ENCODERS:
         arch = [s for s in constructor_settings(ENCODERS.get(spec.kind), stop=torch.nn.Module)
                 if s not in ("input_shape", "latent_dim")]
-        check_settings(field, settings, ["kind", "latent_dim", "seed", *arch, *_TRAINING_DEFAULTS, *_HEAD_DEFAULTS])
+        check_settings(field, settings, ["kind", "latent_dim", "seed", *arch, *TRAINING_DEFAULTS, *HEAD_DEFAULTS])
         for key, value in settings.items():
             if key == "head":
                 check_names(f"{field}.head", [value], TRAINING_HEADS.names(), "training head")
                 continue
-            default = {**_TRAINING_DEFAULTS, **_HEAD_DEFAULTS}.get(key)
+            default = {**TRAINING_DEFAULTS, **HEAD_DEFAULTS}.get(key)
             check_positive(f"{field}.{key}", value, integer=not isinstance(default, float),
                            allow_zero=key == "weight_decay")   # no weight decay is a valid setting
 

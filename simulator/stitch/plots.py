@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.colors import PowerNorm
 
+from ..figures.plotting import RC_STYLE, plt, save_figure
 from ..figures.style import FigureStyle
-from ..figures.plotting import _FIG, _STYLE, _save, plt
 
 __all__ = ["plot_stitching", "plot_cka"]
 
@@ -29,7 +29,7 @@ def plot_cka(rows: list[dict], out_dir: Path) -> list[Path]:
     ax.set_yticks(range(len(agents)), agents, fontsize=7)
     fig.colorbar(im, ax=ax, shrink=0.8, label="linear CKA")
     ax.set_title("Linear CKA of the pool latents", fontsize=9)
-    return [p for p in _save(fig, out_dir, "cka") if p.suffix == ".png"]
+    return [p for p in save_figure(fig, out_dir, "cka") if p.suffix == ".png"]
 
 
 def plot_stitching(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[Path]:
@@ -44,11 +44,11 @@ def plot_stitching(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[
     for condition in dict.fromkeys(r["condition"] for r in rows):
         crs = [r for r in rows if r["condition"] == condition]
         eqs = list(dict.fromkeys(r["semantic_equalizer"] for r in crs))
-        width = _FIG["width"]
+        width = style.width
         ncols = min(len(eqs), 1 if width < 5 else 3)
         nrows = -(-len(eqs) // ncols)
         cell = min(0.32, (width - 0.9) / (ncols * (len(agents) + 2)))
-        with plt.rc_context(_STYLE):
+        with plt.rc_context(RC_STYLE):
             fig, axes = plt.subplots(nrows, ncols, figsize=(width, nrows * (len(agents) + 2.5) * cell + 0.8),
                                      squeeze=False, layout="constrained")
             for ax in axes.flat[len(eqs):]:
@@ -77,5 +77,5 @@ def plot_stitching(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[
             bar.set_ticks([0, 25, 50, 70, 80, 90, 100])
             fig.suptitle(f"Stitching accuracy [%], {condition}", fontsize=8)
             stem = "stitching_" + condition.replace(" ", "").replace("-", "_").replace(".", "p")
-            paths += [p for p in _save(fig, out_dir, stem) if p.suffix == ".png"]
+            paths += [p for p in save_figure(fig, out_dir, stem) if p.suffix == ".png"]
     return paths

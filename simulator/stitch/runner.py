@@ -26,6 +26,7 @@ import torch
 
 from semcom.transceivers.geometry import collapse_index, linear_cka
 from semcom.transceivers.semantic import build_equalizer
+
 from ..link.checks import check_scenario
 from ..link.engine import build_link, head_weight_decay, run_unit
 from ..link.metrics import accuracy_counts

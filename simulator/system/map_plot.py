@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..figures.plot_rows import _isnum
-from ..figures.plotting import _FIG, _save, plt
+from ..figures.plot_rows import is_number
+from ..figures.plotting import plt, save_figure
+from ..figures.style import FigureStyle
 
 __all__ = ["draw_map", "SECTOR_BOUNDARIES_DEG"]
 
@@ -23,7 +24,7 @@ SECTOR_BOUNDARIES_DEG = (90.0, 210.0, 330.0)
 
 
 def _f(v) -> float:
-    return float(v) if _isnum(v) else np.nan
+    return float(v) if is_number(v) else np.nan
 
 
 def _sites(cells) -> tuple[np.ndarray, float]:
@@ -33,7 +34,7 @@ def _sites(cells) -> tuple[np.ndarray, float]:
     return xy, (float(np.min(d[d > 1.0])) if len(xy) > 1 else 200.0)
 
 
-def draw_map(users: list[dict], cells: list[dict], out_dir: Path, label) -> Path | None:
+def draw_map(users: list[dict], cells: list[dict], out_dir: Path, label, style: FigureStyle) -> Path | None:
     """``system_map``: first drop, highest load, the first load-aware policy (else the first)."""
     if not users:
         return None
@@ -46,7 +47,7 @@ def draw_map(users: list[dict], cells: list[dict], out_dir: Path, label) -> Path
     here = [c for c in cells if c["seed"] == first["seed"] and c["drop"] == first["drop"]]
     if not sel or not here:
         return None
-    width = min(_FIG["width"], 4.6)
+    width = min(style.width, 4.6)
     fig, ax = plt.subplots(figsize=(width, width * 0.9), layout="constrained")
     sites, isd = _sites(here)
     radius = isd / math.sqrt(3.0)
@@ -72,4 +73,4 @@ def draw_map(users: list[dict], cells: list[dict], out_dir: Path, label) -> Path
     ax.set_xlabel("x [m]")
     ax.set_ylabel("y [m]")
     ax.set_title(f"{label(pol)}, {load:g} decisions/s per agent, drop {first['drop']}", fontsize=8)
-    return _save(fig, out_dir, "system_map")[0]
+    return save_figure(fig, out_dir, "system_map")[0]

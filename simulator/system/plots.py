@@ -29,8 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..figures.plot_rows import _isnum
-from ..figures.plotting import _MARKERS, _figure, _save, plt
+from ..figures.plot_rows import is_number
+from ..figures.plotting import MARKERS, new_figure, plt, save_figure
+from ..figures.style import FigureStyle
 from .aggregate import summarise_drops
 from .map_plot import draw_map
 from .metrics import MIN_USER_MESSAGES
@@ -42,7 +43,7 @@ _METRICS = [("goodput_offered", "correct decisions/s (10³)", 1e-3), ("p5_user_a
 
 
 def _f(v) -> float:
-    return float(v) if _isnum(v) else np.nan
+    return float(v) if is_number(v) else np.nan
 
 
 def policy_label(p: str) -> str:
@@ -67,7 +68,7 @@ def _styles(policies: list[str]) -> dict:
     out = {p: dict(color=grey(0.35 + 0.55 * i / max(1, len(fixed) - 1)), ls="--", lw=0.9, marker=None)
            for i, p in enumerate(fixed)}
     tab = plt.get_cmap("tab10")
-    out.update({p: dict(color=tab(i), ls="-", lw=1.6, marker=_MARKERS[i % len(_MARKERS)]) for i, p in enumerate(other)})
+    out.update({p: dict(color=tab(i), ls="-", lw=1.6, marker=MARKERS[i % len(MARKERS)]) for i, p in enumerate(other)})
     out.update({p: dict(color=tab(len(other) + i), ls="-.", lw=1.4, marker="s") for i, p in enumerate(pipe)})
     return out
 
@@ -81,8 +82,8 @@ def _mine(rows, focus) -> list[dict]:
     return [r for r in rows if all(r.get(k) == v for k, v in focus.items())]
 
 
-def plot_system(rows: list[dict], out_dir: str | Path) -> list[Path]:
-    """Draw every figure into ``out_dir``; returns the PNG paths."""
+def plot_system(rows: list[dict], out_dir: str | Path, style: FigureStyle) -> list[Path]:
+    """Draw every figure into ``out_dir`` at ``style``; returns the PNG paths."""
     out_dir = Path(out_dir)
     by = defaultdict(list)
     for r in rows:
@@ -92,19 +93,19 @@ def plot_system(rows: list[dict], out_dir: str | Path) -> list[Path]:
     focus = _focus(by["network"])
     net = _mine(by["network"], focus)
     users, traces = _mine(by["user"], focus), _mine(by["trace"], focus)
-    paths = [_vs_load(net, out_dir), _accuracy_cdf(users, out_dir), _k_vs_sinr(users, out_dir),
-             _outer_loop(traces, out_dir), draw_map(users, _mine(by["cell"], focus), out_dir, policy_label)]
+    paths = [_vs_load(net, out_dir, style), _accuracy_cdf(users, out_dir, style), _k_vs_sinr(users, out_dir, style),
+             _outer_loop(traces, out_dir, style), draw_map(users, _mine(by["cell"], focus), out_dir, policy_label, style)]
     return [p for p in paths if p]
 
 
-def _vs_load(net, out_dir: Path):
+def _vs_load(net, out_dir: Path, style: FigureStyle):
     summary = summarise_drops(net)
     loads = sorted({_f(r["arrival_rate"]) for r in summary})
     if len(loads) < 2:
         return None
     policies = _order(r["link_adaptation"] for r in summary)
     styles = _styles(policies)
-    fig, axes = _figure(len(_METRICS), 2)
+    fig, axes = new_figure(style, len(_METRICS), 2)
     for ax, (col, label, scale) in zip(axes, _METRICS):
         for p in policies:
             pts = sorted((_f(r["arrival_rate"]), _f(r[col]), _f(r[f"{col}_low"]), _f(r[f"{col}_high"]))
@@ -125,20 +126,20 @@ def _vs_load(net, out_dir: Path):
         ax.set_xlabel("offered decisions/s per agent")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), frameon=False)
-    return _save(fig, out_dir, "system_vs_load")[0]
+    return save_figure(fig, out_dir, "system_vs_load")[0]
 
 
-def _accuracy_cdf(users, out_dir: Path):
+def _accuracy_cdf(users, out_dir: Path, style: FigureStyle):
     if not users:
         return None
     load = max(_f(u["arrival_rate"]) for u in users)
     sel = [u for u in users if _f(u["arrival_rate"]) == load and _f(u.get("messages")) >= MIN_USER_MESSAGES
-           and _isnum(u.get("accuracy_offered"))]
+           and is_number(u.get("accuracy_offered"))]
     if not sel:
         return None
     policies = _order(u["link_adaptation"] for u in sel)
     styles = _styles(policies)
-    fig, (ax,) = _figure(1, 1)
+    fig, (ax,) = new_figure(style, 1, 1)
     for p in policies:
         acc = np.sort([_f(u["accuracy_offered"]) for u in sel if u["link_adaptation"] == p])
         st = styles[p]
@@ -150,7 +151,7 @@ def _accuracy_cdf(users, out_dir: Path):
     ax.set_ylim(0, 1)
     ax.set_title(f"{load:g} decisions/s per agent, all drops", fontsize=8)
     ax.legend(loc="upper left", ncols=2 if len(policies) > 5 else 1, frameon=False, fontsize=6.5)
-    return _save(fig, out_dir, "system_accuracy_cdf")[0]
+    return save_figure(fig, out_dir, "system_accuracy_cdf")[0]
 
 
 def _load_aware(rows) -> str | None:
@@ -158,14 +159,14 @@ def _load_aware(rows) -> str | None:
     return next((p for p in ("max_correct_olla", "max_correct") if p in names), None)
 
 
-def _k_vs_sinr(users, out_dir: Path):
+def _k_vs_sinr(users, out_dir: Path, style: FigureStyle):
     pol = _load_aware(users)
     if pol is None:
         return None
-    sel = [u for u in users if u["link_adaptation"] == pol and _isnum(u.get("mean_num_anchors"))
-           and _isnum(u.get("mean_sinr_est_db"))]
+    sel = [u for u in users if u["link_adaptation"] == pol and is_number(u.get("mean_num_anchors"))
+           and is_number(u.get("mean_sinr_est_db"))]
     loads = sorted({_f(u["arrival_rate"]) for u in sel})
-    fig, axes = _figure(len(loads), 3, share=True)
+    fig, axes = new_figure(style, len(loads), 3, share=True)
     for ax, load in zip(axes, loads):
         pts = np.array([(_f(u["mean_sinr_est_db"]), _f(u["mean_num_anchors"])) for u in sel
                         if _f(u["arrival_rate"]) == load])
@@ -175,17 +176,17 @@ def _k_vs_sinr(users, out_dir: Path):
         ax.set_xlabel("user's mean large-scale SINR estimate [dB]")
         ax.set_ylabel("mean K chosen")
     fig.suptitle(policy_label(pol), fontsize=8)
-    return _save(fig, out_dir, "system_k_vs_sinr")[0]
+    return save_figure(fig, out_dir, "system_k_vs_sinr")[0]
 
 
-def _outer_loop(traces, out_dir: Path):
+def _outer_loop(traces, out_dir: Path, style: FigureStyle):
     pol = next((p for p in ("max_correct_olla", "target_olla") if any(r["link_adaptation"] == p for r in traces)),
                None)
     if pol is None:
         return None
     sel = [r for r in traces if r["link_adaptation"] == pol]
     loads = sorted({_f(r["arrival_rate"]) for r in sel})
-    fig, axes = _figure(2, 2)
+    fig, axes = new_figure(style, 2, 2)
     tab = plt.get_cmap("tab10")
     for i, load in enumerate(loads):
         by_t = defaultdict(list)
@@ -195,12 +196,12 @@ def _outer_loop(traces, out_dir: Path):
         t = np.array(sorted(by_t))
         vals = np.array([np.nanmean(by_t[x], axis=0) for x in t])
         axes[0].plot(t * 1e3, vals[:, 0], color=tab(i), ls="--", lw=1.0)
-        axes[0].plot(t * 1e3, vals[:, 1], color=tab(i), marker=_MARKERS[i % 8], label=f"{load:g}/s")
-        axes[1].plot(t * 1e3, vals[:, 2], color=tab(i), marker=_MARKERS[i % 8], label=f"{load:g}/s")
+        axes[0].plot(t * 1e3, vals[:, 1], color=tab(i), marker=MARKERS[i % 8], label=f"{load:g}/s")
+        axes[1].plot(t * 1e3, vals[:, 2], color=tab(i), marker=MARKERS[i % 8], label=f"{load:g}/s")
     axes[0].set_ylabel("accuracy (solid: realised, dashed: predicted)")
     axes[1].set_ylabel("agents' mean SINR offset [dB]")
     for ax in axes:
         ax.set_xlabel("time [ms]")
     axes[1].legend(frameon=False, title="decisions/s per agent", title_fontsize=7)
     fig.suptitle(f"{policy_label(pol)}, mean over drops", fontsize=8)
-    return _save(fig, out_dir, "system_outer_loop")[0]
+    return save_figure(fig, out_dir, "system_outer_loop")[0]

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import yaml
 
-from semcom.simulator.results.metrics import wilson_interval
 from semcom.simulator.kinds import run_study
 from semcom.simulator.link.schema import parse_scenario
+from semcom.simulator.results.metrics import wilson_interval
 
 ROOT = Path(__file__).resolve().parents[2]
 

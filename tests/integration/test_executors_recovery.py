@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from semcom.simulator.network.schema import parse_network_scenario
-from semcom.simulator.run.pool import run_supervised
 from semcom.simulator.kinds import run_study
 from semcom.simulator.link.schema import parse_scenario
+from semcom.simulator.network.schema import parse_network_scenario
+from semcom.simulator.run.pool import run_supervised
 
 NETWORK = dict(
     name="net_exec", kind="network", seed=3, data=dict(dataset="digits", limit=400),

@@ -55,12 +55,13 @@ def test_trained_at_0_db_beats_trained_at_20_db_at_minus_5_db(reference):
     own sampling error is common to both models, so it does not enter the comparison)."""
     import sionna.phy
     import torch
+
     from semcom.channels import snr_db_to_no
-    from semcom.simulator.run.context import study_data
     from semcom.simulator.link.jscc_engine import jscc_channel, jscc_model
-    from semcom.simulator.results.metrics import wilson_interval
     from semcom.simulator.link.resolved import resolve_unit
     from semcom.simulator.link.units import expand_units
+    from semcom.simulator.results.metrics import wilson_interval
+    from semcom.simulator.run.context import study_data
 
     sc = parse_scenario(STUDY)
     data = study_data(sc)
@@ -99,6 +100,7 @@ def test_jscc_accuracy_respects_the_channel_capacity(reference):
     capacity), so Fano's inequality caps the accuracy; the data-processing inequality
     makes it hold for any encoder and decoder."""
     import numpy as np
+
     from semcom.simulator.run.context import study_data
 
     data = study_data(parse_scenario(STUDY))

@@ -53,9 +53,9 @@ def test_extreme_snr_and_anchor_counts_give_finite_metrics(tmp_path):
             assert float(r["nmse"]) == pytest.approx(no, rel=0.2), r
     # at +40 dB (NMSE 1e-4) the oracle decodes as it does without any channel: its accuracy
     # lies in the Wilson interval of the same receiver on the noise-free message
+    from semcom.simulator.link.units import expand_units
     from semcom.simulator.results.metrics import wilson_interval
     from semcom.simulator.stitch.runner import _noise_free
-    from semcom.simulator.link.units import expand_units
 
     sc = parse_scenario(BASE)
     top = {(r["rx_model"], r["anchor_selection"]): r for r in rows if r["semantic_equalizer"] == "oracle"

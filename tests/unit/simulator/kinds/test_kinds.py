@@ -11,12 +11,19 @@ from pydantic import Field
 
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.simulator.cli import main
-from semcom.simulator.kinds import (STUDY_KINDS, StudyKind, get_kind, kind_of, parse_study,
-                                    register_kind, scenario_kinds)
+from semcom.simulator.kinds import (
+    STUDY_KINDS,
+    StudyKind,
+    get_kind,
+    kind_of,
+    parse_study,
+    register_kind,
+    scenario_kinds,
+)
 from semcom.simulator.kinds import base as kinds_base
+from semcom.simulator.link.schema import Scenario, parse_scenario
 from semcom.simulator.network.schema import NetworkScenario, parse_network_scenario
 from semcom.simulator.scenario.specs import CommonSweepAxes, StudyBase
-from semcom.simulator.link.schema import Scenario, parse_scenario
 
 LINK = dict(name="l", models={"a": {"kind": "pca", "latent_dim": 8}},
             sweep={"snr_db": [0, 10], "num_anchors": [4], "transmitter": "a", "receiver": "a"})

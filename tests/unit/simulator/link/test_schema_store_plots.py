@@ -7,9 +7,9 @@ import pytest
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.core.outputs import mark_output_dir
 from semcom.simulator.kinds.plots import plot_all
-from semcom.simulator.figures.plot_rows import _curve
 from semcom.simulator.link.schema import parse_scenario
 from semcom.simulator.results.store import ResultsStore, StoreError, read_rows
+from semcom.simulator.figures.plot_rows import accuracy_curve
 from semcom.simulator.kinds import get_kind
 from semcom.simulator.link.units import expand_units
 
@@ -118,10 +118,10 @@ def test_output_path_that_is_a_file_is_refused(tmp_path):
 
 def test_curve_band_is_the_t_interval_over_seeds_or_the_wilson_interval():
     one = [_row("u", 0, 0.5)]
-    x, y, lo, hi = _curve(one, "snr_db")
+    x, y, lo, hi = accuracy_curve(one, "snr_db")
     assert (lo[0], y[0], hi[0]) == pytest.approx((0.45, 0.5, 0.55))
     seeds = [_row("u", 0, 0.5, seed=1), _row("v", 0, 0.6, seed=2), _row("w", 0, 0.7, seed=3)]
-    x, y, lo, hi = _curve(seeds, "snr_db")
+    x, y, lo, hi = accuracy_curve(seeds, "snr_db")
     # 95% t-interval of the mean of 0.5, 0.6, 0.7: sd 0.1, t(0.975, 2 dof) = 4.3027
     half = 4.3027 * 0.1 / 3 ** 0.5
     assert (lo[0], y[0], hi[0]) == pytest.approx((0.6 - half, 0.6, 0.6 + half), abs=1e-4)
