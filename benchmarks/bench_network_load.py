@@ -1,10 +1,10 @@
 """Network units under load: a few units of ``scenarios/network_edge.yaml`` timed with the
 machine otherwise idle and while one other CPU-bound process runs (``python -c "while True:
 pass"``, started and stopped by this benchmark), with torch on 2 threads (what the slot
-decoding inherited before issue 24) and on the 1 thread network units now pin
+decoding inherited from its caller before) and on the 1 thread network units now pin
 (:data:`semcom.core.threads.NETWORK_UNIT_THREADS`).
 
-Target (issue 24): loaded / quiet <= 2 for the pinned setting. Quiet and loaded runs
+Target: loaded / quiet <= 2 for the pinned setting. Quiet and loaded runs
 alternate (``REPEATS`` times) and the minimum of each is compared. The process's CPU time
 in the quiet runs is reported too: on a machine other work loads, it is the figure that
 does not move with that load. Each slot decodes a few
@@ -60,7 +60,7 @@ def _competitor():
 
 
 def run(repeats: int = REPEATS, before: bool = True) -> dict:
-    """:param before: also time the 2-thread setting of before issue 24 (slow under load)."""
+    """:param before: also time the earlier 2-thread setting (slow under load)."""
     import torch
 
     from semcom.core.threads import NETWORK_UNIT_THREADS

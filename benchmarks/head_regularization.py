@@ -7,7 +7,7 @@ prototypical anchors, the scenario's 3 seeds), `relative` and `oracle` noise-fre
 AWGN at 0 dB, uncentred and centred, for heads with ``weight_decay``: ``cv`` (the default:
 selected by 3-fold cross-validation on the receiver's own pool), 1e-4 (the old fixed
 value) and 1/(2 n_pool) (scikit-learn's ``C = 1`` on this pool). Accuracy is pooled over
-the seeds (3 x the test set) with its 95% Wilson interval. Prints, last, the issue-20
+the seeds (3 x the test set) with its 95% Wilson interval. Prints, last, the
 checks: is ``cv`` at least as good as each fixed strength at 0 dB within the intervals
 (its upper bound >= the other's accuracy), and does centring cost no more than its
 interval at 0 dB with ``cv`` heads. ``--curve`` prints only the held-out accuracy of the

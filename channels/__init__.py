@@ -5,6 +5,8 @@ settings, shapes in its docstring) in its own module here, registered by name in
 :data:`CHANNELS` so scenario files can select it; channel estimation and equalisation
 live in :mod:`~.pilots` and :mod:`~.equalization`, Shannon references in :mod:`~.capacity`. :mod:`~.slot_fading` is flat block fading whose
 coefficients the caller sets (network links, a system study's link-level reference).
+
+The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """
 
 from semcom.core.registry import Registry, UnknownNameError, suggest

@@ -12,12 +12,7 @@ Example::
     result.frame        # pandas DataFrame, a row per (unit, SNR, semantic equaliser)
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
-
-try:
-    __version__ = _version("semcom")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+from .core.version import __version__
 
 __all__ = ["__version__", "run", "load", "Result"]
 

@@ -36,7 +36,8 @@ __all__ = ["Result", "run", "load"]
 
 
 class Result:
-    """A run's results folder: ``out`` (the folder), ``kind`` (``"link"``, ``"network"`` or ``"stitch"``),
+    """A run's results folder: ``out`` (the folder), ``kind`` (the study kind its store records:
+    ``"link"``, ``"network"``, ``"system"``, ``"stitch"`` or one a user registered),
     ``frame`` (every stored row, in study order, as a DataFrame) and ``plot()``."""
 
     def __init__(self, out: str | os.PathLike):

@@ -10,7 +10,7 @@ import warnings
 
 from pydantic import ValidationError
 
-from semcom import __version__
+from semcom.core.version import __version__
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides, parse_set_options
 from semcom.core.registry import UnknownNameError

@@ -7,6 +7,8 @@ mapping (:mod:`~.schemes`: a new transmission scheme registers in
 equalizer registers in :data:`~.semantic.SEMANTIC_EQUALIZERS`), task heads
 (:mod:`~.heads`, :mod:`~.head_selection`) and the link two agents share (:mod:`~.link`).
 A new channel model goes into :mod:`semcom.channels`.
+
+The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """
 
 from semcom.core.errors import SemcomInputError

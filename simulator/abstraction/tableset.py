@@ -32,7 +32,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-import semcom
+from semcom.core.version import __version__
 from semcom.core.io import write_text_atomic
 from .table import AbstractionTable, TableConfig, TableSetError
 
@@ -127,7 +127,7 @@ class TableSet:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         header = {"format": FORMAT_NAME, "format_version": TABLE_FORMAT_VERSION, "key": self.key,
-                  "semcom_version": semcom.__version__, "spec": self.spec,
+                  "semcom_version": __version__, "spec": self.spec,
                   "tables": [{"id": i, "config": t.config.to_json(), "n_samples": t.n_samples,
                               "eesm_beta": t.eesm_beta, "beta_fit": t.beta_fit, "mapping": t.mapping,
                               "fold_samples": None if t.fold_samples is None else t.fold_samples.tolist()}

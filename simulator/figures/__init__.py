@@ -9,4 +9,6 @@ Any run's figures are drawn through its kind by :func:`semcom.simulator.kinds.pl
 
 A kind's own figures live with the kind (``link/plots.py``, ``network/plots.py``,
 ``system/plots.py``, ``stitch/plots.py``); a new figure of a kind goes there.
+
+The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """

@@ -1,10 +1,10 @@
 """Kinds of study, peers over a kind-agnostic core: ``link``, ``network``, ``system`` and ``stitch``.
 
 Each kind (:class:`StudyKind`) brings how to parse and check its scenario, expand it
-into units, run it, its result columns, its summary table and its figures; the CLI,
-:mod:`semcom.api`, the report (:mod:`~.report`) and :func:`~.plots.plot_all` ask the
-registry instead of branching on a kind (the executors receive a kind's unit runner from
-its runner). A kind module imports its light parts (scenario model, units, summary) at
+into units, its runner (the hooks of the one run lifecycle), its result columns, its
+summary table, its figures and what the report adds; the CLI, :mod:`semcom.api`, the
+report (:mod:`~.report`) and :func:`~.plots.plot_run` ask the registry instead of branching
+on a kind. A kind module imports its light parts (scenario model, units, summary) at
 the top and its heavy hooks (checks, engine, runner, figures) when they are called, so
 the registry loads neither torch nor matplotlib. A scenario file names its kind with
 ``kind:`` (``link`` when absent) and parses through one discriminated union
@@ -19,11 +19,9 @@ Example::
     print(len(kind.expand(sc)), kind.columns()[:4])
 
 A new kind subclasses :class:`StudyKind` and calls :func:`register_kind` in a module here;
-its own code goes into a sub-package of its own beside :mod:`semcom.simulator.link`,
-:mod:`semcom.simulator.network`, :mod:`semcom.simulator.system` and
-:mod:`semcom.simulator.stitch` (``schema``, ``checks``, ``units``, ``engine``, ``runner``,
-``plots``), on the kind-agnostic :mod:`semcom.simulator.run`, :mod:`semcom.simulator.results`
-and :mod:`semcom.simulator.figures`.
+its run is a :class:`~semcom.simulator.run.lifecycle.StudyRunner` of hooks in a sub-package of
+its own (the map of the layout: ``docs/design.md``). :mod:`~.plots` and :mod:`~.report` draw any
+run's figures and write its report through its kind.
 """
 
 from .base import (STUDY_KINDS, StudyKind, get_kind, kind_of, load_study, parse_study, register_kind, run_study,

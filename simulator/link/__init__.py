@@ -13,4 +13,6 @@ A new channel, scheme or semantic equaliser is not here (see :mod:`semcom.channe
 :mod:`semcom.transceivers.schemes`, :mod:`semcom.transceivers.semantic`); a new metric of
 a link goes into :mod:`~.metrics` and the row (:mod:`~.rows`); the study's data and the agents'
 latent spaces every kind shares are :mod:`semcom.simulator.run.context`.
+
+The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """

@@ -10,4 +10,6 @@ Modules, one concept each: :mod:`~.schema` (scenario, parsing only), :mod:`~.che
 :mod:`~.alignment` (cost of making agents understand each other),
 :mod:`~semcom.simulator.network.summary`,
 :mod:`~semcom.simulator.network.plots`, :mod:`~semcom.simulator.network.runner` (store, exports).
+
+The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """

@@ -10,4 +10,6 @@
 A kind's own result row, metrics and summary live with the kind (``link/rows.py``, …); the
 HTML report (``semcom report``) and any run's figures are dispatched through the kinds
 (:mod:`semcom.simulator.kinds.report`, :mod:`semcom.simulator.kinds.plots`).
+
+The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """

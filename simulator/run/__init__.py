@@ -12,4 +12,6 @@
 
 A kind's own runner (what it prepares, how it expands to units) lives with the kind
 (``link/runner.py``, ``network/runner.py``, ``system/runner.py``, ``stitch/runner.py``).
+
+The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """

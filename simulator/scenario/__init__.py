@@ -11,6 +11,8 @@ into :mod:`~.specs`; a kind's own sections go into its scenario model
 (:mod:`semcom.simulator.link.schema`, :mod:`semcom.simulator.network.schema`,
 :mod:`semcom.simulator.system.schema`). Nothing here imports a kind, and importing the
 package loads no torch.
+
+The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """
 
 from .errors import Findings, errors_from_pydantic

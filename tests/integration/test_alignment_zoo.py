@@ -1,4 +1,4 @@
-"""The alignment zoo's chain (issue 22): new columns, rate matching, nested pilots, MRR."""
+"""The alignment zoo's chain: new columns, rate matching, nested pilots, MRR."""
 
 import math
 
@@ -12,7 +12,7 @@ from semcom.simulator.link.schema import parse_scenario
 from semcom.simulator.link.resolved import resolve_unit
 from semcom.simulator.link.units import expand_units
 
-#: results.csv's columns before issue 22: they keep their names and order
+#: results.csv's columns before the retrieval metrics: they keep their names and order
 OLD_COLUMNS = [
     "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
     "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",

@@ -47,7 +47,7 @@ def _acc(table, eq, snr):
 
 def test_lmmse_beats_plain_relative_at_0_db_and_is_never_worse(pooled):
     """At 0 dB LMMSE beats the plain receiver outside both intervals; elsewhere their
-    intervals overlap. With cross-validated heads (issue 20) the plain receiver improved
+    intervals overlap. With cross-validated heads the plain receiver improved
     and LMMSE is measured up to 2 points below it at 10 dB (85.4 vs 83.4%, K = 16), just
     outside LMMSE's own interval, so "never worse" is checked as overlapping intervals."""
     table, snrs, native = pooled

@@ -1,6 +1,6 @@
 """The default (linear-head) zoo is not too good, and the cosine head is what collapses.
 
-Issue 11: a zoo trained through a cosine head collapsed latents onto a class simplex,
+A zoo trained through a cosine head collapsed latents onto a class simplex,
 so relative stitching looked better than the receivers themselves. These tests hold
 the default zoo to theory (scenarios/zoo_heads.yaml; latents come from the shared
 cache after the first run, which trains 8 small encoders: slow when cold).

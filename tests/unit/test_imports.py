@@ -62,7 +62,9 @@ def _imports(tree: ast.Module):
 def _targets(node, name: str, is_pkg: bool, modules) -> set[str]:
     """The semcom modules one import node runs: the imported module (``from pkg import sub``
     counts as importing the submodule ``sub``) and every package above it (their
-    ``__init__`` runs first), except the importer's own packages (already initialising)."""
+    ``__init__`` runs first), except the importer's own packages (already initialising);
+    but the top-level package imported by name (``import semcom``, ``from semcom import
+    __version__``) counts: it is the API, which reaches every kind."""
     if isinstance(node, ast.Import):
         names = [a.name for a in node.names]
     else:
@@ -77,6 +79,8 @@ def _targets(node, name: str, is_pkg: bool, modules) -> set[str]:
     for target in names:
         while target and target not in modules:      # `import a.b.c` of a non-module tail
             target = target.rpartition(".")[0]
+        if target == "semcom" and name != "semcom":
+            out.add(target)          # the top-level package by name (`import semcom`): its API imports every kind
         while target:
             if target != name and not name.startswith(target + "."):
                 out.add(target)
@@ -157,6 +161,9 @@ def _blocks(graph) -> list[frozenset[str]]:
 
 def test_the_walker_sees_the_package():
     graph, found = _scan()
+    planted, _ = _scan({"semcom.simulator.run.planted": "import semcom\n"})
+    assert "semcom" in planted["semcom.simulator.run.planted"]                  # the top-level package by name
+    assert "semcom" not in graph["semcom.simulator.link.runner"]              # not as the parent of its imports
     assert len(graph) > 40 and "semcom.simulator.link.runner" in graph
     assert "semcom.simulator.results.store" in graph["semcom.simulator.link.runner"]       # a known relative import
     assert "semcom.simulator" not in graph["semcom.simulator.link.runner"]         # its own package: no edge
@@ -190,7 +197,7 @@ def test_import_semcom_loads_neither_torch_nor_matplotlib():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-#: The most lines one module may have (issue 21: one concept per module, none a grab bag).
+#: The most lines one module may have (one concept per module, none a grab bag).
 MAX_LINES = 300
 #: Modules allowed past MAX_LINES, each with the reason.
 LONG_MODULES: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""The pilot-fitted aligners (issue 22) against synthetic cases with known answers."""
+"""The pilot-fitted aligners against synthetic cases with known answers."""
 
 import io
 from contextlib import redirect_stderr, redirect_stdout

@@ -228,7 +228,7 @@ def test_digital_messages_are_whole_codewords_and_mimo_links_run():
 
 def test_network_units_decode_on_one_thread_whatever_the_caller_set(monkeypatch):
     # Slots decode small tensors: on two intra-op threads they collapse under any other
-    # load (issue 24), so a unit runs on NETWORK_UNIT_THREADS and restores the caller's setting.
+    # load, so a unit runs on NETWORK_UNIT_THREADS and restores the caller's setting.
     import torch
 
     from semcom.core.threads import NETWORK_UNIT_THREADS
@@ -246,7 +246,7 @@ def test_network_units_decode_on_one_thread_whatever_the_caller_set(monkeypatch)
         assert seen == [NETWORK_UNIT_THREADS] == [1] and torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
-    monkeypatch.setattr(engine, "NETWORK_UNIT_THREADS", 2)        # the setting before issue 24 ...
+    monkeypatch.setattr(engine, "NETWORK_UNIT_THREADS", 2)        # the earlier 2-thread setting ...
     torch.set_num_threads(1)
     try:
         assert engine.run_network_unit(sc, expand_network_units(sc)[0]) == rows   # ... decides the same
