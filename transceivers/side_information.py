@@ -19,8 +19,9 @@ arrive intact (the reference code is chosen to make that true at the operating S
 Example::
 
     from semcom.channels import build_channel
-    ref = SideInformationLink()                    # QPSK, rate 1/2
-    ref.channel_uses(build_channel("awgn"), 18)    # 18.0 complex channel uses per sample
+    from semcom.transceivers.side_information import SideInformationLink
+    ref = SideInformationLink()                          # QPSK, rate 1/2
+    print(ref.channel_uses(build_channel("awgn"), 18))   # 18.0 complex channel uses per sample
 """
 
 from __future__ import annotations

@@ -8,10 +8,12 @@ folder a file semcom did not write is never replaced, and no symbolic link is fo
 
 Example::
 
-    from semcom.core.io import write_text_atomic, atomic_path
-    write_text_atomic("runs/x/manifest.json", "{}")
-    with atomic_path("runs/x/plots/fig.png") as tmp:
-        fig.savefig(tmp, format="png")
+    from pathlib import Path
+    from semcom.core.io import atomic_path, write_text_atomic
+    Path("out").mkdir(exist_ok=True)
+    write_text_atomic("out/manifest.json", "{}")
+    with atomic_path("out/table.csv") as tmp:       # for writers that take a path (fig.savefig, np.save)
+        Path(tmp).write_text("a,b")
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ Values given as text (the command line) are parsed as YAML, so ``[0,10]`` is a l
 
 Example::
 
-    raw = {"sweep": {"snr_db": [0]}}
-    apply_overrides(raw, {"sweep.snr_db": [0, 10]})   # raw["sweep"]["snr_db"] == [0, 10]
+    from semcom.core.overrides import apply_overrides
+    raw = apply_overrides({"sweep": {"snr_db": [0]}}, {"sweep.snr_db": [0, 10], "seed": 3})
+    print(raw)                          # {'sweep': {'snr_db': [0, 10]}, 'seed': 3}
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ A system-level scenario embeds it under ``abstraction:``; a file of its own (the
 file is the spec, or its ``abstraction:`` key) is what ``semcom abstraction build``
 reads. The link-level fields (data, models, seed, device, precision, centring,
 semantic-equaliser settings) may be left out and taken from the enclosing study with
-:meth:`AbstractionSpec.inherit`. Example::
+:meth:`AbstractionSpec.inherit`. For example:
+
+.. code-block:: yaml
 
     abstraction:
       transmitter: [mlp_small]

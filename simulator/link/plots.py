@@ -30,9 +30,8 @@ Figures (each drawn when the study varies what it shows):
 
 Example::
 
-    from semcom.simulator.kinds.plots import plot_all
-    from semcom.simulator.results.store import read_rows
-    plot_all(read_rows("runs/quickstart"), "runs/quickstart/plots")   # at the run's figure settings
+    from semcom.simulator.kinds.plots import plot_run
+    plot_run("runs/quickstart")        # every figure of the run, at its scenario's style
 
 The scaffolding (print sizes, style, panels, legends, colours, the PNG + PDF writer) is
 in :mod:`semcom.simulator.figures.plotting`; the comparisons (``equalizers_vs_*``, ``compare_*``) in

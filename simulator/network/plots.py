@@ -16,9 +16,10 @@ scheduler (and per semantic equaliser / channel / bits when the study varies the
 
 Example::
 
+    from semcom.simulator.figures.style import FigureStyle
     from semcom.simulator.network.plots import plot_network
     from semcom.simulator.results.store import read_rows
-    plot_network(read_rows("runs/network_edge"), [], "runs/network_edge/plots", FigureStyle())
+    plot_network(read_rows("runs/network_edge"), [], "runs/network_edge/plots", FigureStyle(width=3.5))
 """
 
 from __future__ import annotations

@@ -17,9 +17,10 @@ use the study's first placement and scheduler.
 
 Example::
 
+    from semcom.simulator.figures.style import FigureStyle
     from semcom.simulator.system.plots import plot_system
     from semcom.simulator.results.store import read_rows
-    plot_system(read_rows("runs/system_multicell"), "runs/system_multicell/plots")
+    plot_system(read_rows("runs/system_multicell"), "runs/system_multicell/plots", FigureStyle())
 """
 
 from __future__ import annotations
