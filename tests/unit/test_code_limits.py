@@ -22,8 +22,6 @@ PRIVATE_IMPORTS: dict[tuple[str, str], str] = {
     ("semcom.channels.ofdm_tdl", "_positive_float"): "the OFDM base's setting check, reused by its subclass",
     ("semcom.simulator.abstraction.validation", "_by_unit"): "the calibration's grouping of link-level runs per "
                                                             "unit; the validation reads the same runs",
-    ("semcom.simulator.abstraction.validation", "_config_cells"): "the calibration's per-configuration cells, "
-                                                                 "which the validation compares against",
 }
 #: The most lines a function may have without a stated reason.
 MAX_FUNCTION_LINES = 80
@@ -32,8 +30,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "semcom.simulator.link.engine.run_resolved": "one batched pass over every SNR point and equaliser of a unit; "
                                                  "its split by concept comes with the engine's rewrite for "
                                                  "replicates, which changes its loop",
-    "semcom.simulator.system.engine._simulate": "the vectorised slot loop of a system unit; its split by concept "
-                                                "comes with the system engine's rewrite on Sionna's blocks",
 }
 
 
