@@ -16,6 +16,7 @@ FRAGMENTS = {
     "simulator/system/link_adaptation.py::module": "a step of a system unit's slot loop: "
                                                    "tests/unit/simulator/system (link adaptation vs brute force)",
     "simulator/system/linklevel.py::module": "needs a simulated system run: tests/integration/test_system_agreement.py",
+    "simulator/system/own_regime.py::module": "needs a study's tables and engine runs: tests/unit/simulator/system",
 }
 
 
@@ -71,7 +72,7 @@ def example_dir(tmp_path_factory):
     run_study(parse_study(network), root / "runs" / "network_edge", quiet=True, plots=False)
     synthetic_table_set([("a", "edge"), ("b", "edge")]).save(root / "tables")
     system = {**system_raw(root / "tables"), "name": "system_multicell"}
-    system["sweep"]["link_adaptation"] = ["goodput_olla"]
+    system["sweep"]["link_adaptation"] = system["sweep"]["link_adaptation"][:1]     # one adaptive policy
     run_study(parse_study(system), root / "runs" / "system_multicell", quiet=True, plots=False)
     return root
 
