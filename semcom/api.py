@@ -38,7 +38,8 @@ __all__ = ["Result", "run", "load"]
 class Result:
     """A run's results folder: ``out`` (the folder), ``kind`` (the study kind its store records:
     ``"link"``, ``"network"``, ``"system"``, ``"stitch"`` or one a user registered),
-    ``frame`` (every stored row, in study order, as a DataFrame) and ``plot()``."""
+    ``frame`` (the rows of its results CSV as a DataFrame), ``replicates`` (every stored
+    row), ``table()`` and ``plot()``."""
 
     def __init__(self, out: str | os.PathLike):
         self.out = Path(out)
@@ -47,17 +48,40 @@ class Result:
 
     @property
     def columns(self) -> list[str]:
-        """The result columns of the study's kind, in order."""
+        """The stored columns of the study's kind, in order."""
         return get_kind(self.kind).columns()
 
     @property
     def frame(self):
-        """``pandas.DataFrame``: a row per stored result row, the result columns in order."""
+        """``pandas.DataFrame``: the rows of the results CSV, in study order. For a link study a
+        row per point (set-up, SNR, semantic equaliser), aggregated over its replicates: the mean
+        accuracy, its 95% interval over replicates (``accuracy_low``/``accuracy_high``) and the
+        Wilson interval of the pooled test decisions (``accuracy_wilson_low``/``_high``)."""
+        kind = get_kind(self.kind)
+        return _ordered(kind.result_rows(self._rows, self.out), kind.result_columns())
+
+    @property
+    def replicates(self):
+        """``pandas.DataFrame``: every stored row (for a link study a row per replicate: one seed
+        of a point, with the Wilson interval of its own test decisions), the stored columns in order."""
+        return _ordered(self._rows, self.columns)
+
+    def table(self, snr: Any = "all", interval: bool = True, native: bool = False, fmt: str | None = None):
+        """A link study's results as a table: a line per set-up, its rate (``uses/sample``), a
+        column per SNR point, each accuracy [%] with its 95% interval over replicates.
+
+        :param snr: ``"all"`` (default), ``"ends"`` (the lowest and the highest) or SNR values [dB].
+        :param interval: show the intervals. :param native: add the receiver's native accuracy.
+        :param fmt: `None` (a ``pandas.DataFrame`` of strings), or ``"text"``, ``"markdown"``,
+            ``"latex"`` (a string, the note on replicates under it).
+        """
         import pandas as pd
 
-        frame = pd.DataFrame(self._rows)
-        extra = [c for c in frame.columns if c not in self.columns]
-        return frame.reindex(columns=[c for c in self.columns if c in frame.columns or not self._rows] + extra)
+        kind = get_kind(self.kind)
+        header, body = kind.point_table(self._rows, snr=snr, interval=interval, native=native)
+        if fmt is not None:
+            return kind.summary_table(self._rows, fmt=fmt, snr=snr, interval=interval, native=native)
+        return pd.DataFrame(body, columns=header)
 
     def plot(self, x: str | None = None, y: str = "accuracy", by: str = "semantic_equalizer"):
         """A ``matplotlib.figure.Figure``: ``y`` against ``x`` (default: SNR for link studies,
@@ -93,6 +117,15 @@ class Result:
 
     def __repr__(self) -> str:
         return f"Result(out='{self.out}', kind='{self.kind}', rows={len(self._rows)})"
+
+
+def _ordered(rows: list[dict], columns: list[str]):
+    """``rows`` as a DataFrame, ``columns`` first in their order (others after them)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    extra = [c for c in frame.columns if c not in columns]
+    return frame.reindex(columns=[c for c in columns if c in frame.columns or not rows] + extra)
 
 
 def _raw_scenario(scenario: Any) -> tuple[Any, str]:

@@ -95,7 +95,8 @@ def _run_kind(directory: str):
 
 def _cmd_results(args) -> int:
     rows, kind = _run_kind(args.dir)
-    print(kind.summary_table(rows))
+    given = {"snr": args.snr, "interval": False if args.no_interval else None, "native": args.native or None}
+    print(kind.summary_table(rows, fmt=args.format, **{k: v for k, v in given.items() if v is not None}))
     return 0
 
 
@@ -231,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("results", help="summary table of a run's results")
     p.add_argument("dir")
+    p.add_argument("--snr", help="link studies: SNR columns: ends (lowest and highest, default), all, or values "
+                                 "such as 0,10,20")
+    p.add_argument("--no-interval", action="store_true", help="link studies: accuracies without their 95%% interval")
+    p.add_argument("--native", action="store_true", help="link studies: add the receiver's native accuracy")
+    p.add_argument("--format", choices=["text", "markdown", "latex"], default="text",
+                   help="plain text (default), Markdown or LaTeX (booktabs)")
     p.set_defaults(func=_cmd_results)
 
     p = sub.add_parser("plot", help="(re)draw a run's plots from its results store")

@@ -7,7 +7,9 @@ when it lies inside the fresh run's 95% interval, widened by the README's roundi
 one decimal (±0.05 points):
 
 - one accuracy (a cell of the quickstart table, the lowest or highest pair): the fresh
-  run's Wilson interval over its ``n_samples`` test decisions;
+  run's Wilson interval over its test decisions (``n_samples``, times ``replicates`` for a
+  mean over replicates); a half-width over replicates (``84.4 ± 1.2``) within that
+  interval's half-width of the fresh one;
 - a mean of m accuracies (the stitching table's mean over 12 pairs): the normal interval
   of the mean, half-width 1.96 · sqrt(Σ p_i (1 − p_i) / n_i) / m, the binomial sampling
   error of each pair added as if independent.
@@ -54,22 +56,48 @@ def outside(readme_pct: str, interval: tuple[float, float], what: str) -> list[s
                                          f"[{100 * lo:.2f}, {100 * hi:.2f}]%"]
 
 
+def mean_and_half_width(cell: str) -> tuple[str, str | None]:
+    """``"84.4 ± 1.2"`` -> ("84.4", "1.2"); a cell without ``±`` -> (cell, None)."""
+    mean, _, half = cell.partition("±")
+    return mean.strip(), (half.strip() or None)
+
+
+def point_mismatches(cell: str, row: dict, what: str) -> list[str]:
+    """A README cell (``mean ± half-width`` over replicates [%], or a mean) against a fresh
+    point row of results.csv: the mean within the Wilson interval of the point's pooled
+    test decisions (``n_samples`` x ``replicates``; the decisions another CPU may flip),
+    the half-width within that interval's half-width of the fresh one."""
+    mean, half = mean_and_half_width(cell)
+    n = int(row["n_samples"]) * int(row.get("replicates") or 1)
+    interval = accuracy_interval(float(row["accuracy"]), n)
+    problems = outside(mean, interval, what)
+    if half is not None:
+        fresh = float(row["accuracy_half_width"])
+        if abs(float(half) / 100 - fresh) > (interval[1] - interval[0]) / 2 + ROUNDING:
+            problems.append(f"{what}: README half-width {half} points, the fresh run's {100 * fresh:.2f}")
+    return problems
+
+
+#: The quickstart table's cells after receiver and native: (equaliser, K) at 20 dB.
+QUICKSTART_CELLS = [("relative", 32), ("relative", 64), ("oracle", 64), ("none", 64)]
+
+
 def quickstart_mismatches(table: list[list[str]], rows: list[dict]) -> list[str]:
-    """README quickstart cells (receiver | native | relative 32 | relative 64 | oracle 64 |
-    none) outside the intervals of the fresh ``results.csv`` rows (dicts of strings)."""
+    """README quickstart cells (receiver | native | relative 32 | 64 | oracle 64 | none)
+    outside the intervals of the fresh ``results.csv`` rows (dicts of strings)."""
     problems = []
     for rx, native, *cells in table:
         mine = [r for r in rows if r["rx_model"] == rx]
         if not mine:
             problems.append(f"{rx}: no such receiver in the fresh run")
             continue
-        n = int(mine[0]["n_samples"])
-        problems += outside(native, accuracy_interval(float(mine[0]["native_accuracy"]), n), f"{rx} native")
-        for cell, (eq, k) in zip(cells, [("relative", 32), ("relative", 64), ("oracle", 64), ("none", 64)]):
+        n = int(mine[0]["n_samples"]) * int(mine[0].get("replicates") or 1)
+        natives = [float(r["native_accuracy"]) for r in mine]
+        problems += outside(native, accuracy_interval(sum(natives) / len(natives), n), f"{rx} native")
+        for cell, (eq, k) in zip(cells, QUICKSTART_CELLS):
             row = next(r for r in mine if r["snr_db"] == "20.0" and int(r["num_anchors"]) == k
                        and r["semantic_equalizer"] == eq)
-            problems += outside(cell, accuracy_interval(float(row["accuracy"]), int(row["n_samples"])),
-                                f"{rx} {eq} K={k}")
+            problems += point_mismatches(cell, row, f"{rx} {eq} K={k}")
     return problems
 
 
@@ -92,6 +120,8 @@ def shifted(table: list[list[str]], points: float, skip: int = 1) -> list[list[s
     """A copy of ``table`` with every number after the first ``skip`` cells moved by ``points``
     (down where that stays a percentage, else up)."""
     def move(cell: str) -> str:
-        v = float(cell)
-        return f"{v - points if v - points >= 0 else v + points:.1f}"
+        mean, half = mean_and_half_width(cell)
+        v = float(mean)
+        moved = f"{v - points if v - points >= 0 else v + points:.1f}"
+        return moved if half is None else f"{moved} ± {half}"
     return [row[:skip] + [move(c) for c in row[skip:]] for row in table]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+import numpy as np
 import torch
 from sionna.phy import Block
 
@@ -91,6 +92,15 @@ class Received:
     def error_rates(self) -> Optional[tuple[torch.Tensor, torch.Tensor]]:
         """BER and BLER [num_snr] each (:func:`~semcom.transceivers.schemes.error_rates`), `None` (analog)."""
         return error_rates(self.sent, self.decoded)
+
+    def block_errors(self) -> Optional[tuple[np.ndarray, int]]:
+        """Codewords decoded in error per SNR point ([num_snr], np.int64) and codewords sent
+        per SNR point; `None` for a scheme without codewords. A codeword's samples share its
+        fate: this is the count of independent decoding events."""
+        if self.sent.codewords is None or self.decoded.codewords is None:
+            return None
+        wrong = (self.decoded.codewords != self.sent.codewords).any(-1).sum(-1)
+        return wrong.cpu().numpy().astype(np.int64), int(self.sent.codewords.shape[-2])
 
 
 class MessageTransmission(Block):

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from scipy import stats
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,17 +74,25 @@ def _results(out: Path) -> pd.DataFrame:
     return pd.read_csv(out / "results.csv")
 
 
+def _mean_pm(row) -> str:
+    """``84.4 ± 1.2``: a point's mean accuracy over replicates and its 95% half-width [%]
+    (the mean alone for a point of one replicate)."""
+    if pd.isna(row.accuracy_half_width):
+        return _pct(row.accuracy)
+    return f"{_pct(row.accuracy)} ± {_pct(row.accuracy_half_width)}"
+
+
 def quickstart_rows(out: Path) -> list[list[str]]:
-    """receiver | native | relative K=32 | relative K=64 | oracle K=64 | none (K=64), at 20 dB."""
+    """receiver | native | relative K=32 | K=64 | oracle K=64 | none (K=64), at 20 dB, each
+    the mean over replicates ± its 95% half-width (native: the mean)."""
     df = _results(out)
     at = df[df.snr_db == 20.0]
     table = []
     for rx in dict.fromkeys(df.rx_model):
         def cell(eq, k):
             sel = at[(at.rx_model == rx) & (at.num_anchors == k) & (at.semantic_equalizer == eq)]
-            return _pct(sel.accuracy.iloc[0])
-        table.append([rx, _pct(df[df.rx_model == rx].native_accuracy.iloc[0]), cell("relative", 32),
-                      cell("relative", 64), cell("oracle", 64), cell("none", 64)])
+            return _mean_pm(sel.iloc[0])
+        table.append([rx, _pct(df[df.rx_model == rx].native_accuracy.mean()), cell("relative", 32), cell("relative", 64), cell("oracle", 64), cell("none", 64)])
     return table
 
 
@@ -117,35 +124,29 @@ def digital_rows(out: Path) -> list[list[str]]:
     for (channel, scheme, bits), grp in df.groupby(["channel", "scheme", df.bits.fillna(-1)], sort=False):
         grp = grp.sort_values("snr_db")
         table.append([channel, scheme if bits < 0 else f"{scheme}, {int(bits)} bits",
-                      f"{grp.channel_uses.iloc[0]:g}"] + [_pct(a) for a in grp.accuracy])
+                      f"{grp.channel_uses.iloc[0]:g}"] + [_mean_pm(r) for r in grp.itertuples()])
     return table
 
 
 def anchors_rows(out: Path) -> list[list[str]]:
-    """Strategy | mean over seeds ± the 95% t-interval half-width of that mean (relative, 20 dB), per K."""
+    """Strategy | mean over replicates (seeds) ± the 95% t-interval half-width of that mean
+    (relative, 20 dB), per K."""
     df = _results(out)
     df = df[(df.semantic_equalizer == "relative") & (df.snr_db == 20.0)]
-    table = []
-    for strategy, grp in df.groupby("anchor_selection", sort=False):
-        cells = []
-        for _, by_k in grp.groupby("num_anchors"):
-            acc = 100 * by_k.accuracy.to_numpy()
-            half = stats.t.ppf(0.975, len(acc) - 1) * acc.std(ddof=1) / np.sqrt(len(acc)) if len(acc) > 1 else None
-            cells.append(f"{acc.mean():.1f} ± {half:.1f}" if half is not None else f"{acc.mean():.1f}")
-        table.append([strategy] + cells)
-    return table
+    return [[strategy] + [_mean_pm(r) for r in grp.sort_values("num_anchors").itertuples()]
+            for strategy, grp in df.groupby("anchor_selection", sort=False)]
 
 
 def channel_aware_rows(out: Path, channel: str = "awgn", k: int = 16, target: float = 0.8,
                        snrs=(-10, -5, 0, 5, 10, 20, 30)) -> list[list[str]]:
-    """receiver | accuracy per SNR (seeds pooled, 3 decimals without the 0) | SNR at ``target``."""
+    """receiver | accuracy per SNR (the mean over replicates, 3 decimals without the 0) | SNR at ``target``."""
     df = _results(out)
     df = df[(df.channel == channel) & (df.num_anchors == k)]
     table = []
     for eq, grp in df.groupby("semantic_equalizer", sort=False):
-        pooled = grp.assign(correct=grp.accuracy * grp.n_samples).groupby("snr_db")[["correct", "n_samples"]].sum()
-        acc = (pooled.correct / pooled.n_samples).to_numpy()
-        grid = pooled.index.to_numpy()
+        grp = grp.sort_values("snr_db")
+        acc = grp.accuracy.to_numpy()
+        grid = grp.snr_db.to_numpy()
         above = np.nonzero(acc >= target)[0]
         if len(above) == 0:
             at = "never"

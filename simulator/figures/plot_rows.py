@@ -1,5 +1,5 @@
 """What a figure reads from result rows (no matplotlib): values and groups, curves of the
-mean accuracy over seeds with their 95% band, titles and subtitles, colours by registered
+mean accuracy over replicates with their 95% band, titles and subtitles, colours by registered
 name, and what link rows say (an end-to-end unit, a method that does not use the anchors).
 """
 
@@ -42,9 +42,22 @@ def varying_keys(rows: list[dict], keys: Iterable[str]) -> tuple[str, ...]:
     return tuple(k for k in keys if len({r.get(k) for r in rows}) > 1)
 
 
+def _band(rs: list[dict]) -> tuple[float, float]:
+    """The band of one x of a curve: its rows' interval over replicates (results.csv's
+    ``accuracy_low``/``accuracy_high``), or, where a point has one replicate, the Wilson
+    interval of its test decisions."""
+    def bounds(low: str, high: str):
+        return float(np.mean([float(r[low]) for r in rs])), float(np.mean([float(r[high]) for r in rs]))
+    for low, high in (("accuracy_low", "accuracy_high"), ("accuracy_wilson_low", "accuracy_wilson_high")):
+        if all(is_number(r.get(low)) and is_number(r.get(high)) for r in rs):
+            return bounds(low, high)
+    return bounds("accuracy", "accuracy")     # rows without an interval: no band
+
+
 def accuracy_curve(rows: list[dict], x_key: str) -> tuple[np.ndarray, ...]:
-    """x, mean accuracy over seeds, band low, band high (95% t-interval of the mean over
-    seeds, or the Wilson interval with one seed)."""
+    """x, mean accuracy, band low, band high. Point rows (results.csv) have one row per x
+    and carry their band (:func:`_band`); replicate rows of several seeds get the 95%
+    t-interval of their mean."""
     xs, mean, lo, hi = [], [], [], []
     for (x,), rs in group_rows(rows, (x_key,)).items():
         acc = np.array([float(r["accuracy"]) for r in rs])
@@ -55,15 +68,25 @@ def accuracy_curve(rows: list[dict], x_key: str) -> tuple[np.ndarray, ...]:
             lo.append(max(0.0, acc.mean() - half))
             hi.append(min(1.0, acc.mean() + half))
         else:
-            lo.append(float(np.mean([float(r["accuracy_low"]) for r in rs])))
-            hi.append(float(np.mean([float(r["accuracy_high"]) for r in rs])))
+            band = _band(rs)
+            lo.append(band[0])
+            hi.append(band[1])
     return np.array(xs), np.array(mean), np.array(lo), np.array(hi)
 
 
+def replicate_count(rows: list[dict]) -> str:
+    """``3`` or ``3-12``: the replicates per point of ``rows`` (seeds, for replicate rows)."""
+    if not any(is_number(r.get("replicates")) for r in rows):
+        return str(len({r.get("seed") for r in rows}))
+    counts = sorted({int(r["replicates"]) for r in rows if is_number(r.get("replicates"))})
+    return f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+
+
 def band_note(rows: list[dict]) -> str:
-    seeds = {r.get("seed") for r in rows}
-    return (f"band: 95% t-interval over {len(seeds)} seeds" if len(seeds) > 1
-            else "band: 95% Wilson interval")
+    count = replicate_count(rows)
+    if count != "1":
+        return f"band: 95% t-interval over {count} replicates"
+    return "band: 95% Wilson interval (test samples only; 1 replicate)"
 
 
 def link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
@@ -95,8 +118,8 @@ def subtitle(rows: list[dict], shown: Iterable[str]) -> str:
         if v in (None, ""):
             continue
         parts.append(fmt.format(float(v) if key == "snr_db" else v))
-    seeds = len({r.get("seed") for r in rows})
-    parts.append(f"{seeds} seed{'s' * (seeds > 1)}")
+    count = replicate_count(rows)
+    parts.append(f"{count} replicate{'s' * (count != '1')}")
     return " · ".join(parts)
 
 

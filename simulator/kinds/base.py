@@ -24,7 +24,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 
-from semcom.core.errors import ScenarioError, ScenarioErrors
+from semcom.core.errors import ScenarioError, ScenarioErrors, SemcomInputError
 from semcom.core.limits import check_bounded
 from semcom.core.registry import Registry, suggest
 from ..scenario.errors import errors_from_pydantic
@@ -123,9 +123,29 @@ class StudyKind:
         """Header and body (strings) of the summary table."""
         raise NotImplementedError
 
-    def summary_table(self, rows: list[dict]) -> str:
-        """The summary as aligned plain text (``semcom results``)."""
-        return format_summary(*self.summary_rows(rows), rows) if rows else "no results yet"
+    def summary_table(self, rows: list[dict], fmt: str = "text", **options) -> str:
+        """The summary (``semcom results``) as aligned plain text, Markdown or LaTeX
+        (``fmt``); ``options`` are the kind's own (a kind without any refuses them)."""
+        if options:
+            flags = ", ".join("--" + k.replace("_", "-") for k in options)
+            raise SemcomInputError(f"semcom results {flags}: does not apply to a {self.name} study; "
+                                   "use --format only")
+        if not rows:
+            return "no results yet"
+        return format_summary(*self.summary_rows(rows), rows, fmt)
+
+    def result_rows(self, rows: list[dict], out_dir: Path | None = None) -> list[dict]:
+        """The rows its results CSV lists, from the stored rows (``out_dir``: the run's folder)."""
+        return rows
+
+    def point_table(self, rows: list[dict], **options) -> tuple[list[str], list[list[str]]]:
+        """Header and body of the table of every SNR point with its interval
+        (:meth:`semcom.api.Result.table`); a kind without SNR points has none."""
+        raise SemcomInputError(f"table: a {self.name} study has no table of SNR points; use .frame")
+
+    def result_columns(self) -> list[str]:
+        """The columns of its results CSV, in order (those of the stored rows unless it aggregates them)."""
+        return self.columns()
 
     # -- figures and the report ------------------------------------------------------------
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:

@@ -17,8 +17,9 @@ from pathlib import Path
 from semcom.core.errors import SemcomInputError
 from semcom.core.registry import UnknownNameError
 from ..link.schema import Scenario
-from ..link.summary import link_summary_rows
 from ..link.units import UNIT_AXES, expand_units
+from ..results.summary import with_note
+from ..results.tables import render_table
 from ..scenario.work import WorkEstimate, named_product
 from .base import StudyKind, register_kind
 
@@ -55,14 +56,18 @@ class LinkKind(StudyKind):
     def estimate_work(self, sc, check_data: bool = False) -> WorkEstimate:
         """Units from the sweep's unit axes; with the data, messages (test samples x SNR
         points x equalisers per unit) and a unit's memory (data, latents, batched passes)."""
-        units, unit_axes = named_product({f"sweep.{a}": len(sc.axis(a)) for a in UNIT_AXES})
+        axes = {f"sweep.{a}": len(sc.axis(a)) for a in UNIT_AXES}
+        if sc.stop is not None:   # the budget: a point may get up to max_replicates seeds
+            del axes["sweep.seed"]
+            axes["stop.max_replicates"] = sc.stop.max_replicates
+        units, unit_axes = named_product(axes)
         data = _data_sizes(sc) if check_data else None
         if data is None:
             return WorkEstimate(int(units), drivers={"units": unit_axes})
         num_test, data_bytes = data
         messages, driver = named_product({unit_axes: units, "sweep.snr_db": len(sc.axis("snr_db")),
                                           "sweep.semantic_equalizer": len(sc.axis("semantic_equalizer")),
-                                          "data.test_fraction": num_test})
+                                          "data.test_fraction": num_test, "passes": sc.passes})
         return WorkEstimate(int(units), messages=messages, memory_bytes=data_bytes + PASS_BYTES,
                             drivers={"units": unit_axes, "messages": driver, "memory": "data.limit"})
 
@@ -74,12 +79,46 @@ class LinkKind(StudyKind):
         from ..link.rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
         return COLUMNS
 
+    def result_columns(self) -> list[str]:
+        from ..link.points import POINT_COLUMNS  # lazy: the interval math loads scipy
+        return POINT_COLUMNS
+
     def summary_rows(self, rows: list[dict]):
-        return link_summary_rows(rows)
+        from ..link.points import point_rows  # lazy: the interval math loads scipy
+        from ..link.summary import point_table  # lazy: as above
+        return point_table(point_rows(rows))
+
+    def point_table(self, rows: list[dict], snr="all", interval: bool = True, native: bool = False):
+        """:func:`~semcom.simulator.link.summary.point_table` of the points of ``rows``."""
+        from ..link.points import point_rows  # lazy: the interval math loads scipy
+        from ..link.summary import point_table  # lazy: as above
+
+        return point_table(point_rows(rows), snr=snr, interval=interval, native=native)
+
+    def summary_table(self, rows: list[dict], fmt: str = "text", snr="ends", interval: bool = True,
+                      native: bool = False) -> str:
+        """The table of :mod:`semcom.simulator.link.summary` in ``fmt``: ``snr`` ("ends", "all"
+        or values in dB), ``interval``, ``native`` as :func:`~semcom.simulator.link.summary.point_table`."""
+        from ..link.points import point_rows  # lazy: the interval math loads scipy
+        from ..link.summary import point_table, table_note  # lazy: as above
+
+        if not rows:
+            return "no results yet"
+        points = point_rows(rows)
+        header, body = point_table(points, snr=snr, interval=interval, native=native)
+        return with_note(render_table(header, body, fmt), table_note(points, interval), fmt)
+
+    def result_rows(self, rows: list[dict], out_dir: Path | None = None) -> list[dict]:
+        """``results.csv``'s rows: a row per point, aggregated over replicates (``target_met``
+        from the ``stop`` of the run's ``scenario.yaml`` in ``out_dir``)."""
+        from ..link.points import point_rows, stored_stop  # lazy: the interval math loads scipy
+
+        return point_rows(rows, stored_stop(out_dir) if out_dir is not None else None)
 
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..link.plots import link_figures, shannon_references  # lazy: matplotlib only to draw
-        return link_figures(rows, plots_dir, style, shannon_references(scenario))
+        from ..link.points import point_rows  # lazy: the interval math loads scipy
+        return link_figures(point_rows(rows), plots_dir, style, shannon_references(scenario))
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
         units = self.expand(sc)
@@ -88,7 +127,13 @@ class LinkKind(StudyKind):
         line = (f"{source}: ok ({len(units) - e2e} units x {snrs} SNR points x "
                 f"{len(sc.axis('semantic_equalizer'))} semantic equalizers" +
                 (f", {e2e} jscc units x {snrs} SNR points)" if e2e else ")"))
-        return [line] + [f"note: {note}" for note in cost_notes(sc, _num_test(sc) if check_data else None)]
+        notes = cost_notes(sc, _num_test(sc) if check_data else None)
+        if sc.stop is not None:
+            notes.append(f"stop: the units above are the first round ({sc.stop.min_replicates} replicates per "
+                         f"point); points whose interval is wider than the target get more, up to "
+                         f"{sc.stop.max_replicates} replicates ({sc.stop.max_replicates / sc.stop.min_replicates:g} "
+                         "times the first round at most)")
+        return [line] + [f"note: {note}" for note in notes]
 
 
 #: A unit's batched passes: a few [num_snr, chunk, message_dim] float32 tensors of
@@ -134,9 +179,11 @@ def cost_notes(sc, num_test: int | None) -> list[str]:
         layout = codeword_layout(k * bits, int(s["block_length"]), float(s["code_rate"]), 2)
         per_sample = layout.codewords_per_sample / layout.samples_per_codeword
         n_snr = len(sc.axis("snr_db"))
-        per_unit = (f"{math.ceil(num_test / layout.samples_per_codeword) * layout.codewords_per_sample * n_snr:,}"
-                    f" codewords of {layout.k} bits per unit ({num_test} test samples x {n_snr} SNR points)"
-                    if num_test else f"{per_sample:.3g} codewords of {layout.k} bits per test sample and SNR point")
+        passes = f" x {sc.passes} passes" if sc.passes > 1 else ""
+        words = math.ceil(num_test / layout.samples_per_codeword) * layout.codewords_per_sample * n_snr * sc.passes
+        per_unit = (f"{words:,} codewords of {layout.k} bits per unit ({num_test} test samples x {n_snr} SNR "
+                    f"points{passes})" if num_test
+                    else f"{per_sample * sc.passes:.3g} codewords of {layout.k} bits per test sample and SNR point")
         notes.append(f"scheme '{name}' decodes LDPC ({s['num_iter']} belief-propagation iterations) at K = {k}, "
                      f"{bits} bits: about {per_unit}; expect digital units to take far longer than analog ones")
     return notes

@@ -27,7 +27,7 @@ from ..scenario.checks import (
 )
 from ..scenario.errors import Findings
 from ..scenario.scheme_specs import SCHEME_SPECS
-from ..scenario.specs import ModelSpec
+from ..scenario.specs import ModelSpec, StudyBase
 from .jscc_engine import check_jscc
 from .schema import Scenario
 
@@ -58,6 +58,24 @@ def _check_semantic_equalizers(sc: Scenario) -> None:
         if check_budget is not None:
             for i, k in enumerate(sc.axis("num_anchors")):
                 check_budget(f"semantic_equalizers.{name}", options, int(k), f"sweep.num_anchors[{i}]")
+
+
+def _check_stop(sc: Scenario, specs: dict) -> None:
+    """The ``stop:`` settings against the study: its listed seeds, its schemes' codewords."""
+    stop = sc.stop
+    if stop is None:
+        return
+    listed = StudyBase.axis(sc, "seed")
+    if stop.max_replicates < len(listed):
+        raise ScenarioError("stop.max_replicates", stop.max_replicates, f"is below the {len(listed)} seeds of "
+                            "sweep.seed", f"raise it to at least {len(listed)} or list fewer seeds")
+    coded = [name for name in sc.axis("scheme") if name in specs
+             and (specs[name].has_block_length or specs[name].kind not in SCHEME_SPECS)]
+    if stop.block_targets() and not coded:
+        field = "num_target_block_errors" if stop.num_target_block_errors is not None else "target_bler"
+        raise ScenarioError(f"stop.{field}", getattr(stop, field), f"counts block errors, but the scheme(s) "
+                            f"{', '.join(sc.axis('scheme'))} send no codewords", "remove it, or use a digital "
+                            "scheme (scheme: {kind: digital}); stop.ci_half_width works for every scheme")
 
 
 def check_scenario(sc: Scenario, check_data: bool = True) -> None:
@@ -137,6 +155,8 @@ def _check_sweep(sc: Scenario, found: Findings, known_schemes: set[str], quantis
                                     "remove sweep.bits or use scheme: {kind: digital}")
     with found.check():
         check_seeds(sc)
+    with found.check():
+        _check_stop(sc, sc.scheme_specs())
     with found.check():
         check_device(sc)
     with found.check():

@@ -11,6 +11,7 @@ crosses the link through the one transmission block
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,7 +25,8 @@ from semcom.transceivers.schemes import build_scheme
 from semcom.transceivers.semantic import build_equalizer
 from semcom.transceivers.semantic.channel_aware import ChannelAccess
 from semcom.transceivers.side_information import REFERENCE_SIDE_LINK
-from semcom.transceivers.transmission import MessageTransmission, Received
+from semcom.transceivers.transmission import MessageTransmission
+from .accumulator import Accumulator
 from .jscc_engine import run_jscc_unit
 from ..results.metrics import mean_interval, wilson_interval
 from .metrics import accuracy_counts, reciprocal_ranks, top_k_counts
@@ -69,48 +71,6 @@ def build_link(ru: ResolvedUnit) -> LinkSetup:
         head_regularization=ru.head_regularization)
 
 
-class _Accumulator:
-    """Sums over chunks of test samples, per SNR point: correct decisions, NMSE, BER, BLER."""
-
-    def __init__(self, num_snr: int):
-        self.num_snr = num_snr
-        self.correct: dict[str, np.ndarray] = {}
-        self.top_k: dict[str, np.ndarray] = {}
-        self.rr: dict[str, np.ndarray] = {}      # sums of reciprocal ranks
-        self.rr_sq: dict[str, np.ndarray] = {}   # sums of their squares
-        self.err = np.zeros(num_snr)
-        self.energy = 0.0
-        self.ber = np.zeros(num_snr)
-        self.bler = np.zeros(num_snr)
-        self.weight = 0
-        self.has_ber = False
-
-    def add_transmission(self, received: Received, message: torch.Tensor) -> None:
-        """Errors of one chunk: NMSE from the message, BER/BLER from the bits the transmitter kept."""
-        n = message.shape[0]
-        # float32 differences, float64 sums: exact enough, no float64 copies of big tensors
-        self.err += (received.message - message).square().sum((-1, -2), dtype=torch.float64).cpu().numpy()
-        self.energy += float(message.square().sum(dtype=torch.float64))
-        rates = received.error_rates()
-        if rates is not None:
-            self.has_ber = True
-            self.ber += n * rates[0].double().cpu().numpy()
-            self.bler += n * rates[1].double().cpu().numpy()
-        self.weight += n
-
-    def add_decisions(self, name: str, correct: np.ndarray, top_k: np.ndarray) -> None:
-        self.correct[name] = self.correct.get(name, 0) + correct
-        self.top_k[name] = self.top_k.get(name, 0) + top_k
-
-    def add_ranks(self, name: str, rr: torch.Tensor) -> None:
-        """Reciprocal ranks [num_snr, batch_size] of one chunk."""
-        self.rr[name] = self.rr.get(name, 0) + rr.sum(-1).numpy()
-        self.rr_sq[name] = self.rr_sq.get(name, 0) + rr.square().sum(-1).numpy()
-
-    def nmse(self) -> np.ndarray:
-        return self.err / max(self.energy, 1e-30)
-
-
 def run_unit(sc: Scenario, unit: Unit, *, observe=None, channel_seed: int | None = None) -> list[dict[str, Any]]:
     """Simulate every SNR point and semantic equaliser of ``unit`` of link study ``sc``.
 
@@ -140,6 +100,81 @@ def _transmissions(ru: ResolvedUnit, channel) -> dict[str, MessageTransmission]:
             for kind in ("relative", "absolute")}
 
 
+@dataclass
+class _UnitRun:
+    """What every chunk and pass of an anchor-based unit shares."""
+
+    ru: ResolvedUnit
+    link: LinkSetup
+    channel: Any
+    transmissions: dict[str, MessageTransmission]
+    equalizers: dict[str, Any]
+    senders: dict[str, Any]        # message key -> the equaliser whose message is sent for it
+    no: torch.Tensor               # [num_snr] noise power per complex symbol
+    keys: dict[str, Any]           # retrieval keys per equaliser
+    acc: dict[str, Accumulator] = field(default_factory=dict)
+    message_dim: dict[str, int] = field(default_factory=dict)
+
+
+def _prepare(ru: ResolvedUnit) -> _UnitRun:
+    """The unit's link, channel, transmissions and equalisers (fitted), once for every pass."""
+    unit = ru.unit
+    link = build_link(ru)
+    channel = build_channel(ru.channel.model, precision=ru.precision, device=ru.device, **ru.channel_settings())
+    transmissions = _transmissions(ru, channel)
+    # channel-aware receivers simulate their own link (noise-trained heads, pilots over the channel)
+    access = ChannelAccess(transmissions, ru.snr_db, snr_db_to_no, functools.partial(derive_seed, unit.seed, unit.key),
+                           key=(ru.channel.model_dump(), ru.scheme.model_dump(), unit.bits, ru.precision, ru.top_k),
+                           device=ru.device)
+    equalizers = {name: build_equalizer(name, settings, link, access) for name, settings in ru.equalizers.items()}
+    # what is sent: one transmission per message key (the kind, or a receiver's own variant of it)
+    senders = {}
+    for eq in equalizers.values():
+        senders.setdefault(eq.message_key, eq)
+    no = snr_db_to_no(torch.tensor(ru.snr_db, dtype=torch.float64)).to(torch.device(ru.device))
+    # retrieval (MRR): each equaliser's keys are the receiver's own representations of the test set
+    keys = {name: eq.retrieval_keys(ru.data.test_idx) for name, eq in equalizers.items()} if ru.retrieval else {}
+    return _UnitRun(ru, link, channel, transmissions, equalizers, senders, no, keys,
+                    acc={key: Accumulator(len(ru.snr_db)) for key in senders})
+
+
+def _run_chunk(run: _UnitRun, idx: np.ndarray, start: int, tx_anchors: torch.Tensor, observe=None) -> None:
+    """One chunk of test samples (dataset indices ``idx``, test positions from ``start``)
+    through every message's transmission and every equaliser, at every SNR point."""
+    # Semantics (projection, equalisers, heads) run on the CPU, where the latents and
+    # heads live and the tensors are small; the physical layer (scheme and channel,
+    # where LDPC decoding costs) runs on the scenario's device.
+    link, device = run.link, torch.device(run.ru.device)
+    labels = run.ru.data.labels[idx]
+    for key, sender in run.senders.items():
+        kind = sender.message
+        z_tx = link.tx.latents[idx]
+        if key != kind:   # a receiver's own variant of the message
+            message = sender.encode(z_tx).to(device)
+        else:
+            message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
+        run.message_dim[key] = message.shape[-1]
+        received = run.transmissions[kind](message, run.no)
+        noise = None if received.noise is None else received.noise.cpu()
+        acc = run.acc[key]
+        acc.add_transmission(received, message)
+        decisions = {}
+        for name, eq in run.equalizers.items():
+            if eq.message_key != key:
+                continue
+            logits = eq(received.message.cpu(), noise)
+            acc.add_decisions(name, accuracy_counts(logits, labels), top_k_counts(logits, labels))
+            if run.keys.get(name) is not None:
+                query = eq.retrieval_query(received.message.cpu(), noise)
+                own = torch.arange(start, start + len(idx))
+                acc.add_ranks(name, reciprocal_ranks(query, run.keys[name], own, PASS_ELEMENTS))
+            if observe is not None:
+                decisions[name] = (logits.argmax(-1) == labels).cpu().numpy()
+        if observe is not None:
+            observe(scheme=run.transmissions[kind].scheme, message_dim=received.values_dim, batch_size=len(idx),
+                    no_eff=received.no_eff, correct=decisions)
+
+
 @torch.no_grad()
 def run_resolved(ru: ResolvedUnit, *, observe=None, channel_seed: int | None = None) -> list[dict[str, Any]]:
     """Simulate every SNR point and semantic equaliser of an anchor-based unit.
@@ -147,7 +182,9 @@ def run_resolved(ru: ResolvedUnit, *, observe=None, channel_seed: int | None = N
     Test samples stream through in chunks of at most ``chunk_size`` samples and at
     most :data:`PASS_ELEMENTS` per ``[num_snr, chunk, message_dim]`` tensor (memory
     and cache use stay bounded for any dataset size, K and SNR grid); within a chunk
-    every SNR point runs in one batched call.
+    every SNR point runs in one batched call. The test set crosses the channel
+    ``ru.passes`` times, each pass with new noise and fading (the anchors and heads of
+    the replicate stay), so the rows count ``passes x test samples`` decisions.
     Returns one row per (snr_db, semantic_equalizer) with the :data:`~semcom.simulator.link.rows.COLUMNS`.
 
     :param observe: optional callable, called once per chunk and message kind with keywords
@@ -162,77 +199,34 @@ def run_resolved(ru: ResolvedUnit, *, observe=None, channel_seed: int | None = N
         channel realisations of the same unit use another seed.
     """
     unit, data = ru.unit, ru.data
-    link = build_link(ru)
-    device = torch.device(ru.device)
-    channel = build_channel(ru.channel.model, precision=ru.precision, device=ru.device, **ru.channel_settings())
-    transmissions = _transmissions(ru, channel)
-    snr_db = ru.snr_db
-    # channel-aware receivers simulate their own link (noise-trained heads, pilots over the channel)
-    access = ChannelAccess(transmissions, snr_db, snr_db_to_no, functools.partial(derive_seed, unit.seed, unit.key),
-                           key=(ru.channel.model_dump(), ru.scheme.model_dump(), unit.bits, ru.precision, ru.top_k),
-                           device=ru.device)
-    equalizers = {name: build_equalizer(name, settings, link, access) for name, settings in ru.equalizers.items()}
-    # what is sent: one transmission per message key (the kind, or a receiver's own variant of it)
-    senders = {}
-    for eq in equalizers.values():
-        senders.setdefault(eq.message_key, eq)
-    messages = list(senders)
-    no = snr_db_to_no(torch.tensor(snr_db, dtype=torch.float64)).to(device)
+    run = _prepare(ru)
     test_idx = data.test_idx
-    n = len(test_idx)
-    native_head = link.absolute_head(link.rx)
-    tx_anchors = link.anchors(link.tx)
-    # retrieval (MRR): each equaliser's keys are the receiver's own representations of the test set
-    keys = {name: eq.retrieval_keys(test_idx) for name, eq in equalizers.items()} if ru.retrieval else {}
-
+    tx_anchors = run.link.anchors(run.link.tx)
     # One owner of channel randomness per unit: Sionna's blocks draw from its config RNG.
     sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key) if channel_seed is None else int(channel_seed)
-
-    acc = {key: _Accumulator(len(snr_db)) for key in messages}
+    widest = max(run.link.tx.latents.shape[1] if set(run.senders) - {"relative"} else 0,
+                 unit.num_anchors if "relative" in run.senders else 0, 1)
+    chunk = max(1, min(ru.chunk_size, PASS_ELEMENTS // (len(ru.snr_db) * widest)))
+    native_head = run.link.absolute_head(run.link.rx)
     native_correct = 0
-    message_dim = {}
-    widest = max(link.tx.latents.shape[1] if set(messages) - {"relative"} else 0,
-                 unit.num_anchors if "relative" in messages else 0, 1)
-    chunk = max(1, min(ru.chunk_size, PASS_ELEMENTS // (len(snr_db) * widest)))
-    for start in range(0, n, chunk):
-        idx = test_idx[start:start + chunk]
-        # Semantics (projection, equalisers, heads) run on the CPU, where the latents and
-        # heads live and the tensors are small; the physical layer (scheme and channel,
-        # where LDPC decoding costs) runs on the scenario's device.
-        labels = data.labels[idx]
-        native_correct += int(accuracy_counts(native_head(link.rx.latents[idx])[None], labels)[0])
-        for key in messages:
-            kind = senders[key].message
-            z_tx = link.tx.latents[idx]
-            if key != kind:   # a receiver's own variant of the message
-                message = senders[key].encode(z_tx).to(device)
-            else:
-                message = (link.projection(z_tx, tx_anchors) if kind == "relative" else z_tx).to(device)
-            message_dim[key] = message.shape[-1]
-            received = transmissions[kind](message, no)
-            noise = None if received.noise is None else received.noise.cpu()
-            acc[key].add_transmission(received, message)
-            decisions = {}
-            for name, eq in equalizers.items():
-                if eq.message_key == key:
-                    logits = eq(received.message.cpu(), noise)
-                    acc[key].add_decisions(name, accuracy_counts(logits, labels), top_k_counts(logits, labels))
-                    if keys.get(name) is not None:
-                        query = eq.retrieval_query(received.message.cpu(), noise)
-                        own = torch.arange(start, start + len(idx))
-                        acc[key].add_ranks(name, reciprocal_ranks(query, keys[name], own, PASS_ELEMENTS))
-                    if observe is not None:
-                        decisions[name] = (logits.argmax(-1) == labels).cpu().numpy()
-            if observe is not None:
-                observe(scheme=transmissions[kind].scheme, message_dim=received.values_dim, batch_size=len(idx),
-                        no_eff=received.no_eff, correct=decisions)
+    for p in range(ru.passes):
+        for start in range(0, len(test_idx), chunk):
+            idx = test_idx[start:start + chunk]
+            if p == 0:   # the receiver alone: no channel, the same every pass
+                native_correct += int(accuracy_counts(native_head(run.link.rx.latents[idx])[None], data.labels[idx])[0])
+            _run_chunk(run, idx, start, tx_anchors, observe)
+    return _rows(run, len(test_idx) * ru.passes, native_correct / len(test_idx))
 
+
+def _rows(run: _UnitRun, n: int, native_accuracy: float) -> list[dict[str, Any]]:
+    """The unit's rows from its sums over ``n`` decisions per SNR point and equaliser."""
+    ru, unit, channel = run.ru, run.ru.unit, run.channel
     rows = []
-    for name, eq in equalizers.items():
-        a = acc[eq.message_key]
-        transmission = transmissions[eq.message]
+    for name, eq in run.equalizers.items():
+        a = run.acc[eq.message_key]
+        transmission = run.transmissions[eq.message]
         scheme = transmission.scheme
-        m = message_dim[eq.message_key]
+        m = run.message_dim[eq.message_key]
         sent = transmission.kept(m)
         # side information (the kept positions) is paid for on the air by every scheme,
         # analog too, at the reference link's rate (transceivers.side_information)
@@ -242,10 +236,10 @@ def run_resolved(ru: ResolvedUnit, *, observe=None, channel_seed: int | None = N
         bits = scheme.bits_per_sample(sent)
         if side_bits:
             bits = (bits or 0) + side_bits
-        setup = eq.setup_symbols(link)
+        setup = eq.setup_symbols(run.link)
         correct, top_k = a.correct[name], a.top_k[name]
         ranked = name in a.rr
-        for s, snr in enumerate(snr_db):
+        for s, snr in enumerate(ru.snr_db):
             lo, hi = wilson_interval(int(correct[s]), n)
             top_lo, top_hi = wilson_interval(int(top_k[s]), n)
             mrr_lo, mrr_hi = mean_interval(float(a.rr[name][s]), float(a.rr_sq[name][s]), n) if ranked else (None, None)
@@ -261,10 +255,12 @@ def run_resolved(ru: ResolvedUnit, *, observe=None, channel_seed: int | None = N
                 nmse=a.nmse()[s],
                 ber=a.ber[s] / a.weight if a.has_ber else None,
                 bler=a.bler[s] / a.weight if a.has_ber else None,
-                native_accuracy=native_correct / n,
+                native_accuracy=native_accuracy,
                 setup_channel_uses=channel.channel_uses(setup) if setup else None,
                 side_channel_uses=float(side_uses),
                 unit=unit.key, head_weight_decay=head_weight_decay(eq, s),
                 top5_accuracy=top_k[s] / n, top5_accuracy_low=top_lo, top5_accuracy_high=top_hi,
-                mrr=a.rr[name][s] / n if ranked else None, mrr_low=mrr_lo, mrr_high=mrr_hi).as_dict())
+                mrr=a.rr[name][s] / n if ranked else None, mrr_low=mrr_lo, mrr_high=mrr_hi, passes=ru.passes,
+                block_errors=int(a.block_errors[s]) if a.has_ber else None,
+                codewords=a.codewords if a.has_ber else None).as_dict())
     return rows

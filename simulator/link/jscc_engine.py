@@ -122,13 +122,13 @@ def run_jscc_unit(ru: ResolvedUnit) -> list[dict[str, Any]]:
     snr_db = ru.snr_db
     no = snr_db_to_no(torch.tensor(snr_db, dtype=torch.float64))
     test_idx = data.test_idx
-    n = len(test_idx)
+    n = len(test_idx) * ru.passes      # decisions: every pass draws the channel anew
     inputs = torch.from_numpy(data.dataset.inputs)
     # the evaluation channel's own draws, apart from training's
     sionna.phy.config.seed = derive_seed(unit.seed, "channel", unit.key)
     correct = np.zeros(len(snr_db), dtype=np.int64)
     top_k = np.zeros(len(snr_db), dtype=np.int64)
-    for start in range(0, n, ru.chunk_size):
+    for start in [s for _ in range(ru.passes) for s in range(0, len(test_idx), ru.chunk_size)]:
         idx = test_idx[start:start + ru.chunk_size]
         x_hat, _ = cross_channel(channel, model.encode(inputs[idx]), no)
         logits = model.decode(x_hat)
@@ -151,8 +151,9 @@ def run_jscc_unit(ru: ResolvedUnit) -> list[dict[str, Any]]:
             semantic_equalizer=JSCC_LABEL, channel_equalizer=ru.channel.equalizer if channel.has_fading else None,
             csi=ru.channel.csi if channel.has_fading else None, seed=unit.seed, channel_uses=float(uses),
             bits_per_sample=None, n_samples=n, accuracy=correct[s] / n, accuracy_low=lo, accuracy_high=hi,
-            nmse=None, ber=None, bler=None, native_accuracy=native_correct / n, setup_channel_uses=None,
+            nmse=None, ber=None, bler=None, native_accuracy=native_correct / len(test_idx), setup_channel_uses=None,
             side_channel_uses=None,   # no side information: the model's channel uses are all it sends
             unit=unit.key, head_weight_decay=None, top5_accuracy=top_k[s] / n, top5_accuracy_low=top_lo,
-            top5_accuracy_high=top_hi, mrr=None, mrr_low=None, mrr_high=None).as_dict())
+            top5_accuracy_high=top_hi, mrr=None, mrr_low=None, mrr_high=None, passes=ru.passes, block_errors=None,
+            codewords=None).as_dict())
     return rows

@@ -6,10 +6,12 @@ with 7-8 pt text. Each figure tells one story: the things it compares share one 
 (panels share both axes), methods that do not depend on K (``none``, ``aligned``) are
 horizontal reference lines, a dotted line marks chance, colour (what is compared) and
 line style (SNR) have separate legends, and the subtitle names what is held fixed
-(channel, scheme, K, SNR). Ticks sit at simulated points. Points average over seeds
-only; every other axis of the study is a panel, a curve or the x axis, never silently
-averaged. The band around a curve is the 95% t-interval of the mean over seeds when
-there are several, else the 95% Wilson interval of the accuracy (the legend says which).
+(channel, scheme, K, SNR). Ticks sit at simulated points. Figures draw results.csv's
+points (:func:`~semcom.simulator.link.points.point_rows`): each the mean over its
+replicates; every other axis of the study is a panel, a curve or the x axis, never
+silently averaged. The band around a curve is the point's 95% t-interval over
+replicates, or, with one replicate, the 95% Wilson interval of its test decisions
+(the legend says which).
 A figure whose x axis would have fewer than 3 points is not drawn.
 
 Figures (each drawn when the study varies what it shows):
@@ -24,6 +26,8 @@ Figures (each drawn when the study varies what it shows):
   a panel per link.
 * ``equalizers_vs_anchors``: accuracy vs K, a curve per semantic equaliser; a panel per
   link and SNR (low, middle and high SNR of the sweep).
+* ``error_rates_vs_snr`` (digital studies): block and bit error rates vs SNR on a log
+  axis, a colour per scheme, a panel per channel (:mod:`semcom.simulator.link.error_plots`).
 * ``compare_<axis>``: accuracy vs SNR (or vs K with fewer than 3 SNR points) at the
   largest K (highest SNR), a curve per value of the compared study axis (``scheme``
   with its bits, ``channel``, ``rx_model``) on one axis; a panel per semantic equaliser.
@@ -72,6 +76,7 @@ from ..figures.plotting import (
     snr_axis,
 )
 from ..figures.style import FigureStyle
+from .error_plots import plot_error_rates
 from .compare_plots import (
     COMPARED_AXES,
     anchor_axis_panel,
@@ -241,8 +246,9 @@ def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path, style: FigureStyle
 
 def link_figures(rows: list[dict[str, Any]], out_dir: str | Path, style: FigureStyle,
                  shannon: dict | None = None) -> list[Path]:
-    """Every link figure the study's axes support, at ``style``; returns the PNG paths.
-    ``shannon``: see :func:`plot_rate_accuracy` (:func:`shannon_references` of the run's scenario)."""
+    """Every link figure the study's axes support from its point rows (results.csv), at
+    ``style``; returns the PNG paths. ``shannon``: see :func:`plot_rate_accuracy`
+    (:func:`shannon_references` of the run's scenario)."""
     out_dir = Path(out_dir)
     if not rows:
         return []
@@ -255,4 +261,5 @@ def link_figures(rows: list[dict[str, Any]], out_dir: str | Path, style: FigureS
     paths += plot_accuracy_vs_anchors(anchored, out_dir, style)
     for axis in COMPARED_AXES:
         paths += plot_compare(anchored, out_dir, axis, style)
+    paths += plot_error_rates(anchored, out_dir, style)
     return [p for p in paths if p.suffix == ".png"]

@@ -38,7 +38,9 @@ class ResolvedUnit:
         (the unit's ``bits`` is applied by :meth:`scheme_settings`).
     :ivar equalizers: semantic equaliser name → its scenario settings (or `None`), in
         sweep order.
-    :ivar snr_db: the SNR points [dB], in sweep order.
+    :ivar snr_db: the SNR points [dB] the unit runs, in sweep order (the unit's own subset
+        when it has one).
+    :ivar passes: channel passes over the test set (new noise and fading each).
     """
 
     unit: Unit
@@ -57,6 +59,7 @@ class ResolvedUnit:
     chunk_size: int
     top_k: Optional[int]
     retrieval: bool
+    passes: int = 1
 
     @property
     def tx(self) -> LatentSpace:
@@ -88,6 +91,6 @@ def resolve_unit(sc: Scenario, unit: Unit) -> ResolvedUnit:
         rx_spec=sc.models[unit.receiver].model_dump(exclude_none=True),
         channel=sc.channels[unit.channel], scheme=sc.scheme_specs()[unit.scheme],
         equalizers={name: sc.semantic_equalizers.get(name) for name in sc.axis("semantic_equalizer")},
-        snr_db=list(sc.axis("snr_db")), precision=sc.precision, device=sc.device, center=sc.center,
+        snr_db=list(unit.snr_db) if unit.snr_db is not None else list(sc.axis("snr_db")), precision=sc.precision, device=sc.device, center=sc.center,
         head_regularization=sc.heads.regularization(), chunk_size=sc.chunk_size, top_k=sc.compression.top_k,
-        retrieval=sc.retrieval)
+        retrieval=sc.retrieval, passes=sc.passes)

@@ -18,10 +18,18 @@ __all__ = ["ResultRow", "COLUMNS"]
 
 @dataclass(frozen=True, kw_only=True)
 class ResultRow:
-    """One row of ``results.csv``: one (unit, SNR point, semantic equaliser).
+    """One replicate's row: one (unit, SNR point, semantic equaliser), what the store keeps
+    and ``replicates.csv`` lists (``results.csv`` aggregates them over replicates:
+    :mod:`semcom.simulator.link.points`).
 
-    Fields in column order; the retrieval metrics were appended last, so the columns
-    before them keep their order.
+    Its intervals are within the replicate: ``accuracy_low``/``accuracy_high`` (and the
+    top-5 ones) are the Wilson interval of its ``n_samples`` decisions, ``mrr_low``/``mrr_high``
+    the normal interval of its reciprocal ranks. ``n_samples`` counts decisions: test
+    samples × ``passes``. ``block_errors``/``codewords``: codewords decoded in error and
+    sent, over every pass (empty without codewords).
+
+    Fields in column order; columns added later go last, so the columns before them keep
+    their order.
     """
 
     scenario: str
@@ -57,6 +65,9 @@ class ResultRow:
     mrr: Optional[float]
     mrr_low: Optional[float]
     mrr_high: Optional[float]
+    passes: int
+    block_errors: Optional[int]
+    codewords: Optional[int]
 
     def as_dict(self) -> dict[str, Any]:
         """The row as the store keeps it: ``{column: value}`` in column order, values
@@ -64,5 +75,5 @@ class ResultRow:
         return {f.name: format_cell(getattr(self, f.name)) for f in fields(self)}
 
 
-#: Columns of results.csv, in order. A metric that does not apply is left empty.
+#: Columns of a replicate row (``replicates.csv``), in order. A metric that does not apply is left empty.
 COLUMNS = [f.name for f in fields(ResultRow)]

@@ -2,7 +2,11 @@
 
 Every finished unit is committed to the results store as soon as it arrives, and
 whatever stops the run (an error in one unit, Ctrl-C) first exports what the store
-holds, so committed results are never lost and a rerun resumes from them.
+holds, so committed results are never lost and a rerun resumes from them. A study
+with ``stop:`` runs in rounds: after each, the points that still need replicates get
+them (:func:`~semcom.simulator.link.replicates.next_units`). The store keeps one row
+per replicate (``replicates.csv``); ``results.csv`` has one row per point, aggregated
+over its replicates (:func:`~semcom.simulator.link.points.point_rows`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from ..run.context import latent_space
 from ..run.lifecycle import StudyRunner
 from .checks import check_scenario
 from .engine import run_unit
+from .points import POINT_COLUMNS, group_points, point_rows
+from .replicates import next_units
 from .rows import COLUMNS
 from .schema import Scenario
 from .units import UNIT_AXES, expand_units
@@ -26,13 +32,16 @@ def study_identity(sc: Scenario) -> dict:
     """What makes two runs the same study: everything in the scenario that changes a
     unit's rows. The unit axes (and the seed that defaults one of them) are left out:
     they pick *which* units exist, and units are stored by their own key, so a study
-    extended with another K, receiver or seed reuses the units it already has. SNR
-    points stay in: a unit draws the noise of all its SNR points in one batch."""
-    d = sc.model_dump(mode="json", exclude={"description", "seed", "figure"})
+    extended with another K, receiver or seed reuses the units it already has; ``stop``
+    is left out for the same reason (it picks how many replicates run). SNR points stay
+    in: a unit draws the noise of all its SNR points in one batch."""
+    d = sc.model_dump(mode="json", exclude={"description", "seed", "figure", "stop"})
     for axis in UNIT_AXES:
         d["sweep"].pop(axis, None)
-    if not d.get("retrieval", True):   # off (the default): studies stored before the option keep their identity
-        d.pop("retrieval")
+    # at their defaults, settings added later leave out: studies stored before them keep their identity
+    for key, default in (("retrieval", False), ("passes", 1)):
+        if d.get(key) == default:
+            d.pop(key)
     return d
 
 
@@ -54,8 +63,9 @@ def prepare_workers(sc: Scenario) -> None:
 
 
 class LinkRunner(StudyRunner):
-    """A link study's run: its units run on any executor; ``results.csv``; the schemes as run
-    in the manifest."""
+    """A link study's run: its units run on any executor, in rounds with ``stop:``;
+    ``results.csv`` (a row per point) and ``replicates.csv`` (a row per replicate); the
+    schemes as run and the point count in the manifest."""
 
     kind = "link"
     hash_tag = "study"
@@ -71,9 +81,16 @@ class LinkRunner(StudyRunner):
     def units(self, sc: Scenario, state, options: dict) -> list:
         return expand_units(sc)
 
+    def more_units(self, sc: Scenario, units: list, rows: list[dict], state) -> list:
+        return next_units(sc, units, rows)
+
     def export(self, sc: Scenario, out_dir: Path, rows: list[dict], state, complete: bool) -> Path:
-        write_csv(rows, out_dir / "results.csv", COLUMNS)
+        write_csv(point_rows(rows, sc.stop), out_dir / "results.csv", POINT_COLUMNS)
+        write_csv(rows, out_dir / "replicates.csv", COLUMNS)
         return out_dir / "results.csv"
 
     def manifest_extra(self, sc: Scenario, state, options: dict) -> dict:
         return {"scheme_settings": scheme_settings(sc)}
+
+    def manifest_counts(self, rows: list[dict]) -> dict:
+        return {"points": len(group_points(rows))}

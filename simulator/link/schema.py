@@ -21,6 +21,8 @@ from ..scenario.errors import validate_mapping
 from ..scenario.reading import read_scenario_yaml
 from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, axis_validator
 from ..scenario.strict import Strict
+from ..scenario.stop import StopSpec
+from .units import replicate_seeds
 
 __all__ = ["Scenario", "SweepSpec", "CompressionSpec", "load_scenario", "parse_scenario", "LINK_SECTIONS"]
 
@@ -63,6 +65,12 @@ class Scenario(StudyBase):
     retrieval: bool = Field(False, description="also compute the mean reciprocal rank (mrr column): the rank of "
                             "each test sample's own receiver representation among the test set's, by cosine to "
                             "the equalised message; costs num_snr x n_test^2 similarities per equaliser")
+    passes: int = Field(1, ge=1, le=10_000, description="channel passes over the test set per replicate: each "
+                        "pass draws new noise and fading for every test sample (anchors and heads stay those of "
+                        "the replicate), so a fading point sees passes x codewords channel draws", examples=[1, 20])
+    stop: Optional[StopSpec] = Field(None, description="adaptive Monte Carlo: replicates per point until its "
+                                     "interval is tight enough, e.g. {ci_half_width: 0.01, min_replicates: 3, "
+                                     "max_replicates: 30}; without it, the replicates are the seeds of sweep.seed")
     sweep: SweepSpec
 
     def scheme_specs(self) -> dict[str, SchemeSpec]:
@@ -72,6 +80,8 @@ class Scenario(StudyBase):
     def axis(self, name: str) -> list:
         if name == "scheme" and self.sweep.scheme is None:
             return list(self.scheme_specs())
+        if name == "seed" and self.stop is not None:   # the first round's replicates
+            return replicate_seeds(super().axis(name), self.stop.min_replicates)
         return super().axis(name)
 
 

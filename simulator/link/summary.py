@@ -1,24 +1,33 @@
-"""The summary table of a link study (``semcom results`` and the report).
+"""A link study's result table: a line per set-up, a column per SNR point, each accuracy
+with its interval over replicates (``semcom results DIR``, :meth:`semcom.api.Result.table`).
 
-One line per set-up (link, semantic equaliser, anchor strategy, K, bits), with the
-accuracy at the lowest and the highest SNR, averaged over seeds (with the range over
-seeds when there are several), and the channel uses per sample. Columns that do not
-vary in the study are left out.
+The set-up columns shown are those that vary (transmitter, receiver and equaliser and
+K always); ``uses/sample`` is the rate (complex channel uses per sample, every overhead
+counted). A cell reads ``78.1 [75.4, 80.8]``: the mean accuracy over the point's
+replicates [%] and its 95% t-interval over replicates; with one replicate the bracket
+is the Wilson interval of the test decisions, marked ``*`` (it covers the test samples'
+noise only). Options choose the SNR points (the lowest and the highest, or every one),
+the interval and a column with the receiver's native accuracy.
 
-Example::
+A run's table is ``point_table(point_rows(read_rows("runs/quickstart")), snr="all")``:
 
-    from semcom.simulator.results.store import read_rows
-    from semcom.simulator.results.summary import format_summary
-    from semcom.simulator.link.summary import link_summary_rows
-    rows = read_rows("runs/quickstart")
-    print(format_summary(*link_summary_rows(rows), rows))
+>>> from semcom.simulator.link.points import point_rows
+>>> rows = [dict(tx_model="a", rx_model="b", snr_db=20.0, semantic_equalizer="relative", num_anchors=8,
+...              seed=s, accuracy=a, n_samples=539, channel_uses=4.0) for s, a in ((1, 0.80), (2, 0.70), (3, 0.75))]
+>>> point_table(point_rows(rows))
+(['tx', 'rx', 'equalizer', 'K', 'uses/sample', 'acc @ 20 dB'], [['a', 'b', 'relative', '8', '4', '75.0 [62.6, 87.4]']])
 """
 
 from __future__ import annotations
 
+from typing import Sequence, Union
+
+import numpy as np
+
+from semcom.core.errors import SemcomInputError
 from ..results.summary import setup_groups
 
-__all__ = ["link_summary_rows"]
+__all__ = ["point_table", "table_note"]
 
 #: (column of results.csv, header) of the set-up columns, in display order
 _SETUP = [("tx_model", "tx"), ("rx_model", "rx"), ("channel", "channel"), ("scheme", "scheme"),
@@ -27,38 +36,81 @@ _SETUP = [("tx_model", "tx"), ("rx_model", "rx"), ("channel", "channel"), ("sche
 _ALWAYS = {"tx_model", "rx_model", "semantic_equalizer", "num_anchors"}
 
 
-def _fmt_acc(acc, setup: int, snr: float) -> str:
-    """Mean accuracy over seeds of one set-up at one SNR, with [min, max] when several."""
-    if (setup, snr) not in acc.index:
+def _isnum(v) -> bool:
+    return v is not None and v != "" and not (isinstance(v, float) and np.isnan(v))
+
+
+def _snr_columns(points: list[dict], snr: Union[str, Sequence[float]]) -> list[float]:
+    """The SNR columns ``snr`` asks for: "ends", "all", values, or values as text ("0,10,20")."""
+    grid = sorted({float(p["snr_db"]) for p in points})
+    if snr == "all":
+        return grid
+    if snr == "ends":
+        return list(dict.fromkeys([grid[0], grid[-1]]))
+    try:
+        wanted = [float(s) for s in (snr.split(",") if isinstance(snr, str) else
+                                     [snr] if isinstance(snr, (int, float)) else snr)]
+    except ValueError:
+        raise SemcomInputError(f"snr: '{snr}' is not 'ends', 'all' or SNR values such as 0,10,20") from None
+    missing = [s for s in wanted if s not in grid]
+    if missing:
+        raise SemcomInputError(f"snr: {', '.join(f'{s:g}' for s in missing)} dB is not a point of the study; "
+                               f"choose from {', '.join(f'{s:g}' for s in grid)}, 'all' or 'ends'")
+    return wanted
+
+
+def _cell(points: list[dict], interval: bool) -> str:
+    """Mean accuracy [%] of a cell's points (one, unless a column not shown varies), with
+    the interval over replicates, or the Wilson interval marked ``*`` where there is none."""
+    if not points:
         return "-"
-    a = acc.loc[(setup, snr)]
-    text = f"{100 * a['mean']:.1f}%"
-    if a["count"] > 1:
-        text += f" [{100 * a['min']:.1f}, {100 * a['max']:.1f}]"
-    return text
+    text = f"{100 * np.mean([float(p['accuracy']) for p in points]):.1f}"
+    if not interval:
+        return text
+    over_replicates = all(_isnum(p.get("accuracy_low")) for p in points)
+    low, high = ("accuracy_low", "accuracy_high") if over_replicates else ("accuracy_wilson_low", "accuracy_wilson_high")
+    if not all(_isnum(p.get(low)) for p in points):
+        return text
+    lo, hi = (100 * np.mean([float(p[k]) for p in points]) for k in (low, high))
+    return f"{text} [{lo:.1f}, {hi:.1f}]" + ("" if over_replicates else "*")
 
 
-def link_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
-    """Header and body of a link study's summary (strings)."""
-    if not rows:
+def point_table(points: list[dict], snr: Union[str, Sequence[float]] = "ends", interval: bool = True,
+                native: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Header and body (strings) of the table of ``points`` (``results.csv``'s rows).
+
+    :param snr: ``"ends"`` (the lowest and the highest SNR point), ``"all"``, or SNR values [dB].
+    :param interval: show each accuracy's 95% interval.
+    :param native: add the receiver's native accuracy (its own encoder and head, no channel).
+    """
+    if not points:
         return [], []
-    import pandas as pd
-
-    keys, ids, ordered = setup_groups(rows, _SETUP, _ALWAYS)
-    frame = pd.DataFrame({"setup": ids,
-                          "snr_db": [float(r["snr_db"]) for r in rows],
-                          "accuracy": [float(r["accuracy"]) for r in rows],
-                          "channel_uses": [float(r["channel_uses"]) for r in rows]})
-    acc = frame.groupby(["setup", "snr_db"]).accuracy.agg(["mean", "min", "max", "count"])
-    uses = frame.groupby("setup").channel_uses.last()
-    snrs = sorted(frame.snr_db.unique())
-    lo, hi = float(snrs[0]), float(snrs[-1])
-    header = [h for k, h in _SETUP if k in keys] + ["uses/sample"]
-    header += [f"acc @ {lo:g} dB"] + ([f"acc @ {hi:g} dB"] if hi != lo else [])
+    columns = _snr_columns(points, snr)
+    keys, ids, ordered = setup_groups(points, _SETUP, _ALWAYS)
+    by_cell: dict[tuple, list[dict]] = {}
+    for i, p in zip(ids, points):
+        by_cell.setdefault((i, float(p["snr_db"])), []).append(p)
+    header = [h for k, h in _SETUP if k in keys] + ["uses/sample"] + (["native"] if native else [])
+    header += [f"acc @ {s:g} dB" for s in columns]
     body = []
     for i, key in ordered:
-        line = ["" if v is None else str(v) for v in key] + [f"{uses[i]:g}", _fmt_acc(acc, i, lo)]
-        if hi != lo:
-            line.append(_fmt_acc(acc, i, hi))
+        mine = [p for j, p in zip(ids, points) if j == i]
+        line = ["" if v is None else str(v) for v in key] + [f"{float(mine[-1]['channel_uses']):g}"]
+        if native:
+            line.append(f"{100 * np.mean([float(p['native_accuracy']) for p in mine]):.1f}")
+        line += [_cell(by_cell.get((i, s), []), interval) for s in columns]
         body.append(line)
     return header, body
+
+
+def table_note(points: list[dict], interval: bool = True) -> str:
+    """The line under the table: points, replicates, what the numbers and brackets are."""
+    reps = sorted({int(p["replicates"]) for p in points}) if points else [0]
+    count = f"{reps[0]}" if len(reps) == 1 else f"{reps[0]}-{reps[-1]}"
+    text = f"{len(points)} points, {count} replicate{'s' * (reps[-1] > 1)} each; accuracy [%]: mean over replicates"
+    if interval:
+        text += (" [95% t-interval over replicates]" if reps[0] > 1 else "")
+        if reps[0] == 1:
+            text += (" [*: 95% Wilson interval of the test decisions, where a point has 1 replicate: it does not "
+                     "cover the anchor, head and channel draws; run more seeds or set stop.min_replicates]")
+    return text

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 from semcom.core.hashing import json_sha256
@@ -22,7 +22,7 @@ from semcom.core.hashing import json_sha256
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario
 
-__all__ = ["Unit", "expand_units", "UNIT_AXES"]
+__all__ = ["Unit", "expand_units", "replicate_seeds", "UNIT_AXES"]
 
 UNIT_AXES = ("seed", "transmitter", "receiver", "channel", "scheme", "anchor_selection", "num_anchors", "bits")
 
@@ -39,20 +39,42 @@ class Unit:
     bits: int | None
     #: Complex symbols per sample of an end-to-end (jscc) unit, which has no anchors; `None` otherwise.
     channel_uses: int | None = None
+    #: The SNR points [dB] the unit runs when it runs only some of the study's (a replicate
+    #: added to the points that still need one); `None`: every SNR point of the study.
+    snr_db: tuple[float, ...] | None = None
 
     @property
     def key(self) -> str:
         """Stable identifier of the unit (used by the results store and for seeding)."""
         fields = asdict(self)
-        if fields["channel_uses"] is None:   # keys of anchor-based units stay what they were
-            del fields["channel_uses"]
+        for name in ("channel_uses", "snr_db"):   # keys of units without them stay what they were
+            if fields[name] is None:
+                del fields[name]
         return json_sha256(fields)[:20]
 
+    @property
+    def setup(self) -> "Unit":
+        """The unit's set-up: the same unit with the replicate (seed and SNR subset) left out."""
+        return replace(self, seed=0, snr_db=None)
+
     def describe(self) -> str:
+        at = "" if self.snr_db is None else " at " + ",".join(f"{s:g}" for s in self.snr_db) + " dB"
         if self.channel_uses is not None:
-            return f"{self.transmitter} {self.channel} {self.scheme} n={self.channel_uses} seed={self.seed}"
+            return f"{self.transmitter} {self.channel} {self.scheme} n={self.channel_uses} seed={self.seed}{at}"
         return (f"{self.transmitter}->{self.receiver} {self.channel} {self.scheme} K={self.num_anchors} "
-                f"{self.anchor_selection} seed={self.seed}" + (f" b={self.bits}" if self.bits else ""))
+                f"{self.anchor_selection} seed={self.seed}" + (f" b={self.bits}" if self.bits else "") + at)
+
+
+def replicate_seeds(listed: list[int], count: int) -> list[int]:
+    """The seeds of ``count`` replicates: the ``listed`` seeds, then the integers after the largest.
+
+    >>> replicate_seeds([1], 3), replicate_seeds([4, 2], 3), replicate_seeds([1, 2, 3], 2)
+    ([1, 2, 3], [4, 2, 5], [1, 2, 3])
+    """
+    seeds = [int(s) for s in listed]
+    while len(seeds) < count:
+        seeds.append(max(seeds) + 1)
+    return seeds
 
 
 def expand_units(sc: Scenario) -> list[Unit]:

@@ -14,7 +14,9 @@ pca  88.5%
 
 from __future__ import annotations
 
-__all__ = ["setup_groups", "format_summary", "aligned_table"]
+from .tables import aligned_text as aligned_table, render_table
+
+__all__ = ["setup_groups", "format_summary", "with_note", "aligned_table"]
 
 
 def _sort_key(value) -> tuple:
@@ -38,20 +40,17 @@ def setup_groups(rows: list[dict], setup: list[tuple[str, str]],
     return keys, [setup_id[key] for key in row_setups], [(setup_id[key], key) for key in ordered]
 
 
-def aligned_table(header: list[str], body: list[list[str]]) -> str:
-    """Columns left-aligned two spaces apart, a dashed line under the header."""
-    table = [header] + body
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def format_summary(header: list[str], body: list[list[str]], rows: list[dict]) -> str:
-    """A summary's header and body as an aligned plain-text table, with a line on the rows below."""
+def format_summary(header: list[str], body: list[list[str]], rows: list[dict], fmt: str = "text") -> str:
+    """A summary's header and body as a table in ``fmt`` (:func:`~.tables.render_table`),
+    with a line on the rows below."""
     if not header:
         return "no results yet"
     units = len({r.get("unit") for r in rows})
     seeds = len({r.get("seed") for r in rows})
     note = f"; accuracy: mean over {seeds} seeds [min, max]" if seeds > 1 else ""
-    return aligned_table(header, body) + f"\n{len(rows)} rows from {units} units{note}"
+    return with_note(render_table(header, body, fmt), f"{len(rows)} rows from {units} units{note}", fmt)
+
+
+def with_note(table: str, note: str, fmt: str = "text") -> str:
+    """A rendered table with a line under it (a LaTeX comment under a LaTeX table)."""
+    return table + {"text": "\n", "markdown": "\n\n", "latex": "\n% "}.get(fmt, "\n") + note

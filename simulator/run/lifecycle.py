@@ -125,6 +125,16 @@ class StudyRunner:
         """The study's units, in study order (each with ``key`` and ``describe()``)."""
         raise NotImplementedError
 
+    def more_units(self, sc, units: list, rows: list[dict], state) -> list:
+        """Units a finished round calls for (adaptive Monte Carlo: replicates for the points
+        whose interval is still too wide); [] ends the run. It reads only the committed
+        ``rows`` of the current ``units``, so a resumed or re-executed run takes the same rounds."""
+        return []
+
+    def manifest_counts(self, rows: list[dict]) -> dict:
+        """Counts of the stored rows the kind adds to the manifest (e.g. points)."""
+        return {}
+
     def prepare(self, sc) -> None:
         """Before a local pool starts, in this process: what every worker needs, computed and
         cached once (latent spaces, tables)."""
@@ -163,11 +173,18 @@ class StudyRunner:
         units = self.units(sc, state, options)
         identity = self.identity(sc, options)
         study_hash = config_hash(self.hash_tag, identity)
-        rows, units_run = run_into_store(
-            sc, out_dir, units, study_hash, type(self).run_unit,
-            lambda stored: self.export(sc, out_dir, stored, state, complete=False),
-            workers=workers, scheduler=scheduler, prepare=self.prepare, force=force, quiet=quiet,
-            kind=self.kind, study=identity)
+        units_run = 0
+        while True:   # rounds: one, unless the kind asks for more units (more_units)
+            rows, ran = run_into_store(
+                sc, out_dir, units, study_hash, type(self).run_unit,
+                lambda stored: self.export(sc, out_dir, stored, state, complete=False),
+                workers=workers, scheduler=scheduler, prepare=self.prepare, force=force, quiet=quiet,
+                kind=self.kind, study=identity)
+            units_run += ran
+            more = self.more_units(sc, units, rows, state)
+            if not more:
+                break
+            units, force = units + more, False   # a later round keeps what the first one kept
         csv_path = self.export(sc, out_dir, rows, state, complete=True)
         scenario = sc.model_dump(mode="json")
         figures = draw(rows, out_dir / "plots", scenario) if plots and draw and rows else []
@@ -175,7 +192,7 @@ class StudyRunner:
         manifest = {
             "scenario": scenario, "kind": self.kind, "seed": sc.seed, "study_hash": study_hash,
             **self.manifest_extra(sc, state, options),
-            "units_total": len(units), "units_run": units_run, "rows": len(rows),
+            "units_total": len(units), "units_run": units_run, "rows": len(rows), **self.manifest_counts(rows),
             "executor": _executor(workers, scheduler), "threads": thread_settings(), "versions": versions(),
             "platform": platform.platform(), "wall_time_s": round(seconds, 3),
             "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -12,7 +12,7 @@ from semcom.simulator.link.schema import parse_scenario
 from semcom.simulator.link.resolved import resolve_unit
 from semcom.simulator.link.units import expand_units
 
-#: results.csv's columns before the retrieval metrics: they keep their names and order
+#: a replicate row's columns (the store's, replicates.csv's) before the retrieval metrics: they keep their names and order
 OLD_COLUMNS = [
     "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
     "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",
@@ -33,8 +33,8 @@ ZOO = dict(
 
 def test_new_columns_are_appended_after_the_old_ones():
     assert COLUMNS[:len(OLD_COLUMNS)] == OLD_COLUMNS
-    assert COLUMNS[-6:] == ["top5_accuracy", "top5_accuracy_low", "top5_accuracy_high", "mrr",
-                                          "mrr_low", "mrr_high"]
+    assert COLUMNS[len(OLD_COLUMNS) + 1:] == ["top5_accuracy", "top5_accuracy_low", "top5_accuracy_high", "mrr",
+                                              "mrr_low", "mrr_high", "passes", "block_errors", "codewords"]
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,7 @@ def test_every_channel_runs_from_yaml(tmp_path, scheme):
         # 10 classes: above chance at 20 dB beyond sampling noise, i.e. the 95 % Wilson
         # interval of the accuracy (from n_samples) lies above 1/10 (at 10 dB coded CDL with
         # 2 streams, ZF and LS estimation still loses most codewords: 20 dB is the fair test)
-        assert float(hi["accuracy_low"]) > 1 / 10, hi
+        assert float(hi["accuracy_wilson_low"]) > 1 / 10, hi
         assert float(hi["channel_uses"]) > 0
         if scheme["kind"] == "digital":
             assert float(hi["bits_per_sample"]) == 8 * 8 and hi["ber"] != "" and hi["bler"] != ""
@@ -81,8 +81,8 @@ def test_accuracy_awgn_above_rayleigh_above_ls(tmp_path):
     run_study(sc, tmp_path / "order", quiet=True)
     with open(tmp_path / "order" / "results.csv") as f:
         rows = list(csv.DictReader(f))
-    acc = {(r["channel"], float(r["snr_db"])): (float(r["accuracy_low"]), float(r["accuracy"]),
-                                                float(r["accuracy_high"])) for r in rows}
+    acc = {(r["channel"], float(r["snr_db"])): (float(r["accuracy_wilson_low"]), float(r["accuracy"]),
+                                                float(r["accuracy_wilson_high"])) for r in rows}
     print({k: round(v[1], 3) for k, v in acc.items()})
     for snr in (0.0, 10.0):
         assert acc[("rayleigh", snr)][1] < acc[("awgn", snr)][1]

@@ -93,7 +93,7 @@ def test_results_prints_a_table_in_numeric_order(study):
     assert lines[0].split()[:6] == ["tx", "rx", "equalizer", "anchors", "K", "uses/sample"]
     ks = [int(line.split()[4]) for line in lines[2:-1] if line.split()[:4] == ["tx", "rx", "relative", "random"]]
     assert ks == [4, 8, 16]
-    assert "mean over 2 seeds" in lines[-1]
+    assert "2 replicates each" in lines[-1] and "95% t-interval over replicates" in lines[-1]
 
 
 def test_plot_redraws_from_the_store_without_running(study):

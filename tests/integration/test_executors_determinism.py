@@ -24,9 +24,17 @@ STUDY = dict(
 
 
 def _run(tmp_path: Path, name: str, scenario=STUDY, **kw) -> bytes:
+    """results.csv (a row per point) followed by replicates.csv (a row per seed), as bytes."""
     out = tmp_path / name
     run_study(parse_scenario(scenario), out, quiet=True, plots=False, **kw)
-    return (out / "results.csv").read_bytes()
+    return (out / "results.csv").read_bytes() + (out / "replicates.csv").read_bytes()
+
+
+def _csv(data: bytes, part: int = 0) -> list[dict]:
+    """The rows of results.csv (``part`` 0) or replicates.csv (1) in :func:`_run`'s bytes."""
+    text = data.decode()
+    second = text.index("\nscenario,", 1) + 1
+    return list(csv.DictReader(io.StringIO(text[:second] if part == 0 else text[second:])))
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +53,7 @@ def test_same_seed_same_bytes_from_a_cold_cache(tmp_path, reference, monkeypatch
 
 def test_another_seed_gives_other_numbers(tmp_path, reference):
     other = _run(tmp_path, "other", {**STUDY, "sweep": {**STUDY["sweep"], "seed": [3, 4]}})
-    acc = lambda b: [r["accuracy"] for r in csv.DictReader(io.StringIO(b.decode()))]  # noqa: E731
-    a, b = acc(reference), acc(other)
+    a, b = ([r["accuracy"] for r in _csv(data)] for data in (reference, other))
     assert len(a) == len(b)
     assert sum(x != y for x, y in zip(a, b)) > len(a) // 3
 
@@ -55,8 +62,7 @@ def test_the_scenario_seed_is_the_default_sweep_seed(tmp_path):
     sweep = {k: v for k, v in STUDY["sweep"].items() if k != "seed"}
     one = {**STUDY, "sweep": {**sweep, "num_anchors": [3]}, "seed": 1}
     two = {**one, "seed": 2}
-    rows = lambda b: list(csv.DictReader(io.StringIO(b.decode())))  # noqa: E731
-    r1, r2 = rows(_run(tmp_path, "s1", one)), rows(_run(tmp_path, "s2", two))
+    r1, r2 = _csv(_run(tmp_path, "s1", one), 1), _csv(_run(tmp_path, "s2", two), 1)
     assert {r["seed"] for r in r1} == {"1"} and {r["seed"] for r in r2} == {"2"}
     assert [r["accuracy"] for r in r1] != [r["accuracy"] for r in r2]
 
@@ -89,12 +95,12 @@ def test_extending_a_study_reuses_finished_units(tmp_path, reference):
     assert first.units_run == 4
     grown = run_study(parse_scenario(STUDY), out, quiet=True, plots=False)
     assert (grown.units_total, grown.units_run) == (8, 4)
-    assert (out / "results.csv").read_bytes() == reference
+    assert (out / "results.csv").read_bytes() + (out / "replicates.csv").read_bytes() == reference
     # shrinking back exports only the current units, in order
     again = run_study(parse_scenario(small), out, quiet=True, plots=False)
     assert again.units_run == 0
     rows = list(csv.DictReader(open(out / "results.csv")))
-    assert {r["num_anchors"] for r in rows} == {"3"} and len(rows) == 4 * 3 * 5
+    assert {r["num_anchors"] for r in rows} == {"3"} and len(rows) == 2 * 3 * 5    # 2 seeds: one row per point
 
 
 def test_a_different_study_is_refused_unless_forced(tmp_path):

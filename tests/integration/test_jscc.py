@@ -110,7 +110,7 @@ def test_jscc_accuracy_respects_the_channel_capacity(reference):
         row = reference[("one_use", snr)]
         bound = _fano_accuracy_bound(entropy, 1 * np.log2(1 + 10 ** (snr / 10)), 10)
         assert bound < 0.75                                   # the bound bites here
-        assert float(row["accuracy_low"]) <= bound, (snr, row["accuracy"], bound)
+        assert float(row["accuracy_wilson_low"]) <= bound, (snr, row["accuracy"], bound)
         assert float(row["accuracy"]) > 0.2                   # and the model learnt something
 
 

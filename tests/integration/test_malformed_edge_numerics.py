@@ -43,8 +43,8 @@ def test_extreme_snr_and_anchor_counts_give_finite_metrics(tmp_path):
     rows = _rows(tmp_path, BASE)
     assert len(rows) == 3 * 2 * 4 * 3 * 5
     for r in rows:
-        _finite(r, "accuracy", "accuracy_low", "accuracy_high", "nmse", "native_accuracy", "channel_uses")
-        assert 0 <= float(r["accuracy_low"]) <= float(r["accuracy"]) <= float(r["accuracy_high"]) <= 1
+        _finite(r, "accuracy", "accuracy_wilson_low", "accuracy_wilson_high", "nmse", "native_accuracy", "channel_uses")
+        assert 0 <= float(r["accuracy_wilson_low"]) <= float(r["accuracy"]) <= float(r["accuracy_wilson_high"]) <= 1
     # the noise is physical at both ends: NMSE of the relative message ~ no = 10^(-snr/10)
     # (K = 1 sends one real value in one complex use: half the noise lands on it)
     for r in rows:

@@ -67,7 +67,7 @@ def reference(scenario, tmp_path_factory):
     out = tmp_path_factory.mktemp("reference")
     rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 0, err
-    return (out / "results.csv").read_bytes()
+    return (out / "results.csv").read_bytes() + (out / "replicates.csv").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def fast(tmp_path_factory):
     out = path.parent / "reference"
     rc, err = _cli("run", str(path), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 0, err
-    return path, (out / "results.csv").read_bytes()
+    return path, (out / "results.csv").read_bytes() + (out / "replicates.csv").read_bytes()
 
 
 @pytest.mark.parametrize("attempts, max_step", [
@@ -120,13 +120,13 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
 
     rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 0, err
-    assert (out / "results.csv").read_bytes() == reference
+    assert (out / "results.csv").read_bytes() + (out / "replicates.csv").read_bytes() == reference
 
     con = sqlite3.connect(out / "results.sqlite")
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT count(*) FROM units").fetchone()[0] == NUM_UNITS
     assert con.execute("SELECT count(*) FROM results").fetchone()[0] == NUM_UNITS * 3 * 3
-    rows = list(csv.DictReader(io.StringIO(reference.decode())))
+    rows = list(csv.DictReader(open(out / "replicates.csv")))
     keys = {(r["rx_model"], r["num_anchors"], r["seed"], r["snr_db"], r["semantic_equalizer"]) for r in rows}
     assert len(keys) == len(rows) == NUM_UNITS * 3 * 3          # no duplicated rows
 
@@ -156,7 +156,7 @@ def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, mo
     monkeypatch.setattr(runner.LinkRunner, "run_unit", staticmethod(real))
     rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 0, err
-    assert (out / "results.csv").read_bytes() == reference
+    assert (out / "results.csv").read_bytes() + (out / "replicates.csv").read_bytes() == reference
 
 
 def test_lock_held_by_another_process_refuses_and_corrupts_nothing(fast, tmp_path):
@@ -176,5 +176,5 @@ def test_lock_held_by_another_process_refuses_and_corrupts_nothing(fast, tmp_pat
         holder.close()
     rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 0, err
-    assert (out / "results.csv").read_bytes() == reference
+    assert (out / "results.csv").read_bytes() + (out / "replicates.csv").read_bytes() == reference
     assert os.path.getsize(out / "results.sqlite") > 0

@@ -1,4 +1,6 @@
-"""The Python API: the README's notebook-style example runs, and what it returns is the store's rows."""
+"""The Python API: the README's notebook-style example runs, and what it returns is the
+store's rows aggregated over replicates (``frame``), the rows themselves (``replicates``)
+and the table of every SNR point with its interval (``table``)."""
 
 import json
 import re
@@ -9,6 +11,7 @@ import pytest
 
 import semcom
 from semcom.core.errors import ScenarioError, SemcomInputError
+from semcom.simulator.link.points import POINT_COLUMNS
 from semcom.simulator.link.rows import COLUMNS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -31,16 +34,26 @@ def test_readme_example_runs_and_its_frame_is_the_store(tmp_path, monkeypatch):
     ns: dict = {}
     exec(compile(_example(), str(README), "exec"), ns)
     frame, result = ns["frame"], ns["result"]
-    # 2 receivers x 1 K x 2 SNR points x 3 semantic equalisers, the result columns in order
-    assert len(frame) == 2 * 1 * 2 * 3 and list(frame.columns) == COLUMNS
+    # 2 receivers x 1 K x 2 SNR points x 3 semantic equalisers, results.csv's columns in order
+    assert len(frame) == 2 * 1 * 2 * 3 and list(frame.columns) == POINT_COLUMNS
     assert sorted(frame.snr_db.unique()) == [0.0, 10.0] and set(frame.num_anchors) == {8}
+    assert (frame.replicates == 3).all()
     assert ((frame.accuracy_low <= frame.accuracy) & (frame.accuracy <= frame.accuracy_high)).all()
-    # the frame is what the SQL table holds, read independently
+    # the frame is what the SQL table holds, read independently: per point, the mean of its 3 seeds
     db = sqlite3.connect(result.out / "results.sqlite")
-    sql = dict(db.execute("select _unit || '/' || semantic_equalizer || '/' || snr_db, accuracy from results"))
+    sql = {}
+    for key, acc in db.execute("select rx_model || '/' || semantic_equalizer || '/' || snr_db, accuracy from results"):
+        sql.setdefault(key, []).append(acc)
     for r in frame.itertuples():
-        assert sql[f"{r.unit}/{r.semantic_equalizer}/{r.snr_db}"] == r.accuracy
+        assert sum(sql[f"{r.rx_model}/{r.semantic_equalizer}/{r.snr_db}"]) / 3 == pytest.approx(r.accuracy, abs=1e-6)
+    replicates = result.replicates
+    assert list(replicates.columns) == COLUMNS and len(replicates) == 3 * len(frame)
     assert ns["again"].frame.equals(frame) and ns["again"].kind == "link"
+    table = ns["table"]
+    assert list(table.columns) == ["tx", "rx", "equalizer", "K", "uses/sample", "acc @ 0 dB", "acc @ 10 dB"]
+    cnn = frame[(frame.rx_model == "cnn") & (frame.semantic_equalizer == "relative") & (frame.snr_db == 10.0)].iloc[0]
+    cell = table[(table.rx == "cnn") & (table.equalizer == "relative")]["acc @ 10 dB"].iloc[0]
+    assert cell == f"{100 * cnn.accuracy:.1f} [{100 * cnn.accuracy_low:.1f}, {100 * cnn.accuracy_high:.1f}]"
     # the figure draws the frame's means: a panel per link, a curve per equaliser, points at the SNRs
     fig = ns["fig"]
     assert len(fig.axes) == 2
@@ -52,7 +65,6 @@ def test_readme_example_runs_and_its_frame_is_the_store(tmp_path, monkeypatch):
         expect = part[part.semantic_equalizer == line.get_label()].groupby("snr_db").accuracy.mean()
         assert list(line.get_xdata()) == list(expect.index)
         assert list(line.get_ydata()) == pytest.approx(list(expect.values))
-    assert ns["table"].shape == (3, 2)
 
 
 def test_run_takes_a_mapping_resumes_and_defaults_to_a_new_folder(tmp_path):
@@ -96,6 +108,8 @@ def test_load_reads_a_network_store_with_its_columns_and_default_axes(tmp_path):
             store.commit_unit(f"u{load}", i, [r for r in rows if r["offered_load"] == load])
     result = semcom.load(tmp_path)
     assert result.kind == "network" and list(result.frame.columns) == [c for c in NETWORK_COLUMNS if c in rows[0]]
+    with pytest.raises(SemcomInputError, match="a network study has no table of SNR points"):
+        result.table()
     lines = {line.get_label(): list(line.get_ydata()) for line in result.plot().axes[0].lines}
     assert lines == {"relative": [0.8, 0.6], "aligned": [0.9, 0.7]}
     assert result.plot().axes[0].get_xlabel() == "offered_load"

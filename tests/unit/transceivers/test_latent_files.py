@@ -188,8 +188,8 @@ sweep:
     assert len(rows) == 2 * 2 * 3
     assert {r["n_samples"] for r in rows} == {str(int(split.sum()))}     # the files' split was used
     acc = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy"]) for r in rows}
-    low = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy_low"]) for r in rows}
-    high = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy_high"]) for r in rows}
+    low = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy_wilson_low"]) for r in rows}
+    high = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy_wilson_high"]) for r in rows}
     # alice and bob are exact rotations of one space: relative decoding is as good as the oracle
     assert acc[("bob", "relative", "30.0")] >= acc[("bob", "oracle", "30.0")] - 0.02
     # bob is a rotation of alice: relative decoding needs no adaptation (interval above 0.95)

@@ -99,7 +99,9 @@ def _lines(ax) -> list[Line2D]:
 @pytest.mark.parametrize("name", LINK_SCENARIOS)
 def test_each_figure_tells_one_story(tmp_path, drawn, name):
     sc, rows = _render(tmp_path, name)
-    assert "rate_accuracy" in drawn, list(drawn)
+    if len(sc.axis("num_anchors")) >= 3:     # a rate axis with too few points draws no figure
+        assert "rate_accuracy" in drawn, list(drawn)
+    assert drawn, name
     snrs = {float(s) for s in sc.axis("snr_db")}
     absolute = {eq for eq in sc.axis("semantic_equalizer") if _absolute(sc, eq)}
     for fig_name, fig in drawn.items():
@@ -121,7 +123,7 @@ def test_each_figure_tells_one_story(tmp_path, drawn, name):
                  if t.get_text() and t.get_visible()]
         assert min(t.get_fontsize() for t in texts) >= 7, fig_name
     # K-independent equalisers: one horizontal line per SNR level in each panel, never a curve over K
-    rate_axes = [ax for ax in drawn["rate_accuracy"].axes if ax.get_lines()]
+    rate_axes = [ax for ax in drawn["rate_accuracy"].axes if ax.get_lines()] if "rate_accuracy" in drawn else []
     for ax in rate_axes:
         refs = [ln for ln in ax.get_lines() if (ln.get_gid() or "").startswith("k_independent:")]
         assert {ln.get_gid().split(":", 1)[1] for ln in refs} == absolute, ax.get_title()

@@ -1,22 +1,52 @@
-"""Summaries (pandas): per set-up means over seeds, [min, max], empty metrics skipped."""
+"""Summaries: a link study's table (means over replicates with their interval, every
+option and format), empty network metrics skipped, the Wilson interval against scipy."""
 
+import pytest
+
+from semcom.core.errors import SemcomInputError
+from semcom.simulator.kinds import get_kind
+from semcom.simulator.link.points import point_rows
+from semcom.simulator.link.summary import point_table
 from semcom.simulator.network.summary import network_summary_rows
-from semcom.simulator.link.summary import link_summary_rows
+from semcom.simulator.results.tables import render_table
 
 
 def _row(rx, seed, snr, acc, bits=None):
-    return dict(tx_model="a", rx_model=rx, channel="awgn", scheme="digital", bits=bits, semantic_equalizer="relative",
-                anchor_selection="random", num_anchors=8, snr_db=snr, accuracy=acc, channel_uses=4.0, seed=seed,
-                unit=f"{rx}{seed}{bits}")
+    return dict(scenario="s", tx_model="a", rx_model=rx, channel="awgn", scheme="digital", bits=bits,
+                semantic_equalizer="relative", anchor_selection="random", num_anchors=8, snr_db=snr, accuracy=acc,
+                top5_accuracy=1.0, channel_uses=4.0, seed=seed, unit=f"{rx}{seed}{bits}", n_samples=100,
+                native_accuracy=0.9, passes=1)
 
 
-def test_link_summary_means_over_seeds_with_the_seed_range():
-    rows = [_row("b", 1, 0.0, 0.2), _row("b", 2, 0.0, 0.4), _row("b", 1, 10.0, 0.9), _row("b", 2, 10.0, 0.7),
-            _row("c", 1, 0.0, 0.5, bits=4), _row("c", 1, 10.0, 0.6, bits=4)]
-    header, body = link_summary_rows(rows)
+ROWS = [_row("b", 1, 0.0, 0.2), _row("b", 2, 0.0, 0.4), _row("b", 1, 10.0, 0.9), _row("b", 2, 10.0, 0.7),
+        _row("c", 1, 0.0, 0.5, bits=4), _row("c", 1, 10.0, 0.6, bits=4)]
+
+
+def test_link_table_means_over_replicates_with_the_t_interval_or_a_marked_wilson_interval():
+    header, body = point_table(point_rows(ROWS))
     assert header == ["tx", "rx", "bits", "equalizer", "K", "uses/sample", "acc @ 0 dB", "acc @ 10 dB"]
-    assert body == [["a", "b", "", "relative", "8", "4", "30.0% [20.0, 40.0]", "80.0% [70.0, 90.0]"],
-                    ["a", "c", "4", "relative", "8", "4", "50.0%", "60.0%"]]
+    # b: two replicates, t(0.975, 1) = 12.71: 30 +- 127 points, clipped to [0, 100]
+    assert body == [["a", "b", "", "relative", "8", "4", "30.0 [0.0, 100.0]", "80.0 [0.0, 100.0]"],
+                    ["a", "c", "4", "relative", "8", "4", "50.0 [40.4, 59.6]*", "60.0 [50.2, 69.1]*"]]
+    header, body = point_table(point_rows(ROWS), snr="all", interval=False, native=True)
+    assert header[-3:] == ["native", "acc @ 0 dB", "acc @ 10 dB"] and body[0][-3:] == ["90.0", "30.0", "80.0"]
+    assert point_table(point_rows(ROWS), snr=[10])[0][-1] == "acc @ 10 dB"
+    with pytest.raises(SemcomInputError, match="5 dB is not a point of the study; choose from 0, 10"):
+        point_table(point_rows(ROWS), snr=[5])
+
+
+def test_the_link_summary_renders_as_text_markdown_and_latex_with_its_note():
+    link = get_kind("link")
+    text = link.summary_table(ROWS)
+    assert "2 points" not in text and text.splitlines()[-1].startswith("4 points, 1-2 replicates each")
+    assert "Wilson interval of the test decisions" in text
+    markdown = link.summary_table(ROWS, fmt="markdown", snr="all")
+    assert markdown.startswith("| tx | rx | bits |") and "| --- |" in markdown
+    latex = link.summary_table(ROWS, fmt="latex")
+    assert latex.startswith("\\begin{tabular}{llllllll}") and "\\bottomrule" in latex and "\\_" not in latex
+    assert render_table(["a_b"], [["50%"]], "latex").splitlines()[2] == "a\\_b \\\\"
+    with pytest.raises(SemcomInputError, match="does not apply to a network study"):
+        get_kind("network").summary_table([{"x": 1}], snr="all")
 
 
 def test_network_summary_skips_empty_metrics():
