@@ -26,11 +26,7 @@ PRIVATE_IMPORTS: dict[tuple[str, str], str] = {
 #: The most lines a function may have without a stated reason.
 MAX_FUNCTION_LINES = 80
 #: Functions allowed past it, ``module.qualname`` → the reason.
-LONG_FUNCTIONS: dict[str, str] = {
-    "semcom.simulator.link.engine.run_resolved": "one batched pass over every SNR point and equaliser of a unit; "
-                                                 "its split by concept comes with the engine's rewrite for "
-                                                 "replicates, which changes its loop",
-}
+LONG_FUNCTIONS: dict[str, str] = {}
 
 
 def _private_imports(sources: dict[str, str]) -> dict[tuple[str, str], int]:
