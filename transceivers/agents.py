@@ -18,6 +18,7 @@ spec, the data and the split, so a second run trains and encodes nothing.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,8 +35,8 @@ from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 from .encoders import ENCODERS, TRAINING_HEADS
 
-__all__ = ["LatentSpace", "LATENT_SOURCES", "build_latent_space", "train_encoder", "require_inputs",
-           "TRAINING_DEFAULTS", "HEAD_DEFAULTS"]
+__all__ = ["LatentSpace", "LATENT_SOURCES", "build_latent_space", "train_encoder", "training_cost",
+           "require_inputs", "TRAINING_DEFAULTS", "HEAD_DEFAULTS"]
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,16 @@ def require_inputs(name: str, kind: str, dataset: Dataset) -> None:
                                "npz for agents of a latent-file study")
 
 
+def _architecture(spec: dict[str, Any]) -> dict[str, Any]:
+    """The settings of a zoo agent its encoder's constructor takes (not training's or the head's)."""
+    return {k: v for k, v in spec.items() if k not in ("kind", "seed", "latent_dim", *TRAINING_DEFAULTS, *HEAD_DEFAULTS)}
+
+
 @with_fixed_threads
 def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torch.nn.Module:
     """Train a zoo encoder on the samples ``pool_idx`` (the study's train split), deterministically
     (on a fixed number of threads, :mod:`semcom.core.threads`)."""
-    settings = {k: v for k, v in spec.items()
-                if k not in ("kind", "seed", "latent_dim", *TRAINING_DEFAULTS, *HEAD_DEFAULTS)}
+    settings = _architecture(spec)
     hyper = {k: spec.get(k, v) for k, v in TRAINING_DEFAULTS.items()}
     hyper["epochs"] = spec.get("epochs", default_epochs(len(pool_idx)))
     seed = int(spec.get("seed", 0))
@@ -119,6 +124,23 @@ def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) 
                 loss.backward()
                 opt.step()
     return encoder.eval()
+
+
+def training_cost(spec: dict[str, Any], input_shape: tuple[int, ...], pool_size: int) -> tuple[int, float]:
+    """(parameters, floating-point operations of training) of the zoo agent ``spec``
+    trained on ``pool_size`` samples of ``input_shape``: built and run once on torch's
+    ``meta`` device, so nothing is allocated however large its settings (training
+    costs about three forward passes per sample and epoch)."""
+    from torch.utils.flop_counter import FlopCounterMode  # lazy: only work estimates count
+
+    settings = _architecture(spec)
+    epochs = int(spec.get("epochs", default_epochs(pool_size)))
+    with torch.device("meta"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)     # a zero-sized layer: the checks refuse it
+        encoder = ENCODERS.get(spec["kind"])(tuple(input_shape), int(spec["latent_dim"]), **settings)
+        with FlopCounterMode(display=False) as count:
+            encoder(torch.zeros(1, *input_shape))
+    return sum(p.numel() for p in encoder.parameters()), 3.0 * count.get_total_flops() * pool_size * epochs
 
 
 def build_training_head(spec: dict[str, Any], latent_dim: int, num_classes: int) -> torch.nn.Module:

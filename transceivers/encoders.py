@@ -23,6 +23,11 @@ TRAINING_HEADS: Registry = Registry("training head")
 TRAINING_HEADS.register("linear")(nn.Linear)
 
 
+#: Most hidden layers a zoo MLP takes (each is a module: a million would exhaust memory
+#: before a single weight is allocated).
+MAX_LAYERS = 100
+
+
 @ENCODERS.register("mlp")
 def mlp_encoder(input_shape: tuple[int, ...], latent_dim: int, width: int = 128, depth: int = 2) -> nn.Module:
     """Multilayer perceptron: ``depth`` hidden ReLU layers of ``width`` units."""

@@ -84,6 +84,12 @@ class StudyKind:
         (``check_data``: sizes may come from loading the data); `None`: no estimate."""
         return None
 
+    def data_work(self, sc):
+        """What the study's data and agents cost (:func:`~semcom.simulator.run.data_work.data_work`),
+        for :meth:`estimate_work` with ``check_data``."""
+        from ..run.data_work import data_work  # lazy: loads the data and the zoo registry (torch)
+        return data_work(sc)
+
     def check_code(self, sc, allow_code: bool = False) -> None:
         """Refuse a study whose agents import user code (``import:``) unless ``allow_code``;
         with it, check each callable without calling it (the latent source's ``check_code``)."""

@@ -14,13 +14,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from semcom.core.errors import SemcomInputError
-from semcom.core.registry import UnknownNameError
 from ..link.schema import Scenario
 from ..link.units import UNIT_AXES, expand_units
 from ..results.summary import with_note
 from ..results.tables import render_table
-from ..scenario.work import WorkEstimate, named_product
+from ..scenario.work import WorkEstimate, named_product, with_data
 from .base import StudyKind, register_kind
 
 __all__ = ["LinkKind", "cost_notes"]
@@ -55,21 +53,23 @@ class LinkKind(StudyKind):
 
     def estimate_work(self, sc, check_data: bool = False) -> WorkEstimate:
         """Units from the sweep's unit axes; with the data, messages (test samples x SNR
-        points x equalisers per unit) and a unit's memory (data, latents, batched passes)."""
+        points x equalisers per unit), a unit's memory (data, latents, training, batched
+        passes) and the training of the zoo encoders."""
         axes = {f"sweep.{a}": len(sc.axis(a)) for a in UNIT_AXES}
         if sc.stop is not None:   # the budget: a point may get up to max_replicates seeds
             del axes["sweep.seed"]
             axes["stop.max_replicates"] = sc.stop.max_replicates
         units, unit_axes = named_product(axes)
-        data = _data_sizes(sc) if check_data else None
+        estimate = WorkEstimate(int(units), drivers={"units": unit_axes})
+        data = self.data_work(sc) if check_data else None
         if data is None:
-            return WorkEstimate(int(units), drivers={"units": unit_axes})
-        num_test, data_bytes = data
+            return estimate
         messages, driver = named_product({unit_axes: units, "sweep.snr_db": len(sc.axis("snr_db")),
                                           "sweep.semantic_equalizer": len(sc.axis("semantic_equalizer")),
-                                          "data.test_fraction": num_test, "passes": sc.passes})
-        return WorkEstimate(int(units), messages=messages, memory_bytes=data_bytes + PASS_BYTES,
-                            drivers={"units": unit_axes, "messages": driver, "memory": "data.limit"})
+                                          "data.test_fraction": data.num_test, "passes": sc.passes})
+        estimate = WorkEstimate(int(units), messages=messages, memory_bytes=PASS_BYTES,
+                                drivers={"units": unit_axes, "messages": driver})
+        return with_data(estimate, data)
 
     def runner(self):
         from ..link.runner import LinkRunner  # lazy: keeps the kinds registry torch-free
@@ -139,20 +139,6 @@ class LinkKind(StudyKind):
 #: A unit's batched passes: a few [num_snr, chunk, message_dim] float32 tensors of
 #: :data:`~semcom.simulator.link.engine.PASS_ELEMENTS` (2^22) elements at once.
 PASS_BYTES = 16 * 4 * (1 << 22)
-
-
-def _data_sizes(sc) -> tuple[int, int] | None:
-    """(test samples, bytes of the dataset and every agent's latents), or `None` when
-    the data cannot be loaded (the checks then say why)."""
-    from ..run.context import study_data  # lazy: keeps the kinds registry torch-free
-
-    try:
-        data = study_data(sc)
-    except (SemcomInputError, UnknownNameError):
-        return None
-    n = len(data.labels)
-    latents = sum(n * (spec.latent_dim or 64) * 4 for spec in sc.models.values())
-    return len(data.test_idx), int(data.dataset.inputs.nbytes) + latents
 
 
 def _num_test(sc) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..network.schema import NETWORK_SWEEP_AXES, NetworkScenario
-from ..scenario.work import WorkEstimate, simulated_work
+from ..scenario.work import WorkEstimate, simulated_work, with_data
 from ..network.summary import network_summary_rows
 from ..network.units import expand_network_units
 from .base import StudyKind, register_kind
@@ -39,11 +39,13 @@ class NetworkKind(StudyKind):
 
     def estimate_work(self, sc, check_data: bool = False) -> WorkEstimate:
         """Units from the sweep axes; messages offered (rate x senders x duration, every
-        unit); slots simulated; a unit's memory (its messages, its slot log)."""
+        unit); slots simulated; a unit's memory (its messages, its slot log; with the data, the data,
+        latents and training too) and the training of the zoo encoders."""
         net = sc.network
         senders = sum(t.count * t.rate_scale for t in net.transmitters.values())
-        return simulated_work(sc, NETWORK_SWEEP_AXES, senders, net.duration_s, net.slot_duration_s,
+        estimate = simulated_work(sc, NETWORK_SWEEP_AXES, senders, net.duration_s, net.slot_duration_s,
                               record_events=net.record_events, section="network", senders_key="transmitters")
+        return with_data(estimate, self.data_work(sc) if check_data else None)
 
     def runner(self):
         from ..network.runner import NetworkRunner  # lazy: keeps the kinds registry torch-free

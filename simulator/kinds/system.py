@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..scenario.work import WorkEstimate, simulated_work
+from ..scenario.work import WorkEstimate, simulated_work, with_data
 from ..system.schema import SYSTEM_SWEEP_AXES, SystemScenario
 from ..system.summary import system_summary_rows
 from ..system.units import expand_system_units
@@ -43,13 +43,15 @@ class SystemKind(StudyKind):
     def estimate_work(self, sc, check_data: bool = False) -> WorkEstimate:
         """Units from the sweep axes (``fixed`` counted once: it expands per table, known
         once the tables are built); messages offered by every agent of every sector;
-        slots simulated; a unit's memory (its messages, its slot log)."""
+        slots simulated; a unit's memory (its messages, its slot log; with the data, the data,
+        latents and training too) and the training of the zoo encoders."""
         spec = sc.system
         topo = spec.topology
         sectors = 3 * (1 + 3 * topo.num_rings * (topo.num_rings + 1)) if topo.kind == "hexgrid" else 1
         senders = sectors * sum(g.per_sector * g.rate_scale for g in spec.groups.values())
-        return simulated_work(sc, SYSTEM_SWEEP_AXES, senders, spec.duration_s + spec.drain_s, spec.grid.slot_s(),
-                              section="system", senders_key="groups")
+        estimate = simulated_work(sc, SYSTEM_SWEEP_AXES, senders, spec.duration_s + spec.drain_s,
+                                  spec.grid.slot_s(), section="system", senders_key="groups")
+        return with_data(estimate, self.data_work(sc) if check_data else None)
 
     def runner(self):
         from ..system.runner import SystemRunner  # lazy: keeps the kinds registry torch-free

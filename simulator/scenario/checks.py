@@ -24,7 +24,7 @@ from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.core.registry import constructor_settings, suggest
 from semcom.transceivers.agents import HEAD_DEFAULTS, TRAINING_DEFAULTS
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
-from semcom.transceivers.encoders import ENCODERS, TRAINING_HEADS
+from semcom.transceivers.encoders import ENCODERS, MAX_LAYERS, TRAINING_HEADS
 from semcom.transceivers.schemes import SCHEMES
 
 from .errors import Findings
@@ -84,6 +84,8 @@ def check_model(name: str, spec: ModelSpec) -> None:
             default = {**TRAINING_DEFAULTS, **HEAD_DEFAULTS}.get(key)
             check_positive(f"{field}.{key}", value, integer=not isinstance(default, float),
                            allow_zero=key == "weight_decay")   # no weight decay is a valid setting
+            if key == "depth" and value > MAX_LAYERS:
+                raise ScenarioError(f"{field}.depth", value, f"must be at most {MAX_LAYERS} layers", "use e.g. 2")
 
 
 def build_check(field: str, build) -> None:

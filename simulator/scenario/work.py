@@ -19,6 +19,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Optional
@@ -26,7 +27,7 @@ from typing import Optional
 from semcom.core.errors import ScenarioError, ScenarioErrors
 
 __all__ = ["WorkEstimate", "WorkBudget", "DEFAULT_BUDGET", "UNLIMITED", "check_work", "ALLOW_LARGE_FIX", "named_product",
-           "simulated_work", "MESSAGE_BYTES", "SLOT_BYTES"]
+           "simulated_work", "with_data", "MESSAGE_BYTES", "SLOT_BYTES"]
 
 #: How a user runs a study beyond the budget (named in every refusal).
 ALLOW_LARGE_FIX = "or pass --allow-large (semcom.run(..., allow_large=True)) to run it anyway"
@@ -41,7 +42,9 @@ class WorkEstimate:
         or simulated (network, system), over the whole study.
     :ivar steps: time steps (slots) simulated, over the whole study.
     :ivar memory_bytes: peak memory of one unit (a local pool holds one per worker).
-    :ivar drivers: per quantity (``"units"``, ``"messages"``, ``"steps"``, ``"memory"``), the
+    :ivar training_flops: floating-point operations of training the study's zoo encoders.
+    :ivar drivers: per quantity (``"units"``, ``"messages"``, ``"steps"``, ``"memory"``,
+        ``"training"``), the
         setting(s) that drive it, named in a refusal (e.g. ``"sweep.arrival_rate"``).
     """
 
@@ -49,6 +52,7 @@ class WorkEstimate:
     messages: Optional[float] = None
     steps: Optional[float] = None
     memory_bytes: Optional[float] = None
+    training_flops: Optional[float] = None
     drivers: dict[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
@@ -59,6 +63,8 @@ class WorkEstimate:
             parts.append(f"{self.steps:.2g} slots")
         if self.memory_bytes is not None:
             parts.append(f"about {_size(self.memory_bytes)} per unit")
+        if self.training_flops:
+            parts.append(f"training about {self.training_flops:.2g} FLOPs")
         return ", ".join(parts)
 
 
@@ -71,18 +77,20 @@ class WorkBudget:
         network kind, the costliest per message).
     :ivar steps: simulated slots over the study.
     :ivar memory_bytes: the memory the units in flight may take together (one per worker).
+    :ivar training_flops: training the study's encoders (about an hour on one core).
     """
 
     units: float = 100_000
     messages: float = 1e9
     steps: float = 1e8
     memory_bytes: float = 8 * 2 ** 30
+    training_flops: float = 1e14
 
 
 #: The budget every study fits unless the user raises it.
 DEFAULT_BUDGET = WorkBudget()
 #: No limit (``--allow-large``).
-UNLIMITED = WorkBudget(math.inf, math.inf, math.inf, math.inf)
+UNLIMITED = WorkBudget(math.inf, math.inf, math.inf, math.inf, math.inf)
 
 
 def _size(n: float) -> str:
@@ -114,12 +122,25 @@ def check_work(estimate: WorkEstimate | None, budget: WorkBudget = DEFAULT_BUDGE
     over("memory", memory, budget.memory_bytes,
          f"hold about {_size(memory or 0)} at once ({max(1, workers)} unit(s) in flight)",
          "lower it or use fewer --workers")
+    over("training", estimate.training_flops, budget.training_flops,
+         f"train its encoders for about {estimate.training_flops or 0:.2g} floating-point operations",
+         "lower its width, depth or epochs")
     if errors:
         raise ScenarioErrors.of(errors)
 
 
 def _shown(quantity: str, limit: float) -> str:
     return _size(limit) if quantity == "memory" else (f"{limit:,.0f}" if quantity == "units" else f"{limit:.0e}")
+
+
+def with_data(estimate: WorkEstimate, data) -> WorkEstimate:
+    """``estimate`` with what the study's data and agents add (a
+    :class:`~semcom.simulator.run.data_work.DataWork`, or `None`: nothing known)."""
+    if data is None:
+        return estimate
+    return dataclasses.replace(estimate, memory_bytes=(estimate.memory_bytes or 0) + data.memory_bytes,
+                               training_flops=data.training_flops,
+                               drivers={"memory": data.largest, **estimate.drivers, "training": data.largest})
 
 
 def named_product(factors: dict[str, float]) -> tuple[float, str]:

@@ -257,3 +257,15 @@ def test_a_compressed_data_file_is_never_read_past_the_budget(tmp_path):
         read_at_most(f, path, limit=1 << 16)
     with gzip.open(path, "rb") as f:
         assert len(read_at_most(f, path, limit=1 << 21)) == 1 << 20
+
+
+@pytest.mark.parametrize("setting, value, words", [
+    ("width", 10 ** 9, "models.rx: the study would hold about"),
+    ("epochs", 10 ** 12, "models.rx: the study would train its encoders for about"),
+    ("depth", 10 ** 6, "models.rx.depth: must be at most 100 layers"),
+], ids=["width 1e9", "epochs 1e12", "depth 1e6"])
+def test_an_encoder_too_large_to_train_is_refused_before_anything_is_built(tmp_path, setting, value, words):
+    scenario = _set(f"models.rx.{setting}", value)
+    scenario["data"]["limit"] = 400           # a test set large enough for no warning
+    rc, err = _validate(tmp_path, _text(scenario))
+    assert_one_line_refusal(rc, err, words)

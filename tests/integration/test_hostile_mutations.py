@@ -11,8 +11,8 @@ import math
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from .bounds import run_cli
-from .test_hostile_inputs import alias_bomb
+from .bounds import MEMORY, SECONDS, bounded, run_cli
+from .test_hostile_inputs import _imported, alias_bomb  # noqa: F401 - the registries imported before any bound
 from .test_malformed_inputs import BASE
 
 #: Every place a value can be put: each key path of the base scenario, and a new key under each mapping.
@@ -74,3 +74,29 @@ def test_validate_answers_every_mutation_in_one_line_within_bounds(tmp_path, tex
     assert rc == 2, err
     lines = [line for line in err.splitlines() if not line.startswith("semcom: warning: ")]
     assert lines and all(line.startswith("semcom: error: ") and "; " in line for line in lines), err
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model=st.sampled_from(["tx", "rx"]),
+       setting=st.sampled_from(["width", "depth", "latent_dim", "epochs", "batch_size", "channels", "kind", "lr"]),
+       value=st.one_of(st.integers(-10, 10 ** 15), st.floats(-1e12, 1e12), st.text(max_size=5), st.none(),
+                       st.sampled_from(["mlp", "cnn", "pca"])))
+def test_the_work_estimate_of_any_parsed_scenario_answers_or_refuses_in_one_line(model, setting, value):
+    """A run estimates its work from the data before the study's checks run: whatever an
+    agent's settings say, the estimate returns or refuses in one line, never raises
+    anything else (an encoder that cannot be built is the checks' to report)."""
+    from semcom.core.errors import SemcomInputError
+    from semcom.simulator.kinds import kind_of, parse_study
+
+    scenario = copy.deepcopy(BASE)
+    scenario["models"][model][setting] = value
+    try:
+        sc = parse_study(scenario)
+    except SemcomInputError:
+        return
+    with bounded() as cost:
+        try:
+            kind_of(sc).check_work(sc, check_data=True)
+        except SemcomInputError as exc:
+            assert "\n" not in str(exc) and "; " in str(exc), exc
+    assert cost["seconds"] < SECONDS and (cost["added_bytes"] or 0) < MEMORY, cost
