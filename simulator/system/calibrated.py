@@ -4,13 +4,15 @@ with it (:func:`calibrated_tables`: each a :class:`CalibratedTable` with the map
 system's regime and the inner loop's ``expected_accuracy_at``).
 
 Cached under ``$SEMCOM_CACHE/abstraction-regime/<key>`` (:func:`regime_key`: the table set's key,
-the seed, the system section, the sweep and the abstraction's calibration and validation settings):
+the seed, the system section, the record runs, the abstraction's calibration and validation
+settings and a hash of the engine's source):
 ``regime.json`` (β and fit per table id, the inner loop's expectation), ``calibration.csv``,
 ``abstraction_validation.csv`` (its ``regime = system`` rows) and ``inner_loop_calibration.csv``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -82,12 +84,20 @@ def regime_runs(sc) -> dict:
                 scheduler=str(sc.axis("scheduler")[0]), arrival_rate=rates[len(rates) // 2])
 
 
+def engine_fingerprint() -> str:
+    """A hash of the source of the system engine and its fading (what the recorded SINRs come from):
+    a changed engine does not reuse the regime of the old one."""
+    root = Path(__file__).resolve().parents[2]
+    files = sorted((root / "simulator" / "system").glob("*.py")) + [root / "channels" / "prb_fading.py"]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files if f.is_file())).hexdigest()[:16]
+
+
 def regime_key(sc, table_set) -> str:
-    """Cache key of a study's regime: its table set, seed, system section, record runs and the
-    abstraction's calibration and validation settings."""
+    """Cache key of a study's regime: its table set, seed, system section, record runs, the
+    abstraction's calibration and validation settings, and the engine's source."""
     spec = sc.abstraction_spec()
-    return config_hash("abstraction-regime", REVISION, table_set.key, sc.seed, sc.system.model_dump(mode="json"),
-                       regime_runs(sc), spec.calibration.model_dump(mode="json"),
+    return config_hash("abstraction-regime", REVISION, engine_fingerprint(), table_set.key, sc.seed,
+                       sc.system.model_dump(mode="json"), regime_runs(sc), spec.calibration.model_dump(mode="json"),
                        spec.validation.system.model_dump() if spec.validation else None)
 
 

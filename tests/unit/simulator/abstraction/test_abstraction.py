@@ -204,3 +204,14 @@ def test_shipped_validation_meets_the_issue_target():
         assert s["control_inside"] < s["inside"], (family, s)
     for table in ts:
         assert table.beta_fit["rmse"] <= min(table.beta_fit["rmse_at_beta_low"], table.beta_fit["rmse_at_beta_high"])
+
+
+def test_a_rebuild_reproduces_beta_and_its_interval():
+    from semcom.simulator.abstraction.fitting import describe_fit
+
+    spec = parse_abstraction_spec({**TINY, "mapping": {"analog": "eesm"}})
+    first, again = (build_table_set(spec, use_cache=False).select(num_anchors=6) for _ in range(2))
+    assert first.mapping == "eesm" and first.beta_fit["method"] == "calibrated"
+    assert first.eesm_beta == again.eesm_beta and first.beta_fit == again.beta_fit
+    assert first.beta_fit["beta_low"] <= first.eesm_beta <= first.beta_fit["beta_high"]
+    assert "EESM beta" in describe_fit(first.eesm_beta, first.beta_fit)
