@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from semcom.core.errors import ScenarioError
 from .mappings import DEFAULT_MAPPING
@@ -121,12 +121,13 @@ class AbstractionSpec(_Strict):
                 d[name] = default if value is None else value
         return type(self).model_validate(d)
 
-    @model_validator(mode="after")
-    def _mapping_kinds(self):
-        for kind in self.mapping:
+    @field_validator("mapping")
+    @classmethod
+    def _mapping_kinds(cls, v):
+        for kind in v:
             if kind not in DEFAULT_MAPPING:
-                raise _axis_error(f"mapping names scheme kind {kind!r}", f"use {' or '.join(DEFAULT_MAPPING)}")
-        return self
+                raise _axis_error(f"names scheme kind {kind!r}", f"use {' or '.join(DEFAULT_MAPPING)}")
+        return v
 
     def mapping_of(self, scheme_kind: str) -> str:
         """The effective-SINR mapping of a table of ``scheme_kind``."""

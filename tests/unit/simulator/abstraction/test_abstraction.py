@@ -91,6 +91,13 @@ def test_table_set_files_and_selection(tmp_path):
     (dict(transmitter="a", receiver="b", num_anchors=8, n_samples=0), "abstraction.n_samples"),
     (dict(transmitter="a", receiver="b", num_anchors=8, calibration={"beta": -1}), "abstraction.calibration.beta"),
     (dict(transmitter="a", receiver="b", num_anchors=8, sinr_grid=[0, 1]), "abstraction.sinr_grid"),
+    (dict(transmitter="a", receiver="b", num_anchors=8, calibration={"system": {"drops": 0}}),
+     "abstraction.calibration.system.drops"),
+    (dict(transmitter="a", receiver="b", num_anchors=8, validation={"system": {"messages": 10}}),
+     "abstraction.validation.system.messages"),
+    (dict(transmitter="a", receiver="b", num_anchors=8, refine={"tolerance": 2}), "abstraction.refine.tolerance"),
+    (dict(transmitter="a", receiver="b", num_anchors=8, mapping={"analog": "capacity"}), "abstraction.mapping"),
+    (dict(transmitter="a", receiver="b", num_anchors=8, mapping={"jscc": "eesm"}), "abstraction.mapping"),
 ])
 def test_spec_errors_are_one_line(raw, field):
     with pytest.raises(SemcomInputError) as e:
