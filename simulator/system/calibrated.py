@@ -57,6 +57,8 @@ class CalibratedTable:
         self._fading, self._key = fading, (group, config)
 
     def __getattr__(self, name):
+        if name.startswith("_"):            # not yet set (unpickling, copying): no table to ask
+            raise AttributeError(name)
         return getattr(self._table, name)
 
     def effective_sinr_db(self, sinr_db, weights=None) -> np.ndarray:

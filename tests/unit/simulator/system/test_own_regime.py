@@ -3,6 +3,7 @@ link-level decoding at their per-RE SINRs, validation rows of the system regime,
 loop whose expected accuracy per configuration meets what the abstraction realises."""
 
 import csv
+import pickle
 
 import numpy as np
 import pytest
@@ -67,6 +68,8 @@ def test_workers_read_the_calibrated_tables_and_an_absent_cache_is_one_line(stud
     regime = cached_regime(sc, ts)
     t = tables.tables[0][1]
     assert hasattr(t, "expected_accuracy_at") and t.mapping == "mean_noise"
+    copied = pickle.loads(pickle.dumps(t))          # a worker may receive the tables pickled
+    np.testing.assert_array_equal(copied.accuracy, t.accuracy)
     np.testing.assert_allclose(t.expected_accuracy_at(np.array([10.0])),
                                np.interp(10.0, regime.fading.grid_db, regime.fading.values[(0, 1)]))
     monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path))
