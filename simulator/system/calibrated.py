@@ -86,11 +86,18 @@ def regime_runs(sc) -> dict:
                 scheduler=str(sc.axis("scheduler")[0]), arrival_rate=rates[len(rates) // 2])
 
 
+#: The engine's modules whose source decides the SINRs a record run produces (:func:`engine_fingerprint`).
+ENGINE_SOURCES = ("simulator/system/engine.py", "simulator/system/radio.py", "simulator/system/grid.py",
+                  "simulator/system/geometry.py", "simulator/system/traffic.py", "simulator/system/scheduler.py",
+                  "simulator/system/packing.py", "simulator/system/decisions.py", "simulator/system/schema_radio.py",
+                  "channels/prb_fading.py")
+
+
 def engine_fingerprint() -> str:
-    """A hash of the source of the system engine and its fading (what the recorded SINRs come from):
-    a changed engine does not reuse the regime of the old one."""
+    """A hash of the source of the engine's modules that make the recorded SINRs
+    (:data:`ENGINE_SOURCES`): a changed engine does not reuse the regime of the old one."""
     root = Path(__file__).resolve().parents[2]
-    files = sorted((root / "simulator" / "system").glob("*.py")) + [root / "channels" / "prb_fading.py"]
+    files = [root / name for name in ENGINE_SOURCES]
     return hashlib.sha256(b"".join(f.read_bytes() for f in files if f.is_file())).hexdigest()[:16]
 
 
