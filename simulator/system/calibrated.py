@@ -105,8 +105,11 @@ def regime_key(sc, table_set) -> str:
     """Cache key of a study's regime: its table set, seed, system section, record runs, the
     abstraction's calibration and validation settings, and the engine's source."""
     spec = sc.abstraction_spec()
-    return config_hash("abstraction-regime", REVISION, engine_fingerprint(), table_set.key, sc.seed,
-                       sc.system.model_dump(mode="json"), regime_runs(sc), spec.calibration.model_dump(mode="json"),
+    # the record runs fix every configuration: the policies' own settings do not change them
+    la = set(type(sc.system.link_adaptation).model_fields) - {"configs"}
+    system = sc.system.model_dump(mode="json", exclude={"link_adaptation": la, "conventional": True})
+    return config_hash("abstraction-regime", REVISION, engine_fingerprint(), table_set.key, sc.seed, system,
+                       regime_runs(sc), spec.calibration.model_dump(mode="json"),
                        spec.validation.system.model_dump() if spec.validation else None)
 
 

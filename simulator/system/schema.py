@@ -204,6 +204,16 @@ class SystemSpec(_Strict):
     link_adaptation: LinkAdaptationSpec = Field(default_factory=LinkAdaptationSpec)
     conventional: ConventionalSpec = Field(default_factory=ConventionalSpec)
 
+    @field_validator("fading", mode="before")
+    @classmethod
+    def _fading_name(cls, v):
+        if isinstance(v, str):                      # fading: tdl  ==  fading: {model: tdl}
+            if v in ("rayleigh", "rayleigh_flat"):
+                raise _axis_error(f"{v!r} is gone: it drew Rayleigh fading independently per (RB, slot) by hand",
+                                  "use tdl (Sionna's TDL profiles, correlated) or rayleigh_iid (what it was)")
+            return {"model": v}
+        return v
+
     @model_validator(mode="after")
     def _times(self):
         if self.warmup_s >= self.duration_s:

@@ -209,6 +209,7 @@ def _one_line(exc) -> str:
     (dict(traffic=dict(deadline_s=1e-4)), "deadline_s", "at least 0.0005 s"),
     (dict(groups=dict(cam=dict(model="a", speed_kmh=-3))), "speed", ">= 0"),
     (dict(grid=dict(subcarrier_spacing_hz=20e3)), "subcarrier_spacing_hz", "30e3"),
+    (dict(fading="rayleigh"), "fading", "rayleigh_iid"),
 ])
 def test_bad_radio_settings_are_one_line(tables_dir, change, field, fix):
     raw = system_raw(tables_dir)
