@@ -63,8 +63,10 @@ class StitchKind(StudyKind):
     def summary_rows(self, rows: list[dict]):
         return stitch_summary_rows(rows)
 
-    def summary_table(self, rows: list[dict]) -> str:
-        return stitch_summary_table(rows) if rows else "no results yet"
+    def summary_table(self, rows: list[dict], fmt: str = "text", **options) -> str:
+        if fmt != "text" or options or not rows:
+            return super().summary_table(rows, fmt, **options)
+        return stitch_summary_table(rows)
 
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..stitch.plots import plot_cka, plot_stitching  # lazy: matplotlib only to draw

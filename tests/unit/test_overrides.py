@@ -38,8 +38,8 @@ def test_cli_validate_applies_set_and_reports_bad_values_in_one_line(capsys):
 
     path = str(scenario_path("quickstart"))
     assert main(["validate", path, "--no-data", "--set", "sweep.snr_db=[0,10]", "--set", "sweep.num_anchors=[8]"]) == 0
-    # quickstart: 2 receivers x 1 K; 2 SNR points; 3 semantic equalisers
-    assert "(2 units x 2 SNR points x 3 semantic equalizers)" in capsys.readouterr().out
+    # quickstart: 2 receivers x 1 K x 5 seeds; 2 SNR points; 3 semantic equalisers
+    assert "(10 units x 2 SNR points x 3 semantic equalizers)" in capsys.readouterr().out
     assert main(["validate", path, "--no-data", "--set", "sweep.snr_db=loud"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "sweep.snr_db" in err and "loud" in err
