@@ -62,6 +62,8 @@ docs-figures: $(STAMP)
 	cp $(DOCS_RUNS)/quickstart/plots/rate_accuracy.png docs/images/quickstart_rate_accuracy.png
 	$(VENV)/bin/semcom run scenarios/digital_vs_analog.yaml --out $(DOCS_RUNS)/digital_vs_analog --quiet
 	cp $(DOCS_RUNS)/digital_vs_analog/plots/compare_scheme.png docs/images/digital_vs_analog_compare_scheme.png
+	$(VENV)/bin/semcom run scenarios/digital_rayleigh_adaptive.yaml --out $(DOCS_RUNS)/digital_rayleigh_adaptive --quiet
+	cp $(DOCS_RUNS)/digital_rayleigh_adaptive/plots/error_rates_vs_snr.png docs/images/digital_rayleigh_adaptive_error_rates.png
 	$(VENV)/bin/semcom stitch scenarios/stitching.yaml --out $(DOCS_RUNS)/stitching
 	cp $(DOCS_RUNS)/stitching/plots/stitching_noise_free.png docs/images/stitching_noise_free.png
 	cp $(DOCS_RUNS)/stitching/plots/cka.png docs/images/stitching_cka.png

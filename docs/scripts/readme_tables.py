@@ -181,6 +181,13 @@ def jscc_rows(out: Path) -> list[list[str]]:
     return table
 
 
+def adaptive_rows(out: Path) -> list[list[str]]:
+    """SNR | replicates | accuracy [%] ± half-width | target met | BLER | block errors / codewords."""
+    df = _results(out).sort_values("snr_db")
+    return [[f"{r.snr_db:g}", f"{r.replicates}", _mean_pm(r), "yes" if r.target_met else "no",
+             f"{r.bler:.3f}", f"{r.block_errors} / {r.codewords}"] for r in df.itertuples()]
+
+
 @dataclass(frozen=True)
 class ReadmeTable:
     """One README table: the commands that make its study (run from the repository root,
@@ -201,4 +208,6 @@ TABLES: dict[str, ReadmeTable] = {
     "channel-aware-table": ReadmeTable(("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",),
                                        channel_aware_rows),
     "jscc-table": ReadmeTable(("semcom run scenarios/jscc_vs_relative.yaml --out {out} --quiet",), jscc_rows),
+    "adaptive-table": ReadmeTable(("semcom run scenarios/digital_rayleigh_adaptive.yaml --out {out} --quiet",),
+                                  adaptive_rows),
 }
