@@ -5,9 +5,13 @@ Modules, one concept each, in the same shape as :mod:`semcom.simulator.network` 
 torch), :mod:`~.checks` (its semantic checks: registered names, the data), :mod:`~.units`
 (the sweep expanded to units; torch-free), :mod:`~.resolved` (a unit resolved against its data), :mod:`~.engine` (one unit:
 every SNR point and equaliser in one batched pass), :mod:`~.jscc_engine` (the end-to-end
-JSCC unit), :mod:`~.rows` (the result row: ``results.csv``'s columns), :mod:`~.metrics` (what a
-link's decisions count), :mod:`~.summary` (its summary table), :mod:`~.runner` (a study's run: store, exports, figures), :mod:`~.plots` and
-:mod:`~.compare_plots` (its figures).
+JSCC unit), :mod:`~.accumulator` (a unit's sums over chunks and passes), :mod:`~.rows` (a
+replicate's result row: the store's and ``replicates.csv``'s columns), :mod:`~.metrics` (what a
+link's decisions count), :mod:`~.points` (``results.csv``: replicate rows aggregated per point,
+the interval over replicates), :mod:`~.replicates` (the rounds of adaptive Monte Carlo),
+:mod:`~.summary` (its table: every SNR point with its interval), :mod:`~.runner` (a study's
+run: store, exports, figures), :mod:`~.plots`, :mod:`~.compare_plots` and
+:mod:`~.error_plots` (its figures).
 
 A new channel, scheme or semantic equaliser is not here (see :mod:`semcom.channels`,
 :mod:`semcom.transceivers.schemes`, :mod:`semcom.transceivers.semantic`); a new metric of

@@ -5,7 +5,9 @@
   :mod:`~.store_sql` holds its SQL.
 * :mod:`~.cells`: a result value as the store and the CSVs keep it.
 * :mod:`~.metrics`: the intervals every kind reports (Wilson, normal mean).
-* :mod:`~.summary`: what every kind's summary table shares (set-up columns, layout).
+* :mod:`~.intervals`: the Student-t interval over replicates (what a re-run would show).
+* :mod:`~.summary`: what every kind's summary table shares (set-up columns, layout, the note);
+  :mod:`~.tables` renders a table as text, Markdown or LaTeX.
 
 A kind's own result row, metrics and summary live with the kind (``link/rows.py``, …); the
 HTML report (``semcom report``) and any run's figures are dispatched through the kinds

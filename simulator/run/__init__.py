@@ -2,6 +2,8 @@
 
 * :mod:`~.lifecycle`: the store cycle every kind's runner goes through (open, skip the units
   already done, write rows as they come, export) and the run's manifest.
+* :mod:`~.stopping`: the stopping rule of adaptive Monte Carlo (how many more replicates a
+  point needs; the lifecycle runs the rounds a kind asks for).
 * :mod:`~.executors`: inline, local processes, Dask; each receives the kind's unit runner.
   :mod:`~.pool` is the local process pool (supervised workers, kept for the whole study).
 * :mod:`~.context`: what every unit of every kind shares in a process (the study's data, the

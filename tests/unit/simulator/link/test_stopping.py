@@ -124,3 +124,28 @@ def test_a_study_stops_per_snr_point_identically_inline_and_on_two_workers_and_r
 def _stored(out):
     from semcom.simulator.results.store import read_rows
     return read_rows(out)
+
+
+def test_a_digital_point_gets_replicates_until_its_block_errors_reach_the_target(tmp_path):
+    """As sim_ber's num_target_block_errors: 0 dB over Rayleigh loses most codewords and
+    reaches 40 block errors in its first replicates; 20 dB loses few and runs to its
+    budget (target_met false); the block errors and codewords of results.csv are the sums
+    over the point's replicates."""
+    from semcom.simulator.kinds import run_study
+
+    sc = _scenario(channels={"rayleigh": {"model": "rayleigh", "csi": "perfect", "equalizer": "lmmse"}},
+                   scheme={"kind": "digital", "code_rate": 0.5, "modulation_order": 4, "block_length": 256,
+                           "num_iter": 10},
+                   stop={"num_target_block_errors": 40, "min_replicates": 2, "max_replicates": 4})
+    sc = sc.model_copy(update={"sweep": sc.sweep.model_copy(update={"snr_db": [0.0, 20.0], "channel": "rayleigh",
+                                                                   "num_anchors": [8]})})
+    run_study(sc, tmp_path / "digital", quiet=True, plots=False)
+    replicates = _stored(tmp_path / "digital")
+    points = {p["snr_db"]: p for p in point_rows(replicates, sc.stop)}
+    low, high = points[0.0], points[20.0]
+    assert low["replicates"] == 2 and low["block_errors"] >= 40 and low["target_met"] is True
+    assert high["replicates"] == 4 and high["block_errors"] < 40 and high["target_met"] is False
+    for p in (low, high):
+        mine = [r for r in replicates if float(r["snr_db"]) == p["snr_db"]]
+        assert p["block_errors"] == sum(r["block_errors"] for r in mine)
+        assert p["codewords"] == sum(r["codewords"] for r in mine) > 0
