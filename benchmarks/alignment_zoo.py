@@ -187,7 +187,7 @@ def main(argv=None) -> None:
     print(f"alignment_zoo study: {wall:.1f} s wall, {_units_in_store(out) - before} units run"
           + (f" ({before} already in {out} were reused: delete it for a full timing)" if before else "")
           + "; encoders come from the model cache when it holds them")
-    df = pd.read_csv(out / "results.csv")
+    df = pd.read_csv(out / "replicates.csv")   # a row per replicate: pooled below
     p = _pooled(df)
     p.to_csv(out / "zoo_pooled.csv", index=False, float_format="%.6g")
     for path in _figures(p, out, args.messages):

@@ -1,4 +1,4 @@
-"""Tables of the channel-aware receivers study: accuracy per receiver and SNR (seeds pooled)
+"""Tables of the channel-aware receivers study (from replicates.csv, a row per seed): accuracy per receiver and SNR (seeds pooled)
 and the SNR each receiver needs for a target accuracy (linear interpolation).
 
     python docs/scripts/receivers_table.py RESULTS_DIR [--channel awgn] [--k 16] [--target 0.8]
@@ -26,7 +26,7 @@ def main():
     a = p.parse_args()
     if a.gains:
         return gains(a.dir, a.target)
-    rows = [r for r in csv.DictReader(open(Path(a.dir) / "results.csv"))
+    rows = [r for r in csv.DictReader(open(Path(a.dir) / "replicates.csv"))
             if r["channel"] == a.channel and r["num_anchors"] == a.k]
     eqs = list(dict.fromkeys(r["semantic_equalizer"] for r in rows))
     snrs = sorted({float(r["snr_db"]) for r in rows})
@@ -70,7 +70,7 @@ def _crossing(snrs, acc, target):
 
 
 def gains(folder, target):
-    rows = list(csv.DictReader(open(Path(folder) / "results.csv")))
+    rows = list(csv.DictReader(open(Path(folder) / "replicates.csv")))
     print(f"gains over plain relative, seeds pooled: accuracy at 0 dB and SNR [dB] at {target}")
     print("| channel | K | plain 0 dB | LMMSE 0 dB | noise-trained 0 dB | plain @%g | LMMSE gain [dB] | "
           "noise-trained gain [dB] |" % target)
