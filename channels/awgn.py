@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
 
 import torch
 from sionna.phy.channel import AWGN
 
 from .base import CHANNELS, ChannelModel
+from .specs import AWGNChannelSpec
 
 __all__ = ["AWGNChannel"]
 
@@ -30,10 +30,10 @@ class AWGNChannel(ChannelModel):
     """
 
     has_fading = False
+    Spec = AWGNChannelSpec
 
-    def __init__(self, csi: str = "perfect", equalizer: str = "lmmse",
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        super().__init__(csi=csi, equalizer=equalizer, precision=precision, device=device, **kwargs)
+    def __init__(self, **settings):
+        super().__init__(**settings)
         self._awgn = AWGN(precision=self.precision, device=self.device)
 
     def call(self, x: torch.Tensor, no: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

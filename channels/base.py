@@ -13,40 +13,53 @@ input indexes the SNR points and ``no`` gives one noise power per point.
 
 from __future__ import annotations
 
-from typing import Optional
+from importlib import import_module
+from typing import ClassVar, Literal, Optional, get_args, get_origin
 
 import torch
 from sionna.phy import Block
 
-from semcom.core.registry import Registry, constructor_settings, suggest
+from semcom.core.registry import Registry, constructor_settings
+from semcom.core.settings import SettingError, settings_of
+from .specs import ChannelSpecBase
 
-__all__ = ["ChannelModel", "ChannelSettingError", "CHANNELS", "CSI_MODES", "EQUALIZERS"]
+__all__ = ["ChannelModel", "ChannelSettingError", "CHANNELS", "CSI_MODES", "EQUALIZERS", "BUILTIN_MODELS",
+           "build_channel"]
+
+#: The modules that register the built-in channel models (imported when the registry is first read).
+BUILTIN_MODELS = ("awgn", "rayleigh", "mimo", "ofdm_tdl", "ofdm_cdl")
+
+
+def _register_builtin_models() -> None:
+    for module in BUILTIN_MODELS:
+        import_module(f"semcom.channels.{module}")
+
 
 #: Registry of channel models by name (``awgn``, ``rayleigh``, ...).
-CHANNELS: Registry[type["ChannelModel"]] = Registry("channel model")
+CHANNELS: Registry[type["ChannelModel"]] = Registry("channel model", load=_register_builtin_models)
 
-CSI_MODES = ("perfect", "ls")
-EQUALIZERS = ("zf", "lmmse")
+#: How the receiver knows the channel, and how it undoes it (the choices the spec declares).
+CSI_MODES = get_args(ChannelSpecBase.model_fields["csi"].annotation)
+EQUALIZERS = get_args(ChannelSpecBase.model_fields["equalizer"].annotation)
 
 
-class ChannelSettingError(ValueError):
+class ChannelSettingError(SettingError):
     """A channel setting with a bad value: names the setting, the value and the fix.
 
     The scenario validator turns it into a one-line user error naming ``channels.<name>``.
     """
 
-    def __init__(self, setting: str, value, problem: str, fix: str):
-        self.setting, self.value, self.problem, self.fix = setting, value, problem, fix
-        super().__init__(f"{setting}: {problem} (got {value!r}); {fix}")
-
 
 class ChannelModel(Block):
     r"""Base class: transmit, receive and equalise a batch of symbols.
 
-    :param csi: ``"perfect"`` (the receiver knows the channel) or ``"ls"``
-        (least-squares estimate from pilots, whose cost is counted in
-        :meth:`channel_uses`).
-    :param equalizer: ``"zf"`` or ``"lmmse"``.
+    Settings are keywords, declared once, in the model's :attr:`Spec`
+    (:mod:`semcom.channels.specs`: type, default, bounds); the Block validates them through it
+    (one :class:`ChannelSettingError` naming the setting) and keeps them in :attr:`spec`. Every
+    model takes ``csi`` (``"perfect"``, or ``"ls"``: least-squares estimates from pilots,
+    whose cost :meth:`channel_uses` counts) and ``equalizer`` (``"zf"`` or ``"lmmse"``). A
+    model a user writes may take its own keywords too and pass the rest on.
+
     :param precision: ``"single"`` or ``"double"``; `None` takes Sionna's config.
     :param device: e.g. ``"cpu"`` or ``"cuda:0"``; `None` takes Sionna's config.
 
@@ -63,28 +76,25 @@ class ChannelModel(Block):
 
     #: Whether this model uses the ``csi`` and ``equalizer`` settings at all.
     has_fading: bool = True
+    #: The model's typed settings: the one place each of its settings is declared.
+    Spec: ClassVar[type[ChannelSpecBase]] = ChannelSpecBase
 
-    def __init__(self, csi: str = "perfect", equalizer: str = "lmmse",
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        if kwargs:
-            known = self.settings()
-            name = sorted(kwargs)[0]
-            raise ChannelSettingError(name, kwargs[name], "unknown setting of channel model "
-                                      f"{type(self).__name__}{suggest(name, known)}",
-                                      f"remove it or use one of: {', '.join(known)}")
+    def __init__(self, *, precision: Optional[str] = None, device: Optional[str] = None, **settings):
+        model = get_args(self.Spec.model_fields["model"].annotation)
+        model = model[0] if get_origin(self.Spec.model_fields["model"].annotation) is Literal else type(self).__name__
+        #: the validated settings (an instance of :attr:`Spec`)
+        self.spec = settings_of(self.Spec, {"model": model, **settings}, ChannelSettingError,
+                                block=f"channel model {type(self).__name__}", known=self.settings())
         super().__init__(precision=precision, device=device)
-        if csi not in CSI_MODES:
-            raise ChannelSettingError("csi", csi, "unknown CSI mode", f"use one of {', '.join(CSI_MODES)}")
-        if equalizer not in EQUALIZERS:
-            raise ChannelSettingError("equalizer", equalizer, "unknown equaliser",
-                                      f"use one of {', '.join(EQUALIZERS)}")
-        self.csi = csi
-        self.equalizer = equalizer
+        self.csi = self.spec.csi
+        self.equalizer = self.spec.equalizer
 
     @classmethod
     def settings(cls) -> list[str]:
-        """Names of the settings a scenario may give this model (constructor keywords)."""
-        return constructor_settings(cls, stop=Block)
+        """Names of the settings a scenario may give this model: its spec's, and the keywords
+        of a user's subclass that declares its own."""
+        own = set(constructor_settings(cls, stop=ChannelModel)) if cls.__init__ is not ChannelModel.__init__ else set()
+        return sorted({name for name in cls.Spec.model_fields if name != "model"} | own)
 
     def channel_uses(self, num_symbols: int) -> float:
         """Complex channel uses needed to carry ``num_symbols`` data symbols, overheads
@@ -94,3 +104,8 @@ class ChannelModel(Block):
 
     def call(self, x: torch.Tensor, no: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         raise NotImplementedError
+
+
+def build_channel(name: str, precision=None, device=None, **settings) -> ChannelModel:
+    """Instantiate the channel model registered as ``name`` with its settings."""
+    return CHANNELS.get(name)(precision=precision, device=device, **settings)

@@ -20,33 +20,25 @@ error as extra white noise of power ``num_tx_ant * err_var_eff = no / num_pilots
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import torch
 from sionna.phy.channel import ApplyFlatFadingChannel, GenerateFlatFadingChannel
 
 from .base import ChannelModel, ChannelSettingError
+from .specs import FlatFadingChannelSpec
 from .equalization import FlatFadingEqualizer
 from .pilots import FlatFadingLSEstimator
 
 __all__ = ["FlatFadingChannelModel"]
 
 
-def _positive_int(name: str, value, fix: str, allow_none: bool = False) -> Optional[int]:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value or value < 1:
-        raise ChannelSettingError(name, value, "must be a whole number >= 1", fix)
-    return int(value)
-
-
 class FlatFadingChannelModel(ChannelModel):
     r"""Flat Rayleigh block fading, ``num_tx_ant`` streams into ``num_rx_ant`` antennas.
 
-    :param num_tx_ant: Transmit antennas (spatially multiplexed streams).
-    :param num_rx_ant: Receive antennas.
-    :param coherence_symbols: Data channel uses per fading block; `None`: one block per row.
-    :param num_pilots: With ``csi="ls"``: pilot channel uses per transmit antenna and block.
+    Settings (:class:`~semcom.channels.specs.FlatFadingChannelSpec`): ``num_tx_ant`` (spatially
+    multiplexed streams), ``num_rx_ant``, ``coherence_symbols`` (data channel uses per fading
+    block; `None`: one block per row), ``num_pilots`` (with ``csi="ls"``: pilot channel uses per
+    transmit antenna and block), ``csi``, ``equalizer``.
 
     :input x: [num_snr, batch_size, num_symbols], complex. Unit-energy data symbols.
     :input no: [num_snr], float. Noise power per complex channel use.
@@ -55,26 +47,25 @@ class FlatFadingChannelModel(ChannelModel):
     :output no_eff: [num_snr, batch_size, num_symbols], float. Post-equalisation noise variance.
     """
 
-    def __init__(self, num_tx_ant: int = 1, num_rx_ant: int = 1, coherence_symbols: Optional[int] = None,
-                 num_pilots: int = 1, csi: str = "perfect", equalizer: str = "lmmse",
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        super().__init__(csi=csi, equalizer=equalizer, precision=precision, device=device, **kwargs)
-        self.num_tx_ant = _positive_int("num_tx_ant", num_tx_ant, "use e.g. 2 or 4")
-        self.num_rx_ant = _positive_int("num_rx_ant", num_rx_ant, "use e.g. 1, 2 or 4")
-        self.coherence_symbols = _positive_int("coherence_symbols", coherence_symbols,
-                                               "give data channel uses per fading block, or leave it out "
-                                               "for one block per message", allow_none=True)
-        self.num_pilots = _positive_int("num_pilots", num_pilots, "use e.g. 1, 2 or 4")
+    Spec = FlatFadingChannelSpec
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        spec = self.spec
+        self.num_tx_ant = int(getattr(spec, "num_tx_ant", 1))    # rayleigh: one transmit antenna by definition
+        self.num_rx_ant = int(spec.num_rx_ant)
+        self.coherence_symbols = spec.coherence_symbols
+        self.num_pilots = int(spec.num_pilots)
         if self.num_rx_ant < self.num_tx_ant:
-            raise ChannelSettingError("num_rx_ant", num_rx_ant,
-                                      f"is below num_tx_ant = {num_tx_ant}: the streams cannot be separated",
+            raise ChannelSettingError("num_rx_ant", self.num_rx_ant,
+                                      f"is below num_tx_ant = {self.num_tx_ant}: the streams cannot be separated",
                                       "use at least as many receive as transmit antennas")
         self._generate_channel = GenerateFlatFadingChannel(self.num_tx_ant, self.num_rx_ant,
                                                    precision=self.precision, device=self.device)
         self._apply_channel = ApplyFlatFadingChannel(precision=self.precision, device=self.device)
         self._estimator = FlatFadingLSEstimator(self.num_tx_ant, self.num_pilots,
                                                 precision=self.precision, device=self.device)
-        self._equalizer = FlatFadingEqualizer(equalizer, precision=self.precision, device=self.device)
+        self._equalizer = FlatFadingEqualizer(self.equalizer, precision=self.precision, device=self.device)
 
     # -- bookkeeping ------------------------------------------------------------------
     def _layout(self, num_symbols: int) -> tuple[int, int, int]:

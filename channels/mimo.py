@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from .base import CHANNELS
 from .flat_fading import FlatFadingChannelModel
+from .specs import MIMOChannelSpec
 
 __all__ = ["MIMOFlatFadingChannel"]
 
@@ -29,9 +28,4 @@ class MIMOFlatFadingChannel(FlatFadingChannelModel):
         print(x_hat.shape, channel.channel_uses(16))                # [2, 50, 16], 8
     """
 
-    def __init__(self, num_tx_ant: int = 2, num_rx_ant: int = 2, coherence_symbols: Optional[int] = None,
-                 num_pilots: int = 1, csi: str = "perfect", equalizer: str = "lmmse",
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        super().__init__(num_tx_ant=num_tx_ant, num_rx_ant=num_rx_ant, coherence_symbols=coherence_symbols,
-                         num_pilots=num_pilots, csi=csi, equalizer=equalizer,
-                         precision=precision, device=device, **kwargs)
+    Spec = MIMOChannelSpec

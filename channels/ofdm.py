@@ -23,7 +23,6 @@ on ``pilot_ofdm_symbol_indices`` is.
 from __future__ import annotations
 
 import math
-from typing import Optional, Sequence
 
 import numpy as np
 import torch
@@ -33,15 +32,9 @@ from sionna.phy.ofdm import (LMMSEEqualizer, LSChannelEstimator, RemoveNulledSub
                              ResourceGridMapper, ZFEqualizer)
 
 from .base import ChannelModel, ChannelSettingError
-from .flat_fading import _positive_int
+from .specs import OFDMChannelSpec
 
 __all__ = ["OFDMChannelModel"]
-
-
-def _positive_float(name: str, value, fix: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ChannelSettingError(name, value, "must be a positive number", fix)
-    return float(value)
 
 
 class OFDMChannelModel(ChannelModel):
@@ -49,15 +42,13 @@ class OFDMChannelModel(ChannelModel):
 
     Subclasses provide the Sionna channel model (CIR generator) via :meth:`make_cir_model`.
 
-    :param num_tx_ant: Transmit antennas = spatial streams.
-    :param num_rx_ant: Receive antennas.
-    :param fft_size: Subcarriers per OFDM symbol.
-    :param num_ofdm_symbols: OFDM symbols per grid (slot).
-    :param subcarrier_spacing: [Hz].
-    :param pilot_ofdm_symbol_indices: OFDM symbols carrying pilots (``csi: ls``).
-    :param interpolation: ``"nn"`` or ``"lin"``: how the LS estimator fills the data REs.
-    :param num_guard_carriers: [left, right] unused subcarriers.
-    :param dc_null: Whether the DC subcarrier is unused.
+    Settings (:class:`~semcom.channels.specs.OFDMChannelSpec`): ``num_tx_ant`` (= spatial
+    streams), ``num_rx_ant``, ``fft_size`` (subcarriers per OFDM symbol), ``num_ofdm_symbols``
+    (per grid, a slot), ``subcarrier_spacing`` [Hz], ``pilot_ofdm_symbol_indices`` (OFDM
+    symbols carrying pilots, ``csi: ls``), ``interpolation`` (``"nn"`` or ``"lin"``: how the LS
+    estimator fills the data REs), ``num_guard_carriers`` ([left, right] unused subcarriers),
+    ``dc_null``, and the channel's ``delay_spread`` [s], ``carrier_frequency`` [Hz] and
+    ``speed`` [m/s], which the subclass's :meth:`make_cir_model` reads from :attr:`spec`.
 
     :input x: [num_snr, batch_size, num_symbols], complex.
     :input no: [num_snr], float.
@@ -68,23 +59,20 @@ class OFDMChannelModel(ChannelModel):
     #: Whether the channel is normalised per grid (unit mean energy per RE) by Sionna's OFDMChannel.
     normalize_channel = False
 
-    def __init__(self, num_tx_ant: int = 1, num_rx_ant: int = 1, fft_size: int = 72, num_ofdm_symbols: int = 14,
-                 subcarrier_spacing: float = 30e3, pilot_ofdm_symbol_indices: Sequence[int] = (2, 11),
-                 interpolation: str = "lin", num_guard_carriers: Sequence[int] = (0, 0), dc_null: bool = False,
-                 csi: str = "perfect", equalizer: str = "lmmse",
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        super().__init__(csi=csi, equalizer=equalizer, precision=precision, device=device, **kwargs)
-        self.num_tx_ant = _positive_int("num_tx_ant", num_tx_ant, "use e.g. 1 or 2")
-        self.num_rx_ant = _positive_int("num_rx_ant", num_rx_ant, "use e.g. 1, 2 or 4")
+    Spec = OFDMChannelSpec
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        spec = self.spec
+        self.num_tx_ant, self.num_rx_ant = int(spec.num_tx_ant), int(spec.num_rx_ant)
         if self.num_rx_ant < self.num_tx_ant:
-            raise ChannelSettingError("num_rx_ant", num_rx_ant,
-                                      f"is below num_tx_ant = {num_tx_ant}: the streams cannot be separated",
+            raise ChannelSettingError("num_rx_ant", self.num_rx_ant,
+                                      f"is below num_tx_ant = {self.num_tx_ant}: the streams cannot be separated",
                                       "use at least as many receive as transmit antennas")
-        fft_size = _positive_int("fft_size", fft_size, "use e.g. 72 (6 resource blocks)")
-        num_ofdm_symbols = _positive_int("num_ofdm_symbols", num_ofdm_symbols, "use 14 (one 5G slot)")
-        subcarrier_spacing = _positive_float("subcarrier_spacing", subcarrier_spacing, "use e.g. 30e3 [Hz]")
-        if interpolation not in ("nn", "lin"):
-            raise ChannelSettingError("interpolation", interpolation, "unknown interpolation", "use nn or lin")
+        fft_size, num_ofdm_symbols = int(spec.fft_size), int(spec.num_ofdm_symbols)
+        subcarrier_spacing, interpolation = float(spec.subcarrier_spacing), spec.interpolation
+        pilot_ofdm_symbol_indices, num_guard_carriers = spec.pilot_ofdm_symbol_indices, spec.num_guard_carriers
+        csi, dc_null = self.csi, spec.dc_null
         pilots = [int(i) for i in pilot_ofdm_symbol_indices] if csi == "ls" else []
         if csi == "ls" and (not pilots or any(not 0 <= i < num_ofdm_symbols for i in pilots)
                             or len(set(pilots)) != len(pilots)):
@@ -111,7 +99,7 @@ class OFDMChannelModel(ChannelModel):
         self._remove_nulled = RemoveNulledSubcarriers(self.resource_grid, **kw)
         if csi == "ls":
             self._estimator = LSChannelEstimator(self.resource_grid, interpolation_type=interpolation, **kw)
-        eq_cls = ZFEqualizer if equalizer == "zf" else LMMSEEqualizer
+        eq_cls = ZFEqualizer if self.equalizer == "zf" else LMMSEEqualizer
         self._equalizer = eq_cls(self.resource_grid, stream_management, **kw)
 
     def make_cir_model(self):

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sionna.phy.channel.tr38901 import TDL
 
-from .base import CHANNELS, ChannelSettingError
-from .ofdm import OFDMChannelModel, _positive_float
+from .base import CHANNELS
+from .ofdm import OFDMChannelModel
+from .specs import OFDMTDLChannelSpec
 
 __all__ = ["OFDMTDLChannel"]
-
-TDL_MODELS = ("A", "B", "C", "D", "E")
-
 
 @CHANNELS.register("ofdm-tdl")
 class OFDMTDLChannel(OFDMChannelModel):
     r"""OFDM through Sionna's :class:`~sionna.phy.channel.tr38901.TDL` (no per-grid normalisation:
     the TDL power-delay profiles have unit total power, so ``E|h|^2 = 1``).
 
-    :param tdl_model: ``"A"``..``"E"`` (D and E have a line-of-sight path).
-    :param delay_spread: RMS delay spread [s] the normalised profile is scaled to (e.g. 30e-9, 100e-9, 300e-9).
-    :param carrier_frequency: [Hz].
-    :param speed: User speed [m/s] (Doppler across the OFDM symbols of a grid).
-
-    Other settings and shapes: :class:`~semcom.channels.ofdm.OFDMChannelModel`.
+    Settings (:class:`~semcom.channels.specs.OFDMTDLChannelSpec`): ``tdl_model`` (``"A"``..``"E"``;
+    D and E have a line-of-sight path), ``delay_spread`` (RMS delay spread [s] the normalised
+    profile is scaled to, e.g. 30e-9, 100e-9, 300e-9), ``carrier_frequency`` [Hz], ``speed``
+    (user speed [m/s]: Doppler across the OFDM symbols of a grid). Other settings and shapes:
+    :class:`~semcom.channels.ofdm.OFDMChannelModel`.
 
     .. code-block:: python
 
@@ -36,23 +31,10 @@ class OFDMTDLChannel(OFDMChannelModel):
         print(x_hat.shape, channel.channel_uses(16))        # [2, 100, 16], 16 * 14/12 (pilot overhead)
     """
 
-    def __init__(self, tdl_model: str = "A", delay_spread: float = 100e-9, carrier_frequency: float = 3.5e9,
-                 speed: float = 3.0, num_tx_ant: int = 1, num_rx_ant: int = 1,
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        if tdl_model not in TDL_MODELS:
-            raise ChannelSettingError("tdl_model", tdl_model, "unknown 3GPP TDL model", "use one of A, B, C, D, E")
-        self.tdl_model = tdl_model
-        self.delay_spread = _positive_float("delay_spread", delay_spread, "give seconds, e.g. 100e-9")
-        self.carrier_frequency = _positive_float("carrier_frequency", carrier_frequency, "give Hz, e.g. 3.5e9")
-        if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0 <= speed < 1e3:
-            raise ChannelSettingError("speed", speed, "must be a speed in m/s in [0, 1000)", "use e.g. 3.0")
-        self.speed = float(speed)
-        self._tdl_antennas = (num_tx_ant, num_rx_ant)
-        super().__init__(num_tx_ant=num_tx_ant, num_rx_ant=num_rx_ant, precision=precision, device=device,
-                         **kwargs)
+    Spec = OFDMTDLChannelSpec
 
     def make_cir_model(self):
-        num_tx_ant, num_rx_ant = self._tdl_antennas
-        return TDL(self.tdl_model, self.delay_spread, self.carrier_frequency, min_speed=self.speed,
-                   max_speed=self.speed, num_rx_ant=int(num_rx_ant), num_tx_ant=int(num_tx_ant),
+        spec = self.spec
+        return TDL(spec.tdl_model, float(spec.delay_spread), float(spec.carrier_frequency), min_speed=float(spec.speed),
+                   max_speed=float(spec.speed), num_rx_ant=self.num_rx_ant, num_tx_ant=self.num_tx_ant,
                    precision=self.precision, device=self.device)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from .base import CHANNELS
 from .flat_fading import FlatFadingChannelModel
+from .specs import RayleighChannelSpec
 
 __all__ = ["RayleighBlockFadingChannel"]
 
@@ -18,7 +17,8 @@ class RayleighBlockFadingChannel(FlatFadingChannelModel):
     scheme) and per SNR point; ``coherence_symbols`` lets a row span several
     independent blocks. With ``num_rx_ant > 1`` the receiver combines its antennas;
     ZF and LMMSE both reduce to maximum-ratio combining for one stream. Settings and
-    shapes: :class:`~semcom.channels.flat_fading.FlatFadingChannelModel` (with ``num_tx_ant = 1``).
+    shapes: :class:`~semcom.channels.flat_fading.FlatFadingChannelModel` (with ``num_tx_ant = 1``;
+    :class:`~semcom.channels.specs.RayleighChannelSpec`).
 
     .. code-block:: python
 
@@ -30,13 +30,4 @@ class RayleighBlockFadingChannel(FlatFadingChannelModel):
         print(x_hat.shape, channel.channel_uses(8))                 # [3, 100, 8], 10 (2 pilots)
     """
 
-    def __init__(self, num_rx_ant: int = 1, coherence_symbols: Optional[int] = None, num_pilots: int = 1,
-                 csi: str = "perfect", equalizer: str = "lmmse",
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        super().__init__(num_tx_ant=1, num_rx_ant=num_rx_ant, coherence_symbols=coherence_symbols,
-                         num_pilots=num_pilots, csi=csi, equalizer=equalizer,
-                         precision=precision, device=device, **kwargs)
-
-    @classmethod
-    def settings(cls) -> list[str]:
-        return [s for s in super().settings() if s != "num_tx_ant"]
+    Spec = RayleighChannelSpec

@@ -22,6 +22,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from importlib import import_module
 from typing import Any
 
 import numpy as np
@@ -61,7 +62,11 @@ class LatentSpace:
 
 
 #: ``kind`` → ``fn(name, spec, dataset, pool_idx) -> LatentSpace``.
-LATENT_SOURCES: Registry[Callable[..., LatentSpace]] = Registry("model kind")
+#: Sources of latent spaces by ``kind``; the modules that register the built-in ones beside the
+#: zoo's (``pca`` and the encoders, here) are imported when the registry is first read.
+LATENT_SOURCES: Registry[Callable[..., LatentSpace]] = Registry(
+    "model kind", load=lambda: [import_module(f"semcom.transceivers.{m}")
+                                for m in ("synthetic", "latent_files", "user_encoder", "pretrained")])
 
 #: Training settings a zoo agent may give; ``epochs`` is the cap of the default below.
 TRAINING_DEFAULTS = dict(epochs=40, batch_size=64, lr=1e-3, weight_decay=1e-4)

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import os
 import zlib
+from importlib import import_module
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,8 @@ from semcom.core.registry import Registry
 __all__ = ["Dataset", "DATASETS", "load_dataset", "read_idx", "load_digits", "load_mnist",
            "load_cifar10", "split_indices", "split_three_way", "make_dataset", "fingerprint"]
 
-DATASETS: Registry = Registry("dataset")
+DATASETS: Registry = Registry("dataset", load=lambda: [import_module(f"semcom.transceivers.{m}")
+                                                      for m in ("synthetic", "latent_files")])
 
 
 @dataclass(frozen=True)

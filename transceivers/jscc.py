@@ -21,19 +21,17 @@ import math
 import os
 import sys
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
-import numpy as np
 import torch
 from torch import nn
 
 from semcom.channels import snr_db_to_no
-from semcom.core.errors import SemcomInputError
 from semcom.core.progress import tqdm_auto
 from semcom.core.threads import FITTING_THREADS, with_fixed_threads
 from .encoders import ENCODERS
 from .schemes.analog import AnalogMapper
-from .schemes.base import SCHEMES, Scheme
+from .schemes.base import SCHEMES, Scheme, SchemeSettingError
+from .schemes.specs import JSCCSchemeSpec
 
 __all__ = ["JSCCModel", "JSCCScheme", "JSCCTraining", "train_jscc", "jscc_training_snr"]
 
@@ -170,10 +168,6 @@ def train_jscc(model: JSCCModel, channel, inputs: torch.Tensor, labels: torch.Te
     return {"epochs": epochs, "best_val_loss": best, "stopped_early": epochs < training.max_epochs}
 
 
-def _setting_error(field: str, value, problem: str, fix: str) -> SemcomInputError:
-    return SemcomInputError(f"{field}: {problem} (got {value!r}); {fix}")
-
-
 @SCHEMES.register("jscc")
 class JSCCScheme(Scheme):
     """Deep JSCC reference: a whole end-to-end model per unit instead of a message mapping.
@@ -184,19 +178,18 @@ class JSCCScheme(Scheme):
     at every SNR of the sweep. The encoder is the transmitter's zoo architecture with
     ``2 n`` outputs, trained from scratch together with the decoder.
 
-    :param num_channel_uses: complex symbols per sample ``n`` (a whole number or a list:
-        one model, and one point of the rate axis, per value).
-    :param train_snr_db: training SNR in dB, or ``[low, high]``: each training sample
-        draws its SNR uniformly in that range.
-    :param max_epochs: cap on training epochs.
-    :param patience: stop when the validation loss has not improved for this many epochs.
-    :param batch_size, lr: Adam's batch size and learning rate.
-    :param val_fraction: share of the training split held out for the stopping rule.
-    :param decoder_width, decoder_depth: the decoder: ``decoder_depth`` hidden ReLU layers
-        of ``decoder_width`` units, then a linear layer. The default (0) is a linear
-        decoder, so the model is the zoo architecture with its linear head and the
-        channel inside; measured on digits it is also the most accurate at every SNR
-        (deeper decoders overfit the small training split), so the reference is not handicapped.
+    Settings (:class:`~semcom.transceivers.schemes.specs.JSCCSchemeSpec`, bounds there):
+    ``num_channel_uses`` (complex symbols per sample ``n``, a whole number or a list: one
+    model, and one point of the rate axis, per value), ``train_snr_db`` (training SNR in dB,
+    or ``[low, high]``: each training sample draws its SNR uniformly in that range),
+    ``max_epochs``, ``patience`` (stop when the validation loss has not improved for this
+    many epochs), ``batch_size`` and ``lr`` (Adam's), ``val_fraction`` (share of the training
+    split held out for the stopping rule), ``decoder_width`` and ``decoder_depth`` (the
+    decoder: ``decoder_depth`` hidden ReLU layers of ``decoder_width`` units, then a linear
+    layer; the default 0 is a linear decoder, so the model is the zoo architecture with its
+    linear head and the channel inside; measured on digits it is also the most accurate at
+    every SNR, deeper decoders overfit the small training split, so the reference is not
+    handicapped).
 
     .. code-block:: yaml
 
@@ -204,36 +197,21 @@ class JSCCScheme(Scheme):
           jscc10: {kind: jscc, train_snr_db: 10, num_channel_uses: [4, 8, 16, 32]}
     """
 
-    def __init__(self, num_channel_uses: int | Sequence[int] = 16, train_snr_db: float | Sequence[float] = 10.0,
-                 max_epochs: int = 100, patience: int = 8, batch_size: int = 64, lr: float = 1e-3,
-                 val_fraction: float = 0.15, decoder_width: int = 128, decoder_depth: int = 0,
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        super().__init__(precision=precision, device=device, **kwargs)
-        uses = list(num_channel_uses) if isinstance(num_channel_uses, (list, tuple)) else [num_channel_uses]
-        if not uses:
-            raise _setting_error("num_channel_uses", num_channel_uses, "is an empty list", "give e.g. [4, 8, 16]")
-        for u in uses:
-            if not _whole(u, minimum=1):
-                raise _setting_error("num_channel_uses", num_channel_uses,
-                                     "must be a whole number >= 1 or a list of them", "use e.g. [4, 8, 16, 32]")
-        self.num_channel_uses = [int(u) for u in uses]
-        snr = list(train_snr_db) if isinstance(train_snr_db, (list, tuple)) else [train_snr_db]
-        if (len(snr) not in (1, 2) or not all(_number(s) and math.isfinite(s) for s in snr)
-                or (len(snr) == 2 and snr[0] > snr[1])):
-            raise _setting_error("train_snr_db", train_snr_db, "must be a number or a range [low, high] in dB",
-                                 "use e.g. 10 or [0, 20]")
-        for name, value, minimum in (("max_epochs", max_epochs, 1), ("patience", patience, 1),
-                                     ("batch_size", batch_size, 1), ("decoder_width", decoder_width, 1),
-                                     ("decoder_depth", decoder_depth, 0)):
-            if not _whole(value, minimum):
-                raise _setting_error(name, value, f"must be a whole number >= {minimum}", f"use e.g. {max(minimum, 2)}")
-        if not (_number(lr) and math.isfinite(lr) and lr > 0):
-            raise _setting_error("lr", lr, "must be a positive number", "use e.g. 0.001")
-        if not (_number(val_fraction) and 0 < val_fraction < 0.5):
-            raise _setting_error("val_fraction", val_fraction, "must be between 0 and 0.5", "use e.g. 0.15")
-        self.training = JSCCTraining(jscc_training_snr(snr if len(snr) == 2 else snr[0]), int(max_epochs),
-                                     int(patience), int(batch_size), float(lr), float(val_fraction))
-        self.decoder_width, self.decoder_depth = int(decoder_width), int(decoder_depth)
+    Spec = JSCCSchemeSpec
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        spec = self.spec
+        uses = spec.num_channel_uses
+        self.num_channel_uses = [int(u) for u in (uses if isinstance(uses, list) else [uses])]
+        snr = spec.train_snr_db if isinstance(spec.train_snr_db, list) else [spec.train_snr_db]
+        if len(snr) == 2 and snr[0] > snr[1]:
+            raise SchemeSettingError("train_snr_db", spec.train_snr_db, "is a range whose low end is above its high "
+                                     "end", "use e.g. 10 or [0, 20]")
+        self.training = JSCCTraining(jscc_training_snr(snr if len(snr) == 2 else snr[0]), int(spec.max_epochs),
+                                     int(spec.patience), int(spec.batch_size), float(spec.lr),
+                                     float(spec.val_fraction))
+        self.decoder_width, self.decoder_depth = int(spec.decoder_width), int(spec.decoder_depth)
 
     def num_symbols(self, message_dim: int) -> int:
         return int(message_dim)
@@ -249,11 +227,3 @@ class JSCCScheme(Scheme):
 
     def decode(self, x_hat, no_eff, state):
         raise NotImplementedError("a jscc scheme decodes with its own trained decoder")
-
-
-def _number(x) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
-
-
-def _whole(x, minimum: int) -> bool:
-    return _number(x) and math.isfinite(x) and float(x).is_integer() and x >= minimum

@@ -61,9 +61,18 @@ class Registry(Generic[T]):
     True
     """
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, load: Callable[[], Any] | None = None):
+        """:param load: imports the modules that register the built-in entries; called once,
+        when the registry is first read (so a package can import its modules lazily)."""
         self.kind = kind
         self._items: dict[str, T] = {}
+        self._load = load
+
+    def _loaded(self) -> dict[str, T]:
+        if self._load is not None:
+            load, self._load = self._load, None
+            load()
+        return self._items
 
     def register(self, name: str) -> Callable[[T], T]:
         def decorator(obj: T) -> T:
@@ -73,17 +82,25 @@ class Registry(Generic[T]):
             return obj
         return decorator
 
+    def unregister(self, name: str) -> None:
+        """Remove ``name`` (a test's or a session's own entry)."""
+        self._loaded().pop(name, None)
+
     def get(self, name: str) -> T:
         try:
-            return self._items[name]
+            return self._loaded()[name]
         except KeyError:
             raise UnknownNameError(self.kind, name, list(self._items)) from None
 
     def names(self) -> list[str]:
-        return sorted(self._items)
+        return sorted(self._loaded())
+
+    def values(self) -> list[T]:
+        """The registered entries, in registration order."""
+        return list(self._loaded().values())
 
     def __contains__(self, name: object) -> bool:
-        return name in self._items
+        return name in self._loaded()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())

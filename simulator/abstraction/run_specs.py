@@ -7,9 +7,9 @@ from typing import Optional
 
 from pydantic import Field, model_validator
 
-from ..scenario.channel_specs import ChannelSpec, channel_spec
+from semcom.channels.specs import ChannelSpec, channel_spec
 from ..scenario.specs import FloatAxis, Range, axis_validator
-from ..scenario.strict import Strict as _Strict, setting_error as _axis_error
+from semcom.core.settings import Strict as _Strict, setting_error as _axis_error
 
 __all__ = ["CalibrationSpec", "ValidationSpec", "RefinementSpec", "SystemRegimeSpec", "DEFAULT_CALIBRATION_CHANNELS",
            "DEFAULT_VALIDATION_CHANNELS"]

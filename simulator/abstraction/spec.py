@@ -35,12 +35,12 @@ from semcom.core.errors import ScenarioError
 from .mappings import DEFAULT_MAPPING
 from ..scenario.errors import validate_mapping
 from ..link.schema import parse_scenario
-from ..scenario.channel_specs import AWGNChannelSpec, ChannelSpec
-from ..scenario.scheme_specs import AnalogSchemeSpec, SchemeSpec
+from semcom.channels.specs import AWGNChannelSpec, ChannelSpec
+from semcom.transceivers.schemes.specs import AnalogSchemeSpec, SchemeSpec
 from .run_specs import (DEFAULT_CALIBRATION_CHANNELS, DEFAULT_VALIDATION_CHANNELS, CalibrationSpec, RefinementSpec,
                         SystemRegimeSpec, ValidationSpec)
 from ..scenario.specs import DataSpec, HeadSpec, IntAxis, ModelSpec, NameAxis, Range, axis_validator
-from ..scenario.strict import Strict as _Strict, setting_error as _axis_error
+from semcom.core.settings import Strict as _Strict, setting_error as _axis_error
 
 __all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "RefinementSpec", "SystemRegimeSpec",
            "parse_abstraction_spec", "spec_from_file_content", "DEFAULT_CALIBRATION_CHANNELS",

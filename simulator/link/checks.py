@@ -26,7 +26,7 @@ from ..scenario.checks import (
     warn_small_test_set,
 )
 from ..scenario.errors import Findings
-from ..scenario.scheme_specs import SCHEME_SPECS
+from semcom.transceivers.schemes.specs import SCHEME_SPECS
 from ..scenario.specs import ModelSpec, StudyBase
 from .jscc_engine import check_jscc
 from .schema import Scenario

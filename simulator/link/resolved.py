@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from semcom.transceivers.agents import LatentSpace
 from semcom.transceivers.heads import HeadRegularization
 from ..run.context import StudyData, model_space, study_data
-from ..scenario.channel_specs import ChannelSpecBase, UserChannelSpec
-from ..scenario.scheme_specs import SchemeSpecBase, UserSchemeSpec
+from semcom.channels.specs import ChannelSpecBase, UserChannelSpec
+from semcom.transceivers.schemes.specs import SchemeSpecBase, UserSchemeSpec
 from .units import Unit
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator

@@ -20,7 +20,7 @@ from pydantic import Field
 from ..scenario.errors import validate_mapping
 from ..scenario.reading import read_scenario_yaml
 from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, SchemeSpec, StudyBase, axis_validator
-from ..scenario.strict import Strict
+from semcom.core.settings import Strict
 from ..scenario.stop import StopSpec
 from .units import replicate_seeds
 

@@ -12,7 +12,6 @@ study-kind registry expands units without loading the engines.
 
 from __future__ import annotations
 
-import inspect
 import itertools
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
@@ -90,7 +89,7 @@ def expand_units(sc: Scenario) -> list[Unit]:
             continue
         d["seed"] = int(d["seed"])
         d["num_anchors"] = int(d["num_anchors"])
-        quantises = "bits" in inspect.signature(SCHEMES.get(specs[d["scheme"]].kind)).parameters
+        quantises = "bits" in SCHEMES.get(specs[d["scheme"]].kind).settings()   # a user's scheme: its own keywords
         # bits only mean something to a quantising scheme: analog units of a bits sweep are one unit
         d["bits"] = None if d["bits"] is None or not quantises else int(d["bits"])
         units.append(Unit(**d))

@@ -28,7 +28,7 @@ from ..scenario.checks import (
     check_settings,
 )
 from ..scenario.errors import Findings
-from ..scenario.scheme_specs import SCHEME_SPECS
+from semcom.transceivers.schemes.specs import SCHEME_SPECS
 from .links import message_channel_uses
 from .medium import SCHEDULERS
 from .schema import NetworkScenario

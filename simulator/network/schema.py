@@ -24,7 +24,7 @@ from pydantic import Field, field_validator, model_validator
 from ..scenario.errors import validate_mapping
 from ..scenario.reading import read_scenario_yaml
 from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, StudyBase, axis_validator, finite_validator
-from ..scenario.strict import Strict, setting_error
+from semcom.core.settings import Strict, setting_error
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
            "DistanceRange", "NetworkSweepSpec", "parse_network_scenario", "load_network_scenario",

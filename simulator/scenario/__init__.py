@@ -1,9 +1,9 @@
 """The scenario core every kind of study builds on (kind-agnostic, parsing and typing).
 
-Modules, one concept each: :mod:`~.reading` (the safe YAML reader), :mod:`~.strict`
-(the strict base model, one-line custom errors, tagged unions), :mod:`~.channel_specs`
-and :mod:`~.scheme_specs` (one typed spec per channel model and per scheme, selected by
-``model``/``kind``), :mod:`~.specs` (data, agents, sweep axes, :class:`~.specs.StudyBase`),
+Modules, one concept each: :mod:`~.reading` (the safe YAML reader), :mod:`~.specs` (data,
+agents, sweep axes, :class:`~.specs.StudyBase`; a channel's and a scheme's settings are
+typed by the Block's own spec, :mod:`semcom.channels.specs`,
+:mod:`semcom.transceivers.schemes.specs`, on :mod:`semcom.core.settings`),
 :mod:`~.errors` (validation failures as one line each), :mod:`~.checks` (semantic
 checks the kinds share; they load the registries) and :mod:`~.jsonschema` (``semcom
 schema``, over the kinds the caller passes). A setting every kind's scenario takes goes

@@ -19,9 +19,9 @@ import torch
 
 from semcom import transceivers
 from semcom.channels import CHANNELS, build_channel
-from semcom.channels.base import ChannelSettingError
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.core.registry import constructor_settings, suggest
+from semcom.core.settings import SettingError, is_number
 from semcom.transceivers.agents import HEAD_DEFAULTS, TRAINING_DEFAULTS
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.encoders import ENCODERS, MAX_LAYERS, TRAINING_HEADS
@@ -29,7 +29,6 @@ from semcom.transceivers.schemes import SCHEMES
 
 from .errors import Findings
 from .specs import ModelSpec, StudyBase
-from .strict import is_number
 
 __all__ = ["check_names", "check_settings", "check_positive", "check_model", "build_check",
            "check_channel", "check_scheme",
@@ -94,13 +93,13 @@ def build_check(field: str, build) -> None:
         build()
     except ScenarioError:
         raise
+    except SettingError as exc:      # a Block's setting, named by its spec
+        raise ScenarioError(f"{field}.{exc.setting}", exc.value, exc.problem, exc.fix) from None
     except SemcomInputError as exc:
         head, sep, rest = str(exc).partition(": ")
         if sep and " " not in head and "." in head:   # the block named its own setting: keep one prefix
             raise ScenarioError(f"{field}.{head.split('.', 1)[1]}", None, rest, "") from None
         raise ScenarioError(field, None, str(exc), "") from None
-    except ChannelSettingError as exc:
-        raise ScenarioError(f"{field}.{exc.setting}", exc.value, exc.problem, exc.fix) from None
     except (TypeError, ValueError) as exc:
         raise ScenarioError(field, None, f"invalid settings ({exc})", "fix them (see the README)") from None
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.core.limits import check_bounded
 from semcom.core.registry import suggest
-from .strict import spec_for_tag
+from semcom.core.settings import spec_for_tag
 
 __all__ = ["errors_from_pydantic", "error_from_pydantic", "Findings", "validate_mapping"]
 
@@ -99,7 +99,7 @@ def _format_loc(loc: tuple) -> str:
 
 def _is_branch(part: Any) -> bool:
     """A union-branch tag in a pydantic error location (``Range``, ``list[float]``,
-    ``constrained-int`` of a :func:`~.strict.number` ...); a tagged union's branch
+    ``constrained-int`` of a :func:`semcom.core.settings.number` ...); a tagged union's branch
     (``model=rayleigh``) is not one: its errors are the spec's own."""
     return isinstance(part, str) and ("[" in part or part in _BRANCHES or part.startswith("constrained-"))
 

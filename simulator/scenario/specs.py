@@ -13,9 +13,9 @@ from typing import Any, ClassVar, Literal, Optional, Union
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from .channel_specs import AWGNChannelSpec, ChannelSpec
-from .scheme_specs import AnalogSchemeSpec, SchemeSpec
-from .strict import NoBool as _NoBool, Strict as _Strict, is_number as _is_number, setting_error as _axis_error
+from semcom.channels.specs import AWGNChannelSpec, ChannelSpec
+from semcom.transceivers.schemes.specs import AnalogSchemeSpec, SchemeSpec
+from semcom.core.settings import NoBool as _NoBool, Strict as _Strict, is_number as _is_number, setting_error as _axis_error
 
 __all__ = ["Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec", "FloatAxis", "IntAxis",
            "NameAxis", "CommonSweepAxes", "StudyBase"]

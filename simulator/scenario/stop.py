@@ -18,7 +18,7 @@ from typing import Optional
 from pydantic import Field, field_validator
 from pydantic_core.core_schema import ValidationInfo
 
-from .strict import Strict, setting_error
+from semcom.core.settings import Strict, setting_error
 
 __all__ = ["StopSpec"]
 

@@ -23,7 +23,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..abstraction.spec import parse_abstraction_spec
 from ..scenario.specs import FloatAxis, IntAxis, NameAxis, StudyBase, axis_validator, finite_validator
-from ..scenario.strict import Strict as _Strict, setting_error as _axis_error
+from semcom.core.settings import Strict as _Strict, setting_error as _axis_error
 from .payload import mcs_table_problem
 from .schema_radio import PLACEMENTS, FadingSpec, GridSpec, PowerControlSpec, TrafficSpec
 

@@ -15,7 +15,7 @@ from typing import Literal, Optional
 
 from pydantic import Field, field_validator, model_validator
 
-from ..scenario.strict import Strict as _Strict, setting_error as _axis_error
+from semcom.core.settings import Strict as _Strict, setting_error as _axis_error
 
 __all__ = ["GridSpec", "TrafficSpec", "FadingSpec", "PowerControlSpec", "PLACEMENTS", "NR_SUBCARRIER_SPACINGS"]
 

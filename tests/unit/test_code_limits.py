@@ -16,10 +16,6 @@ from tests.unit.test_imports import _modules
 MAX_PRIVATE_IMPORTS = 10
 #: Those there are, (importing module, imported name) → why the name stays private.
 PRIVATE_IMPORTS: dict[tuple[str, str], str] = {
-    ("semcom.channels.ofdm", "_positive_int"): "the flat-fading Blocks' setting check, reused by the OFDM "
-                                               "Blocks; not API: a user's Block checks through its spec",
-    ("semcom.channels.ofdm_cdl", "_positive_float"): "the OFDM base's setting check, reused by its subclass",
-    ("semcom.channels.ofdm_tdl", "_positive_float"): "the OFDM base's setting check, reused by its subclass",
     ("semcom.simulator.abstraction.validation", "_by_unit"): "the calibration's grouping of link-level runs per "
                                                             "unit; the validation reads the same runs",
 }

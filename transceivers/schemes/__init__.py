@@ -1,13 +1,24 @@
-"""Transmission schemes registered by name in :data:`SCHEMES` (``analog``, ``digital``).
+"""Transmission schemes registered by name in :data:`SCHEMES` (``analog``, ``digital``; ``jscc``
+in :mod:`semcom.transceivers.jscc`), and their typed settings in :mod:`~.specs` (torch-free).
 
 A new one subclasses :class:`~.base.Scheme` in its own module here and registers itself
-with ``@SCHEMES.register("name")``; import it below so the registry holds it.
+with ``@SCHEMES.register("name")``, its settings a spec registered under the same name in
+:data:`~.specs.SCHEME_SPECS`; a built-in one is listed in :data:`~.base.BUILTIN_SCHEMES` so
+the registry holds it. Names are imported on first use (PEP 562).
 """
 
-from .base import (MESSAGE_RANGE, SCHEMES, Decoded, Scheme, SideInfo, Transmission, build_scheme, error_rates,
-                   message_scheme)
-from .analog import AnalogDemapper, AnalogMapper, AnalogScheme
-from .digital import DigitalScheme
+from importlib import import_module
 
-__all__ = ["SCHEMES", "MESSAGE_RANGE", "build_scheme", "message_scheme", "Decoded", "Scheme", "SideInfo", "Transmission", "error_rates",
-           "AnalogMapper", "AnalogDemapper", "AnalogScheme", "DigitalScheme"]
+__all__ = ["SCHEMES", "MESSAGE_RANGE", "build_scheme", "message_scheme", "Decoded", "Scheme", "SideInfo",
+           "Transmission", "error_rates", "AnalogMapper", "AnalogDemapper", "AnalogScheme", "DigitalScheme"]
+
+_WHERE = {**dict.fromkeys(("SCHEMES", "MESSAGE_RANGE", "build_scheme", "message_scheme", "Decoded", "Scheme",
+                           "SideInfo", "Transmission", "error_rates"), ".base"),
+          **dict.fromkeys(("AnalogMapper", "AnalogDemapper", "AnalogScheme"), ".analog"),
+          "DigitalScheme": ".digital"}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(import_module(_WHERE[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import torch
 from sionna.phy import Block
 
+from .specs import AnalogSchemeSpec
 from .base import SCHEMES, Decoded, Scheme, SideInfo, Transmission
 
 __all__ = ["AnalogMapper", "AnalogDemapper", "AnalogScheme"]
@@ -61,10 +61,13 @@ class AnalogDemapper(Block):
 
 @SCHEMES.register("analog")
 class AnalogScheme(Scheme):
-    """Uncoded analog transmission of the message values (``ceil(m/2)`` symbols per sample)."""
+    """Uncoded analog transmission of the message values (``ceil(m/2)`` symbols per sample); no
+    settings (:class:`~semcom.transceivers.schemes.specs.AnalogSchemeSpec`)."""
 
-    def __init__(self, precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
-        super().__init__(precision=precision, device=device, **kwargs)
+    Spec = AnalogSchemeSpec
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
         self.mapper = AnalogMapper(precision=self.precision, device=self.device)
         self.demapper = AnalogDemapper(precision=self.precision, device=self.device)
 

@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Optional
+from importlib import import_module
+from typing import ClassVar, Literal, Optional, get_args, get_origin
 
 import torch
 from sionna.phy import Block
 
-from semcom.core.registry import Registry
+from semcom.core.registry import Registry, constructor_settings
+from semcom.core.settings import SettingError, settings_of
+from .specs import SchemeSpecBase
 
-__all__ = ["SCHEMES", "Scheme", "SideInfo", "Transmission", "Decoded", "error_rates", "MESSAGE_RANGE",
-           "build_scheme", "message_scheme"]
+__all__ = ["SCHEMES", "Scheme", "SchemeSettingError", "SideInfo", "Transmission", "Decoded", "error_rates",
+           "MESSAGE_RANGE", "build_scheme", "message_scheme", "BUILTIN_SCHEMES"]
 
-SCHEMES: Registry[type["Scheme"]] = Registry("transmission scheme")
+#: The modules that register the built-in schemes (imported when the registry is first read).
+BUILTIN_SCHEMES = ("semcom.transceivers.schemes.analog", "semcom.transceivers.schemes.digital",
+                   "semcom.transceivers.jscc")
+
+
+def _register_builtin_schemes() -> None:
+    for module in BUILTIN_SCHEMES:
+        import_module(module)
+
+
+SCHEMES: Registry[type["Scheme"]] = Registry("transmission scheme", load=_register_builtin_schemes)
+
+
+class SchemeSettingError(SettingError):
+    """A scheme setting with a bad value: names the setting, the value and the fix."""
 
 #: The value range each message kind is known to lie in, so that a quantiser need not
 #: guess it from the data: relative representations are cosines. Absolute latents have
@@ -122,11 +139,30 @@ class Scheme(Block):
     :func:`error_rates`, from the :class:`Transmission`).
 
     Subclasses implement :meth:`num_symbols`, :meth:`bits_per_sample`,
-    :meth:`encode` and :meth:`decode`.
+    :meth:`encode` and :meth:`decode`. Settings are keywords, declared once, in the scheme's
+    :attr:`Spec` (:mod:`semcom.transceivers.schemes.specs`); the Block validates them through
+    it (one :class:`SchemeSettingError` naming the setting) and keeps them in :attr:`spec`.
     """
 
     #: Whether the scheme quantises in a ``value_range`` (``auto``: the message kind's known range).
     takes_value_range: ClassVar[bool] = False
+    #: The scheme's typed settings: the one place each of its settings is declared.
+    Spec: ClassVar[type[SchemeSpecBase]] = SchemeSpecBase
+
+    def __init__(self, *, precision: Optional[str] = None, device: Optional[str] = None, **settings):
+        annotation = self.Spec.model_fields["kind"].annotation
+        kind = get_args(annotation)[0] if get_origin(annotation) is Literal else type(self).__name__
+        #: the validated settings (an instance of :attr:`Spec`)
+        self.spec = settings_of(self.Spec, {"kind": kind, **settings}, SchemeSettingError,
+                                block=f"scheme {type(self).__name__}", known=self.settings())
+        super().__init__(precision=precision, device=device)
+
+    @classmethod
+    def settings(cls) -> list[str]:
+        """Names of the settings the scheme takes: its spec's, and the keywords of a user's
+        subclass that declares its own."""
+        own = set(constructor_settings(cls, stop=Scheme)) if cls.__init__ is not Scheme.__init__ else set()
+        return sorted({name for name in cls.Spec.model_fields if name != "kind"} | own)
 
     def num_symbols(self, message_dim: int) -> int:
         raise NotImplementedError

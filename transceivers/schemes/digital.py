@@ -38,15 +38,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional, Union
 
 import torch
 from sionna.phy.fec.ldpc import LDPC5GDecoder, LDPC5GEncoder
 from sionna.phy.mapping import Demapper, Mapper
 
 from semcom.core.errors import SemcomInputError
-from ..quantization import UniformDequantizer, UniformQuantizer, check_bits
-from .base import SCHEMES, Decoded, Scheme, SideInfo, Transmission
+from ..quantization import UniformDequantizer, UniformQuantizer
+from .specs import DigitalSchemeSpec
+from .base import SCHEMES, Decoded, Scheme, SchemeSettingError, SideInfo, Transmission
 from .ldpc import EarlyStoppingLDPC5GDecoder
 
 __all__ = ["DigitalScheme", "CodewordLayout", "codeword_layout"]
@@ -106,19 +106,19 @@ def codeword_layout(bits_per_sample: int, block_length: int, code_rate: float, b
 def _bits_per_symbol(num_bits_per_symbol, modulation_order) -> int:
     if num_bits_per_symbol is not None and modulation_order is not None:
         if 2 ** int(num_bits_per_symbol) != modulation_order:
-            raise SemcomInputError(
-                f"scheme.modulation_order: {modulation_order!r} disagrees with num_bits_per_symbol "
-                f"{num_bits_per_symbol!r}; give only one of them")
+            raise SchemeSettingError("modulation_order", modulation_order,
+                                     f"disagrees with num_bits_per_symbol {num_bits_per_symbol!r}",
+                                     "give only one of them")
     if modulation_order is not None:
         q = math.log2(modulation_order) if isinstance(modulation_order, (int, float)) and modulation_order > 0 else -1
         if isinstance(modulation_order, bool) or q != int(q) or q < 2 or q % 2:
-            raise SemcomInputError(f"scheme.modulation_order: must be a square QAM order 4, 16, 64, 256 or "
-                                   f"1024 (got {modulation_order!r}); use e.g. 16")
+            raise SchemeSettingError("modulation_order", modulation_order,
+                                     "must be a square QAM order 4, 16, 64, 256 or 1024", "use e.g. 16")
         return int(q)
     q = 2 if num_bits_per_symbol is None else num_bits_per_symbol
     if isinstance(q, bool) or not isinstance(q, (int, float)) or int(q) != q or q < 2 or q % 2 or q > 10:
-        raise SemcomInputError(f"scheme.num_bits_per_symbol: must be an even number 2..10 (QPSK to 1024-QAM) "
-                               f"(got {num_bits_per_symbol!r}); use e.g. 2 or 4")
+        raise SchemeSettingError("num_bits_per_symbol", num_bits_per_symbol,
+                                 "must be an even number 2..10 (QPSK to 1024-QAM)", "use e.g. 2 or 4")
     return int(q)
 
 
@@ -126,18 +126,17 @@ def _bits_per_symbol(num_bits_per_symbol, modulation_order) -> int:
 class DigitalScheme(Scheme):
     r"""b-bit quantisation, 5G LDPC and QAM (Sionna's blocks); see the module docstring.
 
-    :param bits: Quantisation bits per message value (1..16).
-    :param code_rate: LDPC code rate, e.g. 1/3, 1/2, 2/3, 5/6.
-    :param num_bits_per_symbol: Bits per QAM symbol (2: QPSK, 4: 16-QAM, ...), or
-    :param modulation_order: the QAM order (4, 16, 64, 256, 1024) instead.
-    :param block_length: Target information bits per codeword (12..8448).
-    :param num_iter: Belief-propagation iterations of the LDPC decoder (the most, with ``early_stop``).
-    :param early_stop: Stop each codeword's decoding at a zero syndrome
-        (:class:`~semcom.transceivers.schemes.ldpc.EarlyStoppingLDPC5GDecoder`; same
-        decisions as the fixed-iteration decoder except, rarely, for codewords plain BP
-        would have moved away from a valid codeword); ``False``: Sionna's decoder, always
-        ``num_iter`` iterations.
-    :param value_range: ``"auto"`` or a positive float (see the module docstring).
+    Settings (:class:`~semcom.transceivers.schemes.specs.DigitalSchemeSpec`, bounds there):
+    ``bits`` (quantisation bits per message value), ``code_rate`` (LDPC, e.g. 1/3, 1/2, 2/3,
+    5/6), ``num_bits_per_symbol`` (bits per QAM symbol: 2 QPSK, 4 16-QAM, ...) or
+    ``modulation_order`` (the QAM order 4, 16, 64, 256, 1024) instead, ``block_length``
+    (target information bits per codeword), ``num_iter`` (belief-propagation iterations of
+    the LDPC decoder, the most with ``early_stop``), ``early_stop`` (stop each codeword's
+    decoding at a zero syndrome, :class:`~semcom.transceivers.schemes.ldpc.EarlyStoppingLDPC5GDecoder`:
+    same decisions as the fixed-iteration decoder except, rarely, for codewords plain BP
+    would have moved away from a valid codeword; ``False``: Sionna's decoder, always
+    ``num_iter`` iterations), ``value_range`` (``"auto"`` or a positive number, see the
+    module docstring).
 
     :input message: [batch_size, message_dim], torch.float32 (via :meth:`encode`).
     :output x: [num_codewords, symbols_per_codeword], torch.complex64, unit average energy.
@@ -158,37 +157,18 @@ class DigitalScheme(Scheme):
     """
 
     takes_value_range = True
+    Spec = DigitalSchemeSpec
 
-    def __init__(self, bits: int = 8, code_rate: float = 0.5, num_bits_per_symbol: Optional[int] = None,
-                 modulation_order: Optional[int] = None, block_length: int = 1024, num_iter: int = 20,
-                 value_range: Union[str, float] = "auto", early_stop: bool = True, precision: Optional[str] = None,
-                 device: Optional[str] = None, **kwargs):
-        if kwargs:
-            name = sorted(kwargs)[0]
-            raise SemcomInputError(f"scheme.{name}: unknown setting of the digital scheme; use bits, code_rate, "
-                                   "num_bits_per_symbol (or modulation_order), block_length, num_iter, value_range, early_stop")
-        super().__init__(precision=precision, device=device)
-        self.bits = check_bits(bits)
-        if isinstance(code_rate, bool) or not isinstance(code_rate, (int, float)) or not 0.0 < code_rate < 1.0:
-            raise SemcomInputError(f"scheme.code_rate: must be a number in (0, 1) (got {code_rate!r}); "
-                                   "use e.g. 0.5")
-        self.code_rate = float(code_rate)
-        self.num_bits_per_symbol = _bits_per_symbol(num_bits_per_symbol, modulation_order)
-        if isinstance(block_length, bool) or not isinstance(block_length, int) or not _MIN_K <= block_length <= _MAX_K:
-            raise SemcomInputError(f"scheme.block_length: must be a whole number of information bits in "
-                                   f"{_MIN_K}..{_MAX_K} (got {block_length!r}); use e.g. 1024")
-        self.block_length = block_length
-        if isinstance(num_iter, bool) or not isinstance(num_iter, int) or num_iter < 1:
-            raise SemcomInputError(f"scheme.num_iter: must be a whole number >= 1 (got {num_iter!r}); use e.g. 20")
-        self.num_iter = num_iter
-        if value_range != "auto" and (isinstance(value_range, bool) or not isinstance(value_range, (int, float))
-                                      or not math.isfinite(value_range) or value_range <= 0):
-            raise SemcomInputError(f"scheme.value_range: must be 'auto' or a positive number "
-                                   f"(got {value_range!r}); use auto for relative representations")
-        self.value_range = value_range
-        if not isinstance(early_stop, bool):
-            raise SemcomInputError(f"scheme.early_stop: must be true or false (got {early_stop!r}); use true")
-        self.early_stop = early_stop
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        spec = self.spec
+        self.bits = int(spec.bits)
+        self.code_rate = float(spec.code_rate)
+        self.num_bits_per_symbol = _bits_per_symbol(spec.num_bits_per_symbol, spec.modulation_order)
+        self.block_length = int(spec.block_length)
+        self.num_iter = int(spec.num_iter)
+        self.value_range = spec.value_range
+        self.early_stop = spec.early_stop
         kw = dict(precision=self.precision, device=self.device)
         self.quantizer = UniformQuantizer(self.bits, **kw)
         self.dequantizer = UniformDequantizer(self.bits, **kw)

@@ -14,9 +14,9 @@ import yaml
 from semcom.channels import CHANNELS
 from semcom.core.errors import ScenarioError
 from semcom.simulator.kinds import parse_study, scenario_kinds
-from semcom.simulator.scenario.channel_specs import CHANNEL_SPECS, UserChannelSpec, channel_spec
+from semcom.channels.specs import CHANNEL_SPECS, UserChannelSpec, channel_spec
 from semcom.simulator.scenario.jsonschema import json_schema
-from semcom.simulator.scenario.scheme_specs import SCHEME_SPECS, scheme_spec
+from semcom.transceivers.schemes.specs import SCHEME_SPECS, scheme_spec
 from semcom.transceivers.schemes import SCHEMES
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[4] / "scenarios").glob("*.yaml"))
@@ -33,32 +33,50 @@ _EditorYAML.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?
                                   list("-+0123456789"))
 
 
-def _keywords(block: type) -> dict:
-    """Keyword settings (and defaults) of a Block through its ``__init__`` chain, as Python sees them."""
-    out: dict = {}
+def _declared_keywords(block: type) -> set[str]:
+    """Settings a Block's ``__init__`` chain declares itself (not precision, device or ``**settings``)."""
+    out = set()
     for cls in block.__mro__:
         if "__init__" not in vars(cls) or not cls.__module__.startswith("semcom"):
             continue
         for p in inspect.signature(cls.__init__).parameters.values():
             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in ("self", "precision", "device"):
-                out.setdefault(p.name, list(p.default) if isinstance(p.default, tuple) else p.default)
+                out.add(p.name)
     return out
 
 
-@pytest.mark.parametrize("name", sorted(CHANNEL_SPECS))
-def test_every_channel_spec_has_its_blocks_settings_and_defaults(name):
-    assert name in CHANNELS.names()
+@pytest.mark.parametrize("name", CHANNEL_SPECS.names())
+def test_every_channel_setting_is_declared_once_in_its_spec(name):
+    """The Block registered under a model's name validates through the spec registered under it,
+    and declares no setting of its own: the spec is the one home of each setting."""
     block = CHANNELS.get(name)
-    keywords = {k: v for k, v in _keywords(block).items() if k in block.settings()}   # rayleigh fixes num_tx_ant
-    assert CHANNEL_SPECS[name](model=name).settings() == keywords
+    assert block.Spec is CHANNEL_SPECS.get(name)
+    assert not _declared_keywords(block), _declared_keywords(block)
+    assert block.settings() == sorted(set(block.Spec.model_fields) - {"model"})
+    assert block().spec.model_dump() == {"model": name, "csi": "perfect", "equalizer": "lmmse"}
 
 
-@pytest.mark.parametrize("name", sorted(SCHEME_SPECS))
-def test_every_scheme_spec_has_its_blocks_settings_and_defaults(name):
-    assert name in SCHEMES.names()
-    spec = SCHEME_SPECS[name](kind=name)
-    assert spec.settings() == _keywords(SCHEMES.get(name))
-    assert spec.quantises == ("bits" in spec.settings()) == SCHEMES.get(name).takes_value_range
+@pytest.mark.parametrize("name", SCHEME_SPECS.names())
+def test_every_scheme_setting_is_declared_once_in_its_spec(name):
+    block = SCHEMES.get(name)
+    assert block.Spec is SCHEME_SPECS.get(name)
+    assert not _declared_keywords(block), _declared_keywords(block)
+    spec = SCHEME_SPECS.get(name)(kind=name)
+    assert block.settings() == sorted(spec.settings())
+    assert spec.quantises == ("bits" in spec.settings()) == block.takes_value_range
+
+
+def test_a_block_refuses_a_bad_setting_through_its_spec_in_one_line():
+    from semcom.channels import build_channel
+    from semcom.core.settings import SettingError
+    from semcom.transceivers.schemes import DigitalScheme
+
+    with pytest.raises(SettingError, match=r"^num_pilots: input should be greater than or equal to 1 \(got 0\)"):
+        build_channel("rayleigh", num_pilots=0)
+    with pytest.raises(SettingError, match=r"^code_rat: unknown setting of scheme DigitalScheme \(did you mean "
+                                           r"'code_rate'\?\)"):
+        DigitalScheme(code_rat=0.5)
+    assert build_channel("ofdm-tdl", speed=3).spec.speed == 3 and DigitalScheme(bits=4).bits == 4
 
 
 def _block_mappings():

@@ -1,24 +1,30 @@
-"""A scenario's transmission schemes, typed: one spec per scheme, selected by its ``kind`` key.
+"""The settings of every transmission scheme, typed (torch-free): the one place each setting is
+declared, with its type, default, bounds and description.
 
-:data:`SchemeSpec` is a pydantic discriminated union over :data:`SCHEME_SPECS` (one class
-per scheme registered in :data:`semcom.transceivers.schemes.SCHEMES`), as
-:mod:`~.channel_specs` is for channels: settings are typed and bounded while parsing,
-and a spec dumps the settings *written* (``kind`` always), so a study's identity is what
-it was before the settings were typed. Whether a scheme quantises (``sweep.bits``
-applies) or takes a codeword length is a property of its spec, not of a constructor
-signature.
+Each scheme's spec registers in :data:`SCHEME_SPECS` under the scheme's name, beside its
+Block's registration in :data:`semcom.transceivers.schemes.SCHEMES`; the Block validates its
+keyword settings through it (:attr:`semcom.transceivers.schemes.base.Scheme.Spec`), and a
+scenario's ``scheme``/``schemes`` parse through :data:`SchemeSpec`, a union over the registry
+looked up while parsing, as :mod:`semcom.channels.specs` does for channels. A spec dumps the
+settings *written* (``kind`` always), so a study's identity is what it was before the
+settings were typed. Whether a scheme quantises (``sweep.bits`` applies) or takes a
+codeword length is a property of its spec, not of a constructor signature.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal, Optional, Union
 
-from pydantic import ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field, StrictBool, TypeAdapter
 
-from .strict import NoBool, Strict, WrittenSettings, number, tagged_union
+from semcom.core.registry import Registry
+from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union
 
 __all__ = ["SchemeSpecBase", "AnalogSchemeSpec", "DigitalSchemeSpec", "JSCCSchemeSpec", "UserSchemeSpec",
            "SCHEME_SPECS", "SchemeSpec", "scheme_spec"]
+
+#: The typed spec of every scheme, by its registered name (a user's scheme registers its own).
+SCHEME_SPECS: Registry[type["SchemeSpecBase"]] = Registry("transmission scheme")
 
 
 class SchemeSpecBase(WrittenSettings, Strict):
@@ -32,6 +38,7 @@ class SchemeSpecBase(WrittenSettings, Strict):
     has_block_length: ClassVar[bool] = False
 
 
+@SCHEME_SPECS.register("analog")
 class AnalogSchemeSpec(SchemeSpecBase):
     """``kind: analog``: the message's values as the real and imaginary parts of symbols
     (:class:`semcom.transceivers.schemes.AnalogScheme`); no settings."""
@@ -39,6 +46,7 @@ class AnalogSchemeSpec(SchemeSpecBase):
     kind: Literal["analog"] = "analog"
 
 
+@SCHEME_SPECS.register("digital")
 class DigitalSchemeSpec(SchemeSpecBase):
     """``kind: digital``: quantise, 5G LDPC-code, QAM-map (:class:`semcom.transceivers.schemes.DigitalScheme`)."""
 
@@ -55,9 +63,10 @@ class DigitalSchemeSpec(SchemeSpecBase):
     value_range: Union[Literal["auto"], number(gt=0)] = Field(
         "auto", examples=["auto", 1.0], description="the quantiser's range: auto (1 for relative messages, per-sample for absolute) or a "
                             "positive number")
-    early_stop: bool = Field(True, description="stop decoding a codeword once its parity checks hold")
+    early_stop: StrictBool = Field(True, description="stop decoding a codeword once its parity checks hold")
 
 
+@SCHEME_SPECS.register("jscc")
 class JSCCSchemeSpec(SchemeSpecBase):
     """``kind: jscc``: a deep joint source-channel code trained end to end (:class:`semcom.transceivers.jscc.JSCCScheme`)."""
 
@@ -77,18 +86,18 @@ class JSCCSchemeSpec(SchemeSpecBase):
     decoder_depth: int = Field(0, ge=0, examples=[0, 1], description="hidden layers of the decoder (0: linear)")
 
 
-#: The typed spec of every built-in scheme, by its registered name.
-SCHEME_SPECS: dict[str, type[SchemeSpecBase]] = {
-    "analog": AnalogSchemeSpec, "digital": DigitalSchemeSpec, "jscc": JSCCSchemeSpec}
+def _user_kind_schema(schema: dict, cls: type) -> None:
+    """``kind``: any name but a registered spec's (those have their own branch)."""
+    schema.setdefault("properties", {})["kind"] = {
+        "type": "string", "not": {"enum": SCHEME_SPECS.names()},
+        "description": "a scheme you registered in semcom.transceivers.schemes.SCHEMES"}
 
 
 class UserSchemeSpec(WrittenSettings, NoBool):
-    """A scheme registered by the user (or a misspelt kind: the semantic checks say which);
-    its settings are the Block's to check."""
+    """A scheme registered by the user without a spec (or a misspelt kind: the semantic checks
+    say which); its settings are the Block's to check."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={
-        "properties": {"kind": {"type": "string", "not": {"enum": sorted(SCHEME_SPECS)},
-                                "description": "a scheme you registered in semcom.transceivers.schemes.SCHEMES"}}})
+    model_config = ConfigDict(extra="allow", json_schema_extra=_user_kind_schema)
     selector: ClassVar[str] = "kind"
     kind: str
     quantises: ClassVar[bool] = False
@@ -96,7 +105,7 @@ class UserSchemeSpec(WrittenSettings, NoBool):
 
 
 #: A scheme of a scenario, typed by its ``kind`` (annotation of ``scheme`` and ``schemes``).
-SchemeSpec = tagged_union("kind", SCHEME_SPECS, UserSchemeSpec, default="analog")
+SchemeSpec = registry_union("kind", SCHEME_SPECS, UserSchemeSpec, default="analog")
 
 
 _SCHEME_ADAPTER = TypeAdapter(SchemeSpec)
@@ -107,7 +116,7 @@ def scheme_spec(**settings: Any) -> SchemeSpecBase | UserSchemeSpec:
 
     .. code-block:: python
 
-        from semcom.simulator.scenario.scheme_specs import scheme_spec
+        from semcom.transceivers.schemes.specs import scheme_spec
         spec = scheme_spec(kind="digital", modulation_order=16)
         print(spec.bits, spec.quantises, spec.model_dump())   # 8 True {'kind': 'digital', 'modulation_order': 16}
     """

@@ -1,13 +1,15 @@
-"""A scenario's channels, typed: one spec per channel model, selected by its ``model`` key.
+"""The settings of every channel model, typed (torch-free): the one place each setting is
+declared, with its type, default, bounds and description.
 
-:data:`ChannelSpec` is a pydantic discriminated union over :data:`CHANNEL_SPECS` (one
-class per model registered in :data:`semcom.channels.CHANNELS`), so a misspelt setting,
-a wrong type or an out-of-range value is refused while parsing, with the field named,
-and ``semcom schema`` lists every model's own settings. The Blocks keep their own checks
-(the Python API has no scenario); a test holds every spec's settings and defaults
-against its Block's keyword arguments. A model registered by a user without a spec
-parses as :class:`UserChannelSpec` (settings unchecked here; the Block checks them when a
-kind's semantic checks build it).
+Each channel model's spec registers in :data:`CHANNEL_SPECS` under the model's name, beside
+its Block's registration in :data:`semcom.channels.CHANNELS`; the Block validates its
+keyword settings through it (:attr:`semcom.channels.base.ChannelModel.Spec`), and a
+scenario's ``channels`` parse through :data:`ChannelSpec`, a union over the registry looked
+up while parsing, so a misspelt setting, a wrong type or an out-of-range value is refused
+with the field named, and ``semcom schema`` lists every model's own settings. A new model
+is one module (or folder) holding its spec and its Block, each registered. A model
+registered by a user without a spec parses as :class:`UserChannelSpec` (its Block checks
+its settings).
 
 A spec serialises (:meth:`~pydantic.BaseModel.model_dump`) to ``model``, ``csi``,
 ``equalizer`` and the settings *written* in the scenario, as the untyped spec did: a
@@ -21,10 +23,16 @@ from typing import Annotated, Any, ClassVar, Literal, Optional
 
 from pydantic import ConfigDict, Field, TypeAdapter
 
-from .strict import NoBool, Strict, WrittenSettings, number, tagged_union
+from semcom.core.registry import Registry
+from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union
 
-__all__ = ["ChannelSpecBase", "AWGNChannelSpec", "RayleighChannelSpec", "MIMOChannelSpec", "OFDMTDLChannelSpec",
-           "OFDMCDLChannelSpec", "UserChannelSpec", "CHANNEL_SPECS", "ChannelSpec", "channel_spec"]
+__all__ = ["ChannelSpecBase", "AWGNChannelSpec", "RayleighChannelSpec", "FlatFadingChannelSpec", "MIMOChannelSpec",
+           "OFDMChannelSpec",
+           "OFDMTDLChannelSpec", "OFDMCDLChannelSpec", "UserChannelSpec", "CHANNEL_SPECS", "ChannelSpec", "channel_spec"]
+
+#: The typed spec of every channel model, by its registered name (a user's model registers
+#: its own: ``@CHANNEL_SPECS.register("name")``).
+CHANNEL_SPECS: Registry[type["ChannelSpecBase"]] = Registry("channel model")
 
 
 class ChannelSpecBase(WrittenSettings, Strict):
@@ -38,12 +46,14 @@ class ChannelSpecBase(WrittenSettings, Strict):
     equalizer: Literal["zf", "lmmse"] = Field("lmmse", description="zf or lmmse (Sionna's equalisers)")
 
 
+@CHANNEL_SPECS.register("awgn")
 class AWGNChannelSpec(ChannelSpecBase):
     """``model: awgn`` (:class:`semcom.channels.AWGNChannel`)."""
 
     model: Literal["awgn"] = "awgn"
 
 
+@CHANNEL_SPECS.register("rayleigh")
 class RayleighChannelSpec(ChannelSpecBase):
     """``model: rayleigh``, block fading, one transmit antenna (:class:`semcom.channels.RayleighBlockFadingChannel`)."""
 
@@ -54,7 +64,17 @@ class RayleighChannelSpec(ChannelSpecBase):
     num_pilots: int = Field(1, ge=1, examples=[1, 2, 4], description="pilot symbols per block (csi: ls)")
 
 
-class MIMOChannelSpec(RayleighChannelSpec):
+class FlatFadingChannelSpec(RayleighChannelSpec):
+    """Flat block fading with ``num_tx_ant`` spatially multiplexed streams
+    (:class:`semcom.channels.flat_fading.FlatFadingChannelModel`; the Block of a network link,
+    :class:`semcom.channels.slot_fading.SlotFadingChannel`): Rayleigh's settings and the streams."""
+
+    model: str = "flat_fading"
+    num_tx_ant: int = Field(1, ge=1, examples=[1, 2, 4], description="transmit antennas (streams)")
+
+
+@CHANNEL_SPECS.register("mimo")
+class MIMOChannelSpec(FlatFadingChannelSpec):
     """``model: mimo``, spatial multiplexing over flat fading (:class:`semcom.channels.MIMOFlatFadingChannel`)."""
 
     model: Literal["mimo"]
@@ -62,7 +82,7 @@ class MIMOChannelSpec(RayleighChannelSpec):
     num_rx_ant: int = Field(2, ge=1, examples=[2, 4], description="receive antennas (>= num_tx_ant)")
 
 
-class _OFDMChannelSpec(ChannelSpecBase):
+class OFDMChannelSpec(ChannelSpecBase):
     """Settings of the OFDM resource grid (:class:`semcom.channels.ofdm.OFDMChannelModel`)."""
 
     num_tx_ant: int = Field(1, ge=1, examples=[1, 2], description="transmit antennas (streams)")
@@ -81,14 +101,16 @@ class _OFDMChannelSpec(ChannelSpecBase):
     speed: number(ge=0, lt=1000) = Field(3.0, examples=[3.0, 30.0], description="user speed [m/s]")
 
 
-class OFDMTDLChannelSpec(_OFDMChannelSpec):
+@CHANNEL_SPECS.register("ofdm-tdl")
+class OFDMTDLChannelSpec(OFDMChannelSpec):
     """``model: ofdm-tdl``, a 3GPP 38.901 TDL model (:class:`semcom.channels.OFDMTDLChannel`)."""
 
     model: Literal["ofdm-tdl"]
     tdl_model: Literal["A", "B", "C", "D", "E"] = Field("A", description="3GPP TDL model")
 
 
-class OFDMCDLChannelSpec(_OFDMChannelSpec):
+@CHANNEL_SPECS.register("ofdm-cdl")
+class OFDMCDLChannelSpec(OFDMChannelSpec):
     """``model: ofdm-cdl``, a 3GPP 38.901 CDL model (:class:`semcom.channels.OFDMCDLChannel`)."""
 
     model: Literal["ofdm-cdl"]
@@ -96,19 +118,18 @@ class OFDMCDLChannelSpec(_OFDMChannelSpec):
     num_rx_ant: int = Field(4, ge=1, examples=[4], description="receive antennas (>= num_tx_ant)")
 
 
-#: The typed spec of every built-in channel model, by its registered name.
-CHANNEL_SPECS: dict[str, type[ChannelSpecBase]] = {
-    "awgn": AWGNChannelSpec, "rayleigh": RayleighChannelSpec, "mimo": MIMOChannelSpec,
-    "ofdm-tdl": OFDMTDLChannelSpec, "ofdm-cdl": OFDMCDLChannelSpec}
+def _user_model_schema(schema: dict, cls: type) -> None:
+    """``model``: any name but a registered spec's (those have their own branch)."""
+    schema.setdefault("properties", {})["model"] = {
+        "type": "string", "not": {"enum": CHANNEL_SPECS.names()},
+        "description": "a channel model you registered in semcom.channels.CHANNELS"}
 
 
 class UserChannelSpec(WrittenSettings, NoBool):
-    """A model registered in :data:`~semcom.channels.CHANNELS` by the user (or a misspelt
-    name: the semantic checks say which); its settings are the Block's to check."""
+    """A model registered in :data:`~semcom.channels.CHANNELS` by the user without a spec (or
+    a misspelt name: the semantic checks say which); its settings are the Block's to check."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={
-        "properties": {"model": {"type": "string", "not": {"enum": sorted(CHANNEL_SPECS)},
-                                 "description": "a channel model you registered in semcom.channels.CHANNELS"}}})
+    model_config = ConfigDict(extra="allow", json_schema_extra=_user_model_schema)
     selector: ClassVar[str] = "model"
     always: ClassVar[tuple[str, ...]] = ("csi", "equalizer")
     model: str
@@ -117,7 +138,7 @@ class UserChannelSpec(WrittenSettings, NoBool):
 
 
 #: A channel of a scenario, typed by its ``model`` (annotation of ``channels: dict[str, ChannelSpec]``).
-ChannelSpec = tagged_union("model", CHANNEL_SPECS, UserChannelSpec, default="awgn")
+ChannelSpec = registry_union("model", CHANNEL_SPECS, UserChannelSpec, default="awgn")
 
 
 _CHANNEL_ADAPTER = TypeAdapter(ChannelSpec)
@@ -128,7 +149,7 @@ def channel_spec(**settings: Any) -> ChannelSpecBase | UserChannelSpec:
 
     .. code-block:: python
 
-        from semcom.simulator.scenario.channel_specs import channel_spec
+        from semcom.channels.specs import channel_spec
         spec = channel_spec(model="rayleigh", csi="ls")
         print(spec.num_pilots, spec.model_dump())   # 1 {'model': 'rayleigh', 'csi': 'ls', 'equalizer': 'lmmse'}
     """
