@@ -36,7 +36,7 @@ def _register_builtin_models() -> None:
 
 
 #: Registry of channel models by name (``awgn``, ``rayleigh``, ...).
-CHANNELS: Registry[type["ChannelModel"]] = Registry("channel model", load=_register_builtin_models)
+CHANNELS: Registry[type[ChannelModel]] = Registry("channel model", load=_register_builtin_models)
 
 #: How the receiver knows the channel, and how it undoes it (the choices the spec declares).
 CSI_MODES = get_args(ChannelSpecBase.model_fields["csi"].annotation)

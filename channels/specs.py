@@ -32,7 +32,7 @@ __all__ = ["ChannelSpecBase", "AWGNChannelSpec", "RayleighChannelSpec", "FlatFad
 
 #: The typed spec of every channel model, by its registered name (a user's model registers
 #: its own: ``@CHANNEL_SPECS.register("name")``).
-CHANNEL_SPECS: Registry[type["ChannelSpecBase"]] = Registry("channel model")
+CHANNEL_SPECS: Registry[type[ChannelSpecBase]] = Registry("channel model")
 
 
 class ChannelSpecBase(WrittenSettings, Strict):
@@ -55,7 +55,8 @@ class AWGNChannelSpec(ChannelSpecBase):
 
 @CHANNEL_SPECS.register("rayleigh")
 class RayleighChannelSpec(ChannelSpecBase):
-    """``model: rayleigh``, block fading, one transmit antenna (:class:`semcom.channels.RayleighBlockFadingChannel`)."""
+    """``model: rayleigh``, block fading, one transmit antenna
+    (:class:`semcom.channels.RayleighBlockFadingChannel`)."""
 
     model: Literal["rayleigh"]
     num_rx_ant: int = Field(1, ge=1, examples=[1, 2, 4], description="receive antennas (maximum-ratio combining)")
@@ -75,7 +76,8 @@ class FlatFadingChannelSpec(RayleighChannelSpec):
 
 @CHANNEL_SPECS.register("mimo")
 class MIMOChannelSpec(FlatFadingChannelSpec):
-    """``model: mimo``, spatial multiplexing over flat fading (:class:`semcom.channels.MIMOFlatFadingChannel`)."""
+    """``model: mimo``, spatial multiplexing over flat fading
+    (:class:`semcom.channels.MIMOFlatFadingChannel`)."""
 
     model: Literal["mimo"]
     num_tx_ant: int = Field(2, ge=1, examples=[2, 4], description="transmit antennas (streams)")
@@ -151,7 +153,8 @@ def channel_spec(**settings: Any) -> ChannelSpecBase | UserChannelSpec:
 
         from semcom.channels.specs import channel_spec
         spec = channel_spec(model="rayleigh", csi="ls")
-        print(spec.num_pilots, spec.model_dump())   # 1 {'model': 'rayleigh', 'csi': 'ls', 'equalizer': 'lmmse'}
+        print(spec.num_pilots)       # 1
+        print(spec.model_dump())     # {'model': 'rayleigh', 'csi': 'ls', 'equalizer': 'lmmse'}
     """
     return _CHANNEL_ADAPTER.validate_python(settings)   # the scenario's own union picks the spec
 

@@ -31,12 +31,13 @@ class LinkKind(StudyKind):
     results_csv = "results.csv"
     default_x = "snr_db"
     captions = {
-        "rate_accuracy": "Rate–accuracy: top-1 accuracy vs complex channel uses per sample (set by the number of "
-                         "anchors K), per semantic equaliser and SNR.",
-        "accuracy_vs_snr": "Accuracy vs SNR (Es/N0 per complex channel use), a curve per number of anchors K.",
+        "rate_accuracy": "Rate–accuracy: top-1 accuracy vs complex channel uses per sample (set by the "
+                         "number of anchors K), per semantic equaliser and SNR.",
+        "accuracy_vs_snr": "Accuracy vs SNR (Es/N0 per complex channel use), a curve per number of "
+                           "anchors K.",
         "equalizers_vs_snr": "Accuracy vs SNR at the largest K, a curve per semantic equaliser.",
-        "accuracy_vs_anchors": "Accuracy vs number of anchors K at the highest SNR, a curve per anchor selection "
-                               "strategy.",
+        "accuracy_vs_anchors": "Accuracy vs number of anchors K at the highest SNR, a curve per anchor "
+                               "selection strategy.",
         "equalizers_vs_anchors": "Accuracy vs number of anchors K, a curve per semantic equaliser, at low, "
                                  "middle and high SNR of the sweep (its quartiles).",
     }

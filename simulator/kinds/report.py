@@ -30,8 +30,10 @@ __all__ = ["write_report", "render_report"]
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px;
        padding: 0 1em; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
-.meta { color: #555; } figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+.meta { color: #555; } figure { margin: 1.5em 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 0.92em; } table { border-collapse: collapse; font-size: 0.88em; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: 0.25em 0.7em; text-align: left; white-space: nowrap; }
 th { background: #f6f6f6; } tbody tr:hover { background: #fafafa; }
@@ -92,7 +94,8 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
     seed_note = (f"Accuracy is averaged over {seeds} seeds; brackets give the range over seeds."
                  if seeds > 1 else "Accuracy bands in the plots are 95% Wilson intervals.")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>semcom report: {html.escape(str(name))}</title><style>{_CSS}</style></head>
 <body>
 <h1>{html.escape(str(name))}</h1>
@@ -102,7 +105,8 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
 {"".join(figures) or "<p>No plots.</p>"}
 {_extra_tables(kind.report_tables(out_dir))}
 <h2>Summary</h2>
-<p class="meta">{html.escape(seed_note)} The full results are in <code>{kind.results_csv}</code> next to this file.</p>
+<p class="meta">{html.escape(seed_note)}
+The full results are in <code>{kind.results_csv}</code> next to this file.</p>
 {_table(header, body)}
 <h2>Scenario</h2>
 <pre>{html.escape(scenario_text)}</pre>

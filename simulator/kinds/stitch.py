@@ -78,7 +78,8 @@ class StitchKind(StudyKind):
             return ("Stitching table: top-1 accuracy [%] per transmitter (rows) and receiver (columns), "
                     "a panel per semantic equaliser.")
         if stem == "cka":
-            return "Linear CKA between every pair of agents on the pool latents (1 = equal up to rotation and scale)."
+            return ("Linear CKA between every pair of agents on the pool latents (1 = equal up to rotation "
+                    "and scale).")
         return super().caption(stem)
 
     def report_tables(self, out_dir: Path) -> list[tuple[str, str, list[str], list[list[str]]]]:

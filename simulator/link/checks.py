@@ -14,17 +14,8 @@ from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, resolve_equalizer
 
 from ..run.context import fits_on_data, study_data
-from ..scenario.checks import (
-    check_agents,
-    check_anchor_selection,
-    check_channel,
-    check_device,
-    check_names,
-    check_scheme,
-    check_seeds,
-    check_settings,
-    warn_small_test_set,
-)
+from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
+                               check_scheme, check_seeds, check_settings, warn_small_test_set)
 from ..scenario.errors import Findings
 from semcom.transceivers.schemes.specs import SCHEME_SPECS
 from ..scenario.specs import ModelSpec, StudyBase

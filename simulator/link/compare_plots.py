@@ -11,17 +11,8 @@ from typing import Any
 from matplotlib.lines import Line2D
 
 from ..figures.plot_rows import LINK_FACETS, k_independent, mean_accuracy, sorted_values
-from ..figures.plotting import (
-    MARKERS,
-    MIN_POINTS,
-    colors,
-    draw_panels,
-    log2_axis,
-    plot_curve,
-    reference_line,
-    registered_names,
-    snr_axis,
-)
+from ..figures.plotting import (MARKERS, MIN_POINTS, colors, draw_panels, log2_axis, plot_curve,
+                                reference_line, registered_names, snr_axis)
 from ..figures.style import FigureStyle
 
 __all__ = ["plot_equalizers_vs_snr", "plot_equalizers_vs_anchors", "plot_compare", "COMPARED_AXES"]

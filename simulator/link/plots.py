@@ -52,38 +52,14 @@ from matplotlib.lines import Line2D
 
 from semcom.channels.capacity import capacity_function
 
-from ..figures.plot_rows import (
-    LINK_FACETS,
-    accuracy_curve,
-    is_e2e,
-    k_independent,
-    no_setup,
-    rate_independent,
-    reference_accuracy,
-    snr_levels,
-    sorted_values,
-)
-from ..figures.plotting import (
-    LINESTYLES,
-    MARKERS,
-    MIN_POINTS,
-    colors,
-    draw_panels,
-    log2_axis,
-    plot_curve,
-    reference_line,
-    registered_names,
-    snr_axis,
-)
+from ..figures.plot_rows import (LINK_FACETS, accuracy_curve, is_e2e, k_independent, no_setup,
+                                 rate_independent, reference_accuracy, snr_levels, sorted_values)
+from ..figures.plotting import (LINESTYLES, MARKERS, MIN_POINTS, colors, draw_panels, log2_axis, plot_curve,
+                                reference_line, registered_names, snr_axis)
 from ..figures.style import FigureStyle
 from .error_plots import plot_error_rates
-from .compare_plots import (
-    COMPARED_AXES,
-    anchor_axis_panel,
-    plot_compare,
-    plot_equalizers_vs_anchors,
-    plot_equalizers_vs_snr,
-)
+from .compare_plots import (COMPARED_AXES, anchor_axis_panel, plot_compare, plot_equalizers_vs_anchors,
+                            plot_equalizers_vs_snr)
 
 __all__ = ["link_figures", "plot_rate_accuracy", "plot_accuracy_vs_snr", "plot_accuracy_vs_anchors",
            "shannon_references"]

@@ -1,4 +1,5 @@
-"""The run of a link study: the hooks of the shared lifecycle (:class:`~semcom.simulator.run.lifecycle.StudyRunner`).
+"""The run of a link study: the hooks of the shared lifecycle
+(:class:`~semcom.simulator.run.lifecycle.StudyRunner`).
 
 Every finished unit is committed to the results store as soon as it arrives, and
 whatever stops the run (an error in one unit, Ctrl-C) first exports what the store
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ..results.store import write_csv
 from ..run.context import latent_space
-from ..run.lifecycle import StudyRunner
+from ..run.lifecycle import StudyRunner, scenario_identity
 from .checks import check_scenario
 from .engine import run_unit
 from .points import POINT_COLUMNS, group_points, point_rows
@@ -35,9 +36,8 @@ def study_identity(sc: Scenario) -> dict:
     extended with another K, receiver or seed reuses the units it already has; ``stop``
     is left out for the same reason (it picks how many replicates run). SNR points stay
     in: a unit draws the noise of all its SNR points in one batch."""
-    d = sc.model_dump(mode="json", exclude={"description", "seed", "figure", "stop"})
-    for axis in UNIT_AXES:
-        d["sweep"].pop(axis, None)
+    d = scenario_identity(sc, UNIT_AXES)
+    d.pop("stop", None)
     # at their defaults, settings added later leave out: studies stored before them keep their identity
     for key, default in (("retrieval", False), ("passes", 1)):
         if d.get(key) == default:
@@ -71,15 +71,11 @@ class LinkRunner(StudyRunner):
     hash_tag = "study"
     run_unit = staticmethod(run_unit)
     prepare = staticmethod(prepare_workers)
-
-    def check(self, sc: Scenario) -> None:
-        check_scenario(sc)
+    check = staticmethod(check_scenario)
+    expand = staticmethod(expand_units)
 
     def identity(self, sc: Scenario, options: dict) -> dict:
         return study_identity(sc)
-
-    def units(self, sc: Scenario, state, options: dict) -> list:
-        return expand_units(sc)
 
     def more_units(self, sc: Scenario, units: list, rows: list[dict], state) -> list:
         return next_units(sc, units, rows)

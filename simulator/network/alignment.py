@@ -82,7 +82,7 @@ def alignment_scaling(sc, num_agents: list[int], equalizers: list[str], k_values
         anchors = select_anchors(data, latent_space(sc, anchor_model), strategy, k, seed, anchor_model)
         pair_uses: dict[tuple[str, str, str], float] = {}
 
-        def uses(eq_name: str, tx_model: str, rx_model: str) -> float:
+        def uses(eq_name: str, tx_model: str, rx_model: str, pair_uses=pair_uses, anchors=anchors) -> float:
             key = (eq_name, tx_model, rx_model)
             if key not in pair_uses:
                 link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,

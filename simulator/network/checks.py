@@ -17,16 +17,8 @@ from semcom.transceivers.schemes import message_scheme
 from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
 
 from ..run.context import latent_space, study_data
-from ..scenario.checks import (
-    check_agents,
-    check_anchor_selection,
-    check_channel,
-    check_device,
-    check_names,
-    check_scheme,
-    check_seeds,
-    check_settings,
-)
+from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
+                               check_scheme, check_seeds, check_settings)
 from ..scenario.errors import Findings
 from semcom.transceivers.schemes.specs import SCHEME_SPECS
 from .links import message_channel_uses

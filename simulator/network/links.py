@@ -130,7 +130,7 @@ class NetworkLinks:
         # what each transmitter model sends, for every sample of the dataset it may send
         self.payload: dict[str, torch.Tensor] = {}
         for tx_model in sorted({t.model for t in transmitters}):
-            link = next(l for (t, _), l in self.links.items() if t == tx_model)
+            link = next(pair for (t, _), pair in self.links.items() if t == tx_model)
             z = link.tx.latents
             msg = link.projection(z, link.anchors(link.tx)) if self.message_kind == "relative" else z
             self.payload[tx_model] = msg.to(self.device)
@@ -149,7 +149,8 @@ class NetworkLinks:
 
     def transmission(self, message_dim: int) -> MessageTransmission:
         """The transmission of messages of ``message_dim`` values (the scheme sized to one message,
-        :func:`~semcom.transceivers.schemes.base.message_scheme`, the links' channel block; cached). The semantic equaliser reads no noise estimate."""
+        :func:`~semcom.transceivers.schemes.base.message_scheme`, the links' channel block;
+        cached). The semantic equaliser reads no noise estimate."""
         if message_dim not in self._transmissions:
             self._transmissions[message_dim] = MessageTransmission(
                 scheme=message_scheme(self.sc.scheme, self.message_kind, message_dim, self.bits, self.sc.precision,
@@ -187,7 +188,8 @@ class NetworkLinks:
     def decode_slot(self, messages: list, h: np.ndarray) -> np.ndarray:
         """Send the slot's messages through scheme, channel and semantic equaliser, batched.
 
-        :input messages: the slot's :class:`~semcom.simulator.network.medium.Message` s (all reach the receiver).
+        :input messages: the slot's :class:`~semcom.simulator.network.medium.Message` s (all reach
+            the receiver).
         :input h: [N, M, num_rx_ant, num_tx_ant], np.complex128, this slot's fading (:meth:`slot_snr`).
         :output correct: [len(messages)], np.bool_, the receiver's decision equals the label.
         """

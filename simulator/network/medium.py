@@ -87,7 +87,7 @@ class Grant:
     used_rbs: int = 0
 
 
-SCHEDULERS: Registry[type["Scheduler"]] = Registry("scheduler")
+SCHEDULERS: Registry[type[Scheduler]] = Registry("scheduler")
 
 
 class Scheduler:

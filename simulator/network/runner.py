@@ -1,4 +1,5 @@
-"""The run of a network study: the hooks of the shared lifecycle (:class:`~semcom.simulator.run.lifecycle.StudyRunner`).
+"""The run of a network study: the hooks of the shared lifecycle
+(:class:`~semcom.simulator.run.lifecycle.StudyRunner`).
 
 Same results store as every kind (one committed transaction per unit, resumable,
 crash-safe); the rows carry the columns :data:`~semcom.simulator.network.metrics.NETWORK_COLUMNS`,
@@ -42,20 +43,9 @@ class NetworkRunner(StudyRunner):
     hash_tag = "network-study"
     run_unit = staticmethod(run_network_unit)
     prepare = staticmethod(prepare_workers)
-
-    def check(self, sc: NetworkScenario) -> None:
-        check_network_scenario(sc)
-
-    def identity(self, sc: NetworkScenario, options: dict) -> dict:
-        """Everything that changes a unit's rows except the sweep axes (units are stored by key,
-        so extending an axis reuses the units already run)."""
-        d = sc.model_dump(mode="json", exclude={"description", "seed", "figure"})   # figure: plots only
-        for axis in NETWORK_SWEEP_AXES:
-            d["sweep"].pop(axis, None)
-        return d
-
-    def units(self, sc: NetworkScenario, state, options: dict) -> list:
-        return expand_network_units(sc)
+    check = staticmethod(check_network_scenario)
+    expand = staticmethod(expand_network_units)
+    sweep_axes = NETWORK_SWEEP_AXES
 
     def export(self, sc: NetworkScenario, out_dir: Path, rows: list[dict], state, complete: bool) -> Path:
         write_csv(rows, out_dir / "network_results.csv", NETWORK_COLUMNS)

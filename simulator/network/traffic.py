@@ -20,7 +20,8 @@ Example::
 
 from __future__ import annotations
 
-from typing import Callable, Generator, Optional
+from typing import Optional
+from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy

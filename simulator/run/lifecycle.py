@@ -7,12 +7,13 @@ runner (``link/runner.py``, ``network/runner.py``, ``system/runner.py``,
 ``stitch/runner.py``) subclasses :class:`StudyRunner` and writes only its hooks, as a
 SimPy resource writes ``_do_put`` and ``_do_get`` under ``BaseResource``'s loop:
 
-* :meth:`~StudyRunner.check`, :meth:`~StudyRunner.identity` (what makes two runs the
-  same study), :meth:`~StudyRunner.before_units` (what the units need that the scenario
-  does not hold, e.g. a system study's tables), :meth:`~StudyRunner.units`,
-  :attr:`~StudyRunner.run_unit` (a module-level function the executors call),
-  :meth:`~StudyRunner.prepare` (before a local pool starts), :meth:`~StudyRunner.export`
-  and :meth:`~StudyRunner.manifest_extra`.
+* :attr:`~StudyRunner.check` (the kind's semantic checks), :attr:`~StudyRunner.run_unit` (a
+  module-level function the executors call), :meth:`~StudyRunner.identity` (what makes two
+  runs the same study; by default the scenario without :attr:`~StudyRunner.sweep_axes`),
+  :meth:`~StudyRunner.before_units` (what the units need that the scenario does not hold,
+  e.g. a system study's tables), :meth:`~StudyRunner.units` (by default ``expand(sc)``),
+  :meth:`~StudyRunner.prepare` (before a local pool starts), :meth:`~StudyRunner.export` and
+  :meth:`~StudyRunner.manifest_extra`.
 
 Reruns, manifests (kind, executor, threads, unit counts) and refusals of a folder
 holding another study then behave the same for every kind.
@@ -26,6 +27,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -40,7 +42,7 @@ from semcom.core.progress import tqdm_auto
 from ..results.store import ResultsStore
 from .executors import UnitRunner, run_units, thread_settings
 
-__all__ = ["StudyRunner", "StudyResult", "run_into_store", "write_manifest", "versions"]
+__all__ = ["StudyRunner", "StudyResult", "run_into_store", "write_manifest", "versions", "scenario_identity"]
 
 #: What draws a kind's figures: ``draw(rows, plots_dir, scenario)`` → the PNG paths, ``scenario``
 #: the run's scenario as a mapping (its figure settings, its channels' references).
@@ -70,10 +72,8 @@ def versions() -> dict[str, str]:
     """The versions of Python and of the packages a result depends on (for the manifest)."""
     out = {"python": platform.python_version()}
     for pkg in ("semcom", "torch", "sionna-no-rt", "numpy", "scipy", "matplotlib", "simpy", "pydantic"):
-        try:
+        with suppress(metadata.PackageNotFoundError):
             out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            pass
     return out
 
 
@@ -91,6 +91,16 @@ def write_manifest(out_dir: Path, manifest: dict, units_run: int) -> None:
     write_text_atomic(path, json.dumps(manifest, indent=2))
 
 
+def scenario_identity(sc, sweep_axes) -> dict:
+    """A scenario as a study's identity: all of it but its description, its seed, its figure
+    settings and the sweep axes ``sweep_axes``, which pick *which* units exist (units are stored
+    by their own key, so a study extended along an axis reuses the units it already has)."""
+    d = sc.model_dump(mode="json", exclude={"description", "seed", "figure"})
+    for axis in sweep_axes:
+        d["sweep"].pop(axis, None)
+    return d
+
+
 def _executor(workers: int, scheduler: str | None) -> str:
     return f"dask:{scheduler}" if scheduler else (f"processes:{workers}" if workers > 1 else "inline")
 
@@ -105,16 +115,18 @@ class StudyRunner:
     #: what the executors call for one unit: a module-level function ``(sc, unit) -> rows``
     #: (picklable by reference); set it with ``staticmethod``
     run_unit: ClassVar[UnitRunner]
+    #: the kind's semantic checks, data included, ``check(sc)`` (raises ScenarioError(s)); set
+    #: it with ``staticmethod``
+    check: ClassVar[Callable[[Any], None]]
+    #: the sweep axes that pick which units exist (left out of the identity)
+    sweep_axes: ClassVar[tuple[str, ...]] = ()
 
     # -- hooks ---------------------------------------------------------------------------
-    def check(self, sc) -> None:
-        """The kind's semantic checks, data included (raises ScenarioError(s))."""
-        raise NotImplementedError
-
     def identity(self, sc, options: dict) -> dict:
         """What makes two runs the same study: everything that changes a unit's rows (hashed
-        into the store; a refusal names the fields in which two identities differ)."""
-        raise NotImplementedError
+        into the store; a refusal names the fields in which two identities differ). By
+        default the scenario without :attr:`sweep_axes` (:func:`scenario_identity`)."""
+        return scenario_identity(sc, self.sweep_axes)
 
     def before_units(self, sc, out_dir: Path, workers: int, say: Callable[[str], None] | None) -> Any:
         """What the units need that the scenario does not hold (a system study's tables);
@@ -122,8 +134,9 @@ class StudyRunner:
         return None
 
     def units(self, sc, state, options: dict) -> list:
-        """The study's units, in study order (each with ``key`` and ``describe()``)."""
-        raise NotImplementedError
+        """The study's units, in study order (each with ``key`` and ``describe()``); by default
+        the kind's expansion of the sweep, ``expand(sc)`` (set it with ``staticmethod``)."""
+        return self.expand(sc)
 
     def more_units(self, sc, units: list, rows: list[dict], state) -> list:
         """Units a finished round calls for (adaptive Monte Carlo: replicates for the points
@@ -232,10 +245,8 @@ def run_into_store(sc, out_dir: Path, units: list, study_key: str, run_unit: Uni
                 bar.update(1)
         except BaseException:
             bar.close()
-            try:
+            with suppress(Exception):   # never mask the original error
                 export_partial(store.rows())
-            except Exception:  # noqa: BLE001 - never mask the original error
-                pass
             raise
         finally:
             bar.close()

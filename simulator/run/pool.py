@@ -33,6 +33,7 @@ import multiprocessing
 import sys
 import traceback
 from collections import OrderedDict, deque
+from contextlib import suppress
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from multiprocessing.connection import wait
 from typing import Any
@@ -214,10 +215,8 @@ class _Supervisor:
 
     def close(self) -> None:
         for w in self.pool:
-            try:
+            with suppress(OSError, ValueError):
                 w.conn.send(None)
-            except (OSError, ValueError):
-                pass
         for w in self.pool:
             w.process.join(timeout=2)
             if w.process.is_alive():

@@ -151,9 +151,7 @@ class StitchRunner(StudyRunner):
     kind = "stitch"
     hash_tag = "stitch"
     run_unit = staticmethod(run_stitch_unit)
-
-    def check(self, sc: Scenario) -> None:
-        check_scenario(sc)
+    check = staticmethod(check_scenario)
 
     def identity(self, sc: Scenario, options: dict) -> dict:
         """The whole scenario but its description, and the SNR of the noisy table."""

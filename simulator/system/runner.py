@@ -1,4 +1,5 @@
-"""The run of a system study: the hooks of the shared lifecycle (:class:`~semcom.simulator.run.lifecycle.StudyRunner`).
+"""The run of a system study: the hooks of the shared lifecycle
+(:class:`~semcom.simulator.run.lifecycle.StudyRunner`).
 
 1. Before the units, the abstraction tables: built (or read from the cache) by
    :func:`~semcom.simulator.abstraction.build.build_table_set`, or loaded from ``tables:``; built
@@ -69,16 +70,8 @@ class SystemRunner(StudyRunner):
     hash_tag = "system-study"
     run_unit = staticmethod(run_system_unit)
     prepare = staticmethod(prepare_workers)
-
-    def check(self, sc) -> None:
-        check_system_scenario(sc)
-
-    def identity(self, sc, options: dict) -> dict:
-        """Everything that changes a unit's rows except the sweep axes."""
-        d = sc.model_dump(mode="json", exclude={"description", "seed", "figure"})
-        for axis in SYSTEM_SWEEP_AXES:
-            d["sweep"].pop(axis, None)
-        return d
+    check = staticmethod(check_system_scenario)
+    sweep_axes = SYSTEM_SWEEP_AXES
 
     def before_units(self, sc, out_dir: Path, workers: int, say) -> SystemTables:
         table_set = load_table_set(sc, workers=workers if workers > 1 else None, progress=say)

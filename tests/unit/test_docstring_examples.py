@@ -15,8 +15,10 @@ SOURCES = sorted(p for folder in ("channels", "transceivers", "simulator", "semc
 FRAGMENTS = {
     "simulator/system/link_adaptation.py::module": "a step of a system unit's slot loop: "
                                                    "tests/unit/simulator/system (link adaptation vs brute force)",
-    "simulator/system/linklevel.py::module": "needs a simulated system run: tests/integration/test_system_agreement.py",
-    "simulator/system/own_regime.py::module": "needs a study's tables and engine runs: tests/unit/simulator/system",
+    "simulator/system/linklevel.py::module": "needs a simulated system run: "
+                                             "tests/integration/test_system_agreement.py",
+    "simulator/system/own_regime.py::module": "needs a study's tables and engine runs: "
+                                              "tests/unit/simulator/system",
 }
 
 
@@ -104,7 +106,8 @@ def test_docstring_doctests_pass(module, tmp_path, monkeypatch):
     result = doctest.testmod(importlib.import_module(module), report=False,
                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0, f"{module}: '>>>' in the source but doctest found no example"
-    assert result.failed == 0, f"{module}: {result.failed} of {result.attempted} doctest examples failed (run python -m doctest -v on it)"
+    assert result.failed == 0, (f"{module}: {result.failed} of {result.attempted} doctest examples failed "
+                                f"(run python -m doctest -v on it)")
 
 
 def test_doctest_runner_rejects_a_wrong_stated_output():

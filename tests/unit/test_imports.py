@@ -98,7 +98,7 @@ def _scan(planted: dict[str, str] | None = None):
         modules[name] = (Path(name), False)
         sources[name] = source
     graph, found = {}, []
-    for name, (path, is_pkg) in modules.items():
+    for name, (_, is_pkg) in modules.items():
         source = sources[name]
         lines = source.splitlines()
         edges = set()
@@ -278,7 +278,8 @@ def test_the_kinds_registry_and_the_schemas_load_no_torch():
     code = ("import sys; from semcom.simulator.kinds import STUDY_KINDS, load_study; "
             "import semcom.simulator.link.schema, semcom.simulator.network.schema, semcom.simulator.cli; "
             "sc = load_study('scenarios/network_edge.yaml'); "
-            "print(STUDY_KINDS.names(), type(sc).__name__, [m for m in ('torch', 'matplotlib') if m in sys.modules])")
+            "heavy = [m for m in ('torch', 'matplotlib') if m in sys.modules]; "
+            "print(STUDY_KINDS.names(), type(sc).__name__, heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.stdout.strip() == "['link', 'network', 'stitch', 'system'] NetworkScenario []", done.stdout + done.stderr
 

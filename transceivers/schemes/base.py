@@ -26,7 +26,7 @@ def _register_builtin_schemes() -> None:
         import_module(module)
 
 
-SCHEMES: Registry[type["Scheme"]] = Registry("transmission scheme", load=_register_builtin_schemes)
+SCHEMES: Registry[type[Scheme]] = Registry("transmission scheme", load=_register_builtin_schemes)
 
 
 class SchemeSettingError(SettingError):
@@ -39,7 +39,7 @@ MESSAGE_RANGE = {"relative": 1.0}
 
 
 def build_scheme(kind: str, settings: dict, message_kind: str, precision: Optional[str] = None,
-                 device: Optional[str] = None) -> "Scheme":
+                 device: Optional[str] = None) -> Scheme:
     """The registered scheme ``kind`` with ``settings``, for messages of ``message_kind``
     (``"relative"`` or ``"absolute"``): a scheme that takes a ``value_range`` left at
     ``auto`` gets the range the message kind is known to lie in (:data:`MESSAGE_RANGE`)."""
@@ -51,7 +51,7 @@ def build_scheme(kind: str, settings: dict, message_kind: str, precision: Option
 
 
 def message_scheme(spec, message_kind: str, message_dim: int, bits: Optional[int] = None,
-                   precision: Optional[str] = None, device: Optional[str] = None) -> "Scheme":
+                   precision: Optional[str] = None, device: Optional[str] = None) -> Scheme:
     """The scheme of typed settings ``spec`` (a scenario's ``scheme``) sized to carry one
     message of ``message_dim`` values of ``message_kind`` on its own: ``bits`` (a swept
     value) overrides the spec's, and a scheme that codes in codewords

@@ -24,7 +24,7 @@ __all__ = ["SchemeSpecBase", "AnalogSchemeSpec", "DigitalSchemeSpec", "JSCCSchem
            "SCHEME_SPECS", "SchemeSpec", "scheme_spec"]
 
 #: The typed spec of every scheme, by its registered name (a user's scheme registers its own).
-SCHEME_SPECS: Registry[type["SchemeSpecBase"]] = Registry("transmission scheme")
+SCHEME_SPECS: Registry[type[SchemeSpecBase]] = Registry("transmission scheme")
 
 
 class SchemeSpecBase(WrittenSettings, Strict):
@@ -48,7 +48,8 @@ class AnalogSchemeSpec(SchemeSpecBase):
 
 @SCHEME_SPECS.register("digital")
 class DigitalSchemeSpec(SchemeSpecBase):
-    """``kind: digital``: quantise, 5G LDPC-code, QAM-map (:class:`semcom.transceivers.schemes.DigitalScheme`)."""
+    """``kind: digital``: quantise, 5G LDPC-code, QAM-map
+    (:class:`semcom.transceivers.schemes.DigitalScheme`)."""
 
     kind: Literal["digital"]
     quantises: ClassVar[bool] = True
@@ -68,7 +69,8 @@ class DigitalSchemeSpec(SchemeSpecBase):
 
 @SCHEME_SPECS.register("jscc")
 class JSCCSchemeSpec(SchemeSpecBase):
-    """``kind: jscc``: a deep joint source-channel code trained end to end (:class:`semcom.transceivers.jscc.JSCCScheme`)."""
+    """``kind: jscc``: a deep joint source-channel code trained end to end
+    (:class:`semcom.transceivers.jscc.JSCCScheme`)."""
 
     kind: Literal["jscc"]
     num_channel_uses: Union[Annotated[int, Field(ge=1)], Annotated[list[Annotated[int, Field(ge=1)]],
@@ -118,7 +120,8 @@ def scheme_spec(**settings: Any) -> SchemeSpecBase | UserSchemeSpec:
 
         from semcom.transceivers.schemes.specs import scheme_spec
         spec = scheme_spec(kind="digital", modulation_order=16)
-        print(spec.bits, spec.quantises, spec.model_dump())   # 8 True {'kind': 'digital', 'modulation_order': 16}
+        print(spec.bits, spec.quantises)   # 8 True
+        print(spec.model_dump())           # {'kind': 'digital', 'modulation_order': 16}
     """
     return _SCHEME_ADAPTER.validate_python(settings)   # the scenario's own union picks the spec
 

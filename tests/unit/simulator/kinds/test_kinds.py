@@ -11,15 +11,8 @@ from pydantic import Field
 
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.simulator.cli import main
-from semcom.simulator.kinds import (
-    STUDY_KINDS,
-    StudyKind,
-    get_kind,
-    kind_of,
-    parse_study,
-    register_kind,
-    scenario_kinds,
-)
+from semcom.simulator.kinds import (STUDY_KINDS, StudyKind, get_kind, kind_of, parse_study, register_kind,
+                                    scenario_kinds)
 from semcom.simulator.kinds import base as kinds_base
 from semcom.simulator.link.schema import Scenario, parse_scenario
 from semcom.simulator.network.schema import NetworkScenario, parse_network_scenario
@@ -49,7 +42,8 @@ def test_the_kind_picks_the_scenario_model_link_by_default():
 
 def test_an_unknown_kind_is_one_line_naming_the_kinds():
     assert _message(parse_study, {**NETWORK, "kind": "netwrok"}) == (
-        "kind: unknown study kind (did you mean 'network'?) (got 'netwrok'); choose one of: link, network, system")
+        "kind: unknown study kind (did you mean 'network'?) (got 'netwrok'); "
+        "choose one of: link, network, system")
     assert _message(parse_study, {**LINK, "kind": 3}) == \
         "kind: unknown study kind (got 3); choose one of: link, network, system"
     assert _message(parse_study, {**LINK, "kind": ["link"]}).startswith("kind: unknown study kind")
