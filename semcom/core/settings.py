@@ -15,7 +15,7 @@ specs (:mod:`semcom.channels.specs`, :mod:`semcom.transceivers.schemes.specs`);
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, ClassVar, Optional, Union
+from typing import Annotated, Any, ClassVar, Literal, Optional, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator, model_serializer
 from pydantic_core import PydanticCustomError, core_schema
@@ -60,7 +60,11 @@ def settings_of(spec: type[BaseModel], values: dict, error: type[SettingError] =
 def _example(spec: type[BaseModel], name: str) -> str:
     field = spec.model_fields.get(name)
     examples = (field.examples or []) if field is not None else []
-    return f"use e.g. {' or '.join(map(str, examples[:2]))}" if examples else f"see {spec.__name__}"
+    if examples:
+        return f"use e.g. {' or '.join(map(str, examples[:2]))}"
+    if field is not None and get_origin(field.annotation) is Literal:
+        return f"use one of: {', '.join(map(str, get_args(field.annotation)))}"
+    return f"see {spec.__name__}"
 
 
 def setting_error(problem: str, fix: str) -> PydanticCustomError:

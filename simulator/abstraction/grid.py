@@ -47,7 +47,7 @@ class AdaptiveGrid:
     :param tolerance: accuracy change across an interval above which it is bisected.
     """
 
-    def __init__(self, fine: list[float], coarse_step: float | None, tolerance: float = 0.02):
+    def __init__(self, fine: list[float], coarse_step: float | None, tolerance: float):
         self.fine = [float(s) for s in fine]
         self.tolerance = float(tolerance)
         n = len(self.fine)

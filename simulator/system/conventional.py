@@ -45,9 +45,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from semcom.core.settings import settings_of
+
 from ..run.randomness import derive_rng
 from .harq import HarqOutcome, HarqProcesses, occurrence
 from .payload import bler_table_file, parse_mcs_table
+from .schema import ConventionalSpec
 from .transport_blocks import TransportBlockSizes
 
 __all__ = ["ConventionalPipe", "HarqOutcome"]
@@ -71,36 +74,33 @@ class ConventionalPipe:
     """The 5G NR bit pipe of ``num_agents`` agents (module docstring).
 
     :param num_agents: agents the outer loop keeps an offset for (ids ``0 … num_agents − 1``).
-    :param mcs_table: ``PUSCH_table1``, ``PUSCH_table2`` (uplink), ``PDSCH_table1``, ``PDSCH_table2``.
-    :param bler_target: first-transmission TB error rate the link adaptation aims at, in (0, 1).
-    :param max_retransmissions: HARQ retransmissions after the first transmission (>= 0).
-    :param combining: ``chase`` or ``none`` (:mod:`.harq`).
-    :param harq_rtt_slots: slots from a transmission to its earliest retransmission.
-    :param olla_delta_up_db: outer-loop offset step on a NACK [dB] (Sionna's ``delta_up``).
-    :param olla_offset_db: (min, max) outer-loop offset [dB].
+    :param settings: the pipe's settings, declared once in
+        :class:`~semcom.simulator.system.schema.ConventionalSpec` (``mcs_table``, ``bler_target``,
+        ``harq_max_retransmissions``, ``combining``, ``harq_rtt_slots``, ``olla_delta_up_db``,
+        ``olla_offset_db``, ``header_bits``) and validated there: a bad one is one
+        :class:`~semcom.core.settings.SettingError` naming it.
+    :param direction: ``uplink`` or ``downlink``: the MCS table when ``mcs_table`` is not given.
     :param re_per_prb: data REs per PRB and slot (12 × 14 less DMRS; at most 156, the TBS cap).
     :param max_prbs: PRBs of the grid (at most 275).
     :param seed, purpose: the TB outcomes are drawn from ``derive_rng(seed, "conventional-5g", *purpose)``.
     """
 
-    def __init__(self, num_agents: int, mcs_table: str = "PUSCH_table1", bler_target: float = 0.1,
-                 max_retransmissions: int = 3, combining: str = "chase", harq_rtt_slots: int = 4,
-                 olla_delta_up_db: float = 1.0, olla_offset_db: tuple[float, float] = (-20.0, 20.0),
-                 re_per_prb: int = 156, max_prbs: int = 275, seed: int = 0, purpose: tuple = ()):
+    def __init__(self, num_agents: int, *, direction: str = "uplink", re_per_prb: int = 156,
+                 max_prbs: int = 275, seed: int = 0, purpose: tuple = (), **settings):
         import torch
         from sionna.sys import EESM, InnerLoopLinkAdaptation, OuterLoopLinkAdaptation
 
+        spec = settings_of(ConventionalSpec, settings, block="the conventional pipe")
+        #: the validated settings (a :class:`~semcom.simulator.system.schema.ConventionalSpec`)
+        self.spec = spec
+        mcs_table = spec.table_for(direction)
         self.category, self.table_index = parse_mcs_table(mcs_table)
-        if not 0.0 < float(bler_target) < 1.0:
-            raise ValueError(f"bler_target: {bler_target!r} must lie in (0, 1); use e.g. 0.1")
-        lo, hi = (float(x) for x in olla_offset_db)
-        if not lo <= 0.0 <= hi:
-            raise ValueError(f"olla_offset_db: ({lo:g}, {hi:g}) must hold 0 (min <= 0 <= max); use (-20, 20)")
+        lo, hi = spec.olla_offset_db
         self.num_agents = int(num_agents)
         self.mcs_table = mcs_table
-        self.bler_target = float(bler_target)
+        self.bler_target = spec.bler_target
         self.re_per_prb = int(re_per_prb)
-        self.harq = HarqProcesses(max_retransmissions, combining, harq_rtt_slots)
+        self.harq = HarqProcesses(spec.harq_max_retransmissions, spec.combining, spec.harq_rtt_slots)
         self._rng = derive_rng(seed, "conventional-5g", *purpose)
         self._torch = torch
         phy = _phy_abstraction(mcs_table)
@@ -111,7 +111,7 @@ class ConventionalPipe:
         # all agents live here, stepped by its rule only for the agents with feedback (its own call
         # would rerun ILLA for every agent on each report)
         self._olla = OuterLoopLinkAdaptation(phy, num_ut=1, bler_target=self.bler_target,
-                                             delta_up=float(olla_delta_up_db), offset_min=lo, offset_max=hi,
+                                             delta_up=spec.olla_delta_up_db, offset_min=lo, offset_max=hi,
                                              precision="double", device="cpu")
         self._offset = np.zeros(self.num_agents)
         self._eesm = EESM(precision="double", device="cpu")

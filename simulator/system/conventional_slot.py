@@ -69,10 +69,8 @@ class ConventionalSlots:
                                 "give conventional_5g digital configurations (a scheme with bits)")
         self.clean = delivered_accuracy(tables)[0][:, self.config]                                # [G]
         self.pipe = ConventionalPipe(
-            loop.N, spec.table_for(net.direction), spec.bler_target, spec.harq_max_retransmissions,
-            spec.combining, spec.harq_rtt_slots, spec.olla_delta_up_db, spec.olla_offset_db,
-            re_per_prb=loop.re_prb, max_prbs=loop.R, seed=unit.seed,
-            purpose=(unit.drop, unit.placement, unit.scheduler, label, unit.arrival_rate))
+            loop.N, direction=net.direction, re_per_prb=loop.re_prb, max_prbs=loop.R, seed=unit.seed,
+            purpose=(unit.drop, unit.placement, unit.scheduler, label, unit.arrival_rate), **dict(spec))
         self.max_msgs = self.pipe.sizes.max_payload_bits() // self.msg_bits                      # [G]
         if not np.all(self.max_msgs >= 1):
             raise ScenarioError("system.grid", None, f"one {label} message ({int(self.msg_bits.max())} "

@@ -60,7 +60,7 @@ class SectorPrice:
     """
 
     def __init__(self, num_sectors: int, capacity_re_per_slot: float, slots_backlog: float, gain: float,
-                 floor: float, interference_price: float = 0.0, ewma: float = 0.1):
+                 floor: float, interference_price: float, ewma: float):
         self.floor, self.kappa, self.ewma = floor, interference_price, ewma
         self.queue = np.full(num_sectors, floor)
         self.busy = np.zeros(num_sectors)                   # each sector's share of PRBs in use (EWMA)

@@ -33,10 +33,8 @@ import numpy as np
 from semcom.core.errors import ScenarioError
 
 __all__ = ["sionna_mcs_tables", "parse_mcs_table", "mcs_table_problem", "bler_table_file", "payload_bits",
-           "delivered_accuracy", "DEFAULT_HEADER_BITS"]
+           "delivered_accuracy"]
 
-#: PDCP header (2 bytes, 12-bit SN) + RLC UM header (1 byte, whole SDU) + MAC subheader (2 bytes, 8-bit L).
-DEFAULT_HEADER_BITS = 40
 _CATEGORY = {"PUSCH": 0, "PDSCH": 1}
 
 
@@ -89,9 +87,10 @@ def parse_mcs_table(name: str) -> tuple[int, int]:
     return sionna_mcs_tables()[name]
 
 
-def payload_bits(tables, header_bits: int = DEFAULT_HEADER_BITS) -> np.ndarray:
+def payload_bits(tables, header_bits: int) -> np.ndarray:
     """[G, C] np.int64 bits one message hands the PHY: ``ceil(bits_per_sample) + header_bits``
-    for a digital configuration, 0 for an analog one (it has no bit payload)."""
+    for a digital configuration, 0 for an analog one (it has no bit payload); ``header_bits`` is
+    the study's ``system.conventional.header_bits``."""
     out = np.zeros((len(tables.tables), len(tables.labels)), dtype=np.int64)
     for g, row in enumerate(tables.tables):
         for c, t in enumerate(row):

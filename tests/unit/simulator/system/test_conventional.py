@@ -102,7 +102,7 @@ def test_awgn_tb_error_rate_is_sionnas_bler_table():
     """Flat AWGN at 7.5 dB (a point of Sionna's table), MCS 15 on 3 PRBs of 132 data REs: TBS 984,
     one code block of 1000 bits (a CBS of the table). 4,000 TBs decoded by the pipe: their error
     rate's 99.9% interval holds Sionna's table value and excludes the value 1 dB either side."""
-    p = ConventionalPipe(num_agents=4000, mcs_table="PUSCH_table1", re_per_prb=132, max_retransmissions=0,
+    p = ConventionalPipe(num_agents=4000, mcs_table="PUSCH_table1", re_per_prb=132, harq_max_retransmissions=0,
                          seed=5)
     assert p.tb_size_bits(np.array([15]), np.array([3]))[0] == 984
     n = 4000
@@ -150,7 +150,7 @@ def test_olla_holds_the_bler_target_on_a_stationary_link():
     slots is within its 99% interval of the target, and the offsets settled near the fading margin."""
     mean_db = np.linspace(10.0, 25.0, 30)
     target = 0.1
-    olla = ConventionalPipe(num_agents=30, bler_target=target, max_retransmissions=0, seed=3)
+    olla = ConventionalPipe(num_agents=30, bler_target=target, harq_max_retransmissions=0, seed=3)
     acks = _run_stationary(olla, mean_db, 3.0, slots=320)
     tail = acks[120:]
     nacks, n = int((~tail).sum()), tail.size
@@ -160,7 +160,7 @@ def test_olla_holds_the_bler_target_on_a_stationary_link():
           + " ".join(f"{float((~acks[i:i + 40]).mean()):.3f}" for i in range(0, len(acks), 40)))
     assert lo <= target <= hi, (nacks / n, lo, hi)
     assert 5.0 < float(np.median(olla.offset_db)) < 20.0    # 3 dB bias + Rayleigh margin, inside the bounds
-    illa = ConventionalPipe(num_agents=30, bler_target=target, max_retransmissions=0, seed=3)
+    illa = ConventionalPipe(num_agents=30, bler_target=target, harq_max_retransmissions=0, seed=3)
     naive = _run_stationary(illa, mean_db, 3.0, slots=60, feedback=False)
     print(f"  ILLA alone on the same links: BLER {float((~naive).mean()):.3f}")
     assert float((~naive).mean()) > hi + 0.1
@@ -196,8 +196,8 @@ def test_harq_chase_combining_lowers_the_residual_bler_and_adds_latency():
     assert tbler(gamma) > 0.95
     residual, latency = {}, {}
     for max_retx, combining in ((0, "chase"), (1, "chase"), (3, "chase"), (1, "none")):
-        p = ConventionalPipe(num_agents=n, re_per_prb=132, max_retransmissions=max_retx, combining=combining,
-                             harq_rtt_slots=rtt, seed=11)
+        p = ConventionalPipe(num_agents=n, re_per_prb=132, harq_max_retransmissions=max_retx,
+                             combining=combining, harq_rtt_slots=rtt, seed=11)
         out = p.transmit(np.arange(n), np.full(n, mcs), np.full((n, prbs * 132), gamma_db), slot=0)
         slot, lost, delay = 0, int(out.lost.sum()), list(np.zeros(int(out.ack.sum())))
         while len(due := p.due(slot)) or slot < rtt * (max_retx + 1):

@@ -166,7 +166,7 @@ def _link_tables(rows):
 
 def test_payload_and_delivered_accuracy():
     tables = _link_tables([[_table(16, 4, 0.8), _table(8, None, 0.7), _table(64, 2, 0.9)]])
-    np.testing.assert_array_equal(payload_bits(tables), [[16 * 4 + 40, 0, 64 * 2 + 40]])
+    np.testing.assert_array_equal(payload_bits(tables, 40), [[16 * 4 + 40, 0, 64 * 2 + 40]])
     acc, low, high = delivered_accuracy(tables)
     assert acc[0, 0] == pytest.approx(0.8) and np.isnan(acc[0, 1]) and acc[0, 2] == pytest.approx(0.9)
     assert low[0, 0] < 0.8 < high[0, 0]
@@ -178,7 +178,7 @@ def test_payload_and_delivered_accuracy():
 @pytest.mark.parametrize("kwargs, field", [
     (dict(mcs_table="PUSCH_table3"), "mcs_table"),
     (dict(mcs_table="PUSCH_tabel1"), "did you mean PUSCH_table1"),
-    (dict(bler_target=1.0), "bler_target"), (dict(max_retransmissions=-1), "max_retransmissions"),
+    (dict(bler_target=1.0), "bler_target"), (dict(harq_max_retransmissions=-1), "harq_max_retransmissions"),
     (dict(combining="ir"), "combining"), (dict(re_per_prb=168), "re_per_prb"),
     (dict(olla_offset_db=(2.0, 5.0)), "olla_offset_db")])
 def test_bad_pipe_settings_are_one_line(kwargs, field):
