@@ -47,6 +47,7 @@ def _quickstart(threads: int) -> float:
     from semcom.simulator.link.runner import prepare_workers
     from semcom.simulator.link.units import expand_units
     from semcom.simulator.run.executors import run_units, set_threads
+
     from .common import fresh_head_cache
 
     sc = load_study(ROOT / "scenarios" / "quickstart.yaml")
@@ -65,6 +66,7 @@ def _digital_workers(threads: int) -> float:
     from semcom.simulator.link.runner import prepare_workers
     from semcom.simulator.link.units import expand_units
     from semcom.simulator.run.executors import run_units
+
     from .bench_workers import scenario
     from .common import fresh_head_cache
 
@@ -107,7 +109,8 @@ def run(repeats: int = REPEATS) -> dict:
         out[f"{label}: quiet s"] = quiet
         out[f"{label}: loaded s"] = loaded
         out[f"{label}: loaded/quiet"] = loaded / quiet
-    out["targets"] = {f"{label}: loaded/quiet <= 2.5": out[f"{label}: loaded/quiet"] <= 2.5 for label in TARGETS}
+    out["targets"] = {f"{label}: loaded/quiet <= 2.5": out[f"{label}: loaded/quiet"] <= 2.5
+                      for label in TARGETS}
     return out
 
 

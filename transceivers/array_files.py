@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 import numpy as np
 from numpy.lib import format as npy
@@ -37,6 +38,7 @@ __all__ = ["MAX_ARRAY_BYTES", "read_npz_arrays", "read_at_most"]
 MAX_ARRAY_BYTES = 2 * 2 ** 30
 # .npy headers are a few hundred bytes; numpy's own guard is 10,000
 _MAX_HEADER = 10_000
+_PLAIN = "save plain numeric arrays with numpy.savez(path, latents=..., labels=...)"
 
 
 def _bad(path: Path, problem: str, fix: str) -> SemcomInputError:
@@ -50,22 +52,23 @@ def _header(path: Path, name: str, fp: BinaryIO, member_size: int) -> None:
         reader = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
         shape, _, dtype = reader(fp, max_header_size=_MAX_HEADER)
     except ValueError:
-        raise _bad(path, f"'{name}' is not a numpy array (no valid .npy header: a pickle or other data, never "
-                   "loaded)", "save plain numeric arrays with numpy.savez(path, latents=..., labels=...)") from None
+        raise _bad(path, f"'{name}' is not a numpy array (no valid .npy header: a pickle or other data, "
+                   "never loaded)", _PLAIN) from None
     if dtype.hasobject:
-        raise _bad(path, f"'{name}' holds Python objects (pickled arrays), which are never loaded",
-                   "save plain numeric arrays with numpy.savez(path, latents=..., labels=...)")
+        raise _bad(path, f"'{name}' holds Python objects (pickled arrays), which are never loaded", _PLAIN)
     claimed = math.prod(shape) * dtype.itemsize
     held = member_size - fp.tell()
     if claimed != held:
         raise _bad(path, f"'{name}' claims shape {shape} of {dtype} ({claimed:,} bytes) but holds {held:,} "
                    "bytes", "the file is truncated or corrupt: write it again with numpy.savez")
     if claimed > MAX_ARRAY_BYTES:
-        raise _bad(path, f"'{name}' holds {claimed / 2 ** 30:.1f} GiB (shape {shape}, {dtype}), more than the "
-                   f"{MAX_ARRAY_BYTES / 2 ** 30:.0f} GiB an array may take", "use fewer samples or dimensions")
+        raise _bad(path, f"'{name}' holds {claimed / 2 ** 30:.1f} GiB (shape {shape}, {dtype}), more than "
+                   f"the {MAX_ARRAY_BYTES / 2 ** 30:.0f} GiB an array may take",
+                   "use fewer samples or dimensions")
 
 
-def read_npz_arrays(path: str | Path, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, np.ndarray]:
+def read_npz_arrays(path: str | Path, required: Iterable[str],
+                    optional: Iterable[str] = ()) -> dict[str, np.ndarray]:
     """The arrays ``required`` (and those of ``optional`` the file has) of the ``.npz`` file
     ``path``, each header checked before its array is read (see the module docstring).
 
@@ -82,7 +85,8 @@ def read_npz_arrays(path: str | Path, required: Iterable[str], optional: Iterabl
                        for name in sorted(zf.namelist(), key=lambda n: n.endswith(".npy"))}
             missing = [name for name in required if name not in members]
             if missing:
-                raise _bad(path, f"has no '{missing[0]}' array (it holds: {', '.join(sorted(members)) or 'nothing'})",
+                held = ", ".join(sorted(members)) or "nothing"
+                raise _bad(path, f"has no '{missing[0]}' array (it holds: {held})",
                            "save it with numpy.savez(path, latents=[N, d] array, labels=[N] array)")
             wanted = [*required, *(name for name in optional if name in members)]
             for name in wanted:
@@ -95,7 +99,8 @@ def read_npz_arrays(path: str | Path, required: Iterable[str], optional: Iterabl
             return out
     except SemcomInputError:
         raise
-    except (OSError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError) as exc:
+    except (OSError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError,
+            NotImplementedError) as exc:
         raise _bad(path, f"is truncated or corrupt ({exc})", "write it again with numpy.savez") from None
 
 

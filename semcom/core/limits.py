@@ -32,7 +32,8 @@ import yaml
 
 from .errors import ScenarioError
 
-__all__ = ["MAX_SCENARIO_BYTES", "MAX_DEPTH", "MAX_VALUES", "INT64_MIN", "INT64_MAX", "load_yaml", "check_bounded",
+__all__ = ["MAX_SCENARIO_BYTES", "MAX_DEPTH", "MAX_VALUES", "INT64_MIN", "INT64_MAX", "load_yaml",
+           "check_bounded",
            "BoundedLoader", "LimitExceeded"]
 
 #: Largest scenario file read [bytes]; the shipped ones are a few kilobytes (and YAML
@@ -46,6 +47,8 @@ MAX_VALUES = 100_000
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 # A 64-bit integer written in YAML (binary is the longest: 63 digits after "0b")
 _MAX_INT_CHARS = 66
+_FLATTEN = "flatten it: no scenario setting nests that deep"
+_SMALLER = "use a whole number below 2^63 (9223372036854775807)"
 
 
 class LimitExceeded(yaml.MarkedYAMLError):
@@ -67,8 +70,8 @@ class BoundedLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise LimitExceeded(f"nests deeper than {MAX_DEPTH} levels",
-                                    "flatten it: no scenario setting nests that deep", self.peek_event().start_mark)
+                mark = self.peek_event().start_mark
+                raise LimitExceeded(f"nests deeper than {MAX_DEPTH} levels", _FLATTEN, mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -91,8 +94,8 @@ class BoundedLoader(yaml.SafeLoader):
     def construct_yaml_int(self, node):
         text = self.construct_scalar(node).replace("_", "").lstrip("+-")
         if len(text) > _MAX_INT_CHARS:
-            raise LimitExceeded(f"a whole number of {len(text)} digits is beyond the 64-bit range results are "
-                                "stored in", "use a whole number below 2^63 (9223372036854775807)", node.start_mark)
+            raise LimitExceeded(f"a whole number of {len(text)} digits is beyond the 64-bit range results "
+                                "are stored in", _SMALLER, node.start_mark)
         return super().construct_yaml_int(node)
 
 
@@ -164,7 +167,7 @@ def check_bounded(raw: Any, source: str = "scenario") -> None:
                                     "enclosing value)", "write the value out instead of aliasing its parent")
             if len(path) > MAX_DEPTH:
                 raise ScenarioError(_field(path[:4]) or source, None, f"nests deeper than {MAX_DEPTH} levels",
-                                    "flatten it: no scenario setting nests that deep")
+                                    _FLATTEN)
             open_ids.add(key)
             stack.append((value, path, True))
             stack.extend((v, (*path, k), False) for k, v in _children(value))
@@ -179,14 +182,14 @@ def _check_totals(value: Any, size: int, height: int, path: tuple, source: str) 
                             "write fewer values; sweep axes take {start, stop, step} ranges")
     if len(path) + height > MAX_DEPTH + 1:
         raise ScenarioError(_field(path[:4]) or source, None, f"nests deeper than {MAX_DEPTH} levels",
-                            "flatten it: no scenario setting nests that deep")
+                            _FLATTEN)
 
 
 def _check_scalar(value: Any, path: tuple, source: str) -> None:
     field = _field(path) or source
     if isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
         raise ScenarioError(field, None, f"a whole number of {value.bit_length()} bits is beyond the signed "
-                            "64-bit range results are stored in", "use a whole number below 2^63 (9223372036854775807)")
+                            "64-bit range results are stored in", _SMALLER)
     if isinstance(value, float) and not math.isfinite(value):
         raise ScenarioError(field, value, "is not a finite number", "give a finite value (no setting takes "
                             "infinity or NaN; a missing limit is written by leaving the key out)")

@@ -25,8 +25,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import SemcomInputError
 
@@ -102,8 +102,8 @@ def check_write(path: str | os.PathLike) -> None:
             raise OutputOwnershipError(f"'{folder}' is a symbolic link; semcom writes its outputs only into "
                                        "folders it made: remove the link or choose another --out")
     if target.is_symlink():
-        raise OutputOwnershipError(f"'{target}' is a symbolic link; semcom never writes through one: remove it "
-                                   "or choose another --out")
+        raise OutputOwnershipError(f"'{target}' is a symbolic link; semcom never writes through one: "
+                                   "remove it or choose another --out")
     if os.path.lexists(target) and _relative(root, target) not in owned_files(root):
-        raise OutputOwnershipError(f"'{target}' was not written by semcom, which never replaces a file it did not "
-                                   "write; move it away or choose another --out")
+        raise OutputOwnershipError(f"'{target}' was not written by semcom, which never replaces a file it "
+                                   "did not write; move it away or choose another --out")

@@ -30,9 +30,11 @@ import warnings
 from pathlib import Path
 
 from semcom.core.outputs import OUTPUT_MARKER, OutputOwnershipError, mark_output_dir, output_root, owned_files
+
 from . import store_sql as sql
 
-__all__ = ["claim_output_dir", "check_output_dir", "require_output_dir", "is_semcom_store", "open_lock", "check_store_files",
+__all__ = ["claim_output_dir", "check_output_dir", "require_output_dir", "is_semcom_store", "open_lock",
+           "check_store_files",
            "STORE_FILES", "OutputFolderWarning"]
 
 DB_NAME = "results.sqlite"
@@ -79,6 +81,11 @@ def _files(directory: Path) -> list[str]:
     return out
 
 
+def _is_ours(path: Path) -> bool:
+    """Whether the folder ``path`` holds semcom's marker or semcom's store."""
+    return output_root(path / OUTPUT_MARKER) == path.absolute() or is_semcom_store(path / DB_NAME)
+
+
 def _check_path(directory) -> Path:
     if not str(directory).strip():
         raise _refuse(directory, "is empty (the study would be written into the working directory)",
@@ -108,7 +115,7 @@ def _foreign(path: Path, directory, force: bool) -> list[str]:
     """The top-level files of an existing folder that is not semcom's (none when it is
     semcom's or empty); refused unless ``force``, and refused even then where one has a
     name every run writes."""
-    if not path.is_dir() or output_root(path / OUTPUT_MARKER) == path.absolute() or is_semcom_store(path / DB_NAME):
+    if not path.is_dir() or _is_ours(path):
         return []
     others = [f for f in _files(path) if "/" not in f]
     if others and not force:
@@ -118,8 +125,8 @@ def _foreign(path: Path, directory, force: bool) -> list[str]:
                       "only its own files)")
     clash = [f for f in others if f in _EVERY_RUN]
     if clash:
-        raise _refuse(directory, f"--force replaces only semcom's own files, and '{clash[0]}' there is not one",
-                      "move it away or choose another --out")
+        raise _refuse(directory, f"--force replaces only semcom's own files, and '{clash[0]}' there is not "
+                      "one", "move it away or choose another --out")
     return others
 
 
@@ -144,8 +151,8 @@ def claim_output_dir(directory, force: bool = False) -> Path:
         if not others and any(path.iterdir()):     # semcom's already (marked, or its store)
             return require_output_dir(path)
         if others:
-            warnings.warn(f"--force: writing into '{directory}' beside {len(others)} file(s) semcom did not write "
-                          "(they are left as they are)", OutputFolderWarning, stacklevel=2)
+            warnings.warn(f"--force: writing into '{directory}' beside {len(others)} file(s) semcom did not "
+                          "write (they are left as they are)", OutputFolderWarning, stacklevel=2)
         mark_output_dir(path, STORE_FILES)
     except OSError as exc:
         raise _refuse(directory, f"cannot be used as an output folder ({exc.strerror or exc})",
@@ -159,8 +166,10 @@ def open_lock(directory: Path):
     try:
         fd = os.open(directory / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        what = "is a symbolic link" if (directory / ".lock").is_symlink() else f"cannot be opened ({exc.strerror})"
-        raise _refuse(directory, f"its lock file '.lock' {what}", "remove it or choose another --out") from None
+        linked = (directory / ".lock").is_symlink()
+        what = "is a symbolic link" if linked else f"cannot be opened ({exc.strerror})"
+        raise _refuse(directory, f"its lock file '.lock' {what}",
+                      "remove it or choose another --out") from None
     return os.fdopen(fd, "r+b", buffering=0)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.registry import UnknownNameError
+
 from .context import study_data
 
 __all__ = ["DataWork", "data_work", "ADAM_BYTES_PER_PARAMETER"]
@@ -42,6 +43,7 @@ def data_work(sc) -> DataWork | None:
     loaded or built (the study's checks then say why)."""
     from semcom.transceivers.agents import training_cost  # lazy: the zoo registry loads torch
     from semcom.transceivers.encoders import ENCODERS  # lazy: the zoo registry loads torch
+
     from ..scenario.checks import check_model  # lazy: the checks load the registries (torch, Sionna)
 
     zoo = {name: spec for name, spec in sc.models.items() if spec.kind in ENCODERS}
@@ -50,7 +52,8 @@ def data_work(sc) -> DataWork | None:
             check_model(name, spec)       # settings an encoder could not even be counted with
         data = study_data(sc)
         n, pool, shape = len(data.labels), len(data.train_idx), tuple(data.dataset.inputs.shape[1:])
-        costs = {name: training_cost(spec.model_dump(exclude_none=True), shape, pool) for name, spec in zoo.items()}
+        costs = {name: training_cost(spec.model_dump(exclude_none=True), shape, pool)
+                 for name, spec in zoo.items()}
     # a setting the encoder refuses (a string width, a negative size: TypeError, ValueError,
     # torch's RuntimeError) is the checks' to report, in their words, before anything runs
     except (SemcomInputError, UnknownNameError, TypeError, ValueError, RuntimeError):
@@ -59,4 +62,5 @@ def data_work(sc) -> DataWork | None:
     training = max((params * ADAM_BYTES_PER_PARAMETER for params, _ in costs.values()), default=0)
     largest = max(costs, key=lambda name: costs[name][1], default=None)
     return DataWork(len(data.test_idx), float(data.dataset.inputs.nbytes + latents + training),
-                    float(sum(flops for _, flops in costs.values())), f"models.{largest}" if largest else "models")
+                    float(sum(flops for _, flops in costs.values())),
+                    f"models.{largest}" if largest else "models")

@@ -26,7 +26,8 @@ from typing import Optional
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 
-__all__ = ["WorkEstimate", "WorkBudget", "DEFAULT_BUDGET", "UNLIMITED", "check_work", "ALLOW_LARGE_FIX", "named_product",
+__all__ = ["WorkEstimate", "WorkBudget", "DEFAULT_BUDGET", "UNLIMITED", "check_work", "ALLOW_LARGE_FIX",
+           "named_product",
            "simulated_work", "with_data", "MESSAGE_BYTES", "SLOT_BYTES"]
 
 #: How a user runs a study beyond the budget (named in every refusal).
@@ -115,8 +116,8 @@ def check_work(estimate: WorkEstimate | None, budget: WorkBudget = DEFAULT_BUDGE
                                         f"{fix}, {ALLOW_LARGE_FIX}"))
 
     over("units", estimate.units, budget.units, f"run {estimate.units:,} units", "sweep fewer values")
-    over("messages", estimate.messages, budget.messages, f"process about {estimate.messages or 0:.2g} messages",
-         "lower it")
+    over("messages", estimate.messages, budget.messages,
+         f"process about {estimate.messages or 0:.2g} messages", "lower it")
     over("steps", estimate.steps, budget.steps, f"simulate about {estimate.steps or 0:.2g} slots", "lower it")
     memory = None if estimate.memory_bytes is None else estimate.memory_bytes * max(1, workers)
     over("memory", memory, budget.memory_bytes,
@@ -130,7 +131,9 @@ def check_work(estimate: WorkEstimate | None, budget: WorkBudget = DEFAULT_BUDGE
 
 
 def _shown(quantity: str, limit: float) -> str:
-    return _size(limit) if quantity == "memory" else (f"{limit:,.0f}" if quantity == "units" else f"{limit:.0e}")
+    if quantity == "memory":
+        return _size(limit)
+    return f"{limit:,.0f}" if quantity == "units" else f"{limit:.0e}"
 
 
 def with_data(estimate: WorkEstimate, data) -> WorkEstimate:
@@ -168,7 +171,8 @@ def simulated_work(sc, axes: tuple[str, ...], senders: float, duration_s: float,
     others = units / max(1, lengths.get("sweep.arrival_rate", 1))
     messages = others * sum(rates) * senders * duration_s
     slots = duration_s / slot_s
-    peak = max(rates) * senders * duration_s * MESSAGE_BYTES * (4 if record_events else 1) + slots * SLOT_BYTES
+    per_message = MESSAGE_BYTES * (4 if record_events else 1)
+    peak = max(rates) * senders * duration_s * per_message + slots * SLOT_BYTES
     load = f"sweep.arrival_rate x {section}.{senders_key} x {section}.duration_s"
     return WorkEstimate(int(units), messages=messages, steps=units * slots, memory_bytes=peak,
                         drivers={"units": unit_axes, "messages": load, "memory": load,

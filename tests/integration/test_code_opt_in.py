@@ -11,13 +11,15 @@ import yaml
 
 import semcom
 from semcom.core.errors import SemcomInputError
+
 from .bounds import assert_one_line_refusal, run_cli
 from .test_output_folders import _digest
 
 
 def _scenario(tmp_path, entry: str, **kwargs) -> dict:
     return dict(name="code", data=dict(dataset="digits", limit=400),
-                models=dict(tx=dict(kind="torch", import_=entry, kwargs=kwargs), rx=dict(kind="pca", latent_dim=8)),
+                models=dict(tx=dict(kind="torch", import_=entry, kwargs=kwargs),
+                            rx=dict(kind="pca", latent_dim=8)),
                 sweep=dict(snr_db=[10], num_anchors=[8], transmitter="tx", receiver="rx"))
 
 
@@ -39,7 +41,8 @@ def shell_scenario(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("opt_in, words", [
     ((), ["models.tx.import", "asks to run code from module 'os'", "program", "--allow-code"]),
-    (("--allow-code",), ["models.tx.import", "'os:system' is in Python's standard library, not an encoder factory"]),
+    (("--allow-code",), ["models.tx.import",
+                         "'os:system' is in Python's standard library, not an encoder factory"]),
 ])
 def test_os_system_is_refused_with_or_without_the_opt_in_and_nothing_runs(shell_scenario, opt_in, words):
     work, path = shell_scenario
@@ -60,9 +63,10 @@ def test_the_python_api_asks_for_the_opt_in_too(shell_scenario):
 
 def test_a_callable_the_module_did_not_define_is_refused_even_with_the_opt_in(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "sneaky_encoders.py").write_text("from os import system as build\nfrom builtins import print\n")
+    (tmp_path / "sneaky_encoders.py").write_text("from os import system as build\n"
+                                                 "from builtins import print\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    for entry, name in (("sneaky_encoders:build", "system"), ("sneaky_encoders:print", "print")):
+    for entry in ("sneaky_encoders:build", "sneaky_encoders:print"):
         sys.modules.pop("sneaky_encoders", None)
         path = _write(tmp_path, _scenario(tmp_path, entry, command="touch pwned"))
         rc, _, err = run_cli("run", str(path), "--out", str(tmp_path / "out"), "--allow-code", bound=False)

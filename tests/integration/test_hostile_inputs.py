@@ -1,6 +1,6 @@
 """Inputs built to exhaust memory or time, or to reach a traceback: each one is refused by
 `semcom validate` with exit 2 and one line naming the field, within
-:data:`~tests.integration.bounds.SECONDS` and :data:`~tests.integration.bounds.MEMORY`
+:data:`~tests.integration.bounds.SECONDS` (CPU) and :data:`~tests.integration.bounds.MEMORY`
 (YAML alias bombs, deep nesting, huge sweeps and counts, numbers beyond 64 bits,
 infinities, lying and pickled latent files, huge labels)."""
 
@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from semcom.core.errors import ScenarioError
+
 from .bounds import assert_one_line_refusal, run_cli
 from .test_malformed_inputs import BASE
 
@@ -198,7 +199,8 @@ def _latent_study(tmp_path: Path, members: dict[str, bytes]) -> str:
 
 
 NPZ = [
-    ("header claims 750000 x 1000", {"latents.npy": _claiming((750_000, 1000))}, "claims shape (750000, 1000)"),
+    ("header claims 750000 x 1000", {"latents.npy": _claiming((750_000, 1000))},
+     "claims shape (750000, 1000)"),
     ("header claims 2e9 values", {"latents.npy": _claiming((2_000_000_000,))}, "16,000,000,000 bytes"),
     ("zip-pickle member", {"latents.npy": pickle.dumps(np.zeros((200, 8)))}, "not a numpy array"),
     ("zip-pickle without suffix", {"latents": pickle.dumps(np.zeros((200, 8)))}, "not a numpy array"),

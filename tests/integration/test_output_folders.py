@@ -13,12 +13,14 @@ import pytest
 import yaml
 
 from semcom.core.outputs import OUTPUT_MARKER, owned_files
+
 from .bounds import assert_one_line_refusal, run_cli
 
 # the cheapest study: one unit of PCA agents, no training
 TINY = dict(name="tiny", seed=1, data=dict(dataset="digits", limit=400),
             models=dict(a=dict(kind="pca", latent_dim=8)),
-            sweep=dict(snr_db=[10], num_anchors=[8], transmitter="a", receiver="a", semantic_equalizer="relative"))
+            sweep=dict(snr_db=[10], num_anchors=[8], transmitter="a", receiver="a",
+                       semantic_equalizer="relative"))
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -41,7 +43,8 @@ def scenario(tmp_path) -> Path:
 
 
 def _run(scenario: Path, out, *extra: str) -> tuple[int, str]:
-    rc, _, err = run_cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots", *extra, bound=False)
+    rc, _, err = run_cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots", *extra,
+                         bound=False)
     return rc, err
 
 
