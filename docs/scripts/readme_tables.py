@@ -188,6 +188,23 @@ def adaptive_rows(out: Path) -> list[list[str]]:
              f"{r.bler:.3f}", f"{r.block_errors} / {r.codewords}"] for r in df.itertuples()]
 
 
+def topk_rows(out: Path) -> list[list[str]]:
+    """receiver | top-8 uses | accuracy 0 / 10 dB | all-32 uses | accuracy 0 / 10 dB (relative,
+    K = 32), from the two runs ``out/topk8`` and ``out/topk_all``."""
+    def side(run):
+        df = _results(out / run)
+        return df[df.semantic_equalizer == "relative"].sort_values("snr_db")
+    sparse, full = side("topk8"), side("topk_all")
+    table = []
+    for rx in dict.fromkeys(sparse.rx_model):
+        cells = [rx]
+        for df in (sparse, full):
+            sel = df[df.rx_model == rx]
+            cells += [f"{sel.channel_uses.iloc[0]:g}", " / ".join(_mean_pm(r) for r in sel.itertuples())]
+        table.append(cells)
+    return table
+
+
 @dataclass(frozen=True)
 class ReadmeTable:
     """One README table: the commands that make its study (run from the repository root,
@@ -208,6 +225,11 @@ TABLES: dict[str, ReadmeTable] = {
     "channel-aware-table": ReadmeTable(("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",),
                                        channel_aware_rows),
     "jscc-table": ReadmeTable(("semcom run scenarios/jscc_vs_relative.yaml --out {out} --quiet",), jscc_rows),
+    "topk-table": ReadmeTable((
+        "semcom run scenarios/quickstart.yaml --out {out}/topk8 --no-plots --quiet --set sweep.snr_db=[0,10] "
+        "--set sweep.num_anchors=[32] --set compression.top_k=8",
+        "semcom run scenarios/quickstart.yaml --out {out}/topk_all --no-plots --quiet --set sweep.snr_db=[0,10] "
+        "--set sweep.num_anchors=[32]"), topk_rows),
     "adaptive-table": ReadmeTable(("semcom run scenarios/digital_rayleigh_adaptive.yaml --out {out} --quiet",),
                                   adaptive_rows),
 }
