@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-slow bench venv clean docs docs-figures docs-notebooks docs-check lint
+.PHONY: run test test-slow bench venv clean docs docs-figures docs-notebooks docs-check lint format
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,11 +23,17 @@ run: $(STAMP)
 	@echo "  $(VENV)/bin/semcom results runs/quickstart"
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q --durations=15
 
 # ruff's linter, configured in pyproject.toml ([tool.ruff]); `ruff check --fix FILE` mends what it can
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# ruff's formatter (110 columns; [tool.ruff.format] lists the modules it leaves alone), then the limits it may break
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(PY) -m tests.unit.test_code_limits --format
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow

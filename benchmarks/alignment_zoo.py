@@ -92,7 +92,7 @@ def _figures(p, out: Path, messages: int) -> list[Path]:
     channels = list(dict.fromkeys(p["channel"]))
     colours = {}
     palette = plt.get_cmap("tab10").colors
-    for i, name in enumerate([n for n in clean] + free):
+    for i, name in enumerate([*clean, *free]):
         colours[name] = palette[i % len(palette)]
     for name in channel:
         colours[name] = colours.get(name[:-3], "k")

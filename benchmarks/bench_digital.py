@@ -68,7 +68,7 @@ def run(repeats: int = 3) -> dict:
     times = interleaved({"semcom": semcom, "sionna": bare}, repeats)
     all_semcom, all_bare = times["semcom"], times["sionna"]
     t_semcom, t_bare = min(all_semcom), min(all_bare)
-    (d, (_, d_bler)), (ber, bler) = semcom(), bare()
+    (d, (_, d_bler)), (_, bler) = semcom(), bare()
     speedup = t_bare / t_semcom
     num_cw = int(info.shape[0])
 

@@ -133,7 +133,8 @@ def format_table(results: dict) -> str:
     for kind in ("link", "network"):
         for axis, e in results.get(kind, {}).items():
             lines.append(f"| {kind} | {axis} | {' → '.join(map(str, e['values']))} | "
-                         f"{' / '.join(map(str, e['seconds']))} | {e.get('time_exponent', '–')} / {e.get('time_exponent_last', '–')} | "
+                         f"{' / '.join(map(str, e['seconds']))} | "
+                         f"{e.get('time_exponent', '–')} / {e.get('time_exponent_last', '–')} | "
                          f"{' / '.join(map(str, e['extra_mb']))} | {e.get('memory_exponent', '–')} |")
     return "\n".join(lines)
 

@@ -6,7 +6,8 @@ in its own process: a benchmark that leaves a large heap or many threads behind 
 10^6-sample study, the worker pool) must not slow down the next one (measured: inline
 on 2 threads took 51-64 s after them in one process, 12 s in a fresh one).
 
-    python benchmarks/run.py [--only study,digital,memory,workers,growth,network_load,system,loaded] [--json bench_results.json]
+    python benchmarks/run.py [--only study,digital,memory,workers,growth,network_load,system,loaded]
+                             [--json bench_results.json]
 """
 
 from __future__ import annotations

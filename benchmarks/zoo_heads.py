@@ -75,7 +75,8 @@ def _print_summary(stitching, awgn, collapse) -> None:
     print("|---|---|---|---|---|---|---|")
     for head in HEADS:
         for k in STITCH_K:
-            rs = [r for r in stitching if r["head"] == head and r["num_anchors"] == k and r["tx_model"] != r["rx_model"]]
+            rs = [r for r in stitching
+                  if r["head"] == head and r["num_anchors"] == k and r["tx_model"] != r["rx_model"]]
             cells = [f"{100 * _mean([r for r in rs if r['semantic_equalizer'] == eq]):.1f}"
                      for eq in ("relative", "none", "oracle")]
             rel = [r for r in rs if r["semantic_equalizer"] == "relative"]

@@ -8,7 +8,8 @@ Both may live in a module or folder of their own (a built-in one here, listed in
 :data:`~.base.BUILTIN_MODELS`; a user's anywhere, imported before the scenario is read).
 Channel estimation and equalisation
 live in :mod:`~.pilots` and :mod:`~.equalization`, Shannon references in :mod:`~.capacity`.
-:mod:`~.slot_fading` is flat block fading whose coefficients the caller sets (network links, a system study's link-level reference).
+:mod:`~.slot_fading` is flat block fading whose coefficients the caller sets (network links, a
+system study's link-level reference).
 
 Names are imported on first use (PEP 562): ``semcom.channels.specs`` loads without torch.
 

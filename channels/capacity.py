@@ -20,7 +20,8 @@ capacity (the transmitter does not know the channel), with the SNR convention of
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 import numpy as np
 from scipy.special import gammaln, roots_genlaguerre

@@ -28,7 +28,8 @@ from semcom.core.settings import NoBool, Strict, WrittenSettings, number, regist
 
 __all__ = ["ChannelSpecBase", "AWGNChannelSpec", "RayleighChannelSpec", "FlatFadingChannelSpec", "MIMOChannelSpec",
            "OFDMChannelSpec",
-           "OFDMTDLChannelSpec", "OFDMCDLChannelSpec", "UserChannelSpec", "CHANNEL_SPECS", "ChannelSpec", "channel_spec"]
+           "OFDMTDLChannelSpec", "OFDMCDLChannelSpec", "UserChannelSpec", "CHANNEL_SPECS", "ChannelSpec",
+           "channel_spec"]
 
 #: The typed spec of every channel model, by its registered name (a user's model registers
 #: its own: ``@CHANNEL_SPECS.register("name")``).
@@ -60,8 +61,8 @@ class RayleighChannelSpec(ChannelSpecBase):
 
     model: Literal["rayleigh"]
     num_rx_ant: int = Field(1, ge=1, examples=[1, 2, 4], description="receive antennas (maximum-ratio combining)")
-    coherence_symbols: Optional[int] = Field(None, ge=1, examples=[64], description="symbols per fading block (default: one "
-                                             "block per message)")
+    coherence_symbols: Optional[int] = Field(None, ge=1, examples=[64], description="symbols per fading "
+                                             "block (default: one block per message)")
     num_pilots: int = Field(1, ge=1, examples=[1, 2, 4], description="pilot symbols per block (csi: ls)")
 
 

@@ -200,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stitch", help="transmitter x receiver accuracy matrix of every semantic equalizer")
     p.add_argument("scenario", help="scenario YAML file (its models, anchors, channel and equalizers)")
-    p.add_argument("--out", required=True, help="output directory (results store, stitching.csv, scenario, manifest, plots)")
+    p.add_argument("--out", required=True,
+                   help="output directory (results store, stitching.csv, scenario, manifest, plots)")
     p.add_argument("--snr-db", type=float, default=None,
                    help="SNR of the noisy matrix (default: the highest SNR of the sweep)")
     p.add_argument("--force", action="store_true", help="discard results of a different study in --out")

@@ -28,7 +28,7 @@ from pathlib import Path
 from semcom.simulator.results.metrics import wilson_interval
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "scripts"))
-import readme_tables  # noqa: E402  (docs/scripts: the README tables' builders, shared with docs_check.py)
+import readme_tables  # noqa: E402, F401  (docs/scripts: the README tables' builders, shared with docs_check.py; the tests import it from here)
 
 #: Half of the README's last printed digit (accuracies in % with one decimal).
 ROUNDING = 0.0005

@@ -4,7 +4,8 @@ An agent is known by name and a spec (from the scenario's ``models`` section). I
 ``kind`` selects the source:
 
 * a zoo architecture (``mlp``, ``cnn``; see :mod:`semcom.transceivers.encoders`) trained
-  deterministically on the train split (disjoint from the anchor/head pool) with plain cross-entropy through a training head
+  deterministically on the train split (disjoint from the anchor/head pool) with plain
+  cross-entropy through a training head
   (``head: linear`` by default, as the papers train; ``head: cosine`` with ``head_scale``
   is an option that collapses latent spaces onto a class simplex), or ``pca`` (non-neural);
 * others registered in :data:`LATENT_SOURCES`: ``npz`` latent files
@@ -99,7 +100,8 @@ def require_inputs(name: str, kind: str, dataset: Dataset) -> None:
 
 def _architecture(spec: dict[str, Any]) -> dict[str, Any]:
     """The settings of a zoo agent its encoder's constructor takes (not training's or the head's)."""
-    return {k: v for k, v in spec.items() if k not in ("kind", "seed", "latent_dim", *TRAINING_DEFAULTS, *HEAD_DEFAULTS)}
+    left_out = ("kind", "seed", "latent_dim", *TRAINING_DEFAULTS, *HEAD_DEFAULTS)
+    return {k: v for k, v in spec.items() if k not in left_out}
 
 
 @with_fixed_threads
@@ -174,7 +176,8 @@ def _encode_all(encoder: torch.nn.Module, inputs: np.ndarray, batch_size: int = 
 def _zoo_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
     require_inputs(name, spec["kind"], dataset)
     # the resolved epoch count is part of the key: the default depends on the pool size
-    key = config_hash("zoo", zoo_cache_spec(spec), dataset.fingerprint, pool_idx, spec.get("epochs", default_epochs(len(pool_idx))))
+    key = config_hash("zoo", zoo_cache_spec(spec), dataset.fingerprint, pool_idx,
+                      spec.get("epochs", default_epochs(len(pool_idx))))
     cached = load_tensors("latents", key)
     if cached is None:
         encoder = train_encoder(spec, dataset, pool_idx)

@@ -78,7 +78,8 @@ def check_rotation_spec(name: str, spec: dict[str, Any]) -> None:
                                        ("noise_std", 0.0, lambda v: v >= 0, "a finite number >= 0")):
         value = spec.get(setting, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not ok(value):
-            raise SemcomInputError(f"models.{name}.{setting}: must be {need} (got {value!r}); e.g. {setting}: {default}")
+            raise SemcomInputError(f"models.{name}.{setting}: must be {need} (got {value!r}); "
+                                   f"e.g. {setting}: {default}")
 
 
 rotation_source.check_spec = check_rotation_spec

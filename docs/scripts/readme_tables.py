@@ -16,7 +16,7 @@ import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -89,10 +89,11 @@ def quickstart_rows(out: Path) -> list[list[str]]:
     at = df[df.snr_db == 20.0]
     table = []
     for rx in dict.fromkeys(df.rx_model):
-        def cell(eq, k):
+        def cell(eq, k, rx=rx):
             sel = at[(at.rx_model == rx) & (at.num_anchors == k) & (at.semantic_equalizer == eq)]
             return _mean_pm(sel.iloc[0])
-        table.append([rx, _pct(df[df.rx_model == rx].native_accuracy.mean()), cell("relative", 32), cell("relative", 64), cell("oracle", 64), cell("none", 64)])
+        table.append([rx, _pct(df[df.rx_model == rx].native_accuracy.mean()), cell("relative", 32),
+                      cell("relative", 64), cell("oracle", 64), cell("none", 64)])
     return table
 
 

@@ -1,4 +1,5 @@
-"""Tables of the channel-aware receivers study (from replicates.csv, a row per seed): accuracy per receiver and SNR (seeds pooled)
+"""Tables of the channel-aware receivers study (from replicates.csv, a row per seed): accuracy per
+receiver and SNR (seeds pooled)
 and the SNR each receiver needs for a target accuracy (linear interpolation).
 
     python docs/scripts/receivers_table.py RESULTS_DIR [--channel awgn] [--k 16] [--target 0.8]
@@ -26,7 +27,7 @@ def main():
     a = p.parse_args()
     if a.gains:
         return gains(a.dir, a.target)
-    rows = [r for r in csv.DictReader(open(Path(a.dir) / "replicates.csv"))
+    rows = [r for r in csv.DictReader((Path(a.dir) / "replicates.csv").read_text().splitlines())
             if r["channel"] == a.channel and r["num_anchors"] == a.k]
     eqs = list(dict.fromkeys(r["semantic_equalizer"] for r in rows))
     snrs = sorted({float(r["snr_db"]) for r in rows})
@@ -37,7 +38,8 @@ def main():
         acc = []
         for s in snrs:
             sel = [r for r in rows if r["semantic_equalizer"] == e and float(r["snr_db"]) == s]
-            acc.append(sum(float(r["accuracy"]) * int(r["n_samples"]) for r in sel) / sum(int(r["n_samples"]) for r in sel))
+            n = sum(int(r["n_samples"]) for r in sel)
+            acc.append(sum(float(r["accuracy"]) * int(r["n_samples"]) for r in sel) / n)
         acc = np.array(acc)
         above = np.nonzero(acc >= a.target)[0]
         if len(above) == 0:
@@ -70,10 +72,10 @@ def _crossing(snrs, acc, target):
 
 
 def gains(folder, target):
-    rows = list(csv.DictReader(open(Path(folder) / "replicates.csv")))
+    rows = list(csv.DictReader((Path(folder) / "replicates.csv").read_text().splitlines()))
     print(f"gains over plain relative, seeds pooled: accuracy at 0 dB and SNR [dB] at {target}")
-    print("| channel | K | plain 0 dB | LMMSE 0 dB | noise-trained 0 dB | plain @%g | LMMSE gain [dB] | "
-          "noise-trained gain [dB] |" % target)
+    print(f"| channel | K | plain 0 dB | LMMSE 0 dB | noise-trained 0 dB | plain @{target:g} | LMMSE gain [dB] | "
+          "noise-trained gain [dB] |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for ch in dict.fromkeys(r["channel"] for r in rows):
         for k in sorted({int(r["num_anchors"]) for r in rows if r["channel"] == ch}):
@@ -81,11 +83,12 @@ def gains(folder, target):
             curves = {eq: _curve(sel, eq) for eq in ("relative", "relative_lmmse", "relative_noisy")}
             at0 = {eq: acc[snrs.index(0.0)] for eq, (snrs, acc) in curves.items()}
             x = {eq: _crossing(snrs, acc, target) for eq, (snrs, acc) in curves.items()}
-            fmt = lambda v: "never" if v is None else f"{v:.2f}"
-            gain = lambda eq: "-" if x["relative"] is None or x[eq] is None else f"{x['relative'] - x[eq]:.1f}"
+            plain = "never" if x["relative"] is None else f"{x['relative']:.2f}"
+            gain = {eq: "-" if x["relative"] is None or x[eq] is None else f"{x['relative'] - x[eq]:.1f}"
+                    for eq in ("relative_lmmse", "relative_noisy")}
             print(f"| {ch} | {k} | {at0['relative']:.3f} | {at0['relative_lmmse']:.3f} | "
-                  f"{at0['relative_noisy']:.3f} | {fmt(x['relative'])} | {gain('relative_lmmse')} | "
-                  f"{gain('relative_noisy')} |")
+                  f"{at0['relative_noisy']:.3f} | {plain} | {gain['relative_lmmse']} | "
+                  f"{gain['relative_noisy']} |")
 
 
 if __name__ == "__main__":

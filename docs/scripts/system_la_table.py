@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 folder = Path(sys.argv[1] if len(sys.argv) > 1 else "runs/system_multicell")
-rows = list(csv.DictReader(open(folder / "system_results.csv")))
+rows = list(csv.DictReader((folder / "system_results.csv").read_text().splitlines()))
 first = rows[0]
 rows = [r for r in rows if r["placement"] == first["placement"] and r["scheduler"] == first["scheduler"]]
 loads = sorted({float(r["arrival_rate"]) for r in rows})

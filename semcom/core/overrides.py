@@ -16,7 +16,8 @@ Example::
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .errors import ScenarioError
 from .limits import load_yaml

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, Optional, TypeVar
 
 __all__ = ["TRAINING_THREADS", "FITTING_THREADS", "UNIT_THREADS", "NETWORK_UNIT_THREADS", "fixed_threads",
            "with_fixed_threads"]

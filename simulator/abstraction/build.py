@@ -13,12 +13,14 @@ Cached on disk (``$SEMCOM_CACHE/abstraction/<key>``) by a hash of the resolved s
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 import numpy as np
 
@@ -86,10 +88,8 @@ def _save_atomic(ts: TableSet, folder: Path) -> None:
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
         ts.save(tmp)
-        try:
+        with contextlib.suppress(OSError):      # another process wrote the same key meanwhile: theirs is identical
             os.rename(tmp, folder)
-        except OSError:      # another process wrote the same key meanwhile: theirs is identical
-            pass
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

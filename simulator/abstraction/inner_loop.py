@@ -13,7 +13,8 @@ over the per-RE offsets δ = SINR_RE − estimate of the messages the engine sen
 configuration and group on the calibration drops whose estimate lies near x (within
 ``width_db``; the ``min_messages`` nearest when fewer), tabulated on a grid of x and read by
 linear interpolation, and made nondecreasing in x (:func:`nondecreasing`). A configuration no
-message of a group used takes the offsets of the other groups' messages of that configuration. Built offline with the tables; checked on the
+message of a group used takes the offsets of the other groups' messages of that configuration.
+Built offline with the tables; checked on the
 validation drops by :func:`inner_loop_check` (mean predicted vs mean realised accuracy per
 configuration).
 

@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Optional
 
 import numpy as np
 
@@ -79,7 +80,7 @@ class MessagePatterns:
                                None if self.drop is None else self.drop[index])
 
     @classmethod
-    def from_record(cls, record, drop: Optional[int] = None) -> "MessagePatterns":
+    def from_record(cls, record, drop: Optional[int] = None) -> MessagePatterns:
         """The messages of a system engine's record (``sinr_re_db``, ``sinr_est_db``, ``group``,
         ``config``: :class:`~semcom.simulator.system.decisions.SentRecord`), all from ``drop``."""
         n = len(record.group)

@@ -24,9 +24,9 @@ def validation_row(table, table_id: int, regime: str, channel: str, channel_mode
     link = k / n if n else float("nan")
     pred = float(np.mean(predictions["predicted"])) if n else float("nan")
     row = dict(config_cells(table, table_id), regime=regime, channel=channel, channel_model=channel_model,
-               mapping=table.mapping, eesm_beta=table.eesm_beta, n_samples=n, predicted_accuracy=pred, link_accuracy=link, link_low=lo,
-               link_high=hi, error=pred - link, within_margin=bool(abs(pred - link) <= MARGIN),
-               inside_interval=bool(lo <= pred <= hi), **extra)
+               mapping=table.mapping, eesm_beta=table.eesm_beta, n_samples=n, predicted_accuracy=pred,
+               link_accuracy=link, link_low=lo, link_high=hi, error=pred - link,
+               within_margin=bool(abs(pred - link) <= MARGIN), inside_interval=bool(lo <= pred <= hi), **extra)
     for name in PREDICTORS[1:]:
         row[f"{name}_prediction"] = float(np.mean(predictions[name])) if n else float("nan")
     return row

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from semcom.core.errors import ScenarioError
 from .mappings import DEFAULT_MAPPING
@@ -104,7 +104,7 @@ class AbstractionSpec(_Strict):
     _bits = axis_validator("bits", kind="bits")
 
     # -- the enclosing study -----------------------------------------------------------
-    def inherit(self, study: Any = None) -> "AbstractionSpec":
+    def inherit(self, study: Any = None) -> AbstractionSpec:
         """A copy with every unset link-level field taken from ``study`` (any object with
         ``seed``, ``device``, ``precision``, ``center``, ``data``, ``models``,
         ``semantic_equalizers``, ``heads`` attributes, e.g. a scenario), then from the defaults."""

@@ -63,7 +63,7 @@ class TableConfig:
         return d
 
     @classmethod
-    def from_json(cls, d: dict) -> "TableConfig":
+    def from_json(cls, d: dict) -> TableConfig:
         d = dict(d)
         d["scheme_settings"] = tuple(sorted((k, hashable(v)) for k, v in d.get("scheme_settings", {}).items()))
         known = {f.name for f in fields(cls)}
@@ -139,7 +139,7 @@ class AbstractionTable:
     @classmethod
     def from_counts(cls, config: TableConfig, sinr_db, correct, n_samples: int, eesm_beta: float,
                     beta_fit: Optional[dict] = None, fold_correct=None, fold_samples=None,
-                    mapping: str = "eesm") -> "AbstractionTable":
+                    mapping: str = "eesm") -> AbstractionTable:
         """A table from correct-decision counts per grid point (intervals: 95% Wilson); with
         ``fold_correct`` [F, G] and ``fold_samples`` [F], the counts of each half of the test set."""
         correct = np.asarray(correct, dtype=np.int64)
@@ -149,7 +149,7 @@ class AbstractionTable:
         return cls(config, np.asarray(sinr_db, dtype=np.float64), correct / n_samples, np.array(lo), np.array(hi),
                    int(n_samples), float(eesm_beta), correct, beta_fit, folds, sizes, mapping)
 
-    def held_out(self, fold: int) -> "AbstractionTable":
+    def held_out(self, fold: int) -> AbstractionTable:
         """The table of the samples *outside* half ``fold`` of the test set: what predicts a message
         whose sample is in ``fold`` (:mod:`~.folds`). A table without fold counts raises."""
         if self.fold_correct is None:

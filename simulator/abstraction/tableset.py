@@ -5,8 +5,8 @@ File format (version :data:`TABLE_FORMAT_VERSION`), one folder per table set:
 ``abstraction.json``
     ``{"format": "semcom-abstraction", "format_version": 2, "key": <cache key>, "spec": <the
     AbstractionSpec, as JSON>, "semcom_version": ..., "tables": [{"id": 0, "config": {...},
-    "eesm_beta": ..., "beta_fit": {...}, "mapping": ..., "fold_samples": [...]}, ...]}``. ``config`` holds the :class:`TableConfig`
-    fields (``scheme_settings`` as a mapping).
+    "eesm_beta": ..., "beta_fit": {...}, "mapping": ..., "fold_samples": [...]}, ...]}``. ``config``
+    holds the :class:`TableConfig` fields (``scheme_settings`` as a mapping).
 ``tables.csv``
     One row per (table, SINR point): ``table, sinr_db, correct, n_samples, accuracy,
     accuracy_low, accuracy_high, correct_fold0, correct_fold1`` (``table`` is the ``id`` above;
@@ -28,7 +28,8 @@ import json
 import math
 from dataclasses import fields
 from pathlib import Path
-from typing import Iterable, Optional
+from collections.abc import Iterable
+from typing import Optional
 
 import numpy as np
 
@@ -102,7 +103,8 @@ class TableSet:
         names = {f.name for f in fields(TableConfig)}
         unknown = sorted(set(criteria) - names)
         if unknown:
-            raise TableSetError(f"abstraction table field {unknown[0]!r} is unknown; use one of {', '.join(sorted(names))}")
+            raise TableSetError(f"abstraction table field {unknown[0]!r} is unknown; "
+                                f"use one of {', '.join(sorted(names))}")
         hits = [t for t in self.tables if all(getattr(t.config, k) == v for k, v in criteria.items())]
         if len(hits) == 1:
             return hits[0]
@@ -118,7 +120,8 @@ class TableSet:
 
     def values(self, name: str) -> list:
         """Distinct values of config field ``name`` across the set (e.g. every K)."""
-        return sorted({getattr(c, name) for c in self.configs()}, key=lambda v: (v is None, repr(v) if v is None else v))
+        values = {getattr(c, name) for c in self.configs()}
+        return sorted(values, key=lambda v: (v is None, repr(v) if v is None else v))
 
     # -- files -------------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
@@ -146,7 +149,7 @@ class TableSet:
         return directory
 
     @classmethod
-    def load(cls, directory: str | Path) -> "TableSet":
+    def load(cls, directory: str | Path) -> TableSet:
         """Read a folder written by :meth:`save`; a one-line error if it is missing or of another format version."""
         directory = Path(directory)
         head = directory / "abstraction.json"
@@ -168,7 +171,7 @@ class TableSet:
         tables = []
         for entry in header["tables"]:
             rs = points.get(int(entry["id"]), [])
-            col = lambda k: np.array([float(r[k]) for r in rs])   # noqa: E731
+            col = lambda k, rs=rs: np.array([float(r[k]) for r in rs])   # noqa: E731
             sizes = entry.get("fold_samples")
             folds = None if sizes is None else np.stack([col(f"correct_fold{f}") for f in range(len(sizes))])
             tables.append(AbstractionTable(

@@ -20,7 +20,8 @@ must beat (the strongest RE, the prediction shifted by ±1 dB) are in the same r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Optional
+from collections.abc import Iterable
+from typing import Optional
 
 import numpy as np
 

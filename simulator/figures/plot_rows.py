@@ -101,7 +101,8 @@ def link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
         parts.append(str(key.get("scheme")))
     for k in ("semantic_equalizer", "anchor_selection", "num_anchors", "snr_db"):
         if k in key and key[k] not in (None, ""):   # jscc rows have no anchors
-            parts.append(f"K = {key[k]}" if k == "num_anchors" else f"{float(key[k]):g} dB" if k == "snr_db" else str(key[k]))
+            parts.append(f"K = {key[k]}" if k == "num_anchors"
+                         else f"{float(key[k]):g} dB" if k == "snr_db" else str(key[k]))
     return ", ".join(parts)
 
 

@@ -3,7 +3,8 @@
 Modules, one concept each, in the same shape as :mod:`semcom.simulator.network` and
 :mod:`semcom.simulator.system`: :mod:`~.schema` (the scenario: parsing and typing only, no
 torch), :mod:`~.checks` (its semantic checks: registered names, the data), :mod:`~.units`
-(the sweep expanded to units; torch-free), :mod:`~.resolved` (a unit resolved against its data), :mod:`~.engine` (one unit:
+(the sweep expanded to units; torch-free), :mod:`~.resolved` (a unit resolved against its data),
+:mod:`~.engine` (one unit:
 every SNR point and equaliser in one batched pass), :mod:`~.jscc_engine` (the end-to-end
 JSCC unit), :mod:`~.accumulator` (a unit's sums over chunks and passes), :mod:`~.rows` (a
 replicate's result row: the store's and ``replicates.csv``'s columns), :mod:`~.metrics` (what a

@@ -71,7 +71,8 @@ def plot_error_rates(rows: list[dict], out_dir: Path, style: FigureStyle) -> lis
         fig.suptitle(f"Block and bit error rates vs SNR, by scheme\n{first['semantic_equalizer']} messages · "
                      f"K = {first.get('num_anchors')}", fontsize=7.5)
         handles = [Line2D([], [], color=color[lb], marker=MARKERS[i % 8], label=lb) for i, lb in enumerate(labels)]
-        handles += [Line2D([], [], color="0.3", ls="-", label="BLER"), Line2D([], [], color="0.3", ls="--", label="BER"),
+        handles += [Line2D([], [], color="0.3", ls="-", label="BLER"),
+                    Line2D([], [], color="0.3", ls="--", label="BER"),
                     Patch(facecolor="0.6", alpha=0.3, label="BLER band: 95% Wilson interval over codewords"),
                     Line2D([], [], ls="none", label=f"no error seen: not drawn (BLER < {floor:.1g})")]
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, handlelength=2.2)

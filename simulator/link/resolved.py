@@ -91,6 +91,7 @@ def resolve_unit(sc: Scenario, unit: Unit) -> ResolvedUnit:
         rx_spec=sc.models[unit.receiver].model_dump(exclude_none=True),
         channel=sc.channels[unit.channel], scheme=sc.scheme_specs()[unit.scheme],
         equalizers={name: sc.semantic_equalizers.get(name) for name in sc.axis("semantic_equalizer")},
-        snr_db=list(unit.snr_db) if unit.snr_db is not None else list(sc.axis("snr_db")), precision=sc.precision, device=sc.device, center=sc.center,
+        snr_db=list(unit.snr_db) if unit.snr_db is not None else list(sc.axis("snr_db")),
+        precision=sc.precision, device=sc.device, center=sc.center,
         head_regularization=sc.heads.regularization(), chunk_size=sc.chunk_size, top_k=sc.compression.top_k,
         retrieval=sc.retrieval, passes=sc.passes)

@@ -20,7 +20,8 @@ A run's table is ``point_table(point_rows(read_rows("runs/quickstart")), snr="al
 
 from __future__ import annotations
 
-from typing import Sequence, Union
+from collections.abc import Sequence
+from typing import Union
 
 import numpy as np
 
@@ -68,7 +69,8 @@ def _cell(points: list[dict], interval: bool) -> str:
     if not interval:
         return text
     over_replicates = all(_isnum(p.get("accuracy_low")) for p in points)
-    low, high = ("accuracy_low", "accuracy_high") if over_replicates else ("accuracy_wilson_low", "accuracy_wilson_high")
+    low, high = (("accuracy_low", "accuracy_high") if over_replicates
+                 else ("accuracy_wilson_low", "accuracy_wilson_high"))
     if not all(_isnum(p.get(low)) for p in points):
         return text
     lo, hi = (100 * np.mean([float(p[k]) for p in points]) for k in (low, high))

@@ -52,7 +52,7 @@ class Unit:
         return json_sha256(fields)[:20]
 
     @property
-    def setup(self) -> "Unit":
+    def setup(self) -> Unit:
         """The unit's set-up: the same unit with the replicate (seed and SNR subset) left out."""
         return replace(self, seed=0, snr_db=None)
 
@@ -78,14 +78,16 @@ def replicate_seeds(listed: list[int], count: int) -> list[int]:
 
 def expand_units(sc: Scenario) -> list[Unit]:
     """All units of a scenario, in a deterministic order (the order of results.csv)."""
-    from semcom.transceivers.schemes import SCHEMES  # lazy: the scheme registry loads torch; kinds expand units without it
+    # lazy: the scheme registry loads torch; kinds expand units without it
+    from semcom.transceivers.schemes import SCHEMES
     axes = [sc.axis(a) for a in UNIT_AXES]
     specs = sc.scheme_specs()
     units = []
     for values in itertools.product(*axes):
         d = dict(zip(UNIT_AXES, values))
         if specs[d["scheme"]].kind == "jscc":
-            units += _jscc_units(d, SCHEMES.get("jscc")(device="cpu", **specs[d["scheme"]].model_dump(exclude={"kind"})))
+            jscc = SCHEMES.get("jscc")(device="cpu", **specs[d["scheme"]].model_dump(exclude={"kind"}))
+            units += _jscc_units(d, jscc)
             continue
         d["seed"] = int(d["seed"])
         d["num_anchors"] = int(d["num_anchors"])

@@ -32,7 +32,8 @@ import os
 import sqlite3
 import warnings
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.io import write_text_atomic

@@ -66,10 +66,9 @@ def check_model(name: str, spec: ModelSpec) -> None:
     own_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_spec", None)
     if own_check is not None:   # latent files, user encoders: the source checks its own settings
         own_check(name, spec.model_dump(exclude_none=True))   # raises SemcomInputError naming models.<name>
-    if spec.kind in ENCODERS or spec.kind == "pca":
-        if spec.latent_dim is None:
-            raise ScenarioError(f"{field}.latent_dim", None, f"is required for kind '{spec.kind}'",
-                                "add e.g. latent_dim: 32")
+    if (spec.kind in ENCODERS or spec.kind == "pca") and spec.latent_dim is None:
+        raise ScenarioError(f"{field}.latent_dim", None, f"is required for kind '{spec.kind}'",
+                            "add e.g. latent_dim: 32")
     if spec.kind == "pca":
         check_settings(field, settings, ["kind", "latent_dim", "seed"])
     elif spec.kind in ENCODERS:

@@ -168,7 +168,8 @@ def error_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
                              _example_fix(model, loc) or f"use a value {bound}")
     msg = err["msg"].replace("Value error, ", "")
     msg = msg[0].lower() + msg[1:] if msg else msg
-    return ScenarioError(field, err.get("input"), msg, _example_fix(model, loc) or "fix the value (see `semcom schema`)")
+    fix = _example_fix(model, loc) or "fix the value (see `semcom schema`)"
+    return ScenarioError(field, err.get("input"), msg, fix)
 
 
 class Findings:

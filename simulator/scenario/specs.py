@@ -15,9 +15,11 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from semcom.channels.specs import AWGNChannelSpec, ChannelSpec
 from semcom.transceivers.schemes.specs import AnalogSchemeSpec, SchemeSpec
-from semcom.core.settings import NoBool as _NoBool, Strict as _Strict, is_number as _is_number, setting_error as _axis_error
+from semcom.core.settings import NoBool as _NoBool, Strict as _Strict, is_number as _is_number
+from semcom.core.settings import setting_error as _axis_error
 
-__all__ = ["Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec", "FloatAxis", "IntAxis",
+__all__ = ["Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec", "FloatAxis",
+           "IntAxis",
            "NameAxis", "CommonSweepAxes", "StudyBase"]
 
 

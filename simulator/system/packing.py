@@ -64,7 +64,8 @@ class Packing:
 
 
 def segment_cumsum(x: np.ndarray, seg_first: np.ndarray) -> np.ndarray:
-    """Inclusive cumulative sum along axis 1 restarting at every segment (``seg_first[i]``: first column of i's segment)."""
+    """Inclusive cumulative sum along axis 1 restarting at every segment (``seg_first[i]``: first
+    column of i's segment)."""
     cs = np.cumsum(x, axis=1)
     return cs - (cs[:, seg_first] - x[:, seg_first])
 

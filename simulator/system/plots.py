@@ -95,7 +95,8 @@ def plot_system(rows: list[dict], out_dir: str | Path, style: FigureStyle) -> li
     net = _mine(by["network"], focus)
     users, traces = _mine(by["user"], focus), _mine(by["trace"], focus)
     paths = [_vs_load(net, out_dir, style), _accuracy_cdf(users, out_dir, style), _k_vs_sinr(users, out_dir, style),
-             _outer_loop(traces, out_dir, style), draw_map(users, _mine(by["cell"], focus), out_dir, policy_label, style)]
+             _outer_loop(traces, out_dir, style),
+             draw_map(users, _mine(by["cell"], focus), out_dir, policy_label, style)]
     return [p for p in paths if p]
 
 

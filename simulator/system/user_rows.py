@@ -12,7 +12,8 @@ __all__ = ["user_rows", "USER_COLUMNS", "uplink_geometry_db", "downlink_coupling
 
 USER_COLUMNS = ["level", "scenario", "seed", "drop", "placement", "scheduler", "link_adaptation", "arrival_rate",
                 "direction", "user", "group", "model", "cell", "cell_x", "cell_y", "x", "y", "serving_distance_m",
-                "uplink_geometry_db", "downlink_coupling_sir_db", "mean_sinr_est_db", "mean_sinr_eff_db", "messages", "decided", "expired",
+                "uplink_geometry_db", "downlink_coupling_sir_db", "mean_sinr_est_db", "mean_sinr_eff_db",
+                "messages", "decided", "expired",
                 "correct", "accuracy_offered", "accuracy", "accuracy_low", "accuracy_high", "goodput_offered",
                 "latency_p50", "latency_p95", "latency_p99", "mean_num_anchors", "mean_bits", "top_config",
                 "predicted_accuracy", "olla_offset_db", "unit"]

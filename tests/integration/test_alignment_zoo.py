@@ -12,7 +12,8 @@ from semcom.simulator.link.schema import parse_scenario
 from semcom.simulator.link.resolved import resolve_unit
 from semcom.simulator.link.units import expand_units
 
-#: a replicate row's columns (the store's, replicates.csv's) before the retrieval metrics: they keep their names and order
+#: a replicate row's columns (the store's, replicates.csv's) before the retrieval metrics: they keep
+#: their names and order
 OLD_COLUMNS = [
     "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
     "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "seed", "channel_uses",

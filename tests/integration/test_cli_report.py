@@ -78,8 +78,8 @@ def study(tmp_path_factory):
 def test_run_writes_the_documented_files(study):
     for name in ("results.csv", "results.sqlite", "manifest.json", "scenario.yaml"):
         assert (study / name).is_file(), name
-    for stem in ("rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "equalizers_vs_snr", "equalizers_vs_anchors",
-                 "compare_rx_model"):
+    for stem in ("rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "equalizers_vs_snr",
+                 "equalizers_vs_anchors", "compare_rx_model"):
         for ext in ("png", "pdf"):
             assert (study / "plots" / f"{stem}.{ext}").stat().st_size > 5_000, (stem, ext)
     manifest = json.loads((study / "manifest.json").read_text())
@@ -163,12 +163,12 @@ def test_outputs_never_escape_the_output_directory(tmp_path):
     box = tmp_path / "box"
     box.mkdir()
     out = box / "out"
-    before = {p for p in tmp_path.rglob("*")}
+    before = set(tmp_path.rglob("*"))
     rc, _, err = _cli("run", path, "--out", out, "--quiet", "--no-plots")
     assert rc == 0, err
     rc, _, err = _cli("report", out)
     assert rc == 0, err
-    new = {p for p in tmp_path.rglob("*")} - before
+    new = set(tmp_path.rglob("*")) - before
     assert new and all(out in p.parents or p == out for p in new), sorted(new)
 
 

@@ -99,7 +99,7 @@ def test_extending_a_study_reuses_finished_units(tmp_path, reference):
     # shrinking back exports only the current units, in order
     again = run_study(parse_scenario(small), out, quiet=True, plots=False)
     assert again.units_run == 0
-    rows = list(csv.DictReader(open(out / "results.csv")))
+    rows = list(csv.DictReader((out / "results.csv").read_text().splitlines()))
     assert {r["num_anchors"] for r in rows} == {"3"} and len(rows) == 2 * 3 * 5    # 2 seeds: one row per point
 
 
@@ -118,5 +118,5 @@ def test_a_different_study_is_refused_unless_forced(tmp_path):
     with redirect_stderr(err), redirect_stdout(io.StringIO()):
         rc = main(["run", str(path), "--out", str(out), "--quiet", "--no-plots", "--force"])
     assert rc == 0
-    rows = list(csv.DictReader(open(out / "results.csv")))
+    rows = list(csv.DictReader((out / "results.csv").read_text().splitlines()))
     assert {r["snr_db"] for r in rows} == {"0.0", "10.0"}

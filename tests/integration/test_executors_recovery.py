@@ -109,14 +109,13 @@ def test_a_dask_worker_killed_mid_study_costs_only_its_units(tmp_path):
     distributed = pytest.importorskip("distributed")
     reference = _link(tmp_path, "inline")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=50) as cluster:
-        with distributed.Client(cluster) as client:
-            def worker_pids():
-                return sorted(client.run(os.getpid).values())
-            killed = []
-            watcher = _kill_one_worker_after_first_commit(tmp_path / "killed", worker_pids, killed, 12)
-            result = _link(tmp_path, "killed", scheduler=cluster.scheduler_address)
-            watcher.join(5)
+                                  silence_logs=50) as cluster, distributed.Client(cluster) as client:
+        def worker_pids():
+            return sorted(client.run(os.getpid).values())
+        killed = []
+        watcher = _kill_one_worker_after_first_commit(tmp_path / "killed", worker_pids, killed, 12)
+        result = _link(tmp_path, "killed", scheduler=cluster.scheduler_address)
+        watcher.join(5)
     assert killed, "no worker was killed"
     assert result == reference
 

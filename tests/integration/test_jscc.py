@@ -31,7 +31,8 @@ STUDY = dict(
 
 
 def _rows(out: Path) -> dict:
-    return {(r["scheme"], float(r["snr_db"])): r for r in csv.DictReader(open(out / "results.csv"))}
+    rows = csv.DictReader((out / "results.csv").read_text().splitlines())
+    return {(r["scheme"], float(r["snr_db"])): r for r in rows}
 
 
 @pytest.fixture(scope="module")
@@ -144,14 +145,15 @@ def test_same_seed_same_numbers_whatever_the_executor_and_cache(tmp_path, monkey
     run_study(parse_scenario(SMALL), tmp_path / "warm", quiet=True, plots=False)
     assert (tmp_path / "warm" / "results.csv").read_bytes() == inline
     assert len(models) == 4 and [p.stat().st_mtime_ns for p in models] == stamps   # none retrained
-    rows = list(csv.DictReader(open(tmp_path / "inline" / "results.csv")))
+    rows = list(csv.DictReader((tmp_path / "inline" / "results.csv").read_text().splitlines()))
     assert len(rows) == 2 * 2 * 2 and {r["semantic_equalizer"] for r in rows} == {"jscc"}
 
 
 def test_another_seed_trains_another_model(tmp_path):
     def accuracies(seed: int) -> list[str]:
         run_study(parse_scenario({**SMALL, "seed": seed}), tmp_path / str(seed), quiet=True, plots=False)
-        return [r["accuracy"] for r in csv.DictReader(open(tmp_path / str(seed) / "results.csv"))]
+        rows = csv.DictReader((tmp_path / str(seed) / "results.csv").read_text().splitlines())
+        return [r["accuracy"] for r in rows]
 
     a, b = accuracies(5), accuracies(6)
     assert sum(x != y for x, y in zip(a, b)) >= len(a) // 2

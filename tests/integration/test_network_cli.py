@@ -49,13 +49,13 @@ def test_validate_reports_the_network_units():
 
 def test_run_writes_results_alignment_cost_and_plots(study):
     _, out = study
-    rows = list(csv.DictReader(open(out / "network_results.csv")))
+    rows = list(csv.DictReader((out / "network_results.csv").read_text().splitlines()))
     assert len(rows) == 2 * 2 * 2 * 2
     for r in rows:
         assert int(r["delivered"]) + int(r["drops_queue"]) + int(r["drops_collision"]) == int(r["messages"])
         assert float(r["latency_min"]) >= 1e-3                      # nothing beats one slot
         assert r["alignment_fits"] == ("3" if r["semantic_equalizer"] == "aligned" else "0")
-    cost = list(csv.DictReader(open(out / "alignment_cost.csv")))
+    cost = list(csv.DictReader((out / "alignment_cost.csv").read_text().splitlines()))
     mesh = {(r["semantic_equalizer"], r["num_agents"]): r for r in cost
             if r["topology"] == "full_mesh" and r["num_anchors"] == "16"}
     assert mesh[("aligned", "8")]["fits"] == str(8 * 7) and mesh[("relative", "64")]["fits"] == "0"

@@ -93,7 +93,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
     env = {**os.environ, "SEMCOM_CACHE": str(tmp_path / "cache"), "OMP_NUM_THREADS": "1"}
     kills = 0
     refused_while_busy = False
-    for attempt in range(attempts):
+    for _ in range(attempts):
         before = _committed(out)
         proc = subprocess.Popen([sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(out),
                                  "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -126,7 +126,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT count(*) FROM units").fetchone()[0] == NUM_UNITS
     assert con.execute("SELECT count(*) FROM results").fetchone()[0] == NUM_UNITS * 3 * 3
-    rows = list(csv.DictReader(open(out / "replicates.csv")))
+    rows = list(csv.DictReader((out / "replicates.csv").read_text().splitlines()))
     keys = {(r["rx_model"], r["num_anchors"], r["seed"], r["snr_db"], r["semantic_equalizer"]) for r in rows}
     assert len(keys) == len(rows) == NUM_UNITS * 3 * 3          # no duplicated rows
 

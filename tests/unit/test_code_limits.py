@@ -2,15 +2,17 @@
 with its reason), no function over 80 lines without a stated reason. Each check is shown to
 fail on a planted case.
 
-Run ``python tests/unit/test_code_limits.py`` for the lists.
+Run ``python -m tests.unit.test_code_limits`` for the lists, ``... --format`` for the modules
+the formatter would push past a limit (pyproject's ``[tool.ruff.format] exclude``).
 """
 
 import ast
 import sys
+from pathlib import Path
 
 import pytest
 
-from tests.unit.test_imports import _modules
+from tests.unit.test_imports import MAX_LINES, ROOT, _modules
 
 #: The most imports of another module's private names (``from .x import _y``) the tree may hold.
 MAX_PRIVATE_IMPORTS = 10
@@ -83,7 +85,42 @@ def test_the_limits_fail_on_planted_code():
     assert _private_imports({"m": "from .x import __version__, y\n"}) == {}
 
 
+def _format_breaks_limits() -> dict[str, str]:
+    """Module file (relative to the repository) → the limit the formatter's layout of it would
+    break (modules over :data:`~tests.unit.test_imports.MAX_LINES` lines, functions over
+    :data:`MAX_FUNCTION_LINES`): what ``[tool.ruff.format] exclude`` in pyproject lists."""
+    import subprocess  # lazy: only the listing for `make format` runs ruff
+
+    ruff = str(Path(sys.executable).parent / "ruff")
+    out = {}
+    for name, (path, _) in sorted(_modules().items()):
+        done = subprocess.run([ruff, "format", "--stdin-filename", str(path), "-"], input=path.read_text(),
+                              capture_output=True, text=True, cwd=ROOT, check=True)
+        lines = len(done.stdout.splitlines())
+        long = {f.rpartition(".")[2]: n for f, n in _long_functions({name: done.stdout}).items()
+                if f not in LONG_FUNCTIONS}
+        if lines > MAX_LINES or long:
+            out[str(path.relative_to(ROOT))] = ", ".join(
+                ([f"{lines} lines"] if lines > MAX_LINES else []) + [f"{f} {n} lines" for f, n in long.items()])
+    return out
+
+
+def _print_format_exclusions() -> int:
+    import tomllib  # lazy: only this listing reads pyproject
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["format"]["exclude"])
+    needed = _format_breaks_limits()
+    for path, why in needed.items():
+        print(f'    "{path}",{" " * max(1, 44 - len(path))}# {why}')
+    missing, stale = sorted(set(needed) - listed), sorted(listed - set(needed))
+    print(f"{len(needed)} modules the formatter would push past a limit; "
+          f"not excluded in pyproject: {missing or 'none'}; excluded but fine: {stale or 'none'}")
+    return 1 if missing else 0
+
+
 if __name__ == "__main__":
+    if "--format" in sys.argv:
+        sys.exit(_print_format_exclusions())
     sources = _sources()
     for (module, name), line in sorted(_private_imports(sources).items()):
         print(f"private import {module}:{line} {name}")

@@ -281,7 +281,8 @@ def test_the_kinds_registry_and_the_schemas_load_no_torch():
             "heavy = [m for m in ('torch', 'matplotlib') if m in sys.modules]; "
             "print(STUDY_KINDS.names(), type(sc).__name__, heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert done.stdout.strip() == "['link', 'network', 'stitch', 'system'] NetworkScenario []", done.stdout + done.stderr
+    expected = "['link', 'network', 'stitch', 'system'] NetworkScenario []"
+    assert done.stdout.strip() == expected, done.stdout + done.stderr
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from semcom.core.registry import Registry
 
 __all__ = ["ANCHOR_STRATEGIES", "AnchorStrategy", "check_num_anchors"]
 
-ANCHOR_STRATEGIES: Registry[type["AnchorStrategy"]] = Registry("anchor selection")
+ANCHOR_STRATEGIES: Registry[type[AnchorStrategy]] = Registry("anchor selection")
 
 
 def check_num_anchors(num_anchors: int, pool_size: int) -> None:

@@ -88,7 +88,8 @@ def codeword_layout(bits_per_sample: int, block_length: int, code_rate: float, b
     """Pack ``bits_per_sample`` bits into 5G LDPC codewords of about ``block_length`` information bits.
 
     >>> codeword_layout(64 * 4, 1024, 0.5, 2)
-    CodewordLayout(bits_per_sample=256, samples_per_codeword=4, codewords_per_sample=1, k=1024, n=2048, bits_per_symbol=2)
+    CodewordLayout(bits_per_sample=256, samples_per_codeword=4, codewords_per_sample=1, k=1024, n=2048,
+                   bits_per_symbol=2)
     """
     if bits_per_sample <= block_length:
         s, c = block_length // bits_per_sample, 1
@@ -238,7 +239,7 @@ class DigitalScheme(Scheme):
             bits = torch.nn.functional.pad(bits, (0, lay.padding_bits_per_sample))
             return bits.reshape(batch * lay.codewords_per_sample, lay.k)
         s = lay.samples_per_codeword
-        bits = torch.nn.functional.pad(bits, (0, 0, 0, (-batch) % s))               # zero samples fill the last codeword
+        bits = torch.nn.functional.pad(bits, (0, 0, 0, (-batch) % s))   # zero samples fill the last codeword
         return bits.reshape(-1, lay.k)
 
     @staticmethod

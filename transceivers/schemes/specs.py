@@ -56,14 +56,14 @@ class DigitalSchemeSpec(SchemeSpecBase):
     has_block_length: ClassVar[bool] = True
     bits: int = Field(8, ge=1, le=16, examples=[4, 8], description="quantisation bits per value (sweep.bits overrides)")
     code_rate: number(gt=0, lt=1) = Field(0.5, examples=[0.5], description="LDPC code rate")
-    num_bits_per_symbol: Optional[int] = Field(None, examples=[2, 4], description="bits per QAM symbol, even 2..10 (or give "
-                                               "modulation_order); default 2 (QPSK)")
+    num_bits_per_symbol: Optional[int] = Field(None, examples=[2, 4], description="bits per QAM symbol, even "
+                                               "2..10 (or give modulation_order); default 2 (QPSK)")
     modulation_order: Optional[int] = Field(None, examples=[4, 16], description="QAM order 4, 16, 64, 256 or 1024")
     block_length: int = Field(1024, ge=12, le=8448, examples=[1024], description="information bits per codeword")
     num_iter: int = Field(20, ge=1, examples=[20], description="belief-propagation iterations (at most)")
     value_range: Union[Literal["auto"], number(gt=0)] = Field(
-        "auto", examples=["auto", 1.0], description="the quantiser's range: auto (1 for relative messages, per-sample for absolute) or a "
-                            "positive number")
+        "auto", examples=["auto", 1.0], description="the quantiser's range: auto (1 for relative messages, "
+                            "per-sample for absolute) or a positive number")
     early_stop: StrictBool = Field(True, description="stop decoding a codeword once its parity checks hold")
 
 
@@ -82,8 +82,8 @@ class JSCCSchemeSpec(SchemeSpecBase):
     patience: int = Field(8, ge=1, examples=[8], description="epochs without a better validation loss before stopping")
     batch_size: int = Field(64, ge=1, examples=[64])
     lr: number(gt=0) = Field(1e-3, examples=[0.001], description="Adam learning rate")
-    val_fraction: number(gt=0, lt=0.5) = Field(0.15, examples=[0.15], description="share of the train split held out for "
-                                               "early stopping")
+    val_fraction: number(gt=0, lt=0.5) = Field(0.15, examples=[0.15], description="share of the train split "
+                                               "held out for early stopping")
     decoder_width: int = Field(128, ge=1, examples=[128])
     decoder_depth: int = Field(0, ge=0, examples=[0, 1], description="hidden layers of the decoder (0: linear)")
 

@@ -22,7 +22,7 @@ from ..link import LinkSetup
 
 __all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "resolve_equalizer", "build_equalizer"]
 
-SEMANTIC_EQUALIZERS: Registry[type["SemanticEqualizer"]] = Registry("semantic equalizer")
+SEMANTIC_EQUALIZERS: Registry[type[SemanticEqualizer]] = Registry("semantic equalizer")
 
 
 class SemanticEqualizer(Block):
@@ -83,7 +83,7 @@ class SemanticEqualizer(Block):
         raise ScenarioError(f"semantic_equalizers.{name}.{key}", unknown[key], "unknown setting" + suggest(key, known),
                             f"remove it or use one of: {', '.join(known)}")
 
-    def fit(self, link: LinkSetup, access=None) -> "SemanticEqualizer":
+    def fit(self, link: LinkSetup, access=None) -> SemanticEqualizer:
         """Fit on what ``link`` shares; returns ``self``.
 
         :param link: the :class:`~semcom.transceivers.link.LinkSetup` of the pair.

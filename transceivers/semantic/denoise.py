@@ -78,7 +78,7 @@ class LMMSEDenoiser:
         self.chunk = int(chunk)
 
     @classmethod
-    def from_samples(cls, messages: torch.Tensor, **kwargs) -> "LMMSEDenoiser":
+    def from_samples(cls, messages: torch.Tensor, **kwargs) -> LMMSEDenoiser:
         """Prior from sample messages [num_samples, message_dim] (unbiased covariance)."""
         x = messages.double()
         mean = x.mean(0)

@@ -24,7 +24,8 @@ receiver's coordinates by the inverse of the receiver side's preprocessing.
 from __future__ import annotations
 
 import math
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 import torch
 

@@ -5,7 +5,6 @@ fading coefficient, so the interval uses the number of independent symbols (each
 symbol fades independently with ``coherence_symbols = 1``), which is conservative.
 """
 
-import math
 
 import numpy as np
 import pytest

@@ -60,7 +60,7 @@ def test_real_mnist_test_set():
     ds = load_mnist(str(MNIST))
     assert ds.inputs.shape == (10_000, 1, 28, 28)
     assert sorted(np.unique(ds.labels).tolist()) == list(range(10))
-    assert 0.0 <= ds.inputs.min() and ds.inputs.max() <= 1.0
+    assert ds.inputs.min() >= 0.0 and ds.inputs.max() <= 1.0
     assert abs(ds.inputs.mean() - 0.1325) < 0.01          # MNIST test-set mean intensity
 
 

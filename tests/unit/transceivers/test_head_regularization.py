@@ -151,5 +151,5 @@ def test_validation_scores_shape_and_scenario_defaults():
     spec = HeadSpec()
     assert spec.regularization() == HeadRegularization() and spec.folds == DEFAULT_FOLDS
     assert HeadSpec(weight_decay=0).regularization() == HeadRegularization(weight_decay=0.0)
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError):
         HeadSpec(weight_decay=-1)

@@ -184,7 +184,7 @@ sweep:
     proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(out), "--quiet",
                            "--no-plots"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    rows = list(csv.DictReader(open(out / "results.csv")))
+    rows = list(csv.DictReader((out / "results.csv").read_text().splitlines()))
     assert len(rows) == 2 * 2 * 3
     assert {r["n_samples"] for r in rows} == {str(int(split.sum()))}     # the files' split was used
     acc = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy"]) for r in rows}

@@ -54,9 +54,12 @@ def test_none_fails_and_relative_succeeds_between_rotated_spaces():
     link, test = _link(32)
     labels = link.labels[test]
     rel, absolute = link.relative(link.tx, test)[None], link.tx.latents[test][None]
-    acc = {name: float((SEMANTIC_EQUALIZERS.get(name)().fit(link)(rel if SEMANTIC_EQUALIZERS.get(name).message == "relative"
-                                                              else absolute).argmax(-1)[0] == labels).float().mean())
-           for name in ("relative", "none", "oracle", "inverse", "aligned")}
+    def accuracy(name):
+        eq = SEMANTIC_EQUALIZERS.get(name)
+        logits = eq().fit(link)(rel if eq.message == "relative" else absolute)
+        return float((logits.argmax(-1)[0] == labels).float().mean())
+
+    acc = {name: accuracy(name) for name in ("relative", "none", "oracle", "inverse", "aligned")}
     assert acc["relative"] > 0.9 and acc["oracle"] > 0.9 and acc["inverse"] > 0.9 and acc["aligned"] > 0.9
     assert acc["none"] < 0.6
 

@@ -78,7 +78,7 @@ def test_estimate_noise_off_gives_none():
 
 
 def test_the_result_row_refuses_a_missing_column_and_keeps_the_order():
-    full = {c: None for c in COLUMNS}
+    full = dict.fromkeys(COLUMNS)
     with pytest.raises(TypeError, match="side_channel_uses"):
         ResultRow(**{c: v for c, v in full.items() if c != "side_channel_uses"})
     row = ResultRow(**{**full, "accuracy": 0.12345678, "nmse": float("nan"), "scenario": "s"}).as_dict()

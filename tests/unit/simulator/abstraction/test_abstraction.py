@@ -2,7 +2,6 @@
 the spec's one-line errors, and a tiny table set built by the link engine that agrees with a link study."""
 
 import json
-import math
 
 import numpy as np
 import pytest
@@ -158,7 +157,8 @@ def test_tiny_table_set_agrees_with_the_link_engine(tmp_path):
     # cached: the second build reads the same tables
     again = build_table_set(spec)
     np.testing.assert_array_equal(again.select(num_anchors=6).accuracy, table.accuracy)
-    assert again.select(num_anchors=6).mapping == "mean_noise" and again.select(num_anchors=6).beta_fit == table.beta_fit
+    six = again.select(num_anchors=6)
+    assert six.mapping == "mean_noise" and six.beta_fit == table.beta_fit
     path = write_validation(again, tmp_path, configs=again.configs())
     lines = path.read_text().splitlines()
     assert lines[0].endswith("minus_1db_prediction") and len(lines) == 2

@@ -105,14 +105,16 @@ def test_beta_fit_pins_beta_where_the_spread_is_wide_and_reports_a_flat_objectiv
     # 8 runs of messages over REs with a 15 dB spread, outcomes drawn at a true beta of 2
     wide = [rng.normal(m, 5.0, size=(1, n, 16)) for m in np.linspace(-5, 15, 8)]
     measured = np.array([rng.binomial(n, predict_accuracy(table, s, None, "eesm", 2.0)[0]) / n for s in wide])
-    beta, fit = fit_beta(lambda b: np.concatenate([predict_accuracy(table, s, None, "eesm", b) for s in wide]), measured,
+    beta, fit = fit_beta(lambda b: np.concatenate([predict_accuracy(table, s, None, "eesm", b) for s in wide]),
+                         measured,
                          np.full(8, n), 0.01, 1000.0)
     assert fit["identifiable"] and fit["beta_low"] <= 2.0 <= fit["beta_high"] and fit["beta_high"] < 20
     assert "not identifiable" not in describe_fit(beta, fit)
     # equal SINRs within every message: beta changes nothing, the search says so instead of a grid end
     flat = [np.full((1, n, 16), m) for m in np.linspace(-5, 15, 8)]
     measured = np.array([predict_accuracy(table, s, None, "eesm", 1.0)[0] for s in flat])
-    beta, fit = fit_beta(lambda b: np.concatenate([predict_accuracy(table, s, None, "eesm", b) for s in flat]), measured,
+    beta, fit = fit_beta(lambda b: np.concatenate([predict_accuracy(table, s, None, "eesm", b) for s in flat]),
+                         measured,
                          np.full(8, n), 0.01, 1000.0)
     assert fit["flat"] and not fit["identifiable"] and (fit["beta_low"], fit["beta_high"]) == (0.01, 1000.0)
     assert "not identifiable (flat" in describe_fit(beta, fit)

@@ -120,7 +120,8 @@ def test_power_means_lie_between_minimum_and_mean_and_scale(row, shift, order):
 
 def test_the_adaptive_grid_reads_a_monotone_curve_within_its_tolerance():
     fine = np.arange(-6.0, 12.01, 0.5)
-    for curve in (lambda s: 0.2 + 0.6 / (1 + np.exp(-4 * (s - 1.0))), lambda s: 0.15 + 0.008 * np.clip(s + 6, 0, 8) + 0.5 / (1 + np.exp(-3 * (s - 4)))):
+    for curve in (lambda s: 0.2 + 0.6 / (1 + np.exp(-4 * (s - 1.0))),
+                  lambda s: 0.15 + 0.008 * np.clip(s + 6, 0, 8) + 0.5 / (1 + np.exp(-3 * (s - 4)))):
         grid = AdaptiveGrid(fine.tolist(), coarse_step=2.0, tolerance=0.02)
         points = grid.first()
         while points:

@@ -97,9 +97,9 @@ def test_corrupt_store_is_a_one_line_error_or_replaced_with_force(tmp_path):
         ResultsStore(tmp_path, "h")
     with pytest.raises(StoreError, match="not a readable results store"):
         read_rows(tmp_path)
-    with pytest.warns(UserWarning, match="--force: replacing semcom's unreadable results store"):
-        with ResultsStore(tmp_path, "h", force=True) as store:
-            assert store.finished_units() == set()
+    with pytest.warns(UserWarning, match="--force: replacing semcom's unreadable results store"), \
+            ResultsStore(tmp_path, "h", force=True) as store:
+        assert store.finished_units() == set()
     assert sqlite3.connect(tmp_path / "results.sqlite").execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     foreign = tmp_path / "foreign"
     foreign.mkdir()

@@ -44,7 +44,8 @@ def test_both_schemes_run_in_one_study(tmp_path):
 
     result = run_study(_scenario(bits=4), tmp_path, quiet=True, plots=False)
     import csv
-    rows = list(csv.DictReader(open(result.csv)))
+    from pathlib import Path
+    rows = list(csv.DictReader(Path(result.csv).read_text().splitlines()))
     by = {(r["scheme"], float(r["snr_db"])): r for r in rows}
     assert by[("analog", 20.0)]["bits_per_sample"] == "" and by[("analog", 20.0)]["ber"] == ""
     assert float(by[("ldpc", 20.0)]["bits_per_sample"]) == 8 * 4 and float(by[("ldpc", 20.0)]["ber"]) == 0.0

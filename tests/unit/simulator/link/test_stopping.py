@@ -71,7 +71,8 @@ def test_bad_stop_settings_are_one_line_naming_the_field_and_the_fix(stop, field
 def _scenario(**extra):
     raw = dict(name="stop", seed=0, data=dict(dataset="synthetic", limit=600, test_fraction=0.3),
                heads=dict(weight_decay=0.001),
-               models=dict(a=dict(kind="rotation", seed=1, noise_std=0.5), b=dict(kind="rotation", seed=2, noise_std=0.5)),
+               models=dict(a=dict(kind="rotation", seed=1, noise_std=0.5),
+                           b=dict(kind="rotation", seed=2, noise_std=0.5)),
                sweep=dict(snr_db=[-10, 0, 20], num_anchors=[4], transmitter="a", receiver="b",
                           semantic_equalizer=["relative"]))
     raw.update(extra)

@@ -160,7 +160,8 @@ def test_the_json_schema_accepts_every_bundled_scenario_and_refuses_a_misspelt_s
         checked += 1
     assert checked >= 10
     quickstart = yaml.safe_load((SCENARIOS[0].parent / "quickstart.yaml").read_text())
-    for channel, valid in (({"model": "rayleigh", "num_pilots": 2}, True), ({"model": "rayleigh", "num_pilot": 2}, False),
+    for channel, valid in (({"model": "rayleigh", "num_pilots": 2}, True),
+                           ({"model": "rayleigh", "num_pilot": 2}, False),
                            ({"model": "awgn", "num_pilots": 2}, False), ({"model": "ofdm-tdl", "speed": -1}, False),
                            ({"model": "my_channel", "anything": 1}, True)):   # a model the user registered
         assert validator.is_valid({**quickstart, "channels": {"c": channel}}) == valid, channel

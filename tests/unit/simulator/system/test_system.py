@@ -181,7 +181,7 @@ def test_run_is_identical_inline_and_on_workers_and_resumes(tables_dir, tmp_path
     assert first.units_run == 8
     again = kind.run(sc, tmp_path / "inline", quiet=True, plots=False)
     assert again.units_run == 0
-    pooled = kind.run(sc, tmp_path / "pool", workers=2, quiet=True, plots=False)
+    kind.run(sc, tmp_path / "pool", workers=2, quiet=True, plots=False)
     for name in ("system_results.csv", "system_drops.csv", "system_cells.csv", "system_users.csv",
                  "system_calibration.csv"):
         assert (tmp_path / "inline" / name).read_bytes() == (tmp_path / "pool" / name).read_bytes()
