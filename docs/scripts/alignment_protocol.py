@@ -1,4 +1,4 @@
-"""The public digits pilot-budget protocol as a reproducible semcom example (issue 22).
+"""The public digits pilot-budget protocol as a reproducible semcom example (docs/notes/issue-22.md).
 
     python docs/scripts/alignment_protocol.py --out runs/alignment_protocol [--seeds 5]
 

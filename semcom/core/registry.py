@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 T = TypeVar("T")
 
-__all__ = ["Registry", "UnknownNameError", "suggest", "constructor_settings"]
+__all__ = ["Registry", "UnknownNameError", "suggest", "constructor_settings", "constructor_defaults"]
 
 
 def constructor_settings(factory: Any, stop: type) -> list[str]:
@@ -31,6 +31,19 @@ def constructor_settings(factory: Any, stop: type) -> list[str]:
         names |= {p.name for p in inspect.signature(init).parameters.values()
                   if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD}
     return sorted(names - {"self", "precision", "device"})
+
+
+def constructor_defaults(factory: type, stop: type) -> dict[str, Any]:
+    """The default of every keyword setting of a block class, read from the ``__init__`` methods
+    of its MRO below ``stop`` (a subclass's default first), without ``precision`` and ``device``:
+    the constructor is where a setting without a typed spec declares its default, once."""
+    out: dict[str, Any] = {}
+    for klass in factory.__mro__[:factory.__mro__.index(stop)]:
+        if "__init__" in klass.__dict__:
+            for p in inspect.signature(klass.__dict__["__init__"]).parameters.values():
+                if p.default is not p.empty and p.name not in ("precision", "device"):
+                    out.setdefault(p.name, p.default)
+    return out
 
 
 def suggest(name: str, known: list[str]) -> str:

@@ -42,7 +42,7 @@ UNIT_THREADS = 1
 #: Threads a network-level unit runs on (:func:`semcom.simulator.network.engine.run_network_unit`).
 #: Its time goes into ~500 slots x a few small tensors each (~3.8 ms a slot); on two intra-op
 #: threads every operation ends at an OpenMP barrier, and while another CPU-bound process
-#: holds one of two cores each barrier waits for a descheduled thread (measured in issue 24:
+#: holds one of two cores each barrier waits for a descheduled thread (measured:
 #: network_edge 207 s quiet, 506 s with one competing process). One thread has no barrier
 #: (benchmarks/bench_network_load.py times both).
 NETWORK_UNIT_THREADS = 1

@@ -41,7 +41,7 @@ def _check_semantic_equalizers(sc: Scenario) -> None:
         cls, options = resolve_equalizer(name, settings)
         known = cls.settings()
         check_settings(f"semantic_equalizers.{name}", options, known)
-        cls.check_options(f"semantic_equalizers.{name}", options)
+        cls.check_settings(f"semantic_equalizers.{name}", options)
     # receivers fitted on the pilots: every pilot budget of the sweep must be enough to fit them
     for name in sc.axis("semantic_equalizer"):
         cls, options = resolve_equalizer(name, sc.semantic_equalizers.get(name))

@@ -93,7 +93,7 @@ def _check_blocks(sc: NetworkScenario, found: Findings) -> None:
         with found.check():
             check_names("semantic_equalizers", [name], equalizers.names(), "semantic equalizer")
             check_settings(f"semantic_equalizers.{name}", options or {}, equalizers.get(name).settings())
-            equalizers.get(name).check_options(f"semantic_equalizers.{name}", options or {})
+            equalizers.get(name).check_settings(f"semantic_equalizers.{name}", options or {})
             refuse_link_simulation(f"semantic_equalizers.{name}", options or {})
 
 

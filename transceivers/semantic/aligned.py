@@ -6,8 +6,8 @@ from typing import Optional
 
 import torch
 
-from semcom.core.errors import ScenarioError, SemcomInputError
-from .base import SEMANTIC_EQUALIZERS, SemanticEqualizer
+from semcom.core.errors import SemcomInputError
+from .base import SEMANTIC_EQUALIZERS, SemanticEqualizer, check_choices
 
 __all__ = ["AlignedEqualizer", "ridge_map", "procrustes_map", "PILOTS", "FITS"]
 
@@ -78,7 +78,7 @@ class AlignedEqualizer(SemanticEqualizer):
     def __init__(self, ridge: float = 1e-2, fit: str = "ridge", pilots: str = "clean", precision=None,
                  device="cpu", **unknown):
         super().__init__(precision=precision, device=device, **unknown)
-        self.check_options("semantic_equalizers.aligned", {"fit": fit, "pilots": pilots})
+        self.check_settings("semantic_equalizers.aligned", {"fit": fit, "pilots": pilots})
         self.ridge, self.map_fit, self.pilots = ridge, fit, pilots   # `fit` is the method below
 
     def fit(self, link, access=None):
@@ -104,11 +104,7 @@ class AlignedEqualizer(SemanticEqualizer):
 
     @classmethod
     def check_options(cls, prefix: str, settings: dict) -> None:
-        for option, allowed in (("fit", FITS), ("pilots", PILOTS)):
-            value = settings.get(option, allowed[0])
-            if value not in allowed:
-                raise ScenarioError(f"{prefix}.{option}", value, f"unknown {option} option",
-                                    f"use one of {', '.join(allowed)}")
+        check_choices(prefix, settings, {"fit": FITS, "pilots": PILOTS})
 
     def setup_symbols(self, link) -> int:
         return link.num_anchors * ((link.tx.latent_dim + 1) // 2)

@@ -17,10 +17,10 @@ import torch
 from sionna.phy import Block
 
 from semcom.core.errors import ScenarioError
-from semcom.core.registry import Registry, constructor_settings, suggest
+from semcom.core.registry import Registry, constructor_defaults, constructor_settings, suggest
 from ..link import LinkSetup
 
-__all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "resolve_equalizer", "build_equalizer"]
+__all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "resolve_equalizer", "build_equalizer", "check_choices"]
 
 SEMANTIC_EQUALIZERS: Registry[type[SemanticEqualizer]] = Registry("semantic equalizer")
 
@@ -98,8 +98,19 @@ class SemanticEqualizer(Block):
             raise RuntimeError(f"{type(self).__name__}: call fit(link) before decoding")
 
     @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Every setting's default, as its constructor declares it (the one place it is declared)."""
+        return constructor_defaults(cls, stop=Block)
+
+    @classmethod
+    def check_settings(cls, prefix: str, settings: dict) -> None:
+        """:meth:`check_options` on ``settings`` (a scenario's, perhaps partial) over the defaults."""
+        cls.check_options(prefix, {**cls.defaults(), **settings})
+
+    @classmethod
     def check_options(cls, prefix: str, settings: dict) -> None:
-        """Raise a :class:`ScenarioError` naming ``prefix.<option>`` for a bad option value."""
+        """Raise a :class:`ScenarioError` naming ``prefix.<option>`` for a bad option value;
+        ``settings`` holds every setting (:meth:`check_settings` fills in the defaults)."""
 
     @property
     def message_key(self):
@@ -146,6 +157,15 @@ class SemanticEqualizer(Block):
         :output query: [num_snr, batch_size, key_dim], torch.float32.
         """
         return None
+
+
+def check_choices(prefix: str, settings: dict, choices: dict[str, tuple]) -> None:
+    """One line naming ``prefix.<option>`` for the first setting of ``choices`` (option → the
+    values it takes) whose value in ``settings`` is not one of them."""
+    for option, allowed in choices.items():
+        if settings[option] not in allowed:
+            raise ScenarioError(f"{prefix}.{option}", settings[option], f"unknown {option} option",
+                                f"use one of {', '.join(allowed)}")
 
 
 def resolve_equalizer(name: str, settings: Optional[dict]) -> tuple[type[SemanticEqualizer], dict[str, Any]]:

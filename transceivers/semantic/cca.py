@@ -118,7 +118,7 @@ class CCAEqualizer(PilotAligner):
     @classmethod
     def check_options(cls, prefix, settings):
         super().check_options(prefix, settings)
-        check_number(prefix, "ridge", settings.get("ridge", 1e-2), 0.0, inclusive=True, example="0.01")
+        check_number(prefix, "ridge", settings["ridge"], 0.0, inclusive=True, example="0.01")
         if settings.get("components") is not None:
             check_number(prefix, "components", settings["components"], 1, inclusive=True, whole=True, example="8")
 
@@ -152,7 +152,7 @@ class SVCCAEqualizer(CCAEqualizer):
     @classmethod
     def check_options(cls, prefix, settings):
         super().check_options(prefix, settings)
-        v = settings.get("variance", 0.99)
+        v = settings["variance"]
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
             raise ScenarioError(f"{prefix}.variance", v, "must be a share in (0, 1]", "use e.g. variance: 0.99")
 

@@ -124,15 +124,15 @@ class ChannelAwareEqualizer(SemanticEqualizer):
 
     @classmethod
     def check_options(cls, prefix: str, settings: dict) -> None:
-        denoise = settings.get("denoise", "none")
+        denoise = settings["denoise"]
         if denoise not in DENOISERS:
             raise ScenarioError(f"{prefix}.denoise", denoise, "unknown denoiser", f"use one of {', '.join(DENOISERS)}")
-        _head_option(prefix, settings.get("head", "clean"))
-        draws = settings.get("head_draws", 4)
+        _head_option(prefix, settings["head"])
+        draws = settings["head_draws"]
         if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
             raise ScenarioError(f"{prefix}.head_draws", draws, "must be a whole number >= 1",
                                 "use e.g. 4 (noise draws per pool message for a noise-trained head)")
-        m = settings.get("message_anchors")
+        m = settings["message_anchors"]
         if m is not None and (isinstance(m, bool) or not isinstance(m, int) or m < 1):
             raise ScenarioError(f"{prefix}.message_anchors", m, "must be a whole number >= 1",
                                 "use e.g. 16 (anchors of the relative message), or leave it out for all of them")
@@ -142,7 +142,7 @@ class ChannelAwareEqualizer(SemanticEqualizer):
                  **settings):
         super().__init__(precision=precision, device=device, **settings)
         # the scenario validator names the receiver; here (direct use) the class stands in for it
-        self.check_options(type(self).__name__, {"denoise": denoise, "head": head, "head_draws": head_draws,
+        self.check_settings(type(self).__name__, {"denoise": denoise, "head": head, "head_draws": head_draws,
                                                  "message_anchors": message_anchors})
         self.denoise_option, self.head_option, self.head_draws = denoise, _head_option("head", head), head_draws
         self.message_anchors = message_anchors

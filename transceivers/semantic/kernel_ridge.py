@@ -97,7 +97,7 @@ def fit_kernel_ridge(x: torch.Tensor, y: torch.Tensor, bandwidth: Union[str, flo
 def check_kernel_options(prefix: str, settings: dict) -> None:
     """``bandwidth``: ``median`` or a number > 0; ``ridge``: ``loo`` or a number > 0."""
     for option, word, example in (("bandwidth", "median", "0.5"), ("ridge", "loo", "0.01")):
-        value = settings.get(option, word)
+        value = settings[option]
         if value == word:
             continue
         if isinstance(value, str):

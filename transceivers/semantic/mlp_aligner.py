@@ -115,22 +115,21 @@ class MLPAlignerEqualizer(PilotAligner):
     @classmethod
     def check_options(cls, prefix, settings):
         super().check_options(prefix, settings)
-        holdout = settings.get("holdout", 0.2)
+        holdout = settings["holdout"]
         if isinstance(holdout, bool) or not isinstance(holdout, (int, float)) or not 0 < holdout < 1:
             raise ScenarioError(f"{prefix}.holdout", holdout, "must be a share in (0, 1): early stopping needs "
                                 "held-out pilots", "use e.g. holdout: 0.2")
         for field, example in (("hidden", 64), ("max_epochs", 300), ("patience", 30)):
-            check_number(prefix, field, settings.get(field, example), 1, inclusive=True, whole=True,
-                         example=str(example))
-        check_number(prefix, "lr", settings.get("lr", 1e-2), 0.0, example="0.01")
-        check_number(prefix, "ridge", settings.get("ridge", 1e-2), 0.0, inclusive=True, example="0.01")
+            check_number(prefix, field, settings[field], 1, inclusive=True, whole=True, example=str(example))
+        check_number(prefix, "lr", settings["lr"], 0.0, example="0.01")
+        check_number(prefix, "ridge", settings["ridge"], 0.0, inclusive=True, example="0.01")
 
     def settings_for_budget(self):
         return {"holdout": self.holdout}
 
     @classmethod
     def check_budget(cls, prefix, settings, num_pilots, where="sweep.num_anchors"):
-        holdout = settings.get("holdout", 0.2)
+        holdout = {**cls.defaults(), **settings}["holdout"]
         held = held_out_count(num_pilots, holdout)
         if num_pilots - held < 2:
             raise ScenarioError(where, num_pilots, f"{cls.name} holds out {held} of {num_pilots} pilots for early "

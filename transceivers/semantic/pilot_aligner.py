@@ -30,7 +30,7 @@ from typing import Optional
 import torch
 
 from semcom.core.errors import ScenarioError, SemcomInputError
-from .base import SemanticEqualizer
+from .base import SemanticEqualizer, check_choices
 
 __all__ = ["PilotAligner", "Preprocessing", "PREPROCESS", "PILOT_MODES", "check_number"]
 
@@ -123,18 +123,14 @@ class PilotAligner(SemanticEqualizer):
 
     def _own_options(self, **options) -> None:
         """A subclass's own settings, checked (:meth:`check_options`) and kept as attributes."""
-        self.check_options(self.prefix, options)
+        self.check_settings(self.prefix, options)
         for option, value in options.items():
             setattr(self, option, value)
 
     @classmethod
     def check_options(cls, prefix: str, settings: dict) -> None:
-        for option, allowed in (("pilots", PILOT_MODES), ("preprocess", PREPROCESS)):
-            value = settings.get(option, allowed[0] if option == "pilots" else "none")
-            if value not in allowed:
-                raise ScenarioError(f"{prefix}.{option}", value, f"unknown {option} option",
-                                    f"use one of {', '.join(allowed)}")
-        check_number(prefix, "eig_floor", settings.get("eig_floor", 1e-6), 0.0, example="1e-6")
+        check_choices(prefix, settings, {"pilots": PILOT_MODES, "preprocess": PREPROCESS})
+        check_number(prefix, "eig_floor", settings["eig_floor"], 0.0, example="1e-6")
 
     # -- fitting -------------------------------------------------------------------------------------
 

@@ -84,7 +84,7 @@ class WhitenedProcrustesEqualizer(PilotAligner):
     @classmethod
     def check_options(cls, prefix, settings):
         super().check_options(prefix, settings)
-        check_number(prefix, "whiten_floor", settings.get("whiten_floor", 1e-2), 0.0, example="0.01")
+        check_number(prefix, "whiten_floor", settings["whiten_floor"], 0.0, example="0.01")
 
     def fit_map(self, x, y):
         w = whitened_procrustes_map(x, y, self.whiten_floor)
