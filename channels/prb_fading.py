@@ -35,7 +35,8 @@ Example::
 
     import numpy as np
     from semcom.channels.prb_fading import PRBFading
-    fading = PRBFading(carrier_frequency_hz=3.5e9, prb_spacing_hz=360e3, num_prbs=24)
+    fading = PRBFading(carrier_frequency_hz=3.5e9, prb_spacing_hz=360e3, num_prbs=24, nlos_profile="A",
+                       los_profile="D")
     links = fading.draw(np.random.default_rng(0), delay_spread_s=np.full(4, 100e-9),
                         k_factor_db=np.array([np.nan, np.nan, 9.0, 9.0]), speed_mps=np.full(4, 0.83))
     h = fading.gains(links, np.array([0, 1, 2, 3]), np.array([0, 5, 5, 23]), t_s=0.01)
@@ -100,14 +101,15 @@ class PRBFading:
 
     :param carrier_frequency_hz: carrier [Hz] (Doppler). :param prb_spacing_hz: PRB width
         (12 subcarriers) [Hz]. :param num_prbs: PRBs of the grid.
-    :param nlos_profile, los_profile: TR 38.901 TDL profile names (Sionna's).
+    :param nlos_profile, los_profile: TR 38.901 TDL profile names (Sionna's; a system study's
+        ``system.fading`` gives them, ``A`` and ``D`` by default).
     :param num_sinusoids: sinusoids per link. :param ds_bins_per_decade: delay-spread grid resolution.
     """
 
     DS_RANGE_S = (1e-9, 1e-5)
 
-    def __init__(self, carrier_frequency_hz: float, prb_spacing_hz: float, num_prbs: int, nlos_profile: str = "A",
-                 los_profile: str = "D", num_sinusoids: int = 10, ds_bins_per_decade: int = 100):
+    def __init__(self, carrier_frequency_hz: float, prb_spacing_hz: float, num_prbs: int, nlos_profile: str,
+                 los_profile: str, num_sinusoids: int = 10, ds_bins_per_decade: int = 100):
         self.carrier_frequency_hz = float(carrier_frequency_hz)
         self.num_sinusoids = int(num_sinusoids)
         self.num_prbs = int(num_prbs)

@@ -169,7 +169,7 @@ class ProportionalFairScheduler(Scheduler):
 
     settings = ("pf_time_constant_slots",)
 
-    def __init__(self, num_transmitters, resource_blocks, rng, pf_time_constant_slots: float = 100.0):
+    def __init__(self, num_transmitters, resource_blocks, rng, pf_time_constant_slots: float):
         super().__init__(num_transmitters, resource_blocks, rng)
         self.tc = float(pf_time_constant_slots)
         self.average = np.zeros(num_transmitters)
@@ -197,8 +197,8 @@ class SlottedAlohaScheduler(Scheduler):
 
     settings = ("aloha_access_probability", "aloha_max_attempts")
 
-    def __init__(self, num_transmitters, resource_blocks, rng, aloha_access_probability: float = 1.0,
-                 aloha_max_attempts: int = 1):
+    def __init__(self, num_transmitters, resource_blocks, rng, aloha_access_probability: float,
+                 aloha_max_attempts: int):
         super().__init__(num_transmitters, resource_blocks, rng)
         self.p = float(aloha_access_probability)
         self.max_attempts = int(aloha_max_attempts)

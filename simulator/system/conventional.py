@@ -30,7 +30,7 @@ Example (one agent, 300 payload bits, a flat 8 dB link):
 
     import numpy as np
     from semcom.simulator.system.conventional import ConventionalPipe
-    pipe = ConventionalPipe(num_agents=1, mcs_table="PUSCH_table1", seed=1)
+    pipe = ConventionalPipe(num_agents=1, direction="uplink", mcs_table="PUSCH_table1", seed=1)
     agents, payload = np.array([0]), np.array([300])
     mcs = pipe.select_mcs(agents, np.array([8.0]), payload)            # [1] np.int32
     prbs = pipe.prbs_for(mcs, payload)                                  # [1] np.int64
@@ -85,7 +85,7 @@ class ConventionalPipe:
     :param seed, purpose: the TB outcomes are drawn from ``derive_rng(seed, "conventional-5g", *purpose)``.
     """
 
-    def __init__(self, num_agents: int, *, direction: str = "uplink", re_per_prb: int = 156,
+    def __init__(self, num_agents: int, *, direction: str, re_per_prb: int = 156,
                  max_prbs: int = 275, seed: int = 0, purpose: tuple = (), **settings):
         import torch
         from sionna.sys import EESM, InnerLoopLinkAdaptation, OuterLoopLinkAdaptation

@@ -34,7 +34,7 @@ def _sionna(profile: str, ds: float) -> np.ndarray:
 
 
 def _ours(profile: str, ds: float, k_shift_db: float = 0.0) -> np.ndarray:
-    fad = PRBFading(FC, PRB_HZ, R)
+    fad = PRBFading(FC, PRB_HZ, R, "A", "D")
     k_db = 10 * math.log10(tdl_taps(profile)[2]) + k_shift_db if profile == "D" else np.nan
     links = fad.draw(np.random.default_rng(3), np.full(N, ds), np.full(N, k_db), np.full(N, SPEED))
     link, prb = np.repeat(np.arange(N), R), np.tile(np.arange(R), N)

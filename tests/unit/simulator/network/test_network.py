@@ -138,13 +138,15 @@ def test_proportional_fair_prefers_the_better_channel_then_the_starved():
 
 
 def test_slotted_aloha_collisions_lose_both_messages():
-    sched = SCHEDULERS.get("slotted_aloha")(2, 1, np.random.default_rng(0))
+    sched = SCHEDULERS.get("slotted_aloha")(2, 1, np.random.default_rng(0), aloha_access_probability=1.0,
+                                            aloha_max_attempts=1)
     queues = [deque([Message(0, 0, 0, 0, 0, 4, 1)]), deque([Message(1, 1, 0, 0, 0, 4, 1)])]
     grant = sched.allocate(0, queues, np.ones(2))
     assert not grant.sent and [m.id for m in grant.collided] == [0, 1]
     assert not queues[0] and not queues[1] and grant.used_rbs == 1
     # with retries the collided message stays queued until its last try
-    sched = SCHEDULERS.get("slotted_aloha")(2, 1, np.random.default_rng(0), aloha_max_attempts=3)
+    sched = SCHEDULERS.get("slotted_aloha")(2, 1, np.random.default_rng(0), aloha_access_probability=1.0,
+                                            aloha_max_attempts=3)
     queues = [deque([Message(0, 0, 0, 0, 0, 4, 1)]), deque([Message(1, 1, 0, 0, 0, 4, 1)])]
     sched.allocate(0, queues, np.ones(2))
     assert len(queues[0]) == len(queues[1]) == 1

@@ -52,7 +52,7 @@ def tbs_38214(qm: int, r1024: int, n_re: int) -> int:
 
 @pytest.fixture(scope="module")
 def pipe():
-    return ConventionalPipe(num_agents=4, mcs_table="PUSCH_table1", seed=1)
+    return ConventionalPipe(num_agents=4, direction="uplink", mcs_table="PUSCH_table1", seed=1)
 
 
 @pytest.mark.parametrize("dmrs_symbols", [1, 2])
@@ -62,7 +62,8 @@ def test_tbs_is_38214s_and_sionnas(dmrs_symbols):
     from sionna.phy.nr.utils import calculate_tb_size
 
     re_per_prb = 12 * 14 - 12 * dmrs_symbols
-    p = ConventionalPipe(num_agents=1, mcs_table="PUSCH_table1", re_per_prb=re_per_prb, max_prbs=100)
+    p = ConventionalPipe(num_agents=1, direction="uplink", mcs_table="PUSCH_table1", re_per_prb=re_per_prb,
+                         max_prbs=100)
     mcs = p.available_mcs.astype(np.int64)
     prbs = np.arange(1, 101)
     ours = p.tb_size_bits(mcs[:, None], prbs[None, :])
@@ -102,8 +103,8 @@ def test_awgn_tb_error_rate_is_sionnas_bler_table():
     """Flat AWGN at 7.5 dB (a point of Sionna's table), MCS 15 on 3 PRBs of 132 data REs: TBS 984,
     one code block of 1000 bits (a CBS of the table). 4,000 TBs decoded by the pipe: their error
     rate's 99.9% interval holds Sionna's table value and excludes the value 1 dB either side."""
-    p = ConventionalPipe(num_agents=4000, mcs_table="PUSCH_table1", re_per_prb=132, harq_max_retransmissions=0,
-                         seed=5)
+    p = ConventionalPipe(num_agents=4000, direction="uplink", mcs_table="PUSCH_table1", re_per_prb=132,
+                         harq_max_retransmissions=0, seed=5)
     assert p.tb_size_bits(np.array([15]), np.array([3]))[0] == 984
     n = 4000
     out = p.transmit(np.arange(n), np.full(n, 15), np.full((n, 3 * 132), 7.5), slot=0)
@@ -150,7 +151,7 @@ def test_olla_holds_the_bler_target_on_a_stationary_link():
     slots is within its 99% interval of the target, and the offsets settled near the fading margin."""
     mean_db = np.linspace(10.0, 25.0, 30)
     target = 0.1
-    olla = ConventionalPipe(num_agents=30, bler_target=target, harq_max_retransmissions=0, seed=3)
+    olla = ConventionalPipe(num_agents=30, direction="uplink", bler_target=target, harq_max_retransmissions=0, seed=3)
     acks = _run_stationary(olla, mean_db, 3.0, slots=320)
     tail = acks[120:]
     nacks, n = int((~tail).sum()), tail.size
@@ -160,7 +161,7 @@ def test_olla_holds_the_bler_target_on_a_stationary_link():
           + " ".join(f"{float((~acks[i:i + 40]).mean()):.3f}" for i in range(0, len(acks), 40)))
     assert lo <= target <= hi, (nacks / n, lo, hi)
     assert 5.0 < float(np.median(olla.offset_db)) < 20.0    # 3 dB bias + Rayleigh margin, inside the bounds
-    illa = ConventionalPipe(num_agents=30, bler_target=target, harq_max_retransmissions=0, seed=3)
+    illa = ConventionalPipe(num_agents=30, direction="uplink", bler_target=target, harq_max_retransmissions=0, seed=3)
     naive = _run_stationary(illa, mean_db, 3.0, slots=60, feedback=False)
     print(f"  ILLA alone on the same links: BLER {float((~naive).mean()):.3f}")
     assert float((~naive).mean()) > hi + 0.1
@@ -169,7 +170,7 @@ def test_olla_holds_the_bler_target_on_a_stationary_link():
 
 def test_olla_steps_are_sionnas():
     """A NACK raises the offset by delta_up; an ACK lowers it by delta_up * t / (1 - t)."""
-    p = ConventionalPipe(num_agents=3, bler_target=0.2, olla_delta_up_db=0.8)
+    p = ConventionalPipe(num_agents=3, direction="uplink", bler_target=0.2, olla_delta_up_db=0.8)
     p.feedback(np.array([0, 1, 1]), np.array([False, True, True]))      # agent 1: two ACKs, in order
     np.testing.assert_allclose(p.offset_db, [0.8, -2 * 0.8 * 0.2 / 0.8, 0.0])
 
@@ -181,7 +182,7 @@ def test_harq_chase_combining_lowers_the_residual_bler_and_adds_latency():
     copy alone (no combining) is refused by the same interval."""
     mcs, prbs, rtt = 15, 3, 4
     n = 3000
-    probe = ConventionalPipe(num_agents=1, re_per_prb=132)
+    probe = ConventionalPipe(num_agents=1, direction="uplink", re_per_prb=132)
 
     def tbler(sinr_lin):
         *_, t, _ = probe._phy(torch.tensor([mcs], dtype=torch.int32),
@@ -196,7 +197,7 @@ def test_harq_chase_combining_lowers_the_residual_bler_and_adds_latency():
     assert tbler(gamma) > 0.95
     residual, latency = {}, {}
     for max_retx, combining in ((0, "chase"), (1, "chase"), (3, "chase"), (1, "none")):
-        p = ConventionalPipe(num_agents=n, re_per_prb=132, harq_max_retransmissions=max_retx,
+        p = ConventionalPipe(num_agents=n, direction="uplink", re_per_prb=132, harq_max_retransmissions=max_retx,
                              combining=combining, harq_rtt_slots=rtt, seed=11)
         out = p.transmit(np.arange(n), np.full(n, mcs), np.full((n, prbs * 132), gamma_db), slot=0)
         slot, lost, delay = 0, int(out.lost.sum()), list(np.zeros(int(out.ack.sum())))

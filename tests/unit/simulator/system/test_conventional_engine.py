@@ -97,7 +97,7 @@ def test_grants_skip_what_does_not_fit_and_continue():
     a new TB whose single message needs 3, another needing 1. The 8-PRB TB gets the 6 left as a
     partial TB (the messages 6 PRBs hold), the 3-PRB one is skipped, the last still finds room
     only if any is left: none here; no PRB stays idle while a waiting message fits."""
-    pipe = ConventionalPipe(num_agents=4, max_prbs=10)
+    pipe = ConventionalPipe(num_agents=4, direction="uplink", max_prbs=10)
     slots = ConventionalSlots.__new__(ConventionalSlots)
     slots.loop, slots.pipe = SimpleNamespace(S=1, R=10), pipe
     mcs = np.full(4, 10)

@@ -23,7 +23,7 @@ PIPES: dict = {}
 
 def pipe_for(name: str) -> ConventionalPipe:
     if name not in PIPES:
-        PIPES[name] = ConventionalPipe(num_agents=2, mcs_table=name, max_prbs=51, seed=2)
+        PIPES[name] = ConventionalPipe(num_agents=2, direction="uplink", mcs_table=name, max_prbs=51, seed=2)
     return PIPES[name]
 
 
@@ -79,7 +79,7 @@ def test_select_mcs_is_illa_on_each_candidates_allocation(name):
     Payloads where a higher MCS needs *more* PRBs (MCS 16 -> 17 of table 1) are included."""
     import torch
 
-    p = ConventionalPipe(num_agents=1, mcs_table=name)
+    p = ConventionalPipe(num_agents=1, direction="uplink", mcs_table=name)
     sinr = np.tile(np.arange(-10.0, 35.0, 0.5), 4)
     payload = np.repeat([100, 500, 5200, 16000], len(sinr) // 4)
     if name == "PUSCH_table1":
@@ -183,7 +183,7 @@ def test_payload_and_delivered_accuracy():
     (dict(olla_offset_db=(2.0, 5.0)), "olla_offset_db")])
 def test_bad_pipe_settings_are_one_line(kwargs, field):
     with pytest.raises(ValueError) as err:
-        ConventionalPipe(num_agents=1, **kwargs)
+        ConventionalPipe(num_agents=1, direction="uplink", **kwargs)
     assert field in str(err.value) and "use" in str(err.value) and "\n" not in str(err.value)
 
 
@@ -203,7 +203,7 @@ def test_bad_calls_are_refused():
         p.transmit(np.array([0]), np.array([10]), gap, slot=0)
     with pytest.raises(ValueError, match="uniforms"):
         p.transmit(np.array([0]), np.array([10]), np.full((1, 156), 5.0), slot=0, u=np.zeros(2))
-    q = ConventionalPipe(num_agents=1, seed=4)
+    q = ConventionalPipe(num_agents=1, direction="uplink", seed=4)
     prb = np.array([[2.0, 8.0, np.nan]])                      # per-PRB SINRs expand to the PRBs' REs
     per_re = np.concatenate([np.full(156, 2.0), np.full(156, 8.0), np.full(156, np.nan)])[None, :]
     u = np.array([0.5])
@@ -240,7 +240,8 @@ def test_outer_loop_is_sionnas_block(target, up, outcomes):
     import torch
     from sionna.sys import OuterLoopLinkAdaptation
 
-    p = ConventionalPipe(num_agents=3, bler_target=target, olla_delta_up_db=up, olla_offset_db=(-1.5, 2.0))
+    p = ConventionalPipe(num_agents=3, direction="uplink", bler_target=target, olla_delta_up_db=up,
+                         olla_offset_db=(-1.5, 2.0))
     block = OuterLoopLinkAdaptation(p._phy, num_ut=3, bler_target=target, delta_up=up, offset_min=-1.5,
                                     offset_max=2.0, precision="double", device="cpu")
     agents = np.array([a for a, _ in outcomes])
