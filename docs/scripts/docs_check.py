@@ -60,14 +60,17 @@ def main(argv=None) -> int:
         p.error(f"unknown table(s) {sorted(unknown)}; choose from {', '.join(TABLES)}")
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     same = total = 0
+    ran = set()                        # folders run in this call: a study behind two tables runs once
     for name in args.tables or list(TABLES):
         table = TABLES[name]
-        out = args.out / name
-        if out.exists() and not args.reuse:
-            shutil.rmtree(out)
+        out = args.out / (table.folder or name)
         print(f"{name} ({table_location(name).relative_to(ROOT)}):")
-        for command in table.commands:
-            _run(command, out)
+        if out not in ran:
+            if out.exists() and not args.reuse:
+                shutil.rmtree(out)
+            for command in table.commands:
+                _run(command, out)
+            ran.add(out)
         s, t = compare(name, readme_table(name), table.rows(out), table.label_cells)
         print(f"  {s} of {t} numbers identical\n")
         same, total = same + s, total + t

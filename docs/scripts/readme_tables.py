@@ -138,38 +138,60 @@ def anchors_rows(out: Path) -> list[list[str]]:
             for strategy, grp in df.groupby("anchor_selection", sort=False)]
 
 
+def _snr_at(grp: pd.DataFrame, target: float) -> float | None:
+    """SNR [dB] where the mean curve first reaches ``target`` (linear interpolation between the
+    grid points around the crossing); -inf when the first point already does, None if never."""
+    acc, grid = grp.accuracy.to_numpy(), grp.snr_db.to_numpy()
+    above = np.nonzero(acc >= target)[0]
+    if len(above) == 0:
+        return None
+    i = above[0]
+    return -np.inf if i == 0 else float(np.interp(target, [acc[i - 1], acc[i]], [grid[i - 1], grid[i]]))
+
+
 def channel_aware_rows(out: Path, channel: str = "awgn", k: int = 16, target: float = 0.8,
                        snrs=(-10, -5, 0, 5, 10, 20, 30)) -> list[list[str]]:
-    """receiver | accuracy per SNR (the mean over replicates, 3 decimals without the 0) | SNR at ``target``."""
+    """receiver | accuracy per SNR (mean over replicates ± its 95% half-width [%]) | SNR at
+    ``target`` on the mean curve."""
     df = _results(out)
     df = df[(df.channel == channel) & (df.num_anchors == k)]
     table = []
     for eq, grp in df.groupby("semantic_equalizer", sort=False):
         grp = grp.sort_values("snr_db")
-        acc = grp.accuracy.to_numpy()
-        grid = grp.snr_db.to_numpy()
-        above = np.nonzero(acc >= target)[0]
-        if len(above) == 0:
-            at = "never"
-        elif above[0] == 0:
-            at = f"<{grid[0]:g} dB"
-        else:
-            i = above[0]
-            at = f"{np.interp(target, [acc[i - 1], acc[i]], [grid[i - 1], grid[i]]):.2f} dB"
-        cells = [f"{acc[list(grid).index(s)]:.3f}".lstrip("0") if s in grid else "-" for s in snrs]
-        table.append([eq] + cells + [at])
+        at = _snr_at(grp, target)
+        at = "never" if at is None else f"<{grp.snr_db.iloc[0]:g} dB" if at == -np.inf else f"{at:.2f} dB"
+        by_snr = {r.snr_db: r for r in grp.itertuples()}
+        table.append([eq] + [_mean_pm(by_snr[s]) if s in by_snr else "-" for s in snrs] + [at])
+    return table
+
+
+def channel_aware_gains_rows(out: Path, target: float = 0.8) -> list[list[str]]:
+    """channel | K | relative, relative_lmmse, relative_noisy at 0 dB (mean ± half-width [%]) |
+    relative's SNR at ``target`` | the dB that LMMSE denoising and noise-trained heads save there."""
+    df = _results(out)
+    table = []
+    for (channel, k), sel in df.groupby(["channel", "num_anchors"], sort=False):
+        curves = {eq: sel[sel.semantic_equalizer == eq].sort_values("snr_db")
+                  for eq in ("relative", "relative_lmmse", "relative_noisy")}
+        at0 = [_mean_pm(c[c.snr_db == 0.0].iloc[0]) for c in curves.values()]
+        x = {eq: _snr_at(c, target) for eq, c in curves.items()}
+        finite = lambda v: v is not None and v != -np.inf
+        gain = lambda eq: f"{x['relative'] - x[eq]:.1f}" if finite(x["relative"]) and finite(x[eq]) else "-"
+        table.append([channel, f"{k}"] + at0 + [f"{x['relative']:.2f}" if finite(x["relative"]) else "-",
+                                                gain("relative_lmmse"), gain("relative_noisy")])
     return table
 
 
 def jscc_rows(out: Path) -> list[list[str]]:
-    """AWGN rows: jscc schemes at 4 / 16 channel uses, oracle and relative analog at K = 8 / 32."""
+    """AWGN rows: jscc schemes at 4 / 16 channel uses, oracle and relative analog at K = 8 / 32;
+    each cell the mean over replicates ± its 95% half-width [%]."""
     df = _results(out)
     df = df[df.channel == "awgn"]
     snrs = sorted(df.snr_db.unique())
 
     def pair(sel_a, sel_b):
-        return [f"{_pct(a)} / {_pct(b)}" for a, b in zip(sel_a.sort_values("snr_db").accuracy,
-                                                          sel_b.sort_values("snr_db").accuracy)]
+        return [f"{_mean_pm(a)} / {_mean_pm(b)}" for a, b in zip(sel_a.sort_values("snr_db").itertuples(),
+                                                                  sel_b.sort_values("snr_db").itertuples())]
     table = []
     for scheme in ("jscc0", "jscc10"):
         sel = df[df.scheme == scheme]
@@ -214,6 +236,8 @@ class ReadmeTable:
     rows: Callable[[Path], list[list[str]]]
     #: cells of a README row that are labels in words, compared by position only
     label_cells: int = 1
+    #: the output folder's name, when the table reads another table's study (run once)
+    folder: str | None = None
 
 
 TABLES: dict[str, ReadmeTable] = {
@@ -225,6 +249,9 @@ TABLES: dict[str, ReadmeTable] = {
     "stitching-table": ReadmeTable(("semcom stitch scenarios/stitching.yaml --out {out}",), stitching_rows),
     "channel-aware-table": ReadmeTable(("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",),
                                        channel_aware_rows),
+    "receivers-gains-table": ReadmeTable(
+        ("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",), channel_aware_gains_rows,
+        label_cells=2, folder="channel-aware-table"),
     "jscc-table": ReadmeTable(("semcom run scenarios/jscc_vs_relative.yaml --out {out} --quiet",), jscc_rows),
     "topk-table": ReadmeTable((
         "semcom run scenarios/quickstart.yaml --out {out}/topk8 --no-plots --quiet --set sweep.snr_db=[0,10] "
