@@ -175,11 +175,20 @@ def channel_aware_gains_rows(out: Path, target: float = 0.8) -> list[list[str]]:
                   for eq in ("relative", "relative_lmmse", "relative_noisy")}
         at0 = [_mean_pm(c[c.snr_db == 0.0].iloc[0]) for c in curves.values()]
         x = {eq: _snr_at(c, target) for eq, c in curves.items()}
-        finite = lambda v: v is not None and v != -np.inf
-        gain = lambda eq: f"{x['relative'] - x[eq]:.1f}" if finite(x["relative"]) and finite(x[eq]) else "-"
-        table.append([channel, f"{k}"] + at0 + [f"{x['relative']:.2f}" if finite(x["relative"]) else "-",
-                                                gain("relative_lmmse"), gain("relative_noisy")])
+        plain = f"{x['relative']:.2f}" if _finite(x["relative"]) else "-"
+        table.append([channel, f"{k}"] + at0 + [plain, _gain(x, "relative_lmmse"), _gain(x, "relative_noisy")])
     return table
+
+
+def _finite(snr: float | None) -> bool:
+    return snr is not None and snr != -np.inf
+
+
+def _gain(crossings: dict, eq: str) -> str:
+    """The dB that ``eq`` saves over plain ``relative`` at the target; "-" when either
+    curve has no crossing inside the grid."""
+    plain, other = crossings["relative"], crossings[eq]
+    return f"{plain - other:.1f}" if _finite(plain) and _finite(other) else "-"
 
 
 def jscc_rows(out: Path) -> list[list[str]]:
