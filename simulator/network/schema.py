@@ -23,7 +23,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..scenario.errors import validate_mapping
 from ..scenario.reading import read_scenario_yaml
-from ..scenario.specs import CommonSweepAxes, FloatAxis, NameAxis, StudyBase, axis_validator, finite_validator
+from ..scenario.specs import CommonSweepAxes, FloatAxis, LogDistancePathLoss, NameAxis, StudyBase, axis_validator
 from semcom.core.settings import Strict, setting_error
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
@@ -83,16 +83,11 @@ class ReceiverSpec(Strict):
     model: str = Field(..., description="name from `models`")
 
 
-class PathLossSpec(Strict):
+class PathLossSpec(LogDistancePathLoss):
     """Average SNR of a link: ``reference_snr_db - 10 exponent log10(d / reference_distance_m) + X``,
     ``X ~ N(0, shadowing_db^2)`` drawn once per link (log-normal shadowing)."""
 
-    reference_snr_db: float = Field(20.0, description="mean Es/N0 at the reference distance [dB]")
-    reference_distance_m: float = Field(10.0, gt=0)
-    exponent: float = Field(3.0, ge=0, le=8)
     shadowing_db: float = Field(0.0, ge=0, le=30)
-
-    _finite = finite_validator("reference_snr_db", example="use e.g. 20")
 
 
 class NetworkSpec(Strict):

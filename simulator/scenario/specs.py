@@ -18,7 +18,8 @@ from semcom.transceivers.schemes.specs import AnalogSchemeSpec, SchemeSpec
 from semcom.core.settings import NoBool as _NoBool, Strict as _Strict, is_number as _is_number
 from semcom.core.settings import setting_error as _axis_error
 
-__all__ = ["Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec", "FloatAxis",
+__all__ = ["Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec",
+           "LogDistancePathLoss", "FloatAxis",
            "IntAxis",
            "NameAxis", "CommonSweepAxes", "StudyBase"]
 
@@ -183,6 +184,18 @@ def finite_validator(*fields: str, example: str):
             raise _axis_error(f"{v!r} is not a finite number", example)
         return v
     return field_validator(*fields)(classmethod(check))
+
+
+class LogDistancePathLoss(_Strict):
+    """The mean SNR of a link at distance ``d``: ``reference_snr_db - 10 exponent log10(d /
+    reference_distance_m)``; the network kind's links (``network.path_loss``, which adds
+    shadowing) and a system study's ``single_site`` topology (for the agreement with them)."""
+
+    reference_snr_db: float = Field(20.0, description="mean Es/N0 at the reference distance [dB]")
+    reference_distance_m: float = Field(10.0, gt=0)
+    exponent: float = Field(3.0, ge=0, le=8)
+
+    _finite_path_loss = finite_validator("reference_snr_db", example="use e.g. 20")
 
 
 def axis_validator(*fields: str, kind: str, optional: bool = False):

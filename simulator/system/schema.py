@@ -22,7 +22,8 @@ from typing import Any, ClassVar, Literal, Optional, Union
 from pydantic import Field, field_validator, model_validator
 
 from ..abstraction.spec import parse_abstraction_spec
-from ..scenario.specs import FloatAxis, IntAxis, NameAxis, StudyBase, axis_validator, finite_validator
+from ..scenario.specs import (FloatAxis, IntAxis, LogDistancePathLoss, NameAxis, StudyBase, axis_validator,
+                              finite_validator)
 from semcom.core.settings import Strict as _Strict, setting_error as _axis_error
 from .payload import mcs_table_problem
 from .schema_radio import PLACEMENTS, FadingSpec, GridSpec, PowerControlSpec, TrafficSpec
@@ -44,9 +45,10 @@ LA_POLICIES = ("max_correct", "max_correct_olla", "max_per_re", "target", "targe
 SYSTEM_SCHEDULERS = ("pf_rate", "pf_semantic", "round_robin")
 
 
-class TopologySpec(_Strict):
+class TopologySpec(LogDistancePathLoss):
     """Where base stations and agents are: Sionna's 38.901 hexagonal grid (3 sectors per site),
-    or one site whose agents sit at given distances (``single_site``)."""
+    or one site whose agents sit at given distances (``single_site``, with the network kind's
+    path loss: :class:`~semcom.simulator.scenario.specs.LogDistancePathLoss`)."""
 
     kind: Literal["hexgrid", "single_site"] = "hexgrid"
     scenario: Literal["umi", "uma"] = Field("umi", description="38.901 scenario of the path loss and shadowing")
@@ -58,12 +60,8 @@ class TopologySpec(_Strict):
     shadowing: bool = Field(True, description="log-normal shadow fading (38.901 std per LoS/NLoS state)")
     association: Literal["min_coupling_loss", "dropped"] = Field(
         "min_coupling_loss", description="serving sector: least coupling loss (38.901 calibration), or where dropped")
-    # single_site: the network kind's path loss, for the agreement with link-level decoding
-    reference_snr_db: float = Field(20.0, description="single_site: mean SNR at reference_distance_m [dB]")
-    reference_distance_m: float = Field(10.0, gt=0)
-    exponent: float = Field(3.0, ge=0, le=8)
 
-    _finite = finite_validator("carrier_frequency_hz", "reference_snr_db", example="use a finite value")
+    _finite = finite_validator("carrier_frequency_hz", example="use a finite value")
 
 
 class GroupSpec(_Strict):
