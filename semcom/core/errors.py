@@ -34,12 +34,17 @@ class ScenarioError(SemcomInputError):
 
     def __init__(self, field: str, value, problem: str, fix: str = ""):
         self.field, self.value = field, value
+        self._parts = (field, value, problem, fix)
         msg = f"{field}: {problem}"
         if value is not None and "got" not in problem:
             msg += f" (got {short_repr(value)})"
         if fix:
             msg += f"; {fix}"
         super().__init__(msg)
+
+    def __reduce__(self):
+        # a worker process sends it back pickled: rebuild it from its parts, not from its message
+        return type(self), self._parts
 
 
 class ScenarioErrors(ExceptionGroup, ScenarioError):
@@ -69,6 +74,9 @@ class ScenarioErrors(ExceptionGroup, ScenarioError):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self):
+        return type(self), (self.errors,)
 
     def derive(self, excs) -> "ScenarioErrors":
         return ScenarioErrors(excs)

@@ -136,6 +136,23 @@ def check_policies(sc, tables) -> None:
         if base == "conventional_5g" and label not in digital:
             raise ScenarioError(field, p, "the bit pipe carries a digital configuration's bits; this one is analog",
                                 f"use one of {', '.join(digital)}")
+        if base == "conventional_5g":
+            _check_message_fits(sc, tables, field, p, labels.index(label))
+
+
+def _check_message_fits(sc, tables, field: str, policy: str, config: int) -> None:
+    """The bit pipe sends every message whole: one must fit the band at the lowest MCS."""
+    from .payload import payload_bits
+    from .transport_blocks import TransportBlockSizes
+
+    net = sc.system
+    bits = int(payload_bits(tables, net.conventional.header_bits)[:, config].max())
+    sizes = TransportBlockSizes(net.conventional.table_for(net.direction), [0], net.grid.data_re_per_prb(),
+                                net.grid.prbs())
+    if bits > sizes.max_payload_bits():
+        raise ScenarioError(field, policy, f"one message ({bits} bits with headers) does not fit the band's "
+                            f"{net.grid.prbs()} PRBs at the lowest MCS ({sizes.max_payload_bits()} bits)",
+                            "carry a smaller configuration, or give system.grid more PRBs")
 
 
 def check_sinr_coverage(sc, tables, drops: list[tuple[int, int]]) -> tuple[float, float]:

@@ -77,7 +77,7 @@ class ConventionalPipe:
     :param settings: the pipe's settings, declared once in
         :class:`~semcom.simulator.system.schema.ConventionalSpec` (``mcs_table``, ``bler_target``,
         ``harq_max_retransmissions``, ``combining``, ``harq_rtt_slots``, ``olla_delta_up_db``,
-        ``olla_offset_db``, ``header_bits``) and validated there: a bad one is one
+        ``olla_offset_db``, ``olla_initial_offset_db``, ``header_bits``) and validated there: a bad one is one
         :class:`~semcom.core.settings.SettingError` naming it.
     :param direction: ``uplink`` or ``downlink``: the MCS table when ``mcs_table`` is not given.
     :param re_per_prb: data REs per PRB and slot (12 × 14 less DMRS; at most 156, the TBS cap).
@@ -113,7 +113,7 @@ class ConventionalPipe:
         self._olla = OuterLoopLinkAdaptation(phy, num_ut=1, bler_target=self.bler_target,
                                              delta_up=spec.olla_delta_up_db, offset_min=lo, offset_max=hi,
                                              precision="double", device="cpu")
-        self._offset = np.zeros(self.num_agents)
+        self._offset = np.full(self.num_agents, spec.olla_initial_offset_db)
         self._eesm = EESM(precision="double", device="cpu")
         table = phy.bler_table_interp[self.category, self.table_index - 1].numpy()
         #: [M] np.int32 the MCS indices Sionna has BLER tables for, ascending.

@@ -151,10 +151,13 @@ class ConventionalSpec(_Strict):
     olla_delta_up_db: float = Field(1.0, gt=0, le=10, examples=[1.0], description="outer-loop offset step "
                                     "on a NACK [dB]; on an ACK it steps back by delta_up x t / (1 - t)")
     olla_offset_db: tuple[float, float] = Field((-20.0, 20.0), description="outer-loop offset bounds [dB]")
+    olla_initial_offset_db: float = Field(0.0, examples=[0.0], description="every agent's offset before its "
+                                          "first HARQ feedback [dB], within the bounds (chosen by validation)")
     header_bits: int = Field(40, ge=0, le=1024, examples=[40], description="protocol headers per message "
                              "(PDCP 2 + RLC 1 + MAC subheader 2 bytes)")
 
-    _finite = finite_validator("bler_target", "olla_delta_up_db", example="use a finite value")
+    _finite = finite_validator("bler_target", "olla_delta_up_db", "olla_initial_offset_db",
+                               example="use a finite value")
 
     @field_validator("mcs_table")
     @classmethod
@@ -170,6 +173,14 @@ class ConventionalSpec(_Strict):
         if not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] <= 0.0 <= v[1]):
             raise _axis_error(f"({v[0]:g}, {v[1]:g}) must be finite bounds around 0", "use e.g. [-20, 20]")
         return v
+
+    @model_validator(mode="after")
+    def _start_within_bounds(self):
+        lo, hi = self.olla_offset_db
+        if not lo <= self.olla_initial_offset_db <= hi:
+            raise _axis_error(f"olla_initial_offset_db {self.olla_initial_offset_db:g} lies outside the offset "
+                              f"bounds ({lo:g}, {hi:g})", "use a value between olla_offset_db's bounds")
+        return self
 
     def table_for(self, direction: str) -> str:
         """The MCS table of a study in ``direction`` (uplink: PUSCH, downlink: PDSCH)."""

@@ -15,6 +15,7 @@ from semcom.simulator.abstraction.tableset import TableSet
 from semcom.simulator.kinds import kind_of, parse_study
 from semcom.simulator.results.metrics import wilson_interval
 from semcom.simulator.system.conventional import ConventionalPipe
+from semcom.simulator.system.checks import check_policies
 from semcom.simulator.system.conventional_slot import ConventionalSlots
 from semcom.simulator.system.engine import _UnitLoop, simulate_system
 from semcom.simulator.system.tables import study_tables
@@ -134,3 +135,20 @@ def test_a_study_without_digital_tables_is_one_line(tmp_path):
     with pytest.raises(ScenarioError) as err:
         system_units(sc, study_tables(sc))
     assert "sweep.link_adaptation" in str(err.value) and "digital" in str(err.value)
+
+
+def test_a_message_the_band_cannot_carry_is_refused_before_the_units(study):
+    """The pipe sends a message whole: 104 bits (K = 16 at 4 bits plus headers) need more than three
+    15 kHz PRBs hold at the lowest MCS (96 bits; K = 8's 72 fit); refused in one line naming the
+    policy and the fix."""
+    _, _, _, d = study
+    raw = system_raw(d, grid=dict(num_prbs=3, subcarrier_spacing_hz=15000))
+    raw["sweep"]["link_adaptation"] = ["conventional_5g:K8-qpsk-b4", "conventional_5g:K16-qpsk-b4"]
+    sc = parse_study(raw)
+    with pytest.raises(ScenarioError) as err:
+        check_policies(sc, study_tables(sc))
+    text = str(err.value)
+    assert text.startswith("sweep.link_adaptation[1]") and "system.grid" in text and "\n" not in text
+    raw["system"]["grid"] = dict(num_prbs=4, subcarrier_spacing_hz=15000)
+    sc = parse_study(raw)
+    check_policies(sc, study_tables(sc))                     # 104 bits fit 4 PRBs at MCS 0 (128)

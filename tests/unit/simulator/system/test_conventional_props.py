@@ -180,7 +180,8 @@ def test_payload_and_delivered_accuracy():
     (dict(mcs_table="PUSCH_tabel1"), "did you mean PUSCH_table1"),
     (dict(bler_target=1.0), "bler_target"), (dict(harq_max_retransmissions=-1), "harq_max_retransmissions"),
     (dict(combining="ir"), "combining"), (dict(re_per_prb=168), "re_per_prb"),
-    (dict(olla_offset_db=(2.0, 5.0)), "olla_offset_db")])
+    (dict(olla_offset_db=(2.0, 5.0)), "olla_offset_db"),
+    (dict(olla_initial_offset_db=3.0, olla_offset_db=(-1.0, 2.0)), "olla_initial_offset_db")])
 def test_bad_pipe_settings_are_one_line(kwargs, field):
     with pytest.raises(ValueError) as err:
         ConventionalPipe(num_agents=1, direction="uplink", **kwargs)
@@ -221,7 +222,8 @@ def test_bad_calls_are_refused():
     ({"bler_target": 1.5}, "system.conventional.bler_target", "use e.g. 0.1"),
     ({"harq_max_retransmissions": -1}, "system.conventional.harq_max_retransmissions", "use e.g. 3"),
     ({"mcs_table": "PUSCH_tabel1"}, "system.conventional.mcs_table", "did you mean PUSCH_table1"),
-    ({"mcs_table": "PDSCH_table1"}, "system.conventional.mcs_table", "use PUSCH_table1 or PUSCH_table2")])
+    ({"mcs_table": "PDSCH_table1"}, "system.conventional.mcs_table", "use PUSCH_table1 or PUSCH_table2"),
+    ({"olla_initial_offset_db": 25.0}, "system.conventional", "between olla_offset_db's bounds")])
 def test_bad_scenario_settings_are_one_line(tmp_path, conventional, where, words):
     raw = system_raw(tmp_path)
     raw["system"]["conventional"] = conventional
@@ -252,3 +254,17 @@ def test_outer_loop_is_sionnas_block(target, up, outcomes):
         fb[a] = int(k)
         block(torch.zeros(3, dtype=torch.int32), harq_feedback=torch.from_numpy(fb))
     np.testing.assert_allclose(p.offset_db, block.offset.numpy(), atol=1e-12)
+
+
+@settings(max_examples=20, deadline=None)
+@given(start=st.floats(-5.0, 10.0), est=st.floats(-5.0, 25.0), payload=st.integers(100, 4000))
+def test_initial_offset_is_where_the_outer_loop_starts(start, est, payload):
+    """An agent's first MCS at an initial offset is the MCS at that much lower estimate, and its first
+    report steps from there by Sionna's rule."""
+    p = ConventionalPipe(num_agents=1, direction="uplink", olla_initial_offset_db=start, max_prbs=51, seed=2)
+    assert p.offset_db[0] == start
+    ref = ConventionalPipe(num_agents=1, direction="uplink", max_prbs=51, seed=2)
+    agents = np.array([0])
+    assert p.select_mcs(agents, [est], [payload])[0] == ref.select_mcs(agents, [est - start], [payload])[0]
+    p.feedback(agents, np.array([False]))
+    assert p.offset_db[0] == pytest.approx(min(start + 1.0, 20.0))
