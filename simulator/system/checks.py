@@ -13,9 +13,10 @@ from semcom.core.errors import ScenarioError
 from ..scenario.checks import check_names, check_seeds
 from ..scenario.errors import Findings
 from .geometry import make_drop
-from .payload import mcs_table_problem
+from .payload import mcs_table_problem, payload_bits
 from .radio import power_per_re
 from .schema import LA_POLICIES, PLACEMENTS, SYSTEM_SCHEDULERS
+from .transport_blocks import TransportBlockSizes
 from .user_rows import downlink_coupling_sir_db, uplink_geometry_db
 
 __all__ = ["check_system_scenario", "check_sinr_coverage", "check_policies"]
@@ -142,9 +143,6 @@ def check_policies(sc, tables) -> None:
 
 def _check_message_fits(sc, tables, field: str, policy: str, config: int) -> None:
     """The bit pipe sends every message whole: one must fit the band at the lowest MCS."""
-    from .payload import payload_bits
-    from .transport_blocks import TransportBlockSizes
-
     net = sc.system
     bits = int(payload_bits(tables, net.conventional.header_bits)[:, config].max())
     sizes = TransportBlockSizes(net.conventional.table_for(net.direction), [0], net.grid.data_re_per_prb(),
