@@ -67,6 +67,11 @@ def _shares(rows) -> str:
     return ";".join(f"{k}:{np.mean(v):.3f}" for k, v in acc.items())
 
 
+def _flag(v) -> bool:
+    """A boolean cell as the store reads it back (SQLite keeps 0/1) or as a CSV writes it."""
+    return v is True or str(v).strip().lower() in ("true", "1")
+
+
 def summarise_drops(network_rows: list[dict]) -> list[dict]:
     """One summary row per (placement, scheduler, link adaptation, load) over its drops and seeds."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
@@ -75,7 +80,7 @@ def summarise_drops(network_rows: list[dict]) -> list[dict]:
     out = []
     for key in sorted(groups, key=lambda k: (k[0], k[1], k[2].startswith("fixed:"), k[2], _num(k[3]))):
         rs = groups[key]
-        sat = sum(str(r.get("saturated")) == "True" or r.get("saturated") is True for r in rs)
+        sat = sum(_flag(r.get("saturated")) for r in rs)
         row = dict(scenario=rs[0].get("scenario"), **dict(zip(GROUP_KEYS, (rs[0][k] for k in GROUP_KEYS))),
                    direction=rs[0].get("direction"), drops=len(rs),
                    offered_per_s=float(np.mean([_num(r["offered_per_s"]) for r in rs])),

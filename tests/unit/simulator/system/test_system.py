@@ -14,6 +14,7 @@ from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.simulator.kinds import kind_of, parse_study
 from semcom.simulator.results.metrics import wilson_interval
 from semcom.simulator.abstraction.eesm import effective_sinr_db
+from semcom.simulator.system.aggregate import summarise_drops
 from semcom.simulator.system.engine import simulate_system
 from semcom.simulator.system.geometry import make_drop
 from semcom.simulator.system.link_adaptation import policy_rules
@@ -281,3 +282,16 @@ def test_bad_policy_labels_are_one_line(digital_dir, tmp_path):
     with pytest.raises(ScenarioError) as err:
         kind_of(sc).run(sc, tmp_path / "o2", quiet=True)
     assert "K12-analog" in _one_line(err.value) and "K16-analog" in str(err.value)
+
+
+@pytest.mark.parametrize("flags, majority", [((1, 1, 0), True), ((True, "True", False), True),
+                                             ((0, 1, "False"), False), (("true", "0", 0), False)])
+def test_saturated_drops_are_counted_as_the_store_and_the_csv_keep_them(flags, majority):
+    """The store reads booleans back as 0/1 and a CSV as text: both count (a unit with most drops
+    saturated is saturated)."""
+    rows = [dict(placement="random", scheduler="pf_semantic", link_adaptation="fixed:K8", arrival_rate=30.0,
+                 offered_per_s=1.0, offered_load=1.0, saturated=f, goodput_offered=float(i))
+            for i, f in enumerate(flags)]
+    (summary,) = summarise_drops(rows)
+    assert summary["saturated"] is majority
+    assert summary["saturated_drops"] == sum(str(f).lower() in ("1", "true") for f in flags)
