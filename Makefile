@@ -84,7 +84,7 @@ docs-figures: $(STAMP)
 	for f in goodput_vs_load latency_p95_vs_load accuracy_vs_latency alignment_cost; do \
 	  cp $(DOCS_RUNS)/network_edge/plots/network_$$f.png docs/images/network_edge_$$f.png; done
 	$(VENV)/bin/semcom run scenarios/system_multicell.yaml --out $(DOCS_RUNS)/system_multicell --quiet
-	for f in accuracy_cdf goodput_vs_load k_vs_sinr map; do \
+	for f in vs_load accuracy_cdf k_vs_sinr outer_loop map; do \
 	  cp $(DOCS_RUNS)/system_multicell/plots/system_$$f.png docs/images/system_multicell_$$f.png; done
 
 # keeps runs/ (the README suggests keeping results there); removes the venv and caches only

@@ -175,9 +175,9 @@ def _k_vs_sinr(users, out_dir: Path, style: FigureStyle):
         ax.scatter(pts[:, 0], pts[:, 1], s=4, alpha=0.5, linewidths=0, color="tab:blue")
         ax.set_yscale("log", base=2)
         ax.set_title(f"{load:g} decisions/s per agent", fontsize=8)
-        ax.set_xlabel("user's mean large-scale SINR estimate [dB]")
-        ax.set_ylabel("mean K chosen")
-    fig.suptitle(policy_label(pol), fontsize=8)
+        ax.set_xlabel("mean SINR estimate [dB]")
+    axes[0].set_ylabel("mean K chosen")
+    fig.suptitle(f"{policy_label(pol)}: each user's mean K against its mean large-scale SINR estimate", fontsize=8)
     return save_figure(fig, out_dir, "system_k_vs_sinr")[0]
 
 
