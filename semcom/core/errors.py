@@ -75,9 +75,6 @@ class ScenarioErrors(ExceptionGroup, ScenarioError):
     def __str__(self) -> str:
         return self.message
 
-    def __reduce__(self):
-        return type(self), (self.errors,)
-
     def derive(self, excs) -> "ScenarioErrors":
         return ScenarioErrors(excs)
 
