@@ -237,6 +237,13 @@ def topk_rows(out: Path) -> list[list[str]]:
     return table
 
 
+def zoo_seeds_rows(out: Path) -> list[list[str]]:
+    """The alignment zoo's 10 dB winners over seeds (docs/scripts/zoo_seeds.py)."""
+    from zoo_seeds import rows
+
+    return rows(out)
+
+
 @dataclass(frozen=True)
 class ReadmeTable:
     """One README table: the commands that make its study (run from the repository root,
@@ -267,6 +274,9 @@ TABLES: dict[str, ReadmeTable] = {
         "--set sweep.num_anchors=[32] --set compression.top_k=8",
         "semcom run scenarios/quickstart.yaml --out {out}/topk_all --no-plots --quiet --set sweep.snr_db=[0,10] "
         "--set sweep.num_anchors=[32]"), topk_rows),
+    "zoo-seeds-table": ReadmeTable(
+        ('semcom run scenarios/alignment_zoo.yaml --out {out} --no-plots --quiet --set "sweep.seed=[1,2,3]"',),
+        zoo_seeds_rows, label_cells=2),
     "adaptive-table": ReadmeTable(("semcom run scenarios/digital_rayleigh_adaptive.yaml --out {out} --quiet",),
                                   adaptive_rows),
 }
