@@ -6,7 +6,7 @@ frequency-selective placement, the load-aware policy's correct decisions per sec
 fairness: the PF gain from multi-user diversity is frequency-selective over random placement.
 Means over the drops given (default: the study's first two).
 
-    python docs/scripts/system_sensitivity.py [drops] [fixed label]
+    python docs/scripts/system_sensitivity.py [drops] [fixed labels, comma-separated]
 """
 import dataclasses
 import sys
@@ -39,7 +39,7 @@ def mean_of(policy, rate, **change):
     return np.mean(out, axis=0)
 
 
-fixed = [f"fixed:{FIXED}"] if FIXED else [f"fixed:{lab}" for lab in tables.labels]
+fixed = [f"fixed:{lab}" for lab in (FIXED.split(",") if FIXED else tables.labels)]
 print("placement | load | LA correct/s | best fixed correct/s (which) | LA - best")
 for placement in ("random", "reuse", "frequency_selective"):
     for rate in rates:
