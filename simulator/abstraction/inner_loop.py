@@ -36,7 +36,7 @@ import numpy as np
 
 __all__ = ["FadingAverage", "build_fading_average", "inner_loop_check", "nondecreasing", "INNER_LOOP_MARGIN"]
 
-#: |mean predicted − mean realised accuracy| per configuration the inner loop aims for.
+#: ``|mean predicted − mean realised accuracy|`` per configuration the inner loop aims for.
 INNER_LOOP_MARGIN = 0.02
 
 

@@ -10,7 +10,7 @@ from .predictors import PREDICTORS
 
 __all__ = ["MARGIN", "config_cells", "validation_row"]
 
-#: |predicted − link-level accuracy| a validation point may miss by and still count as within margin.
+#: ``|predicted − link-level accuracy|`` a validation point may miss by and still count as within margin.
 MARGIN = 0.015
 
 

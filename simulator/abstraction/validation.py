@@ -11,7 +11,7 @@ Two regimes, one file (``abstraction_validation.csv``, one row per point, :func:
 
 Every message is predicted by the table of the half of the test set its sample is not in
 (:mod:`~.folds`): no decision is predicted by a table its sample helped build. A point is
-``within_margin`` when |predicted − link-level accuracy| ≤ :data:`~.rows.MARGIN`; the β-free
+``within_margin`` when ``|predicted − link-level accuracy|`` ≤ :data:`~.rows.MARGIN`; the β-free
 baselines (table at the mean or at the minimum SINR of each message's REs) and the controls it
 must beat (the strongest RE, the prediction shifted by ±1 dB) are in the same row, and
 :func:`validation_summary` counts how often each of them is within the margin.
@@ -64,7 +64,7 @@ def _flag(value) -> bool:
 
 def validation_summary(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
     """Per (regime, channel family): ``points``, ``within_margin`` and its share, ``inside`` (prediction in
-    the link-level 95% interval), mean and largest |error|, and for every baseline and control of
+    the link-level 95% interval), mean and largest ``|error|``, and for every baseline and control of
     :data:`~.predictors.PREDICTORS` the share of points it predicts within the margin
     (``<name>_within_margin``)."""
     out: dict = {}

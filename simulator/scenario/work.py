@@ -147,7 +147,7 @@ def with_data(estimate: WorkEstimate, data) -> WorkEstimate:
 
 
 def named_product(factors: dict[str, float]) -> tuple[float, str]:
-    """(product of ``factors``, the largest ones' names joined by `` x ``): what a refusal names."""
+    """(product of ``factors``, the largest ones' names joined by ``" x "``): what a refusal names."""
     total = math.prod(max(1, n) for n in factors.values())
     largest = sorted((a for a, n in factors.items() if n > 1), key=lambda a: -factors[a])[:3]
     return total, " x ".join(largest) or next(iter(factors), "sweep")

@@ -109,7 +109,7 @@ class Radio:
         self.faded_share = float(keep.mean())
 
     def power_gain(self, link: np.ndarray, prb: np.ndarray, slot: int) -> np.ndarray:
-        """|h|² of links ``link`` [E] (indices into ``link_id``'s values, -1: mean power) on ``prb`` [E]."""
+        """``|h|²`` of links ``link`` [E] (indices into ``link_id``'s values, -1: mean power) on ``prb`` [E]."""
         out = np.ones(len(link))
         if self.model == "none":
             return out
