@@ -12,6 +12,7 @@ settings and a hash of the engine's source):
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from dataclasses import dataclass, replace
@@ -93,12 +94,26 @@ ENGINE_SOURCES = ("simulator/system/engine.py", "simulator/system/radio.py", "si
                   "channels/prb_fading.py")
 
 
+def code_fingerprint(source: str) -> bytes:
+    """The code of a module's ``source`` without its docstrings, comments and layout (its syntax tree):
+    what an edit of the documentation or a formatter leaves unchanged."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and body
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False).encode()
+
+
 def engine_fingerprint() -> str:
-    """A hash of the source of the engine's modules that make the recorded SINRs
-    (:data:`ENGINE_SOURCES`): a changed engine does not reuse the regime of the old one."""
+    """A hash of the code of the engine's modules that make the recorded SINRs
+    (:data:`ENGINE_SOURCES`): a changed engine does not reuse the regime of the old one, while
+    documentation edits keep a regime that took minutes to record."""
     root = Path(__file__).resolve().parents[2]
     files = [root / name for name in ENGINE_SOURCES]
-    return hashlib.sha256(b"".join(f.read_bytes() for f in files if f.is_file())).hexdigest()[:16]
+    return hashlib.sha256(b"".join(code_fingerprint(f.read_text()) for f in files if f.is_file())).hexdigest()[:16]
 
 
 def regime_key(sc, table_set) -> str:

@@ -78,3 +78,16 @@ def test_workers_read_the_calibrated_tables_and_an_absent_cache_is_one_line(stud
         cached_regime(other, ts)
     assert "\n" not in str(e.value)
     assert link_tables(other, ts).labels == tables.labels
+
+
+def test_the_engine_fingerprint_follows_the_code_not_its_documentation():
+    from semcom.simulator.system.calibrated import code_fingerprint
+
+    source = 'def gain(x):\n    """Power gain."""\n    return x * 2  # linear\n'
+    documented = ('def gain(x):\n    """The power gain, |h|^2, of a link."""\n'
+                  '    # doubled: two paths\n    return (x *\n            2)\n')
+    changed = 'def gain(x):\n    """Power gain."""\n    return x * 3  # linear\n'
+    assert code_fingerprint(source) == code_fingerprint(documented)
+    assert code_fingerprint(source) != code_fingerprint(changed)
+    # a function that is only a docstring still has a body, and differs from one that returns
+    assert code_fingerprint('def f():\n    """Doc."""\n') != code_fingerprint("def f():\n    return 1\n")
