@@ -105,6 +105,7 @@ def test_a_pool_worker_killed_mid_study_costs_only_its_units(tmp_path):
     assert result == reference
 
 
+@pytest.mark.slow   # the pool's test above holds the same contract in the default suite
 def test_a_dask_worker_killed_mid_study_costs_only_its_units(tmp_path):
     distributed = pytest.importorskip("distributed")
     reference = _link(tmp_path, "inline")

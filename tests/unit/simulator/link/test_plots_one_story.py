@@ -96,7 +96,9 @@ def _lines(ax) -> list[Line2D]:
     return [ln for ln in ax.get_lines() if ln.get_gid() not in ("chance", "native")]
 
 
-@pytest.mark.parametrize("name", LINK_SCENARIOS)
+# the zoo's figures (many panels) take the longest to draw: they run with the slow tests
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "alignment_zoo.yaml" else n
+                                  for n in LINK_SCENARIOS])
 def test_each_figure_tells_one_story(tmp_path, drawn, name):
     sc, rows = _render(tmp_path, name)
     if len(sc.axis("num_anchors")) >= 3:     # a rate axis with too few points draws no figure
