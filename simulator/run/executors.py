@@ -130,9 +130,13 @@ def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler
     if scheduler:
         yield from _run_dask(model, payload, units, scheduler, num_threads or 1, run_unit)
     elif workers <= 1:
-        threads = num_threads or UNIT_THREADS
-        for unit in units:
-            yield _work(model, payload, unit, threads, run_unit)
+        threads, before = num_threads or UNIT_THREADS, torch.get_num_threads()
+        try:
+            for unit in units:
+                yield _work(model, payload, unit, threads, run_unit)
+        finally:        # the caller's process (a notebook, a script) keeps its own thread setting
+            if torch.get_num_threads() != before:
+                set_threads(before)
     else:
         threads = num_threads or UNIT_THREADS
         method = start_method(threads)

@@ -49,3 +49,22 @@ def test_a_unit_refused_in_a_worker_is_the_same_one_line_error():
     with pytest.raises(ScenarioError) as err:
         list(run_units(Toy(offset=0), [1, 2, 3, 4], refuse_unit_three, workers=2, num_threads=1))
     assert err.value.field == "system.grid" and str(err.value) == "system.grid: unit 3 does not fit; use more PRBs"
+
+
+def thread_count(sc: Toy, unit: int) -> list[dict]:
+    import torch
+
+    return [{"unit": unit, "threads": torch.get_num_threads()}]
+
+
+def test_inline_units_run_on_their_threads_and_the_caller_keeps_its_own():
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(3)
+        rows = [r for _, rs, _ in run_units(Toy(offset=0), [1, 2], thread_count, num_threads=2) for r in rs]
+        assert [r["threads"] for r in rows] == [2, 2]
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)
