@@ -127,6 +127,7 @@ def run(repeats: int = 3) -> dict:
     from semcom.simulator.link.units import expand_units
     from semcom.simulator.run.context import latent_space, study_data
     from semcom.simulator.run.executors import run_units
+    from semcom.core.threads import UNIT_THREADS, fixed_threads
     from semcom.transceivers.agents import train_encoder
 
     sc = scenario()
@@ -145,8 +146,11 @@ def run(repeats: int = 3) -> dict:
             run_study(sc, out, quiet=True)
 
     labels, pool, test = data.labels, torch.from_numpy(data.pool_idx), torch.from_numpy(data.test_idx)
-    times = interleaved({"semcom": semcom, "floor": lambda: _floor(z_tx, z_rx, labels, pool.numpy(), test)},
-                        repeats)
+    def floor():
+        with fixed_threads(UNIT_THREADS):        # the thread a study's unit runs on
+            return _floor(z_tx, z_rx, labels, pool.numpy(), test)
+
+    times = interleaved({"semcom": semcom, "floor": floor}, repeats)
     all_semcom, all_floor = times["semcom"], times["floor"]
     t_semcom, t_floor = min(all_semcom), min(all_floor)
     t_full, _ = best_of(full_run, 1)
@@ -161,11 +165,12 @@ def run(repeats: int = 3) -> dict:
     with torch.enable_grad():
         encoders = tuple(train_encoder(MODELS[m], data.dataset, data.pool_idx) for m in ("cnn_tx", "mlp_rx"))
     images = torch.from_numpy(data.dataset.inputs)
-    t_naive, _ = best_of(lambda: _naive(encoders, images, labels, pool.numpy(), test, z_tx, z_rx), 1)
+    with fixed_threads(UNIT_THREADS):
+        t_naive, _ = best_of(lambda: _naive(encoders, images, labels, pool.numpy(), test, z_tx, z_rx), 1)
     return {
         "points": len(SNR_DB) * len(NUM_ANCHORS) * len(EQUALIZERS), "test_samples": len(test),
         "semcom_s": t_semcom, "floor_s": t_floor, "naive_s": t_naive, "full_run_with_store_and_plots_s": t_full,
-        "semcom_cv_heads_s": t_cv, "torch_threads_of_the_timed_runs": torch.get_num_threads(),
+        "semcom_cv_heads_s": t_cv, "torch_threads_of_the_timed_runs": UNIT_THREADS,
         "semcom_over_floor": t_semcom / t_floor, "naive_over_semcom": t_naive / t_semcom,
         "semcom_all_s": all_semcom, "floor_all_s": all_floor,
         "targets": {"semcom_over_floor <= 1.5": t_semcom / t_floor <= 1.5,
