@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +162,7 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
         instead of refusing it (:mod:`semcom.simulator.scenario.work`).
     :param overrides: dotted scenario keys, e.g. ``**{"sweep.snr_db": [0, 10], "seed": 3}``.
     """
-
+    started = time.perf_counter()   # the manifest's wall time is the call's, checks included
     raw, source = _raw_scenario(scenario)
     raw = apply_overrides(raw, overrides)
     sc = parse_study(raw, source)          # the scenario of the kind it names (`kind:`, link by default)
@@ -170,7 +171,7 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
     kind.check_work(sc, allow_large=allow_large, workers=workers, check_data=True)
     out = check_output_dir(out, force=force) if out is not None else _auto_out(sc.name)
     with allowing_code(allow_code):
-        kind.run(sc, out, workers=workers, quiet=quiet, force=force, plots=plots)
+        kind.run(sc, out, workers=workers, quiet=quiet, force=force, plots=plots, started=started)
     return Result(out)
 
 

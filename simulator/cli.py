@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import time
 import warnings
 
 from pydantic import ValidationError
@@ -56,7 +57,7 @@ def _cmd_run(args) -> int:
     kind.check_work(sc, allow_large=args.allow_large, workers=args.workers, check_data=True)
     check_output_dir(args.out, force=args.force)      # refused before anything is computed
     result = kind.run(sc, args.out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
-                      force=args.force, plots=not args.no_plots)
+                      force=args.force, plots=not args.no_plots, started=args.started)
     if not args.quiet:
         _print(kind.run_lines(sc, result))
     return 0
@@ -123,7 +124,7 @@ def _cmd_stitch(args) -> int:
     sc = kind.parse(raw, str(args.scenario))
     _allow_code(get_kind("link"), sc, args)
     check_output_dir(args.out, force=args.force)
-    result = kind.run(sc, args.out, snr_db=args.snr_db, force=args.force)
+    result = kind.run(sc, args.out, snr_db=args.snr_db, force=args.force, started=args.started)
     _print(kind.run_lines(sc, result))
     return 0
 
@@ -263,8 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     # Only argparse, pydantic and YAML load before a command needs more: `--help`, `--version`,
     # `schema` and `validate` of a malformed file never import torch or Sionna.
     args = None
-    try:
-        args = build_parser().parse_args(argv)
+    try:   # `started`: a run's manifest times the whole command, imports and checks included
+        args = build_parser().parse_args(argv, argparse.Namespace(started=time.perf_counter()))
         if getattr(args, "workers", 1) is not None and getattr(args, "workers", 1) < 1:
             print(f"semcom: error: --workers: must be >= 1 (got {args.workers})", file=sys.stderr)
             return 2

@@ -85,7 +85,7 @@ def write_manifest(out_dir: Path, manifest: dict, units_run: int) -> None:
             old = json.loads(path.read_text())
         except (OSError, ValueError):
             old = {}
-        for key in ("units_run", "executor", "threads", "wall_time_s", "finished_at"):
+        for key in ("units_run", "executor", "threads", "wall_time_s", "units_time_s", "finished_at"):
             if key in old:
                 manifest[key] = old[key]
     write_text_atomic(path, json.dumps(manifest, indent=2))
@@ -168,15 +168,17 @@ class StudyRunner:
 
     def run(self, sc, out_dir: str | Path, *, draw: FigureDrawer | None = None, workers: int = 1,
             scheduler: str | None = None, quiet: bool = False, force: bool = False, plots: bool = True,
-            **options: Any) -> StudyResult:
+            started: float | None = None, **options: Any) -> StudyResult:
         """Run (or resume) ``sc`` into ``out_dir``.
 
         :param draw: the kind's figures (:data:`FigureDrawer`), drawn when ``plots``.
         :param workers, scheduler: the executor (:func:`~.executors.run_units`).
         :param force: discard the results of another study in ``out_dir`` instead of refusing.
+        :param started: ``time.perf_counter()`` when the user's command or call began (its imports
+            and checks), so the manifest's ``wall_time_s`` is the wait its user saw; now by default.
         :param options: the kind's own run options (a stitching table's ``snr_db``).
         """
-        t0 = time.perf_counter()
+        t0 = time.perf_counter() if started is None else started
         if quiet:   # units' own progress bars (JSCC training), in this process and in workers it starts
             os.environ["SEMCOM_QUIET"] = "1"
         self.check(sc)
@@ -186,7 +188,7 @@ class StudyRunner:
         units = self.units(sc, state, options)
         identity = self.identity(sc, options)
         study_hash = config_hash(self.hash_tag, identity)
-        units_run = 0
+        units_run, units_t0 = 0, time.perf_counter()
         while True:   # rounds: one, unless the kind asks for more units (more_units)
             rows, ran = run_into_store(
                 sc, out_dir, units, study_hash, type(self).run_unit,
@@ -198,6 +200,7 @@ class StudyRunner:
             if not more:
                 break
             units, force = units + more, False   # a later round keeps what the first one kept
+        units_seconds = time.perf_counter() - units_t0
         csv_path = self.export(sc, out_dir, rows, state, complete=True)
         scenario = sc.model_dump(mode="json")
         figures = draw(rows, out_dir / "plots", scenario) if plots and draw and rows else []
@@ -207,7 +210,7 @@ class StudyRunner:
             **self.manifest_extra(sc, state, options),
             "units_total": len(units), "units_run": units_run, "rows": len(rows), **self.manifest_counts(rows),
             "executor": _executor(workers, scheduler), "threads": thread_settings(), "versions": versions(),
-            "platform": platform.platform(), "wall_time_s": round(seconds, 3),
+            "platform": platform.platform(), "wall_time_s": round(seconds, 3), "units_time_s": round(units_seconds, 3),
             "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         write_manifest(out_dir, manifest, units_run)

@@ -5,6 +5,7 @@ as for the built-in kinds."""
 
 import io
 import json
+import time
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +154,23 @@ def test_a_new_kind_runs_resumes_and_refuses_through_the_one_lifecycle(tmp_path,
     rc, _, err = _cli("run", _scenario(tmp_path, step=2.0), "--out", out, "--quiet")
     assert rc == 2 and "holds results of a different study (differs in step)" in err, err
     assert err.count("\n") == 1
+
+
+def test_the_manifest_times_the_whole_command_beside_its_units(tmp_path, count_kind, monkeypatch):
+    """``wall_time_s`` is the wait of the command its user saw (the checks before the units
+    included), ``units_time_s`` the executor's share of it."""
+    checked = CountKind.check_work
+
+    def slow_check_work(self, *args, **kwargs):   # stands in for imports and data checks
+        time.sleep(1.0)
+        return checked(self, *args, **kwargs)
+
+    monkeypatch.setattr(CountKind, "check_work", slow_check_work)
+    out = tmp_path / "run"
+    rc, _, err = _cli("run", _scenario(tmp_path), "--out", out, "--quiet", "--no-plots")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert rc == 0, err
+    assert manifest["wall_time_s"] >= 1.0 > manifest["units_time_s"] >= 0, manifest
 
 
 def test_results_plot_and_report_work_for_a_new_kind(tmp_path, count_kind):
