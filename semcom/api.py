@@ -1,16 +1,19 @@
 """The Python API: run a study and get its results as a pandas DataFrame.
 
-``semcom.run`` takes what ``semcom run`` takes (a scenario file) or a mapping or a parsed
-scenario, plus dotted overrides; it runs (or resumes) the study into a results folder
-and returns a :class:`Result`. ``semcom.load`` opens the folder of an earlier run.
+``semcom.run`` takes what ``semcom run`` takes (a scenario file or a shipped scenario's
+name, its options as keywords) or a mapping or a parsed scenario, plus dotted overrides;
+it runs (or resumes) the study into a results folder and returns a :class:`Result`.
+``semcom.load`` opens the folder of an earlier run; ``semcom.schema`` is ``semcom schema``.
+Arguments are typed as the CLI's options are (:mod:`semcom.arguments`), and a refusal
+names the keyword to pass (``force=True``), not the CLI option.
 Nothing here forces a matplotlib backend: in a notebook, figures show inline once
 ``%matplotlib inline`` has run (or pyplot was imported).
 
 Example::
 
     import semcom
-    result = semcom.run("scenarios/quickstart.yaml", **{"sweep.snr_db": [0, 10],
-                        "sweep.num_anchors": [8]})
+    result = semcom.run(semcom.scenario_path("quickstart"), quiet=True,
+                        **{"sweep.snr_db": [0, 10], "sweep.num_anchors": [8]})
     result.frame.groupby("semantic_equalizer").accuracy.mean()
     fig = result.plot()                 # accuracy vs SNR, a panel per link
     again = semcom.load(result.out)     # the same rows, read from results.sqlite
@@ -25,15 +28,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from semcom.arguments import ArgumentError, check_flag, check_path, check_scheduler, check_workers, for_python
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides
 from semcom.core.trust import allowing_code
-from semcom.simulator.kinds import get_kind, kind_of, parse_study
+from semcom.simulator.kinds import get_kind, kind_of, parse_study, scenario_kinds
+from semcom.simulator.scenario.jsonschema import json_schema
 from semcom.simulator.scenario.reading import read_scenario_yaml
 from semcom.simulator.results.folders import check_output_dir
 from semcom.simulator.results.store import read_rows, study_kind
 
-__all__ = ["Result", "run", "load"]
+__all__ = ["Result", "run", "load", "schema"]
 
 
 class Result:
@@ -137,8 +142,8 @@ def _raw_scenario(scenario: Any) -> tuple[Any, str]:
         return scenario, "scenario"
     if hasattr(scenario, "model_dump"):
         return scenario.model_dump(mode="json"), "scenario"
-    raise SemcomInputError(f"scenario: expected a YAML path, a mapping or a parsed scenario "
-                           f"(got {type(scenario).__name__}); give e.g. 'scenarios/quickstart.yaml'")
+    raise ArgumentError(f"scenario: expected a YAML path, a shipped scenario's name, a mapping or a parsed "
+                        f"scenario (got {type(scenario).__name__}); pass e.g. 'quickstart' or 'my_study.yaml'")
 
 
 def _auto_out(name: Any) -> Path:
@@ -146,35 +151,73 @@ def _auto_out(name: Any) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"semcom-{safe}-"))
 
 
-def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1, quiet: bool = False,
-        force: bool = False, plots: bool = False, allow_large: bool = False, allow_code: bool = False,
-        **overrides: Any) -> Result:
-    """Run (or resume) a study and return its :class:`Result`.
+def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1, scheduler: Any = None,
+        quiet: bool = False, force: bool = False, plots: bool = False, allow_large: bool = False,
+        allow_code: bool = False, **overrides: Any) -> Result:
+    """Run (or resume) a study and return its :class:`Result`: what ``semcom run`` does, in one call.
 
-    :param scenario: a scenario YAML path, a mapping (parsed YAML) or a parsed scenario.
-    :param out: results folder; ``None`` makes a new temporary folder (``Result.out`` names it).
-        Rerunning into the same folder resumes: finished units are not run again.
-    :param workers: local worker processes (1 runs inline; results are the same either way).
-    :param plots: also write the standard paper plots to ``out/plots`` (PNG + PDF).
-    :param allow_code: let the scenario import and run user code (``import:`` encoders): such
-        a scenario is a program (:mod:`semcom.core.trust`); refused otherwise.
+    :param scenario: a scenario YAML path, the name of a shipped scenario (``"quickstart"``;
+        :func:`semcom.scenario_path`), a mapping (parsed YAML) or a parsed scenario.
+    :param out: results folder (``--out``); ``None`` makes a new temporary folder (``Result.out``
+        names it). Rerunning into the same folder resumes: finished units are not run again.
+    :param workers: local worker processes (``--workers``; 1, the default, runs inline); a whole
+        number >= 1. Results are byte-identical whatever the executor.
+    :param scheduler: a Dask cluster (``--scheduler``): its address (``"tcp://host:8786"``) or a
+        ``dask.distributed.Client`` you opened (left open); ``workers`` is then unused.
+    :param quiet: no progress bar and no progress lines (``--quiet``).
+    :param force: discard the results of a *different* study already in ``out`` instead of
+        refusing (``--force``); the same study resumes without it. ``True`` or ``False`` only.
+    :param plots: also write the run's paper figures to ``out/plots`` (PNG + PDF). Off by
+        default, unlike the CLI (which draws unless ``--no-plots``): a script or a notebook
+        draws what it needs with :meth:`Result.plot`, and a loop of runs does not pay for a
+        set of figure files each time; ``semcom plot DIR`` draws them later.
     :param allow_large: run a study beyond the work budget (units, messages, slots, memory)
-        instead of refusing it (:mod:`semcom.simulator.scenario.work`).
-    :param overrides: dotted scenario keys, e.g. ``**{"sweep.snr_db": [0, 10], "seed": 3}``.
+        instead of refusing it (``--allow-large``; :mod:`semcom.simulator.scenario.work`).
+    :param allow_code: let the scenario import and run user code (``import:`` encoders,
+        ``--allow-code``): such a scenario is a program (:mod:`semcom.core.trust`); refused otherwise.
+    :param overrides: dotted scenario keys (``--set``), e.g. ``**{"sweep.snr_db": [0, 10], "seed": 3}``.
+    :raises semcom.core.errors.SemcomInputError: one line naming the argument or the scenario
+        field, the value and the fix (a wrong type is also a ``TypeError``:
+        :class:`semcom.arguments.ArgumentError`).
     """
     started = time.perf_counter()   # the manifest's wall time is the call's, checks included
-    raw, source = _raw_scenario(scenario)
-    raw = apply_overrides(raw, overrides)
-    sc = parse_study(raw, source)          # the scenario of the kind it names (`kind:`, link by default)
-    kind = kind_of(sc)
-    kind.check_code(sc, allow_code=allow_code)
-    kind.check_work(sc, allow_large=allow_large, workers=workers, check_data=True)
-    out = check_output_dir(out, force=force) if out is not None else _auto_out(sc.name)
-    with allowing_code(allow_code):
-        kind.run(sc, out, workers=workers, quiet=quiet, force=force, plots=plots, started=started)
+    for flag, value in (("quiet", quiet), ("force", force), ("plots", plots), ("allow_large", allow_large),
+                        ("allow_code", allow_code)):
+        check_flag(flag, value)
+    check_path("out", out, optional=True)
+    check_workers(workers)
+    check_scheduler(scheduler)
+    try:
+        raw, source = _raw_scenario(scenario)
+        raw = apply_overrides(raw, overrides)
+        sc = parse_study(raw, source)          # the scenario of the kind it names (`kind:`, link by default)
+        kind = kind_of(sc)
+        kind.check_code(sc, allow_code=allow_code)
+        kind.check_work(sc, allow_large=allow_large, workers=workers, check_data=True)
+        out = check_output_dir(out, force=force) if out is not None else _auto_out(sc.name)
+        with allowing_code(allow_code):
+            kind.run(sc, out, workers=workers, scheduler=scheduler, quiet=quiet, force=force, plots=plots,
+                     started=started)
+    except SemcomInputError as exc:
+        raise for_python(exc) from None
     return Result(out)
 
 
 def load(out: str | os.PathLike) -> Result:
-    """The :class:`Result` of an earlier run, read from ``out/results.sqlite`` (no lock needed)."""
-    return Result(out)
+    """The :class:`Result` of an earlier run, read from ``out/results.sqlite`` (no lock needed).
+
+    :param out: the run's results folder (what ``out=`` or ``--out`` named), a ``str`` or a path.
+    :raises semcom.core.errors.SemcomInputError: when ``out`` is not a path or holds no results.
+    """
+    check_path("out", out)
+    try:
+        return Result(out)
+    except SemcomInputError as exc:
+        raise for_python(exc) from None
+
+
+def schema() -> dict:
+    """The JSON Schema of a scenario file, as ``semcom schema`` prints it (for editors and
+    validators), built now: a name registered in this process before the call (a user's
+    semantic equaliser, anchor strategy, encoder, channel model) is among its enums."""
+    return json_schema(scenario_kinds())

@@ -28,7 +28,7 @@ from semcom.core.errors import SemcomInputError
 from semcom.core.threads import UNIT_THREADS
 from .pool import run_supervised, start_method
 
-__all__ = ["run_units", "set_threads", "thread_settings", "DASK_RETRIES"]
+__all__ = ["run_units", "set_threads", "thread_settings", "describe_scheduler", "DASK_RETRIES"]
 
 #: Times Dask runs a failed unit again before the study fails.
 DASK_RETRIES = 2
@@ -113,11 +113,13 @@ class _UnitWork:
         return _work(self.model, self.payload, unit, self.threads, self.run_unit)[1:]
 
 
-def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler: str | None = None,
+def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler: Any = None,
               num_threads: int | None = None,
               prepare: Callable[[Any], None] | None = None) -> Iterator[tuple[Any, list[dict], float]]:
     """Yield ``(unit, rows, seconds)`` for every unit, in completion order.
 
+    :param scheduler: a Dask scheduler's address, or a ``distributed.Client`` (used as it is and
+        left open); `None` runs inline or on ``workers`` local processes.
     :param run_unit: the study kind's unit runner, a module-level function ``(sc, unit) -> rows``
         (e.g. :func:`~semcom.simulator.link.engine.run_unit` for link units).
     :param num_threads: intra-op threads per process (default
@@ -127,7 +129,7 @@ def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler
     """
     model = type(sc)
     payload = sc.model_dump_json()
-    if scheduler:
+    if scheduler not in (None, ""):
         yield from _run_dask(model, payload, units, scheduler, num_threads or 1, run_unit)
     elif workers <= 1:
         threads, before = num_threads or UNIT_THREADS, torch.get_num_threads()
@@ -164,18 +166,29 @@ def _probe(address: str) -> None:
                                "start one with `dask scheduler` or fix the address") from None
 
 
-def _run_dask(model: type, payload: str, units: list, address: str, threads: int, run_unit: UnitRunner):
+def describe_scheduler(scheduler: Any) -> str:
+    """A Dask scheduler as the manifest records it: its address (a client's scheduler's)."""
+    if isinstance(scheduler, str):
+        return scheduler
+    return str(getattr(getattr(scheduler, "scheduler", None), "address", None) or type(scheduler).__name__)
+
+
+def _run_dask(model: type, payload: str, units: list, scheduler: Any, threads: int, run_unit: UnitRunner):
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - dask is a dependency
         raise RuntimeError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from exc
 
-    _probe(address)
-    try:
-        client = Client(address, timeout="10s")
-    except (OSError, TimeoutError) as exc:
-        raise SemcomInputError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
-                               "start one with `dask scheduler` or fix the address") from None
+    own = isinstance(scheduler, str)    # a client the caller opened is theirs to close
+    if own:
+        _probe(scheduler)
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise SemcomInputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc}); "
+                                   "start one with `dask scheduler` or fix the address") from None
+    else:
+        client = scheduler
     futures = []
     try:
         # retries: a unit whose worker died (or failed) runs again elsewhere; the scheduler
@@ -188,4 +201,5 @@ def _run_dask(model: type, payload: str, units: list, address: str, threads: int
         pending = [f for f in futures if not f.done()]
         if pending:
             client.cancel(pending)
-        client.close()
+        if own:
+            client.close()

@@ -40,7 +40,7 @@ from semcom.core.io import write_text_atomic
 from semcom.core.progress import tqdm_auto
 
 from ..results.store import ResultsStore
-from .executors import UnitRunner, run_units, thread_settings
+from .executors import UnitRunner, describe_scheduler, run_units, thread_settings
 
 __all__ = ["StudyRunner", "StudyResult", "run_into_store", "write_manifest", "versions", "scenario_identity"]
 
@@ -101,8 +101,10 @@ def scenario_identity(sc, sweep_axes) -> dict:
     return d
 
 
-def _executor(workers: int, scheduler: str | None) -> str:
-    return f"dask:{scheduler}" if scheduler else (f"processes:{workers}" if workers > 1 else "inline")
+def _executor(workers: int, scheduler: Any) -> str:
+    if scheduler not in (None, ""):
+        return f"dask:{describe_scheduler(scheduler)}"
+    return f"processes:{workers}" if workers > 1 else "inline"
 
 
 class StudyRunner:
@@ -167,7 +169,7 @@ class StudyRunner:
         return config_hash(self.hash_tag, self.identity(sc, options or {}))
 
     def run(self, sc, out_dir: str | Path, *, draw: FigureDrawer | None = None, workers: int = 1,
-            scheduler: str | None = None, quiet: bool = False, force: bool = False, plots: bool = True,
+            scheduler: Any = None, quiet: bool = False, force: bool = False, plots: bool = True,
             started: float | None = None, **options: Any) -> StudyResult:
         """Run (or resume) ``sc`` into ``out_dir``.
 
@@ -218,7 +220,7 @@ class StudyRunner:
 
 
 def run_into_store(sc, out_dir: Path, units: list, study_key: str, run_unit: UnitRunner,
-                   export_partial: Callable[[list[dict]], object], *, workers: int = 1, scheduler: str | None = None,
+                   export_partial: Callable[[list[dict]], object], *, workers: int = 1, scheduler: Any = None,
                    prepare: Callable[[Any], None] | None = None, force: bool, quiet: bool,
                    kind: str, study: dict) -> tuple[list[dict], int]:
     """The store cycle; returns (all stored rows, units run).
