@@ -21,7 +21,7 @@ from .abstraction.spec import spec_from_file_content
 from .kinds import get_kind, kind_of, parse_study, scenario_kinds
 from .results.store import read_rows, study_kind
 from .scenario.jsonschema import json_schema
-from .scenario.reading import read_scenario_yaml
+from .scenario.reading import SCENARIO_HELP, read_scenario_yaml
 from .results.folders import check_output_dir, claim_output_dir, require_output_dir
 
 __all__ = ["main"]
@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("run", help="run (or resume) a study")
-    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("scenario", help=SCENARIO_HELP)
     p.add_argument("--out", required=True, help="output directory (results store, CSV, plots)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: inline)")
     p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("stitch", help="transmitter x receiver accuracy matrix of every semantic equalizer")
-    p.add_argument("scenario", help="scenario YAML file (its models, anchors, channel and equalizers)")
+    p.add_argument("scenario", help=SCENARIO_HELP + " (its models, anchors, channel and equalizers)")
     p.add_argument("--out", required=True,
                    help="output directory (results store, stitching.csv, scenario, manifest, plots)")
     p.add_argument("--snr-db", type=float, default=None,
@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=_cmd_abstraction_build)
 
     p = sub.add_parser("validate", help="check a scenario without running it")
-    p.add_argument("scenario")
+    p.add_argument("scenario", help=SCENARIO_HELP)
     p.add_argument("--no-data", action="store_true", help="skip checks that load the dataset")
     _add_allow_large(p)
     _add_overrides(p, "sweep.snr_db=[0,10]")

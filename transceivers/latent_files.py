@@ -80,7 +80,8 @@ def read_latent_file(path: str | Path) -> LatentFile:
     """
     path = Path(path)
     if not path.is_file():
-        raise _bad(path, "does not exist", "check the path (relative paths start from the working directory)")
+        raise _bad(path, "does not exist",
+                   "check the path (a relative path in a scenario file starts from the file's folder)")
     with open(path, "rb") as f:
         magic = f.read(6)
     if magic[:4] != b"PK\x03\x04" and magic != b"\x93NUMPY":   # neither a zip (.npz) nor a .npy
@@ -227,7 +228,7 @@ def check_spec(name: str, spec: dict[str, Any]) -> None:
                                "give the agent's .npz file, e.g. path: latents/tx.npz")
     if not Path(path).is_file():
         raise SemcomInputError(f"models.{name}.path: latent file '{path}' does not exist; check the path "
-                               "(relative paths start from the working directory)")
+                               "(a relative path in a scenario file starts from the file's folder)")
     unknown = sorted(set(spec) - {"kind", "path", "seed", "latent_dim"})
     if unknown:
         raise SemcomInputError(f"models.{name}.{unknown[0]}: unknown setting for kind 'npz'; "

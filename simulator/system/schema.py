@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Literal, Optional, Union
 from pydantic import Field, field_validator, model_validator
 
 from ..abstraction.spec import parse_abstraction_spec
+from ..scenario.reading import register_path_keys
 from ..scenario.specs import (FloatAxis, IntAxis, LogDistancePathLoss, NameAxis, StudyBase, axis_validator,
                               finite_validator)
 from semcom.core.settings import Strict as _Strict, setting_error as _axis_error
@@ -253,6 +254,10 @@ class SystemSweepSpec(_Strict):
     _name_axis = axis_validator("link_adaptation", "scheduler", kind="name")
     _placement_axis = axis_validator("placement", kind="name", optional=True)
     _int_axis = axis_validator("drop", "seed", kind="int", optional=True)
+
+
+#: A system study's files: its saved tables, and those of the agents its tables are built from.
+register_path_keys("tables", "abstraction.data.path", "abstraction.models.*.path")
 
 
 class SystemScenario(StudyBase):

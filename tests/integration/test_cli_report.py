@@ -43,7 +43,7 @@ def test_every_shipped_scenario_validates(scenario):
     if any(m.get("kind") == "efficientnet_lite" for m in raw["models"].values()):
         pytest.importorskip("efficientnet_lite_pytorch", reason="needs the [pretrained] extra")
     data_path = raw.get("data", {}).get("path")
-    if data_path and not Path(data_path).exists():   # e.g. ../shared/data/mnist, relative to the cwd
+    if data_path and not (scenario.parent / data_path).exists():   # relative to the scenario's folder
         pytest.skip(f"{scenario.name} reads data.path '{data_path}', absent here")
     rc, out, err = _cli("validate", scenario)
     assert rc == 0, err

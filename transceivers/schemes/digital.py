@@ -105,10 +105,10 @@ def codeword_layout(bits_per_sample: int, block_length: int, code_rate: float, b
 
 
 def _bits_per_symbol(num_bits_per_symbol, modulation_order) -> int:
-    if (num_bits_per_symbol is not None and modulation_order is not None
-            and 2 ** int(num_bits_per_symbol) != modulation_order):
+    if num_bits_per_symbol is not None and modulation_order is not None:     # one spelling per setting
         raise SchemeSettingError("modulation_order", modulation_order,
-                                 f"disagrees with num_bits_per_symbol {num_bits_per_symbol!r}", "give only one of them")
+                                 f"is an alias of num_bits_per_symbol (the QAM order 2**num_bits_per_symbol), "
+                                 f"which is given too ({num_bits_per_symbol!r})", "give only one of them")
     if modulation_order is not None:
         q = math.log2(modulation_order) if isinstance(modulation_order, (int, float)) and modulation_order > 0 else -1
         if isinstance(modulation_order, bool) or q != int(q) or q < 2 or q % 2:

@@ -57,8 +57,10 @@ class DigitalSchemeSpec(SchemeSpecBase):
     bits: int = Field(8, ge=1, le=16, examples=[4, 8], description="quantisation bits per value (sweep.bits overrides)")
     code_rate: number(gt=0, lt=1) = Field(0.5, examples=[0.5], description="LDPC code rate")
     num_bits_per_symbol: Optional[int] = Field(None, examples=[2, 4], description="bits per QAM symbol, even "
-                                               "2..10 (or give modulation_order); default 2 (QPSK)")
-    modulation_order: Optional[int] = Field(None, examples=[4, 16], description="QAM order 4, 16, 64, 256 or 1024")
+                                               "2..10 (Sionna's name); default 2 (QPSK); alias: modulation_order")
+    modulation_order: Optional[int] = Field(None, examples=[4, 16], description="alias of num_bits_per_symbol "
+                                            "given as the QAM order 2**num_bits_per_symbol: 4, 16, 64, 256 or "
+                                            "1024; give one of the two")
     block_length: int = Field(1024, ge=12, le=8448, examples=[1024], description="information bits per codeword")
     num_iter: int = Field(20, ge=1, examples=[20], description="belief-propagation iterations (at most)")
     value_range: Union[Literal["auto"], number(gt=0)] = Field(
