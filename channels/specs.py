@@ -23,7 +23,7 @@ from typing import Annotated, Any, ClassVar, Literal, Optional
 
 from pydantic import ConfigDict, Field, TypeAdapter
 
-from semcom.core.registry import Registry
+from semcom.core.registry import Registry, names_registered_so_far
 from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union
 
 __all__ = ["ChannelSpecBase", "AWGNChannelSpec", "RayleighChannelSpec", "FlatFadingChannelSpec", "MIMOChannelSpec",
@@ -122,10 +122,12 @@ class OFDMCDLChannelSpec(OFDMChannelSpec):
 
 
 def _user_model_schema(schema: dict, cls: type) -> None:
-    """``model``: any name but a registered spec's (those have their own branch)."""
+    """``model``: a model registered in :data:`~semcom.channels.CHANNELS` without a spec in the
+    process building the schema (a user's; none: the branch matches nothing)."""
+    user = set(names_registered_so_far("semcom.channels.base", "CHANNELS")) - set(CHANNEL_SPECS.names())
     schema.setdefault("properties", {})["model"] = {
-        "type": "string", "not": {"enum": CHANNEL_SPECS.names()},
-        "description": "a channel model you registered in semcom.channels.CHANNELS"}
+        "type": "string", "enum": sorted(user),
+        "description": "a channel model you registered in semcom.channels.CHANNELS (before building the schema)"}
 
 
 class UserChannelSpec(WrittenSettings, NoBool):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import sys
 from typing import Any, Generic, TypeVar
 from collections.abc import Callable, Iterator
 
 T = TypeVar("T")
 
-__all__ = ["Registry", "UnknownNameError", "suggest", "constructor_settings", "constructor_defaults"]
+__all__ = ["Registry", "UnknownNameError", "suggest", "constructor_settings", "constructor_defaults",
+           "names_registered_so_far"]
 
 
 def constructor_settings(factory: Any, stop: type) -> list[str]:
@@ -109,6 +111,10 @@ class Registry(Generic[T]):
     def names(self) -> list[str]:
         return sorted(self._loaded())
 
+    def registered(self) -> list[str]:
+        """The names registered so far, without importing the modules of the built-in entries."""
+        return sorted(self._items)
+
     def values(self) -> list[T]:
         """The registered entries, in registration order."""
         return list(self._loaded().values())
@@ -118,3 +124,11 @@ class Registry(Generic[T]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())
+
+
+def names_registered_so_far(module: str, attribute: str) -> list[str]:
+    """The names registered so far in the registry ``attribute`` of ``module`` when that module
+    is imported (a user who registers a name has imported it), else none: nothing is imported
+    here, so a caller that must stay light (``semcom schema``: no torch) can ask."""
+    registry = getattr(sys.modules.get(module), attribute, None)
+    return registry.registered() if isinstance(registry, Registry) else []

@@ -39,7 +39,8 @@ from semcom.channels.specs import AWGNChannelSpec, ChannelSpec
 from semcom.transceivers.schemes.specs import AnalogSchemeSpec, SchemeSpec
 from .run_specs import (DEFAULT_CALIBRATION_CHANNELS, DEFAULT_VALIDATION_CHANNELS, CalibrationSpec, RefinementSpec,
                         SystemRegimeSpec, ValidationSpec)
-from ..scenario.specs import DataSpec, HeadSpec, IntAxis, ModelSpec, NameAxis, Range, axis_validator
+from ..scenario.names import name_enum
+from ..scenario.specs import NAMED_RECEIVER, DataSpec, HeadSpec, IntAxis, ModelSpec, NameAxis, Range, axis_validator
 from semcom.core.settings import Strict as _Strict, setting_error as _axis_error
 
 __all__ = ["AbstractionSpec", "CalibrationSpec", "ValidationSpec", "RefinementSpec", "SystemRegimeSpec",
@@ -72,10 +73,11 @@ class AbstractionSpec(_Strict):
     transmitter: NameAxis = Field(..., description="transmitter model name(s)")
     receiver: NameAxis = Field(..., description="receiver model name(s)")
     num_anchors: IntAxis = Field(..., description="the K of the tables")
-    anchor_selection: NameAxis = Field("random")
+    anchor_selection: NameAxis = Field("random", json_schema_extra=name_enum("anchor selection"))
     scheme: Union[NameAxis, None] = Field(None, description="names from `schemes` (default: all)")
     bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits of digital schemes")
-    semantic_equalizer: NameAxis = Field("relative", description="semantic equaliser(s) or named receiver(s)")
+    semantic_equalizer: NameAxis = Field("relative", description="semantic equaliser(s) or named receiver(s)",
+                                         json_schema_extra=name_enum("semantic equalizer", NAMED_RECEIVER))
     channel: ChannelSpec = Field(default_factory=AWGNChannelSpec, description="the table's channel (AWGN default)")
     sinr_db: Range = Field(default_factory=lambda: Range(start=-20.0, stop=30.0, step=0.5),
                            description="the table's SINR grid [dB]")

@@ -22,9 +22,12 @@ from typing import Any, Literal, Optional, Union
 from pydantic import Field, field_validator, model_validator
 
 from ..scenario.errors import validate_mapping
+from ..scenario.names import enum_schema, name_enum
 from ..scenario.reading import read_scenario_yaml
-from ..scenario.specs import CommonSweepAxes, FloatAxis, LogDistancePathLoss, NameAxis, StudyBase, axis_validator
+from ..scenario.specs import (NAMED_RECEIVER, CommonSweepAxes, FloatAxis, LogDistancePathLoss, NameAxis, StudyBase,
+                              axis_validator)
 from semcom.core.settings import Strict, setting_error
+from .medium import SCHEDULERS
 
 __all__ = ["NetworkScenario", "NetworkSpec", "TransmitterSpec", "ReceiverSpec", "PathLossSpec",
            "DistanceRange", "NetworkSweepSpec", "parse_network_scenario", "load_network_scenario",
@@ -127,8 +130,10 @@ class NetworkSweepSpec(CommonSweepAxes):
     """Sweep axes of a network study (a list, a scalar, or a ``{start, stop, step}`` range)."""
 
     arrival_rate: FloatAxis = Field(..., description="messages per second per transmitter (offered load)")
-    scheduler: NameAxis = Field("round_robin", description="round_robin, proportional_fair, slotted_aloha")
-    semantic_equalizer: NameAxis = Field("relative")
+    scheduler: NameAxis = Field("round_robin", description="round_robin, proportional_fair, slotted_aloha",
+                                json_schema_extra=enum_schema(SCHEDULERS))
+    semantic_equalizer: NameAxis = Field("relative",
+                                         json_schema_extra=name_enum("semantic equalizer", NAMED_RECEIVER))
     channel: NameAxis = Field(..., description="name(s) from `channels`")
 
     _float_axis = axis_validator("arrival_rate", kind="float")

@@ -1,13 +1,25 @@
-"""The JSON Schema of a scenario file (``semcom schema``), for editor completion.
+"""The JSON Schema of a scenario file (``semcom schema``), for editors and validators.
 
 One ``oneOf`` branch per kind of study a scenario file can be (``kind: link``, the
-default, or ``kind: network``; see :mod:`semcom.simulator.kinds`); agents list the
-settings their model kinds take (:data:`MODEL_KEYS`).
+default, ``kind: network``, ``kind: system``; see :mod:`semcom.simulator.kinds`); agents
+list the settings their model kinds take (:data:`MODEL_KEYS`). Every name a scenario
+selects by registry (semantic equalisers, anchor strategies, agents' kinds, datasets,
+training heads, channel models, schemes, schedulers) is an enum of the names registered
+when the schema is built (:mod:`~.names`). A section a scenario model keeps as a mapping
+to validate later (a system study's ``abstraction:``) is described by the model that
+validates it, named in the scenario class's ``SECTION_SCHEMAS``.
 """
 
 from __future__ import annotations
 
-__all__ = ["MODEL_KEYS", "json_schema"]
+from .names import registered_names
+
+__all__ = ["MODEL_KEYS", "json_schema", "NAMES_RULE"]
+
+#: How the schema's enums of registered names come about (its description says it).
+NAMES_RULE = ("Registered names (semantic equalisers, anchor strategies, model kinds, datasets, channel models, "
+              "schemes, schedulers) are enums of the package's names and of those registered in the process that "
+              "built the schema: register yours, then call semcom.schema() to list them too.")
 
 #: Settings an agent may carry besides kind/latent_dim/seed, by model kind (for editors;
 #: :func:`check_scenario` checks them against the encoders themselves).
@@ -33,19 +45,28 @@ MODEL_KEYS = {
 
 def json_schema(kinds: list) -> dict:
     """JSON Schema of a scenario file of one of ``kinds`` (the registered scenario kinds:
-    :func:`semcom.simulator.kinds.scenario_kinds`), for editor completion; agents list
-    their model-specific keys (:data:`MODEL_KEYS`). The scenario core knows no kind: the
-    caller passes them."""
+    :func:`semcom.simulator.kinds.scenario_kinds`), for editors; agents list their
+    model-specific keys (:data:`MODEL_KEYS`), names are enums (:data:`NAMES_RULE`). The
+    scenario core knows no kind: the caller passes them."""
     template = "#/$defs/{model}"
-    branches = {kind.name: kind.scenario_class().model_json_schema(ref_template=template) for kind in kinds}
+    classes = {kind.name: kind.scenario_class() for kind in kinds}
+    branches = {name: cls.model_json_schema(ref_template=template) for name, cls in classes.items()}
     defs: dict = {}
-    for branch in branches.values():
+    for name, branch in branches.items():
         defs.update(branch.pop("$defs", {}))
+        for section, model in getattr(classes[name], "SECTION_SCHEMAS", {}).items():
+            described = {k: v for k, v in branch["properties"][section].items() if k in ("description", "default")}
+            section_schema = model.model_json_schema(ref_template=template)
+            defs.update(section_schema.pop("$defs", {}))
+            defs[model.__name__] = section_schema
+            branch["properties"][section] = {"anyOf": [{"$ref": template.format(model=model.__name__)},
+                                                       {"type": "null"}], **described}
     defs["ModelSpec"]["properties"].update(
         {key: {"type": kind, "description": text} for key, (kind, text) in MODEL_KEYS.items()})
+    defs["ModelSpec"]["properties"]["head"]["enum"] = registered_names("training head")
     titles = {name: f"{name.capitalize()}Scenario" for name in branches}
     for name, branch in branches.items():
         defs[titles[name]] = branch
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "semcom scenario",
-            "description": ", or ".join(kind.describe for kind in kinds),
+            "description": ", or ".join(kind.describe for kind in kinds) + ". " + NAMES_RULE,
             "oneOf": [{"$ref": f"#/$defs/{titles[name]}"} for name in branches], "$defs": defs}

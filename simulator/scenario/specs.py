@@ -17,8 +17,10 @@ from semcom.channels.specs import AWGNChannelSpec, ChannelSpec
 from semcom.transceivers.schemes.specs import AnalogSchemeSpec, SchemeSpec
 from semcom.core.settings import NoBool as _NoBool, Strict as _Strict, is_number as _is_number
 from semcom.core.settings import setting_error as _axis_error
+from .names import name_enum, registered_names
 
-__all__ = ["Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec",
+__all__ = ["NAMED_RECEIVER", "receiver_settings_schema",
+           "Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec",
            "LogDistancePathLoss", "FloatAxis",
            "IntAxis",
            "NameAxis", "CommonSweepAxes", "StudyBase"]
@@ -59,7 +61,8 @@ class Range(_Strict):
 class DataSpec(_Strict):
     """Which dataset every agent encodes (one shared sample order)."""
 
-    dataset: str = Field("digits", description="registered dataset: digits (bundled), mnist, cifar10, latents")
+    dataset: str = Field("digits", description="registered dataset: digits (bundled), mnist, cifar10, latents",
+                         json_schema_extra=name_enum("dataset"))
     path: Optional[str] = Field(None, description="folder (mnist, cifar10) holding the files")
     limit: Optional[int] = Field(None, ge=10, description="use only the first `limit` samples")
     test_fraction: float = Field(0.3, gt=0.0, lt=1.0, description="share of samples held out for transmission")
@@ -116,7 +119,8 @@ class ModelSpec(_NoBool):
     """One agent. ``kind`` picks the latent source; the other keys are its settings."""
 
     model_config = ConfigDict(extra="allow")
-    kind: str
+    kind: str = Field(..., description="the agent's latent source (a registered model kind)",
+                      json_schema_extra=name_enum("model kind"))
     latent_dim: Optional[int] = Field(None, ge=1)
     seed: int = Field(0, ge=0)
 
@@ -126,6 +130,17 @@ class FigureSpec(_Strict):
 
     width: Literal["single", "double"] = Field("double", description="printed width: single (3.5 in, one "
                                                "IEEE/ACM column) or double (7.16 in, both columns)")
+
+
+#: What a sweep's semantic equaliser may name besides a registered one.
+NAMED_RECEIVER = "a named receiver defined under `semantic_equalizers:` (with `equalizer: <registered name>`)"
+
+
+def receiver_settings_schema(schema: dict) -> None:
+    """``semantic_equalizers``' schema: per name, its settings, and a named receiver's ``equalizer``."""
+    schema["additionalProperties"] = {"type": "object", "properties": {"equalizer": {
+        "enum": registered_names("semantic equalizer"),
+        "description": "a named receiver's semantic equaliser (its other keys are that equaliser's settings)"}}}
 
 
 FloatAxis = Union[Range, list[float], float]
@@ -216,8 +231,9 @@ class CommonSweepAxes(_Strict):
     """Sweep axes every kind of study has: a list, a scalar, or a ``{start, stop, step}`` range."""
 
     num_anchors: IntAxis = Field(..., description="number of anchors K")
-    semantic_equalizer: NameAxis = Field(["relative", "none", "oracle"])
-    anchor_selection: NameAxis = Field("random")
+    semantic_equalizer: NameAxis = Field(["relative", "none", "oracle"],
+                                         json_schema_extra=name_enum("semantic equalizer", NAMED_RECEIVER))
+    anchor_selection: NameAxis = Field("random", json_schema_extra=name_enum("anchor selection"))
     bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits (digital)")
     seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
 
@@ -242,7 +258,8 @@ class StudyBase(_Strict):
     channels: dict[str, ChannelSpec] = Field(default_factory=lambda: {"awgn": AWGNChannelSpec()})
     scheme: SchemeSpec = Field(default_factory=AnalogSchemeSpec, description="the scheme of a one-scheme study")
     semantic_equalizers: dict[str, dict[str, Any]] = Field(
-        default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}")
+        default_factory=dict, description="settings per semantic equaliser, e.g. {inverse: {ridge: 0.01}}, or "
+        "named receivers, e.g. {strong: {equalizer: inverse, ridge: 1.0}}", json_schema_extra=receiver_settings_schema)
     figure: FigureSpec = Field(default_factory=FigureSpec, description="plot settings (width)")
 
     #: Sweep axes whose range values are whole numbers (rounded when a range expands).

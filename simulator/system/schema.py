@@ -21,7 +21,8 @@ from typing import Any, ClassVar, Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 
-from ..abstraction.spec import parse_abstraction_spec
+from ..abstraction.spec import AbstractionSpec, parse_abstraction_spec
+from ..scenario.names import enum_schema
 from ..scenario.reading import register_path_keys
 from ..scenario.specs import (FloatAxis, IntAxis, LogDistancePathLoss, NameAxis, StudyBase, axis_validator,
                               finite_validator)
@@ -243,10 +244,14 @@ class SystemSweepSpec(_Strict):
     """Sweep axes of a system study (a list, a scalar, or a ``{start, stop, step}`` range)."""
 
     arrival_rate: FloatAxis = Field(..., description="messages per second per agent (offered load)")
-    link_adaptation: NameAxis = Field(["max_correct_olla", "fixed"], description=", ".join(LA_POLICIES))
+    link_adaptation: NameAxis = Field(["max_correct_olla", "fixed"], description=", ".join(LA_POLICIES),
+                                      json_schema_extra=enum_schema(
+                                          LA_POLICIES, "a policy held to one configuration of the tables, "
+                                          "policy:label, e.g. conventional_5g:K8-qpsk-b4"))
     placement: Union[NameAxis, None] = Field(None, description="default: system.placement; "
-                                             + ", ".join(PLACEMENTS))
-    scheduler: NameAxis = Field("pf_semantic", description=", ".join(SYSTEM_SCHEDULERS))
+                                             + ", ".join(PLACEMENTS), json_schema_extra=enum_schema(PLACEMENTS))
+    scheduler: NameAxis = Field("pf_semantic", description=", ".join(SYSTEM_SCHEDULERS),
+                                json_schema_extra=enum_schema(SYSTEM_SCHEDULERS))
     drop: IntAxis = Field(0, description="topology drop index(es)")
     seed: Union[IntAxis, None] = Field(None, description="seed(s); default: the scenario's `seed`")
 
@@ -272,6 +277,8 @@ class SystemScenario(StudyBase):
     sweep: SystemSweepSpec
 
     INTEGER_AXES: ClassVar[tuple[str, ...]] = ("drop", "seed")
+    #: The mapping kept as written and validated later, with the model that validates it (the JSON Schema's).
+    SECTION_SCHEMAS: ClassVar[dict[str, type]] = {"abstraction": AbstractionSpec}
 
     @model_validator(mode="after")
     def _one_source(self):

@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal, Optional, Union
 
 from pydantic import ConfigDict, Field, StrictBool, TypeAdapter
 
-from semcom.core.registry import Registry
+from semcom.core.registry import Registry, names_registered_so_far
 from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union
 
 __all__ = ["SchemeSpecBase", "AnalogSchemeSpec", "DigitalSchemeSpec", "JSCCSchemeSpec", "UserSchemeSpec",
@@ -91,10 +91,12 @@ class JSCCSchemeSpec(SchemeSpecBase):
 
 
 def _user_kind_schema(schema: dict, cls: type) -> None:
-    """``kind``: any name but a registered spec's (those have their own branch)."""
+    """``kind``: a scheme registered in :data:`~semcom.transceivers.schemes.SCHEMES` without a
+    spec in the process building the schema (a user's; none: the branch matches nothing)."""
+    user = set(names_registered_so_far("semcom.transceivers.schemes.base", "SCHEMES")) - set(SCHEME_SPECS.names())
     schema.setdefault("properties", {})["kind"] = {
-        "type": "string", "not": {"enum": SCHEME_SPECS.names()},
-        "description": "a scheme you registered in semcom.transceivers.schemes.SCHEMES"}
+        "type": "string", "enum": sorted(user),
+        "description": "a scheme you registered in semcom.transceivers.schemes.SCHEMES (before building the schema)"}
 
 
 class UserSchemeSpec(WrittenSettings, NoBool):

@@ -146,8 +146,9 @@ def test_a_name_without_a_spec_is_the_semantic_checks_to_judge():
     assert str(info.value).startswith("channels.c.model: unknown channel model (did you mean 'rayleigh'?)")
 
 
-def test_the_json_schema_accepts_every_bundled_scenario_and_refuses_a_misspelt_setting():
+def test_the_json_schema_accepts_every_bundled_scenario_and_refuses_a_misspelt_setting(monkeypatch):
     jsonschema = pytest.importorskip("jsonschema")
+    monkeypatch.setitem(CHANNELS._items, "my_channel", object)    # a model the user registered, without a spec
     schema = json_schema(scenario_kinds())
     validator = jsonschema.Draft202012Validator(schema)
     checked = 0
@@ -163,7 +164,8 @@ def test_the_json_schema_accepts_every_bundled_scenario_and_refuses_a_misspelt_s
     for channel, valid in (({"model": "rayleigh", "num_pilots": 2}, True),
                            ({"model": "rayleigh", "num_pilot": 2}, False),
                            ({"model": "awgn", "num_pilots": 2}, False), ({"model": "ofdm-tdl", "speed": -1}, False),
-                           ({"model": "my_channel", "anything": 1}, True)):   # a model the user registered
+                           ({"model": "my_channel", "anything": 1}, True),    # the model the user registered
+                           ({"model": "awgnn"}, False)):                       # a misspelt one
         assert validator.is_valid({**quickstart, "channels": {"c": channel}}) == valid, channel
 
 
