@@ -28,7 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from semcom.arguments import ArgumentError, check_flag, check_path, check_scheduler, check_workers, for_python
+from semcom.arguments import (ArgumentError, check_flag, check_name, check_path, check_scheduler, check_workers,
+                              for_python)
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides
 from semcom.core.trust import allowing_code
@@ -83,6 +84,9 @@ class Result:
         """
         import pandas as pd
 
+        for flag, value in (("interval", interval), ("native", native)):
+            check_flag(flag, value)
+        check_name("fmt", fmt, optional=True)
         kind = get_kind(self.kind)
         header, body = kind.point_table(self._rows, snr=snr, interval=interval, native=native)
         if fmt is not None:
@@ -96,6 +100,8 @@ class Result:
         a notebook shows the figure inline after ``%matplotlib inline``, ``fig.savefig(path)`` writes it."""
         from matplotlib.figure import Figure
 
+        for name, value in (("x", x), ("y", y), ("by", by)):
+            check_name(name, value, optional=name == "x")
         frame = self.frame
         x = x or get_kind(self.kind).default_x
         for name in (x, y, by):

@@ -30,7 +30,8 @@ from typing import Any
 
 from semcom.core.errors import ScenarioError, ScenarioErrors, SemcomInputError, short_repr
 
-__all__ = ["ArgumentError", "check_flag", "check_path", "check_workers", "check_scheduler", "for_python"]
+__all__ = ["ArgumentError", "check_flag", "check_path", "check_workers", "check_scheduler", "check_name",
+           "for_python"]
 
 
 class ArgumentError(SemcomInputError, TypeError):
@@ -55,6 +56,14 @@ def check_path(name: str, value: Any, optional: bool = False) -> Any:
     if isinstance(value, bool) or not isinstance(value, (str, os.PathLike)):
         what = "a folder path (str or pathlib.Path)" + (", or None" if optional else "")
         raise ArgumentError(f"{name}: must be {what} ({_got(value)}); pass e.g. {name}='runs/my_study'")
+    return value
+
+
+def check_name(name: str, value: Any, optional: bool = False) -> Any:
+    """``value`` when it is a ``str`` (a column, a format; `None` too when ``optional``)."""
+    if not (isinstance(value, str) or (value is None and optional)):
+        raise ArgumentError(f"{name}: must be a name (str){' or None' if optional else ''} ({_got(value)}); "
+                            f"pass e.g. {name}='snr_db'")
     return value
 
 

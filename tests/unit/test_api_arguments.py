@@ -53,6 +53,16 @@ def test_load_refuses_what_is_not_a_path():
             semcom.load(bad)
 
 
+def test_table_and_plot_refuse_wrong_types(tmp_path):
+    result = semcom.run(SYNTHETIC, tmp_path, quiet=True, **{"sweep.num_anchors": [4]})
+    with pytest.raises(ArgumentError, match="interval: must be True or False"):
+        result.table(interval="false")
+    with pytest.raises(ArgumentError, match="fmt: must be a name"):
+        result.table(fmt=1)
+    with pytest.raises(ArgumentError, match="by: must be a name"):
+        result.plot(by=3)
+
+
 def test_force_as_a_string_keeps_the_finished_study_and_the_refusal_names_keywords(tmp_path):
     semcom.run(SYNTHETIC, tmp_path, quiet=True, **{"sweep.num_anchors": [4]})
     store = (tmp_path / "results.sqlite").read_bytes()
