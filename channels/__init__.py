@@ -16,13 +16,7 @@ Names are imported on first use (PEP 562): ``semcom.channels.specs`` loads witho
 The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """
 
-from importlib import import_module
-
-__all__ = ["Registry", "UnknownNameError", "suggest", "snr_db_to_no", "no_to_snr_db",
-           "ebno_db_to_snr_db", "snr_db_to_ebno_db", "CHANNELS",
-           "CSI_MODES", "EQUALIZERS", "ChannelModel", "ChannelSettingError", "AWGNChannel",
-           "RayleighBlockFadingChannel", "MIMOFlatFadingChannel", "OFDMTDLChannel", "OFDMCDLChannel",
-           "build_channel"]
+from semcom.core.lazy import lazy_exports
 
 _WHERE = {"Registry": "semcom.core.registry", "UnknownNameError": "semcom.core.registry",
           "suggest": "semcom.core.registry",
@@ -32,8 +26,5 @@ _WHERE = {"Registry": "semcom.core.registry", "UnknownNameError": "semcom.core.r
           "AWGNChannel": ".awgn", "RayleighBlockFadingChannel": ".rayleigh", "MIMOFlatFadingChannel": ".mimo",
           "OFDMTDLChannel": ".ofdm_tdl", "OFDMCDLChannel": ".ofdm_cdl"}
 
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        return getattr(import_module(_WHERE[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = list(_WHERE)
+__getattr__ = lazy_exports(__name__, _WHERE)

@@ -24,7 +24,7 @@ from semcom.core.settings import SettingError, settings_of
 from .specs import ChannelSpecBase
 
 __all__ = ["ChannelModel", "ChannelSettingError", "CHANNELS", "CSI_MODES", "EQUALIZERS", "BUILTIN_MODELS",
-           "build_channel"]
+           "build_channel", "check_streams"]
 
 #: The modules that register the built-in channel models (imported when the registry is first read).
 BUILTIN_MODELS = ("awgn", "rayleigh", "mimo", "ofdm_tdl", "ofdm_cdl")
@@ -48,6 +48,15 @@ class ChannelSettingError(SettingError):
 
     The scenario validator turns it into a one-line user error naming ``channels.<name>``.
     """
+
+
+def check_streams(num_tx_ant: int, num_rx_ant: int) -> None:
+    """One :class:`ChannelSettingError` unless ``num_rx_ant`` receive antennas can separate
+    the ``num_tx_ant`` spatially multiplexed streams."""
+    if num_rx_ant < num_tx_ant:
+        raise ChannelSettingError("num_rx_ant", num_rx_ant,
+                                  f"is below num_tx_ant = {num_tx_ant}: the streams cannot be separated",
+                                  "use at least as many receive as transmit antennas")
 
 
 class ChannelModel(Block):

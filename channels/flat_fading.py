@@ -24,7 +24,7 @@ import math
 import torch
 from sionna.phy.channel import ApplyFlatFadingChannel, GenerateFlatFadingChannel
 
-from .base import ChannelModel, ChannelSettingError
+from .base import ChannelModel, check_streams
 from .specs import FlatFadingChannelSpec
 from .equalization import FlatFadingEqualizer
 from .pilots import FlatFadingLSEstimator
@@ -56,10 +56,7 @@ class FlatFadingChannelModel(ChannelModel):
         self.num_rx_ant = int(spec.num_rx_ant)
         self.coherence_symbols = spec.coherence_symbols
         self.num_pilots = int(spec.num_pilots)
-        if self.num_rx_ant < self.num_tx_ant:
-            raise ChannelSettingError("num_rx_ant", self.num_rx_ant,
-                                      f"is below num_tx_ant = {self.num_tx_ant}: the streams cannot be separated",
-                                      "use at least as many receive as transmit antennas")
+        check_streams(self.num_tx_ant, self.num_rx_ant)
         self._generate_channel = GenerateFlatFadingChannel(self.num_tx_ant, self.num_rx_ant,
                                                    precision=self.precision, device=self.device)
         self._apply_channel = ApplyFlatFadingChannel(precision=self.precision, device=self.device)

@@ -31,7 +31,7 @@ from sionna.phy.mimo import StreamManagement
 from sionna.phy.ofdm import (LMMSEEqualizer, LSChannelEstimator, RemoveNulledSubcarriers, ResourceGrid,
                              ResourceGridMapper, ZFEqualizer)
 
-from .base import ChannelModel, ChannelSettingError
+from .base import ChannelModel, ChannelSettingError, check_streams
 from .specs import OFDMChannelSpec
 
 __all__ = ["OFDMChannelModel"]
@@ -65,10 +65,7 @@ class OFDMChannelModel(ChannelModel):
         super().__init__(**settings)
         spec = self.spec
         self.num_tx_ant, self.num_rx_ant = int(spec.num_tx_ant), int(spec.num_rx_ant)
-        if self.num_rx_ant < self.num_tx_ant:
-            raise ChannelSettingError("num_rx_ant", self.num_rx_ant,
-                                      f"is below num_tx_ant = {self.num_tx_ant}: the streams cannot be separated",
-                                      "use at least as many receive as transmit antennas")
+        check_streams(self.num_tx_ant, self.num_rx_ant)
         fft_size, num_ofdm_symbols = int(spec.fft_size), int(spec.num_ofdm_symbols)
         subcarrier_spacing, interpolation = float(spec.subcarrier_spacing), spec.interpolation
         pilot_ofdm_symbol_indices, num_guard_carriers = spec.pilot_ofdm_symbol_indices, spec.num_guard_carriers

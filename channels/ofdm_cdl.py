@@ -43,9 +43,11 @@ class OFDMCDLChannel(OFDMChannelModel):
         spec, num_tx_ant, num_rx_ant = self.spec, self.num_tx_ant, self.num_rx_ant
         carrier_frequency = float(spec.carrier_frequency)
         kw = dict(precision=self.precision, device=self.device)
-        ut = AntennaArray(num_rows=1, num_cols=num_tx_ant, polarization="single", polarization_type="V",
-                          antenna_pattern="omni", carrier_frequency=carrier_frequency, **kw)
-        bs = AntennaArray(num_rows=1, num_cols=num_rx_ant, polarization="single", polarization_type="V",
-                          antenna_pattern="38.901", carrier_frequency=carrier_frequency, **kw)
+
+        def linear_array(num_ant: int, pattern: str) -> AntennaArray:
+            return AntennaArray(num_rows=1, num_cols=num_ant, polarization="single", polarization_type="V",
+                                antenna_pattern=pattern, carrier_frequency=carrier_frequency, **kw)
+
+        ut, bs = linear_array(num_tx_ant, "omni"), linear_array(num_rx_ant, "38.901")
         return CDL(spec.cdl_model, float(spec.delay_spread), carrier_frequency, ut, bs, "uplink",
                    min_speed=float(spec.speed), max_speed=float(spec.speed), **kw)

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal, Optional
 
-from pydantic import ConfigDict, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
 
-from semcom.core.registry import Registry, names_registered_so_far
-from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union
+from semcom.core.registry import Registry
+from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union, user_spec_config
 
 __all__ = ["ChannelSpecBase", "AWGNChannelSpec", "RayleighChannelSpec", "FlatFadingChannelSpec", "MIMOChannelSpec",
            "OFDMChannelSpec",
@@ -121,20 +121,13 @@ class OFDMCDLChannelSpec(OFDMChannelSpec):
     num_rx_ant: int = Field(4, ge=1, examples=[4], description="receive antennas (>= num_tx_ant)")
 
 
-def _user_model_schema(schema: dict, cls: type) -> None:
-    """``model``: a model registered in :data:`~semcom.channels.CHANNELS` without a spec in the
-    process building the schema (a user's; none: the branch matches nothing)."""
-    user = set(names_registered_so_far("semcom.channels.base", "CHANNELS")) - set(CHANNEL_SPECS.names())
-    schema.setdefault("properties", {})["model"] = {
-        "type": "string", "enum": sorted(user),
-        "description": "a channel model you registered in semcom.channels.CHANNELS (before building the schema)"}
-
-
 class UserChannelSpec(WrittenSettings, NoBool):
     """A model registered in :data:`~semcom.channels.CHANNELS` by the user without a spec (or
     a misspelt name: the semantic checks say which); its settings are the Block's to check."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra=_user_model_schema)
+    model_config = user_spec_config("model", CHANNEL_SPECS, ("semcom.channels.base", "CHANNELS"),
+                                    "a channel model you registered in semcom.channels.CHANNELS (before building "
+                                    "the schema)")
     selector: ClassVar[str] = "model"
     always: ClassVar[tuple[str, ...]] = ("csi", "equalizer")
     model: str

@@ -12,16 +12,10 @@ Names below are imported on first use (PEP 562), so ``semcom --help`` and ``semc
 validate`` of a malformed file never pay for torch and Sionna.
 """
 
-from importlib import import_module
-
-__all__ = ["Scenario", "load_scenario", "parse_scenario", "check_scenario", "run_study", "load_study",
-           "parse_study"]
+from semcom.core.lazy import lazy_exports
 
 _WHERE = {"Scenario": ".link.schema", "load_scenario": ".link.schema", "parse_scenario": ".link.schema",
           "check_scenario": ".link.checks", "run_study": ".kinds", "load_study": ".kinds", "parse_study": ".kinds"}
 
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        return getattr(import_module(_WHERE[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = list(_WHERE)
+__getattr__ = lazy_exports(__name__, _WHERE)

@@ -13,12 +13,7 @@ register their built-in entries when first read.
 The map of the whole layout (where a new piece goes): ``docs/design.md``.
 """
 
-from importlib import import_module
-
-__all__ = ["SemcomInputError", "DATASETS", "Dataset", "load_dataset", "split_indices",
-           "LATENT_SOURCES", "LatentSpace", "build_latent_space", "ANCHOR_STRATEGIES",
-           "RelativeProjection", "SCHEMES", "Decoded", "Scheme", "TaskHead", "fit_head",
-           "LinkSetup", "SEMANTIC_EQUALIZERS", "SemanticEqualizer"]
+from semcom.core.lazy import lazy_exports
 
 _WHERE = {"SemcomInputError": "semcom.core.errors",
           **dict.fromkeys(("DATASETS", "Dataset", "load_dataset", "split_indices"), ".datasets"),
@@ -28,8 +23,5 @@ _WHERE = {"SemcomInputError": "semcom.core.errors",
           **dict.fromkeys(("TaskHead", "fit_head"), ".heads"), "LinkSetup": ".link",
           **dict.fromkeys(("SEMANTIC_EQUALIZERS", "SemanticEqualizer"), ".semantic")}
 
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        return getattr(import_module(_WHERE[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = list(_WHERE)
+__getattr__ = lazy_exports(__name__, _WHERE)

@@ -23,7 +23,7 @@ from torch import nn
 from semcom.core.threads import FITTING_THREADS, with_fixed_threads
 
 __all__ = ["HeadRegularization", "select_weight_decay", "fold_assignment", "validation_scores",
-           "one_standard_error_choice", "WEIGHT_DECAY_GRID", "DEFAULT_FOLDS", "SELECTED"]
+           "one_standard_error_choice", "lbfgs", "WEIGHT_DECAY_GRID", "DEFAULT_FOLDS", "SELECTED"]
 
 #: Candidate L2 strengths of a head, in half-decade steps. The loss is the mean
 #: cross-entropy plus ``weight_decay * ||W||²``, so scikit-learn's ``C = 1`` is
@@ -123,6 +123,13 @@ def validation_scores(features: torch.Tensor, labels: torch.Tensor, num_classes:
     return per_group.mean(1), per_group.std(1, ddof=1) / np.sqrt(per_group.shape[1])
 
 
+def lbfgs(params, max_iter: int) -> torch.optim.LBFGS:
+    """The full-batch L-BFGS every head is fitted with (a convex problem: strong-Wolfe line
+    search, tight tolerances, ``max_iter`` iterations in one ``step``)."""
+    return torch.optim.LBFGS(params, lr=1.0, max_iter=max_iter, history_size=20, line_search_fn="strong_wolfe",
+                             tolerance_grad=1e-6, tolerance_change=1e-9)
+
+
 @with_fixed_threads(num_threads=FITTING_THREADS)
 def _fit_batched(features: torch.Tensor, labels: torch.Tensor, train: torch.Tensor, weight_decay: torch.Tensor,
                  num_classes: int, seed: int, max_iter: int) -> torch.Tensor:
@@ -146,8 +153,7 @@ def _fit_batched(features: torch.Tensor, labels: torch.Tensor, train: torch.Tens
         y = labels.cpu().expand(p, -1)
         mask = train.float()
         counts = mask.sum(1)
-        opt = torch.optim.LBFGS([weight, bias], lr=1.0, max_iter=max_iter, history_size=20,
-                                line_search_fn="strong_wolfe", tolerance_grad=1e-6, tolerance_change=1e-9)
+        opt = lbfgs([weight, bias], max_iter)
 
         def closure():
             opt.zero_grad(set_to_none=True)
@@ -171,11 +177,11 @@ def one_standard_error_choice(grid: tuple, accuracy: np.ndarray, std_error: np.n
 
 
 def select_weight_decay(features: torch.Tensor, labels: torch.Tensor, num_classes: int, seed: int,
-                        grid: tuple = WEIGHT_DECAY_GRID, folds: int = DEFAULT_FOLDS,
-                        groups: Optional[np.ndarray] = None, max_iter_batched: int = 100) -> float:
+                        grid: tuple = WEIGHT_DECAY_GRID, **scoring) -> float:
     """The L2 strength a head gets, from its own training data only: k-fold held-out
-    accuracy (:func:`validation_scores`), then the strongest strength within one
-    standard error of the best (:func:`one_standard_error_choice`).
+    accuracy (:func:`validation_scores`; ``scoring``: its ``folds``, ``groups`` and
+    ``max_iter_batched``), then the strongest strength within one standard error of the
+    best (:func:`one_standard_error_choice`).
 
     Why not the best held-out score itself: the receiver's pool is clean and in its own
     space, and there the weakest penalty always looks best (measured on the quickstart:
@@ -192,6 +198,5 @@ def select_weight_decay(features: torch.Tensor, labels: torch.Tensor, num_classe
         features = torch.randn(3, 8)[labels] + 2.0 * torch.randn(300, 8)   # overlapping classes
         print(select_weight_decay(features, labels, 3, seed=0))            # one value of the grid
     """
-    accuracy, std_error = validation_scores(features, labels, num_classes, seed, grid, folds, groups,
-                                            max_iter_batched)
+    accuracy, std_error = validation_scores(features, labels, num_classes, seed, grid, **scoring)
     return one_standard_error_choice(tuple(grid), accuracy, std_error)

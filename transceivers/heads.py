@@ -19,7 +19,7 @@ from torch import nn
 
 from semcom.core.threads import FITTING_THREADS, with_fixed_threads
 from .cache import config_hash, load_tensors, save_tensors
-from .head_selection import HeadRegularization, select_weight_decay
+from .head_selection import HeadRegularization, lbfgs, select_weight_decay
 
 __all__ = ["TaskHead", "fit_head", "cached_head"]
 
@@ -61,8 +61,7 @@ def fit_head(features: torch.Tensor, labels: torch.Tensor, num_classes: int, see
         x = nn.functional.normalize(features.detach().float().cpu(), dim=-1, eps=1e-12)
         y = labels.cpu()
         linear = head.linear
-        opt = torch.optim.LBFGS(linear.parameters(), lr=1.0, max_iter=max_iter, history_size=20,
-                                line_search_fn="strong_wolfe", tolerance_grad=1e-6, tolerance_change=1e-9)
+        opt = lbfgs(linear.parameters(), max_iter)
 
         def closure():
             opt.zero_grad(set_to_none=True)
@@ -113,7 +112,7 @@ def cached_head(key_parts: tuple, features: torch.Tensor, labels: torch.Tensor, 
         weight_decay = regularization.weight_decay
         if weight_decay is None:
             weight_decay = select_weight_decay(features, labels, num_classes, seed, regularization.grid,
-                                               regularization.folds, groups)
+                                               folds=regularization.folds, groups=groups)
         head = fit_head(features, labels, num_classes, seed, weight_decay=weight_decay)
         save_tensors("heads", key, {**head.state_dict(), "weight_decay": torch.tensor(weight_decay,
                                                                                      dtype=torch.float64)})

@@ -21,10 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSche
 from pydantic_core import PydanticCustomError, core_schema
 
 from .errors import SemcomInputError
-from .registry import Registry, suggest
+from .registry import Registry, names_registered_so_far, suggest
 
 __all__ = ["NoBool", "Strict", "setting_error", "is_number", "number", "WrittenSettings", "registry_union",
-           "spec_for_tag", "SettingError", "settings_of"]
+           "user_spec_config", "spec_for_tag", "SettingError", "settings_of"]
 
 
 class SettingError(SemcomInputError):
@@ -132,6 +132,20 @@ class WrittenSettings:
 
 #: The unions built by :func:`registry_union`, by tag prefix: (the registry of specs, the user spec).
 _UNIONS: dict[str, tuple[Any, type]] = {}
+
+
+def user_spec_config(selector: str, specs: Registry, blocks: tuple[str, str], description: str) -> ConfigDict:
+    """The config of the ``user`` spec of :func:`registry_union` (a Block registered without a
+    spec): its extra settings are allowed (the Block checks them), and in the JSON Schema its
+    ``selector`` is one of the names registered in the Blocks' registry ``blocks`` (module,
+    attribute) without a spec in the process building the schema (a user's; none: the branch
+    matches nothing)."""
+    def schema(schema: dict, cls: type) -> None:
+        user = set(names_registered_so_far(*blocks)) - set(specs.names())
+        schema.setdefault("properties", {})[selector] = {"type": "string", "enum": sorted(user),
+                                                         "description": description}
+
+    return ConfigDict(extra="allow", json_schema_extra=schema)
 
 
 def registry_union(selector: str, specs: Registry, user: type, default: str) -> Any:

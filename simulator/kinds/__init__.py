@@ -24,9 +24,6 @@ its own (the map of the layout: ``docs/design.md``). :mod:`~.plots` and :mod:`~.
 run's figures and write its report through its kind.
 """
 
-from .base import (STUDY_KINDS, StudyKind, get_kind, kind_of, load_study, parse_study, register_kind, run_study,
-                   scenario_kinds)
+from .base import *  # noqa: F403 - the package exports the registry module's names, its __all__
+from .base import __all__  # noqa: F401
 from . import link, network, stitch, system  # noqa: E402,F401 - the built-in kinds register themselves
-
-__all__ = ["StudyKind", "STUDY_KINDS", "register_kind", "get_kind", "scenario_kinds", "kind_of", "parse_study",
-           "load_study", "run_study"]

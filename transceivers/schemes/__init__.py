@@ -7,18 +7,12 @@ with ``@SCHEMES.register("name")``, its settings a spec registered under the sam
 the registry holds it. Names are imported on first use (PEP 562).
 """
 
-from importlib import import_module
-
-__all__ = ["SCHEMES", "MESSAGE_RANGE", "build_scheme", "message_scheme", "Decoded", "Scheme", "SideInfo",
-           "Transmission", "error_rates", "AnalogMapper", "AnalogDemapper", "AnalogScheme", "DigitalScheme"]
+from semcom.core.lazy import lazy_exports
 
 _WHERE = {**dict.fromkeys(("SCHEMES", "MESSAGE_RANGE", "build_scheme", "message_scheme", "Decoded", "Scheme",
                            "SideInfo", "Transmission", "error_rates"), ".base"),
           **dict.fromkeys(("AnalogMapper", "AnalogDemapper", "AnalogScheme"), ".analog"),
           "DigitalScheme": ".digital"}
 
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        return getattr(import_module(_WHERE[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = list(_WHERE)
+__getattr__ = lazy_exports(__name__, _WHERE)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal, Optional, Union
 
-from pydantic import ConfigDict, Field, StrictBool, TypeAdapter
+from pydantic import Field, StrictBool, TypeAdapter
 
-from semcom.core.registry import Registry, names_registered_so_far
-from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union
+from semcom.core.registry import Registry
+from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union, user_spec_config
 
 __all__ = ["SchemeSpecBase", "AnalogSchemeSpec", "DigitalSchemeSpec", "JSCCSchemeSpec", "UserSchemeSpec",
            "SCHEME_SPECS", "SchemeSpec", "scheme_spec"]
@@ -90,20 +90,13 @@ class JSCCSchemeSpec(SchemeSpecBase):
     decoder_depth: int = Field(0, ge=0, examples=[0, 1], description="hidden layers of the decoder (0: linear)")
 
 
-def _user_kind_schema(schema: dict, cls: type) -> None:
-    """``kind``: a scheme registered in :data:`~semcom.transceivers.schemes.SCHEMES` without a
-    spec in the process building the schema (a user's; none: the branch matches nothing)."""
-    user = set(names_registered_so_far("semcom.transceivers.schemes.base", "SCHEMES")) - set(SCHEME_SPECS.names())
-    schema.setdefault("properties", {})["kind"] = {
-        "type": "string", "enum": sorted(user),
-        "description": "a scheme you registered in semcom.transceivers.schemes.SCHEMES (before building the schema)"}
-
-
 class UserSchemeSpec(WrittenSettings, NoBool):
     """A scheme registered by the user without a spec (or a misspelt kind: the semantic checks
     say which); its settings are the Block's to check."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra=_user_kind_schema)
+    model_config = user_spec_config("kind", SCHEME_SPECS, ("semcom.transceivers.schemes.base", "SCHEMES"),
+                                    "a scheme you registered in semcom.transceivers.schemes.SCHEMES (before "
+                                    "building the schema)")
     selector: ClassVar[str] = "kind"
     kind: str
     quantises: ClassVar[bool] = False

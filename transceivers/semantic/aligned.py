@@ -6,12 +6,12 @@ from typing import Optional
 
 import torch
 
-from semcom.core.errors import SemcomInputError
 from .base import SEMANTIC_EQUALIZERS, SemanticEqualizer, check_choices
+from .pilot_aligner import PILOT_MODES, received_pilots
 
 __all__ = ["AlignedEqualizer", "ridge_map", "procrustes_map", "PILOTS", "FITS"]
 
-PILOTS = ("clean", "channel")
+PILOTS = PILOT_MODES
 FITS = ("ridge", "procrustes")
 
 
@@ -84,15 +84,8 @@ class AlignedEqualizer(SemanticEqualizer):
     def fit(self, link, access=None):
         """Fit the map on the K anchor pairs (received over the channel with ``pilots: channel``)."""
         super().fit(link, access)
-        ridge, fit, pilots = self.ridge, self.map_fit, self.pilots
-        tx = link.anchors(link.tx)
-        y = torch.nn.functional.normalize(link.anchors(link.rx).double(), dim=-1)
-        if pilots == "channel":
-            if access is None:
-                raise SemcomInputError("pilots: 'channel' sends the pilots over the unit's channel, which this kind "
-                                       "of study does not simulate per link; use pilots: clean there")
-            tx, _ = access.send(tx, ("semantic pilots", link.anchor_idx))         # [S, K, d_tx]
-        x = torch.nn.functional.normalize(tx.double(), dim=-1)
+        ridge, fit = self.ridge, self.map_fit
+        x, y = received_pilots(link, access, self.pilots, "semantic_equalizers.aligned")
 
         def fitted(xs):
             return procrustes_map(xs, y) if fit == "procrustes" else ridge_map(xs, y, ridge)

@@ -100,8 +100,7 @@ class CCAEqualizer(PilotAligner):
 
     :param ridge: relative ridge on both covariances (default 1e-2; needed when K <= d).
     :param components: canonical pairs kept (default: all, ``min(d_tx, d_rx)``).
-    :param pilots: ``clean`` or ``channel``. :param preprocess: see :mod:`.pilot_aligner`.
-    :param eig_floor: relative eigenvalue floor of ``preprocess``.
+    :param options: ``pilots``, ``preprocess``, ``eig_floor`` (see :class:`~.pilot_aligner.PilotAligner`).
 
     :input message: [num_snr, batch_size, d_tx], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
@@ -109,10 +108,8 @@ class CCAEqualizer(PilotAligner):
 
     name = "cca"
 
-    def __init__(self, ridge: float = 1e-2, components: Optional[int] = None, pilots: str = "clean",
-                 preprocess: str = "none", eig_floor: float = 1e-6, precision=None, device="cpu"):
-        super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
-                         device=device)
+    def __init__(self, ridge: float = 1e-2, components: Optional[int] = None, **options):
+        super().__init__(**options)
         self._own_options(ridge=ridge, components=components)
 
     @classmethod
@@ -134,7 +131,7 @@ class SVCCAEqualizer(CCAEqualizer):
     runs between the reduced sides; its output goes back through the receiver's basis.
 
     :param variance: share of the pilots' variance kept per side (default 0.99).
-    :param ridge, components, pilots, preprocess, eig_floor: as :class:`CCAEqualizer`.
+    :param options: ``ridge``, ``components`` and the pilot options of :class:`CCAEqualizer`.
 
     :input message: [num_snr, batch_size, d_tx], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
@@ -142,11 +139,8 @@ class SVCCAEqualizer(CCAEqualizer):
 
     name = "svcca"
 
-    def __init__(self, variance: float = 0.99, ridge: float = 1e-2, components: Optional[int] = None,
-                 pilots: str = "clean", preprocess: str = "none", eig_floor: float = 1e-6, precision=None,
-                 device="cpu"):
-        super().__init__(ridge=ridge, components=components, pilots=pilots, preprocess=preprocess,
-                         eig_floor=eig_floor, precision=precision, device=device)
+    def __init__(self, variance: float = 0.99, **options):
+        super().__init__(**options)
         self._own_options(variance=variance)
 
     @classmethod

@@ -114,8 +114,7 @@ class KernelRidgeEqualizer(PilotAligner):
         the received pilots).
     :param ridge: λ > 0, or ``loo`` (default: the grid value with the smallest closed-form
         leave-one-out error on the pilots).
-    :param pilots: ``clean`` or ``channel``. :param preprocess: see :mod:`.pilot_aligner`.
-    :param eig_floor: relative eigenvalue floor of ``preprocess``.
+    :param options: ``pilots``, ``preprocess``, ``eig_floor`` (see :class:`~.pilot_aligner.PilotAligner`).
 
     :input message: [num_snr, batch_size, d_tx], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
@@ -123,11 +122,8 @@ class KernelRidgeEqualizer(PilotAligner):
 
     name = "kernel_ridge"
 
-    def __init__(self, bandwidth: Union[str, float] = "median", ridge: Union[str, float] = "loo",
-                 pilots: str = "clean", preprocess: str = "none", eig_floor: float = 1e-6, precision=None,
-                 device="cpu"):
-        super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
-                         device=device)
+    def __init__(self, bandwidth: Union[str, float] = "median", ridge: Union[str, float] = "loo", **options):
+        super().__init__(**options)
         self._own_options(bandwidth=bandwidth, ridge=ridge)
 
     @classmethod

@@ -95,8 +95,7 @@ class MLPAlignerEqualizer(PilotAligner):
     :param patience: epochs without a better held-out error before stopping (default 30).
     :param lr: Adam's learning rate (default 1e-2).
     :param ridge: relative ridge of the linear part (default 1e-2).
-    :param pilots: ``clean`` or ``channel``. :param preprocess: see :mod:`.pilot_aligner`.
-    :param eig_floor: relative eigenvalue floor of ``preprocess``.
+    :param options: ``pilots``, ``preprocess``, ``eig_floor`` (see :class:`~.pilot_aligner.PilotAligner`).
 
     :input message: [num_snr, batch_size, d_tx], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
@@ -105,10 +104,8 @@ class MLPAlignerEqualizer(PilotAligner):
     name = "mlp_aligner"
 
     def __init__(self, hidden: int = 64, holdout: float = 0.2, max_epochs: int = 300, patience: int = 30,
-                 lr: float = 1e-2, ridge: float = 1e-2, pilots: str = "clean", preprocess: str = "none",
-                 eig_floor: float = 1e-6, precision=None, device="cpu"):
-        super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
-                         device=device)
+                 lr: float = 1e-2, ridge: float = 1e-2, **options):
+        super().__init__(**options)
         self._own_options(hidden=hidden, holdout=holdout, max_epochs=max_epochs, patience=patience, lr=lr,
                           ridge=ridge)
 

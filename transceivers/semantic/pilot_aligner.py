@@ -32,7 +32,7 @@ import torch
 from semcom.core.errors import ScenarioError, SemcomInputError
 from .base import SemanticEqualizer, check_choices
 
-__all__ = ["PilotAligner", "Preprocessing", "PREPROCESS", "PILOT_MODES", "check_number"]
+__all__ = ["PilotAligner", "Preprocessing", "PREPROCESS", "PILOT_MODES", "check_number", "received_pilots"]
 
 PREPROCESS = ("none", "center", "standardize", "whiten")
 PILOT_MODES = ("clean", "channel")
@@ -48,6 +48,22 @@ def check_number(prefix: str, field: str, value, low: float, *, inclusive: bool 
         what = "a whole number" if whole else "a number"
         raise ScenarioError(f"{prefix}.{field}", value, f"must be {what} {'>=' if inclusive else '>'} {low:g}",
                             f"use e.g. {field}: {example}" if example else "")
+
+
+def received_pilots(link, access, pilots: str, prefix: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The semantic pilots a receiver holds: the transmitter's anchor latents ``x`` as received,
+    [K, d_tx] with ``pilots: clean`` or [S, K, d_tx] over the unit's channel (``channel``: one row
+    per SNR point, ``access`` the :class:`~.channel_aware.ChannelAccess`), and its own ``y``
+    [K, d_rx]; both torch.float64, rows L2-normalised. ``prefix`` names the receiver's settings
+    in the one-line refusal of ``channel`` where the study simulates no link."""
+    tx = link.anchors(link.tx)
+    y = torch.nn.functional.normalize(link.anchors(link.rx).double(), dim=-1)
+    if pilots == "channel":
+        if access is None:
+            raise SemcomInputError(f"{prefix}.pilots: 'channel' sends the pilots over the unit's channel, "
+                                   "which this kind of study does not simulate per link; use pilots: clean there")
+        tx, _ = access.send(tx, ("semantic pilots", link.anchor_idx))         # [S, K, d_tx]
+    return torch.nn.functional.normalize(tx.double(), dim=-1), y
 
 
 class Preprocessing:
@@ -111,8 +127,8 @@ class PilotAligner(SemanticEqualizer):
     name = "pilot_aligner"
 
     def __init__(self, pilots: str = "clean", preprocess: str = "none", eig_floor: float = 1e-6,
-                 precision: Optional[str] = None, device: Optional[str] = "cpu"):
-        super().__init__(precision=precision, device=device)
+                 precision: Optional[str] = None, device: Optional[str] = "cpu", **unknown):
+        super().__init__(precision=precision, device=device, **unknown)
         self.pilots, self.preprocess, self.eig_floor = pilots, preprocess, eig_floor
         PilotAligner.check_options(self.prefix, {"pilots": pilots, "preprocess": preprocess, "eig_floor": eig_floor})
         self.maps: list[Callable[[torch.Tensor], torch.Tensor]] = []
@@ -135,16 +151,8 @@ class PilotAligner(SemanticEqualizer):
     # -- fitting -------------------------------------------------------------------------------------
 
     def pilot_pairs(self, link, access=None) -> tuple[torch.Tensor, torch.Tensor]:
-        """The pilots the receiver holds: ``x`` [K, d_tx] (clean) or [S, K, d_tx] (over the
-        channel), and its own ``y`` [K, d_rx]; both torch.float64, rows L2-normalised."""
-        tx = link.anchors(link.tx)
-        y = torch.nn.functional.normalize(link.anchors(link.rx).double(), dim=-1)
-        if self.pilots == "channel":
-            if access is None:
-                raise SemcomInputError(f"{self.prefix}.pilots: 'channel' sends the pilots over the unit's channel, "
-                                       "which this kind of study does not simulate per link; use pilots: clean there")
-            tx, _ = access.send(tx, ("semantic pilots", link.anchor_idx))         # [S, K, d_tx], as `aligned`
-        return torch.nn.functional.normalize(tx.double(), dim=-1), y
+        """The pilots the receiver holds (:func:`received_pilots`)."""
+        return received_pilots(link, access, self.pilots, self.prefix)
 
     def fit(self, link, access=None):
         """Fit one map (clean pilots) or one per SNR point (pilots over the channel)."""

@@ -36,8 +36,7 @@ class ResidualKernelEqualizer(KernelRidgeEqualizer):
 
     :param bandwidth: RBF σ > 0 of the correction, or ``median`` (default).
     :param ridge: λ > 0 of the correction, or ``loo`` (default: closed-form leave-one-out on the pilots).
-    :param pilots: ``clean`` or ``channel``. :param preprocess: see :mod:`.pilot_aligner`.
-    :param eig_floor: relative eigenvalue floor of ``preprocess``.
+    :param options: ``pilots``, ``preprocess``, ``eig_floor`` (see :class:`~.pilot_aligner.PilotAligner`).
 
     :input message: [num_snr, batch_size, d_tx], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.

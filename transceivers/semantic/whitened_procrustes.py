@@ -65,9 +65,7 @@ class WhitenedProcrustesEqualizer(PilotAligner):
         (default 1e-2, the relative regularisation `aligned` and `cca` use by default; the
         clean pilots carry no channel noise, and a tiny floor lets whitening amplify the
         data's noise in the pilots' weak directions: see the README).
-    :param pilots: ``clean`` or ``channel`` (see :class:`~.pilot_aligner.PilotAligner`).
-    :param preprocess: ``none`` (default), ``center``, ``standardize`` or ``whiten``.
-    :param eig_floor: relative eigenvalue floor of ``preprocess``.
+    :param options: ``pilots``, ``preprocess``, ``eig_floor`` (see :class:`~.pilot_aligner.PilotAligner`).
 
     :input message: [num_snr, batch_size, d_tx], torch.float32.
     :output logits: [num_snr, batch_size, num_classes], torch.float32.
@@ -75,10 +73,8 @@ class WhitenedProcrustesEqualizer(PilotAligner):
 
     name = "whitened_procrustes"
 
-    def __init__(self, whiten_floor: float = 1e-2, pilots: str = "clean", preprocess: str = "none",
-                 eig_floor: float = 1e-6, precision=None, device="cpu"):
-        super().__init__(pilots=pilots, preprocess=preprocess, eig_floor=eig_floor, precision=precision,
-                         device=device)
+    def __init__(self, whiten_floor: float = 1e-2, **options):
+        super().__init__(**options)
         self._own_options(whiten_floor=whiten_floor)
 
     @classmethod
