@@ -39,12 +39,18 @@ class SystemRegimeSpec(_Strict):
                         "large-scale SINR estimate (1st to 99th percentile), messages drawn evenly from them")
 
 
+def _channel_runs(defaults: dict[str, dict], description: str):
+    """The ``channels`` field of a set of link-level runs: at least one, ``defaults`` (name →
+    settings) when the scenario names none."""
+    return Field(default_factory=lambda: {k: channel_spec(**v) for k, v in defaults.items()}, min_length=1,
+                 description=description)
+
+
 class CalibrationSpec(_Strict):
     """How the table's EESM β is obtained."""
 
-    channels: dict[str, ChannelSpec] = Field(
-        default_factory=lambda: {k: channel_spec(**v) for k, v in DEFAULT_CALIBRATION_CHANNELS.items()},
-        min_length=1, description="frequency-selective channels of the link-level calibration runs")
+    channels: dict[str, ChannelSpec] = _channel_runs(DEFAULT_CALIBRATION_CHANNELS, "frequency-selective channels "
+                                                     "of the link-level calibration runs")
     snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the calibration runs [dB]")
     passes: int = Field(1, ge=1, description="independent channel realisations of each calibration run (each "
                         "one pass of the test set)")
@@ -73,9 +79,8 @@ class CalibrationSpec(_Strict):
 class ValidationSpec(_Strict):
     """The held-out check of the tables against the link level."""
 
-    channels: dict[str, ChannelSpec] = Field(
-        default_factory=lambda: {k: channel_spec(**v) for k, v in DEFAULT_VALIDATION_CHANNELS.items()},
-        min_length=1, description="channel families of the held-out link-level runs")
+    channels: dict[str, ChannelSpec] = _channel_runs(DEFAULT_VALIDATION_CHANNELS, "channel families of the "
+                                                     "held-out link-level runs")
     snr_db: FloatAxis = Field([0.0, 5.0, 10.0, 15.0], description="mean SNRs of the held-out runs [dB]")
     system: SystemRegimeSpec = Field(default_factory=lambda: SystemRegimeSpec(drops=2, messages=24000, points=6),
                                      description="a system study's held-out messages (other drops, other samples)")

@@ -39,18 +39,20 @@ __all__ = ["POINT_COLUMNS", "POINT_KEY", "point_rows", "group_points", "aggregat
 POINT_KEY = ("scenario", "tx_model", "rx_model", "channel", "scheme", "bits", "anchor_selection", "num_anchors",
              "channel_uses", "semantic_equalizer", "snr_db")
 
+#: What describes a point's set-up: the first columns of results.csv.
+_DESCRIPTION = ("scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection", "scheme",
+                "bits", "semantic_equalizer", "channel_equalizer", "csi")
+
 #: Columns of results.csv (one row per point), in order.
 POINT_COLUMNS = [
-    "scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection", "scheme", "bits",
-    "semantic_equalizer", "channel_equalizer", "csi", "replicates", "channel_uses", "bits_per_sample", "n_samples",
+    *_DESCRIPTION, "replicates", "channel_uses", "bits_per_sample", "n_samples",
     "accuracy", "accuracy_low", "accuracy_high", "accuracy_half_width", "accuracy_wilson_low",
     "accuracy_wilson_high", "target_met", "nmse", "ber", "bler", "native_accuracy", "setup_channel_uses",
     "side_channel_uses", "top5_accuracy", "top5_accuracy_low", "top5_accuracy_high", "mrr", "mrr_low", "mrr_high",
     "passes", "block_errors", "codewords"]
 
-_SETUP = ("scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection", "scheme", "bits",
-          "semantic_equalizer", "channel_equalizer", "csi", "channel_uses", "bits_per_sample", "setup_channel_uses",
-          "side_channel_uses")
+#: The columns a point copies from its first replicate (the rest aggregate its replicates).
+_SETUP = (*_DESCRIPTION, "channel_uses", "bits_per_sample", "setup_channel_uses", "side_channel_uses")
 
 
 def _num(v: Any) -> Optional[float]:

@@ -24,12 +24,9 @@ import math
 from dataclasses import dataclass
 
 from semcom.channels.slot_fading import build_link_channel
-from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 
-from ..run.context import latent_space, select_anchors, study_data
-from ..run.randomness import derive_seed
-from .links import network_agents
+from .links import network_agents, network_anchors, pair_link
 
 __all__ = ["AlignmentCost", "alignment_cost", "alignment_scaling", "ALIGNMENT_COLUMNS"]
 
@@ -69,26 +66,21 @@ def alignment_scaling(sc, num_agents: list[int], equalizers: list[str], k_values
                       channel: str) -> list[dict]:
     """Rows of :data:`ALIGNMENT_COLUMNS` for each topology, equaliser, K and N."""
     seed = int(sc.axis("seed")[0])
-    data = study_data(sc)
     transmitters, receivers = network_agents(sc, seed)
     hub = receivers[0].model
     cycle = [t.model for t in transmitters]
-    anchor_model = sc.network.anchor_agent or hub
     spec = sc.channels[channel]
     ch, _ = build_link_channel(spec.model, spec.model_dump(exclude={"model"}), sc.precision, "cpu")
     strategy = sc.axis("anchor_selection")[0]
     rows = []
     for k in k_values:
-        anchors = select_anchors(data, latent_space(sc, anchor_model), strategy, k, seed, anchor_model)
+        anchors = network_anchors(sc, seed, strategy, k, hub)
         pair_uses: dict[tuple[str, str, str], float] = {}
 
         def uses(eq_name: str, tx_model: str, rx_model: str, pair_uses=pair_uses, anchors=anchors) -> float:
             key = (eq_name, tx_model, rx_model)
             if key not in pair_uses:
-                link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
-                                 num_classes=data.dataset.num_classes, pool_idx=data.pool_idx, anchor_idx=anchors,
-                                 center=sc.center, seed=derive_seed(seed, "heads"),
-                                 head_regularization=sc.heads.regularization())
+                link = pair_link(sc, seed, anchors, tx_model, rx_model)
                 # the pilot count needs the settings and the link's sizes, not a fitted receiver
                 eq = SEMANTIC_EQUALIZERS.get(eq_name)(**(sc.semantic_equalizers.get(eq_name) or {}))
                 setup = eq.setup_symbols(link)

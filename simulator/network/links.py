@@ -34,6 +34,7 @@ import numpy as np
 import torch
 
 from semcom.channels import snr_db_to_no
+from semcom.channels.path_loss import log_distance_snr_db
 from semcom.channels.slot_fading import build_link_channel
 from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.schemes import message_scheme
@@ -46,7 +47,8 @@ from ..run.randomness import derive_rng, derive_seed
 if TYPE_CHECKING:   # annotations only: the network schema's checks call back into this module
     from .schema import NetworkScenario
 
-__all__ = ["Agent", "network_agents", "link_snr_db", "NetworkLinks", "message_channel_uses"]
+__all__ = ["Agent", "network_agents", "link_snr_db", "NetworkLinks", "message_channel_uses", "network_anchors",
+           "pair_link"]
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,26 @@ def network_agents(sc: NetworkScenario, seed: int) -> tuple[list[Agent], list[Ag
 def link_snr_db(sc: NetworkScenario, seed: int, tx: Agent, rx: Agent) -> float:
     """Average Es/N0 [dB] of the link ``tx → rx`` (path loss + shadowing drawn for this link)."""
     pl = sc.network.path_loss
-    snr = pl.reference_snr_db - 10.0 * pl.exponent * math.log10(max(tx.distance_m, 1e-9) / pl.reference_distance_m)
+    snr = log_distance_snr_db(pl, tx.distance_m)
     if pl.shadowing_db > 0:
         snr += pl.shadowing_db * float(derive_rng(seed, "shadowing", tx.name, rx.name).standard_normal())
     return snr
+
+
+def network_anchors(sc: NetworkScenario, seed: int, strategy: str, num_anchors: int, hub_model: str) -> np.ndarray:
+    """The anchors every link of a network unit shares, chosen on the latents of
+    ``network.anchor_agent`` (default ``hub_model``, the first receiver's model)."""
+    anchor_model = sc.network.anchor_agent or hub_model
+    return select_anchors(study_data(sc), latent_space(sc, anchor_model), strategy, num_anchors, seed, anchor_model)
+
+
+def pair_link(sc: NetworkScenario, seed: int, anchor_idx: np.ndarray, tx_model: str, rx_model: str) -> LinkSetup:
+    """What a transmitter of model ``tx_model`` and a receiver of model ``rx_model`` share in a
+    network unit: their latent spaces, the unit's anchors, the heads' seed and regularisation."""
+    data = study_data(sc)
+    return LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
+                     num_classes=data.dataset.num_classes, pool_idx=data.pool_idx, anchor_idx=anchor_idx,
+                     center=sc.center, seed=derive_seed(seed, "heads"), head_regularization=sc.heads.regularization())
 
 
 def message_channel_uses(scheme, channel, message_dim: int) -> int:
@@ -110,9 +128,7 @@ class NetworkLinks:
         self.data = data
         self.device = torch.device(sc.device)
         self.transmitters, self.receivers = transmitters, receivers
-        anchor_model = sc.network.anchor_agent or receivers[0].model
-        self.anchor_idx = select_anchors(data, latent_space(sc, anchor_model), anchor_selection, num_anchors, seed,
-                                         anchor_model)
+        self.anchor_idx = network_anchors(sc, seed, anchor_selection, num_anchors, receivers[0].model)
         self.eq_name = semantic_equalizer
         eq_cls = SEMANTIC_EQUALIZERS.get(semantic_equalizer)
         eq_settings = sc.semantic_equalizers.get(semantic_equalizer, {}) or {}
@@ -120,10 +136,7 @@ class NetworkLinks:
         self.links: dict[tuple[str, str], LinkSetup] = {}
         self.equalizers = {}
         for tx_model, rx_model in pairs:
-            link = LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
-                             num_classes=data.dataset.num_classes, pool_idx=data.pool_idx,
-                             anchor_idx=self.anchor_idx, center=sc.center, seed=derive_seed(seed, "heads"),
-                             head_regularization=sc.heads.regularization())
+            link = pair_link(sc, seed, self.anchor_idx, tx_model, rx_model)
             self.links[(tx_model, rx_model)] = link
             self.equalizers[(tx_model, rx_model)] = eq_cls(**eq_settings).fit(link)
         self.message_kind = eq_cls.message

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from semcom.channels.path_loss import log_distance_snr_db
+
 from ..run.randomness import derive_rng, derive_seed
 from .schema import SystemSpec
 
@@ -128,7 +130,7 @@ def _single_site(spec, seed: int, drop: int) -> Drop:
     group = _group_index(spec)
     angle = derive_rng(seed, "system-angle", drop).uniform(0, 2 * math.pi, len(dist))
     xy = np.stack([dist * np.cos(angle), dist * np.sin(angle)], -1)
-    snr = topo.reference_snr_db - 10.0 * topo.exponent * np.log10(np.maximum(dist, 1e-9) / topo.reference_distance_m)
+    snr = log_distance_snr_db(topo, dist)
     n = len(dist)
     # NLoS links with the TDL-A delay spread of 38.901's "nominal" 100 ns
     return Drop(xy, group, np.zeros(n, dtype=np.int64), np.zeros((1, 2)), np.zeros(1, dtype=np.int64),
