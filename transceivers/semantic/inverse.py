@@ -63,12 +63,8 @@ class InverseEqualizer(ChannelAwareEqualizer):
 
     message = "relative"
 
-    def __init__(self, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0,
-                 denoise: str = "none", head="clean", head_draws: int = 4, precision=None, device="cpu",
-                 message_anchors=None, **unknown):
-        self.reject_unknown(unknown)
-        super().__init__(denoise=denoise, head=head, head_draws=head_draws, precision=precision, device=device,
-                         message_anchors=message_anchors)
+    def __init__(self, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0, **options):
+        super().__init__(**options)   # denoise, head, head_draws, message_anchors: ChannelAwareEqualizer's
         if method not in ("ridge", "prune"):
             raise SemcomInputError(f"semantic_equalizers.inverse.method: unknown method {method!r}; "
                                    "use ridge or prune")

@@ -1,5 +1,6 @@
 """The pilot-fitted aligners against synthetic cases with known answers."""
 
+import inspect
 import io
 from contextlib import redirect_stderr, redirect_stdout
 
@@ -14,7 +15,9 @@ from semcom.transceivers.link import LinkSetup
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
 from semcom.transceivers.semantic.aligned import procrustes_map
 from semcom.transceivers.semantic.cca import cca
+from semcom.transceivers.semantic.channel_aware import ChannelAwareEqualizer
 from semcom.transceivers.semantic.kernel_ridge import fit_kernel_ridge
+from semcom.transceivers.semantic.pilot_aligner import PilotAligner
 from semcom.transceivers.semantic.residual_kernel import fit_residual_kernel
 from semcom.transceivers.semantic.whitened_procrustes import whitened_procrustes_map
 
@@ -149,6 +152,22 @@ def test_bad_settings_are_one_line_naming_the_field_and_the_fix(name, settings, 
         SEMANTIC_EQUALIZERS.get(name)(**settings)
     msg = str(err.value)
     assert msg.startswith(f"semantic_equalizers.{name}.{field}:") and "; use" in msg and "\n" not in msg, msg
+
+
+@pytest.mark.parametrize("name", ALIGNERS[1:] + ["inverse"])
+def test_an_unknown_setting_is_one_line_and_the_shared_settings_have_one_home(name):
+    cls = SEMANTIC_EQUALIZERS.get(name)
+    with pytest.raises(ScenarioError) as err:
+        cls(pilot="channel")
+    msg = str(err.value)
+    assert msg.startswith(f"semantic_equalizers.{name}.pilot: unknown setting") and "\n" not in msg, msg
+    base = ChannelAwareEqualizer if name == "inverse" else PilotAligner
+    shared = set(inspect.signature(base.__init__).parameters) - {"self", "precision", "device", "unknown", "settings"}
+    for klass in cls.__mro__[:cls.__mro__.index(base)]:
+        if "__init__" in klass.__dict__:
+            restated = shared & set(inspect.signature(klass.__init__).parameters)
+            assert not restated, f"{klass.__name__} restates {base.__name__}'s {sorted(restated)}"
+    assert {k: cls.defaults()[k] for k in shared} == {k: base.defaults()[k] for k in shared}
 
 
 def test_an_mlp_aligner_without_pilots_to_train_on_is_one_line():
