@@ -25,6 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: The stitching table's agents: every neural agent of scenarios/stitching.yaml (PCA excluded).
 STITCHING_NEURAL = ["mlp_small", "mlp_wide", "mlp_tiny", "cnn"]
+#: The stitching table's training seeds: offsets added to every neural agent's seed (0: the
+#: scenario's own agents, the run the page's figure and prose describe). Another CPU retrains
+#: the agents with other kernels and moves a pair by more than its test set's interval, so
+#: the table's interval is over retrained agents.
+STITCHING_SEED_OFFSETS = (0, 10, 20, 30, 40)
 
 
 def table_sources() -> list[Path]:
@@ -108,12 +113,44 @@ def stitching_values(out: Path) -> dict[str, list[float]]:
     return values
 
 
+def stitching_command(offset: int) -> str:
+    """The stitch run of one training-seed offset into ``{out}/seed<offset>``."""
+    import yaml
+
+    models = yaml.safe_load((ROOT / "scenarios" / "stitching.yaml").read_text())["models"]
+    sets = "".join(f" --set models.{name}.seed={models[name]['seed'] + offset}"
+                   for name in STITCHING_NEURAL if offset)
+    return f"semcom stitch scenarios/stitching.yaml --out {{out}}/seed{offset}{sets}"
+
+
+def pair_statistics(values: list[float]) -> tuple[float, float, float]:
+    """(mean, lowest, highest) accuracy over a row's pairs."""
+    return statistics.mean(values), min(values), max(values)
+
+
+def stitching_seed_statistics(out: Path) -> dict[str, np.ndarray]:
+    """Per table row: ``(seeds, 3)`` array of the mean, lowest and highest pair per seed offset."""
+    per_row: dict[str, list] = {}
+    for offset in STITCHING_SEED_OFFSETS:
+        for name, values in stitching_values(out / f"seed{offset}").items():
+            per_row.setdefault(name, []).append(pair_statistics(values))
+    return {name: np.array(rows) for name, rows in per_row.items()}
+
+
 def stitching_rows(out: Path) -> list[list[str]]:
-    """equaliser | mean | lowest pair | highest pair (noise-free)."""
-    values = stitching_values(out)
+    """equaliser | mean | lowest pair | highest pair (noise-free): each the mean over the
+    training seeds ± its 95% t half-width over them [%]."""
+    from scipy import stats
+
+    per_seed = stitching_seed_statistics(out)
     order = ["relative", "inverse", "aligned", "oracle", "none", "receiver native"]
-    return [[name, _pct(statistics.mean(v)), _pct(min(v)), _pct(max(v))]
-            for name in order if name in values for v in [values[name]]]
+    t = stats.t.ppf(0.975, len(STITCHING_SEED_OFFSETS) - 1)
+    table = []
+    for name in (n for n in order if n in per_seed):
+        s = per_seed[name]
+        half = t * s.std(axis=0, ddof=1) / np.sqrt(len(s))
+        table.append([name] + [f"{_pct(m)} ± {_pct(h)}" for m, h in zip(s.mean(axis=0), half)])
+    return table
 
 
 def digital_rows(out: Path) -> list[list[str]]:
@@ -262,7 +299,7 @@ TABLES: dict[str, ReadmeTable] = {
                                  digital_rows, label_cells=2),
     "anchors-table": ReadmeTable(("semcom run scenarios/anchors_random_vs_prototypical.yaml --out {out} --quiet",),
                                  anchors_rows),
-    "stitching-table": ReadmeTable(("semcom stitch scenarios/stitching.yaml --out {out}",), stitching_rows),
+    "stitching-table": ReadmeTable(tuple(stitching_command(o) for o in STITCHING_SEED_OFFSETS), stitching_rows),
     "channel-aware-table": ReadmeTable(("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",),
                                        channel_aware_rows),
     "receivers-gains-table": ReadmeTable(
