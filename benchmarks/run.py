@@ -6,7 +6,7 @@ in its own process: a benchmark that leaves a large heap or many threads behind 
 10^6-sample study, the worker pool) must not slow down the next one (measured: inline
 on 2 threads took 51-64 s after them in one process, 12 s in a fresh one).
 
-    python benchmarks/run.py [--only study,digital,memory,workers,growth,network_load,system,loaded]
+    python benchmarks/run.py [--only study,digital,memory,workers,growth,network_load,system,loaded,plots]
                              [--json bench_results.json]
 """
 
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import pin_threads  # noqa: E402
 
-BENCHES = ["study", "digital", "memory", "workers", "growth", "network_load", "system", "loaded"]
+BENCHES = ["study", "digital", "memory", "workers", "growth", "network_load", "system", "loaded", "plots"]
 
 
 def _fmt(v):

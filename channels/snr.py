@@ -15,15 +15,24 @@ For coded digital transmission the energy per *information* bit is
 from __future__ import annotations
 
 import math
-from typing import Union
+import sys
+from typing import TYPE_CHECKING, Union
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["snr_db_to_no", "no_to_snr_db", "ebno_db_to_snr_db", "snr_db_to_ebno_db",
            "capacity_awgn"]
 
-ArrayLike = Union[float, np.ndarray, torch.Tensor]
+ArrayLike = Union[float, np.ndarray, "torch.Tensor"]
+
+
+def _is_tensor(x) -> bool:
+    """A torch tensor (there is none unless torch was imported: figures need no torch)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(x, torch.Tensor)
 
 
 def snr_db_to_no(snr_db: ArrayLike) -> ArrayLike:
@@ -35,8 +44,8 @@ def snr_db_to_no(snr_db: ArrayLike) -> ArrayLike:
     >>> snr_db_to_no(10.0)
     0.1
     """
-    if isinstance(snr_db, torch.Tensor):
-        return torch.pow(10.0, -snr_db / 10.0)
+    if _is_tensor(snr_db):
+        return sys.modules["torch"].pow(10.0, -snr_db / 10.0)
     if isinstance(snr_db, np.ndarray):
         return np.power(10.0, -snr_db / 10.0)
     return 10.0 ** (-float(snr_db) / 10.0)
@@ -44,8 +53,8 @@ def snr_db_to_no(snr_db: ArrayLike) -> ArrayLike:
 
 def no_to_snr_db(no: ArrayLike) -> ArrayLike:
     """Inverse of :func:`snr_db_to_no`."""
-    if isinstance(no, torch.Tensor):
-        return -10.0 * torch.log10(no)
+    if _is_tensor(no):
+        return -10.0 * sys.modules["torch"].log10(no)
     if isinstance(no, np.ndarray):
         return -10.0 * np.log10(no)
     return -10.0 * math.log10(float(no))

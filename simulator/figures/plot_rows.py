@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from scipy.stats import t as student_t
+
+from ..results.intervals import t_quantile
 
 #: the facets that tell one link apart from another
 LINK_FACETS = ("tx_model", "rx_model", "channel", "scheme", "bits")
@@ -64,7 +65,7 @@ def accuracy_curve(rows: list[dict], x_key: str) -> tuple[np.ndarray, ...]:
         xs.append(float(x))
         mean.append(acc.mean())
         if len({r.get("seed") for r in rs}) > 1:
-            half = student_t.ppf(0.975, len(acc) - 1) * acc.std(ddof=1) / math.sqrt(len(acc))
+            half = t_quantile(0.95, len(acc) - 1) * acc.std(ddof=1) / math.sqrt(len(acc))
             lo.append(max(0.0, acc.mean() - half))
             hi.append(min(1.0, acc.mean() + half))
         else:

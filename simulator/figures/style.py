@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["FIGURE_WIDTHS", "FigureStyle"]
+__all__ = ["FIGURE_WIDTHS", "FigureStyle", "METHOD_COLORS"]
 
 #: Printed figure widths [in]: one IEEE/ACM column, or both columns.
 FIGURE_WIDTHS = {"single": 3.5, "double": 7.16}
+#: The tab10 colour slot of every registered semantic equaliser and anchor selection strategy:
+#: a method keeps its colour in every figure of every study, without loading the registries
+#: (figures from a store need no torch). Grey (slot 7) is left to the reference lines; names
+#: sharing a slot are rarely compared, and a figure that draws both moves the second to a free
+#: slot. A test holds this table to the registries.
+METHOD_COLORS = {
+    "relative": 0, "aligned": 1, "oracle": 2, "inverse": 3, "cca": 4, "none": 5, "kernel_ridge": 6,
+    "mlp_aligner": 8, "residual_kernel": 9, "svcca": 4, "whitened_procrustes": 1,
+    "random": 0, "prototypical": 1, "kernel_herding": 2, "class_balanced": 3, "farthest_point": 4,
+    "stratified": 5,
+}
 #: Datasets with 10 equally likely classes (the chance line sits at 1/10).
 _TEN_CLASSES = {"digits", "mnist", "cifar10", "synthetic"}
 

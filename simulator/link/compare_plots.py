@@ -11,8 +11,8 @@ from typing import Any
 from matplotlib.lines import Line2D
 
 from ..figures.plot_rows import LINK_FACETS, k_independent, mean_accuracy, sorted_values
-from ..figures.plotting import (MARKERS, MIN_POINTS, colors, draw_panels, log2_axis, plot_curve,
-                                reference_line, registered_names, snr_axis)
+from ..figures.plotting import (SNR_LABEL, MARKERS, MIN_POINTS, colors, draw_panels, log2_axis, plot_curve,
+                                reference_line, snr_axis)
 from ..figures.style import FigureStyle
 
 __all__ = ["plot_equalizers_vs_snr", "plot_equalizers_vs_anchors", "plot_compare", "COMPARED_AXES"]
@@ -25,7 +25,7 @@ def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path, style: FigureStyle) 
     k_max = max(int(r["num_anchors"]) for r in rows)
     rows = [r for r in rows if int(r["num_anchors"]) == k_max]
     eqs = sorted_values(rows, "semantic_equalizer")
-    color = colors(eqs, universe=registered_names("semantic_equalizer"))
+    color = colors(eqs)
 
     def panel(ax, prs):
         for i, eq in enumerate(eqs):
@@ -36,7 +36,7 @@ def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path, style: FigureStyle) 
 
     handles = [Line2D([], [], color=color[e], marker=MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
     return draw_panels(style, rows, out_dir, "equalizers_vs_snr", (*LINK_FACETS, "anchor_selection"), 3, panel,
-                       handles, "SNR  $E_s/N_0$ [dB]", shown=("snr_db",),
+                       handles, SNR_LABEL, shown=("snr_db",),
                        headline="Accuracy vs SNR, by semantic equaliser")
 
 
@@ -64,7 +64,7 @@ def plot_compare(rows: list[dict], out_dir: Path, axis: str, style: FigureStyle)
     by_snr = len({float(r["snr_db"]) for r in rows}) >= MIN_POINTS
     if by_snr:
         k_max = max(int(r["num_anchors"]) for r in rows)
-        rows, x_key, xlabel = [r for r in rows if int(r["num_anchors"]) == k_max], "snr_db", "SNR  $E_s/N_0$ [dB]"
+        rows, x_key, xlabel = [r for r in rows if int(r["num_anchors"]) == k_max], "snr_db", SNR_LABEL
     else:
         if len({r["num_anchors"] for r in rows}) < MIN_POINTS:
             return []
@@ -116,7 +116,7 @@ def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path, style: FigureSty
     picked = sorted({snrs[round(q * (len(snrs) - 1))] for q in (0.25, 0.5, 0.75)})
     rows = [r for r in rows if float(r["snr_db"]) in picked]
     eqs = sorted_values(rows, "semantic_equalizer")
-    color = colors(eqs, universe=registered_names("semantic_equalizer"))
+    color = colors(eqs)
     all_ks = [float(r["num_anchors"]) for r in rows]
 
     panel = anchor_axis_panel("semantic_equalizer", eqs, color, all_ks)

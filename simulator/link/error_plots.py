@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..figures.plot_rows import group_rows, is_number, sorted_values
-from ..figures.plotting import MARKERS, MIN_POINTS, RC_STYLE, colors, new_figure, save_figure, snr_axis
+from ..figures.plotting import SNR_LABEL, MARKERS, MIN_POINTS, RC_STYLE, colors, new_figure, save_figure, snr_axis
 from ..figures.style import FigureStyle
 from ..results.metrics import wilson_interval
 
@@ -65,7 +65,7 @@ def plot_error_rates(rows: list[dict], out_dir: Path, style: FigureStyle) -> lis
             ax.set_title(str(channel))
             snr_axis(ax, [float(r["snr_db"]) for r in drawn])
             if ax.get_subplotspec().is_last_row() or ax is axes[-1]:
-                ax.set_xlabel("SNR  $E_s/N_0$ [dB]")
+                ax.set_xlabel(SNR_LABEL)
                 ax.xaxis.set_tick_params(labelbottom=True)
         first = drawn[0]
         fig.suptitle(f"Block and bit error rates vs SNR, by scheme\n{first['semantic_equalizer']} messages · "

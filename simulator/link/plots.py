@@ -54,8 +54,8 @@ from semcom.channels.capacity import capacity_function
 
 from ..figures.plot_rows import (LINK_FACETS, accuracy_curve, is_e2e, k_independent, no_setup,
                                  rate_independent, reference_accuracy, snr_levels, sorted_values)
-from ..figures.plotting import (LINESTYLES, MARKERS, MIN_POINTS, colors, draw_panels, log2_axis, plot_curve,
-                                reference_line, registered_names, snr_axis)
+from ..figures.plotting import (SNR_LABEL, LINESTYLES, MARKERS, MIN_POINTS, colors, draw_panels, log2_axis, plot_curve,
+                                reference_line, snr_axis)
 from ..figures.style import FigureStyle
 from .error_plots import plot_error_rates
 from .compare_plots import (COMPARED_AXES, anchor_axis_panel, plot_compare, plot_equalizers_vs_anchors,
@@ -114,7 +114,7 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, style: FigureStyle,
     e2e_schemes = sorted_values(e2e, "scheme")
     e2e_label = {s: f"{s} (jscc)" for s in e2e_schemes}
     names = eqs + list(e2e_label.values())
-    color = colors(names, universe=registered_names("semantic_equalizer"))
+    color = colors(names)
     markers = {c: MARKERS[i % 8] for i, c in enumerate(names)}
     snrs = snr_levels(rows)
     dash = {s: LINESTYLES[i % 4] for i, s in enumerate(reversed(snrs))}
@@ -196,7 +196,7 @@ def plot_accuracy_vs_snr(rows: list[dict], out_dir: Path, style: FigureStyle) ->
     ncols = len(sorted_values(rows, "semantic_equalizer"))
     return draw_panels(style, rows, out_dir, "accuracy_vs_snr",
                        (*LINK_FACETS, "anchor_selection", "semantic_equalizer"), min(3, max(ncols, 1)), panel,
-                       handles, "SNR  $E_s/N_0$ [dB]", shown=("num_anchors", "snr_db"),
+                       handles, SNR_LABEL, shown=("num_anchors", "snr_db"),
                        headline="Accuracy vs SNR, by number of anchors K")
 
 
@@ -208,7 +208,7 @@ def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path, style: FigureStyle
     top = max(float(r["snr_db"]) for r in rows)
     rows = [r for r in rows if float(r["snr_db"]) == top]
     strategies = sorted_values(rows, "anchor_selection")
-    color = colors(strategies, universe=registered_names("anchor_selection"))
+    color = colors(strategies)
     all_ks = [float(r["num_anchors"]) for r in rows]
 
     panel = anchor_axis_panel("anchor_selection", strategies, color, all_ks)
