@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..results.folders import held_output_dir
 from ..results.store import read_rows, study_kind
 from ..scenario.reading import stored_scenario
 from .base import get_kind
@@ -37,5 +38,6 @@ def plot_all(rows: list[dict[str, Any]], plots_dir: str | Path, kind: str,
 def plot_run(directory: str | Path) -> list[Path]:
     """The figures of the run in ``directory``, from its store, at its scenario's style."""
     directory = Path(directory)
-    return plot_all(read_rows(directory), directory / "plots", study_kind(directory),
-                    stored_scenario(directory / "scenario.yaml"))
+    with held_output_dir(directory):     # never while a run writes into the folder
+        return plot_all(read_rows(directory), directory / "plots", study_kind(directory),
+                        stored_scenario(directory / "scenario.yaml"))

@@ -21,6 +21,7 @@ from pathlib import Path
 from semcom.core.errors import SemcomInputError
 from semcom.core.io import write_text_atomic
 
+from ..results.folders import held_output_dir
 from ..results.store import read_rows, study_kind
 from .base import get_kind
 from .plots import plot_run
@@ -120,5 +121,6 @@ def write_report(out_dir: str | Path) -> Path:
     """Write ``out_dir/report.html`` (atomically) and return its path."""
     out_dir = Path(out_dir)
     path = out_dir / "report.html"
-    write_text_atomic(path, render_report(out_dir))
+    with held_output_dir(out_dir):       # never while a run writes into the folder
+        write_text_atomic(path, render_report(out_dir))
     return path

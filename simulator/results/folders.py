@@ -24,18 +24,22 @@ Example::
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
+
+from semcom.core.diskfull import DiskFullError, is_disk_full
 
 from semcom.core.outputs import OUTPUT_MARKER, OutputOwnershipError, mark_output_dir, output_root, owned_files
 
 from . import store_sql as sql
 
 __all__ = ["claim_output_dir", "check_output_dir", "require_output_dir", "is_semcom_store", "open_lock",
-           "check_store_files",
-           "STORE_FILES", "OutputFolderWarning"]
+           "lock_output_dir", "held_output_dir", "check_store_files", "study_outputs",
+           "STORE_FILES", "OutputFolderWarning", "FolderInUseError"]
 
 DB_NAME = "results.sqlite"
 #: The results store's own files (SQLite's log beside the database, the lock).
@@ -47,6 +51,10 @@ _EVERY_RUN = (*STORE_FILES, "scenario.yaml", "manifest.json", "report.html", "pl
 
 class OutputFolderWarning(UserWarning):
     """``--force``: what semcom replaces, or writes beside, in an output folder."""
+
+
+class FolderInUseError(OutputOwnershipError):
+    """Another semcom process holds the output folder's lock."""
 
 
 def _refuse(directory, problem: str, fix: str) -> OutputOwnershipError:
@@ -111,13 +119,13 @@ def require_output_dir(directory) -> Path:
                   "give the --out folder of a semcom run")
 
 
-def _foreign(path: Path, directory, force: bool) -> list[str]:
+def _foreign(path: Path, directory, force: bool, ignore: tuple[str, ...] = ()) -> list[str]:
     """The top-level files of an existing folder that is not semcom's (none when it is
-    semcom's or empty); refused unless ``force``, and refused even then where one has a
-    name every run writes."""
+    semcom's or empty), but ``ignore``; refused unless ``force``, and refused even then where
+    one has a name every run writes."""
     if not path.is_dir() or _is_ours(path):
         return []
-    others = [f for f in _files(path) if "/" not in f]
+    others = [f for f in _files(path) if "/" not in f and f not in ignore]
     if others and not force:
         shown = ", ".join(others[:4]) + (" ..." if len(others) > 4 else "")
         raise _refuse(directory, f"holds {len(others)} file(s) semcom did not write ({shown})",
@@ -142,13 +150,15 @@ def check_output_dir(directory, force: bool = False) -> Path:
     return path
 
 
-def claim_output_dir(directory, force: bool = False) -> Path:
-    """Make or admit ``directory`` as a run's output folder and mark it (see the module docstring)."""
+def claim_output_dir(directory, force: bool = False, locked: bool = False) -> Path:
+    """Make or admit ``directory`` as a run's output folder and mark it (see the module docstring).
+    ``locked``: the caller holds the folder's lock (:func:`lock_output_dir`), whose file is then
+    semcom's."""
     path = _check_path(directory)
     try:
-        others = _foreign(path, directory, force)
+        others = _foreign(path, directory, force, ignore=(".lock",) if locked else ())
         path.mkdir(parents=True, exist_ok=True)
-        if not others and any(path.iterdir()):     # semcom's already (marked, or its store)
+        if not others and any(p.name != ".lock" or not locked for p in path.iterdir()):   # semcom's already
             return require_output_dir(path)
         if others:
             warnings.warn(f"--force: writing into '{directory}' beside {len(others)} file(s) semcom did not "
@@ -171,6 +181,60 @@ def open_lock(directory: Path):
         raise _refuse(directory, f"its lock file '.lock' {what}",
                       "remove it or choose another --out") from None
     return os.fdopen(fd, "r+b", buffering=0)
+
+
+def lock_output_dir(directory):
+    """Make ``directory`` (when new) and take its run lock: the open ``.lock`` file, locked
+    until it is closed. Refused in one line when another semcom process holds it."""
+    path = _check_path(directory)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(path.parent, 4096, "a folder") from None
+        raise _refuse(directory, f"cannot be used as an output folder ({exc.strerror or exc})",
+                      "choose another --out") from None
+    lock = open_lock(path)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise FolderInUseError(f"output directory '{directory}' is in use by another semcom run; "
+                               "wait for it to finish or choose another --out") from None
+    return lock
+
+
+# Folders this process holds through held_output_dir (a report redraws its figures inside)
+_HELD: set[Path] = set()
+
+
+@contextmanager
+def held_output_dir(directory):
+    """Hold the run lock of the output folder ``directory`` while writing into it (figures,
+    a report): no run writes into it meanwhile. Re-entrant within a process. A full disk
+    becomes one :class:`~semcom.core.diskfull.DiskFullError` line."""
+    key = Path(directory).resolve()
+    lock = None if key in _HELD else lock_output_dir(directory)
+    _HELD.add(key)
+    try:
+        yield Path(directory)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        rewritten = sum((key / f).stat().st_size for f in study_outputs(key) if f.startswith("plots/")
+                        or f == "report.html")
+        raise DiskFullError(directory, max(rewritten, 1 << 20), "to write its figures and report") from None
+    finally:
+        if lock is not None:
+            _HELD.discard(key)
+            lock.close()      # closing the file releases the lock
+
+
+def study_outputs(directory: Path) -> list[str]:
+    """The files semcom wrote in ``directory`` that are outputs of a study (results,
+    figures, manifest: all but the store's own files and the marker) and still exist."""
+    return sorted(f for f in owned_files(directory) - set(STORE_FILES)
+                  if f != OUTPUT_MARKER and (directory / f).exists())
 
 
 def check_store_files(directory: Path) -> None:

@@ -190,69 +190,72 @@ class StudyRunner:
         units = self.units(sc, state, options)
         identity = self.identity(sc, options)
         study_hash = config_hash(self.hash_tag, identity)
+        # One critical section: the store refuses or accepts the study (under its lock) before
+        # anything is written into the folder, and the lock is held to the last file written
+        # (results, figures, manifest), so no other run can write into the folder meanwhile.
         units_run, units_t0 = 0, time.perf_counter()
-        while True:   # rounds: one, unless the kind asks for more units (more_units)
-            rows, ran = run_into_store(
-                sc, out_dir, units, study_hash, type(self).run_unit,
-                lambda stored: self.export(sc, out_dir, stored, state, complete=False),
-                workers=workers, scheduler=scheduler, prepare=self.prepare, force=force, quiet=quiet,
-                kind=self.kind, study=identity)
-            units_run += ran
-            more = self.more_units(sc, units, rows, state)
-            if not more:
-                break
-            units, force = units + more, False   # a later round keeps what the first one kept
-        units_seconds = time.perf_counter() - units_t0
-        csv_path = self.export(sc, out_dir, rows, state, complete=True)
-        scenario = sc.model_dump(mode="json")
-        figures = draw(rows, out_dir / "plots", scenario) if plots and draw and rows else []
-        seconds = time.perf_counter() - t0
-        manifest = {
-            "scenario": scenario, "kind": self.kind, "seed": sc.seed, "study_hash": study_hash,
-            **self.manifest_extra(sc, state, options),
-            "units_total": len(units), "units_run": units_run, "rows": len(rows), **self.manifest_counts(rows),
-            "executor": _executor(workers, scheduler), "threads": thread_settings(), "versions": versions(),
-            "platform": platform.platform(), "wall_time_s": round(seconds, 3), "units_time_s": round(units_seconds, 3),
-            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }
-        write_manifest(out_dir, manifest, units_run)
+        with ResultsStore(out_dir, study_hash, force=force, kind=self.kind, study=identity) as store, \
+                store.telling_disk_full():
+            while True:   # rounds: one, unless the kind asks for more units (more_units)
+                rows, ran = run_into_store(
+                    store, sc, out_dir, units, type(self).run_unit,
+                    lambda stored: self.export(sc, out_dir, stored, state, complete=False),
+                    workers=workers, scheduler=scheduler, prepare=self.prepare, quiet=quiet)
+                units_run += ran
+                more = self.more_units(sc, units, rows, state)
+                if not more:
+                    break
+                units = units + more
+            units_seconds = time.perf_counter() - units_t0
+            csv_path = self.export(sc, out_dir, rows, state, complete=True)
+            scenario = sc.model_dump(mode="json")
+            figures = draw(rows, out_dir / "plots", scenario) if plots and draw and rows else []
+            seconds = time.perf_counter() - t0
+            manifest = {
+                "scenario": scenario, "kind": self.kind, "seed": sc.seed, "study_hash": study_hash,
+                **self.manifest_extra(sc, state, options),
+                "units_total": len(units), "units_run": units_run, "rows": len(rows), **self.manifest_counts(rows),
+                "executor": _executor(workers, scheduler), "threads": thread_settings(), "versions": versions(),
+                "platform": platform.platform(), "wall_time_s": round(seconds, 3),
+                "units_time_s": round(units_seconds, 3),
+                "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }
+            write_manifest(out_dir, manifest, units_run)
         return StudyResult(out_dir, csv_path, figures, len(units), units_run, len(rows), seconds)
 
 
-def run_into_store(sc, out_dir: Path, units: list, study_key: str, run_unit: UnitRunner,
+def run_into_store(store: ResultsStore, sc, out_dir: Path, units: list, run_unit: UnitRunner,
                    export_partial: Callable[[list[dict]], object], *, workers: int = 1, scheduler: Any = None,
-                   prepare: Callable[[Any], None] | None = None, force: bool, quiet: bool,
-                   kind: str, study: dict) -> tuple[list[dict], int]:
-    """The store cycle; returns (all stored rows, units run).
+                   prepare: Callable[[Any], None] | None = None, quiet: bool) -> tuple[list[dict], int]:
+    """The store cycle in the open (locked) ``store``; returns (all stored rows, units run).
 
-    Opens (and locks) the results store, records the unit order and the scenario as run,
-    skips finished units, runs the others with the kind's ``run_unit`` on the executor
-    ``workers``/``scheduler`` choose (:func:`~.executors.run_units`; ``prepare`` before a
-    local pool starts), and commits each unit's rows as they arrive, with a progress bar
-    (ETA). On any error (or Ctrl-C) the rows committed so far go to ``export_partial``
-    before the error goes on, so a failing unit never hides the results before it.
+    Records the unit order and the scenario as run, skips finished units, runs the others
+    with the kind's ``run_unit`` on the executor ``workers``/``scheduler`` choose
+    (:func:`~.executors.run_units`; ``prepare`` before a local pool starts), and commits
+    each unit's rows as they arrive, with a progress bar (ETA). On any error (or Ctrl-C)
+    the rows committed so far go to ``export_partial`` before the error goes on, so a
+    failing unit never hides the results before it.
     """
     tqdm = tqdm_auto()   # a widget in a notebook (with ipywidgets), a text bar otherwise
 
     position = {u.key: i for i, u in enumerate(units)}
-    with ResultsStore(out_dir, study_key, force=force, kind=kind, study=study) as store:
-        store.set_unit_order([u.key for u in units])
-        write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
-        done = store.finished_units()
-        todo = [u for u in units if u.key not in done]
-        bar = tqdm(total=len(units), initial=len(units) - len(todo), unit="unit", desc=sc.name,
-                   disable=quiet or not (sys.stderr.isatty() or "ipykernel" in sys.modules), dynamic_ncols=True)
-        try:
-            for unit, rows, seconds in run_units(sc, todo, run_unit, workers=workers, scheduler=scheduler,
-                                                 prepare=prepare):
-                store.commit_unit(unit.key, position[unit.key], rows, seconds)
-                bar.set_postfix_str(unit.describe(), refresh=False)
-                bar.update(1)
-        except BaseException:
-            bar.close()
-            with suppress(Exception):   # never mask the original error
-                export_partial(store.rows())
-            raise
-        finally:
-            bar.close()
-        return store.rows(), len(todo)
+    store.set_unit_order([u.key for u in units])
+    write_text_atomic(out_dir / "scenario.yaml", yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
+    done = store.finished_units()
+    todo = [u for u in units if u.key not in done]
+    bar = tqdm(total=len(units), initial=len(units) - len(todo), unit="unit", desc=sc.name,
+               disable=quiet or not (sys.stderr.isatty() or "ipykernel" in sys.modules), dynamic_ncols=True)
+    try:
+        for unit, rows, seconds in run_units(sc, todo, run_unit, workers=workers, scheduler=scheduler,
+                                             prepare=prepare):
+            store.commit_unit(unit.key, position[unit.key], rows, seconds)
+            bar.set_postfix_str(unit.describe(), refresh=False)
+            bar.update(1)
+    except BaseException:
+        bar.close()
+        with suppress(Exception):   # never mask the original error
+            export_partial(store.rows())
+        raise
+    finally:
+        bar.close()
+    return store.rows(), len(todo)
