@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from semcom.arguments import (ArgumentError, check_flag, check_name, check_path, check_scheduler, check_workers,
-                              for_python)
+                              for_python, warnings_for_python)
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides
 from semcom.core.trust import allowing_code
@@ -201,7 +201,7 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
         kind.check_code(sc, allow_code=allow_code)
         kind.check_work(sc, allow_large=allow_large, workers=workers, check_data=True)
         out = check_output_dir(out, force=force) if out is not None else _auto_out(sc.name)
-        with allowing_code(allow_code):
+        with allowing_code(allow_code), warnings_for_python():
             kind.run(sc, out, workers=workers, scheduler=scheduler, quiet=quiet, force=force, plots=plots,
                      started=started)
     except SemcomInputError as exc:

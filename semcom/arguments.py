@@ -9,7 +9,8 @@ as true and discard finished results), ``workers`` a whole number >= 1, ``out`` 
 ``ValueError``, as every input error) and a ``TypeError``.
 
 :func:`for_python` rewords a refusal that names a CLI option (``--force``, ``--out``) with
-the keyword a Python caller passes (``force=True``, ``out=``).
+the keyword a Python caller passes (``force=True``, ``out=``); inside
+:func:`warnings_for_python`, warnings are shown so worded too.
 
 Example::
 
@@ -26,12 +27,15 @@ from __future__ import annotations
 import os
 import re
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from semcom.core.errors import ScenarioError, ScenarioErrors, SemcomInputError, short_repr
 
 __all__ = ["ArgumentError", "check_flag", "check_path", "check_workers", "check_scheduler", "check_name",
-           "for_python"]
+           "for_python", "warnings_for_python"]
 
 
 class ArgumentError(SemcomInputError, TypeError):
@@ -127,3 +131,23 @@ def for_python(exc: SemcomInputError) -> SemcomInputError:
     except TypeError:      # a subclass with a constructor of its own: a plain input error then
         clone = SemcomInputError(new)
     return clone
+
+
+@contextmanager
+def warnings_for_python() -> Iterator[None]:
+    """Inside, a warning that names a CLI option (``--force: discarding ...``) is shown with the
+    keyword instead, as it comes, through whatever shows warnings (a notebook, pytest)."""
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        text = str(message)
+        if _reword(text) != text:
+            try:
+                message = category(_reword(text))
+            except TypeError:      # a category with a constructor of its own: the text then
+                message = _reword(text)
+        shown(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield

@@ -76,6 +76,16 @@ def test_force_as_a_string_keeps_the_finished_study_and_the_refusal_names_keywor
     assert (tmp_path / "results.sqlite").read_bytes() == store     # the finished units are still there
 
 
+def test_a_forced_run_warns_with_the_keyword(tmp_path):
+    semcom.run(SYNTHETIC, tmp_path, quiet=True, **{"sweep.num_anchors": [4]})
+    with pytest.warns(UserWarning) as caught:
+        semcom.run({**SYNTHETIC, "data": {"dataset": "synthetic", "limit": 320}}, tmp_path, quiet=True, force=True,
+                   **{"sweep.num_anchors": [4]})
+    discarding = [str(w.message) for w in caught if "discarding" in str(w.message)]
+    assert discarding and discarding[0].startswith("force=True: discarding 1 finished units"), discarding
+    assert not any("--" in str(w.message) for w in caught)
+
+
 def test_for_python_rewords_every_cli_option_and_keeps_the_class():
     exc = for_python(SemcomInputError("--out 'x': holds results of a different study; use another --out, or "
                                       "--force to replace it"))
