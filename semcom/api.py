@@ -73,56 +73,55 @@ class Result:
         of a point, with the Wilson interval of its own test decisions), the stored columns in order."""
         return _ordered(self._rows, self.columns)
 
-    def table(self, snr: Any = "all", interval: bool = True, native: bool = False, fmt: str | None = None):
-        """A link study's results as a table: a line per set-up, its rate (``uses/sample``), a
-        column per SNR point, each accuracy [%] with its 95% interval over replicates.
+    def table(self, snr: Any = "all", interval: bool = True, native: bool = False, fmt: str | None = None,
+              where: dict[str, Any] | None = None):
+        """A link study's results as a table: a line per set-up (every set-up column that varies
+        is shown, so no cell averages points), its rate (``uses/sample``), a column per SNR point,
+        each accuracy [%] with its 95% interval over replicates.
 
         :param snr: ``"all"`` (default), ``"ends"`` (the lowest and the highest) or SNR values [dB].
         :param interval: show the intervals. :param native: add the receiver's native accuracy.
         :param fmt: `None` (a ``pandas.DataFrame`` of strings), or ``"text"``, ``"markdown"``,
             ``"latex"`` (a string, the note on replicates under it).
+        :param where: only the rows whose columns take these values, e.g. ``{"num_anchors": 64}``
+            or ``{"semantic_equalizer": ["relative", "oracle"]}`` (a list keeps any of its values).
         """
         import pandas as pd
+
+        from semcom.simulator.figures.curves import select_rows  # lazy: the API imports no figure code
 
         for flag, value in (("interval", interval), ("native", native)):
             check_flag(flag, value)
         check_name("fmt", fmt, optional=True)
         kind = get_kind(self.kind)
-        header, body = kind.point_table(self._rows, snr=snr, interval=interval, native=native)
+        rows = select_rows(self._rows, where, self.columns) if where else self._rows
+        header, body = kind.point_table(rows, snr=snr, interval=interval, native=native)
         if fmt is not None:
-            return kind.summary_table(self._rows, fmt=fmt, snr=snr, interval=interval, native=native)
+            return kind.summary_table(rows, fmt=fmt, snr=snr, interval=interval, native=native)
         return pd.DataFrame(body, columns=header)
 
-    def plot(self, x: str | None = None, y: str = "accuracy", by: str = "semantic_equalizer"):
-        """A ``matplotlib.figure.Figure``: ``y`` against ``x`` (default: SNR for link studies,
-        offered load for network studies), a curve per value of ``by`` averaged over every
-        other column, a panel per transmitter → receiver link. No pyplot, no backend chosen:
-        a notebook shows the figure inline after ``%matplotlib inline``, ``fig.savefig(path)`` writes it."""
-        from matplotlib.figure import Figure
+    def plot(self, x: str | None = None, y: str = "accuracy", by: str | None = "semantic_equalizer",
+             where: dict[str, Any] | None = None):
+        """A ``matplotlib.figure.Figure`` in the style of ``semcom plot``: ``y`` against ``x``
+        (default: SNR for link studies, offered load for network studies) with its 95% band, a
+        curve per value of ``by``, a panel per transmitter → receiver link; readable labels, the
+        run's print width and chance line. It never averages silently: where a study axis it
+        does not show (the number of anchors K under an SNR axis) varies, it raises one line
+        naming that axis and its values, unless ``where`` picks one (``where={"num_anchors": 64}``;
+        a list keeps several values: show them with ``by=``). Replicates of one point (seeds)
+        are its mean with the 95% t-interval. No pyplot, no backend chosen: a notebook shows the
+        figure inline after ``%matplotlib inline``, ``fig.savefig(path)`` writes it
+        (:func:`semcom.simulator.figures.curves.plot_columns`)."""
+        from semcom.simulator.figures.curves import plot_columns  # lazy: matplotlib only to draw
+        from semcom.simulator.figures.style import FigureStyle  # lazy: as above
+        from semcom.simulator.scenario.reading import stored_scenario  # lazy: as above
 
         for name, value in (("x", x), ("y", y), ("by", by)):
-            check_name(name, value, optional=name == "x")
-        frame = self.frame
-        x = x or get_kind(self.kind).default_x
-        for name in (x, y, by):
-            if name not in frame.columns:
-                raise SemcomInputError(f"plot: column '{name}' is not in the results; "
-                                       f"choose one of {', '.join(frame.columns)}")
-        panels = ["tx_model", "rx_model"] if {"tx_model", "rx_model"} <= set(frame.columns) else []
-        groups = list(frame.groupby(panels, sort=False)) if panels else [((), frame)]
-        fig = Figure(figsize=(3.2 * len(groups), 2.6), layout="constrained")
-        axes = fig.subplots(1, len(groups), squeeze=False)[0]
-        for ax, (key, part) in zip(axes, groups):
-            for label, curve in part.groupby(by, sort=False, dropna=False):
-                mean = curve.groupby(x, sort=True)[y].mean()
-                ax.plot(mean.index, mean.values, marker="o", ms=3, label=str(label))
-            ax.set_xlabel(x)
-            ax.set_ylabel(y)
-            if panels:
-                ax.set_title(" → ".join(map(str, key)), fontsize=8)
-            ax.grid(alpha=0.3)
-        axes[0].legend(fontsize=7, title=by, title_fontsize=7)
-        return fig
+            check_name(name, value, optional=name != "y")
+        kind = get_kind(self.kind)
+        scenario = stored_scenario(self.out / "scenario.yaml") if (self.out / "scenario.yaml").is_file() else {}
+        return plot_columns(kind.result_rows(self._rows, self.out), x or kind.default_x, y, by, where,
+                            panels=kind.plot_panels, axes=kind.point_axes(self._rows), style=FigureStyle.of(scenario))
 
     def __len__(self) -> int:
         return len(self._rows)

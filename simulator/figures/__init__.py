@@ -3,6 +3,8 @@
 * :mod:`~.plotting`: the style, the figure context (headless backend, fonts), markers and
   colours, the curve and reference-line helpers, saving.
 * :mod:`~.plot_rows`: what figures read from result rows (curves, groupings, numbers).
+* :mod:`~.curves`: one figure of any column against another that never averages over a
+  study axis it does not show (``Result.plot``).
 
 Any run's figures are drawn through its kind by :func:`semcom.simulator.kinds.plots.plot_all`
 (``semcom plot``).

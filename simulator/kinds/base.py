@@ -58,6 +58,11 @@ class StudyKind:
     default_x: str = "snr_db"
     #: what the report says under each figure, by the figure's name
     captions: dict[str, str] = {}
+    #: the columns :meth:`semcom.api.Result.plot` draws a panel per value of (those that vary)
+    plot_panels: tuple[str, ...] = ()
+    #: study axes of its results (what tells one point from another; replicates such as
+    #: ``seed`` are not axes): a figure averages over none of them (:meth:`point_axes`)
+    axes: tuple[str, ...] = ()
 
     # -- scenario ------------------------------------------------------------------------
     def scenario_class(self) -> type:
@@ -154,6 +159,14 @@ class StudyKind:
         return self.columns()
 
     # -- figures and the report ------------------------------------------------------------
+    def point_axes(self, rows: list[dict]) -> tuple[str, ...]:
+        """:attr:`axes`, or for a kind that names none, every column of ``rows`` holding text
+        (a name: a scheduler, a placement), which a figure then never averages over."""
+        if self.axes:
+            return self.axes
+        return tuple(dict.fromkeys(k for r in rows for k, v in r.items()
+                                   if isinstance(v, str) and k not in ("scenario", "unit")))
+
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         """Draw the kind's figures into ``plots_dir`` at ``style``
         (:class:`~semcom.simulator.figures.plotting.FigureStyle`); ``scenario``: the run's

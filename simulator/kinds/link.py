@@ -30,6 +30,7 @@ class LinkKind(StudyKind):
     error_sections = ("sweep", "data")
     results_csv = "results.csv"
     default_x = "snr_db"
+    plot_panels = ("tx_model", "rx_model")
     captions = {
         "rate_accuracy": "Rate–accuracy: top-1 accuracy vs complex channel uses per sample (set by the "
                          "number of anchors K), per semantic equaliser and SNR.",
@@ -115,6 +116,10 @@ class LinkKind(StudyKind):
         from ..link.points import point_rows, stored_stop  # lazy: the interval math loads scipy
 
         return point_rows(rows, stored_stop(out_dir) if out_dir is not None else None)
+
+    def point_axes(self, rows: list[dict]) -> tuple[str, ...]:
+        from ..link.points import POINT_AXES  # lazy: keeps the kinds registry free of the point math
+        return POINT_AXES
 
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..link.plots import link_figures, shannon_references  # lazy: matplotlib only to draw

@@ -26,6 +26,7 @@ class NetworkKind(StudyKind):
     describe = "a network study (kind: network)"
     results_csv = "network_results.csv"
     default_x = "offered_load"
+    axes = tuple(a for a in NETWORK_SWEEP_AXES if a != "seed")
 
     def scenario_class(self) -> type:
         return NetworkScenario

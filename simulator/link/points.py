@@ -33,7 +33,8 @@ from ..run.stopping import PointState, target_met
 from ..scenario.reading import stored_scenario
 from ..scenario.stop import StopSpec
 
-__all__ = ["POINT_COLUMNS", "POINT_KEY", "point_rows", "group_points", "aggregate", "point_states", "stored_stop"]
+__all__ = ["POINT_AXES", "POINT_COLUMNS", "POINT_KEY", "point_rows", "group_points", "aggregate", "point_states",
+           "stored_stop"]
 
 #: What tells one point from another (every replicate of a point shares these values).
 POINT_KEY = ("scenario", "tx_model", "rx_model", "channel", "scheme", "bits", "anchor_selection", "num_anchors",
@@ -42,6 +43,9 @@ POINT_KEY = ("scenario", "tx_model", "rx_model", "channel", "scheme", "bits", "a
 #: What describes a point's set-up: the first columns of results.csv.
 _DESCRIPTION = ("scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection", "scheme",
                 "bits", "semantic_equalizer", "channel_equalizer", "csi")
+
+#: The study axes of a point: its set-up without the scenario's name (figures average over none).
+POINT_AXES = _DESCRIPTION[1:]
 
 #: Columns of results.csv (one row per point), in order.
 POINT_COLUMNS = [

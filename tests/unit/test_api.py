@@ -60,8 +60,9 @@ def test_readme_example_runs_and_its_frame_is_the_store(tmp_path, monkeypatch):
     ax = fig.axes[0]
     tx, rx = ax.get_title().split(" → ")
     part = frame[(frame.tx_model == tx) & (frame.rx_model == rx)]
-    assert len(ax.lines) == part.semantic_equalizer.nunique() == 3
-    for line in ax.lines:
+    curves = [line for line in ax.lines if line.get_gid() == "curve"]
+    assert len(curves) == part.semantic_equalizer.nunique() == 3
+    for line in curves:
         expect = part[part.semantic_equalizer == line.get_label()].groupby("snr_db").accuracy.mean()
         assert list(line.get_xdata()) == list(expect.index)
         assert list(line.get_ydata()) == pytest.approx(list(expect.values))
@@ -110,6 +111,7 @@ def test_load_reads_a_network_store_with_its_columns_and_default_axes(tmp_path):
     assert result.kind == "network" and list(result.frame.columns) == [c for c in NETWORK_COLUMNS if c in rows[0]]
     with pytest.raises(SemcomInputError, match="a network study has no table of SNR points"):
         result.table()
-    lines = {line.get_label(): list(line.get_ydata()) for line in result.plot().axes[0].lines}
+    lines = {line.get_label(): list(line.get_ydata()) for line in result.plot().axes[0].lines
+             if line.get_gid() == "curve"}
     assert lines == {"relative": [0.8, 0.6], "aligned": [0.9, 0.7]}
-    assert result.plot().axes[0].get_xlabel() == "offered_load"
+    assert result.plot().axes[0].get_xlabel() == "offered load"
