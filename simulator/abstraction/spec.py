@@ -73,7 +73,8 @@ class AbstractionSpec(_Strict):
     transmitter: NameAxis = Field(..., description="transmitter model name(s)")
     receiver: NameAxis = Field(..., description="receiver model name(s)")
     num_anchors: IntAxis = Field(..., description="the K of the tables")
-    anchor_selection: NameAxis = Field("random", json_schema_extra=name_enum("anchor selection"))
+    anchor_selection: NameAxis = Field("random", description="anchor strategy (strategies) of the tables",
+                                       json_schema_extra=name_enum("anchor selection"))
     scheme: Union[NameAxis, None] = Field(None, description="names from `schemes` (default: all)")
     bits: Union[list[Optional[int]], int, None] = Field(None, description="quantisation bits of digital schemes")
     semantic_equalizer: NameAxis = Field("relative", description="semantic equaliser(s) or named receiver(s)",

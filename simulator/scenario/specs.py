@@ -207,8 +207,8 @@ class LogDistancePathLoss(_Strict):
     shadowing) and a system study's ``single_site`` topology (for the agreement with them)."""
 
     reference_snr_db: float = Field(20.0, description="mean Es/N0 at the reference distance [dB]")
-    reference_distance_m: float = Field(10.0, gt=0)
-    exponent: float = Field(3.0, ge=0, le=8)
+    reference_distance_m: float = Field(10.0, gt=0, description="distance of reference_snr_db [m]")
+    exponent: float = Field(3.0, ge=0, le=8, description="path-loss exponent")
 
     _finite_path_loss = finite_validator("reference_snr_db", example="use e.g. 20")
 

@@ -52,11 +52,12 @@ class TopologySpec(LogDistancePathLoss):
     or one site whose agents sit at given distances (``single_site``, with the network kind's
     path loss: :class:`~semcom.simulator.scenario.specs.LogDistancePathLoss`)."""
 
-    kind: Literal["hexgrid", "single_site"] = "hexgrid"
+    kind: Literal["hexgrid", "single_site"] = Field("hexgrid", description="hexgrid (Sionna's 38.901 grid, 3 sectors "
+                                                    "per site) or single_site (agents at given distances)")
     scenario: Literal["umi", "uma"] = Field("umi", description="38.901 scenario of the path loss and shadowing")
     num_rings: int = Field(1, ge=1, le=4, description="rings of sites around the centre (1: 7 sites, 21 sectors)")
     isd_m: Optional[float] = Field(None, gt=0, description="inter-site distance [m] (default: 38.901's)")
-    carrier_frequency_hz: float = Field(3.5e9, gt=0)
+    carrier_frequency_hz: float = Field(3.5e9, gt=0, description="carrier frequency [Hz] (path loss, Doppler)")
     indoor_probability: Optional[float] = Field(None, ge=0, le=1, description="default: 38.901's (0.8)")
     min_bs_ut_dist_m: Optional[float] = Field(None, gt=0, description="default: 38.901's")
     shadowing: bool = Field(True, description="log-normal shadow fading (38.901 std per LoS/NLoS state)")
@@ -102,9 +103,9 @@ class ServerSpec(_Strict):
 class ConfigChoice(_Strict):
     """One link configuration link adaptation may choose (a table of the abstraction)."""
 
-    num_anchors: int = Field(..., ge=1)
-    scheme: str = "analog"
-    bits: Optional[int] = Field(None, ge=1, le=16)
+    num_anchors: int = Field(..., ge=1, description="K of the configuration (one of abstraction.num_anchors)")
+    scheme: str = Field("analog", description="a scheme of abstraction.schemes")
+    bits: Optional[int] = Field(None, ge=1, le=16, description="quantisation bits of a digital scheme (null: analog)")
 
     def label(self) -> str:
         return f"K{self.num_anchors}-{self.scheme}" + (f"-b{self.bits}" if self.bits is not None else "")
@@ -193,9 +194,10 @@ class SystemSpec(_Strict):
     """Geometry, agents, radio, time and control of a system study."""
 
     topology: TopologySpec = Field(default_factory=TopologySpec)
-    groups: dict[str, GroupSpec] = Field(..., min_length=1)
+    groups: dict[str, GroupSpec] = Field(..., min_length=1, description="groups of agents by name")
     server: ServerSpec
-    direction: Literal["uplink", "downlink"] = "uplink"
+    direction: Literal["uplink", "downlink"] = Field("uplink", description="uplink (agents to base stations) or "
+                                                     "downlink")
     grid: GridSpec = Field(default_factory=lambda: GridSpec(num_prbs=24))
     traffic: TrafficSpec = Field(default_factory=TrafficSpec)
     duration_s: float = Field(1.0, gt=0, description="simulated time; arrivals stop then and queues drain")

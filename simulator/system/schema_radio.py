@@ -83,7 +83,8 @@ class TrafficSpec(_Strict):
     random phase per agent) and each frame holds a Poisson number of objects, each one
     message (mean ``arrival_rate / frame_rate_hz``); ``poisson``: messages arrive one by one."""
 
-    model: Literal["frames", "poisson"] = "frames"
+    model: Literal["frames", "poisson"] = Field("frames", description="frames (periodic frames of Poisson objects) "
+                                                "or poisson (messages one by one)")
     deadline_s: float = Field(0.05, gt=0, description="a message not decided this long after it arrived is "
                               "dropped (it bounds every queue) and counts as a failed decision")
 
@@ -95,7 +96,8 @@ class FadingSpec(_Strict):
     the scenario's 38.901 parameters, Doppler from its agent's speed, one value per PRB and
     slot; ``rayleigh_iid``: independent Exp(1) power per (link, PRB, slot); ``none``: |h| = 1."""
 
-    model: Literal["tdl", "rayleigh_iid", "none"] = "tdl"
+    model: Literal["tdl", "rayleigh_iid", "none"] = Field("tdl", description="tdl (38.901 TDL per PRB and slot), "
+                                                          "rayleigh_iid or none (|h| = 1)")
     nlos_profile: Literal["A", "B", "C"] = Field("A", description="TDL profile of NLoS and O2I links")
     los_profile: Literal["D", "E"] = Field("D", description="TDL profile of LoS links (Rician)")
     num_sinusoids: int = Field(8, ge=4, le=64, description="sinusoids per link (sum-of-sinusoids)")

@@ -86,3 +86,24 @@ def test_the_abstraction_section_is_validated_as_the_run_validates_it():
     assert not validator.is_valid({**system, "abstraction": {**section, "transmiter": section["transmitter"]}})
     assert not validator.is_valid({**system, "abstraction": {**section, "sinr_db": {"start": 0, "stop": 1}}})
     assert not validator.is_valid({**system, "sweep": {**system["sweep"], "scheduler": "pf"}})
+
+
+def _defs_below(defs: dict, name: str, seen: set) -> set:
+    """``name`` and every definition its schema refers to, transitively."""
+    if name in seen:
+        return seen
+    seen.add(name)
+    for ref in json.dumps(defs[name]).split('"#/$defs/')[1:]:
+        _defs_below(defs, ref.split('"')[0], seen)
+    return seen
+
+
+def test_every_setting_of_the_system_and_abstraction_sections_is_described():
+    defs = _cli_schema()[1]["$defs"]
+    shared = _defs_below(defs, "LinkScenario", set())       # settings every kind has: not this test's
+    below = (_defs_below(defs, "SystemSpec", set()) | _defs_below(defs, "SystemSweepSpec", set())
+             | _defs_below(defs, "AbstractionSpec", set())) - shared
+    assert {"SystemSpec", "TopologySpec", "ConfigChoice", "AbstractionSpec", "CalibrationSpec"} <= below
+    bare = [f"{name}.{key}" for name in sorted(below) for key, prop in defs[name].get("properties", {}).items()
+            if "$ref" not in prop and "description" not in prop and key not in ("name", "description")]
+    assert bare == []
