@@ -190,7 +190,7 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
                         ("allow_code", allow_code)):
         check_flag(flag, value)
     check_path("out", out, optional=True)
-    check_workers(workers)
+    workers = check_workers(workers)
     check_scheduler(scheduler)
     try:
         raw, source = _raw_scenario(scenario)

@@ -24,6 +24,7 @@ Example::
 
 from __future__ import annotations
 
+import numbers
 import os
 import re
 import sys
@@ -73,11 +74,11 @@ def check_name(name: str, value: Any, optional: bool = False) -> Any:
 
 def check_workers(value: Any) -> int:
     """``value`` when it is a whole number >= 1 (the CLI's ``--workers`` bound)."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):    # numpy's integers are whole numbers
         raise ArgumentError(f"workers: must be a whole number >= 1 ({_got(value)}); pass e.g. workers=2")
     if value < 1:
         raise ArgumentError(f"workers: must be >= 1 (got {value}); pass workers=1 to run inline")
-    return value
+    return int(value)
 
 
 def check_scheduler(value: Any) -> Any:
