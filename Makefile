@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-slow bench venv clean docs docs-figures docs-notebooks docs-check lint format
+.PHONY: run test test-slow test-install bench venv clean docs docs-figures docs-notebooks docs-check lint format
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ format: $(STAMP)
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
+
+# the install routes without make: a fresh venv, `pip install .` and the built wheel, each then
+# `semcom run quickstart` (minutes: it installs torch and Sionna; CI runs it after `make test`)
+test-install: $(STAMP)
+	$(PY) -m pytest -q -m slow tests/integration/test_install.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
