@@ -1,7 +1,7 @@
 """The tutorial notebooks run, top to bottom, in a fresh kernel, as a reader would run them
 (docs/scripts/notebooks.py, nbclient): a cell that raises fails the test and names the cell.
-The first tutorial runs in the default suite; the others (30-60 s each on 2 busy cores) with
-`make test-slow`. `make docs-notebooks` stores a run's outputs for the site."""
+The first tutorial and the system-level one run in the default suite; the others (30-60 s
+each on 2 busy cores) with `make test-slow`. `make docs-notebooks` stores a run's outputs for the site."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "docs" / "scripts"))
 import notebooks  # noqa: E402
 
-FAST = {"01_first_study"}
+FAST = {"01_first_study", "05_system_level"}
 
 
 def _param(path: Path):
@@ -22,8 +22,8 @@ def _param(path: Path):
     return pytest.param(path, id=path.stem, marks=marks)
 
 
-def test_there_are_at_least_four_tutorials():
-    assert len(notebooks.tutorials()) >= 4
+def test_there_are_at_least_five_tutorials():
+    assert len(notebooks.tutorials()) >= 5
 
 
 @pytest.mark.parametrize("path", [_param(p) for p in notebooks.tutorials()])
