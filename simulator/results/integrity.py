@@ -8,10 +8,11 @@ every finished unit: a unit whose rows were deleted, altered or lost with a drop
 A reader (``semcom results``, ``semcom.load``) gets the same check without writing
 (:func:`store_health`), plus the units of the study that are not finished yet.
 
-The checksum covers every non-empty column of every row in row order, with each value's
-type (``1`` and ``1.0`` and ``"1"`` differ) and exact representation (``repr`` of a
-float round-trips); an empty column does not count, so a column added to the table by a
-later unit leaves earlier units' checksums as they were.
+The checksum covers every column of every row in row order (the table's column order
+never changes: a new column is appended), with each value's type (``1`` and ``1.0`` and
+``"1"`` differ) and exact representation (a float's 8 bytes); a row's
+trailing empty columns do not count, so a column added to the table by a later unit
+leaves earlier units' checksums as they were.
 
 Example::
 
@@ -27,8 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import sqlite3
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from . import store_sql as sql
 
@@ -38,20 +42,25 @@ __all__ = ["unit_digest", "all_digests", "damaged_units", "add_digest_columns", 
 DIGEST_COLUMNS = (("row_count", "INTEGER"), ("checksum", "TEXT"))
 
 
-def _row_bytes(names: list[str], values: tuple) -> bytes:
-    items = sorted((n, type(v).__name__, repr(v)) for n, v in zip(names, values) if v is not None and n != "_unit")
-    return repr(items).encode()
+def _trimmed(values: tuple) -> tuple:
+    """A stored row without its unit key and without its trailing empty columns (those a
+    later unit added to the table read as empty for this one)."""
+    end = len(values)
+    while end > 1 and values[end - 1] is None:
+        end -= 1
+    return values[1:end]
+
+
+def _digest(rows: list[tuple]) -> tuple[int, str]:
+    # marshal's format 2 writes each value with its type (1, 1.0 and '1' differ), a float's
+    # 8 bytes exactly, and no references between objects (format 3 adds them, and they depend
+    # on object identity): one canonical byte string, 10x faster than repr for floats
+    return len(rows), hashlib.sha256(marshal.dumps([_trimmed(r) for r in rows], 2)).hexdigest()
 
 
 def unit_digest(db: sqlite3.Connection, unit: str) -> tuple[int, str]:
     """(rows, checksum) of ``unit``'s rows as stored now."""
-    cur = db.execute('SELECT * FROM results WHERE "_unit" = ? ORDER BY "_row"', (unit,))
-    names = [d[0] for d in cur.description]
-    digest, count = hashlib.sha256(), 0
-    for values in cur:
-        digest.update(_row_bytes(names, values))
-        count += 1
-    return count, digest.hexdigest()
+    return _digest(db.execute('SELECT * FROM results WHERE "_unit" = ? ORDER BY "_row"', (unit,)).fetchall())
 
 
 def all_digests(db: sqlite3.Connection) -> dict[str, tuple[int, str]]:
@@ -59,20 +68,7 @@ def all_digests(db: sqlite3.Connection) -> dict[str, tuple[int, str]]:
     if not sql.has_table(db, "results"):
         return {}
     cur = db.execute('SELECT * FROM results ORDER BY "_unit", "_row"')
-    names = [d[0] for d in cur.description]
-    at = names.index("_unit")
-    out: dict[str, tuple[int, str]] = {}
-    unit, digest, count = None, None, 0
-    for values in cur:
-        if values[at] != unit:
-            if unit is not None:
-                out[unit] = (count, digest.hexdigest())
-            unit, digest, count = values[at], hashlib.sha256(), 0
-        digest.update(_row_bytes(names, values))
-        count += 1
-    if unit is not None:
-        out[unit] = (count, digest.hexdigest())
-    return out
+    return {unit: _digest(list(rows)) for unit, rows in groupby(cur, key=itemgetter(0))}
 
 
 def _recorded(db: sqlite3.Connection) -> list[tuple[str, int | None, str | None]]:
