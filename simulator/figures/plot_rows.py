@@ -165,3 +165,20 @@ def reference_accuracy(rows: list[dict]) -> float:
         return mean_accuracy(rows)
     k_max = max(float(r["num_anchors"]) for r in rows)
     return mean_accuracy([r for r in rows if float(r["num_anchors"]) == k_max])
+
+
+def below_chance_notes(rows: list[dict], style) -> list[str]:
+    """A line per method drawn below chance (its interval's upper end under the chance level
+    at some point), saying why where it is drawn. ``none`` feeds the transmitter's latent to
+    the receiver's own head: for two different encoders that head maps whole classes to other
+    classes (measured on the quickstart's pairs: no class lands on itself), so it does worse
+    than guessing, and channel noise pulls it back towards chance at low SNR."""
+    chance = getattr(style, "chance", None)
+    if chance is None:
+        return []
+    below = sorted({r.get("semantic_equalizer") for r in rows
+                    if is_number(r.get("accuracy_high")) and float(r["accuracy_high"]) < chance
+                    and not is_e2e(r)}, key=str)
+    return [f"{name} below chance: another encoder's latent read by the receiver's own head sends whole classes "
+            f"to other classes; noise pulls it back to chance" if name == "none" else
+            f"{name} below chance: a systematic mismatch, not noise" for name in below]

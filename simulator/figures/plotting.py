@@ -49,6 +49,7 @@ from .style import FIGURE_WIDTHS, METHOD_COLORS, FigureStyle  # noqa: E402
 __all__ = ["FIGURE_WIDTHS", "FigureStyle", "MIN_POINTS", "RC_STYLE", "SNR_LABEL", "LINESTYLES", "MARKERS", "PANEL_W",
            "PANEL_H",
            "save_figure", "new_figure", "accuracy_axis", "log2_axis", "snr_axis", "reference_line", "draw_panels",
+           "FigureNotDrawn", "not_drawn", "NATIVE_STYLE",
            "colors", "plot_curve"]
 
 #: Fewer points than this on an x axis is no curve: the figure is not drawn.
@@ -59,6 +60,18 @@ RC_STYLE = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fo
             "xtick.labelsize": 7, "ytick.labelsize": 7, "axes.grid": True, "grid.alpha": 0.3,
             "grid.linewidth": 0.5, "lines.linewidth": 1.3, "lines.markersize": 3.5, "figure.dpi": 100,
             "axes.spines.top": False, "axes.spines.right": False, "pdf.fonttype": 42}
+class FigureNotDrawn(UserWarning):
+    """A standard figure the study's axes cannot support (one line: which and why)."""
+
+
+def not_drawn(name: str, why: str) -> list:
+    """Say in the run's output why figure ``name`` is not drawn; returns no paths."""
+    import warnings  # lazy: only where a figure is skipped
+
+    warnings.warn(f"figure {name} not drawn: {why}", FigureNotDrawn, stacklevel=2)
+    return []
+
+
 #: The SNR axis label: Unicode subscripts, not mathtext (an oblique font more to embed in every PDF).
 SNR_LABEL = "SNR  Eₛ/N₀ [dB]"
 #: Line styles and markers, in the order curves take them.
@@ -103,11 +116,24 @@ def new_figure(style: FigureStyle, n: int, ncols: int, share: bool = False):
     return fig, list(axes.flat[:n])
 
 
-def _native(ax, rows) -> bool:
-    vals = [float(r["native_accuracy"]) for r in rows if is_number(r.get("native_accuracy"))]
-    if vals:
-        ax.axhline(float(np.mean(vals)), color="0.25", lw=0.8, ls=(0, (4, 2)), zorder=1, gid="native")
-    return bool(vals)
+#: The receiver's native accuracy: a wide pale solid line (dashes and dots mean SNR levels).
+NATIVE_STYLE = {"lw": 2.4, "alpha": 0.3, "ls": "-", "solid_capstyle": "butt"}
+
+
+def _native(ax, rows, native_colors: dict | None = None) -> bool:
+    """The receiver's native accuracy (its own encoder and head, no channel): one line for a
+    panel of one receiver; a panel that compares receivers gets one per receiver in its
+    colour (``native_colors``), never a mean over receivers."""
+    by_rx: dict = {}
+    for r in rows:
+        if is_number(r.get("native_accuracy")):
+            by_rx.setdefault(r.get("rx_model"), []).append(float(r["native_accuracy"]))
+    if len(by_rx) > 1 and not native_colors:
+        return False
+    for rx, vals in by_rx.items():
+        color = (native_colors or {}).get(str(rx), "0.25")
+        ax.axhline(float(np.mean(vals)), color=color, zorder=1, gid="native", **NATIVE_STYLE)
+    return bool(by_rx)
 
 
 def accuracy_axis(ax) -> None:
@@ -150,28 +176,41 @@ def _pages(panels: dict, name: str, ncols: int) -> list[tuple[str, dict]]:
             for i in range(0, len(items), size)]
 
 
-def _legend(fig, style: FigureStyle, handles: list, note: str, native: bool, styles: list | None = None,
-            first_ax=None) -> None:
-    """Colour legend (what is compared, and the reference lines) under the panels; the
-    line-style legend (SNR) apart, inside the first panel, so the two never mix."""
-    handles = list(handles)
+def _legend(fig, style: FigureStyle, handles: list, note: str, native: bool, styles: list | None = None) -> None:
+    """One legend under the panels, outside the data: what is compared (colour), the SNR levels
+    (line style, grey), the reference lines and the band; as many columns as fit the width."""
+    handles = list(handles) + list(styles or [])
     if native:
-        handles.append(Line2D([], [], color="0.25", lw=0.8, ls=(0, (4, 2)), label="receiver alone (native)"))
+        handles.append(Line2D([], [], color="0.25", label="receiver alone (native)", **NATIVE_STYLE))
     if style.chance is not None:
-        handles.append(Line2D([], [], color="0.5", lw=0.8, ls=":", label=f"chance ({style.chance:.2g})"))
+        handles.append(Patch(facecolor="none", edgecolor="0.6", hatch="/////", lw=0,
+                             label=f"below chance ({style.chance:.2g})"))
     handles.append(Patch(facecolor="0.6", alpha=0.3, label=note))
-    width = fig.get_size_inches()[0]
-    ncol = max(2, min(len(handles), 4, int(width / 1.6)))
-    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False,
+    fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns(fig, handles), frameon=False,
                handlelength=2.2, columnspacing=1.2)
-    if styles and first_ax is not None:
-        first_ax.legend(handles=styles, title="SNR", loc="best", frameon=True, framealpha=0.85,
-                        fontsize=7, title_fontsize=7, handlelength=2.2, borderpad=0.3)
+
+
+def legend_columns(fig, handles: list) -> int:
+    """Columns of a legend under the panels that fit the figure's width: a column is as wide as
+    its longest label (about 0.55 em a character at 7.5 pt) plus the handle and the spacing."""
+    longest = max((len(h.get_label()) for h in handles), default=1)
+    column_pt = 7.5 * (0.55 * longest + 2.2 + 1.2 + 0.8)
+    return max(1, min(len(handles), 4, int(fig.get_size_inches()[0] * 72 / column_pt)))
+
+
+def _wrapped(lines: Iterable[str], width_in: float) -> str:
+    """Notes under a figure's title, wrapped to its width (about 0.55 em a character at 7.5 pt)."""
+    import textwrap  # lazy: only figures with notes
+
+    chars = max(30, int(width_in * 72 / (7.5 * 0.55)))
+    return "\n".join(textwrap.fill(line, chars) for line in lines)
 
 
 def _chance_line(ax, style: FigureStyle) -> None:
+    """Chance: the region below it hatched (no line: dots mean an SNR level)."""
     if style.chance is not None:
-        ax.axhline(style.chance, color="0.5", lw=0.8, ls=":", zorder=1, gid="chance")
+        ax.axhspan(0, style.chance, facecolor="none", edgecolor="0.8", hatch="/////", lw=0, zorder=0,
+                   gid="chance")
 
 
 def reference_line(ax, y: float, color, ls="-", name: str = "") -> None:
@@ -196,11 +235,14 @@ def _label_bottom(axes: list, xlabel: str) -> None:
 
 def draw_panels(style: FigureStyle, rows: list[dict], out_dir: Path, name: str, panel_keys: tuple[str, ...],
                 ncols: int, draw_panel: Callable[[Any, list[dict]], None], handles: list, xlabel: str,
-                styles: list | None = None, shown: Iterable[str] = (), headline: str = "") -> list[Path]:
+                styles: list | None = None, shown: Iterable[str] = (), headline: str = "",
+                native_colors: dict | None = None, notes: Iterable[str] = ()) -> list[Path]:
     """One figure (or pages of figures) at ``style``: a panel per value of ``panel_keys``, every
     panel on the same x and y axes, drawn by ``draw_panel(ax, rows)``; ``handles``: the colour
     legend; ``styles``: the line-style legend; ``shown``: keys the figure itself varies (left
-    out of the subtitle)."""
+    out of the subtitle); ``native_colors``: a native line per receiver in these colours (panels
+    that compare receivers); ``notes``: lines of text under the title (what a reader must know
+    to read a curve, such as why one lies below chance)."""
     varying = varying_keys(rows, panel_keys)
     panels = group_rows(rows, varying) if varying else {(): rows}
     fixed = subtitle(rows, (*varying, *shown))
@@ -211,17 +253,29 @@ def draw_panels(style: FigureStyle, rows: list[dict], out_dir: Path, name: str, 
             native = False
             for ax, (key, prs) in zip(axes, page.items()):
                 draw_panel(ax, prs)
-                native = _native(ax, prs) or native
+                native = _native(ax, prs, native_colors) or native
                 _chance_line(ax, style)
                 accuracy_axis(ax)
-                title = link_title({**{k: prs[0].get(k) for k in LINK_FACETS}, **dict(zip(varying, key))},
-                                   tuple(k for k in varying if k in LINK_FACETS))
-                ax.set_title(title)
+                ax.set_title(link_title(_panel_facets(prs, dict(zip(varying, key))),
+                                        tuple(k for k in varying if k in LINK_FACETS)))
             _label_bottom(axes, xlabel)
-            fig.suptitle((headline + "\n" if headline else "") + fixed, fontsize=7.5)
-            _legend(fig, style, handles, band_note(rows), native, styles, axes[0])
+            text = (headline + "\n" if headline else "") + fixed
+            if notes:
+                text += "\n" + _wrapped(notes, style.width)
+            fig.suptitle(text, fontsize=7.5)
+            _legend(fig, style, handles, band_note(rows), native, styles)
             paths += save_figure(fig, out_dir, page_name)
     return paths
+
+
+def _panel_facets(rows: list[dict], key: dict) -> dict:
+    """The link facets a panel's title names: a transmitter or receiver that varies within the
+    panel (a figure comparing receivers) reads "each receiver", never the first one's name."""
+    facets = {k: rows[0].get(k) for k in LINK_FACETS}
+    for k, word in (("tx_model", "each transmitter"), ("rx_model", "each receiver")):
+        if len({r.get(k) for r in rows}) > 1:
+            facets[k] = word
+    return {**facets, **key}
 
 
 def colors(values: list, sequential: bool = False) -> dict:

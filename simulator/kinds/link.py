@@ -33,14 +33,24 @@ class LinkKind(StudyKind):
     plot_panels = ("tx_model", "rx_model")
     captions = {
         "rate_accuracy": "Rate–accuracy: top-1 accuracy vs complex channel uses per sample (set by the "
-                         "number of anchors K), per semantic equaliser and SNR.",
+                         "number of anchors K), a colour per semantic equaliser, a line style per SNR. A method "
+                         "whose rate does not depend on K (the absolute latent: none, aligned) is a point at its "
+                         "own rate with its interval; aligned also sends its K pilot pairs once per link.",
         "accuracy_vs_snr": "Accuracy vs SNR (Es/N0 per complex channel use), a curve per number of "
-                           "anchors K.",
+                           "anchors K; a panel per link and semantic equaliser.",
         "equalizers_vs_snr": "Accuracy vs SNR at the largest K, a curve per semantic equaliser.",
         "accuracy_vs_anchors": "Accuracy vs number of anchors K at the highest SNR, a curve per anchor "
                                "selection strategy.",
         "equalizers_vs_anchors": "Accuracy vs number of anchors K, a curve per semantic equaliser, at low, "
                                  "middle and high SNR of the sweep (its quartiles).",
+        "compare_rx_model": "Accuracy of each receiver on one axis (vs SNR at the largest K, or vs K), a panel "
+                            "per semantic equaliser; each receiver's native accuracy in its colour.",
+        "compare_scheme": "Accuracy of each transmission scheme on one axis (vs SNR at the largest K, or vs K), "
+                          "a panel per semantic equaliser.",
+        "compare_channel": "Accuracy over each channel model on one axis (vs SNR at the largest K, or vs K), "
+                           "a panel per semantic equaliser.",
+        "error_rates_vs_snr": "Block and bit error rates of the digital schemes vs SNR (log axis), a panel per "
+                              "channel.",
     }
 
     def scenario_class(self) -> type:

@@ -81,10 +81,10 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
     description = (manifest.get("scenario") or {}).get("description", "")
 
     figures = []
-    for png in pngs:
+    for number, png in enumerate(pngs, 1):     # captioned by what they show; the file name in the alt text
         data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
-        figures.append(f'<figure><img alt="{html.escape(png.stem)}" src="data:image/png;base64,{data}">'
-                       f"<figcaption><b>{html.escape(png.stem)}</b>: {html.escape(kind.caption(png.stem))}"
+        figures.append(f'<figure><img alt="{html.escape(png.name)}" src="data:image/png;base64,{data}">'
+                       f"<figcaption><b>Figure {number}.</b> {html.escape(kind.caption(png.stem))}"
                        "</figcaption></figure>")
     header, body = kind.summary_rows(rows)
     seeds = len({r.get("seed") for r in rows})
@@ -112,7 +112,7 @@ The full results are in <code>{kind.results_csv}</code> next to this file.</p>
 <h2>Scenario</h2>
 <pre>{html.escape(scenario_text)}</pre>
 <h2>Manifest</h2>
-<pre>{html.escape(json.dumps(manifest, indent=2))}</pre>
+<pre>{html.escape(json.dumps({k: v for k, v in manifest.items() if k != "scenario"}, indent=2))}</pre>
 </body></html>
 """
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from matplotlib.lines import Line2D
 
-from ..figures.plot_rows import LINK_FACETS, k_independent, mean_accuracy, sorted_values
+from ..figures.plot_rows import LINK_FACETS, below_chance_notes, k_independent, mean_accuracy, sorted_values
 from ..figures.plotting import (SNR_LABEL, MARKERS, MIN_POINTS, colors, draw_panels, log2_axis, plot_curve,
                                 reference_line, snr_axis)
 from ..figures.style import FigureStyle
@@ -37,11 +37,14 @@ def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path, style: FigureStyle) 
     handles = [Line2D([], [], color=color[e], marker=MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
     return draw_panels(style, rows, out_dir, "equalizers_vs_snr", (*LINK_FACETS, "anchor_selection"), 3, panel,
                        handles, SNR_LABEL, shown=("snr_db",),
-                       headline="Accuracy vs SNR, by semantic equaliser")
+                       headline="Accuracy vs SNR, by semantic equaliser", notes=below_chance_notes(rows, style))
 
 
 #: Study axes a ``compare_<axis>`` figure puts on one axis (scheme includes its bits).
 COMPARED_AXES = ("scheme", "channel", "rx_model")   # anchor strategies: accuracy_vs_anchors
+
+
+_AXIS_NAMES = {"rx_model": "receiver", "scheme": "scheme", "channel": "channel"}
 
 
 def _scheme_label(r: dict) -> str:
@@ -87,7 +90,8 @@ def plot_compare(rows: list[dict], out_dir: Path, axis: str, style: FigureStyle)
     handles = [Line2D([], [], color=color[v], marker=MARKERS[i % 8], label=v) for i, v in enumerate(values)]
     shown = (axis, "bits", x_key) if axis == "scheme" else (axis, x_key)
     return draw_panels(style, rows, out_dir, f"compare_{axis}", ("semantic_equalizer",), 3, panel, handles,
-                       xlabel, shown=shown, headline=f"Accuracy by {axis.replace('_', ' ')}")
+                       xlabel, shown=shown, headline=f"Accuracy by {_AXIS_NAMES.get(axis, axis)}",
+                       native_colors=color if axis == "rx_model" else None, notes=below_chance_notes(rows, style))
 
 
 def anchor_axis_panel(key: str, values: list[str], color: dict[str, Any], all_ks: list[float]):
@@ -123,4 +127,4 @@ def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path, style: FigureSty
     handles = [Line2D([], [], color=color[e], marker=MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
     return draw_panels(style, rows, out_dir, "equalizers_vs_anchors", (*LINK_FACETS, "anchor_selection", "snr_db"),
                        len(picked), panel, handles, "number of anchors K", shown=("num_anchors",),
-                       headline="Accuracy vs K, by semantic equaliser")
+                       headline="Accuracy vs K, by semantic equaliser", notes=below_chance_notes(rows, style))

@@ -52,10 +52,10 @@ from matplotlib.lines import Line2D
 
 from semcom.channels.capacity import capacity_function
 
-from ..figures.plot_rows import (LINK_FACETS, accuracy_curve, is_e2e, k_independent, no_setup,
-                                 rate_independent, reference_accuracy, snr_levels, sorted_values)
-from ..figures.plotting import (SNR_LABEL, LINESTYLES, MARKERS, MIN_POINTS, colors, draw_panels, log2_axis, plot_curve,
-                                reference_line, snr_axis)
+from ..figures.plot_rows import (LINK_FACETS, accuracy_curve, below_chance_notes, is_e2e, k_independent, no_setup,
+                                 rate_independent, snr_levels, sorted_values)
+from ..figures.plotting import (SNR_LABEL, LINESTYLES, MARKERS, MIN_POINTS, colors, draw_panels, log2_axis,
+                                not_drawn, plot_curve, snr_axis)
 from ..figures.style import FigureStyle
 from .error_plots import plot_error_rates
 from .compare_plots import (COMPARED_AXES, anchor_axis_panel, plot_compare, plot_equalizers_vs_anchors,
@@ -106,8 +106,10 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, style: FigureStyle,
     End-to-end (``jscc``) rows have no receiver, anchors or equaliser of their own: their
     curves (one per jscc scheme, i.e. per training SNR) join every panel of their
     transmitter and channel."""
-    if len({float(r["channel_uses"]) for r in rows}) < MIN_POINTS:
-        return []
+    rates = {float(r["channel_uses"]) for r in rows}
+    if len(rates) < 2:
+        return not_drawn("rate_accuracy", f"every point has one rate ({rates.pop():g} channel uses per sample); "
+                         "sweep two or more numbers of anchors K (or jscc channel-use counts)")
     e2e = [r for r in rows if is_e2e(r)]
     base = [r for r in rows if not is_e2e(r)]
     eqs = sorted_values(base, "semantic_equalizer")
@@ -127,7 +129,7 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, style: FigureStyle,
                 if not crs:
                     continue
                 if rate_independent(crs):
-                    reference_line(ax, reference_accuracy(crs), color[eq], dash[snr], eq)
+                    own_rate_point(ax, crs, color[eq], dash[snr], markers[eq], eq)
                 else:
                     plot_curve(ax, crs, "channel_uses", color[eq], dash[snr], markers[eq])
                 ref = _shannon_rows(crs, shannon)
@@ -144,24 +146,41 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, style: FigureStyle,
                     plot_curve(ax, crs, "channel_uses", color[label], dash[snr], markers[label])
         log2_axis(ax, all_uses)
 
-    def flat(e):   # drawn as a reference line: one rate for every K
-        return rate_independent([r for r in base if r["semantic_equalizer"] == e])
-
     def label(e):
         own = [r for r in base if r["semantic_equalizer"] == e]
-        if not flat(e):
+        if not rate_independent(own):
             return e
-        return f"{e} (any K)" if no_setup(own) else f"{e} ({max(float(r['num_anchors']) for r in own):g} pilots)"
+        if no_setup(own):
+            return f"{e} (its own rate, any K)"
+        k_max = max(float(r["num_anchors"]) for r in own)
+        return f"{e} (its own rate; K = {k_max:g} pilot pairs once per link)"
 
-    handles = [Line2D([], [], color=color[e], marker=None if flat(e) else markers[e], label=label(e)) for e in eqs]
+    handles = [Line2D([], [], color=color[e], marker=markers[e], label=label(e),
+                      ls="none" if rate_independent([r for r in base if r["semantic_equalizer"] == e]) else "-")
+               for e in eqs]
     handles += [Line2D([], [], color=color[e], marker=markers[e], label=e) for e in e2e_label.values()]
-    styles = [Line2D([], [], color="0.3", ls=dash[s], label=f"{s:g} dB") for s in reversed(snrs)]
+    styles = [Line2D([], [], color="0.3", ls=dash[s], label=f"SNR {s:g} dB") for s in reversed(snrs)]
     if _shannon_rows(rows, shannon):
         handles.append(Line2D([], [], color="0.3", lw=0.8, alpha=0.45, label="Shannon reference (same bits)"))
     return draw_panels(style, base or e2e, out_dir, "rate_accuracy", (*LINK_FACETS, "anchor_selection"), 3, panel,
                        handles, "complex channel uses per sample", styles=styles if len(snrs) > 1 else None,
                        shown=("num_anchors", "snr_db") if len(snrs) > 1 else ("num_anchors",),
-                       headline="Rate vs accuracy, by semantic equaliser")
+                       headline="Rate vs accuracy, by semantic equaliser", notes=below_chance_notes(base, style))
+
+
+def own_rate_point(ax, rows: list[dict], color, ls: str, marker: str, name: str) -> None:
+    """A method whose rate does not depend on K (the absolute latent: ``none``, ``aligned``) at
+    its own rate: one marker with its 95% interval as an error bar (in the SNR level's line
+    style), at its accuracy over its replicate K units, or with the most pilots for a
+    pilot-fitted map (:func:`~semcom.simulator.figures.plot_rows.reference_accuracy`)."""
+    if not no_setup(rows):
+        k_max = max(float(r["num_anchors"]) for r in rows)
+        rows = [r for r in rows if float(r["num_anchors"]) == k_max]
+    x, y, lo, hi = accuracy_curve(rows, "channel_uses")
+    bars = ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt=marker, color=color, capsize=2, zorder=4, elinewidth=1.0)
+    bars.lines[0].set_gid(f"own_rate:{name}")
+    for line in bars.lines[2]:
+        line.set_linestyle(ls)
 
 
 def plot_accuracy_vs_snr(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[Path]:
@@ -197,14 +216,19 @@ def plot_accuracy_vs_snr(rows: list[dict], out_dir: Path, style: FigureStyle) ->
     return draw_panels(style, rows, out_dir, "accuracy_vs_snr",
                        (*LINK_FACETS, "anchor_selection", "semantic_equalizer"), min(3, max(ncols, 1)), panel,
                        handles, SNR_LABEL, shown=("num_anchors", "snr_db"),
-                       headline="Accuracy vs SNR, by number of anchors K")
+                       headline="Accuracy vs SNR, by number of anchors K", notes=below_chance_notes(rows, style))
 
 
 def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[Path]:
     """Accuracy vs K at the highest SNR, a curve per anchor selection strategy; a panel
-    per link and semantic equaliser. Equalisers that do not use anchors are horizontal lines."""
+    per link and semantic equaliser. Equalisers that do not use anchors are horizontal lines.
+    Drawn when the study compares strategies, or, with one strategy, when no other figure
+    shows accuracy against K (one semantic equaliser: no ``equalizers_vs_anchors``)."""
     if not rows or len({r["num_anchors"] for r in rows}) < MIN_POINTS:
         return []
+    one = len({r.get("anchor_selection") for r in rows}) == 1
+    if one and len({r["semantic_equalizer"] for r in rows}) > 1:
+        return []      # equalizers_vs_anchors shows accuracy vs K; one strategy is no comparison
     top = max(float(r["snr_db"]) for r in rows)
     rows = [r for r in rows if float(r["snr_db"]) == top]
     strategies = sorted_values(rows, "anchor_selection")
@@ -217,7 +241,9 @@ def plot_accuracy_vs_anchors(rows: list[dict], out_dir: Path, style: FigureStyle
     ncols = len(sorted_values(rows, "semantic_equalizer"))
     return draw_panels(style, rows, out_dir, "accuracy_vs_anchors", (*LINK_FACETS, "semantic_equalizer"),
                        min(3, max(ncols, 1)), panel, handles, "number of anchors K",
-                       shown=("num_anchors", "anchor_selection"), headline="Accuracy vs K, by anchor selection")
+                       shown=("num_anchors", "anchor_selection"),
+                       headline="Accuracy vs K" if one else "Accuracy vs K, by anchor selection",
+                       notes=below_chance_notes(rows, style))
 
 
 def link_figures(rows: list[dict[str, Any]], out_dir: str | Path, style: FigureStyle,

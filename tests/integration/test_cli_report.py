@@ -125,6 +125,9 @@ def test_report_is_self_contained(report):
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
     for text in ("rate_accuracy", "Summary", "Scenario", "Manifest", "name: cli", "class_balanced"):
         assert text in html, text
+    # captioned by what each figure shows, numbered; the scenario printed once (not again in the manifest)
+    assert "<b>Figure 1.</b> Rate–accuracy" in html and "<b>rate_accuracy</b>" not in html
+    assert html.count("name: cli") == 1 and '"sweep":' not in html
 
 
 _CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") if shutil.which(c)), None)
@@ -196,5 +199,5 @@ def test_report_shows_the_latent_geometry_stitch_wrote(study, report, tmp_path):
     rc, _, err = _cli("report", out)
     assert rc == 0, err
     html = (out / "report.html").read_text()
-    assert "Latent geometry" in html and 'alt="cka"' in html and "class_mean_cosine_std" in html
+    assert "Latent geometry" in html and 'alt="cka.png"' in html and "class_mean_cosine_std" in html
     assert "Latent geometry" not in report.read_text()        # the study without stitch outputs
