@@ -107,6 +107,24 @@ def link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
     return ", ".join(parts)
 
 
+def panel_facets(rows: list[dict], key: dict) -> dict:
+    """The link facets a panel's title names: a transmitter or receiver that varies within the
+    panel (a figure comparing receivers) reads "each receiver", never the first one's name."""
+    facets = {k: rows[0].get(k) for k in LINK_FACETS}
+    for k, word in (("tx_model", "each transmitter"), ("rx_model", "each receiver")):
+        if len({r.get(k) for r in rows}) > 1:
+            facets[k] = word
+    return {**facets, **key}
+
+
+def wrapped_notes(lines: Iterable[str], width_in: float) -> str:
+    """Notes under a figure's title, wrapped to its width (about 0.55 em a character at 7.5 pt)."""
+    import textwrap  # lazy: only figures with notes
+
+    chars = max(30, int(width_in * 72 / (7.5 * 0.55)))
+    return "\n".join(textwrap.fill(line, chars) for line in lines)
+
+
 def subtitle(rows: list[dict], shown: Iterable[str]) -> str:
     """What the whole figure holds fixed: channel, scheme, K, SNR, anchors (those that do not vary)."""
     shown = set(shown)

@@ -36,6 +36,8 @@ from semcom.core.io import atomic_path  # noqa: E402
 
 from .plot_rows import (  # noqa: E402
     LINK_FACETS,
+    panel_facets,
+    wrapped_notes,
     accuracy_curve,
     band_note,
     group_rows,
@@ -198,14 +200,6 @@ def legend_columns(fig, handles: list) -> int:
     return max(1, min(len(handles), 4, int(fig.get_size_inches()[0] * 72 / column_pt)))
 
 
-def _wrapped(lines: Iterable[str], width_in: float) -> str:
-    """Notes under a figure's title, wrapped to its width (about 0.55 em a character at 7.5 pt)."""
-    import textwrap  # lazy: only figures with notes
-
-    chars = max(30, int(width_in * 72 / (7.5 * 0.55)))
-    return "\n".join(textwrap.fill(line, chars) for line in lines)
-
-
 def _chance_line(ax, style: FigureStyle) -> None:
     """Chance: the region below it hatched (no line: dots mean an SNR level)."""
     if style.chance is not None:
@@ -256,26 +250,16 @@ def draw_panels(style: FigureStyle, rows: list[dict], out_dir: Path, name: str, 
                 native = _native(ax, prs, native_colors) or native
                 _chance_line(ax, style)
                 accuracy_axis(ax)
-                ax.set_title(link_title(_panel_facets(prs, dict(zip(varying, key))),
+                ax.set_title(link_title(panel_facets(prs, dict(zip(varying, key))),
                                         tuple(k for k in varying if k in LINK_FACETS)))
             _label_bottom(axes, xlabel)
             text = (headline + "\n" if headline else "") + fixed
             if notes:
-                text += "\n" + _wrapped(notes, style.width)
+                text += "\n" + wrapped_notes(notes, style.width)
             fig.suptitle(text, fontsize=7.5)
             _legend(fig, style, handles, band_note(rows), native, styles)
             paths += save_figure(fig, out_dir, page_name)
     return paths
-
-
-def _panel_facets(rows: list[dict], key: dict) -> dict:
-    """The link facets a panel's title names: a transmitter or receiver that varies within the
-    panel (a figure comparing receivers) reads "each receiver", never the first one's name."""
-    facets = {k: rows[0].get(k) for k in LINK_FACETS}
-    for k, word in (("tx_model", "each transmitter"), ("rx_model", "each receiver")):
-        if len({r.get(k) for r in rows}) > 1:
-            facets[k] = word
-    return {**facets, **key}
 
 
 def colors(values: list, sequential: bool = False) -> dict:
