@@ -52,6 +52,9 @@ def read_rows(db_or_dir, skip: Iterable[str] = ()) -> list[dict[str, Any]]:
         if not path.is_file():
             raise StoreError(f"'{db_or_dir}' holds no semcom results ({DB_NAME} missing); "
                              "give the --out directory of a run")
+        if path.stat().st_size == 0 and not Path(f"{path}-wal").is_file():
+            raise StoreError(f"'{path}' is empty (0 bytes): the store was truncated or replaced; restore it, or "
+                             "run the study again (`semcom run` says what it recomputes)")
         try:
             db = sql.connect_read_only(path)
             try:

@@ -3,13 +3,16 @@ with the results table is recomputed (the other units kept), a reader is told th
 incomplete, and an empty or missing store is never taken as new when the folder holds
 another study's outputs."""
 
+import errno
 import json
 import sqlite3
 import warnings
 
 import pytest
 
+from semcom.core.diskfull import DiskFullError
 from semcom.core.outputs import mark_output_dir
+from semcom.simulator.results.folders import held_output_dir
 from semcom.simulator.results.integrity import damaged_units, unit_digest
 from semcom.simulator.results.store import ResultsStore, StoreError, StoreWarning, read_rows
 
@@ -127,6 +130,22 @@ def test_an_emptied_store_beside_another_studys_outputs_is_refused(tmp_path, how
     with pytest.warns(StoreWarning, match="--force: results store .* replaces the outputs there"), \
             ResultsStore(tmp_path, "h1", force=True, study={"x": 1}) as store:
         assert store.finished_units() == set()
+
+
+def test_a_reader_of_an_empty_store_says_it_is_empty(tmp_path):
+    _study(tmp_path)
+    (tmp_path / "results.sqlite").write_bytes(b"")
+    with pytest.raises(StoreError, match=r"is empty \(0 bytes\): the store was truncated"):
+        read_rows(tmp_path)
+
+
+def test_a_full_disk_while_drawing_figures_is_one_line(tmp_path):
+    _study(tmp_path)
+    with pytest.raises(DiskFullError, match=r"disk full: '.*' has .* free and needs about .* do not use --force"), \
+            held_output_dir(tmp_path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    with held_output_dir(tmp_path):     # the lock was given back
+        pass
 
 
 def test_an_emptied_store_of_the_same_study_is_computed_again_with_a_warning(tmp_path):
