@@ -68,18 +68,11 @@ def _cmd_validate(args) -> int:
     if isinstance(raw, dict) and raw.get("kind") == "abstraction":
         return _validate_abstraction(args, raw)
 
-    sc = _scenario(args)
-    kind = kind_of(sc)
-    kind.check_work(sc, allow_large=args.allow_large)     # before checks that would expand the sweep
-    kind.check(sc, check_data=not args.no_data)
-    work = kind.check_work(sc, allow_large=args.allow_large, check_data=not args.no_data)
-    _print(kind.validate_lines(sc, args.scenario, check_data=not args.no_data))
-    if work is not None:
-        print(f"work: {work.describe()}")
-    for name, spec in sc.models.items():
-        if "import" in (spec.model_extra or {}):
-            print(f"note: models.{name} runs code from module '{str(spec.model_extra['import']).split(':')[0]}' "
-                  "(`import:`): `semcom run` needs --allow-code")
+    from .kinds.validation import check_study, validation_lines  # lazy: only validate parses in two passes
+
+    raw = apply_overrides(raw, parse_set_options(args.set or []))
+    sc, kind, work = check_study(raw, str(args.scenario), check_data=not args.no_data, allow_large=args.allow_large)
+    _print(validation_lines(sc, kind, work, args.scenario, check_data=not args.no_data))
     return 0
 
 
@@ -289,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:   # output piped into `head` and the like: not an error
         sys.stderr.close()
         return 0
+    except SystemExit as exc:   # code a scenario runs called sys.exit: never a silent exit 0
+        if args is None:        # argparse's own: --help, --version, a usage error
+            raise
+        print(f"semcom: error: the study's code called sys.exit({exc.code!r}); finished units are saved",
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         resumable = getattr(args, "command", None) == "run"
         print("semcom: interrupted" + ("; finished units are saved, run the same command again to resume"

@@ -38,7 +38,7 @@ from .datasets import Dataset
 from .encoders import ENCODERS, TRAINING_HEADS
 
 __all__ = ["LatentSpace", "LATENT_SOURCES", "build_latent_space", "train_encoder", "training_cost",
-           "require_inputs", "TRAINING_DEFAULTS", "HEAD_DEFAULTS"]
+           "require_inputs", "needs_inputs", "TRAINING_DEFAULTS", "HEAD_DEFAULTS"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,12 @@ def require_inputs(name: str, kind: str, dataset: Dataset) -> None:
         raise SemcomInputError(f"models.{name}.kind: '{kind}' computes latents from the dataset's inputs, but "
                                f"dataset '{dataset.name}' has none (it only carries labels); use kind: "
                                "npz for agents of a latent-file study")
+
+
+def needs_inputs(kind: str) -> bool:
+    """Whether the latent source ``kind`` encodes the dataset's inputs (its function says so
+    with ``needs_inputs = True``), so a dataset of latents only cannot feed it."""
+    return kind in LATENT_SOURCES and bool(getattr(LATENT_SOURCES.get(kind), "needs_inputs", False))
 
 
 def _architecture(spec: dict[str, Any]) -> dict[str, Any]:
@@ -189,6 +195,7 @@ def _zoo_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.
     return LatentSpace(name, latents.float())
 
 
+_zoo_source.needs_inputs = True
 for _arch in ENCODERS.names():
     LATENT_SOURCES.register(_arch)(_zoo_source)
 
@@ -214,6 +221,9 @@ def _pca_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.
     else:
         latents = cached["latents"]
     return LatentSpace(name, latents.float())
+
+
+_pca_source.needs_inputs = True
 
 
 def build_latent_space(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:

@@ -185,4 +185,5 @@ def efficientnet_lite_source(name: str, spec: dict[str, Any], dataset: Dataset, 
     return LatentSpace(name, latents)
 
 
+efficientnet_lite_source.needs_inputs = True
 efficientnet_lite_source.check_spec = check_spec

@@ -106,6 +106,13 @@ def _refuse_code(name: str, module_name: str) -> SemcomInputError:
                             "with --allow-code (semcom.run(..., allow_code=True))")
 
 
+def _exit_error(field: str, what: str, exc: SystemExit) -> SemcomInputError:
+    """``sys.exit()`` in the user's code ends semcom's study, not the process: a run that
+    exited 0 with a header-only CSV would read as a finished study."""
+    return SemcomInputError(f"{field}: {what} called sys.exit({exc.code!r}); the study stopped there (finished "
+                            "units stay saved); raise an exception in the module instead of exiting")
+
+
 def check_code(name: str, spec: dict[str, Any], allow: bool) -> None:
     """Before a run: refuse agent ``name``'s import without ``allow``; with it, import the
     module and check its callable (:func:`resolve_entry`), without calling it."""
@@ -125,6 +132,8 @@ def resolve_entry(name: str, spec: dict[str, Any]):
         module = _import(name, module_name)
     except SemcomInputError:
         raise
+    except SystemExit as exc:
+        raise _exit_error(f"models.{name}.import", f"importing '{module_name}'", exc) from None
     except Exception as exc:  # noqa: BLE001 - the user's module failed while importing
         raise SemcomInputError(f"models.{name}.import: importing '{module_name}' raised "
                                f"{type(exc).__name__}: {exc}; fix the module") from None
@@ -155,6 +164,8 @@ def load_user_encoder(name: str, spec: dict[str, Any]) -> torch.nn.Module:
         torch.manual_seed(int(spec.get("seed", 0)))
         try:
             encoder = target(**spec.get("kwargs", {}))
+        except SystemExit as exc:
+            raise _exit_error(f"models.{name}", f"'{spec['import']}'(**kwargs)", exc) from None
         except Exception as exc:  # noqa: BLE001 - the user's constructor failed
             raise SemcomInputError(f"models.{name}: '{spec['import']}'(**kwargs) raised "
                                    f"{type(exc).__name__}: {exc}; fix models.{name}.kwargs or the callable") from None
@@ -171,6 +182,8 @@ def _encode(name: str, encoder: torch.nn.Module, inputs: np.ndarray, batch_size:
     for start in range(0, len(x), batch_size):
         try:
             z = encoder(x[start:start + batch_size])
+        except SystemExit as exc:
+            raise _exit_error(f"models.{name}", "the encoder", exc) from None
         except Exception as exc:  # noqa: BLE001 - shapes the user's module does not accept
             raise SemcomInputError(f"models.{name}: the encoder failed on inputs of shape "
                                    f"{tuple(x[start:start + batch_size].shape)} ({type(exc).__name__}: {exc}); "
@@ -215,5 +228,6 @@ def user_encoder_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_
     return LatentSpace(name, latents)
 
 
+user_encoder_source.needs_inputs = True
 user_encoder_source.check_spec = check_spec
 user_encoder_source.check_code = check_code

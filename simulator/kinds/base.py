@@ -122,8 +122,12 @@ class StudyKind:
     def run(self, sc, out_dir: str | Path, **options):
         """Run (or resume) the study into ``out_dir`` through the shared lifecycle; returns its
         :class:`~semcom.simulator.run.lifecycle.StudyResult`. ``options``: the executor
-        (``workers``, ``scheduler``), ``quiet``, ``force``, ``plots`` and the kind's own."""
-        return self.runner().run(sc, out_dir, draw=self.draw, **options)
+        (``workers``, ``scheduler``), ``quiet``, ``force``, ``plots`` and the kind's own. Warnings
+        about the results (:mod:`~semcom.simulator.run.run_warnings`) go into the manifest too."""
+        from ..run.run_warnings import recording  # lazy: keeps the kinds registry torch-free
+
+        with recording():
+            return self.runner().run(sc, out_dir, draw=self.draw, **options)
 
     # -- results -------------------------------------------------------------------------
     def columns(self) -> list[str]:

@@ -34,8 +34,15 @@ class SystemKind(StudyKind):
         return SystemScenario
 
     def check(self, sc, check_data: bool = True) -> None:
-        from ..system.checks import check_system_scenario  # lazy: keeps the kinds registry torch-free
+        """The scenario's checks, then those a run makes once it has the tables (their links,
+        configurations, slot fit and SINR coverage), where the tables exist without building."""
+        from ..system.checks import check_system_scenario, check_tables  # lazy: keeps the registry torch-free
+        from ..system.tables import available_table_set, link_tables  # lazy: as above
+
         check_system_scenario(sc, check_data=check_data)
+        table_set = available_table_set(sc)
+        if table_set is not None:
+            check_tables(sc, link_tables(sc, table_set))
 
     def expand(self, sc) -> list:
         return expand_system_units(sc)
@@ -69,6 +76,12 @@ class SystemKind(StudyKind):
         return plot_system(rows, plots_dir, style)
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
+        from ..system.tables import available_table_set  # lazy: keeps the kinds registry torch-free
+
+        built = sc.tables is not None or available_table_set(sc) is not None
+        note = [] if built else ["note: the abstraction tables are not built yet: `semcom run` builds them (or "
+                                 "`semcom abstraction build`), then checks the policies' configurations, the slot "
+                                 "fit and the SINR coverage against them before the first unit"]
         per_sector = sum(g.per_sector for g in sc.system.groups.values())
         topo = sc.system.topology
         where = (f"{1 + 3 * topo.num_rings * (topo.num_rings + 1)} sites x 3 sectors" if topo.kind == "hexgrid"
@@ -76,7 +89,7 @@ class SystemKind(StudyKind):
         return [f"{source}: ok (system: {where}, {per_sector} agents per sector, "
                 f"{len(sc.axis('arrival_rate'))} loads x {len(sc.axis('scheduler'))} schedulers x "
                 f"{len(sc.axis('link_adaptation'))} link-adaptation policies ('fixed' expands per table) x "
-                f"{len(sc.axis('seed')) * len(sc.axis('drop'))} seeds/drops)"]
+                f"{len(sc.axis('seed')) * len(sc.axis('drop'))} seeds/drops)"] + note
 
 
 SYSTEM = register_kind(SystemKind())

@@ -7,18 +7,18 @@ need the registries (torch, Sionna), so only a kind's ``check`` (and the run) lo
 
 from __future__ import annotations
 
-import math
 
 from semcom import transceivers
 from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, resolve_equalizer
 
 from ..run.context import fits_on_data, study_data
-from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
-                               check_scheme, check_seeds, check_settings, warn_small_test_set)
+from ..scenario.checks import (check_agent_data, check_agents, check_anchor_selection, check_channel,
+                               check_device, check_names, check_scheme, check_seeds, check_settings,
+                               warn_small_test_set)
 from ..scenario.errors import Findings
 from semcom.transceivers.schemes.specs import SCHEME_SPECS
-from ..scenario.specs import ModelSpec, StudyBase
+from ..scenario.specs import StudyBase
 from .jscc_engine import check_jscc
 from .schema import Scenario
 
@@ -42,6 +42,7 @@ def _check_semantic_equalizers(sc: Scenario) -> None:
         known = cls.settings()
         check_settings(f"semantic_equalizers.{name}", options, known)
         cls.check_settings(f"semantic_equalizers.{name}", options)
+        cls(**options)      # the rules its constructor keeps (it names its own field)
     # receivers fitted on the pilots: every pilot budget of the sweep must be enough to fit them
     for name in sc.axis("semantic_equalizer"):
         cls, options = resolve_equalizer(name, sc.semantic_equalizers.get(name))
@@ -159,14 +160,9 @@ def _check_sweep(sc: Scenario, found: Findings, known_schemes: set[str], quantis
 
 
 def _check_data(sc: Scenario, found: Findings) -> None:
-    """Latent files and dimensions against the data, anchor counts against the pool."""
+    """Agents against the data (:func:`~..scenario.checks.check_agent_data`), anchor counts against the pool."""
     data = study_data(sc)
-    for name, spec in sc.models.items():   # sources that read files check them against the data
-        with found.check():
-            source_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_data", None)
-            if source_check is not None:
-                source_check(name, spec.model_dump(exclude_none=True), data.dataset)
-            _check_latent_dim(name, spec, data.dataset)
+    check_agent_data(sc, data, found)
     pool = len(data.pool_idx)
     with found.check():
         for i, k in enumerate(sc.axis("num_anchors")):
@@ -175,15 +171,3 @@ def _check_data(sc: Scenario, found: Findings) -> None:
                                     f"use at most {pool} or lower data.test_fraction or data.train_fraction")
     found.raise_all()
     warn_small_test_set(len(data.test_idx))
-
-
-def _check_latent_dim(name: str, spec: ModelSpec, dataset) -> None:
-    """PCA cannot give more components than the inputs have dimensions (it would silently give fewer)."""
-    inputs = getattr(dataset, "inputs", None)
-    if spec.kind != "pca" or inputs is None or spec.latent_dim is None:
-        return
-    dims = int(math.prod(inputs.shape[1:]))
-    if spec.latent_dim > dims:
-        raise ScenarioError(f"models.{name}.latent_dim", spec.latent_dim,
-                            f"exceeds the {dims} input dimensions of data.dataset (PCA has at most {dims} components)",
-                            f"use latent_dim <= {dims}")

@@ -13,11 +13,14 @@ over its replicates (:func:`~semcom.simulator.link.points.point_rows`).
 from __future__ import annotations
 
 import json
+import math
+import warnings
 from pathlib import Path
 
 from ..results.store import write_csv
 from ..run.context import latent_space
 from ..run.lifecycle import StudyRunner, scenario_identity
+from ..scenario.checks import ScenarioWarning
 from .checks import check_scenario
 from .engine import run_unit
 from .points import POINT_COLUMNS, group_points, point_rows
@@ -62,6 +65,20 @@ def prepare_workers(sc: Scenario) -> None:
         latent_space(sc, model)
 
 
+def warn_undefined_nmse(sc: Scenario, rows: list[dict]) -> None:
+    """Rows whose NMSE is undefined where the unit computed one (NaN, which the store keeps as
+    empty; JSCC rows have none): the message arithmetic overflowed or underflowed, and the
+    accuracies beside it are no measurement either."""
+    jscc = {name for name, spec in sc.scheme_specs().items() if spec.kind == "jscc"}
+    bad = [r for r in rows if r.get("scheme") not in jscc and not isinstance(r.get("nmse"), (int, float))
+           or isinstance(r.get("nmse"), float) and not math.isfinite(r["nmse"])]
+    if bad:
+        warnings.warn(f"results: nmse is undefined (NaN) in {len(bad)} of {len(rows)} rows (first: "
+                      f"{bad[0].get('semantic_equalizer')} at {bad[0].get('snr_db')} dB): the messages' arithmetic "
+                      "overflowed or underflowed, so these rows measure nothing; check the latents' scale",
+                      ScenarioWarning, stacklevel=2)
+
+
 class LinkRunner(StudyRunner):
     """A link study's run: its units run on any executor, in rounds with ``stop:``;
     ``results.csv`` (a row per point) and ``replicates.csv`` (a row per replicate); the
@@ -83,6 +100,8 @@ class LinkRunner(StudyRunner):
     def export(self, sc: Scenario, out_dir: Path, rows: list[dict], state, complete: bool) -> Path:
         write_csv(point_rows(rows, sc.stop), out_dir / "results.csv", POINT_COLUMNS)
         write_csv(rows, out_dir / "replicates.csv", COLUMNS)
+        if complete:
+            warn_undefined_nmse(sc, rows)
         return out_dir / "results.csv"
 
     def manifest_extra(self, sc: Scenario, state, options: dict) -> dict:

@@ -17,8 +17,8 @@ from semcom.transceivers.schemes import message_scheme
 from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
 
 from ..run.context import latent_space, study_data
-from ..scenario.checks import (check_agents, check_anchor_selection, check_channel, check_device, check_names,
-                               check_scheme, check_seeds, check_settings)
+from ..scenario.checks import (check_agent_data, check_agents, check_anchor_selection, check_channel, check_device,
+                               check_names, check_scheme, check_seeds, check_settings)
 from ..scenario.errors import Findings
 from semcom.transceivers.schemes.specs import SCHEME_SPECS
 from .links import message_channel_uses
@@ -39,7 +39,10 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
     found.raise_all()   # the slot and data checks below assume names and settings that exist
     _check_slot(sc, check_data)
     if check_data:
-        pool = len(study_data(sc).pool_idx)
+        data = study_data(sc)
+        check_agent_data(sc, data, found)
+        found.raise_all()
+        pool = len(data.pool_idx)
         for i, k in enumerate(sc.axis("num_anchors")):
             if int(k) > pool:
                 raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",

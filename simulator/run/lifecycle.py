@@ -41,6 +41,7 @@ from semcom.core.progress import tqdm_auto
 
 from ..results.store import ResultsStore
 from .executors import UnitRunner, describe_scheduler, run_units, thread_settings
+from .run_warnings import recorded
 
 __all__ = ["StudyRunner", "StudyResult", "run_into_store", "write_manifest", "versions", "scenario_identity"]
 
@@ -217,7 +218,7 @@ class StudyRunner:
                 "units_total": len(units), "units_run": units_run, "rows": len(rows), **self.manifest_counts(rows),
                 "executor": _executor(workers, scheduler), "threads": thread_settings(), "versions": versions(),
                 "platform": platform.platform(), "wall_time_s": round(seconds, 3),
-                "units_time_s": round(units_seconds, 3),
+                "units_time_s": round(units_seconds, 3), "warnings": recorded(),
                 "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
             write_manifest(out_dir, manifest, units_run)

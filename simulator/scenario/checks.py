@@ -15,6 +15,7 @@ import math
 import warnings
 from typing import Any
 
+import numpy as np
 import torch
 
 from semcom import transceivers
@@ -22,7 +23,7 @@ from semcom.channels import CHANNELS, build_channel
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.core.registry import constructor_settings, suggest
 from semcom.core.settings import SettingError, is_number
-from semcom.transceivers.agents import HEAD_DEFAULTS, TRAINING_DEFAULTS
+from semcom.transceivers.agents import HEAD_DEFAULTS, TRAINING_DEFAULTS, needs_inputs, require_inputs
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.encoders import ENCODERS, MAX_LAYERS, TRAINING_HEADS
 from semcom.transceivers.schemes import SCHEMES
@@ -32,8 +33,9 @@ from .specs import ModelSpec, StudyBase
 
 __all__ = ["check_names", "check_settings", "check_positive", "check_model", "build_check",
            "check_channel", "check_scheme",
-           "check_agents", "check_anchor_selection", "check_seeds", "check_device", "warn_small_test_set",
-           "ScenarioWarning", "SMALL_TEST_SET"]
+           "check_agents", "check_agent_data", "check_anchor_selection", "check_seeds", "check_device",
+           "warn_small_test_set", "warn_one_class", "warn_latent_scale", "ScenarioWarning", "SMALL_TEST_SET",
+           "LATENT_NORMS"]
 
 
 def check_names(field: str, names: list, registry_names: list[str], what: str) -> None:
@@ -162,3 +164,64 @@ def warn_small_test_set(num_test: int) -> None:
         warnings.warn(f"data: only {num_test} test samples: an accuracy's 95% interval is up to +-{half:.0f} "
                       f"points wide; use at least {SMALL_TEST_SET} (raise data.test_fraction or data.limit)",
                       ScenarioWarning, stacklevel=2)
+
+
+#: Latent norms (median over samples) within which float32 cosines and heads keep their meaning:
+#: beyond them a norm's square leaves float32 (overflow near 1e19, underflow near 1e-19), and
+#: normalisation's epsilon (1e-12) swamps the latent well before.
+LATENT_NORMS = (1e-8, 1e12)
+
+
+def check_agent_data(sc: StudyBase, data, found: Findings) -> None:
+    """Every agent against the study's data (one finding per agent): a latent file against the
+    dataset's samples and labels, a source that encodes inputs against a dataset that has some,
+    PCA within the inputs' dimensions; then warnings for data whose results would mislead (one
+    class, latents at a scale where cosines fail)."""
+    for name, spec in sc.models.items():
+        with found.check():
+            source_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_data", None)
+            latents = None
+            if source_check is not None:   # sources that read files check them against the data
+                latents = source_check(name, spec.model_dump(exclude_none=True), data.dataset)
+            if needs_inputs(spec.kind):
+                require_inputs(name, spec.kind, data.dataset)
+            _check_pca_dim(name, spec, data.dataset)
+            if latents is not None:
+                warn_latent_scale(f"models.{name}", np.asarray(latents))
+    warn_one_class(np.asarray(data.labels), data.pool_idx, data.test_idx)
+
+
+def _check_pca_dim(name: str, spec: ModelSpec, dataset) -> None:
+    """PCA cannot give more components than the inputs have dimensions (it would silently give fewer)."""
+    inputs = getattr(dataset, "inputs", None)
+    if spec.kind != "pca" or inputs is None or spec.latent_dim is None:
+        return
+    dims = int(math.prod(inputs.shape[1:]))
+    if spec.latent_dim > dims:
+        raise ScenarioError(f"models.{name}.latent_dim", spec.latent_dim,
+                            f"exceeds the {dims} input dimensions of data.dataset (PCA has at most {dims} components)",
+                            f"use latent_dim <= {dims}")
+
+
+def warn_one_class(labels: np.ndarray, pool_idx, test_idx) -> None:
+    """A pool or test set of one class: heads learn nothing, and a receiver that outputs that
+    class scores accuracy 1.0 whatever the channel does."""
+    for part, idx in (("test set", test_idx), ("pool", pool_idx)):
+        classes = np.unique(labels[np.asarray(idx, dtype=np.int64)])
+        if len(classes) == 1:
+            warnings.warn(f"data: the {part} holds one class only (label {int(classes[0])}): accuracy is 1.0 for "
+                          "any receiver that answers it, so it measures nothing; use data with at least two "
+                          "classes in the pool and in the test set", ScenarioWarning, stacklevel=2)
+            return
+
+
+def warn_latent_scale(field: str, latents: np.ndarray) -> None:
+    """Latents whose typical norm lies outside :data:`LATENT_NORMS`: their cosines, relative
+    representations and heads are numerically meaningless in float32."""
+    norms = np.linalg.norm(latents.reshape(len(latents), -1).astype(np.float64), axis=1)
+    typical = float(np.median(norms)) if len(norms) else 1.0
+    low, high = LATENT_NORMS
+    if not low <= typical <= high:
+        warnings.warn(f"{field}: latents of norm about {typical:.1e} (median): cosines, relative representations "
+                      f"and heads lose their meaning in float32 outside {low:g}..{high:g}; rescale the latents "
+                      "(e.g. divide them by their median norm)", ScenarioWarning, stacklevel=2)

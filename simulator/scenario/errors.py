@@ -16,12 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from semcom.core.errors import ScenarioError, ScenarioErrors
+from semcom.core.errors import ScenarioError, ScenarioErrors, SemcomInputError
 from semcom.core.limits import check_bounded
 from semcom.core.registry import suggest
 from semcom.core.settings import spec_for_tag
 
-__all__ = ["errors_from_pydantic", "error_from_pydantic", "Findings", "validate_mapping"]
+__all__ = ["errors_from_pydantic", "error_from_pydantic", "Findings", "validate_mapping", "as_scenario_error"]
 
 #: union-branch tags pydantic puts into an error location (never shown to users)
 _BRANCHES = ("Range", "float", "int", "str", "none", "list[float]", "list[int]", "list[str]")
@@ -172,6 +172,15 @@ def error_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
     return ScenarioError(field, err.get("input"), msg, fix)
 
 
+def as_scenario_error(exc: SemcomInputError) -> ScenarioError:
+    """A one-line input error as a :class:`ScenarioError` (its field the text before the first
+    ``": "``), so it can join the others of one pass."""
+    if isinstance(exc, ScenarioError):
+        return exc
+    field, sep, rest = str(exc).partition(": ")
+    return ScenarioError(field, None, rest) if sep and " " not in field else ScenarioError("scenario", None, str(exc))
+
+
 class Findings:
     """Collects the :class:`ScenarioError` of independent checks, so one pass reports them all."""
 
@@ -187,6 +196,8 @@ class Findings:
             self.errors.extend(exc.errors)
         except ScenarioError as exc:
             self.errors.append(exc)
+        except SemcomInputError as exc:     # a block's or a source's own one line (``field: problem; fix``)
+            self.errors.append(as_scenario_error(exc))
 
     def raise_all(self) -> None:
         if self.errors:

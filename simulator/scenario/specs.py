@@ -175,9 +175,22 @@ def _check_axis(value: Any, kind: str) -> Any:
             raise _axis_error(f"{at}{x!r} is not {what}", _yaml_number_fix(x) or f"use {example}")
         if kind == "float" and not math.isfinite(float(x)):
             raise _axis_error(f"{at}{x!r} is not a finite number", "use finite SNR values in dB")
+    _refuse_repeats(items)
     if kind == "int":
         return [int(x) for x in items] if isinstance(value, list) else int(value)
     return value
+
+
+def _refuse_repeats(items: list) -> None:
+    """A value listed twice on one axis would be two units (or points) of one key: two
+    conflicting rows for one setting, or a unit run twice. Refused, naming both entries."""
+    first: dict[Any, int] = {}
+    for i, x in enumerate(items):
+        key = float(x) if _is_number(x) else x     # 0 and 0.0 are one SNR point
+        if key in first:
+            raise _axis_error(f"entry [{i}] {x!r} repeats entry [{first[key]}]",
+                              "list each value once (a repeated value gives two rows for one setting)")
+        first[key] = i
 
 
 def _yaml_number_fix(x: Any) -> str | None:
@@ -222,7 +235,10 @@ def axis_validator(*fields: str, kind: str, optional: bool = False):
         if v is None and optional:
             return v
         if kind == "bits":
-            return v if v is None or (isinstance(v, list) and any(x is None for x in v)) else _check_axis(v, "int")
+            if isinstance(v, list) and any(x is None for x in v):
+                _refuse_repeats(v)
+                return v
+            return v if v is None else _check_axis(v, "int")
         return _check_axis(v, kind)
     return field_validator(*fields, mode="before")(classmethod(check))
 

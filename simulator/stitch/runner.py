@@ -24,6 +24,8 @@ from pathlib import Path
 
 import torch
 
+from semcom.core.errors import ScenarioError
+from semcom.core.settings import is_number
 from semcom.transceivers.geometry import collapse_index, linear_cka
 from semcom.transceivers.semantic import build_equalizer
 
@@ -139,6 +141,15 @@ def _rounded(rows: list[dict]) -> list[dict]:
             for r in rows]
 
 
+def stitch_snr(snr_db):
+    """The SNR of the noisy table as given (`None`: the sweep's highest), refused in one line
+    unless a finite number: rows at "nan dB" would read as a measured condition."""
+    if snr_db is not None and not (is_number(snr_db) and abs(snr_db) < 1e6):   # NaN fails too
+        raise ScenarioError("snr_db", snr_db, "must be a finite SNR in dB",
+                            "give e.g. --snr-db 10 (snr_db=10), or leave it out for the sweep's highest SNR")
+    return snr_db
+
+
 def run_stitch_unit(sc: Scenario, unit: StitchUnit) -> list[dict]:
     """The rows of the stitching table (what the executors call)."""
     return stitch_rows(sc, unit.snr_db)
@@ -159,7 +170,7 @@ class StitchRunner(StudyRunner):
                 "scenario": sc.model_dump(mode="json", exclude={"description", "figure"})}
 
     def units(self, sc: Scenario, state, options: dict) -> list:
-        return [StitchUnit(options.get("snr_db"))]
+        return [StitchUnit(stitch_snr(options.get("snr_db")))]
 
     def export(self, sc: Scenario, out_dir: Path, rows: list[dict], state, complete: bool) -> Path:
         write_csv(rows, out_dir / "stitching.csv", STITCH_COLUMNS)

@@ -17,9 +17,10 @@ from .payload import mcs_table_problem, payload_bits
 from .radio import power_per_re
 from .schema import LA_POLICIES, PLACEMENTS, SYSTEM_SCHEDULERS
 from .transport_blocks import TransportBlockSizes
+from .units import system_units
 from .user_rows import downlink_coupling_sir_db, uplink_geometry_db
 
-__all__ = ["check_system_scenario", "check_sinr_coverage", "check_policies"]
+__all__ = ["check_system_scenario", "check_tables", "check_sinr_coverage", "check_policies"]
 
 
 def check_system_scenario(sc, check_data: bool = True) -> None:
@@ -151,6 +152,16 @@ def _check_message_fits(sc, tables, field: str, policy: str, config: int) -> Non
         raise ScenarioError(field, policy, f"one message ({bits} bits with headers) does not fit the band's "
                             f"{net.grid.prbs()} PRBs at the lowest MCS ({sizes.max_payload_bits()} bits)",
                             "carry a smaller configuration, or give system.grid more PRBs")
+
+
+def check_tables(sc, tables) -> list:
+    """The checks that need the study's tables (arranged by :func:`~.tables.link_tables`, which
+    refuses missing links and messages beyond a slot): the policies' configurations and the
+    SINR coverage of every drop; returns the study's units."""
+    check_policies(sc, tables)
+    units = system_units(sc, tables)
+    check_sinr_coverage(sc, tables, sorted({(u.seed, u.drop) for u in units}))
+    return units
 
 
 def check_sinr_coverage(sc, tables, drops: list[tuple[int, int]]) -> tuple[float, float]:

@@ -29,7 +29,7 @@ from ..results.store import write_csv
 from ..run.lifecycle import StudyRunner
 from .aggregate import CALIBRATION_COLUMNS, SUMMARY_COLUMNS, calibration_summary, summarise_drops
 from .calibrated import write_inner_loop
-from .checks import check_policies, check_sinr_coverage, check_system_scenario
+from .checks import check_system_scenario, check_tables
 from .engine import run_system_unit
 from .metrics import CELL_COLUMNS, NETWORK_COLUMNS, TRACE_COLUMNS, USER_COLUMNS
 from .own_regime import own_regime
@@ -77,9 +77,7 @@ class SystemRunner(StudyRunner):
         table_set = load_table_set(sc, workers=workers if workers > 1 else None, progress=say)
         regime = own_regime(sc, table_set, link_tables(sc, table_set), progress=say)   # cached: study_tables reads it
         tables = study_tables(sc, table_set)
-        check_policies(sc, tables)
-        units = system_units(sc, tables)
-        check_sinr_coverage(sc, tables, sorted({(u.seed, u.drop) for u in units}))
+        check_tables(sc, tables)
         return SystemTables(table_set, tables, regime)
 
     def units(self, sc, state: SystemTables, options: dict) -> list:

@@ -111,6 +111,15 @@ class ConfigChoice(_Strict):
         return f"K{self.num_anchors}-{self.scheme}" + (f"-b{self.bits}" if self.bits is not None else "")
 
 
+def _offset_bounds(v: tuple[float, float]) -> tuple[float, float]:
+    """Outer-loop offset bounds (low, high): finite, around the offset 0 every agent starts at
+    (bounds with low > high would clip every offset to ``high``)."""
+    if not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] <= 0.0 <= v[1]):
+        raise _axis_error(f"({v[0]:g}, {v[1]:g}) must be finite bounds (low, high) with low <= 0 <= high",
+                          "use e.g. [-20, 10]")
+    return v
+
+
 class LinkAdaptationSpec(_Strict):
     """Semantic link adaptation (inner loop on the SINR estimate, outer loop on delayed task feedback)."""
 
@@ -124,6 +133,7 @@ class LinkAdaptationSpec(_Strict):
     olla_bias_step: float = Field(0.01, ge=0, le=1, description="outer loop: step of a group's accuracy bias per "
                                   "configuration [per slot with feedback, per unit of mean error]")
     olla_offset_db: tuple[float, float] = Field((-20.0, 10.0), description="outer loop: offset bounds [dB]")
+    _bounds = field_validator("olla_offset_db")(classmethod(lambda cls, v: _offset_bounds(v)))
     feedback_delay_slots: int = Field(8, ge=1, description="slots until a decision's task feedback arrives")
     feedback_fraction: float = Field(1.0, gt=0, le=1, description="share of decisions whose feedback arrives")
     price_backlog_share: float = Field(0.3, gt=0, le=1, description="max_correct: the sector's price per RE "
@@ -170,12 +180,7 @@ class ConventionalSpec(_Strict):
             raise _axis_error(*problem)
         return v
 
-    @field_validator("olla_offset_db")
-    @classmethod
-    def _bounds(cls, v):
-        if not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] <= 0.0 <= v[1]):
-            raise _axis_error(f"({v[0]:g}, {v[1]:g}) must be finite bounds around 0", "use e.g. [-20, 20]")
-        return v
+    _bounds = field_validator("olla_offset_db")(classmethod(lambda cls, v: _offset_bounds(v)))
 
     @model_validator(mode="after")
     def _start_within_bounds(self):

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from semcom.core.errors import ScenarioError
-from ..abstraction.build import build_table_set
+from semcom.transceivers.cache import cache_dir
+
+from ..abstraction.build import build_table_set, table_key
 from ..abstraction.tableset import TableSet
 from .calibrated import cached_regime, calibrated_tables
 
-__all__ = ["LinkTables", "link_tables", "load_table_set", "study_tables", "flat_at_end"]
+__all__ = ["LinkTables", "link_tables", "load_table_set", "available_table_set", "study_tables", "flat_at_end"]
 
 
 @dataclass
@@ -83,9 +85,12 @@ FLAT_POINTS = 3
 
 def flat_at_end(table, end: int) -> bool:
     """Whether ``table`` is flat at an end of its grid (``0``: bottom, ``-1``: top): its last
-    :data:`FLAT_POINTS` points there lie within the end point's 95% interval."""
+    :data:`FLAT_POINTS` points there lie within the end point's 95% interval. A grid of fewer
+    than ``2 * FLAT_POINTS`` points is never flat: the points that would show one end flat would
+    also be the other end's, and a short grid (three points over 15-16 dB) would then claim to
+    hold its end values from -inf to +inf dB."""
     acc = np.asarray(table.accuracy, dtype=np.float64)
-    if len(acc) < FLAT_POINTS:
+    if len(acc) < 2 * FLAT_POINTS:
         return False
     idx = np.arange(FLAT_POINTS) if end == 0 else np.arange(len(acc) - FLAT_POINTS, len(acc))
     ref = idx[0] if end == 0 else idx[-1]
@@ -93,6 +98,16 @@ def flat_at_end(table, end: int) -> bool:
     hi = getattr(table, "accuracy_high", acc)[ref]
     tol = max(hi - acc[ref], acc[ref] - lo, 1e-12)
     return bool(np.all(np.abs(acc[idx] - acc[ref]) <= tol))
+
+
+def available_table_set(sc):
+    """The study's table set where it can be had without building: read from ``tables:``, or
+    the built tables in the cache; `None` when ``abstraction:`` tables are not built yet."""
+    if sc.tables is not None:
+        return TableSet.load(sc.tables)
+    spec = sc.abstraction_spec().inherit(sc)
+    folder = cache_dir() / "abstraction" / table_key(spec)
+    return TableSet.load(folder) if (folder / "abstraction.json").is_file() else None
 
 
 def load_table_set(sc, workers: int | None = None, progress=None):

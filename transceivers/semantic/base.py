@@ -11,6 +11,7 @@ an explicit :meth:`SemanticEqualizer.fit`, tensors through the call.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 import torch
@@ -104,8 +105,18 @@ class SemanticEqualizer(Block):
 
     @classmethod
     def check_settings(cls, prefix: str, settings: dict) -> None:
-        """:meth:`check_options` on ``settings`` (a scenario's, perhaps partial) over the defaults."""
-        cls.check_options(prefix, {**cls.defaults(), **settings})
+        """A setting whose default is a number takes a finite number (``ridge: lots`` fails here,
+        not inside the unit that fits the receiver), then :meth:`check_options` on ``settings``
+        (a scenario's, perhaps partial) over the defaults."""
+        defaults = cls.defaults()
+        for key, value in settings.items():
+            default = defaults.get(key)
+            if isinstance(default, (int, float)) and not isinstance(default, bool):
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+                if not ok or (isinstance(default, int) and not float(value).is_integer()):
+                    what = "a whole number" if isinstance(default, int) else "a finite number"
+                    raise ScenarioError(f"{prefix}.{key}", value, f"must be {what}", f"use e.g. {key}: {default}")
+        cls.check_options(prefix, {**defaults, **settings})
 
     @classmethod
     def check_options(cls, prefix: str, settings: dict) -> None:
