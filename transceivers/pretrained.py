@@ -49,7 +49,7 @@ from .agents import LATENT_SOURCES, LatentSpace, require_inputs
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 
-__all__ = ["VARIANTS", "FEATURE_DIM", "check_spec", "preprocess", "build_encoder", "encode",
+__all__ = ["VARIANTS", "FEATURE_DIM", "check_spec", "check_data", "preprocess", "build_encoder", "encode",
            "efficientnet_lite_source"]
 
 #: variant → (network name in efficientnet_lite_pytorch, weights module, its file class, native size)
@@ -164,15 +164,20 @@ def encode(net: torch.nn.Module, inputs: np.ndarray, image_size: int, batch_size
     return torch.cat(chunks).float()
 
 
-@LATENT_SOURCES.register(_KIND)
-def efficientnet_lite_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
-    """Agent ``name``: the dataset encoded by a frozen EfficientNet-Lite (cached, see the module doc)."""
+def check_data(name: str, spec: dict[str, Any], dataset: Dataset) -> None:
+    """Agent ``name`` against ``dataset``, before anything runs: images of one or three channels."""
     require_inputs(name, _KIND, dataset)
     check_spec(name, spec)
     channels = dataset.inputs.shape[1]
     if channels not in (1, 3):
         raise SemcomInputError(f"models.{name}.kind: '{_KIND}' takes grayscale or RGB images, but dataset "
                                f"'{dataset.name}' has {channels} channels; use a 1- or 3-channel dataset")
+
+
+@LATENT_SOURCES.register(_KIND)
+def efficientnet_lite_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
+    """Agent ``name``: the dataset encoded by a frozen EfficientNet-Lite (cached, see the module doc)."""
+    check_data(name, spec, dataset)
     variant, size = int(spec.get("variant", 0)), int(spec.get("image_size", 64))
     use_cache = spec.get("cache", True)
     key = config_hash(_KIND, variant, size, _PREPROCESS_VERSION, dataset.fingerprint)
@@ -187,3 +192,4 @@ def efficientnet_lite_source(name: str, spec: dict[str, Any], dataset: Dataset, 
 
 efficientnet_lite_source.needs_inputs = True
 efficientnet_lite_source.check_spec = check_spec
+efficientnet_lite_source.check_data = check_data

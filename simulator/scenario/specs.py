@@ -154,6 +154,8 @@ def _check_axis(value: Any, kind: str) -> Any:
     ``kind`` is ``"float"``, ``"int"`` or ``"name"``. Ranges are left to :class:`Range`.
     """
     if kind != "name" and isinstance(value, dict):
+        if kind == "int":
+            _refuse_rounded_repeats(value)
         return value
     items = value if isinstance(value, list) else [value]
     if isinstance(value, list) and not value:
@@ -191,6 +193,21 @@ def _refuse_repeats(items: list) -> None:
             raise _axis_error(f"entry [{i}] {x!r} repeats entry [{first[key]}]",
                               "list each value once (a repeated value gives two rows for one setting)")
         first[key] = i
+
+
+def _refuse_rounded_repeats(value: dict) -> None:
+    """A range of whole numbers whose step rounds two values to one (``{start: 4, stop: 5,
+    step: 0.5}`` is 4, 4, 5): refused like a value listed twice. A range that is not valid
+    is left to :class:`Range` to word."""
+    try:
+        values = Range.model_validate(value).values()
+    except ValueError:
+        return
+    rounded = [int(round(x)) for x in values]
+    if len(set(rounded)) < len(rounded):
+        shown = ", ".join(map(str, rounded[:6])) + (", ..." if len(rounded) > 6 else "")
+        raise _axis_error(f"steps of {value.get('step')!r} round to repeated whole numbers ({shown})",
+                          "use a step of at least 1")
 
 
 def _yaml_number_fix(x: Any) -> str | None:

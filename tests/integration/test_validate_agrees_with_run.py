@@ -125,6 +125,8 @@ CORPUS = [
     ("seed [1, 1]", lambda d: _set(LINK, "sweep.seed", [1, 1]), "sweep.seed"),
     ("bits [null, 4, 4]", lambda d: _set(_set(LINK, "scheme", {"kind": "digital"}), "sweep.bits", [None, 4, 4]),
      "sweep.bits"),
+    ("num_anchors range of step 0.5", lambda d: _set(LINK, "sweep.num_anchors", {"start": 4, "stop": 5, "step": 0.5}),
+     "sweep.num_anchors"),
     ("K above the pool", lambda d: _set(LINK, "sweep.num_anchors", [500]), "sweep.num_anchors[0]"),
     ("top_k above K", lambda d: _set(LINK, "compression", {"top_k": 9}), "compression.top_k"),
     ("PCA wider than the inputs", lambda d: _set(LINK, "models.a.latent_dim", 100), "models.a.latent_dim"),

@@ -38,9 +38,13 @@ def test_integer_range_axis_and_default_seed():
     assert _sc(seed=[1, 2]).axis("seed") == [1, 2]
 
 
-def test_units_are_the_product_of_the_unit_axes_without_duplicates():
-    units = expand_units(_sc(num_anchors=[4, 8, 4], seed=[1, 2], receiver=["a"]))
+def test_units_are_the_product_of_the_unit_axes_and_a_repeated_value_is_refused():
+    units = expand_units(_sc(num_anchors=[4, 8], seed=[1, 2], receiver=["a"]))
     assert len(units) == 4 and len({u.key for u in units}) == 4
+    for sweep in (dict(num_anchors=[4, 8, 4]), dict(snr_db=[0, 10, 0.0])):   # two rows for one point
+        with pytest.raises(ScenarioError) as exc:
+            _sc(**sweep)
+        assert exc.value.field == f"sweep.{next(iter(sweep))}" and "repeats entry [0]" in str(exc.value)
 
 
 @pytest.mark.parametrize("sweep, field", [
