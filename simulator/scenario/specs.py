@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar, Literal, Optional, Union
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from semcom.channels.specs import AWGNChannelSpec, ChannelSpec
 from semcom.transceivers.schemes.specs import AnalogSchemeSpec, SchemeSpec
 from semcom.core.settings import NoBool as _NoBool, Strict as _Strict, is_number as _is_number
 from semcom.core.settings import setting_error as _axis_error
 from .names import name_enum, registered_names
+from .repeats import refuse_repeats, refuse_rounded_repeats
 
 __all__ = ["NAMED_RECEIVER", "receiver_settings_schema",
            "Range", "DataSpec", "HeadSpec", "ModelSpec", "ChannelSpec", "SchemeSpec", "FigureSpec",
@@ -154,8 +155,12 @@ def _check_axis(value: Any, kind: str) -> Any:
     ``kind`` is ``"float"``, ``"int"`` or ``"name"``. Ranges are left to :class:`Range`.
     """
     if kind != "name" and isinstance(value, dict):
-        if kind == "int":
-            _refuse_rounded_repeats(value)
+        if kind == "int":     # a range of whole numbers, rounded as StudyBase.axis rounds it
+            try:
+                values = Range.model_validate(value).values()
+            except ValidationError:     # Range words what is wrong with it
+                values = []
+            refuse_rounded_repeats(values, value.get("step"))
         return value
     items = value if isinstance(value, list) else [value]
     if isinstance(value, list) and not value:
@@ -177,37 +182,10 @@ def _check_axis(value: Any, kind: str) -> Any:
             raise _axis_error(f"{at}{x!r} is not {what}", _yaml_number_fix(x) or f"use {example}")
         if kind == "float" and not math.isfinite(float(x)):
             raise _axis_error(f"{at}{x!r} is not a finite number", "use finite SNR values in dB")
-    _refuse_repeats(items)
+    refuse_repeats(items)
     if kind == "int":
         return [int(x) for x in items] if isinstance(value, list) else int(value)
     return value
-
-
-def _refuse_repeats(items: list) -> None:
-    """A value listed twice on one axis would be two units (or points) of one key: two
-    conflicting rows for one setting, or a unit run twice. Refused, naming both entries."""
-    first: dict[Any, int] = {}
-    for i, x in enumerate(items):
-        key = float(x) if _is_number(x) else x     # 0 and 0.0 are one SNR point
-        if key in first:
-            raise _axis_error(f"entry [{i}] {x!r} repeats entry [{first[key]}]",
-                              "list each value once (a repeated value gives two rows for one setting)")
-        first[key] = i
-
-
-def _refuse_rounded_repeats(value: dict) -> None:
-    """A range of whole numbers whose step rounds two values to one (``{start: 4, stop: 5,
-    step: 0.5}`` is 4, 4, 5): refused like a value listed twice. A range that is not valid
-    is left to :class:`Range` to word."""
-    try:
-        values = Range.model_validate(value).values()
-    except ValueError:
-        return
-    rounded = [int(round(x)) for x in values]
-    if len(set(rounded)) < len(rounded):
-        shown = ", ".join(map(str, rounded[:6])) + (", ..." if len(rounded) > 6 else "")
-        raise _axis_error(f"steps of {value.get('step')!r} round to repeated whole numbers ({shown})",
-                          "use a step of at least 1")
 
 
 def _yaml_number_fix(x: Any) -> str | None:
@@ -253,7 +231,7 @@ def axis_validator(*fields: str, kind: str, optional: bool = False):
             return v
         if kind == "bits":
             if isinstance(v, list) and any(x is None for x in v):
-                _refuse_repeats(v)
+                refuse_repeats(v)
                 return v
             return v if v is None else _check_axis(v, "int")
         return _check_axis(v, kind)

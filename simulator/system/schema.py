@@ -112,8 +112,7 @@ class ConfigChoice(_Strict):
 
 
 def _offset_bounds(v: tuple[float, float]) -> tuple[float, float]:
-    """Outer-loop offset bounds (low, high): finite, around the offset 0 every agent starts at
-    (bounds with low > high would clip every offset to ``high``)."""
+    """Outer-loop offset bounds: finite, low <= 0 (every agent's start) <= high (else clipping breaks)."""
     if not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] <= 0.0 <= v[1]):
         raise _axis_error(f"({v[0]:g}, {v[1]:g}) must be finite bounds (low, high) with low <= 0 <= high",
                           "use e.g. [-20, 10]")

@@ -1,5 +1,5 @@
-"""The CLI answers help, version, schema and malformed-file validation without loading
-torch or Sionna (checked from sys.modules in a fresh interpreter, not by timing), and
+"""The CLI answers help, version, schema and the validation of a file that is no scenario
+without loading torch or Sionna (checked from sys.modules in a fresh interpreter, not by timing), and
 `validate` reports every problem it finds, one line each."""
 
 import io
@@ -57,9 +57,14 @@ def test_help_version_and_schema_load_neither_torch_nor_sionna(argv):
     assert loaded == [], f"semcom {' '.join(argv)} imported {loaded}"
 
 
-def test_validate_of_a_malformed_file_loads_neither_torch_nor_sionna(tmp_path):
+@pytest.mark.parametrize("text", ["name: [unclosed\n", "- a list\n",
+                                  "name: x\nsweep: {num_anchors: [4], snr_db: [0], transmitter: a, receiver: a}\n"],
+                         ids=["not YAML", "not a mapping", "no models"])
+def test_validate_of_a_file_that_is_no_scenario_loads_neither_torch_nor_sionna(tmp_path, text):
+    # nothing is left to check against the registries (a file with typing mistakes in fields
+    # it can do without is checked against them too: every problem in one round)
     path = tmp_path / "bad.yaml"
-    path.write_text(THREE_STRUCTURAL)
+    path.write_text(text)
     rc, loaded, err = _loaded_after(["validate", str(path)])
     assert rc == 2 and err.startswith("semcom: error: "), err
     assert loaded == [], f"semcom validate imported {loaded}"
