@@ -23,8 +23,8 @@ from pydantic_core import PydanticCustomError, core_schema
 from .errors import SemcomInputError
 from .registry import Registry, names_registered_so_far, suggest
 
-__all__ = ["NoBool", "Strict", "setting_error", "is_number", "number", "WrittenSettings", "registry_union",
-           "user_spec_config", "spec_for_tag", "SettingError", "settings_of"]
+__all__ = ["NoBool", "Strict", "setting_error", "bounds_validator", "is_number", "number", "WrittenSettings",
+           "registry_union", "user_spec_config", "spec_for_tag", "SettingError", "settings_of"]
 
 
 class SettingError(SemcomInputError):
@@ -70,6 +70,17 @@ def _example(spec: type[BaseModel], name: str) -> str:
 def setting_error(problem: str, fix: str) -> PydanticCustomError:
     """A validation error that carries its own fix (read back by :func:`~.errors.error_from_pydantic`)."""
     return PydanticCustomError("semcom", "{problem}", {"problem": problem, "fix": fix})
+
+
+def bounds_validator(*fields: str, example: str):
+    """A validator of ``(low, high)`` bounds in ``fields`` around 0, where a loop's value starts
+    and is clipped to them: finite, low <= 0 <= high (low > high would clip every value to high)."""
+    def check(cls, v):
+        if not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] <= 0.0 <= v[1]):
+            raise setting_error(f"({v[0]:g}, {v[1]:g}) must be finite bounds (low, high) with low <= 0 <= high",
+                                example)
+        return v
+    return field_validator(*fields)(classmethod(check))
 
 
 def is_number(x: Any) -> bool:

@@ -26,7 +26,7 @@ from ..scenario.names import enum_schema
 from ..scenario.reading import register_path_keys
 from ..scenario.specs import (FloatAxis, IntAxis, LogDistancePathLoss, NameAxis, StudyBase, axis_validator,
                               finite_validator)
-from semcom.core.settings import Strict as _Strict, setting_error as _axis_error
+from semcom.core.settings import Strict as _Strict, bounds_validator, setting_error as _axis_error
 from .payload import mcs_table_problem
 from .schema_radio import PLACEMENTS, FadingSpec, GridSpec, PowerControlSpec, TrafficSpec
 
@@ -111,14 +111,6 @@ class ConfigChoice(_Strict):
         return f"K{self.num_anchors}-{self.scheme}" + (f"-b{self.bits}" if self.bits is not None else "")
 
 
-def _offset_bounds(v: tuple[float, float]) -> tuple[float, float]:
-    """Outer-loop offset bounds: finite, low <= 0 (every agent's start) <= high (else clipping breaks)."""
-    if not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] <= 0.0 <= v[1]):
-        raise _axis_error(f"({v[0]:g}, {v[1]:g}) must be finite bounds (low, high) with low <= 0 <= high",
-                          "use e.g. [-20, 10]")
-    return v
-
-
 class LinkAdaptationSpec(_Strict):
     """Semantic link adaptation (inner loop on the SINR estimate, outer loop on delayed task feedback)."""
 
@@ -132,7 +124,7 @@ class LinkAdaptationSpec(_Strict):
     olla_bias_step: float = Field(0.01, ge=0, le=1, description="outer loop: step of a group's accuracy bias per "
                                   "configuration [per slot with feedback, per unit of mean error]")
     olla_offset_db: tuple[float, float] = Field((-20.0, 10.0), description="outer loop: offset bounds [dB]")
-    _bounds = field_validator("olla_offset_db")(classmethod(lambda cls, v: _offset_bounds(v)))
+    _bounds = bounds_validator("olla_offset_db", example="use e.g. [-20, 10]")
     feedback_delay_slots: int = Field(8, ge=1, description="slots until a decision's task feedback arrives")
     feedback_fraction: float = Field(1.0, gt=0, le=1, description="share of decisions whose feedback arrives")
     price_backlog_share: float = Field(0.3, gt=0, le=1, description="max_correct: the sector's price per RE "
@@ -179,7 +171,7 @@ class ConventionalSpec(_Strict):
             raise _axis_error(*problem)
         return v
 
-    _bounds = field_validator("olla_offset_db")(classmethod(lambda cls, v: _offset_bounds(v)))
+    _bounds = bounds_validator("olla_offset_db", example="use e.g. [-20, 10]")
 
     @model_validator(mode="after")
     def _start_within_bounds(self):
