@@ -20,6 +20,7 @@ from pathlib import Path
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.io import write_text_atomic
+from semcom.core.outputs import check_write
 
 from ..results.folders import held_output_dir
 from ..results.store import read_rows, study_kind
@@ -122,5 +123,6 @@ def write_report(out_dir: str | Path) -> Path:
     out_dir = Path(out_dir)
     path = out_dir / "report.html"
     with held_output_dir(out_dir):       # never while a run writes into the folder
+        check_write(path)                # a refused report draws no figure either
         write_text_atomic(path, render_report(out_dir))
     return path
