@@ -4,7 +4,7 @@ figures read from the rows is :mod:`semcom.simulator.figures.plot_rows`.
 
 Every figure is written as PNG (300 dpi) and PDF at print size: the scenario's
 ``figure: {width: single|double}`` gives 3.5 in (one IEEE column) or 7.16 in (both),
-with 7-8 pt text, and the chance accuracy as a dotted line: a run's
+with 7-8 pt text, and the region below the chance accuracy hatched: a run's
 :class:`~semcom.simulator.figures.style.FigureStyle`, which every function that sizes a
 figure or draws the chance line takes explicitly. The link figures
 (:mod:`semcom.simulator.link.plots`) are drawn with :func:`draw_panels`; the network, system

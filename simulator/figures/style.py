@@ -26,8 +26,8 @@ _TEN_CLASSES = {"digits", "mnist", "cifar10", "synthetic"}
 
 @dataclass(frozen=True)
 class FigureStyle:
-    """The printed width [in] of a run's figures and the chance accuracy drawn as a dotted
-    line (`None`: no line).
+    """The printed width [in] of a run's figures and the chance accuracy, the region below it
+    hatched (`None`: none).
 
     >>> FigureStyle.of({"figure": {"width": "single"}, "data": {"dataset": "mnist"}})
     FigureStyle(width=3.5, chance=0.1)

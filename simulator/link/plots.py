@@ -3,16 +3,20 @@
 Every figure is written as PNG (300 dpi) and PDF at print size: the scenario's
 ``figure: {width: single|double}`` gives 3.5 in (one IEEE column) or 7.16 in (both),
 with 7-8 pt text. Each figure tells one story: the things it compares share one axis
-(panels share both axes), methods that do not depend on K (``none``, ``aligned``) are
-horizontal reference lines, a dotted line marks chance, colour (what is compared) and
-line style (SNR) have separate legends, and the subtitle names what is held fixed
-(channel, scheme, K, SNR). Ticks sit at simulated points. Figures draw results.csv's
+(panels share both axes); on the rate axis a method whose rate does not depend on K
+(``none``, ``aligned``: the absolute latent) is a point at its own rate, against K a
+method that does not use the anchors is a horizontal line; the region below chance is
+hatched; line styles mean SNR levels and nothing else (the receiver's native accuracy is a
+wide pale solid line); one legend sits under the panels, outside the data; the subtitle
+names what is held fixed (channel, scheme, K, SNR) and says why a curve lies below chance.
+Ticks sit at simulated points. Figures draw results.csv's
 points (:func:`~semcom.simulator.link.points.point_rows`): each the mean over its
 replicates; every other axis of the study is a panel, a curve or the x axis, never
 silently averaged. The band around a curve is the point's 95% t-interval over
 replicates, or, with one replicate, the 95% Wilson interval of its test decisions
 (the legend says which).
-A figure whose x axis would have fewer than 3 points is not drawn.
+A figure whose x axis would have fewer than 3 points is not drawn (the rate axis: fewer than
+2 rates, with a notice in the run's output saying why).
 
 Figures (each drawn when the study varies what it shows):
 
@@ -21,7 +25,8 @@ Figures (each drawn when the study varies what it shows):
 * ``accuracy_vs_snr``: accuracy vs SNR, a curve per anchor count K; a panel per link
   and semantic equaliser.
 * ``accuracy_vs_anchors``: accuracy vs K at the highest SNR, a curve per anchor
-  selection strategy; a panel per link and semantic equaliser.
+  selection strategy; a panel per link and semantic equaliser (with one strategy, only
+  when no ``equalizers_vs_anchors`` shows accuracy vs K).
 * ``equalizers_vs_snr``: accuracy vs SNR at the largest K, a curve per semantic equaliser;
   a panel per link.
 * ``equalizers_vs_anchors``: accuracy vs K, a curve per semantic equaliser; a panel per
@@ -95,8 +100,8 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, style: FigureStyle,
     """Accuracy vs complex channel uses per sample (the rate is set by K): a colour per
     semantic equaliser, a line style per SNR (lowest, middle, highest), a panel per link
     (and per anchor strategy when the study compares them), all panels on one axis.
-    Equalisers that send the absolute latent use the same rate for every K: they are
-    horizontal reference lines (their accuracy at that SNR), not a column of markers.
+    Equalisers that send the absolute latent use the same rate for every K: each is a point
+    at its own rate with its interval (:func:`own_rate_point`), not a line over every rate.
 
     Digital studies also get the Shannon reference when ``shannon`` (``{channel name:
     snr_db -> capacity}``, see :func:`shannon_references`) knows the channel: the same
