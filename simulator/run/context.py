@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from semcom.transceivers.agents import LatentSpace, build_latent_space
+from semcom.transceivers.agents import LatentSpace, build_latent_space, needs_inputs
 from semcom.transceivers.anchors import ANCHOR_STRATEGIES
 from semcom.transceivers.datasets import Dataset, load_dataset, split_three_way
 from semcom.transceivers.encoders import ENCODERS
 
+from ..scenario.checks import warn_latent_scale
 from .randomness import derive_rng
 
 if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module
@@ -83,6 +84,8 @@ def model_space(model: str, spec: dict, data: StudyData) -> LatentSpace:
         if len(_SPACES) > 32:
             _SPACES.clear()
         _SPACES[key] = build_latent_space(model, spec, data.dataset, data.train_idx)
+        if needs_inputs(spec["kind"]):   # encoded here (a user's encoder may scale anyhow); files warn while checked
+            warn_latent_scale(f"models.{model}", _SPACES[key].latents.detach().cpu().numpy())
     return _SPACES[key]
 
 

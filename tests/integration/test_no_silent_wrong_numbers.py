@@ -140,8 +140,17 @@ class Interrupts(nn.Module):
         raise KeyboardInterrupt
 
 
+class Huge(nn.Module):
+    def forward(self, x):
+        return 1e30 * x.flatten(1)[:, :8]
+
+
 def exits():
     return Exits()
+
+
+def huge():
+    return Huge()
 
 
 def interrupts():
@@ -179,3 +188,14 @@ def test_user_code_that_exits_ends_the_run_with_a_message_and_a_non_zero_exit(us
     assert rc == rc_expected and err.count("\n") == 1 and words in err, (rc, err)
     csv = out / "results.csv"
     assert not csv.exists() or len(csv.read_text().splitlines()) <= 1     # nothing claimed as finished
+
+
+def test_a_users_encoder_whose_latents_cosines_cannot_handle_is_warned_about(user_code):
+    scenario = {**LINK, "models": {"a": {"kind": "pca", "latent_dim": 16},
+                                   "b": {"kind": "torch", "import": "leaving_encoders:huge", "cache": False}}}
+    path = user_code / "s.yaml"
+    path.write_text(yaml.safe_dump(scenario))
+    rc, err = _cmd(["run", str(path), "--out", str(user_code / "out"), "--quiet", "--no-plots", "--allow-code"])
+    manifest = json.loads((user_code / "out" / "manifest.json").read_text())
+    assert rc == 0 and "semcom: warning: models.b: latents of norm about" in err, err
+    assert any(w.startswith("models.b: latents of norm") for w in manifest["warnings"]), manifest["warnings"]
