@@ -13,8 +13,8 @@ from semcom.core.errors import ScenarioError
 from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS, resolve_equalizer
 
 from ..run.context import fits_on_data, study_data
-from ..scenario.checks import (check_agent_data, check_agents, check_anchor_selection, check_channel,
-                               check_device, check_names, check_scheme, check_seeds, check_settings,
+from ..scenario.checks import (check_agent_data, check_agents, check_anchor_pool, check_anchor_selection,
+                               check_channel, check_device, check_names, check_scheme, check_seeds, check_settings,
                                warn_small_test_set)
 from ..scenario.errors import Findings
 from semcom.transceivers.schemes.specs import SCHEME_SPECS
@@ -163,11 +163,7 @@ def _check_data(sc: Scenario, found: Findings) -> None:
     """Agents against the data (:func:`~..scenario.checks.check_agent_data`), anchor counts against the pool."""
     data = study_data(sc)
     check_agent_data(sc, data, found)
-    pool = len(data.pool_idx)
     with found.check():
-        for i, k in enumerate(sc.axis("num_anchors")):
-            if int(k) > pool:
-                raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
-                                    f"use at most {pool} or lower data.test_fraction or data.train_fraction")
+        check_anchor_pool(sc, len(data.pool_idx))
     found.raise_all()
     warn_small_test_set(len(data.test_idx))

@@ -17,8 +17,8 @@ from semcom.transceivers.schemes import message_scheme
 from semcom.transceivers.semantic.channel_aware import refuse_link_simulation
 
 from ..run.context import latent_space, study_data
-from ..scenario.checks import (check_agent_data, check_agents, check_anchor_selection, check_channel, check_device,
-                               check_names, check_scheme, check_seeds, check_settings)
+from ..scenario.checks import (check_agent_data, check_agents, check_anchor_pool, check_anchor_selection,
+                               check_channel, check_device, check_names, check_scheme, check_seeds, check_settings)
 from ..scenario.errors import Findings
 from semcom.transceivers.schemes.specs import SCHEME_SPECS
 from .links import message_channel_uses
@@ -42,11 +42,7 @@ def check_network_scenario(sc: NetworkScenario, check_data: bool = True) -> None
         data = study_data(sc)
         check_agent_data(sc, data, found)
         found.raise_all()
-        pool = len(data.pool_idx)
-        for i, k in enumerate(sc.axis("num_anchors")):
-            if int(k) > pool:
-                raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
-                                    f"use at most {pool} or lower data.test_fraction or data.train_fraction")
+        check_anchor_pool(sc, len(data.pool_idx))
 
 
 def _check_agents_and_names(sc: NetworkScenario, found: Findings) -> None:

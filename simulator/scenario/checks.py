@@ -33,7 +33,8 @@ from .specs import ModelSpec, StudyBase
 
 __all__ = ["check_names", "check_settings", "check_positive", "check_model", "build_check",
            "check_channel", "check_scheme",
-           "check_agents", "check_agent_data", "check_anchor_selection", "check_seeds", "check_device",
+           "check_agents", "check_agent_data", "check_anchor_pool", "check_anchor_selection", "check_seeds",
+           "check_device",
            "warn_small_test_set", "warn_one_class", "warn_latent_scale", "ScenarioWarning", "SMALL_TEST_SET",
            "LATENT_NORMS"]
 
@@ -134,6 +135,14 @@ def check_agents(sc: StudyBase, found: Findings) -> None:
 
 def check_anchor_selection(sc: StudyBase) -> None:
     check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(), "anchor selection")
+
+
+def check_anchor_pool(sc: StudyBase, pool: int) -> None:
+    """Every K of ``sweep.num_anchors`` fits in the anchor pool of ``pool`` samples."""
+    for i, k in enumerate(sc.axis("num_anchors")):
+        if int(k) > pool:
+            raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
+                                f"use at most {pool} or lower data.test_fraction or data.train_fraction")
 
 
 def check_seeds(sc: StudyBase) -> None:
