@@ -6,12 +6,12 @@ import argparse
 import json
 import os
 import sys
-import time
 import warnings
 
 from pydantic import ValidationError
 
 from semcom.core.version import __version__
+from semcom.core.clock import command_started
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides, parse_set_options
 from semcom.core.registry import UnknownNameError
@@ -257,8 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     # Only argparse, pydantic and YAML load before a command needs more: `--help`, `--version`,
     # `schema` and `validate` of a malformed file never import torch or Sionna.
     args = None
-    try:   # `started`: a run's manifest times the whole command, imports and checks included
-        args = build_parser().parse_args(argv, argparse.Namespace(started=time.perf_counter()))
+    try:   # `started`: a run's manifest times the whole command, interpreter start and imports included
+        args = build_parser().parse_args(argv, argparse.Namespace(started=command_started(argv)))
         if getattr(args, "workers", 1) is not None and getattr(args, "workers", 1) < 1:
             print(f"semcom: error: --workers: must be >= 1 (got {args.workers})", file=sys.stderr)
             return 2
