@@ -188,7 +188,11 @@ def _legend(fig, style: FigureStyle, handles: list, note: str, native: bool, sty
         handles.append(Patch(facecolor="none", edgecolor="0.6", hatch="/////", lw=0,
                              label=f"below chance ({style.chance:.2g})"))
     handles.append(Patch(facecolor="0.6", alpha=0.3, label=note))
-    fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns(fig, handles), frameon=False,
+    ncol = legend_columns(fig, handles)
+    width, height = fig.get_size_inches()
+    extra_rows = max(0, math.ceil(len(handles) / ncol) - 3)      # a long legend takes its own height
+    fig.set_size_inches(width, height + 0.16 * extra_rows)
+    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False,
                handlelength=2.2, columnspacing=1.2)
 
 
@@ -254,8 +258,10 @@ def draw_panels(style: FigureStyle, rows: list[dict], out_dir: Path, name: str, 
                                         tuple(k for k in varying if k in LINK_FACETS)))
             _label_bottom(axes, xlabel)
             text = (headline + "\n" if headline else "") + fixed
-            if notes:
-                text += "\n" + wrapped_notes(notes, style.width)
+            if notes:      # each line of notes adds its height to the figure's
+                wrapped = wrapped_notes(notes, style.width)
+                text += "\n" + wrapped
+                fig.set_size_inches(style.width, fig.get_size_inches()[1] + 0.13 * (wrapped.count("\n") + 1))
             fig.suptitle(text, fontsize=7.5)
             _legend(fig, style, handles, band_note(rows), native, styles)
             paths += save_figure(fig, out_dir, page_name)

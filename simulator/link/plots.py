@@ -156,9 +156,9 @@ def plot_rate_accuracy(rows: list[dict], out_dir: Path, style: FigureStyle,
         if not rate_independent(own):
             return e
         if no_setup(own):
-            return f"{e} (its own rate, any K)"
+            return f"{e} (own rate, any K)"
         k_max = max(float(r["num_anchors"]) for r in own)
-        return f"{e} (its own rate; K = {k_max:g} pilot pairs once per link)"
+        return f"{e} (own rate; {k_max:g} pilot pairs)"
 
     handles = [Line2D([], [], color=color[e], marker=markers[e], label=label(e),
                       ls="none" if rate_independent([r for r in base if r["semantic_equalizer"] == e]) else "-")
