@@ -125,6 +125,14 @@ def wrapped_notes(lines: Iterable[str], width_in: float) -> str:
     return "\n".join(textwrap.fill(line, chars) for line in lines)
 
 
+def legend_columns(width_in: float, labels: list[str]) -> int:
+    """Columns of a legend under the panels that fit ``width_in``: a column is as wide as its
+    longest label (about 0.55 em a character at 7.5 pt) plus the handle and the spacing."""
+    longest = max((len(label) for label in labels), default=1)
+    column_pt = 7.5 * (0.55 * longest + 2.2 + 1.2 + 0.8)
+    return max(1, min(len(labels), 4, int(width_in * 72 / column_pt)))
+
+
 def subtitle(rows: list[dict], shown: Iterable[str]) -> str:
     """What the whole figure holds fixed: channel, scheme, K, SNR, anchors (those that do not vary)."""
     shown = set(shown)

@@ -36,6 +36,7 @@ from semcom.core.io import atomic_path  # noqa: E402
 
 from .plot_rows import (  # noqa: E402
     LINK_FACETS,
+    legend_columns,
     panel_facets,
     wrapped_notes,
     accuracy_curve,
@@ -178,30 +179,23 @@ def _pages(panels: dict, name: str, ncols: int) -> list[tuple[str, dict]]:
             for i in range(0, len(items), size)]
 
 
-def _legend(fig, style: FigureStyle, handles: list, note: str, native: bool, styles: list | None = None) -> None:
+def _legend(fig, style: FigureStyle, handles: list, note: str, native: bool | str, styles: list | None = None) -> None:
     """One legend under the panels, outside the data: what is compared (colour), the SNR levels
     (line style, grey), the reference lines and the band; as many columns as fit the width."""
     handles = list(handles) + list(styles or [])
     if native:
-        handles.append(Line2D([], [], color="0.25", label="receiver alone (native)", **NATIVE_STYLE))
+        handles.append(Line2D([], [], color="0.25", label=native if isinstance(native, str) else
+                              "receiver alone (native)", **NATIVE_STYLE))
     if style.chance is not None:
         handles.append(Patch(facecolor="none", edgecolor="0.6", hatch="/////", lw=0,
                              label=f"below chance ({style.chance:.2g})"))
     handles.append(Patch(facecolor="0.6", alpha=0.3, label=note))
-    ncol = legend_columns(fig, handles)
+    ncol = legend_columns(fig.get_size_inches()[0], [h.get_label() for h in handles])
     width, height = fig.get_size_inches()
     extra_rows = max(0, math.ceil(len(handles) / ncol) - 3)      # a long legend takes its own height
     fig.set_size_inches(width, height + 0.16 * extra_rows)
     fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False,
                handlelength=2.2, columnspacing=1.2)
-
-
-def legend_columns(fig, handles: list) -> int:
-    """Columns of a legend under the panels that fit the figure's width: a column is as wide as
-    its longest label (about 0.55 em a character at 7.5 pt) plus the handle and the spacing."""
-    longest = max((len(h.get_label()) for h in handles), default=1)
-    column_pt = 7.5 * (0.55 * longest + 2.2 + 1.2 + 0.8)
-    return max(1, min(len(handles), 4, int(fig.get_size_inches()[0] * 72 / column_pt)))
 
 
 def _chance_line(ax, style: FigureStyle) -> None:
@@ -263,7 +257,8 @@ def draw_panels(style: FigureStyle, rows: list[dict], out_dir: Path, name: str, 
                 text += "\n" + wrapped
                 fig.set_size_inches(style.width, fig.get_size_inches()[1] + 0.13 * (wrapped.count("\n") + 1))
             fig.suptitle(text, fontsize=7.5)
-            _legend(fig, style, handles, band_note(rows), native, styles)
+            _legend(fig, style, handles, band_note(rows), native and (native_colors is None or
+                    "each receiver alone (native), in its colour"), styles)
             paths += save_figure(fig, out_dir, page_name)
     return paths
 
