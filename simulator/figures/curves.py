@@ -12,9 +12,11 @@ one value of each (or the figure shows the axis, as ``by=`` or a panel).
 Example::
 
     from semcom.simulator.figures.curves import plot_columns
+    rows = [{"snr_db": snr, "num_anchors": k, "semantic_equalizer": eq, "accuracy": 0.5 + snr / 100 + k / 1000}
+            for snr in (0, 10, 20) for k in (8, 64) for eq in ("relative", "oracle")]
     fig = plot_columns(rows, "snr_db", by="semantic_equalizer", where={"num_anchors": 64},
                        axes=("snr_db", "num_anchors", "semantic_equalizer"))
-    fig.savefig("accuracy.pdf")
+    fig.savefig("accuracy.pdf")      # without where=, one line: the curves would average over num_anchors
 """
 
 from __future__ import annotations

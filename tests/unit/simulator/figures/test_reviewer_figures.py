@@ -2,11 +2,8 @@
 why), no "by anchor selection" figure for one strategy, panels comparing receivers titled and
 referenced per receiver, and a curve below chance explained in the figure."""
 
-from pathlib import Path
-
 import pytest
 
-from semcom.simulator.figures import plotting
 from semcom.simulator.figures.plotting import FigureNotDrawn
 from semcom.simulator.figures.style import FigureStyle
 from semcom.simulator.link.plots import link_figures
@@ -28,21 +25,6 @@ def _rows(ks=(8, 16), rxs=("b", "c"), eqs=("relative", "none"), strategies=("ran
                                          accuracy_low=acc - 0.01, accuracy_high=acc + 0.01, replicates=3,
                                          native_accuracy=0.9 if rx == "b" else 0.8))
     return rows
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    figures = {}
-
-    def keep(fig, out_dir, name):
-        figures[name] = fig
-        return [Path(out_dir) / f"{name}.png"]
-
-    monkeypatch.setattr(plotting, "save_figure", keep)
-    yield figures
-    import matplotlib.pyplot as plt
-    for fig in figures.values():
-        plt.close(fig)
 
 
 def test_two_k_values_draw_the_rate_figure_and_one_says_why_not(drawn, tmp_path):

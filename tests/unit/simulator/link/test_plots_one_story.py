@@ -64,22 +64,6 @@ def _pilots(sc, eq: str) -> bool:
     return resolve_equalizer(eq, sc.semantic_equalizers.get(eq))[0] is SEMANTIC_EQUALIZERS.get("aligned")
 
 
-@pytest.fixture
-def drawn(monkeypatch):
-    """Figures that plot_all would save, kept open for inspection."""
-    figures = {}
-
-    def keep(fig, out_dir, name):
-        figures[name] = fig
-        return [Path(out_dir) / f"{name}.png"]
-
-    monkeypatch.setattr(plotting, "save_figure", keep)   # every figure saves through the scaffolding
-    yield figures
-    import matplotlib.pyplot as plt
-    for fig in figures.values():
-        plt.close(fig)
-
-
 def _render(tmp_path, name: str, width: str = "double"):
     sc = load_scenario(ROOT / "scenarios" / name)
     run = tmp_path / "run"
