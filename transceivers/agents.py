@@ -31,7 +31,7 @@ import torch
 
 from semcom.core.errors import SemcomInputError
 from semcom.core.registry import Registry
-from semcom.core.threads import with_fixed_threads
+from semcom.core.threads import TRAINING_THREADS, fixed_threads, with_fixed_threads
 
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
@@ -81,6 +81,23 @@ HEAD_DEFAULTS = dict(head="linear", head_scale=10.0)
 _DEFAULT_SAMPLE_PASSES = 50_000
 
 
+#: Zoo kinds trained and run on one thread: dense layers give the same bits on one thread as
+#: on :data:`~semcom.core.threads.TRAINING_THREADS` (checked on the quickstart's two MLPs:
+#: weights and latents equal), and on two threads each of their small operations waits at an
+#: OpenMP barrier (100x slower with other processes on the cores). Convolutions' sums differ
+#: by thread count, so the CNN keeps two. The thread count is part of the cache key.
+ONE_THREAD_KINDS = frozenset({"mlp"})
+
+
+def training_threads(kind: str) -> int:
+    """Threads a zoo encoder of ``kind`` is trained and run on.
+
+    >>> training_threads("mlp"), training_threads("cnn")
+    (1, 2)
+    """
+    return 1 if kind in ONE_THREAD_KINDS else TRAINING_THREADS
+
+
 def default_epochs(pool_size: int) -> int:
     """Epochs when a zoo agent gives none: ``ceil(50,000 / pool_size)`` clipped to 3..40.
 
@@ -110,10 +127,14 @@ def _architecture(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in spec.items() if k not in left_out}
 
 
-@with_fixed_threads
 def train_encoder(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torch.nn.Module:
     """Train a zoo encoder on the samples ``pool_idx`` (the study's train split), deterministically
-    (on a fixed number of threads, :mod:`semcom.core.threads`)."""
+    (on a fixed number of threads, :func:`training_threads`, :mod:`semcom.core.threads`)."""
+    with fixed_threads(training_threads(spec["kind"])):
+        return _train(spec, dataset, pool_idx)
+
+
+def _train(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torch.nn.Module:
     settings = _architecture(spec)
     hyper = {k: spec.get(k, v) for k, v in TRAINING_DEFAULTS.items()}
     hyper["epochs"] = spec.get("epochs", default_epochs(len(pool_idx)))
@@ -172,22 +193,24 @@ def zoo_cache_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return full
 
 
-@with_fixed_threads
 @torch.no_grad()
-def _encode_all(encoder: torch.nn.Module, inputs: np.ndarray, batch_size: int = 2048) -> torch.Tensor:
+def _encode_all(encoder: torch.nn.Module, inputs: np.ndarray, num_threads: int, batch_size: int = 2048) -> torch.Tensor:
     x = torch.from_numpy(inputs)
-    return torch.cat([encoder(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+    with fixed_threads(num_threads):
+        return torch.cat([encoder(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
 
 def _zoo_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
     require_inputs(name, spec["kind"], dataset)
     # the resolved epoch count is part of the key: the default depends on the pool size
+    threads = training_threads(spec["kind"])
     key = config_hash("zoo", zoo_cache_spec(spec), dataset.fingerprint, pool_idx,
-                      spec.get("epochs", default_epochs(len(pool_idx))))
+                      spec.get("epochs", default_epochs(len(pool_idx))),
+                      *([] if threads == TRAINING_THREADS else [("threads", threads)]))
     cached = load_tensors("latents", key)
     if cached is None:
         encoder = train_encoder(spec, dataset, pool_idx)
-        latents = _encode_all(encoder, dataset.inputs)
+        latents = _encode_all(encoder, dataset.inputs, threads)
         save_tensors("models", key, encoder.state_dict())
         save_tensors("latents", key, {"latents": latents})
     else:

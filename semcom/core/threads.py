@@ -20,8 +20,9 @@ from typing import Any, Optional, TypeVar
 __all__ = ["TRAINING_THREADS", "FITTING_THREADS", "UNIT_THREADS", "NETWORK_UNIT_THREADS", "fixed_threads",
            "with_fixed_threads"]
 
-#: Threads encoders are trained and run on (2: the CI machine's cores). This happens once
-#: per study, in the process that starts the workers (:mod:`semcom.simulator.run.executors`).
+#: Threads encoders are trained and run on (2: the CI machine's cores), but for the kinds whose
+#: bits do not depend on it, which run on one (``transceivers.agents.training_threads``). This
+#: happens once per study, in the process that starts the workers (:mod:`semcom.simulator.run.executors`).
 TRAINING_THREADS = 2
 #: Threads a receiver's head and a JSCC model are fitted on. They are fitted inside units,
 #: in workers that run one thread each: more threads there would oversubscribe the cores

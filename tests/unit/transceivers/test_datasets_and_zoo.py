@@ -115,6 +115,23 @@ def test_training_does_not_depend_on_the_callers_thread_count(digits, kind):
     assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
 
 
+def test_an_mlp_trains_to_the_same_bits_on_one_thread_as_on_two(digits):
+    """Why MLP encoders train and run on one thread (agents.ONE_THREAD_KINDS): their weights and
+    latents are the bits two threads give, so the faster choice changes no result."""
+    from semcom.core.threads import TRAINING_THREADS, fixed_threads
+
+    ds, pool = digits
+    spec = {"kind": "mlp", "width": 256, "depth": 3, "latent_dim": 48, "seed": 1, "epochs": 1}
+    assert agents_module.training_threads("mlp") == 1 < TRAINING_THREADS
+    trained = []
+    for threads in (1, TRAINING_THREADS):
+        with fixed_threads(threads):
+            encoder = agents_module._train(spec, ds, pool)
+        trained.append((encoder.state_dict(), agents_module._encode_all(encoder, ds.inputs, threads)))
+    (w1, z1), (w2, z2) = trained
+    assert all(torch.equal(w1[k], w2[k]) for k in w1) and torch.equal(z1, z2)
+
+
 def test_zoo_agents_are_distinct_and_cached(digits, monkeypatch):
     ds, pool = digits
     spaces = {name: build_latent_space(name, spec, ds, pool) for name, spec in ZOO.items()}
