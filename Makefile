@@ -24,6 +24,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q --durations=15
 
 # ruff's linter, configured in pyproject.toml ([tool.ruff]); `ruff check --fix FILE` mends what it can

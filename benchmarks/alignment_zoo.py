@@ -75,8 +75,13 @@ def _pooled(df):
 
     df = df.assign(correct=(df["accuracy"] * df["n_samples"]).round().astype(int))
     g = df.groupby(["channel", "num_anchors", "snr_db", "semantic_equalizer"], sort=False)
-    out = g.agg(correct=("correct", "sum"), n=("n_samples", "sum"), mrr=("mrr", "mean"),
-                uses=("channel_uses", "mean"), setup=("setup_channel_uses", "mean")).reset_index()
+    out = g.agg(
+        correct=("correct", "sum"),
+        n=("n_samples", "sum"),
+        mrr=("mrr", "mean"),
+        uses=("channel_uses", "mean"),
+        setup=("setup_channel_uses", "mean"),
+    ).reset_index()
     out["accuracy"] = out["correct"] / out["n"]
     ci = [wilson_interval(int(c), int(n)) for c, n in zip(out["correct"], out["n"])]
     out["low"], out["high"] = [c[0] for c in ci], [c[1] for c in ci]
@@ -85,6 +90,7 @@ def _pooled(df):
 
 def _figures(p, out: Path, messages: int) -> list[Path]:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -98,12 +104,19 @@ def _figures(p, out: Path, messages: int) -> list[Path]:
         colours[name] = colours.get(name[:-3], "k")
 
     def style(name):
-        return dict(color=colours[name], ls="-" if name in channel or name in free else "--",
-                    marker="o" if name in free else None, lw=1.2, ms=3)
+        return dict(
+            color=colours[name],
+            ls="-" if name in channel or name in free else "--",
+            marker="o" if name in free else None,
+            lw=1.2,
+            ms=3,
+        )
 
     paths = []
-    for fname, x, fixed, xlabel in (("zoo_budget.png", "num_anchors", ("snr_db", SNR_REF), "pilot budget K"),
-                                     ("zoo_snr.png", "snr_db", ("num_anchors", K_REF), "SNR [dB]")):
+    for fname, x, fixed, xlabel in (
+        ("zoo_budget.png", "num_anchors", ("snr_db", SNR_REF), "pilot budget K"),
+        ("zoo_snr.png", "snr_db", ("num_anchors", K_REF), "SNR [dB]"),
+    ):
         fig, axes = plt.subplots(2, len(channels), figsize=(4 * len(channels), 6.5), squeeze=False)
         sel = p[p[fixed[0]] == fixed[1]]
         for j, ch in enumerate(channels):
@@ -129,7 +142,9 @@ def _figures(p, out: Path, messages: int) -> list[Path]:
     for j, ch in enumerate(channels):
         for name in channel + free:
             d = sel[(sel["channel"] == ch) & (sel["semantic_equalizer"] == name)].sort_values("num_anchors")
-            axes[0, j].plot(d["uses"] + d["setup"].fillna(0) / messages, d["accuracy"], label=name, **style(name))
+            axes[0, j].plot(
+                d["uses"] + d["setup"].fillna(0) / messages, d["accuracy"], label=name, **style(name)
+            )
         axes[0, j].set_xscale("log")
         axes[0, j].set_title(f"{ch}, {SNR_REF:g} dB, pilots amortised over {messages} messages", fontsize=8)
         axes[0, j].set_xlabel("channel uses per message + pilot uses / messages")
@@ -145,10 +160,14 @@ def _figures(p, out: Path, messages: int) -> list[Path]:
 def _winners(p) -> str:
     channel, clean, free = _methods(p)
     sel = p[p["snr_db"] == SNR_REF]
-    lines = [f"Accuracy at {SNR_REF:g} dB pooled over the pairs [95% Wilson interval]; ties: methods whose "
-             "interval overlaps the winner's.", "",
-             "| channel | K | best deployable (pilots over the channel, or relative/inverse) | ties | "
-             "best with clean pilots |", "|---|---|---|---|---|"]
+    lines = [
+        f"Accuracy at {SNR_REF:g} dB pooled over the pairs [95% Wilson interval]; ties: methods whose "
+        "interval overlaps the winner's.",
+        "",
+        "| channel | K | best deployable (pilots over the channel, or relative/inverse) | ties | "
+        "best with clean pilots |",
+        "|---|---|---|---|---|",
+    ]
     for ch in dict.fromkeys(sel["channel"]):
         for k in sorted(set(sel["num_anchors"])):
             d = sel[(sel["channel"] == ch) & (sel["num_anchors"] == k)].set_index("semantic_equalizer")
@@ -157,9 +176,11 @@ def _winners(p) -> str:
             best = dep.iloc[0]
             ties = [n for n, r in dep.iloc[1:].iterrows() if r["high"] >= best["low"]]
             cb = cl.iloc[0]
-            lines.append(f"| {ch} | {k} | {dep.index[0]} {100 * best['accuracy']:.1f} "
-                         f"[{100 * best['low']:.1f}, {100 * best['high']:.1f}] | {', '.join(ties) or '-'} | "
-                         f"{cl.index[0]} {100 * cb['accuracy']:.1f} [{100 * cb['low']:.1f}, {100 * cb['high']:.1f}] |")
+            lines.append(
+                f"| {ch} | {k} | {dep.index[0]} {100 * best['accuracy']:.1f} "
+                f"[{100 * best['low']:.1f}, {100 * best['high']:.1f}] | {', '.join(ties) or '-'} | "
+                f"{cl.index[0]} {100 * cb['accuracy']:.1f} [{100 * cb['low']:.1f}, {100 * cb['high']:.1f}] |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -184,10 +205,12 @@ def main(argv=None) -> None:
     before = _units_in_store(out)
     wall = _run(scenario, out, extra + ["--force"])
     print(f"threads: {threads}")
-    print(f"alignment_zoo study: {wall:.1f} s wall, {_units_in_store(out) - before} units run"
-          + (f" ({before} already in {out} were reused: delete it for a full timing)" if before else "")
-          + "; encoders come from the model cache when it holds them")
-    df = pd.read_csv(out / "replicates.csv")   # a row per replicate: pooled below
+    print(
+        f"alignment_zoo study: {wall:.1f} s wall, {_units_in_store(out) - before} units run"
+        + (f" ({before} already in {out} were reused: delete it for a full timing)" if before else "")
+        + "; encoders come from the model cache when it holds them"
+    )
+    df = pd.read_csv(out / "replicates.csv")  # a row per replicate: pooled below
     p = _pooled(df)
     p.to_csv(out / "zoo_pooled.csv", index=False, float_format="%.6g")
     for path in _figures(p, out, args.messages):

@@ -20,9 +20,9 @@ import torch
 
 from .common import interleaved
 
-NUM_SAMPLES = 480                                  # 120 codewords of k = 1024 per SNR point
+NUM_SAMPLES = 480  # 120 codewords of k = 1024 per SNR point
 NUM_ANCHORS = 64
-SNR_DB = [0.0, 2.0, 4.0, 6.0, 7.0, 8.0, 10.0, 12.0]   # 16-QAM rate 1/2: waterfall near 6-7 dB
+SNR_DB = [0.0, 2.0, 4.0, 6.0, 7.0, 8.0, 10.0, 12.0]  # 16-QAM rate 1/2: waterfall near 6-7 dB
 Q = 4
 SETTINGS = dict(bits=4, code_rate=0.5, num_bits_per_symbol=Q, block_length=1024, num_iter=20)
 
@@ -48,14 +48,14 @@ def run(repeats: int = 3) -> dict:
     _, encoder, _ = scheme._codec(NUM_ANCHORS)
     decoder = LDPC5GDecoder(encoder, hard_out=True, num_iter=SETTINGS["num_iter"])
     mapper, demapper, awgn = Mapper("qam", Q), Demapper("app", "qam", Q), AWGN()
-    info = scheme.encode(message).codewords                 # the same packed bits for the bare chain
+    info = scheme.encode(message).codewords  # the same packed bits for the bare chain
 
     def semcom():
         sionna.phy.config.seed = 1
         sent = scheme.encode(message)
         x_hat, no_eff = channel(sent.x.unsqueeze(0).expand(len(SNR_DB), *sent.x.shape), no)
         decoded = scheme.decode(x_hat, no_eff, sent.side)
-        return decoded, error_rates(sent, decoded)            # errors counted as the engine counts them
+        return decoded, error_rates(sent, decoded)  # errors counted as the engine counts them
 
     def bare():
         sionna.phy.config.seed = 1
@@ -64,7 +64,7 @@ def run(repeats: int = 3) -> dict:
         info_hat = decoder(demapper(y, no.view(-1, 1, 1)))
         return (info_hat != info).float().mean((-1, -2)), (info_hat != info).any(-1).float().mean(-1)
 
-    semcom(), bare()                                        # warm-up (codec construction, allocator)
+    semcom(), bare()  # warm-up (codec construction, allocator)
     times = interleaved({"semcom": semcom, "sionna": bare}, repeats)
     all_semcom, all_bare = times["semcom"], times["sionna"]
     t_semcom, t_bare = min(all_semcom), min(all_bare)
@@ -75,12 +75,19 @@ def run(repeats: int = 3) -> dict:
     def interval(p):
         return wilson_interval(round(float(p) * num_cw), num_cw)
 
-    agree = [interval(a)[0] <= interval(b)[1] and interval(b)[0] <= interval(a)[1] for a, b in zip(d_bler, bler)]
-    return {"codewords_per_snr": num_cw, "snr_db": SNR_DB, "semcom_s": t_semcom,
-            "sionna_20_iter_s": t_bare, "throughput_ratio": speedup,
-            "semcom_all_s": all_semcom, "sionna_all_s": all_bare,
-            "mean_bp_iterations": [round(float(v), 2) for v in d.extra["ldpc_iterations"]],
-            "bler_semcom": [round(float(v), 4) for v in d_bler],
-            "bler_sionna": [round(float(v), 4) for v in bler],
-            "targets": {"throughput >= 2x Sionna (20 iter)": speedup >= 2.0,
-                        "every BLER within CI": all(agree)}}
+    agree = [
+        interval(a)[0] <= interval(b)[1] and interval(b)[0] <= interval(a)[1] for a, b in zip(d_bler, bler)
+    ]
+    return {
+        "codewords_per_snr": num_cw,
+        "snr_db": SNR_DB,
+        "semcom_s": t_semcom,
+        "sionna_20_iter_s": t_bare,
+        "throughput_ratio": speedup,
+        "semcom_all_s": all_semcom,
+        "sionna_all_s": all_bare,
+        "mean_bp_iterations": [round(float(v), 2) for v in d.extra["ldpc_iterations"]],
+        "bler_semcom": [round(float(v), 4) for v in d_bler],
+        "bler_sionna": [round(float(v), 4) for v in bler],
+        "targets": {"throughput >= 2x Sionna (20 iter)": speedup >= 2.0, "every BLER within CI": all(agree)},
+    }

@@ -51,7 +51,7 @@ def _quickstart(threads: int) -> float:
     from .common import fresh_head_cache
 
     sc = load_study(ROOT / "scenarios" / "quickstart.yaml")
-    prepare_workers(sc)                                   # encoders trained (or read from the cache)
+    prepare_workers(sc)  # encoders trained (or read from the cache)
     units = expand_units(sc)
     fresh_head_cache()
     set_threads(threads)
@@ -72,7 +72,7 @@ def _digital_workers(threads: int) -> float:
 
     sc = scenario()
     units = expand_units(sc)
-    list(run_units(sc, units[:1], run_unit))               # latents cached, shared on disk by the workers
+    list(run_units(sc, units[:1], run_unit))  # latents cached, shared on disk by the workers
     fresh_head_cache()
     t0 = time.perf_counter()
     for _ in run_units(sc, units, run_unit, workers=2, num_threads=threads, prepare=prepare_workers):
@@ -84,9 +84,22 @@ def _timed_child(workload: str, threads: int, env: dict, loaded: bool) -> float:
     """Seconds of one workload in a fresh process, beside a competitor when ``loaded``."""
     competitor = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if loaded else None
     try:
-        out = subprocess.run([sys.executable, "-m", "benchmarks.bench_loaded", "--workload", workload,
-                              "--threads", str(threads)], cwd=ROOT, env={**os.environ, **env},
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.bench_loaded",
+                "--workload",
+                workload,
+                "--threads",
+                str(threads),
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     finally:
         if competitor is not None:
             competitor.kill()
@@ -109,8 +122,9 @@ def run(repeats: int = REPEATS) -> dict:
         out[f"{label}: quiet s"] = quiet
         out[f"{label}: loaded s"] = loaded
         out[f"{label}: loaded/quiet"] = loaded / quiet
-    out["targets"] = {f"{label}: loaded/quiet <= 2.5": out[f"{label}: loaded/quiet"] <= 2.5
-                      for label in TARGETS}
+    out["targets"] = {
+        f"{label}: loaded/quiet <= 2.5": out[f"{label}: loaded/quiet"] <= 2.5 for label in TARGETS
+    }
     return out
 
 

@@ -32,12 +32,20 @@ CHILD = textwrap.dedent("""
 
 def scenario(num_samples: int = NUM_SAMPLES) -> dict:
     return {
-        "name": "bench_million", "seed": 1,
+        "name": "bench_million",
+        "seed": 1,
         "data": {"dataset": "synthetic", "limit": num_samples, "test_fraction": 0.99},
-        "models": {"alice": {"kind": "rotation", "seed": 0},
-                   "bob": {"kind": "rotation", "seed": 1, "scale": 3.0, "noise_std": 0.05}},
-        "sweep": {"snr_db": [-5.0, 0.0, 5.0, 10.0, 20.0], "num_anchors": [16, 64], "transmitter": "alice",
-                  "receiver": "bob", "semantic_equalizer": ["relative", "none", "oracle"]},
+        "models": {
+            "alice": {"kind": "rotation", "seed": 0},
+            "bob": {"kind": "rotation", "seed": 1, "scale": 3.0, "noise_std": 0.05},
+        },
+        "sweep": {
+            "snr_db": [-5.0, 0.0, 5.0, 10.0, 20.0],
+            "num_anchors": [16, 64],
+            "transmitter": "alice",
+            "receiver": "bob",
+            "semantic_equalizer": ["relative", "none", "oracle"],
+        },
     }
 
 

@@ -44,7 +44,7 @@ def _time_units(sc, kind, units, threads: int | None) -> float:
     pinned = engine.NETWORK_UNIT_THREADS
     before = torch.get_num_threads()
     try:
-        if threads is not None:          # override the pin to time what the code did before
+        if threads is not None:  # override the pin to time what the code did before
             engine.NETWORK_UNIT_THREADS = threads
         t0 = time.perf_counter()
         for u in units:
@@ -70,7 +70,7 @@ def run(repeats: int = REPEATS, before: bool = True) -> dict:
     sc, kind, units = _units()
     set_threads(2)
     prepare_workers(sc)
-    kind.runner().run_unit(sc, units[0])                       # warm: heads fitted, caches filled
+    kind.runner().run_unit(sc, units[0])  # warm: heads fitted, caches filled
     out: dict = {"units": len(units), "repeats": repeats, "pinned_threads": NETWORK_UNIT_THREADS}
     settings = {"2 threads (before)": 2} if before else {}
     settings[f"{NETWORK_UNIT_THREADS} thread (pinned)"] = None
@@ -101,7 +101,9 @@ def run(repeats: int = REPEATS, before: bool = True) -> dict:
         out[f"{name}: quiet cpu s"] = min(cpu[name])
     pinned = f"{NETWORK_UNIT_THREADS} thread (pinned)"
     if before:
-        out["pinned speed-up over 2 threads, loaded"] = out["2 threads (before): loaded s"] / out[f"{pinned}: loaded s"]
+        out["pinned speed-up over 2 threads, loaded"] = (
+            out["2 threads (before): loaded s"] / out[f"{pinned}: loaded s"]
+        )
     out["targets"] = {"pinned loaded/quiet <= 2": out[f"{pinned}: loaded/quiet"] <= 2.0}
     out["torch_threads_after"] = torch.get_num_threads()
     return out

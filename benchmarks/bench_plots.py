@@ -18,8 +18,10 @@ from pathlib import Path
 from .common import ROOT, best_of
 
 #: A fresh process that imports what `semcom plot` imports, and draws nothing.
-_IMPORTS = ("import semcom.simulator.cli, semcom.simulator.kinds.plots, semcom.simulator.link.plots, "
-            "semcom.simulator.link.points")
+_IMPORTS = (
+    "import semcom.simulator.cli, semcom.simulator.kinds.plots, semcom.simulator.link.plots, "
+    "semcom.simulator.link.points"
+)
 #: Draws every figure of a folder without writing it (save_figure closes the figure instead).
 _DRAW_ONLY = """
 import sys, time
@@ -47,15 +49,33 @@ def run() -> dict:
 
     out = Path(tempfile.mkdtemp(prefix="bench_plots-")) / "quickstart"
     semcom.run(ROOT / "scenarios" / "quickstart.yaml", out, quiet=True, plots=False)
-    floor, _ = best_of(lambda: subprocess.run([sys.executable, "-c", "import semcom.simulator.cli"], check=True))
+    floor, _ = best_of(
+        lambda: subprocess.run([sys.executable, "-c", "import semcom.simulator.cli"], check=True)
+    )
     imports, _ = best_of(lambda: subprocess.run([sys.executable, "-c", _IMPORTS], check=True))
-    draw = min(float(subprocess.run([sys.executable, "-c", _DRAW_ONLY, str(out)], check=True, capture_output=True,
-                                    text=True).stdout) for _ in range(3))
+    draw = min(
+        float(
+            subprocess.run(
+                [sys.executable, "-c", _DRAW_ONLY, str(out)], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(3)
+    )
     plot, _ = best_of(lambda: _cli("plot", str(out)))
     figures = len(list((out / "plots").glob("*.png")))
     report, _ = best_of(lambda: _cli("report", str(out)))
-    return {"figures": figures, "semcom_plot_s": plot, "semcom_report_s": report,
-            "process_floor_s": floor, "plotting_imports_s": imports, "drawing_without_saving_s": draw,
-            "saving_png_pdf_s": max(0.0, plot - imports - draw), "plot_per_figure_s": plot / max(1, figures),
-            "report_over_plot": report / plot,
-            "targets": {"plot of the quickstart <= 6 s": plot <= 6.0, "report <= plot + 1.5 s": report <= plot + 1.5}}
+    return {
+        "figures": figures,
+        "semcom_plot_s": plot,
+        "semcom_report_s": report,
+        "process_floor_s": floor,
+        "plotting_imports_s": imports,
+        "drawing_without_saving_s": draw,
+        "saving_png_pdf_s": max(0.0, plot - imports - draw),
+        "plot_per_figure_s": plot / max(1, figures),
+        "report_over_plot": report / plot,
+        "targets": {
+            "plot of the quickstart <= 6 s": plot <= 6.0,
+            "report <= plot + 1.5 s": report <= plot + 1.5,
+        },
+    }

@@ -22,12 +22,14 @@ import torch
 
 from .common import MNIST_DIR, best_of, fresh_head_cache, interleaved
 
-SNR_DB = [float(x) for x in range(-10, 31, 2)]          # 21 points
-NUM_ANCHORS = [4, 8, 16, 32, 64, 128]                    # 6 anchor counts
-EQUALIZERS = ["relative", "none", "oracle"]              # 3 semantic equalisers
+SNR_DB = [float(x) for x in range(-10, 31, 2)]  # 21 points
+NUM_ANCHORS = [4, 8, 16, 32, 64, 128]  # 6 anchor counts
+EQUALIZERS = ["relative", "none", "oracle"]  # 3 semantic equalisers
 # A CNN transmitter and an MLP receiver: a heterogeneous pair as in the quickstart.
-MODELS = {"cnn_tx": {"kind": "cnn", "channels": 16, "latent_dim": 64, "seed": 0, "epochs": 3},
-          "mlp_rx": {"kind": "mlp", "width": 512, "depth": 2, "latent_dim": 96, "seed": 1, "epochs": 5}}
+MODELS = {
+    "cnn_tx": {"kind": "cnn", "channels": 16, "latent_dim": 64, "seed": 0, "epochs": 3},
+    "mlp_rx": {"kind": "mlp", "width": 512, "depth": 2, "latent_dim": 96, "seed": 1, "epochs": 5},
+}
 
 
 #: The heads' L2 strength, fixed as the floor and the naive loop fit them (fit_head's default):
@@ -39,14 +41,22 @@ FIXED_HEADS = {"weight_decay": 1e-4}
 def scenario(heads: dict | None = FIXED_HEADS):
     from semcom.simulator.link.schema import parse_scenario
 
-    return parse_scenario({
-        **({"heads": heads} if heads is not None else {}),
-        "name": "bench_mnist", "seed": 1,
-        "data": {"dataset": "mnist", "path": str(MNIST_DIR), "test_fraction": 0.3},
-        "models": MODELS,
-        "sweep": {"snr_db": SNR_DB, "num_anchors": NUM_ANCHORS, "transmitter": "cnn_tx",
-                  "receiver": "mlp_rx", "semantic_equalizer": EQUALIZERS},
-    })
+    return parse_scenario(
+        {
+            **({"heads": heads} if heads is not None else {}),
+            "name": "bench_mnist",
+            "seed": 1,
+            "data": {"dataset": "mnist", "path": str(MNIST_DIR), "test_fraction": 0.3},
+            "models": MODELS,
+            "sweep": {
+                "snr_db": SNR_DB,
+                "num_anchors": NUM_ANCHORS,
+                "transmitter": "cnn_tx",
+                "receiver": "mlp_rx",
+                "semantic_equalizer": EQUALIZERS,
+            },
+        }
+    )
 
 
 def _floor(z_tx, z_rx, labels, pool, test, rng_seed: int = 0) -> int:
@@ -59,7 +69,7 @@ def _floor(z_tx, z_rx, labels, pool, test, rng_seed: int = 0) -> int:
     y_pool, y_test = labels[pool], labels[test]
     total = 0
 
-    def send(v):                                            # analog: pairs → complex, unit power, AWGN, back
+    def send(v):  # analog: pairs → complex, unit power, AWGN, back
         x = torch.complex(v[:, 0::2], v[:, 1::2])
         gain = x.abs().pow(2).mean(-1, keepdim=True).rsqrt()
         x = x * gain
@@ -97,14 +107,16 @@ def _naive(encoders, images, labels, pool, test, z_tx, z_rx, batch: int = 100) -
         idx = pool[rng.choice(len(pool), k, replace=False)]
         a_tx = f.normalize(enc_tx(images[idx]), dim=-1)
         a_rx = f.normalize(enc_rx(images[idx]), dim=-1)
-        heads = {"relative": fit_head(f.normalize(z_rx[pool], dim=-1) @ a_rx.T, labels[pool], 10, 0),
-                 "oracle": fit_head(f.normalize(z_tx[pool], dim=-1) @ a_tx.T, labels[pool], 10, 0)}
+        heads = {
+            "relative": fit_head(f.normalize(z_rx[pool], dim=-1) @ a_rx.T, labels[pool], 10, 0),
+            "oracle": fit_head(f.normalize(z_tx[pool], dim=-1) @ a_tx.T, labels[pool], 10, 0),
+        }
         for snr in SNR_DB:
             no = 10 ** (-snr / 10)
             for eq in EQUALIZERS:
                 for start in range(0, len(test), batch):
-                    b = test[start:start + batch]
-                    z = enc_tx(images[b])                                 # re-encode every time
+                    b = test[start : start + batch]
+                    z = enc_tx(images[b])  # re-encode every time
                     v = z if eq == "none" else f.normalize(z, dim=-1) @ a_tx.T
                     x = torch.complex(v[:, 0::2], v[:, 1::2])
                     gain = x.abs().pow(2).mean(-1, keepdim=True).rsqrt()
@@ -132,7 +144,7 @@ def run(repeats: int = 3) -> dict:
 
     sc = scenario()
     data = study_data(sc)
-    z_tx, z_rx = latent_space(sc, "cnn_tx").latents, latent_space(sc, "mlp_rx").latents   # cached latents
+    z_tx, z_rx = latent_space(sc, "cnn_tx").latents, latent_space(sc, "mlp_rx").latents  # cached latents
     units = expand_units(sc)
 
     def semcom():
@@ -146,8 +158,9 @@ def run(repeats: int = 3) -> dict:
             run_study(sc, out, quiet=True)
 
     labels, pool, test = data.labels, torch.from_numpy(data.pool_idx), torch.from_numpy(data.test_idx)
+
     def floor():
-        with fixed_threads(UNIT_THREADS):        # the thread a study's unit runs on
+        with fixed_threads(UNIT_THREADS):  # the thread a study's unit runs on
             return _floor(z_tx, z_rx, labels, pool.numpy(), test)
 
     times = interleaved({"semcom": semcom, "floor": floor}, repeats)
@@ -168,11 +181,20 @@ def run(repeats: int = 3) -> dict:
     with fixed_threads(UNIT_THREADS):
         t_naive, _ = best_of(lambda: _naive(encoders, images, labels, pool.numpy(), test, z_tx, z_rx), 1)
     return {
-        "points": len(SNR_DB) * len(NUM_ANCHORS) * len(EQUALIZERS), "test_samples": len(test),
-        "semcom_s": t_semcom, "floor_s": t_floor, "naive_s": t_naive, "full_run_with_store_and_plots_s": t_full,
-        "semcom_cv_heads_s": t_cv, "torch_threads_of_the_timed_runs": UNIT_THREADS,
-        "semcom_over_floor": t_semcom / t_floor, "naive_over_semcom": t_naive / t_semcom,
-        "semcom_all_s": all_semcom, "floor_all_s": all_floor,
-        "targets": {"semcom_over_floor <= 1.5": t_semcom / t_floor <= 1.5,
-                    "naive_over_semcom >= 20": t_naive / t_semcom >= 20},
+        "points": len(SNR_DB) * len(NUM_ANCHORS) * len(EQUALIZERS),
+        "test_samples": len(test),
+        "semcom_s": t_semcom,
+        "floor_s": t_floor,
+        "naive_s": t_naive,
+        "full_run_with_store_and_plots_s": t_full,
+        "semcom_cv_heads_s": t_cv,
+        "torch_threads_of_the_timed_runs": UNIT_THREADS,
+        "semcom_over_floor": t_semcom / t_floor,
+        "naive_over_semcom": t_naive / t_semcom,
+        "semcom_all_s": all_semcom,
+        "floor_all_s": all_floor,
+        "targets": {
+            "semcom_over_floor <= 1.5": t_semcom / t_floor <= 1.5,
+            "naive_over_semcom >= 20": t_naive / t_semcom >= 20,
+        },
     }

@@ -67,11 +67,20 @@ def _agents_10k(sc, tables) -> dict:
     rows = unit_rows(big, unit, run, tables)
     w3, c3 = _clock()
     agents = drop.num_agents
-    return {"agents": agents, "messages": int(len(run.agent)), "decided": int((run.slot >= 0).sum()),
-            "drop_s": w1 - w0, "simulate_s": w2 - w1, "metrics_s": w3 - w2, "total_s": w3 - w0,
-            "total_cpu_s": c3 - c0, "ms_per_agent_second": 1e3 * (w3 - w0) / (agents * big.system.duration_s),
-            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-            "network_accuracy_offered": rows[0]["accuracy_offered"], "utilisation": rows[0]["utilisation"]}
+    return {
+        "agents": agents,
+        "messages": int(len(run.agent)),
+        "decided": int((run.slot >= 0).sum()),
+        "drop_s": w1 - w0,
+        "simulate_s": w2 - w1,
+        "metrics_s": w3 - w2,
+        "total_s": w3 - w0,
+        "total_cpu_s": c3 - c0,
+        "ms_per_agent_second": 1e3 * (w3 - w0) / (agents * big.system.duration_s),
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "network_accuracy_offered": rows[0]["accuracy_offered"],
+        "utilisation": rows[0]["utilisation"],
+    }
 
 
 def _speedup(sc, tables) -> dict:
@@ -86,24 +95,33 @@ def _speedup(sc, tables) -> dict:
     rates = sorted(float(r) for r in sc.axis("arrival_rate"))
     unit = SystemUnit(1, 0, small.system.placement, "pf_semantic", f"fixed:{label}", rates[len(rates) // 2])
     spec = small.abstraction_spec().inherit(small)
-    refs = {(g, c): LinkReference(spec, tables.tables[g][c].config)
-            for g in range(len(tables.tables)) for c in [tables.labels.index(label)]}
-    rec = simulate_system(small, unit, tables, record=True).record           # the messages to decode
+    refs = {
+        (g, c): LinkReference(spec, tables.tables[g][c].config)
+        for g in range(len(tables.tables))
+        for c in [tables.labels.index(label)]
+    }
+    rec = simulate_system(small, unit, tables, record=True).record  # the messages to decode
     test_idx = np.asarray(study_data(spec.link_scenario()).test_idx)
     samples = test_idx[np.random.default_rng(0).integers(len(test_idx), size=len(rec.message))]
     patterns = MessagePatterns.from_record(rec)
-    decode_messages(refs, patterns.take(np.arange(min(64, len(patterns)))), samples[:64], seed=0)   # warm
+    decode_messages(refs, patterns.take(np.arange(min(64, len(patterns)))), samples[:64], seed=0)  # warm
     w0, _ = _clock()
     run = simulate_system(small, unit, tables)
     w1, _ = _clock()
     link = decode_messages(refs, patterns, samples, seed=1)
     w2, _ = _clock()
     n = len(rec.message)
-    return {"speedup_agents": int(run.drop.num_agents), "speedup_messages": n, "abstraction_s": w1 - w0,
-            "linklevel_decode_s": w2 - w1, "linklevel_us_per_message": 1e6 * (w2 - w1) / max(1, n),
-            "abstraction_us_per_message": 1e6 * (w1 - w0) / max(1, n), "speedup": (w2 - w0) / (w1 - w0),
-            "accuracy_abstraction": float(run.correct[rec.message].mean()),
-            "accuracy_linklevel": float(link.mean())}
+    return {
+        "speedup_agents": int(run.drop.num_agents),
+        "speedup_messages": n,
+        "abstraction_s": w1 - w0,
+        "linklevel_decode_s": w2 - w1,
+        "linklevel_us_per_message": 1e6 * (w2 - w1) / max(1, n),
+        "abstraction_us_per_message": 1e6 * (w1 - w0) / max(1, n),
+        "speedup": (w2 - w0) / (w1 - w0),
+        "accuracy_abstraction": float(run.correct[rec.message].mean()),
+        "accuracy_linklevel": float(link.mean()),
+    }
 
 
 def run() -> dict:
@@ -115,8 +133,10 @@ def run() -> dict:
     t0 = time.perf_counter()
     table_set = load_table_set(sc)
     own_regime(sc, table_set, link_tables(sc, table_set))
-    out: dict = {"tables_s (build and own-regime calibration, or cache; not counted)": time.perf_counter() - t0}
-    tables = study_tables(sc, table_set)          # the scaled studies read the shipped study's tables
+    out: dict = {
+        "tables_s (build and own-regime calibration, or cache; not counted)": time.perf_counter() - t0
+    }
+    tables = study_tables(sc, table_set)  # the scaled studies read the shipped study's tables
     out.update(_agents_10k(sc, tables))
     out.update(_speedup(sc, tables))
     out["targets"] = {"10k agents x 1 s under 60 s": out["total_s"] < 60.0}

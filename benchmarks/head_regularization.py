@@ -42,8 +42,13 @@ def scenario(sc, weight_decay, center: bool):
 
 
 def pooled(rows, equalizer: str, condition: str) -> tuple[float, float, float, list]:
-    rs = [r for r in rows if (r["tx_model"], r["rx_model"]) == (TX, RX) and r["semantic_equalizer"] == equalizer
-          and (r["condition"] == NOISE_FREE) == (condition == NOISE_FREE)]
+    rs = [
+        r
+        for r in rows
+        if (r["tx_model"], r["rx_model"]) == (TX, RX)
+        and r["semantic_equalizer"] == equalizer
+        and (r["condition"] == NOISE_FREE) == (condition == NOISE_FREE)
+    ]
     correct = sum(round(float(r["accuracy"]) * int(r["n_samples"])) for r in rs)
     n = sum(int(r["n_samples"]) for r in rs)
     lo, hi = wilson_interval(correct, n)
@@ -55,14 +60,27 @@ def curve(sc) -> int:
     from semcom.simulator.link.engine import build_link
     from semcom.simulator.link.resolved import resolve_unit
     from semcom.simulator.link.units import Unit
-    from semcom.transceivers.head_selection import WEIGHT_DECAY_GRID, one_standard_error_choice, validation_scores
+    from semcom.transceivers.head_selection import (
+        WEIGHT_DECAY_GRID,
+        one_standard_error_choice,
+        validation_scores,
+    )
 
     s = scenario(sc, "cv", False)
-    unit = Unit(seed=1, transmitter=TX, receiver=RX, channel=s.axis("channel")[0], scheme=s.axis("scheme")[0],
-                anchor_selection="prototypical", num_anchors=32, bits=s.axis("bits")[0])
+    unit = Unit(
+        seed=1,
+        transmitter=TX,
+        receiver=RX,
+        channel=s.axis("channel")[0],
+        scheme=s.axis("scheme")[0],
+        anchor_selection="prototypical",
+        num_anchors=32,
+        bits=s.axis("bits")[0],
+    )
     link = build_link(resolve_unit(s, unit))
-    acc, se = validation_scores(link.relative(link.rx, link.pool_idx), link.labels[link.pool_idx],
-                                link.num_classes, link.seed)
+    acc, se = validation_scores(
+        link.relative(link.rx, link.pool_idx), link.labels[link.pool_idx], link.num_classes, link.seed
+    )
     print(f"{RX}'s relative head, K = 32, seed 1: held-out accuracy on its own pool (3 folds)")
     print("| weight_decay | " + " | ".join(f"{g:g}" for g in WEIGHT_DECAY_GRID) + " |")
     print("|---|" + "---|" * len(WEIGHT_DECAY_GRID))
@@ -82,10 +100,14 @@ def main(argv=None) -> int:
         return curve(sc)
     n_pool = len(study_data(sc).pool_idx)
     strengths = {"cv": "cv", "1e-4 (old fixed)": 1e-4, f"C=1 (1/(2*{n_pool}))": 1.0 / (2 * n_pool)}
-    print(f"zoo_heads, {TX} -> {RX}, K = 32 prototypical, seeds {sc.axis('seed')}, pool {n_pool} samples; "
-          "accuracy pooled over seeds [95% Wilson interval]")
-    print("| heads | centred | relative noise-free | relative 0 dB | oracle noise-free | oracle 0 dB | "
-          "relative head weight decays |")
+    print(
+        f"zoo_heads, {TX} -> {RX}, K = 32 prototypical, seeds {sc.axis('seed')}, pool {n_pool} samples; "
+        "accuracy pooled over seeds [95% Wilson interval]"
+    )
+    print(
+        "| heads | centred | relative noise-free | relative 0 dB | oracle noise-free | oracle 0 dB | "
+        "relative head weight decays |"
+    )
     print("|---|---|---|---|---|---|---|")
     acc = {}
     for label, wd in strengths.items():
@@ -98,8 +120,14 @@ def main(argv=None) -> int:
                     acc[(label, center, eq, cond)] = (a, lo, hi)
                     cells.append(f"{100 * a:.1f} [{100 * lo:.1f}, {100 * hi:.1f}]")
             wds = pooled(rows, "relative", "0 dB")[3]
-            print(f"| {label} | {'yes' if center else 'no'} | " + " | ".join(cells) + " | "
-                  + ", ".join(f"{w:g}" for w in wds) + " |", flush=True)
+            print(
+                f"| {label} | {'yes' if center else 'no'} | "
+                + " | ".join(cells)
+                + " | "
+                + ", ".join(f"{w:g}" for w in wds)
+                + " |",
+                flush=True,
+            )
     ok = True
     print()
     for label in list(strengths)[1:]:
@@ -107,14 +135,18 @@ def main(argv=None) -> int:
             cv, other = acc[("cv", center, "relative", "0 dB")], acc[(label, center, "relative", "0 dB")]
             good = cv[2] >= other[0]
             ok &= good
-            print(f"relative 0 dB, centred={center}: cv {100 * cv[0]:.1f} (upper {100 * cv[2]:.1f}) vs {label} "
-                  f"{100 * other[0]:.1f}: {'as good within the interval' if good else 'WORSE'}")
+            print(
+                f"relative 0 dB, centred={center}: cv {100 * cv[0]:.1f} (upper {100 * cv[2]:.1f}) vs {label} "
+                f"{100 * other[0]:.1f}: {'as good within the interval' if good else 'WORSE'}"
+            )
     plain, centered = acc[("cv", False, "relative", "0 dB")], acc[("cv", True, "relative", "0 dB")]
     half = (centered[2] - centered[1]) / 2
     good = plain[0] - centered[0] <= half
     ok &= good
-    print(f"centring with cv heads at 0 dB: {100 * plain[0]:.1f} -> {100 * centered[0]:.1f} "
-          f"(interval half-width {100 * half:.1f}): {'within' if good else 'costs MORE than'} its interval")
+    print(
+        f"centring with cv heads at 0 dB: {100 * plain[0]:.1f} -> {100 * centered[0]:.1f} "
+        f"(interval half-width {100 * half:.1f}): {'within' if good else 'costs MORE than'} its interval"
+    )
     return 0 if ok else 1
 
 

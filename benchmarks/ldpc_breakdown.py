@@ -27,7 +27,7 @@ def _per_iteration_us(decoder, llr, rows: int, num_iter: int) -> float:
     decoder(llr[:rows])
     t0 = time.perf_counter()
     for start in range(0, llr.shape[0], rows):
-        decoder(llr[start:start + rows])
+        decoder(llr[start : start + rows])
     return (time.perf_counter() - t0) / llr.shape[0] / num_iter * 1e6
 
 
@@ -45,9 +45,11 @@ def main() -> None:
         llr = torch.randn(1024, n, generator=gen) * 0.5
         sionna = LDPC5GDecoder(encoder, hard_out=True, num_iter=20)
         ours = EarlyStoppingLDPC5GDecoder(encoder, num_iter=20)
-        print(f"  k={k} n={n}: sionna 1024 rows {_per_iteration_us(sionna, llr, 1024, 20):.0f}, "
-              f"sionna 16 rows {_per_iteration_us(sionna, llr, 16, 20):.0f}, "
-              f"early-stopping ({ours.rows_per_batch()} rows) {_per_iteration_us(ours, llr, 1024, 20):.0f}")
+        print(
+            f"  k={k} n={n}: sionna 1024 rows {_per_iteration_us(sionna, llr, 1024, 20):.0f}, "
+            f"sionna 16 rows {_per_iteration_us(sionna, llr, 16, 20):.0f}, "
+            f"early-stopping ({ours.rows_per_batch()} rows) {_per_iteration_us(ours, llr, 1024, 20):.0f}"
+        )
     print("2. same LLRs: fixed 20 iterations vs early stopping (16-QAM, AWGN)")
     for k, n, snrs, num_cw in [(256, 512, [5, 6, 6.5, 7, 8], 1000), (1024, 2048, [6, 7, 8, 10], 400)]:
         encoder = LDPC5GEncoder(k, n, num_bits_per_symbol=4)
@@ -61,11 +63,13 @@ def main() -> None:
             a, b = fixed(llr), early(llr)
             converged = early.last_iterations < 20
             differs = (a != b).any(-1)
-            print(f"  k={k} {snr:>4} dB: BLER fixed {float((a != u).any(-1).float().mean()):.4f} "
-                  f"early {float((b != u).any(-1).float().mean()):.4f}, mean iterations "
-                  f"{float(early.last_iterations.float().mean()):.2f}, converged {int(converged.sum())}/{num_cw}, "
-                  f"converged but different {int((differs & converged).sum())}, "
-                  f"unconverged and different {int((differs & ~converged).sum())}")
+            print(
+                f"  k={k} {snr:>4} dB: BLER fixed {float((a != u).any(-1).float().mean()):.4f} "
+                f"early {float((b != u).any(-1).float().mean()):.4f}, mean iterations "
+                f"{float(early.last_iterations.float().mean()):.2f}, converged {int(converged.sum())}/{num_cw}, "
+                f"converged but different {int((differs & converged).sum())}, "
+                f"unconverged and different {int((differs & ~converged).sum())}"
+            )
 
 
 if __name__ == "__main__":

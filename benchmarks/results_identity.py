@@ -27,13 +27,25 @@ from semcom.scenarios import scenario_path
 #: name -> (semcom sub-command, scenario, --set overrides)
 STUDIES: dict[str, tuple[str, str, list[str]]] = {
     "quickstart": ("run", "quickstart", []),
-    "digital_vs_analog": ("run", "digital_vs_analog",
-                          ["sweep.snr_db=[0,10]", "sweep.num_anchors=[16]", "sweep.bits=[4]"]),
-    "channel_aware_receivers": ("run", "channel_aware_receivers",
-                                ["sweep.snr_db=[0,10]", "sweep.num_anchors=[16,32]", "sweep.seed=[1]"]),
-    "jscc_vs_relative": ("run", "jscc_vs_relative",
-                         ["schemes.jscc0.num_channel_uses=[16]", "schemes.jscc10.num_channel_uses=[16]",
-                          "sweep.num_anchors=[16]"]),
+    "digital_vs_analog": (
+        "run",
+        "digital_vs_analog",
+        ["sweep.snr_db=[0,10]", "sweep.num_anchors=[16]", "sweep.bits=[4]"],
+    ),
+    "channel_aware_receivers": (
+        "run",
+        "channel_aware_receivers",
+        ["sweep.snr_db=[0,10]", "sweep.num_anchors=[16,32]", "sweep.seed=[1]"],
+    ),
+    "jscc_vs_relative": (
+        "run",
+        "jscc_vs_relative",
+        [
+            "schemes.jscc0.num_channel_uses=[16]",
+            "schemes.jscc10.num_channel_uses=[16]",
+            "sweep.num_anchors=[16]",
+        ],
+    ),
     "network_edge": ("run", "network_edge", ["sweep.arrival_rate=[150,450]", "sweep.num_anchors=[32]"]),
     "stitching": ("stitch", "stitching", []),
 }
@@ -44,8 +56,16 @@ def run(out: Path, only: list[str] | None = None) -> int:
         if only and name not in only:
             continue
         target = out / name
-        args = [sys.executable, "-m", "semcom.simulator.cli", command, str(scenario_path(scenario)),
-                "--out", str(target), "--force"]
+        args = [
+            sys.executable,
+            "-m",
+            "semcom.simulator.cli",
+            command,
+            str(scenario_path(scenario)),
+            "--out",
+            str(target),
+            "--force",
+        ]
         args += ["--quiet", "--no-plots"] if command == "run" else []
         for item in overrides:
             args += ["--set", item]
@@ -75,7 +95,9 @@ def compare(a: Path, b: Path) -> int:
                 la, lb = pa.read_text().splitlines(), pb.read_text().splitlines()
                 rows = sum(x != y for x, y in zip(la, lb)) + abs(len(la) - len(lb))
                 first = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
-                print(f"{name}/{f}: DIFFERS in {rows} of {max(len(la), len(lb))} lines; first at line {first + 1}:")
+                print(
+                    f"{name}/{f}: DIFFERS in {rows} of {max(len(la), len(lb))} lines; first at line {first + 1}:"
+                )
                 for side, lines in (("A", la), ("B", lb)):
                     print(f"  {side}: {lines[first] if first < len(lines) else '<end>'}")
     print("identical" if not differ else f"{differ} file(s) differ")

@@ -70,8 +70,18 @@ def _each_in_its_own_process(names: list[str], args) -> int:
     merged: dict = {}
     for name in names:
         with tempfile.NamedTemporaryFile(suffix=".json") as part:
-            proc = subprocess.run([sys.executable, __file__, "--only", name, "--json", part.name,
-                                   "--threads", str(args.threads)])
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--only",
+                    name,
+                    "--json",
+                    part.name,
+                    "--threads",
+                    str(args.threads),
+                ]
+            )
             if proc.returncode != 0:
                 return proc.returncode
             result = json.loads(Path(part.name).read_text())

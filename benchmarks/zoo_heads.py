@@ -53,9 +53,16 @@ def main(argv=None) -> None:
         s, agents = _head_scenario(sc, head, 32, sc.axis("snr_db"))
         tx, rx = f"mlp_a_{head}", f"mlp_b_{head}"
         for seed in seeds:
-            unit = Unit(seed=seed, transmitter=tx, receiver=rx, channel=s.axis("channel")[0],
-                        scheme=s.axis("scheme")[0], anchor_selection=s.axis("anchor_selection")[0],
-                        num_anchors=32, bits=s.axis("bits")[0])
+            unit = Unit(
+                seed=seed,
+                transmitter=tx,
+                receiver=rx,
+                channel=s.axis("channel")[0],
+                scheme=s.axis("scheme")[0],
+                anchor_selection=s.axis("anchor_selection")[0],
+                num_anchors=32,
+                bits=s.axis("bits")[0],
+            )
             awgn += [{"head": head, **r} for r in run_unit(s, unit)]
         collapse += [{"head": head, **r} for r in geometry_rows(s)[0]]
     write_csv(stitching, out / "zoo_heads_stitching.csv", ["head"] + list(stitching[0])[1:])
@@ -69,38 +76,61 @@ def _mean(rows, key="accuracy") -> float:
 
 
 def _print_summary(stitching, awgn, collapse) -> None:
-    print("Noise-free stitching, prototypical anchors, mean over ordered pairs of different agents and seeds "
-          "(max excess = largest mean-over-seeds relative minus the receiver's native accuracy, over pairs):")
+    print(
+        "Noise-free stitching, prototypical anchors, mean over ordered pairs of different agents and seeds "
+        "(max excess = largest mean-over-seeds relative minus the receiver's native accuracy, over pairs):"
+    )
     print("| head | K | relative | none | oracle | receiver native | max excess of relative over native |")
     print("|---|---|---|---|---|---|---|")
     for head in HEADS:
         for k in STITCH_K:
-            rs = [r for r in stitching
-                  if r["head"] == head and r["num_anchors"] == k and r["tx_model"] != r["rx_model"]]
-            cells = [f"{100 * _mean([r for r in rs if r['semantic_equalizer'] == eq]):.1f}"
-                     for eq in ("relative", "none", "oracle")]
+            rs = [
+                r
+                for r in stitching
+                if r["head"] == head and r["num_anchors"] == k and r["tx_model"] != r["rx_model"]
+            ]
+            cells = [
+                f"{100 * _mean([r for r in rs if r['semantic_equalizer'] == eq]):.1f}"
+                for eq in ("relative", "none", "oracle")
+            ]
             rel = [r for r in rs if r["semantic_equalizer"] == "relative"]
             pairs = {(r["tx_model"], r["rx_model"]) for r in rel}
-            excess = max(_mean([r for r in rel if (r["tx_model"], r["rx_model"]) == p])
-                         - _mean([r for r in rel if (r["tx_model"], r["rx_model"]) == p], "native_accuracy_rx")
-                         for p in pairs)
-            print(f"| {head} | {k} | " + " | ".join(cells) + f" | {100 * _mean(rel, 'native_accuracy_rx'):.1f} | "
-                  f"{100 * excess:+.1f} |")
+            excess = max(
+                _mean([r for r in rel if (r["tx_model"], r["rx_model"]) == p])
+                - _mean([r for r in rel if (r["tx_model"], r["rx_model"]) == p], "native_accuracy_rx")
+                for p in pairs
+            )
+            print(
+                f"| {head} | {k} | "
+                + " | ".join(cells)
+                + f" | {100 * _mean(rel, 'native_accuracy_rx'):.1f} | "
+                f"{100 * excess:+.1f} |"
+            )
     print("\nAWGN, mlp_a -> mlp_b (different seeds), K = 32 prototypical, mean over seeds:")
     print("| head | SNR [dB] | relative | none | oracle | receiver native |")
     print("|---|---|---|---|---|---|")
     for head in HEADS:
         for snr in sorted({float(r["snr_db"]) for r in awgn}):
             rs = [r for r in awgn if r["head"] == head and float(r["snr_db"]) == snr]
-            cells = [f"{100 * _mean([r for r in rs if r['semantic_equalizer'] == eq]):.1f}"
-                     for eq in ("relative", "none", "oracle")]
-            print(f"| {head} | {snr:g} | " + " | ".join(cells) + f" | {100 * _mean(rs, 'native_accuracy'):.1f} |")
-    print("\nCollapse index (pool latents; a regular simplex has class-mean cosine -1/9 = -0.111 and "
-          "within-class cosine 1):")
+            cells = [
+                f"{100 * _mean([r for r in rs if r['semantic_equalizer'] == eq]):.1f}"
+                for eq in ("relative", "none", "oracle")
+            ]
+            print(
+                f"| {head} | {snr:g} | "
+                + " | ".join(cells)
+                + f" | {100 * _mean(rs, 'native_accuracy'):.1f} |"
+            )
+    print(
+        "\nCollapse index (pool latents; a regular simplex has class-mean cosine -1/9 = -0.111 and "
+        "within-class cosine 1):"
+    )
     print("| head | agent | class-mean cosine | within-class cosine |")
     print("|---|---|---|---|")
     for r in collapse:
-        print(f"| {r['head']} | {r['model']} | {r['class_mean_cosine']:.3f} | {r['within_class_cosine']:.3f} |")
+        print(
+            f"| {r['head']} | {r['model']} | {r['class_mean_cosine']:.3f} | {r['within_class_cosine']:.3f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -18,13 +18,21 @@ The map of the whole layout (where a new piece goes): ``docs/design.md``.
 
 from semcom.core.lazy import lazy_exports
 
-_WHERE = {"Registry": "semcom.core.registry", "UnknownNameError": "semcom.core.registry",
-          "suggest": "semcom.core.registry",
-          **dict.fromkeys(("snr_db_to_no", "no_to_snr_db", "ebno_db_to_snr_db", "snr_db_to_ebno_db"), ".snr"),
-          **dict.fromkeys(("CHANNELS", "CSI_MODES", "EQUALIZERS", "ChannelModel", "ChannelSettingError",
-                           "build_channel"), ".base"),
-          "AWGNChannel": ".awgn", "RayleighBlockFadingChannel": ".rayleigh", "MIMOFlatFadingChannel": ".mimo",
-          "OFDMTDLChannel": ".ofdm_tdl", "OFDMCDLChannel": ".ofdm_cdl"}
+_WHERE = {
+    "Registry": "semcom.core.registry",
+    "UnknownNameError": "semcom.core.registry",
+    "suggest": "semcom.core.registry",
+    **dict.fromkeys(("snr_db_to_no", "no_to_snr_db", "ebno_db_to_snr_db", "snr_db_to_ebno_db"), ".snr"),
+    **dict.fromkeys(
+        ("CHANNELS", "CSI_MODES", "EQUALIZERS", "ChannelModel", "ChannelSettingError", "build_channel"),
+        ".base",
+    ),
+    "AWGNChannel": ".awgn",
+    "RayleighBlockFadingChannel": ".rayleigh",
+    "MIMOFlatFadingChannel": ".mimo",
+    "OFDMTDLChannel": ".ofdm_tdl",
+    "OFDMCDLChannel": ".ofdm_cdl",
+}
 
 __all__ = list(_WHERE)
 __getattr__ = lazy_exports(__name__, _WHERE)

@@ -37,6 +37,6 @@ class AWGNChannel(ChannelModel):
         self._awgn = AWGN(precision=self.precision, device=self.device)
 
     def call(self, x: torch.Tensor, no: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        no = no.reshape(-1, *([1] * (x.dim() - 1)))   # one noise power per SNR point
+        no = no.reshape(-1, *([1] * (x.dim() - 1)))  # one noise power per SNR point
         y = self._awgn(x, no)
         return y, no.expand(x.shape).to(self.dtype)

@@ -23,8 +23,16 @@ from semcom.core.registry import Registry, constructor_settings
 from semcom.core.settings import SettingError, settings_of
 from .specs import ChannelSpecBase
 
-__all__ = ["ChannelModel", "ChannelSettingError", "CHANNELS", "CSI_MODES", "EQUALIZERS", "BUILTIN_MODELS",
-           "build_channel", "check_streams"]
+__all__ = [
+    "ChannelModel",
+    "ChannelSettingError",
+    "CHANNELS",
+    "CSI_MODES",
+    "EQUALIZERS",
+    "BUILTIN_MODELS",
+    "build_channel",
+    "check_streams",
+]
 
 #: The modules that register the built-in channel models (imported when the registry is first read).
 BUILTIN_MODELS = ("awgn", "rayleigh", "mimo", "ofdm_tdl", "ofdm_cdl")
@@ -54,9 +62,12 @@ def check_streams(num_tx_ant: int, num_rx_ant: int) -> None:
     """One :class:`ChannelSettingError` unless ``num_rx_ant`` receive antennas can separate
     the ``num_tx_ant`` spatially multiplexed streams."""
     if num_rx_ant < num_tx_ant:
-        raise ChannelSettingError("num_rx_ant", num_rx_ant,
-                                  f"is below num_tx_ant = {num_tx_ant}: the streams cannot be separated",
-                                  "use at least as many receive as transmit antennas")
+        raise ChannelSettingError(
+            "num_rx_ant",
+            num_rx_ant,
+            f"is below num_tx_ant = {num_tx_ant}: the streams cannot be separated",
+            "use at least as many receive as transmit antennas",
+        )
 
 
 class ChannelModel(Block):
@@ -90,10 +101,19 @@ class ChannelModel(Block):
 
     def __init__(self, *, precision: Optional[str] = None, device: Optional[str] = None, **settings):
         model = get_args(self.Spec.model_fields["model"].annotation)
-        model = model[0] if get_origin(self.Spec.model_fields["model"].annotation) is Literal else type(self).__name__
+        model = (
+            model[0]
+            if get_origin(self.Spec.model_fields["model"].annotation) is Literal
+            else type(self).__name__
+        )
         #: the validated settings (an instance of :attr:`Spec`)
-        self.spec = settings_of(self.Spec, {"model": model, **settings}, ChannelSettingError,
-                                block=f"channel model {type(self).__name__}", known=self.settings())
+        self.spec = settings_of(
+            self.Spec,
+            {"model": model, **settings},
+            ChannelSettingError,
+            block=f"channel model {type(self).__name__}",
+            known=self.settings(),
+        )
         super().__init__(precision=precision, device=device)
         self.csi = self.spec.csi
         self.equalizer = self.spec.equalizer
@@ -102,7 +122,11 @@ class ChannelModel(Block):
     def settings(cls) -> list[str]:
         """Names of the settings a scenario may give this model: its spec's, and the keywords
         of a user's subclass that declares its own."""
-        own = set(constructor_settings(cls, stop=ChannelModel)) if cls.__init__ is not ChannelModel.__init__ else set()
+        own = (
+            set(constructor_settings(cls, stop=ChannelModel))
+            if cls.__init__ is not ChannelModel.__init__
+            else set()
+        )
         return sorted({name for name in cls.Spec.model_fields if name != "model"} | own)
 
     def channel_uses(self, num_symbols: int) -> float:

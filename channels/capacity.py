@@ -39,7 +39,7 @@ def capacity_simo_rayleigh(snr_db, num_rx_ant: int = 1, num_points: int = 100):
     """
     alpha = num_rx_ant - 1
     nodes, weights = roots_genlaguerre(num_points, alpha)
-    weights = weights / np.exp(gammaln(num_rx_ant))          # Gamma(L, 1) density
+    weights = weights / np.exp(gammaln(num_rx_ant))  # Gamma(L, 1) density
     snr = 10.0 ** (np.asarray(snr_db, dtype=float)[..., None] / 10.0)
     return (weights * np.log2(1.0 + snr * nodes)).sum(-1)
 
@@ -47,9 +47,11 @@ def capacity_simo_rayleigh(snr_db, num_rx_ant: int = 1, num_points: int = 100):
 @lru_cache(maxsize=16)
 def _mimo_eigenvalues(num_tx_ant: int, num_rx_ant: int, num_samples: int = 20_000) -> np.ndarray:
     rng = np.random.default_rng(np.random.SeedSequence([num_tx_ant, num_rx_ant, 0xCA9]))  # fixed quadrature
-    h = (rng.standard_normal((num_samples, num_rx_ant, num_tx_ant))
-         + 1j * rng.standard_normal((num_samples, num_rx_ant, num_tx_ant))) / np.sqrt(2)
-    return np.linalg.eigvalsh(h.conj().transpose(0, 2, 1) @ h)   # [num_samples, num_tx_ant]
+    h = (
+        rng.standard_normal((num_samples, num_rx_ant, num_tx_ant))
+        + 1j * rng.standard_normal((num_samples, num_rx_ant, num_tx_ant))
+    ) / np.sqrt(2)
+    return np.linalg.eigvalsh(h.conj().transpose(0, 2, 1) @ h)  # [num_samples, num_tx_ant]
 
 
 def capacity_mimo_rayleigh(snr_db, num_tx_ant: int, num_rx_ant: int):

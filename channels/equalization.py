@@ -45,19 +45,22 @@ class FlatFadingEqualizer(Block):
         print(torch.allclose(x_hat, x, atol=1e-4), no_eff.shape)   # True [4, 1, 1, 1]
     """
 
-    def __init__(self, kind: str = "lmmse", precision: Optional[str] = None,
-                 device: Optional[str] = None, **kwargs):
+    def __init__(
+        self, kind: str = "lmmse", precision: Optional[str] = None, device: Optional[str] = None, **kwargs
+    ):
         super().__init__(precision=precision, device=device, **kwargs)
         if kind not in EQUALIZERS:
-            raise ChannelSettingError("equalizer", kind, "unknown equaliser", f"use one of {', '.join(EQUALIZERS)}")
+            raise ChannelSettingError(
+                "equalizer", kind, "unknown equaliser", f"use one of {', '.join(EQUALIZERS)}"
+            )
         self.kind = kind
 
     def call(self, y: torch.Tensor, h: torch.Tensor, s: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         num_rx = h.shape[-2]
         eye = torch.eye(num_rx, dtype=self.cdtype, device=h.device)
         s = s.to(self.dtype)
-        cov = s.reshape(*s.shape, 1, 1, 1).to(self.cdtype) * eye   # [..., 1, rx, rx]
-        h = h.unsqueeze(-3)                                         # [..., 1, rx, tx]
+        cov = s.reshape(*s.shape, 1, 1, 1).to(self.cdtype) * eye  # [..., 1, rx, rx]
+        h = h.unsqueeze(-3)  # [..., 1, rx, tx]
         if self.kind == "zf":
             return zf_equalizer(y, h, cov, precision=self.precision)
         return lmmse_equalizer(y, h, cov, precision=self.precision)

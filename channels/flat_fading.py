@@ -52,16 +52,18 @@ class FlatFadingChannelModel(ChannelModel):
     def __init__(self, **settings):
         super().__init__(**settings)
         spec = self.spec
-        self.num_tx_ant = int(getattr(spec, "num_tx_ant", 1))    # rayleigh: one transmit antenna by definition
+        self.num_tx_ant = int(getattr(spec, "num_tx_ant", 1))  # rayleigh: one transmit antenna by definition
         self.num_rx_ant = int(spec.num_rx_ant)
         self.coherence_symbols = spec.coherence_symbols
         self.num_pilots = int(spec.num_pilots)
         check_streams(self.num_tx_ant, self.num_rx_ant)
-        self._generate_channel = GenerateFlatFadingChannel(self.num_tx_ant, self.num_rx_ant,
-                                                   precision=self.precision, device=self.device)
+        self._generate_channel = GenerateFlatFadingChannel(
+            self.num_tx_ant, self.num_rx_ant, precision=self.precision, device=self.device
+        )
         self._apply_channel = ApplyFlatFadingChannel(precision=self.precision, device=self.device)
-        self._estimator = FlatFadingLSEstimator(self.num_tx_ant, self.num_pilots,
-                                                precision=self.precision, device=self.device)
+        self._estimator = FlatFadingLSEstimator(
+            self.num_tx_ant, self.num_pilots, precision=self.precision, device=self.device
+        )
         self._equalizer = FlatFadingEqualizer(self.equalizer, precision=self.precision, device=self.device)
 
     # -- bookkeeping ------------------------------------------------------------------
@@ -91,19 +93,19 @@ class FlatFadingChannelModel(ChannelModel):
         # [S, B, n] -> [S, B, blocks, per_block, nt] (zero padding is never transmitted)
         x = torch.nn.functional.pad(x.to(self.cdtype), (0, blocks * per_block * nt - n))
         x = x.reshape(num_snr, batch, blocks, per_block, nt)
-        no = no.to(self.dtype).reshape(num_snr, 1, 1)                   # per SNR point
+        no = no.to(self.dtype).reshape(num_snr, 1, 1)  # per SNR point
         h = self.sample_channel(num_snr * batch * blocks).reshape(num_snr, batch, blocks, nr, nt)
-        h = h * (1.0 / math.sqrt(nt))                                     # unit total transmit energy
-        y = self._apply_channel(x, h.unsqueeze(-3), no[..., None, None])          # [S, B, blocks, per_block, nr]
+        h = h * (1.0 / math.sqrt(nt))  # unit total transmit energy
+        y = self._apply_channel(x, h.unsqueeze(-3), no[..., None, None])  # [S, B, blocks, per_block, nr]
 
         if self.csi == "perfect":
             h_rx, s = h, no.expand(num_snr, batch, blocks)
         else:
-            pilots = self._estimator.pilots.mT.expand(num_snr, batch, blocks, -1, -1)   # [.., L, nt]
-            y_pilots = self._apply_channel(pilots, h.unsqueeze(-3), no[..., None, None])       # [.., L, nr]
+            pilots = self._estimator.pilots.mT.expand(num_snr, batch, blocks, -1, -1)  # [.., L, nt]
+            y_pilots = self._apply_channel(pilots, h.unsqueeze(-3), no[..., None, None])  # [.., L, nr]
             h_rx, err_var = self._estimator(y_pilots, no)
             s = (no + nt * err_var).expand(num_snr, batch, blocks)
-        x_hat, no_eff = self._equalizer(y, h_rx, s)                       # [.., per_block, nt], [.., 1, nt]
+        x_hat, no_eff = self._equalizer(y, h_rx, s)  # [.., per_block, nt], [.., 1, nt]
         no_eff = no_eff.expand_as(x_hat.real)
         x_hat = x_hat.reshape(num_snr, batch, -1)[..., :n]
         no_eff = no_eff.reshape(num_snr, batch, -1)[..., :n]

@@ -10,6 +10,7 @@ from .specs import OFDMCDLChannelSpec
 
 __all__ = ["OFDMCDLChannel"]
 
+
 @CHANNELS.register("ofdm-cdl")
 class OFDMCDLChannel(OFDMChannelModel):
     r"""Uplink OFDM through Sionna's :class:`~sionna.phy.channel.tr38901.CDL`.
@@ -45,9 +46,25 @@ class OFDMCDLChannel(OFDMChannelModel):
         kw = dict(precision=self.precision, device=self.device)
 
         def linear_array(num_ant: int, pattern: str) -> AntennaArray:
-            return AntennaArray(num_rows=1, num_cols=num_ant, polarization="single", polarization_type="V",
-                                antenna_pattern=pattern, carrier_frequency=carrier_frequency, **kw)
+            return AntennaArray(
+                num_rows=1,
+                num_cols=num_ant,
+                polarization="single",
+                polarization_type="V",
+                antenna_pattern=pattern,
+                carrier_frequency=carrier_frequency,
+                **kw,
+            )
 
         ut, bs = linear_array(num_tx_ant, "omni"), linear_array(num_rx_ant, "38.901")
-        return CDL(spec.cdl_model, float(spec.delay_spread), carrier_frequency, ut, bs, "uplink",
-                   min_speed=float(spec.speed), max_speed=float(spec.speed), **kw)
+        return CDL(
+            spec.cdl_model,
+            float(spec.delay_spread),
+            carrier_frequency,
+            ut,
+            bs,
+            "uplink",
+            min_speed=float(spec.speed),
+            max_speed=float(spec.speed),
+            **kw,
+        )

@@ -10,6 +10,7 @@ from .specs import OFDMTDLChannelSpec
 
 __all__ = ["OFDMTDLChannel"]
 
+
 @CHANNELS.register("ofdm-tdl")
 class OFDMTDLChannel(OFDMChannelModel):
     r"""OFDM through Sionna's :class:`~sionna.phy.channel.tr38901.TDL` (no per-grid normalisation:
@@ -35,6 +36,14 @@ class OFDMTDLChannel(OFDMChannelModel):
 
     def make_cir_model(self):
         spec = self.spec
-        return TDL(spec.tdl_model, float(spec.delay_spread), float(spec.carrier_frequency), min_speed=float(spec.speed),
-                   max_speed=float(spec.speed), num_rx_ant=self.num_rx_ant, num_tx_ant=self.num_tx_ant,
-                   precision=self.precision, device=self.device)
+        return TDL(
+            spec.tdl_model,
+            float(spec.delay_spread),
+            float(spec.carrier_frequency),
+            min_speed=float(spec.speed),
+            max_speed=float(spec.speed),
+            num_rx_ant=self.num_rx_ant,
+            num_tx_ant=self.num_tx_ant,
+            precision=self.precision,
+            device=self.device,
+        )

@@ -26,6 +26,6 @@ def log_distance_snr_db(path_loss, distance_m: Union[float, np.ndarray]) -> Unio
     """
     if isinstance(distance_m, np.ndarray):
         log = np.log10(np.maximum(distance_m, 1e-9) / path_loss.reference_distance_m)
-    else:   # a float through libm: NumPy's SIMD log10 may differ from it in the last bit
+    else:  # a float through libm: NumPy's SIMD log10 may differ from it in the last bit
         log = math.log10(max(float(distance_m), 1e-9) / path_loss.reference_distance_m)
     return path_loss.reference_snr_db - 10.0 * path_loss.exponent * log

@@ -24,8 +24,9 @@ from sionna.phy import Block
 __all__ = ["orthogonal_pilots", "ls_error_variance", "FlatFadingLSEstimator"]
 
 
-def orthogonal_pilots(num_tx_ant: int, num_pilots: int, dtype=torch.complex64,
-                      device: Optional[str] = None) -> torch.Tensor:
+def orthogonal_pilots(
+    num_tx_ant: int, num_pilots: int, dtype=torch.complex64, device: Optional[str] = None
+) -> torch.Tensor:
     """Unit-magnitude orthogonal pilot matrix.
 
     :returns: [num_tx_ant, num_pilots * num_tx_ant], ``dtype``: the first
@@ -73,8 +74,14 @@ class FlatFadingLSEstimator(Block):
         print(torch.allclose(h_hat, h, atol=1e-5))                # True
     """
 
-    def __init__(self, num_tx_ant: int = 1, num_pilots: int = 1,
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
+    def __init__(
+        self,
+        num_tx_ant: int = 1,
+        num_pilots: int = 1,
+        precision: Optional[str] = None,
+        device: Optional[str] = None,
+        **kwargs,
+    ):
         super().__init__(precision=precision, device=device, **kwargs)
         self.num_tx_ant = int(num_tx_ant)
         self.num_pilots = int(num_pilots)

@@ -108,30 +108,47 @@ class PRBFading:
 
     DS_RANGE_S = (1e-9, 1e-5)
 
-    def __init__(self, carrier_frequency_hz: float, prb_spacing_hz: float, num_prbs: int, nlos_profile: str,
-                 los_profile: str, num_sinusoids: int = 10, ds_bins_per_decade: int = 100):
+    def __init__(
+        self,
+        carrier_frequency_hz: float,
+        prb_spacing_hz: float,
+        num_prbs: int,
+        nlos_profile: str,
+        los_profile: str,
+        num_sinusoids: int = 10,
+        ds_bins_per_decade: int = 100,
+    ):
         self.carrier_frequency_hz = float(carrier_frequency_hz)
         self.num_sinusoids = int(num_sinusoids)
         self.num_prbs = int(num_prbs)
         taps = [tdl_taps(nlos_profile), tdl_taps(los_profile)]
         if taps[0][2] > 0 or taps[1][2] == 0:
-            raise ValueError(f"nlos_profile {nlos_profile!r} must be an NLoS and los_profile {los_profile!r} a LoS "
-                             "TDL profile; use e.g. A and D")
+            raise ValueError(
+                f"nlos_profile {nlos_profile!r} must be an NLoS and los_profile {los_profile!r} a LoS "
+                "TDL profile; use e.g. A and D"
+            )
         self.num_taps = max(len(t[0]) for t in taps)
         delays = np.zeros((2, self.num_taps))
         self.tap_amplitude = np.zeros((2, self.num_taps), dtype=np.float32)
         for i, (d, p, _) in enumerate(taps):
-            delays[i, :len(d)] = d
-            self.tap_amplitude[i, :len(p)] = np.sqrt(p)
+            delays[i, : len(d)] = d
+            self.tap_amplitude[i, : len(p)] = np.sqrt(p)
         lo, hi = self.DS_RANGE_S
         self.ds_grid = 10.0 ** np.arange(math.log10(lo), math.log10(hi) + 1e-9, 1.0 / ds_bins_per_decade)
         self._log_step = 1.0 / ds_bins_per_decade
         f = np.arange(self.num_prbs) * float(prb_spacing_hz)
         # [2, bins, R, P]: tap phasor at each PRB, tap amplitude folded in
-        arg = -2.0 * np.pi * f[None, None, :, None] * self.ds_grid[None, :, None, None] * delays[:, None, None, :]
+        arg = (
+            -2.0
+            * np.pi
+            * f[None, None, :, None]
+            * self.ds_grid[None, :, None, None]
+            * delays[:, None, None, :]
+        )
         self._phasor = (np.exp(1j * arg) * self.tap_amplitude[:, None, None, :]).astype(np.complex64)
-        self._lut = np.exp(2j * np.pi * np.arange(_PHASE_LEVELS) / _PHASE_LEVELS).astype(np.complex64) \
-            / np.float32(math.sqrt(self.num_sinusoids))
+        self._lut = np.exp(2j * np.pi * np.arange(_PHASE_LEVELS) / _PHASE_LEVELS).astype(
+            np.complex64
+        ) / np.float32(math.sqrt(self.num_sinusoids))
 
     def draw(self, rng: np.random.Generator, delay_spread_s, k_factor_db, speed_mps) -> FadingLinks:
         """Random state of links with the given delay spreads [s], K-factors [dB] (NaN: NLoS) and speeds [m/s]."""
@@ -148,10 +165,15 @@ class PRBFading:
         theta = rng.uniform(-0.5, 0.5, (n_links, n))
         cos_alpha = np.cos(2.0 * np.pi * (np.arange(1, n + 1)[None, :] + theta) / n).astype(np.float32)
         codes = rng.integers(0, _PHASE_LEVELS, (n_links, self.num_taps, n), dtype=np.uint8)
-        return FadingLinks(profile=los.astype(np.int8), ds_bin=np.rint(pos).astype(np.int32),
-                           k_lin=np.where(los, 10.0 ** (np.nan_to_num(k_db) / 10.0), 0.0),
-                           doppler_hz=speed * self.carrier_frequency_hz / SPEED_OF_LIGHT, cos_alpha=cos_alpha,
-                           phase_code=codes, los_phase=rng.uniform(-np.pi, np.pi, n_links))
+        return FadingLinks(
+            profile=los.astype(np.int8),
+            ds_bin=np.rint(pos).astype(np.int32),
+            k_lin=np.where(los, 10.0 ** (np.nan_to_num(k_db) / 10.0), 0.0),
+            doppler_hz=speed * self.carrier_frequency_hz / SPEED_OF_LIGHT,
+            cos_alpha=cos_alpha,
+            phase_code=codes,
+            los_phase=rng.uniform(-np.pi, np.pi, n_links),
+        )
 
     def gains(self, links: FadingLinks, link: np.ndarray, prb: np.ndarray, t_s: float) -> np.ndarray:
         """Complex channel gains (unit mean power) of ``link[i]`` on ``prb[i]`` at time ``t_s`` [s].
@@ -163,8 +185,8 @@ class PRBFading:
             return np.zeros(0, dtype=np.complex64)
         uniq, inv = np.unique(link, return_inverse=True)
         w = (2.0 * np.pi * t_s) * links.doppler_hz[uniq]
-        rot = np.exp(1j * (w[:, None] * links.cos_alpha[uniq])).astype(np.complex64)         # [U, N]
-        x = np.einsum("upn,un->up", self._lut[links.phase_code[uniq]], rot)                   # [U, P]
+        rot = np.exp(1j * (w[:, None] * links.cos_alpha[uniq])).astype(np.complex64)  # [U, N]
+        x = np.einsum("upn,un->up", self._lut[links.phase_code[uniq]], rot)  # [U, P]
         k = links.k_lin[uniq]
         x *= (1.0 / np.sqrt(1.0 + k)).astype(np.float32)[:, None]
         prof = links.profile[link]
@@ -197,8 +219,8 @@ class IIDRayleighFading:
 
     def power(self, link: np.ndarray, prb: np.ndarray, slot: int) -> np.ndarray:
         """:input link, prb: [E] int. :output power gain: [E] float64, Exp(1)."""
-        key = (np.asarray(link, dtype=np.uint64) * np.uint64(self.num_prbs) + np.asarray(prb, dtype=np.uint64))
+        key = np.asarray(link, dtype=np.uint64) * np.uint64(self.num_prbs) + np.asarray(prb, dtype=np.uint64)
         with np.errstate(over="ignore"):
             key = _mix64(key ^ _mix64(np.uint64(slot) + self.seed * np.uint64(0x632BE59BD9B4E019)))
-        u = ((key >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53
+        u = ((key >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
         return -np.log(u)

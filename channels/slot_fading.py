@@ -59,7 +59,9 @@ class SlotFadingChannel(FlatFadingChannelModel):
         return h.repeat_interleave(blocks, dim=0) if blocks > 1 else h
 
 
-def build_link_channel(model: str, settings: dict, precision: str, device: str) -> tuple[SlotFadingChannel, bool]:
+def build_link_channel(
+    model: str, settings: dict, precision: str, device: str
+) -> tuple[SlotFadingChannel, bool]:
     """The channel block of every link and whether it fades (``awgn``: ``h = 1``, perfect CSI)."""
     if model == "awgn":
         return SlotFadingChannel(num_tx_ant=1, num_rx_ant=1, precision=precision, device=device), False

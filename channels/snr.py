@@ -23,8 +23,7 @@ import numpy as np
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["snr_db_to_no", "no_to_snr_db", "ebno_db_to_snr_db", "snr_db_to_ebno_db",
-           "capacity_awgn"]
+__all__ = ["snr_db_to_no", "no_to_snr_db", "ebno_db_to_snr_db", "snr_db_to_ebno_db", "capacity_awgn"]
 
 ArrayLike = Union[float, np.ndarray, "torch.Tensor"]
 

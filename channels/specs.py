@@ -26,10 +26,20 @@ from pydantic import Field, TypeAdapter
 from semcom.core.registry import Registry
 from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union, user_spec_config
 
-__all__ = ["ChannelSpecBase", "AWGNChannelSpec", "RayleighChannelSpec", "FlatFadingChannelSpec", "MIMOChannelSpec",
-           "OFDMChannelSpec",
-           "OFDMTDLChannelSpec", "OFDMCDLChannelSpec", "UserChannelSpec", "CHANNEL_SPECS", "ChannelSpec",
-           "channel_spec"]
+__all__ = [
+    "ChannelSpecBase",
+    "AWGNChannelSpec",
+    "RayleighChannelSpec",
+    "FlatFadingChannelSpec",
+    "MIMOChannelSpec",
+    "OFDMChannelSpec",
+    "OFDMTDLChannelSpec",
+    "OFDMCDLChannelSpec",
+    "UserChannelSpec",
+    "CHANNEL_SPECS",
+    "ChannelSpec",
+    "channel_spec",
+]
 
 #: The typed spec of every channel model, by its registered name (a user's model registers
 #: its own: ``@CHANNEL_SPECS.register("name")``).
@@ -40,10 +50,12 @@ class ChannelSpecBase(WrittenSettings, Strict):
     """Settings every channel model takes: how the receiver knows and undoes the channel."""
 
     selector: ClassVar[str] = "model"
-    always: ClassVar[tuple[str, ...]] = ("csi", "equalizer")   # dumped at their defaults (they always were)
+    always: ClassVar[tuple[str, ...]] = ("csi", "equalizer")  # dumped at their defaults (they always were)
     model: str
-    csi: Literal["perfect", "ls"] = Field("perfect", description="perfect CSI, or least-squares estimates from "
-                                          "pilots (their cost counted in the rate)")
+    csi: Literal["perfect", "ls"] = Field(
+        "perfect",
+        description="perfect CSI, or least-squares estimates from pilots (their cost counted in the rate)",
+    )
     equalizer: Literal["zf", "lmmse"] = Field("lmmse", description="zf or lmmse (Sionna's equalisers)")
 
 
@@ -60,9 +72,12 @@ class RayleighChannelSpec(ChannelSpecBase):
     (:class:`semcom.channels.RayleighBlockFadingChannel`)."""
 
     model: Literal["rayleigh"]
-    num_rx_ant: int = Field(1, ge=1, examples=[1, 2, 4], description="receive antennas (maximum-ratio combining)")
-    coherence_symbols: Optional[int] = Field(None, ge=1, examples=[64], description="symbols per fading "
-                                             "block (default: one block per message)")
+    num_rx_ant: int = Field(
+        1, ge=1, examples=[1, 2, 4], description="receive antennas (maximum-ratio combining)"
+    )
+    coherence_symbols: Optional[int] = Field(
+        None, ge=1, examples=[64], description="symbols per fading block (default: one block per message)"
+    )
     num_pilots: int = Field(1, ge=1, examples=[1, 2, 4], description="pilot symbols per block (csi: ls)")
 
 
@@ -92,12 +107,20 @@ class OFDMChannelSpec(ChannelSpecBase):
     num_rx_ant: int = Field(1, ge=1, examples=[1, 2, 4], description="receive antennas (>= num_tx_ant)")
     fft_size: int = Field(72, ge=1, examples=[72], description="subcarriers (72 = 6 resource blocks)")
     num_ofdm_symbols: int = Field(14, ge=1, examples=[14], description="OFDM symbols per slot")
-    subcarrier_spacing: number(gt=0) = Field(30e3, examples=[15e3, 30e3], description="subcarrier spacing [Hz]")
+    subcarrier_spacing: number(gt=0) = Field(
+        30e3, examples=[15e3, 30e3], description="subcarrier spacing [Hz]"
+    )
     pilot_ofdm_symbol_indices: list[Annotated[int, Field(ge=0)]] = Field(
-        [2, 11], min_length=1, examples=[[2, 11]], description="OFDM symbols carrying pilots")
+        [2, 11], min_length=1, examples=[[2, 11]], description="OFDM symbols carrying pilots"
+    )
     interpolation: Literal["nn", "lin"] = Field("lin", description="interpolation of the LS estimates")
     num_guard_carriers: list[Annotated[int, Field(ge=0)]] = Field(
-        [0, 0], min_length=2, max_length=2, examples=[[0, 0], [5, 6]], description="unused subcarriers [left, right]")
+        [0, 0],
+        min_length=2,
+        max_length=2,
+        examples=[[0, 0], [5, 6]],
+        description="unused subcarriers [left, right]",
+    )
     dc_null: bool = Field(False, description="leave the DC subcarrier unused")
     delay_spread: number(gt=0) = Field(1e-7, examples=[30e-9, 300e-9], description="RMS delay spread [s]")
     carrier_frequency: number(gt=0) = Field(3.5e9, examples=[3.5e9], description="carrier frequency [Hz]")
@@ -125,9 +148,12 @@ class UserChannelSpec(WrittenSettings, NoBool):
     """A model registered in :data:`~semcom.channels.CHANNELS` by the user without a spec (or
     a misspelt name: the semantic checks say which); its settings are the Block's to check."""
 
-    model_config = user_spec_config("model", CHANNEL_SPECS, ("semcom.channels.base", "CHANNELS"),
-                                    "a channel model you registered in semcom.channels.CHANNELS (before building "
-                                    "the schema)")
+    model_config = user_spec_config(
+        "model",
+        CHANNEL_SPECS,
+        ("semcom.channels.base", "CHANNELS"),
+        "a channel model you registered in semcom.channels.CHANNELS (before building the schema)",
+    )
     selector: ClassVar[str] = "model"
     always: ClassVar[tuple[str, ...]] = ("csi", "equalizer")
     model: str
@@ -152,5 +178,4 @@ def channel_spec(**settings: Any) -> ChannelSpecBase | UserChannelSpec:
         print(spec.num_pilots)       # 1
         print(spec.model_dump())     # {'model': 'rayleigh', 'csi': 'ls', 'equalizer': 'lmmse'}
     """
-    return _CHANNEL_ADAPTER.validate_python(settings)   # the scenario's own union picks the spec
-
+    return _CHANNEL_ADAPTER.validate_python(settings)  # the scenario's own union picks the spec

@@ -21,17 +21,18 @@ author = "the semcom authors"
 copyright = "2026, the semcom authors"
 try:
     from importlib.metadata import version as _version
+
     release = _version("semcom")
 except Exception:  # building from a tree that is not installed: autodoc would fail anyway
     release = "0+unknown"
 version = release
 
 extensions = [
-    "myst_nb",                      # Markdown pages (MyST) and Jupyter notebooks
+    "myst_nb",  # Markdown pages (MyST) and Jupyter notebooks
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.viewcode",
-    "semcom_docstrings",            # Sionna-style :input:/:output: fields, shape notation
+    "semcom_docstrings",  # Sionna-style :input:/:output: fields, shape notation
 ]
 
 root_doc = "index"
@@ -41,7 +42,7 @@ html_static_path = ["_static"]
 
 # --- Markdown (MyST) ---------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
-myst_heading_anchors = 3              # [text](page.md#a-heading) links resolve, and are checked
+myst_heading_anchors = 3  # [text](page.md#a-heading) links resolve, and are checked
 
 # --- notebooks: rendered with the outputs stored in them, never executed here ---------
 nb_execution_mode = "off"
@@ -52,7 +53,7 @@ autosummary_generate = True
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"
-autodoc_inherit_docstrings = False   # a member without its own docstring (e.g. Sionna's build) is not repeated
+autodoc_inherit_docstrings = False  # a member without its own docstring (e.g. Sionna's build) is not repeated
 autodoc_mock_imports: list[str] = []
 add_module_names = False
 
@@ -62,4 +63,3 @@ html_title = f"semcom {release}"
 html_copy_source = False
 html_show_sourcelink = False
 html_css_files = ["custom.css"]
-

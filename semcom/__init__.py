@@ -25,10 +25,13 @@ _SCENARIOS = ("scenario_path", "scenario_names")
 
 def __getattr__(name: str):
     if name in _API:
-        from . import api  # lazy: `import semcom` stays light (no pydantic, torch, matplotlib) until the API is used
+        # lazy: `import semcom` stays light (no pydantic, torch, matplotlib) until the API is used
+        from . import api
+
         return getattr(api, name)
     if name in _SCENARIOS:
         from . import scenarios  # lazy: as the API, loaded when first asked for
+
         return getattr(scenarios, name)
     raise AttributeError(f"module 'semcom' has no attribute '{name}'")
 

@@ -28,8 +28,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from semcom.arguments import (ArgumentError, check_flag, check_name, check_path, check_scheduler, check_workers,
-                              for_python, warnings_for_python)
+from semcom.arguments import (
+    ArgumentError,
+    check_flag,
+    check_name,
+    check_path,
+    check_scheduler,
+    check_workers,
+    for_python,
+    warnings_for_python,
+)
 from semcom.core.errors import SemcomInputError
 from semcom.core.overrides import apply_overrides
 from semcom.core.trust import allowing_code
@@ -73,8 +81,14 @@ class Result:
         of a point, with the Wilson interval of its own test decisions), the stored columns in order."""
         return _ordered(self._rows, self.columns)
 
-    def table(self, snr: Any = "all", interval: bool = True, native: bool = False, fmt: str | None = None,
-              where: dict[str, Any] | None = None):
+    def table(
+        self,
+        snr: Any = "all",
+        interval: bool = True,
+        native: bool = False,
+        fmt: str | None = None,
+        where: dict[str, Any] | None = None,
+    ):
         """A link study's results as a table: a line per set-up (every set-up column that varies
         is shown, so no cell averages points), its rate (``uses/sample``), a column per SNR point,
         each accuracy [%] with its 95% interval over replicates.
@@ -100,8 +114,13 @@ class Result:
             return kind.summary_table(rows, fmt=fmt, snr=snr, interval=interval, native=native)
         return pd.DataFrame(body, columns=header)
 
-    def plot(self, x: str | None = None, y: str = "accuracy", by: str | None = "semantic_equalizer",
-             where: dict[str, Any] | None = None):
+    def plot(
+        self,
+        x: str | None = None,
+        y: str = "accuracy",
+        by: str | None = "semantic_equalizer",
+        where: dict[str, Any] | None = None,
+    ):
         """A ``matplotlib.figure.Figure`` in the style of ``semcom plot``: ``y`` against ``x``
         (default: SNR for link studies, offered load for network studies) with its 95% band, a
         curve per value of ``by``, a panel per transmitter → receiver link; readable labels, the
@@ -119,9 +138,19 @@ class Result:
         for name, value in (("x", x), ("y", y), ("by", by)):
             check_name(name, value, optional=name != "y")
         kind = get_kind(self.kind)
-        scenario = stored_scenario(self.out / "scenario.yaml") if (self.out / "scenario.yaml").is_file() else {}
-        return plot_columns(kind.result_rows(self._rows, self.out), x or kind.default_x, y, by, where,
-                            panels=kind.plot_panels, axes=kind.point_axes(self._rows), style=FigureStyle.of(scenario))
+        scenario = (
+            stored_scenario(self.out / "scenario.yaml") if (self.out / "scenario.yaml").is_file() else {}
+        )
+        return plot_columns(
+            kind.result_rows(self._rows, self.out),
+            x or kind.default_x,
+            y,
+            by,
+            where,
+            panels=kind.plot_panels,
+            axes=kind.point_axes(self._rows),
+            style=FigureStyle.of(scenario),
+        )
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -147,8 +176,10 @@ def _raw_scenario(scenario: Any) -> tuple[Any, str]:
         return scenario, "scenario"
     if hasattr(scenario, "model_dump"):
         return scenario.model_dump(mode="json"), "scenario"
-    raise ArgumentError(f"scenario: expected a YAML path, a shipped scenario's name, a mapping or a parsed "
-                        f"scenario (got {type(scenario).__name__}); pass e.g. 'quickstart' or 'my_study.yaml'")
+    raise ArgumentError(
+        f"scenario: expected a YAML path, a shipped scenario's name, a mapping or a parsed "
+        f"scenario (got {type(scenario).__name__}); pass e.g. 'quickstart' or 'my_study.yaml'"
+    )
 
 
 def _auto_out(name: Any) -> Path:
@@ -156,9 +187,19 @@ def _auto_out(name: Any) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"semcom-{safe}-"))
 
 
-def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1, scheduler: Any = None,
-        quiet: bool = False, force: bool = False, plots: bool = False, allow_large: bool = False,
-        allow_code: bool = False, **overrides: Any) -> Result:
+def run(
+    scenario: Any,
+    out: str | os.PathLike | None = None,
+    *,
+    workers: int = 1,
+    scheduler: Any = None,
+    quiet: bool = False,
+    force: bool = False,
+    plots: bool = False,
+    allow_large: bool = False,
+    allow_code: bool = False,
+    **overrides: Any,
+) -> Result:
     """Run (or resume) a study and return its :class:`Result`: what ``semcom run`` does, in one call.
 
     :param scenario: a scenario YAML path, the name of a shipped scenario (``"quickstart"``;
@@ -185,9 +226,14 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
         field, the value and the fix (a wrong type is also a ``TypeError``:
         :class:`semcom.arguments.ArgumentError`).
     """
-    started = time.perf_counter()   # the manifest's wall time is the call's, checks included
-    for flag, value in (("quiet", quiet), ("force", force), ("plots", plots), ("allow_large", allow_large),
-                        ("allow_code", allow_code)):
+    started = time.perf_counter()  # the manifest's wall time is the call's, checks included
+    for flag, value in (
+        ("quiet", quiet),
+        ("force", force),
+        ("plots", plots),
+        ("allow_large", allow_large),
+        ("allow_code", allow_code),
+    ):
         check_flag(flag, value)
     check_path("out", out, optional=True)
     workers = check_workers(workers)
@@ -195,14 +241,22 @@ def run(scenario: Any, out: str | os.PathLike | None = None, *, workers: int = 1
     try:
         raw, source = _raw_scenario(scenario)
         raw = apply_overrides(raw, overrides)
-        sc = parse_study(raw, source)          # the scenario of the kind it names (`kind:`, link by default)
+        sc = parse_study(raw, source)  # the scenario of the kind it names (`kind:`, link by default)
         kind = kind_of(sc)
         kind.check_code(sc, allow_code=allow_code)
         kind.check_work(sc, allow_large=allow_large, workers=workers, check_data=True)
         out = check_output_dir(out, force=force) if out is not None else _auto_out(sc.name)
         with allowing_code(allow_code), warnings_for_python():
-            kind.run(sc, out, workers=workers, scheduler=scheduler, quiet=quiet, force=force, plots=plots,
-                     started=started)
+            kind.run(
+                sc,
+                out,
+                workers=workers,
+                scheduler=scheduler,
+                quiet=quiet,
+                force=force,
+                plots=plots,
+                started=started,
+            )
     except SemcomInputError as exc:
         raise for_python(exc) from None
     return Result(out)

@@ -35,8 +35,16 @@ from typing import Any
 
 from semcom.core.errors import ScenarioError, ScenarioErrors, SemcomInputError, short_repr
 
-__all__ = ["ArgumentError", "check_flag", "check_path", "check_workers", "check_scheduler", "check_name",
-           "for_python", "warnings_for_python"]
+__all__ = [
+    "ArgumentError",
+    "check_flag",
+    "check_path",
+    "check_workers",
+    "check_scheduler",
+    "check_name",
+    "for_python",
+    "warnings_for_python",
+]
 
 
 class ArgumentError(SemcomInputError, TypeError):
@@ -50,7 +58,9 @@ def _got(value: Any) -> str:
 def check_flag(name: str, value: Any) -> bool:
     """``value`` when it is ``True`` or ``False``; refused otherwise (a string is never a flag)."""
     if not isinstance(value, bool):
-        raise ArgumentError(f"{name}: must be True or False ({_got(value)}); pass {name}=True or {name}=False")
+        raise ArgumentError(
+            f"{name}: must be True or False ({_got(value)}); pass {name}=True or {name}=False"
+        )
     return value
 
 
@@ -67,14 +77,18 @@ def check_path(name: str, value: Any, optional: bool = False) -> Any:
 def check_name(name: str, value: Any, optional: bool = False) -> Any:
     """``value`` when it is a ``str`` (a column, a format; `None` too when ``optional``)."""
     if not (isinstance(value, str) or (value is None and optional)):
-        raise ArgumentError(f"{name}: must be a name (str){' or None' if optional else ''} ({_got(value)}); "
-                            f"pass e.g. {name}='snr_db'")
+        raise ArgumentError(
+            f"{name}: must be a name (str){' or None' if optional else ''} ({_got(value)}); "
+            f"pass e.g. {name}='snr_db'"
+        )
     return value
 
 
 def check_workers(value: Any) -> int:
     """``value`` when it is a whole number >= 1 (the CLI's ``--workers`` bound)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):    # numpy's integers are whole numbers
+    if isinstance(value, bool) or not isinstance(
+        value, numbers.Integral
+    ):  # numpy's integers are whole numbers
         raise ArgumentError(f"workers: must be a whole number >= 1 ({_got(value)}); pass e.g. workers=2")
     if value < 1:
         raise ArgumentError(f"workers: must be >= 1 (got {value}); pass workers=1 to run inline")
@@ -85,11 +99,13 @@ def check_scheduler(value: Any) -> Any:
     """``value`` when it is `None`, a Dask scheduler address or a ``dask.distributed.Client``."""
     if value is None or (isinstance(value, str) and value.strip()):
         return value
-    distributed = sys.modules.get("distributed")     # a Client exists only once distributed is imported
+    distributed = sys.modules.get("distributed")  # a Client exists only once distributed is imported
     if distributed is not None and isinstance(value, distributed.Client):
         return value
-    raise ArgumentError(f"scheduler: must be a Dask scheduler address such as 'tcp://127.0.0.1:8786' or a "
-                        f"dask.distributed.Client ({_got(value)}); pass None to run without Dask")
+    raise ArgumentError(
+        f"scheduler: must be a Dask scheduler address such as 'tcp://127.0.0.1:8786' or a "
+        f"dask.distributed.Client ({_got(value)}); pass None to run without Dask"
+    )
 
 
 #: (CLI wording, Python wording), applied in order: a hint that already names the keyword
@@ -124,12 +140,12 @@ def for_python(exc: SemcomInputError) -> SemcomInputError:
     new = _reword(text)
     if new == text:
         return exc
-    if isinstance(exc, ScenarioError):      # keep its parts (a worker pickles it from them)
+    if isinstance(exc, ScenarioError):  # keep its parts (a worker pickles it from them)
         field, value, problem, fix = exc._parts
         return type(exc)(_reword(field), value, _reword(problem), _reword(fix))
     try:
         clone = type(exc)(new)
-    except TypeError:      # a subclass with a constructor of its own: a plain input error then
+    except TypeError:  # a subclass with a constructor of its own: a plain input error then
         clone = SemcomInputError(new)
     return clone
 
@@ -145,7 +161,7 @@ def warnings_for_python() -> Iterator[None]:
         if _reword(text) != text:
             try:
                 message = category(_reword(text))
-            except TypeError:      # a category with a constructor of its own: the text then
+            except TypeError:  # a category with a constructor of its own: the text then
                 message = _reword(text)
         shown(message, category, filename, lineno, file, line)
 

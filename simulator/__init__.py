@@ -14,8 +14,15 @@ validate`` of a malformed file never pay for torch and Sionna.
 
 from semcom.core.lazy import lazy_exports
 
-_WHERE = {"Scenario": ".link.schema", "load_scenario": ".link.schema", "parse_scenario": ".link.schema",
-          "check_scenario": ".link.checks", "run_study": ".kinds", "load_study": ".kinds", "parse_study": ".kinds"}
+_WHERE = {
+    "Scenario": ".link.schema",
+    "load_scenario": ".link.schema",
+    "parse_scenario": ".link.schema",
+    "check_scenario": ".link.checks",
+    "run_study": ".kinds",
+    "load_study": ".kinds",
+    "parse_study": ".kinds",
+}
 
 __all__ = list(_WHERE)
 __getattr__ = lazy_exports(__name__, _WHERE)

@@ -17,6 +17,7 @@ torch.set_num_threads(1)
 @pytest.fixture
 def rng():
     import numpy as np
+
     return np.random.default_rng(1234)
 
 

@@ -44,8 +44,11 @@ def outside(readme_pct: str, interval: tuple[float, float], what: str) -> list[s
     """[] when the README's percentage lies in ``interval``, else one message naming it."""
     value = float(readme_pct) / 100
     lo, hi = interval
-    return [] if lo <= value <= hi else [f"{what}: README {readme_pct}% outside the fresh run's "
-                                         f"[{100 * lo:.2f}, {100 * hi:.2f}]%"]
+    return (
+        []
+        if lo <= value <= hi
+        else [f"{what}: README {readme_pct}% outside the fresh run's [{100 * lo:.2f}, {100 * hi:.2f}]%"]
+    )
 
 
 def mean_and_half_width(cell: str) -> tuple[str, str | None]:
@@ -87,8 +90,11 @@ def quickstart_mismatches(table: list[list[str]], rows: list[dict]) -> list[str]
         natives = [float(r["native_accuracy"]) for r in mine]
         problems += outside(native, accuracy_interval(sum(natives) / len(natives), n), f"{rx} native")
         for cell, (eq, k) in zip(cells, QUICKSTART_CELLS):
-            row = next(r for r in mine if r["snr_db"] == "20.0" and int(r["num_anchors"]) == k
-                       and r["semantic_equalizer"] == eq)
+            row = next(
+                r
+                for r in mine
+                if r["snr_db"] == "20.0" and int(r["num_anchors"]) == k and r["semantic_equalizer"] == eq
+            )
             problems += point_mismatches(cell, row, f"{rx} {eq} K={k}")
     return problems
 
@@ -103,8 +109,9 @@ def prediction_interval(cell: str, seeds: int) -> tuple[float, float]:
     return mean - width, mean + width
 
 
-def stitching_mismatches(table: list[list[str]], fresh: dict[str, tuple[float, float, float]],
-                         seeds: int) -> list[str]:
+def stitching_mismatches(
+    table: list[list[str]], fresh: dict[str, tuple[float, float, float]], seeds: int
+) -> list[str]:
     """README stitching cells (name | mean | lowest | highest, each ``mean ± half-width`` over
     ``seeds`` training seeds) against one fresh run's (mean, lowest, highest) pair accuracy
     per row (``readme_tables.pair_statistics``): each inside the prediction interval of one
@@ -119,17 +126,21 @@ def stitching_mismatches(table: list[list[str]], fresh: dict[str, tuple[float, f
         for cell, value, what in zip(cells, fresh[name], ("mean", "lowest pair", "highest pair")):
             lo, hi = prediction_interval(cell, seeds)
             if not lo <= value <= hi:
-                problems.append(f"{name} {what}: the fresh run's {100 * value:.2f}% outside the README's "
-                                f"prediction interval [{100 * lo:.2f}, {100 * hi:.2f}]%")
+                problems.append(
+                    f"{name} {what}: the fresh run's {100 * value:.2f}% outside the README's "
+                    f"prediction interval [{100 * lo:.2f}, {100 * hi:.2f}]%"
+                )
     return problems
 
 
 def shifted(table: list[list[str]], points: float, skip: int = 1) -> list[list[str]]:
     """A copy of ``table`` with every number after the first ``skip`` cells moved by ``points``
     (down where that stays a percentage, else up)."""
+
     def move(cell: str) -> str:
         mean, half = mean_and_half_width(cell)
         v = float(mean)
         moved = f"{v - points if v - points >= 0 else v + points:.1f}"
         return moved if half is None else f"{moved} ± {half}"
+
     return [row[:skip] + [move(c) for c in row[skip:]] for row in table]

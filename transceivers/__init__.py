@@ -15,13 +15,17 @@ The map of the whole layout (where a new piece goes): ``docs/design.md``.
 
 from semcom.core.lazy import lazy_exports
 
-_WHERE = {"SemcomInputError": "semcom.core.errors",
-          **dict.fromkeys(("DATASETS", "Dataset", "load_dataset", "split_indices"), ".datasets"),
-          **dict.fromkeys(("LATENT_SOURCES", "LatentSpace", "build_latent_space"), ".agents"),
-          "ANCHOR_STRATEGIES": ".anchors", "RelativeProjection": ".relative",
-          **dict.fromkeys(("SCHEMES", "Decoded", "Scheme"), ".schemes"),
-          **dict.fromkeys(("TaskHead", "fit_head"), ".heads"), "LinkSetup": ".link",
-          **dict.fromkeys(("SEMANTIC_EQUALIZERS", "SemanticEqualizer"), ".semantic")}
+_WHERE = {
+    "SemcomInputError": "semcom.core.errors",
+    **dict.fromkeys(("DATASETS", "Dataset", "load_dataset", "split_indices"), ".datasets"),
+    **dict.fromkeys(("LATENT_SOURCES", "LatentSpace", "build_latent_space"), ".agents"),
+    "ANCHOR_STRATEGIES": ".anchors",
+    "RelativeProjection": ".relative",
+    **dict.fromkeys(("SCHEMES", "Decoded", "Scheme"), ".schemes"),
+    **dict.fromkeys(("TaskHead", "fit_head"), ".heads"),
+    "LinkSetup": ".link",
+    **dict.fromkeys(("SEMANTIC_EQUALIZERS", "SemanticEqualizer"), ".semantic"),
+}
 
 __all__ = list(_WHERE)
 __getattr__ = lazy_exports(__name__, _WHERE)

@@ -37,8 +37,17 @@ from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 from .encoders import ENCODERS, TRAINING_HEADS
 
-__all__ = ["LatentSpace", "LATENT_SOURCES", "build_latent_space", "train_encoder", "training_cost",
-           "require_inputs", "needs_inputs", "TRAINING_DEFAULTS", "HEAD_DEFAULTS"]
+__all__ = [
+    "LatentSpace",
+    "LATENT_SOURCES",
+    "build_latent_space",
+    "train_encoder",
+    "training_cost",
+    "require_inputs",
+    "needs_inputs",
+    "TRAINING_DEFAULTS",
+    "HEAD_DEFAULTS",
+]
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,12 @@ class LatentSpace:
 #: Sources of latent spaces by ``kind``; the modules that register the built-in ones beside the
 #: zoo's (``pca`` and the encoders, here) are imported when the registry is first read.
 LATENT_SOURCES: Registry[Callable[..., LatentSpace]] = Registry(
-    "model kind", load=lambda: [import_module(f"semcom.transceivers.{m}")
-                                for m in ("synthetic", "latent_files", "user_encoder", "pretrained")])
+    "model kind",
+    load=lambda: [
+        import_module(f"semcom.transceivers.{m}")
+        for m in ("synthetic", "latent_files", "user_encoder", "pretrained")
+    ],
+)
 
 #: Training settings a zoo agent may give; ``epochs`` is the cap of the default below.
 TRAINING_DEFAULTS = dict(epochs=40, batch_size=64, lr=1e-3, weight_decay=1e-4)
@@ -110,9 +123,11 @@ def default_epochs(pool_size: int) -> int:
 def require_inputs(name: str, kind: str, dataset: Dataset) -> None:
     """Refuse, in one line, an agent of ``kind`` that encodes inputs on a dataset without any."""
     if not dataset.has_inputs:
-        raise SemcomInputError(f"models.{name}.kind: '{kind}' computes latents from the dataset's inputs, but "
-                               f"dataset '{dataset.name}' has none (it only carries labels); use kind: "
-                               "npz for agents of a latent-file study")
+        raise SemcomInputError(
+            f"models.{name}.kind: '{kind}' computes latents from the dataset's inputs, but "
+            f"dataset '{dataset.name}' has none (it only carries labels); use kind: "
+            "npz for agents of a latent-file study"
+        )
 
 
 def needs_inputs(kind: str) -> bool:
@@ -141,7 +156,9 @@ def _train(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torc
     seed = int(spec.get("seed", 0))
     with torch.random.fork_rng(devices=[]), torch.enable_grad():
         torch.manual_seed(seed)
-        encoder = ENCODERS.get(spec["kind"])(tuple(dataset.inputs.shape[1:]), int(spec["latent_dim"]), **settings)
+        encoder = ENCODERS.get(spec["kind"])(
+            tuple(dataset.inputs.shape[1:]), int(spec["latent_dim"]), **settings
+        )
         head = build_training_head(spec, int(spec["latent_dim"]), dataset.num_classes)
         params = list(encoder.parameters()) + list(head.parameters())
         opt = torch.optim.Adam(params, lr=hyper["lr"], weight_decay=hyper["weight_decay"])
@@ -152,7 +169,7 @@ def _train(spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> torc
         for _ in range(int(hyper["epochs"])):
             perm = torch.randperm(len(y), generator=order)
             for start in range(0, len(y), int(hyper["batch_size"])):
-                idx = perm[start:start + int(hyper["batch_size"])]
+                idx = perm[start : start + int(hyper["batch_size"])]
                 loss = torch.nn.functional.cross_entropy(head(encoder(x[idx])), y[idx])
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
@@ -170,7 +187,7 @@ def training_cost(spec: dict[str, Any], input_shape: tuple[int, ...], pool_size:
     settings = _architecture(spec)
     epochs = int(spec.get("epochs", default_epochs(pool_size)))
     with torch.device("meta"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)     # a zero-sized layer: the checks refuse it
+        warnings.simplefilter("ignore", UserWarning)  # a zero-sized layer: the checks refuse it
         encoder = ENCODERS.get(spec["kind"])(tuple(input_shape), int(spec["latent_dim"]), **settings)
         with FlopCounterMode(display=False) as count:
             encoder(torch.zeros(1, *input_shape))
@@ -194,19 +211,26 @@ def zoo_cache_spec(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 @torch.no_grad()
-def _encode_all(encoder: torch.nn.Module, inputs: np.ndarray, num_threads: int, batch_size: int = 2048) -> torch.Tensor:
+def _encode_all(
+    encoder: torch.nn.Module, inputs: np.ndarray, num_threads: int, batch_size: int = 2048
+) -> torch.Tensor:
     x = torch.from_numpy(inputs)
     with fixed_threads(num_threads):
-        return torch.cat([encoder(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+        return torch.cat([encoder(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
 
 
 def _zoo_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
     require_inputs(name, spec["kind"], dataset)
     # the resolved epoch count is part of the key: the default depends on the pool size
     threads = training_threads(spec["kind"])
-    key = config_hash("zoo", zoo_cache_spec(spec), dataset.fingerprint, pool_idx,
-                      spec.get("epochs", default_epochs(len(pool_idx))),
-                      *([] if threads == TRAINING_THREADS else [("threads", threads)]))
+    key = config_hash(
+        "zoo",
+        zoo_cache_spec(spec),
+        dataset.fingerprint,
+        pool_idx,
+        spec.get("epochs", default_epochs(len(pool_idx))),
+        *([] if threads == TRAINING_THREADS else [("threads", threads)]),
+    )
     cached = load_tensors("latents", key)
     if cached is None:
         encoder = train_encoder(spec, dataset, pool_idx)
@@ -249,6 +273,8 @@ def _pca_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.
 _pca_source.needs_inputs = True
 
 
-def build_latent_space(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
+def build_latent_space(
+    name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray
+) -> LatentSpace:
     """Latent space of agent ``name`` described by ``spec`` (its ``kind`` picks the source)."""
     return LATENT_SOURCES.get(spec["kind"])(name, dict(spec), dataset, pool_idx)

@@ -35,7 +35,7 @@ __all__ = ["MAX_ARRAY_BYTES", "read_npz_arrays", "read_at_most"]
 
 #: Largest array a data file may hold (a float32 latent array of 500,000 samples x 1,000
 #: dimensions); a study of more belongs on a machine set up for it, in files split by agent.
-MAX_ARRAY_BYTES = 2 * 2 ** 30
+MAX_ARRAY_BYTES = 2 * 2**30
 # .npy headers are a few hundred bytes; numpy's own guard is 10,000
 _MAX_HEADER = 10_000
 _PLAIN = "save plain numeric arrays with numpy.savez(path, latents=..., labels=...)"
@@ -52,23 +52,33 @@ def _header(path: Path, name: str, fp: BinaryIO, member_size: int) -> None:
         reader = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
         shape, _, dtype = reader(fp, max_header_size=_MAX_HEADER)
     except ValueError:
-        raise _bad(path, f"'{name}' is not a numpy array (no valid .npy header: a pickle or other data, "
-                   "never loaded)", _PLAIN) from None
+        raise _bad(
+            path,
+            f"'{name}' is not a numpy array (no valid .npy header: a pickle or other data, never loaded)",
+            _PLAIN,
+        ) from None
     if dtype.hasobject:
         raise _bad(path, f"'{name}' holds Python objects (pickled arrays), which are never loaded", _PLAIN)
     claimed = math.prod(shape) * dtype.itemsize
     held = member_size - fp.tell()
     if claimed != held:
-        raise _bad(path, f"'{name}' claims shape {shape} of {dtype} ({claimed:,} bytes) but holds {held:,} "
-                   "bytes", "the file is truncated or corrupt: write it again with numpy.savez")
+        raise _bad(
+            path,
+            f"'{name}' claims shape {shape} of {dtype} ({claimed:,} bytes) but holds {held:,} bytes",
+            "the file is truncated or corrupt: write it again with numpy.savez",
+        )
     if claimed > MAX_ARRAY_BYTES:
-        raise _bad(path, f"'{name}' holds {claimed / 2 ** 30:.1f} GiB (shape {shape}, {dtype}), more than "
-                   f"the {MAX_ARRAY_BYTES / 2 ** 30:.0f} GiB an array may take",
-                   "use fewer samples or dimensions")
+        raise _bad(
+            path,
+            f"'{name}' holds {claimed / 2**30:.1f} GiB (shape {shape}, {dtype}), more than "
+            f"the {MAX_ARRAY_BYTES / 2**30:.0f} GiB an array may take",
+            "use fewer samples or dimensions",
+        )
 
 
-def read_npz_arrays(path: str | Path, required: Iterable[str],
-                    optional: Iterable[str] = ()) -> dict[str, np.ndarray]:
+def read_npz_arrays(
+    path: str | Path, required: Iterable[str], optional: Iterable[str] = ()
+) -> dict[str, np.ndarray]:
     """The arrays ``required`` (and those of ``optional`` the file has) of the ``.npz`` file
     ``path``, each header checked before its array is read (see the module docstring).
 
@@ -81,13 +91,18 @@ def read_npz_arrays(path: str | Path, required: Iterable[str],
     try:
         with zipfile.ZipFile(path) as zf:
             # numpy.savez names a member `<key>.npy`; numpy.load also finds one named `<key>`
-            members = {name.removesuffix(".npy"): zf.getinfo(name)
-                       for name in sorted(zf.namelist(), key=lambda n: n.endswith(".npy"))}
+            members = {
+                name.removesuffix(".npy"): zf.getinfo(name)
+                for name in sorted(zf.namelist(), key=lambda n: n.endswith(".npy"))
+            }
             missing = [name for name in required if name not in members]
             if missing:
                 held = ", ".join(sorted(members)) or "nothing"
-                raise _bad(path, f"has no '{missing[0]}' array (it holds: {held})",
-                           "save it with numpy.savez(path, latents=[N, d] array, labels=[N] array)")
+                raise _bad(
+                    path,
+                    f"has no '{missing[0]}' array (it holds: {held})",
+                    "save it with numpy.savez(path, latents=[N, d] array, labels=[N] array)",
+                )
             wanted = [*required, *(name for name in optional if name in members)]
             for name in wanted:
                 with zf.open(members[name]) as fp:
@@ -99,8 +114,14 @@ def read_npz_arrays(path: str | Path, required: Iterable[str],
             return out
     except SemcomInputError:
         raise
-    except (OSError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError,
-            NotImplementedError) as exc:
+    except (
+        OSError,
+        EOFError,
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
         raise _bad(path, f"is truncated or corrupt ({exc})", "write it again with numpy.savez") from None
 
 
@@ -109,6 +130,8 @@ def read_at_most(f: BinaryIO, path: Path, limit: int = MAX_ARRAY_BYTES) -> bytes
     ``limit`` bytes (a compressed file that expands without end is never read whole)."""
     data = f.read(limit + 1)
     if len(data) > limit:
-        raise SemcomInputError(f"data file '{path}' holds more than {limit / 2 ** 30:.3g} GiB (after "
-                               "decompression); use a smaller file")
+        raise SemcomInputError(
+            f"data file '{path}' holds more than {limit / 2**30:.3g} GiB (after "
+            "decompression); use a smaller file"
+        )
     return data

@@ -38,8 +38,10 @@ __all__ = ["TopKSparsifier", "TopKDesparsifier", "index_bits", "check_top_k"]
 def check_top_k(top_k) -> int:
     """``top_k`` as an int >= 1, else a :class:`SemcomInputError` naming the field."""
     if isinstance(top_k, bool) or not isinstance(top_k, (int, float)) or int(top_k) != top_k or top_k < 1:
-        raise SemcomInputError(f"compression.top_k: must be a whole number >= 1 (got {top_k!r}); "
-                               "use e.g. 8, or leave it out to send every entry")
+        raise SemcomInputError(
+            f"compression.top_k: must be a whole number >= 1 (got {top_k!r}); "
+            "use e.g. 8, or leave it out to send every entry"
+        )
     return int(top_k)
 
 
@@ -51,7 +53,7 @@ def index_bits(message_dim: int, k: int) -> int:
     """
     k = min(int(k), int(message_dim))
     count = math.comb(int(message_dim), k)
-    return (count - 1).bit_length()   # = ceil(log2(count)) for integers, exact for any size
+    return (count - 1).bit_length()  # = ceil(log2(count)) for integers, exact for any size
 
 
 class TopKSparsifier(Block):

@@ -47,9 +47,12 @@ def cnn_encoder(input_shape: tuple[int, ...], latent_dim: int, channels: int = 1
     """Two 3x3 convolutions, a 2x2 max-pool and a linear projection."""
     c, h, w = input_shape
     return nn.Sequential(
-        nn.Conv2d(c, channels, 3, padding=1), nn.ReLU(),
-        nn.Conv2d(channels, 2 * channels, 3, padding=1), nn.ReLU(),
-        nn.MaxPool2d(2), nn.Flatten(),
+        nn.Conv2d(c, channels, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(channels, 2 * channels, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
         nn.Linear(2 * channels * (h // 2) * (w // 2), latent_dim),
     )
 
@@ -72,4 +75,6 @@ class CosineClassifier(nn.Module):
         self.scale = scale
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.scale * nn.functional.normalize(z, dim=-1) @ nn.functional.normalize(self.weight, dim=-1).T
+        return (
+            self.scale * nn.functional.normalize(z, dim=-1) @ nn.functional.normalize(self.weight, dim=-1).T
+        )

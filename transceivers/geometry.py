@@ -69,15 +69,17 @@ def collapse_index(latents: torch.Tensor, labels: torch.Tensor) -> CollapseIndex
     """
     x = latents.double()
     classes = torch.unique(labels)
-    means = torch.stack([x[labels == c].mean(0) for c in classes])      # [C, d]
+    means = torch.stack([x[labels == c].mean(0) for c in classes])  # [C, d]
     center = means.mean(0)
-    units = _unit(means - center)                                        # [C, d]
+    units = _unit(means - center)  # [C, d]
     cos = units @ units.T
     c = len(classes)
     pairs = cos[~torch.eye(c, dtype=torch.bool)]
     position = torch.searchsorted(classes, labels)
     within = (_unit(x - center) * units[position]).sum(1).mean()
-    return CollapseIndex(float(pairs.mean()), float(pairs.std(correction=0)), float(within), simplex_cosine(c))
+    return CollapseIndex(
+        float(pairs.mean()), float(pairs.std(correction=0)), float(within), simplex_cosine(c)
+    )
 
 
 @torch.no_grad()
@@ -91,7 +93,9 @@ def linear_cka(x: torch.Tensor, y: torch.Tensor) -> float:
         for independent random features.
     """
     if x.shape[0] != y.shape[0]:
-        raise ValueError(f"linear_cka needs the same samples in both spaces, got {x.shape[0]} and {y.shape[0]} rows")
+        raise ValueError(
+            f"linear_cka needs the same samples in both spaces, got {x.shape[0]} and {y.shape[0]} rows"
+        )
     xc = x.double() - x.double().mean(0)
     yc = y.double() - y.double().mean(0)
     # feature-space Gram products: cheap when num_samples >> latent_dim

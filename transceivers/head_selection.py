@@ -22,8 +22,17 @@ from torch import nn
 
 from semcom.core.threads import FITTING_THREADS, with_fixed_threads
 
-__all__ = ["HeadRegularization", "select_weight_decay", "fold_assignment", "validation_scores",
-           "one_standard_error_choice", "lbfgs", "WEIGHT_DECAY_GRID", "DEFAULT_FOLDS", "SELECTED"]
+__all__ = [
+    "HeadRegularization",
+    "select_weight_decay",
+    "fold_assignment",
+    "validation_scores",
+    "one_standard_error_choice",
+    "lbfgs",
+    "WEIGHT_DECAY_GRID",
+    "DEFAULT_FOLDS",
+    "SELECTED",
+]
 
 #: Candidate L2 strengths of a head, in half-decade steps. The loss is the mean
 #: cross-entropy plus ``weight_decay * ||W||²``, so scikit-learn's ``C = 1`` is
@@ -47,7 +56,9 @@ class HeadRegularization:
     folds: int = DEFAULT_FOLDS
 
     def __post_init__(self):
-        if self.weight_decay is not None and not (math.isfinite(self.weight_decay) and self.weight_decay >= 0):
+        if self.weight_decay is not None and not (
+            math.isfinite(self.weight_decay) and self.weight_decay >= 0
+        ):
             raise ValueError(f"weight_decay must be a finite number >= 0 or None (got {self.weight_decay})")
         if self.weight_decay is None:
             if not self.grid or any(not (math.isfinite(g) and g >= 0) for g in self.grid):
@@ -63,7 +74,9 @@ class HeadRegularization:
         return [SELECTED, "accuracy-1se-batched", list(self.grid), int(self.folds)]
 
 
-def fold_assignment(labels: torch.Tensor, folds: int, seed: int, groups: Optional[np.ndarray] = None) -> np.ndarray:
+def fold_assignment(
+    labels: torch.Tensor, folds: int, seed: int, groups: Optional[np.ndarray] = None
+) -> np.ndarray:
     """Fold of every training row: stratified by class, drawn from ``seed``.
 
     Rows with the same ``groups`` id (noisy copies of one pool sample) share a fold, so
@@ -79,18 +92,24 @@ def fold_assignment(labels: torch.Tensor, folds: int, seed: int, groups: Optiona
     group_labels = y[first]
     group_fold = np.zeros(len(uniq), dtype=np.int64)
     folds = max(2, min(folds, int(np.bincount(group_labels).max())))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=int(seed) % (2 ** 32))
-    with warnings.catch_warnings():   # a class with fewer samples than folds is fine here
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=int(seed) % (2**32))
+    with warnings.catch_warnings():  # a class with fewer samples than folds is fine here
         warnings.simplefilter("ignore", UserWarning)
         for f, (_, val) in enumerate(splitter.split(np.zeros(len(uniq)), group_labels)):
             group_fold[val] = f
     return group_fold[inverse.reshape(-1)]
 
 
-def validation_scores(features: torch.Tensor, labels: torch.Tensor, num_classes: int, seed: int,
-                      grid: tuple = WEIGHT_DECAY_GRID, folds: int = DEFAULT_FOLDS,
-                      groups: Optional[np.ndarray] = None,
-                      max_iter_batched: int = 100) -> tuple[np.ndarray, np.ndarray]:
+def validation_scores(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    num_classes: int,
+    seed: int,
+    grid: tuple = WEIGHT_DECAY_GRID,
+    folds: int = DEFAULT_FOLDS,
+    groups: Optional[np.ndarray] = None,
+    max_iter_batched: int = 100,
+) -> tuple[np.ndarray, np.ndarray]:
     """Held-out accuracy of a head fitted with each L2 strength of ``grid``, and its standard error.
 
     Every row is validated once, by the head fitted on the other folds. The
@@ -126,13 +145,27 @@ def validation_scores(features: torch.Tensor, labels: torch.Tensor, num_classes:
 def lbfgs(params, max_iter: int) -> torch.optim.LBFGS:
     """The full-batch L-BFGS every head is fitted with (a convex problem: strong-Wolfe line
     search, tight tolerances, ``max_iter`` iterations in one ``step``)."""
-    return torch.optim.LBFGS(params, lr=1.0, max_iter=max_iter, history_size=20, line_search_fn="strong_wolfe",
-                             tolerance_grad=1e-6, tolerance_change=1e-9)
+    return torch.optim.LBFGS(
+        params,
+        lr=1.0,
+        max_iter=max_iter,
+        history_size=20,
+        line_search_fn="strong_wolfe",
+        tolerance_grad=1e-6,
+        tolerance_change=1e-9,
+    )
 
 
 @with_fixed_threads(num_threads=FITTING_THREADS)
-def _fit_batched(features: torch.Tensor, labels: torch.Tensor, train: torch.Tensor, weight_decay: torch.Tensor,
-                 num_classes: int, seed: int, max_iter: int) -> torch.Tensor:
+def _fit_batched(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    train: torch.Tensor,
+    weight_decay: torch.Tensor,
+    num_classes: int,
+    seed: int,
+    max_iter: int,
+) -> torch.Tensor:
     """Independent L2-penalised logistic regressions, one per row of ``train``, fitted
     jointly (the sum of their losses; its optimum is each one's optimum).
 
@@ -147,7 +180,7 @@ def _fit_batched(features: torch.Tensor, labels: torch.Tensor, train: torch.Tens
         torch.manual_seed(seed)
         x = nn.functional.normalize(features.detach().float().cpu(), dim=-1, eps=1e-12)
         p, d = train.shape[0], x.shape[1]
-        bound = 1.0 / math.sqrt(d)   # nn.Linear's initialisation
+        bound = 1.0 / math.sqrt(d)  # nn.Linear's initialisation
         weight = torch.empty(p, num_classes, d).uniform_(-bound, bound).requires_grad_(True)
         bias = torch.empty(p, num_classes).uniform_(-bound, bound).requires_grad_(True)
         y = labels.cpu().expand(p, -1)
@@ -158,7 +191,7 @@ def _fit_batched(features: torch.Tensor, labels: torch.Tensor, train: torch.Tens
         def closure():
             opt.zero_grad(set_to_none=True)
             logits = torch.einsum("nd,pcd->pnc", x, weight) + bias[:, None]
-            nll = nn.functional.cross_entropy(logits.transpose(1, 2), y, reduction="none")    # [p, n]
+            nll = nn.functional.cross_entropy(logits.transpose(1, 2), y, reduction="none")  # [p, n]
             loss = ((nll * mask).sum(1) / counts + weight_decay * weight.pow(2).sum((1, 2))).sum()
             loss.backward()
             return loss
@@ -176,8 +209,14 @@ def one_standard_error_choice(grid: tuple, accuracy: np.ndarray, std_error: np.n
     return float(max(grid[g] for g in ok))
 
 
-def select_weight_decay(features: torch.Tensor, labels: torch.Tensor, num_classes: int, seed: int,
-                        grid: tuple = WEIGHT_DECAY_GRID, **scoring) -> float:
+def select_weight_decay(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    num_classes: int,
+    seed: int,
+    grid: tuple = WEIGHT_DECAY_GRID,
+    **scoring,
+) -> float:
     """The L2 strength a head gets, from its own training data only: k-fold held-out
     accuracy (:func:`validation_scores`; ``scoring``: its ``folds``, ``groups`` and
     ``max_iter_batched``), then the strongest strength within one standard error of the

@@ -43,8 +43,14 @@ class TaskHead(nn.Module):
 
 
 @with_fixed_threads(num_threads=FITTING_THREADS)
-def fit_head(features: torch.Tensor, labels: torch.Tensor, num_classes: int, seed: int,
-             max_iter: int = 50, weight_decay: float = 1e-4) -> TaskHead:
+def fit_head(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    num_classes: int,
+    seed: int,
+    max_iter: int = 50,
+    weight_decay: float = 1e-4,
+) -> TaskHead:
     """Multinomial logistic regression with an L2 penalty, fitted by full-batch L-BFGS.
 
     The problem is convex, so L-BFGS converges in tens of iterations (about 10x faster
@@ -82,9 +88,15 @@ def _digest(t: torch.Tensor) -> np.ndarray:
     return np.ascontiguousarray(t.detach().cpu().numpy())
 
 
-def cached_head(key_parts: tuple, features: torch.Tensor, labels: torch.Tensor, num_classes: int, seed: int,
-                regularization: HeadRegularization = HeadRegularization(),
-                groups: Optional[np.ndarray] = None) -> TaskHead:
+def cached_head(
+    key_parts: tuple,
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    num_classes: int,
+    seed: int,
+    regularization: HeadRegularization = HeadRegularization(),
+    groups: Optional[np.ndarray] = None,
+) -> TaskHead:
     """A head fitted on ``features`` with its L2 strength fixed or selected
     (``regularization``), memoised in memory and on disk.
 
@@ -97,8 +109,17 @@ def cached_head(key_parts: tuple, features: torch.Tensor, labels: torch.Tensor, 
     :input groups: [num_train] np.int64 or `None`: rows with one id share a fold
         (noisy copies of one pool sample).
     """
-    key = config_hash("head", key_parts, seed, num_classes, features.shape[1], regularization.key(),
-                      _digest(features), _digest(labels), None if groups is None else np.asarray(groups))
+    key = config_hash(
+        "head",
+        key_parts,
+        seed,
+        num_classes,
+        features.shape[1],
+        regularization.key(),
+        _digest(features),
+        _digest(labels),
+        None if groups is None else np.asarray(groups),
+    )
     if key in _MEMORY:
         return _MEMORY[key]
     head = TaskHead(features.shape[1], num_classes)
@@ -111,11 +132,21 @@ def cached_head(key_parts: tuple, features: torch.Tensor, labels: torch.Tensor, 
     else:
         weight_decay = regularization.weight_decay
         if weight_decay is None:
-            weight_decay = select_weight_decay(features, labels, num_classes, seed, regularization.grid,
-                                               folds=regularization.folds, groups=groups)
+            weight_decay = select_weight_decay(
+                features,
+                labels,
+                num_classes,
+                seed,
+                regularization.grid,
+                folds=regularization.folds,
+                groups=groups,
+            )
         head = fit_head(features, labels, num_classes, seed, weight_decay=weight_decay)
-        save_tensors("heads", key, {**head.state_dict(), "weight_decay": torch.tensor(weight_decay,
-                                                                                     dtype=torch.float64)})
+        save_tensors(
+            "heads",
+            key,
+            {**head.state_dict(), "weight_decay": torch.tensor(weight_decay, dtype=torch.float64)},
+        )
     if len(_MEMORY) > 256:
         _MEMORY.clear()
     _MEMORY[key] = head

@@ -60,8 +60,9 @@ class JSCCModel(nn.Module):
         print(model.decode(s[None]).shape)               # [1, 5, 10]
     """
 
-    def __init__(self, encoder: nn.Module, num_channel_uses: int, num_classes: int,
-                 width: int = 128, depth: int = 0):
+    def __init__(
+        self, encoder: nn.Module, num_channel_uses: int, num_classes: int, width: int = 128, depth: int = 0
+    ):
         super().__init__()
         self.encoder = encoder
         self.num_channel_uses = int(num_channel_uses)
@@ -75,7 +76,7 @@ class JSCCModel(nn.Module):
         self.decoder = nn.Sequential(*layers)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
-        symbols, _ = self.mapper(self.encoder(x))    # the gain is not sent: the decoder learns the scale
+        symbols, _ = self.mapper(self.encoder(x))  # the gain is not sent: the decoder learns the scale
         return symbols
 
     def decode(self, x_hat: torch.Tensor) -> torch.Tensor:
@@ -107,8 +108,15 @@ def _progress_disabled() -> bool:
 
 
 @with_fixed_threads(num_threads=FITTING_THREADS)
-def train_jscc(model: JSCCModel, channel, inputs: torch.Tensor, labels: torch.Tensor,
-               training: JSCCTraining, seed: int, desc: str = "jscc") -> dict:
+def train_jscc(
+    model: JSCCModel,
+    channel,
+    inputs: torch.Tensor,
+    labels: torch.Tensor,
+    training: JSCCTraining,
+    seed: int,
+    desc: str = "jscc",
+) -> dict:
     """Train ``model`` end to end through ``channel`` (in place); returns a training log.
 
     :input inputs: [num_train, *input_shape], torch.float32, samples of the training split.
@@ -136,14 +144,16 @@ def train_jscc(model: JSCCModel, channel, inputs: torch.Tensor, labels: torch.Te
         x_hat, _ = channel(model.encode(inputs[idx])[:, None, :], no)
         return model.decode(x_hat[:, 0, :])
 
-    bar = tqdm_auto()(range(training.max_epochs), desc=desc, unit="epoch", leave=False, disable=_progress_disabled())
+    bar = tqdm_auto()(
+        range(training.max_epochs), desc=desc, unit="epoch", leave=False, disable=_progress_disabled()
+    )
     with torch.enable_grad():
         for epoch in bar:
             model.train()
-            sionna.phy.config.seed = seed + 1 + epoch         # the channel's draws for this epoch
+            sionna.phy.config.seed = seed + 1 + epoch  # the channel's draws for this epoch
             order = train[torch.randperm(len(train), generator=gen)]
             for start in range(0, len(order), training.batch_size):
-                idx = order[start:start + training.batch_size]
+                idx = order[start : start + training.batch_size]
                 snr = low + (high - low) * torch.rand(len(idx), generator=gen)
                 loss = nn.functional.cross_entropy(send(idx, snr_db_to_no(snr)), labels[idx])
                 opt.zero_grad(set_to_none=True)
@@ -151,7 +161,7 @@ def train_jscc(model: JSCCModel, channel, inputs: torch.Tensor, labels: torch.Te
                 opt.step()
             model.eval()
             with torch.no_grad():
-                sionna.phy.config.seed = seed       # the same validation noise every epoch
+                sionna.phy.config.seed = seed  # the same validation noise every epoch
                 val_loss = float(nn.functional.cross_entropy(send(val, val_no), labels[val]))
             epochs = epoch + 1
             bar.set_postfix(val_loss=f"{val_loss:.3f}")
@@ -206,18 +216,33 @@ class JSCCScheme(Scheme):
         self.num_channel_uses = [int(u) for u in (uses if isinstance(uses, list) else [uses])]
         snr = spec.train_snr_db if isinstance(spec.train_snr_db, list) else [spec.train_snr_db]
         if len(snr) == 2 and snr[0] > snr[1]:
-            raise SchemeSettingError("train_snr_db", spec.train_snr_db, "is a range whose low end is above its high "
-                                     "end", "use e.g. 10 or [0, 20]")
-        self.training = JSCCTraining(jscc_training_snr(snr if len(snr) == 2 else snr[0]), int(spec.max_epochs),
-                                     int(spec.patience), int(spec.batch_size), float(spec.lr),
-                                     float(spec.val_fraction))
+            raise SchemeSettingError(
+                "train_snr_db",
+                spec.train_snr_db,
+                "is a range whose low end is above its high end",
+                "use e.g. 10 or [0, 20]",
+            )
+        self.training = JSCCTraining(
+            jscc_training_snr(snr if len(snr) == 2 else snr[0]),
+            int(spec.max_epochs),
+            int(spec.patience),
+            int(spec.batch_size),
+            float(spec.lr),
+            float(spec.val_fraction),
+        )
         self.decoder_width, self.decoder_depth = int(spec.decoder_width), int(spec.decoder_depth)
 
     def num_symbols(self, message_dim: int) -> int:
         return int(message_dim)
 
-    def build_model(self, arch: str, arch_settings: dict, input_shape: tuple[int, ...],
-                    num_channel_uses: int, num_classes: int) -> JSCCModel:
+    def build_model(
+        self,
+        arch: str,
+        arch_settings: dict,
+        input_shape: tuple[int, ...],
+        num_channel_uses: int,
+        num_classes: int,
+    ) -> JSCCModel:
         """A fresh model: ``arch`` (a zoo encoder with ``arch_settings``) with ``2 n`` outputs."""
         encoder = ENCODERS.get(arch)(tuple(input_shape), 2 * int(num_channel_uses), **arch_settings)
         return JSCCModel(encoder, num_channel_uses, num_classes, self.decoder_width, self.decoder_depth)

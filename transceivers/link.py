@@ -63,14 +63,22 @@ class LinkSetup:
 
     def absolute_head(self, space: LatentSpace) -> TaskHead:
         """Head trained on ``space``'s own absolute latents of the pool."""
-        return cached_head(("absolute", space.name, space.fingerprint, self.pool_idx),
-                           space.latents[self.pool_idx], self._pool_labels, self.num_classes, self.seed,
-                           self.head_regularization)
+        return cached_head(
+            ("absolute", space.name, space.fingerprint, self.pool_idx),
+            space.latents[self.pool_idx],
+            self._pool_labels,
+            self.num_classes,
+            self.seed,
+            self.head_regularization,
+        )
 
     def relative_head(self, space: LatentSpace) -> TaskHead:
         """Head trained on ``space``'s own relative representations of the pool."""
-        return cached_head(("relative", space.name, space.fingerprint, self.pool_idx, self.anchor_idx,
-                            self.center),
-                           self.relative(space, self.pool_idx), self._pool_labels, self.num_classes, self.seed,
-                           self.head_regularization)
-
+        return cached_head(
+            ("relative", space.name, space.fingerprint, self.pool_idx, self.anchor_idx, self.center),
+            self.relative(space, self.pool_idx),
+            self._pool_labels,
+            self.num_classes,
+            self.seed,
+            self.head_regularization,
+        )

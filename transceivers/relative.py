@@ -37,8 +37,14 @@ class RelativeProjection(Block):
         print(torch.allclose(proj(z, anchors), proj(3 * z @ q, 3 * anchors @ q), atol=1e-5))  # True
     """
 
-    def __init__(self, center: bool = False, eps: float = 1e-12,
-                 precision: Optional[str] = None, device: Optional[str] = None, **kwargs):
+    def __init__(
+        self,
+        center: bool = False,
+        eps: float = 1e-12,
+        precision: Optional[str] = None,
+        device: Optional[str] = None,
+        **kwargs,
+    ):
         super().__init__(precision=precision, device=device, **kwargs)
         self.center = bool(center)
         self.eps = eps

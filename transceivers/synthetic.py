@@ -27,8 +27,14 @@ __all__ = ["synthetic_dataset", "rotation_source", "check_rotation_spec"]
 
 
 @DATASETS.register("synthetic")
-def synthetic_dataset(path: str | None = None, limit: int | None = None, num_classes: int = 10,
-                      dim: int = 32, spread: float = 0.6, seed: int = 0) -> Dataset:
+def synthetic_dataset(
+    path: str | None = None,
+    limit: int | None = None,
+    num_classes: int = 10,
+    dim: int = 32,
+    spread: float = 0.6,
+    seed: int = 0,
+) -> Dataset:
     """``limit`` samples (default 10,000) of a ``num_classes``-component Gaussian mixture.
 
     :returns: a :class:`Dataset` with inputs [limit, 1, 1, dim] float32 and labels [limit] int64.
@@ -38,10 +44,11 @@ def synthetic_dataset(path: str | None = None, limit: int | None = None, num_cla
     means = rng.standard_normal((num_classes, dim)).astype(np.float32)
     labels = rng.integers(num_classes, size=n)
     inputs = np.empty((n, dim), dtype=np.float32)
-    for start in range(0, n, 262_144):   # chunks keep the float64 temporaries small
+    for start in range(0, n, 262_144):  # chunks keep the float64 temporaries small
         stop = min(n, start + 262_144)
-        inputs[start:stop] = means[labels[start:stop]] + spread * rng.standard_normal((stop - start, dim),
-                                                                                        dtype=np.float32)
+        inputs[start:stop] = means[labels[start:stop]] + spread * rng.standard_normal(
+            (stop - start, dim), dtype=np.float32
+        )
     return make_dataset("synthetic", inputs.reshape(n, 1, 1, dim), labels)
 
 
@@ -72,14 +79,24 @@ def check_rotation_spec(name: str, spec: dict[str, Any]) -> None:
     """Scenario-time check of a ``rotation`` agent's settings (one line naming the field)."""
     unknown = sorted(set(spec) - {"kind", *_ROTATION_SETTINGS})
     if unknown:
-        raise SemcomInputError(f"models.{name}.{unknown[0]}: unknown setting for kind 'rotation'"
-                               f"{suggest(unknown[0], list(_ROTATION_SETTINGS))}; use {', '.join(_ROTATION_SETTINGS)}")
-    for setting, default, ok, need in (("scale", 1.0, lambda v: v != 0, "a finite number other than 0"),
-                                       ("noise_std", 0.0, lambda v: v >= 0, "a finite number >= 0")):
+        raise SemcomInputError(
+            f"models.{name}.{unknown[0]}: unknown setting for kind 'rotation'"
+            f"{suggest(unknown[0], list(_ROTATION_SETTINGS))}; use {', '.join(_ROTATION_SETTINGS)}"
+        )
+    for setting, default, ok, need in (
+        ("scale", 1.0, lambda v: v != 0, "a finite number other than 0"),
+        ("noise_std", 0.0, lambda v: v >= 0, "a finite number >= 0"),
+    ):
         value = spec.get(setting, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not ok(value):
-            raise SemcomInputError(f"models.{name}.{setting}: must be {need} (got {value!r}); "
-                                   f"e.g. {setting}: {default}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or not ok(value)
+        ):
+            raise SemcomInputError(
+                f"models.{name}.{setting}: must be {need} (got {value!r}); e.g. {setting}: {default}"
+            )
 
 
 rotation_source.check_spec = check_rotation_spec

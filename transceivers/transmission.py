@@ -138,8 +138,16 @@ class MessageTransmission(Block):
         print((received.message[0] != 0).sum(-1).max(), received.values_dim)  # 4 4
     """
 
-    def __init__(self, *, scheme: Scheme, channel, top_k: Optional[int] = None, estimate_noise: bool = True,
-                 precision: Optional[str] = None, device: Optional[str] = None):
+    def __init__(
+        self,
+        *,
+        scheme: Scheme,
+        channel,
+        top_k: Optional[int] = None,
+        estimate_noise: bool = True,
+        precision: Optional[str] = None,
+        device: Optional[str] = None,
+    ):
         super().__init__(precision=precision, device=device)
         self.scheme, self.channel, self.estimate_noise = scheme, channel, estimate_noise
         self.top_k = top_k
@@ -167,10 +175,10 @@ class MessageTransmission(Block):
             the channel's output for ``sent.x``.
         """
         side = sent.transmission.side
-        decoded = self.scheme.decode(x_hat, no_eff, side)   # symbols and side information only
+        decoded = self.scheme.decode(x_hat, no_eff, side)  # symbols and side information only
         noise = self.scheme.message_noise(no_eff, side) if self.estimate_noise else None
         values_dim = int(decoded.message.shape[-1])
-        if sent.positions is not None:   # the receiver knows the positions: scatter the k values into zeros
+        if sent.positions is not None:  # the receiver knows the positions: scatter the k values into zeros
             if noise is not None:
                 noise = sparse_message_noise(noise, decoded.message, sent.positions, sent.message_dim)
             decoded.message = self._desparsify(decoded.message, sent.positions, sent.message_dim)

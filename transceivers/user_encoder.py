@@ -58,26 +58,37 @@ def check_spec(name: str, spec: dict[str, Any]) -> None:
     """Scenario-time check of a ``torch`` agent's settings (nothing is imported)."""
     entry = spec.get("import")
     if not isinstance(entry, str) or not _ENTRY.match(entry):
-        raise SemcomInputError(f"models.{name}.import: must be 'module:callable' (got {entry!r}); "
-                               "e.g. import: my_package.encoders:build")
+        raise SemcomInputError(
+            f"models.{name}.import: must be 'module:callable' (got {entry!r}); "
+            "e.g. import: my_package.encoders:build"
+        )
     if entry.split(".")[0].split(":")[0] in sys.stdlib_module_names:
-        raise SemcomInputError(f"models.{name}.import: '{entry}' is in Python's standard library, not an encoder "
-                               "factory; name a function or class of your own module, e.g. my_package.encoders:build")
+        raise SemcomInputError(
+            f"models.{name}.import: '{entry}' is in Python's standard library, not an encoder "
+            "factory; name a function or class of your own module, e.g. my_package.encoders:build"
+        )
     kwargs = spec.get("kwargs", {})
     if not isinstance(kwargs, dict):
-        raise SemcomInputError(f"models.{name}.kwargs: must be a mapping of keyword arguments for the "
-                               f"callable (got {kwargs!r}); e.g. kwargs: {{width: 64}}")
+        raise SemcomInputError(
+            f"models.{name}.kwargs: must be a mapping of keyword arguments for the "
+            f"callable (got {kwargs!r}); e.g. kwargs: {{width: 64}}"
+        )
     if not isinstance(spec.get("cache", True), bool):
-        raise SemcomInputError(f"models.{name}.cache: must be true or false (got {spec['cache']!r}); "
-                               "false re-encodes the dataset at every run")
+        raise SemcomInputError(
+            f"models.{name}.cache: must be true or false (got {spec['cache']!r}); "
+            "false re-encodes the dataset at every run"
+        )
     batch = spec.get("batch_size", 1024)
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-        raise SemcomInputError(f"models.{name}.batch_size: must be a whole number >= 1 (got {batch!r}); "
-                               "e.g. batch_size: 1024")
+        raise SemcomInputError(
+            f"models.{name}.batch_size: must be a whole number >= 1 (got {batch!r}); e.g. batch_size: 1024"
+        )
     unknown = sorted(set(spec) - _SETTINGS)
     if unknown:
-        raise SemcomInputError(f"models.{name}.{unknown[0]}: unknown setting for kind 'torch'; "
-                               f"use {', '.join(sorted(_SETTINGS - {'kind'}))}")
+        raise SemcomInputError(
+            f"models.{name}.{unknown[0]}: unknown setting for kind 'torch'; "
+            f"use {', '.join(sorted(_SETTINGS - {'kind'}))}"
+        )
 
 
 def _import(name: str, module_name: str):
@@ -85,8 +96,10 @@ def _import(name: str, module_name: str):
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name != module_name.split(".")[0] and exc.name != module_name:
-            raise SemcomInputError(f"models.{name}.import: importing '{module_name}' failed: it needs module "
-                                   f"'{exc.name}', which is not installed; install it") from None
+            raise SemcomInputError(
+                f"models.{name}.import: importing '{module_name}' failed: it needs module "
+                f"'{exc.name}', which is not installed; install it"
+            ) from None
     cwd = str(Path.cwd())
     if cwd not in sys.path:
         sys.path.append(cwd)
@@ -96,21 +109,27 @@ def _import(name: str, module_name: str):
             pass
         finally:
             sys.path.remove(cwd)
-    raise SemcomInputError(f"models.{name}.import: module '{module_name}' cannot be found on the Python path "
-                           "or in the working directory; install it or run from its folder")
+    raise SemcomInputError(
+        f"models.{name}.import: module '{module_name}' cannot be found on the Python path "
+        "or in the working directory; install it or run from its folder"
+    )
 
 
 def _refuse_code(name: str, module_name: str) -> SemcomInputError:
-    return SemcomInputError(f"models.{name}.import: the scenario asks to run code from module '{module_name}' (a "
-                            "scenario with `import:` is a program, like any Python script); if you trust it, run it "
-                            "with --allow-code (semcom.run(..., allow_code=True))")
+    return SemcomInputError(
+        f"models.{name}.import: the scenario asks to run code from module '{module_name}' (a "
+        "scenario with `import:` is a program, like any Python script); if you trust it, run it "
+        "with --allow-code (semcom.run(..., allow_code=True))"
+    )
 
 
 def _exit_error(field: str, what: str, exc: SystemExit) -> SemcomInputError:
     """``sys.exit()`` in the user's code ends semcom's study, not the process: a run that
     exited 0 with a header-only CSV would read as a finished study."""
-    return SemcomInputError(f"{field}: {what} called sys.exit({exc.code!r}); the study stopped there (finished "
-                            "units stay saved); raise an exception in the module instead of exiting")
+    return SemcomInputError(
+        f"{field}: {what} called sys.exit({exc.code!r}); the study stopped there (finished "
+        "units stay saved); raise an exception in the module instead of exiting"
+    )
 
 
 def check_code(name: str, spec: dict[str, Any], allow: bool) -> None:
@@ -119,7 +138,7 @@ def check_code(name: str, spec: dict[str, Any], allow: bool) -> None:
     entry = spec.get("import")
     if not allow and isinstance(entry, str) and _ENTRY.match(entry):
         raise _refuse_code(name, entry.split(":")[0])
-    check_spec(name, spec)      # the entry's form, and no standard-library callable
+    check_spec(name, spec)  # the entry's form, and no standard-library callable
     resolve_entry(name, spec)
 
 
@@ -135,21 +154,28 @@ def resolve_entry(name: str, spec: dict[str, Any]):
     except SystemExit as exc:
         raise _exit_error(f"models.{name}.import", f"importing '{module_name}'", exc) from None
     except Exception as exc:  # noqa: BLE001 - the user's module failed while importing
-        raise SemcomInputError(f"models.{name}.import: importing '{module_name}' raised "
-                               f"{type(exc).__name__}: {exc}; fix the module") from None
+        raise SemcomInputError(
+            f"models.{name}.import: importing '{module_name}' raised "
+            f"{type(exc).__name__}: {exc}; fix the module"
+        ) from None
     target = module
     for part in attr.split("."):
         if not hasattr(target, part):
-            raise SemcomInputError(f"models.{name}.import: module '{module_name}' has no '{attr}'; "
-                                   "name a function or class defined in it")
+            raise SemcomInputError(
+                f"models.{name}.import: module '{module_name}' has no '{attr}'; "
+                "name a function or class defined in it"
+            )
         target = getattr(target, part)
-    own = (inspect.isfunction(target) or inspect.isclass(target) or inspect.ismethod(target)) \
-        and getattr(target, "__module__", None) == module.__name__
+    own = (inspect.isfunction(target) or inspect.isclass(target) or inspect.ismethod(target)) and getattr(
+        target, "__module__", None
+    ) == module.__name__
     if not own:
-        raise SemcomInputError(f"models.{name}.import: '{spec['import']}' is not a function or class defined in "
-                               f"module '{module_name}' (it is {type(target).__name__} from "
-                               f"'{getattr(target, '__module__', None) or 'elsewhere'}'); name the encoder factory "
-                               "your module defines")
+        raise SemcomInputError(
+            f"models.{name}.import: '{spec['import']}' is not a function or class defined in "
+            f"module '{module_name}' (it is {type(target).__name__} from "
+            f"'{getattr(target, '__module__', None) or 'elsewhere'}'); name the encoder factory "
+            "your module defines"
+        )
     return target
 
 
@@ -167,11 +193,15 @@ def load_user_encoder(name: str, spec: dict[str, Any]) -> torch.nn.Module:
         except SystemExit as exc:
             raise _exit_error(f"models.{name}", f"'{spec['import']}'(**kwargs)", exc) from None
         except Exception as exc:  # noqa: BLE001 - the user's constructor failed
-            raise SemcomInputError(f"models.{name}: '{spec['import']}'(**kwargs) raised "
-                                   f"{type(exc).__name__}: {exc}; fix models.{name}.kwargs or the callable") from None
+            raise SemcomInputError(
+                f"models.{name}: '{spec['import']}'(**kwargs) raised "
+                f"{type(exc).__name__}: {exc}; fix models.{name}.kwargs or the callable"
+            ) from None
     if not isinstance(encoder, torch.nn.Module):
-        raise SemcomInputError(f"models.{name}.import: '{spec['import']}' returned {type(encoder).__name__}, not a "
-                               "torch.nn.Module; return the encoder module")
+        raise SemcomInputError(
+            f"models.{name}.import: '{spec['import']}' returned {type(encoder).__name__}, not a "
+            "torch.nn.Module; return the encoder module"
+        )
     return encoder.eval()
 
 
@@ -181,34 +211,43 @@ def _encode(name: str, encoder: torch.nn.Module, inputs: np.ndarray, batch_size:
     chunks = []
     for start in range(0, len(x), batch_size):
         try:
-            z = encoder(x[start:start + batch_size])
+            z = encoder(x[start : start + batch_size])
         except SystemExit as exc:
             raise _exit_error(f"models.{name}", "the encoder", exc) from None
         except Exception as exc:  # noqa: BLE001 - shapes the user's module does not accept
-            raise SemcomInputError(f"models.{name}: the encoder failed on inputs of shape "
-                                   f"{tuple(x[start:start + batch_size].shape)} ({type(exc).__name__}: {exc}); "
-                                   "make it accept [batch, channels, height, width] float32") from None
+            raise SemcomInputError(
+                f"models.{name}: the encoder failed on inputs of shape "
+                f"{tuple(x[start : start + batch_size].shape)} ({type(exc).__name__}: {exc}); "
+                "make it accept [batch, channels, height, width] float32"
+            ) from None
         rows = min(batch_size, len(x) - start)
         if not isinstance(z, torch.Tensor) or z.dim() != 2 or z.shape[0] != rows or z.shape[1] == 0:
             got = f"shape {tuple(z.shape)}" if isinstance(z, torch.Tensor) else type(z).__name__
-            raise SemcomInputError(f"models.{name}: the encoder returned {got} for a batch of {rows} inputs; "
-                                   "return a [batch, latent_dim] tensor (end the module with torch.nn.Flatten())")
+            raise SemcomInputError(
+                f"models.{name}: the encoder returned {got} for a batch of {rows} inputs; "
+                "return a [batch, latent_dim] tensor (end the module with torch.nn.Flatten())"
+            )
         chunks.append(z.detach().float().cpu())
     return torch.cat(chunks)
 
 
 @LATENT_SOURCES.register("torch")
-def user_encoder_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray) -> LatentSpace:
+def user_encoder_source(
+    name: str, spec: dict[str, Any], dataset: Dataset, pool_idx: np.ndarray
+) -> LatentSpace:
     """Agent ``name``: the dataset encoded by the user's module ``spec['import']`` (cached, see the module doc)."""
     require_inputs(name, "torch", dataset)
     check_spec(name, spec)
     use_cache = spec.get("cache", True)
     try:
-        key = config_hash("torch", spec["import"], spec.get("kwargs", {}), int(spec.get("seed", 0)),
-                          dataset.fingerprint)
+        key = config_hash(
+            "torch", spec["import"], spec.get("kwargs", {}), int(spec.get("seed", 0)), dataset.fingerprint
+        )
     except TypeError:
-        raise SemcomInputError(f"models.{name}.kwargs: holds values that are not plain numbers, strings, lists "
-                               "or mappings; give plain YAML values") from None
+        raise SemcomInputError(
+            f"models.{name}.kwargs: holds values that are not plain numbers, strings, lists "
+            "or mappings; give plain YAML values"
+        ) from None
     cached = load_tensors("latents", key) if use_cache else None
     if cached is not None:
         latents = cached["latents"].float()
@@ -217,14 +256,18 @@ def user_encoder_source(name: str, spec: dict[str, Any], dataset: Dataset, pool_
         latents = _encode(name, encoder, dataset.inputs, int(spec.get("batch_size", 1024)))
         bad = ~torch.isfinite(latents)
         if bad.any():
-            raise SemcomInputError(f"models.{name}: the encoder produced {int(bad.sum())} NaN/inf latent values "
-                                   f"(first in sample {int(bad.any(1).nonzero()[0])}); fix the encoder")
+            raise SemcomInputError(
+                f"models.{name}: the encoder produced {int(bad.sum())} NaN/inf latent values "
+                f"(first in sample {int(bad.any(1).nonzero()[0])}); fix the encoder"
+            )
         if use_cache:
             save_tensors("latents", key, {"latents": latents})
     d = spec.get("latent_dim")
     if d is not None and int(d) != latents.shape[1]:
-        raise SemcomInputError(f"models.{name}.latent_dim: is {d} but the encoder returns "
-                               f"{latents.shape[1]}-dimensional latents; remove latent_dim or fix it")
+        raise SemcomInputError(
+            f"models.{name}.latent_dim: is {d} but the encoder returns "
+            f"{latents.shape[1]}-dimensional latents; remove latent_dim or fix it"
+        )
     return LatentSpace(name, latents)
 
 

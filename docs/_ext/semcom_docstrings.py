@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-_FIELD = re.compile(r"^(\s*):[A-Za-z_][^:`]*:(?=\s|$)")   # a field, not a role (:class:`x`)
+_FIELD = re.compile(r"^(\s*):[A-Za-z_][^:`]*:(?=\s|$)")  # a field, not a role (:class:`x`)
 _TICKS = re.compile(r"(`+)(?:(?!\1).)+\1")
 
 
@@ -41,7 +41,7 @@ def escape_line(line: str) -> str:
     """``line`` with shape notation escaped outside inline literals and roles."""
     pieces, last = [], 0
     for m in _TICKS.finditer(line):
-        pieces.append(_escape_plain(line[last:m.start()]))
+        pieces.append(_escape_plain(line[last : m.start()]))
         pieces.append(m.group(0))
         last = m.end()
     pieces.append(_escape_plain(line[last:]))
@@ -51,8 +51,8 @@ def escape_line(line: str) -> str:
 def normalise(lines: list[str]) -> list[str]:
     """The docstring's lines as reST reads them correctly (see the module docstring)."""
     out: list[str] = []
-    literal_indent = None       # indentation of the line that opened a literal block
-    in_field = None             # indentation of the field whose body we are in
+    literal_indent = None  # indentation of the line that opened a literal block
+    in_field = None  # indentation of the field whose body we are in
     for line in lines:
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
@@ -73,8 +73,12 @@ def normalise(lines: list[str]) -> list[str]:
         if _FIELD.match(line):
             in_field = indent
         elif in_field is not None and indent <= in_field:
-            line = " " * (in_field + 3) + line.lstrip()     # a field's continuation, not indented
-        if stripped.endswith("::") or stripped.startswith(".. code-block::") or stripped.startswith(".. code::"):
+            line = " " * (in_field + 3) + line.lstrip()  # a field's continuation, not indented
+        if (
+            stripped.endswith("::")
+            or stripped.startswith(".. code-block::")
+            or stripped.startswith(".. code::")
+        ):
             literal_indent = indent
             out.append(line if stripped.startswith("..") else escape_line(line))
             in_field = None

@@ -30,8 +30,18 @@ from pathlib import Path
 import numpy as np
 
 BUDGETS = (20, 40, 80, 120, 160, 240)
-METHODS = ("relative", "inverse", "aligned", "procrustes", "whitened_procrustes", "cca", "svcca", "kernel_ridge",
-           "residual_kernel", "mlp_aligner")
+METHODS = (
+    "relative",
+    "inverse",
+    "aligned",
+    "procrustes",
+    "whitened_procrustes",
+    "cca",
+    "svcca",
+    "kernel_ridge",
+    "residual_kernel",
+    "mlp_aligner",
+)
 
 
 def export_latents(out: Path) -> dict[str, Path]:
@@ -49,12 +59,16 @@ def export_latents(out: Path) -> dict[str, Path]:
     split = np.concatenate([np.zeros(len(pool), np.int64), np.ones(len(test), np.int64)])
     paths = {}
     for name, units, activation, seed in (("tanh12", 12, "tanh", 0), ("relu16", 16, "relu", 1)):
-        clf = MLPClassifier(hidden_layer_sizes=(units,), activation=activation, max_iter=500, random_state=seed)
+        clf = MLPClassifier(
+            hidden_layer_sizes=(units,), activation=activation, max_iter=500, random_state=seed
+        )
         clf.fit(x[train], y[train])
         hidden = x[order] @ clf.coefs_[0] + clf.intercepts_[0]
         latents = np.tanh(hidden) if activation == "tanh" else np.maximum(hidden, 0.0)
         paths[name] = out / f"{name}.npz"
-        np.savez(paths[name], latents=latents.astype(np.float32), labels=y[order].astype(np.int64), split=split)
+        np.savez(
+            paths[name], latents=latents.astype(np.float32), labels=y[order].astype(np.int64), split=split
+        )
         print(f"{name}: sklearn test accuracy {clf.score(x[test], y[test]):.3f}, latents -> {paths[name]}")
     return paths
 
@@ -63,13 +77,27 @@ def scenario(out: Path, seeds: int):
     from semcom.simulator.link.checks import check_scenario
     from semcom.simulator.link.schema import parse_scenario
 
-    sc = parse_scenario(dict(
-        name="alignment_protocol", seed=1, data=dict(dataset="latents", path=str(out)),
-        models=dict(tanh12=dict(kind="npz", path=str(out / "tanh12.npz")),
-                    relu16=dict(kind="npz", path=str(out / "relu16.npz"))),
-        semantic_equalizers=dict(procrustes=dict(equalizer="aligned", fit="procrustes")),
-        sweep=dict(snr_db=[20], num_anchors=list(BUDGETS), anchor_selection="stratified", transmitter="tanh12",
-                   receiver="relu16", semantic_equalizer=list(METHODS), seed=list(range(1, seeds + 1)))))
+    sc = parse_scenario(
+        dict(
+            name="alignment_protocol",
+            seed=1,
+            data=dict(dataset="latents", path=str(out)),
+            models=dict(
+                tanh12=dict(kind="npz", path=str(out / "tanh12.npz")),
+                relu16=dict(kind="npz", path=str(out / "relu16.npz")),
+            ),
+            semantic_equalizers=dict(procrustes=dict(equalizer="aligned", fit="procrustes")),
+            sweep=dict(
+                snr_db=[20],
+                num_anchors=list(BUDGETS),
+                anchor_selection="stratified",
+                transmitter="tanh12",
+                receiver="relu16",
+                semantic_equalizer=list(METHODS),
+                seed=list(range(1, seeds + 1)),
+            ),
+        )
+    )
     check_scenario(sc)
     return sc
 
@@ -96,23 +124,39 @@ def run(sc) -> list[dict]:
             eq = build_equalizer(name, sc.semantic_equalizers.get(name), link)
             message = eq.encode(z)[None]
             acc = float((eq(message).argmax(-1)[0] == labels).float().mean())
-            rr = reciprocal_ranks(eq.retrieval_query(message), eq.retrieval_keys(test), torch.arange(len(test)))
-            rows.append(dict(method=name, num_anchors=unit.num_anchors, seed=unit.seed, accuracy=acc,
-                             mrr=float(rr.mean()), n_test=len(test)))
+            rr = reciprocal_ranks(
+                eq.retrieval_query(message), eq.retrieval_keys(test), torch.arange(len(test))
+            )
+            rows.append(
+                dict(
+                    method=name,
+                    num_anchors=unit.num_anchors,
+                    seed=unit.seed,
+                    accuracy=acc,
+                    mrr=float(rr.mean()),
+                    n_test=len(test),
+                )
+            )
     return rows
 
 
 def table(rows: list[dict]) -> str:
     seeds = len({r["seed"] for r in rows})
-    lines = [f"Noise-free accuracy % (mean over {seeds} pilot draws; min–max) / MRR, tanh12 → relu16", "",
-             "| method | " + " | ".join(f"K = {k}" for k in BUDGETS) + " |", "|---" * (len(BUDGETS) + 1) + "|"]
+    lines = [
+        f"Noise-free accuracy % (mean over {seeds} pilot draws; min–max) / MRR, tanh12 → relu16",
+        "",
+        "| method | " + " | ".join(f"K = {k}" for k in BUDGETS) + " |",
+        "|---" * (len(BUDGETS) + 1) + "|",
+    ]
     for name in METHODS:
         cells = []
         for k in BUDGETS:
             rs = [r for r in rows if r["method"] == name and r["num_anchors"] == k]
             a = [100 * r["accuracy"] for r in rs]
-            cells.append(f"{statistics.mean(a):.1f} ({min(a):.1f}–{max(a):.1f}) / "
-                         f"{statistics.mean(r['mrr'] for r in rs):.3f}")
+            cells.append(
+                f"{statistics.mean(a):.1f} ({min(a):.1f}–{max(a):.1f}) / "
+                f"{statistics.mean(r['mrr'] for r in rs):.3f}"
+            )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -99,7 +99,9 @@ class _Refs(HTMLParser):
         for name, value in attrs:
             if value is None:
                 continue
-            if name in ("href", "src") and not (tag == "link" and name == "href" and value.startswith("http")):
+            if name in ("href", "src") and not (
+                tag == "link" and name == "href" and value.startswith("http")
+            ):
                 self.refs.append(html.unescape(value))
             if name in ("id", "name"):
                 self.ids.add(value)

@@ -27,7 +27,7 @@ from readme_tables import ROOT, TABLES, readme_table, table_location  # noqa: E4
 
 def _run(command: str, out: Path) -> None:
     argv = shlex.split(command.format(out=out))
-    if argv[0] == "semcom":            # the semcom of this interpreter's environment
+    if argv[0] == "semcom":  # the semcom of this interpreter's environment
         argv = [sys.executable, "-m", "semcom"] + argv[1:]
     print("  $", " ".join(argv[2:] if argv[0] == sys.executable else argv), flush=True)
     subprocess.run(argv, cwd=ROOT, check=True)
@@ -60,7 +60,7 @@ def main(argv=None) -> int:
         p.error(f"unknown table(s) {sorted(unknown)}; choose from {', '.join(TABLES)}")
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     same = total = 0
-    ran = set()                        # folders run in this call: a study behind two tables runs once
+    ran = set()  # folders run in this call: a study behind two tables runs once
     for name in args.tables or list(TABLES):
         table = TABLES[name]
         out = args.out / (table.folder or name)

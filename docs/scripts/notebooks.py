@@ -37,8 +37,9 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     ``nbclient.exceptions.CellExecutionError`` naming the cell when one raises."""
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="semcom_nb_") as cwd:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": cwd}}).execute()
+        NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": cwd}}
+        ).execute()
     return nb
 
 
@@ -57,8 +58,10 @@ def main(argv=None) -> int:
         nb = execute(path)
         if not args.check:
             nbformat.write(nb, path)
-        print(f"{path.relative_to(ROOT)}: executed in {time.perf_counter() - start:.0f} s"
-              + ("" if args.check else ", outputs stored"))
+        print(
+            f"{path.relative_to(ROOT)}: executed in {time.perf_counter() - start:.0f} s"
+            + ("" if args.check else ", outputs stored")
+        )
     return 0
 
 

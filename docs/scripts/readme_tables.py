@@ -35,8 +35,9 @@ STITCHING_SEED_OFFSETS = (0, 10, 20, 30, 40)
 def table_sources() -> list[Path]:
     """The Markdown files a results table may live in: the README and the docs pages
     (docs/**/*.md, without the issue notes)."""
-    docs = sorted(p for p in (ROOT / "docs").rglob("*.md")
-                  if "notes" not in p.relative_to(ROOT / "docs").parts[:1])
+    docs = sorted(
+        p for p in (ROOT / "docs").rglob("*.md") if "notes" not in p.relative_to(ROOT / "docs").parts[:1]
+    )
     return [ROOT / "README.md"] + docs
 
 
@@ -94,20 +95,36 @@ def quickstart_rows(out: Path) -> list[list[str]]:
     at = df[df.snr_db == 20.0]
     table = []
     for rx in dict.fromkeys(df.rx_model):
+
         def cell(eq, k, rx=rx):
             sel = at[(at.rx_model == rx) & (at.num_anchors == k) & (at.semantic_equalizer == eq)]
             return _mean_pm(sel.iloc[0])
-        table.append([rx, _pct(df[df.rx_model == rx].native_accuracy.mean()), cell("relative", 32),
-                      cell("relative", 64), cell("oracle", 64), cell("none", 64)])
+
+        table.append(
+            [
+                rx,
+                _pct(df[df.rx_model == rx].native_accuracy.mean()),
+                cell("relative", 32),
+                cell("relative", 64),
+                cell("oracle", 64),
+                cell("none", 64),
+            ]
+        )
     return table
 
 
 def stitching_values(out: Path) -> dict[str, list[float]]:
     """Noise-free accuracy of the 12 ordered pairs of distinct neural agents, per row of the table."""
     df = pd.read_csv(out / "stitching.csv")
-    df = df[(df.condition == "noise-free") & (df.tx_model != df.rx_model)
-            & df.tx_model.isin(STITCHING_NEURAL) & df.rx_model.isin(STITCHING_NEURAL)]
-    values = {eq: list(df[df.semantic_equalizer == eq].accuracy) for eq in dict.fromkeys(df.semantic_equalizer)}
+    df = df[
+        (df.condition == "noise-free")
+        & (df.tx_model != df.rx_model)
+        & df.tx_model.isin(STITCHING_NEURAL)
+        & df.rx_model.isin(STITCHING_NEURAL)
+    ]
+    values = {
+        eq: list(df[df.semantic_equalizer == eq].accuracy) for eq in dict.fromkeys(df.semantic_equalizer)
+    }
     relative = df[df.semantic_equalizer == "relative"]
     values["receiver native"] = list(relative.native_accuracy_rx)
     return values
@@ -118,8 +135,9 @@ def stitching_command(offset: int) -> str:
     import yaml
 
     models = yaml.safe_load((ROOT / "scenarios" / "stitching.yaml").read_text())["models"]
-    sets = "".join(f" --set models.{name}.seed={models[name]['seed'] + offset}"
-                   for name in STITCHING_NEURAL if offset)
+    sets = "".join(
+        f" --set models.{name}.seed={models[name]['seed'] + offset}" for name in STITCHING_NEURAL if offset
+    )
     return f"semcom stitch scenarios/stitching.yaml --out {{out}}/seed{offset}{sets}"
 
 
@@ -161,8 +179,10 @@ def digital_rows(out: Path) -> list[list[str]]:
     table = []
     for (channel, scheme, bits), grp in df.groupby(["channel", "scheme", df.bits.fillna(-1)], sort=False):
         grp = grp.sort_values("snr_db")
-        table.append([channel, scheme if bits < 0 else f"{scheme}, {int(bits)} bits",
-                      f"{grp.channel_uses.iloc[0]:g}"] + [_mean_pm(r) for r in grp.itertuples()])
+        table.append(
+            [channel, scheme if bits < 0 else f"{scheme}, {int(bits)} bits", f"{grp.channel_uses.iloc[0]:g}"]
+            + [_mean_pm(r) for r in grp.itertuples()]
+        )
     return table
 
 
@@ -171,8 +191,10 @@ def anchors_rows(out: Path) -> list[list[str]]:
     (relative, 20 dB), per K."""
     df = _results(out)
     df = df[(df.semantic_equalizer == "relative") & (df.snr_db == 20.0)]
-    return [[strategy] + [_mean_pm(r) for r in grp.sort_values("num_anchors").itertuples()]
-            for strategy, grp in df.groupby("anchor_selection", sort=False)]
+    return [
+        [strategy] + [_mean_pm(r) for r in grp.sort_values("num_anchors").itertuples()]
+        for strategy, grp in df.groupby("anchor_selection", sort=False)
+    ]
 
 
 def _snr_at(grp: pd.DataFrame, target: float) -> float | None:
@@ -186,8 +208,9 @@ def _snr_at(grp: pd.DataFrame, target: float) -> float | None:
     return -np.inf if i == 0 else float(np.interp(target, [acc[i - 1], acc[i]], [grid[i - 1], grid[i]]))
 
 
-def channel_aware_rows(out: Path, channel: str = "awgn", k: int = 16, target: float = 0.8,
-                       snrs=(-10, -5, 0, 5, 10, 20, 30)) -> list[list[str]]:
+def channel_aware_rows(
+    out: Path, channel: str = "awgn", k: int = 16, target: float = 0.8, snrs=(-10, -5, 0, 5, 10, 20, 30)
+) -> list[list[str]]:
     """receiver | accuracy per SNR (mean over replicates ± its 95% half-width [%]) | SNR at
     ``target`` on the mean curve."""
     df = _results(out)
@@ -208,12 +231,16 @@ def channel_aware_gains_rows(out: Path, target: float = 0.8) -> list[list[str]]:
     df = _results(out)
     table = []
     for (channel, k), sel in df.groupby(["channel", "num_anchors"], sort=False):
-        curves = {eq: sel[sel.semantic_equalizer == eq].sort_values("snr_db")
-                  for eq in ("relative", "relative_lmmse", "relative_noisy")}
+        curves = {
+            eq: sel[sel.semantic_equalizer == eq].sort_values("snr_db")
+            for eq in ("relative", "relative_lmmse", "relative_noisy")
+        }
         at0 = [_mean_pm(c[c.snr_db == 0.0].iloc[0]) for c in curves.values()]
         x = {eq: _snr_at(c, target) for eq, c in curves.items()}
         plain = f"{x['relative']:.2f}" if _finite(x["relative"]) else "-"
-        table.append([channel, f"{k}"] + at0 + [plain, _gain(x, "relative_lmmse"), _gain(x, "relative_noisy")])
+        table.append(
+            [channel, f"{k}"] + at0 + [plain, _gain(x, "relative_lmmse"), _gain(x, "relative_noisy")]
+        )
     return table
 
 
@@ -236,8 +263,13 @@ def jscc_rows(out: Path) -> list[list[str]]:
     snrs = sorted(df.snr_db.unique())
 
     def pair(sel_a, sel_b):
-        return [f"{_mean_pm(a)} / {_mean_pm(b)}" for a, b in zip(sel_a.sort_values("snr_db").itertuples(),
-                                                                  sel_b.sort_values("snr_db").itertuples())]
+        return [
+            f"{_mean_pm(a)} / {_mean_pm(b)}"
+            for a, b in zip(
+                sel_a.sort_values("snr_db").itertuples(), sel_b.sort_values("snr_db").itertuples()
+            )
+        ]
+
     table = []
     for scheme in ("jscc0", "jscc10"):
         sel = df[df.scheme == scheme]
@@ -245,7 +277,9 @@ def jscc_rows(out: Path) -> list[list[str]]:
     analog = df[df.scheme == "analog"]
     for eq in ("oracle", "relative"):
         sel = analog[analog.semantic_equalizer == eq]
-        table.append([f"{eq} (K = 8 / 32)", "4 / 16"] + pair(sel[sel.num_anchors == 8], sel[sel.num_anchors == 32]))
+        table.append(
+            [f"{eq} (K = 8 / 32)", "4 / 16"] + pair(sel[sel.num_anchors == 8], sel[sel.num_anchors == 32])
+        )
     assert len(snrs) == len(table[0]) - 2
     return table
 
@@ -253,16 +287,27 @@ def jscc_rows(out: Path) -> list[list[str]]:
 def adaptive_rows(out: Path) -> list[list[str]]:
     """SNR | replicates | accuracy [%] ± half-width | target met | BLER | block errors / codewords."""
     df = _results(out).sort_values("snr_db")
-    return [[f"{r.snr_db:g}", f"{r.replicates}", _mean_pm(r), "yes" if r.target_met else "no",
-             f"{r.bler:.3f}", f"{r.block_errors} / {r.codewords}"] for r in df.itertuples()]
+    return [
+        [
+            f"{r.snr_db:g}",
+            f"{r.replicates}",
+            _mean_pm(r),
+            "yes" if r.target_met else "no",
+            f"{r.bler:.3f}",
+            f"{r.block_errors} / {r.codewords}",
+        ]
+        for r in df.itertuples()
+    ]
 
 
 def topk_rows(out: Path) -> list[list[str]]:
     """receiver | top-8 uses | accuracy 0 / 10 dB | all-32 uses | accuracy 0 / 10 dB (relative,
     K = 32), from the two runs ``out/topk8`` and ``out/topk_all``."""
+
     def side(run):
         df = _results(out / run)
         return df[df.semantic_equalizer == "relative"].sort_values("snr_db")
+
     sparse, full = side("topk8"), side("topk_all")
     table = []
     for rx in dict.fromkeys(sparse.rx_model):
@@ -285,6 +330,7 @@ def zoo_seeds_rows(out: Path) -> list[list[str]]:
 class ReadmeTable:
     """One README table: the commands that make its study (run from the repository root,
     ``{out}`` the output folder) and the function that rebuilds its rows from the folder."""
+
     commands: tuple[str, ...]
     rows: Callable[[Path], list[list[str]]]
     #: cells of a README row that are labels in words, compared by position only
@@ -294,26 +340,45 @@ class ReadmeTable:
 
 
 TABLES: dict[str, ReadmeTable] = {
-    "quickstart-table": ReadmeTable(("semcom run scenarios/quickstart.yaml --out {out} --quiet",), quickstart_rows),
-    "digital-table": ReadmeTable(("semcom run scenarios/digital_vs_analog.yaml --out {out} --quiet",),
-                                 digital_rows, label_cells=2),
-    "anchors-table": ReadmeTable(("semcom run scenarios/anchors_random_vs_prototypical.yaml --out {out} --quiet",),
-                                 anchors_rows),
-    "stitching-table": ReadmeTable(tuple(stitching_command(o) for o in STITCHING_SEED_OFFSETS), stitching_rows),
-    "channel-aware-table": ReadmeTable(("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",),
-                                       channel_aware_rows),
+    "quickstart-table": ReadmeTable(
+        ("semcom run scenarios/quickstart.yaml --out {out} --quiet",), quickstart_rows
+    ),
+    "digital-table": ReadmeTable(
+        ("semcom run scenarios/digital_vs_analog.yaml --out {out} --quiet",), digital_rows, label_cells=2
+    ),
+    "anchors-table": ReadmeTable(
+        ("semcom run scenarios/anchors_random_vs_prototypical.yaml --out {out} --quiet",), anchors_rows
+    ),
+    "stitching-table": ReadmeTable(
+        tuple(stitching_command(o) for o in STITCHING_SEED_OFFSETS), stitching_rows
+    ),
+    "channel-aware-table": ReadmeTable(
+        ("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",), channel_aware_rows
+    ),
     "receivers-gains-table": ReadmeTable(
-        ("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",), channel_aware_gains_rows,
-        label_cells=2, folder="channel-aware-table"),
+        ("semcom run scenarios/channel_aware_receivers.yaml --out {out} --quiet",),
+        channel_aware_gains_rows,
+        label_cells=2,
+        folder="channel-aware-table",
+    ),
     "jscc-table": ReadmeTable(("semcom run scenarios/jscc_vs_relative.yaml --out {out} --quiet",), jscc_rows),
-    "topk-table": ReadmeTable((
-        "semcom run scenarios/quickstart.yaml --out {out}/topk8 --no-plots --quiet --set sweep.snr_db=[0,10] "
-        "--set sweep.num_anchors=[32] --set compression.top_k=8",
-        "semcom run scenarios/quickstart.yaml --out {out}/topk_all --no-plots --quiet --set sweep.snr_db=[0,10] "
-        "--set sweep.num_anchors=[32]"), topk_rows),
+    "topk-table": ReadmeTable(
+        (
+            "semcom run scenarios/quickstart.yaml --out {out}/topk8 --no-plots --quiet --set sweep.snr_db=[0,10] "
+            "--set sweep.num_anchors=[32] --set compression.top_k=8",
+            "semcom run scenarios/quickstart.yaml --out {out}/topk_all --no-plots --quiet --set sweep.snr_db=[0,10] "
+            "--set sweep.num_anchors=[32]",
+        ),
+        topk_rows,
+    ),
     "zoo-seeds-table": ReadmeTable(
-        ('semcom run scenarios/alignment_zoo.yaml --out {out} --no-plots --quiet --set "sweep.seed=[1,2,3]"',),
-        zoo_seeds_rows, label_cells=2),
-    "adaptive-table": ReadmeTable(("semcom run scenarios/digital_rayleigh_adaptive.yaml --out {out} --quiet",),
-                                  adaptive_rows),
+        (
+            'semcom run scenarios/alignment_zoo.yaml --out {out} --no-plots --quiet --set "sweep.seed=[1,2,3]"',
+        ),
+        zoo_seeds_rows,
+        label_cells=2,
+    ),
+    "adaptive-table": ReadmeTable(
+        ("semcom run scenarios/digital_rayleigh_adaptive.yaml --out {out} --quiet",), adaptive_rows
+    ),
 }

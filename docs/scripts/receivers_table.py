@@ -34,12 +34,26 @@ def main(argv=None) -> None:
     a = p.parse_args(argv)
     pct = f"{100 * a.target:g}%"
     if a.gains:
-        print(_markdown(["channel", "K", "plain 0 dB", "LMMSE 0 dB", "noise-trained 0 dB", f"plain @ {pct} [dB]",
-                         "LMMSE gain [dB]", "noise-trained gain [dB]"],
-                        channel_aware_gains_rows(a.dir, a.target)))
+        print(
+            _markdown(
+                [
+                    "channel",
+                    "K",
+                    "plain 0 dB",
+                    "LMMSE 0 dB",
+                    "noise-trained 0 dB",
+                    f"plain @ {pct} [dB]",
+                    "LMMSE gain [dB]",
+                    "noise-trained gain [dB]",
+                ],
+                channel_aware_gains_rows(a.dir, a.target),
+            )
+        )
         return
     rows = channel_aware_rows(a.dir, a.channel, a.k, a.target, tuple(a.snr))
-    print(_markdown(["receiver"] + [f"{s:g}" for s in a.snr[:-1]] + [f"{a.snr[-1]:g} dB", f"SNR @ {pct}"], rows))
+    print(
+        _markdown(["receiver"] + [f"{s:g}" for s in a.snr[:-1]] + [f"{a.snr[-1]:g} dB", f"SNR @ {pct}"], rows)
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ outer loop at each candidate price; prints the correct decisions per second over
 
     python docs/scripts/system_interference_price.py [seed] [drops]
 """
+
 import dataclasses
 import sys
 
@@ -34,8 +35,13 @@ for price in PRICES:
     for rate in rates:
         vals = []
         for d in range(DROPS):
-            unit = dataclasses.replace(template, seed=SEED, drop=d, link_adaptation="max_correct_olla",
-                                       arrival_rate=rate)
-            vals.append(float(unit_rows(here, unit, simulate_system(here, unit, tables), tables)[0]["goodput_offered"]))
+            unit = dataclasses.replace(
+                template, seed=SEED, drop=d, link_adaptation="max_correct_olla", arrival_rate=rate
+            )
+            vals.append(
+                float(
+                    unit_rows(here, unit, simulate_system(here, unit, tables), tables)[0]["goodput_offered"]
+                )
+            )
         got.append(f"{rate:g}/s: {np.mean(vals):.0f}")
     print(f"interference_price {price:g}: " + ", ".join(got), flush=True)

@@ -17,6 +17,7 @@ every ``conventional_5g`` policy of its sweep at every load.
     python docs/scripts/system_olla_start.py compare START_DB [seed] [drops] [bler_target]
     python docs/scripts/system_olla_start.py late WARMUP_S [seed] [drops]
 """
+
 import dataclasses
 import sys
 
@@ -45,7 +46,9 @@ own_regime(sc, table_set, link_tables(sc, table_set))
 tables = study_tables(sc, table_set)
 rates = sorted(float(r) for r in sc.axis("arrival_rate"))
 units = system_units(sc, tables)
-policies = list(dict.fromkeys(u.link_adaptation for u in units if u.link_adaptation.startswith("conventional_5g")))
+policies = list(
+    dict.fromkeys(u.link_adaptation for u in units if u.link_adaptation.startswith("conventional_5g"))
+)
 template = units[0]
 
 
@@ -72,13 +75,18 @@ if COMPARE:
         for policy in policies:
             got = []
             for rate in rates:
-                vals = [float(unit_rows(here, u, r, tables)[0]["goodput_offered"])
-                        for u, r in (run(here, policy, rate, d) for d in range(DROPS))]
+                vals = [
+                    float(unit_rows(here, u, r, tables)[0]["goodput_offered"])
+                    for u, r in (run(here, policy, rate, d) for d in range(DROPS))
+                ]
                 got.append(f"{rate:g}/s: {np.mean(vals):.0f}")
             target = here.system.conventional.bler_target
             opens = here.system.warmup_s
-            print(f"start {start:g} dB, BLER target {target:g}, window from {opens:g} s, {policy}: "
-                  + ", ".join(got), flush=True)
+            print(
+                f"start {start:g} dB, BLER target {target:g}, window from {opens:g} s, {policy}: "
+                + ", ".join(got),
+                flush=True,
+            )
     sys.exit(0)
 
 here = study_with(0.0, DURATION)
@@ -93,5 +101,7 @@ for policy in policies:
             path = ", ".join(f"{t:g} s {trace[min(len(trace) - 1, int(t / slot_s) - 1)]:.2f}" for t in marks)
             ends.append(float(r.olla_offset_db.mean()))
             print(f"{policy} {rate:g}/s drop {d}: mean offset [dB] {path}; end {ends[-1]:.2f}", flush=True)
-print(f"mean end offset {np.mean(ends):.2f} dB (sd {np.std(ends):.2f}); "
-      f"olla_initial_offset_db: {0.5 * round(2 * np.mean(ends)):g}")
+print(
+    f"mean end offset {np.mean(ends):.2f} dB (sd {np.std(ends):.2f}); "
+    f"olla_initial_offset_db: {0.5 * round(2 * np.mean(ends)):g}"
+)

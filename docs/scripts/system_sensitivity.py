@@ -8,6 +8,7 @@ Means over the drops given (default: the study's first two).
 
     python docs/scripts/system_sensitivity.py [drops] [fixed labels, comma-separated]
 """
+
 import dataclasses
 import sys
 
@@ -45,7 +46,9 @@ for placement in ("random", "reuse", "frequency_selective"):
     for rate in rates:
         la = mean_of("max_correct_olla", rate, placement=placement)[0]
         best = max((mean_of(p, rate, placement=placement)[0], p) for p in fixed)
-        print(f"{placement} | {rate:g} | {la:.0f} | {best[0]:.0f} ({best[1]}) | {la - best[0]:+.0f}", flush=True)
+        print(
+            f"{placement} | {rate:g} | {la:.0f} | {best[0]:.0f} ({best[1]}) | {la - best[0]:+.0f}", flush=True
+        )
 print("\nscheduler | placement | load | LA correct/s | Jain")
 for sched in ("pf_rate", "pf_semantic", "round_robin"):
     for placement in ("random", "frequency_selective"):

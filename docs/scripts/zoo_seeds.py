@@ -40,10 +40,14 @@ def seed_points(replicates: pd.DataFrame) -> pd.DataFrame:
     out = g.agg(mean="mean", sd="std", seeds="count").reset_index()
     out["hw"] = stats.t.ppf(0.975, out.seeds - 1) * out.sd / np.sqrt(out.seeds)
     first = r[r.seed == r.seed.min()].assign(correct=lambda d: (d.accuracy * d.n_samples).round())
-    pooled = first.groupby(key, sort=False).agg(correct=("correct", "sum"), n=("n_samples", "sum")).reset_index()
+    pooled = (
+        first.groupby(key, sort=False).agg(correct=("correct", "sum"), n=("n_samples", "sum")).reset_index()
+    )
     pooled["seed1"] = pooled.correct / pooled.n
-    pooled["wilson_hw"] = [(hi - lo) / 2 for lo, hi in (wilson_interval(int(c), int(n))
-                                                        for c, n in zip(pooled.correct, pooled.n))]
+    pooled["wilson_hw"] = [
+        (hi - lo) / 2
+        for lo, hi in (wilson_interval(int(c), int(n)) for c, n in zip(pooled.correct, pooled.n))
+    ]
     return out.merge(pooled[[*key, "seed1", "wilson_hw"]], on=key)
 
 
@@ -57,8 +61,15 @@ def rows(out: Path) -> list[list[str]]:
         best = d["mean"].idxmax()
         b = d.loc[best]
         ties = sum(1 for n, x in d.iterrows() if n != best and x["mean"] + x.hw >= b["mean"] - b.hw)
-        table.append([channel, f"{k}", f"{best} {100 * b['mean']:.1f} ± {100 * b.hw:.1f}",
-                      f"{ties} of {len(d) - 1}", d.seed1.idxmax()])
+        table.append(
+            [
+                channel,
+                f"{k}",
+                f"{best} {100 * b['mean']:.1f} ± {100 * b.hw:.1f}",
+                f"{ties} of {len(d) - 1}",
+                d.seed1.idxmax(),
+            ]
+        )
     return table
 
 
@@ -71,9 +82,11 @@ def main(argv=None) -> None:
         print("| " + " | ".join(cells) + " |")
     p = seed_points(pd.read_csv(a.dir / "replicates.csv"))
     ratio = p.hw / p.wilson_hw
-    print(f"\ninterval over seeds / seed 1's Wilson interval, every method, channel and K at {SNR:g} dB: "
-          f"median {ratio.median():.1f}, quartiles {ratio.quantile(0.25):.1f}-{ratio.quantile(0.75):.1f}, "
-          f"max {ratio.max():.1f}")
+    print(
+        f"\ninterval over seeds / seed 1's Wilson interval, every method, channel and K at {SNR:g} dB: "
+        f"median {ratio.median():.1f}, quartiles {ratio.quantile(0.25):.1f}-{ratio.quantile(0.75):.1f}, "
+        f"max {ratio.max():.1f}"
+    )
 
 
 if __name__ == "__main__":

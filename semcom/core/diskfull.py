@@ -26,7 +26,7 @@ from .errors import SemcomInputError
 __all__ = ["DiskFullError", "is_disk_full", "human_bytes"]
 
 _FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
-_SQLITE_FULL = 13     # SQLite's primary result code for a full disk
+_SQLITE_FULL = 13  # SQLite's primary result code for a full disk
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -44,7 +44,7 @@ def human_bytes(n: float) -> str:
         if n < 1024 or unit == "GiB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024
-    return f"{n:.1f} GiB"   # pragma: no cover
+    return f"{n:.1f} GiB"  # pragma: no cover
 
 
 def _free(folder: os.PathLike | str) -> int | None:
@@ -70,7 +70,8 @@ class DiskFullError(SemcomInputError):
             f"disk full: '{self.folder}' {has}needs about {human_bytes(self.needed)} ({self.needed} bytes) more"
             f"{f' ({what})' if what else ''}; the finished units are safe in its results store: free some space "
             "(or move the folder to a larger disk) and run the same command again to resume; do not use --force, "
-            "which would discard them")
+            "which would discard them"
+        )
 
     def __reduce__(self):
         return type(self), (self.folder, self.needed, self.what)

@@ -18,7 +18,7 @@ def short_repr(value) -> str:
     """``repr(value)`` cut to a few dozen characters, at bounded cost."""
     try:
         return _REPR.repr(value)
-    except ValueError:      # an integer too long for Python to print
+    except ValueError:  # an integer too long for Python to print
         return f"<a {type(value).__name__}>"
 
 

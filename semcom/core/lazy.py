@@ -17,6 +17,7 @@ def lazy_exports(package: str, where: dict[str, str]) -> Callable[[str], Any]:
     >>> getattr_("Registry").__name__
     'Registry'
     """
+
     def __getattr__(name: str) -> Any:
         if name in where:
             return getattr(import_module(where[name], package), name)

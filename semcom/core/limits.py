@@ -32,9 +32,17 @@ import yaml
 
 from .errors import ScenarioError
 
-__all__ = ["MAX_SCENARIO_BYTES", "MAX_DEPTH", "MAX_VALUES", "INT64_MIN", "INT64_MAX", "load_yaml",
-           "check_bounded",
-           "BoundedLoader", "LimitExceeded"]
+__all__ = [
+    "MAX_SCENARIO_BYTES",
+    "MAX_DEPTH",
+    "MAX_VALUES",
+    "INT64_MIN",
+    "INT64_MAX",
+    "load_yaml",
+    "check_bounded",
+    "BoundedLoader",
+    "LimitExceeded",
+]
 
 #: Largest scenario file read [bytes]; the shipped ones are a few kilobytes (and YAML
 #: parses at a few hundred kilobytes a second).
@@ -83,19 +91,25 @@ class BoundedLoader(yaml.SafeLoader):
             try:
                 duplicate = key in seen
                 seen.add(key)
-            except TypeError:       # an unhashable key: the mapping constructor reports it
+            except TypeError:  # an unhashable key: the mapping constructor reports it
                 duplicate = False
             if duplicate:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}' (YAML would silently keep only the last one)",
-                    key_node.start_mark)
+                    None,
+                    None,
+                    f"duplicate key '{key}' (YAML would silently keep only the last one)",
+                    key_node.start_mark,
+                )
         return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_int(self, node):
         text = self.construct_scalar(node).replace("_", "").lstrip("+-")
         if len(text) > _MAX_INT_CHARS:
-            raise LimitExceeded(f"a whole number of {len(text)} digits is beyond the 64-bit range results "
-                                "are stored in", _SMALLER, node.start_mark)
+            raise LimitExceeded(
+                f"a whole number of {len(text)} digits is beyond the 64-bit range results are stored in",
+                _SMALLER,
+                node.start_mark,
+            )
         return super().construct_yaml_int(node)
 
 
@@ -106,17 +120,22 @@ def load_yaml(text: str | bytes, source: str, check: bool = True) -> Any:
     """Parse scenario YAML with :class:`BoundedLoader`, then (``check``) :func:`check_bounded`;
     one-line :class:`ScenarioError` naming ``source`` (and the line) otherwise."""
     if len(text) > MAX_SCENARIO_BYTES:
-        raise ScenarioError(source, None, f"is larger than {MAX_SCENARIO_BYTES >> 10} KiB",
-                            "a scenario is a few kilobytes: give sweep values as {start, stop, step} ranges")
+        raise ScenarioError(
+            source,
+            None,
+            f"is larger than {MAX_SCENARIO_BYTES >> 10} KiB",
+            "a scenario is a few kilobytes: give sweep values as {start, stop, step} ranges",
+        )
     try:
-        raw = yaml.load(text, Loader=BoundedLoader)   # safe: a SafeLoader subclass
+        raw = yaml.load(text, Loader=BoundedLoader)  # safe: a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         if isinstance(exc, LimitExceeded):
             raise ScenarioError(source, None, f"{exc.problem}{where}", exc.fix) from None
-        raise ScenarioError(source, None, f"is not valid YAML{where} ({getattr(exc, 'problem', exc)})",
-                            "fix the YAML syntax") from None
+        raise ScenarioError(
+            source, None, f"is not valid YAML{where} ({getattr(exc, 'problem', exc)})", "fix the YAML syntax"
+        ) from None
     if check:
         check_bounded(raw, source)
     return raw
@@ -145,7 +164,7 @@ def _field(path: tuple, indices: bool = True) -> str:
 def check_bounded(raw: Any, source: str = "scenario") -> None:
     """Refuse a parsed scenario that is too large, too deep, or holds an out-of-range
     number (see the module docstring); one :class:`ScenarioError` naming the field."""
-    sizes: dict[int, int] = {}       # id -> values with aliases expanded (containers only)
+    sizes: dict[int, int] = {}  # id -> values with aliases expanded (containers only)
     heights: dict[int, int] = {}
     open_ids: set[int] = set()
     stack: list[tuple[Any, tuple, bool]] = [(raw, (), False)]
@@ -163,11 +182,16 @@ def check_bounded(raw: Any, source: str = "scenario") -> None:
             if key in sizes:
                 continue
             if key in open_ids:
-                raise ScenarioError(_field(path) or source, None, "contains itself (a YAML alias to an "
-                                    "enclosing value)", "write the value out instead of aliasing its parent")
+                raise ScenarioError(
+                    _field(path) or source,
+                    None,
+                    "contains itself (a YAML alias to an enclosing value)",
+                    "write the value out instead of aliasing its parent",
+                )
             if len(path) > MAX_DEPTH:
-                raise ScenarioError(_field(path[:4]) or source, None, f"nests deeper than {MAX_DEPTH} levels",
-                                    _FLATTEN)
+                raise ScenarioError(
+                    _field(path[:4]) or source, None, f"nests deeper than {MAX_DEPTH} levels", _FLATTEN
+                )
             open_ids.add(key)
             stack.append((value, path, True))
             stack.extend((v, (*path, k), False) for k, v in _children(value))
@@ -177,19 +201,33 @@ def check_bounded(raw: Any, source: str = "scenario") -> None:
 
 def _check_totals(value: Any, size: int, height: int, path: tuple, source: str) -> None:
     if size > MAX_VALUES:
-        raise ScenarioError(_field(path, indices=False) or source, None,
-                            f"holds {size:,} values, YAML aliases expanded (at most {MAX_VALUES:,})",
-                            "write fewer values; sweep axes take {start, stop, step} ranges")
+        raise ScenarioError(
+            _field(path, indices=False) or source,
+            None,
+            f"holds {size:,} values, YAML aliases expanded (at most {MAX_VALUES:,})",
+            "write fewer values; sweep axes take {start, stop, step} ranges",
+        )
     if len(path) + height > MAX_DEPTH + 1:
-        raise ScenarioError(_field(path[:4]) or source, None, f"nests deeper than {MAX_DEPTH} levels",
-                            _FLATTEN)
+        raise ScenarioError(
+            _field(path[:4]) or source, None, f"nests deeper than {MAX_DEPTH} levels", _FLATTEN
+        )
 
 
 def _check_scalar(value: Any, path: tuple, source: str) -> None:
     field = _field(path) or source
     if isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
-        raise ScenarioError(field, None, f"a whole number of {value.bit_length()} bits is beyond the signed "
-                            "64-bit range results are stored in", _SMALLER)
+        raise ScenarioError(
+            field,
+            None,
+            f"a whole number of {value.bit_length()} bits is beyond the signed "
+            "64-bit range results are stored in",
+            _SMALLER,
+        )
     if isinstance(value, float) and not math.isfinite(value):
-        raise ScenarioError(field, value, "is not a finite number", "give a finite value (no setting takes "
-                            "infinity or NaN; a missing limit is written by leaving the key out)")
+        raise ScenarioError(
+            field,
+            value,
+            "is not a finite number",
+            "give a finite value (no setting takes "
+            "infinity or NaN; a missing limit is written by leaving the key out)",
+        )

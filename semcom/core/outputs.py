@@ -30,8 +30,16 @@ from pathlib import Path
 
 from .errors import SemcomInputError
 
-__all__ = ["OUTPUT_MARKER", "OutputOwnershipError", "output_root", "owned_files", "mark_output_dir",
-           "record_written", "written_by_semcom", "check_write"]
+__all__ = [
+    "OUTPUT_MARKER",
+    "OutputOwnershipError",
+    "output_root",
+    "owned_files",
+    "mark_output_dir",
+    "record_written",
+    "written_by_semcom",
+    "check_write",
+]
 
 #: The marker file of a folder semcom writes into (JSON: the files it wrote).
 OUTPUT_MARKER = ".semcom-output.json"
@@ -99,11 +107,17 @@ def check_write(path: str | os.PathLike) -> None:
         if folder == root:
             break
         if folder.is_symlink():
-            raise OutputOwnershipError(f"'{folder}' is a symbolic link; semcom writes its outputs only into "
-                                       "folders it made: remove the link or choose another --out")
+            raise OutputOwnershipError(
+                f"'{folder}' is a symbolic link; semcom writes its outputs only into "
+                "folders it made: remove the link or choose another --out"
+            )
     if target.is_symlink():
-        raise OutputOwnershipError(f"'{target}' is a symbolic link; semcom never writes through one: "
-                                   "remove it or choose another --out")
+        raise OutputOwnershipError(
+            f"'{target}' is a symbolic link; semcom never writes through one: "
+            "remove it or choose another --out"
+        )
     if os.path.lexists(target) and _relative(root, target) not in owned_files(root):
-        raise OutputOwnershipError(f"'{target}' was not written by semcom, which never replaces a file it "
-                                   "did not write; move it away or choose another --out")
+        raise OutputOwnershipError(
+            f"'{target}' was not written by semcom, which never replaces a file it "
+            "did not write; move it away or choose another --out"
+        )

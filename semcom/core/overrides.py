@@ -31,15 +31,22 @@ def parse_set_options(options: Iterable[str]) -> dict[str, Any]:
     for option in options:
         key, sep, text = option.partition("=")
         if not sep or not key.strip():
-            raise ScenarioError("--set", option, "must be KEY=VALUE with a dotted key",
-                                "write e.g. --set sweep.snr_db=[0,10]")
+            raise ScenarioError(
+                "--set", option, "must be KEY=VALUE with a dotted key", "write e.g. --set sweep.snr_db=[0,10]"
+            )
         try:
-            out[key.strip()] = load_yaml(text, f"--set {key.strip()}", check=False)   # bounded with the scenario
+            out[key.strip()] = load_yaml(
+                text, f"--set {key.strip()}", check=False
+            )  # bounded with the scenario
         except ScenarioError as exc:
             if "not valid YAML" not in str(exc):
                 raise
-            raise ScenarioError(f"--set {key.strip()}", text, "is not a valid YAML value",
-                                "quote strings, write lists as [a,b]") from None
+            raise ScenarioError(
+                f"--set {key.strip()}",
+                text,
+                "is not a valid YAML value",
+                "quote strings, write lists as [a,b]",
+            ) from None
     return out
 
 
@@ -48,19 +55,24 @@ def apply_overrides(raw: Any, overrides: Mapping[str, Any]) -> Any:
     if not overrides:
         return raw
     if not isinstance(raw, dict):
-        return raw          # the scenario parser reports a non-mapping scenario
+        return raw  # the scenario parser reports a non-mapping scenario
     raw = copy.deepcopy(raw)
     for dotted, value in overrides.items():
         parts = str(dotted).split(".")
         if not all(parts):
-            raise ScenarioError(str(dotted), value, "is not a dotted scenario key",
-                                "write e.g. sweep.snr_db (no empty parts)")
+            raise ScenarioError(
+                str(dotted), value, "is not a dotted scenario key", "write e.g. sweep.snr_db (no empty parts)"
+            )
         node = raw
         for i, part in enumerate(parts[:-1]):
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                raise ScenarioError(".".join(parts[:i + 1]), child, f"is not a mapping, so '{dotted}' "
-                                    "cannot be set", "override the whole value instead")
+                raise ScenarioError(
+                    ".".join(parts[: i + 1]),
+                    child,
+                    f"is not a mapping, so '{dotted}' cannot be set",
+                    "override the whole value instead",
+                )
             node = child
         node[parts[-1]] = copy.deepcopy(value)
     return raw

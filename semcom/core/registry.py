@@ -16,8 +16,14 @@ from collections.abc import Callable, Iterator
 
 T = TypeVar("T")
 
-__all__ = ["Registry", "UnknownNameError", "suggest", "constructor_settings", "constructor_defaults",
-           "names_registered_so_far"]
+__all__ = [
+    "Registry",
+    "UnknownNameError",
+    "suggest",
+    "constructor_settings",
+    "constructor_defaults",
+    "names_registered_so_far",
+]
 
 
 def constructor_settings(factory: Any, stop: type) -> list[str]:
@@ -26,12 +32,22 @@ def constructor_settings(factory: Any, stop: type) -> list[str]:
     and ``device``, sorted; for a factory function (a zoo encoder), its own parameters.
     The one place a constructor's signature is read: for did-you-mean messages of blocks
     whose settings have no typed spec (semantic equalisers, encoders)."""
-    inits = ([klass.__dict__["__init__"] for klass in factory.__mro__[:factory.__mro__.index(stop)]
-              if "__init__" in klass.__dict__] if isinstance(factory, type) else [factory])
+    inits = (
+        [
+            klass.__dict__["__init__"]
+            for klass in factory.__mro__[: factory.__mro__.index(stop)]
+            if "__init__" in klass.__dict__
+        ]
+        if isinstance(factory, type)
+        else [factory]
+    )
     names: set[str] = set()
     for init in inits:
-        names |= {p.name for p in inspect.signature(init).parameters.values()
-                  if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD}
+        names |= {
+            p.name
+            for p in inspect.signature(init).parameters.values()
+            if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD
+        }
     return sorted(names - {"self", "precision", "device"})
 
 
@@ -40,7 +56,7 @@ def constructor_defaults(factory: type, stop: type) -> dict[str, Any]:
     of its MRO below ``stop`` (a subclass's default first), without ``precision`` and ``device``:
     the constructor is where a setting without a typed spec declares its default, once."""
     out: dict[str, Any] = {}
-    for klass in factory.__mro__[:factory.__mro__.index(stop)]:
+    for klass in factory.__mro__[: factory.__mro__.index(stop)]:
         if "__init__" in klass.__dict__:
             for p in inspect.signature(klass.__dict__["__init__"]).parameters.values():
                 if p.default is not p.empty and p.name not in ("precision", "device"):
@@ -59,8 +75,7 @@ class UnknownNameError(KeyError):
 
     def __init__(self, kind: str, name: str, known: list[str]):
         self.kind, self.name, self.known = kind, name, known
-        msg = (f"unknown {kind} '{name}'{suggest(name, known)}; "
-               f"choose one of: {', '.join(sorted(known))}")
+        msg = f"unknown {kind} '{name}'{suggest(name, known)}; choose one of: {', '.join(sorted(known))}"
         super().__init__(msg)
 
     def __str__(self) -> str:  # KeyError would quote the message
@@ -96,6 +111,7 @@ class Registry(Generic[T]):
                 raise ValueError(f"{self.kind} '{name}' is registered twice")
             self._items[name] = obj
             return obj
+
         return decorator
 
     def unregister(self, name: str) -> None:

@@ -17,14 +17,34 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, ClassVar, Literal, Optional, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_serializer,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 from .errors import SemcomInputError
 from .registry import Registry, names_registered_so_far, suggest
 
-__all__ = ["NoBool", "Strict", "setting_error", "bounds_validator", "is_number", "number", "WrittenSettings",
-           "registry_union", "user_spec_config", "spec_for_tag", "SettingError", "settings_of"]
+__all__ = [
+    "NoBool",
+    "Strict",
+    "setting_error",
+    "bounds_validator",
+    "is_number",
+    "number",
+    "WrittenSettings",
+    "registry_union",
+    "user_spec_config",
+    "spec_for_tag",
+    "SettingError",
+    "settings_of",
+]
 
 
 class SettingError(SemcomInputError):
@@ -36,8 +56,14 @@ class SettingError(SemcomInputError):
         super().__init__(f"{setting}: {problem} (got {value!r}); {fix}")
 
 
-def settings_of(spec: type[BaseModel], values: dict, error: type[SettingError] = SettingError, *,
-                block: str = "", known: list[str] | None = None) -> BaseModel:
+def settings_of(
+    spec: type[BaseModel],
+    values: dict,
+    error: type[SettingError] = SettingError,
+    *,
+    block: str = "",
+    known: list[str] | None = None,
+) -> BaseModel:
     """``values`` (a Block's keyword settings) validated by its ``spec``: the first problem as
     one ``error`` naming the setting; an unknown one gets a did-you-mean over ``known``."""
     try:
@@ -50,8 +76,12 @@ def settings_of(spec: type[BaseModel], values: dict, error: type[SettingError] =
         value = first.get("input")
         known = sorted(known if known is not None else (f for f in spec.model_fields if f != "model"))
         if first["type"] == "extra_forbidden":
-            raise error(name, value, f"unknown setting of {block or spec.__name__}{suggest(name, known)}",
-                        f"remove it or use one of: {', '.join(known)}") from None
+            raise error(
+                name,
+                value,
+                f"unknown setting of {block or spec.__name__}{suggest(name, known)}",
+                f"remove it or use one of: {', '.join(known)}",
+            ) from None
         ctx = first.get("ctx") or {}
         problem = ctx.get("problem") or first["msg"][:1].lower() + first["msg"][1:]
         raise error(name, value, problem, ctx.get("fix") or _example(spec, name)) from None
@@ -75,11 +105,14 @@ def setting_error(problem: str, fix: str) -> PydanticCustomError:
 def bounds_validator(*fields: str, example: str):
     """A validator of ``(low, high)`` bounds in ``fields`` around 0, where a loop's value starts
     and is clipped to them: finite, low <= 0 <= high (low > high would clip every value to high)."""
+
     def check(cls, v):
         if not (math.isfinite(v[0]) and math.isfinite(v[1]) and v[0] <= 0.0 <= v[1]):
-            raise setting_error(f"({v[0]:g}, {v[1]:g}) must be finite bounds (low, high) with low <= 0 <= high",
-                                example)
+            raise setting_error(
+                f"({v[0]:g}, {v[1]:g}) must be finite bounds (low, high) with low <= 0 <= high", example
+            )
         return v
+
     return field_validator(*fields)(classmethod(check))
 
 
@@ -96,8 +129,10 @@ class NoBool(BaseModel):
         if isinstance(v, bool):
             field = cls.model_fields.get(info.field_name)
             if field is not None and "bool" not in str(field.annotation):
-                raise setting_error(f"{str(v).lower()} is not a valid value here",
-                                    "give a number or a name (YAML reads yes/no/true/false as booleans)")
+                raise setting_error(
+                    f"{str(v).lower()} is not a valid value here",
+                    "give a number or a name (YAML reads yes/no/true/false as booleans)",
+                )
         return v
 
 
@@ -114,8 +149,10 @@ def number(**bounds: float) -> Any:
     # the same bounds for whole numbers (n < 0.5 is n < 1): pydantic's int takes whole bounds only
     rounding = {"gt": math.floor, "ge": math.ceil, "lt": math.ceil, "le": math.floor}
     int_bounds = {k: int(rounding[k](v)) for k, v in bounds.items()}
-    return Annotated[Union[Annotated[int, Field(**int_bounds)], Annotated[float, Field(allow_inf_nan=False, **bounds)]],
-                     WithJsonSchema({"type": "number", **{_JSON_BOUNDS[k]: v for k, v in bounds.items()}})]
+    return Annotated[
+        Union[Annotated[int, Field(**int_bounds)], Annotated[float, Field(allow_inf_nan=False, **bounds)]],
+        WithJsonSchema({"type": "number", **{_JSON_BOUNDS[k]: v for k, v in bounds.items()}}),
+    ]
 
 
 class WrittenSettings:
@@ -138,7 +175,10 @@ class WrittenSettings:
     def settings(self) -> dict[str, Any]:
         """Every setting of the Block (the selector left out), defaults included."""
         extra = self.__pydantic_extra__ or {}
-        return {**{name: getattr(self, name) for name in type(self).model_fields if name != self.selector}, **extra}
+        return {
+            **{name: getattr(self, name) for name in type(self).model_fields if name != self.selector},
+            **extra,
+        }
 
 
 #: The unions built by :func:`registry_union`, by tag prefix: (the registry of specs, the user spec).
@@ -151,10 +191,14 @@ def user_spec_config(selector: str, specs: Registry, blocks: tuple[str, str], de
     ``selector`` is one of the names registered in the Blocks' registry ``blocks`` (module,
     attribute) without a spec in the process building the schema (a user's; none: the branch
     matches nothing)."""
+
     def schema(schema: dict, cls: type) -> None:
         user = set(names_registered_so_far(*blocks)) - set(specs.names())
-        schema.setdefault("properties", {})[selector] = {"type": "string", "enum": sorted(user),
-                                                         "description": description}
+        schema.setdefault("properties", {})[selector] = {
+            "type": "string",
+            "enum": sorted(user),
+            "description": description,
+        }
 
     return ConfigDict(extra="allow", json_schema_extra=schema)
 
@@ -180,12 +224,14 @@ def registry_union(selector: str, specs: Registry, user: type, default: str) -> 
         if isinstance(value, BaseModel) and (type(value) is user or type(value) in specs.values()):
             return value
         if not isinstance(value, dict):
-            raise setting_error(f"{type(value).__name__} is not a mapping of settings",
-                                f"give a mapping such as {{{selector}: {default}}}")
+            raise setting_error(
+                f"{type(value).__name__} is not a mapping of settings",
+                f"give a mapping such as {{{selector}: {default}}}",
+            )
         name, cls = spec_of(value)
         try:
             return cls.model_validate(value)
-        except ValidationError as exc:   # located under the tag, as a discriminated union does
+        except ValidationError as exc:  # located under the tag, as a discriminated union does
             errors = [{**e, "loc": (prefix + name, *e["loc"])} for e in exc.errors(include_url=False)]
             raise ValidationError.from_exception_data(exc.title, errors) from None
 
@@ -197,8 +243,11 @@ def registry_union(selector: str, specs: Registry, user: type, default: str) -> 
         @classmethod
         def __get_pydantic_core_schema__(cls, source, handler):
             return core_schema.no_info_plain_validator_function(
-                validate, serialization=core_schema.plain_serializer_function_ser_schema(
-                    lambda v, info: v.model_dump(mode=info.mode), info_arg=True))
+                validate,
+                serialization=core_schema.plain_serializer_function_ser_schema(
+                    lambda v, info: v.model_dump(mode=info.mode), info_arg=True
+                ),
+            )
 
         @classmethod
         def __get_pydantic_json_schema__(cls, core, handler):
@@ -212,6 +261,6 @@ def spec_for_tag(part: Any) -> Optional[type]:
     if isinstance(part, str):
         for prefix, (specs, user) in _UNIONS.items():
             if part.startswith(prefix):
-                name = part[len(prefix):]
+                name = part[len(prefix) :]
                 return specs.get(name) if name in specs else user
     return None

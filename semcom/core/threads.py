@@ -17,8 +17,14 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any, Optional, TypeVar
 
-__all__ = ["TRAINING_THREADS", "FITTING_THREADS", "UNIT_THREADS", "NETWORK_UNIT_THREADS", "fixed_threads",
-           "with_fixed_threads"]
+__all__ = [
+    "TRAINING_THREADS",
+    "FITTING_THREADS",
+    "UNIT_THREADS",
+    "NETWORK_UNIT_THREADS",
+    "fixed_threads",
+    "with_fixed_threads",
+]
 
 #: Threads encoders are trained and run on (2: the CI machine's cores), but for the kinds whose
 #: bits do not depend on it, which run on one (``transceivers.agents.training_threads``). This
@@ -61,8 +67,10 @@ def fixed_threads(num_threads: int = TRAINING_THREADS) -> Iterator[None]:
 
     before = torch.get_num_threads()
     if FORKED_WORKER and num_threads > 1:
-        raise RuntimeError(f"training on {num_threads} threads inside a forked worker would hang (libgomp is "
-                           "not fork-safe); the parent must train encoders before it forks (prepare_workers)")
+        raise RuntimeError(
+            f"training on {num_threads} threads inside a forked worker would hang (libgomp is "
+            "not fork-safe); the parent must train encoders before it forks (prepare_workers)"
+        )
     if before != num_threads:
         torch.set_num_threads(num_threads)
     try:
@@ -75,10 +83,13 @@ def fixed_threads(num_threads: int = TRAINING_THREADS) -> Iterator[None]:
 def with_fixed_threads(fn: Optional[F] = None, *, num_threads: int = TRAINING_THREADS):
     """Decorator: ``fn`` runs under :func:`fixed_threads` (``@with_fixed_threads`` or
     ``@with_fixed_threads(num_threads=FITTING_THREADS)``)."""
+
     def decorate(inner: F) -> F:
         @functools.wraps(inner)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with fixed_threads(num_threads):
                 return inner(*args, **kwargs)
+
         return wrapper  # type: ignore[return-value]
+
     return decorate(fn) if fn is not None else decorate

@@ -50,14 +50,25 @@ BUILD_REVISION = 4
 def table_key(spec: AbstractionSpec) -> str:
     """Cache key of a resolved spec: everything that determines the tables."""
     # a system study's own-regime runs are a later stage with a cache of their own
-    return config_hash("abstraction", TABLE_FORMAT_VERSION, BUILD_REVISION,
-                       spec.model_dump(mode="json", exclude={"name": True, "description": True,
-                                                             "calibration": {"system"}, "validation": {"system"}}))
+    return config_hash(
+        "abstraction",
+        TABLE_FORMAT_VERSION,
+        BUILD_REVISION,
+        spec.model_dump(
+            mode="json",
+            exclude={"name": True, "description": True, "calibration": {"system"}, "validation": {"system"}},
+        ),
+    )
 
 
-def build_table_set(spec: AbstractionSpec, *, workers: Optional[int] = None,
-                    progress: Optional[Callable[[str], None]] = None, study=None,
-                    use_cache: bool = True) -> TableSet:
+def build_table_set(
+    spec: AbstractionSpec,
+    *,
+    workers: Optional[int] = None,
+    progress: Optional[Callable[[str], None]] = None,
+    study=None,
+    use_cache: bool = True,
+) -> TableSet:
     """The tables, β and validation of ``spec``, from the cache when it holds them.
 
     :param spec: the spec (unset link-level fields are taken from ``study``, see
@@ -77,7 +88,9 @@ def build_table_set(spec: AbstractionSpec, *, workers: Optional[int] = None,
     tables = _build_tables(spec, workers or 1, progress)
     calibration_rows = calibrate(spec, tables, progress)
     validation_rows = validate(spec, tables, progress) if spec.validation is not None else []
-    ts = TableSet([t for t, _ in tables], spec.model_dump(mode="json"), key, calibration_rows, validation_rows)
+    ts = TableSet(
+        [t for t, _ in tables], spec.model_dump(mode="json"), key, calibration_rows, validation_rows
+    )
     if use_cache:
         _save_atomic(ts, folder)
     return ts
@@ -88,7 +101,9 @@ def _save_atomic(ts: TableSet, folder: Path) -> None:
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
         ts.save(tmp)
-        with contextlib.suppress(OSError):      # another process wrote the same key meanwhile: theirs is identical
+        with contextlib.suppress(
+            OSError
+        ):  # another process wrote the same key meanwhile: theirs is identical
             os.rename(tmp, folder)
     finally:
         if tmp.exists():
@@ -123,12 +138,16 @@ def table_unit(sc, unit, channel_seed: Optional[int] = None) -> list[dict]:
     return rows
 
 
-def _grid_tables(spec, grid_values, schemes, workers: int, progress, num_anchors=None,
-                 bits=None) -> list[tuple[AbstractionTable, tuple]]:
+def _grid_tables(
+    spec, grid_values, schemes, workers: int, progress, num_anchors=None, bits=None
+) -> list[tuple[AbstractionTable, tuple]]:
     refine = spec.refine
-    grid = AdaptiveGrid(grid_values, None if refine is None else refine.coarse_step,
-                        0.0 if refine is None else refine.tolerance)
-    counts: dict = {}           # (unit, equaliser) -> {sinr: [correct, decisions, fold counts..., fold sizes...]}
+    grid = AdaptiveGrid(
+        grid_values,
+        None if refine is None else refine.coarse_step,
+        0.0 if refine is None else refine.tolerance,
+    )
+    counts: dict = {}  # (unit, equaliser) -> {sinr: [correct, decisions, fold counts..., fold sizes...]}
     first_rows: dict = {}
     points, rnd = grid.first(), 0
     while points:
@@ -136,33 +155,58 @@ def _grid_tables(spec, grid_values, schemes, workers: int, progress, num_anchors
         units = expand_units(sc)
         test_size = len(study_data(sc).test_idx)
         repeats = max(1, math.ceil((spec.n_samples or test_size) / test_size))
-        say(progress, f"abstraction: {len(units)} unit(s) x {len(points)} SINR points x {repeats} pass(es) "
-                       f"of {test_size} samples" + (f" (refinement round {rnd})" if rnd else ""))
+        say(
+            progress,
+            f"abstraction: {len(units)} unit(s) x {len(points)} SINR points x {repeats} pass(es) "
+            f"of {test_size} samples" + (f" (refinement round {rnd})" if rnd else ""),
+        )
         for r in range(repeats):
-            if rnd == 0 and r == 0:     # the table's first pass is the link study on the grid, seeds and all
-                done = ((u, rows) for u, rows, _ in run_units(sc, units, table_unit, workers=workers,
-                                                              prepare=prepare_workers))
+            if rnd == 0 and r == 0:  # the table's first pass is the link study on the grid, seeds and all
+                done = (
+                    (u, rows)
+                    for u, rows, _ in run_units(
+                        sc, units, table_unit, workers=workers, prepare=prepare_workers
+                    )
+                )
             else:
-                done = ((u, table_unit(sc, u, derive_seed(u.seed, "abstraction-table", u.key, rnd, r)))
-                        for u in units)
+                done = (
+                    (u, table_unit(sc, u, derive_seed(u.seed, "abstraction-table", u.key, rnd, r)))
+                    for u in units
+                )
             for unit, rows in done:
                 first_rows.setdefault(unit, rows)
                 for row in rows:
                     c = counts.setdefault((unit, row["semantic_equalizer"]), {})
-                    add = [int(round(row["accuracy"] * row["n_samples"])), int(row["n_samples"]),
-                           *row["fold_correct"], *row["fold_samples"]]
+                    add = [
+                        int(round(row["accuracy"] * row["n_samples"])),
+                        int(row["n_samples"]),
+                        *row["fold_correct"],
+                        *row["fold_samples"],
+                    ]
                     c[float(row["snr_db"])] = np.add(c.get(float(row["snr_db"]), 0), add)
         say(progress, f"abstraction: {len(units)} table unit(s) at {len(points)} SINR points done")
         points, rnd = grid.next([{s: v[:2] for s, v in c.items()} for c in counts.values()]), rnd + 1
     tables = []
     for (unit, name), c in counts.items():
         sinr = sorted(c)
-        v = np.stack([c[s] for s in sinr])                          # [G, 2 + 2F]
+        v = np.stack([c[s] for s in sinr])  # [G, 2 + 2F]
         if np.any(v[:, 1] != v[0, 1]):
             raise RuntimeError("abstraction: grid points of one table saw different numbers of decisions")
         row = next(r for r in first_rows[unit] if r["semantic_equalizer"] == name)
         config = table_config(spec, sc, unit, row)
-        tables.append((AbstractionTable.from_counts(
-            config, np.array(sinr), v[:, 0], int(v[0, 1]), eesm_beta=1.0, fold_correct=v[:, 2:2 + NUM_FOLDS].T,
-            fold_samples=v[0, 2 + NUM_FOLDS:], mapping=spec.mapping_of(config.scheme_kind)), (unit, name)))
+        tables.append(
+            (
+                AbstractionTable.from_counts(
+                    config,
+                    np.array(sinr),
+                    v[:, 0],
+                    int(v[0, 1]),
+                    eesm_beta=1.0,
+                    fold_correct=v[:, 2 : 2 + NUM_FOLDS].T,
+                    fold_samples=v[0, 2 + NUM_FOLDS :],
+                    mapping=spec.mapping_of(config.scheme_kind),
+                ),
+                (unit, name),
+            )
+        )
     return tables

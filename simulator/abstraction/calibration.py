@@ -30,8 +30,13 @@ from .rows import config_cells
 __all__ = ["calibrate", "predict_accuracy"]
 
 
-def predict_accuracy(table, sinr_db: np.ndarray, folds: Optional[np.ndarray] = None, mapping: Optional[str] = None,
-                     param: Optional[float] = None) -> np.ndarray:
+def predict_accuracy(
+    table,
+    sinr_db: np.ndarray,
+    folds: Optional[np.ndarray] = None,
+    mapping: Optional[str] = None,
+    param: Optional[float] = None,
+) -> np.ndarray:
     """Predicted accuracy of runs from per-sample per-symbol SINRs.
 
     :input sinr_db: [S, N, R], float: SINR [dB] of the R symbols of each of N samples, S runs.
@@ -40,8 +45,7 @@ def predict_accuracy(table, sinr_db: np.ndarray, folds: Optional[np.ndarray] = N
     :param mapping, param: the mapping and its parameter (default: the table's own).
     :output accuracy: [S], np.float64: mean over samples of the table's accuracy at each effective SINR.
     """
-    eff = (table.effective_sinr_db(sinr_db) if mapping is None
-           else effective_sinr(mapping, sinr_db, param))
+    eff = table.effective_sinr_db(sinr_db) if mapping is None else effective_sinr(mapping, sinr_db, param)
     if folds is None:
         return table.accuracy_at(eff).mean(-1)
     acc = np.empty(eff.shape)
@@ -73,7 +77,7 @@ def calibrate(spec, tables, progress=None) -> list[dict]:
         obs = {}
         for cname, ch in cal.channels.items():
             sc = spec.unit_scenario(unit, ch.model_dump(), snr, name_suffix=f"-calibration-{cname}")
-            for p in range(cal.passes):   # independent channel realisations per pass
+            for p in range(cal.passes):  # independent channel realisations per pass
                 purpose = ("abstraction-calibration", cname, unit.key) + ((p,) if p else ())
                 obs[(cname, p)] = observe_unit(sc, unit, derive_seed(unit.seed, *purpose))
             say(progress, f"abstraction: calibration {unit.describe()} on {cname}")
@@ -81,9 +85,18 @@ def calibrate(spec, tables, progress=None) -> list[dict]:
             runs = list(obs.values())
             measured = np.concatenate([o.correct[eq].mean(-1) for o in runs])
             counts = np.concatenate([np.full(len(o.snr_db), o.correct[eq].shape[1]) for o in runs])
-            beta, fit = fit_mapping(table.mapping, lambda m, v, table=table, runs=runs: np.concatenate(
-                [predict_accuracy(table, o.sinr_db, folds, m, v) for o in runs]), measured, counts, cal.beta_range)
-            fit["sinr_spread_db"] = float(np.mean([np.mean(o.sinr_db.max(-1) - o.sinr_db.min(-1)) for o in runs]))
+            beta, fit = fit_mapping(
+                table.mapping,
+                lambda m, v, table=table, runs=runs: np.concatenate(
+                    [predict_accuracy(table, o.sinr_db, folds, m, v) for o in runs]
+                ),
+                measured,
+                counts,
+                cal.beta_range,
+            )
+            fit["sinr_spread_db"] = float(
+                np.mean([np.mean(o.sinr_db.max(-1) - o.sinr_db.min(-1)) for o in runs])
+            )
             table.eesm_beta, table.beta_fit = beta, fit
             for (cname, p), o in obs.items():
                 pred = predict_accuracy(table, o.sinr_db, folds)
@@ -91,8 +104,20 @@ def calibrate(spec, tables, progress=None) -> list[dict]:
                 for s, snr_db in enumerate(o.snr_db):
                     k = int(o.correct[eq][s].sum())
                     lo, hi = wilson_interval(k, n)
-                    rows.append(dict(config_cells(table, ids[id(table)]), regime="channel", channel=cname,
-                                     channel_model=cal.channels[cname].model, calibration_pass=p,
-                                     snr_db=float(snr_db), n_samples=n, accuracy=k / n, accuracy_low=lo,
-                                     accuracy_high=hi, predicted_accuracy=float(pred[s]), eesm_beta=beta))
+                    rows.append(
+                        dict(
+                            config_cells(table, ids[id(table)]),
+                            regime="channel",
+                            channel=cname,
+                            channel_model=cal.channels[cname].model,
+                            calibration_pass=p,
+                            snr_db=float(snr_db),
+                            n_samples=n,
+                            accuracy=k / n,
+                            accuracy_low=lo,
+                            accuracy_high=hi,
+                            predicted_accuracy=float(pred[s]),
+                            eesm_beta=beta,
+                        )
+                    )
     return rows

@@ -30,17 +30,34 @@ def check_abstraction_spec(spec) -> None:
             except ScenarioError as exc:
                 for e in getattr(exc, "errors", None) or [exc]:
                     if not e.field.startswith("channels.table"):
-                        continue     # a problem of the tables themselves: reported once above
-                    errors.append(ScenarioError(f"abstraction.{what}.channels.{cname}", None,
-                                                str(e).replace("channels.table", "").lstrip(".: ")))
+                        continue  # a problem of the tables themselves: reported once above
+                    errors.append(
+                        ScenarioError(
+                            f"abstraction.{what}.channels.{cname}",
+                            None,
+                            str(e).replace("channels.table", "").lstrip(".: "),
+                        )
+                    )
     for name in spec.scheme_sinr_db:
         if name not in spec.schemes:
-            errors.append(ScenarioError(f"abstraction.scheme_sinr_db.{name}", None, "names no scheme of "
-                                        "`schemes`", f"use one of {', '.join(spec.schemes)}"))
+            errors.append(
+                ScenarioError(
+                    f"abstraction.scheme_sinr_db.{name}",
+                    None,
+                    "names no scheme of `schemes`",
+                    f"use one of {', '.join(spec.schemes)}",
+                )
+            )
     for name, s in spec.schemes.items():
         if s.kind == "jscc":
-            errors.append(ScenarioError(f"abstraction.schemes.{name}.kind", "jscc", "has no anchors to tabulate",
-                                        "use analog or digital"))
+            errors.append(
+                ScenarioError(
+                    f"abstraction.schemes.{name}.kind",
+                    "jscc",
+                    "has no anchors to tabulate",
+                    "use analog or digital",
+                )
+            )
     if errors:
         raise ScenarioErrors.of(errors)
 
@@ -48,6 +65,6 @@ def check_abstraction_spec(spec) -> None:
 def _prefixed(e: ScenarioError) -> ScenarioError:
     text = str(e)
     field = e.field.replace("sweep.", "").replace("channels.table", "channel")
-    rest = text[len(e.field) + 2:] if text.startswith(e.field + ": ") else text
+    rest = text[len(e.field) + 2 :] if text.startswith(e.field + ": ") else text
     out = ScenarioError(f"abstraction.{field}", None, rest)
     return out

@@ -79,16 +79,21 @@ def effective_sinr_db(sinr_db, beta, weights=None) -> np.ndarray:
         try:
             b = np.broadcast_to(b, lead)
         except ValueError:
-            raise ValueError(f"beta: one per message needs shape {lead} (got {b.shape}); or give one number") \
-                from None
-    w = np.ones(s.shape) if weights is None else np.broadcast_to(np.asarray(weights, dtype=np.float64), s.shape)
+            raise ValueError(
+                f"beta: one per message needs shape {lead} (got {b.shape}); or give one number"
+            ) from None
+    w = (
+        np.ones(s.shape)
+        if weights is None
+        else np.broadcast_to(np.asarray(weights, dtype=np.float64), s.shape)
+    )
     if np.any(w < 0) or not np.all(np.isfinite(w)):
         raise ValueError("weights: must be finite and >= 0 (REs per entry)")
     used = np.isfinite(s) & (w > 0)
     lin = np.where(used, np.power(10.0, np.where(used, s, 0.0) / 10.0), np.nan)
-    m = np.nanmin(np.where(used, lin, np.inf), axis=-1)                   # [...]: the weakest used RE
+    m = np.nanmin(np.where(used, lin, np.inf), axis=-1)  # [...]: the weakest used RE
     count = np.where(used, w, 0.0).sum(-1)
-    d = np.where(used, lin - m[..., None], 0.0)                           # >= 0 on used REs
+    d = np.where(used, lin - m[..., None], 0.0)  # >= 0 on used REs
     with np.errstate(invalid="ignore", divide="ignore"):
         terms = np.where(used, w * np.expm1(-d / np.asarray(b)[..., None]), 0.0)
         eff = m - b * np.log1p(terms.sum(-1) / np.where(count > 0, count, 1.0))

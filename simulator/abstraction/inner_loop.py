@@ -66,17 +66,30 @@ class FadingAverage:
         return out
 
     def to_json(self) -> dict:
-        return {"grid_db": self.grid_db.tolist(),
-                "values": [{"group": g, "config": c, "expected": v.tolist()} for (g, c), v in self.values.items()]}
+        return {
+            "grid_db": self.grid_db.tolist(),
+            "values": [
+                {"group": g, "config": c, "expected": v.tolist()} for (g, c), v in self.values.items()
+            ],
+        }
 
     @classmethod
     def from_json(cls, d: dict) -> FadingAverage:
-        return cls(np.asarray(d["grid_db"], dtype=np.float64),
-                   {(int(e["group"]), int(e["config"])): np.asarray(e["expected"]) for e in d["values"]})
+        return cls(
+            np.asarray(d["grid_db"], dtype=np.float64),
+            {(int(e["group"]), int(e["config"])): np.asarray(e["expected"]) for e in d["values"]},
+        )
 
 
-def build_fading_average(table_of: dict, patterns, grid_db: np.ndarray, width_db: float = 2.0,
-                         min_messages: int = 200, max_messages: int = 2000, seed: int = 0) -> FadingAverage:
+def build_fading_average(
+    table_of: dict,
+    patterns,
+    grid_db: np.ndarray,
+    width_db: float = 2.0,
+    min_messages: int = 200,
+    max_messages: int = 2000,
+    seed: int = 0,
+) -> FadingAverage:
     """The :class:`FadingAverage` of every (group, config) of ``table_of`` (→ its table, β included)
     from the calibration drops' ``patterns`` (:class:`~.patterns.MessagePatterns`).
 
@@ -89,8 +102,10 @@ def build_fading_average(table_of: dict, patterns, grid_db: np.ndarray, width_db
         if len(mine) == 0:
             mine = np.flatnonzero(patterns.config == c)
         if len(mine) == 0:
-            raise ValueError(f"inner loop: the engine sent no message of configuration {c}; record it on the "
-                             "calibration drops")
+            raise ValueError(
+                f"inner loop: the engine sent no message of configuration {c}; record it on the "
+                "calibration drops"
+            )
         est = patterns.estimate_db[mine]
         curve, weight = np.empty(len(grid_db)), np.empty(len(grid_db))
         for i, x in enumerate(grid_db):
@@ -111,7 +126,7 @@ def nondecreasing(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     A better large-scale SINR does not lower the expected accuracy; where the offsets of a few
     messages say it does (the cell edge, where messages are rare), the dip is noise, and a dip is
     what link adaptation would exploit (it picks a configuration where its prediction is too high)."""
-    blocks: list[list[float]] = []                 # [value, weight, length]
+    blocks: list[list[float]] = []  # [value, weight, length]
     for v, w in zip(values.tolist(), weights.tolist()):
         blocks.append([v, max(w, 1e-12), 1])
         while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
@@ -134,7 +149,16 @@ def inner_loop_check(fading: FadingAverage, table_of: dict, patterns, labels: li
         est = patterns.estimate_db[m]
         predicted = float(np.mean(fading(np.full(len(est), g), np.full(len(est), c), est)))
         realised = float(np.mean(table.accuracy_at(table.effective_sinr_db(patterns.sinr_db[m]))))
-        rows.append(dict(group=g, config=labels[c], messages=int(m.sum()), predicted=predicted, realised=realised,
-                         error=predicted - realised, within_margin=bool(abs(predicted - realised) <= INNER_LOOP_MARGIN),
-                         table_at_estimate=float(np.mean(table.accuracy_at(est)))))
+        rows.append(
+            dict(
+                group=g,
+                config=labels[c],
+                messages=int(m.sum()),
+                predicted=predicted,
+                realised=realised,
+                error=predicted - realised,
+                within_margin=bool(abs(predicted - realised) <= INNER_LOOP_MARGIN),
+                table_at_estimate=float(np.mean(table.accuracy_at(est))),
+            )
+        )
     return rows

@@ -50,7 +50,11 @@ def _linear(sinr_db, weights):
         raise ValueError(f"sinr_db: needs a last axis of resource elements (got shape {s.shape})")
     if np.any(s == np.inf):
         raise ValueError("sinr_db: +inf is not an SINR; give finite dB values (NaN or -inf for an unused RE)")
-    w = np.ones(s.shape) if weights is None else np.broadcast_to(np.asarray(weights, dtype=np.float64), s.shape)
+    w = (
+        np.ones(s.shape)
+        if weights is None
+        else np.broadcast_to(np.asarray(weights, dtype=np.float64), s.shape)
+    )
     used = np.isfinite(s) & (w > 0)
     return np.where(used, 10.0 ** (np.where(used, s, 0.0) / 10.0), 1.0), np.where(used, w, 0.0)
 
@@ -64,7 +68,7 @@ def power_mean_sinr_db(sinr_db, order, weights=None) -> np.ndarray:
     count = w.sum(-1)
     m = np.where(w > 0, lin, np.inf).min(-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(w > 0, (lin / m[..., None]) ** (-np.asarray(rho)[..., None]), 0.0)   # in (0, 1]
+        ratio = np.where(w > 0, (lin / m[..., None]) ** (-np.asarray(rho)[..., None]), 0.0)  # in (0, 1]
         eff = m * ((w * ratio).sum(-1) / count) ** (-1.0 / rho)
         return np.where(count > 0, 10.0 * np.log10(eff), np.nan)
 
@@ -83,4 +87,6 @@ def effective_sinr(mapping: str, sinr_db, param=None, weights=None) -> np.ndarra
         return effective_sinr_db(sinr_db, param, weights)
     if mapping == "power":
         return power_mean_sinr_db(sinr_db, param, weights)
-    raise ValueError(f"mapping: {mapping!r} is not an effective-SINR mapping; use one of {', '.join(MAPPINGS)}")
+    raise ValueError(
+        f"mapping: {mapping!r} is not an effective-SINR mapping; use one of {', '.join(MAPPINGS)}"
+    )

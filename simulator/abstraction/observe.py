@@ -39,7 +39,7 @@ def _rows_to_samples(no_eff, scheme, message_dim: int, batch: int):
     lay = layout(message_dim)
     S, _, n = no_eff.shape
     if lay.codewords_per_sample > 1:
-        return no_eff[:, :batch * lay.codewords_per_sample].reshape(S, batch, lay.codewords_per_sample * n)
+        return no_eff[:, : batch * lay.codewords_per_sample].reshape(S, batch, lay.codewords_per_sample * n)
     rows = np.arange(batch) // lay.samples_per_codeword
     return no_eff[:, rows]
 
@@ -67,14 +67,22 @@ def table_config(spec: AbstractionSpec, sc, unit, row: dict) -> TableConfig:
     scheme = sc.scheme_specs()[unit.scheme]
     settings = scheme.model_dump(exclude={"kind"})
     return TableConfig(
-        tx_model=unit.transmitter, rx_model=unit.receiver, num_anchors=int(unit.num_anchors),
-        anchor_selection=unit.anchor_selection, scheme=unit.scheme, scheme_kind=scheme.kind,
+        tx_model=unit.transmitter,
+        rx_model=unit.receiver,
+        num_anchors=int(unit.num_anchors),
+        anchor_selection=unit.anchor_selection,
+        scheme=unit.scheme,
+        scheme_kind=scheme.kind,
         scheme_settings=tuple(sorted((k, hashable(v)) for k, v in settings.items())),
         bits=None if row.get("bits") is None else int(row["bits"]),
-        semantic_equalizer=row["semantic_equalizer"], channel=spec.channel.model,
+        semantic_equalizer=row["semantic_equalizer"],
+        channel=spec.channel.model,
         channel_uses=float(row["channel_uses"]),
         bits_per_sample=None if row.get("bits_per_sample") is None else float(row["bits_per_sample"]),
-        setup_channel_uses=None if row.get("setup_channel_uses") is None else float(row["setup_channel_uses"]))
+        setup_channel_uses=None
+        if row.get("setup_channel_uses") is None
+        else float(row["setup_channel_uses"]),
+    )
 
 
 def say(progress, text: str) -> None:

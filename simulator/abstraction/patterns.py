@@ -76,24 +76,40 @@ class MessagePatterns:
 
     def take(self, index) -> MessagePatterns:
         """The messages selected by ``index`` (a mask or positions)."""
-        return MessagePatterns(self.sinr_db[index], self.estimate_db[index], self.group[index], self.config[index],
-                               None if self.drop is None else self.drop[index])
+        return MessagePatterns(
+            self.sinr_db[index],
+            self.estimate_db[index],
+            self.group[index],
+            self.config[index],
+            None if self.drop is None else self.drop[index],
+        )
 
     @classmethod
     def from_record(cls, record, drop: Optional[int] = None) -> MessagePatterns:
         """The messages of a system engine's record (``sinr_re_db``, ``sinr_est_db``, ``group``,
         ``config``: :class:`~semcom.simulator.system.decisions.SentRecord`), all from ``drop``."""
         n = len(record.group)
-        return cls(np.asarray(record.sinr_re_db, dtype=np.float64), record.sinr_est_db, record.group, record.config,
-                   None if drop is None else np.full(n, drop))
+        return cls(
+            np.asarray(record.sinr_re_db, dtype=np.float64),
+            record.sinr_est_db,
+            record.group,
+            record.config,
+            None if drop is None else np.full(n, drop),
+        )
 
     @classmethod
     def concat(cls, parts: list[MessagePatterns]) -> MessagePatterns:
         """The messages of ``parts`` one after another (widths padded with NaN)."""
         width = max((p.sinr_db.shape[1] for p in parts), default=0)
-        pad = [np.pad(p.sinr_db, ((0, 0), (0, width - p.sinr_db.shape[1])), constant_values=np.nan) for p in parts]
+        pad = [
+            np.pad(p.sinr_db, ((0, 0), (0, width - p.sinr_db.shape[1])), constant_values=np.nan)
+            for p in parts
+        ]
         drops = None if any(p.drop is None for p in parts) else np.concatenate([p.drop for p in parts])
-        return cls(np.concatenate(pad) if pad else np.zeros((0, 0)),
-                   np.concatenate([p.estimate_db for p in parts]) if parts else np.zeros(0),
-                   np.concatenate([p.group for p in parts]) if parts else np.zeros(0, np.int64),
-                   np.concatenate([p.config for p in parts]) if parts else np.zeros(0, np.int64), drops)
+        return cls(
+            np.concatenate(pad) if pad else np.zeros((0, 0)),
+            np.concatenate([p.estimate_db for p in parts]) if parts else np.zeros(0),
+            np.concatenate([p.group for p in parts]) if parts else np.zeros(0, np.int64),
+            np.concatenate([p.config for p in parts]) if parts else np.zeros(0, np.int64),
+            drops,
+        )

@@ -40,8 +40,11 @@ def baseline_sinrs_db(sinr_db: np.ndarray) -> dict[str, np.ndarray]:
     lin = np.where(used, 10.0 ** (np.where(used, s, 0.0) / 10.0), 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = 10.0 * np.log10(lin.sum(-1) / used.sum(-1))
-    return {"mean_sinr": mean, "min_sinr": np.where(used, s, np.inf).min(-1),
-            "max_sinr": np.where(used, s, -np.inf).max(-1)}
+    return {
+        "mean_sinr": mean,
+        "min_sinr": np.where(used, s, np.inf).min(-1),
+        "max_sinr": np.where(used, s, -np.inf).max(-1),
+    }
 
 
 def message_predictions(table, sinr_db: np.ndarray, folds: np.ndarray) -> dict[str, np.ndarray]:
@@ -51,7 +54,12 @@ def message_predictions(table, sinr_db: np.ndarray, folds: np.ndarray) -> dict[s
     :param sinr_db: [n, W] per-RE SINRs [dB] (NaN-padded). :param folds: [n] the fold of each message's sample.
     """
     eff = table.effective_sinr_db(sinr_db)
-    readings = {"predicted": eff, **baseline_sinrs_db(sinr_db), "plus_1db": eff + SHIFT_DB, "minus_1db": eff - SHIFT_DB}
+    readings = {
+        "predicted": eff,
+        **baseline_sinrs_db(sinr_db),
+        "plus_1db": eff + SHIFT_DB,
+        "minus_1db": eff - SHIFT_DB,
+    }
     out = {name: np.empty(len(eff)) for name in PREDICTORS}
     for f in np.unique(folds):
         m = folds == f

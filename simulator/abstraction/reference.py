@@ -42,13 +42,26 @@ __all__ = ["LinkReference", "decode_messages"]
 def _unit_of(spec, config):
     sc = spec.link_scenario(schemes=[config.scheme], num_anchors=config.num_anchors, bits=config.bits)
     for unit in expand_units(sc):
-        if (unit.transmitter, unit.receiver, int(unit.num_anchors), unit.anchor_selection, unit.scheme,
-                unit.bits if config.bits is not None else None) == (
-                config.tx_model, config.rx_model, int(config.num_anchors), config.anchor_selection, config.scheme,
-                config.bits):
+        if (
+            unit.transmitter,
+            unit.receiver,
+            int(unit.num_anchors),
+            unit.anchor_selection,
+            unit.scheme,
+            unit.bits if config.bits is not None else None,
+        ) == (
+            config.tx_model,
+            config.rx_model,
+            int(config.num_anchors),
+            config.anchor_selection,
+            config.scheme,
+            config.bits,
+        ):
             return sc, unit
-    raise SemcomInputError(f"abstraction: no unit of the spec builds the table {config.describe()}; rebuild the "
-                           "table set from this spec")
+    raise SemcomInputError(
+        f"abstraction: no unit of the spec builds the table {config.describe()}; rebuild the "
+        "table set from this spec"
+    )
 
 
 class LinkReference:
@@ -76,22 +89,31 @@ class LinkReference:
         if lay is not None and lay.samples_per_codeword > 1:
             raise SemcomInputError(
                 f"abstraction.codeword_per_message: a codeword of {config.scheme} carries "
-                f"{lay.samples_per_codeword} samples, but a system message is one sample; set it to true")
+                f"{lay.samples_per_codeword} samples, but a system message is one sample; set it to true"
+            )
         # the receivers' own simulated crossings (noise-trained heads) use the table's channel
         table_channel = build_channel(ru.channel.model, **kw, **ru.channel_settings())
         table_link = MessageTransmission(scheme=scheme, channel=table_channel, top_k=ru.top_k, **kw)
-        access = ChannelAccess({"relative": table_link, "absolute": table_link}, ru.snr_db, snr_db_to_no,
-                               lambda *purpose: derive_seed(unit.seed, unit.key, *purpose),
-                               key=(ru.channel.model_dump(), ru.scheme.model_dump(), unit.bits, ru.precision,
-                                    ru.top_k), device=ru.device)
+        access = ChannelAccess(
+            {"relative": table_link, "absolute": table_link},
+            ru.snr_db,
+            snr_db_to_no,
+            lambda *purpose: derive_seed(unit.seed, unit.key, *purpose),
+            key=(ru.channel.model_dump(), ru.scheme.model_dump(), unit.bits, ru.precision, ru.top_k),
+            device=ru.device,
+        )
         name = config.semantic_equalizer
         self.equalizer = build_equalizer(name, ru.equalizers.get(name), self.link, access)
         if getattr(self.equalizer, "heads", None):
-            raise SemcomInputError(f"abstraction.semantic_equalizer: {name} decodes with one head per SNR point; a "
-                                   "message whose REs see different SINRs has none: use one head (e.g. relative)")
+            raise SemcomInputError(
+                f"abstraction.semantic_equalizer: {name} decodes with one head per SNR point; a "
+                "message whose REs see different SINRs has none: use one head (e.g. relative)"
+            )
         if self.equalizer.message != "relative" or self.equalizer.message_key != "relative":
-            raise SemcomInputError(f"abstraction.semantic_equalizer: {name} needs its own message; the system "
-                                   "sends relative representations: use a receiver of relative messages")
+            raise SemcomInputError(
+                f"abstraction.semantic_equalizer: {name} needs its own message; the system "
+                "sends relative representations: use a receiver of relative messages"
+            )
         self.channel = SlotFadingChannel(num_tx_ant=1, num_rx_ant=1, coherence_symbols=1, csi="perfect", **kw)
         self.transmission = MessageTransmission(scheme=scheme, channel=self.channel, top_k=ru.top_k, **kw)
         self.anchors = self.link.anchors(self.link.tx)
@@ -124,9 +146,11 @@ def _symbol_gains(sinr_db: np.ndarray, per_message: int, config) -> np.ndarray:
     short = used.sum(-1) < per_message
     if short.any():
         i = int(np.flatnonzero(short)[0])
-        raise SemcomInputError(f"message {i}: has {int(used[i].sum())} REs but {config.describe()} sends "
-                               f"{per_message} symbols; record every RE the message occupies")
-    order = np.argsort(~used, axis=-1, kind="stable")[:, :per_message]      # used REs first, in order
+        raise SemcomInputError(
+            f"message {i}: has {int(used[i].sum())} REs but {config.describe()} sends "
+            f"{per_message} symbols; record every RE the message occupies"
+        )
+    order = np.argsort(~used, axis=-1, kind="stable")[:, :per_message]  # used REs first, in order
     return 10.0 ** (np.take_along_axis(sinr_db, order, axis=-1) / 10.0)
 
 
@@ -134,8 +158,9 @@ def _symbol_gains(sinr_db: np.ndarray, per_message: int, config) -> np.ndarray:
 DECODE_CHUNK = 4096
 
 
-def decode_messages(references: dict, patterns, samples: np.ndarray, seed: int,
-                    build: callable | None = None) -> np.ndarray:
+def decode_messages(
+    references: dict, patterns, samples: np.ndarray, seed: int, build: callable | None = None
+) -> np.ndarray:
     """[M] link-level decisions of the messages of ``patterns`` (:class:`~.patterns.MessagePatterns`).
 
     :param references: {(group, config): :class:`LinkReference`}; missing ones are made with
@@ -152,6 +177,8 @@ def decode_messages(references: dict, patterns, samples: np.ndarray, seed: int,
             references[(g, c)] = build(g, c)
         ref = references[(g, c)]
         for start in range(0, len(idx), DECODE_CHUNK):
-            part = idx[start:start + DECODE_CHUNK]
-            correct[part] = ref(samples[part], patterns.sinr_db[part], derive_seed(seed, "reference", g, c, start))
+            part = idx[start : start + DECODE_CHUNK]
+            correct[part] = ref(
+                samples[part], patterns.sinr_db[part], derive_seed(seed, "reference", g, c, start)
+            )
     return correct

@@ -36,6 +36,7 @@ from .rows import config_cells, validation_row
 
 __all__ = ["RegimeEntry", "DecodedMessages", "decode_for_table", "calibrate_in_regime", "validate_in_regime"]
 
+
 @dataclass
 class RegimeEntry:
     """One table a system study reads and the (group, configuration) pairs it serves.
@@ -61,8 +62,16 @@ class DecodedMessages:
     edges: np.ndarray
 
 
-def decode_for_table(entry: RegimeEntry, patterns, settings, test, purpose: str, seed: int,
-                     references: dict, build_reference: Callable) -> DecodedMessages | None:
+def decode_for_table(
+    entry: RegimeEntry,
+    patterns,
+    settings,
+    test,
+    purpose: str,
+    seed: int,
+    references: dict,
+    build_reference: Callable,
+) -> DecodedMessages | None:
     """Draw up to ``settings.messages`` of the table's messages, as many from each point (an equal-width
     bin of the large-scale estimate between its 1st and 99th percentile: the points cover the range of
     SINRs evenly, the cell edge as much as the crowded plateau), give each a test sample of a random
@@ -70,8 +79,9 @@ def decode_for_table(entry: RegimeEntry, patterns, settings, test, purpose: str,
 
     :param test: (test_idx [N], folds [N]) of the study's test set.
     """
-    mine = np.flatnonzero(np.isin(patterns.group * 100_000 + patterns.config,
-                                  [g * 100_000 + c for g, c in entry.keys]))
+    mine = np.flatnonzero(
+        np.isin(patterns.group * 100_000 + patterns.config, [g * 100_000 + c for g, c in entry.keys])
+    )
     if len(mine) == 0:
         return None
     rng = derive_rng(seed, "abstraction-regime", purpose, entry.table_id)
@@ -80,8 +90,14 @@ def decode_for_table(entry: RegimeEntry, patterns, settings, test, purpose: str,
     inside = (est >= edges[0]) & (est <= edges[-1])
     point_of = np.clip(np.searchsorted(edges, est, side="right") - 1, 0, settings.points - 1)
     per_point = max(1, settings.messages // settings.points)
-    pick = np.sort(np.concatenate([rng.choice(m, size=min(per_point, len(m)), replace=False) for m in
-                                   (mine[inside & (point_of == p)] for p in range(settings.points))]))
+    pick = np.sort(
+        np.concatenate(
+            [
+                rng.choice(m, size=min(per_point, len(m)), replace=False)
+                for m in (mine[inside & (point_of == p)] for p in range(settings.points))
+            ]
+        )
+    )
     chosen = patterns.take(pick)
     test_idx, test_folds = test
     folds = rng.integers(NUM_FOLDS, size=len(chosen))
@@ -89,14 +105,17 @@ def decode_for_table(entry: RegimeEntry, patterns, settings, test, purpose: str,
     for f in range(NUM_FOLDS):
         m = folds == f
         samples[m] = rng.choice(test_idx[test_folds == f], size=int(m.sum()))
-    correct = decode_messages(references, chosen, samples, derive_seed(seed, purpose, entry.table_id),
-                              build=build_reference)
+    correct = decode_messages(
+        references, chosen, samples, derive_seed(seed, purpose, entry.table_id), build=build_reference
+    )
     point = np.clip(np.searchsorted(edges, chosen.estimate_db, side="right") - 1, 0, settings.points - 1)
     return DecodedMessages(chosen, folds, correct, point, edges)
 
 
 def _per_point(values: np.ndarray, point: np.ndarray, points: int) -> np.ndarray:
-    return np.bincount(point, weights=values, minlength=points) / np.maximum(np.bincount(point, minlength=points), 1)
+    return np.bincount(point, weights=values, minlength=points) / np.maximum(
+        np.bincount(point, minlength=points), 1
+    )
 
 
 def _decoded(entries, decode):
@@ -112,7 +131,7 @@ def calibrate_in_regime(spec, entries: list[RegimeEntry], decode: Callable, prog
     messages; the rows of ``calibration.csv`` (``regime`` = ``system``). ``decode(entry)`` gives its
     :class:`DecodedMessages`."""
     cal = spec.calibration
-    if cal.beta is not None:            # a given β: nothing to fit (nor to decode)
+    if cal.beta is not None:  # a given β: nothing to fit (nor to decode)
         for entry in entries:
             entry.table.eesm_beta, entry.table.beta_fit = float(cal.beta), {"method": "given"}
         return []
@@ -135,15 +154,29 @@ def calibrate_in_regime(spec, entries: list[RegimeEntry], decode: Callable, prog
         spread = np.nanmax(d.patterns.sinr_db, -1) - np.nanmin(d.patterns.sinr_db, -1)
         fit.update(regime="system", sinr_spread_db=float(np.mean(spread)))
         table.eesm_beta, table.beta_fit = beta, fit
-        say(progress, f"abstraction: system-regime fit of {table.config.describe()}: {describe_fit(beta, fit)}")
+        say(
+            progress,
+            f"abstraction: system-regime fit of {table.config.describe()}: {describe_fit(beta, fit)}",
+        )
         pred = predict(table.mapping, beta)
         for p in range(n_pts):
             lo, hi = wilson_interval(int(round(measured[p] * counts[p])), int(counts[p]))
-            rows.append(dict(config_cells(table, entry.table_id), regime="system", channel="system",
-                             channel_model="system", sinr_estimate_low=float(d.edges[p]),
-                             sinr_estimate_high=float(d.edges[p + 1]), n_samples=int(counts[p]),
-                             accuracy=float(measured[p]), accuracy_low=lo, accuracy_high=hi,
-                             predicted_accuracy=float(pred[p]), eesm_beta=beta))
+            rows.append(
+                dict(
+                    config_cells(table, entry.table_id),
+                    regime="system",
+                    channel="system",
+                    channel_model="system",
+                    sinr_estimate_low=float(d.edges[p]),
+                    sinr_estimate_high=float(d.edges[p + 1]),
+                    n_samples=int(counts[p]),
+                    accuracy=float(measured[p]),
+                    accuracy_low=lo,
+                    accuracy_high=hi,
+                    predicted_accuracy=float(pred[p]),
+                    eesm_beta=beta,
+                )
+            )
     return rows
 
 
@@ -156,8 +189,21 @@ def validate_in_regime(entries: list[RegimeEntry], decode: Callable, progress=No
         preds = message_predictions(table, d.patterns.sinr_db, d.folds)
         for p in range(n_pts):
             m = d.point == p
-            rows.append(validation_row(table, entry.table_id, "system", "system", "system",
-                                       {k: v[m] for k, v in preds.items()}, d.correct[m],
-                                       sinr_estimate_low=float(d.edges[p]), sinr_estimate_high=float(d.edges[p + 1])))
-        say(progress, f"abstraction: system-regime validation of {table.config.describe()} ({len(d.correct)} messages)")
+            rows.append(
+                validation_row(
+                    table,
+                    entry.table_id,
+                    "system",
+                    "system",
+                    "system",
+                    {k: v[m] for k, v in preds.items()},
+                    d.correct[m],
+                    sinr_estimate_low=float(d.edges[p]),
+                    sinr_estimate_high=float(d.edges[p + 1]),
+                )
+            )
+        say(
+            progress,
+            f"abstraction: system-regime validation of {table.config.describe()} ({len(d.correct)} messages)",
+        )
     return rows

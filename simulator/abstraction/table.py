@@ -65,14 +65,18 @@ class TableConfig:
     @classmethod
     def from_json(cls, d: dict) -> TableConfig:
         d = dict(d)
-        d["scheme_settings"] = tuple(sorted((k, hashable(v)) for k, v in d.get("scheme_settings", {}).items()))
+        d["scheme_settings"] = tuple(
+            sorted((k, hashable(v)) for k, v in d.get("scheme_settings", {}).items())
+        )
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in known})
 
     def describe(self) -> str:
         b = f" b={self.bits}" if self.bits is not None else ""
-        return (f"{self.tx_model}->{self.rx_model} K={self.num_anchors} {self.anchor_selection} {self.scheme}{b} "
-                f"{self.semantic_equalizer}")
+        return (
+            f"{self.tx_model}->{self.rx_model} K={self.num_anchors} {self.anchor_selection} {self.scheme}{b} "
+            f"{self.semantic_equalizer}"
+        )
 
 
 def hashable(v: Any) -> Any:
@@ -137,28 +141,57 @@ class AbstractionTable:
                 raise ValueError(f"{name}: must have the grid's shape {self.sinr_db.shape}")
 
     @classmethod
-    def from_counts(cls, config: TableConfig, sinr_db, correct, n_samples: int, eesm_beta: float,
-                    beta_fit: Optional[dict] = None, fold_correct=None, fold_samples=None,
-                    mapping: str = "eesm") -> AbstractionTable:
+    def from_counts(
+        cls,
+        config: TableConfig,
+        sinr_db,
+        correct,
+        n_samples: int,
+        eesm_beta: float,
+        beta_fit: Optional[dict] = None,
+        fold_correct=None,
+        fold_samples=None,
+        mapping: str = "eesm",
+    ) -> AbstractionTable:
         """A table from correct-decision counts per grid point (intervals: 95% Wilson); with
         ``fold_correct`` [F, G] and ``fold_samples`` [F], the counts of each half of the test set."""
         correct = np.asarray(correct, dtype=np.int64)
         lo, hi = zip(*(wilson_interval(int(c), int(n_samples)) for c in correct))
         folds = None if fold_correct is None else np.asarray(fold_correct, dtype=np.int64)
         sizes = None if fold_samples is None else np.asarray(fold_samples, dtype=np.int64)
-        return cls(config, np.asarray(sinr_db, dtype=np.float64), correct / n_samples, np.array(lo), np.array(hi),
-                   int(n_samples), float(eesm_beta), correct, beta_fit, folds, sizes, mapping)
+        return cls(
+            config,
+            np.asarray(sinr_db, dtype=np.float64),
+            correct / n_samples,
+            np.array(lo),
+            np.array(hi),
+            int(n_samples),
+            float(eesm_beta),
+            correct,
+            beta_fit,
+            folds,
+            sizes,
+            mapping,
+        )
 
     def held_out(self, fold: int) -> AbstractionTable:
         """The table of the samples *outside* half ``fold`` of the test set: what predicts a message
         whose sample is in ``fold`` (:mod:`~.folds`). A table without fold counts raises."""
         if self.fold_correct is None:
-            raise TableSetError(f"abstraction: the table {self.config.describe()} has no per-fold counts; rebuild "
-                                "it (table format 2)")
+            raise TableSetError(
+                f"abstraction: the table {self.config.describe()} has no per-fold counts; rebuild "
+                "it (table format 2)"
+            )
         others = [f for f in range(len(self.fold_samples)) if f != fold]
-        return AbstractionTable.from_counts(self.config, self.sinr_db, self.fold_correct[others].sum(0),
-                                            int(self.fold_samples[others].sum()), self.eesm_beta, self.beta_fit,
-                                            mapping=self.mapping)
+        return AbstractionTable.from_counts(
+            self.config,
+            self.sinr_db,
+            self.fold_correct[others].sum(0),
+            int(self.fold_samples[others].sum()),
+            self.eesm_beta,
+            self.beta_fit,
+            mapping=self.mapping,
+        )
 
     def effective_sinr_db(self, sinr_db, weights=None) -> np.ndarray:
         """The effective SINR [dB] of messages from their per-RE SINRs [..., W] [dB] (NaN-padded;
@@ -190,4 +223,5 @@ class AbstractionTable:
             raise TableSetError(
                 f"{field}: the table {self.config.describe()} covers {self.sinr_db[0]:g}..{self.sinr_db[-1]:g} dB "
                 f"but the study needs {lo:g}..{hi:g} dB; widen {field} to at least "
-                f"{{start: {math.floor(lo)}, stop: {math.ceil(hi)}}}")
+                f"{{start: {math.floor(lo)}, stop: {math.ceil(hi)}}}"
+            )

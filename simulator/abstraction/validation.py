@@ -53,8 +53,18 @@ def validate(spec, tables, progress=None) -> list[dict]:
             for table, eq in members:
                 for s, snr_db in enumerate(o.snr_db):
                     preds = message_predictions(table, o.sinr_db[s], folds)
-                    rows.append(validation_row(table, ids[id(table)], "channel", cname, ch.model, preds,
-                                               o.correct[eq][s], snr_db=float(snr_db)))
+                    rows.append(
+                        validation_row(
+                            table,
+                            ids[id(table)],
+                            "channel",
+                            cname,
+                            ch.model,
+                            preds,
+                            o.correct[eq][s],
+                            snr_db=float(snr_db),
+                        )
+                    )
     return rows
 
 
@@ -69,9 +79,16 @@ def validation_summary(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
     (``<name>_within_margin``)."""
     out: dict = {}
     for r in rows:
-        s = out.setdefault((r.get("regime") or "channel", r["channel"]),
-                           {"points": 0, "within_margin": 0, "inside": 0, "errors": [],
-                            **{f"{n}_within_margin": 0 for n in PREDICTORS[1:]}})
+        s = out.setdefault(
+            (r.get("regime") or "channel", r["channel"]),
+            {
+                "points": 0,
+                "within_margin": 0,
+                "inside": 0,
+                "errors": [],
+                **{f"{n}_within_margin": 0 for n in PREDICTORS[1:]},
+            },
+        )
         link = float(r["link_accuracy"])
         s["points"] += 1
         s["within_margin"] += int(_flag(r["within_margin"]))
@@ -94,14 +111,20 @@ def describe_summary(summary: dict) -> list[str]:
     """One line per (regime, family) of :func:`validation_summary`."""
     lines = []
     for (regime, family), s in summary.items():
-        base = ", ".join(f"{n.replace('_', ' ')} {100 * s[f'{n}_within_margin']:.0f}%" for n in PREDICTORS[1:])
-        lines.append(f"validation {regime}/{family}: {s['within_margin']}/{s['points']} points within "
-                     f"±{MARGIN} ({100 * s['fraction_within_margin']:.0f}%), |error| mean {s['mean_abs_error']:.3f} "
-                     f"max {s['max_abs_error']:.3f}; within the margin: {base}")
+        base = ", ".join(
+            f"{n.replace('_', ' ')} {100 * s[f'{n}_within_margin']:.0f}%" for n in PREDICTORS[1:]
+        )
+        lines.append(
+            f"validation {regime}/{family}: {s['within_margin']}/{s['points']} points within "
+            f"±{MARGIN} ({100 * s['fraction_within_margin']:.0f}%), |error| mean {s['mean_abs_error']:.3f} "
+            f"max {s['max_abs_error']:.3f}; within the margin: {base}"
+        )
     return lines
 
 
-def write_validation(table_set, out_dir, configs: Optional[Iterable] = None, extra: Iterable[dict] = ()) -> Path:
+def write_validation(
+    table_set, out_dir, configs: Optional[Iterable] = None, extra: Iterable[dict] = ()
+) -> Path:
     """Write ``abstraction_validation.csv`` into ``out_dir``: the held-out rows of the tables of
     ``table_set`` whose configs are in ``configs`` (default: every table), then the rows ``extra``
     (a system study's own-regime points). Returns the file's path."""

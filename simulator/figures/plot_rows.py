@@ -35,8 +35,11 @@ def group_rows(rows: Iterable[dict], keys: tuple[str, ...]) -> dict[tuple, list[
     out: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
         out[tuple(r.get(k) for k in keys)].append(r)
-    return dict(sorted(out.items(), key=lambda kv: tuple((float(x) if is_number(x) else math.inf, str(x))
-                                                          for x in kv[0])))
+    return dict(
+        sorted(
+            out.items(), key=lambda kv: tuple((float(x) if is_number(x) else math.inf, str(x)) for x in kv[0])
+        )
+    )
 
 
 def varying_keys(rows: list[dict], keys: Iterable[str]) -> tuple[str, ...]:
@@ -47,12 +50,14 @@ def _band(rs: list[dict]) -> tuple[float, float]:
     """The band of one x of a curve: its rows' interval over replicates (results.csv's
     ``accuracy_low``/``accuracy_high``), or, where a point has one replicate, the Wilson
     interval of its test decisions."""
+
     def bounds(low: str, high: str):
         return float(np.mean([float(r[low]) for r in rs])), float(np.mean([float(r[high]) for r in rs]))
+
     for low, high in (("accuracy_low", "accuracy_high"), ("accuracy_wilson_low", "accuracy_wilson_high")):
         if all(is_number(r.get(low)) and is_number(r.get(high)) for r in rs):
             return bounds(low, high)
-    return bounds("accuracy", "accuracy")     # rows without an interval: no band
+    return bounds("accuracy", "accuracy")  # rows without an interval: no band
 
 
 def accuracy_curve(rows: list[dict], x_key: str) -> tuple[np.ndarray, ...]:
@@ -101,9 +106,14 @@ def link_title(key: dict[str, Any], varying: tuple[str, ...]) -> str:
     if "scheme" in varying:
         parts.append(str(key.get("scheme")))
     for k in ("semantic_equalizer", "anchor_selection", "num_anchors", "snr_db"):
-        if k in key and key[k] not in (None, ""):   # jscc rows have no anchors
-            parts.append(f"K = {key[k]}" if k == "num_anchors"
-                         else f"{float(key[k]):g} dB" if k == "snr_db" else str(key[k]))
+        if k in key and key[k] not in (None, ""):  # jscc rows have no anchors
+            parts.append(
+                f"K = {key[k]}"
+                if k == "num_anchors"
+                else f"{float(key[k]):g} dB"
+                if k == "snr_db"
+                else str(key[k])
+            )
     return ", ".join(parts)
 
 
@@ -137,8 +147,14 @@ def subtitle(rows: list[dict], shown: Iterable[str]) -> str:
     """What the whole figure holds fixed: channel, scheme, K, SNR, anchors (those that do not vary)."""
     shown = set(shown)
     parts = []
-    for key, fmt in (("channel", "{} channel"), ("scheme", "{}"), ("bits", "{} bits"),
-                     ("anchor_selection", "{} anchors"), ("num_anchors", "K = {}"), ("snr_db", "{:g} dB")):
+    for key, fmt in (
+        ("channel", "{} channel"),
+        ("scheme", "{}"),
+        ("bits", "{} bits"),
+        ("anchor_selection", "{} anchors"),
+        ("num_anchors", "K = {}"),
+        ("snr_db", "{:g} dB"),
+    ):
         vals = {r.get(key) for r in rows}
         if key in shown or len(vals) != 1:
             continue
@@ -152,6 +168,7 @@ def subtitle(rows: list[dict], shown: Iterable[str]) -> str:
 
 
 # -- link rows ----------------------------------------------------------------------------
+
 
 def is_e2e(row: dict) -> bool:
     """A row of an end-to-end (jscc) unit: no anchors, no semantic equaliser."""
@@ -202,9 +219,18 @@ def below_chance_notes(rows: list[dict], style) -> list[str]:
     chance = getattr(style, "chance", None)
     if chance is None:
         return []
-    below = sorted({r.get("semantic_equalizer") for r in rows
-                    if is_number(r.get("accuracy_high")) and float(r["accuracy_high"]) < chance
-                    and not is_e2e(r)}, key=str)
-    return [f"{name} below chance: another encoder's latent read by the receiver's own head sends whole classes "
-            f"to other classes; noise pulls it back to chance" if name == "none" else
-            f"{name} below chance: a systematic mismatch, not noise" for name in below]
+    below = sorted(
+        {
+            r.get("semantic_equalizer")
+            for r in rows
+            if is_number(r.get("accuracy_high")) and float(r["accuracy_high"]) < chance and not is_e2e(r)
+        },
+        key=str,
+    )
+    return [
+        f"{name} below chance: another encoder's latent read by the receiver's own head sends whole classes "
+        f"to other classes; noise pulls it back to chance"
+        if name == "none"
+        else f"{name} below chance: a systematic mismatch, not noise"
+        for name in below
+    ]

@@ -15,9 +15,22 @@ FIGURE_WIDTHS = {"single": 3.5, "double": 7.16}
 #: sharing a slot are rarely compared, and a figure that draws both moves the second to a free
 #: slot. A test holds this table to the registries.
 METHOD_COLORS = {
-    "relative": 0, "aligned": 1, "oracle": 2, "inverse": 3, "cca": 4, "none": 5, "kernel_ridge": 6,
-    "mlp_aligner": 8, "residual_kernel": 9, "svcca": 4, "whitened_procrustes": 1,
-    "random": 0, "prototypical": 1, "kernel_herding": 2, "class_balanced": 3, "farthest_point": 4,
+    "relative": 0,
+    "aligned": 1,
+    "oracle": 2,
+    "inverse": 3,
+    "cca": 4,
+    "none": 5,
+    "kernel_ridge": 6,
+    "mlp_aligner": 8,
+    "residual_kernel": 9,
+    "svcca": 4,
+    "whitened_procrustes": 1,
+    "random": 0,
+    "prototypical": 1,
+    "kernel_herding": 2,
+    "class_balanced": 3,
+    "farthest_point": 4,
     "stratified": 5,
 }
 #: Datasets with 10 equally likely classes (the chance line sits at 1/10).
@@ -40,7 +53,7 @@ class FigureStyle:
     def of(cls, scenario: dict) -> FigureStyle:
         """The style of a run from its scenario as a mapping (``figure.width``, the dataset's
         chance level); defaults for what it does not say."""
-        figure, data = scenario.get("figure"), scenario.get("data")   # read back from a folder: any shape
+        figure, data = scenario.get("figure"), scenario.get("data")  # read back from a folder: any shape
         width = (figure.get("width") if isinstance(figure, dict) else None) or "double"
         dataset = data.get("dataset", "digits") if isinstance(data, dict) else "digits"
         width = FIGURE_WIDTHS.get(width if isinstance(width, str) else "double", FIGURE_WIDTHS["double"])

@@ -33,24 +33,24 @@ class LinkKind(StudyKind):
     plot_panels = ("tx_model", "rx_model")
     captions = {
         "rate_accuracy": "Rate–accuracy: top-1 accuracy vs complex channel uses per sample (set by the "
-                         "number of anchors K), a colour per semantic equaliser, a line style per SNR. A method "
-                         "whose rate does not depend on K (the absolute latent: none, aligned) is a point at its "
-                         "own rate with its interval; aligned also sends its K pilot pairs once per link.",
+        "number of anchors K), a colour per semantic equaliser, a line style per SNR. A method "
+        "whose rate does not depend on K (the absolute latent: none, aligned) is a point at its "
+        "own rate with its interval; aligned also sends its K pilot pairs once per link.",
         "accuracy_vs_snr": "Accuracy vs SNR (Es/N0 per complex channel use), a curve per number of "
-                           "anchors K; a panel per link and semantic equaliser.",
+        "anchors K; a panel per link and semantic equaliser.",
         "equalizers_vs_snr": "Accuracy vs SNR at the largest K, a curve per semantic equaliser.",
         "accuracy_vs_anchors": "Accuracy vs number of anchors K at the highest SNR, a curve per anchor "
-                               "selection strategy.",
+        "selection strategy.",
         "equalizers_vs_anchors": "Accuracy vs number of anchors K, a curve per semantic equaliser, at low, "
-                                 "middle and high SNR of the sweep (its quartiles).",
+        "middle and high SNR of the sweep (its quartiles).",
         "compare_rx_model": "Accuracy of each receiver on one axis (vs SNR at the largest K, or vs K), a panel "
-                            "per semantic equaliser; each receiver's native accuracy in its colour.",
+        "per semantic equaliser; each receiver's native accuracy in its colour.",
         "compare_scheme": "Accuracy of each transmission scheme on one axis (vs SNR at the largest K, or vs K), "
-                          "a panel per semantic equaliser.",
+        "a panel per semantic equaliser.",
         "compare_channel": "Accuracy over each channel model on one axis (vs SNR at the largest K, or vs K), "
-                           "a panel per semantic equaliser.",
+        "a panel per semantic equaliser.",
         "error_rates_vs_snr": "Block and bit error rates of the digital schemes vs SNR (log axis), a panel per "
-                              "channel.",
+        "channel.",
     }
 
     def scenario_class(self) -> type:
@@ -58,6 +58,7 @@ class LinkKind(StudyKind):
 
     def check(self, sc, check_data: bool = True) -> None:
         from ..link.checks import check_scenario  # lazy: keeps the kinds registry torch-free
+
         check_scenario(sc, check_data=check_data)
 
     def expand(self, sc) -> list:
@@ -68,7 +69,7 @@ class LinkKind(StudyKind):
         points x equalisers per unit), a unit's memory (data, latents, training, batched
         passes) and the training of the zoo encoders."""
         axes = {f"sweep.{a}": len(sc.axis(a)) for a in UNIT_AXES}
-        if sc.stop is not None:   # the budget: a point may get up to max_replicates seeds
+        if sc.stop is not None:  # the budget: a point may get up to max_replicates seeds
             del axes["sweep.seed"]
             axes["stop.max_replicates"] = sc.stop.max_replicates
         units, unit_axes = named_product(axes)
@@ -76,28 +77,42 @@ class LinkKind(StudyKind):
         data = self.data_work(sc) if check_data else None
         if data is None:
             return estimate
-        messages, driver = named_product({unit_axes: units, "sweep.snr_db": len(sc.axis("snr_db")),
-                                          "sweep.semantic_equalizer": len(sc.axis("semantic_equalizer")),
-                                          "data.test_fraction": data.num_test, "passes": sc.passes})
-        estimate = WorkEstimate(int(units), messages=messages, memory_bytes=PASS_BYTES,
-                                drivers={"units": unit_axes, "messages": driver})
+        messages, driver = named_product(
+            {
+                unit_axes: units,
+                "sweep.snr_db": len(sc.axis("snr_db")),
+                "sweep.semantic_equalizer": len(sc.axis("semantic_equalizer")),
+                "data.test_fraction": data.num_test,
+                "passes": sc.passes,
+            }
+        )
+        estimate = WorkEstimate(
+            int(units),
+            messages=messages,
+            memory_bytes=PASS_BYTES,
+            drivers={"units": unit_axes, "messages": driver},
+        )
         return with_data(estimate, data)
 
     def runner(self):
         from ..link.runner import LinkRunner  # lazy: keeps the kinds registry torch-free
+
         return LinkRunner()
 
     def columns(self) -> list[str]:
         from ..link.rows import COLUMNS  # lazy: keeps the kinds registry free of numpy-heavy engine modules
+
         return COLUMNS
 
     def result_columns(self) -> list[str]:
         from ..link.points import POINT_COLUMNS  # lazy: the interval math loads scipy
+
         return POINT_COLUMNS
 
     def summary_rows(self, rows: list[dict]):
         from ..link.points import point_rows  # lazy: the interval math loads scipy
         from ..link.summary import point_table  # lazy: as above
+
         return point_table(point_rows(rows))
 
     def point_table(self, rows: list[dict], snr="all", interval: bool = True, native: bool = False):
@@ -107,8 +122,9 @@ class LinkKind(StudyKind):
 
         return point_table(point_rows(rows), snr=snr, interval=interval, native=native)
 
-    def summary_table(self, rows: list[dict], fmt: str = "text", snr="ends", interval: bool = True,
-                      native: bool = False) -> str:
+    def summary_table(
+        self, rows: list[dict], fmt: str = "text", snr="ends", interval: bool = True, native: bool = False
+    ) -> str:
         """The table of :mod:`semcom.simulator.link.summary` in ``fmt``: ``snr`` ("ends", "all"
         or values in dB), ``interval``, ``native`` as :func:`~semcom.simulator.link.summary.point_table`."""
         from ..link.points import point_rows  # lazy: the interval math loads scipy
@@ -129,26 +145,32 @@ class LinkKind(StudyKind):
 
     def point_axes(self, rows: list[dict]) -> tuple[str, ...]:
         from ..link.points import POINT_AXES  # lazy: keeps the kinds registry free of the point math
+
         return POINT_AXES
 
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..link.plots import link_figures, shannon_references  # lazy: matplotlib only to draw
         from ..link.points import point_rows  # lazy: the interval math loads scipy
+
         return link_figures(point_rows(rows), plots_dir, style, shannon_references(scenario))
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
         units = self.expand(sc)
-        e2e = sum(u.channel_uses is not None for u in units)   # jscc: one trained model, no equalizers
+        e2e = sum(u.channel_uses is not None for u in units)  # jscc: one trained model, no equalizers
         snrs = len(sc.axis("snr_db"))
-        line = (f"{source}: ok ({len(units) - e2e} units x {snrs} SNR points x "
-                f"{len(sc.axis('semantic_equalizer'))} semantic equalizers" +
-                (f", {e2e} jscc units x {snrs} SNR points)" if e2e else ")"))
+        line = (
+            f"{source}: ok ({len(units) - e2e} units x {snrs} SNR points x "
+            f"{len(sc.axis('semantic_equalizer'))} semantic equalizers"
+            + (f", {e2e} jscc units x {snrs} SNR points)" if e2e else ")")
+        )
         notes = cost_notes(sc, _num_test(sc) if check_data else None)
         if sc.stop is not None:
-            notes.append(f"stop: the units above are the first round ({sc.stop.min_replicates} replicates per "
-                         f"point); points whose interval is wider than the target get more, up to "
-                         f"{sc.stop.max_replicates} replicates ({sc.stop.max_replicates / sc.stop.min_replicates:g} "
-                         "times the first round at most)")
+            notes.append(
+                f"stop: the units above are the first round ({sc.stop.min_replicates} replicates per "
+                f"point); points whose interval is wider than the target get more, up to "
+                f"{sc.stop.max_replicates} replicates ({sc.stop.max_replicates / sc.stop.min_replicates:g} "
+                "times the first round at most)"
+            )
         return [line] + [f"note: {note}" for note in notes]
 
 
@@ -182,12 +204,22 @@ def cost_notes(sc, num_test: int | None) -> list[str]:
         per_sample = layout.codewords_per_sample / layout.samples_per_codeword
         n_snr = len(sc.axis("snr_db"))
         passes = f" x {sc.passes} passes" if sc.passes > 1 else ""
-        words = math.ceil(num_test / layout.samples_per_codeword) * layout.codewords_per_sample * n_snr * sc.passes
-        per_unit = (f"{words:,} codewords of {layout.k} bits per unit ({num_test} test samples x {n_snr} SNR "
-                    f"points{passes})" if num_test
-                    else f"{per_sample * sc.passes:.3g} codewords of {layout.k} bits per test sample and SNR point")
-        notes.append(f"scheme '{name}' decodes LDPC ({s['num_iter']} belief-propagation iterations) at K = {k}, "
-                     f"{bits} bits: about {per_unit}; expect digital units to take far longer than analog ones")
+        words = (
+            math.ceil(num_test / layout.samples_per_codeword)
+            * layout.codewords_per_sample
+            * n_snr
+            * sc.passes
+        )
+        per_unit = (
+            f"{words:,} codewords of {layout.k} bits per unit ({num_test} test samples x {n_snr} SNR "
+            f"points{passes})"
+            if num_test
+            else f"{per_sample * sc.passes:.3g} codewords of {layout.k} bits per test sample and SNR point"
+        )
+        notes.append(
+            f"scheme '{name}' decodes LDPC ({s['num_iter']} belief-propagation iterations) at K = {k}, "
+            f"{bits} bits: about {per_unit}; expect digital units to take far longer than analog ones"
+        )
     return notes
 
 

@@ -33,6 +33,7 @@ class NetworkKind(StudyKind):
 
     def check(self, sc, check_data: bool = True) -> None:
         from ..network.checks import check_network_scenario  # lazy: keeps the kinds registry torch-free
+
         check_network_scenario(sc, check_data=check_data)
 
     def expand(self, sc) -> list:
@@ -44,16 +45,26 @@ class NetworkKind(StudyKind):
         latents and training too) and the training of the zoo encoders."""
         net = sc.network
         senders = sum(t.count * t.rate_scale for t in net.transmitters.values())
-        estimate = simulated_work(sc, NETWORK_SWEEP_AXES, senders, net.duration_s, net.slot_duration_s,
-                              record_events=net.record_events, section="network", senders_key="transmitters")
+        estimate = simulated_work(
+            sc,
+            NETWORK_SWEEP_AXES,
+            senders,
+            net.duration_s,
+            net.slot_duration_s,
+            record_events=net.record_events,
+            section="network",
+            senders_key="transmitters",
+        )
         return with_data(estimate, self.data_work(sc) if check_data else None)
 
     def runner(self):
         from ..network.runner import NetworkRunner  # lazy: keeps the kinds registry torch-free
+
         return NetworkRunner()
 
     def columns(self) -> list[str]:
         from ..network.metrics import NETWORK_COLUMNS  # lazy: keeps the kinds registry torch-free
+
         return NETWORK_COLUMNS
 
     def summary_rows(self, rows: list[dict]):
@@ -61,12 +72,15 @@ class NetworkKind(StudyKind):
 
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..network.plots import plot_network_dir  # lazy: matplotlib only to draw
+
         return plot_network_dir(rows, plots_dir, style)
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
-        return [f"{source}: ok (network: {len(self.expand(sc))} units, "
-                f"{sum(t.count for t in sc.network.transmitters.values())} transmitters, "
-                f"{len(sc.network.receivers)} receivers)"]
+        return [
+            f"{source}: ok (network: {len(self.expand(sc))} units, "
+            f"{sum(t.count for t in sc.network.transmitters.values())} transmitters, "
+            f"{len(sc.network.receivers)} receivers)"
+        ]
 
 
 NETWORK = register_kind(NetworkKind())

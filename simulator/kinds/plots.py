@@ -27,8 +27,9 @@ from .base import get_kind
 __all__ = ["plot_all", "plot_run"]
 
 
-def plot_all(rows: list[dict[str, Any]], plots_dir: str | Path, kind: str,
-             scenario: dict | None = None) -> list[Path]:
+def plot_all(
+    rows: list[dict[str, Any]], plots_dir: str | Path, kind: str, scenario: dict | None = None
+) -> list[Path]:
     """Every standard figure of study kind ``kind`` the rows support, written to ``plots_dir``
     (a run's ``plots/`` folder) at the style of ``scenario`` (the run's scenario as a
     mapping; defaults when `None`); returns the PNG paths."""
@@ -38,6 +39,10 @@ def plot_all(rows: list[dict[str, Any]], plots_dir: str | Path, kind: str,
 def plot_run(directory: str | Path) -> list[Path]:
     """The figures of the run in ``directory``, from its store, at its scenario's style."""
     directory = Path(directory)
-    with held_output_dir(directory):     # never while a run writes into the folder
-        return plot_all(read_rows(directory), directory / "plots", study_kind(directory),
-                        stored_scenario(directory / "scenario.yaml"))
+    with held_output_dir(directory):  # never while a run writes into the folder
+        return plot_all(
+            read_rows(directory),
+            directory / "plots",
+            study_kind(directory),
+            stored_scenario(directory / "scenario.yaml"),
+        )

@@ -55,7 +55,9 @@ def _extra_tables(tables: list[tuple[str, str, list[str], list[list[str]]]]) -> 
     table under its note."""
     sections: dict[str, list[str]] = {}
     for title, note, header, body in tables:
-        sections.setdefault(title, []).append(f'<p class="meta">{html.escape(note)}</p>' + _table(header, body))
+        sections.setdefault(title, []).append(
+            f'<p class="meta">{html.escape(note)}</p>' + _table(header, body)
+        )
     return "".join(f"<h2>{html.escape(title)}</h2>" + "".join(parts) for title, parts in sections.items())
 
 
@@ -76,25 +78,33 @@ def render_report(out_dir: str | Path, redraw: bool = True) -> str:
             manifest = json.loads((out_dir / "manifest.json").read_text())
         except (json.JSONDecodeError, UnicodeDecodeError):
             manifest = {"note": "manifest.json is unreadable"}
-    scenario_text = ((out_dir / "scenario.yaml").read_text() if (out_dir / "scenario.yaml").is_file()
-                     else "(scenario.yaml missing)")
+    scenario_text = (
+        (out_dir / "scenario.yaml").read_text()
+        if (out_dir / "scenario.yaml").is_file()
+        else "(scenario.yaml missing)"
+    )
     name = rows[0].get("scenario") or out_dir.name
     description = (manifest.get("scenario") or {}).get("description", "")
 
     figures = []
-    for number, png in enumerate(pngs, 1):     # captioned by what they show; the file name in the alt text
+    for number, png in enumerate(pngs, 1):  # captioned by what they show; the file name in the alt text
         data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
-        figures.append(f'<figure><img alt="{html.escape(png.name)}" src="data:image/png;base64,{data}">'
-                       f"<figcaption><b>Figure {number}.</b> {html.escape(kind.caption(png.stem))}"
-                       "</figcaption></figure>")
+        figures.append(
+            f'<figure><img alt="{html.escape(png.name)}" src="data:image/png;base64,{data}">'
+            f"<figcaption><b>Figure {number}.</b> {html.escape(kind.caption(png.stem))}"
+            "</figcaption></figure>"
+        )
     header, body = kind.summary_rows(rows)
     seeds = len({r.get("seed") for r in rows})
     facts = [f"{len(rows)} result rows", f"{len({r.get('unit') for r in rows})} units"]
     for key in ("units_total", "executor", "wall_time_s", "finished_at"):
         if key in manifest:
             facts.append(f"{key.replace('_', ' ')}: {manifest[key]}")
-    seed_note = (f"Accuracy is averaged over {seeds} seeds; brackets give the range over seeds."
-                 if seeds > 1 else "Accuracy bands in the plots are 95% Wilson intervals.")
+    seed_note = (
+        f"Accuracy is averaged over {seeds} seeds; brackets give the range over seeds."
+        if seeds > 1
+        else "Accuracy bands in the plots are 95% Wilson intervals."
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -122,7 +132,7 @@ def write_report(out_dir: str | Path) -> Path:
     """Write ``out_dir/report.html`` (atomically) and return its path."""
     out_dir = Path(out_dir)
     path = out_dir / "report.html"
-    with held_output_dir(out_dir):       # never while a run writes into the folder
-        check_write(path)                # a refused report draws no figure either
+    with held_output_dir(out_dir):  # never while a run writes into the folder
+        check_write(path)  # a refused report draws no figure either
         write_text_atomic(path, render_report(out_dir))
     return path

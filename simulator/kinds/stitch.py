@@ -39,13 +39,16 @@ class StitchKind(StudyKind):
         kind = raw_kind(raw)
         if isinstance(raw, dict) and kind != "link":
             if kind in [k.name for k in scenario_kinds()]:
-                raise SemcomInputError(f"{source}: stitch needs a link scenario (this one says kind: {kind}); "
-                                       "give a link scenario such as scenarios/stitching.yaml")
-            parse_study(raw, source)   # an unknown kind: one line naming the kinds there are
+                raise SemcomInputError(
+                    f"{source}: stitch needs a link scenario (this one says kind: {kind}); "
+                    "give a link scenario such as scenarios/stitching.yaml"
+                )
+            parse_study(raw, source)  # an unknown kind: one line naming the kinds there are
         return parse_scenario(raw, source)
 
     def check(self, sc, check_data: bool = True) -> None:
         from ..link.checks import check_scenario  # lazy: keeps the kinds registry torch-free
+
         check_scenario(sc, check_data=check_data)
 
     def expand(self, sc) -> list:
@@ -54,10 +57,12 @@ class StitchKind(StudyKind):
 
     def runner(self):
         from ..stitch.runner import StitchRunner  # lazy: keeps the kinds registry torch-free
+
         return StitchRunner()
 
     def columns(self) -> list[str]:
         from ..stitch.runner import STITCH_COLUMNS  # lazy: keeps the kinds registry torch-free
+
         return STITCH_COLUMNS
 
     def summary_rows(self, rows: list[dict]):
@@ -70,24 +75,31 @@ class StitchKind(StudyKind):
 
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..stitch.plots import plot_cka, plot_stitching  # lazy: matplotlib only to draw
+
         cka = _read_csv(plots_dir.parent / "cka.csv")
         return plot_stitching(rows, plots_dir, style) + (plot_cka(cka, plots_dir) if cka else [])
 
     def caption(self, stem: str) -> str:
         if stem.startswith("stitching_"):
-            return ("Stitching table: top-1 accuracy [%] per transmitter (rows) and receiver (columns), "
-                    "a panel per semantic equaliser.")
+            return (
+                "Stitching table: top-1 accuracy [%] per transmitter (rows) and receiver (columns), "
+                "a panel per semantic equaliser."
+            )
         if stem == "cka":
-            return ("Linear CKA between every pair of agents on the pool latents (1 = equal up to rotation "
-                    "and scale).")
+            return (
+                "Linear CKA between every pair of agents on the pool latents (1 = equal up to rotation "
+                "and scale)."
+            )
         return super().caption(stem)
 
     def report_tables(self, out_dir: Path) -> list[tuple[str, str, list[str], list[list[str]]]]:
         """The latent geometry behind the table, when the run wrote it."""
-        notes = {"collapse.csv": "Neural-collapse index per agent (pool latents): class_mean_cosine_std near 0 "
-                                 "(equiangular class means, mean cosine -1/(C-1)) and within_class_cosine near 1 "
-                                 "mean a collapsed space.",
-                 "cka.csv": "Linear CKA per pair of agents (pool latents)."}
+        notes = {
+            "collapse.csv": "Neural-collapse index per agent (pool latents): class_mean_cosine_std near 0 "
+            "(equiangular class means, mean cosine -1/(C-1)) and within_class_cosine near 1 "
+            "mean a collapsed space.",
+            "cka.csv": "Linear CKA per pair of agents (pool latents).",
+        }
         out = []
         for name, note in notes.items():
             rows = _read_csv(out_dir / name, raw=True)
@@ -96,8 +108,9 @@ class StitchKind(StudyKind):
         return out
 
     def run_lines(self, sc, result) -> list[str]:
-        return ([f"{sc.name}: stitching table of {result.rows} rows", f"results: {result.csv}"]
-                + [f"plot:    {p}" for p in result.plots])
+        return [f"{sc.name}: stitching table of {result.rows} rows", f"results: {result.csv}"] + [
+            f"plot:    {p}" for p in result.plots
+        ]
 
 
 def _read_csv(path: Path, raw: bool = False) -> list:

@@ -56,16 +56,25 @@ class SystemKind(StudyKind):
         topo = spec.topology
         sectors = 3 * (1 + 3 * topo.num_rings * (topo.num_rings + 1)) if topo.kind == "hexgrid" else 1
         senders = sectors * sum(g.per_sector * g.rate_scale for g in spec.groups.values())
-        estimate = simulated_work(sc, SYSTEM_SWEEP_AXES, senders, spec.duration_s + spec.drain_s,
-                                  spec.grid.slot_s(), section="system", senders_key="groups")
+        estimate = simulated_work(
+            sc,
+            SYSTEM_SWEEP_AXES,
+            senders,
+            spec.duration_s + spec.drain_s,
+            spec.grid.slot_s(),
+            section="system",
+            senders_key="groups",
+        )
         return with_data(estimate, self.data_work(sc) if check_data else None)
 
     def runner(self):
         from ..system.runner import SystemRunner  # lazy: keeps the kinds registry torch-free
+
         return SystemRunner()
 
     def columns(self) -> list[str]:
         from ..system.metrics import NETWORK_COLUMNS  # lazy: keeps the kinds registry torch-free
+
         return NETWORK_COLUMNS
 
     def summary_rows(self, rows: list[dict]):
@@ -73,23 +82,35 @@ class SystemKind(StudyKind):
 
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..system.plots import plot_system  # lazy: matplotlib only to draw
+
         return plot_system(rows, plots_dir, style)
 
     def validate_lines(self, sc, source: str, check_data: bool = True) -> list[str]:
         from ..system.tables import available_table_set  # lazy: keeps the kinds registry torch-free
 
         built = sc.tables is not None or available_table_set(sc) is not None
-        note = [] if built else ["note: the abstraction tables are not built yet: `semcom run` builds them (or "
-                                 "`semcom abstraction build`), then checks the policies' configurations, the slot "
-                                 "fit and the SINR coverage against them before the first unit"]
+        note = (
+            []
+            if built
+            else [
+                "note: the abstraction tables are not built yet: `semcom run` builds them (or "
+                "`semcom abstraction build`), then checks the policies' configurations, the slot "
+                "fit and the SINR coverage against them before the first unit"
+            ]
+        )
         per_sector = sum(g.per_sector for g in sc.system.groups.values())
         topo = sc.system.topology
-        where = (f"{1 + 3 * topo.num_rings * (topo.num_rings + 1)} sites x 3 sectors" if topo.kind == "hexgrid"
-                 else "one site")
-        return [f"{source}: ok (system: {where}, {per_sector} agents per sector, "
-                f"{len(sc.axis('arrival_rate'))} loads x {len(sc.axis('scheduler'))} schedulers x "
-                f"{len(sc.axis('link_adaptation'))} link-adaptation policies ('fixed' expands per table) x "
-                f"{len(sc.axis('seed')) * len(sc.axis('drop'))} seeds/drops)"] + note
+        where = (
+            f"{1 + 3 * topo.num_rings * (topo.num_rings + 1)} sites x 3 sectors"
+            if topo.kind == "hexgrid"
+            else "one site"
+        )
+        return [
+            f"{source}: ok (system: {where}, {per_sector} agents per sector, "
+            f"{len(sc.axis('arrival_rate'))} loads x {len(sc.axis('scheduler'))} schedulers x "
+            f"{len(sc.axis('link_adaptation'))} link-adaptation policies ('fixed' expands per table) x "
+            f"{len(sc.axis('seed')) * len(sc.axis('drop'))} seeds/drops)"
+        ] + note
 
 
 SYSTEM = register_kind(SystemKind())

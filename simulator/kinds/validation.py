@@ -33,7 +33,7 @@ def check_study(raw: Any, source: str, *, check_data: bool = True, allow_large: 
         parsing = _errors(exc)
         raise ScenarioErrors.of(parsing + _checks_beside(raw, source, parsing, check_data)) from None
     kind = kind_of(sc)
-    kind.check_work(sc, allow_large=allow_large)     # before checks that would expand the sweep
+    kind.check_work(sc, allow_large=allow_large)  # before checks that would expand the sweep
     kind.check(sc, check_data=check_data)
     return sc, kind, kind.check_work(sc, allow_large=allow_large, check_data=check_data)
 
@@ -45,8 +45,10 @@ def validation_lines(sc, kind, work, source: str, check_data: bool = True) -> li
         lines.append(f"work: {work.describe()}")
     for name, spec in getattr(sc, "models", {}).items():
         if "import" in (spec.model_extra or {}):
-            lines.append(f"note: models.{name} runs code from module '{str(spec.model_extra['import']).split(':')[0]}'"
-                         " (`import:`): `semcom run` needs --allow-code")
+            lines.append(
+                f"note: models.{name} runs code from module '{str(spec.model_extra['import']).split(':')[0]}'"
+                " (`import:`): `semcom run` needs --allow-code"
+            )
     return lines
 
 
@@ -54,7 +56,9 @@ def _errors(exc: ScenarioError) -> list[ScenarioError]:
     return list(exc.errors) if isinstance(exc, ScenarioErrors) else [exc]
 
 
-def _checks_beside(raw: Any, source: str, parsing: list[ScenarioError], check_data: bool) -> list[ScenarioError]:
+def _checks_beside(
+    raw: Any, source: str, parsing: list[ScenarioError], check_data: bool
+) -> list[ScenarioError]:
     """The semantic problems of ``raw`` without the values parsing refused (none if it still
     does not parse, e.g. a refused field is required and nothing of it parses)."""
     paths = list(dict.fromkeys(_path(e.field) for e in parsing))
@@ -63,7 +67,7 @@ def _checks_beside(raw: Any, source: str, parsing: list[ScenarioError], check_da
         if trimmed is None or not _trim(trimmed, path, source):
             return []
     try:
-        with warnings.catch_warnings():     # warnings are for a scenario that parses, not this trimmed one
+        with warnings.catch_warnings():  # warnings are for a scenario that parses, not this trimmed one
             warnings.simplefilter("ignore")
             sc = parse_study(trimmed, source)
             kind_of(sc).check(sc, check_data=check_data)
@@ -74,7 +78,9 @@ def _checks_beside(raw: Any, source: str, parsing: list[ScenarioError], check_da
     else:
         return []
     dropped = [".".join(p) for p in paths]
-    return [e for e in found if not any(e.field == d or e.field.startswith((d + ".", d + "[")) for d in dropped)]
+    return [
+        e for e in found if not any(e.field == d or e.field.startswith((d + ".", d + "[")) for d in dropped)
+    ]
 
 
 def _path(field: str) -> tuple[str, ...]:

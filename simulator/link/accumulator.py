@@ -18,8 +18,8 @@ class Accumulator:
         self.num_snr = num_snr
         self.correct: dict[str, np.ndarray] = {}
         self.top_k: dict[str, np.ndarray] = {}
-        self.rr: dict[str, np.ndarray] = {}      # sums of reciprocal ranks
-        self.rr_sq: dict[str, np.ndarray] = {}   # sums of their squares
+        self.rr: dict[str, np.ndarray] = {}  # sums of reciprocal ranks
+        self.rr_sq: dict[str, np.ndarray] = {}  # sums of their squares
         self.err = np.zeros(num_snr)
         self.energy = 0.0
         self.ber = np.zeros(num_snr)

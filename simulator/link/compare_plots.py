@@ -11,8 +11,17 @@ from typing import Any
 from matplotlib.lines import Line2D
 
 from ..figures.plot_rows import LINK_FACETS, below_chance_notes, k_independent, mean_accuracy, sorted_values
-from ..figures.plotting import (SNR_LABEL, MARKERS, MIN_POINTS, colors, draw_panels, log2_axis, plot_curve,
-                                reference_line, snr_axis)
+from ..figures.plotting import (
+    SNR_LABEL,
+    MARKERS,
+    MIN_POINTS,
+    colors,
+    draw_panels,
+    log2_axis,
+    plot_curve,
+    reference_line,
+    snr_axis,
+)
 from ..figures.style import FigureStyle
 
 __all__ = ["plot_equalizers_vs_snr", "plot_equalizers_vs_anchors", "plot_compare", "COMPARED_AXES"]
@@ -35,13 +44,24 @@ def plot_equalizers_vs_snr(rows: list[dict], out_dir: Path, style: FigureStyle) 
         snr_axis(ax, [float(r["snr_db"]) for r in rows])
 
     handles = [Line2D([], [], color=color[e], marker=MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
-    return draw_panels(style, rows, out_dir, "equalizers_vs_snr", (*LINK_FACETS, "anchor_selection"), 3, panel,
-                       handles, SNR_LABEL, shown=("snr_db",),
-                       headline="Accuracy vs SNR, by semantic equaliser", notes=below_chance_notes(rows, style))
+    return draw_panels(
+        style,
+        rows,
+        out_dir,
+        "equalizers_vs_snr",
+        (*LINK_FACETS, "anchor_selection"),
+        3,
+        panel,
+        handles,
+        SNR_LABEL,
+        shown=("snr_db",),
+        headline="Accuracy vs SNR, by semantic equaliser",
+        notes=below_chance_notes(rows, style),
+    )
 
 
 #: Study axes a ``compare_<axis>`` figure puts on one axis (scheme includes its bits).
-COMPARED_AXES = ("scheme", "channel", "rx_model")   # anchor strategies: accuracy_vs_anchors
+COMPARED_AXES = ("scheme", "channel", "rx_model")  # anchor strategies: accuracy_vs_anchors
 
 
 _AXIS_NAMES = {"rx_model": "receiver", "scheme": "scheme", "channel": "channel"}
@@ -72,7 +92,11 @@ def plot_compare(rows: list[dict], out_dir: Path, axis: str, style: FigureStyle)
         if len({r["num_anchors"] for r in rows}) < MIN_POINTS:
             return []
         top = max(float(r["snr_db"]) for r in rows)
-        rows, x_key, xlabel = [r for r in rows if float(r["snr_db"]) == top], "num_anchors", "number of anchors K"
+        rows, x_key, xlabel = (
+            [r for r in rows if float(r["snr_db"]) == top],
+            "num_anchors",
+            "number of anchors K",
+        )
     color = colors(values)
     xs = [float(r[x_key]) for r in rows]
 
@@ -89,14 +113,27 @@ def plot_compare(rows: list[dict], out_dir: Path, axis: str, style: FigureStyle)
 
     handles = [Line2D([], [], color=color[v], marker=MARKERS[i % 8], label=v) for i, v in enumerate(values)]
     shown = (axis, "bits", x_key) if axis == "scheme" else (axis, x_key)
-    return draw_panels(style, rows, out_dir, f"compare_{axis}", ("semantic_equalizer",), 3, panel, handles,
-                       xlabel, shown=shown, headline=f"Accuracy by {_AXIS_NAMES.get(axis, axis)}",
-                       native_colors=color if axis == "rx_model" else None, notes=below_chance_notes(rows, style))
+    return draw_panels(
+        style,
+        rows,
+        out_dir,
+        f"compare_{axis}",
+        ("semantic_equalizer",),
+        3,
+        panel,
+        handles,
+        xlabel,
+        shown=shown,
+        headline=f"Accuracy by {_AXIS_NAMES.get(axis, axis)}",
+        native_colors=color if axis == "rx_model" else None,
+        notes=below_chance_notes(rows, style),
+    )
 
 
 def anchor_axis_panel(key: str, values: list[str], color: dict[str, Any], all_ks: list[float]):
     """A panel of accuracy vs K (log2 axis over ``all_ks``), a curve per value of ``key``;
     a value whose rows do not depend on K (an equaliser without anchors) is a horizontal line."""
+
     def panel(ax, prs):
         for i, value in enumerate(values):
             crs = [r for r in prs if r[key] == value]
@@ -107,6 +144,7 @@ def anchor_axis_panel(key: str, values: list[str], color: dict[str, Any], all_ks
             else:
                 plot_curve(ax, crs, "num_anchors", color[value], marker=MARKERS[i % 8])
         log2_axis(ax, all_ks)
+
     return panel
 
 
@@ -125,6 +163,17 @@ def plot_equalizers_vs_anchors(rows: list[dict], out_dir: Path, style: FigureSty
 
     panel = anchor_axis_panel("semantic_equalizer", eqs, color, all_ks)
     handles = [Line2D([], [], color=color[e], marker=MARKERS[i % 8], label=e) for i, e in enumerate(eqs)]
-    return draw_panels(style, rows, out_dir, "equalizers_vs_anchors", (*LINK_FACETS, "anchor_selection", "snr_db"),
-                       len(picked), panel, handles, "number of anchors K", shown=("num_anchors",),
-                       headline="Accuracy vs K, by semantic equaliser", notes=below_chance_notes(rows, style))
+    return draw_panels(
+        style,
+        rows,
+        out_dir,
+        "equalizers_vs_anchors",
+        (*LINK_FACETS, "anchor_selection", "snr_db"),
+        len(picked),
+        panel,
+        handles,
+        "number of anchors K",
+        shown=("num_anchors",),
+        headline="Accuracy vs K, by semantic equaliser",
+        notes=below_chance_notes(rows, style),
+    )

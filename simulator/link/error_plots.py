@@ -19,7 +19,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..figures.plot_rows import group_rows, is_number, sorted_values
-from ..figures.plotting import SNR_LABEL, MARKERS, MIN_POINTS, RC_STYLE, colors, new_figure, save_figure, snr_axis
+from ..figures.plotting import (
+    SNR_LABEL,
+    MARKERS,
+    MIN_POINTS,
+    RC_STYLE,
+    colors,
+    new_figure,
+    save_figure,
+    snr_axis,
+)
 from ..figures.style import FigureStyle
 from ..results.metrics import wilson_interval
 
@@ -49,7 +58,9 @@ def plot_error_rates(rows: list[dict], out_dir: Path, style: FigureStyle) -> lis
     drawn = _rows_drawn(rows)
     if len({float(r["snr_db"]) for r in drawn}) < MIN_POINTS:
         return []
-    labels = list(dict.fromkeys(_label(r) for r in sorted(drawn, key=lambda r: (str(r["scheme"]), str(r["bits"])))))
+    labels = list(
+        dict.fromkeys(_label(r) for r in sorted(drawn, key=lambda r: (str(r["scheme"]), str(r["bits"]))))
+    )
     color = colors(labels)
     panels = group_rows(drawn, ("channel",))
     floor = min(1.0 / max(1, int(float(r["codewords"]))) for r in drawn)
@@ -68,13 +79,20 @@ def plot_error_rates(rows: list[dict], out_dir: Path, style: FigureStyle) -> lis
                 ax.set_xlabel(SNR_LABEL)
                 ax.xaxis.set_tick_params(labelbottom=True)
         first = drawn[0]
-        fig.suptitle(f"Block and bit error rates vs SNR, by scheme\n{first['semantic_equalizer']} messages · "
-                     f"K = {first.get('num_anchors')}", fontsize=7.5)
-        handles = [Line2D([], [], color=color[lb], marker=MARKERS[i % 8], label=lb) for i, lb in enumerate(labels)]
-        handles += [Line2D([], [], color="0.3", ls="-", label="BLER"),
-                    Line2D([], [], color="0.3", ls="--", label="BER"),
-                    Patch(facecolor="0.6", alpha=0.3, label="BLER band: 95% Wilson interval over codewords"),
-                    Line2D([], [], ls="none", label=f"no error seen: not drawn (BLER < {floor:.1g})")]
+        fig.suptitle(
+            f"Block and bit error rates vs SNR, by scheme\n{first['semantic_equalizer']} messages · "
+            f"K = {first.get('num_anchors')}",
+            fontsize=7.5,
+        )
+        handles = [
+            Line2D([], [], color=color[lb], marker=MARKERS[i % 8], label=lb) for i, lb in enumerate(labels)
+        ]
+        handles += [
+            Line2D([], [], color="0.3", ls="-", label="BLER"),
+            Line2D([], [], color="0.3", ls="--", label="BER"),
+            Patch(facecolor="0.6", alpha=0.3, label="BLER band: 95% Wilson interval over codewords"),
+            Line2D([], [], ls="none", label=f"no error seen: not drawn (BLER < {floor:.1g})"),
+        ]
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, handlelength=2.2)
         return [p for p in save_figure(fig, out_dir, "error_rates_vs_snr") if p.suffix == ".png"]
 
@@ -88,7 +106,8 @@ def _draw_series(ax, rows: list[dict], color, marker: str) -> None:
     band = np.array([wilson_interval(int(e), int(w)) for e, w in zip(errors, words)])
     seen = errors > 0
     ax.plot(x[seen], bler[seen], ls="-", marker=marker, color=color, zorder=3)
-    ax.fill_between(x[seen], np.maximum(band[seen, 0], 1e-12), band[seen, 1], color=color, alpha=0.15, lw=0,
-                    zorder=2)
+    ax.fill_between(
+        x[seen], np.maximum(band[seen, 0], 1e-12), band[seen, 1], color=color, alpha=0.15, lw=0, zorder=2
+    )
     ber = np.array([float(r["ber"]) for r in rows])
     ax.plot(x[ber > 0], ber[ber > 0], ls="--", marker=marker, color=color, mfc="none", zorder=3)

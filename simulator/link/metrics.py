@@ -35,12 +35,13 @@ def top_k_counts(logits: torch.Tensor, labels: torch.Tensor, k: int = TOP_K) -> 
     [1]
     """
     k = min(k, logits.shape[-1])
-    top = logits.topk(k, dim=-1).indices                      # [num_snr, batch_size, k]
+    top = logits.topk(k, dim=-1).indices  # [num_snr, batch_size, k]
     return (top == labels[:, None]).any(-1).sum(-1).cpu().numpy().astype(np.int64)
 
 
-def reciprocal_ranks(query: torch.Tensor, keys: torch.Tensor, own: torch.Tensor,
-                     max_elements: int = 1 << 22) -> torch.Tensor:
+def reciprocal_ranks(
+    query: torch.Tensor, keys: torch.Tensor, own: torch.Tensor, max_elements: int = 1 << 22
+) -> torch.Tensor:
     """Reciprocal rank of each query's own key among all keys, by cosine similarity.
 
     The rank of query b is ``1 + #{keys j : cos(query_b, key_j) > cos(query_b, key_own[b])}``
@@ -63,8 +64,8 @@ def reciprocal_ranks(query: torch.Tensor, keys: torch.Tensor, own: torch.Tensor,
     step = max(1, max_elements // max(1, num_snr * k.shape[-2]))
     out = []
     for start in range(0, batch, step):
-        qb, ob = q[:, start:start + step], own[start:start + step]
-        sims = qb @ k.transpose(-1, -2)                         # [num_snr, b, num_keys]
+        qb, ob = q[:, start : start + step], own[start : start + step]
+        sims = qb @ k.transpose(-1, -2)  # [num_snr, b, num_keys]
         mine = sims.gather(-1, ob.expand(num_snr, -1)[..., None])
         out.append(1.0 / (1.0 + (sims > mine).sum(-1).double()))
     return torch.cat(out, dim=1)

@@ -33,27 +33,81 @@ from ..run.stopping import PointState, target_met
 from ..scenario.reading import stored_scenario
 from ..scenario.stop import StopSpec
 
-__all__ = ["POINT_AXES", "POINT_COLUMNS", "POINT_KEY", "point_rows", "group_points", "aggregate", "point_states",
-           "stored_stop"]
+__all__ = [
+    "POINT_AXES",
+    "POINT_COLUMNS",
+    "POINT_KEY",
+    "point_rows",
+    "group_points",
+    "aggregate",
+    "point_states",
+    "stored_stop",
+]
 
 #: What tells one point from another (every replicate of a point shares these values).
-POINT_KEY = ("scenario", "tx_model", "rx_model", "channel", "scheme", "bits", "anchor_selection", "num_anchors",
-             "channel_uses", "semantic_equalizer", "snr_db")
+POINT_KEY = (
+    "scenario",
+    "tx_model",
+    "rx_model",
+    "channel",
+    "scheme",
+    "bits",
+    "anchor_selection",
+    "num_anchors",
+    "channel_uses",
+    "semantic_equalizer",
+    "snr_db",
+)
 
 #: What describes a point's set-up: the first columns of results.csv.
-_DESCRIPTION = ("scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection", "scheme",
-                "bits", "semantic_equalizer", "channel_equalizer", "csi")
+_DESCRIPTION = (
+    "scenario",
+    "tx_model",
+    "rx_model",
+    "channel",
+    "snr_db",
+    "num_anchors",
+    "anchor_selection",
+    "scheme",
+    "bits",
+    "semantic_equalizer",
+    "channel_equalizer",
+    "csi",
+)
 
 #: The study axes of a point: its set-up without the scenario's name (figures average over none).
 POINT_AXES = _DESCRIPTION[1:]
 
 #: Columns of results.csv (one row per point), in order.
 POINT_COLUMNS = [
-    *_DESCRIPTION, "replicates", "channel_uses", "bits_per_sample", "n_samples",
-    "accuracy", "accuracy_low", "accuracy_high", "accuracy_half_width", "accuracy_wilson_low",
-    "accuracy_wilson_high", "target_met", "nmse", "ber", "bler", "native_accuracy", "setup_channel_uses",
-    "side_channel_uses", "top5_accuracy", "top5_accuracy_low", "top5_accuracy_high", "mrr", "mrr_low", "mrr_high",
-    "passes", "block_errors", "codewords"]
+    *_DESCRIPTION,
+    "replicates",
+    "channel_uses",
+    "bits_per_sample",
+    "n_samples",
+    "accuracy",
+    "accuracy_low",
+    "accuracy_high",
+    "accuracy_half_width",
+    "accuracy_wilson_low",
+    "accuracy_wilson_high",
+    "target_met",
+    "nmse",
+    "ber",
+    "bler",
+    "native_accuracy",
+    "setup_channel_uses",
+    "side_channel_uses",
+    "top5_accuracy",
+    "top5_accuracy_low",
+    "top5_accuracy_high",
+    "mrr",
+    "mrr_low",
+    "mrr_high",
+    "passes",
+    "block_errors",
+    "codewords",
+]
 
 #: The columns a point copies from its first replicate (the rest aggregate its replicates).
 _SETUP = (*_DESCRIPTION, "channel_uses", "bits_per_sample", "setup_channel_uses", "side_channel_uses")
@@ -77,8 +131,9 @@ def group_points(rows: list[dict]) -> dict[tuple, list[dict]]:
     """Replicate rows by point (:data:`POINT_KEY`), points in the order they first appear."""
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
-        groups.setdefault(tuple(_num(r.get(k)) if k in ("snr_db", "channel_uses") else r.get(k) for k in POINT_KEY),
-                          []).append(r)
+        groups.setdefault(
+            tuple(_num(r.get(k)) if k in ("snr_db", "channel_uses") else r.get(k) for k in POINT_KEY), []
+        ).append(r)
     return groups
 
 
@@ -99,16 +154,29 @@ def aggregate(replicates: list[dict]) -> dict[str, Any]:
     top5, mrr = _interval(replicates, "top5_accuracy"), _interval(replicates, "mrr")
     row = {k: first.get(k) for k in _SETUP}
     row.update(
-        replicates=acc.replicates, n_samples=(n[0] if len(set(n)) == 1 else round(sum(n) / len(n))) if n else None,
-        accuracy=acc.mean, accuracy_low=acc.low, accuracy_high=acc.high, accuracy_half_width=acc.half_width,
-        accuracy_wilson_low=wilson[0], accuracy_wilson_high=wilson[1], target_met=None,
-        nmse=_mean([r.get("nmse") for r in replicates]), ber=_mean([r.get("ber") for r in replicates]),
+        replicates=acc.replicates,
+        n_samples=(n[0] if len(set(n)) == 1 else round(sum(n) / len(n))) if n else None,
+        accuracy=acc.mean,
+        accuracy_low=acc.low,
+        accuracy_high=acc.high,
+        accuracy_half_width=acc.half_width,
+        accuracy_wilson_low=wilson[0],
+        accuracy_wilson_high=wilson[1],
+        target_met=None,
+        nmse=_mean([r.get("nmse") for r in replicates]),
+        ber=_mean([r.get("ber") for r in replicates]),
         bler=_mean([r.get("bler") for r in replicates]),
         native_accuracy=_mean([r.get("native_accuracy") for r in replicates]),
-        top5_accuracy=top5 and top5.mean, top5_accuracy_low=top5 and top5.low, top5_accuracy_high=top5 and top5.high,
-        mrr=mrr and mrr.mean, mrr_low=mrr and mrr.low, mrr_high=mrr and mrr.high,
-        passes=int(first.get("passes") or 1), block_errors=_sum([r.get("block_errors") for r in replicates]),
-        codewords=_sum([r.get("codewords") for r in replicates]))
+        top5_accuracy=top5 and top5.mean,
+        top5_accuracy_low=top5 and top5.low,
+        top5_accuracy_high=top5 and top5.high,
+        mrr=mrr and mrr.mean,
+        mrr_low=mrr and mrr.low,
+        mrr_high=mrr and mrr.high,
+        passes=int(first.get("passes") or 1),
+        block_errors=_sum([r.get("block_errors") for r in replicates]),
+        codewords=_sum([r.get("codewords") for r in replicates]),
+    )
     return row
 
 
@@ -127,10 +195,15 @@ def point_states(points: list[dict], stop: Optional[StopSpec]) -> list[PointStat
     for p in points:
         series = tuple(p.get(k) for k in POINT_KEY if k != "snr_db")
         hw = p["accuracy_half_width"]
-        states.append(PointState(
-            replicates=int(p["replicates"]), half_width=float("nan") if hw is None else float(hw),
-            block_errors=p.get("block_errors"), codewords=p.get("codewords"),
-            blocks_done=series in done_above and float(p["snr_db"]) > done_above[series]))
+        states.append(
+            PointState(
+                replicates=int(p["replicates"]),
+                half_width=float("nan") if hw is None else float(hw),
+                block_errors=p.get("block_errors"),
+                codewords=p.get("codewords"),
+                blocks_done=series in done_above and float(p["snr_db"]) > done_above[series],
+            )
+        )
     return states
 
 

@@ -22,7 +22,7 @@ from ..run.stopping import replicates_to_add
 from .points import aggregate, group_points, point_states
 from .units import Unit
 
-if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
+if TYPE_CHECKING:  # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario
 
 __all__ = ["next_units"]

@@ -19,13 +19,13 @@ from semcom.channels.specs import ChannelSpecBase, UserChannelSpec
 from semcom.transceivers.schemes.specs import SchemeSpecBase, UserSchemeSpec
 from .units import Unit
 
-if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
+if TYPE_CHECKING:  # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario
 
 __all__ = ["ResolvedUnit", "resolve_unit"]
 
 
-@dataclass(frozen=True, eq=False)   # identity semantics: it holds arrays and settings dicts
+@dataclass(frozen=True, eq=False)  # identity semantics: it holds arrays and settings dicts
 class ResolvedUnit:
     """A unit with what its names stand for, resolved once from the scenario.
 
@@ -86,12 +86,21 @@ class ResolvedUnit:
 def resolve_unit(sc: Scenario, unit: Unit) -> ResolvedUnit:
     """``unit``'s set-up in link study ``sc``: every name the unit holds looked up once."""
     return ResolvedUnit(
-        unit=unit, scenario=sc.name, data=study_data(sc),
+        unit=unit,
+        scenario=sc.name,
+        data=study_data(sc),
         tx_spec=sc.models[unit.transmitter].model_dump(exclude_none=True),
         rx_spec=sc.models[unit.receiver].model_dump(exclude_none=True),
-        channel=sc.channels[unit.channel], scheme=sc.scheme_specs()[unit.scheme],
+        channel=sc.channels[unit.channel],
+        scheme=sc.scheme_specs()[unit.scheme],
         equalizers={name: sc.semantic_equalizers.get(name) for name in sc.axis("semantic_equalizer")},
         snr_db=list(unit.snr_db) if unit.snr_db is not None else list(sc.axis("snr_db")),
-        precision=sc.precision, device=sc.device, center=sc.center,
-        head_regularization=sc.heads.regularization(), chunk_size=sc.chunk_size, top_k=sc.compression.top_k,
-        retrieval=sc.retrieval, passes=sc.passes)
+        precision=sc.precision,
+        device=sc.device,
+        center=sc.center,
+        head_regularization=sc.heads.regularization(),
+        chunk_size=sc.chunk_size,
+        top_k=sc.compression.top_k,
+        retrieval=sc.retrieval,
+        passes=sc.passes,
+    )

@@ -70,13 +70,22 @@ def warn_undefined_nmse(sc: Scenario, rows: list[dict]) -> None:
     empty; JSCC rows have none): the message arithmetic overflowed or underflowed, and the
     accuracies beside it are no measurement either."""
     jscc = {name for name, spec in sc.scheme_specs().items() if spec.kind == "jscc"}
-    bad = [r for r in rows if r.get("scheme") not in jscc and not isinstance(r.get("nmse"), (int, float))
-           or isinstance(r.get("nmse"), float) and not math.isfinite(r["nmse"])]
+    bad = [
+        r
+        for r in rows
+        if r.get("scheme") not in jscc
+        and not isinstance(r.get("nmse"), (int, float))
+        or isinstance(r.get("nmse"), float)
+        and not math.isfinite(r["nmse"])
+    ]
     if bad:
-        warnings.warn(f"results: nmse is undefined (NaN) in {len(bad)} of {len(rows)} rows (first: "
-                      f"{bad[0].get('semantic_equalizer')} at {bad[0].get('snr_db')} dB): the messages' arithmetic "
-                      "overflowed or underflowed, so these rows measure nothing; check the latents' scale",
-                      ScenarioWarning, stacklevel=2)
+        warnings.warn(
+            f"results: nmse is undefined (NaN) in {len(bad)} of {len(rows)} rows (first: "
+            f"{bad[0].get('semantic_equalizer')} at {bad[0].get('snr_db')} dB): the messages' arithmetic "
+            "overflowed or underflowed, so these rows measure nothing; check the latents' scale",
+            ScenarioWarning,
+            stacklevel=2,
+        )
 
 
 class LinkRunner(StudyRunner):

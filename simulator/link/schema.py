@@ -33,10 +33,14 @@ LINK_SECTIONS = ("sweep", "data")
 class CompressionSpec(Strict):
     """Message compression besides K and b: top-k sparsification (transceivers/compression.py)."""
 
-    top_k: Optional[int] = Field(None, ge=1, description="send only the k largest-magnitude entries of each "
-                                 "relative representation (k <= every sweep.num_anchors); their positions cost "
-                                 "ceil(log2 C(K, k)) bits per sample (in bits_per_sample); absolute messages "
-                                 "(none, aligned) are sent whole")
+    top_k: Optional[int] = Field(
+        None,
+        ge=1,
+        description="send only the k largest-magnitude entries of each "
+        "relative representation (k <= every sweep.num_anchors); their positions cost "
+        "ceil(log2 C(K, k)) bits per sample (in bits_per_sample); absolute messages "
+        "(none, aligned) are sent whole",
+    )
 
 
 class SweepSpec(CommonSweepAxes):
@@ -59,18 +63,33 @@ class Scenario(StudyBase):
     kind: Literal["link"] = "link"
     chunk_size: int = Field(65536, ge=1, description="test samples per batched pass (bounds memory)")
     schemes: Optional[dict[str, SchemeSpec]] = Field(
-        None, min_length=1, description="named schemes to compare, e.g. {analog: {kind: analog}, ldpc: "
-        "{kind: digital, code_rate: 0.5}}; selected by sweep.scheme (replaces `scheme`)")
+        None,
+        min_length=1,
+        description="named schemes to compare, e.g. {analog: {kind: analog}, ldpc: "
+        "{kind: digital, code_rate: 0.5}}; selected by sweep.scheme (replaces `scheme`)",
+    )
     compression: CompressionSpec = Field(default_factory=CompressionSpec)
-    retrieval: bool = Field(False, description="also compute the mean reciprocal rank (mrr column): the rank of "
-                            "each test sample's own receiver representation among the test set's, by cosine to "
-                            "the equalised message; costs num_snr x n_test^2 similarities per equaliser")
-    passes: int = Field(1, ge=1, le=10_000, description="channel passes over the test set per replicate: each "
-                        "pass draws new noise and fading for every test sample (anchors and heads stay those of "
-                        "the replicate), so a fading point sees passes x codewords channel draws", examples=[1, 20])
-    stop: Optional[StopSpec] = Field(None, description="adaptive Monte Carlo: replicates per point until its "
-                                     "interval is tight enough, e.g. {ci_half_width: 0.01, min_replicates: 3, "
-                                     "max_replicates: 30}; without it, the replicates are the seeds of sweep.seed")
+    retrieval: bool = Field(
+        False,
+        description="also compute the mean reciprocal rank (mrr column): the rank of "
+        "each test sample's own receiver representation among the test set's, by cosine to "
+        "the equalised message; costs num_snr x n_test^2 similarities per equaliser",
+    )
+    passes: int = Field(
+        1,
+        ge=1,
+        le=10_000,
+        description="channel passes over the test set per replicate: each "
+        "pass draws new noise and fading for every test sample (anchors and heads stay those of "
+        "the replicate), so a fading point sees passes x codewords channel draws",
+        examples=[1, 20],
+    )
+    stop: Optional[StopSpec] = Field(
+        None,
+        description="adaptive Monte Carlo: replicates per point until its "
+        "interval is tight enough, e.g. {ci_half_width: 0.01, min_replicates: 3, "
+        "max_replicates: 30}; without it, the replicates are the seeds of sweep.seed",
+    )
     sweep: SweepSpec
 
     def scheme_specs(self) -> dict[str, SchemeSpec]:
@@ -80,7 +99,7 @@ class Scenario(StudyBase):
     def axis(self, name: str) -> list:
         if name == "scheme" and self.sweep.scheme is None:
             return list(self.scheme_specs())
-        if name == "seed" and self.stop is not None:   # the first round's replicates
+        if name == "seed" and self.stop is not None:  # the first round's replicates
             return replicate_seeds(super().axis(name), self.stop.min_replicates)
         return super().axis(name)
 

@@ -31,9 +31,16 @@ from ..results.summary import setup_groups
 __all__ = ["point_table", "table_note"]
 
 #: (column of results.csv, header) of the set-up columns, in display order
-_SETUP = [("tx_model", "tx"), ("rx_model", "rx"), ("channel", "channel"), ("scheme", "scheme"),
-          ("bits", "bits"), ("semantic_equalizer", "equalizer"), ("anchor_selection", "anchors"),
-          ("num_anchors", "K")]
+_SETUP = [
+    ("tx_model", "tx"),
+    ("rx_model", "rx"),
+    ("channel", "channel"),
+    ("scheme", "scheme"),
+    ("bits", "bits"),
+    ("semantic_equalizer", "equalizer"),
+    ("anchor_selection", "anchors"),
+    ("num_anchors", "K"),
+]
 _ALWAYS = {"tx_model", "rx_model", "semantic_equalizer", "num_anchors"}
 
 
@@ -49,14 +56,20 @@ def _snr_columns(points: list[dict], snr: Union[str, Sequence[float]]) -> list[f
     if snr == "ends":
         return list(dict.fromkeys([grid[0], grid[-1]]))
     try:
-        wanted = [float(s) for s in (snr.split(",") if isinstance(snr, str) else
-                                     [snr] if isinstance(snr, (int, float)) else snr)]
+        wanted = [
+            float(s)
+            for s in (
+                snr.split(",") if isinstance(snr, str) else [snr] if isinstance(snr, (int, float)) else snr
+            )
+        ]
     except ValueError:
         raise SemcomInputError(f"snr: '{snr}' is not 'ends', 'all' or SNR values such as 0,10,20") from None
     missing = [s for s in wanted if s not in grid]
     if missing:
-        raise SemcomInputError(f"snr: {', '.join(f'{s:g}' for s in missing)} dB is not a point of the study; "
-                               f"choose from {', '.join(f'{s:g}' for s in grid)}, 'all' or 'ends'")
+        raise SemcomInputError(
+            f"snr: {', '.join(f'{s:g}' for s in missing)} dB is not a point of the study; "
+            f"choose from {', '.join(f'{s:g}' for s in grid)}, 'all' or 'ends'"
+        )
     return wanted
 
 
@@ -69,16 +82,20 @@ def _cell(points: list[dict], interval: bool) -> str:
     if not interval:
         return text
     over_replicates = all(_isnum(p.get("accuracy_low")) for p in points)
-    low, high = (("accuracy_low", "accuracy_high") if over_replicates
-                 else ("accuracy_wilson_low", "accuracy_wilson_high"))
+    low, high = (
+        ("accuracy_low", "accuracy_high")
+        if over_replicates
+        else ("accuracy_wilson_low", "accuracy_wilson_high")
+    )
     if not all(_isnum(p.get(low)) for p in points):
         return text
     lo, hi = (100 * np.mean([float(p[k]) for p in points]) for k in (low, high))
     return f"{text} [{lo:.1f}, {hi:.1f}]" + ("" if over_replicates else "*")
 
 
-def point_table(points: list[dict], snr: Union[str, Sequence[float]] = "ends", interval: bool = True,
-                native: bool = False) -> tuple[list[str], list[list[str]]]:
+def point_table(
+    points: list[dict], snr: Union[str, Sequence[float]] = "ends", interval: bool = True, native: bool = False
+) -> tuple[list[str], list[list[str]]]:
     """Header and body (strings) of the table of ``points`` (``results.csv``'s rows).
 
     :param snr: ``"ends"`` (the lowest and the highest SNR point), ``"all"``, or SNR values [dB].
@@ -111,8 +128,10 @@ def table_note(points: list[dict], interval: bool = True) -> str:
     count = f"{reps[0]}" if len(reps) == 1 else f"{reps[0]}-{reps[-1]}"
     text = f"{len(points)} points, {count} replicate{'s' * (reps[-1] > 1)} each; accuracy [%]: mean over replicates"
     if interval:
-        text += (" [95% t-interval over replicates]" if reps[0] > 1 else "")
+        text += " [95% t-interval over replicates]" if reps[0] > 1 else ""
         if reps[0] == 1:
-            text += (" [*: 95% Wilson interval of the test decisions, where a point has 1 replicate: it does not "
-                     "cover the anchor, head and channel draws; run more seeds or set stop.min_replicates]")
+            text += (
+                " [*: 95% Wilson interval of the test decisions, where a point has 1 replicate: it does not "
+                "cover the anchor, head and channel draws; run more seeds or set stop.min_replicates]"
+            )
     return text

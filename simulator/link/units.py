@@ -18,12 +18,21 @@ from typing import TYPE_CHECKING
 
 from semcom.core.hashing import json_sha256
 
-if TYPE_CHECKING:   # annotations only: the schema's checks call back into the simulator
+if TYPE_CHECKING:  # annotations only: the schema's checks call back into the simulator
     from .schema import Scenario
 
 __all__ = ["Unit", "expand_units", "replicate_seeds", "UNIT_AXES"]
 
-UNIT_AXES = ("seed", "transmitter", "receiver", "channel", "scheme", "anchor_selection", "num_anchors", "bits")
+UNIT_AXES = (
+    "seed",
+    "transmitter",
+    "receiver",
+    "channel",
+    "scheme",
+    "anchor_selection",
+    "num_anchors",
+    "bits",
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,7 @@ class Unit:
     def key(self) -> str:
         """Stable identifier of the unit (used by the results store and for seeding)."""
         fields = asdict(self)
-        for name in ("channel_uses", "snr_db"):   # keys of units without them stay what they were
+        for name in ("channel_uses", "snr_db"):  # keys of units without them stay what they were
             if fields[name] is None:
                 del fields[name]
         return json_sha256(fields)[:20]
@@ -59,9 +68,13 @@ class Unit:
     def describe(self) -> str:
         at = "" if self.snr_db is None else " at " + ",".join(f"{s:g}" for s in self.snr_db) + " dB"
         if self.channel_uses is not None:
-            return f"{self.transmitter} {self.channel} {self.scheme} n={self.channel_uses} seed={self.seed}{at}"
-        return (f"{self.transmitter}->{self.receiver} {self.channel} {self.scheme} K={self.num_anchors} "
-                f"{self.anchor_selection} seed={self.seed}" + (f" b={self.bits}" if self.bits else "") + at)
+            return (
+                f"{self.transmitter} {self.channel} {self.scheme} n={self.channel_uses} seed={self.seed}{at}"
+            )
+        return (
+            f"{self.transmitter}->{self.receiver} {self.channel} {self.scheme} K={self.num_anchors} "
+            f"{self.anchor_selection} seed={self.seed}" + (f" b={self.bits}" if self.bits else "") + at
+        )
 
 
 def replicate_seeds(listed: list[int], count: int) -> list[int]:
@@ -80,6 +93,7 @@ def expand_units(sc: Scenario) -> list[Unit]:
     """All units of a scenario, in a deterministic order (the order of results.csv)."""
     # lazy: the scheme registry loads torch; kinds expand units without it
     from semcom.transceivers.schemes import SCHEMES
+
     axes = [sc.axis(a) for a in UNIT_AXES]
     specs = sc.scheme_specs()
     units = []
@@ -91,7 +105,9 @@ def expand_units(sc: Scenario) -> list[Unit]:
             continue
         d["seed"] = int(d["seed"])
         d["num_anchors"] = int(d["num_anchors"])
-        quantises = "bits" in SCHEMES.get(specs[d["scheme"]].kind).settings()   # a user's scheme: its own keywords
+        quantises = (
+            "bits" in SCHEMES.get(specs[d["scheme"]].kind).settings()
+        )  # a user's scheme: its own keywords
         # bits only mean something to a quantising scheme: analog units of a bits sweep are one unit
         d["bits"] = None if d["bits"] is None or not quantises else int(d["bits"])
         units.append(Unit(**d))
@@ -102,6 +118,17 @@ def _jscc_units(d: dict, scheme) -> list[Unit]:
     """An end-to-end JSCC model per ``num_channel_uses`` value: anchors, bits and the
     receiver axis do not apply (the decoder is trained with the encoder, so the unit's
     receiver is its transmitter); duplicates across those axes collapse."""
-    return [Unit(seed=int(d["seed"]), transmitter=d["transmitter"], receiver=d["transmitter"],
-                 channel=d["channel"], scheme=d["scheme"], anchor_selection=None, num_anchors=None,
-                 bits=None, channel_uses=n) for n in scheme.num_channel_uses]
+    return [
+        Unit(
+            seed=int(d["seed"]),
+            transmitter=d["transmitter"],
+            receiver=d["transmitter"],
+            channel=d["channel"],
+            scheme=d["scheme"],
+            anchor_selection=None,
+            num_anchors=None,
+            bits=None,
+            channel_uses=n,
+        )
+        for n in scheme.num_channel_uses
+    ]

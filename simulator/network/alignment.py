@@ -30,8 +30,16 @@ from .links import network_agents, network_anchors, pair_link
 
 __all__ = ["AlignmentCost", "alignment_cost", "alignment_scaling", "ALIGNMENT_COLUMNS"]
 
-ALIGNMENT_COLUMNS = ["topology", "semantic_equalizer", "num_anchors", "num_agents", "pairs", "fits",
-                     "pilot_channel_uses", "airtime_s"]
+ALIGNMENT_COLUMNS = [
+    "topology",
+    "semantic_equalizer",
+    "num_anchors",
+    "num_agents",
+    "pairs",
+    "fits",
+    "pilot_channel_uses",
+    "airtime_s",
+]
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,9 @@ def alignment_cost(sc, links, unit) -> AlignmentCost:
     return AlignmentCost(len(per_pair), float(sum(per_pair)), _airtime(sc, per_pair))
 
 
-def alignment_scaling(sc, num_agents: list[int], equalizers: list[str], k_values: list[int],
-                      channel: str) -> list[dict]:
+def alignment_scaling(
+    sc, num_agents: list[int], equalizers: list[str], k_values: list[int], channel: str
+) -> list[dict]:
     """Rows of :data:`ALIGNMENT_COLUMNS` for each topology, equaliser, K and N."""
     seed = int(sc.axis("seed")[0])
     transmitters, receivers = network_agents(sc, seed)
@@ -92,11 +101,22 @@ def alignment_scaling(sc, num_agents: list[int], equalizers: list[str], k_values
                 models = [cycle[i % len(cycle)] for i in range(n)]
                 topologies = {
                     "hub_and_spoke": [(m, hub) for m in models],
-                    "full_mesh": [(a, b) for i, a in enumerate(models) for j, b in enumerate(models) if i != j],
+                    "full_mesh": [
+                        (a, b) for i, a in enumerate(models) for j, b in enumerate(models) if i != j
+                    ],
                 }
                 for topo, pairs in topologies.items():
                     per_pair = [u for u in (uses(eq_name, a, b) for a, b in pairs) if u > 0]
-                    rows.append(dict(topology=topo, semantic_equalizer=eq_name, num_anchors=k, num_agents=n,
-                                     pairs=len(pairs), fits=len(per_pair), pilot_channel_uses=sum(per_pair),
-                                     airtime_s=_airtime(sc, per_pair)))
+                    rows.append(
+                        dict(
+                            topology=topo,
+                            semantic_equalizer=eq_name,
+                            num_anchors=k,
+                            num_agents=n,
+                            pairs=len(pairs),
+                            fits=len(per_pair),
+                            pilot_channel_uses=sum(per_pair),
+                            airtime_s=_airtime(sc, per_pair),
+                        )
+                    )
     return rows

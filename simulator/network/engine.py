@@ -83,8 +83,17 @@ class _Simulation:
         net = self.net = sc.network
         self.unit = unit
         self.transmitters, self.receivers = network_agents(sc, unit.seed)
-        self.links = NetworkLinks(sc, unit.seed, unit.num_anchors, unit.anchor_selection, unit.semantic_equalizer,
-                                  unit.channel, unit.bits, self.transmitters, self.receivers)
+        self.links = NetworkLinks(
+            sc,
+            unit.seed,
+            unit.num_anchors,
+            unit.anchor_selection,
+            unit.semantic_equalizer,
+            unit.channel,
+            unit.bits,
+            self.transmitters,
+            self.receivers,
+        )
         sionna.phy.config.seed = derive_seed(unit.seed, "network-noise", unit.key)
         self.slot_ns = to_ns(net.slot_duration_s)
         self.stop_ns = to_ns(net.duration_s)
@@ -99,9 +108,12 @@ class _Simulation:
         self.in_queue, self.in_system, self.max_queue = OccupancyMonitor(), OccupancyMonitor(), 0
         self.rngs = [derive_rng(unit.seed, "traffic", t.name, unit.arrival_rate) for t in self.transmitters]
         scheduler_cls = SCHEDULERS.get(unit.scheduler)
-        self.scheduler = scheduler_cls(len(self.transmitters), net.resource_blocks,
-                                       derive_rng(unit.seed, "scheduler", unit.key),
-                                       **{name: getattr(net, name) for name in scheduler_cls.settings})
+        self.scheduler = scheduler_cls(
+            len(self.transmitters),
+            net.resource_blocks,
+            derive_rng(unit.seed, "scheduler", unit.key),
+            **{name: getattr(net, name) for name in scheduler_cls.settings},
+        )
         self.used: list[int] = []
         self.end_ns = 0
 
@@ -124,6 +136,7 @@ class _Simulation:
                 self.in_queue.change(t_ns, +1)
                 self.in_system.change(t_ns, +1)
                 self.max_queue = max(self.max_queue, len(self.queues[i]))
+
         return on_arrival
 
     def drop_expired(self, start: int) -> None:
@@ -172,7 +185,7 @@ class _Simulation:
         env, slot = self.env, 0
         while True:
             yield env.timeout(slot * self.slot_ns - env.now)
-            yield env.timeout(0)          # arrivals at this very boundary are queued first
+            yield env.timeout(0)  # arrivals at this very boundary are queued first
             start = env.now
             if start >= self.stop_ns and not any(self.queues):
                 self.end_ns = start
@@ -187,13 +200,30 @@ class _Simulation:
 
     def run(self) -> NetworkRun:
         for i, t in enumerate(self.transmitters):
-            src = TrafficSource(self.env, t.traffic, self.unit.arrival_rate * t.rate_scale, self.stop_ns,
-                                self.rngs[i], self.arrival(i), offset_s=t.offset_s)
+            src = TrafficSource(
+                self.env,
+                t.traffic,
+                self.unit.arrival_rate * t.rate_scale,
+                self.stop_ns,
+                self.rngs[i],
+                self.arrival(i),
+                offset_s=t.offset_s,
+            )
             self.env.process(src.run())
         self.env.process(self.slots())
         self.env.run()
-        return NetworkRun(self.messages, self.events, np.asarray(self.used, dtype=np.int64), self.end_ns, self.links,
-                          self.transmitters, self.receivers, self.in_queue, self.in_system, self.max_queue)
+        return NetworkRun(
+            self.messages,
+            self.events,
+            np.asarray(self.used, dtype=np.int64),
+            self.end_ns,
+            self.links,
+            self.transmitters,
+            self.receivers,
+            self.in_queue,
+            self.in_system,
+            self.max_queue,
+        )
 
 
 def simulate_network(sc: NetworkScenario, unit: NetworkUnit) -> NetworkRun:

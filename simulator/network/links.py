@@ -44,11 +44,18 @@ from semcom.transceivers.transmission import MessageTransmission
 from ..run.context import latent_space, select_anchors, study_data
 from ..run.randomness import derive_rng, derive_seed
 
-if TYPE_CHECKING:   # annotations only: the network schema's checks call back into this module
+if TYPE_CHECKING:  # annotations only: the network schema's checks call back into this module
     from .schema import NetworkScenario
 
-__all__ = ["Agent", "network_agents", "link_snr_db", "NetworkLinks", "message_channel_uses", "network_anchors",
-           "pair_link"]
+__all__ = [
+    "Agent",
+    "network_agents",
+    "link_snr_db",
+    "NetworkLinks",
+    "message_channel_uses",
+    "network_anchors",
+    "pair_link",
+]
 
 
 @dataclass(frozen=True)
@@ -75,10 +82,11 @@ def network_agents(sc: NetworkScenario, seed: int) -> tuple[list[Agent], list[Ag
         for i in range(spec.count):
             name = group if spec.count == 1 else f"{group}_{i}"
             d = spec.distance_m
-            if not isinstance(d, (int, float)):   # a DistanceRange: drawn per transmitter
+            if not isinstance(d, (int, float)):  # a DistanceRange: drawn per transmitter
                 d = float(derive_rng(seed, "distance", name).uniform(d.min, d.max))
-            transmitters.append(Agent(name, spec.model, group, float(d), spec.traffic, spec.rate_scale,
-                                      spec.offset_s, dests))
+            transmitters.append(
+                Agent(name, spec.model, group, float(d), spec.traffic, spec.rate_scale, spec.offset_s, dests)
+            )
     return transmitters, receivers
 
 
@@ -91,20 +99,34 @@ def link_snr_db(sc: NetworkScenario, seed: int, tx: Agent, rx: Agent) -> float:
     return snr
 
 
-def network_anchors(sc: NetworkScenario, seed: int, strategy: str, num_anchors: int, hub_model: str) -> np.ndarray:
+def network_anchors(
+    sc: NetworkScenario, seed: int, strategy: str, num_anchors: int, hub_model: str
+) -> np.ndarray:
     """The anchors every link of a network unit shares, chosen on the latents of
     ``network.anchor_agent`` (default ``hub_model``, the first receiver's model)."""
     anchor_model = sc.network.anchor_agent or hub_model
-    return select_anchors(study_data(sc), latent_space(sc, anchor_model), strategy, num_anchors, seed, anchor_model)
+    return select_anchors(
+        study_data(sc), latent_space(sc, anchor_model), strategy, num_anchors, seed, anchor_model
+    )
 
 
-def pair_link(sc: NetworkScenario, seed: int, anchor_idx: np.ndarray, tx_model: str, rx_model: str) -> LinkSetup:
+def pair_link(
+    sc: NetworkScenario, seed: int, anchor_idx: np.ndarray, tx_model: str, rx_model: str
+) -> LinkSetup:
     """What a transmitter of model ``tx_model`` and a receiver of model ``rx_model`` share in a
     network unit: their latent spaces, the unit's anchors, the heads' seed and regularisation."""
     data = study_data(sc)
-    return LinkSetup(tx=latent_space(sc, tx_model), rx=latent_space(sc, rx_model), labels=data.labels,
-                     num_classes=data.dataset.num_classes, pool_idx=data.pool_idx, anchor_idx=anchor_idx,
-                     center=sc.center, seed=derive_seed(seed, "heads"), head_regularization=sc.heads.regularization())
+    return LinkSetup(
+        tx=latent_space(sc, tx_model),
+        rx=latent_space(sc, rx_model),
+        labels=data.labels,
+        num_classes=data.dataset.num_classes,
+        pool_idx=data.pool_idx,
+        anchor_idx=anchor_idx,
+        center=sc.center,
+        seed=derive_seed(seed, "heads"),
+        head_regularization=sc.heads.regularization(),
+    )
 
 
 def message_channel_uses(scheme, channel, message_dim: int) -> int:
@@ -120,9 +142,18 @@ class NetworkLinks:
     :param transmitters, receivers: from :func:`network_agents`.
     """
 
-    def __init__(self, sc: NetworkScenario, seed: int, num_anchors: int, anchor_selection: str,
-                 semantic_equalizer: str, channel: str, bits: Optional[int],
-                 transmitters: list[Agent], receivers: list[Agent]):
+    def __init__(
+        self,
+        sc: NetworkScenario,
+        seed: int,
+        num_anchors: int,
+        anchor_selection: str,
+        semantic_equalizer: str,
+        channel: str,
+        bits: Optional[int],
+        transmitters: list[Agent],
+        receivers: list[Agent],
+    ):
         self.sc = sc
         data = study_data(sc)
         self.data = data
@@ -166,9 +197,19 @@ class NetworkLinks:
         cached). The semantic equaliser reads no noise estimate."""
         if message_dim not in self._transmissions:
             self._transmissions[message_dim] = MessageTransmission(
-                scheme=message_scheme(self.sc.scheme, self.message_kind, message_dim, self.bits, self.sc.precision,
-                                      self.sc.device), channel=self.channel,
-                estimate_noise=False, precision=self.sc.precision, device=self.sc.device)
+                scheme=message_scheme(
+                    self.sc.scheme,
+                    self.message_kind,
+                    message_dim,
+                    self.bits,
+                    self.sc.precision,
+                    self.sc.device,
+                ),
+                channel=self.channel,
+                estimate_noise=False,
+                precision=self.sc.precision,
+                device=self.sc.device,
+            )
         return self._transmissions[message_dim]
 
     def scheme(self, message_dim: int):
@@ -215,30 +256,35 @@ class NetworkLinks:
         gain = np.sqrt(10.0 ** (self.gain_db / 10.0))
         for dim, members in groups.items():
             transmission = self.transmission(dim)
-            payload = torch.stack([self.payload[self.transmitters[messages[j].tx].model][messages[j].sample]
-                                   for j in members])
+            payload = torch.stack(
+                [self.payload[self.transmitters[messages[j].tx].model][messages[j].sample] for j in members]
+            )
             sent = transmission.send(payload)
-            x = sent.x                                             # [rows, n_sym], rows = c·len(members)
+            x = sent.x  # [rows, n_sym], rows = c·len(members)
             rows_per_msg = x.shape[0] // len(members)
-            link_h = np.stack([gain[messages[j].tx, messages[j].rx] * h[messages[j].tx, messages[j].rx]
-                               for j in members])                  # [members, nr, nt]
+            link_h = np.stack(
+                [gain[messages[j].tx, messages[j].rx] * h[messages[j].tx, messages[j].rx] for j in members]
+            )  # [members, nr, nt]
             hs.append(np.repeat(link_h, rows_per_msg, axis=0))
             parts.append((transmission, members, sent, x.shape[0], x.shape[1]))
             xs.append(x)
         width = max(x.shape[1] for x in xs)
         x_all = torch.cat([torch.nn.functional.pad(x, (0, width - x.shape[1])) for x in xs])[None]
         self.channel.set_coefficients(torch.from_numpy(np.concatenate(hs)).to(self.device))
-        x_hat, no_eff = self.channel(x_all, self.no)                # one call for the whole slot
+        x_hat, no_eff = self.channel(x_all, self.no)  # one call for the whole slot
         correct = np.zeros(len(messages), dtype=bool)
         row = 0
         for transmission, members, sent, rows, n_sym in parts:
-            received = transmission.receive(x_hat[:, row:row + rows, :n_sym], no_eff[:, row:row + rows, :n_sym],
-                                            sent).message          # [1, len(members), dim]
+            received = transmission.receive(
+                x_hat[:, row : row + rows, :n_sym], no_eff[:, row : row + rows, :n_sym], sent
+            ).message  # [1, len(members), dim]
             row += rows
             by_pair: dict[tuple[str, str], list[int]] = {}
             for pos, j in enumerate(members):
                 msg = messages[j]
-                by_pair.setdefault((self.transmitters[msg.tx].model, self.receivers[msg.rx].model), []).append(pos)
+                by_pair.setdefault(
+                    (self.transmitters[msg.tx].model, self.receivers[msg.rx].model), []
+                ).append(pos)
             for pair, positions in by_pair.items():
                 sel = torch.tensor(positions, device=received.device)
                 logits = self.equalizers[pair](received[:, sel])

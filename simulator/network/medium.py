@@ -48,8 +48,15 @@ import numpy as np
 
 from semcom.core.registry import Registry
 
-__all__ = ["Message", "Grant", "Scheduler", "SCHEDULERS", "RoundRobinScheduler", "ProportionalFairScheduler",
-           "SlottedAlohaScheduler"]
+__all__ = [
+    "Message",
+    "Grant",
+    "Scheduler",
+    "SCHEDULERS",
+    "RoundRobinScheduler",
+    "ProportionalFairScheduler",
+    "SlottedAlohaScheduler",
+]
 
 
 @dataclass
@@ -62,14 +69,14 @@ class Message:
     id: int
     tx: int
     rx: int
-    sample: int                  # dataset index of the transmitted sample
+    sample: int  # dataset index of the transmitted sample
     arrival_ns: int
     channel_uses: int
     rbs: int
     attempts: int = 0
-    service_ns: Optional[int] = None      # start of the slot of its (last) transmission
-    departure_ns: Optional[int] = None    # delivered, or dropped
-    outcome: str = "queued"               # delivered | dropped_queue | dropped_collision | dropped_deadline
+    service_ns: Optional[int] = None  # start of the slot of its (last) transmission
+    departure_ns: Optional[int] = None  # delivered, or dropped
+    outcome: str = "queued"  # delivered | dropped_queue | dropped_collision | dropped_deadline
     correct: Optional[bool] = None
 
 
@@ -127,7 +134,7 @@ class Scheduler:
                 while not blocked[i] and taken[i] < len(q):
                     m = q[taken[i]]
                     if m.rbs > free:
-                        blocked[i] = True     # head of line waits: no overtaking within a queue
+                        blocked[i] = True  # head of line waits: no overtaking within a queue
                         break
                     grant.sent.append((m, self.resource_blocks - free))
                     free -= m.rbs
@@ -197,8 +204,9 @@ class SlottedAlohaScheduler(Scheduler):
 
     settings = ("aloha_access_probability", "aloha_max_attempts")
 
-    def __init__(self, num_transmitters, resource_blocks, rng, aloha_access_probability: float,
-                 aloha_max_attempts: int):
+    def __init__(
+        self, num_transmitters, resource_blocks, rng, aloha_access_probability: float, aloha_max_attempts: int
+    ):
         super().__init__(num_transmitters, resource_blocks, rng)
         self.p = float(aloha_access_probability)
         self.max_attempts = int(aloha_max_attempts)
@@ -220,11 +228,11 @@ class SlottedAlohaScheduler(Scheduler):
             tries.append((m, first))
         occupancy = np.zeros(self.resource_blocks, dtype=np.int64)
         for m, first in tries:
-            occupancy[first:first + m.rbs] += 1
+            occupancy[first : first + m.rbs] += 1
         grant.used_rbs = int((occupancy > 0).sum())
         for m, first in tries:
             m.attempts += 1
-            if (occupancy[first:first + m.rbs] == 1).all():
+            if (occupancy[first : first + m.rbs] == 1).all():
                 grant.sent.append((m, first))
                 queues[m.tx].popleft()
             else:

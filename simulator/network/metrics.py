@@ -33,14 +33,53 @@ __all__ = ["OccupancyMonitor", "unit_metrics", "NETWORK_COLUMNS", "latency_summa
 
 #: Columns of network_results.csv, in order.
 NETWORK_COLUMNS = [
-    "scenario", "scheduler", "channel", "semantic_equalizer", "anchor_selection", "num_anchors", "scheme",
-    "bits", "seed", "arrival_rate", "num_transmitters", "num_receivers", "offered_traffic", "offered_load",
-    "channel_uses_per_message", "rbs_per_message", "mean_link_snr_db", "messages", "delivered", "correct",
-    "accuracy", "accuracy_low", "accuracy_high", "goodput", "throughput", "drops_queue", "drops_collision",
-    "drops_deadline", "drop_rate", "latency_mean", "latency_p50", "latency_p95", "latency_p99", "latency_min",
-    "latency_max", "slot_duration", "mean_queue_length", "max_queue_length", "mean_in_system", "little_lambda",
-    "little_w", "little_lambda_w", "utilisation", "alignment_fits", "alignment_pilot_channel_uses",
-    "alignment_airtime_s", "unit",
+    "scenario",
+    "scheduler",
+    "channel",
+    "semantic_equalizer",
+    "anchor_selection",
+    "num_anchors",
+    "scheme",
+    "bits",
+    "seed",
+    "arrival_rate",
+    "num_transmitters",
+    "num_receivers",
+    "offered_traffic",
+    "offered_load",
+    "channel_uses_per_message",
+    "rbs_per_message",
+    "mean_link_snr_db",
+    "messages",
+    "delivered",
+    "correct",
+    "accuracy",
+    "accuracy_low",
+    "accuracy_high",
+    "goodput",
+    "throughput",
+    "drops_queue",
+    "drops_collision",
+    "drops_deadline",
+    "drop_rate",
+    "latency_mean",
+    "latency_p50",
+    "latency_p95",
+    "latency_p99",
+    "latency_min",
+    "latency_max",
+    "slot_duration",
+    "mean_queue_length",
+    "max_queue_length",
+    "mean_in_system",
+    "little_lambda",
+    "little_w",
+    "little_lambda_w",
+    "utilisation",
+    "alignment_fits",
+    "alignment_pilot_channel_uses",
+    "alignment_airtime_s",
+    "unit",
 ]
 
 
@@ -108,10 +147,12 @@ def unit_metrics(sc, unit, run) -> dict[str, Any]:
     correct = sum(1 for m in delivered if m.correct)
     latency = np.array([(m.departure_ns - m.arrival_ns) / NS_PER_S for m in delivered])
     sojourn = np.array([(m.departure_ns - m.arrival_ns) / NS_PER_S for m in accepted])
-    drops = {k: sum(1 for m in measured if m.outcome == f"dropped_{k}") for k in ("queue", "collision", "deadline")}
+    drops = {
+        k: sum(1 for m in measured if m.outcome == f"dropped_{k}") for k in ("queue", "collision", "deadline")
+    }
     lo, hi = wilson_interval(correct, len(delivered))
     slot_ns = to_ns(net.slot_duration_s)
-    first, last = -(-start_ns // slot_ns), stop_ns // slot_ns            # slots inside the window
+    first, last = -(-start_ns // slot_ns), stop_ns // slot_ns  # slots inside the window
     used = run.slot_used_rbs[first:last]
     links, txs = run.links, run.transmitters
     rates = np.array([unit.arrival_rate * t.rate_scale for t in txs])
@@ -122,25 +163,47 @@ def unit_metrics(sc, unit, run) -> dict[str, Any]:
     w = float(sojourn.mean()) if len(sojourn) else math.nan
     cost = alignment_cost(sc, links, unit)
     row = dict(
-        scenario=sc.name, scheduler=unit.scheduler, channel=unit.channel, semantic_equalizer=unit.semantic_equalizer,
-        anchor_selection=unit.anchor_selection, num_anchors=unit.num_anchors, scheme=sc.scheme.kind, bits=unit.bits,
-        seed=unit.seed, arrival_rate=unit.arrival_rate, num_transmitters=len(txs), num_receivers=len(run.receivers),
+        scenario=sc.name,
+        scheduler=unit.scheduler,
+        channel=unit.channel,
+        semantic_equalizer=unit.semantic_equalizer,
+        anchor_selection=unit.anchor_selection,
+        num_anchors=unit.num_anchors,
+        scheme=sc.scheme.kind,
+        bits=unit.bits,
+        seed=unit.seed,
+        arrival_rate=unit.arrival_rate,
+        num_transmitters=len(txs),
+        num_receivers=len(run.receivers),
         offered_traffic=float(rates.sum()),
         offered_load=float((rates * rbs).sum() * net.slot_duration_s / net.resource_blocks),
         channel_uses_per_message=float((rates * cu).sum() / rates.sum()),
         rbs_per_message=float((rates * rbs).sum() / rates.sum()),
-        mean_link_snr_db=float(np.mean(snr_db)), messages=len(measured), delivered=len(delivered), correct=correct,
-        accuracy=correct / len(delivered) if delivered else None, accuracy_low=lo, accuracy_high=hi,
-        goodput=correct / window_s, throughput=len(delivered) / window_s,
-        drops_queue=drops["queue"], drops_collision=drops["collision"], drops_deadline=drops["deadline"],
+        mean_link_snr_db=float(np.mean(snr_db)),
+        messages=len(measured),
+        delivered=len(delivered),
+        correct=correct,
+        accuracy=correct / len(delivered) if delivered else None,
+        accuracy_low=lo,
+        accuracy_high=hi,
+        goodput=correct / window_s,
+        throughput=len(delivered) / window_s,
+        drops_queue=drops["queue"],
+        drops_collision=drops["collision"],
+        drops_deadline=drops["deadline"],
         drop_rate=sum(drops.values()) / len(measured) if measured else None,
-        **latency_summary(latency), slot_duration=net.slot_duration_s,
+        **latency_summary(latency),
+        slot_duration=net.slot_duration_s,
         mean_queue_length=run.queue_monitor.time_average(start_ns, stop_ns) / len(txs),
         max_queue_length=run.max_queue,
         mean_in_system=run.system_monitor.time_average(start_ns, stop_ns),
-        little_lambda=lam, little_w=w, little_lambda_w=lam * w,
+        little_lambda=lam,
+        little_w=w,
+        little_lambda_w=lam * w,
         utilisation=float(used.sum()) / (len(used) * net.resource_blocks) if len(used) else None,
-        alignment_fits=cost.fits, alignment_pilot_channel_uses=cost.pilot_channel_uses,
-        alignment_airtime_s=cost.airtime_s, unit=unit.key,
+        alignment_fits=cost.fits,
+        alignment_pilot_channel_uses=cost.pilot_channel_uses,
+        alignment_airtime_s=cost.airtime_s,
+        unit=unit.key,
     )
     return {k: _fmt(row.get(k)) for k in NETWORK_COLUMNS}

@@ -40,8 +40,11 @@ from ..figures.style import FigureStyle
 __all__ = ["plot_network", "plot_network_dir"]
 
 _FACETS = ("scheduler", "semantic_equalizer", "channel", "bits", "anchor_selection")
-_SCHEDULER_LABEL = {"round_robin": "round robin", "proportional_fair": "proportional fair",
-                    "slotted_aloha": "slotted ALOHA"}
+_SCHEDULER_LABEL = {
+    "round_robin": "round robin",
+    "proportional_fair": "proportional fair",
+    "slotted_aloha": "slotted ALOHA",
+}
 
 
 def _f(v) -> float:
@@ -83,8 +86,12 @@ def _curve(rows: list[dict], x_key: str, y_key: str, scale: float = 1.0):
             by_x[float(r[x_key])].append(float(r[y_key]) * scale)
     xs = sorted(by_x)
     ys = [np.array(by_x[x]) for x in xs]
-    return (np.array(xs), np.array([y.mean() for y in ys]), np.array([y.min() for y in ys]),
-            np.array([y.max() for y in ys]))
+    return (
+        np.array(xs),
+        np.array([y.mean() for y in ys]),
+        np.array([y.min() for y in ys]),
+        np.array([y.max() for y in ys]),
+    )
 
 
 def _colors(n: int) -> list:
@@ -96,9 +103,18 @@ def _legend_below(fig, handles, ncol: int | None = None) -> None:
     fig.legend(handles=handles, loc="outside lower center", ncol=ncol or min(len(handles), 5), frameon=False)
 
 
-def _per_k_figure(rows: list[dict], y_key: str, ylabel: str, name: str, out: Path, style: FigureStyle,
-                  scale: float = 1.0, log_y: bool = False, diagonal: bool = False,
-                  slot_line: bool = False) -> list[Path]:
+def _per_k_figure(
+    rows: list[dict],
+    y_key: str,
+    ylabel: str,
+    name: str,
+    out: Path,
+    style: FigureStyle,
+    scale: float = 1.0,
+    log_y: bool = False,
+    diagonal: bool = False,
+    slot_line: bool = False,
+) -> list[Path]:
     varying, panels = _panels(rows)
     ks = _sorted_values(rows, "num_anchors")
     colors = dict(zip(ks, _colors(len(ks))))
@@ -129,8 +145,10 @@ def _per_k_figure(rows: list[dict], y_key: str, ylabel: str, name: str, out: Pat
             else:
                 ax.set_ylim(bottom=0)
             ax.set_xlim(left=0)
-        handles = [Line2D([], [], color=colors[k], marker=MARKERS[i % len(MARKERS)], label=f"K = {k}")
-                   for i, k in enumerate(ks)]
+        handles = [
+            Line2D([], [], color=colors[k], marker=MARKERS[i % len(MARKERS)], label=f"K = {k}")
+            for i, k in enumerate(ks)
+        ]
         if diagonal:
             handles.append(Line2D([], [], color="0.35", lw=0.8, ls=":", label="offered (all understood)"))
         if slot_line:
@@ -145,7 +163,7 @@ def _accuracy_vs_latency(rows: list[dict], out: Path, style: FigureStyle) -> lis
     varying, panels = _panels(rows)
     ks = _sorted_values(rows, "num_anchors")
     loads = _sorted_values(rows, "offered_traffic")
-    if len(loads) > 4:                # lowest, two in between, highest: readable
+    if len(loads) > 4:  # lowest, two in between, highest: readable
         loads = [loads[i] for i in sorted({round(j * (len(loads) - 1) / 3) for j in range(4)})]
     colors = dict(zip(loads, plt.get_cmap("plasma")(np.linspace(0.05, 0.8, len(loads)))))
     with plt.rc_context(RC_STYLE):
@@ -166,15 +184,17 @@ def _accuracy_vs_latency(rows: list[dict], out: Path, style: FigureStyle) -> lis
                 for lx, ly, i in pts:
                     ax.plot(lx, ly, color=colors[load], marker=MARKERS[i % len(MARKERS)], ls="none")
             lat = [_f(r.get("latency_p95")) for r in prow if is_number(r.get("latency_p95"))]
-            if lat and max(lat) > 5 * min(lat):          # log only where latency spans decades
+            if lat and max(lat) > 5 * min(lat):  # log only where latency spans decades
                 ax.set_xscale("log")
                 ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
                 ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
             ax.set_title(_title(varying, key))
             ax.set_xlabel("p95 latency [ms]")
             ax.set_ylabel("top-1 accuracy")
-        handles = [Line2D([], [], color="0.3", marker=MARKERS[i % len(MARKERS)], ls="none", label=f"K = {k}")
-                   for i, k in enumerate(ks)]
+        handles = [
+            Line2D([], [], color="0.3", marker=MARKERS[i % len(MARKERS)], ls="none", label=f"K = {k}")
+            for i, k in enumerate(ks)
+        ]
         handles += [Line2D([], [], color=colors[load], label=f"{_f(load):g} msg/s") for load in loads]
         _legend_below(fig, handles, ncol=min(len(handles), 6))
         return save_figure(fig, out, "network_accuracy_vs_latency")
@@ -190,12 +210,17 @@ def _alignment(rows: list[dict], out: Path) -> list[Path]:
     styles = {"hub_and_spoke": "-", "full_mesh": "--"}
     with plt.rc_context(RC_STYLE):
         fig, axes = plt.subplots(1, 2, figsize=(2 * PANEL_W, PANEL_H + 0.5), layout="constrained")
-        for ax, col, label in ((axes[0], "fits", "per-pair fitted maps"),
-                               (axes[1], "pilot_channel_uses", "semantic-pilot channel uses")):
+        for ax, col, label in (
+            (axes[0], "fits", "per-pair fitted maps"),
+            (axes[1], "pilot_channel_uses", "semantic-pilot channel uses"),
+        ):
             for eq in eqs:
                 for topo, ls in styles.items():
-                    pts = sorted((_f(r["num_agents"]), _f(r[col])) for r in rows
-                                 if r["semantic_equalizer"] == eq and r["topology"] == topo)
+                    pts = sorted(
+                        (_f(r["num_agents"]), _f(r[col]))
+                        for r in rows
+                        if r["semantic_equalizer"] == eq and r["topology"] == topo
+                    )
                     if pts:
                         ax.plot(*zip(*pts), color=colors[eq], ls=ls, marker="o", ms=2.5)
             ax.set_xscale("log", base=2)
@@ -204,22 +229,41 @@ def _alignment(rows: list[dict], out: Path) -> list[Path]:
             ax.set_ylabel(label)
             ax.set_ylim(bottom=-0.3)
         handles = [Line2D([], [], color=colors[eq], label=eq) for eq in eqs]
-        handles += [Line2D([], [], color="0.3", ls=ls, label=topo.replace("_", " "))
-                    for topo, ls in styles.items()]
+        handles += [
+            Line2D([], [], color="0.3", ls=ls, label=topo.replace("_", " ")) for topo, ls in styles.items()
+        ]
         fig.suptitle(f"Alignment cost before the first message (K = {k})", fontsize=8)
         _legend_below(fig, handles)
         return save_figure(fig, out, "network_alignment_cost")
 
 
-def plot_network(rows: list[dict], alignment_rows: list[dict], out_dir: str | Path, style: FigureStyle) -> list[Path]:
+def plot_network(
+    rows: list[dict], alignment_rows: list[dict], out_dir: str | Path, style: FigureStyle
+) -> list[Path]:
     """Draw every network figure the rows support at ``style``; returns the PNG paths."""
     out = Path(out_dir)
     paths: list[Path] = []
     if rows:
-        paths += _per_k_figure(rows, "goodput", "semantic goodput [correct/s]", "network_goodput_vs_load", out,
-                               style, diagonal=True)
-        paths += _per_k_figure(rows, "latency_p95", "p95 latency [ms]", "network_latency_p95_vs_load", out,
-                               style, scale=1e3, log_y=True, slot_line=True)
+        paths += _per_k_figure(
+            rows,
+            "goodput",
+            "semantic goodput [correct/s]",
+            "network_goodput_vs_load",
+            out,
+            style,
+            diagonal=True,
+        )
+        paths += _per_k_figure(
+            rows,
+            "latency_p95",
+            "p95 latency [ms]",
+            "network_latency_p95_vs_load",
+            out,
+            style,
+            scale=1e3,
+            log_y=True,
+            slot_line=True,
+        )
         paths += _accuracy_vs_latency(rows, out, style)
     paths += _alignment(alignment_rows, out)
     return [p for p in paths if p.suffix == ".png"]

@@ -49,9 +49,10 @@ class NetworkRunner(StudyRunner):
 
     def export(self, sc: NetworkScenario, out_dir: Path, rows: list[dict], state, complete: bool) -> Path:
         write_csv(rows, out_dir / "network_results.csv", NETWORK_COLUMNS)
-        if complete:   # relative vs aligned always, plus whatever else the study sweeps
+        if complete:  # relative vs aligned always, plus whatever else the study sweeps
             equalizers = sorted({*sc.axis("semantic_equalizer"), "relative", "aligned"})
-            alignment = alignment_scaling(sc, ALIGNMENT_AGENTS, equalizers, sc.axis("num_anchors"),
-                                          sc.axis("channel")[0])
+            alignment = alignment_scaling(
+                sc, ALIGNMENT_AGENTS, equalizers, sc.axis("num_anchors"), sc.axis("channel")[0]
+            )
             write_csv(alignment, out_dir / "alignment_cost.csv", ALIGNMENT_COLUMNS)
         return out_dir / "network_results.csv"

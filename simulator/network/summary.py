@@ -16,13 +16,25 @@ from ..results.summary import setup_groups
 
 __all__ = ["network_summary_rows"]
 
-_SETUP = [("scheduler", "scheduler"), ("channel", "channel"), ("semantic_equalizer", "equalizer"),
-          ("bits", "bits"), ("anchor_selection", "anchors"), ("num_anchors", "K"),
-          ("offered_traffic", "offered/s"), ("offered_load", "load")]
+_SETUP = [
+    ("scheduler", "scheduler"),
+    ("channel", "channel"),
+    ("semantic_equalizer", "equalizer"),
+    ("bits", "bits"),
+    ("anchor_selection", "anchors"),
+    ("num_anchors", "K"),
+    ("offered_traffic", "offered/s"),
+    ("offered_load", "load"),
+]
 _ALWAYS = {"scheduler", "num_anchors", "offered_traffic", "offered_load"}
-_METRICS = [("accuracy", "accuracy", 100.0, "{:.1f}%"), ("goodput", "goodput/s", 1.0, "{:.0f}"),
-            ("latency_mean", "mean lat ms", 1e3, "{:.2f}"), ("latency_p95", "p95 lat ms", 1e3, "{:.2f}"),
-            ("drop_rate", "drops", 100.0, "{:.1f}%"), ("utilisation", "util", 100.0, "{:.0f}%")]
+_METRICS = [
+    ("accuracy", "accuracy", 100.0, "{:.1f}%"),
+    ("goodput", "goodput/s", 1.0, "{:.0f}"),
+    ("latency_mean", "mean lat ms", 1e3, "{:.2f}"),
+    ("latency_p95", "p95 lat ms", 1e3, "{:.2f}"),
+    ("drop_rate", "drops", 100.0, "{:.1f}%"),
+    ("utilisation", "util", 100.0, "{:.0f}%"),
+]
 
 
 def network_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
@@ -34,8 +46,9 @@ def network_summary_rows(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
     keys, ids, ordered = setup_groups(rows, _SETUP, _ALWAYS)
     frame = pd.DataFrame({"setup": ids})
     for col, *_ in _METRICS:
-        frame[col] = pd.to_numeric(pd.Series([None if r.get(col) == "" else r.get(col) for r in rows],
-                                             dtype=object), errors="coerce")   # "" -> NaN, skipped by mean()
+        frame[col] = pd.to_numeric(
+            pd.Series([None if r.get(col) == "" else r.get(col) for r in rows], dtype=object), errors="coerce"
+        )  # "" -> NaN, skipped by mean()
     means = frame.groupby("setup")[[col for col, *_ in _METRICS]].mean()
     header = [h for k, h in _SETUP if k in keys] + [h for _, h, _, _ in _METRICS]
     body = []

@@ -49,9 +49,16 @@ class TrafficSource:
         ``[0, 1/rate)`` from ``rng``. Poisson: ignored (the process starts at 0).
     """
 
-    def __init__(self, env: simpy.Environment, kind: str, rate: float, stop_ns: int,
-                 rng: np.random.Generator, on_arrival: Callable[[int], None],
-                 offset_s: Optional[float] = None):
+    def __init__(
+        self,
+        env: simpy.Environment,
+        kind: str,
+        rate: float,
+        stop_ns: int,
+        rng: np.random.Generator,
+        on_arrival: Callable[[int], None],
+        offset_s: Optional[float] = None,
+    ):
         if kind not in ("poisson", "periodic"):
             raise ValueError(f"unknown traffic kind {kind!r}")
         if not rate > 0:
@@ -59,15 +66,18 @@ class TrafficSource:
         self.env, self.kind, self.rate, self.stop_ns = env, kind, float(rate), int(stop_ns)
         self.rng, self.on_arrival = rng, on_arrival
         period = 1.0 / self.rate
-        self.offset_s = (float(offset_s) if offset_s is not None else float(rng.uniform(0.0, period))) \
-            if kind == "periodic" else 0.0
+        self.offset_s = (
+            (float(offset_s) if offset_s is not None else float(rng.uniform(0.0, period)))
+            if kind == "periodic"
+            else 0.0
+        )
 
     def run(self) -> Generator[simpy.Event, None, None]:
         """The SimPy process: wait for each arrival, report it, stop at ``stop_ns``."""
         k, t = 0, 0.0
         while True:
             if self.kind == "periodic":
-                t = self.offset_s + k / self.rate          # no accumulated rounding error
+                t = self.offset_s + k / self.rate  # no accumulated rounding error
             else:
                 t += float(self.rng.exponential(1.0 / self.rate))
             t_ns = to_ns(t)

@@ -31,8 +31,10 @@ class NetworkUnit:
         return json_sha256(["network", asdict(self)])[:20]
 
     def describe(self) -> str:
-        return (f"{self.scheduler} {self.channel} {self.semantic_equalizer} K={self.num_anchors} "
-                f"rate={self.arrival_rate:g}/s seed={self.seed}" + (f" b={self.bits}" if self.bits else ""))
+        return (
+            f"{self.scheduler} {self.channel} {self.semantic_equalizer} K={self.num_anchors} "
+            f"rate={self.arrival_rate:g}/s seed={self.seed}" + (f" b={self.bits}" if self.bits else "")
+        )
 
 
 def expand_network_units(sc: NetworkScenario) -> list[NetworkUnit]:
@@ -40,8 +42,16 @@ def expand_network_units(sc: NetworkScenario) -> list[NetworkUnit]:
     units = []
     for values in itertools.product(*(sc.axis(a) for a in NETWORK_SWEEP_AXES)):
         d = dict(zip(NETWORK_SWEEP_AXES, values))
-        units.append(NetworkUnit(seed=int(d["seed"]), scheduler=d["scheduler"], channel=d["channel"],
-                                 semantic_equalizer=d["semantic_equalizer"], anchor_selection=d["anchor_selection"],
-                                 num_anchors=int(d["num_anchors"]), bits=None if d["bits"] is None else int(d["bits"]),
-                                 arrival_rate=float(d["arrival_rate"])))
+        units.append(
+            NetworkUnit(
+                seed=int(d["seed"]),
+                scheduler=d["scheduler"],
+                channel=d["channel"],
+                semantic_equalizer=d["semantic_equalizer"],
+                anchor_selection=d["anchor_selection"],
+                num_anchors=int(d["num_anchors"]),
+                bits=None if d["bits"] is None else int(d["bits"]),
+                arrival_rate=float(d["arrival_rate"]),
+            )
+        )
     return list(dict.fromkeys(units))

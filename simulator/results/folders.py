@@ -37,9 +37,20 @@ from semcom.core.outputs import OUTPUT_MARKER, OutputOwnershipError, mark_output
 
 from . import store_sql as sql
 
-__all__ = ["claim_output_dir", "check_output_dir", "require_output_dir", "is_semcom_store", "open_lock",
-           "lock_output_dir", "held_output_dir", "check_store_files", "study_outputs",
-           "STORE_FILES", "OutputFolderWarning", "FolderInUseError"]
+__all__ = [
+    "claim_output_dir",
+    "check_output_dir",
+    "require_output_dir",
+    "is_semcom_store",
+    "open_lock",
+    "lock_output_dir",
+    "held_output_dir",
+    "check_store_files",
+    "study_outputs",
+    "STORE_FILES",
+    "OutputFolderWarning",
+    "FolderInUseError",
+]
 
 DB_NAME = "results.sqlite"
 #: The results store's own files (SQLite's log beside the database, the lock).
@@ -70,8 +81,10 @@ def is_semcom_store(path: Path) -> bool:
         db = sql.connect_read_only(path)
         try:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            hashed = tables >= {"meta"} and db.execute(
-                "SELECT 1 FROM meta WHERE key = 'study_hash'").fetchone() is not None
+            hashed = (
+                tables >= {"meta"}
+                and db.execute("SELECT 1 FROM meta WHERE key = 'study_hash'").fetchone() is not None
+            )
         finally:
             db.close()
     except sqlite3.DatabaseError:
@@ -96,8 +109,11 @@ def _is_ours(path: Path) -> bool:
 
 def _check_path(directory) -> Path:
     if not str(directory).strip():
-        raise _refuse(directory, "is empty (the study would be written into the working directory)",
-                      "give a folder, e.g. --out runs/my_study")
+        raise _refuse(
+            directory,
+            "is empty (the study would be written into the working directory)",
+            "give a folder, e.g. --out runs/my_study",
+        )
     path = Path(directory)
     if path.is_symlink():
         raise _refuse(directory, "is a symbolic link", "give the folder itself, not a link to it")
@@ -113,10 +129,13 @@ def require_output_dir(directory) -> Path:
     if output_root(path / OUTPUT_MARKER) == path.absolute():
         return path
     if is_semcom_store(path / DB_NAME):
-        mark_output_dir(path, _files(path))      # a folder written before the marker existed
+        mark_output_dir(path, _files(path))  # a folder written before the marker existed
         return path
-    raise _refuse(directory, f"is not a semcom output folder (no {DB_NAME} of semcom's)",
-                  "give the --out folder of a semcom run")
+    raise _refuse(
+        directory,
+        f"is not a semcom output folder (no {DB_NAME} of semcom's)",
+        "give the --out folder of a semcom run",
+    )
 
 
 def _foreign(path: Path, directory, force: bool, ignore: tuple[str, ...] = ()) -> list[str]:
@@ -128,13 +147,19 @@ def _foreign(path: Path, directory, force: bool, ignore: tuple[str, ...] = ()) -
     others = [f for f in _files(path) if "/" not in f and f not in ignore]
     if others and not force:
         shown = ", ".join(others[:4]) + (" ..." if len(others) > 4 else "")
-        raise _refuse(directory, f"holds {len(others)} file(s) semcom did not write ({shown})",
-                      "choose a new or empty folder, or --force to write beside them (semcom then replaces "
-                      "only its own files)")
+        raise _refuse(
+            directory,
+            f"holds {len(others)} file(s) semcom did not write ({shown})",
+            "choose a new or empty folder, or --force to write beside them (semcom then replaces "
+            "only its own files)",
+        )
     clash = [f for f in others if f in _EVERY_RUN]
     if clash:
-        raise _refuse(directory, f"--force replaces only semcom's own files, and '{clash[0]}' there is not "
-                      "one", "move it away or choose another --out")
+        raise _refuse(
+            directory,
+            f"--force replaces only semcom's own files, and '{clash[0]}' there is not one",
+            "move it away or choose another --out",
+        )
     return others
 
 
@@ -145,8 +170,9 @@ def check_output_dir(directory, force: bool = False) -> Path:
     try:
         _foreign(path, directory, force)
     except OSError as exc:
-        raise _refuse(directory, f"cannot be used as an output folder ({exc.strerror or exc})",
-                      "choose another --out") from None
+        raise _refuse(
+            directory, f"cannot be used as an output folder ({exc.strerror or exc})", "choose another --out"
+        ) from None
     return path
 
 
@@ -158,15 +184,20 @@ def claim_output_dir(directory, force: bool = False, locked: bool = False) -> Pa
     try:
         others = _foreign(path, directory, force, ignore=(".lock",) if locked else ())
         path.mkdir(parents=True, exist_ok=True)
-        if not others and any(p.name != ".lock" or not locked for p in path.iterdir()):   # semcom's already
+        if not others and any(p.name != ".lock" or not locked for p in path.iterdir()):  # semcom's already
             return require_output_dir(path)
         if others:
-            warnings.warn(f"--force: writing into '{directory}' beside {len(others)} file(s) semcom did not "
-                          "write (they are left as they are)", OutputFolderWarning, stacklevel=2)
+            warnings.warn(
+                f"--force: writing into '{directory}' beside {len(others)} file(s) semcom did not "
+                "write (they are left as they are)",
+                OutputFolderWarning,
+                stacklevel=2,
+            )
         mark_output_dir(path, STORE_FILES)
     except OSError as exc:
-        raise _refuse(directory, f"cannot be used as an output folder ({exc.strerror or exc})",
-                      "choose another --out") from None
+        raise _refuse(
+            directory, f"cannot be used as an output folder ({exc.strerror or exc})", "choose another --out"
+        ) from None
     return path
 
 
@@ -178,8 +209,9 @@ def open_lock(directory: Path):
     except OSError as exc:
         linked = (directory / ".lock").is_symlink()
         what = "is a symbolic link" if linked else f"cannot be opened ({exc.strerror})"
-        raise _refuse(directory, f"its lock file '.lock' {what}",
-                      "remove it or choose another --out") from None
+        raise _refuse(
+            directory, f"its lock file '.lock' {what}", "remove it or choose another --out"
+        ) from None
     return os.fdopen(fd, "r+b", buffering=0)
 
 
@@ -192,15 +224,18 @@ def lock_output_dir(directory):
     except OSError as exc:
         if is_disk_full(exc):
             raise DiskFullError(path.parent, 4096, "a folder") from None
-        raise _refuse(directory, f"cannot be used as an output folder ({exc.strerror or exc})",
-                      "choose another --out") from None
+        raise _refuse(
+            directory, f"cannot be used as an output folder ({exc.strerror or exc})", "choose another --out"
+        ) from None
     lock = open_lock(path)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         lock.close()
-        raise FolderInUseError(f"output directory '{directory}' is in use by another semcom run; "
-                               "wait for it to finish or choose another --out") from None
+        raise FolderInUseError(
+            f"output directory '{directory}' is in use by another semcom run; "
+            "wait for it to finish or choose another --out"
+        ) from None
     return lock
 
 
@@ -221,20 +256,26 @@ def held_output_dir(directory):
     except OSError as exc:
         if not is_disk_full(exc):
             raise
-        rewritten = sum((key / f).stat().st_size for f in study_outputs(key) if f.startswith("plots/")
-                        or f == "report.html")
+        rewritten = sum(
+            (key / f).stat().st_size
+            for f in study_outputs(key)
+            if f.startswith("plots/") or f == "report.html"
+        )
         raise DiskFullError(directory, max(rewritten, 1 << 20), "to write its figures and report") from None
     finally:
         if lock is not None:
             _HELD.discard(key)
-            lock.close()      # closing the file releases the lock
+            lock.close()  # closing the file releases the lock
 
 
 def study_outputs(directory: Path) -> list[str]:
     """The files semcom wrote in ``directory`` that are outputs of a study (results,
     figures, manifest: all but the store's own files and the marker) and still exist."""
-    return sorted(f for f in owned_files(directory) - set(STORE_FILES)
-                  if f != OUTPUT_MARKER and (directory / f).exists())
+    return sorted(
+        f
+        for f in owned_files(directory) - set(STORE_FILES)
+        if f != OUTPUT_MARKER and (directory / f).exists()
+    )
 
 
 def check_store_files(directory: Path) -> None:
@@ -247,6 +288,9 @@ def check_store_files(directory: Path) -> None:
         if path.is_symlink():
             raise _refuse(directory, f"'{name}' is a symbolic link", "remove it or choose another --out")
         if path.exists() and name not in owned:
-            raise _refuse(directory, f"'{name}' was not written by semcom (another application's database?)",
-                          "choose another --out; semcom never writes into a file it did not make")
+            raise _refuse(
+                directory,
+                f"'{name}' was not written by semcom (another application's database?)",
+                "choose another --out; semcom never writes into a file it did not make",
+            )
     mark_output_dir(directory, STORE_FILES)

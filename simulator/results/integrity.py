@@ -89,7 +89,9 @@ def damaged_units(db: sqlite3.Connection) -> dict[str, str]:
             continue
         have, digest = stored.get(unit, (0, None))
         if have != count:
-            out[unit] = f"{count - have} of {count} rows missing" if have < count else f"{have - count} rows added"
+            out[unit] = (
+                f"{count - have} of {count} rows missing" if have < count else f"{have - count} rows added"
+            )
         elif digest != checksum:
             out[unit] = "rows altered"
     return out
@@ -104,7 +106,9 @@ def add_digest_columns(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE units ADD COLUMN {name} {kind}")
     unrecorded = [r[0] for r in db.execute("SELECT unit FROM units WHERE checksum IS NULL")]
     for unit in unrecorded:
-        db.execute("UPDATE units SET row_count = ?, checksum = ? WHERE unit = ?", (*unit_digest(db, unit), unit))
+        db.execute(
+            "UPDATE units SET row_count = ?, checksum = ? WHERE unit = ?", (*unit_digest(db, unit), unit)
+        )
 
 
 @dataclass
@@ -129,15 +133,19 @@ class StoreHealth:
         """One line per problem, each naming what to do (none when complete)."""
         lines = []
         if self.unfinished:
-            lines.append(f"'{where}' is incomplete: {self.expected - len(self.unfinished)} of {self.expected} "
-                         "units of the study are finished (a run stopped or is still running); run the same "
-                         "command again to finish it")
+            lines.append(
+                f"'{where}' is incomplete: {self.expected - len(self.unfinished)} of {self.expected} "
+                "units of the study are finished (a run stopped or is still running); run the same "
+                "command again to finish it"
+            )
         if self.damaged:
             shown = "; ".join(f"{u}: {what}" for u, what in list(self.damaged.items())[:3])
             more = f" and {len(self.damaged) - 3} more" if len(self.damaged) > 3 else ""
-            lines.append(f"'{where}' is incomplete: {len(self.damaged)} finished unit(s) have rows missing or "
-                         f"altered in the store ({shown}{more}); their rows are left out; run the same command "
-                         "again to recompute them")
+            lines.append(
+                f"'{where}' is incomplete: {len(self.damaged)} finished unit(s) have rows missing or "
+                f"altered in the store ({shown}{more}); their rows are left out; run the same command "
+                "again to recompute them"
+            )
         return lines
 
 
@@ -147,4 +155,6 @@ def store_health(db: sqlite3.Connection) -> StoreHealth:
     order = db.execute("SELECT value FROM meta WHERE key = 'unit_order'").fetchone()
     expected = None if order is None else json.loads(order[0])
     unfinished = [] if expected is None else [u for u in expected if u not in finished]
-    return StoreHealth(len(finished), None if expected is None else len(expected), unfinished, damaged_units(db))
+    return StoreHealth(
+        len(finished), None if expected is None else len(expected), unfinished, damaged_units(db)
+    )

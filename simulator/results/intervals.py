@@ -62,8 +62,9 @@ def t_quantile(confidence: float, dof: int) -> float:
     return float(stdtrit(dof, 0.5 + confidence / 2))
 
 
-def replicate_interval(values: Iterable[float], confidence: float = 0.95,
-                       bounds: tuple[float, float] = (0.0, 1.0)) -> ReplicateInterval:
+def replicate_interval(
+    values: Iterable[float], confidence: float = 0.95, bounds: tuple[float, float] = (0.0, 1.0)
+) -> ReplicateInterval:
     """Student-t interval of the mean of independent replicate values.
 
     :param values: one value per replicate (an accuracy, a mean reciprocal rank).

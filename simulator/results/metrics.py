@@ -31,12 +31,14 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
 
 @lru_cache(maxsize=8)
 def _z_score(confidence: float) -> float:
-    from scipy.special import ndtri   # lazy: what scipy.stats.norm.ppf calls, without scipy.stats's import
+    from scipy.special import ndtri  # lazy: what scipy.stats.norm.ppf calls, without scipy.stats's import
+
     return float(ndtri(0.5 + confidence / 2))
 
 
-def mean_interval(total: float, total_sq: float, n: int, confidence: float = 0.95,
-                  bounds: tuple[float, float] = (0.0, 1.0)) -> tuple[float, float]:
+def mean_interval(
+    total: float, total_sq: float, n: int, confidence: float = 0.95, bounds: tuple[float, float] = (0.0, 1.0)
+) -> tuple[float, float]:
     """Normal-approximation interval of a mean from the sum and sum of squares of ``n``
     values (sample standard deviation), clipped to ``bounds``.
 

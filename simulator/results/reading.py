@@ -37,7 +37,6 @@ class StoreWarning(UserWarning):
     """Results are discarded on request (``--force``)."""
 
 
-
 def read_rows(db_or_dir, skip: Iterable[str] = ()) -> list[dict[str, Any]]:
     """All rows in study order (unit position, then row index). Read-only; needs no lock.
 
@@ -50,11 +49,15 @@ def read_rows(db_or_dir, skip: Iterable[str] = ()) -> list[dict[str, Any]]:
     else:
         path = Path(db_or_dir) / DB_NAME
         if not path.is_file():
-            raise StoreError(f"'{db_or_dir}' holds no semcom results ({DB_NAME} missing); "
-                             "give the --out directory of a run")
+            raise StoreError(
+                f"'{db_or_dir}' holds no semcom results ({DB_NAME} missing); "
+                "give the --out directory of a run"
+            )
         if path.stat().st_size == 0 and not Path(f"{path}-wal").is_file():
-            raise StoreError(f"'{path}' is empty (0 bytes): the store was truncated or replaced; restore it, or "
-                             "run the study again (`semcom run` says what it recomputes)")
+            raise StoreError(
+                f"'{path}' is empty (0 bytes): the store was truncated or replaced; restore it, or "
+                "run the study again (`semcom run` says what it recomputes)"
+            )
         try:
             db = sql.connect_read_only(path)
             try:
@@ -66,16 +69,21 @@ def read_rows(db_or_dir, skip: Iterable[str] = ()) -> list[dict[str, Any]]:
                 warnings.warn(line, StoreWarning, stacklevel=2)
             return rows
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"'{path}' is not a readable results store ({exc}); "
-                             "rerun the study into a new --out") from None
+            raise StoreError(
+                f"'{path}' is not a readable results store ({exc}); rerun the study into a new --out"
+            ) from None
     order_row = db.execute("SELECT value FROM meta WHERE key = 'unit_order'").fetchone()
     if sql.has_table(db, "rows"):
-        raise StoreError("the results store was written by an older semcom (untyped rows); "
-                         "rerun the study into a new --out")
-    if not sql.has_table(db, "results"):     # dropped: every finished unit is damaged (store_health)
+        raise StoreError(
+            "the results store was written by an older semcom (untyped rows); "
+            "rerun the study into a new --out"
+        )
+    if not sql.has_table(db, "results"):  # dropped: every finished unit is damaged (store_health)
         return []
-    cur = db.execute('SELECT results.* FROM results JOIN units ON results."_unit" = units.unit '
-                     'ORDER BY units.position, results."_row"')
+    cur = db.execute(
+        'SELECT results.* FROM results JOIN units ON results."_unit" = units.unit '
+        'ORDER BY units.position, results."_row"'
+    )
     names = [d[0] for d in cur.description]
     rows, skip = [], set(skip)
     for values in cur:
@@ -95,8 +103,9 @@ def study_kind(directory: str | os.PathLike) -> str:
     """The study kind recorded in a results folder's store (``"link"`` when not recorded)."""
     path = Path(directory) / DB_NAME
     if not path.is_file():
-        raise StoreError(f"'{directory}' holds no semcom results ({DB_NAME} missing); "
-                         "give the --out directory of a run")
+        raise StoreError(
+            f"'{directory}' holds no semcom results ({DB_NAME} missing); give the --out directory of a run"
+        )
     db = sql.connect_read_only(path)
     try:
         row = db.execute("SELECT value FROM meta WHERE key = 'kind'").fetchone()

@@ -8,8 +8,16 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-__all__ = ["quote", "has_table", "columns", "sql_type", "sql_value", "connect_read_only", "stored_value",
-           "ensure_columns"]
+__all__ = [
+    "quote",
+    "has_table",
+    "columns",
+    "sql_type",
+    "sql_value",
+    "connect_read_only",
+    "stored_value",
+    "ensure_columns",
+]
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
@@ -45,7 +53,10 @@ def quote(name: str) -> str:
 
 
 def has_table(db: sqlite3.Connection, name: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+    return (
+        db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+        is not None
+    )
 
 
 def columns(db: sqlite3.Connection) -> dict[str, str]:
@@ -84,7 +95,7 @@ def ensure_columns(db: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[s
         if name not in have:
             db.execute(f"ALTER TABLE results ADD COLUMN {quote(name)} {sql_type(first)}")
         elif have[name] == "" and sql_type(first):
-            retype[name] = sql_type(first)     # only empty values so far: type it now
+            retype[name] = sql_type(first)  # only empty values so far: type it now
     if retype:
         _retype(db, retype)
     return wanted
@@ -94,8 +105,9 @@ def _retype(db: sqlite3.Connection, types: dict[str, str]) -> None:
     """Give untyped columns (so far only empty values) their type: SQLite cannot alter a
     column's type, so the table is rebuilt, in the caller's transaction (once per column)."""
     typed = [(name, types.get(name, kind)) for _, name, kind, *_ in db.execute("PRAGMA table_info(results)")]
-    spec = ", ".join(f"{quote(n)} {k}".rstrip() + (" NOT NULL" if n in ("_unit", "_row") else "")
-                     for n, k in typed)
+    spec = ", ".join(
+        f"{quote(n)} {k}".rstrip() + (" NOT NULL" if n in ("_unit", "_row") else "") for n, k in typed
+    )
     db.execute(f'CREATE TABLE results_retyped ({spec}, PRIMARY KEY ("_unit", "_row"))')
     db.execute("INSERT INTO results_retyped SELECT * FROM results")
     db.execute("DROP TABLE results")

@@ -26,8 +26,9 @@ def _sort_key(value) -> tuple:
         return (1, 0.0, str(value))
 
 
-def setup_groups(rows: list[dict], setup: list[tuple[str, str]],
-                 always: set[str]) -> tuple[list[str], list[int], list[tuple[int, tuple]]]:
+def setup_groups(
+    rows: list[dict], setup: list[tuple[str, str]], always: set[str]
+) -> tuple[list[str], list[int], list[tuple[int, tuple]]]:
     """The set-up columns a summary shows (those in ``always`` and those that vary), each
     row's set-up id, and ``(id, set-up)`` in display order (numbers by value).
 

@@ -30,14 +30,28 @@ def aligned_text(header: list[str], body: list[list[str]]) -> str:
 
 def markdown_table(header: list[str], body: list[list[str]]) -> str:
     """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
+
     def line(cells):
         return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
     return "\n".join([line(header), line(["---"] * len(header))] + [line(row) for row in body])
 
 
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                  "→": r"$\rightarrow$", "±": r"$\pm$", "–": "--"}
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "→": r"$\rightarrow$",
+    "±": r"$\pm$",
+    "–": "--",
+}
 
 
 def _latex(cell: str) -> str:
@@ -46,8 +60,12 @@ def _latex(cell: str) -> str:
 
 def latex_table(header: list[str], body: list[list[str]]) -> str:
     """A ``tabular`` with booktabs rules (``\\usepackage{booktabs}``), special characters escaped."""
-    lines = [r"\begin{tabular}{" + "l" * len(header) + "}", r"\toprule",
-             " & ".join(_latex(c) for c in header) + r" \\", r"\midrule"]
+    lines = [
+        r"\begin{tabular}{" + "l" * len(header) + "}",
+        r"\toprule",
+        " & ".join(_latex(c) for c in header) + r" \\",
+        r"\midrule",
+    ]
     lines += [" & ".join(_latex(c) for c in row) + r" \\" for row in body]
     return "\n".join(lines + [r"\bottomrule", r"\end{tabular}"])
 

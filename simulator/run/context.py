@@ -23,7 +23,7 @@ from semcom.transceivers.encoders import ENCODERS
 from ..scenario.checks import warn_latent_scale
 from .randomness import derive_rng
 
-if TYPE_CHECKING:   # annotations only: the schema's checks call back into this module
+if TYPE_CHECKING:  # annotations only: the schema's checks call back into this module
     from ..link.schema import Scenario
 
 __all__ = ["StudyData", "study_data", "latent_space", "model_space", "fits_on_data", "select_anchors"]
@@ -32,21 +32,28 @@ __all__ = ["StudyData", "study_data", "latent_space", "model_space", "fits_on_da
 @dataclass(frozen=True)
 class StudyData:
     dataset: Dataset
-    pool_idx: np.ndarray   # [pool_size] int64: anchors and the receivers' heads
-    test_idx: np.ndarray   # [num_test] int64: the samples transmitted
-    labels: torch.Tensor   # [num_samples] int64
+    pool_idx: np.ndarray  # [pool_size] int64: anchors and the receivers' heads
+    test_idx: np.ndarray  # [num_test] int64: the samples transmitted
+    labels: torch.Tensor  # [num_samples] int64
     train_idx: np.ndarray  # [num_train] int64: zoo encoders (and pca) are fitted here
 
 
 @lru_cache(maxsize=4)
-def _study_data(dataset: str, path: str | None, limit: int | None, train_fraction: float, test_fraction: float,
-                split_seed: int) -> StudyData:
+def _study_data(
+    dataset: str,
+    path: str | None,
+    limit: int | None,
+    train_fraction: float,
+    test_fraction: float,
+    split_seed: int,
+) -> StudyData:
     ds = load_dataset(dataset, path, limit)
     # latent files bring their encoders' latents: nothing trains here, so no samples are
     # set aside for training and the train split is the pool (it only keys caches)
-    train, pool, test = split_three_way(len(ds), train_fraction if ds.has_inputs else 0.0, test_fraction,
-                                        split_seed)
-    test_mask = getattr(ds, "test_mask", None)     # a split given by the data (latent files)
+    train, pool, test = split_three_way(
+        len(ds), train_fraction if ds.has_inputs else 0.0, test_fraction, split_seed
+    )
+    test_mask = getattr(ds, "test_mask", None)  # a split given by the data (latent files)
     if test_mask is not None:
         pool, test = np.flatnonzero(~test_mask), np.flatnonzero(test_mask)
         train = pool
@@ -64,8 +71,9 @@ def study_data(sc: Scenario) -> StudyData:
     whole non-test part to the pool."""
     d = sc.data
     trains = any(fits_on_data(spec.kind) for spec in sc.models.values())
-    return _study_data(d.dataset, d.path, d.limit, d.train_fraction if trains else 0.0, d.test_fraction,
-                       d.split_seed)
+    return _study_data(
+        d.dataset, d.path, d.limit, d.train_fraction if trains else 0.0, d.test_fraction, d.split_seed
+    )
 
 
 _SPACES: dict[tuple, LatentSpace] = {}
@@ -84,13 +92,16 @@ def model_space(model: str, spec: dict, data: StudyData) -> LatentSpace:
         if len(_SPACES) > 32:
             _SPACES.clear()
         _SPACES[key] = build_latent_space(model, spec, data.dataset, data.train_idx)
-        if needs_inputs(spec["kind"]):   # encoded here (a user's encoder may scale anyhow); files warn while checked
+        if needs_inputs(
+            spec["kind"]
+        ):  # encoded here (a user's encoder may scale anyhow); files warn while checked
             warn_latent_scale(f"models.{model}", _SPACES[key].latents.detach().cpu().numpy())
     return _SPACES[key]
 
 
-def select_anchors(data: StudyData, space: LatentSpace, strategy: str, num_anchors: int, seed: int,
-                   selector: str) -> np.ndarray:
+def select_anchors(
+    data: StudyData, space: LatentSpace, strategy: str, num_anchors: int, seed: int, selector: str
+) -> np.ndarray:
     """Dataset indices of ``num_anchors`` anchors, chosen by ``strategy`` on the pool latents of
     ``space`` (the latent space of agent ``selector``).
 

@@ -49,11 +49,12 @@ def data_work(sc) -> DataWork | None:
     zoo = {name: spec for name, spec in sc.models.items() if spec.kind in ENCODERS}
     try:
         for name, spec in zoo.items():
-            check_model(name, spec)       # settings an encoder could not even be counted with
+            check_model(name, spec)  # settings an encoder could not even be counted with
         data = study_data(sc)
         n, pool, shape = len(data.labels), len(data.train_idx), tuple(data.dataset.inputs.shape[1:])
-        costs = {name: training_cost(spec.model_dump(exclude_none=True), shape, pool)
-                 for name, spec in zoo.items()}
+        costs = {
+            name: training_cost(spec.model_dump(exclude_none=True), shape, pool) for name, spec in zoo.items()
+        }
     # a setting the encoder refuses (a string width, a negative size: TypeError, ValueError,
     # torch's RuntimeError) is the checks' to report, in their words, before anything runs
     except (SemcomInputError, UnknownNameError, TypeError, ValueError, RuntimeError):
@@ -61,6 +62,9 @@ def data_work(sc) -> DataWork | None:
     latents = sum(n * (spec.latent_dim or 64) * 4 for spec in sc.models.values())
     training = max((params * ADAM_BYTES_PER_PARAMETER for params, _ in costs.values()), default=0)
     largest = max(costs, key=lambda name: costs[name][1], default=None)
-    return DataWork(len(data.test_idx), float(data.dataset.inputs.nbytes + latents + training),
-                    float(sum(flops for _, flops in costs.values())),
-                    f"models.{largest}" if largest else "models")
+    return DataWork(
+        len(data.test_idx),
+        float(data.dataset.inputs.nbytes + latents + training),
+        float(sum(flops for _, flops in costs.values())),
+        f"models.{largest}" if largest else "models",
+    )

@@ -47,6 +47,7 @@ def set_threads(num_threads: int) -> None:
     torch.set_num_threads(num_threads)
     try:
         from threadpoolctl import threadpool_limits
+
         threadpool_limits(num_threads)
     except ImportError:  # pragma: no cover - threadpoolctl is a dependency
         pass
@@ -57,6 +58,7 @@ def thread_settings() -> dict[str, Any]:
     info: dict[str, Any] = {"torch_threads": torch.get_num_threads()}
     try:
         from threadpoolctl import threadpool_info
+
         info["blas"] = [(p.get("internal_api"), p.get("num_threads")) for p in threadpool_info()]
     except ImportError:  # pragma: no cover
         pass
@@ -74,8 +76,9 @@ def _scenario(model: type, payload: str):
     return sc
 
 
-def _work(model: type, scenario_json: str, unit, num_threads: int,
-          run_unit: UnitRunner) -> tuple[Any, list[dict], float]:
+def _work(
+    model: type, scenario_json: str, unit, num_threads: int, run_unit: UnitRunner
+) -> tuple[Any, list[dict], float]:
     """Run one unit with ``run_unit`` in whatever process this is."""
     with _UNIT_LOCK:
         sc = _scenario(model, scenario_json)
@@ -88,8 +91,17 @@ def _work(model: type, scenario_json: str, unit, num_threads: int,
 
 def _affinity(unit) -> tuple:
     """Units that share anchors, heads and latents (all but channel, scheme and bits)."""
-    return tuple(getattr(unit, name, None) for name in
-                 ("seed", "transmitter", "receiver", "anchor_selection", "num_anchors", "semantic_equalizer"))
+    return tuple(
+        getattr(unit, name, None)
+        for name in (
+            "seed",
+            "transmitter",
+            "receiver",
+            "anchor_selection",
+            "num_anchors",
+            "semantic_equalizer",
+        )
+    )
 
 
 def _cost(unit) -> float:
@@ -113,9 +125,15 @@ class _UnitWork:
         return _work(self.model, self.payload, unit, self.threads, self.run_unit)[1:]
 
 
-def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler: Any = None,
-              num_threads: int | None = None,
-              prepare: Callable[[Any], None] | None = None) -> Iterator[tuple[Any, list[dict], float]]:
+def run_units(
+    sc,
+    units: list,
+    run_unit: UnitRunner,
+    workers: int = 1,
+    scheduler: Any = None,
+    num_threads: int | None = None,
+    prepare: Callable[[Any], None] | None = None,
+) -> Iterator[tuple[Any, list[dict], float]]:
     """Yield ``(unit, rows, seconds)`` for every unit, in completion order.
 
     :param scheduler: a Dask scheduler's address, or a ``distributed.Client`` (used as it is and
@@ -136,17 +154,18 @@ def run_units(sc, units: list, run_unit: UnitRunner, workers: int = 1, scheduler
         try:
             for unit in units:
                 yield _work(model, payload, unit, threads, run_unit)
-        finally:        # the caller's process (a notebook, a script) keeps its own thread setting
+        finally:  # the caller's process (a notebook, a script) keeps its own thread setting
             if torch.get_num_threads() != before:
                 set_threads(before)
     else:
         threads = num_threads or UNIT_THREADS
         method = start_method(threads)
         if prepare is not None:
-            prepare(sc)     # models trained and cached once, before any worker starts
+            prepare(sc)  # models trained and cached once, before any worker starts
         work = _UnitWork(model, payload, threads, run_unit)
-        for unit, (rows, seconds) in run_supervised(units, work, workers, affinity=_affinity, cost=_cost,
-                                                    init=work.warm, method=method):
+        for unit, (rows, seconds) in run_supervised(
+            units, work, workers, affinity=_affinity, cost=_cost, init=work.warm, method=method
+        ):
             yield unit, rows, seconds
 
 
@@ -162,8 +181,10 @@ def _probe(address: str) -> None:
         port = parts.port or 8786
         socket.create_connection((parts.hostname, port), timeout=5).close()
     except (OSError, ValueError) as exc:
-        raise SemcomInputError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
-                               "start one with `dask scheduler` or fix the address") from None
+        raise SemcomInputError(
+            f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
+            "start one with `dask scheduler` or fix the address"
+        ) from None
 
 
 def describe_scheduler(scheduler: Any) -> str:
@@ -179,22 +200,26 @@ def _run_dask(model: type, payload: str, units: list, scheduler: Any, threads: i
     except ImportError as exc:  # pragma: no cover - dask is a dependency
         raise RuntimeError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from exc
 
-    own = isinstance(scheduler, str)    # a client the caller opened is theirs to close
+    own = isinstance(scheduler, str)  # a client the caller opened is theirs to close
     if own:
         _probe(scheduler)
         try:
             client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError) as exc:
-            raise SemcomInputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc}); "
-                                   "start one with `dask scheduler` or fix the address") from None
+            raise SemcomInputError(
+                f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc}); "
+                "start one with `dask scheduler` or fix the address"
+            ) from None
     else:
         client = scheduler
     futures = []
     try:
         # retries: a unit whose worker died (or failed) runs again elsewhere; the scheduler
         # also reschedules the tasks of a lost worker by itself
-        futures = [client.submit(_work, model, payload, u, threads, run_unit, pure=False, retries=DASK_RETRIES)
-                   for u in units]
+        futures = [
+            client.submit(_work, model, payload, u, threads, run_unit, pure=False, retries=DASK_RETRIES)
+            for u in units
+        ]
         for fut in as_completed(futures):
             yield fut.result()
     finally:

@@ -52,8 +52,11 @@ _POLL_S = 1.0
 
 def start_method(threads_per_worker: int) -> str:
     """``fork`` on Linux with single-threaded workers, else ``spawn`` (see the module docstring)."""
-    if sys.platform.startswith("linux") and threads_per_worker == 1 \
-            and "fork" in multiprocessing.get_all_start_methods():
+    if (
+        sys.platform.startswith("linux")
+        and threads_per_worker == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
         return "fork"
     return "spawn"
 
@@ -67,7 +70,7 @@ def _worker_main(conn, work: Callable, init: Callable | None, init_args: tuple, 
     while True:
         try:
             task = conn.recv()
-        except (EOFError, OSError):        # the parent went away
+        except (EOFError, OSError):  # the parent went away
             return
         if task is None:
             return
@@ -86,26 +89,43 @@ class _Worker:
     def __init__(self, ctx, work, init, init_args):
         self.conn, child = ctx.Pipe()
         forked = ctx.get_start_method() == "fork"
-        self.process = ctx.Process(target=_worker_main, args=(child, work, init, init_args, forked), daemon=True)
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, work, init, init_args, forked), daemon=True
+        )
         self.process.start()
         child.close()
-        self.held: list[int] = []          # unit indices sent and not yet answered
-        self.group: Hashable = None        # the affinity group it is working through
+        self.held: list[int] = []  # unit indices sent and not yet answered
+        self.group: Hashable = None  # the affinity group it is working through
 
 
 class _Supervisor:
     """The pool's state: the queued units by affinity group, the workers, the attempts."""
 
-    def __init__(self, units: Sequence[Any], work: Callable, affinity: Callable, cost: Callable, init: Callable | None,
-                 init_args: tuple, method: str):
-        self.units, self.work, self.affinity, self.init, self.init_args = units, work, affinity, init, init_args
+    def __init__(
+        self,
+        units: Sequence[Any],
+        work: Callable,
+        affinity: Callable,
+        cost: Callable,
+        init: Callable | None,
+        init_args: tuple,
+        method: str,
+    ):
+        self.units, self.work, self.affinity, self.init, self.init_args = (
+            units,
+            work,
+            affinity,
+            init,
+            init_args,
+        )
         self.ctx = multiprocessing.get_context(method)
         by_key: dict[Hashable, list[int]] = {}
         for i, unit in enumerate(units):
             by_key.setdefault(affinity(unit), []).append(i)
-        order = sorted(by_key, key=lambda key: -sum(cost(units[i]) for i in by_key[key]))       # stable
+        order = sorted(by_key, key=lambda key: -sum(cost(units[i]) for i in by_key[key]))  # stable
         self.groups: OrderedDict[Hashable, deque[int]] = OrderedDict(
-            (key, deque(sorted(by_key[key], key=lambda i: -cost(units[i])))) for key in order)
+            (key, deque(sorted(by_key[key], key=lambda i: -cost(units[i])))) for key in order
+        )
         self.attempts = [0] * len(units)
         self.remaining = len(units)
         self.pool: list[_Worker] = []
@@ -125,7 +145,7 @@ class _Supervisor:
         fresh = [key for key, q in groups.items() if q and key not in busy]
         if fresh:
             worker.group = fresh[0]
-        else:                                               # help with the largest group left
+        else:  # help with the largest group left
             largest = max(groups, key=lambda key: len(groups[key]), default=None)
             if largest is None or not groups[largest]:
                 return None
@@ -143,7 +163,7 @@ class _Supervisor:
             worker.held.append(index)
             try:
                 worker.conn.send((index, self.units[index]))
-            except OSError:                   # it died: its sentinel says so, replace() requeues
+            except OSError:  # it died: its sentinel says so, replace() requeues
                 return
 
     def replace(self, worker: _Worker) -> None:
@@ -151,8 +171,10 @@ class _Supervisor:
         for index in reversed(worker.held):
             self.attempts[index] += 1
             if self.attempts[index] >= MAX_ATTEMPTS:
-                raise RuntimeError(f"a work unit killed {MAX_ATTEMPTS} worker processes in a row "
-                                   f"(exit code {worker.process.exitcode}): {self.units[index]!r}")
+                raise RuntimeError(
+                    f"a work unit killed {MAX_ATTEMPTS} worker processes in a row "
+                    f"(exit code {worker.process.exitcode}): {self.units[index]!r}"
+                )
             self.groups.setdefault(self.affinity(self.units[index]), deque()).appendleft(index)
         worker.conn.close()
         self.pool[self.pool.index(worker)] = fresh = _Worker(self.ctx, self.work, self.init, self.init_args)
@@ -193,8 +215,10 @@ class _Supervisor:
             else:
                 self.feed(worker)
         if self.remaining and not any(w.held for w in self.pool) and not any(self.groups.values()):
-            raise RuntimeError(f"{self.remaining} work unit(s) neither queued nor held by a worker "
-                               "(a bug in the pool: please report it)")
+            raise RuntimeError(
+                f"{self.remaining} work unit(s) neither queued nor held by a worker "
+                "(a bug in the pool: please report it)"
+            )
 
     def results(self) -> Iterator[tuple[Any, Any]]:
         while self.remaining:
@@ -207,7 +231,7 @@ class _Supervisor:
             for handle in wait(list(by_handle), timeout=_POLL_S):
                 worker = by_handle[handle]
                 if worker not in self.pool:
-                    continue                                  # already replaced in this round
+                    continue  # already replaced in this round
                 answer = self.receive(worker, handle)
                 if answer is not None:
                     yield self.units[answer[0]], answer[1]
@@ -225,11 +249,17 @@ class _Supervisor:
             w.conn.close()
 
 
-def run_supervised(units: Sequence[Any], work: Callable[[Any], Any], workers: int, *,
-                   affinity: Callable[[Any], Hashable] = lambda u: None,
-                   cost: Callable[[Any], float] = lambda u: 1.0,
-                   init: Callable | None = None, init_args: tuple = (),
-                   method: str = "spawn") -> Iterator[tuple[Any, Any]]:
+def run_supervised(
+    units: Sequence[Any],
+    work: Callable[[Any], Any],
+    workers: int,
+    *,
+    affinity: Callable[[Any], Hashable] = lambda u: None,
+    cost: Callable[[Any], float] = lambda u: 1.0,
+    init: Callable | None = None,
+    init_args: tuple = (),
+    method: str = "spawn",
+) -> Iterator[tuple[Any, Any]]:
     """Yield ``(unit, work(unit))`` for every unit, computed by ``workers`` processes.
 
     :param work: a picklable (module-level) function of one unit.

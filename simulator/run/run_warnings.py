@@ -38,7 +38,7 @@ def recording() -> Iterator[list[str]]:
     global _LOG
     outer, _LOG = _LOG, []
     kept = _LOG
-    with warnings.catch_warnings():      # restores the filters and showwarning afterwards
+    with warnings.catch_warnings():  # restores the filters and showwarning afterwards
         warnings.simplefilter("always", ScenarioWarning)
         shown = warnings.showwarning
 

@@ -40,8 +40,9 @@ class PointState:
 
 
 def _counts_blocks(state: PointState, stop: StopSpec) -> bool:
-    return (stop.num_target_block_errors is not None and state.block_errors is not None
-            and not state.blocks_done)
+    return (
+        stop.num_target_block_errors is not None and state.block_errors is not None and not state.blocks_done
+    )
 
 
 def unmet(state: PointState, stop: StopSpec) -> list[str]:
@@ -89,6 +90,10 @@ def replicates_to_add(state: PointState, stop: StopSpec) -> int:
     elif stop.ci_half_width is not None and math.isnan(hw):
         wanted = 2 * r
     if _counts_blocks(state, stop) and state.block_errors < stop.num_target_block_errors:
-        wanted = max(wanted, 2 * r if state.block_errors == 0
-                     else math.ceil(r * stop.num_target_block_errors / state.block_errors))
+        wanted = max(
+            wanted,
+            2 * r
+            if state.block_errors == 0
+            else math.ceil(r * stop.num_target_block_errors / state.block_errors),
+        )
     return max(1, min(room, min(wanted, 2 * r) - r))

@@ -18,9 +18,37 @@ The map of the whole layout (where a new piece goes): ``docs/design.md``.
 from .errors import Findings, errors_from_pydantic
 from .jsonschema import MODEL_KEYS, json_schema
 from .reading import DEFAULT_KIND, raw_kind, read_scenario_yaml
-from .specs import (ChannelSpec, CommonSweepAxes, DataSpec, FigureSpec, FloatAxis, IntAxis, ModelSpec, NameAxis,
-                    Range, SchemeSpec, StudyBase)
+from .specs import (
+    ChannelSpec,
+    CommonSweepAxes,
+    DataSpec,
+    FigureSpec,
+    FloatAxis,
+    IntAxis,
+    ModelSpec,
+    NameAxis,
+    Range,
+    SchemeSpec,
+    StudyBase,
+)
 
-__all__ = ["read_scenario_yaml", "raw_kind", "DEFAULT_KIND", "Range", "DataSpec", "ModelSpec", "ChannelSpec",
-           "SchemeSpec", "FigureSpec", "FloatAxis", "IntAxis", "NameAxis", "CommonSweepAxes", "StudyBase",
-           "errors_from_pydantic", "Findings", "MODEL_KEYS", "json_schema"]
+__all__ = [
+    "read_scenario_yaml",
+    "raw_kind",
+    "DEFAULT_KIND",
+    "Range",
+    "DataSpec",
+    "ModelSpec",
+    "ChannelSpec",
+    "SchemeSpec",
+    "FigureSpec",
+    "FloatAxis",
+    "IntAxis",
+    "NameAxis",
+    "CommonSweepAxes",
+    "StudyBase",
+    "errors_from_pydantic",
+    "Findings",
+    "MODEL_KEYS",
+    "json_schema",
+]

@@ -31,32 +31,58 @@ from semcom.transceivers.schemes import SCHEMES
 from .errors import Findings
 from .specs import ModelSpec, StudyBase
 
-__all__ = ["check_names", "check_settings", "check_positive", "check_model", "build_check",
-           "check_channel", "check_scheme",
-           "check_agents", "check_agent_data", "check_anchor_pool", "check_anchor_selection", "check_seeds",
-           "check_device",
-           "warn_small_test_set", "warn_one_class", "warn_latent_scale", "ScenarioWarning", "SMALL_TEST_SET",
-           "LATENT_NORMS"]
+__all__ = [
+    "check_names",
+    "check_settings",
+    "check_positive",
+    "check_model",
+    "build_check",
+    "check_channel",
+    "check_scheme",
+    "check_agents",
+    "check_agent_data",
+    "check_anchor_pool",
+    "check_anchor_selection",
+    "check_seeds",
+    "check_device",
+    "warn_small_test_set",
+    "warn_one_class",
+    "warn_latent_scale",
+    "ScenarioWarning",
+    "SMALL_TEST_SET",
+    "LATENT_NORMS",
+]
 
 
 def check_names(field: str, names: list, registry_names: list[str], what: str) -> None:
     for i, name in enumerate(names):
         if name not in registry_names:
-            raise ScenarioError(f"{field}[{i}]" if len(names) > 1 else field, name,
-                                f"unknown {what}{suggest(str(name), registry_names)}",
-                                f"choose one of: {', '.join(sorted(registry_names))}")
+            raise ScenarioError(
+                f"{field}[{i}]" if len(names) > 1 else field,
+                name,
+                f"unknown {what}{suggest(str(name), registry_names)}",
+                f"choose one of: {', '.join(sorted(registry_names))}",
+            )
 
 
 def check_settings(field: str, settings: dict, known: list[str]) -> None:
     for key in settings:
         if key not in known:
-            raise ScenarioError(f"{field}.{key}", None, "unknown setting" + suggest(str(key), known),
-                                f"remove it or use one of: {', '.join(known)}" if known else "remove it")
+            raise ScenarioError(
+                f"{field}.{key}",
+                None,
+                "unknown setting" + suggest(str(key), known),
+                f"remove it or use one of: {', '.join(known)}" if known else "remove it",
+            )
 
 
 def check_positive(field: str, value: Any, integer: bool, allow_zero: bool = False) -> None:
-    ok = (is_number(value) and math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
-          and (not integer or float(value).is_integer()))
+    ok = (
+        is_number(value)
+        and math.isfinite(value)
+        and (value >= 0 if allow_zero else value > 0)
+        and (not integer or float(value).is_integer())
+    )
     if not ok:
         what = f"{'non-negative' if allow_zero else 'positive'} {'whole number' if integer else 'number'}"
         raise ScenarioError(field, value, f"must be a {what}", "use e.g. 1" if integer else "use e.g. 0.001")
@@ -67,26 +93,38 @@ def check_model(name: str, spec: ModelSpec) -> None:
     field = f"models.{name}"
     settings = spec.model_dump(exclude={"kind", "seed", "latent_dim"})
     own_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_spec", None)
-    if own_check is not None:   # latent files, user encoders: the source checks its own settings
-        own_check(name, spec.model_dump(exclude_none=True))   # raises SemcomInputError naming models.<name>
+    if own_check is not None:  # latent files, user encoders: the source checks its own settings
+        own_check(name, spec.model_dump(exclude_none=True))  # raises SemcomInputError naming models.<name>
     if (spec.kind in ENCODERS or spec.kind == "pca") and spec.latent_dim is None:
-        raise ScenarioError(f"{field}.latent_dim", None, f"is required for kind '{spec.kind}'",
-                            "add e.g. latent_dim: 32")
+        raise ScenarioError(
+            f"{field}.latent_dim", None, f"is required for kind '{spec.kind}'", "add e.g. latent_dim: 32"
+        )
     if spec.kind == "pca":
         check_settings(field, settings, ["kind", "latent_dim", "seed"])
     elif spec.kind in ENCODERS:
-        arch = [s for s in constructor_settings(ENCODERS.get(spec.kind), stop=torch.nn.Module)
-                if s not in ("input_shape", "latent_dim")]
-        check_settings(field, settings, ["kind", "latent_dim", "seed", *arch, *TRAINING_DEFAULTS, *HEAD_DEFAULTS])
+        arch = [
+            s
+            for s in constructor_settings(ENCODERS.get(spec.kind), stop=torch.nn.Module)
+            if s not in ("input_shape", "latent_dim")
+        ]
+        check_settings(
+            field, settings, ["kind", "latent_dim", "seed", *arch, *TRAINING_DEFAULTS, *HEAD_DEFAULTS]
+        )
         for key, value in settings.items():
             if key == "head":
                 check_names(f"{field}.head", [value], TRAINING_HEADS.names(), "training head")
                 continue
             default = {**TRAINING_DEFAULTS, **HEAD_DEFAULTS}.get(key)
-            check_positive(f"{field}.{key}", value, integer=not isinstance(default, float),
-                           allow_zero=key == "weight_decay")   # no weight decay is a valid setting
+            check_positive(
+                f"{field}.{key}",
+                value,
+                integer=not isinstance(default, float),
+                allow_zero=key == "weight_decay",
+            )  # no weight decay is a valid setting
             if key == "depth" and value > MAX_LAYERS:
-                raise ScenarioError(f"{field}.depth", value, f"must be at most {MAX_LAYERS} layers", "use e.g. 2")
+                raise ScenarioError(
+                    f"{field}.depth", value, f"must be at most {MAX_LAYERS} layers", "use e.g. 2"
+                )
 
 
 def build_check(field: str, build) -> None:
@@ -95,11 +133,11 @@ def build_check(field: str, build) -> None:
         build()
     except ScenarioError:
         raise
-    except SettingError as exc:      # a Block's setting, named by its spec
+    except SettingError as exc:  # a Block's setting, named by its spec
         raise ScenarioError(f"{field}.{exc.setting}", exc.value, exc.problem, exc.fix) from None
     except SemcomInputError as exc:
         head, sep, rest = str(exc).partition(": ")
-        if sep and " " not in head and "." in head:   # the block named its own setting: keep one prefix
+        if sep and " " not in head and "." in head:  # the block named its own setting: keep one prefix
             raise ScenarioError(f"{field}.{head.split('.', 1)[1]}", None, rest, "") from None
         raise ScenarioError(field, None, str(exc), "") from None
     except (TypeError, ValueError) as exc:
@@ -113,7 +151,9 @@ def check_channel(field: str, spec: Any, precision: str, build: Any = None) -> N
     :func:`semcom.channels.build_channel`)."""
     check_names(f"{field}.model", [spec.model], CHANNELS.names(), "channel model")
     settings = spec.model_dump(exclude={"model"})
-    build_check(field, build or (lambda: build_channel(spec.model, precision=precision, device="cpu", **settings)))
+    build_check(
+        field, build or (lambda: build_channel(spec.model, precision=precision, device="cpu", **settings))
+    )
 
 
 def check_scheme(field: str, spec: Any, precision: str) -> None:
@@ -134,15 +174,21 @@ def check_agents(sc: StudyBase, found: Findings) -> None:
 
 
 def check_anchor_selection(sc: StudyBase) -> None:
-    check_names("sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(), "anchor selection")
+    check_names(
+        "sweep.anchor_selection", sc.axis("anchor_selection"), ANCHOR_STRATEGIES.names(), "anchor selection"
+    )
 
 
 def check_anchor_pool(sc: StudyBase, pool: int) -> None:
     """Every K of ``sweep.num_anchors`` fits in the anchor pool of ``pool`` samples."""
     for i, k in enumerate(sc.axis("num_anchors")):
         if int(k) > pool:
-            raise ScenarioError(f"sweep.num_anchors[{i}]", k, f"exceeds the anchor pool of {pool} samples",
-                                f"use at most {pool} or lower data.test_fraction or data.train_fraction")
+            raise ScenarioError(
+                f"sweep.num_anchors[{i}]",
+                k,
+                f"exceeds the anchor pool of {pool} samples",
+                f"use at most {pool} or lower data.test_fraction or data.train_fraction",
+            )
 
 
 def check_seeds(sc: StudyBase) -> None:
@@ -154,7 +200,9 @@ def check_seeds(sc: StudyBase) -> None:
 def check_device(sc: StudyBase) -> None:
     if sc.device.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise ScenarioError("device", sc.device, "CUDA is not available on this machine", "use device: cpu")
+            raise ScenarioError(
+                "device", sc.device, "CUDA is not available on this machine", "use device: cpu"
+            )
     elif sc.device != "cpu":
         raise ScenarioError("device", sc.device, "unknown device", "use cpu, cuda or cuda:N")
 
@@ -170,9 +218,12 @@ SMALL_TEST_SET = 97
 def warn_small_test_set(num_test: int) -> None:
     if num_test < SMALL_TEST_SET:
         half = 1.96 * 0.5 / math.sqrt(max(num_test, 1)) * 100
-        warnings.warn(f"data: only {num_test} test samples: an accuracy's 95% interval is up to +-{half:.0f} "
-                      f"points wide; use at least {SMALL_TEST_SET} (raise data.test_fraction or data.limit)",
-                      ScenarioWarning, stacklevel=2)
+        warnings.warn(
+            f"data: only {num_test} test samples: an accuracy's 95% interval is up to +-{half:.0f} "
+            f"points wide; use at least {SMALL_TEST_SET} (raise data.test_fraction or data.limit)",
+            ScenarioWarning,
+            stacklevel=2,
+        )
 
 
 #: Latent norms (median over samples) within which float32 cosines and heads keep their meaning:
@@ -190,7 +241,7 @@ def check_agent_data(sc: StudyBase, data, found: Findings) -> None:
         with found.check():
             source_check = getattr(transceivers.LATENT_SOURCES.get(spec.kind), "check_data", None)
             latents = None
-            if source_check is not None:   # sources that read files check them against the data
+            if source_check is not None:  # sources that read files check them against the data
                 latents = source_check(name, spec.model_dump(exclude_none=True), data.dataset)
             if needs_inputs(spec.kind):
                 require_inputs(name, spec.kind, data.dataset)
@@ -207,9 +258,12 @@ def _check_pca_dim(name: str, spec: ModelSpec, dataset) -> None:
         return
     dims = int(math.prod(inputs.shape[1:]))
     if spec.latent_dim > dims:
-        raise ScenarioError(f"models.{name}.latent_dim", spec.latent_dim,
-                            f"exceeds the {dims} input dimensions of data.dataset (PCA has at most {dims} components)",
-                            f"use latent_dim <= {dims}")
+        raise ScenarioError(
+            f"models.{name}.latent_dim",
+            spec.latent_dim,
+            f"exceeds the {dims} input dimensions of data.dataset (PCA has at most {dims} components)",
+            f"use latent_dim <= {dims}",
+        )
 
 
 def warn_one_class(labels: np.ndarray, pool_idx, test_idx) -> None:
@@ -218,9 +272,13 @@ def warn_one_class(labels: np.ndarray, pool_idx, test_idx) -> None:
     for part, idx in (("test set", test_idx), ("pool", pool_idx)):
         classes = np.unique(labels[np.asarray(idx, dtype=np.int64)])
         if len(classes) == 1:
-            warnings.warn(f"data: the {part} holds one class only (label {int(classes[0])}): accuracy is 1.0 for "
-                          "any receiver that answers it, so it measures nothing; use data with at least two "
-                          "classes in the pool and in the test set", ScenarioWarning, stacklevel=2)
+            warnings.warn(
+                f"data: the {part} holds one class only (label {int(classes[0])}): accuracy is 1.0 for "
+                "any receiver that answers it, so it measures nothing; use data with at least two "
+                "classes in the pool and in the test set",
+                ScenarioWarning,
+                stacklevel=2,
+            )
             return
 
 
@@ -231,6 +289,10 @@ def warn_latent_scale(field: str, latents: np.ndarray) -> None:
     typical = float(np.median(norms)) if len(norms) else 1.0
     low, high = LATENT_NORMS
     if not low <= typical <= high:
-        warnings.warn(f"{field}: latents of norm about {typical:.1e} (median): cosines, relative representations "
-                      f"and heads lose their meaning in float32 outside {low:g}..{high:g}; rescale the latents "
-                      "(e.g. divide them by their median norm)", ScenarioWarning, stacklevel=2)
+        warnings.warn(
+            f"{field}: latents of norm about {typical:.1e} (median): cosines, relative representations "
+            f"and heads lose their meaning in float32 outside {low:g}..{high:g}; rescale the latents "
+            "(e.g. divide them by their median norm)",
+            ScenarioWarning,
+            stacklevel=2,
+        )

@@ -26,8 +26,19 @@ __all__ = ["errors_from_pydantic", "error_from_pydantic", "Findings", "validate_
 #: union-branch tags pydantic puts into an error location (never shown to users)
 _BRANCHES = ("Range", "float", "int", "str", "none", "list[float]", "list[int]", "list[str]")
 
-_TYPE_MISMATCH = {"list_type", "model_type", "dict_type", "model_attributes_type", "float_type", "int_type",
-                  "float_parsing", "int_parsing", "string_type", "none_required", "int_from_float"}
+_TYPE_MISMATCH = {
+    "list_type",
+    "model_type",
+    "dict_type",
+    "model_attributes_type",
+    "float_type",
+    "int_type",
+    "float_parsing",
+    "int_parsing",
+    "string_type",
+    "none_required",
+    "int_from_float",
+}
 
 
 def _model_in(ann: Any) -> type[BaseModel] | None:
@@ -52,7 +63,7 @@ def _fields_of(model: type[BaseModel], loc: tuple) -> list[str]:
 
 def _example_fix(model: type[BaseModel], loc: tuple) -> str | None:
     """``use e.g. 16 or [4, 8]`` from the ``examples`` of the field at ``loc``, if it has any."""
-    while loc and isinstance(loc[-1], int):   # an entry of a list: the list's field
+    while loc and isinstance(loc[-1], int):  # an entry of a list: the list's field
         loc = loc[:-1]
     field = getattr(_model_at(model, loc), "model_fields", {}).get(loc[-1]) if loc else None
     examples = getattr(field, "examples", None)
@@ -69,7 +80,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> Any:
             continue
         if isinstance(part, int):
             continue
-        if spec_for_tag(part) is not None:   # the branch of a tagged union (a channel's model)
+        if spec_for_tag(part) is not None:  # the branch of a tagged union (a channel's model)
             current = spec_for_tag(part)
             continue
         if current is None:
@@ -109,8 +120,9 @@ def _shown(part: Any) -> bool:
     return not (_is_branch(part) or spec_for_tag(part) is not None)
 
 
-def errors_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
-                         sections: tuple[str, ...] = ()) -> list[ScenarioError]:
+def errors_from_pydantic(
+    exc: ValidationError | list, model: type[BaseModel], sections: tuple[str, ...] = ()
+) -> list[ScenarioError]:
     """One :class:`ScenarioError` per wrong field (the most specific of its union branches).
 
     :param exc: the ValidationError, or a list of its errors.
@@ -118,54 +130,76 @@ def errors_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
     :param sections: sections a misplaced top-level key is also looked up in (``sweep``, ``data``).
     """
     groups: dict[tuple, list] = {}
-    for err in (list(exc) if isinstance(exc, list) else exc.errors()):
+    for err in list(exc) if isinstance(exc, list) else exc.errors():
         loc = err["loc"]
         cut = next((i for i, part in enumerate(loc) if _is_branch(part)), len(loc))
         groups.setdefault(tuple(loc[:cut]), []).append(err)
     return [error_from_pydantic(errs, model, sections) for errs in groups.values()]
 
 
-def error_from_pydantic(exc: ValidationError | list, model: type[BaseModel],
-                        sections: tuple[str, ...] = ()) -> ScenarioError:
+def error_from_pydantic(
+    exc: ValidationError | list, model: type[BaseModel], sections: tuple[str, ...] = ()
+) -> ScenarioError:
     """The most specific error of ``exc`` (a ValidationError or a list of its errors) as one line."""
     errors = list(exc) if isinstance(exc, list) else exc.errors()
     # the most specific error first: our own checks, unknown keys, missing keys, then
     # the rest; a union branch whose *type* does not match the input is least specific
-    errors.sort(key=lambda e: (e["type"] != "semcom", e["type"] != "extra_forbidden", e["type"] != "missing",
-                               e["type"] in _TYPE_MISMATCH, len(e["loc"]),
-                               e["type"].startswith("int")))   # a real setting's "valid number" over "integer"
+    errors.sort(
+        key=lambda e: (
+            e["type"] != "semcom",
+            e["type"] != "extra_forbidden",
+            e["type"] != "missing",
+            e["type"] in _TYPE_MISMATCH,
+            len(e["loc"]),
+            e["type"].startswith("int"),
+        )
+    )  # a real setting's "valid number" over "integer"
     err = errors[0]
     # an unknown key is a key even when it reads like a branch tag (`none: 1` at the top)
     *path, last = err["loc"] if err["loc"] else ("scenario",)
     key = (last,) if err["type"] == "extra_forbidden" else ()
     path = path if key else [*path, last]
     field = _format_loc((*(p for p in path if _shown(p)), *key))
-    loc = (*(p for p in path if not _is_branch(p)), *key)   # tags kept: _fields_of follows them
+    loc = (*(p for p in path if not _is_branch(p)), *key)  # tags kept: _fields_of follows them
     if err["type"] == "semcom":
         return ScenarioError(field, None, err["ctx"]["problem"], err["ctx"]["fix"])
     if err["type"] == "extra_forbidden":
         known = _fields_of(model, loc)
         hint = suggest(str(loc[-1]), known)
-        if not hint and len(loc) == 1:   # a key at the wrong level, e.g. `num_anchors` at the top
+        if not hint and len(loc) == 1:  # a key at the wrong level, e.g. `num_anchors` at the top
             for section in sections:
                 inner = suggest(str(loc[-1]), _fields_of(model, (section, "x")))
                 if inner:
                     hint = f"{inner[:-2]} under `{section}`?)"
                     break
-        return ScenarioError(field, None, "unknown setting" + hint if spec_for_tag(loc[-2] if len(loc) > 1 else None)
-                             else "unknown key" + hint,
-                             f"remove it or use one of: {', '.join(known)}" if known else "remove it")
+        return ScenarioError(
+            field,
+            None,
+            "unknown setting" + hint
+            if spec_for_tag(loc[-2] if len(loc) > 1 else None)
+            else "unknown key" + hint,
+            f"remove it or use one of: {', '.join(known)}" if known else "remove it",
+        )
     if err["type"] == "missing":
         return ScenarioError(field, None, "is required", "add it (see `semcom schema`)")
     if err["type"] in ("model_type", "dict_type", "model_attributes_type"):
-        return ScenarioError(field, err.get("input"), "must be a mapping of keys to values",
-                             "write it as `key: value` lines (see `semcom schema`)")
-    limit = {"greater_than_equal": ">= {ge}", "greater_than": "> {gt}", "less_than_equal": "<= {le}",
-             "less_than": "< {lt}"}.get(err["type"])
+        return ScenarioError(
+            field,
+            err.get("input"),
+            "must be a mapping of keys to values",
+            "write it as `key: value` lines (see `semcom schema`)",
+        )
+    limit = {
+        "greater_than_equal": ">= {ge}",
+        "greater_than": "> {gt}",
+        "less_than_equal": "<= {le}",
+        "less_than": "< {lt}",
+    }.get(err["type"])
     if limit:
         bound = limit.format(**err.get("ctx", {}))
-        return ScenarioError(field, err.get("input"), f"must be {bound}",
-                             _example_fix(model, loc) or f"use a value {bound}")
+        return ScenarioError(
+            field, err.get("input"), f"must be {bound}", _example_fix(model, loc) or f"use a value {bound}"
+        )
     msg = err["msg"].replace("Value error, ", "")
     msg = msg[0].lower() + msg[1:] if msg else msg
     fix = _example_fix(model, loc) or "fix the value (see `semcom schema`)"
@@ -178,7 +212,11 @@ def as_scenario_error(exc: SemcomInputError) -> ScenarioError:
     if isinstance(exc, ScenarioError):
         return exc
     field, sep, rest = str(exc).partition(": ")
-    return ScenarioError(field, None, rest) if sep and " " not in field else ScenarioError("scenario", None, str(exc))
+    return (
+        ScenarioError(field, None, rest)
+        if sep and " " not in field
+        else ScenarioError("scenario", None, str(exc))
+    )
 
 
 class Findings:
@@ -196,7 +234,7 @@ class Findings:
             self.errors.extend(exc.errors)
         except ScenarioError as exc:
             self.errors.append(exc)
-        except SemcomInputError as exc:     # a block's or a source's own one line (``field: problem; fix``)
+        except SemcomInputError as exc:  # a block's or a source's own one line (``field: problem; fix``)
             self.errors.append(as_scenario_error(exc))
 
     def raise_all(self) -> None:
@@ -204,8 +242,14 @@ class Findings:
             raise ScenarioErrors.of(self.errors)
 
 
-def validate_mapping(model: type[BaseModel], raw: Any, source: str, start_from: str,
-                     sections: tuple[str, ...] = (), prefix: str = "") -> BaseModel:
+def validate_mapping(
+    model: type[BaseModel],
+    raw: Any,
+    source: str,
+    start_from: str,
+    sections: tuple[str, ...] = (),
+    prefix: str = "",
+) -> BaseModel:
     """``raw`` (parsed YAML) validated into ``model``, or one line per problem.
 
     :param source: what ``raw`` is, named when it is not a mapping.
@@ -214,13 +258,19 @@ def validate_mapping(model: type[BaseModel], raw: Any, source: str, start_from: 
     :param prefix: put before every field name (e.g. "abstraction" for a study's section).
     """
     if not isinstance(raw, dict):
-        raise ScenarioError(source, type(raw).__name__, "must be a YAML mapping of keys to values", start_from)
+        raise ScenarioError(
+            source, type(raw).__name__, "must be a YAML mapping of keys to values", start_from
+        )
     check_bounded(raw, prefix or source)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         errors = errors_from_pydantic(exc, model, sections)
         if prefix:
-            errors = [ScenarioError(f"{prefix}.{e.field}", None, str(e)[len(e.field) + 2:])
-                      if str(e).startswith(e.field + ": ") else e for e in errors]
+            errors = [
+                ScenarioError(f"{prefix}.{e.field}", None, str(e)[len(e.field) + 2 :])
+                if str(e).startswith(e.field + ": ")
+                else e
+                for e in errors
+            ]
         raise ScenarioErrors.of(errors) from None

@@ -17,9 +17,11 @@ from .names import registered_names
 __all__ = ["MODEL_KEYS", "json_schema", "NAMES_RULE"]
 
 #: How the schema's enums of registered names come about (its description says it).
-NAMES_RULE = ("Registered names (semantic equalisers, anchor strategies, model kinds, datasets, channel models, "
-              "schemes, schedulers) are enums of the package's names and of those registered in the process that "
-              "built the schema: register yours, then call semcom.schema() to list them too.")
+NAMES_RULE = (
+    "Registered names (semantic equalisers, anchor strategies, model kinds, datasets, channel models, "
+    "schemes, schedulers) are enums of the package's names and of those registered in the process that "
+    "built the schema: register yours, then call semcom.schema() to list them too."
+)
 
 #: Settings an agent may carry besides kind/latent_dim/seed, by model kind (for editors;
 #: :func:`check_scenario` checks them against the encoders themselves).
@@ -42,7 +44,6 @@ MODEL_KEYS = {
 }
 
 
-
 def json_schema(kinds: list) -> dict:
     """JSON Schema of a scenario file of one of ``kinds`` (the registered scenario kinds:
     :func:`semcom.simulator.kinds.scenario_kinds`), for editors; agents list their
@@ -55,18 +56,27 @@ def json_schema(kinds: list) -> dict:
     for name, branch in branches.items():
         defs.update(branch.pop("$defs", {}))
         for section, model in getattr(classes[name], "SECTION_SCHEMAS", {}).items():
-            described = {k: v for k, v in branch["properties"][section].items() if k in ("description", "default")}
+            described = {
+                k: v for k, v in branch["properties"][section].items() if k in ("description", "default")
+            }
             section_schema = model.model_json_schema(ref_template=template)
             defs.update(section_schema.pop("$defs", {}))
             defs[model.__name__] = section_schema
-            branch["properties"][section] = {"anyOf": [{"$ref": template.format(model=model.__name__)},
-                                                       {"type": "null"}], **described}
+            branch["properties"][section] = {
+                "anyOf": [{"$ref": template.format(model=model.__name__)}, {"type": "null"}],
+                **described,
+            }
     defs["ModelSpec"]["properties"].update(
-        {key: {"type": kind, "description": text} for key, (kind, text) in MODEL_KEYS.items()})
+        {key: {"type": kind, "description": text} for key, (kind, text) in MODEL_KEYS.items()}
+    )
     defs["ModelSpec"]["properties"]["head"]["enum"] = registered_names("training head")
     titles = {name: f"{name.capitalize()}Scenario" for name in branches}
     for name, branch in branches.items():
         defs[titles[name]] = branch
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "semcom scenario",
-            "description": ", or ".join(kind.describe for kind in kinds) + ". " + NAMES_RULE,
-            "oneOf": [{"$ref": f"#/$defs/{titles[name]}"} for name in branches], "$defs": defs}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "semcom scenario",
+        "description": ", or ".join(kind.describe for kind in kinds) + ". " + NAMES_RULE,
+        "oneOf": [{"$ref": f"#/$defs/{titles[name]}"} for name in branches],
+        "$defs": defs,
+    }

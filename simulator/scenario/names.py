@@ -29,15 +29,38 @@ __all__ = ["BUILT_IN", "registered_names", "name_enum", "enum_schema"]
 
 #: registry -> (module, attribute of its Registry, the names the package registers)
 BUILT_IN: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "semantic equalizer": ("semcom.transceivers.semantic.base", "SEMANTIC_EQUALIZERS",
-                           ("aligned", "cca", "inverse", "kernel_ridge", "mlp_aligner", "none", "oracle", "relative",
-                            "residual_kernel", "svcca", "whitened_procrustes")),
-    "anchor selection": ("semcom.transceivers.anchors.base", "ANCHOR_STRATEGIES",
-                         ("class_balanced", "farthest_point", "kernel_herding", "prototypical", "random",
-                          "stratified")),
-    "model kind": ("semcom.transceivers.agents", "LATENT_SOURCES",
-                   ("cnn", "efficientnet_lite", "mlp", "npz", "pca", "rotation", "torch")),
-    "dataset": ("semcom.transceivers.datasets", "DATASETS", ("cifar10", "digits", "latents", "mnist", "synthetic")),
+    "semantic equalizer": (
+        "semcom.transceivers.semantic.base",
+        "SEMANTIC_EQUALIZERS",
+        (
+            "aligned",
+            "cca",
+            "inverse",
+            "kernel_ridge",
+            "mlp_aligner",
+            "none",
+            "oracle",
+            "relative",
+            "residual_kernel",
+            "svcca",
+            "whitened_procrustes",
+        ),
+    ),
+    "anchor selection": (
+        "semcom.transceivers.anchors.base",
+        "ANCHOR_STRATEGIES",
+        ("class_balanced", "farthest_point", "kernel_herding", "prototypical", "random", "stratified"),
+    ),
+    "model kind": (
+        "semcom.transceivers.agents",
+        "LATENT_SOURCES",
+        ("cnn", "efficientnet_lite", "mlp", "npz", "pca", "rotation", "torch"),
+    ),
+    "dataset": (
+        "semcom.transceivers.datasets",
+        "DATASETS",
+        ("cifar10", "digits", "latents", "mnist", "synthetic"),
+    ),
     "training head": ("semcom.transceivers.encoders", "TRAINING_HEADS", ("cosine", "linear")),
 }
 
@@ -52,8 +75,15 @@ def enum_schema(names: Iterable[str], labelled: str | None = None) -> Callable[[
     """A ``json_schema_extra`` limiting a name field (a string, or a list of strings, or either)
     to ``names``; ``labelled``: a description of ``name:label`` forms, then allowed beside them."""
     names = sorted(names)
-    other = None if labelled is None else {
-        "type": "string", "pattern": f"^({'|'.join(re.escape(n) for n in names)}):.+$", "description": labelled}
+    other = (
+        None
+        if labelled is None
+        else {
+            "type": "string",
+            "pattern": f"^({'|'.join(re.escape(n) for n in names)}):.+$",
+            "description": labelled,
+        }
+    )
     return _limit(lambda: names, other)
 
 
@@ -61,14 +91,17 @@ def name_enum(registry: str, other: str | None = None) -> Callable[[dict], None]
     """A ``json_schema_extra`` limiting a name field to :func:`registered_names` of ``registry``,
     read when the schema is built; ``other``: a description of the names a scenario may
     define itself (a named receiver), which are then allowed beside them."""
-    return _limit(lambda: registered_names(registry), None if other is None else {"type": "string",
-                                                                                  "description": other})
+    return _limit(
+        lambda: registered_names(registry),
+        None if other is None else {"type": "string", "description": other},
+    )
 
 
 def _limit(names: Callable[[], list[str]], other: dict | None) -> Callable[[dict], None]:
     def extra(schema: dict) -> None:
         choices = {"type": "string", "enum": names()}
         _replace_strings(schema, {"anyOf": [choices, other]} if other else choices)
+
     return extra
 
 

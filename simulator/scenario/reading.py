@@ -21,12 +21,22 @@ from typing import Any
 from semcom.core.errors import ScenarioError
 from semcom.core.limits import MAX_SCENARIO_BYTES, load_yaml
 
-__all__ = ["read_scenario_yaml", "scenario_file", "resolve_paths", "register_path_keys", "PATH_KEYS",
-           "stored_scenario", "raw_kind", "SCENARIO_HELP"]
+__all__ = [
+    "read_scenario_yaml",
+    "scenario_file",
+    "resolve_paths",
+    "register_path_keys",
+    "PATH_KEYS",
+    "stored_scenario",
+    "raw_kind",
+    "SCENARIO_HELP",
+]
 
 #: What a command's scenario argument may be (its help).
-SCENARIO_HELP = ("scenario YAML file (relative paths in it are read from its folder), or the name of a shipped "
-                 "scenario such as quickstart")
+SCENARIO_HELP = (
+    "scenario YAML file (relative paths in it are read from its folder), or the name of a shipped "
+    "scenario such as quickstart"
+)
 
 #: Dotted keys of a scenario that name a file or a folder (``*``: any name at that level); a
 #: kind adds its own sections' with :func:`register_path_keys`.
@@ -71,8 +81,13 @@ def scenario_file(name: str | Path) -> Path:
     stem = path.name.removesuffix(".yaml")
     if str(path.parent) == "." and stem in scenario_names():
         return scenario_path(stem)
-    raise ScenarioError(str(name), None, "scenario file not found",
-                        f"check the path, or name a shipped scenario: {', '.join(scenario_names())}")
+    raise ScenarioError(
+        str(name),
+        None,
+        "scenario file not found",
+        f"check the path, or name a shipped scenario: {', '.join(scenario_names())}",
+    )
+
 
 #: The study kind of a scenario file that gives no ``kind:``.
 DEFAULT_KIND = "link"
@@ -88,14 +103,15 @@ def read_scenario_yaml(path: str | Path) -> Any:
         raise ScenarioError(str(path), None, "is not a file", "give a YAML scenario file")
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_SCENARIO_BYTES + 1)     # never more than the limit, whatever the file's size
+            data = f.read(MAX_SCENARIO_BYTES + 1)  # never more than the limit, whatever the file's size
         raw = load_yaml(data if len(data) > MAX_SCENARIO_BYTES else data.decode("utf-8"), str(path))
         return resolve_paths(raw, path.parent)
     except UnicodeDecodeError:
         raise ScenarioError(str(path), None, "is not a UTF-8 text file", "give a YAML scenario") from None
     except OSError as exc:
-        raise ScenarioError(str(path), None, f"cannot be read ({exc.strerror or exc})",
-                            "check the file's permissions") from None
+        raise ScenarioError(
+            str(path), None, f"cannot be read ({exc.strerror or exc})", "check the file's permissions"
+        ) from None
 
 
 def stored_scenario(path: str | Path) -> dict:

@@ -30,8 +30,10 @@ def refuse_repeats(items: list) -> None:
     for i, x in enumerate(items):
         key = float(x) if is_number(x) else x
         if key in first:
-            raise setting_error(f"entry [{i}] {x!r} repeats entry [{first[key]}]",
-                                "list each value once (a repeated value gives two rows for one setting)")
+            raise setting_error(
+                f"entry [{i}] {x!r} repeats entry [{first[key]}]",
+                "list each value once (a repeated value gives two rows for one setting)",
+            )
         first[key] = i
 
 
@@ -41,5 +43,6 @@ def refuse_rounded_repeats(values: list[float], step: Any) -> None:
     rounded = [int(round(x)) for x in values]
     if len(set(rounded)) < len(rounded):
         shown = ", ".join(map(str, rounded[:6])) + (", ..." if len(rounded) > 6 else "")
-        raise setting_error(f"steps of {step!r} round to repeated whole numbers ({shown})",
-                            "use a step of at least 1")
+        raise setting_error(
+            f"steps of {step!r} round to repeated whole numbers ({shown})", "use a step of at least 1"
+        )

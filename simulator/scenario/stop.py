@@ -27,26 +27,43 @@ class StopSpec(Strict):
     """Adaptive Monte Carlo: replicates per point until its interval is tight enough."""
 
     ci_half_width: Optional[float] = Field(
-        None, description="target 95% half-width of every accuracy of a point (0.01: one accuracy point); a "
-                          "point gets replicates until each of its accuracies is that tight or max_replicates "
-                          "is reached", examples=[0.01, 0.02])
-    min_replicates: int = Field(3, ge=2, description="replicates every point gets first (an interval over "
-                                "replicates needs at least 2)", examples=[3])
-    max_replicates: int = Field(30, ge=2, le=10_000, description="the budget: replicates a point gets at most",
-                                examples=[30])
+        None,
+        description="target 95% half-width of every accuracy of a point (0.01: one accuracy point); a "
+        "point gets replicates until each of its accuracies is that tight or max_replicates "
+        "is reached",
+        examples=[0.01, 0.02],
+    )
+    min_replicates: int = Field(
+        3,
+        ge=2,
+        description="replicates every point gets first (an interval over replicates needs at least 2)",
+        examples=[3],
+    )
+    max_replicates: int = Field(
+        30, ge=2, le=10_000, description="the budget: replicates a point gets at most", examples=[30]
+    )
     num_target_block_errors: Optional[int] = Field(
-        None, ge=1, description="digital schemes: replicates until this many codewords were decoded in error "
-                                "(as sim_ber's num_target_block_errors)", examples=[100])
+        None,
+        ge=1,
+        description="digital schemes: replicates until this many codewords were decoded in error "
+        "(as sim_ber's num_target_block_errors)",
+        examples=[100],
+    )
     target_bler: Optional[float] = Field(
-        None, description="digital schemes: the block-error count ends at a set-up's first SNR point whose "
-                          "block error rate is at or below this (as sim_ber's target_bler)", examples=[0.001])
+        None,
+        description="digital schemes: the block-error count ends at a set-up's first SNR point whose "
+        "block error rate is at or below this (as sim_ber's target_bler)",
+        examples=[0.001],
+    )
 
     @field_validator("ci_half_width")
     @classmethod
     def _half_width(cls, v):
         if v is not None and not 0 < v < 1:
-            raise setting_error(f"{v!r} is not between 0 and 1 (exclusive)",
-                                "use e.g. 0.01 (a 95% interval of +-1 accuracy point) or leave it out")
+            raise setting_error(
+                f"{v!r} is not between 0 and 1 (exclusive)",
+                "use e.g. 0.01 (a 95% interval of +-1 accuracy point) or leave it out",
+            )
         return v
 
     @field_validator("target_bler")
@@ -61,8 +78,10 @@ class StopSpec(Strict):
     def _budget(cls, v, info: ValidationInfo):
         low = info.data.get("min_replicates")
         if low is not None and v < low:
-            raise setting_error(f"{v} is below stop.min_replicates ({low})",
-                                f"raise max_replicates to at least {low} or lower min_replicates")
+            raise setting_error(
+                f"{v} is below stop.min_replicates ({low})",
+                f"raise max_replicates to at least {low} or lower min_replicates",
+            )
         return v
 
     def block_targets(self) -> bool:

@@ -26,9 +26,19 @@ from typing import Optional
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 
-__all__ = ["WorkEstimate", "WorkBudget", "DEFAULT_BUDGET", "UNLIMITED", "check_work", "ALLOW_LARGE_FIX",
-           "named_product",
-           "simulated_work", "with_data", "MESSAGE_BYTES", "SLOT_BYTES"]
+__all__ = [
+    "WorkEstimate",
+    "WorkBudget",
+    "DEFAULT_BUDGET",
+    "UNLIMITED",
+    "check_work",
+    "ALLOW_LARGE_FIX",
+    "named_product",
+    "simulated_work",
+    "with_data",
+    "MESSAGE_BYTES",
+    "SLOT_BYTES",
+]
 
 #: How a user runs a study beyond the budget (named in every refusal).
 ALLOW_LARGE_FIX = "or pass --allow-large (semcom.run(..., allow_large=True)) to run it anyway"
@@ -84,7 +94,7 @@ class WorkBudget:
     units: float = 100_000
     messages: float = 1e9
     steps: float = 1e8
-    memory_bytes: float = 8 * 2 ** 30
+    memory_bytes: float = 8 * 2**30
     training_flops: float = 1e14
 
 
@@ -111,21 +121,39 @@ def check_work(estimate: WorkEstimate | None, budget: WorkBudget = DEFAULT_BUDGE
 
     def over(quantity: str, value: float | None, limit: float, what: str, fix: str) -> None:
         if value is not None and value > limit:
-            errors.append(ScenarioError(estimate.drivers.get(quantity, "sweep"), None,
-                                        f"the study would {what} (budget {_shown(quantity, limit)})",
-                                        f"{fix}, {ALLOW_LARGE_FIX}"))
+            errors.append(
+                ScenarioError(
+                    estimate.drivers.get(quantity, "sweep"),
+                    None,
+                    f"the study would {what} (budget {_shown(quantity, limit)})",
+                    f"{fix}, {ALLOW_LARGE_FIX}",
+                )
+            )
 
     over("units", estimate.units, budget.units, f"run {estimate.units:,} units", "sweep fewer values")
-    over("messages", estimate.messages, budget.messages,
-         f"process about {estimate.messages or 0:.2g} messages", "lower it")
+    over(
+        "messages",
+        estimate.messages,
+        budget.messages,
+        f"process about {estimate.messages or 0:.2g} messages",
+        "lower it",
+    )
     over("steps", estimate.steps, budget.steps, f"simulate about {estimate.steps or 0:.2g} slots", "lower it")
     memory = None if estimate.memory_bytes is None else estimate.memory_bytes * max(1, workers)
-    over("memory", memory, budget.memory_bytes,
-         f"hold about {_size(memory or 0)} at once ({max(1, workers)} unit(s) in flight)",
-         "lower it or use fewer --workers")
-    over("training", estimate.training_flops, budget.training_flops,
-         f"train its encoders for about {estimate.training_flops or 0:.2g} floating-point operations",
-         "lower its width, depth or epochs")
+    over(
+        "memory",
+        memory,
+        budget.memory_bytes,
+        f"hold about {_size(memory or 0)} at once ({max(1, workers)} unit(s) in flight)",
+        "lower it or use fewer --workers",
+    )
+    over(
+        "training",
+        estimate.training_flops,
+        budget.training_flops,
+        f"train its encoders for about {estimate.training_flops or 0:.2g} floating-point operations",
+        "lower its width, depth or epochs",
+    )
     if errors:
         raise ScenarioErrors.of(errors)
 
@@ -141,9 +169,12 @@ def with_data(estimate: WorkEstimate, data) -> WorkEstimate:
     :class:`~semcom.simulator.run.data_work.DataWork`, or `None`: nothing known)."""
     if data is None:
         return estimate
-    return dataclasses.replace(estimate, memory_bytes=(estimate.memory_bytes or 0) + data.memory_bytes,
-                               training_flops=data.training_flops,
-                               drivers={"memory": data.largest, **estimate.drivers, "training": data.largest})
+    return dataclasses.replace(
+        estimate,
+        memory_bytes=(estimate.memory_bytes or 0) + data.memory_bytes,
+        training_flops=data.training_flops,
+        drivers={"memory": data.largest, **estimate.drivers, "training": data.largest},
+    )
 
 
 def named_product(factors: dict[str, float]) -> tuple[float, str]:
@@ -159,8 +190,17 @@ MESSAGE_BYTES = 600
 SLOT_BYTES = 64
 
 
-def simulated_work(sc, axes: tuple[str, ...], senders: float, duration_s: float, slot_s: float, *,
-                   section: str, senders_key: str, record_events: bool = False) -> WorkEstimate:
+def simulated_work(
+    sc,
+    axes: tuple[str, ...],
+    senders: float,
+    duration_s: float,
+    slot_s: float,
+    *,
+    section: str,
+    senders_key: str,
+    record_events: bool = False,
+) -> WorkEstimate:
     """The work of a study that simulates traffic in time (network, system kinds): one
     unit per combination of ``axes``; ``senders`` agents (rate scales summed; the
     scenario's ``<section>.<senders_key>``) each offered ``sweep.arrival_rate`` messages
@@ -174,6 +214,15 @@ def simulated_work(sc, axes: tuple[str, ...], senders: float, duration_s: float,
     per_message = MESSAGE_BYTES * (4 if record_events else 1)
     peak = max(rates) * senders * duration_s * per_message + slots * SLOT_BYTES
     load = f"sweep.arrival_rate x {section}.{senders_key} x {section}.duration_s"
-    return WorkEstimate(int(units), messages=messages, steps=units * slots, memory_bytes=peak,
-                        drivers={"units": unit_axes, "messages": load, "memory": load,
-                                 "steps": f"{unit_axes} x {section}.duration_s / {section}.slot_duration_s"})
+    return WorkEstimate(
+        int(units),
+        messages=messages,
+        steps=units * slots,
+        memory_bytes=peak,
+        drivers={
+            "units": unit_axes,
+            "messages": load,
+            "memory": load,
+            "steps": f"{unit_axes} x {section}.duration_s / {section}.slot_duration_s",
+        },
+    )

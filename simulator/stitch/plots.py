@@ -49,23 +49,38 @@ def plot_stitching(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[
         nrows = -(-len(eqs) // ncols)
         cell = min(0.32, (width - 0.9) / (ncols * (len(agents) + 2)))
         with plt.rc_context(RC_STYLE):
-            fig, axes = plt.subplots(nrows, ncols, figsize=(width, nrows * (len(agents) + 2.5) * cell + 0.8),
-                                     squeeze=False, layout="constrained")
-            for ax in axes.flat[len(eqs):]:
+            fig, axes = plt.subplots(
+                nrows,
+                ncols,
+                figsize=(width, nrows * (len(agents) + 2.5) * cell + 0.8),
+                squeeze=False,
+                layout="constrained",
+            )
+            for ax in axes.flat[len(eqs) :]:
                 ax.set_visible(False)
             for n, (ax, eq) in enumerate(zip(axes.flat, eqs)):
                 grid = np.full((len(agents), len(agents)), np.nan)
                 for i, tx in enumerate(agents):
                     for j, rx in enumerate(agents):
-                        acc = [r["accuracy"] for r in crs if r["semantic_equalizer"] == eq
-                               and r["tx_model"] == tx and r["rx_model"] == rx]
+                        acc = [
+                            r["accuracy"]
+                            for r in crs
+                            if r["semantic_equalizer"] == eq and r["tx_model"] == tx and r["rx_model"] == rx
+                        ]
                         if acc:
                             grid[i, j] = 100 * float(np.mean(acc))
                 im = ax.imshow(grid, norm=norm, cmap=cmap)
                 for (i, j), v in np.ndenumerate(grid):
-                    if np.isfinite(v):   # dark text on the light half of the map, white on the dark half
-                        ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
-                                color="black" if norm(v) < 0.5 else "white")
+                    if np.isfinite(v):  # dark text on the light half of the map, white on the dark half
+                        ax.text(
+                            j,
+                            i,
+                            f"{v:.0f}",
+                            ha="center",
+                            va="center",
+                            fontsize=7,
+                            color="black" if norm(v) < 0.5 else "white",
+                        )
                 ax.set_xticks(range(len(agents)), agents, rotation=45, ha="right")
                 ax.set_yticks(range(len(agents)), agents if n % ncols == 0 else [""] * len(agents))
                 ax.grid(False)
@@ -73,7 +88,7 @@ def plot_stitching(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[
                 ax.set_xlabel("receiver")
                 if n % ncols == 0:
                     ax.set_ylabel("transmitter")
-            bar = fig.colorbar(im, ax=list(axes.flat[:len(eqs)]), shrink=0.8, label="top-1 accuracy [%]")
+            bar = fig.colorbar(im, ax=list(axes.flat[: len(eqs)]), shrink=0.8, label="top-1 accuracy [%]")
             bar.set_ticks([0, 25, 50, 70, 80, 90, 100])
             fig.suptitle(f"Stitching accuracy [%], {condition}", fontsize=8)
             stem = "stitching_" + condition.replace(" ", "").replace("-", "_").replace(".", "p")

@@ -41,15 +41,47 @@ from ..run.context import latent_space, study_data
 from ..run.lifecycle import StudyRunner
 from .units import StitchUnit
 
-__all__ = ["STITCH_COLUMNS", "COLLAPSE_COLUMNS", "CKA_COLUMNS", "NOISE_FREE", "stitch_rows", "geometry_rows",
-           "StitchRunner", "run_stitch_unit"]
+__all__ = [
+    "STITCH_COLUMNS",
+    "COLLAPSE_COLUMNS",
+    "CKA_COLUMNS",
+    "NOISE_FREE",
+    "stitch_rows",
+    "geometry_rows",
+    "StitchRunner",
+    "run_stitch_unit",
+]
 
-STITCH_COLUMNS = ["scenario", "condition", "snr_db", "tx_model", "rx_model", "semantic_equalizer",
-                  "num_anchors", "anchor_selection", "channel", "seed", "n_samples", "accuracy",
-                  "accuracy_low", "accuracy_high", "native_accuracy_tx", "native_accuracy_rx", "head_weight_decay"]
+STITCH_COLUMNS = [
+    "scenario",
+    "condition",
+    "snr_db",
+    "tx_model",
+    "rx_model",
+    "semantic_equalizer",
+    "num_anchors",
+    "anchor_selection",
+    "channel",
+    "seed",
+    "n_samples",
+    "accuracy",
+    "accuracy_low",
+    "accuracy_high",
+    "native_accuracy_tx",
+    "native_accuracy_rx",
+    "head_weight_decay",
+]
 
-COLLAPSE_COLUMNS = ["scenario", "model", "n_samples", "num_classes", "class_mean_cosine", "class_mean_cosine_std",
-                    "simplex_cosine", "within_class_cosine"]
+COLLAPSE_COLUMNS = [
+    "scenario",
+    "model",
+    "n_samples",
+    "num_classes",
+    "class_mean_cosine",
+    "class_mean_cosine_std",
+    "simplex_cosine",
+    "within_class_cosine",
+]
 CKA_COLUMNS = ["scenario", "model_a", "model_b", "n_samples", "cka"]
 
 NOISE_FREE = "noise-free"
@@ -77,14 +109,24 @@ def _noise_free_rows(sc: Scenario, unit) -> list[dict]:
     messages = {"relative": link.relative(link.tx, test), "absolute": link.tx.latents[test]}
     rows = []
     for name in sc.axis("semantic_equalizer"):
-        eq = build_equalizer(name, sc.semantic_equalizers.get(name), link)   # named receivers too
+        eq = build_equalizer(name, sc.semantic_equalizers.get(name), link)  # named receivers too
         message = messages[eq.message] if eq.message_key == eq.message else eq.encode(link.tx.latents[test])
         correct = int(accuracy_counts(eq(message[None]), labels)[0])
         lo, hi = wilson_interval(correct, n)
-        rows.append(dict(condition=NOISE_FREE, snr_db=None, semantic_equalizer=name, n_samples=n,
-                         accuracy=correct / n, accuracy_low=lo, accuracy_high=hi,
-                         native_accuracy_tx=float(native_tx), native_accuracy_rx=float(native_rx),
-                         head_weight_decay=head_weight_decay(eq, 0)))
+        rows.append(
+            dict(
+                condition=NOISE_FREE,
+                snr_db=None,
+                semantic_equalizer=name,
+                n_samples=n,
+                accuracy=correct / n,
+                accuracy_low=lo,
+                accuracy_high=hi,
+                native_accuracy_tx=float(native_tx),
+                native_accuracy_rx=float(native_rx),
+                head_weight_decay=head_weight_decay(eq, 0),
+            )
+        )
     return rows
 
 
@@ -100,19 +142,48 @@ def stitch_rows(sc: Scenario, snr_db: float | None = None) -> list[dict]:
     agents = _agents(sc)
     rows = []
     for seed, tx, rx in itertools.product(sc.axis("seed"), agents, agents):
-        unit = Unit(seed=int(seed), transmitter=tx, receiver=rx, channel=sc.axis("channel")[0],
-                    scheme=sc.axis("scheme")[0],
-                    anchor_selection=sc.axis("anchor_selection")[0], num_anchors=int(sc.axis("num_anchors")[0]),
-                    bits=sc.axis("bits")[0])
-        common = dict(scenario=sc.name, tx_model=tx, rx_model=rx, num_anchors=unit.num_anchors,
-                      anchor_selection=unit.anchor_selection, channel=unit.channel, seed=unit.seed)
+        unit = Unit(
+            seed=int(seed),
+            transmitter=tx,
+            receiver=rx,
+            channel=sc.axis("channel")[0],
+            scheme=sc.axis("scheme")[0],
+            anchor_selection=sc.axis("anchor_selection")[0],
+            num_anchors=int(sc.axis("num_anchors")[0]),
+            bits=sc.axis("bits")[0],
+        )
+        common = dict(
+            scenario=sc.name,
+            tx_model=tx,
+            rx_model=rx,
+            num_anchors=unit.num_anchors,
+            anchor_selection=unit.anchor_selection,
+            channel=unit.channel,
+            seed=unit.seed,
+        )
         clean = _noise_free(sc, unit)
         natives = {k: clean[0][k] for k in ("native_accuracy_tx", "native_accuracy_rx")}
         rows += [{**common, **r} for r in clean]
         for r in run_unit(noisy_sc, unit):
-            rows.append({**common, **natives, "condition": f"{snr:g} dB", "snr_db": snr,
-                         **{k: r[k] for k in ("semantic_equalizer", "n_samples", "accuracy",
-                                              "accuracy_low", "accuracy_high", "head_weight_decay")}})
+            rows.append(
+                {
+                    **common,
+                    **natives,
+                    "condition": f"{snr:g} dB",
+                    "snr_db": snr,
+                    **{
+                        k: r[k]
+                        for k in (
+                            "semantic_equalizer",
+                            "n_samples",
+                            "accuracy",
+                            "accuracy_low",
+                            "accuracy_high",
+                            "head_weight_decay",
+                        )
+                    },
+                }
+            )
     return _rounded(rows)
 
 
@@ -127,26 +198,44 @@ def geometry_rows(sc: Scenario) -> tuple[list[dict], list[dict]]:
     collapse = []
     for a in agents:
         index = collapse_index(spaces[a], labels)
-        collapse.append(dict(scenario=sc.name, model=a, n_samples=len(pool), num_classes=int(labels.unique().numel()),
-                             class_mean_cosine=index.class_mean_cosine,
-                             class_mean_cosine_std=index.class_mean_cosine_std, simplex_cosine=index.simplex_cosine,
-                             within_class_cosine=index.within_class_cosine))
-    cka = [dict(scenario=sc.name, model_a=a, model_b=b, n_samples=len(pool), cka=linear_cka(spaces[a], spaces[b]))
-           for a, b in itertools.product(agents, agents)]
+        collapse.append(
+            dict(
+                scenario=sc.name,
+                model=a,
+                n_samples=len(pool),
+                num_classes=int(labels.unique().numel()),
+                class_mean_cosine=index.class_mean_cosine,
+                class_mean_cosine_std=index.class_mean_cosine_std,
+                simplex_cosine=index.simplex_cosine,
+                within_class_cosine=index.within_class_cosine,
+            )
+        )
+    cka = [
+        dict(
+            scenario=sc.name, model_a=a, model_b=b, n_samples=len(pool), cka=linear_cka(spaces[a], spaces[b])
+        )
+        for a, b in itertools.product(agents, agents)
+    ]
     return _rounded(collapse), _rounded(cka)
 
 
 def _rounded(rows: list[dict]) -> list[dict]:
-    return [{k: (float(f"{v:.6g}") if isinstance(v, float) and math.isfinite(v) else v) for k, v in r.items()}
-            for r in rows]
+    return [
+        {k: (float(f"{v:.6g}") if isinstance(v, float) and math.isfinite(v) else v) for k, v in r.items()}
+        for r in rows
+    ]
 
 
 def stitch_snr(snr_db):
     """The SNR of the noisy table as given (`None`: the sweep's highest), refused in one line
     unless a finite number: rows at "nan dB" would read as a measured condition."""
-    if snr_db is not None and not (is_number(snr_db) and abs(snr_db) < 1e6):   # NaN fails too
-        raise ScenarioError("snr_db", snr_db, "must be a finite SNR in dB",
-                            "give e.g. --snr-db 10 (snr_db=10), or leave it out for the sweep's highest SNR")
+    if snr_db is not None and not (is_number(snr_db) and abs(snr_db) < 1e6):  # NaN fails too
+        raise ScenarioError(
+            "snr_db",
+            snr_db,
+            "must be a finite SNR in dB",
+            "give e.g. --snr-db 10 (snr_db=10), or leave it out for the sweep's highest SNR",
+        )
     return snr_db
 
 
@@ -166,8 +255,11 @@ class StitchRunner(StudyRunner):
 
     def identity(self, sc: Scenario, options: dict) -> dict:
         """The whole scenario but its description, and the SNR of the noisy table."""
-        return {"kind": "stitch", "snr_db": options.get("snr_db"),
-                "scenario": sc.model_dump(mode="json", exclude={"description", "figure"})}
+        return {
+            "kind": "stitch",
+            "snr_db": options.get("snr_db"),
+            "scenario": sc.model_dump(mode="json", exclude={"description", "figure"}),
+        }
 
     def units(self, sc: Scenario, state, options: dict) -> list:
         return [StitchUnit(stitch_snr(options.get("snr_db")))]

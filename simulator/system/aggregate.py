@@ -21,19 +21,56 @@ import numpy as np
 
 from ..results.cells import format_cell
 
-__all__ = ["t_interval", "summarise_drops", "SUMMARY_METRICS", "SUMMARY_COLUMNS", "GROUP_KEYS",
-           "calibration_summary", "CALIBRATION_COLUMNS"]
+__all__ = [
+    "t_interval",
+    "summarise_drops",
+    "SUMMARY_METRICS",
+    "SUMMARY_COLUMNS",
+    "GROUP_KEYS",
+    "calibration_summary",
+    "CALIBRATION_COLUMNS",
+]
 
 GROUP_KEYS = ["placement", "scheduler", "link_adaptation", "arrival_rate"]
 #: Metrics summarised over drops (each gets ``<m>``, ``<m>_low``, ``<m>_high``).
-SUMMARY_METRICS = ["goodput_offered", "accuracy_offered", "accuracy", "p5_user_accuracy", "latency_p95",
-                   "jain_fairness", "utilisation", "expired_share", "mean_num_anchors", "mean_res_per_message",
-                   "predicted_accuracy"]
-SUMMARY_COLUMNS = ["scenario", *GROUP_KEYS, "direction", "drops", "offered_per_s", "offered_load", "saturated",
-                   "saturated_drops"] + [f"{m}{s}" for m in SUMMARY_METRICS for s in ("", "_low", "_high")] \
+SUMMARY_METRICS = [
+    "goodput_offered",
+    "accuracy_offered",
+    "accuracy",
+    "p5_user_accuracy",
+    "latency_p95",
+    "jain_fairness",
+    "utilisation",
+    "expired_share",
+    "mean_num_anchors",
+    "mean_res_per_message",
+    "predicted_accuracy",
+]
+SUMMARY_COLUMNS = (
+    [
+        "scenario",
+        *GROUP_KEYS,
+        "direction",
+        "drops",
+        "offered_per_s",
+        "offered_load",
+        "saturated",
+        "saturated_drops",
+    ]
+    + [f"{m}{s}" for m in SUMMARY_METRICS for s in ("", "_low", "_high")]
     + ["config_shares"]
-CALIBRATION_COLUMNS = [*GROUP_KEYS, "config", "drops", "decided", "predicted_accuracy", "accuracy",
-                       "prediction_error", "prediction_error_low", "prediction_error_high"]
+)
+CALIBRATION_COLUMNS = [
+    *GROUP_KEYS,
+    "config",
+    "drops",
+    "decided",
+    "predicted_accuracy",
+    "accuracy",
+    "prediction_error",
+    "prediction_error_low",
+    "prediction_error_high",
+]
 
 
 def t_interval(values, confidence: float = 0.95) -> tuple[float, float, float]:
@@ -81,11 +118,17 @@ def summarise_drops(network_rows: list[dict]) -> list[dict]:
     for key in sorted(groups, key=lambda k: (k[0], k[1], k[2].startswith("fixed:"), k[2], _num(k[3]))):
         rs = groups[key]
         sat = sum(_flag(r.get("saturated")) for r in rs)
-        row = dict(scenario=rs[0].get("scenario"), **dict(zip(GROUP_KEYS, (rs[0][k] for k in GROUP_KEYS))),
-                   direction=rs[0].get("direction"), drops=len(rs),
-                   offered_per_s=float(np.mean([_num(r["offered_per_s"]) for r in rs])),
-                   offered_load=float(np.mean([_num(r["offered_load"]) for r in rs])),
-                   saturated=sat * 2 > len(rs), saturated_drops=sat, config_shares=_shares(rs))
+        row = dict(
+            scenario=rs[0].get("scenario"),
+            **dict(zip(GROUP_KEYS, (rs[0][k] for k in GROUP_KEYS))),
+            direction=rs[0].get("direction"),
+            drops=len(rs),
+            offered_per_s=float(np.mean([_num(r["offered_per_s"]) for r in rs])),
+            offered_load=float(np.mean([_num(r["offered_load"]) for r in rs])),
+            saturated=sat * 2 > len(rs),
+            saturated_drops=sat,
+            config_shares=_shares(rs),
+        )
         for m in SUMMARY_METRICS:
             row[m], row[f"{m}_low"], row[f"{m}_high"] = t_interval([_num(r.get(m)) for r in rs])
         out.append({k: format_cell(v) for k, v in row.items()})
@@ -106,8 +149,15 @@ def calibration_summary(config_rows: list[dict]) -> list[dict]:
         pred = np.array([_num(r["predicted_accuracy"]) for r in rs])
         acc = np.array([_num(r["accuracy"]) for r in rs])
         m, lo, hi = t_interval(pred - acc)
-        row = dict(zip([*GROUP_KEYS, "config"], key), drops=len(rs), decided=int(n.sum()),
-                   predicted_accuracy=float((pred * n).sum() / n.sum()), accuracy=float((acc * n).sum() / n.sum()),
-                   prediction_error=m, prediction_error_low=lo, prediction_error_high=hi)
+        row = dict(
+            zip([*GROUP_KEYS, "config"], key),
+            drops=len(rs),
+            decided=int(n.sum()),
+            predicted_accuracy=float((pred * n).sum() / n.sum()),
+            accuracy=float((acc * n).sum() / n.sum()),
+            prediction_error=m,
+            prediction_error_low=lo,
+            prediction_error_high=hi,
+        )
         out.append({k: format_cell(v) for k, v in row.items()})
     return out

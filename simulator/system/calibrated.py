@@ -28,14 +28,34 @@ from ..abstraction.inner_loop import FadingAverage
 from ..abstraction.mappings import effective_sinr
 from ..abstraction.tableset import CALIBRATION_COLUMNS, VALIDATION_COLUMNS, read_dict_csv, write_dict_csv
 
-__all__ = ["OwnRegime", "CalibratedTable", "calibrated_tables", "regime_key", "regime_folder", "regime_applies",
-           "cached_regime", "save_regime", "regime_runs", "write_inner_loop", "INNER_LOOP_COLUMNS", "REVISION"]
+__all__ = [
+    "OwnRegime",
+    "CalibratedTable",
+    "calibrated_tables",
+    "regime_key",
+    "regime_folder",
+    "regime_applies",
+    "cached_regime",
+    "save_regime",
+    "regime_runs",
+    "write_inner_loop",
+    "INNER_LOOP_COLUMNS",
+    "REVISION",
+]
 
 #: Bump when what :func:`~.own_regime.own_regime` computes changes (cached results are then recomputed).
 REVISION = 2
 #: Columns of ``inner_loop_calibration.csv``.
-INNER_LOOP_COLUMNS = ["group", "config", "messages", "predicted", "realised", "error", "within_margin",
-                      "table_at_estimate"]
+INNER_LOOP_COLUMNS = [
+    "group",
+    "config",
+    "messages",
+    "predicted",
+    "realised",
+    "error",
+    "within_margin",
+    "table_at_estimate",
+]
 
 
 @dataclass
@@ -58,7 +78,7 @@ class CalibratedTable:
         self._fading, self._key = fading, (group, config)
 
     def __getattr__(self, name):
-        if name.startswith("_"):            # not yet set (unpickling, copying): no table to ask
+        if name.startswith("_"):  # not yet set (unpickling, copying): no table to ask
             raise AttributeError(name)
         return getattr(self._table, name)
 
@@ -83,15 +103,26 @@ def regime_runs(sc) -> dict:
     middle of its loads (``placement``, ``scheduler``, ``arrival_rate``)."""
     rates = sorted(float(r) for r in sc.axis("arrival_rate"))
     placement = sc.axis("placement")[0]
-    return dict(placement=placement if placement is not None else sc.system.placement,
-                scheduler=str(sc.axis("scheduler")[0]), arrival_rate=rates[len(rates) // 2])
+    return dict(
+        placement=placement if placement is not None else sc.system.placement,
+        scheduler=str(sc.axis("scheduler")[0]),
+        arrival_rate=rates[len(rates) // 2],
+    )
 
 
 #: The engine's modules whose source decides the SINRs a record run produces (:func:`engine_fingerprint`).
-ENGINE_SOURCES = ("simulator/system/engine.py", "simulator/system/radio.py", "simulator/system/grid.py",
-                  "simulator/system/geometry.py", "simulator/system/traffic.py", "simulator/system/scheduler.py",
-                  "simulator/system/packing.py", "simulator/system/decisions.py", "simulator/system/schema_radio.py",
-                  "channels/prb_fading.py")
+ENGINE_SOURCES = (
+    "simulator/system/engine.py",
+    "simulator/system/radio.py",
+    "simulator/system/grid.py",
+    "simulator/system/geometry.py",
+    "simulator/system/traffic.py",
+    "simulator/system/scheduler.py",
+    "simulator/system/packing.py",
+    "simulator/system/decisions.py",
+    "simulator/system/schema_radio.py",
+    "channels/prb_fading.py",
+)
 
 
 def code_fingerprint(source: str) -> bytes:
@@ -100,9 +131,13 @@ def code_fingerprint(source: str) -> bytes:
     tree = ast.parse(source)
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if (isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and body
-                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
+        if (
+            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             node.body = body[1:] or [ast.Pass()]
     return ast.dump(tree, include_attributes=False).encode()
 
@@ -113,7 +148,9 @@ def engine_fingerprint() -> str:
     documentation edits keep a regime that took minutes to record."""
     root = Path(__file__).resolve().parents[2]
     files = [root / name for name in ENGINE_SOURCES]
-    return hashlib.sha256(b"".join(code_fingerprint(f.read_text()) for f in files if f.is_file())).hexdigest()[:16]
+    return hashlib.sha256(
+        b"".join(code_fingerprint(f.read_text()) for f in files if f.is_file())
+    ).hexdigest()[:16]
 
 
 def regime_key(sc, table_set) -> str:
@@ -123,9 +160,17 @@ def regime_key(sc, table_set) -> str:
     # the record runs fix every configuration: the policies' own settings do not change them
     la = set(type(sc.system.link_adaptation).model_fields) - {"configs"}
     system = sc.system.model_dump(mode="json", exclude={"link_adaptation": la, "conventional": True})
-    return config_hash("abstraction-regime", REVISION, engine_fingerprint(), table_set.key, sc.seed, system,
-                       regime_runs(sc), spec.calibration.model_dump(mode="json"),
-                       spec.validation.system.model_dump() if spec.validation else None)
+    return config_hash(
+        "abstraction-regime",
+        REVISION,
+        engine_fingerprint(),
+        table_set.key,
+        sc.seed,
+        system,
+        regime_runs(sc),
+        spec.calibration.model_dump(mode="json"),
+        spec.validation.system.model_dump() if spec.validation else None,
+    )
 
 
 def regime_folder(sc, table_set) -> Path:
@@ -139,15 +184,22 @@ def cached_regime(sc, table_set) -> OwnRegime | None:
         return None
     folder = regime_folder(sc, table_set)
     if not (folder / "regime.json").is_file():
-        raise SemcomInputError(f"abstraction: the tables of {sc.name} are not calibrated on its own messages yet "
-                               f"({folder} is empty); run the study (semcom run), or own_regime() first")
+        raise SemcomInputError(
+            f"abstraction: the tables of {sc.name} are not calibrated on its own messages yet "
+            f"({folder} is empty); run the study (semcom run), or own_regime() first"
+        )
     return _load(folder)
 
 
 def calibrated_tables(tables, regime: OwnRegime, table_set):
     """``tables`` (:class:`~.tables.LinkTables`) whose every table is a :class:`CalibratedTable`."""
-    rows = [[CalibratedTable(t, regime.betas[table_set.table_id(t.config)][0], regime.fading, g, c)
-             for c, t in enumerate(row)] for g, row in enumerate(tables.tables)]
+    rows = [
+        [
+            CalibratedTable(t, regime.betas[table_set.table_id(t.config)][0], regime.fading, g, c)
+            for c, t in enumerate(row)
+        ]
+        for g, row in enumerate(tables.tables)
+    ]
     return replace(tables, tables=rows)
 
 
@@ -163,14 +215,25 @@ def save_regime(r: OwnRegime, folder: Path) -> None:
     write_dict_csv(folder / "calibration.csv", CALIBRATION_COLUMNS, r.calibration)
     write_dict_csv(folder / "abstraction_validation.csv", VALIDATION_COLUMNS, r.validation)
     write_dict_csv(folder / "inner_loop_calibration.csv", INNER_LOOP_COLUMNS, r.inner_loop)
-    write_text_atomic(folder / "regime.json", json.dumps(
-        {"betas": [{"table": k, "beta": b, "fit": f} for k, (b, f) in r.betas.items()],
-         "fading": r.fading.to_json()}, indent=1, sort_keys=True))
+    write_text_atomic(
+        folder / "regime.json",
+        json.dumps(
+            {
+                "betas": [{"table": k, "beta": b, "fit": f} for k, (b, f) in r.betas.items()],
+                "fading": r.fading.to_json(),
+            },
+            indent=1,
+            sort_keys=True,
+        ),
+    )
 
 
 def _load(folder: Path) -> OwnRegime:
     head = json.loads((folder / "regime.json").read_text())
-    return OwnRegime({int(e["table"]): (float(e["beta"]), e["fit"]) for e in head["betas"]},
-                     FadingAverage.from_json(head["fading"]), read_dict_csv(folder / "calibration.csv"),
-                     read_dict_csv(folder / "abstraction_validation.csv"),
-                     read_dict_csv(folder / "inner_loop_calibration.csv"))
+    return OwnRegime(
+        {int(e["table"]): (float(e["beta"]), e["fit"]) for e in head["betas"]},
+        FadingAverage.from_json(head["fading"]),
+        read_dict_csv(folder / "calibration.csv"),
+        read_dict_csv(folder / "abstraction_validation.csv"),
+        read_dict_csv(folder / "inner_loop_calibration.csv"),
+    )

@@ -32,24 +32,41 @@ def check_system_scenario(sc, check_data: bool = True) -> None:
             check_names(f"system.groups.{g}.model", [spec.model], models, "model (define it under `models`)")
         if spec.distance_m is not None and sc.system.topology.kind != "single_site":
             with found.check():
-                raise ScenarioError(f"system.groups.{g}.distance_m", spec.distance_m,
-                                    "only places agents of a single_site topology",
-                                    "remove it, or set system.topology.kind: single_site")
+                raise ScenarioError(
+                    f"system.groups.{g}.distance_m",
+                    spec.distance_m,
+                    "only places agents of a single_site topology",
+                    "remove it, or set system.topology.kind: single_site",
+                )
     with found.check():
-        check_names("system.server.model", [sc.system.server.model], models, "model (define it under `models`)")
+        check_names(
+            "system.server.model", [sc.system.server.model], models, "model (define it under `models`)"
+        )
     with found.check():
-        check_names("sweep.link_adaptation", [str(p).split(":", 1)[0] for p in sc.axis("link_adaptation")],
-                    list(LA_POLICIES), "link-adaptation policy")
+        check_names(
+            "sweep.link_adaptation",
+            [str(p).split(":", 1)[0] for p in sc.axis("link_adaptation")],
+            list(LA_POLICIES),
+            "link-adaptation policy",
+        )
     with found.check():
         check_names("sweep.scheduler", sc.axis("scheduler"), list(SYSTEM_SCHEDULERS), "scheduler")
     with found.check():
-        check_names("sweep.placement", [p for p in sc.axis("placement") if p is not None], list(PLACEMENTS),
-                    "placement")
+        check_names(
+            "sweep.placement",
+            [p for p in sc.axis("placement") if p is not None],
+            list(PLACEMENTS),
+            "placement",
+        )
     with found.check():
         for i, r in enumerate(sc.axis("arrival_rate")):
             if not float(r) > 0:
-                raise ScenarioError(f"sweep.arrival_rate[{i}]", r, "must be > 0 messages per second",
-                                    "use positive rates such as [5, 10, 20]")
+                raise ScenarioError(
+                    f"sweep.arrival_rate[{i}]",
+                    r,
+                    "must be > 0 messages per second",
+                    "use positive rates such as [5, 10, 20]",
+                )
     with found.check():
         check_seeds(sc)
     with found.check():
@@ -79,16 +96,24 @@ def _check_overlaps(sc) -> None:
         d = spec.distance_m or []
         for i, x in enumerate(d):
             if not x > 0:
-                raise ScenarioError(f"system.groups.{g}.distance_m[{i}]", x, "puts the agent on the base station",
-                                    "use a distance > 0 m")
+                raise ScenarioError(
+                    f"system.groups.{g}.distance_m[{i}]",
+                    x,
+                    "puts the agent on the base station",
+                    "use a distance > 0 m",
+                )
     seen: dict[float, str] = {}
     for g, spec in sc.system.groups.items():
         for i, x in enumerate(spec.distance_m or []):
             # agents at one distance sit at distinct angles, so only an exact duplicate in a group is an error
             where = f"system.groups.{g}.distance_m[{i}]"
             if (g, float(x)) in seen:
-                raise ScenarioError(where, x, f"overlaps {seen[(g, float(x))]} (same group, same distance: "
-                                    "the same user twice)", "give each agent its own distance, or raise per_sector")
+                raise ScenarioError(
+                    where,
+                    x,
+                    f"overlaps {seen[(g, float(x))]} (same group, same distance: the same user twice)",
+                    "give each agent its own distance, or raise per_sector",
+                )
             seen[(g, float(x))] = where
 
 
@@ -100,24 +125,38 @@ def _check_abstraction_links(sc) -> None:
     for g, gs in sc.system.groups.items():
         a, b = (gs.model, server) if sc.system.direction == "uplink" else (server, gs.model)
         if a not in tx:
-            raise ScenarioError("abstraction.transmitter", spec.transmitter,
-                                f"has no {a} (the {'agents' if sc.system.direction == 'uplink' else 'server'} of "
-                                f"group {g} send with it)", f"add {a} to abstraction.transmitter")
+            raise ScenarioError(
+                "abstraction.transmitter",
+                spec.transmitter,
+                f"has no {a} (the {'agents' if sc.system.direction == 'uplink' else 'server'} of "
+                f"group {g} send with it)",
+                f"add {a} to abstraction.transmitter",
+            )
         if b not in rx:
-            raise ScenarioError("abstraction.receiver", spec.receiver, f"has no {b} (it receives group {g})",
-                                f"add {b} to abstraction.receiver")
+            raise ScenarioError(
+                "abstraction.receiver",
+                spec.receiver,
+                f"has no {b} (it receives group {g})",
+                f"add {b} to abstraction.receiver",
+            )
     if sc.system.link_adaptation.configs:
         v = spec.num_anchors
         ks = [int(x) for x in (v.values() if hasattr(v, "values") else v if isinstance(v, list) else [v])]
         for i, c in enumerate(sc.system.link_adaptation.configs):
             if c.num_anchors not in ks:
-                raise ScenarioError(f"system.link_adaptation.configs[{i}].num_anchors", c.num_anchors,
-                                    f"is not a K of the abstraction tables ({', '.join(map(str, ks))})",
-                                    f"use one of them, or add {c.num_anchors} to abstraction.num_anchors")
+                raise ScenarioError(
+                    f"system.link_adaptation.configs[{i}].num_anchors",
+                    c.num_anchors,
+                    f"is not a K of the abstraction tables ({', '.join(map(str, ks))})",
+                    f"use one of them, or add {c.num_anchors} to abstraction.num_anchors",
+                )
             if c.scheme not in spec.schemes:
-                raise ScenarioError(f"system.link_adaptation.configs[{i}].scheme", c.scheme,
-                                    f"is not a scheme of the abstraction ({', '.join(spec.schemes)})",
-                                    "use one of them, or add it to abstraction.schemes")
+                raise ScenarioError(
+                    f"system.link_adaptation.configs[{i}].scheme",
+                    c.scheme,
+                    f"is not a scheme of the abstraction ({', '.join(spec.schemes)})",
+                    "use one of them, or add it to abstraction.schemes",
+                )
 
 
 def check_policies(sc, tables) -> None:
@@ -128,16 +167,28 @@ def check_policies(sc, tables) -> None:
         field = f"sweep.link_adaptation[{i}]"
         base, _, label = str(p).partition(":")
         if base == "conventional_5g" and not digital:
-            raise ScenarioError(field, p, "the bit pipe carries a digital configuration's bits and the tables hold "
-                                "none", "add a digital scheme (and bits) to abstraction.schemes, or drop it")
+            raise ScenarioError(
+                field,
+                p,
+                "the bit pipe carries a digital configuration's bits and the tables hold none",
+                "add a digital scheme (and bits) to abstraction.schemes, or drop it",
+            )
         if not label:
             continue
         if label not in labels:
-            raise ScenarioError(field, p, f"names no configuration of the tables ({', '.join(labels)})",
-                                "use one of those labels")
+            raise ScenarioError(
+                field,
+                p,
+                f"names no configuration of the tables ({', '.join(labels)})",
+                "use one of those labels",
+            )
         if base == "conventional_5g" and label not in digital:
-            raise ScenarioError(field, p, "the bit pipe carries a digital configuration's bits; this one is analog",
-                                f"use one of {', '.join(digital)}")
+            raise ScenarioError(
+                field,
+                p,
+                "the bit pipe carries a digital configuration's bits; this one is analog",
+                f"use one of {', '.join(digital)}",
+            )
         if base == "conventional_5g":
             _check_message_fits(sc, tables, field, p, labels.index(label))
 
@@ -146,12 +197,17 @@ def _check_message_fits(sc, tables, field: str, policy: str, config: int) -> Non
     """The bit pipe sends every message whole: one must fit the band at the lowest MCS."""
     net = sc.system
     bits = int(payload_bits(tables, net.conventional.header_bits)[:, config].max())
-    sizes = TransportBlockSizes(net.conventional.table_for(net.direction), [0], net.grid.data_re_per_prb(),
-                                net.grid.prbs())
+    sizes = TransportBlockSizes(
+        net.conventional.table_for(net.direction), [0], net.grid.data_re_per_prb(), net.grid.prbs()
+    )
     if bits > sizes.max_payload_bits():
-        raise ScenarioError(field, policy, f"one message ({bits} bits with headers) does not fit the band's "
-                            f"{net.grid.prbs()} PRBs at the lowest MCS ({sizes.max_payload_bits()} bits)",
-                            "carry a smaller configuration, or give system.grid more PRBs")
+        raise ScenarioError(
+            field,
+            policy,
+            f"one message ({bits} bits with headers) does not fit the band's "
+            f"{net.grid.prbs()} PRBs at the lowest MCS ({sizes.max_payload_bits()} bits)",
+            "carry a smaller configuration, or give system.grid more PRBs",
+        )
 
 
 def check_tables(sc, tables) -> list:
@@ -175,8 +231,11 @@ def check_sinr_coverage(sc, tables, drops: list[tuple[int, int]]) -> tuple[float
         p_re, noise = power_per_re(sc, drop)
         if sc.system.direction == "uplink" or drop.num_sectors == 1 or not sc.system.interference:
             own = p_re[:, 0] * 10.0 ** (drop.gain_db[np.arange(drop.num_agents), drop.serving] / 10.0)
-            sinr = uplink_geometry_db(drop, p_re[:, 0], noise) if sc.system.interference else \
-                10.0 * np.log10(own / noise)
+            sinr = (
+                uplink_geometry_db(drop, p_re[:, 0], noise)
+                if sc.system.interference
+                else 10.0 * np.log10(own / noise)
+            )
         else:
             sinr = downlink_coupling_sir_db(drop)
         lows.append(np.percentile(sinr, 1))
@@ -188,9 +247,12 @@ def check_sinr_coverage(sc, tables, drops: list[tuple[int, int]]) -> tuple[float
     if t_lo > lo + 1e-9:
         field = "abstraction.sinr_db" if sc.abstraction is not None else "tables"
         top = math.ceil(hi) if not math.isfinite(t_hi) else max(math.ceil(hi), math.ceil(t_hi))
-        raise ScenarioError(field, f"{t_lo:g}..{t_hi:g} dB",
-                            f"does not cover the study's SINR range {lo:.0f}..{hi:.0f} dB (1st-99th percentile "
-                            "of the agents' SINR, widened by fading)",
-                            f"start the grid at {math.floor(lo)} dB or lower (e.g. sinr_db: {{start: "
-                            f"{math.floor(lo)}, stop: {top}, step: 0.5}})")
+        raise ScenarioError(
+            field,
+            f"{t_lo:g}..{t_hi:g} dB",
+            f"does not cover the study's SINR range {lo:.0f}..{hi:.0f} dB (1st-99th percentile "
+            "of the agents' SINR, widened by fading)",
+            f"start the grid at {math.floor(lo)} dB or lower (e.g. sinr_db: {{start: "
+            f"{math.floor(lo)}, stop: {top}, step: 0.5}})",
+        )
     return lo, hi

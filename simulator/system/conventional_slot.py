@@ -62,24 +62,37 @@ class ConventionalSlots:
         spec = net.conventional
         label = unit.link_adaptation.split(":", 1)[1]
         self.config = tables.labels.index(label)
-        self.msg_bits = payload_bits(tables, spec.header_bits)[:, self.config]                     # [G]
+        self.msg_bits = payload_bits(tables, spec.header_bits)[:, self.config]  # [G]
         if not np.all(self.msg_bits > 0):
-            raise ScenarioError("sweep.link_adaptation", unit.link_adaptation,
-                                f"{label} is not a digital configuration (no bits to carry)",
-                                "give conventional_5g digital configurations (a scheme with bits)")
-        self.clean = delivered_accuracy(tables)[0][:, self.config]                                # [G]
+            raise ScenarioError(
+                "sweep.link_adaptation",
+                unit.link_adaptation,
+                f"{label} is not a digital configuration (no bits to carry)",
+                "give conventional_5g digital configurations (a scheme with bits)",
+            )
+        self.clean = delivered_accuracy(tables)[0][:, self.config]  # [G]
         self.pipe = ConventionalPipe(
-            loop.N, direction=net.direction, re_per_prb=loop.re_prb, max_prbs=loop.R, seed=unit.seed,
-            purpose=(unit.drop, unit.placement, unit.scheduler, label, unit.arrival_rate), **dict(spec))
-        self.max_msgs = self.pipe.sizes.max_payload_bits() // self.msg_bits                      # [G]
+            loop.N,
+            direction=net.direction,
+            re_per_prb=loop.re_prb,
+            max_prbs=loop.R,
+            seed=unit.seed,
+            purpose=(unit.drop, unit.placement, unit.scheduler, label, unit.arrival_rate),
+            **dict(spec),
+        )
+        self.max_msgs = self.pipe.sizes.max_payload_bits() // self.msg_bits  # [G]
         if not np.all(self.max_msgs >= 1):
-            raise ScenarioError("system.grid", None, f"one {label} message ({int(self.msg_bits.max())} "
-                                "bits) does not fit the band at the lowest MCS",
-                                "use more PRBs or a smaller payload")
+            raise ScenarioError(
+                "system.grid",
+                None,
+                f"one {label} message ({int(self.msg_bits.max())} "
+                "bits) does not fit the band at the lowest MCS",
+                "use more PRBs or a smaller payload",
+            )
         tr = loop.traffic
         last = np.floor((tr.arrival_s + net.traffic.deadline_s) / loop.slot_s + 1e-9)
-        self.last_ok = last.astype(np.int64) - 1                        # the last slot a decision is on time
-        self.res = np.zeros(len(tr.agent), dtype=np.float64)           # [M] REs of each message's TB share
+        self.last_ok = last.astype(np.int64) - 1  # the last slot a decision is on time
+        self.res = np.zeros(len(tr.agent), dtype=np.float64)  # [M] REs of each message's TB share
         self.tb_first, self.tb_count = np.zeros(0, np.int64), np.zeros(0, np.int64)
         self.tb_res, self.tb_est = np.zeros(0), np.zeros(0)
 
@@ -87,7 +100,7 @@ class ConventionalSlots:
         """Serve slot ``t``: ``agents`` [A] backlogged, their queues ``first`` [A], ``count`` [A]."""
         loop, pipe, group = self.loop, self.pipe, self.loop.drop.group
         due = pipe.due(t)
-        if len(due):                                                   # one retransmission per agent
+        if len(due):  # one retransmission per agent
             due = due[np.sort(np.unique(pipe.harq.agent[due], return_index=True)[1])]
         fresh = ~np.isin(agents, pipe.harq.agent[due])
         new, first, count = agents[fresh], first[fresh], count[fresh]
@@ -106,8 +119,14 @@ class ConventionalSlots:
         per_msg = np.concatenate([self.msg_bits[group[pipe.harq.agent[due]]], self.msg_bits[g]])
         msgs = np.concatenate([self.tb_count[due], n_msg])
         order, per_prb_metric = self._rank(t, who, retx, mcs_all, per_msg)
-        grant, msgs[order] = self._grant(loop.drop.serving[who[order]], retx[order], mcs_all[order],
-                                         need_all[order], per_msg[order], msgs[order])
+        grant, msgs[order] = self._grant(
+            loop.drop.serving[who[order]],
+            retx[order],
+            mcs_all[order],
+            need_all[order],
+            per_msg[order],
+            msgs[order],
+        )
         if not grant.any():
             loop.sched.idle()
             loop.radio.idle()
@@ -173,7 +192,7 @@ class ConventionalSlots:
             if fresh.any():
                 one[fresh] = self.pipe.prbs_for(mcs[w][fresh], per_msg[w][fresh])
             full = need[w] <= room
-            part = ~full & ~retx[w] & (one <= room)                   # a partial TB: the messages that fit
+            part = ~full & ~retx[w] & (one <= room)  # a partial TB: the messages that fit
             if part.any():
                 tbs = self.pipe.tb_size_bits(mcs[w][part], room[part])
                 msgs[w[part]] = np.minimum(msgs[w[part]], tbs // per_msg[w][part])
@@ -188,10 +207,12 @@ class ConventionalSlots:
         grow = int(tb.max()) + 1 if len(tb) else 0
         if grow > len(self.tb_first):
             extra = max(grow, 2 * len(self.tb_first)) - len(self.tb_first)
-            self.tb_first, self.tb_count = (np.concatenate([a, np.zeros(extra, np.int64)])
-                                            for a in (self.tb_first, self.tb_count))
-            self.tb_res, self.tb_est = (np.concatenate([a, np.zeros(extra)])
-                                        for a in (self.tb_res, self.tb_est))
+            self.tb_first, self.tb_count = (
+                np.concatenate([a, np.zeros(extra, np.int64)]) for a in (self.tb_first, self.tb_count)
+            )
+            self.tb_res, self.tb_est = (
+                np.concatenate([a, np.zeros(extra)]) for a in (self.tb_res, self.tb_est)
+            )
         self.tb_first[tb], self.tb_count[tb], self.tb_res[tb], self.tb_est[tb] = first_msg, n_msg, res, est
 
     def _settle(self, t: int, out) -> None:

@@ -70,8 +70,9 @@ class Decider:
         msg = np.concatenate([p[0] for p in self.pending])
         grp = np.concatenate([p[1] for p in self.pending])
         cfg = np.concatenate([p[2] for p in self.pending])
-        sinr = np.concatenate([np.pad(p[3], ((0, 0), (0, width - p[3].shape[1])), constant_values=np.nan)
-                               for p in self.pending])
+        sinr = np.concatenate(
+            [np.pad(p[3], ((0, 0), (0, width - p[3].shape[1])), constant_values=np.nan) for p in self.pending]
+        )
         counts = np.concatenate([np.pad(p[4], ((0, 0), (0, width - p[4].shape[1]))) for p in self.pending])
         self.pending.clear()
         eff = np.empty(len(msg))
@@ -92,7 +93,8 @@ class Decider:
         if not self.record:
             return SentRecord(*(np.zeros(0) for _ in range(6)))
         width = max(r[1].shape[1] for r in self.record)
-        per_re = np.concatenate([np.pad(r[1], ((0, 0), (0, width - r[1].shape[1])), constant_values=np.nan)
-                                 for r in self.record])
+        per_re = np.concatenate(
+            [np.pad(r[1], ((0, 0), (0, width - r[1].shape[1])), constant_values=np.nan) for r in self.record]
+        )
         cols = [np.concatenate([r[i] for r in self.record]) for i in (0, 2, 3, 4, 5)]
         return SentRecord(cols[0], per_re, cols[1], cols[2], cols[3], cols[4])

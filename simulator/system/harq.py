@@ -77,8 +77,10 @@ class HarqProcesses:
 
     def __init__(self, max_retransmissions: int, combining: str, rtt_slots: int):
         if int(max_retransmissions) != max_retransmissions or max_retransmissions < 0:
-            raise ValueError(f"max_retransmissions: {max_retransmissions!r} must be a whole number >= 0 "
-                             "(0: no retransmission); use e.g. 3")
+            raise ValueError(
+                f"max_retransmissions: {max_retransmissions!r} must be a whole number >= 0 "
+                "(0: no retransmission); use e.g. 3"
+            )
         if combining not in COMBINING:
             raise ValueError(f"combining: {combining!r} is not one of {', '.join(COMBINING)}; use chase")
         if int(rtt_slots) != rtt_slots or rtt_slots < 1:
@@ -87,8 +89,10 @@ class HarqProcesses:
         self.combining = combining
         self.rtt_slots = int(rtt_slots)
         self._n = 0
-        self._cols = {name: np.zeros(0, dtype=np.int64)
-                      for name in ("agent", "mcs", "prbs", "transmissions", "first_slot", "last_slot")}
+        self._cols = {
+            name: np.zeros(0, dtype=np.int64)
+            for name in ("agent", "mcs", "prbs", "transmissions", "first_slot", "last_slot")
+        }
         self._state = np.zeros(0, dtype=np.int8)
         self._soft: dict[int, np.ndarray] = {}
 
@@ -113,8 +117,14 @@ class HarqProcesses:
         a = len(agents)
         self._grow(self._n + a)
         ids = np.arange(self._n, self._n + a, dtype=np.int64)
-        for name, value in (("agent", agents), ("mcs", mcs), ("prbs", prbs), ("transmissions", 0),
-                            ("first_slot", slot), ("last_slot", slot)):
+        for name, value in (
+            ("agent", agents),
+            ("mcs", mcs),
+            ("prbs", prbs),
+            ("transmissions", 0),
+            ("first_slot", slot),
+            ("last_slot", slot),
+        ):
             self._cols[name][ids] = value
         self._state[ids] = PENDING
         self._n += a
@@ -140,8 +150,10 @@ class HarqProcesses:
             n_re = int(np.count_nonzero(~np.isnan(x[i])))
             if stored is None or n_re != len(stored):
                 have = None if stored is None else len(stored)
-                raise ValueError(f"sinr_lin: a retransmission of TB {int(tb[i])} has {n_re} REs, its first "
-                                 f"copy {have}: a retransmission goes on as many REs as the first copy")
+                raise ValueError(
+                    f"sinr_lin: a retransmission of TB {int(tb[i])} has {n_re} REs, its first "
+                    f"copy {have}: a retransmission goes on as many REs as the first copy"
+                )
             if self.combining == "chase":
                 out[i, :n_re] = x[i, :n_re] + stored
         self._cols["transmissions"][tb] += 1

@@ -59,11 +59,19 @@ class SectorPrice:
     :param num_sectors: S. :param capacity_re_per_slot: data REs of a slot. :param slots_backlog: B* in slots.
     """
 
-    def __init__(self, num_sectors: int, capacity_re_per_slot: float, slots_backlog: float, gain: float,
-                 floor: float, interference_price: float, ewma: float):
+    def __init__(
+        self,
+        num_sectors: int,
+        capacity_re_per_slot: float,
+        slots_backlog: float,
+        gain: float,
+        floor: float,
+        interference_price: float,
+        ewma: float,
+    ):
         self.floor, self.kappa, self.ewma = floor, interference_price, ewma
         self.queue = np.full(num_sectors, floor)
-        self.busy = np.zeros(num_sectors)                   # each sector's share of PRBs in use (EWMA)
+        self.busy = np.zeros(num_sectors)  # each sector's share of PRBs in use (EWMA)
         self.price = self.queue.copy()
         self.target = capacity_re_per_slot * slots_backlog
         self.gain = gain
@@ -89,8 +97,9 @@ def fixed_index(policy: str, labels: list[str]) -> int | None:
     return labels.index(policy.split(":", 1)[1]) if ":" in policy else None
 
 
-def policy_rules(policy: str, acc: np.ndarray, res: np.ndarray, price: np.ndarray, target: float,
-                 fixed: int | None = None) -> tuple[np.ndarray, bool]:
+def policy_rules(
+    policy: str, acc: np.ndarray, res: np.ndarray, price: np.ndarray, target: float, fixed: int | None = None
+) -> tuple[np.ndarray, bool]:
     """Candidate configurations of every message and whether free REs are spent on upgrades.
 
     :input acc: [M, C] expected accuracy. :input res: [M, C] REs per message.
@@ -104,7 +113,7 @@ def policy_rules(policy: str, acc: np.ndarray, res: np.ndarray, price: np.ndarra
         return np.argmax(acc / res, axis=1)[None, :].astype(np.int64), False
     if base == "target":
         ok = acc >= target
-        score = np.where(ok, -res * 4.0 + acc, -np.inf)        # fewest REs first, then the more accurate
+        score = np.where(ok, -res * 4.0 + acc, -np.inf)  # fewest REs first, then the more accurate
         return np.where(ok.any(1), np.argmax(score, 1), np.argmax(acc, 1))[None, :].astype(np.int64), False
     if base == "max_correct":
         return np.argmax(acc - price[:, None] * res, axis=1)[None, :].astype(np.int64), True

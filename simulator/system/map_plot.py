@@ -42,8 +42,14 @@ def draw_map(users: list[dict], cells: list[dict], out_dir: Path, label, style: 
     pol = next((p for p in ("max_correct_olla", "max_correct") if p in pols), pols[0])
     load = max(_f(u["arrival_rate"]) for u in users)
     first = next(u for u in users if u["link_adaptation"] == pol)
-    sel = [u for u in users if u["link_adaptation"] == pol and _f(u["arrival_rate"]) == load
-           and u["seed"] == first["seed"] and u["drop"] == first["drop"]]
+    sel = [
+        u
+        for u in users
+        if u["link_adaptation"] == pol
+        and _f(u["arrival_rate"]) == load
+        and u["seed"] == first["seed"]
+        and u["drop"] == first["drop"]
+    ]
     here = [c for c in cells if c["seed"] == first["seed"] and c["drop"] == first["drop"]]
     if not sel or not here:
         return None
@@ -53,15 +59,21 @@ def draw_map(users: list[dict], cells: list[dict], out_dir: Path, label, style: 
     radius = isd / math.sqrt(3.0)
     if len(sites) > 1:
         v = sites[np.argsort(np.linalg.norm(sites - sites[0], axis=1))[1]] - sites[0]
-        base = math.degrees(math.atan2(v[1], v[0])) + 30.0              # hexagon vertices face away from neighbours
+        base = math.degrees(math.atan2(v[1], v[0])) + 30.0  # hexagon vertices face away from neighbours
     else:
         base = 30.0
     ang = np.radians(base + 60.0 * np.arange(7))
     for sx, sy in sites:
         ax.plot(sx + radius * np.cos(ang), sy + radius * np.sin(ang), color="0.55", lw=0.6, zorder=1)
         for b in SECTOR_BOUNDARIES_DEG:
-            ax.plot([sx, sx + radius * math.cos(math.radians(b))], [sy, sy + radius * math.sin(math.radians(b))],
-                    color="0.55", lw=0.6, ls=":", zorder=1)
+            ax.plot(
+                [sx, sx + radius * math.cos(math.radians(b))],
+                [sy, sy + radius * math.sin(math.radians(b))],
+                color="0.55",
+                lw=0.6,
+                ls=":",
+                zorder=1,
+            )
     x = np.array([_f(u["x"]) for u in sel])
     y = np.array([_f(u["y"]) for u in sel])
     acc = np.array([_f(u.get("accuracy_offered")) for u in sel])

@@ -83,8 +83,9 @@ class OuterLoop:
         msg, agents, config, predicted, est_db = (x[keep] for x in (msg, agents, config, predicted, est_db))
         g = self.groups[agents]
         x = est_db + self.agent[agents] + self.shift[g, config]
-        slope = (tables.expected_accuracy_of(g, config, x + _H) - tables.expected_accuracy_of(g, config, x - _H)) \
-            / (2 * _H)
+        slope = (
+            tables.expected_accuracy_of(g, config, x + _H) - tables.expected_accuracy_of(g, config, x - _H)
+        ) / (2 * _H)
         self.pending[slot + self.spec.feedback_delay_slots] = (msg, agents, config, predicted, slope)
 
     def due(self, slot: int) -> bool:

@@ -67,9 +67,12 @@ def _record(sc, tables, purpose: str, drops: int, progress) -> MessagePatterns:
     parts = []
     for d in range(drops):
         for label in tables.labels:
-            unit = dataclasses.replace(template, seed=seed, drop=d, link_adaptation=f"fixed:{label}",
-                                       **regime_runs(sc))
-            parts.append(MessagePatterns.from_record(simulate_system(sc, unit, tables, record=True).record, d))
+            unit = dataclasses.replace(
+                template, seed=seed, drop=d, link_adaptation=f"fixed:{label}", **regime_runs(sc)
+            )
+            parts.append(
+                MessagePatterns.from_record(simulate_system(sc, unit, tables, record=True).record, d)
+            )
         say(progress, f"abstraction: {purpose} drop {d}: {sum(len(p) for p in parts)} messages recorded")
     return MessagePatterns.concat(parts)
 
@@ -97,15 +100,22 @@ def own_regime(sc, table_set, tables, progress=None, use_cache: bool = True) -> 
         return lambda e: decode_for_table(e, patterns, settings, test, purpose, spec.seed, references, build)
 
     cal = _record(sc, tables, "calibration", spec.calibration.system.drops, progress)
-    cal_rows = calibrate_in_regime(spec, entries, decoder(cal, spec.calibration.system, "calibration"), progress)
+    cal_rows = calibrate_in_regime(
+        spec, entries, decoder(cal, spec.calibration.system, "calibration"), progress
+    )
     table_of = {k: e.table for e in entries for k in e.keys}
     fading = build_fading_average(table_of, cal, INNER_LOOP_GRID_DB, seed=spec.seed)
     val_spec = (spec.validation or ValidationSpec()).system
     val = _record(sc, tables, "validation", val_spec.drops, progress)
     val_rows = validate_in_regime(entries, decoder(val, val_spec, "validation"), progress)
     inner = inner_loop_check(fading, table_of, val, tables.labels)
-    result = OwnRegime({e.table_id: (e.table.eesm_beta, e.table.beta_fit) for e in entries}, fading, cal_rows,
-                       val_rows, inner)
+    result = OwnRegime(
+        {e.table_id: (e.table.eesm_beta, e.table.beta_fit) for e in entries},
+        fading,
+        cal_rows,
+        val_rows,
+        inner,
+    )
     if use_cache:
         save_regime(result, folder)
     return result

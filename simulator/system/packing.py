@@ -78,19 +78,23 @@ def pack(cand: SlotCandidates, rules: np.ndarray, num_sectors: int, num_prbs, re
     """
     J, M = rules.shape
     owner = cand.owner
-    res = np.take_along_axis(cand.res[None].repeat(J, 0), rules[..., None], axis=2)[..., 0]    # [J, M]
+    res = np.take_along_axis(cand.res[None].repeat(J, 0), rules[..., None], axis=2)[..., 0]  # [J, M]
     acc = np.take_along_axis(cand.acc[None].repeat(J, 0), rules[..., None], axis=2)[..., 0]
-    prefix_prbs = -(-segment_cumsum(res, cand.first[owner]) // re_per_prb)                   # [J, M]
+    prefix_prbs = -(-segment_cumsum(res, cand.first[owner]) // re_per_prb)  # [J, M]
     admitted, granted = pack_prefixes(cand, prefix_prbs, num_sectors, num_prbs)
     objective = np.zeros((J, num_sectors))
     rows = np.arange(J)[:, None]
-    np.add.at(objective, (np.broadcast_to(rows, (J, M)), np.broadcast_to(cand.sector[owner], (J, M))),
-              np.where(admitted, acc, 0.0))
+    np.add.at(
+        objective,
+        (np.broadcast_to(rows, (J, M)), np.broadcast_to(cand.sector[owner], (J, M))),
+        np.where(admitted, acc, 0.0),
+    )
     return Packing(admitted, granted, objective, rules.copy())
 
 
-def pack_prefixes(cand: SlotCandidates, prefix_prbs: np.ndarray, num_sectors: int,
-                  num_prbs) -> tuple[np.ndarray, np.ndarray]:
+def pack_prefixes(
+    cand: SlotCandidates, prefix_prbs: np.ndarray, num_sectors: int, num_prbs
+) -> tuple[np.ndarray, np.ndarray]:
     """The packing itself, from the PRBs each agent needs to send its first ``i`` messages.
 
     :input prefix_prbs: [J, M] PRBs the owner of message m needs to send its messages up to m
@@ -100,18 +104,18 @@ def pack_prefixes(cand: SlotCandidates, prefix_prbs: np.ndarray, num_sectors: in
     A = len(cand.first)
     owner = cand.owner
     last = cand.first + cand.count - 1
-    need = prefix_prbs[:, last]                                                               # [J, A]
+    need = prefix_prbs[:, last]  # [J, A]
     first_need = prefix_prbs[:, cand.first]
     sec = cand.sector
-    agent_first = np.searchsorted(sec, sec)                       # first agent of each agent's sector
+    agent_first = np.searchsorted(sec, sec)  # first agent of each agent's sector
     remaining = np.broadcast_to(np.asarray(num_prbs, dtype=np.int64), (num_sectors,))[None, :].repeat(J, 0)
     done = np.zeros((J, A), dtype=bool)
     granted = np.zeros((J, A), dtype=np.int64)
     kadm = np.zeros((J, A), dtype=np.int64)
     rows = np.arange(J)[:, None]
     while True:
-        left = remaining[:, sec]                                                              # [J, A]
-        done |= first_need > left                 # its first message no longer fits: it never will this slot
+        left = remaining[:, sec]  # [J, A]
+        done |= first_need > left  # its first message no longer fits: it never will this slot
         active = ~done
         if not active.any():
             break
@@ -121,9 +125,13 @@ def pack_prefixes(cand: SlotCandidates, prefix_prbs: np.ndarray, num_sectors: in
         over = active & ~full
         blocker = over & (segment_cumsum(over.astype(np.int64), agent_first) == 1)
         avail = left - (cs - eff)
-        fits = (prefix_prbs <= avail[:, owner]) & blocker[:, owner]                           # [J, M]
-        k_block = np.add.reduceat(fits.astype(np.int64), cand.first, axis=1) if M else np.zeros((J, A), np.int64)
-        used_block = np.where(k_block > 0, prefix_prbs[rows, cand.first[None, :] + np.maximum(k_block, 1) - 1], 0)
+        fits = (prefix_prbs <= avail[:, owner]) & blocker[:, owner]  # [J, M]
+        k_block = (
+            np.add.reduceat(fits.astype(np.int64), cand.first, axis=1) if M else np.zeros((J, A), np.int64)
+        )
+        used_block = np.where(
+            k_block > 0, prefix_prbs[rows, cand.first[None, :] + np.maximum(k_block, 1) - 1], 0
+        )
         g = np.where(full, need, np.where(blocker, used_block, 0))
         granted += g
         kadm += np.where(full, cand.count, np.where(blocker, k_block, 0))
@@ -133,8 +141,14 @@ def pack_prefixes(cand: SlotCandidates, prefix_prbs: np.ndarray, num_sectors: in
     return pos[None, :] < kadm[:, owner], granted
 
 
-def upgrade(cand: SlotCandidates, admitted: np.ndarray, config: np.ndarray, n_prb: np.ndarray, re_per_prb: int,
-            rounds: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def upgrade(
+    cand: SlotCandidates,
+    admitted: np.ndarray,
+    config: np.ndarray,
+    n_prb: np.ndarray,
+    re_per_prb: int,
+    rounds: int = 3,
+) -> tuple[np.ndarray, np.ndarray]:
     """Spend the free REs of every served agent's last PRB (zero price): each round, every agent
     takes the single best accuracy gain among upgrading one of its admitted messages or admitting
     its next one, within its free REs.
@@ -147,15 +161,16 @@ def upgrade(cand: SlotCandidates, admitted: np.ndarray, config: np.ndarray, n_pr
         return admitted, config
     pos = np.arange(M) - cand.first[owner]
     for _ in range(rounds):
-        used = np.bincount(owner, weights=np.where(admitted, cand.res[np.arange(M), config], 0),
-                           minlength=len(cand.first))
-        spare = n_prb * re_per_prb - used                                                     # [A]
+        used = np.bincount(
+            owner, weights=np.where(admitted, cand.res[np.arange(M), config], 0), minlength=len(cand.first)
+        )
+        spare = n_prb * re_per_prb - used  # [A]
         k = np.bincount(owner, weights=admitted, minlength=len(cand.first)).astype(np.int64)
         nxt = ~admitted & (pos == k[owner]) & (n_prb[owner] > 0)
         cur_res = np.where(admitted, cand.res[np.arange(M), config], 0)
         cur_acc = np.where(admitted, cand.acc[np.arange(M), config], 0.0)
         ok = (admitted | nxt)[:, None] & (cand.res - cur_res[:, None] <= spare[owner][:, None])
-        gain = np.where(ok, cand.acc - cur_acc[:, None], 0.0)                                 # [M, C]
+        gain = np.where(ok, cand.acc - cur_acc[:, None], 0.0)  # [M, C]
         best_c = np.argmax(gain, axis=1)
         best = gain[np.arange(M), best_c]
         if not np.any(best > 1e-12):

@@ -32,8 +32,14 @@ import numpy as np
 
 from semcom.core.errors import ScenarioError
 
-__all__ = ["sionna_mcs_tables", "parse_mcs_table", "mcs_table_problem", "bler_table_file", "payload_bits",
-           "delivered_accuracy"]
+__all__ = [
+    "sionna_mcs_tables",
+    "parse_mcs_table",
+    "mcs_table_problem",
+    "bler_table_file",
+    "payload_bits",
+    "delivered_accuracy",
+]
 
 _CATEGORY = {"PUSCH": 0, "PDSCH": 1}
 
@@ -70,12 +76,16 @@ def mcs_table_problem(name: str, direction: str | None = None) -> tuple[str, str
     if name not in tables:
         close = difflib.get_close_matches(str(name), list(tables), n=1)
         hint = f"did you mean {close[0]}? " if close else ""
-        return (f"{name!r} is not an MCS table Sionna has BLER tables and EESM beta for",
-                f"{hint}use one of {', '.join(sorted(tables))}")
+        return (
+            f"{name!r} is not an MCS table Sionna has BLER tables and EESM beta for",
+            f"{hint}use one of {', '.join(sorted(tables))}",
+        )
     channel = {"uplink": "PUSCH", "downlink": "PDSCH"}.get(direction)
     if channel is not None and not name.startswith(channel):
-        return (f"{name} is not a table of the {direction} ({channel})",
-                f"use {channel}_table1 or {channel}_table2")
+        return (
+            f"{name} is not a table of the {direction} ({channel})",
+            f"use {channel}_table1 or {channel}_table2",
+        )
     return None
 
 
@@ -117,10 +127,13 @@ def delivered_accuracy(tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             if getattr(t.config, "bits_per_sample", None) is None:
                 continue
             if not flat_at_end(t, -1):
-                raise ScenarioError("abstraction.sinr_db", f"top {float(t.sinr_db[-1]):g} dB",
-                                    f"the digital table {tables.labels[c]} is still rising at the top of its "
-                                    "grid, so its clean accuracy (a delivered payload's) is not reached",
-                                    "extend abstraction.sinr_db upwards until the digital tables are flat")
+                raise ScenarioError(
+                    "abstraction.sinr_db",
+                    f"top {float(t.sinr_db[-1]):g} dB",
+                    f"the digital table {tables.labels[c]} is still rising at the top of its "
+                    "grid, so its clean accuracy (a delivered payload's) is not reached",
+                    "extend abstraction.sinr_db upwards until the digital tables are flat",
+                )
             acc[g, c] = float(t.accuracy[-1])
             low[g, c] = float(getattr(t, "accuracy_low", t.accuracy)[-1])
             high[g, c] = float(getattr(t, "accuracy_high", t.accuracy)[-1])

@@ -39,8 +39,12 @@ from .metrics import MIN_USER_MESSAGES
 
 __all__ = ["plot_system", "policy_label"]
 
-_METRICS = [("goodput_offered", "correct decisions/s (10³)", 1e-3), ("p5_user_accuracy", "5th-pct. user accuracy", 1.0),
-            ("latency_p95", "p95 latency [ms]", 1e3), ("jain_fairness", "Jain fairness", 1.0)]
+_METRICS = [
+    ("goodput_offered", "correct decisions/s (10³)", 1e-3),
+    ("p5_user_accuracy", "5th-pct. user accuracy", 1.0),
+    ("latency_p95", "p95 latency [ms]", 1e3),
+    ("jain_fairness", "Jain fairness", 1.0),
+]
 
 
 def _f(v) -> float:
@@ -50,9 +54,15 @@ def _f(v) -> float:
 def policy_label(p: str) -> str:
     """A policy as a legend shows it."""
     base, _, cfg = p.partition(":")
-    names = {"max_correct": "semantic LA", "max_correct_olla": "semantic LA + outer loop",
-             "max_per_re": "max correct per RE", "target": "target accuracy", "target_olla": "target + outer loop",
-             "fixed": "fixed", "conventional_5g": "5G bit pipe"}
+    names = {
+        "max_correct": "semantic LA",
+        "max_correct_olla": "semantic LA + outer loop",
+        "max_per_re": "max correct per RE",
+        "target": "target accuracy",
+        "target_olla": "target + outer loop",
+        "fixed": "fixed",
+        "conventional_5g": "5G bit pipe",
+    }
     return f"{names.get(base, base)} {cfg}".strip()
 
 
@@ -66,10 +76,14 @@ def _styles(policies: list[str]) -> dict:
     pipe = [p for p in policies if p.startswith("conventional_5g")]
     other = [p for p in policies if p not in fixed and p not in pipe]
     grey = plt.get_cmap("Greys")
-    out = {p: dict(color=grey(0.35 + 0.55 * i / max(1, len(fixed) - 1)), ls="--", lw=0.9, marker=None)
-           for i, p in enumerate(fixed)}
+    out = {
+        p: dict(color=grey(0.35 + 0.55 * i / max(1, len(fixed) - 1)), ls="--", lw=0.9, marker=None)
+        for i, p in enumerate(fixed)
+    }
     tab = plt.get_cmap("tab10")
-    out.update({p: dict(color=tab(i), ls="-", lw=1.6, marker=MARKERS[i % len(MARKERS)]) for i, p in enumerate(other)})
+    out.update(
+        {p: dict(color=tab(i), ls="-", lw=1.6, marker=MARKERS[i % len(MARKERS)]) for i, p in enumerate(other)}
+    )
     out.update({p: dict(color=tab(len(other) + i), ls="-.", lw=1.4, marker="s") for i, p in enumerate(pipe)})
     return out
 
@@ -94,9 +108,13 @@ def plot_system(rows: list[dict], out_dir: str | Path, style: FigureStyle) -> li
     focus = _focus(by["network"])
     net = _mine(by["network"], focus)
     users, traces = _mine(by["user"], focus), _mine(by["trace"], focus)
-    paths = [_vs_load(net, out_dir, style), _accuracy_cdf(users, out_dir, style), _k_vs_sinr(users, out_dir, style),
-             _outer_loop(traces, out_dir, style),
-             draw_map(users, _mine(by["cell"], focus), out_dir, policy_label, style)]
+    paths = [
+        _vs_load(net, out_dir, style),
+        _accuracy_cdf(users, out_dir, style),
+        _k_vs_sinr(users, out_dir, style),
+        _outer_loop(traces, out_dir, style),
+        draw_map(users, _mine(by["cell"], focus), out_dir, policy_label, style),
+    ]
     return [p for p in paths if p]
 
 
@@ -110,17 +128,33 @@ def _vs_load(net, out_dir: Path, style: FigureStyle):
     fig, axes = new_figure(style, len(_METRICS), 2)
     for ax, (col, label, scale) in zip(axes, _METRICS):
         for p in policies:
-            pts = sorted((_f(r["arrival_rate"]), _f(r[col]), _f(r[f"{col}_low"]), _f(r[f"{col}_high"]))
-                         for r in summary if r["link_adaptation"] == p)
+            pts = sorted(
+                (_f(r["arrival_rate"]), _f(r[col]), _f(r[f"{col}_low"]), _f(r[f"{col}_high"]))
+                for r in summary
+                if r["link_adaptation"] == p
+            )
             x, y, lo, hi = (np.array(v) for v in zip(*pts))
             st = styles[p]
-            ax.plot(x, y * scale, color=st["color"], ls=st["ls"], lw=st["lw"], marker=st["marker"],
-                    label=policy_label(p))
+            ax.plot(
+                x,
+                y * scale,
+                color=st["color"],
+                ls=st["ls"],
+                lw=st["lw"],
+                marker=st["marker"],
+                label=policy_label(p),
+            )
             ok = np.isfinite(lo) & np.isfinite(hi)
             if col in ("p5_user_accuracy", "jain_fairness"):
                 lo, hi = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
-            ax.fill_between(x[ok], lo[ok] * scale, hi[ok] * scale, color=st["color"],
-                            alpha=0.07 if p.startswith("fixed:") else 0.18, lw=0)
+            ax.fill_between(
+                x[ok],
+                lo[ok] * scale,
+                hi[ok] * scale,
+                color=st["color"],
+                alpha=0.07 if p.startswith("fixed:") else 0.18,
+                lw=0,
+            )
         ax.set_xscale("log")
         ax.set_xticks(loads, [f"{v:g}" for v in loads])
         ax.minorticks_off()
@@ -135,8 +169,13 @@ def _accuracy_cdf(users, out_dir: Path, style: FigureStyle):
     if not users:
         return None
     load = max(_f(u["arrival_rate"]) for u in users)
-    sel = [u for u in users if _f(u["arrival_rate"]) == load and _f(u.get("messages")) >= MIN_USER_MESSAGES
-           and is_number(u.get("accuracy_offered"))]
+    sel = [
+        u
+        for u in users
+        if _f(u["arrival_rate"]) == load
+        and _f(u.get("messages")) >= MIN_USER_MESSAGES
+        and is_number(u.get("accuracy_offered"))
+    ]
     if not sel:
         return None
     policies = _order(u["link_adaptation"] for u in sel)
@@ -145,8 +184,15 @@ def _accuracy_cdf(users, out_dir: Path, style: FigureStyle):
     for p in policies:
         acc = np.sort([_f(u["accuracy_offered"]) for u in sel if u["link_adaptation"] == p])
         st = styles[p]
-        ax.step(acc, np.arange(1, len(acc) + 1) / len(acc), where="post", color=st["color"], ls=st["ls"],
-                lw=st["lw"], label=policy_label(p))
+        ax.step(
+            acc,
+            np.arange(1, len(acc) + 1) / len(acc),
+            where="post",
+            color=st["color"],
+            ls=st["ls"],
+            lw=st["lw"],
+            label=policy_label(p),
+        )
     ax.set_xlabel(f"user accuracy over offered messages (users with >= {MIN_USER_MESSAGES})")
     ax.set_ylabel("CDF of users")
     ax.set_xlim(0, 1)
@@ -165,25 +211,39 @@ def _k_vs_sinr(users, out_dir: Path, style: FigureStyle):
     pol = _load_aware(users)
     if pol is None:
         return None
-    sel = [u for u in users if u["link_adaptation"] == pol and is_number(u.get("mean_num_anchors"))
-           and is_number(u.get("mean_sinr_est_db"))]
+    sel = [
+        u
+        for u in users
+        if u["link_adaptation"] == pol
+        and is_number(u.get("mean_num_anchors"))
+        and is_number(u.get("mean_sinr_est_db"))
+    ]
     loads = sorted({_f(u["arrival_rate"]) for u in sel})
     fig, axes = new_figure(style, len(loads), 3, share=True)
     for ax, load in zip(axes, loads):
-        pts = np.array([(_f(u["mean_sinr_est_db"]), _f(u["mean_num_anchors"])) for u in sel
-                        if _f(u["arrival_rate"]) == load])
+        pts = np.array(
+            [
+                (_f(u["mean_sinr_est_db"]), _f(u["mean_num_anchors"]))
+                for u in sel
+                if _f(u["arrival_rate"]) == load
+            ]
+        )
         ax.scatter(pts[:, 0], pts[:, 1], s=4, alpha=0.5, linewidths=0, color="tab:blue")
         ax.set_yscale("log", base=2)
         ax.set_title(f"{load:g} decisions/s per agent", fontsize=8)
         ax.set_xlabel("mean SINR estimate [dB]")
     axes[0].set_ylabel("mean K chosen")
-    fig.suptitle(f"{policy_label(pol)}: each user's mean K against its mean large-scale SINR estimate", fontsize=8)
+    fig.suptitle(
+        f"{policy_label(pol)}: each user's mean K against its mean large-scale SINR estimate", fontsize=8
+    )
     return save_figure(fig, out_dir, "system_k_vs_sinr")[0]
 
 
 def _outer_loop(traces, out_dir: Path, style: FigureStyle):
-    pol = next((p for p in ("max_correct_olla", "target_olla") if any(r["link_adaptation"] == p for r in traces)),
-               None)
+    pol = next(
+        (p for p in ("max_correct_olla", "target_olla") if any(r["link_adaptation"] == p for r in traces)),
+        None,
+    )
     if pol is None:
         return None
     sel = [r for r in traces if r["link_adaptation"] == pol]
@@ -194,7 +254,9 @@ def _outer_loop(traces, out_dir: Path, style: FigureStyle):
         by_t = defaultdict(list)
         for r in sel:
             if _f(r["arrival_rate"]) == load:
-                by_t[_f(r["t_s"])].append((_f(r["predicted_accuracy"]), _f(r["accuracy"]), _f(r["olla_offset_db"])))
+                by_t[_f(r["t_s"])].append(
+                    (_f(r["predicted_accuracy"]), _f(r["accuracy"]), _f(r["olla_offset_db"]))
+                )
         t = np.array(sorted(by_t))
         vals = np.array([np.nanmean(by_t[x], axis=0) for x in t])
         axes[0].plot(t * 1e3, vals[:, 0], color=tab(i), ls="--", lw=1.0)

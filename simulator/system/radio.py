@@ -43,9 +43,14 @@ def _uplink_power_re(drop, grid, pc) -> np.ndarray:
     n, r = drop.num_agents, grid.prbs()
     prbs = np.broadcast_to(np.arange(1, r + 1), (n, r))
     pl = torch.from_numpy(np.repeat(10.0 ** (drop.pathloss_db / 10.0), r).reshape(n, r))
-    p_w = open_loop_uplink_power_control(pl, torch.from_numpy(np.ascontiguousarray(prbs * 12)), alpha=pc.alpha,
-                                         p0_dbm=pc.p0_dbm, ut_max_power_dbm=pc.ut_max_power_dbm,
-                                         precision="double").numpy()
+    p_w = open_loop_uplink_power_control(
+        pl,
+        torch.from_numpy(np.ascontiguousarray(prbs * 12)),
+        alpha=pc.alpha,
+        p0_dbm=pc.p0_dbm,
+        ut_max_power_dbm=pc.ut_max_power_dbm,
+        precision="double",
+    ).numpy()
     return p_w * 1e3 / (12.0 * prbs)
 
 
@@ -53,7 +58,7 @@ def power_per_re(sc, drop) -> tuple[np.ndarray, float]:
     """([N, R] transmit power per RE [mW] of each agent's link for allocations of 1..R PRBs, noise per RE [mW])."""
     net = sc.system
     n, r = drop.num_agents, net.grid.prbs()
-    if not drop.power_control:                  # single_site: gain_db is the mean SNR per RE at 0 dBm
+    if not drop.power_control:  # single_site: gain_db is the mean SNR per RE at 0 dBm
         return np.ones((n, r)), 1.0
     noise = 10.0 ** (drop.noise_dbm_re / 10.0)
     if net.direction == "downlink":
@@ -76,12 +81,12 @@ class Radio:
         self.interference = net.interference and drop.num_sectors > 1
         self.ewma = net.interference_ewma
         self.csi_delay = net.fading.csi_delay_slots
-        self.gain = 10.0 ** (drop.gain_db / 10.0)                                  # [N, S]
+        self.gain = 10.0 ** (drop.gain_db / 10.0)  # [N, S]
         self.serving = drop.serving
         s, r = drop.num_sectors, self.num_prbs
         self.p_re, self.noise = power_per_re(sc, drop)
-        self.i_est = np.zeros((s, r))               # uplink: interference per RE at each station and PRB [mW]
-        self.activity = np.zeros(s)                 # downlink: share of PRBs each station uses
+        self.i_est = np.zeros((s, r))  # uplink: interference per RE at each station and PRB [mW]
+        self.activity = np.zeros(s)  # downlink: share of PRBs each station uses
         self._setup_fading(sc, drop, seed, drop_index)
 
     def _setup_fading(self, sc, drop, seed, drop_index) -> None:
@@ -96,16 +101,26 @@ class Radio:
             self.link_id[:] = np.arange(n * s).reshape(n, s)
             return
         ptx = self.p_re[:, :1] if not self.downlink else self.p_re[:1, :1]
-        mean_rx = ptx * self.gain                                                   # [N, S] at one PRB
+        mean_rx = ptx * self.gain  # [N, S] at one PRB
         keep = mean_rx >= self.noise * 10.0 ** (f.interferer_floor_db / 10.0)
         keep[np.arange(n), self.serving] = True
         a, b = np.nonzero(keep)
         self.link_id[a, b] = np.arange(len(a))
         topo = sc.system.topology
-        self.fading = PRBFading(topo.carrier_frequency_hz, self.grid.prb_hz(), self.num_prbs, f.nlos_profile,
-                                f.los_profile, f.num_sinusoids)
-        self.links = self.fading.draw(derive_rng(seed, "system-fading", drop_index), drop.delay_spread_s[a, b],
-                                      drop.k_factor_db[a, b], drop.speed_mps[a])
+        self.fading = PRBFading(
+            topo.carrier_frequency_hz,
+            self.grid.prb_hz(),
+            self.num_prbs,
+            f.nlos_profile,
+            f.los_profile,
+            f.num_sinusoids,
+        )
+        self.links = self.fading.draw(
+            derive_rng(seed, "system-fading", drop_index),
+            drop.delay_spread_s[a, b],
+            drop.k_factor_db[a, b],
+            drop.speed_mps[a],
+        )
         self.faded_share = float(keep.mean())
 
     def power_gain(self, link: np.ndarray, prb: np.ndarray, slot: int) -> np.ndarray:
@@ -131,8 +146,9 @@ class Radio:
             i_hat = 0.0
         elif self.downlink:
             p0 = self.p_re[agents, :1]
-            i_hat = (self.activity[None, :] * p0 * self.gain[agents]).sum(1, keepdims=True) \
-                - self.activity[b][:, None] * p0 * g
+            i_hat = (self.activity[None, :] * p0 * self.gain[agents]).sum(1, keepdims=True) - self.activity[
+                b
+            ][:, None] * p0 * g
         else:
             i_hat = self.i_est[b].mean(1, keepdims=True)
         return 10.0 * np.log10(p * g / (self.noise + i_hat))
@@ -144,8 +160,12 @@ class Radio:
         b = self.serving[a]
         fad = self.power_gain(self.link_id[a, b], prb, slot - self.csi_delay).reshape(len(agents), -1)
         i_hat = self.i_est[self.serving[agents]] if self.interference and not self.downlink else 0.0
-        return 10.0 * np.log10(self.p_re[agents, :1] * self.gain[agents, self.serving[agents]][:, None] * fad
-                               / (self.noise + i_hat))
+        return 10.0 * np.log10(
+            self.p_re[agents, :1]
+            * self.gain[agents, self.serving[agents]][:, None]
+            * fad
+            / (self.noise + i_hat)
+        )
 
     # -- one slot ----------------------------------------------------------------------
     def slot_sinr(self, slot: int, occ: np.ndarray, n_prb_of: np.ndarray) -> np.ndarray:
@@ -157,25 +177,25 @@ class Radio:
         a = occ[s_idx, r_idx]
         S = occ.shape[0]
         sinr = np.full(occ.shape, np.nan)
-        p_tx = self.p_re[a, n_prb_of[a] - 1]                                          # [E]
+        p_tx = self.p_re[a, n_prb_of[a] - 1]  # [E]
         if not self.interference:
             fad = self.power_gain(self.link_id[a, s_idx], r_idx, slot)
             sinr[s_idx, r_idx] = p_tx * self.gain[a, s_idx] * fad / self.noise
             self._update(np.zeros(occ.shape), occ >= 0)
             return sinr
         e = len(a)
-        links = self.link_id[a]                                                       # [E, S]
+        links = self.link_id[a]  # [E, S]
         fad = self.power_gain(links.ravel(), np.repeat(r_idx, S), slot).reshape(e, S)
         if self.downlink:
             active = occ >= 0
-            mask = active[:, r_idx].T.copy()                                          # [E, S] station b on r_e
+            mask = active[:, r_idx].T.copy()  # [E, S] station b on r_e
             mask[np.arange(e), s_idx] = False
             power = self.p_re[0, 0] * self.gain[a] * fad
             itf = (power * mask).sum(1)
             desired = power[np.arange(e), s_idx]
             measured = np.zeros(occ.shape)
         else:
-            power = p_tx[:, None] * self.gain[a] * fad                                # [E, S] at every station
+            power = p_tx[:, None] * self.gain[a] * fad  # [E, S] at every station
             desired = power[np.arange(e), s_idx]
             power[np.arange(e), s_idx] = 0.0
             key = np.arange(S)[None, :] * self.num_prbs + r_idx[:, None]
@@ -198,4 +218,3 @@ class Radio:
     def idle(self) -> None:
         """A slot in which nobody transmits."""
         self._update(np.zeros_like(self.i_est), np.zeros(self.i_est.shape, dtype=bool))
-

@@ -75,7 +75,9 @@ class SystemRunner(StudyRunner):
 
     def before_units(self, sc, out_dir: Path, workers: int, say) -> SystemTables:
         table_set = load_table_set(sc, workers=workers if workers > 1 else None, progress=say)
-        regime = own_regime(sc, table_set, link_tables(sc, table_set), progress=say)   # cached: study_tables reads it
+        regime = own_regime(
+            sc, table_set, link_tables(sc, table_set), progress=say
+        )  # cached: study_tables reads it
         tables = study_tables(sc, table_set)
         check_tables(sc, tables)
         return SystemTables(table_set, tables, regime)
@@ -88,11 +90,15 @@ class SystemRunner(StudyRunner):
         csv_path = out_dir / "system_results.csv"
         write_csv(summarise_drops(parts["network"]), csv_path, SUMMARY_COLUMNS)
         write_csv(parts["network"], out_dir / "system_drops.csv", NETWORK_COLUMNS)
-        write_csv(calibration_summary(parts["config"]), out_dir / "system_calibration.csv", CALIBRATION_COLUMNS)
+        write_csv(
+            calibration_summary(parts["config"]), out_dir / "system_calibration.csv", CALIBRATION_COLUMNS
+        )
         write_csv(parts["cell"], out_dir / "system_cells.csv", CELL_COLUMNS)
         write_csv(parts["trace"], out_dir / "system_trace.csv", TRACE_COLUMNS)
         write_csv(parts["user"], out_dir / "system_users.csv", USER_COLUMNS)
-        write_validation(state.table_set, out_dir, extra=state.regime.validation if state.regime is not None else ())
+        write_validation(
+            state.table_set, out_dir, extra=state.regime.validation if state.regime is not None else ()
+        )
         if state.regime is not None:
             write_inner_loop(state.regime, out_dir)
         return csv_path

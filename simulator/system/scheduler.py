@@ -43,8 +43,9 @@ from ..run.randomness import derive_rng
 __all__ = ["Scheduler", "place_blocks", "allocation_prbs"]
 
 
-def place_blocks(sector: np.ndarray, n_prb: np.ndarray, start: np.ndarray, num_sectors: int,
-                 num_prbs: int) -> np.ndarray:
+def place_blocks(
+    sector: np.ndarray, n_prb: np.ndarray, start: np.ndarray, num_sectors: int, num_prbs: int
+) -> np.ndarray:
     """[S, R] occupancy (agent position, -1 idle): each sector's agents (in order) on consecutive
     PRBs from ``start[s]``, wrapping at the band's end."""
     occ = np.full((num_sectors, num_prbs), -1, dtype=np.int64)
@@ -79,8 +80,19 @@ class Scheduler:
         ``reuse`` or ``frequency_selective``. :param serving: [N] sector of every agent.
     """
 
-    def __init__(self, name: str, placement: str, serving: np.ndarray, num_sectors: int, num_prbs: int,
-                 pf_beta: float, seed: int, drop: int, num_slots: int, sectors_per_site: int = 3):
+    def __init__(
+        self,
+        name: str,
+        placement: str,
+        serving: np.ndarray,
+        num_sectors: int,
+        num_prbs: int,
+        pf_beta: float,
+        seed: int,
+        drop: int,
+        num_slots: int,
+        sectors_per_site: int = 3,
+    ):
         self.name, self.placement = name, placement
         self.num_sectors, self.num_prbs = num_sectors, num_prbs
         self.serving = serving
@@ -93,14 +105,24 @@ class Scheduler:
         self.pf = None
         if name.startswith("pf_"):
             from sionna.sys import PFSchedulerSUMIMO
-            self.pf = PFSchedulerSUMIMO(self.umax, num_prbs if self.freq else 1, 1, batch_size=num_sectors,
-                                        beta=pf_beta, precision="double", device="cpu")
+
+            self.pf = PFSchedulerSUMIMO(
+                self.umax,
+                num_prbs if self.freq else 1,
+                1,
+                batch_size=num_sectors,
+                beta=pf_beta,
+                precision="double",
+                device="cpu",
+            )
         self.last_rate = np.zeros((num_sectors, self.umax))
         self.last_served = np.full(len(serving), -1, dtype=np.int64)
         self._start_u = derive_rng(seed, "system-placement", drop).uniform(0.0, 1.0, (num_slots, num_sectors))
         self.home = (np.arange(num_sectors) % sectors_per_site) * (num_prbs // sectors_per_site)
 
-    def metric(self, slot: int, agents: np.ndarray, achievable: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    def metric(
+        self, slot: int, agents: np.ndarray, achievable: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Priority of ``agents`` [A] (higher first) and, with frequency-selective placement, their
         per-PRB metric [A, R]. ``achievable``: [A] (or [A, R] per PRB) for the PF schedulers."""
         if self.pf is None:
@@ -110,19 +132,24 @@ class Scheduler:
         f = self.num_prbs if self.freq else 1
         ach = torch.zeros(self.num_sectors, 1, f, self.umax, dtype=torch.float64)
         value = torch.from_numpy(np.asarray(achievable, dtype=np.float64).reshape(len(agents), -1))
-        ach[self.serving[agents], 0, :, self.local[agents]] = value.expand(-1, f) if value.shape[1] == 1 else value
+        ach[self.serving[agents], 0, :, self.local[agents]] = (
+            value.expand(-1, f) if value.shape[1] == 1 else value
+        )
         self.pf(torch.from_numpy(self.last_rate), ach)
         self.last_rate[:] = 0.0
-        per = self.pf.pf_metric[self.serving[agents], 0, :, self.local[agents]].numpy()       # [A, f]
+        per = self.pf.pf_metric[self.serving[agents], 0, :, self.local[agents]].numpy()  # [A, f]
         return per.max(1), (per if self.freq else None)
 
     def idle(self) -> None:
         """A slot without backlog: the PF averages still decay."""
         if self.pf is not None:
             import torch
+
             f = self.num_prbs if self.freq else 1
-            self.pf(torch.from_numpy(self.last_rate), torch.zeros(self.num_sectors, 1, f, self.umax,
-                                                                   dtype=torch.float64))
+            self.pf(
+                torch.from_numpy(self.last_rate),
+                torch.zeros(self.num_sectors, 1, f, self.umax, dtype=torch.float64),
+            )
             self.last_rate[:] = 0.0
 
     def served(self, slot: int, agents: np.ndarray, achieved: np.ndarray) -> None:
@@ -130,7 +157,9 @@ class Scheduler:
         self.last_served[agents] = slot
         self.last_rate[self.serving[agents], self.local[agents]] = achieved
 
-    def place(self, slot: int, sector: np.ndarray, n_prb: np.ndarray, per_prb: np.ndarray | None) -> np.ndarray:
+    def place(
+        self, slot: int, sector: np.ndarray, n_prb: np.ndarray, per_prb: np.ndarray | None
+    ) -> np.ndarray:
         """[S, R] occupancy (position in ``sector``'s agent list, -1 idle) of the agents ``sector`` [A]
         (sorted by sector, then priority) with ``n_prb`` [A] PRBs each (0: not served)."""
         S, R = self.num_sectors, self.num_prbs
@@ -154,7 +183,7 @@ class Scheduler:
             who = np.flatnonzero((rank == k) & (n_prb > 0))
             if not len(who):
                 continue
-            m = np.where(occ[sector[who]] >= 0, -np.inf, per_prb[who])                    # [w, R]
+            m = np.where(occ[sector[who]] >= 0, -np.inf, per_prb[who])  # [w, R]
             order = np.argsort(-m, axis=1, kind="stable")
             take = np.arange(R)[None, :] < n_prb[who][:, None]
             rows = np.repeat(who, n_prb[who])

@@ -17,7 +17,14 @@ from pydantic import Field, field_validator, model_validator
 
 from semcom.core.settings import Strict as _Strict, setting_error as _axis_error
 
-__all__ = ["GridSpec", "TrafficSpec", "FadingSpec", "PowerControlSpec", "PLACEMENTS", "NR_SUBCARRIER_SPACINGS"]
+__all__ = [
+    "GridSpec",
+    "TrafficSpec",
+    "FadingSpec",
+    "PowerControlSpec",
+    "PLACEMENTS",
+    "NR_SUBCARRIER_SPACINGS",
+]
 
 #: NR numerologies (TS 38.211 §4.2): subcarrier spacing 15 kHz x 2^mu.
 NR_SUBCARRIER_SPACINGS = (15e3, 30e3, 60e3, 120e3)
@@ -34,8 +41,12 @@ class GridSpec(_Strict):
 
     subcarrier_spacing_hz: float = Field(30e3, description="15, 30, 60 or 120 kHz (NR numerology mu = 0..3)")
     num_prbs: Optional[int] = Field(None, ge=1, le=275, description="PRBs of the band (or give bandwidth_hz)")
-    bandwidth_hz: Optional[float] = Field(None, gt=0, description="occupied bandwidth = num_prbs x 12 x "
-                                          "subcarrier spacing (must be a whole number of PRBs)")
+    bandwidth_hz: Optional[float] = Field(
+        None,
+        gt=0,
+        description="occupied bandwidth = num_prbs x 12 x "
+        "subcarrier spacing (must be a whole number of PRBs)",
+    )
     dmrs_symbols: int = Field(2, ge=1, le=4, description="DMRS symbols per slot (no data on them)")
 
     @field_validator("subcarrier_spacing_hz")
@@ -54,17 +65,25 @@ class GridSpec(_Strict):
             n = self.bandwidth_hz / prb_hz
             if abs(n - round(n)) > 1e-6 or round(n) < 1:
                 lo, hi = max(1, math.floor(n)), math.ceil(n)
-                raise _axis_error(f"bandwidth_hz {self.bandwidth_hz:g} is {n:.3f} PRBs of {prb_hz / 1e3:g} kHz, "
-                                  "not a whole number", f"use {lo * prb_hz:g} ({lo} PRBs) or {hi * prb_hz:g} "
-                                  f"({hi} PRBs), or give num_prbs")
+                raise _axis_error(
+                    f"bandwidth_hz {self.bandwidth_hz:g} is {n:.3f} PRBs of {prb_hz / 1e3:g} kHz, "
+                    "not a whole number",
+                    f"use {lo * prb_hz:g} ({lo} PRBs) or {hi * prb_hz:g} ({hi} PRBs), or give num_prbs",
+                )
             if self.num_prbs is not None and self.num_prbs != round(n):
-                raise _axis_error(f"num_prbs {self.num_prbs} disagrees with bandwidth_hz {self.bandwidth_hz:g} "
-                                  f"({round(n)} PRBs)", "give only one of them")
+                raise _axis_error(
+                    f"num_prbs {self.num_prbs} disagrees with bandwidth_hz {self.bandwidth_hz:g} "
+                    f"({round(n)} PRBs)",
+                    "give only one of them",
+                )
         return self
 
     def prbs(self) -> int:
-        return int(self.num_prbs if self.num_prbs is not None
-                   else round(self.bandwidth_hz / (12 * self.subcarrier_spacing_hz)))
+        return int(
+            self.num_prbs
+            if self.num_prbs is not None
+            else round(self.bandwidth_hz / (12 * self.subcarrier_spacing_hz))
+        )
 
     def slot_s(self) -> float:
         return 1e-3 * 15e3 / self.subcarrier_spacing_hz
@@ -83,10 +102,15 @@ class TrafficSpec(_Strict):
     random phase per agent) and each frame holds a Poisson number of objects, each one
     message (mean ``arrival_rate / frame_rate_hz``); ``poisson``: messages arrive one by one."""
 
-    model: Literal["frames", "poisson"] = Field("frames", description="frames (periodic frames of Poisson objects) "
-                                                "or poisson (messages one by one)")
-    deadline_s: float = Field(0.05, gt=0, description="a message not decided this long after it arrived is "
-                              "dropped (it bounds every queue) and counts as a failed decision")
+    model: Literal["frames", "poisson"] = Field(
+        "frames", description="frames (periodic frames of Poisson objects) or poisson (messages one by one)"
+    )
+    deadline_s: float = Field(
+        0.05,
+        gt=0,
+        description="a message not decided this long after it arrived is "
+        "dropped (it bounds every queue) and counts as a failed decision",
+    )
 
 
 class FadingSpec(_Strict):
@@ -96,15 +120,24 @@ class FadingSpec(_Strict):
     the scenario's 38.901 parameters, Doppler from its agent's speed, one value per PRB and
     slot; ``rayleigh_iid``: independent Exp(1) power per (link, PRB, slot); ``none``: |h| = 1."""
 
-    model: Literal["tdl", "rayleigh_iid", "none"] = Field("tdl", description="tdl (38.901 TDL per PRB and slot), "
-                                                          "rayleigh_iid or none (|h| = 1)")
+    model: Literal["tdl", "rayleigh_iid", "none"] = Field(
+        "tdl", description="tdl (38.901 TDL per PRB and slot), rayleigh_iid or none (|h| = 1)"
+    )
     nlos_profile: Literal["A", "B", "C"] = Field("A", description="TDL profile of NLoS and O2I links")
     los_profile: Literal["D", "E"] = Field("D", description="TDL profile of LoS links (Rician)")
     num_sinusoids: int = Field(8, ge=4, le=64, description="sinusoids per link (sum-of-sinusoids)")
-    interferer_floor_db: float = Field(-10.0, le=0, description="an interfering link whose mean power at a "
-                                       "station is this far below the noise enters with its mean power")
-    csi_delay_slots: int = Field(4, ge=0, description="age of the per-PRB channel the frequency-selective "
-                                 "scheduler sees (sounding reference signals)")
+    interferer_floor_db: float = Field(
+        -10.0,
+        le=0,
+        description="an interfering link whose mean power at a "
+        "station is this far below the noise enters with its mean power",
+    )
+    csi_delay_slots: int = Field(
+        4,
+        ge=0,
+        description="age of the per-PRB channel the frequency-selective "
+        "scheduler sees (sounding reference signals)",
+    )
 
 
 class PowerControlSpec(_Strict):

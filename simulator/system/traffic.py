@@ -66,7 +66,9 @@ def arrivals(sc, unit, drop) -> Traffic:
         members = np.flatnonzero(drop.group == gi)
         rng = derive_rng(unit.seed, "system-traffic", unit.drop, gname, unit.arrival_rate)
         if net.traffic.model == "frames":
-            t, owner = frame_arrivals(rng, np.full(len(members), g.frame_rate_hz), rates[members], net.duration_s)
+            t, owner = frame_arrivals(
+                rng, np.full(len(members), g.frame_rate_hz), rates[members], net.duration_s
+            )
             who = members[owner]
         else:
             counts = rng.poisson(rates[members] * net.duration_s)

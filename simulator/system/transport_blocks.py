@@ -38,8 +38,10 @@ class TransportBlockSizes:
     def __init__(self, mcs_table: str, available_mcs, re_per_prb: int = 156, max_prbs: int = 275):
         self.category, self.table_index = parse_mcs_table(mcs_table)
         if not 1 <= int(re_per_prb) <= 156 or int(re_per_prb) != re_per_prb:
-            raise ValueError(f"re_per_prb: {re_per_prb!r} must be a whole number in 1..156 (12 x 14 REs less "
-                             "DMRS; 38.214 caps the TBS at 156 REs per PRB); use e.g. 156")
+            raise ValueError(
+                f"re_per_prb: {re_per_prb!r} must be a whole number in 1..156 (12 x 14 REs less "
+                "DMRS; 38.214 caps the TBS at 156 REs per PRB); use e.g. 156"
+            )
         if not 1 <= int(max_prbs) <= 275:
             raise ValueError(f"max_prbs: {max_prbs!r} must lie in 1..275 (NR's largest grid); use e.g. 51")
         self.mcs_table = mcs_table
@@ -56,9 +58,10 @@ class TransportBlockSizes:
         m = torch.from_numpy(self.available_mcs)
         qm, rate = MCSDecoderNR(precision="double", device="cpu")(m, self.table_index, self.category)
         n = torch.arange(1, self.max_prbs + 1, dtype=torch.int32)
-        coded = qm[:, None] * n[None, :] * self.re_per_prb                     # [M, P] coded bits
+        coded = qm[:, None] * n[None, :] * self.re_per_prb  # [M, P] coded bits
         tbs, _, _ = TransportBlockNR(precision="double", device="cpu").transport_block_size(
-            qm[:, None].expand_as(coded), rate[:, None].expand_as(coded).float(), coded)
+            qm[:, None].expand_as(coded), rate[:, None].expand_as(coded).float(), coded
+        )
         out = np.zeros((num_mcs, self.max_prbs + 1), dtype=np.int64)
         out[self.available_mcs, 1:] = tbs.numpy()
         return out
@@ -69,8 +72,10 @@ class TransportBlockSizes:
         if mcs.size and (mcs.min() < 0 or mcs.max() >= len(self._tbs) or not np.all(self._tbs[mcs, 1] > 0)):
             known = self._tbs[np.clip(mcs, 0, len(self._tbs) - 1), 1] > 0
             bad = mcs[(mcs < 0) | (mcs >= len(self._tbs)) | ~known]
-            raise ValueError(f"mcs: {int(bad.flat[0])} has no BLER table in {self.mcs_table}; use one of "
-                             f"{int(self.available_mcs[0])}..{int(self.available_mcs[-1])}")
+            raise ValueError(
+                f"mcs: {int(bad.flat[0])} has no BLER table in {self.mcs_table}; use one of "
+                f"{int(self.available_mcs[0])}..{int(self.available_mcs[-1])}"
+            )
         return mcs
 
     def tb_size_bits(self, mcs, num_prbs) -> np.ndarray:
@@ -92,17 +97,18 @@ class TransportBlockSizes:
         """
         mcs, p = np.broadcast_arrays(self.check_mcs(mcs), np.asarray(payload_bits, dtype=np.int64))
         n = np.empty(p.shape, dtype=np.int64)
-        for m in np.unique(mcs):                    # a row's TBS never falls with more PRBs: search it
+        for m in np.unique(mcs):  # a row's TBS never falls with more PRBs: search it
             at = mcs == m
             n[at] = np.searchsorted(self._tbs[m, 1:], p[at], side="left") + 1
         if n.size and n.max() > self.max_prbs:
             i = np.unravel_index(np.argmax(n), n.shape)
-            raise ValueError(f"payload_bits: {int(p[i])} bits do not fit {self.max_prbs} PRBs at MCS "
-                             f"{int(mcs[i])} (TBS {int(self._tbs[mcs[i], -1])}); use a smaller payload or "
-                             "more PRBs")
+            raise ValueError(
+                f"payload_bits: {int(p[i])} bits do not fit {self.max_prbs} PRBs at MCS "
+                f"{int(mcs[i])} (TBS {int(self._tbs[mcs[i], -1])}); use a smaller payload or "
+                "more PRBs"
+            )
         return n
 
     def max_payload_bits(self) -> int:
         """The largest payload the grid carries at every MCS (one TB at the lowest MCS, all PRBs)."""
         return int(self._tbs[self.available_mcs[0], self.max_prbs])
-

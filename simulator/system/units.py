@@ -30,8 +30,10 @@ class SystemUnit:
         return json_sha256(["system", asdict(self)])[:20]
 
     def describe(self) -> str:
-        return (f"{self.scheduler} {self.placement} {self.link_adaptation} rate={self.arrival_rate:g}/s "
-                f"seed={self.seed} drop={self.drop}")
+        return (
+            f"{self.scheduler} {self.placement} {self.link_adaptation} rate={self.arrival_rate:g}/s "
+            f"seed={self.seed} drop={self.drop}"
+        )
 
 
 def policy_names(sc, labels: list[str], digital: list[str] | None = None) -> list[str]:
@@ -48,8 +50,9 @@ def policy_names(sc, labels: list[str], digital: list[str] | None = None) -> lis
     return list(dict.fromkeys(out))
 
 
-def expand_system_units(sc, labels: list[str] | None = None,
-                        digital: list[str] | None = None) -> list[SystemUnit]:
+def expand_system_units(
+    sc, labels: list[str] | None = None, digital: list[str] | None = None
+) -> list[SystemUnit]:
     """Every combination of the sweep axes, in a deterministic order (``labels``: the
     configurations ``fixed`` expands to, ``digital``: those ``conventional_5g`` carries; from
     the scenario's ``link_adaptation.configs`` when not given)."""
@@ -63,9 +66,16 @@ def expand_system_units(sc, labels: list[str] | None = None,
     units = []
     for values in itertools.product(*(axes[a] for a in SYSTEM_SWEEP_AXES)):
         d = dict(zip(SYSTEM_SWEEP_AXES, values))
-        units.append(SystemUnit(seed=int(d["seed"]), drop=int(d["drop"]), placement=str(d["placement"]),
-                                scheduler=str(d["scheduler"]),
-                                link_adaptation=str(d["link_adaptation"]), arrival_rate=float(d["arrival_rate"])))
+        units.append(
+            SystemUnit(
+                seed=int(d["seed"]),
+                drop=int(d["drop"]),
+                placement=str(d["placement"]),
+                scheduler=str(d["scheduler"]),
+                link_adaptation=str(d["link_adaptation"]),
+                arrival_rate=float(d["arrival_rate"]),
+            )
+        )
     return list(dict.fromkeys(units))
 
 
@@ -76,7 +86,10 @@ def system_units(sc, tables=None) -> list[SystemUnit]:
         return expand_system_units(sc)
     digital = [lab for lab, b in zip(tables.labels, tables.bits) if b is not None]
     if "conventional_5g" in sc.axis("link_adaptation") and not digital:
-        raise ScenarioError("sweep.link_adaptation", "conventional_5g", "carries a digital configuration (K "
-                            "coordinates at b bits) and the study's tables have none",
-                            "add a digital scheme with bits to abstraction.schemes")
+        raise ScenarioError(
+            "sweep.link_adaptation",
+            "conventional_5g",
+            "carries a digital configuration (K coordinates at b bits) and the study's tables have none",
+            "add a digital scheme with bits to abstraction.schemes",
+        )
     return expand_system_units(sc, tables.labels, digital)

@@ -61,17 +61,18 @@ def _child(fn: Callable[[], Any], write_fd: int) -> None:
     try:
         import torch
 
-        torch.set_num_threads(1)          # the parent's thread pool does not survive a fork
+        torch.set_num_threads(1)  # the parent's thread pool does not survive a fork
         start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * _MAXRSS_BYTES
         size = _mapped_bytes()
         if size is not None:
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
             cap = size + _ADDRESS_HEADROOM
-            resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard),
-                                                    hard))
+            resource.setrlimit(
+                resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard)
+            )
         try:
             outcome = ("value", fn())
-        except BaseException as exc:     # the parent re-raises it, with the child's traceback
+        except BaseException as exc:  # the parent re-raises it, with the child's traceback
             outcome = ("error", exc, traceback.format_exc())
         try:
             payload = pickle.dumps((start, outcome))
@@ -115,8 +116,11 @@ def bounded_call(fn: Callable[[], Any]) -> tuple[Any, dict]:
     if not chunks:
         raise AssertionError(f"the child ended without an answer (wait status {status}; a signal or a crash)")
     start, outcome = pickle.loads(b"".join(chunks))
-    cost = dict(seconds=usage.ru_utime + usage.ru_stime, wall_seconds=wall,
-                added_bytes=usage.ru_maxrss * _MAXRSS_BYTES - start)
+    cost = dict(
+        seconds=usage.ru_utime + usage.ru_stime,
+        wall_seconds=wall,
+        added_bytes=usage.ru_maxrss * _MAXRSS_BYTES - start,
+    )
     if outcome[0] == "error":
         exc = outcome[1]
         exc.add_note(f"--- raised in the bounded child ---\n{outcome[2]}")

@@ -15,7 +15,7 @@ from .bounds import MEMORY, assert_within_bounds, bounded_call
 
 def test_memory_touched_in_the_child_is_counted_and_fails_the_bound():
     def touch() -> int:
-        block = np.ones(int(1.25 * MEMORY) // 8)       # written, so resident
+        block = np.ones(int(1.25 * MEMORY) // 8)  # written, so resident
         return int(block[-1])
 
     value, cost = bounded_call(touch)
@@ -25,7 +25,7 @@ def test_memory_touched_in_the_child_is_counted_and_fails_the_bound():
 
 
 def test_what_the_parent_holds_before_the_fork_is_not_counted():
-    held = np.ones((256 << 20) // 8)                  # 256 MiB resident in the parent
+    held = np.ones((256 << 20) // 8)  # 256 MiB resident in the parent
     _, cost = bounded_call(lambda: float(held[::4096].sum()))
     assert cost["added_bytes"] < (32 << 20), cost
     assert_within_bounds(cost)

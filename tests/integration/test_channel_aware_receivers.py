@@ -23,15 +23,20 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def pooled(tmp_path_factory):
     raw = yaml.safe_load((ROOT / "scenarios/channel_aware_receivers.yaml").read_text())
-    raw["sweep"].update(num_anchors=[16], channel="awgn", snr_db={"start": -10, "stop": 30, "step": 5},
-                        semantic_equalizer=["relative", "relative_lmmse", "aligned", "aligned_pilots"])
+    raw["sweep"].update(
+        num_anchors=[16],
+        channel="awgn",
+        snr_db={"start": -10, "stop": 30, "step": 5},
+        semantic_equalizer=["relative", "relative_lmmse", "aligned", "aligned_pilots"],
+    )
     sc = parse_scenario(raw)
     out = tmp_path_factory.mktemp("channel_aware")
     run_study(sc, out, quiet=True, plots=False)
     from semcom.simulator.results.store import read_rows
+
     rows = read_rows(out)
     table = {}
-    for r in rows:   # pool the seeds: correct decisions and trials per (receiver, SNR)
+    for r in rows:  # pool the seeds: correct decisions and trials per (receiver, SNR)
         key = (r["semantic_equalizer"], float(r["snr_db"]))
         k, n = table.get(key, (0, 0))
         table[key] = (k + round(float(r["accuracy"]) * int(r["n_samples"])), n + int(r["n_samples"]))
@@ -52,18 +57,18 @@ def test_lmmse_beats_plain_relative_at_0_db_and_is_never_worse(pooled):
     outside LMMSE's own interval, so "never worse" is checked as overlapping intervals."""
     table, snrs, native = pooled
     plain, lmmse = _acc(table, "relative", 0.0), _acc(table, "relative_lmmse", 0.0)
-    assert lmmse[1] > plain[2], (plain, lmmse)            # outside both intervals
+    assert lmmse[1] > plain[2], (plain, lmmse)  # outside both intervals
     for snr in snrs:
         plain, lmmse = _acc(table, "relative", snr), _acc(table, "relative_lmmse", snr)
         assert lmmse[2] >= plain[1], (snr, plain, lmmse)  # never worse beyond both intervals
-        assert lmmse[1] <= native                          # never above the receiver's own accuracy
+        assert lmmse[1] <= native  # never above the receiver's own accuracy
 
 
 def test_pilots_over_the_channel_cost_at_low_snr_and_converge_at_high_snr(pooled):
     table, snrs, _ = pooled
     for snr in (s for s in snrs if s <= 0):
         clean, sent = _acc(table, "aligned", snr), _acc(table, "aligned_pilots", snr)
-        assert sent[2] < clean[1], (snr, clean, sent)      # worse beyond both intervals
+        assert sent[2] < clean[1], (snr, clean, sent)  # worse beyond both intervals
     for snr in (s for s in snrs if s >= 20):
         clean, sent = _acc(table, "aligned", snr), _acc(table, "aligned_pilots", snr)
         # converged: each accuracy inside the other's interval

@@ -12,11 +12,20 @@ from semcom.simulator.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = dict(
-    name="base", seed=1, data=dict(dataset="digits", limit=200, test_fraction=0.3),
+    name="base",
+    seed=1,
+    data=dict(dataset="digits", limit=200, test_fraction=0.3),
     models=dict(tx=dict(kind="pca", latent_dim=16), rx=dict(kind="pca", latent_dim=8)),
     channels=dict(awgn=dict(model="awgn")),
-    sweep=dict(snr_db=[0, 10], num_anchors=[4, 8], transmitter="tx", receiver="rx",
-               semantic_equalizer=["relative", "aligned"], anchor_selection="random", seed=[1]),
+    sweep=dict(
+        snr_db=[0, 10],
+        num_anchors=[4, 8],
+        transmitter="tx",
+        receiver="rx",
+        semantic_equalizer=["relative", "aligned"],
+        anchor_selection="random",
+        seed=[1],
+    ),
 )
 
 
@@ -38,40 +47,79 @@ def _with_receivers(receivers: dict, axis=None) -> dict:
 
 
 def test_valid_channel_aware_receivers(tmp_path):
-    sc = _with_receivers({"relative_lmmse": {"equalizer": "relative", "denoise": "lmmse", "head": [0, 10]},
-                          "inverse": {"denoise": "lmmse", "head": "matched", "head_draws": 2},
-                          "procrustes": {"equalizer": "aligned", "fit": "procrustes", "pilots": "channel"}},
-                         ["relative", "relative_lmmse", "inverse", "procrustes", "aligned"])
+    sc = _with_receivers(
+        {
+            "relative_lmmse": {"equalizer": "relative", "denoise": "lmmse", "head": [0, 10]},
+            "inverse": {"denoise": "lmmse", "head": "matched", "head_draws": 2},
+            "procrustes": {"equalizer": "aligned", "fit": "procrustes", "pilots": "channel"},
+        },
+        ["relative", "relative_lmmse", "inverse", "procrustes", "aligned"],
+    )
     rc, err = _validate(tmp_path, sc)
     assert rc == 0, err
     # the shipped study is valid too
-    rc, err = _validate(tmp_path, yaml.safe_load((ROOT / "scenarios/channel_aware_receivers.yaml").read_text()))
+    rc, err = _validate(
+        tmp_path, yaml.safe_load((ROOT / "scenarios/channel_aware_receivers.yaml").read_text())
+    )
     assert rc == 0, err
 
 
 BROKEN = [
-    ("misspelt option", _with_receivers({"relative": {"denoize": "lmmse"}}),
-     ["semantic_equalizers.relative.denoize", "did you mean 'denoise'"]),
-    ("unknown denoiser", _with_receivers({"relative": {"denoise": "wiener"}}),
-     ["semantic_equalizers.relative.denoise", "'wiener'", "none, lmmse"]),
-    ("unknown head option", _with_receivers({"oracle": {"head": "noisy"}}),
-     ["semantic_equalizers.oracle.head", "'noisy'", "clean, matched"]),
-    ("head SNR list with a word", _with_receivers({"relative": {"head": [0, "high"]}}),
-     ["semantic_equalizers.relative.head", "list of SNRs"]),
-    ("zero noise draws", _with_receivers({"relative": {"head": "matched", "head_draws": 0}}),
-     ["semantic_equalizers.relative.head_draws", "whole number >= 1"]),
-    ("unknown pilots option", _with_receivers({"aligned": {"pilots": "air"}}),
-     ["semantic_equalizers.aligned.pilots", "'air'", "clean, channel"]),
-    ("unknown fit", _with_receivers({"aligned": {"fit": "cca"}}),
-     ["semantic_equalizers.aligned.fit", "ridge, procrustes"]),
-    ("option of another equaliser", _with_receivers({"aligned": {"denoise": "lmmse"}}),
-     ["semantic_equalizers.aligned.denoise", "unknown setting"]),
-    ("named receiver on an unknown equaliser", _with_receivers({"rel2": {"equalizer": "relatve"}}),
-     ["semantic_equalizers.rel2.equalizer", "did you mean 'relative'"]),
-    ("built-in redefined", _with_receivers({"relative": {"equalizer": "inverse"}}),
-     ["semantic_equalizers.relative.equalizer", "another name"]),
-    ("undefined named receiver in the sweep", _with_receivers({}, ["relative", "relative_lmmse"]),
-     ["sweep.semantic_equalizer[1]", "relative_lmmse", "equalizer:"]),
+    (
+        "misspelt option",
+        _with_receivers({"relative": {"denoize": "lmmse"}}),
+        ["semantic_equalizers.relative.denoize", "did you mean 'denoise'"],
+    ),
+    (
+        "unknown denoiser",
+        _with_receivers({"relative": {"denoise": "wiener"}}),
+        ["semantic_equalizers.relative.denoise", "'wiener'", "none, lmmse"],
+    ),
+    (
+        "unknown head option",
+        _with_receivers({"oracle": {"head": "noisy"}}),
+        ["semantic_equalizers.oracle.head", "'noisy'", "clean, matched"],
+    ),
+    (
+        "head SNR list with a word",
+        _with_receivers({"relative": {"head": [0, "high"]}}),
+        ["semantic_equalizers.relative.head", "list of SNRs"],
+    ),
+    (
+        "zero noise draws",
+        _with_receivers({"relative": {"head": "matched", "head_draws": 0}}),
+        ["semantic_equalizers.relative.head_draws", "whole number >= 1"],
+    ),
+    (
+        "unknown pilots option",
+        _with_receivers({"aligned": {"pilots": "air"}}),
+        ["semantic_equalizers.aligned.pilots", "'air'", "clean, channel"],
+    ),
+    (
+        "unknown fit",
+        _with_receivers({"aligned": {"fit": "cca"}}),
+        ["semantic_equalizers.aligned.fit", "ridge, procrustes"],
+    ),
+    (
+        "option of another equaliser",
+        _with_receivers({"aligned": {"denoise": "lmmse"}}),
+        ["semantic_equalizers.aligned.denoise", "unknown setting"],
+    ),
+    (
+        "named receiver on an unknown equaliser",
+        _with_receivers({"rel2": {"equalizer": "relatve"}}),
+        ["semantic_equalizers.rel2.equalizer", "did you mean 'relative'"],
+    ),
+    (
+        "built-in redefined",
+        _with_receivers({"relative": {"equalizer": "inverse"}}),
+        ["semantic_equalizers.relative.equalizer", "another name"],
+    ),
+    (
+        "undefined named receiver in the sweep",
+        _with_receivers({}, ["relative", "relative_lmmse"]),
+        ["sweep.semantic_equalizer[1]", "relative_lmmse", "equalizer:"],
+    ),
 ]
 
 
@@ -94,7 +142,9 @@ def test_network_studies_refuse_options_that_need_a_link_simulation(tmp_path, op
     sc.setdefault("semantic_equalizers", {})[eq] = {option: value}
     rc, err = _validate(tmp_path, sc)
     assert rc == 2, err
-    assert err.count("\n") == 1 and f"semantic_equalizers.{eq}.{option}" in err and "network-level" in err, err
+    assert err.count("\n") == 1 and f"semantic_equalizers.{eq}.{option}" in err and "network-level" in err, (
+        err
+    )
 
 
 def test_receiver_side_simulation_does_not_depend_on_receiver_order():
@@ -105,9 +155,11 @@ def test_receiver_side_simulation_does_not_depend_on_receiver_order():
     from semcom.simulator.link.schema import parse_scenario
     from semcom.simulator.link.units import expand_units
 
-    receivers = {"relative_noisy": {"equalizer": "relative", "head": "matched", "head_draws": 2},
-                 "aligned_pilots": {"equalizer": "aligned", "pilots": "channel"},
-                 "relative_lmmse": {"equalizer": "relative", "denoise": "lmmse"}}
+    receivers = {
+        "relative_noisy": {"equalizer": "relative", "head": "matched", "head_draws": 2},
+        "aligned_pilots": {"equalizer": "aligned", "pilots": "channel"},
+        "relative_lmmse": {"equalizer": "relative", "denoise": "lmmse"},
+    }
 
     def accuracies(order):
         sc = _with_receivers(receivers, order)

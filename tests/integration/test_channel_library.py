@@ -19,33 +19,58 @@ CHANNELS = {
     "simo": {"model": "rayleigh", "num_rx_ant": 2},
     "mimo": {"model": "mimo", "num_tx_ant": 2, "num_rx_ant": 2, "csi": "ls", "equalizer": "lmmse"},
     "tdl": {"model": "ofdm-tdl", "tdl_model": "B", "delay_spread": 300.0e-9, "speed": 10.0, "csi": "ls"},
-    "cdl": {"model": "ofdm-cdl", "cdl_model": "A", "num_tx_ant": 2, "num_rx_ant": 4, "csi": "ls",
-            "equalizer": "zf"},
+    "cdl": {
+        "model": "ofdm-cdl",
+        "cdl_model": "A",
+        "num_tx_ant": 2,
+        "num_rx_ant": 4,
+        "csi": "ls",
+        "equalizer": "zf",
+    },
 }
 
 
 def _run(tmp_path, scheme, name):
     scenario = {
-        "name": name, "seed": 3,
+        "name": name,
+        "seed": 3,
         "data": {"dataset": "synthetic", "limit": 400, "test_fraction": 0.5},
-        "models": {"a": {"kind": "rotation", "seed": 1}, "b": {"kind": "rotation", "seed": 2, "noise_std": 0.1}},
-        "channels": CHANNELS, "scheme": scheme,
-        "sweep": {"snr_db": [0, 20], "num_anchors": [8], "transmitter": "a", "receiver": "b",
-                  "semantic_equalizer": ["relative"], "channel": list(CHANNELS)},
+        "models": {
+            "a": {"kind": "rotation", "seed": 1},
+            "b": {"kind": "rotation", "seed": 2, "noise_std": 0.1},
+        },
+        "channels": CHANNELS,
+        "scheme": scheme,
+        "sweep": {
+            "snr_db": [0, 20],
+            "num_anchors": [8],
+            "transmitter": "a",
+            "receiver": "b",
+            "semantic_equalizer": ["relative"],
+            "channel": list(CHANNELS),
+        },
     }
     path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump(scenario))
     out = tmp_path / name
-    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(path), "--out", str(out), "--quiet"],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "semcom", "run", str(path), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     with open(out / "results.csv") as f:
         return list(csv.DictReader(f))
 
 
-@pytest.mark.parametrize("scheme", [{"kind": "analog"},
-                                    {"kind": "digital", "code_rate": 0.5, "modulation_order": 4,
-                                     "block_length": 256, "num_iter": 10}])
+@pytest.mark.parametrize(
+    "scheme",
+    [
+        {"kind": "analog"},
+        {"kind": "digital", "code_rate": 0.5, "modulation_order": 4, "block_length": 256, "num_iter": 10},
+    ],
+)
 def test_every_channel_runs_from_yaml(tmp_path, scheme):
     rows = _run(tmp_path, scheme, f"all_channels_{scheme['kind']}")
     assert {r["channel"] for r in rows} == set(CHANNELS)
@@ -69,20 +94,41 @@ def test_accuracy_awgn_above_rayleigh_above_ls(tmp_path):
     from semcom.simulator.kinds import run_study
     from semcom.simulator.link.schema import parse_scenario
 
-    sc = parse_scenario({
-        "name": "channel_order", "seed": 1, "data": {"dataset": "digits", "test_fraction": 0.3},
-        "models": {"mlp_small": {"kind": "mlp", "width": 128, "depth": 2, "latent_dim": 32, "seed": 0},
-                   "mlp_wide": {"kind": "mlp", "width": 256, "depth": 3, "latent_dim": 48, "seed": 1}},
-        "channels": {"awgn": {"model": "awgn"}, "rayleigh": {"model": "rayleigh"},
-                     "rayleigh_ls": {"model": "rayleigh", "csi": "ls", "num_pilots": 1}},
-        "sweep": {"snr_db": [0, 10], "num_anchors": [32], "transmitter": "mlp_small", "receiver": "mlp_wide",
-                  "semantic_equalizer": ["relative"], "channel": ["awgn", "rayleigh", "rayleigh_ls"]},
-    })
+    sc = parse_scenario(
+        {
+            "name": "channel_order",
+            "seed": 1,
+            "data": {"dataset": "digits", "test_fraction": 0.3},
+            "models": {
+                "mlp_small": {"kind": "mlp", "width": 128, "depth": 2, "latent_dim": 32, "seed": 0},
+                "mlp_wide": {"kind": "mlp", "width": 256, "depth": 3, "latent_dim": 48, "seed": 1},
+            },
+            "channels": {
+                "awgn": {"model": "awgn"},
+                "rayleigh": {"model": "rayleigh"},
+                "rayleigh_ls": {"model": "rayleigh", "csi": "ls", "num_pilots": 1},
+            },
+            "sweep": {
+                "snr_db": [0, 10],
+                "num_anchors": [32],
+                "transmitter": "mlp_small",
+                "receiver": "mlp_wide",
+                "semantic_equalizer": ["relative"],
+                "channel": ["awgn", "rayleigh", "rayleigh_ls"],
+            },
+        }
+    )
     run_study(sc, tmp_path / "order", quiet=True)
     with open(tmp_path / "order" / "results.csv") as f:
         rows = list(csv.DictReader(f))
-    acc = {(r["channel"], float(r["snr_db"])): (float(r["accuracy_wilson_low"]), float(r["accuracy"]),
-                                                float(r["accuracy_wilson_high"])) for r in rows}
+    acc = {
+        (r["channel"], float(r["snr_db"])): (
+            float(r["accuracy_wilson_low"]),
+            float(r["accuracy"]),
+            float(r["accuracy_wilson_high"]),
+        )
+        for r in rows
+    }
     print({k: round(v[1], 3) for k, v in acc.items()})
     for snr in (0.0, 10.0):
         assert acc[("rayleigh", snr)][1] < acc[("awgn", snr)][1]

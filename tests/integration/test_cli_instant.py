@@ -57,9 +57,15 @@ def test_help_version_and_schema_load_neither_torch_nor_sionna(argv):
     assert loaded == [], f"semcom {' '.join(argv)} imported {loaded}"
 
 
-@pytest.mark.parametrize("text", ["name: [unclosed\n", "- a list\n",
-                                  "name: x\nsweep: {num_anchors: [4], snr_db: [0], transmitter: a, receiver: a}\n"],
-                         ids=["not YAML", "not a mapping", "no models"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: [unclosed\n",
+        "- a list\n",
+        "name: x\nsweep: {num_anchors: [4], snr_db: [0], transmitter: a, receiver: a}\n",
+    ],
+    ids=["not YAML", "not a mapping", "no models"],
+)
 def test_validate_of_a_file_that_is_no_scenario_loads_neither_torch_nor_sionna(tmp_path, text):
     # nothing is left to check against the registries (a file with typing mistakes in fields
     # it can do without is checked against them too: every problem in one round)
@@ -84,7 +90,7 @@ def test_validate_lists_three_structural_errors_as_three_lines(tmp_path):
     assert rc == 2
     assert len(lines) == 3, lines
     assert all(line.startswith("semcom: error: ") for line in lines)
-    fields = sorted(line.split(": ")[2] for line in lines)   # 'semcom: error: <field>: ...'
+    fields = sorted(line.split(": ")[2] for line in lines)  # 'semcom: error: <field>: ...'
     assert fields == ["bogus", "seed", "sweep.num_anchors"], lines
 
 
@@ -129,7 +135,9 @@ def test_validate_lists_every_error_of_a_network_scenario(tmp_path):
     rc, lines = _validate(tmp_path, NETWORK_THREE, "--no-data")
     assert rc == 2
     fields = sorted(line.split(": ")[2] for line in lines)
-    assert fields == ["network.transmitters.t.model", "sweep.scheduler[1]", "sweep.semantic_equalizer[1]"], lines
+    assert fields == ["network.transmitters.t.model", "sweep.scheduler[1]", "sweep.semantic_equalizer[1]"], (
+        lines
+    )
 
 
 def test_the_validation_example_in_the_scenarios_guide_is_what_validate_prints(tmp_path):

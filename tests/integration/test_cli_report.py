@@ -21,12 +21,23 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 STUDY = dict(
-    name="cli", seed=2, data=dict(dataset="digits", limit=300),
-    models=dict(tx=dict(kind="pca", latent_dim=16), rx=dict(kind="rotation", latent_dim=16, seed=1),
-                rx2=dict(kind="pca", latent_dim=10)),
-    sweep=dict(snr_db=[0, 10, 20], num_anchors=[4, 8, 16], transmitter="tx", receiver=["rx", "rx2"],
-               semantic_equalizer=["relative", "none"], anchor_selection=["random", "class_balanced"],
-               seed=[1, 2]),
+    name="cli",
+    seed=2,
+    data=dict(dataset="digits", limit=300),
+    models=dict(
+        tx=dict(kind="pca", latent_dim=16),
+        rx=dict(kind="rotation", latent_dim=16, seed=1),
+        rx2=dict(kind="pca", latent_dim=10),
+    ),
+    sweep=dict(
+        snr_db=[0, 10, 20],
+        num_anchors=[4, 8, 16],
+        transmitter="tx",
+        receiver=["rx", "rx2"],
+        semantic_equalizer=["relative", "none"],
+        anchor_selection=["random", "class_balanced"],
+        seed=[1, 2],
+    ),
 )
 
 
@@ -43,7 +54,7 @@ def test_every_shipped_scenario_validates(scenario):
     if any(m.get("kind") == "efficientnet_lite" for m in raw["models"].values()):
         pytest.importorskip("efficientnet_lite_pytorch", reason="needs the [pretrained] extra")
     data_path = raw.get("data", {}).get("path")
-    if data_path and not (scenario.parent / data_path).exists():   # relative to the scenario's folder
+    if data_path and not (scenario.parent / data_path).exists():  # relative to the scenario's folder
         pytest.skip(f"{scenario.name} reads data.path '{data_path}', absent here")
     rc, out, err = _cli("validate", scenario)
     assert rc == 0, err
@@ -55,9 +66,18 @@ def test_schema_is_a_json_schema_with_the_sweep_axes():
     schema = json.loads(out)
     assert rc == 0 and schema["$schema"].startswith("https://json-schema.org/")
     sweep = schema["$defs"]["SweepSpec"]["properties"]
-    assert {"snr_db", "num_anchors", "channel", "transmitter", "receiver", "semantic_equalizer", "bits",
-            "anchor_selection", "seed"} <= set(sweep)
-    assert schema["$defs"]["LinkScenario"]["additionalProperties"] is False   # editors flag unknown keys too
+    assert {
+        "snr_db",
+        "num_anchors",
+        "channel",
+        "transmitter",
+        "receiver",
+        "semantic_equalizer",
+        "bits",
+        "anchor_selection",
+        "seed",
+    } <= set(sweep)
+    assert schema["$defs"]["LinkScenario"]["additionalProperties"] is False  # editors flag unknown keys too
     # network scenarios and model-specific keys are covered as well
     assert {"network", "sweep"} <= set(schema["$defs"]["NetworkScenario"]["properties"])
     assert {"width", "depth", "channels", "head"} <= set(schema["$defs"]["ModelSpec"]["properties"])
@@ -78,8 +98,14 @@ def study(tmp_path_factory):
 def test_run_writes_the_documented_files(study):
     for name in ("results.csv", "results.sqlite", "manifest.json", "scenario.yaml"):
         assert (study / name).is_file(), name
-    for stem in ("rate_accuracy", "accuracy_vs_snr", "accuracy_vs_anchors", "equalizers_vs_snr",
-                 "equalizers_vs_anchors", "compare_rx_model"):
+    for stem in (
+        "rate_accuracy",
+        "accuracy_vs_snr",
+        "accuracy_vs_anchors",
+        "equalizers_vs_snr",
+        "equalizers_vs_anchors",
+        "compare_rx_model",
+    ):
         for ext in ("png", "pdf"):
             assert (study / "plots" / f"{stem}.{ext}").stat().st_size > 5_000, (stem, ext)
     manifest = json.loads((study / "manifest.json").read_text())
@@ -91,7 +117,9 @@ def test_results_prints_a_table_in_numeric_order(study):
     assert rc == 0
     lines = out.splitlines()
     assert lines[0].split()[:6] == ["tx", "rx", "equalizer", "anchors", "K", "uses/sample"]
-    ks = [int(line.split()[4]) for line in lines[2:-1] if line.split()[:4] == ["tx", "rx", "relative", "random"]]
+    ks = [
+        int(line.split()[4]) for line in lines[2:-1] if line.split()[:4] == ["tx", "rx", "relative", "random"]
+    ]
     assert ks == [4, 8, 16]
     assert "2 replicates each" in lines[-1] and "95% t-interval over replicates" in lines[-1]
 
@@ -136,31 +164,56 @@ _CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") i
 @pytest.mark.skipif(_CHROMIUM is None, reason="no Chromium on this machine (apt-get install -y chromium)")
 def test_report_renders_in_headless_chromium_with_its_images_loaded(report, tmp_path):
     # a copy of the report with a probe that records, after load, which images decoded
-    probe = ("<script>window.addEventListener('load', function () {"
-             "var imgs = Array.from(document.images);"
-             "var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; });"
-             "var p = document.createElement('p'); p.id = 'probe';"
-             "p.textContent = ok.length + '/' + imgs.length + ':' + "
-             "ok.map(function (i) { return i.naturalWidth; }).join(',');"
-             "document.body.appendChild(p); });</script></body>")
+    probe = (
+        "<script>window.addEventListener('load', function () {"
+        "var imgs = Array.from(document.images);"
+        "var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; });"
+        "var p = document.createElement('p'); p.id = 'probe';"
+        "p.textContent = ok.length + '/' + imgs.length + ':' + "
+        "ok.map(function (i) { return i.naturalWidth; }).join(',');"
+        "document.body.appendChild(p); });</script></body>"
+    )
     page = tmp_path / "probe.html"
     page.write_text(report.read_text().replace("</body>", probe))
     with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run([_CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                               "--disable-background-networking", "--disable-component-update",
-                               "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                               "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [
+                _CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     found = re.search(r'<p id="probe">(\d+)/(\d+):([\d,]*)</p>', proc.stdout)
     assert found, proc.stderr[-2000:]
     loaded, total, widths = int(found[1]), int(found[2]), found[3]
-    assert loaded == total == report.read_text().count("<img ") >= 4   # every image of the report decoded
+    assert loaded == total == report.read_text().count("<img ") >= 4  # every image of the report decoded
     assert all(int(w) > 500 for w in widths.split(","))
 
 
 def test_outputs_never_escape_the_output_directory(tmp_path):
-    evil = {**STUDY, "name": "../../escape/../x", "sweep": {**STUDY["sweep"], "num_anchors": [4], "seed": [1],
-                                                            "anchor_selection": "random", "receiver": "rx"}}
+    evil = {
+        **STUDY,
+        "name": "../../escape/../x",
+        "sweep": {
+            **STUDY["sweep"],
+            "num_anchors": [4],
+            "seed": [1],
+            "anchor_selection": "random",
+            "receiver": "rx",
+        },
+    }
     path = tmp_path / "evil.yaml"
     path.write_text(yaml.safe_dump(evil))
     box = tmp_path / "box"
@@ -200,4 +253,4 @@ def test_report_shows_the_latent_geometry_stitch_wrote(study, report, tmp_path):
     assert rc == 0, err
     html = (out / "report.html").read_text()
     assert "Latent geometry" in html and 'alt="cka.png"' in html and "class_mean_cosine_std" in html
-    assert "Latent geometry" not in report.read_text()        # the study without stitch outputs
+    assert "Latent geometry" not in report.read_text()  # the study without stitch outputs

@@ -17,10 +17,12 @@ from .test_output_folders import _digest
 
 
 def _scenario(tmp_path, entry: str, **kwargs) -> dict:
-    return dict(name="code", data=dict(dataset="digits", limit=400),
-                models=dict(tx=dict(kind="torch", import_=entry, kwargs=kwargs),
-                            rx=dict(kind="pca", latent_dim=8)),
-                sweep=dict(snr_db=[10], num_anchors=[8], transmitter="tx", receiver="rx"))
+    return dict(
+        name="code",
+        data=dict(dataset="digits", limit=400),
+        models=dict(tx=dict(kind="torch", import_=entry, kwargs=kwargs), rx=dict(kind="pca", latent_dim=8)),
+        sweep=dict(snr_db=[10], num_anchors=[8], transmitter="tx", receiver="rx"),
+    )
 
 
 def _write(tmp_path, scenario: dict):
@@ -39,11 +41,16 @@ def shell_scenario(tmp_path, monkeypatch):
     return work, _write(work, _scenario(work, "os:system", command=f"touch {work / 'pwned'}"))
 
 
-@pytest.mark.parametrize("opt_in, words", [
-    ((), ["models.tx.import", "asks to run code from module 'os'", "program", "--allow-code"]),
-    (("--allow-code",), ["models.tx.import",
-                         "'os:system' is in Python's standard library, not an encoder factory"]),
-])
+@pytest.mark.parametrize(
+    "opt_in, words",
+    [
+        ((), ["models.tx.import", "asks to run code from module 'os'", "program", "--allow-code"]),
+        (
+            ("--allow-code",),
+            ["models.tx.import", "'os:system' is in Python's standard library, not an encoder factory"],
+        ),
+    ],
+)
 def test_os_system_is_refused_with_or_without_the_opt_in_and_nothing_runs(shell_scenario, opt_in, words):
     work, path = shell_scenario
     before = _digest(work)
@@ -63,8 +70,9 @@ def test_the_python_api_asks_for_the_opt_in_too(shell_scenario):
 
 def test_a_callable_the_module_did_not_define_is_refused_even_with_the_opt_in(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "sneaky_encoders.py").write_text("from os import system as build\n"
-                                                 "from builtins import print\n")
+    (tmp_path / "sneaky_encoders.py").write_text(
+        "from os import system as build\nfrom builtins import print\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     for entry in ("sneaky_encoders:build", "sneaky_encoders:print"):
         sys.modules.pop("sneaky_encoders", None)
@@ -76,8 +84,9 @@ def test_a_callable_the_module_did_not_define_is_refused_even_with_the_opt_in(tm
 
 def test_validate_says_a_scenario_runs_code_without_importing_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "loud_encoders.py").write_text(f"open({str(tmp_path / 'imported')!r}, 'w').close()\n"
-                                               "def build():\n    pass\n")
+    (tmp_path / "loud_encoders.py").write_text(
+        f"open({str(tmp_path / 'imported')!r}, 'w').close()\ndef build():\n    pass\n"
+    )
     path = _write(tmp_path, _scenario(tmp_path, "loud_encoders:build"))
     rc, out, err = run_cli("validate", str(path), "--no-data")
     assert rc == 0, err

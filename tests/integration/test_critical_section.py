@@ -18,16 +18,22 @@ from semcom.simulator.results.reading import study_kind
 
 from .bounds import assert_one_line_refusal, run_cli
 
-FIRST = dict(name="first", seed=1, data=dict(dataset="digits", limit=400),
-             models=dict(a=dict(kind="pca", latent_dim=8)),
-             sweep=dict(snr_db=[0, 10], num_anchors=[4], transmitter="a", receiver="a",
-                        semantic_equalizer="relative"))
+FIRST = dict(
+    name="first",
+    seed=1,
+    data=dict(dataset="digits", limit=400),
+    models=dict(a=dict(kind="pca", latent_dim=8)),
+    sweep=dict(snr_db=[0, 10], num_anchors=[4], transmitter="a", receiver="a", semantic_equalizer="relative"),
+)
 SECOND = {**FIRST, "name": "second", "models": dict(a=dict(kind="pca", latent_dim=12))}
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_a_forced_run_of_another_study_while_the_first_draws_its_figures_is_refused(tmp_path):
@@ -47,14 +53,16 @@ def test_a_forced_run_of_another_study_while_the_first_draws_its_figures_is_refu
     def first_run():
         try:
             kind.runner().run(sc, out, draw=slow_draw, quiet=True)
-        except BaseException as exc:   # noqa: BLE001 - reported by the test below
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
             errors.append(exc)
 
     thread = threading.Thread(target=first_run)
     thread.start()
     try:
         assert drawing.wait(300), errors
-        rc, _, err = run_cli("run", str(second), "--out", str(out), "--quiet", "--no-plots", "--force", bound=False)
+        rc, _, err = run_cli(
+            "run", str(second), "--out", str(out), "--quiet", "--no-plots", "--force", bound=False
+        )
         assert_one_line_refusal(rc, err, "in use by another semcom run")
         rc, _, err = run_cli("plot", str(out), bound=False)
         assert_one_line_refusal(rc, err, "in use by another semcom run")
@@ -65,8 +73,10 @@ def test_a_forced_run_of_another_study_while_the_first_draws_its_figures_is_refu
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["scenario"]["name"] == "first" and manifest["study_hash"] == kind.runner().study_hash(sc)
     assert yaml.safe_load((out / "scenario.yaml").read_text())["name"] == "first"
-    rc, _, err = run_cli("run", str(second), "--out", str(out), "--quiet", "--no-plots", "--force", bound=False)
-    assert rc == 0 and "discarding 1 finished units" in err, err      # once the first is done, --force works
+    rc, _, err = run_cli(
+        "run", str(second), "--out", str(out), "--quiet", "--no-plots", "--force", bound=False
+    )
+    assert rc == 0 and "discarding 1 finished units" in err, err  # once the first is done, --force works
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,22 @@ from semcom.simulator.kinds import run_study
 from semcom.simulator.link.schema import parse_scenario
 
 STUDY = dict(
-    name="determinism", seed=11, data=dict(dataset="digits", limit=400),
-    models=dict(tx=dict(kind="pca", latent_dim=20), rx=dict(kind="rotation", latent_dim=24, seed=2, noise_std=0.1),
-                rx2=dict(kind="pca", latent_dim=12)),
-    sweep=dict(snr_db=[-5, 5, 20], num_anchors=[3, 8], transmitter="tx", receiver=["rx", "rx2"],
-               semantic_equalizer=["relative", "inverse", "aligned", "none", "oracle"], seed=[1, 2]),
+    name="determinism",
+    seed=11,
+    data=dict(dataset="digits", limit=400),
+    models=dict(
+        tx=dict(kind="pca", latent_dim=20),
+        rx=dict(kind="rotation", latent_dim=24, seed=2, noise_std=0.1),
+        rx2=dict(kind="pca", latent_dim=12),
+    ),
+    sweep=dict(
+        snr_db=[-5, 5, 20],
+        num_anchors=[3, 8],
+        transmitter="tx",
+        receiver=["rx", "rx2"],
+        semantic_equalizer=["relative", "inverse", "aligned", "none", "oracle"],
+        seed=[1, 2],
+    ),
 )
 
 
@@ -46,8 +57,9 @@ def test_same_seed_same_bytes_from_a_cold_cache(tmp_path, reference, monkeypatch
     monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path / "cold-cache"))
     from semcom.simulator.run import context
     from semcom.transceivers import heads
-    monkeypatch.setattr(context, "_SPACES", {})   # nothing memoised in this process either:
-    monkeypatch.setattr(heads, "_MEMORY", {})     # latents and heads are rebuilt from scratch
+
+    monkeypatch.setattr(context, "_SPACES", {})  # nothing memoised in this process either:
+    monkeypatch.setattr(heads, "_MEMORY", {})  # latents and heads are rebuilt from scratch
     assert _run(tmp_path, "again") == reference
 
 
@@ -73,8 +85,9 @@ def test_process_pool_gives_identical_bytes(tmp_path, reference):
 
 def test_dask_cluster_gives_identical_bytes(tmp_path, reference):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
         assert _run(tmp_path, "dask", scheduler=cluster.scheduler_address) == reference
 
 
@@ -83,8 +96,9 @@ def test_unreachable_scheduler_is_a_one_line_error(tmp_path):
     path.write_text(yaml.safe_dump(STUDY))
     err = io.StringIO()
     with redirect_stderr(err), redirect_stdout(io.StringIO()):
-        rc = main(["run", str(path), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:9",
-                   "--quiet"])
+        rc = main(
+            ["run", str(path), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:9", "--quiet"]
+        )
     assert rc == 2 and err.getvalue().count("\n") == 1 and "--scheduler" in err.getvalue(), err.getvalue()
 
 
@@ -100,15 +114,19 @@ def test_extending_a_study_reuses_finished_units(tmp_path, reference):
     again = run_study(parse_scenario(small), out, quiet=True, plots=False)
     assert again.units_run == 0
     rows = list(csv.DictReader((out / "results.csv").read_text().splitlines()))
-    assert {r["num_anchors"] for r in rows} == {"3"} and len(rows) == 2 * 3 * 5    # 2 seeds: one row per point
+    assert {r["num_anchors"] for r in rows} == {"3"} and len(rows) == 2 * 3 * 5  # 2 seeds: one row per point
 
 
 def test_a_different_study_is_refused_unless_forced(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(STUDY))
     out = tmp_path / "o"
-    run_study(parse_scenario({**STUDY, "sweep": {**STUDY["sweep"], "num_anchors": [3], "seed": [1]}}), out,
-              quiet=True, plots=False)
+    run_study(
+        parse_scenario({**STUDY, "sweep": {**STUDY["sweep"], "num_anchors": [3], "seed": [1]}}),
+        out,
+        quiet=True,
+        plots=False,
+    )
     changed = {**STUDY, "sweep": {**STUDY["sweep"], "snr_db": [0, 10], "num_anchors": [3], "seed": [1]}}
     path.write_text(yaml.safe_dump(changed))
     err = io.StringIO()

@@ -41,7 +41,7 @@ def alias_bomb(levels: int = 9, width: int = 10) -> str:
 
 def _text(scenario: dict, **splice: str) -> str:
     """The scenario as YAML with each placeholder value ``<KEY>`` replaced by raw YAML text."""
-    text = yaml.safe_dump(scenario, default_flow_style=True, width=10 ** 9)
+    text = yaml.safe_dump(scenario, default_flow_style=True, width=10**9)
     for key, raw in splice.items():
         text = text.replace(f"'<{key}>'", raw).replace(f"<{key}>", raw)
     return text
@@ -84,16 +84,17 @@ def test_a_value_that_contains_itself_is_refused(tmp_path):
     assert_one_line_refusal(rc, err, "sweep.snr_db", "contains itself")
 
 
-@pytest.mark.parametrize("opening, closing, levels", [("[", "]", 100_000), ("{a: ", "}", 50_000)],
-                         ids=["lists", "mappings"])
+@pytest.mark.parametrize(
+    "opening, closing, levels", [("[", "]", 100_000), ("{a: ", "}", 50_000)], ids=["lists", "mappings"]
+)
 def test_nesting_tens_of_thousands_of_levels_deep_is_refused(tmp_path, opening, closing, levels):
-    deep = opening * levels + "0" + closing * levels        # within the size limit
+    deep = opening * levels + "0" + closing * levels  # within the size limit
     rc, err = _validate(tmp_path, _text(_set("sweep.snr_db", "<DEEP>"), DEEP=deep))
     assert_one_line_refusal(rc, err, "hostile.yaml", "nests deeper than 32 levels", "line 1")
 
 
 def test_two_hundred_thousand_sweep_values_are_refused(tmp_path):
-    many = "[" + ", ".join(["0"] * 200_000) + "]"                                   # 600 kB of YAML
+    many = "[" + ", ".join(["0"] * 200_000) + "]"  # 600 kB of YAML
     rc, err = _validate(tmp_path, _text(_set("sweep.snr_db", "<SNR>"), SNR=many))
     assert_one_line_refusal(rc, err, "hostile.yaml", "larger than 256 KiB")
     aliased = "[&k [" + ", ".join(["0"] * 1000) + "], " + ", ".join(["*k"] * 200) + "]"
@@ -111,10 +112,16 @@ def test_a_ten_thousand_point_range_on_top_of_a_large_sweep_is_beyond_the_work_b
     assert_one_line_refusal(rc, err, "sweep.seed x sweep.num_anchors", "400,000 units", "--allow-large")
 
 
-@pytest.mark.parametrize("path, value, field", [
-    ("seed", 2 ** 64, "seed"), ("sweep.seed", [1, 2 ** 64], "sweep.seed[1]"),
-    ("sweep.num_anchors", [10 ** 400], "401 digits"), ("data.limit", -(2 ** 70), "data.limit"),
-], ids=["seed 2^64", "sweep seed 2^64", "K of 400 digits", "limit -2^70"])
+@pytest.mark.parametrize(
+    "path, value, field",
+    [
+        ("seed", 2**64, "seed"),
+        ("sweep.seed", [1, 2**64], "sweep.seed[1]"),
+        ("sweep.num_anchors", [10**400], "401 digits"),
+        ("data.limit", -(2**70), "data.limit"),
+    ],
+    ids=["seed 2^64", "sweep seed 2^64", "K of 400 digits", "limit -2^70"],
+)
 def test_whole_numbers_beyond_the_store_range_are_refused_at_validation(tmp_path, path, value, field):
     rc, err = _validate(tmp_path, _text(_set(path, value)))
     assert_one_line_refusal(rc, err, field, "64-bit range")
@@ -141,16 +148,31 @@ def _system_single_site():
     return sc
 
 
-@pytest.mark.parametrize("scenario, field, needle", [
-    (_system_single_site(), "system.groups.camera.distance_m[1]", "not a finite number"),
-    (_set("network.transmitters.camera.distance_m", float("inf"), _network()),
-     "network.transmitters.camera.distance_m", "not a finite number"),
-    (_set("sweep.arrival_rate", [1e9], _network()), "sweep.arrival_rate", "messages (budget 1e+09)"),
-    (_set("network.transmitters.camera.count", 10 ** 9, _network()), "network.transmitters.camera.count",
-     "10000"),
-    (_set("network.duration_s", 1e7, _network()), "network", "shorten duration_s"),
-], ids=["system inf distance", "network inf distance", "arrival rate 1e9", "a billion agents",
-        "1e7 s simulated"])
+@pytest.mark.parametrize(
+    "scenario, field, needle",
+    [
+        (_system_single_site(), "system.groups.camera.distance_m[1]", "not a finite number"),
+        (
+            _set("network.transmitters.camera.distance_m", float("inf"), _network()),
+            "network.transmitters.camera.distance_m",
+            "not a finite number",
+        ),
+        (_set("sweep.arrival_rate", [1e9], _network()), "sweep.arrival_rate", "messages (budget 1e+09)"),
+        (
+            _set("network.transmitters.camera.count", 10**9, _network()),
+            "network.transmitters.camera.count",
+            "10000",
+        ),
+        (_set("network.duration_s", 1e7, _network()), "network", "shorten duration_s"),
+    ],
+    ids=[
+        "system inf distance",
+        "network inf distance",
+        "arrival rate 1e9",
+        "a billion agents",
+        "1e7 s simulated",
+    ],
+)
 def test_network_and_system_loads_beyond_reach_are_refused(tmp_path, scenario, field, needle):
     rc, err = _validate(tmp_path, _text(scenario), "--no-data")
     assert_one_line_refusal(rc, err, field, needle)
@@ -183,6 +205,7 @@ def test_a_mapping_from_the_python_api_is_bounded_as_a_file_is():
 
 # -- latent files that lie ------------------------------------------------------------------
 
+
 def _npy(array: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.lib.format.write_array(buf, array)
@@ -203,15 +226,25 @@ def _latent_study(tmp_path: Path, members: dict[str, bytes]) -> str:
     with zipfile.ZipFile(tmp_path / "rx.npz", "w") as z:
         for name, data in {"labels.npy": _npy(labels), **members}.items():
             z.writestr(name, data)
-    return _text(dict(name="npz", data=dict(dataset="latents", path=str(tmp_path / "tx.npz")),
-                      models=dict(tx=dict(kind="npz", path=str(tmp_path / "tx.npz")),
-                                  rx=dict(kind="npz", path=str(tmp_path / "rx.npz"))),
-                      sweep=dict(snr_db=[10], num_anchors=[8], transmitter="tx", receiver="rx")))
+    return _text(
+        dict(
+            name="npz",
+            data=dict(dataset="latents", path=str(tmp_path / "tx.npz")),
+            models=dict(
+                tx=dict(kind="npz", path=str(tmp_path / "tx.npz")),
+                rx=dict(kind="npz", path=str(tmp_path / "rx.npz")),
+            ),
+            sweep=dict(snr_db=[10], num_anchors=[8], transmitter="tx", receiver="rx"),
+        )
+    )
 
 
 NPZ = [
-    ("header claims 750000 x 1000", {"latents.npy": _claiming((750_000, 1000))},
-     "claims shape (750000, 1000)"),
+    (
+        "header claims 750000 x 1000",
+        {"latents.npy": _claiming((750_000, 1000))},
+        "claims shape (750000, 1000)",
+    ),
     ("header claims 2e9 values", {"latents.npy": _claiming((2_000_000_000,))}, "16,000,000,000 bytes"),
     ("zip-pickle member", {"latents.npy": pickle.dumps(np.zeros((200, 8)))}, "not a numpy array"),
     ("zip-pickle without suffix", {"latents": pickle.dumps(np.zeros((200, 8)))}, "not a numpy array"),
@@ -230,15 +263,16 @@ def test_a_latent_file_that_lies_is_refused_before_any_allocation(tmp_path, what
 
 
 def test_huge_labels_are_bounded_by_the_samples_they_label(tmp_path):
-    labels = np.where(np.arange(200) % 2, 2 ** 40, 0)
+    labels = np.where(np.arange(200) % 2, 2**40, 0)
     text = _latent_study(tmp_path, {"latents.npy": _npy(np.zeros((200, 8)))})
     np.savez(tmp_path / "tx.npz", latents=np.zeros((200, 8)), labels=labels)
     rc, err = _validate(tmp_path, text)
     assert_one_line_refusal(rc, err, "data.path", "tx.npz", "more classes than the file's 200 samples")
 
 
-@pytest.mark.parametrize("error, words", [("validation", "x: Input should be a valid integer"),
-                                          ("memory", "out of memory")])
+@pytest.mark.parametrize(
+    "error, words", [("validation", "x: Input should be a valid integer"), ("memory", "out of memory")]
+)
 def test_an_error_deep_inside_a_command_is_still_one_line(monkeypatch, error, words):
     from pydantic import BaseModel
 
@@ -253,7 +287,7 @@ def test_an_error_deep_inside_a_command_is_still_one_line(monkeypatch, error, wo
         Settings.model_validate({"x": "many"})
 
     monkeypatch.setattr(cli, "_cmd_schema", fail)
-    rc, _, err = run_cli("schema", bound=False)     # a bounded run fails on the out-of-memory line
+    rc, _, err = run_cli("schema", bound=False)  # a bounded run fails on the out-of-memory line
     assert_one_line_refusal(rc, err, words)
 
 
@@ -265,20 +299,24 @@ def test_a_compressed_data_file_is_never_read_past_the_budget(tmp_path):
     from semcom.transceivers.array_files import read_at_most
 
     path = tmp_path / "t10k-images-idx3-ubyte.gz"
-    path.write_bytes(gzip.compress(bytes(1 << 20)))           # 1 KiB on disk, 1 MiB expanded
+    path.write_bytes(gzip.compress(bytes(1 << 20)))  # 1 KiB on disk, 1 MiB expanded
     with gzip.open(path, "rb") as f, pytest.raises(SemcomInputError, match="holds more than"):
         read_at_most(f, path, limit=1 << 16)
     with gzip.open(path, "rb") as f:
         assert len(read_at_most(f, path, limit=1 << 21)) == 1 << 20
 
 
-@pytest.mark.parametrize("setting, value, words", [
-    ("width", 10 ** 9, "models.rx: the study would hold about"),
-    ("epochs", 10 ** 12, "models.rx: the study would train its encoders for about"),
-    ("depth", 10 ** 6, "models.rx.depth: must be at most 100 layers"),
-], ids=["width 1e9", "epochs 1e12", "depth 1e6"])
+@pytest.mark.parametrize(
+    "setting, value, words",
+    [
+        ("width", 10**9, "models.rx: the study would hold about"),
+        ("epochs", 10**12, "models.rx: the study would train its encoders for about"),
+        ("depth", 10**6, "models.rx.depth: must be at most 100 layers"),
+    ],
+    ids=["width 1e9", "epochs 1e12", "depth 1e6"],
+)
 def test_an_encoder_too_large_to_train_is_refused_before_anything_is_built(tmp_path, setting, value, words):
     scenario = _set(f"models.rx.{setting}", value)
-    scenario["data"]["limit"] = 400           # a test set large enough for no warning
+    scenario["data"]["limit"] = 400  # a test set large enough for no warning
     rc, err = _validate(tmp_path, _text(scenario))
     assert_one_line_refusal(rc, err, words)

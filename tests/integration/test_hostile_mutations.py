@@ -32,9 +32,10 @@ def _paths(d: dict, at: tuple = ()) -> list[tuple]:
 PATHS = _paths(BASE) + [("description",), ("semantic_equalizers",), ("schemes",), ("chunk_size",)]
 
 _scalars = st.one_of(
-    st.none(), st.booleans(),
-    st.integers(-(2 ** 80), 2 ** 80),
-    st.sampled_from([0, -1, 1, 2 ** 63, 2 ** 63 - 1, -(2 ** 63) - 1, 10 ** 30]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**80), 2**80),
+    st.sampled_from([0, -1, 1, 2**63, 2**63 - 1, -(2**63) - 1, 10**30]),
     st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from([math.inf, -math.inf, math.nan, 1e308, 5e-324]),
     st.text(max_size=30),
@@ -42,9 +43,11 @@ _scalars = st.one_of(
 )
 _values = st.recursive(
     _scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.text(max_size=8), inner, max_size=3)),
-    max_leaves=12)
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -59,7 +62,7 @@ def _mutation(draw) -> str:
             node[key] = {}
         node = node[key]
     node[path[-1]] = draw(_values) if kind == "value" else "<SPLICE>"
-    text = yaml.safe_dump(scenario, default_flow_style=True, width=10 ** 9, allow_unicode=True)
+    text = yaml.safe_dump(scenario, default_flow_style=True, width=10**9, allow_unicode=True)
     if kind == "deep":
         depth = draw(st.integers(20, 20_000))
         splice = "[" * depth + "0" + "]" * depth
@@ -68,8 +71,11 @@ def _mutation(draw) -> str:
     return text.replace("'<SPLICE>'", splice).replace("<SPLICE>", splice)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(text=_mutation())
 def test_validate_answers_every_mutation_in_one_line_within_bounds(tmp_path, text):
     path = tmp_path / "mutated.yaml"
@@ -94,15 +100,27 @@ def _base_data():
     study_data(parse_study(copy.deepcopy(BASE)))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
-@given(model=st.sampled_from(["tx", "rx"]),
-       setting=st.sampled_from(["width", "depth", "latent_dim", "epochs", "batch_size", "channels", "kind",
-                                "lr"]),
-       value=st.one_of(st.integers(-10, 10 ** 15), st.floats(-1e12, 1e12), st.text(max_size=5), st.none(),
-                       st.sampled_from(["mlp", "cnn", "pca"])))
-def test_the_work_estimate_of_any_parsed_scenario_answers_or_refuses_in_one_line(_base_data, model, setting,
-                                                                                 value):
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    model=st.sampled_from(["tx", "rx"]),
+    setting=st.sampled_from(
+        ["width", "depth", "latent_dim", "epochs", "batch_size", "channels", "kind", "lr"]
+    ),
+    value=st.one_of(
+        st.integers(-10, 10**15),
+        st.floats(-1e12, 1e12),
+        st.text(max_size=5),
+        st.none(),
+        st.sampled_from(["mlp", "cnn", "pca"]),
+    ),
+)
+def test_the_work_estimate_of_any_parsed_scenario_answers_or_refuses_in_one_line(
+    _base_data, model, setting, value
+):
     """A run estimates its work from the data before the study's checks run: whatever an
     agent's settings say, the estimate returns or refuses in one line, never raises
     anything else (an encoder that cannot be built is the checks' to report)."""

@@ -21,13 +21,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # a short study: one seed, two SNR points, one K; the scenario is found by its name
-QUICK = ["--set", "sweep.seed=[1]", "--set", "sweep.snr_db=[0,20]", "--set", "sweep.num_anchors=[16]", "--quiet"]
+QUICK = [
+    "--set",
+    "sweep.seed=[1]",
+    "--set",
+    "sweep.snr_db=[0,20]",
+    "--set",
+    "sweep.num_anchors=[16]",
+    "--quiet",
+]
 
 
 def _run(cmd: list, cwd: Path, timeout: int = 1200) -> str:
-    done = subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")})
-    assert done.returncode == 0, f"{' '.join(map(str, cmd))} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    done = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")},
+    )
+    assert done.returncode == 0, (
+        f"{' '.join(map(str, cmd))} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
     return done.stdout
 
 
@@ -44,13 +60,15 @@ def _checkout_copy(dest: Path) -> Path:
 
 def _quickstart_runs(env: Path, work: Path, out_name: str) -> None:
     semcom = env / "bin" / "semcom"
-    where = _run([env / "bin" / "python", "-c", "import semcom.simulator, sys; print(semcom.simulator.__file__)"], work)
-    assert str(env) in where and str(ROOT) not in where, where     # installed, not the source tree
+    where = _run(
+        [env / "bin" / "python", "-c", "import semcom.simulator, sys; print(semcom.simulator.__file__)"], work
+    )
+    assert str(env) in where and str(ROOT) not in where, where  # installed, not the source tree
     _run([semcom, "run", "quickstart", "--out", work / out_name, *QUICK], work)
     manifest = json.loads((work / out_name / "manifest.json").read_text())
     assert manifest["units_run"] == manifest["units_total"] == 2, manifest
     lines = (work / out_name / "results.csv").read_text().splitlines()
-    assert len(lines) == 1 + 2 * 2 * 3, lines[:3]      # receivers x SNR points x equalisers
+    assert len(lines) == 1 + 2 * 2 * 3, lines[:3]  # receivers x SNR points x equalisers
 
 
 @pytest.mark.slow
@@ -62,11 +80,14 @@ def test_pip_install_and_the_wheel_run_the_quickstart(tmp_path):
     venv.create(env, with_pip=True)
     pip = [env / "bin" / "python", "-m", "pip", "install", "-q"]
     _run([*pip, "torch==2.13.0"], work)
-    _run([*pip, "."], source)                    # pip install . from a checkout
+    _run([*pip, "."], source)  # pip install . from a checkout
     _quickstart_runs(env, work, "from_checkout")
 
-    _run([env / "bin" / "python", "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp_path / "dist", "."], source)
+    _run(
+        [env / "bin" / "python", "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp_path / "dist", "."],
+        source,
+    )
     wheel = next((tmp_path / "dist").glob("semcom-*.whl"))
-    _run([*pip, "--force-reinstall", "--no-deps", wheel], work)    # the built wheel over it
+    _run([*pip, "--force-reinstall", "--no-deps", wheel], work)  # the built wheel over it
     assert "scenarios/quickstart.yaml" in _run([env / "bin" / "python", "-m", "zipfile", "-l", wheel], work)
     _quickstart_runs(env, work, "from_wheel")

@@ -12,7 +12,9 @@ from semcom.simulator.link.schema import parse_scenario
 
 # Half the digits (899 samples) held out: Wilson intervals of +-0.025 around 0.85.
 STUDY = dict(
-    name="jscc_reference", seed=1, data=dict(dataset="digits", test_fraction=0.5),
+    name="jscc_reference",
+    seed=1,
+    data=dict(dataset="digits", test_fraction=0.5),
     models=dict(mlp=dict(kind="mlp", width=128, depth=2, latent_dim=32, seed=0)),
     channels=dict(awgn=dict(model="awgn")),
     schemes=dict(
@@ -26,7 +28,9 @@ STUDY = dict(
         # one complex symbol per sample: at low SNR the channel cannot carry the label
         one_use=dict(kind="jscc", train_snr_db=0, num_channel_uses=1),
     ),
-    sweep=dict(snr_db=[-5, 0, 20], num_anchors=8, transmitter="mlp", receiver="mlp", semantic_equalizer="oracle"),
+    sweep=dict(
+        snr_db=[-5, 0, 20], num_anchors=8, transmitter="mlp", receiver="mlp", semantic_equalizer="oracle"
+    ),
 )
 
 
@@ -44,7 +48,7 @@ def reference(tmp_path_factory):
 
 def test_jscc_at_high_snr_reaches_the_native_accuracy_of_the_same_mlp(reference):
     row = reference[("same_size", 20.0)]
-    native = float(row["native_accuracy"])        # the zoo MLP + linear head, no channel
+    native = float(row["native_accuracy"])  # the zoo MLP + linear head, no channel
     assert row["channel_uses"] == "16.0"
     assert float(row["accuracy"]) >= native - 0.03, (row["accuracy"], native)
 
@@ -69,11 +73,11 @@ def test_trained_at_0_db_beats_trained_at_20_db_at_minus_5_db(reference):
     x, y = torch.from_numpy(data.dataset.inputs[data.test_idx]), data.labels[data.test_idx]
     repeats, interval = 10, {}
     for unit in (u for u in expand_units(sc) if u.scheme in ("at0", "at20")):
-        model, _ = jscc_model(resolve_unit(sc, unit))          # the models the study trained (cached)
+        model, _ = jscc_model(resolve_unit(sc, unit))  # the models the study trained (cached)
         channel = jscc_channel(resolve_unit(sc, unit))
         sionna.phy.config.seed = 7
         with torch.no_grad():
-            symbols = model.encode(x).expand(repeats, -1, -1)      # [repeats, N, n]
+            symbols = model.encode(x).expand(repeats, -1, -1)  # [repeats, N, n]
             x_hat, _ = channel(symbols, snr_db_to_no(torch.full((repeats,), -5.0)))
             correct = int((model.decode(x_hat).argmax(-1) == y).sum())
         interval[unit.scheme] = wilson_interval(correct, repeats * len(y))
@@ -86,6 +90,7 @@ def _fano_accuracy_bound(label_entropy: float, capacity_bits: float, num_classes
     """Largest accuracy Fano's inequality allows when at most ``capacity_bits`` of
     information about the label cross the channel: h(Pe) + Pe log2(C - 1) >= H(Y) - I."""
     import numpy as np
+
     missing = label_entropy - capacity_bits
     if missing <= 0:
         return 1.0
@@ -110,13 +115,15 @@ def test_jscc_accuracy_respects_the_channel_capacity(reference):
     for snr in (-5.0, 0.0):
         row = reference[("one_use", snr)]
         bound = _fano_accuracy_bound(entropy, 1 * np.log2(1 + 10 ** (snr / 10)), 10)
-        assert bound < 0.75                                   # the bound bites here
+        assert bound < 0.75  # the bound bites here
         assert float(row["accuracy_wilson_low"]) <= bound, (snr, row["accuracy"], bound)
-        assert float(row["accuracy"]) > 0.2                   # and the model learnt something
+        assert float(row["accuracy"]) > 0.2  # and the model learnt something
 
 
 SMALL = dict(
-    name="jscc_determinism", seed=5, data=dict(dataset="digits", limit=500),
+    name="jscc_determinism",
+    seed=5,
+    data=dict(dataset="digits", limit=500),
     models=dict(mlp=dict(kind="mlp", width=32, depth=1, latent_dim=8, epochs=3)),
     channels=dict(awgn=dict(model="awgn"), ray=dict(model="rayleigh", csi="ls")),
     schemes=dict(j=dict(kind="jscc", train_snr_db=[0, 10], num_channel_uses=[2, 4], max_epochs=3)),
@@ -129,7 +136,7 @@ def test_same_seed_same_numbers_whatever_the_executor_and_cache(tmp_path, monkey
     from semcom.transceivers import heads
 
     def run(name: str, **kw) -> bytes:
-        monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path / f"cache-{name}"))   # trains from scratch
+        monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path / f"cache-{name}"))  # trains from scratch
         monkeypatch.setattr(context, "_SPACES", {})
         monkeypatch.setattr(heads, "_MEMORY", {})
         run_study(parse_scenario(SMALL), tmp_path / name, quiet=True, plots=False, **kw)
@@ -144,7 +151,7 @@ def test_same_seed_same_numbers_whatever_the_executor_and_cache(tmp_path, monkey
     monkeypatch.setattr(context, "_SPACES", {})
     run_study(parse_scenario(SMALL), tmp_path / "warm", quiet=True, plots=False)
     assert (tmp_path / "warm" / "results.csv").read_bytes() == inline
-    assert len(models) == 4 and [p.stat().st_mtime_ns for p in models] == stamps   # none retrained
+    assert len(models) == 4 and [p.stat().st_mtime_ns for p in models] == stamps  # none retrained
     rows = list(csv.DictReader((tmp_path / "inline" / "results.csv").read_text().splitlines()))
     assert len(rows) == 2 * 2 * 2 and {r["semantic_equalizer"] for r in rows} == {"jscc"}
 

@@ -12,16 +12,25 @@ from semcom.simulator.link.checks import check_scenario
 from semcom.simulator.link.schema import parse_scenario
 
 LIMIT, TEST_FRACTION, TRAIN_FRACTION = 120, 0.25, 0.4
-POOL = LIMIT - round(LIMIT * TEST_FRACTION) - round(LIMIT * TRAIN_FRACTION)   # 42 anchors available
+POOL = LIMIT - round(LIMIT * TEST_FRACTION) - round(LIMIT * TRAIN_FRACTION)  # 42 anchors available
 
 BASE = dict(
-    name="edges", seed=7, data=dict(dataset="digits", limit=LIMIT, test_fraction=TEST_FRACTION,
-                                         train_fraction=TRAIN_FRACTION),
-    models=dict(tx=dict(kind="pca", latent_dim=16), small=dict(kind="pca", latent_dim=4),
-                large=dict(kind="rotation", latent_dim=64, seed=1)),
-    sweep=dict(snr_db=[-30, 0, 40], num_anchors=[1, 2, POOL], transmitter="tx", receiver=["small", "large"],
-               semantic_equalizer=["relative", "inverse", "aligned", "none", "oracle"],
-               anchor_selection=["random", "prototypical", "farthest_point", "class_balanced"]),
+    name="edges",
+    seed=7,
+    data=dict(dataset="digits", limit=LIMIT, test_fraction=TEST_FRACTION, train_fraction=TRAIN_FRACTION),
+    models=dict(
+        tx=dict(kind="pca", latent_dim=16),
+        small=dict(kind="pca", latent_dim=4),
+        large=dict(kind="rotation", latent_dim=64, seed=1),
+    ),
+    sweep=dict(
+        snr_db=[-30, 0, 40],
+        num_anchors=[1, 2, POOL],
+        transmitter="tx",
+        receiver=["small", "large"],
+        semantic_equalizer=["relative", "inverse", "aligned", "none", "oracle"],
+        anchor_selection=["random", "prototypical", "farthest_point", "class_balanced"],
+    ),
 )
 
 
@@ -43,8 +52,22 @@ def test_extreme_snr_and_anchor_counts_give_finite_metrics(tmp_path):
     rows = _rows(tmp_path, BASE)
     assert len(rows) == 3 * 2 * 4 * 3 * 5
     for r in rows:
-        _finite(r, "accuracy", "accuracy_wilson_low", "accuracy_wilson_high", "nmse", "native_accuracy", "channel_uses")
-        assert 0 <= float(r["accuracy_wilson_low"]) <= float(r["accuracy"]) <= float(r["accuracy_wilson_high"]) <= 1
+        _finite(
+            r,
+            "accuracy",
+            "accuracy_wilson_low",
+            "accuracy_wilson_high",
+            "nmse",
+            "native_accuracy",
+            "channel_uses",
+        )
+        assert (
+            0
+            <= float(r["accuracy_wilson_low"])
+            <= float(r["accuracy"])
+            <= float(r["accuracy_wilson_high"])
+            <= 1
+        )
     # the noise is physical at both ends: NMSE of the relative message ~ no = 10^(-snr/10)
     # (K = 1 sends one real value in one complex use: half the noise lands on it)
     for r in rows:
@@ -58,8 +81,11 @@ def test_extreme_snr_and_anchor_counts_give_finite_metrics(tmp_path):
     from semcom.simulator.stitch.runner import _noise_free
 
     sc = parse_scenario(BASE)
-    top = {(r["rx_model"], r["anchor_selection"]): r for r in rows if r["semantic_equalizer"] == "oracle"
-           and float(r["snr_db"]) == 40 and int(r["num_anchors"]) == POOL}
+    top = {
+        (r["rx_model"], r["anchor_selection"]): r
+        for r in rows
+        if r["semantic_equalizer"] == "oracle" and float(r["snr_db"]) == 40 and int(r["num_anchors"]) == POOL
+    }
     for unit in expand_units(sc):
         row = top.get((unit.receiver, unit.anchor_selection))
         if unit.num_anchors != POOL or row is None:
@@ -70,10 +96,17 @@ def test_extreme_snr_and_anchor_counts_give_finite_metrics(tmp_path):
 
 
 def test_one_bit_digital_quantisation_runs_clean(tmp_path):
-    scenario = {**BASE, "scheme": {"kind": "digital", "code_rate": 0.5, "modulation_order": 4,
-                                   "block_length": 256},
-                "sweep": {**BASE["sweep"], "bits": [1], "num_anchors": [1, 8], "anchor_selection": "random",
-                          "semantic_equalizer": ["relative", "oracle"]}}
+    scenario = {
+        **BASE,
+        "scheme": {"kind": "digital", "code_rate": 0.5, "modulation_order": 4, "block_length": 256},
+        "sweep": {
+            **BASE["sweep"],
+            "bits": [1],
+            "num_anchors": [1, 8],
+            "anchor_selection": "random",
+            "semantic_equalizer": ["relative", "oracle"],
+        },
+    }
     rows = _rows(tmp_path, scenario)
     assert rows and all(r["bits"] == "1" for r in rows)
     for r in rows:

@@ -13,14 +13,28 @@ from semcom.simulator.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 STUDY = dict(
-    name="net", kind="network", seed=2, data=dict(dataset="digits", limit=400),
+    name="net",
+    kind="network",
+    seed=2,
+    data=dict(dataset="digits", limit=400),
     models=dict(cam=dict(kind="pca", latent_dim=16), hub=dict(kind="rotation", latent_dim=16, seed=1)),
     channels=dict(rayleigh=dict(model="rayleigh", csi="ls")),
-    network=dict(slot_duration_s=1e-3, resource_blocks=4, channel_uses_per_rb=6, duration_s=0.1, warmup_s=0.01,
-                 receivers=dict(hub=dict(model="hub")),
-                 transmitters=dict(cam=dict(model="cam", count=3, distance_m=dict(min=10, max=30)))),
-    sweep=dict(arrival_rate=[100, 600], num_anchors=[4, 16], scheduler=["round_robin", "slotted_aloha"],
-               semantic_equalizer=["relative", "aligned"], channel="rayleigh"),
+    network=dict(
+        slot_duration_s=1e-3,
+        resource_blocks=4,
+        channel_uses_per_rb=6,
+        duration_s=0.1,
+        warmup_s=0.01,
+        receivers=dict(hub=dict(model="hub")),
+        transmitters=dict(cam=dict(model="cam", count=3, distance_m=dict(min=10, max=30))),
+    ),
+    sweep=dict(
+        arrival_rate=[100, 600],
+        num_anchors=[4, 16],
+        scheduler=["round_robin", "slotted_aloha"],
+        semantic_equalizer=["relative", "aligned"],
+        channel="rayleigh",
+    ),
 )
 
 
@@ -53,14 +67,21 @@ def test_run_writes_results_alignment_cost_and_plots(study):
     assert len(rows) == 2 * 2 * 2 * 2
     for r in rows:
         assert int(r["delivered"]) + int(r["drops_queue"]) + int(r["drops_collision"]) == int(r["messages"])
-        assert float(r["latency_min"]) >= 1e-3                      # nothing beats one slot
+        assert float(r["latency_min"]) >= 1e-3  # nothing beats one slot
         assert r["alignment_fits"] == ("3" if r["semantic_equalizer"] == "aligned" else "0")
     cost = list(csv.DictReader((out / "alignment_cost.csv").read_text().splitlines()))
-    mesh = {(r["semantic_equalizer"], r["num_agents"]): r for r in cost
-            if r["topology"] == "full_mesh" and r["num_anchors"] == "16"}
+    mesh = {
+        (r["semantic_equalizer"], r["num_agents"]): r
+        for r in cost
+        if r["topology"] == "full_mesh" and r["num_anchors"] == "16"
+    }
     assert mesh[("aligned", "8")]["fits"] == str(8 * 7) and mesh[("relative", "64")]["fits"] == "0"
-    for stem in ("network_goodput_vs_load", "network_latency_p95_vs_load", "network_accuracy_vs_latency",
-                 "network_alignment_cost"):
+    for stem in (
+        "network_goodput_vs_load",
+        "network_latency_p95_vs_load",
+        "network_accuracy_vs_latency",
+        "network_alignment_cost",
+    ):
         for ext in ("png", "pdf"):
             assert (out / "plots" / f"{stem}.{ext}").stat().st_size > 5_000, (stem, ext)
 
@@ -71,7 +92,9 @@ def test_rerun_resumes_and_a_second_study_gives_identical_bytes(study, tmp_path)
     assert rc == 0 and "0 of 16 units run (16 already done)" in text, err
     rc, _, err = _cli("run", path, "--out", tmp_path / "again", "--quiet", "--no-plots")
     assert rc == 0, err
-    assert (tmp_path / "again" / "network_results.csv").read_bytes() == (out / "network_results.csv").read_bytes()
+    assert (tmp_path / "again" / "network_results.csv").read_bytes() == (
+        out / "network_results.csv"
+    ).read_bytes()
 
 
 def test_results_plot_and_report_read_a_network_store(study):

@@ -30,7 +30,7 @@ def test_there_are_at_least_five_tutorials():
 def test_tutorial_runs(path):
     nb = notebooks.execute(path)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.execution_count for c in code)       # every cell ran
+    assert all(c.execution_count for c in code)  # every cell ran
     assert not any(o.output_type == "error" for c in code for o in c.outputs)
 
 
@@ -38,10 +38,13 @@ def test_a_cell_that_raises_fails_the_run(tmp_path):
     import nbformat
     from nbclient.exceptions import CellExecutionError
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"),
-                                         nbformat.v4.new_code_cell("raise ValueError('tutorial broke')")],
-                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_code_cell("raise ValueError('tutorial broke')"),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     path = tmp_path / "broken.ipynb"
     nbformat.write(nb, path)
     with pytest.raises(CellExecutionError, match="tutorial broke"):

@@ -17,10 +17,13 @@ from semcom.core.outputs import OUTPUT_MARKER, owned_files
 from .bounds import assert_one_line_refusal, run_cli
 
 # the cheapest study: one unit of PCA agents, no training
-TINY = dict(name="tiny", seed=1, data=dict(dataset="digits", limit=400),
-            models=dict(a=dict(kind="pca", latent_dim=8)),
-            sweep=dict(snr_db=[10], num_anchors=[8], transmitter="a", receiver="a",
-                       semantic_equalizer="relative"))
+TINY = dict(
+    name="tiny",
+    seed=1,
+    data=dict(dataset="digits", limit=400),
+    models=dict(a=dict(kind="pca", latent_dim=8)),
+    sweep=dict(snr_db=[10], num_anchors=[8], transmitter="a", receiver="a", semantic_equalizer="relative"),
+)
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -43,8 +46,9 @@ def scenario(tmp_path) -> Path:
 
 
 def _run(scenario: Path, out, *extra: str) -> tuple[int, str]:
-    rc, _, err = run_cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots", *extra,
-                         bound=False)
+    rc, _, err = run_cli(
+        "run", str(scenario), "--out", str(out), "--quiet", "--no-plots", *extra, bound=False
+    )
     return rc, err
 
 
@@ -62,7 +66,7 @@ def test_a_folder_of_a_users_files_is_refused_and_left_byte_identical(tmp_path, 
     before = _digest(out)
     rc, err = _run(scenario, out)
     assert_one_line_refusal(rc, err, "--out", "semcom did not write", "--force")
-    rc, err = _run(scenario, out, "--force")     # --force never replaces a file semcom did not write
+    rc, err = _run(scenario, out, "--force")  # --force never replaces a file semcom did not write
     assert_one_line_refusal(rc, err, "--force replaces only semcom's own files", "manifest.json")
     assert _digest(out) == before
 
@@ -113,7 +117,7 @@ def test_a_symbolic_link_in_place_of_an_output_or_the_folder_is_refused(tmp_path
     rc, err = _run(scenario, link)
     assert_one_line_refusal(rc, err, "--out", "symbolic link")
     after = _digest(tmp_path)
-    for planted in ("precious.csv", "run/results.csv", "link"):      # semcom's own store may have changed
+    for planted in ("precious.csv", "run/results.csv", "link"):  # semcom's own store may have changed
         assert after[planted] == before[planted]
 
 
@@ -134,7 +138,7 @@ def test_report_and_plot_never_overwrite_a_file_semcom_did_not_write(tmp_path, s
     before = _digest(out)
     rc, _, err = run_cli("report", str(out), bound=False)
     assert_one_line_refusal(rc, err, "report.html", "not written by semcom")
-    assert _digest(out) == before                      # no figure redrawn either
+    assert _digest(out) == before  # no figure redrawn either
     plain = tmp_path / "plain"
     plain.mkdir()
     (plain / "notes.txt").write_text("x")
@@ -147,7 +151,7 @@ def test_a_rerun_resumes_and_force_writes_beside_a_users_other_files(tmp_path, s
     out = tmp_path / "run"
     rc, err = _run(scenario, out)
     assert rc == 0, err
-    rc, err = _run(scenario, out)                          # semcom's own folder: resumed
+    rc, err = _run(scenario, out)  # semcom's own folder: resumed
     assert rc == 0 and (out / OUTPUT_MARKER).is_file(), err
     shared = tmp_path / "shared"
     shared.mkdir()

@@ -17,10 +17,34 @@ from tests.readme_numbers import accuracy_interval, quickstart_mismatches, readm
 readme_table = readme_tables.readme_table
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIRED = ["scenario", "tx_model", "rx_model", "channel", "snr_db", "num_anchors", "anchor_selection",
-            "scheme", "bits", "semantic_equalizer", "channel_equalizer", "csi", "replicates", "channel_uses",
-            "bits_per_sample", "n_samples", "accuracy", "accuracy_low", "accuracy_high", "accuracy_half_width",
-            "accuracy_wilson_low", "accuracy_wilson_high", "target_met", "nmse", "ber", "bler"]
+REQUIRED = [
+    "scenario",
+    "tx_model",
+    "rx_model",
+    "channel",
+    "snr_db",
+    "num_anchors",
+    "anchor_selection",
+    "scheme",
+    "bits",
+    "semantic_equalizer",
+    "channel_equalizer",
+    "csi",
+    "replicates",
+    "channel_uses",
+    "bits_per_sample",
+    "n_samples",
+    "accuracy",
+    "accuracy_low",
+    "accuracy_high",
+    "accuracy_half_width",
+    "accuracy_wilson_low",
+    "accuracy_wilson_high",
+    "target_met",
+    "nmse",
+    "ber",
+    "bler",
+]
 RUN = ["--set", "sweep.num_anchors=[32,64]"]
 POINT = ("rx_model", "snr_db", "num_anchors", "semantic_equalizer")
 SEEDS = 5
@@ -29,8 +53,22 @@ SEEDS = 5
 @pytest.fixture(scope="module")
 def quickstart(tmp_path_factory):
     out = tmp_path_factory.mktemp("quickstart")
-    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(ROOT / "scenarios/quickstart.yaml"),
-                           "--out", str(out), "--quiet", *RUN], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "semcom",
+            "run",
+            str(ROOT / "scenarios/quickstart.yaml"),
+            "--out",
+            str(out),
+            "--quiet",
+            *RUN,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     with open(out / "results.csv") as f:
         rows = list(csv.DictReader(f))
@@ -40,7 +78,12 @@ def quickstart(tmp_path_factory):
 def test_outputs_exist(quickstart):
     out, rows = quickstart
     # two K: no rate figure (fewer than 3 rates); the SNR figures, each with the band over replicates
-    for name in ("accuracy_vs_snr.png", "accuracy_vs_snr.pdf", "equalizers_vs_snr.png", "equalizers_vs_snr.pdf"):
+    for name in (
+        "accuracy_vs_snr.png",
+        "accuracy_vs_snr.pdf",
+        "equalizers_vs_snr.png",
+        "equalizers_vs_snr.pdf",
+    ):
         assert (out / "plots" / name).stat().st_size > 10_000
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 1 and manifest["scenario"]["name"] == "quickstart"
@@ -55,11 +98,17 @@ def test_csv_is_tidy_with_required_columns(quickstart):
     out, rows = quickstart
     assert list(rows[0])[: len(REQUIRED)] == REQUIRED
     keys = {(r["rx_model"], r["snr_db"], r["num_anchors"], r["semantic_equalizer"]) for r in rows}
-    assert len(keys) == len(rows)                          # one row per point and equaliser
+    assert len(keys) == len(rows)  # one row per point and equaliser
     assert len(rows) == 2 * 7 * 2 * 3
     with open(out / "replicates.csv") as f:
         replicates = list(csv.DictReader(f))
-    assert len(replicates) == SEEDS * len(rows) and {r["seed"] for r in replicates} == {"1", "2", "3", "4", "5"}
+    assert len(replicates) == SEEDS * len(rows) and {r["seed"] for r in replicates} == {
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+    }
     for r in rows:
         lo, acc, hi = float(r["accuracy_low"]), float(r["accuracy"]), float(r["accuracy_high"])
         assert 0 <= lo <= acc <= hi <= 1 and int(r["replicates"]) == SEEDS and r["target_met"] == ""
@@ -67,7 +116,7 @@ def test_csv_is_tidy_with_required_columns(quickstart):
         assert float(r["accuracy_wilson_low"]) <= acc <= float(r["accuracy_wilson_high"])
         mine = [float(x["accuracy"]) for x in replicates if all(x[k] == r[k] for k in POINT)]
         assert len(mine) == SEEDS and abs(sum(mine) / SEEDS - acc) < 1e-6
-        assert r["ber"] == "" and r["bler"] == "" and r["bits_per_sample"] == ""   # analog: not applicable
+        assert r["ber"] == "" and r["bler"] == "" and r["bits_per_sample"] == ""  # analog: not applicable
         expected_uses = (int(r["num_anchors"]) + 1) // 2 if r["semantic_equalizer"] != "none" else 16
         assert float(r["channel_uses"]) == expected_uses
 
@@ -94,11 +143,11 @@ def test_relative_is_bounded_by_native_and_beats_none_and_oracle_bounds_it(quick
         lo, acc, hi = float(r["accuracy_low"]), float(r["accuracy"]), float(r["accuracy_high"])
         point = dict(rx_model=r["rx_model"], snr_db=r["snr_db"], num_anchors=r["num_anchors"])
         if r["semantic_equalizer"] == "relative":
-            assert lo <= native, r                                  # never above native beyond sampling
+            assert lo <= native, r  # never above native beyond sampling
             none = _acc(rows, **point, semantic_equalizer="none")[0]
-            assert lo > float(none["accuracy_high"]), (r, none)     # clearly better than a foreign head
+            assert lo > float(none["accuracy_high"]), (r, none)  # clearly better than a foreign head
         if r["semantic_equalizer"] == "none":
-            assert acc <= 0.30, r                                    # near chance (10 classes)
+            assert acc <= 0.30, r  # near chance (10 classes)
         if r["semantic_equalizer"] == "oracle":
             rel = _acc(rows, **point, semantic_equalizer="relative")[0]
             assert hi >= float(rel["accuracy_low"]), (r, rel)
@@ -133,8 +182,21 @@ def test_nmse_of_relative_message_follows_the_noise_power(quickstart):
 def test_second_run_resumes_without_recomputing(quickstart):
     out, rows = quickstart
     before = (out / "results.csv").read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(ROOT / "scenarios/quickstart.yaml"),
-                           "--out", str(out), *RUN], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "semcom",
+            "run",
+            str(ROOT / "scenarios/quickstart.yaml"),
+            "--out",
+            str(out),
+            *RUN,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert f"0 of {2 * 2 * SEEDS} units run" in proc.stdout
     assert (out / "results.csv").read_bytes() == before
@@ -157,12 +219,25 @@ def test_readme_quickstart_comparison_rejects_a_wrong_table(quickstart):
     _, rows = quickstart
     table = readme_table("quickstart-table")
     assert len(quickstart_mismatches(shifted(table, 5.0), rows)) == 5 * len(table)
-    wider = [[*r[:2], f"{r[2].split('±')[0]}± 9.9", *r[3:]] for r in table]   # a half-width that is not the run's
+    wider = [
+        [*r[:2], f"{r[2].split('±')[0]}± 9.9", *r[3:]] for r in table
+    ]  # a half-width that is not the run's
     assert len(quickstart_mismatches(wider, rows)) == len(table)
-    row = next(r for r in rows if r["rx_model"] == table[0][0] and r["snr_db"] == "20.0"
-               and r["num_anchors"] == "32" and r["semantic_equalizer"] == "relative")
+    row = next(
+        r
+        for r in rows
+        if r["rx_model"] == table[0][0]
+        and r["snr_db"] == "20.0"
+        and r["num_anchors"] == "32"
+        and r["semantic_equalizer"] == "relative"
+    )
     lo, hi = accuracy_interval(float(row["accuracy"]), int(row["n_samples"]) * int(row["replicates"]))
-    for value, rejected in [(hi + 0.001, True), (lo - 0.001, True), (hi - 0.0001, False), (lo + 0.0001, False)]:
+    for value, rejected in [
+        (hi + 0.001, True),
+        (lo - 0.001, True),
+        (hi - 0.0001, False),
+        (lo + 0.0001, False),
+    ]:
         edited = [list(r) for r in table]
         edited[0][2] = f"{100 * value:.2f}"
         assert bool(quickstart_mismatches(edited, rows)) == rejected, (value, lo, hi)

@@ -22,11 +22,20 @@ from semcom.simulator.link.units import expand_units
 
 @pytest.mark.slow
 def test_the_replicate_interval_covers_a_studys_mean_and_wilson_does_not(capsys):
-    sc = parse_study(dict(
-        name="coverage", seed=0, data=dict(dataset="synthetic", limit=1000, test_fraction=0.3),
-        heads=dict(weight_decay=0.001),
-        models=dict(a=dict(kind="rotation", seed=1, noise_std=0.5), b=dict(kind="rotation", seed=2, noise_std=0.5)),
-        sweep=dict(snr_db=[0], num_anchors=[4], transmitter="a", receiver="b", semantic_equalizer=["relative"])))
+    sc = parse_study(
+        dict(
+            name="coverage",
+            seed=0,
+            data=dict(dataset="synthetic", limit=1000, test_fraction=0.3),
+            heads=dict(weight_decay=0.001),
+            models=dict(
+                a=dict(kind="rotation", seed=1, noise_std=0.5), b=dict(kind="rotation", seed=2, noise_std=0.5)
+            ),
+            sweep=dict(
+                snr_db=[0], num_anchors=[4], transmitter="a", receiver="b", semantic_equalizer=["relative"]
+            ),
+        )
+    )
     unit = expand_units(sc)[0]
     pool = [run_unit(sc, replace(unit, seed=s))[0] for s in range(600)]
     truth = float(np.mean([r["accuracy"] for r in pool]))
@@ -40,7 +49,9 @@ def test_the_replicate_interval_covers_a_studys_mean_and_wilson_does_not(capsys)
     w_cover = np.mean([p["accuracy_wilson_low"] <= truth <= p["accuracy_wilson_high"] for p in points])
     spread = float(np.std([r["accuracy"] for r in pool], ddof=1))
     with capsys.disabled():
-        print(f"\n  pool of 600 replicates: mean {truth:.4f}, sd {spread:.4f}; 5 replicates x 4000 draws: "
-              f"t-interval covers {100 * t_cover:.1f}%, Wilson of the pooled decisions {100 * w_cover:.1f}%")
+        print(
+            f"\n  pool of 600 replicates: mean {truth:.4f}, sd {spread:.4f}; 5 replicates x 4000 draws: "
+            f"t-interval covers {100 * t_cover:.1f}%, Wilson of the pooled decisions {100 * w_cover:.1f}%"
+        )
     assert 0.93 <= t_cover <= 0.97, t_cover
     assert w_cover < t_cover - 0.1, (w_cover, t_cover)

@@ -22,11 +22,23 @@ from semcom.simulator.cli import main
 STUDY = dict(
     # small chunks: each unit streams its test samples in many passes, so units take long
     # enough (~0.1 s) for kills to land inside them, not only between them
-    name="crash", seed=5, chunk_size=1, data=dict(dataset="digits", limit=500),
-    models=dict(tx=dict(kind="pca", latent_dim=24), rx1=dict(kind="pca", latent_dim=16),
-                rx2=dict(kind="rotation", latent_dim=32, seed=3, noise_std=0.05)),
-    sweep=dict(snr_db=[-5, 5, 15], num_anchors=[2, 4, 6, 8, 12, 16], transmitter="tx", receiver=["rx1", "rx2"],
-               semantic_equalizer=["relative", "inverse", "none"], seed=[1, 2]),
+    name="crash",
+    seed=5,
+    chunk_size=1,
+    data=dict(dataset="digits", limit=500),
+    models=dict(
+        tx=dict(kind="pca", latent_dim=24),
+        rx1=dict(kind="pca", latent_dim=16),
+        rx2=dict(kind="rotation", latent_dim=32, seed=3, noise_std=0.05),
+    ),
+    sweep=dict(
+        snr_db=[-5, 5, 15],
+        num_anchors=[2, 4, 6, 8, 12, 16],
+        transmitter="tx",
+        receiver=["rx1", "rx2"],
+        semantic_equalizer=["relative", "inverse", "none"],
+        seed=[1, 2],
+    ),
 )
 NUM_UNITS = 6 * 2 * 2
 #: the same study with default chunks and fewer K: fast, for the in-process tests
@@ -80,12 +92,16 @@ def fast(tmp_path_factory):
     return path, (out / "results.csv").read_bytes() + (out / "replicates.csv").read_bytes()
 
 
-@pytest.mark.parametrize("attempts, max_step", [
-    (3, 6),
-    pytest.param(10, 2, marks=pytest.mark.slow),
-])
-def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario, reference, tmp_path,
-                                                                       attempts, max_step):
+@pytest.mark.parametrize(
+    "attempts, max_step",
+    [
+        (3, 6),
+        pytest.param(10, 2, marks=pytest.mark.slow),
+    ],
+)
+def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(
+    scenario, reference, tmp_path, attempts, max_step
+):
     out = tmp_path / "killed"
     rnd = random.Random(20240607 + attempts)
     # the killed runs get their own cache: no head trained by the reference run is reused,
@@ -95,11 +111,15 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
     refused_while_busy = False
     for _ in range(attempts):
         before = _committed(out)
-        proc = subprocess.Popen([sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(out),
-                                 "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(out), "--quiet"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
         # kill once it has committed a random number of further units, plus a random delay,
         # so kills land in a unit's computation, in a commit, or between the two
-        target = min(NUM_UNITS - 4, before + rnd.randint(1, max_step))   # leave units for the rerun
+        target = min(NUM_UNITS - 4, before + rnd.randint(1, max_step))  # leave units for the rerun
         deadline = time.monotonic() + 120
         while _committed(out) < target and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -128,7 +148,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_uninterrupted_run(scenario,
     assert con.execute("SELECT count(*) FROM results").fetchone()[0] == NUM_UNITS * 3 * 3
     rows = list(csv.DictReader((out / "replicates.csv").read_text().splitlines()))
     keys = {(r["rx_model"], r["num_anchors"], r["seed"], r["snr_db"], r["semantic_equalizer"]) for r in rows}
-    assert len(keys) == len(rows) == NUM_UNITS * 3 * 3          # no duplicated rows
+    assert len(keys) == len(rows) == NUM_UNITS * 3 * 3  # no duplicated rows
 
 
 def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, monkeypatch):
@@ -152,7 +172,7 @@ def test_error_in_a_unit_keeps_earlier_units_and_exports_them(fast, tmp_path, mo
     assert rc == 2 and err.count("\n") == 1 and "unit 7 failed on purpose" in err
     assert _committed(out) == 6
     with open(out / "results.csv") as f:
-        assert len(list(csv.DictReader(f))) == 6 * 3 * 3        # what was committed is exported
+        assert len(list(csv.DictReader(f))) == 6 * 3 * 3  # what was committed is exported
     monkeypatch.setattr(runner.LinkRunner, "run_unit", staticmethod(real))
     rc, err = _cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots")
     assert rc == 0, err

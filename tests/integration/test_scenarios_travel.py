@@ -54,7 +54,7 @@ def project(tmp_path):
 def test_relative_paths_are_read_from_the_scenario_folder(project, tmp_path, monkeypatch):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    monkeypatch.chdir(elsewhere)                  # latents/alice.npz does not exist here
+    monkeypatch.chdir(elsewhere)  # latents/alice.npz does not exist here
     rc, _, err = _cli("run", project / "study.yaml", "--out", "relative", "--quiet", "--no-plots")
     assert rc == 0, err
     stored = yaml.safe_load((elsewhere / "relative" / "scenario.yaml").read_text())
@@ -72,7 +72,7 @@ def test_relative_paths_are_read_from_the_scenario_folder(project, tmp_path, mon
 
 
 def test_a_path_given_on_the_command_line_is_the_callers(project, tmp_path, monkeypatch):
-    monkeypatch.chdir(project.parent)     # from here, latents/ is not beside the working directory
+    monkeypatch.chdir(project.parent)  # from here, latents/ is not beside the working directory
     rc, _, err = _cli("validate", project / "study.yaml", "--set", "models.bob.path=latents/bob.npz")
     assert rc == 2 and "models.bob.path" in err and "latents/bob.npz" in err, err
     monkeypatch.chdir(project)
@@ -81,13 +81,17 @@ def test_a_path_given_on_the_command_line_is_the_callers(project, tmp_path, monk
 
 
 def test_resolve_paths_leaves_absolute_and_other_values_alone(tmp_path):
-    raw = {"data": {"path": "/abs/data", "dataset": "mnist"}, "name": "x/y",
-           "models": {"a": {"kind": "npz", "path": "../a.npz"}, "b": {"kind": "mlp"}},
-           "tables": "tables", "abstraction": {"models": {"c": {"kind": "npz", "path": "c.npz"}}}}
+    raw = {
+        "data": {"path": "/abs/data", "dataset": "mnist"},
+        "name": "x/y",
+        "models": {"a": {"kind": "npz", "path": "../a.npz"}, "b": {"kind": "mlp"}},
+        "tables": "tables",
+        "abstraction": {"models": {"c": {"kind": "npz", "path": "c.npz"}}},
+    }
     resolve_paths(raw, tmp_path / "scenarios")
     assert raw["data"] == {"path": "/abs/data", "dataset": "mnist"} and raw["name"] == "x/y"
     assert raw["models"]["a"]["path"] == str(tmp_path / "a.npz") and raw["models"]["b"] == {"kind": "mlp"}
-    assert raw["tables"] == str(tmp_path / "scenarios" / "tables")      # the system kind's own keys
+    assert raw["tables"] == str(tmp_path / "scenarios" / "tables")  # the system kind's own keys
     assert raw["abstraction"]["models"]["c"]["path"] == str(tmp_path / "scenarios" / "c.npz")
 
 
@@ -95,9 +99,22 @@ def test_a_shipped_scenario_runs_by_name_from_any_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert read_scenario_yaml("quickstart")["name"] == "quickstart"
     assert read_scenario_yaml("quickstart.yaml") == read_scenario_yaml(semcom.scenario_path("quickstart"))
-    rc, out, err = _cli("run", "quickstart", "--out", "q", "--quiet", "--no-plots",
-                        "--set", "sweep.snr_db=[10]", "--set", "sweep.num_anchors=[8]",
-                        "--set", "sweep.receiver=mlp_wide", "--set", "sweep.seed=[1]")
+    rc, out, err = _cli(
+        "run",
+        "quickstart",
+        "--out",
+        "q",
+        "--quiet",
+        "--no-plots",
+        "--set",
+        "sweep.snr_db=[10]",
+        "--set",
+        "sweep.num_anchors=[8]",
+        "--set",
+        "sweep.receiver=mlp_wide",
+        "--set",
+        "sweep.seed=[1]",
+    )
     assert rc == 0, err
     manifest = json.loads((tmp_path / "q" / "manifest.json").read_text())
     assert manifest["scenario"]["name"] == "quickstart" and manifest["rows"] == 3
@@ -110,13 +127,19 @@ def test_a_constellation_has_one_spelling(tmp_path):
     from semcom.transceivers.schemes import SCHEMES
 
     digital = SCHEMES.get("digital")
-    assert digital(modulation_order=16).num_bits_per_symbol == digital(num_bits_per_symbol=4).num_bits_per_symbol == 4
+    assert (
+        digital(modulation_order=16).num_bits_per_symbol
+        == digital(num_bits_per_symbol=4).num_bits_per_symbol
+        == 4
+    )
     with pytest.raises(SemcomInputError, match="alias of num_bits_per_symbol"):
-        digital(modulation_order=16, num_bits_per_symbol=4)      # even when they agree
+        digital(modulation_order=16, num_bits_per_symbol=4)  # even when they agree
     scenario = tmp_path / "both.yaml"
-    scenario.write_text("name: both\nmodels: {a: {kind: pca, latent_dim: 8}}\n"
-                        "scheme: {kind: digital, modulation_order: 4, num_bits_per_symbol: 2}\n"
-                        "sweep: {snr_db: [0], num_anchors: [4], transmitter: a, receiver: a}\n")
+    scenario.write_text(
+        "name: both\nmodels: {a: {kind: pca, latent_dim: 8}}\n"
+        "scheme: {kind: digital, modulation_order: 4, num_bits_per_symbol: 2}\n"
+        "sweep: {snr_db: [0], num_anchors: [4], transmitter: a, receiver: a}\n"
+    )
     rc, _, err = _cli("validate", scenario)
     assert rc == 2 and "scheme.modulation_order: is an alias of num_bits_per_symbol" in err, err
     assert "give only one of them" in err

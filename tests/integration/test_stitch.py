@@ -17,28 +17,40 @@ NEURAL = ["mlp_small", "mlp_wide", "mlp_tiny", "cnn"]
 @pytest.fixture(scope="module")
 def stitching(tmp_path_factory):
     out = tmp_path_factory.mktemp("stitch")
-    proc = subprocess.run([sys.executable, "-m", "semcom", "stitch", str(ROOT / "scenarios/stitching.yaml"),
-                           "--out", str(out)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "semcom", "stitch", str(ROOT / "scenarios/stitching.yaml"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     with open(out / "stitching.csv") as f:
         return out, list(csv.DictReader(f))
 
 
 def _acc(rows, eq, condition="noise-free", pairs=None):
-    return [float(r["accuracy"]) for r in rows if r["semantic_equalizer"] == eq and r["condition"] == condition
-            and (pairs is None or (r["tx_model"], r["rx_model"]) in pairs)]
+    return [
+        float(r["accuracy"])
+        for r in rows
+        if r["semantic_equalizer"] == eq
+        and r["condition"] == condition
+        and (pairs is None or (r["tx_model"], r["rx_model"]) in pairs)
+    ]
 
 
 def test_outputs(stitching):
     out, rows = stitching
     assert (out / "plots" / "stitching_noise_free.png").stat().st_size > 10_000
     assert (out / "plots" / "stitching_20dB.png").stat().st_size > 10_000
-    assert len(rows) == 2 * 5 * 5 * 5          # conditions x tx x rx x equalisers
+    assert len(rows) == 2 * 5 * 5 * 5  # conditions x tx x rx x equalisers
 
 
 def _row(rows, tx, rx, eq, condition="noise-free"):
-    return next(r for r in rows if (r["tx_model"], r["rx_model"], r["semantic_equalizer"], r["condition"])
-                == (tx, rx, eq, condition))
+    return next(
+        r
+        for r in rows
+        if (r["tx_model"], r["rx_model"], r["semantic_equalizer"], r["condition"]) == (tx, rx, eq, condition)
+    )
 
 
 def test_relative_stitches_distinct_agents_below_native_and_above_none(stitching):
@@ -81,32 +93,54 @@ def test_none_fails_between_different_models(stitching):
     pairs = {(a, b) for a in agents for b in agents if a != b}
     none = _acc(rows, "none", pairs=pairs)
     assert statistics.mean(none) <= 0.30
-    assert max(none) <= 0.45                   # no pair of different models understands raw latents
+    assert max(none) <= 0.45  # no pair of different models understands raw latents
 
 
 def test_diagonal_is_native(stitching):
     _, rows = stitching
     for r in rows:
-        if r["tx_model"] == r["rx_model"] and r["condition"] == "noise-free" and r["semantic_equalizer"] == "none":
+        if (
+            r["tx_model"] == r["rx_model"]
+            and r["condition"] == "noise-free"
+            and r["semantic_equalizer"] == "none"
+        ):
             assert float(r["accuracy"]) == pytest.approx(float(r["native_accuracy_rx"]), abs=1e-6)
 
 
-@pytest.mark.slow   # 38 s of a 610 s default run on 2 cores; `make test-slow` runs it
+@pytest.mark.slow  # 38 s of a 610 s default run on 2 cores; `make test-slow` runs it
 def test_prototypical_beats_random_anchors_at_small_k(tmp_path):
     scenario = tmp_path / "anchors.yaml"
     text = (ROOT / "scenarios/anchors_random_vs_prototypical.yaml").read_text()
-    text = (text.replace("num_anchors: [2, 4, 8, 16, 32, 64]", "num_anchors: [4, 8, 16]")
-                .replace("[random, class_balanced, prototypical, farthest_point]", "[random, prototypical]")
-                .replace("semantic_equalizer: [relative, inverse]", "semantic_equalizer: relative")
-                .replace("snr_db: [5, 20]", "snr_db: 20"))
+    text = (
+        text.replace("num_anchors: [2, 4, 8, 16, 32, 64]", "num_anchors: [4, 8, 16]")
+        .replace("[random, class_balanced, prototypical, farthest_point]", "[random, prototypical]")
+        .replace("semantic_equalizer: [relative, inverse]", "semantic_equalizer: relative")
+        .replace("snr_db: [5, 20]", "snr_db: 20")
+    )
     scenario.write_text(text)
-    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(tmp_path / "out"),
-                           "--quiet", "--no-plots"], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "semcom",
+            "run",
+            str(scenario),
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+            "--no-plots",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     with open(tmp_path / "out" / "results.csv") as f:
         rows = list(csv.DictReader(f))
-    mean = {s: statistics.mean(float(r["accuracy"]) for r in rows if r["anchor_selection"] == s)
-            for s in ("random", "prototypical")}
+    mean = {
+        s: statistics.mean(float(r["accuracy"]) for r in rows if r["anchor_selection"] == s)
+        for s in ("random", "prototypical")
+    }
     assert mean["prototypical"] > mean["random"] + 0.03, mean
 
 
@@ -145,7 +179,7 @@ def test_readme_stitching_comparison_rejects_a_wrong_table(stitching):
         for cell, value in zip(cells, fresh[name]):
             half = mean_and_half_width(cell)[1]
             a, b = prediction_interval(cell, seeds)
-            beyond = value + (1 if value < 0.5 else -1) * ((b - a) / 2 + 0.01)   # 1 point past the tolerance
+            beyond = value + (1 if value < 0.5 else -1) * ((b - a) / 2 + 0.01)  # 1 point past the tolerance
             row.append(f"{100 * beyond:.1f} ± {half}")
         moved.append(row)
     assert len(stitching_mismatches(moved, fresh, seeds)) == 3 * len(table)

@@ -14,10 +14,17 @@ from semcom.simulator.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 SMALL = dict(
-    name="stitch_small", seed=3, data=dict(dataset="digits", limit=400, test_fraction=0.3),
+    name="stitch_small",
+    seed=3,
+    data=dict(dataset="digits", limit=400, test_fraction=0.3),
     models=dict(a=dict(kind="pca", latent_dim=12), b=dict(kind="pca", latent_dim=16, seed=1)),
-    sweep=dict(snr_db=[10], num_anchors=[12], transmitter=["a", "b"], receiver=["a", "b"],
-               semantic_equalizer=["relative", "none"]),
+    sweep=dict(
+        snr_db=[10],
+        num_anchors=[12],
+        transmitter=["a", "b"],
+        receiver=["a", "b"],
+        semantic_equalizer=["relative", "none"],
+    ),
 )
 
 
@@ -56,8 +63,11 @@ def test_results_plot_and_report_work_on_a_stitch_folder(stitched):
     assert lines[0].split()[:2] == ["condition", "equalizer"] and len(lines) == 2 + 4 + 1, stdout
     rc, stdout, err = _cli("plot", str(out))
     assert rc == 0, err
-    assert {Path(line.split()[-1]).name for line in stdout.splitlines()} == {   # the figures the run drew
-        "stitching_noise_free.png", "stitching_10dB.png", "cka.png"}
+    assert {Path(line.split()[-1]).name for line in stdout.splitlines()} == {  # the figures the run drew
+        "stitching_noise_free.png",
+        "stitching_10dB.png",
+        "cka.png",
+    }
     rc, stdout, err = _cli("report", str(out))
     assert rc == 0, err
     assert "stitching_noise_free" in (out / "report.html").read_text()
@@ -68,7 +78,7 @@ def test_a_rerun_reuses_the_table_and_another_study_is_refused(stitched, tmp_pat
     before = (out / "manifest.json").read_text()
     rc, _, err = _cli("stitch", str(scenario), "--out", str(out))
     assert rc == 0, err
-    assert (out / "manifest.json").read_text() == before     # nothing recomputed, original time kept
+    assert (out / "manifest.json").read_text() == before  # nothing recomputed, original time kept
     other = tmp_path / "other.yaml"
     other.write_text(yaml.safe_dump({**SMALL, "sweep": {**SMALL["sweep"], "num_anchors": [8]}}))
     rc, _, err = _cli("stitch", str(other), "--out", str(out))
@@ -83,6 +93,7 @@ def test_a_network_scenario_gets_one_clear_line():
 
 def _png_width(path: Path) -> int:
     import struct
+
     return struct.unpack(">I", path.read_bytes()[16:20])[0]
 
 
@@ -91,8 +102,16 @@ def test_stitch_takes_overrides_and_draws_at_the_scenarios_width(stitched, tmp_p
     the stitch itself draws (3.5 in at 300 dpi, not the 7.16 in default)."""
     scenario, _ = stitched
     out = tmp_path / "narrow"
-    rc, _, err = _cli("stitch", str(scenario), "--out", str(out), "--set", "sweep.num_anchors=8",
-                      "--set", "figure.width=single")
+    rc, _, err = _cli(
+        "stitch",
+        str(scenario),
+        "--out",
+        str(out),
+        "--set",
+        "sweep.num_anchors=8",
+        "--set",
+        "figure.width=single",
+    )
     assert rc == 0, err
     rows = (out / "stitching.csv").read_text().splitlines()
     column = rows[0].split(",").index("num_anchors")

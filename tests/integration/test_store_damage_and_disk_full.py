@@ -24,15 +24,27 @@ from semcom.simulator.results import reading, store
 from .bounds import assert_one_line_refusal, run_cli
 
 # four cheap units (PCA agents, no training): two K x two seeds, two SNR points each
-SMALL = dict(name="small", seed=2, data=dict(dataset="digits", limit=400),
-             models=dict(a=dict(kind="pca", latent_dim=8), b=dict(kind="pca", latent_dim=12)),
-             sweep=dict(snr_db=[0, 10], num_anchors=[4, 8], transmitter="a", receiver="b",
-                        semantic_equalizer="relative", seed=[1, 2]))
+SMALL = dict(
+    name="small",
+    seed=2,
+    data=dict(dataset="digits", limit=400),
+    models=dict(a=dict(kind="pca", latent_dim=8), b=dict(kind="pca", latent_dim=12)),
+    sweep=dict(
+        snr_db=[0, 10],
+        num_anchors=[4, 8],
+        transmitter="a",
+        receiver="b",
+        semantic_equalizer="relative",
+        seed=[1, 2],
+    ),
+)
 OUTPUTS = ("results.csv", "replicates.csv")
 
 
 def _run(scenario: Path, out: Path, *extra: str) -> tuple[int, str]:
-    rc, _, err = run_cli("run", str(scenario), "--out", str(out), "--quiet", "--no-plots", *extra, bound=False)
+    rc, _, err = run_cli(
+        "run", str(scenario), "--out", str(out), "--quiet", "--no-plots", *extra, bound=False
+    )
     return rc, err
 
 
@@ -59,11 +71,14 @@ def reference(tmp_path_factory):
     return scenario, folder / "reference"
 
 
-@pytest.mark.parametrize("damage, said", [
-    ("DELETE FROM results WHERE rowid % 3 = 0", "rows missing"),
-    ("UPDATE results SET accuracy = accuracy + 0.01 WHERE rowid = 2", "rows altered"),
-    ("DROP TABLE results", "4 finished unit(s) have rows missing"),
-])
+@pytest.mark.parametrize(
+    "damage, said",
+    [
+        ("DELETE FROM results WHERE rowid % 3 = 0", "rows missing"),
+        ("UPDATE results SET accuracy = accuracy + 0.01 WHERE rowid = 2", "rows altered"),
+        ("DROP TABLE results", "4 finished unit(s) have rows missing"),
+    ],
+)
 def test_a_damaged_store_is_reported_then_recomputed_byte_identically(reference, tmp_path, damage, said):
     scenario, ref = reference
     out = tmp_path / "run"
@@ -86,8 +101,9 @@ def _assert_disk_full_line(rc: int, err: str, out: Path) -> None:
     assert "--force to" not in err and "do not use --force" in err
 
 
-def test_a_full_disk_while_storing_a_unit_is_one_line_and_the_store_stays_intact(reference, tmp_path,
-                                                                                 monkeypatch):
+def test_a_full_disk_while_storing_a_unit_is_one_line_and_the_store_stays_intact(
+    reference, tmp_path, monkeypatch
+):
     scenario, ref = reference
     out = tmp_path / "run"
     real, calls = store.unit_digest, {"n": 0}
@@ -149,8 +165,23 @@ def test_a_full_tmpfs_is_one_line_and_a_rerun_with_room_resumes(reference, tmp_p
     logs.mkdir()
     script = tmp_path / "full.sh"
     script.write_text(_TMPFS)
-    done = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", str(script), str(mount),
-                           sys.executable, str(scenario), str(logs)], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            "unshare",
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            str(script),
+            str(mount),
+            sys.executable,
+            str(scenario),
+            str(logs),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode == 77 or not (logs / "full.rc").is_file():
         pytest.skip(f"this platform does not let a test mount a tmpfs ({done.stderr.strip()[:200]})")
     err = (logs / "full.err").read_text()

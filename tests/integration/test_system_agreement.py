@@ -14,41 +14,86 @@ import pytest
 from semcom.simulator.kinds import kind_of, parse_study
 from semcom.simulator.results.store import read_rows
 
-MODELS = {"mlp_small": {"kind": "mlp", "width": 128, "depth": 2, "latent_dim": 32, "seed": 0},
-          "mlp_wide": {"kind": "mlp", "width": 256, "depth": 3, "latent_dim": 48, "seed": 1}}
+MODELS = {
+    "mlp_small": {"kind": "mlp", "width": 128, "depth": 2, "latent_dim": 32, "seed": 0},
+    "mlp_wide": {"kind": "mlp", "width": 256, "depth": 3, "latent_dim": 48, "seed": 1},
+}
 DIST = [10.0, 20.0, 30.0, 45.0]
 RATE, DURATION = 100.0, 1.5
 
 
 def _network():
-    return parse_study(dict(
-        name="agree_network", kind="network", seed=1, data={"dataset": "digits", "test_fraction": 0.3},
-        models=MODELS, channels={"rayleigh": {"model": "rayleigh", "csi": "perfect"}}, scheme={"kind": "analog"},
-        network=dict(slot_duration_s=0.001, resource_blocks=12, channel_uses_per_rb=12, duration_s=DURATION,
-                     warmup_s=0.0, queue_limit=1000, anchor_agent="mlp_small",
-                     path_loss=dict(reference_snr_db=20.0, reference_distance_m=10.0, exponent=3.0,
-                                    shadowing_db=0.0),
-                     receivers={"edge": {"model": "mlp_wide"}},
-                     transmitters={f"cam{i}": {"model": "mlp_small", "distance_m": d} for i, d in enumerate(DIST)}),
-        sweep=dict(arrival_rate=RATE, num_anchors=16, scheduler="round_robin", semantic_equalizer="relative",
-                   channel="rayleigh", seed=1)))
+    return parse_study(
+        dict(
+            name="agree_network",
+            kind="network",
+            seed=1,
+            data={"dataset": "digits", "test_fraction": 0.3},
+            models=MODELS,
+            channels={"rayleigh": {"model": "rayleigh", "csi": "perfect"}},
+            scheme={"kind": "analog"},
+            network=dict(
+                slot_duration_s=0.001,
+                resource_blocks=12,
+                channel_uses_per_rb=12,
+                duration_s=DURATION,
+                warmup_s=0.0,
+                queue_limit=1000,
+                anchor_agent="mlp_small",
+                path_loss=dict(
+                    reference_snr_db=20.0, reference_distance_m=10.0, exponent=3.0, shadowing_db=0.0
+                ),
+                receivers={"edge": {"model": "mlp_wide"}},
+                transmitters={f"cam{i}": {"model": "mlp_small", "distance_m": d} for i, d in enumerate(DIST)},
+            ),
+            sweep=dict(
+                arrival_rate=RATE,
+                num_anchors=16,
+                scheduler="round_robin",
+                semantic_equalizer="relative",
+                channel="rayleigh",
+                seed=1,
+            ),
+        )
+    )
 
 
 def _system():
-    return parse_study(dict(
-        name="agree_system", kind="system", seed=1, data={"dataset": "digits", "test_fraction": 0.3},
-        models=MODELS,
-        abstraction=dict(transmitter="mlp_small", receiver="mlp_wide", num_anchors=16, schemes={"analog":
-                         {"kind": "analog"}}, semantic_equalizer="relative", sinr_db={"start": -30, "stop": 40,
-                                                                                     "step": 0.5},
-                         n_samples=2000, calibration={"beta": 1.0}, validation=None),
-        system=dict(topology=dict(kind="single_site", reference_snr_db=20.0, reference_distance_m=10.0,
-                                  exponent=3.0),
-                    groups={"cam": {"model": "mlp_small", "distance_m": DIST}}, server={"model": "mlp_wide"},
-                    grid=dict(subcarrier_spacing_hz=15e3, num_prbs=12), traffic=dict(model="poisson", deadline_s=1.0),
-                    duration_s=DURATION, warmup_s=0.0, drain_s=0.1, fading=dict(model="rayleigh_iid"),
-                    interference=False),
-        sweep=dict(arrival_rate=RATE, link_adaptation="fixed", scheduler="round_robin", seed=1)))
+    return parse_study(
+        dict(
+            name="agree_system",
+            kind="system",
+            seed=1,
+            data={"dataset": "digits", "test_fraction": 0.3},
+            models=MODELS,
+            abstraction=dict(
+                transmitter="mlp_small",
+                receiver="mlp_wide",
+                num_anchors=16,
+                schemes={"analog": {"kind": "analog"}},
+                semantic_equalizer="relative",
+                sinr_db={"start": -30, "stop": 40, "step": 0.5},
+                n_samples=2000,
+                calibration={"beta": 1.0},
+                validation=None,
+            ),
+            system=dict(
+                topology=dict(
+                    kind="single_site", reference_snr_db=20.0, reference_distance_m=10.0, exponent=3.0
+                ),
+                groups={"cam": {"model": "mlp_small", "distance_m": DIST}},
+                server={"model": "mlp_wide"},
+                grid=dict(subcarrier_spacing_hz=15e3, num_prbs=12),
+                traffic=dict(model="poisson", deadline_s=1.0),
+                duration_s=DURATION,
+                warmup_s=0.0,
+                drain_s=0.1,
+                fading=dict(model="rayleigh_iid"),
+                interference=False,
+            ),
+            sweep=dict(arrival_rate=RATE, link_adaptation="fixed", scheduler="round_robin", seed=1),
+        )
+    )
 
 
 @pytest.mark.slow

@@ -33,7 +33,7 @@ def test_default_zoo_receivers_never_beat_their_native_accuracy():
     K-dimensional projection, so mean over 3 seeds it must not exceed the receiver's own
     native accuracy by more than 1 point (the cosine-head zoo did: +1.2, see the notes)."""
     sc = _head_scenario("linear")
-    assert sc.models["mlp_a_linear"].model_dump().get("head", "linear") == "linear"   # the default head
+    assert sc.models["mlp_a_linear"].model_dump().get("head", "linear") == "linear"  # the default head
     rows = [r for r in stitch_rows(sc) if r["condition"] == NOISE_FREE and r["tx_model"] != r["rx_model"]]
     assert len({r["seed"] for r in rows}) == 3
     for pair in {(r["tx_model"], r["rx_model"]) for r in rows}:

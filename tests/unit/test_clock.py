@@ -10,10 +10,16 @@ from semcom.core.clock import command_started, process_age_s
 
 
 def test_a_process_knows_its_age():
-    code = ("import time; time.sleep(1.0); from semcom.core.clock import process_age_s, command_started; "
-            "print(process_age_s(), time.perf_counter() - command_started(None))")
-    age, waited = map(float, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                            check=True).stdout.split())
+    code = (
+        "import time; time.sleep(1.0); from semcom.core.clock import process_age_s, command_started; "
+        "print(process_age_s(), time.perf_counter() - command_started(None))"
+    )
+    age, waited = map(
+        float,
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split(),
+    )
     assert 1.0 <= age < 60 and 1.0 <= waited < 60
 
 

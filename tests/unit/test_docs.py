@@ -38,31 +38,41 @@ def test_internal_links_and_images_resolve():
 def test_the_link_check_finds_broken_links_missing_images_and_anchors(tmp_path):
     (tmp_path / "other.md").write_text("# Other page\n\n## A section: with punctuation\n")
     good = tmp_path / "good.md"
-    good.write_text("[ok](other.md#a-section-with-punctuation) [self](#title) ![img](other.md)\n"
-                    "# Title\n`[not a link](missing.md)`\n```\n![in code](missing.png)\n```\n"
-                    "[web](https://example.org/x.md)\n")
+    good.write_text(
+        "[ok](other.md#a-section-with-punctuation) [self](#title) ![img](other.md)\n"
+        "# Title\n`[not a link](missing.md)`\n```\n![in code](missing.png)\n```\n"
+        "[web](https://example.org/x.md)\n"
+    )
     bad = tmp_path / "bad.md"
-    bad.write_text("[gone](missing.md) ![no image](images/none.png) [anchor](other.md#no-such-heading)\n"
-                   '<img src="nope.png" alt="x">\n')
+    bad.write_text(
+        "[gone](missing.md) ![no image](images/none.png) [anchor](other.md#no-such-heading)\n"
+        '<img src="nope.png" alt="x">\n'
+    )
     assert check_links.check_sources([good]) == []
     problems = check_links.check_sources([bad])
     assert len(problems) == 4, problems
     assert any("missing.md" in p for p in problems) and any("none.png" in p for p in problems)
-    assert any("no heading '#no-such-heading'" in p for p in problems) and any("nope.png" in p for p in problems)
+    assert any("no heading '#no-such-heading'" in p for p in problems) and any(
+        "nope.png" in p for p in problems
+    )
 
 
 def test_the_site_check_finds_a_missing_file_and_id(tmp_path):
-    (tmp_path / "index.html").write_text('<a href="page.html#here">x</a><img src="_images/a.png">'
-                                         '<a href="page.html#gone">y</a><a href="https://example.org">z</a>')
+    (tmp_path / "index.html").write_text(
+        '<a href="page.html#here">x</a><img src="_images/a.png">'
+        '<a href="page.html#gone">y</a><a href="https://example.org">z</a>'
+    )
     (tmp_path / "page.html").write_text('<h1 id="here">Page</h1>')
     problems = check_links.check_site(tmp_path)
-    assert sorted(p.split(": ", 1)[1] for p in problems) == ["_images/a.png: no such file",
-                                                            "page.html#gone: no id 'gone'"]
+    assert sorted(p.split(": ", 1)[1] for p in problems) == [
+        "_images/a.png: no such file",
+        "page.html#gone: no id 'gone'",
+    ]
 
 
 def test_every_documented_table_is_in_exactly_one_file(tmp_path, monkeypatch):
     for name in readme_tables.TABLES:
-        assert readme_tables.readme_table(name), name          # found, with rows
+        assert readme_tables.readme_table(name), name  # found, with rows
     page = "<!-- quickstart-table: cmd -->\n| a | b |\n| --- | --- |\n| x | 1 |\n"
     (tmp_path / "a.md").write_text(page)
     (tmp_path / "b.md").write_text(page)
@@ -90,7 +100,7 @@ def _api_reference_modules() -> set[str]:
                 continue
             if block:
                 entry = line.strip()
-                if not entry or entry.startswith(":"):          # options and blank lines
+                if not entry or entry.startswith(":"):  # options and blank lines
                     continue
                 if line.startswith("   ") and re.fullmatch(r"[\w.]+", entry):
                     names.add(f"{current}.{entry}" if current else entry)
@@ -117,35 +127,40 @@ def test_the_api_reference_lists_every_public_module():
     """Every module of semcom.channels and semcom.transceivers (and the Python API) has its
     page; a module added without one fails here (add it to docs/api/*.md)."""
     documented = _api_reference_modules()
-    expected = (_modules_under("channels", "semcom.channels") | _modules_under("transceivers", "semcom.transceivers")
-                | {"semcom", "semcom.api"})
+    expected = (
+        _modules_under("channels", "semcom.channels")
+        | _modules_under("transceivers", "semcom.transceivers")
+        | {"semcom", "semcom.api"}
+    )
     assert sorted(expected - documented) == []
-    for name in documented:                      # and every page names a module that exists
+    for name in documented:  # and every page names a module that exists
         importlib.util.find_spec(name) or pytest.fail(f"docs/api names {name}, which is not a module")
 
 
 def test_the_docstring_normaliser_escapes_shapes_and_leaves_code_alone():
     from semcom_docstrings import normalise
 
-    lines = [":input x: [batch_size, *input_shape], torch.float32.",
-             "",
-             "Capacity E[log2(1 + |h|^2 snr)] and ``[*x.shape]`` and :class:`~a.b_` np.bool_.",
-             ":output y: [n], np.bool_, continued",
-             "on a line without indentation.",
-             "",
-             ":class:`Foo` starts a paragraph line",
-             "not a field continuation.",
-             "",
-             "Example::",
-             "",
-             "    y = f(*args)[|a|]",
-             ">>> g(*[1, 2])"]
+    lines = [
+        ":input x: [batch_size, *input_shape], torch.float32.",
+        "",
+        "Capacity E[log2(1 + |h|^2 snr)] and ``[*x.shape]`` and :class:`~a.b_` np.bool_.",
+        ":output y: [n], np.bool_, continued",
+        "on a line without indentation.",
+        "",
+        ":class:`Foo` starts a paragraph line",
+        "not a field continuation.",
+        "",
+        "Example::",
+        "",
+        "    y = f(*args)[|a|]",
+        ">>> g(*[1, 2])",
+    ]
     out = normalise(list(lines))
     assert out[0] == r":input x: [batch_size, \*input_shape], torch.float32."
     assert out[2] == r"Capacity E[log2(1 + \|h\|^2 snr)] and ``[*x.shape]`` and :class:`~a.b_` np.bool\_."
-    assert out[4] == "   on a line without indentation."          # the field goes on
-    assert out[7] == "not a field continuation."                  # a role is not a field
-    assert out[9:] == lines[9:]                                   # literal block and doctest untouched
+    assert out[4] == "   on a line without indentation."  # the field goes on
+    assert out[7] == "not a field continuation."  # a role is not a field
+    assert out[9:] == lines[9:]  # literal block and doctest untouched
 
 
 @pytest.mark.parametrize("path", sorted((DOCS / "tutorials").glob("*.ipynb")), ids=lambda p: p.stem)
@@ -154,13 +169,15 @@ def test_tutorials_store_the_outputs_of_one_clean_run(path):
     (`make docs-notebooks`): execution counts 1, 2, ... in order, no error, nothing on stderr."""
     nb = json.loads(path.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert code and [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), \
+    assert code and [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), (
         f"{path.name}: not one complete run; `make docs-notebooks` re-executes it"
+    )
     for cell in code:
         for out in cell["outputs"]:
             assert out["output_type"] != "error", f"{path.name}: a cell stored an error"
-            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), \
+            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
                 f"{path.name}: stderr output {''.join(out['text'])[:200]!r}"
+            )
 
 
 def test_the_docs_build_fetches_nothing():

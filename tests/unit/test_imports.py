@@ -16,9 +16,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where each import prefix lives in the source tree (pyproject's package-dir).
-PACKAGE_DIRS = {"semcom": ROOT / "semcom", "semcom.channels": ROOT / "channels",
-                "semcom.transceivers": ROOT / "transceivers", "semcom.simulator": ROOT / "simulator",
-                "semcom.scenarios": ROOT / "scenarios"}
+PACKAGE_DIRS = {
+    "semcom": ROOT / "semcom",
+    "semcom.channels": ROOT / "channels",
+    "semcom.transceivers": ROOT / "transceivers",
+    "semcom.simulator": ROOT / "simulator",
+    "semcom.scenarios": ROOT / "scenarios",
+}
 
 #: The largest share of semcom-internal imports that may sit inside functions.
 MAX_SHARE_INSIDE_FUNCTIONS = 0.10
@@ -41,6 +45,7 @@ def _modules() -> dict[str, tuple[Path, bool]]:
 def _imports(tree: ast.Module):
     """Every import node with whether it sits inside a function (a def, a lambda, a method).
     Imports under ``if TYPE_CHECKING:`` never run: left out."""
+
     def walk(node, in_function):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
@@ -72,15 +77,15 @@ def _targets(node, name: str, is_pkg: bool, modules) -> set[str]:
         if node.level:
             package = name if is_pkg else name.rpartition(".")[0]
             parts = package.split(".")
-            anchor = ".".join(parts[:len(parts) - node.level + 1])
+            anchor = ".".join(parts[: len(parts) - node.level + 1])
             base = f"{anchor}.{base}" if base else anchor
         names = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
     out = set()
     for target in names:
-        while target and target not in modules:      # `import a.b.c` of a non-module tail
+        while target and target not in modules:  # `import a.b.c` of a non-module tail
             target = target.rpartition(".")[0]
         if target == "semcom" and name != "semcom":
-            out.add(target)          # the top-level package by name (`import semcom`): its API imports every kind
+            out.add(target)  # the top-level package by name (`import semcom`): its API imports every kind
         while target:
             if target != name and not name.startswith(target + "."):
                 out.add(target)
@@ -162,12 +167,14 @@ def _blocks(graph) -> list[frozenset[str]]:
 def test_the_walker_sees_the_package():
     graph, found = _scan()
     planted, _ = _scan({"semcom.simulator.run.planted": "import semcom\n"})
-    assert "semcom" in planted["semcom.simulator.run.planted"]                  # the top-level package by name
-    assert "semcom" not in graph["semcom.simulator.link.runner"]              # not as the parent of its imports
+    assert "semcom" in planted["semcom.simulator.run.planted"]  # the top-level package by name
+    assert "semcom" not in graph["semcom.simulator.link.runner"]  # not as the parent of its imports
     assert len(graph) > 40 and "semcom.simulator.link.runner" in graph
-    assert "semcom.simulator.results.store" in graph["semcom.simulator.link.runner"]       # a known relative import
-    assert "semcom.simulator" not in graph["semcom.simulator.link.runner"]         # its own package: no edge
-    assert any(inside for *_, inside, _ in found)                             # function bodies are walked
+    assert (
+        "semcom.simulator.results.store" in graph["semcom.simulator.link.runner"]
+    )  # a known relative import
+    assert "semcom.simulator" not in graph["semcom.simulator.link.runner"]  # its own package: no edge
+    assert any(inside for *_, inside, _ in found)  # function bodies are walked
     assert _blocks({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [frozenset("abc")]
     assert _blocks({"a": {"b"}, "b": set()}) == []
     tree = ast.parse("import x\ndef f():\n    import y\nif TYPE_CHECKING:\n    import z\n")
@@ -183,16 +190,18 @@ def test_few_imports_inside_functions_each_with_its_reason():
     _, found = _scan()
     inside = [f for f in found if f[3]]
     share = len(inside) / len(found)
-    assert share <= MAX_SHARE_INSIDE_FUNCTIONS, \
+    assert share <= MAX_SHARE_INSIDE_FUNCTIONS, (
         f"{len(inside)} of {len(found)} internal imports ({share:.0%}) sit inside functions"
-    bare = [f"{module}:{line}" for module, line, _, _, reason in inside
-            if not reason]
+    )
+    bare = [f"{module}:{line}" for module, line, _, _, reason in inside if not reason]
     assert not bare, f"imports inside functions without a '# lazy: <reason>' comment: {bare}"
 
 
 def test_import_semcom_loads_neither_torch_nor_matplotlib():
-    code = ("import sys, semcom; heavy = [m for m in ('torch', 'matplotlib', 'pandas', 'sionna') "
-            "if m in sys.modules]; print(heavy); assert not heavy and callable(semcom.run)")
+    code = (
+        "import sys, semcom; heavy = [m for m in ('torch', 'matplotlib', 'pandas', 'sionna') "
+        "if m in sys.modules]; print(heavy); assert not heavy and callable(semcom.run)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -227,8 +236,10 @@ KINDS = ("link", "network", "system", "stitch")
 #: The kind-agnostic core: imports neither the kinds registry nor any kind.
 CORE = ("scenario", "run", "results", "figures")
 #: Peer imports allowed, each with its reason.
-PEER_IMPORTS = {("stitch", "link"): "a stitching table is a view of a link study: it runs the link engine on a "
-                                    "link scenario"}
+PEER_IMPORTS = {
+    ("stitch", "link"): "a stitching table is a view of a link study: it runs the link engine on a "
+    "link scenario"
+}
 
 
 def _package(module: str) -> str | None:
@@ -262,24 +273,32 @@ def test_the_study_kinds_are_peers_over_a_kind_agnostic_core():
     assert {a for a, _ in PEER_IMPORTS} | {b for _, b in PEER_IMPORTS} <= set(KINDS)
 
 
-@pytest.mark.parametrize("module, source", [
-    ("semcom.simulator.system.planted", "from ..network.links import NetworkLinks\n"),
-    ("semcom.simulator.network.planted", "def f():\n    from semcom.simulator.system import engine  # lazy: x\n"),
-    ("semcom.simulator.results.planted", "from ..kinds import get_kind\n"),
-    ("semcom.simulator.figures.planted", "import semcom.simulator.link.plots\n"),
-    ("semcom.simulator.run.planted", "from ..stitch import runner\n"),
-])
+@pytest.mark.parametrize(
+    "module, source",
+    [
+        ("semcom.simulator.system.planted", "from ..network.links import NetworkLinks\n"),
+        (
+            "semcom.simulator.network.planted",
+            "def f():\n    from semcom.simulator.system import engine  # lazy: x\n",
+        ),
+        ("semcom.simulator.results.planted", "from ..kinds import get_kind\n"),
+        ("semcom.simulator.figures.planted", "import semcom.simulator.link.plots\n"),
+        ("semcom.simulator.run.planted", "from ..stitch import runner\n"),
+    ],
+)
 def test_the_layering_test_fails_on_a_planted_import(module, source):
     graph, _ = _scan({module: source})
     assert [v for v in _layering_violations(graph) if module in v], (module, source)
 
 
 def test_the_kinds_registry_and_the_schemas_load_no_torch():
-    code = ("import sys; from semcom.simulator.kinds import STUDY_KINDS, load_study; "
-            "import semcom.simulator.link.schema, semcom.simulator.network.schema, semcom.simulator.cli; "
-            "sc = load_study('scenarios/network_edge.yaml'); "
-            "heavy = [m for m in ('torch', 'matplotlib') if m in sys.modules]; "
-            "print(STUDY_KINDS.names(), type(sc).__name__, heavy)")
+    code = (
+        "import sys; from semcom.simulator.kinds import STUDY_KINDS, load_study; "
+        "import semcom.simulator.link.schema, semcom.simulator.network.schema, semcom.simulator.cli; "
+        "sc = load_study('scenarios/network_edge.yaml'); "
+        "heavy = [m for m in ('torch', 'matplotlib') if m in sys.modules]; "
+        "print(STUDY_KINDS.names(), type(sc).__name__, heavy)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     expected = "['link', 'network', 'stitch', 'system'] NetworkScenario []"
     assert done.stdout.strip() == expected, done.stdout + done.stderr
@@ -288,8 +307,10 @@ def test_the_kinds_registry_and_the_schemas_load_no_torch():
 if __name__ == "__main__":
     graph, found = _scan()
     inside = [f for f in found if f[3]]
-    print(f"internal imports: {len(found)}, inside functions: {len(inside)} ({len(inside) / len(found):.1%}), "
-          f"without a reason: {sum(not f[4] for f in inside)}")
+    print(
+        f"internal imports: {len(found)}, inside functions: {len(inside)} ({len(inside) / len(found):.1%}), "
+        f"without a reason: {sum(not f[4] for f in inside)}"
+    )
     for block in _blocks(graph):
         print(f"cycle block of {len(block)}: {sorted(m.replace('semcom.', '') for m in block)}")
     sizes = sorted(((len(p.read_text().splitlines()), n) for n, (p, _) in _modules().items()), reverse=True)

@@ -26,13 +26,21 @@ PAGE = Path(__file__).resolve().parents[2] / "docs" / "guide" / "outputs.md"
 
 #: Every CSV a study writes, with the column list the code writes it with.
 FILES = {
-    "results.csv": POINT_COLUMNS, "replicates.csv": REPLICATE_COLUMNS,
-    "stitching.csv": STITCH_COLUMNS, "collapse.csv": COLLAPSE_COLUMNS, "cka.csv": CKA_COLUMNS,
-    "network_results.csv": NETWORK_COLUMNS, "alignment_cost.csv": ALIGNMENT_COLUMNS,
-    "system_results.csv": aggregate.SUMMARY_COLUMNS, "system_drops.csv": metrics.NETWORK_COLUMNS,
-    "system_cells.csv": metrics.CELL_COLUMNS, "system_users.csv": USER_COLUMNS,
-    "system_calibration.csv": aggregate.CALIBRATION_COLUMNS, "system_trace.csv": metrics.TRACE_COLUMNS,
-    "abstraction_validation.csv": VALIDATION_COLUMNS, "inner_loop_calibration.csv": INNER_LOOP_COLUMNS,
+    "results.csv": POINT_COLUMNS,
+    "replicates.csv": REPLICATE_COLUMNS,
+    "stitching.csv": STITCH_COLUMNS,
+    "collapse.csv": COLLAPSE_COLUMNS,
+    "cka.csv": CKA_COLUMNS,
+    "network_results.csv": NETWORK_COLUMNS,
+    "alignment_cost.csv": ALIGNMENT_COLUMNS,
+    "system_results.csv": aggregate.SUMMARY_COLUMNS,
+    "system_drops.csv": metrics.NETWORK_COLUMNS,
+    "system_cells.csv": metrics.CELL_COLUMNS,
+    "system_users.csv": USER_COLUMNS,
+    "system_calibration.csv": aggregate.CALIBRATION_COLUMNS,
+    "system_trace.csv": metrics.TRACE_COLUMNS,
+    "abstraction_validation.csv": VALIDATION_COLUMNS,
+    "inner_loop_calibration.csv": INNER_LOOP_COLUMNS,
 }
 
 
@@ -63,7 +71,11 @@ def sections() -> list[tuple[list[str], set[str]]]:
 
 def test_the_suffix_rule_reads_a_metric_with_its_interval():
     assert defined_names("`accuracy` (`_low`, `_high`), `bits`") == {
-        "accuracy", "accuracy_low", "accuracy_high", "bits"}
+        "accuracy",
+        "accuracy_low",
+        "accuracy_high",
+        "bits",
+    }
 
 
 def test_the_page_names_every_file_once_and_every_kind_s_results():
@@ -77,4 +89,6 @@ def test_the_page_names_every_file_once_and_every_kind_s_results():
 def test_every_column_is_described_and_every_description_is_a_column(files, defined):
     written = set().union(*(FILES[f] for f in files))
     assert not written - defined, f"{files}: columns the page does not describe: {sorted(written - defined)}"
-    assert not defined - written, f"{files}: the page describes columns no file has: {sorted(defined - written)}"
+    assert not defined - written, (
+        f"{files}: the page describes columns no file has: {sorted(defined - written)}"
+    )

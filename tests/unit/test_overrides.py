@@ -16,11 +16,17 @@ def test_dotted_keys_set_nested_values_and_leave_the_input_alone():
 
 def test_set_values_are_yaml():
     assert parse_set_options(["sweep.snr_db=[0,10]", "seed=3", "channel=awgn", "a.b=x=y"]) == {
-        "sweep.snr_db": [0, 10], "seed": 3, "channel": "awgn", "a.b": "x=y"}
+        "sweep.snr_db": [0, 10],
+        "seed": 3,
+        "channel": "awgn",
+        "a.b": "x=y",
+    }
 
 
-@pytest.mark.parametrize("bad, match", [("sweep.snr_db", "must be KEY=VALUE"), ("=3", "must be KEY=VALUE"),
-                                        ("a=[1,", "not a valid YAML value")])
+@pytest.mark.parametrize(
+    "bad, match",
+    [("sweep.snr_db", "must be KEY=VALUE"), ("=3", "must be KEY=VALUE"), ("a=[1,", "not a valid YAML value")],
+)
 def test_bad_set_options_are_refused(bad, match):
     with pytest.raises(ScenarioError, match=match):
         parse_set_options([bad])
@@ -37,7 +43,12 @@ def test_cli_validate_applies_set_and_reports_bad_values_in_one_line(capsys):
     from semcom.scenarios import scenario_path
 
     path = str(scenario_path("quickstart"))
-    assert main(["validate", path, "--no-data", "--set", "sweep.snr_db=[0,10]", "--set", "sweep.num_anchors=[8]"]) == 0
+    assert (
+        main(
+            ["validate", path, "--no-data", "--set", "sweep.snr_db=[0,10]", "--set", "sweep.num_anchors=[8]"]
+        )
+        == 0
+    )
     # quickstart: 2 receivers x 1 K x 5 seeds; 2 SNR points; 3 semantic equalisers
     assert "(10 units x 2 SNR points x 3 semantic equalizers)" in capsys.readouterr().out
     assert main(["validate", path, "--no-data", "--set", "sweep.snr_db=loud"]) == 2

@@ -8,6 +8,15 @@ from .farthest_point import FarthestPointAnchors
 from .stratified import StratifiedAnchors
 from .kernel_herding import KernelHerdingAnchors
 
-__all__ = ["ANCHOR_STRATEGIES", "AnchorStrategy", "check_num_anchors", "RandomAnchors",
-           "ClassBalancedAnchors", "PrototypicalAnchors", "FarthestPointAnchors", "kmeans",
-           "StratifiedAnchors", "KernelHerdingAnchors"]
+__all__ = [
+    "ANCHOR_STRATEGIES",
+    "AnchorStrategy",
+    "check_num_anchors",
+    "RandomAnchors",
+    "ClassBalancedAnchors",
+    "PrototypicalAnchors",
+    "FarthestPointAnchors",
+    "kmeans",
+    "StratifiedAnchors",
+    "KernelHerdingAnchors",
+]

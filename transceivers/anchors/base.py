@@ -21,8 +21,10 @@ def check_num_anchors(num_anchors: int, pool_size: int) -> None:
     if num_anchors < 1:
         raise ValueError(f"num_anchors must be >= 1, got {num_anchors}")
     if num_anchors > pool_size:
-        raise ValueError(f"num_anchors = {num_anchors} exceeds the anchor pool of {pool_size} samples; "
-                         "lower num_anchors or lower data.test_fraction")
+        raise ValueError(
+            f"num_anchors = {num_anchors} exceeds the anchor pool of {pool_size} samples; "
+            "lower num_anchors or lower data.test_fraction"
+        )
 
 
 class AnchorStrategy:
@@ -44,8 +46,9 @@ class AnchorStrategy:
     #: the first N of a budget of 2N are the budget-N anchors (given the same generator)
     prefix_consistent: bool = False
 
-    def __call__(self, features: torch.Tensor, labels: torch.Tensor, num_anchors: int,
-                 rng: np.random.Generator) -> np.ndarray:
+    def __call__(
+        self, features: torch.Tensor, labels: torch.Tensor, num_anchors: int, rng: np.random.Generator
+    ) -> np.ndarray:
         check_num_anchors(num_anchors, len(labels))
         idx = np.asarray(self.select(features, labels, num_anchors, rng), dtype=np.int64)
         assert len(np.unique(idx)) == num_anchors, "strategy returned repeated anchors"

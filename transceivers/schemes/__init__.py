@@ -9,10 +9,24 @@ the registry holds it. Names are imported on first use (PEP 562).
 
 from semcom.core.lazy import lazy_exports
 
-_WHERE = {**dict.fromkeys(("SCHEMES", "MESSAGE_RANGE", "build_scheme", "message_scheme", "Decoded", "Scheme",
-                           "SideInfo", "Transmission", "error_rates"), ".base"),
-          **dict.fromkeys(("AnalogMapper", "AnalogDemapper", "AnalogScheme"), ".analog"),
-          "DigitalScheme": ".digital"}
+_WHERE = {
+    **dict.fromkeys(
+        (
+            "SCHEMES",
+            "MESSAGE_RANGE",
+            "build_scheme",
+            "message_scheme",
+            "Decoded",
+            "Scheme",
+            "SideInfo",
+            "Transmission",
+            "error_rates",
+        ),
+        ".base",
+    ),
+    **dict.fromkeys(("AnalogMapper", "AnalogDemapper", "AnalogScheme"), ".analog"),
+    "DigitalScheme": ".digital",
+}
 
 __all__ = list(_WHERE)
 __getattr__ = lazy_exports(__name__, _WHERE)

@@ -89,7 +89,7 @@ class AnalogScheme(Scheme):
         this is ``no_eff·|r|² / (2·n_sym)``: the noise scales with the message's energy.
         """
         per_symbol = no_eff.float() / (2.0 * side.scale.square())
-        return per_symbol.repeat_interleave(2, dim=-1)[..., :side.message_dim]
+        return per_symbol.repeat_interleave(2, dim=-1)[..., : side.message_dim]
 
     def decode(self, x_hat: torch.Tensor, no_eff: torch.Tensor, side: SideInfo) -> Decoded:
         """:input x_hat: [num_snr, batch_size, num_symbols], torch.complex64.

@@ -13,12 +13,26 @@ from semcom.core.registry import Registry, constructor_settings
 from semcom.core.settings import SettingError, settings_of
 from .specs import SchemeSpecBase
 
-__all__ = ["SCHEMES", "Scheme", "SchemeSettingError", "SideInfo", "Transmission", "Decoded", "error_rates",
-           "MESSAGE_RANGE", "build_scheme", "message_scheme", "BUILTIN_SCHEMES"]
+__all__ = [
+    "SCHEMES",
+    "Scheme",
+    "SchemeSettingError",
+    "SideInfo",
+    "Transmission",
+    "Decoded",
+    "error_rates",
+    "MESSAGE_RANGE",
+    "build_scheme",
+    "message_scheme",
+    "BUILTIN_SCHEMES",
+]
 
 #: The modules that register the built-in schemes (imported when the registry is first read).
-BUILTIN_SCHEMES = ("semcom.transceivers.schemes.analog", "semcom.transceivers.schemes.digital",
-                   "semcom.transceivers.jscc")
+BUILTIN_SCHEMES = (
+    "semcom.transceivers.schemes.analog",
+    "semcom.transceivers.schemes.digital",
+    "semcom.transceivers.jscc",
+)
 
 
 def _register_builtin_schemes() -> None:
@@ -32,26 +46,42 @@ SCHEMES: Registry[type[Scheme]] = Registry("transmission scheme", load=_register
 class SchemeSettingError(SettingError):
     """A scheme setting with a bad value: names the setting, the value and the fix."""
 
+
 #: The value range each message kind is known to lie in, so that a quantiser need not
 #: guess it from the data: relative representations are cosines. Absolute latents have
 #: no known range (``value_range: auto``, one scale per sample, is used for them).
 MESSAGE_RANGE = {"relative": 1.0}
 
 
-def build_scheme(kind: str, settings: dict, message_kind: str, precision: Optional[str] = None,
-                 device: Optional[str] = None) -> Scheme:
+def build_scheme(
+    kind: str,
+    settings: dict,
+    message_kind: str,
+    precision: Optional[str] = None,
+    device: Optional[str] = None,
+) -> Scheme:
     """The registered scheme ``kind`` with ``settings``, for messages of ``message_kind``
     (``"relative"`` or ``"absolute"``): a scheme that takes a ``value_range`` left at
     ``auto`` gets the range the message kind is known to lie in (:data:`MESSAGE_RANGE`)."""
     factory = SCHEMES.get(kind)
     settings = dict(settings)
-    if factory.takes_value_range and settings.get("value_range", "auto") == "auto" and message_kind in MESSAGE_RANGE:
+    if (
+        factory.takes_value_range
+        and settings.get("value_range", "auto") == "auto"
+        and message_kind in MESSAGE_RANGE
+    ):
         settings["value_range"] = MESSAGE_RANGE[message_kind]
     return factory(precision=precision, device=device, **settings)
 
 
-def message_scheme(spec, message_kind: str, message_dim: int, bits: Optional[int] = None,
-                   precision: Optional[str] = None, device: Optional[str] = None) -> Scheme:
+def message_scheme(
+    spec,
+    message_kind: str,
+    message_dim: int,
+    bits: Optional[int] = None,
+    precision: Optional[str] = None,
+    device: Optional[str] = None,
+) -> Scheme:
     """The scheme of typed settings ``spec`` (a scenario's ``scheme``) sized to carry one
     message of ``message_dim`` values of ``message_kind`` on its own: ``bits`` (a swept
     value) overrides the spec's, and a scheme that codes in codewords
@@ -126,7 +156,7 @@ def error_rates(sent: Transmission, decoded: Decoded) -> Optional[tuple[torch.Te
     """
     if sent.bits is None or decoded.bits is None:
         return None
-    dtype = decoded.bits.dtype   # the scheme's precision
+    dtype = decoded.bits.dtype  # the scheme's precision
     ber = (decoded.bits != sent.bits).to(dtype).mean((-1, -2))
     bler = (decoded.codewords != sent.codewords).any(-1).to(dtype).mean(-1)
     return ber, bler
@@ -153,8 +183,13 @@ class Scheme(Block):
         annotation = self.Spec.model_fields["kind"].annotation
         kind = get_args(annotation)[0] if get_origin(annotation) is Literal else type(self).__name__
         #: the validated settings (an instance of :attr:`Spec`)
-        self.spec = settings_of(self.Spec, {"kind": kind, **settings}, SchemeSettingError,
-                                block=f"scheme {type(self).__name__}", known=self.settings())
+        self.spec = settings_of(
+            self.Spec,
+            {"kind": kind, **settings},
+            SchemeSettingError,
+            block=f"scheme {type(self).__name__}",
+            known=self.settings(),
+        )
         super().__init__(precision=precision, device=device)
 
     @classmethod

@@ -48,10 +48,27 @@ __all__ = ["EarlyStoppingLDPC5GDecoder", "SIONNA_DECODER_FIELDS", "WORKING_SET_B
 #: does not promise these names across versions, so pyproject pins ``sionna-no-rt`` to
 #: the minor version they were read from and construction checks them.
 SIONNA_DECODER_FIELDS = (
-    "_scheduling", "_hard_out", "_v2c_callbacks", "_c2v_callbacks", "_num_iter", "_llr_max", "_num_vns",
-    "_num_edges", "_vn_valid_edge_idx", "_vn_valid_positions", "_cn_valid_edge_idx", "_cn_valid_positions",
-    "_v2c_perm", "_v2c_perm_inv", "_cn_gather_idx", "_vn_gather_idx", "_vn_idx_t", "_cn_mask", "_vn_mask",
-    "_cn_update", "_vn_update",
+    "_scheduling",
+    "_hard_out",
+    "_v2c_callbacks",
+    "_c2v_callbacks",
+    "_num_iter",
+    "_llr_max",
+    "_num_vns",
+    "_num_edges",
+    "_vn_valid_edge_idx",
+    "_vn_valid_positions",
+    "_cn_valid_edge_idx",
+    "_cn_valid_positions",
+    "_v2c_perm",
+    "_v2c_perm_inv",
+    "_cn_gather_idx",
+    "_vn_gather_idx",
+    "_vn_idx_t",
+    "_cn_mask",
+    "_vn_mask",
+    "_cn_update",
+    "_vn_update",
 )
 
 #: Bytes of one [rows, num_edges] message tensor of the working set; see the module docstring.
@@ -65,22 +82,34 @@ _COMPACT_FRACTION = 0.125
 class _EarlyStoppingBP(LDPCBPDecoder):
     """The flooding BP loop of :class:`LDPCBPDecoder` with a per-codeword syndrome check."""
 
-    def call(self, llr_ch: torch.Tensor, /, *, num_iter: Optional[int] = None,
-             msg_v2c: Optional[torch.Tensor] = None) -> torch.Tensor:
+    def call(
+        self,
+        llr_ch: torch.Tensor,
+        /,
+        *,
+        num_iter: Optional[int] = None,
+        msg_v2c: Optional[torch.Tensor] = None,
+    ) -> torch.Tensor:
         """:input llr_ch: [batch_size, num_vns], float (logits, as Sionna's BP decoder).
         :output x_hat: [batch_size, num_vns], float hard decisions (1.0 where bit 1)."""
-        if msg_v2c is not None or self._scheduling != "flooding" or not self._hard_out \
-                or self._v2c_callbacks or self._c2v_callbacks or (num_iter is not None and num_iter < 1):
+        if (
+            msg_v2c is not None
+            or self._scheduling != "flooding"
+            or not self._hard_out
+            or self._v2c_callbacks
+            or self._c2v_callbacks
+            or (num_iter is not None and num_iter < 1)
+        ):
             return super().call(llr_ch, num_iter=num_iter, msg_v2c=msg_v2c)
         num_iter = self._num_iter if num_iter is None else num_iter
         if self._llr_max is not None:
             llr_ch = llr_ch.clamp(-self._llr_max, self._llr_max)
         shape = llr_ch.shape
-        llr = llr_ch.reshape(-1, self._num_vns) * -1.0          # true LLRs, log p(0)/p(1)
+        llr = llr_ch.reshape(-1, self._num_vns) * -1.0  # true LLRs, log p(0)/p(1)
         out = torch.empty_like(llr)
         iterations = torch.full((llr.shape[0],), num_iter, dtype=torch.int32, device=llr.device)
         self._stream(llr, num_iter, out, iterations)
-        self.last_iterations = iterations                        # [batch_size] int32
+        self.last_iterations = iterations  # [batch_size] int32
         return out.reshape(shape)
 
     def _indices(self) -> dict:
@@ -91,19 +120,19 @@ class _EarlyStoppingBP(LDPCBPDecoder):
         Only valid slots matter: the update functions mask padded slots out.
         """
         if getattr(self, "_composed", None) is None:
-            as_long = lambda t: t.long()                                              # noqa: E731
+            as_long = lambda t: t.long()  # noqa: E731
             num_edges = self._num_edges
             # position of each edge (VN order) in the flat VN-padded / CN-padded layouts
             vn_pos = torch.empty(num_edges, dtype=torch.long, device=self.device)
             vn_pos[as_long(self._vn_valid_edge_idx)] = as_long(self._vn_valid_positions)
             cn_pos_cn_order = torch.empty(num_edges, dtype=torch.long, device=self.device)
             cn_pos_cn_order[as_long(self._cn_valid_edge_idx)] = as_long(self._cn_valid_positions)
-            cn_pos = cn_pos_cn_order[as_long(self._v2c_perm_inv)]                         # VN order
-            cn_slot_edge = as_long(self._v2c_perm)[as_long(self._cn_gather_idx)]       # [C, d_c] edge
+            cn_pos = cn_pos_cn_order[as_long(self._v2c_perm_inv)]  # VN order
+            cn_slot_edge = as_long(self._v2c_perm)[as_long(self._cn_gather_idx)]  # [C, d_c] edge
             self._composed = {
-                "vn_to_cn": vn_pos[cn_slot_edge].reshape(-1),                             # [C·d_c]
-                "cn_to_vn": cn_pos[as_long(self._vn_gather_idx)].reshape(-1),             # [V·d_v]
-                "llr_to_cn": as_long(self._vn_idx_t)[cn_slot_edge].reshape(-1),          # [C·d_c]
+                "vn_to_cn": vn_pos[cn_slot_edge].reshape(-1),  # [C·d_c]
+                "cn_to_vn": cn_pos[as_long(self._vn_gather_idx)].reshape(-1),  # [V·d_v]
+                "llr_to_cn": as_long(self._vn_idx_t)[cn_slot_edge].reshape(-1),  # [C·d_c]
             }
         return self._composed
 
@@ -113,7 +142,7 @@ class _EarlyStoppingBP(LDPCBPDecoder):
 
     def _syndrome_ok(self, bits: torch.Tensor) -> torch.Tensor:
         """:input bits: [rows, num_vns] float 0/1. :output: [rows] bool, every parity check satisfied."""
-        per_check = self._to_checks(bits, self._indices()["llr_to_cn"])                # [rows, C, d_c]
+        per_check = self._to_checks(bits, self._indices()["llr_to_cn"])  # [rows, C, d_c]
         return per_check.sum(-1).remainder(2).amax(-1) == 0
 
     def _stream(self, llr: torch.Tensor, num_iter: int, out: torch.Tensor, iterations: torch.Tensor):
@@ -165,7 +194,9 @@ class _EarlyStoppingBP(LDPCBPDecoder):
             index = torch.cat([index[live], new])
             cur_llr = torch.cat([cur_llr[live], new_llr])
             msg_cn = torch.cat([msg_cn[live], new_msg])
-            done_iters = torch.cat([done_iters[live], torch.zeros(len(new), dtype=torch.int32, device=llr.device)])
+            done_iters = torch.cat(
+                [done_iters[live], torch.zeros(len(new), dtype=torch.int32, device=llr.device)]
+            )
             live = torch.ones(len(index), dtype=torch.bool, device=llr.device)
 
 
@@ -200,10 +231,12 @@ class EarlyStoppingLDPC5GDecoder(LDPC5GDecoder, _EarlyStoppingBP):
         missing = [name for name in SIONNA_DECODER_FIELDS if not hasattr(self, name)]
         if missing:
             import sionna
+
             raise RuntimeError(
                 f"EarlyStoppingLDPC5GDecoder reads Sionna's private decoder state, and sionna-no-rt "
                 f"{sionna.__version__} lacks {', '.join(missing)}; install the version pyproject.toml pins "
-                f"(pip install -e .) or use Sionna's LDPC5GDecoder (scheme setting early_stop: false)")
+                f"(pip install -e .) or use Sionna's LDPC5GDecoder (scheme setting early_stop: false)"
+            )
         self.batch_size = batch_size
         self.last_iterations: Optional[torch.Tensor] = None
 

@@ -20,8 +20,16 @@ from pydantic import Field, StrictBool, TypeAdapter
 from semcom.core.registry import Registry
 from semcom.core.settings import NoBool, Strict, WrittenSettings, number, registry_union, user_spec_config
 
-__all__ = ["SchemeSpecBase", "AnalogSchemeSpec", "DigitalSchemeSpec", "JSCCSchemeSpec", "UserSchemeSpec",
-           "SCHEME_SPECS", "SchemeSpec", "scheme_spec"]
+__all__ = [
+    "SchemeSpecBase",
+    "AnalogSchemeSpec",
+    "DigitalSchemeSpec",
+    "JSCCSchemeSpec",
+    "UserSchemeSpec",
+    "SCHEME_SPECS",
+    "SchemeSpec",
+    "scheme_spec",
+]
 
 #: The typed spec of every scheme, by its registered name (a user's scheme registers its own).
 SCHEME_SPECS: Registry[type[SchemeSpecBase]] = Registry("transmission scheme")
@@ -54,18 +62,33 @@ class DigitalSchemeSpec(SchemeSpecBase):
     kind: Literal["digital"]
     quantises: ClassVar[bool] = True
     has_block_length: ClassVar[bool] = True
-    bits: int = Field(8, ge=1, le=16, examples=[4, 8], description="quantisation bits per value (sweep.bits overrides)")
+    bits: int = Field(
+        8, ge=1, le=16, examples=[4, 8], description="quantisation bits per value (sweep.bits overrides)"
+    )
     code_rate: number(gt=0, lt=1) = Field(0.5, examples=[0.5], description="LDPC code rate")
-    num_bits_per_symbol: Optional[int] = Field(None, examples=[2, 4], description="bits per QAM symbol, even "
-                                               "2..10 (Sionna's name); default 2 (QPSK); alias: modulation_order")
-    modulation_order: Optional[int] = Field(None, examples=[4, 16], description="alias of num_bits_per_symbol "
-                                            "given as the QAM order 2**num_bits_per_symbol: 4, 16, 64, 256 or "
-                                            "1024; give one of the two")
-    block_length: int = Field(1024, ge=12, le=8448, examples=[1024], description="information bits per codeword")
+    num_bits_per_symbol: Optional[int] = Field(
+        None,
+        examples=[2, 4],
+        description="bits per QAM symbol, even "
+        "2..10 (Sionna's name); default 2 (QPSK); alias: modulation_order",
+    )
+    modulation_order: Optional[int] = Field(
+        None,
+        examples=[4, 16],
+        description="alias of num_bits_per_symbol "
+        "given as the QAM order 2**num_bits_per_symbol: 4, 16, 64, 256 or "
+        "1024; give one of the two",
+    )
+    block_length: int = Field(
+        1024, ge=12, le=8448, examples=[1024], description="information bits per codeword"
+    )
     num_iter: int = Field(20, ge=1, examples=[20], description="belief-propagation iterations (at most)")
     value_range: Union[Literal["auto"], number(gt=0)] = Field(
-        "auto", examples=["auto", 1.0], description="the quantiser's range: auto (1 for relative messages, "
-                            "per-sample for absolute) or a positive number")
+        "auto",
+        examples=["auto", 1.0],
+        description="the quantiser's range: auto (1 for relative messages, "
+        "per-sample for absolute) or a positive number",
+    )
     early_stop: StrictBool = Field(True, description="stop decoding a codeword once its parity checks hold")
 
 
@@ -75,28 +98,43 @@ class JSCCSchemeSpec(SchemeSpecBase):
     (:class:`semcom.transceivers.jscc.JSCCScheme`)."""
 
     kind: Literal["jscc"]
-    num_channel_uses: Union[Annotated[int, Field(ge=1)], Annotated[list[Annotated[int, Field(ge=1)]],
-                                                                   Field(min_length=1)]] = Field(
-        16, examples=[16, [4, 8, 16, 32]], description="complex symbols per sample, or a list of them (one unit each)")
+    num_channel_uses: Union[
+        Annotated[int, Field(ge=1)], Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+    ] = Field(
+        16,
+        examples=[16, [4, 8, 16, 32]],
+        description="complex symbols per sample, or a list of them (one unit each)",
+    )
     train_snr_db: Union[number(), Annotated[list[number()], Field(min_length=1, max_length=2)]] = Field(
-        10.0, examples=[10, [0, 20]], description="training SNR [dB]: a value or a range [low, high] drawn per batch")
+        10.0,
+        examples=[10, [0, 20]],
+        description="training SNR [dB]: a value or a range [low, high] drawn per batch",
+    )
     max_epochs: int = Field(100, ge=1, examples=[100])
-    patience: int = Field(8, ge=1, examples=[8], description="epochs without a better validation loss before stopping")
+    patience: int = Field(
+        8, ge=1, examples=[8], description="epochs without a better validation loss before stopping"
+    )
     batch_size: int = Field(64, ge=1, examples=[64])
     lr: number(gt=0) = Field(1e-3, examples=[0.001], description="Adam learning rate")
-    val_fraction: number(gt=0, lt=0.5) = Field(0.15, examples=[0.15], description="share of the train split "
-                                               "held out for early stopping")
+    val_fraction: number(gt=0, lt=0.5) = Field(
+        0.15, examples=[0.15], description="share of the train split held out for early stopping"
+    )
     decoder_width: int = Field(128, ge=1, examples=[128])
-    decoder_depth: int = Field(0, ge=0, examples=[0, 1], description="hidden layers of the decoder (0: linear)")
+    decoder_depth: int = Field(
+        0, ge=0, examples=[0, 1], description="hidden layers of the decoder (0: linear)"
+    )
 
 
 class UserSchemeSpec(WrittenSettings, NoBool):
     """A scheme registered by the user without a spec (or a misspelt kind: the semantic checks
     say which); its settings are the Block's to check."""
 
-    model_config = user_spec_config("kind", SCHEME_SPECS, ("semcom.transceivers.schemes.base", "SCHEMES"),
-                                    "a scheme you registered in semcom.transceivers.schemes.SCHEMES (before "
-                                    "building the schema)")
+    model_config = user_spec_config(
+        "kind",
+        SCHEME_SPECS,
+        ("semcom.transceivers.schemes.base", "SCHEMES"),
+        "a scheme you registered in semcom.transceivers.schemes.SCHEMES (before building the schema)",
+    )
     selector: ClassVar[str] = "kind"
     kind: str
     quantises: ClassVar[bool] = False
@@ -120,5 +158,4 @@ def scheme_spec(**settings: Any) -> SchemeSpecBase | UserSchemeSpec:
         print(spec.bits, spec.quantises)   # 8 True
         print(spec.model_dump())           # {'kind': 'digital', 'modulation_order': 16}
     """
-    return _SCHEME_ADAPTER.validate_python(settings)   # the scenario's own union picks the spec
-
+    return _SCHEME_ADAPTER.validate_python(settings)  # the scenario's own union picks the spec

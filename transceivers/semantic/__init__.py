@@ -18,7 +18,20 @@ from .kernel_ridge import KernelRidgeEqualizer
 from .residual_kernel import ResidualKernelEqualizer
 from .mlp_aligner import MLPAlignerEqualizer
 
-__all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "build_equalizer", "resolve_equalizer", "RelativeEqualizer",
-           "OracleEqualizer",
-           "NoEqualizer", "InverseEqualizer", "AlignedEqualizer", "WhitenedProcrustesEqualizer", "CCAEqualizer",
-           "SVCCAEqualizer", "KernelRidgeEqualizer", "ResidualKernelEqualizer", "MLPAlignerEqualizer"]
+__all__ = [
+    "SEMANTIC_EQUALIZERS",
+    "SemanticEqualizer",
+    "build_equalizer",
+    "resolve_equalizer",
+    "RelativeEqualizer",
+    "OracleEqualizer",
+    "NoEqualizer",
+    "InverseEqualizer",
+    "AlignedEqualizer",
+    "WhitenedProcrustesEqualizer",
+    "CCAEqualizer",
+    "SVCCAEqualizer",
+    "KernelRidgeEqualizer",
+    "ResidualKernelEqualizer",
+    "MLPAlignerEqualizer",
+]

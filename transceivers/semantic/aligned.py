@@ -25,7 +25,7 @@ def ridge_map(x: torch.Tensor, y: torch.Tensor, ridge: float) -> torch.Tensor:
     gram = x1.T @ x1
     lam = ridge * torch.trace(gram) / gram.shape[0]
     reg = lam * torch.eye(gram.shape[0], dtype=gram.dtype)
-    reg[-1, -1] = 0.0   # the bias is not shrunk
+    reg[-1, -1] = 0.0  # the bias is not shrunk
     return torch.linalg.solve(gram + reg, x1.T @ y)
 
 
@@ -75,11 +75,18 @@ class AlignedEqualizer(SemanticEqualizer):
 
     message = "absolute"
 
-    def __init__(self, ridge: float = 1e-2, fit: str = "ridge", pilots: str = "clean", precision=None,
-                 device="cpu", **unknown):
+    def __init__(
+        self,
+        ridge: float = 1e-2,
+        fit: str = "ridge",
+        pilots: str = "clean",
+        precision=None,
+        device="cpu",
+        **unknown,
+    ):
         super().__init__(precision=precision, device=device, **unknown)
         self.check_settings("semantic_equalizers.aligned", {"fit": fit, "pilots": pilots})
-        self.ridge, self.map_fit, self.pilots = ridge, fit, pilots   # `fit` is the method below
+        self.ridge, self.map_fit, self.pilots = ridge, fit, pilots  # `fit` is the method below
 
     def fit(self, link, access=None):
         """Fit the map on the K anchor pairs (received over the channel with ``pilots: channel``)."""

@@ -21,7 +21,13 @@ from semcom.core.errors import ScenarioError
 from semcom.core.registry import Registry, constructor_defaults, constructor_settings, suggest
 from ..link import LinkSetup
 
-__all__ = ["SEMANTIC_EQUALIZERS", "SemanticEqualizer", "resolve_equalizer", "build_equalizer", "check_choices"]
+__all__ = [
+    "SEMANTIC_EQUALIZERS",
+    "SemanticEqualizer",
+    "resolve_equalizer",
+    "build_equalizer",
+    "check_choices",
+]
 
 SEMANTIC_EQUALIZERS: Registry[type[SemanticEqualizer]] = Registry("semantic equalizer")
 
@@ -79,10 +85,16 @@ class SemanticEqualizer(Block):
         if not unknown:
             return
         key = sorted(unknown)[0]
-        name = next((n for n in SEMANTIC_EQUALIZERS.names() if SEMANTIC_EQUALIZERS.get(n) is cls), cls.__name__)
+        name = next(
+            (n for n in SEMANTIC_EQUALIZERS.names() if SEMANTIC_EQUALIZERS.get(n) is cls), cls.__name__
+        )
         known = cls.settings()
-        raise ScenarioError(f"semantic_equalizers.{name}.{key}", unknown[key], "unknown setting" + suggest(key, known),
-                            f"remove it or use one of: {', '.join(known)}")
+        raise ScenarioError(
+            f"semantic_equalizers.{name}.{key}",
+            unknown[key],
+            "unknown setting" + suggest(key, known),
+            f"remove it or use one of: {', '.join(known)}",
+        )
 
     def fit(self, link: LinkSetup, access=None) -> SemanticEqualizer:
         """Fit on what ``link`` shares; returns ``self``.
@@ -115,7 +127,9 @@ class SemanticEqualizer(Block):
                 ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
                 if not ok or (isinstance(default, int) and not float(value).is_integer()):
                     what = "a whole number" if isinstance(default, int) else "a finite number"
-                    raise ScenarioError(f"{prefix}.{key}", value, f"must be {what}", f"use e.g. {key}: {default}")
+                    raise ScenarioError(
+                        f"{prefix}.{key}", value, f"must be {what}", f"use e.g. {key}: {default}"
+                    )
         cls.check_options(prefix, {**defaults, **settings})
 
     @classmethod
@@ -161,7 +175,9 @@ class SemanticEqualizer(Block):
         """
         return None
 
-    def retrieval_query(self, message: torch.Tensor, noise: Optional[torch.Tensor] = None) -> Optional[torch.Tensor]:
+    def retrieval_query(
+        self, message: torch.Tensor, noise: Optional[torch.Tensor] = None
+    ) -> Optional[torch.Tensor]:
         """The equalised message in the space of :meth:`retrieval_keys`.
 
         :input message: [num_snr, batch_size, message_dim], torch.float32.
@@ -175,8 +191,12 @@ def check_choices(prefix: str, settings: dict, choices: dict[str, tuple]) -> Non
     values it takes) whose value in ``settings`` is not one of them."""
     for option, allowed in choices.items():
         if settings[option] not in allowed:
-            raise ScenarioError(f"{prefix}.{option}", settings[option], f"unknown {option} option",
-                                f"use one of {', '.join(allowed)}")
+            raise ScenarioError(
+                f"{prefix}.{option}",
+                settings[option],
+                f"unknown {option} option",
+                f"use one of {', '.join(allowed)}",
+            )
 
 
 def resolve_equalizer(name: str, settings: Optional[dict]) -> tuple[type[SemanticEqualizer], dict[str, Any]]:
@@ -191,9 +211,12 @@ def resolve_equalizer(name: str, settings: Optional[dict]) -> tuple[type[Semanti
     if base is None:
         return SEMANTIC_EQUALIZERS.get(name), settings
     if name in SEMANTIC_EQUALIZERS and base != name:
-        raise ScenarioError(f"semantic_equalizers.{name}.equalizer", base,
-                            f"'{name}' is a built-in equaliser and cannot be redefined",
-                            f"give the variant another name, e.g. {name}_variant")
+        raise ScenarioError(
+            f"semantic_equalizers.{name}.equalizer",
+            base,
+            f"'{name}' is a built-in equaliser and cannot be redefined",
+            f"give the variant another name, e.g. {name}_variant",
+        )
     return SEMANTIC_EQUALIZERS.get(base), settings
 
 

@@ -46,7 +46,9 @@ class CanonicalMaps:
         return a @ self.back_y + self.mean_y
 
 
-def cca(x: torch.Tensor, y: torch.Tensor, ridge: float = 0.0, components: Optional[int] = None) -> CanonicalMaps:
+def cca(
+    x: torch.Tensor, y: torch.Tensor, ridge: float = 0.0, components: Optional[int] = None
+) -> CanonicalMaps:
     r"""Regularised canonical correlation analysis of paired rows.
 
     ``Cxx + λx I`` and ``Cyy + λy I`` (``λ = ridge · tr(C)/d``) whiten each side; the SVD
@@ -117,7 +119,9 @@ class CCAEqualizer(PilotAligner):
         super().check_options(prefix, settings)
         check_number(prefix, "ridge", settings["ridge"], 0.0, inclusive=True, example="0.01")
         if settings.get("components") is not None:
-            check_number(prefix, "components", settings["components"], 1, inclusive=True, whole=True, example="8")
+            check_number(
+                prefix, "components", settings["components"], 1, inclusive=True, whole=True, example="8"
+            )
 
     def fit_map(self, x, y):
         maps = cca(x, y, self.ridge, self.components)
@@ -148,7 +152,9 @@ class SVCCAEqualizer(CCAEqualizer):
         super().check_options(prefix, settings)
         v = settings["variance"]
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
-            raise ScenarioError(f"{prefix}.variance", v, "must be a share in (0, 1]", "use e.g. variance: 0.99")
+            raise ScenarioError(
+                f"{prefix}.variance", v, "must be a share in (0, 1]", "use e.g. variance: 0.99"
+            )
 
     def fit_map(self, x, y):
         mx, bx = svd_truncation(x, self.variance)

@@ -52,16 +52,28 @@ class ChannelAccess:
     :param device: device of the physical layer.
     """
 
-    def __init__(self, transmissions: dict, snr_db: Sequence[float], snr_to_no: Callable, seed_for: Callable,
-                 key: Any, device: str = "cpu"):
+    def __init__(
+        self,
+        transmissions: dict,
+        snr_db: Sequence[float],
+        snr_to_no: Callable,
+        seed_for: Callable,
+        key: Any,
+        device: str = "cpu",
+    ):
         self.transmissions = transmissions
         self.snr_db = [float(s) for s in snr_db]
         self.snr_to_no, self.seed_for, self.key = snr_to_no, seed_for, key
         self.device = torch.device(device)
 
     @torch.no_grad()
-    def send(self, messages: torch.Tensor, purpose: Any, snr_db: Optional[Sequence[float]] = None,
-             relative: bool = False) -> tuple[torch.Tensor, Optional[torch.Tensor]]:
+    def send(
+        self,
+        messages: torch.Tensor,
+        purpose: Any,
+        snr_db: Optional[Sequence[float]] = None,
+        relative: bool = False,
+    ) -> tuple[torch.Tensor, Optional[torch.Tensor]]:
         """Messages through the unit's transmission at every SNR point, with fresh noise;
         relative messages (``relative=True``) are top-k sparsified first when the unit's data are.
 
@@ -81,25 +93,38 @@ class ChannelAccess:
 
 def refuse_link_simulation(prefix: str, settings: dict) -> None:
     """One-line error for receiver options that need a per-link simulation (network-level studies)."""
-    needs = {"head": ("clean", "trains the head on messages sent over a simulated copy of the link"),
-             "message_anchors": (None, "sends a relative message over fewer anchors than the link's"),
-             "pilots": ("clean", "sends the pilots over a simulated copy of the link"),
-             "denoise": ("none", "needs the per-entry noise variance of each received message")}
+    needs = {
+        "head": ("clean", "trains the head on messages sent over a simulated copy of the link"),
+        "message_anchors": (None, "sends a relative message over fewer anchors than the link's"),
+        "pilots": ("clean", "sends the pilots over a simulated copy of the link"),
+        "denoise": ("none", "needs the per-entry noise variance of each received message"),
+    }
     for option, (default, what) in needs.items():
         value = settings.get(option, default)
         if value != default:
-            raise ScenarioError(f"{prefix}.{option}", value, f"{what}, which network-level studies do not provide",
-                                f"use {option}: {default} here, or study it in a link-level scenario")
+            raise ScenarioError(
+                f"{prefix}.{option}",
+                value,
+                f"{what}, which network-level studies do not provide",
+                f"use {option}: {default} here, or study it in a link-level scenario",
+            )
 
 
 def _head_option(prefix: str, head: Any) -> Any:
     if head in ("clean", "matched"):
         return head
-    if isinstance(head, (list, tuple)) and head and all(
-            isinstance(s, (int, float)) and not isinstance(s, bool) and math.isfinite(s) for s in head):
+    if (
+        isinstance(head, (list, tuple))
+        and head
+        and all(isinstance(s, (int, float)) and not isinstance(s, bool) and math.isfinite(s) for s in head)
+    ):
         return [float(s) for s in head]
-    raise ScenarioError(f"{prefix}.head", head, "unknown head option",
-                        "use clean, matched, or a list of SNRs in dB such as [0, 10, 20]")
+    raise ScenarioError(
+        f"{prefix}.head",
+        head,
+        "unknown head option",
+        "use clean, matched, or a list of SNRs in dB such as [0, 10, 20]",
+    )
 
 
 class ChannelAwareEqualizer(SemanticEqualizer):
@@ -126,25 +151,48 @@ class ChannelAwareEqualizer(SemanticEqualizer):
     def check_options(cls, prefix: str, settings: dict) -> None:
         denoise = settings["denoise"]
         if denoise not in DENOISERS:
-            raise ScenarioError(f"{prefix}.denoise", denoise, "unknown denoiser", f"use one of {', '.join(DENOISERS)}")
+            raise ScenarioError(
+                f"{prefix}.denoise", denoise, "unknown denoiser", f"use one of {', '.join(DENOISERS)}"
+            )
         _head_option(prefix, settings["head"])
         draws = settings["head_draws"]
         if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-            raise ScenarioError(f"{prefix}.head_draws", draws, "must be a whole number >= 1",
-                                "use e.g. 4 (noise draws per pool message for a noise-trained head)")
+            raise ScenarioError(
+                f"{prefix}.head_draws",
+                draws,
+                "must be a whole number >= 1",
+                "use e.g. 4 (noise draws per pool message for a noise-trained head)",
+            )
         m = settings["message_anchors"]
         if m is not None and (isinstance(m, bool) or not isinstance(m, int) or m < 1):
-            raise ScenarioError(f"{prefix}.message_anchors", m, "must be a whole number >= 1",
-                                "use e.g. 16 (anchors of the relative message), or leave it out for all of them")
+            raise ScenarioError(
+                f"{prefix}.message_anchors",
+                m,
+                "must be a whole number >= 1",
+                "use e.g. 16 (anchors of the relative message), or leave it out for all of them",
+            )
 
-    def __init__(self, denoise: str = "none", head: Any = "clean", head_draws: int = 4,
-                 precision: Optional[str] = None, device: Optional[str] = "cpu", message_anchors: Optional[int] = None,
-                 **settings):
+    def __init__(
+        self,
+        denoise: str = "none",
+        head: Any = "clean",
+        head_draws: int = 4,
+        precision: Optional[str] = None,
+        device: Optional[str] = "cpu",
+        message_anchors: Optional[int] = None,
+        **settings,
+    ):
         super().__init__(precision=precision, device=device, **settings)
         # the scenario validator names the receiver; here (direct use) the class stands in for it
-        self.check_settings(type(self).__name__, {"denoise": denoise, "head": head, "head_draws": head_draws,
-                                                 "message_anchors": message_anchors})
-        self.denoise_option, self.head_option, self.head_draws = denoise, _head_option("head", head), head_draws
+        self.check_settings(
+            type(self).__name__,
+            {"denoise": denoise, "head": head, "head_draws": head_draws, "message_anchors": message_anchors},
+        )
+        self.denoise_option, self.head_option, self.head_draws = (
+            denoise,
+            _head_option("head", head),
+            head_draws,
+        )
         self.message_anchors = message_anchors
         self.denoiser, self.head, self.heads = None, None, None
 
@@ -170,9 +218,11 @@ class ChannelAwareEqualizer(SemanticEqualizer):
             return
         access: Optional[ChannelAccess] = self.access
         if access is None:
-            raise SemcomInputError(f"head: {head!r} trains the head on messages sent over the unit's channel, "
-                                   "which this kind of study does not simulate per link (network-level and "
-                                   "stitching runs); use head: clean there")
+            raise SemcomInputError(
+                f"head: {head!r} trains the head on messages sent over the unit's channel, "
+                "which this kind of study does not simulate per link (network-level and "
+                "stitching runs); use head: clean there"
+            )
         snrs = access.snr_db if head == "matched" else head
         purpose = ("noise-trained head", key, snrs) + ((head_draws,) if head_draws > 1 else ())
         received, noise = access.send(own_messages.repeat(head_draws, 1), purpose, snrs, relative=True)
@@ -180,19 +230,36 @@ class ChannelAwareEqualizer(SemanticEqualizer):
             received = self.denoiser(received, noise)
         feats = self.features(received)
         labels = self.link.labels[self.link.pool_idx].repeat(head_draws)
-        cache_key = (*key, "noise-trained", access.key, denoise, snrs, access.seed_for("receiver-side simulation",
-                                                                                     purpose, snrs))
+        cache_key = (
+            *key,
+            "noise-trained",
+            access.key,
+            denoise,
+            snrs,
+            access.seed_for("receiver-side simulation", purpose, snrs),
+        )
         # the L2 strength is validated on noisy messages too; every noisy copy of a pool
         # message falls in that message's fold
         reg, pool_size = self.link.head_regularization, own_messages.shape[0]
         if head == "matched":
             groups = np.arange(len(labels)) % pool_size
-            self.heads = [cached_head((*cache_key, s), feats[s], labels, self.link.num_classes, self.link.seed,
-                                      reg, groups) for s in range(len(snrs))]
+            self.heads = [
+                cached_head(
+                    (*cache_key, s), feats[s], labels, self.link.num_classes, self.link.seed, reg, groups
+                )
+                for s in range(len(snrs))
+            ]
         else:
             groups = np.arange(len(labels) * len(snrs)) % pool_size
-            self.head = cached_head(cache_key, feats.reshape(-1, feats.shape[-1]), labels.repeat(len(snrs)),
-                                    self.link.num_classes, self.link.seed, reg, groups)
+            self.head = cached_head(
+                cache_key,
+                feats.reshape(-1, feats.shape[-1]),
+                labels.repeat(len(snrs)),
+                self.link.num_classes,
+                self.link.seed,
+                reg,
+                groups,
+            )
 
     def features(self, message: torch.Tensor) -> torch.Tensor:
         """[..., num_anchors] received message → [..., feature_dim] head input."""

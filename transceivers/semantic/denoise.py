@@ -24,8 +24,9 @@ import torch
 __all__ = ["LMMSEDenoiser", "sparse_message_noise"]
 
 
-def sparse_message_noise(noise: torch.Tensor, values: torch.Tensor, positions: torch.Tensor,
-                         message_dim: int) -> torch.Tensor:
+def sparse_message_noise(
+    noise: torch.Tensor, values: torch.Tensor, positions: torch.Tensor, message_dim: int
+) -> torch.Tensor:
     r"""Noise variances of a top-k message put back at full length.
 
     An entry that was not sent is received as ``0``; it is known to be smaller in
@@ -74,7 +75,7 @@ class LMMSEDenoiser:
 
     def __init__(self, mean: torch.Tensor, cov: torch.Tensor, chunk: int = 4096):
         self.mean = mean.double()
-        self.cov = 0.5 * (cov.double() + cov.double().T)   # exactly symmetric
+        self.cov = 0.5 * (cov.double() + cov.double().T)  # exactly symmetric
         self.chunk = int(chunk)
 
     @classmethod
@@ -101,16 +102,16 @@ class LMMSEDenoiser:
         # huge but finite stand-in for "not received" keeps the solve well defined
         big = 1e12 * float(torch.trace(c).clamp(min=1e-30))
         for start in range(0, len(flat_y), self.chunk):
-            yy = flat_y[start:start + self.chunk].double()
-            nn_ = flat_n[start:start + self.chunk].double().nan_to_num(posinf=big).clamp(min=0.0)
-            noisy = nn_.amax(-1) > 0          # a noiseless row is already the message
+            yy = flat_y[start : start + self.chunk].double()
+            nn_ = flat_n[start : start + self.chunk].double().nan_to_num(posinf=big).clamp(min=0.0)
+            noisy = nn_.amax(-1) > 0  # a noiseless row is already the message
             if not bool(noisy.any()):
                 continue
             # C + N, [b, m, m]; a tiny ridge keeps it invertible where C is rank-deficient
             # and some entries are noiseless
             a = c + torch.diag_embed(nn_[noisy] + 1e-9 * float(torch.trace(c)) / m)
             gain = torch.linalg.solve(a, (yy[noisy] - mu).unsqueeze(-1)).squeeze(-1)
-            est = mu + gain @ c                                        # C symmetric
-            block = out[start:start + self.chunk]
+            est = mu + gain @ c  # C symmetric
+            block = out[start : start + self.chunk]
             block[noisy] = est.to(y.dtype)
         return out.reshape(y.shape)

@@ -64,16 +64,24 @@ class InverseEqualizer(ChannelAwareEqualizer):
     message = "relative"
 
     def __init__(self, method: str = "ridge", ridge: float = 1e-2, max_condition: float = 10.0, **options):
-        super().__init__(**options)   # denoise, head, head_draws, message_anchors: ChannelAwareEqualizer's
+        super().__init__(**options)  # denoise, head, head_draws, message_anchors: ChannelAwareEqualizer's
         if method not in ("ridge", "prune"):
-            raise SemcomInputError(f"semantic_equalizers.inverse.method: unknown method {method!r}; "
-                                   "use ridge or prune")
+            raise SemcomInputError(
+                f"semantic_equalizers.inverse.method: unknown method {method!r}; use ridge or prune"
+            )
         for field, value in (("ridge", ridge), ("max_condition", max_condition)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value < 0 \
-                    or (field == "max_condition" and value < 1):
-                raise SemcomInputError(f"semantic_equalizers.inverse.{field}: must be a number "
-                                       f"{'>= 1' if field == 'max_condition' else '>= 0'} (got {value!r}); "
-                                       f"use e.g. {'10' if field == 'max_condition' else '0.01'}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not np.isfinite(value)
+                or value < 0
+                or (field == "max_condition" and value < 1)
+            ):
+                raise SemcomInputError(
+                    f"semantic_equalizers.inverse.{field}: must be a number "
+                    f"{'>= 1' if field == 'max_condition' else '>= 0'} (got {value!r}); "
+                    f"use e.g. {'10' if field == 'max_condition' else '0.01'}"
+                )
         self.method, self.ridge, self.max_condition = method, ridge, max_condition
 
     def fit(self, link, access=None):
@@ -96,9 +104,21 @@ class InverseEqualizer(ChannelAwareEqualizer):
         self.solve_matrix = solve.float()
         self.center = c.float()
         self.scale = (anchors - c).norm(dim=-1).mean().float()
-        self.setup_receiver(link.relative(link.rx, link.pool_idx), link.absolute_head(link.rx),
-                            ("inverse", link.rx.name, link.rx.fingerprint, link.pool_idx, link.anchor_idx,
-                             link.center, method, ridge, max_condition))
+        self.setup_receiver(
+            link.relative(link.rx, link.pool_idx),
+            link.absolute_head(link.rx),
+            (
+                "inverse",
+                link.rx.name,
+                link.rx.fingerprint,
+                link.pool_idx,
+                link.anchor_idx,
+                link.center,
+                method,
+                ridge,
+                max_condition,
+            ),
+        )
         return self
 
     def features(self, message: torch.Tensor) -> torch.Tensor:

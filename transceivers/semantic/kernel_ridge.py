@@ -14,7 +14,7 @@ from .pilot_aligner import PilotAligner, check_number
 __all__ = ["KernelRidgeEqualizer", "KernelRidge", "fit_kernel_ridge", "median_bandwidth", "RIDGE_GRID"]
 
 #: Candidate ridges of the leave-one-out rule (the RBF kernel's diagonal is 1).
-RIDGE_GRID = tuple(10.0 ** (e / 2) for e in range(-16, 5))   # 1e-8 ... 1e2
+RIDGE_GRID = tuple(10.0 ** (e / 2) for e in range(-16, 5))  # 1e-8 ... 1e2
 
 
 def median_bandwidth(x: torch.Tensor) -> float:
@@ -27,7 +27,7 @@ def median_bandwidth(x: torch.Tensor) -> float:
 
 def rbf(a: torch.Tensor, b: torch.Tensor, bandwidth: float) -> torch.Tensor:
     """``exp(−|a_i − b_j|² / (2 σ²))``: [n, m] for a [n, d], b [m, d]."""
-    return torch.exp(-torch.cdist(a, b).square() / (2 * bandwidth ** 2))
+    return torch.exp(-torch.cdist(a, b).square() / (2 * bandwidth**2))
 
 
 @dataclass
@@ -52,8 +52,12 @@ class KernelRidge:
         return out.reshape(*x.shape[:-1], -1)
 
 
-def fit_kernel_ridge(x: torch.Tensor, y: torch.Tensor, bandwidth: Union[str, float] = "median",
-                     ridge: Union[str, float] = "loo") -> KernelRidge:
+def fit_kernel_ridge(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    bandwidth: Union[str, float] = "median",
+    ridge: Union[str, float] = "loo",
+) -> KernelRidge:
     r"""RBF kernel ridge regression on paired rows, ridge chosen on the pairs themselves.
 
     Targets are centred on their mean (the intercept); ``α = (K + λI)^{-1}(y − ȳ)``.
@@ -82,7 +86,7 @@ def fit_kernel_ridge(x: torch.Tensor, y: torch.Tensor, bandwidth: Union[str, flo
     s = s.clamp(min=0.0)
     uty = u.T @ yc
     best = None
-    for lam in (RIDGE_GRID if ridge == "loo" else (float(ridge),)):
+    for lam in RIDGE_GRID if ridge == "loo" else (float(ridge),):
         shrink = s / (s + lam)
         fitted = u @ (shrink[:, None] * uty)
         h = (u.square() * shrink).sum(1)
@@ -101,8 +105,12 @@ def check_kernel_options(prefix: str, settings: dict) -> None:
         if value == word:
             continue
         if isinstance(value, str):
-            raise ScenarioError(f"{prefix}.{option}", value, f"unknown {option} option",
-                                f"use {word} or a number > 0 such as {example}")
+            raise ScenarioError(
+                f"{prefix}.{option}",
+                value,
+                f"unknown {option} option",
+                f"use {word} or a number > 0 such as {example}",
+            )
         check_number(prefix, option, value, 0.0, example=f"{word} (or a number > 0 such as {example})")
 
 

@@ -30,8 +30,17 @@ def _fewest_pilots(holdout: float) -> int:
 
 
 @with_fixed_threads(num_threads=FITTING_THREADS)
-def fit_mlp_aligner(x: torch.Tensor, y: torch.Tensor, held_out: int, seed: int, hidden: int = 64,
-                    max_epochs: int = 300, patience: int = 30, lr: float = 1e-2, ridge: float = 1e-2):
+def fit_mlp_aligner(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    held_out: int,
+    seed: int,
+    hidden: int = 64,
+    max_epochs: int = 300,
+    patience: int = 30,
+    lr: float = 1e-2,
+    ridge: float = 1e-2,
+):
     r"""``f(x) = [x, 1] W + MLP(x)``, trained on the pairs but ``held_out`` of them.
 
     ``W`` is the ridge least-squares map (:func:`~.aligned.ridge_map`) on the training
@@ -55,8 +64,9 @@ def fit_mlp_aligner(x: torch.Tensor, y: torch.Tensor, held_out: int, seed: int, 
 
     with torch.random.fork_rng(devices=[]), torch.enable_grad():
         torch.manual_seed(int(rng.integers(2**31 - 1)))
-        net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], hidden), torch.nn.Tanh(),
-                                  torch.nn.Linear(hidden, y.shape[1])).double()
+        net = torch.nn.Sequential(
+            torch.nn.Linear(x.shape[1], hidden), torch.nn.Tanh(), torch.nn.Linear(hidden, y.shape[1])
+        ).double()
         torch.nn.init.zeros_(net[2].weight)
         torch.nn.init.zeros_(net[2].bias)
         opt = torch.optim.Adam(net.parameters(), lr=lr)
@@ -103,19 +113,32 @@ class MLPAlignerEqualizer(PilotAligner):
 
     name = "mlp_aligner"
 
-    def __init__(self, hidden: int = 64, holdout: float = 0.2, max_epochs: int = 300, patience: int = 30,
-                 lr: float = 1e-2, ridge: float = 1e-2, **options):
+    def __init__(
+        self,
+        hidden: int = 64,
+        holdout: float = 0.2,
+        max_epochs: int = 300,
+        patience: int = 30,
+        lr: float = 1e-2,
+        ridge: float = 1e-2,
+        **options,
+    ):
         super().__init__(**options)
-        self._own_options(hidden=hidden, holdout=holdout, max_epochs=max_epochs, patience=patience, lr=lr,
-                          ridge=ridge)
+        self._own_options(
+            hidden=hidden, holdout=holdout, max_epochs=max_epochs, patience=patience, lr=lr, ridge=ridge
+        )
 
     @classmethod
     def check_options(cls, prefix, settings):
         super().check_options(prefix, settings)
         holdout = settings["holdout"]
         if isinstance(holdout, bool) or not isinstance(holdout, (int, float)) or not 0 < holdout < 1:
-            raise ScenarioError(f"{prefix}.holdout", holdout, "must be a share in (0, 1): early stopping needs "
-                                "held-out pilots", "use e.g. holdout: 0.2")
+            raise ScenarioError(
+                f"{prefix}.holdout",
+                holdout,
+                "must be a share in (0, 1): early stopping needs held-out pilots",
+                "use e.g. holdout: 0.2",
+            )
         for field, example in (("hidden", 64), ("max_epochs", 300), ("patience", 30)):
             check_number(prefix, field, settings[field], 1, inclusive=True, whole=True, example=str(example))
         check_number(prefix, "lr", settings["lr"], 0.0, example="0.01")
@@ -129,14 +152,29 @@ class MLPAlignerEqualizer(PilotAligner):
         holdout = {**cls.defaults(), **settings}["holdout"]
         held = held_out_count(num_pilots, holdout)
         if num_pilots - held < 2:
-            raise ScenarioError(where, num_pilots, f"{cls.name} holds out {held} of {num_pilots} pilots for early "
-                                "stopping (holdout) and needs at least 2 more to train on",
-                                f"use num_anchors >= {_fewest_pilots(holdout)} or a smaller {prefix}.holdout")
+            raise ScenarioError(
+                where,
+                num_pilots,
+                f"{cls.name} holds out {held} of {num_pilots} pilots for early "
+                "stopping (holdout) and needs at least 2 more to train on",
+                f"use num_anchors >= {_fewest_pilots(holdout)} or a smaller {prefix}.holdout",
+            )
 
     def fit(self, link, access=None):
-        self._seed = int(np.random.default_rng([int(link.seed), link.num_anchors, 0x4D4C50]).integers(2**31 - 1))
+        self._seed = int(
+            np.random.default_rng([int(link.seed), link.num_anchors, 0x4D4C50]).integers(2**31 - 1)
+        )
         return super().fit(link, access)
 
     def fit_map(self, x, y):
-        return fit_mlp_aligner(x, y, held_out_count(len(x), self.holdout), self._seed, self.hidden,
-                               self.max_epochs, self.patience, self.lr, self.ridge)
+        return fit_mlp_aligner(
+            x,
+            y,
+            held_out_count(len(x), self.holdout),
+            self._seed,
+            self.hidden,
+            self.max_epochs,
+            self.patience,
+            self.lr,
+            self.ridge,
+        )

@@ -38,16 +38,28 @@ PREPROCESS = ("none", "center", "standardize", "whiten")
 PILOT_MODES = ("clean", "channel")
 
 
-def check_number(prefix: str, field: str, value, low: float, *, inclusive: bool = False, whole: bool = False,
-                 example: str = "") -> None:
+def check_number(
+    prefix: str,
+    field: str,
+    value,
+    low: float,
+    *,
+    inclusive: bool = False,
+    whole: bool = False,
+    example: str = "",
+) -> None:
     """One-line :class:`ScenarioError` unless ``value`` is a finite number above ``low``
     (at or above it with ``inclusive``), a whole number with ``whole``."""
     ok = not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
     ok = ok and (value >= low if inclusive else value > low) and (not whole or float(value).is_integer())
     if not ok:
         what = "a whole number" if whole else "a number"
-        raise ScenarioError(f"{prefix}.{field}", value, f"must be {what} {'>=' if inclusive else '>'} {low:g}",
-                            f"use e.g. {field}: {example}" if example else "")
+        raise ScenarioError(
+            f"{prefix}.{field}",
+            value,
+            f"must be {what} {'>=' if inclusive else '>'} {low:g}",
+            f"use e.g. {field}: {example}" if example else "",
+        )
 
 
 def received_pilots(link, access, pilots: str, prefix: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -60,9 +72,11 @@ def received_pilots(link, access, pilots: str, prefix: str) -> tuple[torch.Tenso
     y = torch.nn.functional.normalize(link.anchors(link.rx).double(), dim=-1)
     if pilots == "channel":
         if access is None:
-            raise SemcomInputError(f"{prefix}.pilots: 'channel' sends the pilots over the unit's channel, "
-                                   "which this kind of study does not simulate per link; use pilots: clean there")
-        tx, _ = access.send(tx, ("semantic pilots", link.anchor_idx))         # [S, K, d_tx]
+            raise SemcomInputError(
+                f"{prefix}.pilots: 'channel' sends the pilots over the unit's channel, "
+                "which this kind of study does not simulate per link; use pilots: clean there"
+            )
+        tx, _ = access.send(tx, ("semantic pilots", link.anchor_idx))  # [S, K, d_tx]
     return torch.nn.functional.normalize(tx.double(), dim=-1), y
 
 
@@ -126,11 +140,20 @@ class PilotAligner(SemanticEqualizer):
     #: registered name, used in error messages
     name = "pilot_aligner"
 
-    def __init__(self, pilots: str = "clean", preprocess: str = "none", eig_floor: float = 1e-6,
-                 precision: Optional[str] = None, device: Optional[str] = "cpu", **unknown):
+    def __init__(
+        self,
+        pilots: str = "clean",
+        preprocess: str = "none",
+        eig_floor: float = 1e-6,
+        precision: Optional[str] = None,
+        device: Optional[str] = "cpu",
+        **unknown,
+    ):
         super().__init__(precision=precision, device=device, **unknown)
         self.pilots, self.preprocess, self.eig_floor = pilots, preprocess, eig_floor
-        PilotAligner.check_options(self.prefix, {"pilots": pilots, "preprocess": preprocess, "eig_floor": eig_floor})
+        PilotAligner.check_options(
+            self.prefix, {"pilots": pilots, "preprocess": preprocess, "eig_floor": eig_floor}
+        )
         self.maps: list[Callable[[torch.Tensor], torch.Tensor]] = []
 
     @property
@@ -172,12 +195,18 @@ class PilotAligner(SemanticEqualizer):
         return {}
 
     @classmethod
-    def check_budget(cls, prefix: str, settings: dict, num_pilots: int, where: str = "sweep.num_anchors") -> None:
+    def check_budget(
+        cls, prefix: str, settings: dict, num_pilots: int, where: str = "sweep.num_anchors"
+    ) -> None:
         """One-line :class:`ScenarioError` naming ``where`` when ``num_pilots`` pilots cannot fit
         the map (called by the scenario check for every pilot budget of the sweep)."""
         if num_pilots < 2:
-            raise ScenarioError(where, num_pilots, f"{cls.name} needs at least 2 pilots to fit its map",
-                                "use num_anchors >= 2")
+            raise ScenarioError(
+                where,
+                num_pilots,
+                f"{cls.name} needs at least 2 pilots to fit its map",
+                "use num_anchors >= 2",
+            )
 
     def _fit_one(self, x: torch.Tensor, y: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
         px = Preprocessing(x, self.preprocess, self.eig_floor)

@@ -36,7 +36,9 @@ class RelativeEqualizer(ChannelAwareEqualizer):
         link = self.message_link(link)
         super().fit(link, access)
         own = self.own_space(link)
-        self.setup_receiver(link.relative(own, link.pool_idx), link.relative_head(own),
-                            (self.cache_name, own.name, own.fingerprint, link.pool_idx, link.anchor_idx,
-                             link.center))
+        self.setup_receiver(
+            link.relative(own, link.pool_idx),
+            link.relative_head(own),
+            (self.cache_name, own.name, own.fingerprint, link.pool_idx, link.anchor_idx, link.center),
+        )
         return self

@@ -49,11 +49,20 @@ MODEL = textwrap.dedent('''
             return y / self.gain ** 0.5, (no / self.gain).expand(x.shape).to(self.dtype)
 ''')
 
-STUDY = dict(name="plug", data=dict(dataset="digits", limit=400),
-             models=dict(a=dict(kind="pca", latent_dim=16), b=dict(kind="pca", latent_dim=12)),
-             channels=dict(att=dict(model="attenuated", gain_db=-10.0)),
-             sweep=dict(snr_db=[0.0, 30.0], num_anchors=[16], transmitter="a", receiver="b",
-                        semantic_equalizer="relative", channel="att"))
+STUDY = dict(
+    name="plug",
+    data=dict(dataset="digits", limit=400),
+    models=dict(a=dict(kind="pca", latent_dim=16), b=dict(kind="pca", latent_dim=12)),
+    channels=dict(att=dict(model="attenuated", gain_db=-10.0)),
+    sweep=dict(
+        snr_db=[0.0, 30.0],
+        num_anchors=[16],
+        transmitter="a",
+        receiver="b",
+        semantic_equalizer="relative",
+        channel="att",
+    ),
+)
 
 
 @pytest.fixture
@@ -63,6 +72,7 @@ def planted(tmp_path, monkeypatch):
     (folder / "__init__.py").write_text(MODEL)
     monkeypatch.syspath_prepend(str(tmp_path))
     import attenuated_channel  # noqa: F401  (registers the spec and the Block)
+
     yield
     CHANNELS.unregister("attenuated")
     CHANNEL_SPECS.unregister("attenuated")
@@ -79,7 +89,9 @@ def test_a_channel_model_planted_as_one_folder_runs_from_yaml(planted, tmp_path)
     with pytest.raises(ScenarioError) as info:
         parse_study({**STUDY, "channels": {"att": {"model": "attenuated", "gain_db": 3.0}}})
     assert str(info.value).startswith("channels.att.gain_db: must be <= 0") and "\n" not in str(info.value)
-    with pytest.raises(ScenarioError, match=r"^channels\.att\.gain: unknown setting \(did you mean 'gain_db'\?\)"):
+    with pytest.raises(
+        ScenarioError, match=r"^channels\.att\.gain: unknown setting \(did you mean 'gain_db'\?\)"
+    ):
         parse_study({**STUDY, "channels": {"att": {"model": "attenuated", "gain": -3.0}}})
     assert "gain_db" in str(json_schema(scenario_kinds()))
 

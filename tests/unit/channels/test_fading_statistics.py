@@ -12,8 +12,10 @@ from semcom.channels.base import ChannelSettingError
 from semcom.channels.pilots import FlatFadingLSEstimator, ls_error_variance
 
 
-@pytest.mark.parametrize("name, settings", [("rayleigh", {}), ("rayleigh", {"num_rx_ant": 4}),
-                                            ("mimo", {"num_tx_ant": 2, "num_rx_ant": 4})])
+@pytest.mark.parametrize(
+    "name, settings",
+    [("rayleigh", {}), ("rayleigh", {"num_rx_ant": 4}), ("mimo", {"num_tx_ant": 2, "num_rx_ant": 4})],
+)
 def test_flat_fading_has_unit_average_power(name, settings):
     sionna.phy.config.seed = 1
     h = build_channel(name, **settings).sample_channel(50_000)
@@ -23,11 +25,15 @@ def test_flat_fading_has_unit_average_power(name, settings):
     assert abs(power.mean().item() - 1.0) < 5 / math.sqrt(n)
 
 
-@pytest.mark.parametrize("name, settings", [
-    ("rayleigh", {"coherence_symbols": 1}), ("rayleigh", {"num_rx_ant": 2, "coherence_symbols": 1}),
-    ("mimo", {"num_tx_ant": 2, "num_rx_ant": 2, "coherence_symbols": 1, "equalizer": "zf"}),
-    ("mimo", {"num_tx_ant": 2, "num_rx_ant": 3, "coherence_symbols": 1, "equalizer": "zf"}),
-])
+@pytest.mark.parametrize(
+    "name, settings",
+    [
+        ("rayleigh", {"coherence_symbols": 1}),
+        ("rayleigh", {"num_rx_ant": 2, "coherence_symbols": 1}),
+        ("mimo", {"num_tx_ant": 2, "num_rx_ant": 2, "coherence_symbols": 1, "equalizer": "zf"}),
+        ("mimo", {"num_tx_ant": 2, "num_rx_ant": 3, "coherence_symbols": 1, "equalizer": "zf"}),
+    ],
+)
 def test_post_equalization_error_variance_equals_no_eff(name, settings):
     """With perfect CSI and ZF/MRC, x_hat - x ~ CN(0, no_eff): |x_hat - x|^2 / no_eff ~ Exp(1)."""
     sionna.phy.config.seed = 2
@@ -55,7 +61,7 @@ def test_ls_estimation_error_variance_matches_formula(num_tx_ant, num_pilots):
     y = (h @ est.pilots + noise).mT
     h_hat, err_var = est(y, torch.tensor(no))
     measured = (h_hat - h).abs().pow(2).double().mean().item()
-    expected = no / (num_pilots * num_tx_ant)        # per entry of h_eff
+    expected = no / (num_pilots * num_tx_ant)  # per entry of h_eff
     assert float(err_var) == pytest.approx(expected)
     assert ls_error_variance(no, num_pilots) == pytest.approx(expected * num_tx_ant)  # per entry of h
     assert abs(measured - expected) < 5 * expected / math.sqrt((h_hat - h).numel())
@@ -65,9 +71,9 @@ def test_ls_csi_costs_pilots_and_snr():
     perfect = build_channel("rayleigh")
     ls = build_channel("rayleigh", csi="ls", num_pilots=2, coherence_symbols=10)
     assert perfect.channel_uses(32) == 32
-    assert ls.channel_uses(32) == 32 + 4 * 2                # 4 blocks, 2 pilots each
+    assert ls.channel_uses(32) == 32 + 4 * 2  # 4 blocks, 2 pilots each
     mimo = build_channel("mimo", num_tx_ant=2, num_rx_ant=2, csi="ls")
-    assert mimo.channel_uses(33) == 17 + 2                  # 17 uses, 2 orthogonal pilots
+    assert mimo.channel_uses(33) == 17 + 2  # 17 uses, 2 orthogonal pilots
     # LS-estimated SISO with one pilot: error variance no * (1 + 1/num_pilots) / |h_hat|^2 reported
     sionna.phy.config.seed = 4
     x = torch.ones(1, 20_000, 4, dtype=torch.complex64)
@@ -76,9 +82,15 @@ def test_ls_csi_costs_pilots_and_snr():
     assert no_eff_ls.median() > no_eff_p.median()
 
 
-@pytest.mark.parametrize("settings, field", [({"num_rx_ant": 0}, "num_rx_ant"), ({"csi": "mmse"}, "csi"),
-                                             ({"num_rx_antt": 2}, "num_rx_antt"),
-                                             ({"coherence_symbols": 2.5}, "coherence_symbols")])
+@pytest.mark.parametrize(
+    "settings, field",
+    [
+        ({"num_rx_ant": 0}, "num_rx_ant"),
+        ({"csi": "mmse"}, "csi"),
+        ({"num_rx_antt": 2}, "num_rx_antt"),
+        ({"coherence_symbols": 2.5}, "coherence_symbols"),
+    ],
+)
 def test_bad_settings_name_the_setting(settings, field):
     with pytest.raises(ChannelSettingError) as exc:
         build_channel("rayleigh", **settings)

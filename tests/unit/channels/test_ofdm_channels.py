@@ -17,23 +17,39 @@ def _per_grid_power_ok(h: torch.Tensor) -> tuple[float, float]:
     return per_grid.mean().item(), 5 * per_grid.std().item() / math.sqrt(len(per_grid))
 
 
-@pytest.mark.parametrize("name, settings", [
-    ("ofdm-tdl", {"tdl_model": "A"}), ("ofdm-tdl", {"tdl_model": "B", "delay_spread": 300e-9}),
-    ("ofdm-tdl", {"tdl_model": "C", "speed": 30.0}), ("ofdm-tdl", {"tdl_model": "D"}),
-    ("ofdm-tdl", {"tdl_model": "E", "num_rx_ant": 2}), ("ofdm-cdl", {"cdl_model": "C", "num_tx_ant": 2}),
-])
+@pytest.mark.parametrize(
+    "name, settings",
+    [
+        ("ofdm-tdl", {"tdl_model": "A"}),
+        ("ofdm-tdl", {"tdl_model": "B", "delay_spread": 300e-9}),
+        ("ofdm-tdl", {"tdl_model": "C", "speed": 30.0}),
+        ("ofdm-tdl", {"tdl_model": "D"}),
+        ("ofdm-tdl", {"tdl_model": "E", "num_rx_ant": 2}),
+        ("ofdm-cdl", {"cdl_model": "C", "num_tx_ant": 2}),
+    ],
+)
 def test_ofdm_channels_have_unit_average_power(name, settings):
     sionna.phy.config.seed = 1
-    mean, tol = _per_grid_power_ok(build_channel(name, **settings).sample_channel(1500 if name == "ofdm-tdl" else 200))
+    mean, tol = _per_grid_power_ok(
+        build_channel(name, **settings).sample_channel(1500 if name == "ofdm-tdl" else 200)
+    )
     assert abs(mean - 1.0) < max(tol, 1e-4), (mean, tol)
 
 
-@pytest.mark.parametrize("name, settings", [("ofdm-tdl", {"equalizer": "zf"}), ("ofdm-tdl", {}),
-                                            ("ofdm-tdl", {"num_rx_ant": 2, "tdl_model": "C"}),
-                                            ("ofdm-cdl", {"num_tx_ant": 1, "equalizer": "zf"})])
+@pytest.mark.parametrize(
+    "name, settings",
+    [
+        ("ofdm-tdl", {"equalizer": "zf"}),
+        ("ofdm-tdl", {}),
+        ("ofdm-tdl", {"num_rx_ant": 2, "tdl_model": "C"}),
+        ("ofdm-cdl", {"num_tx_ant": 1, "equalizer": "zf"}),
+    ],
+)
 def test_perfect_csi_error_variance_equals_no_eff(name, settings):
     sionna.phy.config.seed = 2
-    x = Mapper("qam", 2)(torch.randint(0, 2, (2, 500, 2 * 100), generator=torch.Generator().manual_seed(2)).float())
+    x = Mapper("qam", 2)(
+        torch.randint(0, 2, (2, 500, 2 * 100), generator=torch.Generator().manual_seed(2)).float()
+    )
     no = snr_db_to_no(torch.tensor([0.0, 10.0]))
     x_hat, no_eff = build_channel(name, **settings)(x, no)
     assert x_hat.shape == x.shape and no_eff.shape == x.shape

@@ -28,7 +28,7 @@ def _sionna(profile: str, ds: float) -> np.ndarray:
     sionna.phy.config.seed = 7
     with torch.no_grad():
         h, tau = TDL(profile, ds, FC, min_speed=SPEED, precision="double", device="cpu")(N, T, 1.0 / DT)
-    h, tau = h[:, 0, 0, 0, 0].numpy(), tau[:, 0, 0].numpy()                              # [N, P, T], [N, P]
+    h, tau = h[:, 0, 0, 0, 0].numpy(), tau[:, 0, 0].numpy()  # [N, P, T], [N, P]
     f = np.arange(R) * PRB_HZ
     return np.einsum("npt,nrp->nrt", h, np.exp(-2j * np.pi * f[None, :, None] * tau[:, None, :]))
 
@@ -42,11 +42,15 @@ def _ours(profile: str, ds: float, k_shift_db: float = 0.0) -> np.ndarray:
 
 
 def _freq_acf(h):
-    return np.array([np.mean(h[:, :R - d, 0] * np.conj(h[:, d:, 0])) for d in range(R)]) / np.mean(abs(h[..., 0]) ** 2)
+    return np.array([np.mean(h[:, : R - d, 0] * np.conj(h[:, d:, 0])) for d in range(R)]) / np.mean(
+        abs(h[..., 0]) ** 2
+    )
 
 
 def _time_acf(h):
-    return np.array([np.mean(h[:, 0, :T - d] * np.conj(h[:, 0, d:])) for d in range(T)]) / np.mean(abs(h[:, 0]) ** 2)
+    return np.array([np.mean(h[:, 0, : T - d] * np.conj(h[:, 0, d:])) for d in range(T)]) / np.mean(
+        abs(h[:, 0]) ** 2
+    )
 
 
 @pytest.fixture(scope="module", params=["A", "D"])
@@ -67,6 +71,7 @@ def test_time_autocorrelation_matches_sionna(pair):
     assert np.max(np.abs(_time_acf(ref) - _time_acf(ours))) < TOL
     # Clarke's J0(2π f_D τ) is what both follow (the ensemble mean of the sum of sinusoids)
     from scipy.special import j0
+
     fd = SPEED * FC / 299_792_458.0
     if pair[0] == "A":
         np.testing.assert_allclose(_time_acf(ours).real, j0(2 * np.pi * fd * DT * np.arange(T)), atol=TOL)
@@ -74,7 +79,7 @@ def test_time_autocorrelation_matches_sionna(pair):
 
 def test_power_distribution_matches_sionna(pair):
     _, ref, ours = pair
-    q = [5, 10, 50, 90]          # the 5% quantile of ~10^4 independent powers: a standard error of ~0.2 dB
+    q = [5, 10, 50, 90]  # the 5% quantile of ~10^4 independent powers: a standard error of ~0.2 dB
     a = 10 * np.log10(np.percentile(abs(ref[..., 0]) ** 2, q))
     b = 10 * np.log10(np.percentile(abs(ours[..., 0]) ** 2, q))
     np.testing.assert_allclose(a, b, atol=0.5)
@@ -88,5 +93,5 @@ def test_iid_rayleigh_is_exponential_and_uncorrelated():
     p = fad.power(link, prb, 3).reshape(N, R)
     assert abs(p.mean() - 1.0) < 0.03 and abs(np.percentile(p, 50) - math.log(2)) < 0.03
     assert abs(np.corrcoef(p[:, 0], p[:, 1])[0, 1]) < TOL
-    np.testing.assert_array_equal(p, fad.power(link, prb, 3).reshape(N, R))           # on demand, repeatable
+    np.testing.assert_array_equal(p, fad.power(link, prb, 3).reshape(N, R))  # on demand, repeatable
     assert abs(np.corrcoef(p[:, 0], fad.power(np.arange(N), np.zeros(N, int), 4))[0, 1]) < TOL

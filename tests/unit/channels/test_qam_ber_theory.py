@@ -5,7 +5,6 @@ fading coefficient, so the interval uses the number of independent symbols (each
 symbol fades independently with ``coherence_symbols = 1``), which is conservative.
 """
 
-
 import numpy as np
 import pytest
 import sionna.phy
@@ -25,11 +24,11 @@ def _q(x):
 
 
 def qpsk_awgn_ber(snr):
-    return _q(np.sqrt(snr))                       # Es/N0 = snr, Eb/N0 = snr / 2
+    return _q(np.sqrt(snr))  # Es/N0 = snr, Eb/N0 = snr / 2
 
 
 def qam16_awgn_ber(snr):
-    a = np.sqrt(snr / 5.0)                        # Gray 16-QAM, nearest-neighbour detection
+    a = np.sqrt(snr / 5.0)  # Gray 16-QAM, nearest-neighbour detection
     return 0.25 * (3 * _q(a) + 2 * _q(3 * a) - _q(5 * a))
 
 
@@ -92,5 +91,5 @@ def test_block_fading_one_coefficient_per_message_changes_nothing_on_average():
     # one coefficient per row: no_eff is constant along a row
     assert torch.allclose(no_eff, no_eff[..., :1].expand_as(no_eff))
     ber = float((Demapper("maxlog", "qam", 2, hard_out=True)(x_hat, no_eff) != bits).double().mean())
-    p = float(qpsk_rayleigh_mrc_ber(10 ** 0.4, 1))
+    p = float(qpsk_rayleigh_mrc_ber(10**0.4, 1))
     assert abs(ber - p) < binomial_tolerance(p, rows)

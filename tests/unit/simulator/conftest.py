@@ -16,8 +16,9 @@ def drawn(monkeypatch):
         figures[name] = fig
         return [Path(out_dir) / f"{name}.png"]
 
-    monkeypatch.setattr(plotting, "save_figure", keep)   # every figure saves through the scaffolding
+    monkeypatch.setattr(plotting, "save_figure", keep)  # every figure saves through the scaffolding
     yield figures
     import matplotlib.pyplot as plt
+
     for fig in figures.values():
         plt.close(fig)

@@ -50,7 +50,7 @@ def test_nmse_of_analog_awgn_link_equals_no():
     message = torch.randn(4000, 32)
     scheme = AnalogScheme()
     sent = scheme.encode(message)
-    assert sent.bits is None and sent.side.scale.shape == (4000, 1)      # analog: no bits, a gain per message
+    assert sent.bits is None and sent.side.scale.shape == (4000, 1)  # analog: no bits, a gain per message
     nos = torch.tensor([1.0, 0.1, 0.01])
     x_hat, no_eff = AWGNChannel()(sent.x.unsqueeze(0).expand(3, -1, -1), nos)
     decoded = scheme.decode(x_hat, no_eff, sent.side).message

@@ -24,7 +24,7 @@ def test_distinct_valid_and_reproducible(pool, name):
     c = strategy(features, labels, 24, np.random.default_rng(4))
     assert len(set(a.tolist())) == 24 and a.min() >= 0 and a.max() < 600
     assert np.array_equal(a, b)
-    if name != "farthest_point":        # farthest-point only depends on its random start
+    if name != "farthest_point":  # farthest-point only depends on its random start
         assert not np.array_equal(np.sort(a), np.sort(c))
 
 
@@ -46,12 +46,16 @@ def test_farthest_point_covers_better_than_random(pool):
     features, labels, _ = pool
     x = torch.nn.functional.normalize(features.double(), dim=1)
 
-    def coverage(idx):   # worst cosine distance of any sample to its nearest anchor
+    def coverage(idx):  # worst cosine distance of any sample to its nearest anchor
         return float((1 - x @ x[idx].T).min(1).values.max())
 
     fp = coverage(ANCHOR_STRATEGIES.get("farthest_point")()(features, labels, 12, np.random.default_rng(0)))
-    rnd = np.mean([coverage(ANCHOR_STRATEGIES.get("random")()(features, labels, 12, np.random.default_rng(s)))
-                   for s in range(5)])
+    rnd = np.mean(
+        [
+            coverage(ANCHOR_STRATEGIES.get("random")()(features, labels, 12, np.random.default_rng(s)))
+            for s in range(5)
+        ]
+    )
     assert fp < rnd
 
 

@@ -15,7 +15,9 @@ from semcom.transceivers.semantic.denoise import LMMSEDenoiser
 
 def _gaussian_messages(n, m, gen):
     """r ~ N(μ, C) with a non-trivial mean and a correlated, ill-conditioned covariance."""
-    mix = torch.randn(m, m, generator=gen, dtype=torch.float64) * torch.logspace(0, -1.5, m, dtype=torch.float64)
+    mix = torch.randn(m, m, generator=gen, dtype=torch.float64) * torch.logspace(
+        0, -1.5, m, dtype=torch.float64
+    )
     mean = 0.3 * torch.randn(m, generator=gen, dtype=torch.float64)
     cov = mix @ mix.T
     r = mean + torch.randn(n, m, generator=gen, dtype=torch.float64) @ mix.T
@@ -28,29 +30,48 @@ def test_lmmse_nmse_equals_closed_form(prior):
     m, n = 8, 100_000
     r, mean, cov = _gaussian_messages(n, m, gen)
     # per-sample noise: three levels, each entry its own variance (as after fading)
-    levels = torch.tensor([[0.02] * m, [0.2] * m, (0.05 * torch.arange(1, m + 1)).tolist()], dtype=torch.float64)
+    levels = torch.tensor(
+        [[0.02] * m, [0.2] * m, (0.05 * torch.arange(1, m + 1)).tolist()], dtype=torch.float64
+    )
     which = torch.randint(0, 3, (n,), generator=gen)
     noise = levels[which]
     y = r + noise.sqrt() * torch.randn(n, m, generator=gen, dtype=torch.float64)
     if prior == "exact":
         denoiser = LMMSEDenoiser(mean, cov)
-    else:   # the receiver's situation: a prior fitted on an independent sample
-        denoiser = LMMSEDenoiser.from_samples(_gaussian_messages(50_000, m, torch.Generator().manual_seed(12))[0])
+    else:  # the receiver's situation: a prior fitted on an independent sample
+        denoiser = LMMSEDenoiser.from_samples(
+            _gaussian_messages(50_000, m, torch.Generator().manual_seed(12))[0]
+        )
     r_hat = denoiser(y, noise).double()
     err = (r_hat - r).square().sum(-1)
-    energy = float(torch.trace(cov) + mean.square().sum())            # E|r|², exact
-    closed = sum(float((which == i).double().mean()) * float(torch.trace(denoiser.error_covariance(levels[i])))
-                 for i in range(3)) / energy
-    if prior == "fitted":   # the closed form is that of the exact prior
-        closed = sum(float((which == i).double().mean()) * float(torch.trace(LMMSEDenoiser(mean, cov)
-                     .error_covariance(levels[i]))) for i in range(3)) / energy
+    energy = float(torch.trace(cov) + mean.square().sum())  # E|r|², exact
+    closed = (
+        sum(
+            float((which == i).double().mean()) * float(torch.trace(denoiser.error_covariance(levels[i])))
+            for i in range(3)
+        )
+        / energy
+    )
+    if prior == "fitted":  # the closed form is that of the exact prior
+        closed = (
+            sum(
+                float((which == i).double().mean())
+                * float(torch.trace(LMMSEDenoiser(mean, cov).error_covariance(levels[i])))
+                for i in range(3)
+            )
+            / energy
+        )
     nmse = float(err.mean()) / energy
-    sigma = float(err.std()) / math.sqrt(n) / energy                  # standard error of the mean
+    sigma = float(err.std()) / math.sqrt(n) / energy  # standard error of the mean
     # a fitted prior costs O(m/P) extra error (here ~1e-4 relative): within the band at P = 50k
-    assert abs(nmse - closed) < 4 * sigma + (0.002 * closed if prior == "fitted" else 0.0), (nmse, closed, sigma)
+    assert abs(nmse - closed) < 4 * sigma + (0.002 * closed if prior == "fitted" else 0.0), (
+        nmse,
+        closed,
+        sigma,
+    )
     plain = float((y - r).square().sum(-1).mean()) / energy
-    assert nmse < plain                                               # never above the plain NMSE
-    assert closed <= float(noise.sum(-1).mean()) / energy             # and in theory: C-C(C+N)^-1C ≼ N
+    assert nmse < plain  # never above the plain NMSE
+    assert closed <= float(noise.sum(-1).mean()) / energy  # and in theory: C-C(C+N)^-1C ≼ N
 
 
 def test_lmmse_without_noise_changes_nothing():
@@ -81,16 +102,18 @@ def test_lmmse_unreceived_entries_are_predicted_from_the_prior():
     torch.testing.assert_close(out[:, 1:], r[:, 1:], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("channel", [AWGNChannel(), RayleighBlockFadingChannel(equalizer="zf")],
-                         ids=["awgn", "rayleigh-zf"])
+@pytest.mark.parametrize(
+    "channel", [AWGNChannel(), RayleighBlockFadingChannel(equalizer="zf")], ids=["awgn", "rayleigh-zf"]
+)
 def test_analog_message_noise_matches_the_measured_noise(channel):
     """(decoded − sent)² / predicted variance has mean 1 (χ² with 1 dof: σ = √(2/n)) per SNR."""
     torch.manual_seed(0)
     import sionna.phy
+
     sionna.phy.config.seed = 7
     scheme = AnalogScheme()
-    m, n = 15, 4000                                  # odd: the padded entry must be dropped
-    message = torch.randn(n, m) * torch.rand(n, 1) * 3     # messages of very different energies
+    m, n = 15, 4000  # odd: the padded entry must be dropped
+    message = torch.randn(n, m) * torch.rand(n, 1) * 3  # messages of very different energies
     sent = scheme.encode(message)
     snr = torch.tensor([-5.0, 5.0, 20.0])
     x = sent.x.unsqueeze(0).expand(3, *sent.x.shape)
@@ -100,8 +123,10 @@ def test_analog_message_noise_matches_the_measured_noise(channel):
     assert noise.shape == decoded.shape == (3, n, m)
     ratio = ((decoded.double() - message.double()).square() / noise.double()).reshape(3, -1)
     count = ratio.shape[1]
-    if isinstance(channel, AWGNChannel):             # closed form on the message scale
-        expected = snr_db_to_no(snr)[:, None, None] * message.square().sum(-1, keepdim=True) / (2 * math.ceil(m / 2))
+    if isinstance(channel, AWGNChannel):  # closed form on the message scale
+        expected = (
+            snr_db_to_no(snr)[:, None, None] * message.square().sum(-1, keepdim=True) / (2 * math.ceil(m / 2))
+        )
         torch.testing.assert_close(noise.double(), expected.double().expand(noise.shape), rtol=1e-5, atol=0)
     # ZF noise is heavy-tailed across fades; its ratio still has mean 1 (a wider band from its spread)
     sigma = ratio.std(1) / math.sqrt(count)
@@ -117,7 +142,9 @@ def test_procrustes_recovers_a_scaled_rotation_and_shift():
     w = procrustes_map(x, y)
     torch.testing.assert_close(x @ w[:-1] + w[-1], y)
     # into a larger space: an isometric embedding is recovered too
-    emb = torch.linalg.qr(torch.randn(9, 9, generator=gen, dtype=torch.float64))[0][:6]      # [6, 9], orthonormal rows
+    emb = torch.linalg.qr(torch.randn(9, 9, generator=gen, dtype=torch.float64))[0][
+        :6
+    ]  # [6, 9], orthonormal rows
     y9 = 0.7 * x @ emb - 1.0
     w9 = procrustes_map(x, y9)
     torch.testing.assert_close(x @ w9[:-1] + w9[-1], y9)
@@ -130,7 +157,8 @@ def test_sparse_message_noise_models_unsent_entries_as_small():
     """Kept entries keep their variance; unsent ones get t²/3, the variance of U(−t, t) with
     t the smallest kept magnitude (they are known to be smaller than every kept one)."""
     from semcom.transceivers.semantic.denoise import sparse_message_noise
-    values = torch.tensor([[[0.9, -0.3], [0.5, 0.6]]])                 # [S=1, N=2, k=2]
+
+    values = torch.tensor([[[0.9, -0.3], [0.5, 0.6]]])  # [S=1, N=2, k=2]
     positions = torch.tensor([[0, 2], [1, 3]])
     noise = torch.tensor([[[0.1, 0.2], [0.3, 0.4]]])
     full = sparse_message_noise(noise, values, positions, 4)

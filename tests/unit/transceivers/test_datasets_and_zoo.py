@@ -55,13 +55,15 @@ def test_cifar10_binary_round_trip(tmp_path):
     assert np.allclose(ds.inputs.reshape(7, -1) * 255, pixels)
 
 
-@pytest.mark.skipif(not (MNIST / "t10k-images-idx3-ubyte.gz").exists(), reason="real MNIST not in ../shared/data")
+@pytest.mark.skipif(
+    not (MNIST / "t10k-images-idx3-ubyte.gz").exists(), reason="real MNIST not in ../shared/data"
+)
 def test_real_mnist_test_set():
     ds = load_mnist(str(MNIST))
     assert ds.inputs.shape == (10_000, 1, 28, 28)
     assert sorted(np.unique(ds.labels).tolist()) == list(range(10))
     assert ds.inputs.min() >= 0.0 and ds.inputs.max() <= 1.0
-    assert abs(ds.inputs.mean() - 0.1325) < 0.01          # MNIST test-set mean intensity
+    assert abs(ds.inputs.mean() - 0.1325) < 0.01  # MNIST test-set mean intensity
 
 
 def test_split_is_deterministic_and_disjoint():
@@ -101,15 +103,20 @@ def test_training_does_not_depend_on_the_callers_thread_count(digits, kind):
     (semcom.core.threads), so a test process on 1 thread, a CLI on 2 and a laptop on 8
     train bit-identical weights."""
     ds, pool = digits
-    spec = {"kind": kind, "latent_dim": 16, "seed": 0, "epochs": 2,
-            **({"width": 64, "depth": 2} if kind == "mlp" else {"channels": 8})}
+    spec = {
+        "kind": kind,
+        "latent_dim": 16,
+        "seed": 0,
+        "epochs": 2,
+        **({"width": 64, "depth": 2} if kind == "mlp" else {"channels": 8}),
+    }
     before = torch.get_num_threads()
     try:
         weights = []
         for threads in (1, 3):
             torch.set_num_threads(threads)
             weights.append(train_encoder(spec, ds, pool).state_dict())
-            assert torch.get_num_threads() == threads          # the caller's setting is restored
+            assert torch.get_num_threads() == threads  # the caller's setting is restored
     finally:
         torch.set_num_threads(before)
     assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
@@ -137,7 +144,7 @@ def test_zoo_agents_are_distinct_and_cached(digits, monkeypatch):
     spaces = {name: build_latent_space(name, spec, ds, pool) for name, spec in ZOO.items()}
     assert {s.latent_dim for s in spaces.values()} == {16, 24}
     fingerprints = {s.fingerprint for s in spaces.values()}
-    assert len(fingerprints) == 5                       # five different latent spaces
+    assert len(fingerprints) == 5  # five different latent spaces
 
     def no_training(*args, **kwargs):
         raise AssertionError("a cached agent was trained again")

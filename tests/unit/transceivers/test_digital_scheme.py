@@ -23,26 +23,26 @@ def test_quantiser_round_trip_error_is_at_most_half_a_cell_and_clips(bits):
     b = UniformQuantizer(bits)(x, 1.0)
     assert b.shape == (1, 1001 * bits) and set(b.unique().tolist()) <= {0.0, 1.0}
     x_hat = UniformDequantizer(bits)(b, 1.0)
-    assert (x_hat - x).abs().max() <= 1.0 / 2 ** bits + 1e-6
-    assert len(x_hat.unique()) == 2 ** bits
+    assert (x_hat - x).abs().max() <= 1.0 / 2**bits + 1e-6
+    assert len(x_hat.unique()) == 2**bits
     clipped = UniformDequantizer(bits)(UniformQuantizer(bits)(torch.tensor([[-5.0, 5.0]]), 1.0), 1.0)
-    assert clipped[0, 0] == -1 + 1 / 2 ** bits and clipped[0, 1] == 1 - 1 / 2 ** bits
+    assert clipped[0, 0] == -1 + 1 / 2**bits and clipped[0, 1] == 1 - 1 / 2**bits
 
 
 def test_layout_packs_whole_samples_or_splits_and_counts_padding():
-    lay = codeword_layout(64, 1000, 0.5, 4)                # 15 samples of 64 bits per codeword
+    lay = codeword_layout(64, 1000, 0.5, 4)  # 15 samples of 64 bits per codeword
     assert (lay.samples_per_codeword, lay.k, lay.n) == (15, 960, 1920)
-    lay = codeword_layout(3000, 1024, 0.5, 2)              # 3 codewords of 1000 bits
+    lay = codeword_layout(3000, 1024, 0.5, 2)  # 3 codewords of 1000 bits
     assert (lay.codewords_per_sample, lay.k, lay.padding_bits_per_sample) == (3, 1000, 0)
     lay = codeword_layout(3001, 1024, 0.5, 2)
     assert (lay.codewords_per_sample, lay.k, lay.padding_bits_per_sample) == (3, 1001, 2)
-    lay = codeword_layout(100, 1024, 0.45, 6)              # n rounded up to whole 64-QAM symbols
+    lay = codeword_layout(100, 1024, 0.45, 6)  # n rounded up to whole 64-QAM symbols
     assert lay.n % 6 == 0 and lay.k / lay.n <= 0.45
 
 
 def test_rate_is_honest():
     scheme = DigitalScheme(bits=4, code_rate=0.5, num_bits_per_symbol=4, block_length=1000)
-    m = 16                                                # 64 bits: 15 samples per 1920-bit codeword
+    m = 16  # 64 bits: 15 samples per 1920-bit codeword
     assert scheme.bits_per_sample(m) == 64
     assert scheme.num_symbols(m) == pytest.approx(480 / 15)
     assert scheme.channel_uses(build_channel("awgn"), m) == pytest.approx(32.0)
@@ -63,7 +63,7 @@ def test_noiseless_round_trip(m, block_length):
     assert decoded.message.shape == (2, 37, m)
     ber, bler = error_rates(sent, decoded)
     assert torch.all(ber == 0) and torch.all(bler == 0)
-    assert (decoded.message - message).abs().max() <= 1 / 2 ** 6 + 1e-6
+    assert (decoded.message - message).abs().max() <= 1 / 2**6 + 1e-6
 
 
 def test_absolute_latents_use_a_per_sample_range():
@@ -72,15 +72,19 @@ def test_absolute_latents_use_a_per_sample_range():
     sent = scheme.encode(message)
     decoded = scheme.decode(sent.x[None], torch.full((1, *sent.x.shape), 1e-4), sent.side)
     peak = message.abs().amax(-1, keepdim=True)
-    assert torch.all((decoded.message[0] - message).abs() <= peak / 2 ** 8 + 1e-5)
+    assert torch.all((decoded.message[0] - message).abs() <= peak / 2**8 + 1e-5)
 
 
-@pytest.mark.parametrize("settings, start", [
-    ({"bits": 0}, "bits: input should be greater than or equal to 1 (got 0)"),
-    ({"code_rate": 1.5}, "code_rate: input should be less than 1 (got 1.5)"),
-    ({"modulation_order": 8}, "modulation_order: must be a square QAM order"),
-    ({"num_bits_per_symbol": 3}, "num_bits_per_symbol: must be an even number 2..10"),
-    ({"coderate": 0.5}, "coderate: unknown setting of scheme DigitalScheme (did you mean 'code_rate'?)")])
+@pytest.mark.parametrize(
+    "settings, start",
+    [
+        ({"bits": 0}, "bits: input should be greater than or equal to 1 (got 0)"),
+        ({"code_rate": 1.5}, "code_rate: input should be less than 1 (got 1.5)"),
+        ({"modulation_order": 8}, "modulation_order: must be a square QAM order"),
+        ({"num_bits_per_symbol": 3}, "num_bits_per_symbol: must be an even number 2..10"),
+        ({"coderate": 0.5}, "coderate: unknown setting of scheme DigitalScheme (did you mean 'code_rate'?)"),
+    ],
+)
 def test_bad_settings_name_the_field(settings, start):
     """The Block validates through its spec: one line naming the setting (a scenario's checks
     put it under ``scheme.``)."""
@@ -110,7 +114,7 @@ def test_bler_equals_sionnas_own_chain():
     u_hat = decoder(Demapper("app", "qam", 2)(y, no))
     bler_ref = float((u_hat != u).any(-1).float().mean())
     bler = float(ours_bler[0])
-    assert 0.05 < bler_ref < 0.95                           # in the waterfall: a sensitive comparison
+    assert 0.05 < bler_ref < 0.95  # in the waterfall: a sensitive comparison
     p = (bler + bler_ref) / 2
     print(f"BLER ours {bler:.4f}, Sionna direct {bler_ref:.4f} ({num_cw} codewords)")
     assert abs(bler - bler_ref) < math.sqrt(2) * binomial_tolerance(p, num_cw), (bler, bler_ref)
@@ -122,15 +126,18 @@ def test_errors_are_counted_from_the_bits_the_transmitter_kept():
     import dataclasses
 
     from semcom.transceivers.schemes import SideInfo
+
     assert {f.name for f in dataclasses.fields(SideInfo)} == {"message_dim", "batch_size", "scale"}
     scheme = DigitalScheme(bits=4, code_rate=0.5, num_bits_per_symbol=2, block_length=256)
-    message = torch.rand(40, 16, generator=torch.Generator().manual_seed(3)) * 2 - 1   # 64 bits, 4 per codeword
+    message = (
+        torch.rand(40, 16, generator=torch.Generator().manual_seed(3)) * 2 - 1
+    )  # 64 bits, 4 per codeword
     sent = scheme.encode(message)
     assert sent.bits.shape == (40, 64) and sent.codewords.shape == (10, 256)
     decoded = scheme.decode(sent.x[None], torch.full((1, *sent.x.shape), 1e-4), sent.side)
     decoded.bits = decoded.bits.clone()
     decoded.codewords = decoded.codewords.clone()
-    decoded.bits[0, :5, 0] = 1 - decoded.bits[0, :5, 0]                 # 5 wrong bits, samples 0..4
-    decoded.codewords[0, :2, 0] = 1 - decoded.codewords[0, :2, 0]       # codewords 0 and 1 hold them
+    decoded.bits[0, :5, 0] = 1 - decoded.bits[0, :5, 0]  # 5 wrong bits, samples 0..4
+    decoded.codewords[0, :2, 0] = 1 - decoded.codewords[0, :2, 0]  # codewords 0 and 1 hold them
     ber, bler = error_rates(sent, decoded)
     assert float(ber[0]) == pytest.approx(5 / (40 * 64)) and float(bler[0]) == pytest.approx(2 / 10)

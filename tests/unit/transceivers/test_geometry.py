@@ -21,14 +21,15 @@ def test_cka_of_a_space_with_itself_is_one():
 def test_cka_is_invariant_to_orthogonal_maps_scaling_and_translation():
     gen = torch.Generator().manual_seed(1)
     x = torch.randn(400, 10, generator=gen, dtype=torch.float64)
-    y = x[:, :6] @ torch.randn(6, 8, generator=gen, dtype=torch.float64) + 0.3 * torch.randn(400, 8, generator=gen,
-                                                                                                dtype=torch.float64)
+    y = x[:, :6] @ torch.randn(6, 8, generator=gen, dtype=torch.float64) + 0.3 * torch.randn(
+        400, 8, generator=gen, dtype=torch.float64
+    )
     base = linear_cka(x, y)
-    assert 0.05 < base < 0.999                                   # a non-trivial value to preserve
-    moved_x = 7.5 * x @ _orthogonal(10, gen) + 4.0              # rotate, scale, shift x
+    assert 0.05 < base < 0.999  # a non-trivial value to preserve
+    moved_x = 7.5 * x @ _orthogonal(10, gen) + 4.0  # rotate, scale, shift x
     moved_y = 0.2 * y @ _orthogonal(8, gen) - 1.0
     assert linear_cka(moved_x, moved_y) == pytest.approx(base, abs=1e-10)
-    assert linear_cka(y, x) == pytest.approx(base, abs=1e-12)   # symmetric
+    assert linear_cka(y, x) == pytest.approx(base, abs=1e-12)  # symmetric
 
 
 def test_cka_is_not_invariant_to_a_general_linear_map():
@@ -60,13 +61,15 @@ def _simplex(num_classes: int) -> torch.Tensor:
 @pytest.mark.parametrize("num_classes", [2, 3, 10])
 def test_collapse_index_of_a_rotated_regular_simplex(num_classes):
     gen = torch.Generator().manual_seed(num_classes)
-    vertices = _simplex(num_classes) @ _orthogonal(num_classes, gen)[:num_classes] * 5 + 2.0   # rotate, scale, shift
+    vertices = (
+        _simplex(num_classes) @ _orthogonal(num_classes, gen)[:num_classes] * 5 + 2.0
+    )  # rotate, scale, shift
     labels = torch.arange(num_classes).repeat_interleave(7)
     index = collapse_index(vertices[labels], labels)
     assert index.class_mean_cosine == pytest.approx(-1 / (num_classes - 1), abs=1e-10)
     assert index.simplex_cosine == simplex_cosine(num_classes) == pytest.approx(-1 / (num_classes - 1))
-    assert index.class_mean_cosine_std == pytest.approx(0.0, abs=1e-10)   # equiangular
-    assert index.within_class_cosine == pytest.approx(1.0, abs=1e-10)     # every sample on its class mean
+    assert index.class_mean_cosine_std == pytest.approx(0.0, abs=1e-10)  # equiangular
+    assert index.within_class_cosine == pytest.approx(1.0, abs=1e-10)  # every sample on its class mean
 
 
 def test_collapse_index_of_spread_classes_with_random_means():

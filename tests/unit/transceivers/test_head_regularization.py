@@ -8,9 +8,15 @@ import torch
 
 from semcom.transceivers import heads as heads_module
 from semcom.transceivers.agents import LatentSpace
-from semcom.transceivers.head_selection import (DEFAULT_FOLDS, WEIGHT_DECAY_GRID, HeadRegularization,
-                                                fold_assignment, one_standard_error_choice, select_weight_decay,
-                                                validation_scores)
+from semcom.transceivers.head_selection import (
+    DEFAULT_FOLDS,
+    WEIGHT_DECAY_GRID,
+    HeadRegularization,
+    fold_assignment,
+    one_standard_error_choice,
+    select_weight_decay,
+    validation_scores,
+)
 from semcom.transceivers.heads import cached_head
 from semcom.transceivers.link import LinkSetup
 
@@ -35,7 +41,7 @@ def test_folds_are_stratified_deterministic_and_keep_groups_together():
     assert np.array_equal(fold, fold_assignment(labels, 3, seed=5))
     assert not np.array_equal(fold, fold_assignment(labels, 3, seed=6))
     counts = np.array([[np.sum((fold == f) & (labels.numpy() == c)) for c in range(3)] for f in range(3)])
-    assert (counts == 10).all()                                         # 30 per class, 10 per fold
+    assert (counts == 10).all()  # 30 per class, 10 per fold
     # noisy copies of one pool sample (4 draws) share their sample's fold
     groups = np.arange(360) % 90
     fold4 = fold_assignment(labels.repeat(4), 3, seed=5, groups=groups)
@@ -49,7 +55,7 @@ def test_selection_matches_an_independent_cross_validation_within_one_grid_step(
     picks the same strength, within one grid step."""
     from sklearn.linear_model import LogisticRegression
 
-    features, labels = _blobs(240, 6, 3, spread=0.8, seed=0)            # overlapping classes
+    features, labels = _blobs(240, 6, 3, spread=0.8, seed=0)  # overlapping classes
     grid = WEIGHT_DECAY_GRID
     chosen = select_weight_decay(features, labels, 3, seed=3, grid=grid, folds=3)
     x = torch.nn.functional.normalize(features, dim=-1).double().numpy()
@@ -59,7 +65,9 @@ def test_selection_matches_an_independent_cross_validation_within_one_grid_step(
     for g, wd in enumerate(grid):
         for f in range(3):
             tr, va = fold != f, fold == f
-            clf = LogisticRegression(C=1.0 / (2 * tr.sum() * wd), tol=1e-10, max_iter=10_000).fit(x[tr], y[tr])
+            clf = LogisticRegression(C=1.0 / (2 * tr.sum() * wd), tol=1e-10, max_iter=10_000).fit(
+                x[tr], y[tr]
+            )
             correct[g, va] = clf.predict(x[va]) == y[va]
     accuracy = correct.mean(1)
     std_error = correct.std(1, ddof=1) / np.sqrt(len(y))
@@ -100,22 +108,34 @@ def _link(labels, regularization=HeadRegularization()):
     means = torch.randn(4, 12, generator=g)
     z_rx = means[_TRUE_LABELS] + torch.randn(400, 12, generator=g)
     z_tx = z_rx @ torch.linalg.qr(torch.randn(12, 12, generator=g))[0]
-    return LinkSetup(LatentSpace("tx", z_tx), LatentSpace("rx", z_rx), labels, 4, pool_idx=np.arange(200),
-                     anchor_idx=np.arange(16), seed=11, head_regularization=regularization)
+    return LinkSetup(
+        LatentSpace("tx", z_tx),
+        LatentSpace("rx", z_rx),
+        labels,
+        4,
+        pool_idx=np.arange(200),
+        anchor_idx=np.arange(16),
+        seed=11,
+        head_regularization=regularization,
+    )
 
 
 def test_selection_never_reads_test_labels(fresh_cache):
     labels = _TRUE_LABELS
     link = _link(labels)
-    chosen = {k: (h.weight_decay, h.linear.weight.clone()) for k, h in
-              [("abs", link.absolute_head(link.rx)), ("rel", link.relative_head(link.rx))]}
+    chosen = {
+        k: (h.weight_decay, h.linear.weight.clone())
+        for k, h in [("abs", link.absolute_head(link.rx)), ("rel", link.relative_head(link.rx))]
+    }
     heads_module._MEMORY.clear()
     shuffled = labels.clone()
     shuffled[200:] = labels[200:][torch.randperm(200, generator=torch.Generator().manual_seed(4))]
     assert not torch.equal(shuffled, labels)
     other = _link(shuffled)
-    again = {k: (h.weight_decay, h.linear.weight) for k, h in
-             [("abs", other.absolute_head(other.rx)), ("rel", other.relative_head(other.rx))]}
+    again = {
+        k: (h.weight_decay, h.linear.weight)
+        for k, h in [("abs", other.absolute_head(other.rx)), ("rel", other.relative_head(other.rx))]
+    }
     for k in chosen:
         assert chosen[k][0] == again[k][0] and torch.equal(chosen[k][1], again[k][1])
     # the same comparison can fail: shuffling the *pool* labels moves the selection

@@ -86,14 +86,18 @@ def test_the_files_split_decides_pool_and_test(tmp_path):
     from semcom.simulator.link.schema import parse_scenario
 
     z, y = _mixture(n=120)
-    split = (np.arange(120) % 5 == 0).astype(np.int64)            # 24 test samples
+    split = (np.arange(120) % 5 == 0).astype(np.int64)  # 24 test samples
     np.savez(tmp_path / "a.npz", latents=z, labels=y, split=split)
     np.savez(tmp_path / "b.npz", latents=z, labels=y)
     for name, n_test in (("a.npz", 24), ("b.npz", 36)):
-        sc = parse_scenario(dict(name="s", data={"dataset": "latents", "path": str(tmp_path / name),
-                                                  "test_fraction": 0.3},
-                                 models={"a": {"kind": "npz", "path": str(tmp_path / name)}},
-                                 sweep={"snr_db": 0, "num_anchors": 4, "transmitter": "a", "receiver": "a"}))
+        sc = parse_scenario(
+            dict(
+                name="s",
+                data={"dataset": "latents", "path": str(tmp_path / name), "test_fraction": 0.3},
+                models={"a": {"kind": "npz", "path": str(tmp_path / name)}},
+                sweep={"snr_db": 0, "num_anchors": 4, "transmitter": "a", "receiver": "a"},
+            )
+        )
         data = study_data(sc)
         assert len(data.test_idx) == n_test and len(data.pool_idx) == 120 - n_test
         if name == "a.npz":
@@ -105,7 +109,12 @@ def test_latents_dataset_requires_agreeing_files(tmp_path):
     np.savez(tmp_path / "a.npz", latents=z, labels=y)
     np.savez(tmp_path / "b.npz", latents=z[:, :5], labels=y)
     ds = load_latent_dataset(str(tmp_path))
-    assert len(ds) == 80 and ds.num_classes == y.max() + 1 and ds.inputs.shape == (80, 1, 1, 1) and not ds.has_inputs
+    assert (
+        len(ds) == 80
+        and ds.num_classes == y.max() + 1
+        and ds.inputs.shape == (80, 1, 1, 1)
+        and not ds.has_inputs
+    )
     y2 = y.copy()
     y2[11] = (y2[11] + 1) % 5
     np.savez(tmp_path / "c.npz", latents=z, labels=y2)
@@ -126,20 +135,30 @@ def test_file_agent_must_match_the_dataset_samples(tmp_path):
     from semcom.transceivers.datasets import load_dataset
 
     digits = load_dataset("digits")
-    np.savez(tmp_path / "ok.npz", latents=np.random.default_rng(0).standard_normal((len(digits), 6)),
-             labels=digits.labels)
-    space = build_latent_space("ext", {"kind": "npz", "path": str(tmp_path / "ok.npz")}, digits,
-                               np.arange(100))
+    np.savez(
+        tmp_path / "ok.npz",
+        latents=np.random.default_rng(0).standard_normal((len(digits), 6)),
+        labels=digits.labels,
+    )
+    space = build_latent_space(
+        "ext", {"kind": "npz", "path": str(tmp_path / "ok.npz")}, digits, np.arange(100)
+    )
     assert space.latents.shape == (len(digits), 6) and space.latents.dtype == torch.float32
     np.savez(tmp_path / "shuffled.npz", latents=np.zeros((len(digits), 6)), labels=np.roll(digits.labels, 1))
     with pytest.raises(SemcomInputError, match="models.ext.path"):
-        build_latent_space("ext", {"kind": "npz", "path": str(tmp_path / "shuffled.npz")}, digits,
-                           np.arange(100))
+        build_latent_space(
+            "ext", {"kind": "npz", "path": str(tmp_path / "shuffled.npz")}, digits, np.arange(100)
+        )
     np.savez(tmp_path / "short.npz", latents=np.zeros((len(digits) - 1, 6)), labels=digits.labels[:-1])
-    with pytest.raises(SemcomInputError, match=f"models.ext.path: .*short.npz' has {len(digits) - 1} samples "
-                                               f"but dataset 'digits' has {len(digits)}; give one latent"):
-        build_latent_space("ext", {"kind": "npz", "path": str(tmp_path / "short.npz")}, digits, np.arange(100))
-    with pytest.raises(SemcomInputError, match="models.ext.kind"):   # a zoo agent needs inputs
+    with pytest.raises(
+        SemcomInputError,
+        match=f"models.ext.path: .*short.npz' has {len(digits) - 1} samples "
+        f"but dataset 'digits' has {len(digits)}; give one latent",
+    ):
+        build_latent_space(
+            "ext", {"kind": "npz", "path": str(tmp_path / "short.npz")}, digits, np.arange(100)
+        )
+    with pytest.raises(SemcomInputError, match="models.ext.kind"):  # a zoo agent needs inputs
         ds = load_latent_dataset(str(tmp_path / "ok.npz"))
         build_latent_space("ext", {"kind": "mlp", "latent_dim": 4}, ds, np.arange(100))
 
@@ -156,8 +175,12 @@ def _write_agents(folder: Path, n=900, classes=6, seed=0):
     folder.mkdir()
     np.savez(folder / "alice.npz", latents=2.0 * truth @ q1, labels=labels, split=split)
     np.savez_compressed(folder / "bob.npz", latents=truth @ q2, labels=labels, split=split)
-    np.savez(folder / "carol.npz", latents=truth @ rng.standard_normal((16, 10)) + 0.3 * rng.standard_normal((n, 10)),
-             labels=labels.astype(np.float64), split=split.astype(np.int8))
+    np.savez(
+        folder / "carol.npz",
+        latents=truth @ rng.standard_normal((16, 10)) + 0.3 * rng.standard_normal((n, 10)),
+        labels=labels.astype(np.float64),
+        split=split.astype(np.int8),
+    )
     return split
 
 
@@ -170,9 +193,9 @@ def test_npz_study_runs_end_to_end(tmp_path):
 name: latent_files
 data: {{dataset: latents, path: {files}}}
 models:
-  alice: {{kind: npz, path: {files / 'alice.npz'}}}
-  bob:   {{kind: npz, path: {files / 'bob.npz'}, latent_dim: 16}}
-  carol: {{kind: npz, path: {files / 'carol.npz'}}}
+  alice: {{kind: npz, path: {files / "alice.npz"}}}
+  bob:   {{kind: npz, path: {files / "bob.npz"}, latent_dim: 16}}
+  carol: {{kind: npz, path: {files / "carol.npz"}}}
 sweep:
   snr_db: [0, 30]
   num_anchors: 32
@@ -181,15 +204,24 @@ sweep:
   semantic_equalizer: [relative, none, oracle]
 """)
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(out), "--quiet",
-                           "--no-plots"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "semcom", "run", str(scenario), "--out", str(out), "--quiet", "--no-plots"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader((out / "results.csv").read_text().splitlines()))
     assert len(rows) == 2 * 2 * 3
-    assert {r["n_samples"] for r in rows} == {str(int(split.sum()))}     # the files' split was used
+    assert {r["n_samples"] for r in rows} == {str(int(split.sum()))}  # the files' split was used
     acc = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy"]) for r in rows}
-    low = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy_wilson_low"]) for r in rows}
-    high = {(r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy_wilson_high"]) for r in rows}
+    low = {
+        (r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy_wilson_low"]) for r in rows
+    }
+    high = {
+        (r["rx_model"], r["semantic_equalizer"], r["snr_db"]): float(r["accuracy_wilson_high"]) for r in rows
+    }
     # alice and bob are exact rotations of one space: relative decoding is as good as the oracle
     assert acc[("bob", "relative", "30.0")] >= acc[("bob", "oracle", "30.0")] - 0.02
     # bob is a rotation of alice: relative decoding needs no adaptation (interval above 0.95)

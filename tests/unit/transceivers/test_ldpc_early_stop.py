@@ -10,7 +10,7 @@ from semcom.simulator.results.metrics import wilson_interval
 from semcom.transceivers.schemes import DigitalScheme, error_rates
 from semcom.transceivers.schemes.ldpc import EarlyStoppingLDPC5GDecoder
 
-K, N, Q = 256, 512, 4          # a short code with 16-QAM: its waterfall is near 6-7 dB Es/N0
+K, N, Q = 256, 512, 4  # a short code with 16-QAM: its waterfall is near 6-7 dB Es/N0
 
 
 def _llrs(snr_db: float, num_cw: int, seed: int):
@@ -44,7 +44,7 @@ def test_same_decisions_and_bler_as_sionna_fixed_iterations(snr_db):
     errors_fixed, errors_early = int((fixed != u).any(-1).sum()), int((stopped != u).any(-1).sum())
     lo, hi = wilson_interval(errors_fixed, len(u))
     assert lo <= errors_early / len(u) <= hi, (errors_fixed, errors_early)
-    assert 0.02 < errors_fixed / len(u) < 0.98                 # in the waterfall: a sensitive comparison
+    assert 0.02 < errors_fixed / len(u) < 0.98  # in the waterfall: a sensitive comparison
     assert 1.0 < float(iterations.float().mean()) < 20.0
 
 
@@ -72,16 +72,17 @@ def test_iterations_fall_with_snr_and_noiseless_codewords_stop_at_once():
         decoder(llr)
         means.append(float(decoder.last_iterations.float().mean()))
     assert means[0] > means[1] > means[2], means
-    perfect = 20.0 * (2.0 * encoder(u) - 1.0)                  # logits of the sent codeword
+    perfect = 20.0 * (2.0 * encoder(u) - 1.0)  # logits of the sent codeword
     assert torch.equal(decoder(perfect), u)
-    assert int(decoder.last_iterations.max()) <= 2             # punctured bits need one round
+    assert int(decoder.last_iterations.max()) <= 2  # punctured bits need one round
 
 
 def test_digital_scheme_reports_iterations_and_accepts_fixed_iterations():
     message = torch.rand(64, 16, generator=torch.Generator().manual_seed(0)) * 2 - 1
     for early_stop in (True, False):
-        scheme = DigitalScheme(bits=4, code_rate=0.5, num_bits_per_symbol=2, block_length=256,
-                               early_stop=early_stop)
+        scheme = DigitalScheme(
+            bits=4, code_rate=0.5, num_bits_per_symbol=2, block_length=256, early_stop=early_stop
+        )
         sent = scheme.encode(message)
         decoded = scheme.decode(sent.x[None], torch.full((1, *sent.x.shape), 1e-3), sent.side)
         assert float(error_rates(sent, decoded)[1][0]) == 0.0
@@ -101,13 +102,17 @@ def test_sionna_has_the_private_decoder_state_the_loop_reads():
 
     decoder = LDPC5GDecoder(LDPC5GEncoder(k=64, n=128), hard_out=True)
     missing = [name for name in SIONNA_DECODER_FIELDS if not hasattr(decoder, name)]
-    assert not missing, f"sionna-no-rt {sionna.__version__} lacks {missing}: pin the version in pyproject.toml"
+    assert not missing, (
+        f"sionna-no-rt {sionna.__version__} lacks {missing}: pin the version in pyproject.toml"
+    )
 
 
 def test_missing_private_state_is_one_clear_error(monkeypatch):
     from sionna.phy.fec.ldpc import LDPC5GEncoder
     from semcom.transceivers.schemes import ldpc
 
-    monkeypatch.setattr(ldpc, "SIONNA_DECODER_FIELDS", ldpc.SIONNA_DECODER_FIELDS + ("_renamed_in_a_later_sionna",))
+    monkeypatch.setattr(
+        ldpc, "SIONNA_DECODER_FIELDS", ldpc.SIONNA_DECODER_FIELDS + ("_renamed_in_a_later_sionna",)
+    )
     with pytest.raises(RuntimeError, match="_renamed_in_a_later_sionna.*early_stop: false"):
         ldpc.EarlyStoppingLDPC5GDecoder(LDPC5GEncoder(k=64, n=128))

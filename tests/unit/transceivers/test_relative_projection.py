@@ -7,26 +7,28 @@ from semcom.transceivers.relative import RelativeProjection
 
 
 def _rotation(d: int, seed: int) -> torch.Tensor:
-    q, _ = torch.linalg.qr(torch.randn(d, d, generator=torch.Generator().manual_seed(seed), dtype=torch.float64))
+    q, _ = torch.linalg.qr(
+        torch.randn(d, d, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    )
     return q.float()
 
 
 @pytest.fixture
 def space():
     g = torch.Generator().manual_seed(0)
-    z = torch.randn(200, 24, generator=g) + 0.5        # off-centre, like real latents
+    z = torch.randn(200, 24, generator=g) + 0.5  # off-centre, like real latents
     anchors = torch.randn(16, 24, generator=g) + 0.5
     return z, anchors
 
 
 # transformation name -> (function of (z, anchors), changes r without centring, changes r with centring)
 TABLE = {
-    "rotation":         (lambda z, a, q, t: (z @ q, a @ q), False, False),
-    "rescaling":        (lambda z, a, q, t: (7.5 * z, 7.5 * a), False, False),
+    "rotation": (lambda z, a, q, t: (z @ q, a @ q), False, False),
+    "rescaling": (lambda z, a, q, t: (7.5 * z, 7.5 * a), False, False),
     "rotation+scaling": (lambda z, a, q, t: (0.2 * z @ q, 0.2 * a @ q), False, False),
-    "translation":      (lambda z, a, q, t: (z + t, a + t), True, False),
-    "new anchors":      (lambda z, a, q, t: (z, a.roll(1, dims=1)), True, True),
-    "new latents":      (lambda z, a, q, t: (z.roll(1, dims=1), a), True, True),
+    "translation": (lambda z, a, q, t: (z + t, a + t), True, False),
+    "new anchors": (lambda z, a, q, t: (z, a.roll(1, dims=1)), True, True),
+    "new latents": (lambda z, a, q, t: (z.roll(1, dims=1), a), True, True),
 }
 
 
@@ -61,5 +63,7 @@ def test_centring_uses_the_agents_own_anchor_mean(space):
     z, anchors = space
     proj = RelativeProjection(center=True)
     c = anchors.mean(0)
-    expected = torch.nn.functional.normalize(z - c, dim=-1) @ torch.nn.functional.normalize(anchors - c, dim=-1).T
+    expected = (
+        torch.nn.functional.normalize(z - c, dim=-1) @ torch.nn.functional.normalize(anchors - c, dim=-1).T
+    )
     assert torch.allclose(proj(z, anchors), expected, atol=1e-6)

@@ -16,11 +16,19 @@ def _link(num_anchors: int, dim: int = 16, center: bool = False, noise: float = 
     means = 3 * torch.randn(classes, dim, generator=g)
     z_rx = means[labels] + torch.randn(n, dim, generator=g) + 2.0
     q, _ = torch.linalg.qr(torch.randn(dim, dim, generator=g, dtype=torch.float64))
-    z_tx = 4.0 * z_rx @ q.float() + noise * torch.randn(n, dim, generator=g)   # rotated, rescaled copy
+    z_tx = 4.0 * z_rx @ q.float() + noise * torch.randn(n, dim, generator=g)  # rotated, rescaled copy
     pool = np.arange(1000)
     anchors = np.random.default_rng(seed).choice(pool, num_anchors, replace=False)
-    return LinkSetup(LatentSpace("tx", z_tx), LatentSpace("rx", z_rx), labels, classes, pool, anchors,
-                     center=center, seed=seed), np.arange(1000, n)
+    return LinkSetup(
+        LatentSpace("tx", z_tx),
+        LatentSpace("rx", z_rx),
+        labels,
+        classes,
+        pool,
+        anchors,
+        center=center,
+        seed=seed,
+    ), np.arange(1000, n)
 
 
 @pytest.mark.parametrize("num_anchors", [16, 24, 64])
@@ -54,6 +62,7 @@ def test_none_fails_and_relative_succeeds_between_rotated_spaces():
     link, test = _link(32)
     labels = link.labels[test]
     rel, absolute = link.relative(link.tx, test)[None], link.tx.latents[test][None]
+
     def accuracy(name):
         eq = SEMANTIC_EQUALIZERS.get(name)
         logits = eq().fit(link)(rel if eq.message == "relative" else absolute)
@@ -66,7 +75,7 @@ def test_none_fails_and_relative_succeeds_between_rotated_spaces():
 
 def test_aligned_counts_its_semantic_pilots():
     link, _ = _link(20, dim=16)
-    assert AlignedEqualizer().setup_symbols(link) == 20 * 8      # K anchors x ceil(d_tx / 2) symbols
+    assert AlignedEqualizer().setup_symbols(link) == 20 * 8  # K anchors x ceil(d_tx / 2) symbols
     assert InverseEqualizer().setup_symbols(link) == 0
 
 
@@ -83,7 +92,7 @@ def test_equalizers_are_blocks_with_an_explicit_fit(name):
     with pytest.raises(RuntimeError, match="fit"):
         eq(msg)
     assert eq.fit(link) is eq
-    logits = eq(msg.double())                    # inputs are cast to the block's precision
+    logits = eq(msg.double())  # inputs are cast to the block's precision
     assert logits.shape == (1, len(test), link.num_classes) and logits.dtype == torch.float32
 
 
@@ -100,8 +109,10 @@ def test_decisions_ignore_the_per_message_scale(name):
     assert torch.equal(eq(msg).argmax(-1), eq(msg * factors).argmax(-1))
 
 
-@pytest.mark.parametrize("name, typo, meant", [("inverse", "ridg", "ridge"), ("aligned", "pilot", "pilots"),
-                                                ("none", "denoise", None)])
+@pytest.mark.parametrize(
+    "name, typo, meant",
+    [("inverse", "ridg", "ridge"), ("aligned", "pilot", "pilots"), ("none", "denoise", None)],
+)
 def test_an_unknown_setting_is_refused_in_one_line_at_construction(name, typo, meant):
     """As a ChannelModel does: the setting, a did-you-mean, the settings there are; nothing swallowed."""
     from semcom.core.errors import ScenarioError
@@ -111,4 +122,6 @@ def test_an_unknown_setting_is_refused_in_one_line_at_construction(name, typo, m
     text = str(info.value)
     assert text.startswith(f"semantic_equalizers.{name}.{typo}: unknown setting") and "\n" not in text, text
     assert (f"did you mean '{meant}'" in text) if meant else "did you mean" not in text, text
-    assert ("use one of: " + ", ".join(SEMANTIC_EQUALIZERS.get(name).settings())) in text or name == "none", text
+    assert ("use one of: " + ", ".join(SEMANTIC_EQUALIZERS.get(name).settings())) in text or name == "none", (
+        text
+    )

@@ -16,8 +16,9 @@ from semcom.transceivers.transmission import MessageTransmission, cross_channel
 
 
 def _analog_awgn(top_k=None) -> MessageTransmission:
-    return MessageTransmission(scheme=build_scheme("analog", {}, "relative"), channel=build_channel("awgn"),
-                               top_k=top_k)
+    return MessageTransmission(
+        scheme=build_scheme("analog", {}, "relative"), channel=build_channel("awgn"), top_k=top_k
+    )
 
 
 def test_analog_awgn_noise_is_what_the_estimate_says():
@@ -30,7 +31,7 @@ def test_analog_awgn_noise_is_what_the_estimate_says():
     sionna.phy.config.seed = 3
     received = _analog_awgn()(message, no)
     assert received.message.shape == received.noise.shape == (2, 400, 8) and received.values_dim == 8
-    assert received.no_eff.shape == (2, 400, 4) and received.error_rates() is None      # analog: no bits
+    assert received.no_eff.shape == (2, 400, 4) and received.error_rates() is None  # analog: no bits
     assert torch.allclose(received.noise, (no / 2)[:, None, None].expand(2, 400, 8))
     n = message.numel()
     lo, hi = chi2.ppf(0.0005, n), chi2.ppf(0.9995, n)
@@ -72,8 +73,9 @@ def test_the_two_halves_around_the_channel_are_the_call():
 
 
 def test_estimate_noise_off_gives_none():
-    received = MessageTransmission(scheme=build_scheme("analog", {}, "relative"), channel=build_channel("awgn"),
-                                   estimate_noise=False)(torch.randn(5, 4), torch.tensor([1.0]))
+    received = MessageTransmission(
+        scheme=build_scheme("analog", {}, "relative"), channel=build_channel("awgn"), estimate_noise=False
+    )(torch.randn(5, 4), torch.tensor([1.0]))
     assert received.noise is None and received.message.shape == (1, 5, 4)
 
 

@@ -13,7 +13,7 @@ from semcom.core.errors import SemcomInputError
 from semcom.core.trust import ALLOW_CODE_ENV
 from semcom.transceivers.user_encoder import check_spec
 
-MODULE = '''
+MODULE = """
 import torch
 from torch import nn
 
@@ -48,7 +48,7 @@ def nan_encoder():
             out[5:7, 1] = float("nan")
             return out
     return Nan()
-'''
+"""
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def user_module(tmp_path, monkeypatch):
     (tmp_path / "fails_on_import.py").write_text("raise ImportError('needs a GPU driver')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv(ALLOW_CODE_ENV, "1")        # this process opted in to user code
+    monkeypatch.setenv(ALLOW_CODE_ENV, "1")  # this process opted in to user code
     for name in ("my_encoders", "fails_on_import"):
         sys.modules.pop(name, None)
     yield importlib.import_module("my_encoders")
@@ -87,27 +87,30 @@ def test_encodes_the_dataset_with_the_users_module(user_module):
 def test_latents_are_cached_by_import_path_kwargs_and_seed(user_module):
     first, _ = _space("my_encoders:build", kwargs={"width": 5})
     again, _ = _space("my_encoders:build", kwargs={"width": 5})
-    assert user_module.CALLS == [5] and torch.equal(first.latents, again.latents)   # second run: cache hit
-    _space("my_encoders:build", kwargs={"width": 7})                                 # other kwargs: encoded
-    _space("my_encoders:build", kwargs={"width": 5}, seed=1)                         # other seed: encoded
+    assert user_module.CALLS == [5] and torch.equal(first.latents, again.latents)  # second run: cache hit
+    _space("my_encoders:build", kwargs={"width": 7})  # other kwargs: encoded
+    _space("my_encoders:build", kwargs={"width": 5}, seed=1)  # other seed: encoded
     assert user_module.CALLS == [5, 7, 5]
-    fresh, _ = _space("my_encoders:build", kwargs={"width": 5}, cache=False)          # cache: false re-encodes
+    fresh, _ = _space("my_encoders:build", kwargs={"width": 5}, cache=False)  # cache: false re-encodes
     assert user_module.CALLS == [5, 7, 5, 5] and torch.equal(fresh.latents, first.latents)
 
 
-@pytest.mark.parametrize("entry, spec, words", [
-    ("my_encoders:not_a_module", {}, "returned int"),
-    ("my_encoders:broken", {}, "RuntimeError: bad weights file"),
-    ("my_encoders:missing", {}, "has no 'missing'"),
-    ("no_such_module_xyz:build", {}, "cannot be found"),
-    ("fails_on_import:build", {}, "ImportError: needs a GPU driver"),
-    ("my_encoders:wrong_input", {}, "encoder failed on inputs of shape (1024, 1, 8, 8)"),
-    ("my_encoders:three_dims", {}, "returned shape (1024, 2, 6, 6) for a batch of 1024"),
-    ("my_encoders:one_row", {}, "returned shape (1, 4) for a batch of 1024"),
-    ("my_encoders:nan_encoder", {"batch_size": 4096}, "2 NaN/inf latent values (first in sample 5)"),
-    ("my_encoders:build", {"latent_dim": 5}, "latent_dim: is 5"),
-    ("my_encoders:build", {"kwargs": {"depth": 2}}, "unexpected keyword"),
-])
+@pytest.mark.parametrize(
+    "entry, spec, words",
+    [
+        ("my_encoders:not_a_module", {}, "returned int"),
+        ("my_encoders:broken", {}, "RuntimeError: bad weights file"),
+        ("my_encoders:missing", {}, "has no 'missing'"),
+        ("no_such_module_xyz:build", {}, "cannot be found"),
+        ("fails_on_import:build", {}, "ImportError: needs a GPU driver"),
+        ("my_encoders:wrong_input", {}, "encoder failed on inputs of shape (1024, 1, 8, 8)"),
+        ("my_encoders:three_dims", {}, "returned shape (1024, 2, 6, 6) for a batch of 1024"),
+        ("my_encoders:one_row", {}, "returned shape (1, 4) for a batch of 1024"),
+        ("my_encoders:nan_encoder", {"batch_size": 4096}, "2 NaN/inf latent values (first in sample 5)"),
+        ("my_encoders:build", {"latent_dim": 5}, "latent_dim: is 5"),
+        ("my_encoders:build", {"kwargs": {"depth": 2}}, "unexpected keyword"),
+    ],
+)
 def test_user_errors_name_the_agent(user_module, entry, spec, words):
     with pytest.raises(SemcomInputError) as info:
         _space(entry, **spec)
@@ -115,14 +118,17 @@ def test_user_errors_name_the_agent(user_module, entry, spec, words):
     assert msg.startswith("models.mine") and words in msg and "\n" not in msg, msg
 
 
-@pytest.mark.parametrize("spec, field", [
-    ({"import": "my_encoders.build"}, "models.mine.import"),
-    ({}, "models.mine.import"),
-    ({"import": "my_encoders:build", "kwargs": [1]}, "models.mine.kwargs"),
-    ({"import": "my_encoders:build", "batch_size": 0}, "models.mine.batch_size"),
-    ({"import": "my_encoders:build", "cache": "no"}, "models.mine.cache"),
-    ({"import": "my_encoders:build", "widht": 3}, "models.mine.widht"),
-])
+@pytest.mark.parametrize(
+    "spec, field",
+    [
+        ({"import": "my_encoders.build"}, "models.mine.import"),
+        ({}, "models.mine.import"),
+        ({"import": "my_encoders:build", "kwargs": [1]}, "models.mine.kwargs"),
+        ({"import": "my_encoders:build", "batch_size": 0}, "models.mine.batch_size"),
+        ({"import": "my_encoders:build", "cache": "no"}, "models.mine.cache"),
+        ({"import": "my_encoders:build", "widht": 3}, "models.mine.widht"),
+    ],
+)
 def test_settings_are_checked_before_anything_is_imported(spec, field):
     with pytest.raises(SemcomInputError, match=field.replace(".", r"\.")):
         check_spec("mine", {"kind": "torch", **spec})

@@ -17,8 +17,20 @@ from semcom.simulator.abstraction.validation import validation_summary, write_va
 
 
 def _cfg(k=8, bits=None, scheme="analog"):
-    return TableConfig("a", "b", k, "random", scheme, "analog" if bits is None else "digital", (), bits,
-                       "relative", "awgn", k / 2, None if bits is None else float(k * bits))
+    return TableConfig(
+        "a",
+        "b",
+        k,
+        "random",
+        scheme,
+        "analog" if bits is None else "digital",
+        (),
+        bits,
+        "relative",
+        "awgn",
+        k / 2,
+        None if bits is None else float(k * bits),
+    )
 
 
 def test_eesm_matches_closed_form(rng):
@@ -40,8 +52,10 @@ def test_eesm_matches_closed_form(rng):
 
 def test_table_interpolates_and_clamps():
     t = AbstractionTable.from_counts(_cfg(), np.array([0.0, 10.0, 20.0]), np.array([20, 60, 90]), 100, 1.0)
-    np.testing.assert_allclose(t.accuracy_at(np.array([[-30.0, 0.0], [5.0, 15.0], [20.0, 99.0]])),
-                               [[0.2, 0.2], [0.4, 0.75], [0.9, 0.9]])
+    np.testing.assert_allclose(
+        t.accuracy_at(np.array([[-30.0, 0.0], [5.0, 15.0], [20.0, 99.0]])),
+        [[0.2, 0.2], [0.4, 0.75], [0.9, 0.9]],
+    )
     lo, hi = t.interval_at(np.array([10.0]))
     assert lo[0] < 0.6 < hi[0]
     assert t.covers(0, 20) and not t.covers(-1, 20) and not t.covers(0, 21)
@@ -54,8 +68,11 @@ def test_table_interpolates_and_clamps():
 
 def test_table_set_files_and_selection(tmp_path):
     grid = np.array([-5.0, 0.0, 5.0])
-    tables = [AbstractionTable.from_counts(_cfg(k, b), grid, np.array([10, 30 + k, 50 + k]), 64, 0.5 + k)
-              for k in (4, 8) for b in (None, 4)]
+    tables = [
+        AbstractionTable.from_counts(_cfg(k, b), grid, np.array([10, 30 + k, 50 + k]), 64, 0.5 + k)
+        for k in (4, 8)
+        for b in (None, 4)
+    ]
     ts = TableSet(tables, {"name": "x"}, "abc")
     assert ts.select(num_anchors=8, bits=4) is tables[3]
     assert ts.values("num_anchors") == [4, 8]
@@ -63,7 +80,7 @@ def test_table_set_files_and_selection(tmp_path):
         ts.select(num_anchors=16, bits=None)
     assert "\n" not in str(e.value) and "num_anchors in [4, 8]" in str(e.value)
     with pytest.raises(TableSetError, match="bits"):
-        ts.select(num_anchors=4)           # two tables: names the field that tells them apart
+        ts.select(num_anchors=4)  # two tables: names the field that tells them apart
     with pytest.raises(TableSetError, match="unknown"):
         ts.select(anchors=4)
     ts.save(tmp_path)
@@ -83,32 +100,56 @@ def test_table_set_files_and_selection(tmp_path):
         TableSet.load(tmp_path / "nowhere")
 
 
-@pytest.mark.parametrize("raw, field", [
-    (dict(transmitter="a", receiver="b", num_anchors="many"), "abstraction.num_anchors"),
-    (dict(transmitter="a", receiver="b", num_anchors=8, sinr_db={"start": 5, "stop": 0, "step": 1}),
-     "abstraction.sinr_db"),
-    (dict(transmitter="a", receiver="b", num_anchors=8, n_samples=0), "abstraction.n_samples"),
-    (dict(transmitter="a", receiver="b", num_anchors=8, calibration={"beta": -1}), "abstraction.calibration.beta"),
-    (dict(transmitter="a", receiver="b", num_anchors=8, sinr_grid=[0, 1]), "abstraction.sinr_grid"),
-    (dict(transmitter="a", receiver="b", num_anchors=8, calibration={"system": {"drops": 0}}),
-     "abstraction.calibration.system.drops"),
-    (dict(transmitter="a", receiver="b", num_anchors=8, validation={"system": {"messages": 10}}),
-     "abstraction.validation.system.messages"),
-    (dict(transmitter="a", receiver="b", num_anchors=8, refine={"tolerance": 2}), "abstraction.refine.tolerance"),
-    (dict(transmitter="a", receiver="b", num_anchors=8, mapping={"analog": "capacity"}), "abstraction.mapping"),
-    (dict(transmitter="a", receiver="b", num_anchors=8, mapping={"jscc": "eesm"}), "abstraction.mapping"),
-])
+@pytest.mark.parametrize(
+    "raw, field",
+    [
+        (dict(transmitter="a", receiver="b", num_anchors="many"), "abstraction.num_anchors"),
+        (
+            dict(transmitter="a", receiver="b", num_anchors=8, sinr_db={"start": 5, "stop": 0, "step": 1}),
+            "abstraction.sinr_db",
+        ),
+        (dict(transmitter="a", receiver="b", num_anchors=8, n_samples=0), "abstraction.n_samples"),
+        (
+            dict(transmitter="a", receiver="b", num_anchors=8, calibration={"beta": -1}),
+            "abstraction.calibration.beta",
+        ),
+        (dict(transmitter="a", receiver="b", num_anchors=8, sinr_grid=[0, 1]), "abstraction.sinr_grid"),
+        (
+            dict(transmitter="a", receiver="b", num_anchors=8, calibration={"system": {"drops": 0}}),
+            "abstraction.calibration.system.drops",
+        ),
+        (
+            dict(transmitter="a", receiver="b", num_anchors=8, validation={"system": {"messages": 10}}),
+            "abstraction.validation.system.messages",
+        ),
+        (
+            dict(transmitter="a", receiver="b", num_anchors=8, refine={"tolerance": 2}),
+            "abstraction.refine.tolerance",
+        ),
+        (
+            dict(transmitter="a", receiver="b", num_anchors=8, mapping={"analog": "capacity"}),
+            "abstraction.mapping",
+        ),
+        (dict(transmitter="a", receiver="b", num_anchors=8, mapping={"jscc": "eesm"}), "abstraction.mapping"),
+    ],
+)
 def test_spec_errors_are_one_line(raw, field):
     with pytest.raises(SemcomInputError) as e:
         parse_abstraction_spec(raw)
     assert str(e.value).startswith(field) and "\n" not in str(e.value)
 
 
-TINY = dict(seed=3, data=dict(dataset="digits", limit=400, test_fraction=0.5),
-            models=dict(a=dict(kind="pca", latent_dim=12), b=dict(kind="pca", latent_dim=16, seed=1)),
-            transmitter="a", receiver="b", num_anchors=[6], sinr_db=dict(start=-10, stop=20, step=10),
-            calibration=dict(channels={"tdl_a": {"model": "ofdm-tdl", "tdl_model": "A"}}, snr_db=[0, 10]),
-            validation=dict(channels={"rayleigh": {"model": "rayleigh"}}, snr_db=[5]))
+TINY = dict(
+    seed=3,
+    data=dict(dataset="digits", limit=400, test_fraction=0.5),
+    models=dict(a=dict(kind="pca", latent_dim=12), b=dict(kind="pca", latent_dim=16, seed=1)),
+    transmitter="a",
+    receiver="b",
+    num_anchors=[6],
+    sinr_db=dict(start=-10, stop=20, step=10),
+    calibration=dict(channels={"tdl_a": {"model": "ofdm-tdl", "tdl_model": "A"}}, snr_db=[0, 10]),
+    validation=dict(channels={"rayleigh": {"model": "rayleigh"}}, snr_db=[5]),
+)
 
 
 def test_spec_checks_names_and_inherits():
@@ -120,10 +161,13 @@ def test_spec_checks_names_and_inherits():
     with pytest.raises(SemcomInputError, match="abstraction.models"):
         bare.inherit().link_scenario()
 
-    class Study:   # the enclosing study fills what the section leaves out
+    class Study:  # the enclosing study fills what the section leaves out
         seed, models, data = 3, TINY["models"], TINY["data"]
-    assert bare.inherit(Study()).link_scenario().model_dump() == parse_abstraction_spec(TINY).inherit() \
-        .link_scenario().model_dump()
+
+    assert (
+        bare.inherit(Study()).link_scenario().model_dump()
+        == parse_abstraction_spec(TINY).inherit().link_scenario().model_dump()
+    )
 
 
 def test_tiny_table_set_agrees_with_the_link_engine(tmp_path):
@@ -147,7 +191,7 @@ def test_tiny_table_set_agrees_with_the_link_engine(tmp_path):
     assert 0 <= table.beta_fit["rmse"] <= table.beta_fit["max_abs_error"] <= 1
     assert 0.03 <= table.beta_fit["power_order"] <= 30
     assert len(ts.calibration) == 2 and len(ts.validation) == 1
-    row = ts.validation[0]      # numbers, or the strings of a cached table set's CSV
+    row = ts.validation[0]  # numbers, or the strings of a cached table set's CSV
     num, flag = (lambda k: float(row[k])), (lambda k: str(row[k]) == "True")
     assert flag("inside_interval") == (num("link_low") <= num("predicted_accuracy") <= num("link_high"))
     assert flag("within_margin") == (abs(num("error")) <= 0.015) and row["regime"] == "channel"
@@ -165,9 +209,13 @@ def test_tiny_table_set_agrees_with_the_link_engine(tmp_path):
 
 
 def test_scheme_grids_and_their_errors():
-    spec = parse_abstraction_spec({**TINY, "schemes": {"analog": {"kind": "analog"},
-                                                       "qpsk": {"kind": "digital", "code_rate": 0.5}},
-                                   "scheme_sinr_db": {"qpsk": {"start": -2, "stop": 4, "step": 2}}})
+    spec = parse_abstraction_spec(
+        {
+            **TINY,
+            "schemes": {"analog": {"kind": "analog"}, "qpsk": {"kind": "digital", "code_rate": 0.5}},
+            "scheme_sinr_db": {"qpsk": {"start": -2, "stop": 4, "step": 2}},
+        }
+    )
     assert spec.grids() == [([-10.0, 0.0, 10.0, 20.0], ["analog"]), ([-2.0, 0.0, 2.0, 4.0], ["qpsk"])]
     bad = parse_abstraction_spec({**TINY, "scheme_sinr_db": {"ldpc": {"start": 0, "stop": 4, "step": 2}}})
     with pytest.raises(SemcomInputError) as e:

@@ -21,10 +21,18 @@ from semcom.simulator.abstraction.table import AbstractionTable, TableConfig
 from semcom.simulator.abstraction.validation import validation_summary
 from semcom.simulator.run.context import study_data
 
-SPEC = dict(seed=3, data=dict(dataset="digits", limit=600, test_fraction=0.5),
-            models=dict(a=dict(kind="pca", latent_dim=12), b=dict(kind="pca", latent_dim=16, seed=1)),
-            transmitter="a", receiver="b", num_anchors=[16], sinr_db=dict(start=-16, stop=30, step=1), n_samples=1200,
-            calibration=dict(beta=1.0), validation=None)
+SPEC = dict(
+    seed=3,
+    data=dict(dataset="digits", limit=600, test_fraction=0.5),
+    models=dict(a=dict(kind="pca", latent_dim=12), b=dict(kind="pca", latent_dim=16, seed=1)),
+    transmitter="a",
+    receiver="b",
+    num_anchors=[16],
+    sinr_db=dict(start=-16, stop=30, step=1),
+    n_samples=1200,
+    calibration=dict(beta=1.0),
+    validation=None,
+)
 
 
 def _patterns(rng, n, num_res, spread=True):
@@ -47,7 +55,7 @@ def test_the_reference_decodes_at_per_re_sinrs(tiny, rng):
     test = study_data(spec.link_scenario()).test_idx
     samples = rng.choice(test, 2000)
     clean = ref(samples, np.full((2000, 8), 60.0), seed=1).mean()
-    assert clean == pytest.approx(table.accuracy[-1], abs=0.04)       # the table's top: the clean link
+    assert clean == pytest.approx(table.accuracy[-1], abs=0.04)  # the table's top: the clean link
     # equal SINRs on every RE: the link engine's AWGN table at that SINR
     for s in (-4.0, 4.0):
         acc = ref(samples, np.full((2000, 8), s), seed=2).mean()
@@ -65,12 +73,24 @@ def test_validation_in_the_regime_rejects_the_controls(tiny, rng):
     entry = RegimeEntry(0, table, [(0, 0)])
     patterns = _patterns(rng, 6000, 8)
     refs: dict = {}
-    rows = validate_in_regime([entry], lambda e: decode_for_table(
-        e, patterns, SystemRegimeSpec(messages=6000, points=3), test, "validation", 5, refs,
-        lambda g, c: LinkReference(spec, table.config)))
+    rows = validate_in_regime(
+        [entry],
+        lambda e: decode_for_table(
+            e,
+            patterns,
+            SystemRegimeSpec(messages=6000, points=3),
+            test,
+            "validation",
+            5,
+            refs,
+            lambda g, c: LinkReference(spec, table.config),
+        ),
+    )
     assert len(rows) == 3 and {r["regime"] for r in rows} == {"system"}
-    err = {name: np.array([abs(r[f"{name}_prediction"] - r["link_accuracy"]) for r in rows])
-           for name in ("mean_sinr", "min_sinr", "max_sinr", "plus_1db", "minus_1db")}
+    err = {
+        name: np.array([abs(r[f"{name}_prediction"] - r["link_accuracy"]) for r in rows])
+        for name in ("mean_sinr", "min_sinr", "max_sinr", "plus_1db", "minus_1db")
+    }
     err["predicted"] = np.array([abs(r["error"]) for r in rows])
     # the mapping predicts within a few points; the strongest RE and the mean SINR are far off, and a
     # 1 dB shift of the mapping shows
@@ -97,9 +117,11 @@ def test_the_inner_loop_predicts_the_realised_accuracy_where_the_table_at_the_es
     fading = build_fading_average({(0, 0): table}, cal, np.arange(-30.0, 50.01, 1.0))
     (row,) = inner_loop_check(fading, {(0, 0): table}, val, ["K8-analog"])
     assert row["within_margin"] and abs(row["error"]) <= 0.01
-    assert row["table_at_estimate"] - row["realised"] > 0.05          # the naive reading is too optimistic
+    assert row["table_at_estimate"] - row["realised"] > 0.05  # the naive reading is too optimistic
     # no fading: the expectation is the table itself
-    flat = build_fading_average({(0, 0): table}, _patterns(rng, 2000, 12, spread=False), np.array([0.0, 10.0]))
+    flat = build_fading_average(
+        {(0, 0): table}, _patterns(rng, 2000, 12, spread=False), np.array([0.0, 10.0])
+    )
     np.testing.assert_allclose(flat.values[(0, 0)], table.accuracy_at(np.array([0.0, 10.0])), atol=1e-12)
 
 
@@ -107,39 +129,51 @@ sinr_rows = st.lists(st.floats(-30.0, 40.0, allow_nan=False), min_size=1, max_si
 
 
 @settings(max_examples=200, deadline=None)
-@given(sinr_rows, st.floats(-20.0, 20.0), st.floats(-1.5, 1.5).map(lambda e: 10.0 ** e))
+@given(sinr_rows, st.floats(-20.0, 20.0), st.floats(-1.5, 1.5).map(lambda e: 10.0**e))
 def test_power_means_lie_between_minimum_and_mean_and_scale(row, shift, order):
     s = np.array([row])
     eff = float(effective_sinr("power", s, order)[0])
     mean_db = 10.0 * np.log10(np.mean(10.0 ** (s / 10.0)))
     assert min(row) - 1e-9 <= eff <= mean_db + 1e-9
     # scale invariance: a common gain moves the effective SINR by as many dB
-    assert float(mean_noise_sinr_db(s + shift)[0]) == pytest.approx(float(mean_noise_sinr_db(s)[0]) + shift, abs=1e-9)
+    assert float(mean_noise_sinr_db(s + shift)[0]) == pytest.approx(
+        float(mean_noise_sinr_db(s)[0]) + shift, abs=1e-9
+    )
     assert float(mean_noise_sinr_db(np.full((1, 5), row[0]))[0]) == pytest.approx(row[0], abs=1e-9)
 
 
 def test_the_adaptive_grid_reads_a_monotone_curve_within_its_tolerance():
     fine = np.arange(-6.0, 12.01, 0.5)
-    for curve in (lambda s: 0.2 + 0.6 / (1 + np.exp(-4 * (s - 1.0))),
-                  lambda s: 0.15 + 0.008 * np.clip(s + 6, 0, 8) + 0.5 / (1 + np.exp(-3 * (s - 4)))):
+    for curve in (
+        lambda s: 0.2 + 0.6 / (1 + np.exp(-4 * (s - 1.0))),
+        lambda s: 0.15 + 0.008 * np.clip(s + 6, 0, 8) + 0.5 / (1 + np.exp(-3 * (s - 4))),
+    ):
         grid = AdaptiveGrid(fine.tolist(), coarse_step=2.0, tolerance=0.02)
         points = grid.first()
         while points:
-            points = grid.next({s: (round(curve(s) * 10 ** 7), 10 ** 7) for s in grid.evaluated})
+            points = grid.next({s: (round(curve(s) * 10**7), 10**7) for s in grid.evaluated})
         e = np.array(grid.evaluated)
         assert len(e) < len(fine) and set(e) <= set(fine.tolist())
         assert np.max(np.abs(np.interp(fine, e, curve(e)) - curve(fine))) <= 0.02
 
 
 def test_digital_tables_code_one_message_per_codeword_and_the_reference_decodes_them(rng):
-    raw = {**SPEC, "num_anchors": [6, 12], "bits": 2, "n_samples": None, "sinr_db": dict(start=-6, stop=12, step=2),
-           "schemes": {"qpsk": {"kind": "digital", "code_rate": 0.5, "num_bits_per_symbol": 2}},
-           "codeword_per_message": True}
+    raw = {
+        **SPEC,
+        "num_anchors": [6, 12],
+        "bits": 2,
+        "n_samples": None,
+        "sinr_db": dict(start=-6, stop=12, step=2),
+        "schemes": {"qpsk": {"kind": "digital", "code_rate": 0.5, "num_bits_per_symbol": 2}},
+        "codeword_per_message": True,
+    }
     spec = parse_abstraction_spec(raw).inherit()
     tables = {t.config.num_anchors: t for t in build_table_set(spec)}
     for k, table in tables.items():
         # K x 2 bits in one rate-1/2 codeword of QPSK symbols: K x 2 symbols per message
-        assert dict(table.config.scheme_settings)["block_length"] == 2 * k and table.config.channel_uses == 2 * k
+        assert (
+            dict(table.config.scheme_settings)["block_length"] == 2 * k and table.config.channel_uses == 2 * k
+        )
         assert table.mapping == "eesm"
     ref = LinkReference(spec, tables[12].config)
     samples = rng.choice(study_data(spec.link_scenario()).test_idx, 600)

@@ -19,11 +19,25 @@ def _rows(ks=(8, 16), rxs=("b", "c"), eqs=("relative", "none"), strategies=("ran
                 for eq in eqs:
                     for strategy in strategies:
                         acc = 0.03 if eq == "none" else 0.5 + 0.01 * k + 0.01 * snr
-                        rows.append(dict(tx_model="a", rx_model=rx, channel="awgn", scheme="analog", bits=None,
-                                         snr_db=snr, num_anchors=k, anchor_selection=strategy, semantic_equalizer=eq,
-                                         channel_uses=16.0 if eq == "none" else k / 2, accuracy=acc,
-                                         accuracy_low=acc - 0.01, accuracy_high=acc + 0.01, replicates=3,
-                                         native_accuracy=0.9 if rx == "b" else 0.8))
+                        rows.append(
+                            dict(
+                                tx_model="a",
+                                rx_model=rx,
+                                channel="awgn",
+                                scheme="analog",
+                                bits=None,
+                                snr_db=snr,
+                                num_anchors=k,
+                                anchor_selection=strategy,
+                                semantic_equalizer=eq,
+                                channel_uses=16.0 if eq == "none" else k / 2,
+                                accuracy=acc,
+                                accuracy_low=acc - 0.01,
+                                accuracy_high=acc + 0.01,
+                                replicates=3,
+                                native_accuracy=0.9 if rx == "b" else 0.8,
+                            )
+                        )
     return rows
 
 
@@ -50,6 +64,6 @@ def test_receivers_compared_in_a_panel_get_their_own_title_and_native_lines(draw
     for ax in (ax for ax in fig.axes if ax.get_lines()):
         assert "each receiver" in ax.get_title() and "→ b" not in ax.get_title()
         natives = sorted(ln.get_ydata()[0] for ln in ax.get_lines() if ln.get_gid() == "native")
-        assert natives == pytest.approx([0.8, 0.9])    # one per receiver, never their mean
+        assert natives == pytest.approx([0.8, 0.9])  # one per receiver, never their mean
     title = drawn["equalizers_vs_snr"]._suptitle.get_text()
-    assert "none below chance" in title       # said where the below-chance curve is drawn
+    assert "none below chance" in title  # said where the below-chance curve is drawn

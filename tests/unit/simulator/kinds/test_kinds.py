@@ -11,19 +11,33 @@ from pydantic import Field
 
 from semcom.core.errors import ScenarioError, SemcomInputError
 from semcom.simulator.cli import main
-from semcom.simulator.kinds import (STUDY_KINDS, StudyKind, get_kind, kind_of, parse_study, register_kind,
-                                    scenario_kinds)
+from semcom.simulator.kinds import (
+    STUDY_KINDS,
+    StudyKind,
+    get_kind,
+    kind_of,
+    parse_study,
+    register_kind,
+    scenario_kinds,
+)
 from semcom.simulator.kinds import base as kinds_base
 from semcom.simulator.link.schema import Scenario, parse_scenario
 from semcom.simulator.network.schema import NetworkScenario, parse_network_scenario
 from semcom.simulator.scenario.specs import CommonSweepAxes, StudyBase
 
-LINK = dict(name="l", models={"a": {"kind": "pca", "latent_dim": 8}},
-            sweep={"snr_db": [0, 10], "num_anchors": [4], "transmitter": "a", "receiver": "a"})
-NETWORK = dict(name="n", kind="network", models={"a": {"kind": "pca", "latent_dim": 8}},
-               channels={"awgn": {"model": "awgn"}},
-               network={"transmitters": {"t": {"model": "a", "count": 2}}, "receivers": {"r": {"model": "a"}}},
-               sweep={"arrival_rate": [10], "num_anchors": [4], "channel": "awgn"})
+LINK = dict(
+    name="l",
+    models={"a": {"kind": "pca", "latent_dim": 8}},
+    sweep={"snr_db": [0, 10], "num_anchors": [4], "transmitter": "a", "receiver": "a"},
+)
+NETWORK = dict(
+    name="n",
+    kind="network",
+    models={"a": {"kind": "pca", "latent_dim": 8}},
+    channels={"awgn": {"model": "awgn"}},
+    network={"transmitters": {"t": {"model": "a", "count": 2}}, "receivers": {"r": {"model": "a"}}},
+    sweep={"arrival_rate": [10], "num_anchors": [4], "channel": "awgn"},
+)
 
 
 def _message(fn, raw) -> str:
@@ -37,46 +51,74 @@ def test_the_kind_picks_the_scenario_model_link_by_default():
     assert type(parse_study(LINK)) is Scenario and parse_study(LINK).kind == "link"
     assert type(parse_study({**LINK, "kind": "link"})) is Scenario
     assert type(parse_study(NETWORK)) is NetworkScenario
-    assert kind_of(parse_study(NETWORK)) is get_kind("network") and kind_of(parse_study(LINK)) is get_kind("link")
+    assert kind_of(parse_study(NETWORK)) is get_kind("network") and kind_of(parse_study(LINK)) is get_kind(
+        "link"
+    )
 
 
 def test_an_unknown_kind_is_one_line_naming_the_kinds():
     assert _message(parse_study, {**NETWORK, "kind": "netwrok"}) == (
         "kind: unknown study kind (did you mean 'network'?) (got 'netwrok'); "
-        "choose one of: link, network, system")
-    assert _message(parse_study, {**LINK, "kind": 3}) == \
-        "kind: unknown study kind (got 3); choose one of: link, network, system"
+        "choose one of: link, network, system"
+    )
+    assert (
+        _message(parse_study, {**LINK, "kind": 3})
+        == "kind: unknown study kind (got 3); choose one of: link, network, system"
+    )
     assert _message(parse_study, {**LINK, "kind": ["link"]}).startswith("kind: unknown study kind")
 
 
-@pytest.mark.parametrize("raw, parse", [
-    ({**LINK, "num_anchor": 3}, parse_scenario),
-    ({**LINK, "sweep": {**LINK["sweep"], "snr_db": "high", "num_anchors": [0.5]}, "seed": -1}, parse_scenario),
-    ({**LINK, "data": {"limt": 10}, "models": {}}, parse_scenario),
-    ({**NETWORK, "network": {**NETWORK["network"], "transmitters": {"t": {"modle": "a"}}}}, parse_network_scenario),
-    ({**NETWORK, "sweep": {"arrival_rate": {"start": 1, "stop": 0, "step": 1}, "channel": "awgn"}},
-     parse_network_scenario),
-    ([1, 2], parse_scenario),
-])
+@pytest.mark.parametrize(
+    "raw, parse",
+    [
+        ({**LINK, "num_anchor": 3}, parse_scenario),
+        (
+            {**LINK, "sweep": {**LINK["sweep"], "snr_db": "high", "num_anchors": [0.5]}, "seed": -1},
+            parse_scenario,
+        ),
+        ({**LINK, "data": {"limt": 10}, "models": {}}, parse_scenario),
+        (
+            {**NETWORK, "network": {**NETWORK["network"], "transmitters": {"t": {"modle": "a"}}}},
+            parse_network_scenario,
+        ),
+        (
+            {**NETWORK, "sweep": {"arrival_rate": {"start": 1, "stop": 0, "step": 1}, "channel": "awgn"}},
+            parse_network_scenario,
+        ),
+        ([1, 2], parse_scenario),
+    ],
+)
 def test_the_union_words_errors_as_each_kind_does(raw, parse):
     assert _message(parse_study, raw) == _message(parse, raw)
 
 
 def test_unknown_keys_inside_a_network_agent_get_that_agent_s_fields():
-    raw = {**NETWORK, "network": {**NETWORK["network"], "transmitters": {"t": {"model": "a", "cuont": 2,
-                                                                                  "distance_m": {"mn": 1, "max": 2}}}}}
+    raw = {
+        **NETWORK,
+        "network": {
+            **NETWORK["network"],
+            "transmitters": {"t": {"model": "a", "cuont": 2, "distance_m": {"mn": 1, "max": 2}}},
+        },
+    }
     message = _message(parse_study, raw)
-    assert "network.transmitters.t.cuont: unknown key (did you mean 'count'?); remove it or use one of: model, " \
-           "count," in message
-    assert "network.transmitters.t.distance_m.mn: unknown key (did you mean 'min'?); remove it or use one of: " \
-           "min, max" in message
+    assert (
+        "network.transmitters.t.cuont: unknown key (did you mean 'count'?); remove it or use one of: model, "
+        "count," in message
+    )
+    assert (
+        "network.transmitters.t.distance_m.mn: unknown key (did you mean 'min'?); remove it or use one of: "
+        "min, max" in message
+    )
 
 
 def test_each_kind_owns_its_rows_columns_and_units():
     assert get_kind("network").columns()[0] == "scenario" and "goodput" in get_kind("network").columns()
     assert "condition" in get_kind("stitch").columns() and "snr_db" in get_kind("link").columns()
     assert [k.results_csv for k in map(get_kind, ("link", "network", "stitch"))] == [
-        "results.csv", "network_results.csv", "stitching.csv"]
+        "results.csv",
+        "network_results.csv",
+        "stitching.csv",
+    ]
     assert len(get_kind("network").expand(parse_study(NETWORK))) == 1
     assert len(get_kind("link").expand(parse_study(LINK))) == 1
 
@@ -84,14 +126,19 @@ def test_each_kind_owns_its_rows_columns_and_units():
 def test_stitch_runs_on_a_link_scenario_only():
     stitch = get_kind("stitch")
     assert not stitch.file_kind and type(stitch.parse(LINK, "s.yaml")) is Scenario
-    with pytest.raises(SemcomInputError, match=r"^s\.yaml: stitch needs a link scenario \(this one says kind: "
-                                               r"network\)"):
+    with pytest.raises(
+        SemcomInputError,
+        match=r"^s\.yaml: stitch needs a link scenario \(this one says kind: "
+        r"network\)",
+    ):
         stitch.parse(NETWORK, "s.yaml")
     assert _message(lambda raw: stitch.parse(raw, "s.yaml"), {**LINK, "kind": "lnk"}).startswith(
-        "kind: unknown study kind (did you mean 'link'?)")
+        "kind: unknown study kind (did you mean 'link'?)"
+    )
 
 
 # -- a new kind plugs in without touching the CLI ----------------------------------------
+
 
 class ToySweep(CommonSweepAxes):
     rounds: int = Field(1, ge=1)
@@ -135,8 +182,12 @@ def _validate(tmp_path, raw) -> tuple[int, str, str]:
 
 
 def test_a_registered_kind_is_parsed_checked_and_validated_by_the_cli(tmp_path, toy_kind):
-    toy = dict(name="t", kind="toy", models={"a": {"kind": "pca", "latent_dim": 8}},
-               sweep={"num_anchors": [4], "rounds": 2})
+    toy = dict(
+        name="t",
+        kind="toy",
+        models={"a": {"kind": "pca", "latent_dim": 8}},
+        sweep={"num_anchors": [4], "rounds": 2},
+    )
     rc, out, err = _validate(tmp_path, toy)
     assert rc == 0 and out.endswith("toy.yaml: ok (2 units)\n"), err
     rc, _, err = _validate(tmp_path, {**toy, "sweep": {"num_anchors": [4], "rounds": 5}})
@@ -151,10 +202,15 @@ def test_the_json_schema_has_a_branch_per_scenario_kind():
     from semcom.simulator.scenario.jsonschema import json_schema
 
     schema = json_schema(scenario_kinds())
-    assert schema["oneOf"] == [{"$ref": "#/$defs/LinkScenario"}, {"$ref": "#/$defs/NetworkScenario"},
-                                 {"$ref": "#/$defs/SystemScenario"}]
-    assert schema["description"].startswith("a link-level study, or a network study (kind: network), "
-                                             "or a system-level study (kind: system). Registered names")
+    assert schema["oneOf"] == [
+        {"$ref": "#/$defs/LinkScenario"},
+        {"$ref": "#/$defs/NetworkScenario"},
+        {"$ref": "#/$defs/SystemScenario"},
+    ]
+    assert schema["description"].startswith(
+        "a link-level study, or a network study (kind: network), "
+        "or a system-level study (kind: system). Registered names"
+    )
     assert "width" in schema["$defs"]["ModelSpec"]["properties"]
 
 

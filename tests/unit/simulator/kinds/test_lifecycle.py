@@ -94,8 +94,10 @@ class CountKind(StudyKind):
         return ["rounds", "i", "value"]
 
     def summary_rows(self, rows):
-        return ["rounds", "values"], [[str(r), str(sum(x["rounds"] == r for x in rows))]
-                                      for r in dict.fromkeys(x["rounds"] for x in rows)]
+        return ["rounds", "values"], [
+            [str(r), str(sum(x["rounds"] == r for x in rows))]
+            for r in dict.fromkeys(x["rounds"] for x in rows)
+        ]
 
     def figures(self, rows, plots_dir, style, scenario):
         import matplotlib.pyplot as plt
@@ -124,8 +126,13 @@ def _cli(*args) -> tuple[int, str, str]:
 
 
 def _scenario(tmp_path, **changes) -> Path:
-    raw = {"name": "c", "kind": "count", "models": {"a": {"kind": "pca", "latent_dim": 4}},
-           "sweep": {"num_anchors": [4], "rounds": [1, 2]}, **changes}
+    raw = {
+        "name": "c",
+        "kind": "count",
+        "models": {"a": {"kind": "pca", "latent_dim": 4}},
+        "sweep": {"num_anchors": [4], "rounds": [1, 2]},
+        **changes,
+    }
     path = tmp_path / f"count{len(changes)}.yaml"
     path.write_text(yaml.safe_dump(raw))
     return path
@@ -140,7 +147,12 @@ def test_a_new_kind_runs_resumes_and_refuses_through_the_one_lifecycle(tmp_path,
     assert (out / "plots" / "values.png").is_file() and (out / "scenario.yaml").is_file()
     manifest = json.loads((out / "manifest.json").read_text())
     assert {k: manifest[k] for k in ("kind", "units_total", "units_run", "rows", "executor")} == {
-        "kind": "count", "units_total": 2, "units_run": 2, "rows": 3, "executor": "inline"}
+        "kind": "count",
+        "units_total": 2,
+        "units_run": 2,
+        "rows": 3,
+        "executor": "inline",
+    }
     assert "torch_threads" in manifest["threads"] and manifest["study_hash"]
 
     # a rerun runs nothing and keeps the first run's executor and time
@@ -161,7 +173,7 @@ def test_the_manifest_times_the_whole_command_beside_its_units(tmp_path, count_k
     included), ``units_time_s`` the executor's share of it."""
     checked = CountKind.check_work
 
-    def slow_check_work(self, *args, **kwargs):   # stands in for imports and data checks
+    def slow_check_work(self, *args, **kwargs):  # stands in for imports and data checks
         time.sleep(1.0)
         return checked(self, *args, **kwargs)
 

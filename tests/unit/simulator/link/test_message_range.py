@@ -8,14 +8,28 @@ from semcom.simulator.link.resolved import resolve_unit
 from semcom.simulator.link.units import expand_units
 from semcom.transceivers.schemes import MESSAGE_RANGE, DigitalScheme
 
-BASE = dict(name="range", data={"dataset": "synthetic", "limit": 100},
-            models={"a": {"kind": "rotation", "seed": 1}, "b": {"kind": "rotation", "seed": 2}},
-            sweep={"snr_db": [10.0], "num_anchors": 8, "transmitter": "a", "receiver": "b", "bits": 4,
-                   "semantic_equalizer": ["relative", "none"]})
-NETWORK = dict(name="n", kind="network", models={"a": {"kind": "pca", "latent_dim": 8}},
-               channels={"awgn": {"model": "awgn"}}, scheme={"kind": "digital", "bits": 4},
-               network={"transmitters": {"t": {"model": "a", "count": 2}}, "receivers": {"r": {"model": "a"}}},
-               sweep={"arrival_rate": [10], "num_anchors": [4], "channel": "awgn"})
+BASE = dict(
+    name="range",
+    data={"dataset": "synthetic", "limit": 100},
+    models={"a": {"kind": "rotation", "seed": 1}, "b": {"kind": "rotation", "seed": 2}},
+    sweep={
+        "snr_db": [10.0],
+        "num_anchors": 8,
+        "transmitter": "a",
+        "receiver": "b",
+        "bits": 4,
+        "semantic_equalizer": ["relative", "none"],
+    },
+)
+NETWORK = dict(
+    name="n",
+    kind="network",
+    models={"a": {"kind": "pca", "latent_dim": 8}},
+    channels={"awgn": {"model": "awgn"}},
+    scheme={"kind": "digital", "bits": 4},
+    network={"transmitters": {"t": {"model": "a", "count": 2}}, "receivers": {"r": {"model": "a"}}},
+    sweep={"arrival_rate": [10], "num_anchors": [4], "channel": "awgn"},
+)
 
 
 def _schemes(scheme):
@@ -52,4 +66,4 @@ def test_auto_range_is_one_scale_per_sample_whatever_the_data():
     sent = scheme.encode(message)
     assert torch.allclose(sent.side.scale, torch.full((3, 1), 0.1))
     decoded = scheme.decode(sent.x[None], torch.full((1, *sent.x.shape), 1e-4), sent.side)
-    assert (decoded.message[0] - message).abs().max() <= 0.1 / 2 ** 4 + 1e-6
+    assert (decoded.message[0] - message).abs().max() <= 0.1 / 2**4 + 1e-6

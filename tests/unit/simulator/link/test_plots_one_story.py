@@ -17,9 +17,12 @@ from semcom.simulator.link.units import expand_units
 from semcom.transceivers.semantic import resolve_equalizer
 
 ROOT = Path(__file__).resolve().parents[4]
-LINK_SCENARIOS = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml")
-                        if not any(f"kind: {k}" in p.read_text() for k in ("network", "system", "abstraction"))
-                        and "stitching" not in p.name)   # link studies only (stitch tables: heat maps)
+LINK_SCENARIOS = sorted(
+    p.name
+    for p in (ROOT / "scenarios").glob("*.yaml")
+    if not any(f"kind: {k}" in p.read_text() for k in ("network", "system", "abstraction"))
+    and "stitching" not in p.name
+)  # link studies only (stitch tables: heat maps)
 
 
 def _synthetic_rows(sc) -> list[dict]:
@@ -27,29 +30,69 @@ def _synthetic_rows(sc) -> list[dict]:
     latent size; accuracy rises with SNR (and with K for relative messages), varies by seed."""
     rows = []
     for u in expand_units(sc):
-        if u.channel_uses is not None:   # a jscc unit: no anchors, no equaliser
+        if u.channel_uses is not None:  # a jscc unit: no anchors, no equaliser
             for snr in sc.axis("snr_db"):
                 acc = min(0.99, 0.2 + 0.5 / (1 + math.exp(-float(snr) / 5)))
-                rows.append(dict(scenario=sc.name, tx_model=u.transmitter, rx_model=u.receiver, channel=u.channel,
-                                 snr_db=float(snr), num_anchors=None, anchor_selection=None, scheme=u.scheme,
-                                 bits=None, semantic_equalizer="jscc", seed=u.seed, channel_uses=float(u.channel_uses),
-                                 bits_per_sample=None, n_samples=500, accuracy=acc, accuracy_low=acc - 0.04,
-                                 accuracy_high=acc + 0.04, native_accuracy=0.95, unit=f"{u.key}"))
+                rows.append(
+                    dict(
+                        scenario=sc.name,
+                        tx_model=u.transmitter,
+                        rx_model=u.receiver,
+                        channel=u.channel,
+                        snr_db=float(snr),
+                        num_anchors=None,
+                        anchor_selection=None,
+                        scheme=u.scheme,
+                        bits=None,
+                        semantic_equalizer="jscc",
+                        seed=u.seed,
+                        channel_uses=float(u.channel_uses),
+                        bits_per_sample=None,
+                        n_samples=500,
+                        accuracy=acc,
+                        accuracy_low=acc - 0.04,
+                        accuracy_high=acc + 0.04,
+                        native_accuracy=0.95,
+                        unit=f"{u.key}",
+                    )
+                )
             continue
         for snr in sc.axis("snr_db"):
             for eq in sc.axis("semantic_equalizer"):
                 absolute, pilots = _absolute(sc, eq), _pilots(sc, eq)
                 # aligned fits its map on K pilots: better with K although its rate is not
-                k_gain = 0.03 * math.log2(u.num_anchors) if pilots else 0.0 if absolute else \
-                    0.05 * math.log2(u.num_anchors)
+                k_gain = (
+                    0.03 * math.log2(u.num_anchors)
+                    if pilots
+                    else 0.0
+                    if absolute
+                    else 0.05 * math.log2(u.num_anchors)
+                )
                 acc = min(0.99, 0.1 + 0.5 / (1 + math.exp(-float(snr) / 5)) + k_gain + 0.01 * (u.seed % 3))
-                rows.append(dict(scenario=sc.name, tx_model=u.transmitter, rx_model=u.receiver, channel=u.channel,
-                                 snr_db=float(snr), num_anchors=u.num_anchors, anchor_selection=u.anchor_selection,
-                                 scheme=u.scheme, bits=u.bits, semantic_equalizer=eq, seed=u.seed,
-                                 channel_uses=16.0 if absolute else u.num_anchors / 2, bits_per_sample=None,
-                                 n_samples=500, accuracy=acc, accuracy_low=acc - 0.04, accuracy_high=acc + 0.04,
-                                 native_accuracy=0.95, setup_channel_uses=16.0 * u.num_anchors if pilots else None,
-                                 unit=f"{u.key}"))
+                rows.append(
+                    dict(
+                        scenario=sc.name,
+                        tx_model=u.transmitter,
+                        rx_model=u.receiver,
+                        channel=u.channel,
+                        snr_db=float(snr),
+                        num_anchors=u.num_anchors,
+                        anchor_selection=u.anchor_selection,
+                        scheme=u.scheme,
+                        bits=u.bits,
+                        semantic_equalizer=eq,
+                        seed=u.seed,
+                        channel_uses=16.0 if absolute else u.num_anchors / 2,
+                        bits_per_sample=None,
+                        n_samples=500,
+                        accuracy=acc,
+                        accuracy_low=acc - 0.04,
+                        accuracy_high=acc + 0.04,
+                        native_accuracy=0.95,
+                        setup_channel_uses=16.0 * u.num_anchors if pilots else None,
+                        unit=f"{u.key}",
+                    )
+                )
     return rows
 
 
@@ -61,6 +104,7 @@ def _absolute(sc, eq: str) -> bool:
 def _pilots(sc, eq: str) -> bool:
     """Whether receiver ``eq`` is an ``aligned`` one (its K anchor pairs are sent as pilots)."""
     from semcom.transceivers.semantic import SEMANTIC_EQUALIZERS
+
     return resolve_equalizer(eq, sc.semantic_equalizers.get(eq))[0] is SEMANTIC_EQUALIZERS.get("aligned")
 
 
@@ -70,7 +114,7 @@ def _render(tmp_path, name: str, width: str = "double"):
     run.mkdir()
     spec = sc.model_dump(mode="json")
     spec["figure"] = {"width": width}
-    spec.pop("channels")      # no Shannon reference lines
+    spec.pop("channels")  # no Shannon reference lines
     rows = _synthetic_rows(sc)
     plots.plot_all(rows, run / "plots", "link", spec)
     return sc, rows
@@ -86,11 +130,13 @@ def _chance(ax) -> list:
 
 
 # the zoo's figures (many panels) take the longest to draw: they run with the slow tests
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "alignment_zoo.yaml" else n
-                                  for n in LINK_SCENARIOS])
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.slow) if n == "alignment_zoo.yaml" else n for n in LINK_SCENARIOS],
+)
 def test_each_figure_tells_one_story(tmp_path, drawn, name):
     sc, rows = _render(tmp_path, name)
-    if len(sc.axis("num_anchors")) >= 2:     # two rates make a rate-accuracy figure
+    if len(sc.axis("num_anchors")) >= 2:  # two rates make a rate-accuracy figure
         assert "rate_accuracy" in drawn, list(drawn)
     assert drawn, name
     snrs = {float(s) for s in sc.axis("snr_db")}
@@ -98,29 +144,34 @@ def test_each_figure_tells_one_story(tmp_path, drawn, name):
     for fig_name, fig in drawn.items():
         axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_lines()]
         assert fig.get_size_inches()[0] == pytest.approx(plotting.FIGURE_WIDTHS["double"])
-        for ax in axes[1:]:   # every compared panel on one x and one y axis
+        for ax in axes[1:]:  # every compared panel on one x and one y axis
             assert ax.get_shared_x_axes().joined(axes[0], ax), fig_name
             assert ax.get_shared_y_axes().joined(axes[0], ax), fig_name
         for ax in axes:
             chance = _chance(ax)
             assert len(chance) == 1 and chance[0].get_bbox().y1 == pytest.approx(0.1), fig_name
             dashed = {ln.get_linestyle() for ln in ax.get_lines() if ln.get_gid() in ("native", "chance")}
-            assert dashed <= {"-"}, fig_name          # dashes and dots mean SNR levels only
+            assert dashed <= {"-"}, fig_name  # dashes and dots mean SNR levels only
             if ax.get_xlabel().startswith("SNR"):
                 assert {float(t) for t in ax.get_xticks()} <= snrs, (fig_name, ax.get_xticks())
             for ln in _lines(ax):
                 gid = ln.get_gid() or ""
                 if gid.startswith("k_independent:"):
-                    assert len(set(ln.get_ydata())) == 1, (fig_name, gid)   # a horizontal line
-        texts = [t for t in fig.findobj(lambda o: hasattr(o, "get_fontsize") and hasattr(o, "get_text"))
-                 if t.get_text() and t.get_visible()]
+                    assert len(set(ln.get_ydata())) == 1, (fig_name, gid)  # a horizontal line
+        texts = [
+            t
+            for t in fig.findobj(lambda o: hasattr(o, "get_fontsize") and hasattr(o, "get_text"))
+            if t.get_text() and t.get_visible()
+        ]
         assert min(t.get_fontsize() for t in texts) >= 7, fig_name
     # K-independent equalisers: a point at their own rate per SNR level in each panel, never a line over K
-    rate_axes = [ax for ax in drawn["rate_accuracy"].axes if ax.get_lines()] if "rate_accuracy" in drawn else []
+    rate_axes = (
+        [ax for ax in drawn["rate_accuracy"].axes if ax.get_lines()] if "rate_accuracy" in drawn else []
+    )
     for ax in rate_axes:
         refs = [ln for ln in ax.get_lines() if (ln.get_gid() or "").startswith("own_rate:")]
         assert {ln.get_gid().split(":", 1)[1] for ln in refs} == absolute, ax.get_title()
-        assert all(list(ln.get_xdata()) == [16.0] for ln in refs)      # the absolute latent's own rate
+        assert all(list(ln.get_xdata()) == [16.0] for ln in refs)  # the absolute latent's own rate
         curves = [ln for ln in _lines(ax) if ln.get_gid() is None and len(ln.get_xdata()) > 1]
         assert all(len(set(ln.get_xdata())) > 1 for ln in curves)
 
@@ -139,7 +190,7 @@ def test_compared_schemes_share_one_axis(tmp_path, drawn):
 def test_single_column_width_and_too_few_points_skip_the_figure(tmp_path, drawn):
     _render(tmp_path, "anchors_random_vs_prototypical.yaml", width="single")
     assert all(fig.get_size_inches()[0] == pytest.approx(3.5) for fig in drawn.values())
-    assert "accuracy_vs_snr" not in drawn     # 2 SNR points: no curve over SNR
+    assert "accuracy_vs_snr" not in drawn  # 2 SNR points: no curve over SNR
     assert "accuracy_vs_anchors" in drawn
 
 
@@ -151,11 +202,19 @@ def test_aligned_is_a_point_at_its_own_rate_but_a_curve_over_k(tmp_path, drawn):
     k_max = max(sc.axis("num_anchors"))
     rate_ax = next(ax for ax in drawn["rate_accuracy"].axes if ax.get_lines())
     snr = max(float(s) for s in sc.axis("snr_db"))
-    ref = max((ln for ln in rate_ax.get_lines() if ln.get_gid() == "own_rate:aligned"),
-              key=lambda ln: ln.get_ydata()[0])       # the highest SNR's point
+    ref = max(
+        (ln for ln in rate_ax.get_lines() if ln.get_gid() == "own_rate:aligned"),
+        key=lambda ln: ln.get_ydata()[0],
+    )  # the highest SNR's point
     channel = next(c for c in sc.axis("channel") if c in rate_ax.get_title())
-    expect = [r["accuracy"] for r in rows if r["semantic_equalizer"] == "aligned" and r["num_anchors"] == k_max
-              and r["snr_db"] == snr and r["channel"] == channel]
+    expect = [
+        r["accuracy"]
+        for r in rows
+        if r["semantic_equalizer"] == "aligned"
+        and r["num_anchors"] == k_max
+        and r["snr_db"] == snr
+        and r["channel"] == channel
+    ]
     levels = set(ref.get_ydata())
     assert len(levels) == 1 and levels.pop() == pytest.approx(sum(expect) / len(expect))
     for ax in drawn["equalizers_vs_anchors"].axes:

@@ -8,13 +8,22 @@ from semcom.simulator.link.schema import parse_scenario
 from semcom.simulator.link.units import expand_units
 
 BASE = {
-    "name": "schemes", "seed": 2,
+    "name": "schemes",
+    "seed": 2,
     "data": {"dataset": "synthetic", "limit": 300, "test_fraction": 0.5},
     "models": {"a": {"kind": "rotation", "seed": 1}, "b": {"kind": "rotation", "seed": 2}},
-    "schemes": {"analog": {"kind": "analog"},
-                "ldpc": {"kind": "digital", "code_rate": 0.5, "num_bits_per_symbol": 2, "block_length": 256}},
-    "sweep": {"snr_db": [0, 20], "num_anchors": [8], "transmitter": "a", "receiver": "b",
-              "semantic_equalizer": ["relative"], "bits": [2, 4]},
+    "schemes": {
+        "analog": {"kind": "analog"},
+        "ldpc": {"kind": "digital", "code_rate": 0.5, "num_bits_per_symbol": 2, "block_length": 256},
+    },
+    "sweep": {
+        "snr_db": [0, 20],
+        "num_anchors": [8],
+        "transmitter": "a",
+        "receiver": "b",
+        "semantic_equalizer": ["relative"],
+        "bits": [2, 4],
+    },
 }
 
 
@@ -45,6 +54,7 @@ def test_both_schemes_run_in_one_study(tmp_path):
     result = run_study(_scenario(bits=4), tmp_path, quiet=True, plots=False)
     import csv
     from pathlib import Path
+
     rows = list(csv.DictReader(Path(result.csv).read_text().splitlines()))
     by = {(r["scheme"], float(r["snr_db"])): r for r in rows}
     assert by[("analog", 20.0)]["bits_per_sample"] == "" and by[("analog", 20.0)]["ber"] == ""

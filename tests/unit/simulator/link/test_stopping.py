@@ -16,65 +16,104 @@ from semcom.simulator.kinds import parse_study
 
 def test_a_point_gets_what_its_estimate_needs_at_most_doubling_and_never_past_its_budget():
     stop = StopSpec(ci_half_width=0.01, min_replicates=3, max_replicates=20)
-    assert replicates_to_add(PointState(2, math.nan), stop) == 1            # up to min_replicates first
-    assert replicates_to_add(PointState(3, 0.02), stop) == 3                # needs ~12: doubles
-    assert replicates_to_add(PointState(8, 0.0105), stop) == 1              # needs 8.8: one more
-    assert replicates_to_add(PointState(16, 0.03), stop) == 4               # the budget's last 4
-    assert replicates_to_add(PointState(20, 0.03), stop) == 0               # spent: not met
-    assert replicates_to_add(PointState(5, 0.009), stop) == 0               # met
+    assert replicates_to_add(PointState(2, math.nan), stop) == 1  # up to min_replicates first
+    assert replicates_to_add(PointState(3, 0.02), stop) == 3  # needs ~12: doubles
+    assert replicates_to_add(PointState(8, 0.0105), stop) == 1  # needs 8.8: one more
+    assert replicates_to_add(PointState(16, 0.03), stop) == 4  # the budget's last 4
+    assert replicates_to_add(PointState(20, 0.03), stop) == 0  # spent: not met
+    assert replicates_to_add(PointState(5, 0.009), stop) == 0  # met
     assert target_met(PointState(20, 0.03), stop) is False and target_met(PointState(5, 0.009), stop)
     assert target_met(PointState(5, 0.009), None) is None
 
 
 def test_block_errors_are_counted_until_the_target_as_sim_ber_counts_them():
     stop = StopSpec(num_target_block_errors=100, min_replicates=2, max_replicates=64)
-    assert replicates_to_add(PointState(4, 0.05, block_errors=50, codewords=800), stop) == 4   # needs 8
-    assert replicates_to_add(PointState(4, 0.05, block_errors=0, codewords=800), stop) == 4    # none yet: double
+    assert replicates_to_add(PointState(4, 0.05, block_errors=50, codewords=800), stop) == 4  # needs 8
+    assert (
+        replicates_to_add(PointState(4, 0.05, block_errors=0, codewords=800), stop) == 4
+    )  # none yet: double
     assert replicates_to_add(PointState(4, 0.05, block_errors=120, codewords=800), stop) == 0
     assert unmet(PointState(4, 0.05, block_errors=0, codewords=800, blocks_done=True), stop) == []
-    assert unmet(PointState(4, 0.05), stop) == []           # a scheme without codewords: no block target
+    assert unmet(PointState(4, 0.05), stop) == []  # a scheme without codewords: no block target
 
 
 def _point(snr, errors, codewords=1000, eq="relative"):
-    return dict(scenario="s", tx_model="a", rx_model="b", channel="c", scheme="d", bits=4, anchor_selection="random",
-                num_anchors=8, channel_uses=16.0, semantic_equalizer=eq, snr_db=snr, replicates=3,
-                accuracy_half_width=0.01, block_errors=errors, codewords=codewords)
+    return dict(
+        scenario="s",
+        tx_model="a",
+        rx_model="b",
+        channel="c",
+        scheme="d",
+        bits=4,
+        anchor_selection="random",
+        num_anchors=8,
+        channel_uses=16.0,
+        semantic_equalizer=eq,
+        snr_db=snr,
+        replicates=3,
+        accuracy_half_width=0.01,
+        block_errors=errors,
+        codewords=codewords,
+    )
 
 
 def test_target_bler_ends_the_block_count_above_the_first_point_that_reaches_it():
     stop = StopSpec(num_target_block_errors=100, target_bler=0.01)
-    points = [_point(0.0, 900), _point(5.0, 40), _point(10.0, 5), _point(15.0, 0), _point(5.0, 300, eq="oracle")]
+    points = [
+        _point(0.0, 900),
+        _point(5.0, 40),
+        _point(10.0, 5),
+        _point(15.0, 0),
+        _point(5.0, 300, eq="oracle"),
+    ]
     done = [s.blocks_done for s in point_states(points, stop)]
     # relative reaches 0.01 at 10 dB (5 of 1000): 15 dB needs no more errors; 5 dB (0.04) still does
     assert done == [False, False, False, True, False]
 
 
-@pytest.mark.parametrize("stop, field, words", [
-    ({"ci_half_width": 0}, "stop.ci_half_width", "between 0 and 1"),
-    ({"ci_half_width": 1.0}, "stop.ci_half_width", "between 0 and 1"),
-    ({"ci_half_width": -0.01}, "stop.ci_half_width", "between 0 and 1"),
-    ({"min_replicates": 5, "max_replicates": 4}, "stop.max_replicates", "below stop.min_replicates"),
-    ({"min_replicates": 1}, "stop.min_replicates", ">= 2"),
-    ({"target_bler": 2}, "stop.target_bler", "between 0 and 1"),
-    ({"ci_half_widht": 0.01}, "stop.ci_half_widht", "did you mean 'ci_half_width'"),
-])
+@pytest.mark.parametrize(
+    "stop, field, words",
+    [
+        ({"ci_half_width": 0}, "stop.ci_half_width", "between 0 and 1"),
+        ({"ci_half_width": 1.0}, "stop.ci_half_width", "between 0 and 1"),
+        ({"ci_half_width": -0.01}, "stop.ci_half_width", "between 0 and 1"),
+        ({"min_replicates": 5, "max_replicates": 4}, "stop.max_replicates", "below stop.min_replicates"),
+        ({"min_replicates": 1}, "stop.min_replicates", ">= 2"),
+        ({"target_bler": 2}, "stop.target_bler", "between 0 and 1"),
+        ({"ci_half_widht": 0.01}, "stop.ci_half_widht", "did you mean 'ci_half_width'"),
+    ],
+)
 def test_bad_stop_settings_are_one_line_naming_the_field_and_the_fix(stop, field, words):
-    raw = dict(name="s", models={"a": {"kind": "pca", "latent_dim": 4}}, stop=stop,
-               sweep=dict(snr_db=[0], num_anchors=[4], transmitter="a", receiver="a"))
+    raw = dict(
+        name="s",
+        models={"a": {"kind": "pca", "latent_dim": 4}},
+        stop=stop,
+        sweep=dict(snr_db=[0], num_anchors=[4], transmitter="a", receiver="a"),
+    )
     with pytest.raises(ScenarioError) as err:
         parse_study(raw)
     text = str(err.value)
     assert text.startswith(field + ":") and words in text and "\n" not in text, text
-    assert "; " in text                                                    # the fix follows
+    assert "; " in text  # the fix follows
 
 
 def _scenario(**extra):
-    raw = dict(name="stop", seed=0, data=dict(dataset="synthetic", limit=600, test_fraction=0.3),
-               heads=dict(weight_decay=0.001),
-               models=dict(a=dict(kind="rotation", seed=1, noise_std=0.5),
-                           b=dict(kind="rotation", seed=2, noise_std=0.5)),
-               sweep=dict(snr_db=[-10, 0, 20], num_anchors=[4], transmitter="a", receiver="b",
-                          semantic_equalizer=["relative"]))
+    raw = dict(
+        name="stop",
+        seed=0,
+        data=dict(dataset="synthetic", limit=600, test_fraction=0.3),
+        heads=dict(weight_decay=0.001),
+        models=dict(
+            a=dict(kind="rotation", seed=1, noise_std=0.5), b=dict(kind="rotation", seed=2, noise_std=0.5)
+        ),
+        sweep=dict(
+            snr_db=[-10, 0, 20],
+            num_anchors=[4],
+            transmitter="a",
+            receiver="b",
+            semantic_equalizer=["relative"],
+        ),
+    )
     raw.update(extra)
     return parse_study(raw)
 
@@ -82,16 +121,20 @@ def _scenario(**extra):
 def test_a_block_target_on_a_scheme_without_codewords_is_refused_in_one_line():
     from semcom.simulator.link.checks import check_scenario
 
-    for stop, field in (({"num_target_block_errors": 100}, "stop.num_target_block_errors"),
-                        ({"target_bler": 0.01}, "stop.target_bler")):
+    for stop, field in (
+        ({"num_target_block_errors": 100}, "stop.num_target_block_errors"),
+        ({"target_bler": 0.01}, "stop.target_bler"),
+    ):
         with pytest.raises(ScenarioError) as err:
             check_scenario(_scenario(stop=stop), check_data=False)
         assert str(err.value).startswith(field + ":") and "send no codewords" in str(err.value)
         assert "digital" in str(err.value)
     with pytest.raises(ScenarioError, match=r"^stop.max_replicates: .*below the 4 seeds of sweep.seed"):
         sc = _scenario(stop={"max_replicates": 3, "min_replicates": 2})
-        check_scenario(sc.model_copy(update={"sweep": sc.sweep.model_copy(update={"seed": [1, 2, 3, 4]})}),
-                       check_data=False)
+        check_scenario(
+            sc.model_copy(update={"sweep": sc.sweep.model_copy(update={"seed": [1, 2, 3, 4]})}),
+            check_data=False,
+        )
 
 
 def _files(out):
@@ -124,6 +167,7 @@ def test_a_study_stops_per_snr_point_identically_inline_and_on_two_workers_and_r
 
 def _stored(out):
     from semcom.simulator.results.store import read_rows
+
     return read_rows(out)
 
 
@@ -134,12 +178,24 @@ def test_a_digital_point_gets_replicates_until_its_block_errors_reach_the_target
     over the point's replicates."""
     from semcom.simulator.kinds import run_study
 
-    sc = _scenario(channels={"rayleigh": {"model": "rayleigh", "csi": "perfect", "equalizer": "lmmse"}},
-                   scheme={"kind": "digital", "code_rate": 0.5, "modulation_order": 4, "block_length": 256,
-                           "num_iter": 10},
-                   stop={"num_target_block_errors": 40, "min_replicates": 2, "max_replicates": 4})
-    sc = sc.model_copy(update={"sweep": sc.sweep.model_copy(update={"snr_db": [0.0, 20.0], "channel": "rayleigh",
-                                                                   "num_anchors": [8]})})
+    sc = _scenario(
+        channels={"rayleigh": {"model": "rayleigh", "csi": "perfect", "equalizer": "lmmse"}},
+        scheme={
+            "kind": "digital",
+            "code_rate": 0.5,
+            "modulation_order": 4,
+            "block_length": 256,
+            "num_iter": 10,
+        },
+        stop={"num_target_block_errors": 40, "min_replicates": 2, "max_replicates": 4},
+    )
+    sc = sc.model_copy(
+        update={
+            "sweep": sc.sweep.model_copy(
+                update={"snr_db": [0.0, 20.0], "channel": "rayleigh", "num_anchors": [8]}
+            )
+        }
+    )
     run_study(sc, tmp_path / "digital", quiet=True, plots=False)
     replicates = _stored(tmp_path / "digital")
     points = {p["snr_db"]: p for p in point_rows(replicates, sc.stop)}

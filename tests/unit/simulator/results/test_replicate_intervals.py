@@ -23,7 +23,7 @@ def test_the_replicate_interval_is_scipys_t_interval():
         assert abs(iv.half_width - (hi - lo) / 2) < 1e-12
     one = replicate_interval([0.7])
     assert one.mean == 0.7 and math.isnan(one.low) and math.isnan(one.half_width)
-    assert replicate_interval([0.99, 1.0, 1.0]).high == 1.0      # clipped to the accuracy's range
+    assert replicate_interval([0.99, 1.0, 1.0]).high == 1.0  # clipped to the accuracy's range
 
 
 def _replicate_rows(runs: int, replicates: int, seed: int = 0):
@@ -37,15 +37,33 @@ def _replicate_rows(runs: int, replicates: int, seed: int = 0):
     groups, size = 17, 32
     p = rng.beta(60.0, 40.0, size=(runs, replicates))
     good = rng.random((runs, replicates, groups)) < p[..., None]
-    correct = np.where(good, rng.binomial(size, 0.95, good.shape), rng.binomial(size, 0.1, good.shape)).sum(-1)
+    correct = np.where(good, rng.binomial(size, 0.95, good.shape), rng.binomial(size, 0.1, good.shape)).sum(
+        -1
+    )
     n = groups * size
     rows = []
     for i in range(runs):
         for r in range(replicates):
-            rows.append(dict(scenario="known", tx_model=f"run{i}", rx_model="rx", channel="rayleigh", scheme="digital",
-                             bits=4, anchor_selection="random", num_anchors=8, channel_uses=16.0,
-                             semantic_equalizer="relative", snr_db=5.0, seed=r, n_samples=n,
-                             accuracy=correct[i, r] / n, top5_accuracy=1.0, passes=1))
+            rows.append(
+                dict(
+                    scenario="known",
+                    tx_model=f"run{i}",
+                    rx_model="rx",
+                    channel="rayleigh",
+                    scheme="digital",
+                    bits=4,
+                    anchor_selection="random",
+                    num_anchors=8,
+                    channel_uses=16.0,
+                    semantic_equalizer="relative",
+                    snr_db=5.0,
+                    seed=r,
+                    n_samples=n,
+                    accuracy=correct[i, r] / n,
+                    top5_accuracy=1.0,
+                    passes=1,
+                )
+            )
     return rows, 0.95 * 0.6 + 0.1 * 0.4
 
 
@@ -61,7 +79,9 @@ def test_the_replicate_interval_covers_the_true_mean_and_the_wilson_interval_doe
     t_cover = np.mean([p["accuracy_low"] <= truth <= p["accuracy_high"] for p in points])
     w_cover = np.mean([p["accuracy_wilson_low"] <= truth <= p["accuracy_wilson_high"] for p in points])
     with capsys.disabled():
-        print(f"\n  {replicates} replicates x 2000 runs: t-interval over replicates covers {100 * t_cover:.1f}%, "
-              f"Wilson of the pooled decisions {100 * w_cover:.1f}%")
+        print(
+            f"\n  {replicates} replicates x 2000 runs: t-interval over replicates covers {100 * t_cover:.1f}%, "
+            f"Wilson of the pooled decisions {100 * w_cover:.1f}%"
+        )
     assert 0.93 <= t_cover <= 0.97, t_cover
     assert w_cover < 0.6, w_cover

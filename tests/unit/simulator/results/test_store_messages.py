@@ -21,8 +21,10 @@ def test_refusal_names_the_differing_fields_and_force_warns_what_it_discards(tmp
         store.commit_unit("u2", 1, [{"a": 2}])
     with pytest.raises(StoreError, match=r"differs in sweep\.snr_db"):
         ResultsStore(tmp_path, "h2", study={"sweep": {"snr_db": [0, 20]}, "seed": 1})
-    with pytest.warns(StoreWarning, match=r"discarding 2 finished units .*sweep\.snr_db"), \
-            ResultsStore(tmp_path, "h2", force=True, study={"sweep": {"snr_db": [0, 20]}, "seed": 1}) as store:
+    with (
+        pytest.warns(StoreWarning, match=r"discarding 2 finished units .*sweep\.snr_db"),
+        ResultsStore(tmp_path, "h2", force=True, study={"sweep": {"snr_db": [0, 20]}, "seed": 1}) as store,
+    ):
         assert store.rows() == []
 
 

@@ -9,7 +9,9 @@ from semcom.simulator.results.store import ResultsStore, StoreError, read_rows, 
 
 
 def _row(unit, snr, acc, **kw):
-    return dict(scenario="s", rx_model="b", snr_db=snr, num_anchors=4, accuracy=acc, ber=None, unit=unit, **kw)
+    return dict(
+        scenario="s", rx_model="b", snr_db=snr, num_anchors=4, accuracy=acc, ber=None, unit=unit, **kw
+    )
 
 
 def test_rows_are_sql_columns_with_types_and_round_trip(tmp_path):
@@ -31,9 +33,11 @@ def test_rows_are_sql_columns_with_types_and_round_trip(tmp_path):
 
 def test_store_of_an_older_semcom_is_refused_in_one_line(tmp_path):
     db = sqlite3.connect(tmp_path / "results.sqlite")
-    db.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
-                     "INSERT INTO meta VALUES ('study_hash', 'old');"
-                     "CREATE TABLE rows (unit TEXT, idx INTEGER, data TEXT);")
+    db.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+        "INSERT INTO meta VALUES ('study_hash', 'old');"
+        "CREATE TABLE rows (unit TEXT, idx INTEGER, data TEXT);"
+    )
     db.close()
     with pytest.raises(StoreError, match="older semcom"):
         ResultsStore(tmp_path, "h")
@@ -51,7 +55,7 @@ def test_result_columns_may_not_use_the_stores_names(tmp_path):
 
 def test_a_column_empty_at_first_gets_its_type_from_its_first_value(tmp_path):
     with ResultsStore(tmp_path, "h") as store:
-        store.commit_unit("u1", 0, [_row("u1", 0.0, 0.5)])                  # ber empty
+        store.commit_unit("u1", 0, [_row("u1", 0.0, 0.5)])  # ber empty
         store.commit_unit("u2", 1, [_row("u2", 0.0, 0.6, bler=None), {**_row("u2", 10.0, 0.7), "ber": 0.125}])
         store.commit_unit("u3", 2, [{**_row("u3", 0.0, 0.8), "ber": 0.25}])  # a typed column stays as it is
     db = sqlite3.connect(tmp_path / "results.sqlite")

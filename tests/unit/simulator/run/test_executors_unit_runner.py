@@ -37,8 +37,12 @@ def test_inline_runs_the_given_unit_runner_in_study_order():
 def test_a_pool_gives_the_same_rows_and_prepares_once_before_it_starts():
     PREPARED.clear()
     units = [1, 2, 3, 4]
-    pooled = {unit: rows for unit, rows, _ in run_units(Toy(offset=7), units, square_plus_offset, workers=2,
-                                                        num_threads=1, prepare=prepare)}
+    pooled = {
+        unit: rows
+        for unit, rows, _ in run_units(
+            Toy(offset=7), units, square_plus_offset, workers=2, num_threads=1, prepare=prepare
+        )
+    }
     inline = {unit: rows for unit, rows, _ in run_units(Toy(offset=7), units, square_plus_offset)}
     assert pooled == inline and PREPARED == [7]
 
@@ -48,7 +52,10 @@ def test_a_unit_refused_in_a_worker_is_the_same_one_line_error():
     never a traceback from rebuilding it."""
     with pytest.raises(ScenarioError) as err:
         list(run_units(Toy(offset=0), [1, 2, 3, 4], refuse_unit_three, workers=2, num_threads=1))
-    assert err.value.field == "system.grid" and str(err.value) == "system.grid: unit 3 does not fit; use more PRBs"
+    assert (
+        err.value.field == "system.grid"
+        and str(err.value) == "system.grid: unit 3 does not fit; use more PRBs"
+    )
 
 
 def thread_count(sc: Toy, unit: int) -> list[dict]:

@@ -20,8 +20,11 @@ from semcom.transceivers.schemes.specs import SCHEME_SPECS, scheme_spec
 from semcom.transceivers.schemes import SCHEMES
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[4] / "scenarios").glob("*.yaml"))
-LINK = {"name": "t", "models": {"a": {"kind": "pca", "latent_dim": 8}}, "sweep": {"snr_db": [0], "num_anchors": [4],
-                                                                         "transmitter": "a", "receiver": "a"}}
+LINK = {
+    "name": "t",
+    "models": {"a": {"kind": "pca", "latent_dim": 8}},
+    "sweep": {"snr_db": [0], "num_anchors": [4], "transmitter": "a", "receiver": "a"},
+}
 
 
 class _EditorYAML(yaml.SafeLoader):
@@ -29,8 +32,9 @@ class _EditorYAML(yaml.SafeLoader):
     that pydantic then converts)."""
 
 
-_EditorYAML.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$"),
-                                  list("-+0123456789"))
+_EditorYAML.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
 
 
 def _declared_keywords(block: type) -> set[str]:
@@ -40,7 +44,11 @@ def _declared_keywords(block: type) -> set[str]:
         if "__init__" not in vars(cls) or not cls.__module__.startswith("semcom"):
             continue
         for p in inspect.signature(cls.__init__).parameters.values():
-            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in ("self", "precision", "device"):
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in (
+                "self",
+                "precision",
+                "device",
+            ):
                 out.add(p.name)
     return out
 
@@ -71,10 +79,15 @@ def test_a_block_refuses_a_bad_setting_through_its_spec_in_one_line():
     from semcom.core.settings import SettingError
     from semcom.transceivers.schemes import DigitalScheme
 
-    with pytest.raises(SettingError, match=r"^num_pilots: input should be greater than or equal to 1 \(got 0\)"):
+    with pytest.raises(
+        SettingError, match=r"^num_pilots: input should be greater than or equal to 1 \(got 0\)"
+    ):
         build_channel("rayleigh", num_pilots=0)
-    with pytest.raises(SettingError, match=r"^code_rat: unknown setting of scheme DigitalScheme \(did you mean "
-                                           r"'code_rate'\?\)"):
+    with pytest.raises(
+        SettingError,
+        match=r"^code_rat: unknown setting of scheme DigitalScheme \(did you mean "
+        r"'code_rate'\?\)",
+    ):
         DigitalScheme(code_rat=0.5)
     assert build_channel("ofdm-tdl", speed=3).spec.speed == 3 and DigitalScheme(bits=4).bits == 4
 
@@ -97,23 +110,36 @@ def test_a_spec_dumps_what_was_written_so_study_identities_did_not_change():
     assert len(mappings) > 20
     for what, written in mappings:
         spec = channel_spec(**written) if what == "channel" else scheme_spec(**written)
-        always = {"model": "awgn", "csi": "perfect", "equalizer": "lmmse"} if what == "channel" else {"kind": "analog"}
+        always = (
+            {"model": "awgn", "csi": "perfect", "equalizer": "lmmse"}
+            if what == "channel"
+            else {"kind": "analog"}
+        )
         assert spec.model_dump() == {**always, **written}, written
     # a whole number stays one (json "3" and "3.0" would hash differently)
     assert channel_spec(model="ofdm-tdl", speed=3).model_dump()["speed"] == 3
     assert type(channel_spec(model="ofdm-tdl", speed=3).speed) is int
-    assert channel_spec(model="ofdm-tdl").speed == 3.0 and "speed" not in channel_spec(model="ofdm-tdl").model_dump()
+    assert (
+        channel_spec(model="ofdm-tdl").speed == 3.0
+        and "speed" not in channel_spec(model="ofdm-tdl").model_dump()
+    )
 
 
-@pytest.mark.parametrize("channel, message", [
-    ({"model": "rayleigh", "num_pilot": 2}, "channels.c.num_pilot: unknown setting (did you mean 'num_pilots'?)"),
-    ({"model": "rayleigh", "num_rx_ant": 0}, "channels.c.num_rx_ant: must be >= 1 (got 0)"),
-    ({"model": "rayleigh", "num_rx_ant": "two"}, "channels.c.num_rx_ant: "),
-    ({"model": "ofdm-tdl", "speed": -3}, "channels.c.speed: must be >= 0 (got -3)"),
-    ({"model": "ofdm-tdl", "tdl_model": "F"}, "channels.c.tdl_model: "),
-    ({"model": "awgn", "num_rx_ant": 2}, "channels.c.num_rx_ant: unknown setting"),
-    ({"model": "ofdm-cdl", "delay_spread": float("nan")}, "channels.c.delay_spread: "),
-])
+@pytest.mark.parametrize(
+    "channel, message",
+    [
+        (
+            {"model": "rayleigh", "num_pilot": 2},
+            "channels.c.num_pilot: unknown setting (did you mean 'num_pilots'?)",
+        ),
+        ({"model": "rayleigh", "num_rx_ant": 0}, "channels.c.num_rx_ant: must be >= 1 (got 0)"),
+        ({"model": "rayleigh", "num_rx_ant": "two"}, "channels.c.num_rx_ant: "),
+        ({"model": "ofdm-tdl", "speed": -3}, "channels.c.speed: must be >= 0 (got -3)"),
+        ({"model": "ofdm-tdl", "tdl_model": "F"}, "channels.c.tdl_model: "),
+        ({"model": "awgn", "num_rx_ant": 2}, "channels.c.num_rx_ant: unknown setting"),
+        ({"model": "ofdm-cdl", "delay_spread": float("nan")}, "channels.c.delay_spread: "),
+    ],
+)
 def test_a_wrong_channel_setting_is_one_line_naming_it(channel, message):
     with pytest.raises(ScenarioError) as info:
         parse_study({**LINK, "channels": {"c": channel}})
@@ -121,13 +147,19 @@ def test_a_wrong_channel_setting_is_one_line_naming_it(channel, message):
     assert "model=" not in str(info.value) and "constrained" not in str(info.value)
 
 
-@pytest.mark.parametrize("scheme, message", [
-    ({"kind": "digital", "bits": 17}, "scheme.bits: must be <= 16 (got 17)"),
-    ({"kind": "digital", "code_rat": 0.5}, "scheme.code_rat: unknown setting (did you mean 'code_rate'?)"),
-    ({"kind": "digital", "value_range": -1}, "scheme.value_range: "),
-    ({"kind": "jscc", "num_channel_uses": []}, "scheme.num_channel_uses: "),
-    ({"kind": "analog", "bits": 8}, "scheme.bits: unknown setting"),
-])
+@pytest.mark.parametrize(
+    "scheme, message",
+    [
+        ({"kind": "digital", "bits": 17}, "scheme.bits: must be <= 16 (got 17)"),
+        (
+            {"kind": "digital", "code_rat": 0.5},
+            "scheme.code_rat: unknown setting (did you mean 'code_rate'?)",
+        ),
+        ({"kind": "digital", "value_range": -1}, "scheme.value_range: "),
+        ({"kind": "jscc", "num_channel_uses": []}, "scheme.num_channel_uses: "),
+        ({"kind": "analog", "bits": 8}, "scheme.bits: unknown setting"),
+    ],
+)
 def test_a_wrong_scheme_setting_is_one_line_naming_it(scheme, message):
     with pytest.raises(ScenarioError) as info:
         parse_study({**LINK, "scheme": scheme})
@@ -138,8 +170,13 @@ def test_a_name_without_a_spec_is_the_semantic_checks_to_judge():
     """A misspelt model parses (as a user-registered one would) and the check names it with a hint."""
     from semcom.simulator.link.checks import check_scenario
 
-    sc = parse_study({**LINK, "channels": {"c": {"model": "rayleigh_", "num_rx_ant": 2}}, "sweep": {
-        **LINK["sweep"], "channel": "c"}})
+    sc = parse_study(
+        {
+            **LINK,
+            "channels": {"c": {"model": "rayleigh_", "num_rx_ant": 2}},
+            "sweep": {**LINK["sweep"], "channel": "c"},
+        }
+    )
     assert isinstance(sc.channels["c"], UserChannelSpec)
     with pytest.raises(ScenarioError) as info:
         check_scenario(sc, check_data=False)
@@ -148,24 +185,27 @@ def test_a_name_without_a_spec_is_the_semantic_checks_to_judge():
 
 def test_the_json_schema_accepts_every_bundled_scenario_and_refuses_a_misspelt_setting(monkeypatch):
     jsonschema = pytest.importorskip("jsonschema")
-    monkeypatch.setitem(CHANNELS._items, "my_channel", object)    # a model the user registered, without a spec
+    monkeypatch.setitem(CHANNELS._items, "my_channel", object)  # a model the user registered, without a spec
     schema = json_schema(scenario_kinds())
     validator = jsonschema.Draft202012Validator(schema)
     checked = 0
     for path in SCENARIOS:
         raw = yaml.load(path.read_text(), Loader=_EditorYAML)
         if raw.get("kind", "link") not in {k.name for k in scenario_kinds()}:
-            continue   # an abstraction file has its own model
+            continue  # an abstraction file has its own model
         errors = [e.message for e in validator.iter_errors(raw)]
         assert not errors, (path.name, errors[:2])
         checked += 1
     assert checked >= 10
     quickstart = yaml.safe_load((SCENARIOS[0].parent / "quickstart.yaml").read_text())
-    for channel, valid in (({"model": "rayleigh", "num_pilots": 2}, True),
-                           ({"model": "rayleigh", "num_pilot": 2}, False),
-                           ({"model": "awgn", "num_pilots": 2}, False), ({"model": "ofdm-tdl", "speed": -1}, False),
-                           ({"model": "my_channel", "anything": 1}, True),    # the model the user registered
-                           ({"model": "awgnn"}, False)):                       # a misspelt one
+    for channel, valid in (
+        ({"model": "rayleigh", "num_pilots": 2}, True),
+        ({"model": "rayleigh", "num_pilot": 2}, False),
+        ({"model": "awgn", "num_pilots": 2}, False),
+        ({"model": "ofdm-tdl", "speed": -1}, False),
+        ({"model": "my_channel", "anything": 1}, True),  # the model the user registered
+        ({"model": "awgnn"}, False),
+    ):  # a misspelt one
         assert validator.is_valid({**quickstart, "channels": {"c": channel}}) == valid, channel
 
 
@@ -181,13 +221,17 @@ def test_a_channel_the_user_registers_runs_its_own_settings_checks(monkeypatch):
             self.gain_db = gain_db
 
     monkeypatch.setitem(CHANNELS._items, "loud_awgn", LoudAWGN)
-    scenario = {**LINK, "channels": {"c": {"model": "loud_awgn", "gain_db": 3}},
-                "sweep": {**LINK["sweep"], "channel": "c"}}
+    scenario = {
+        **LINK,
+        "channels": {"c": {"model": "loud_awgn", "gain_db": 3}},
+        "sweep": {**LINK["sweep"], "channel": "c"},
+    }
     sc = parse_study(scenario)
     assert isinstance(sc.channels["c"], UserChannelSpec) and sc.channels["c"].settings()["gain_db"] == 3
     check_scenario(sc, check_data=False)
     sc = parse_study({**scenario, "channels": {"c": {"model": "loud_awgn", "gain_dB": 3}}})
     with pytest.raises(ScenarioError) as info:
         check_scenario(sc, check_data=False)
-    assert str(info.value).startswith("channels.c.gain_dB: unknown setting of channel model LoudAWGN "
-                                      "(did you mean 'gain_db'?)"), str(info.value)
+    assert str(info.value).startswith(
+        "channels.c.gain_dB: unknown setting of channel model LoudAWGN (did you mean 'gain_db'?)"
+    ), str(info.value)

@@ -25,14 +25,26 @@ def _cli_schema() -> tuple[str, dict]:
 
 def test_semcom_schema_lists_the_registered_names_and_the_abstraction_section():
     text, schema = _cli_schema()
-    for name in ("cca", "kernel_herding", "prototypical", "ofdm-tdl", "whitened_procrustes", "efficientnet_lite",
-                 "pf_semantic", "slotted_aloha", "max_correct_olla", "cosine", "synthetic"):
+    for name in (
+        "cca",
+        "kernel_herding",
+        "prototypical",
+        "ofdm-tdl",
+        "whitened_procrustes",
+        "efficientnet_lite",
+        "pf_semantic",
+        "slotted_aloha",
+        "max_correct_olla",
+        "cosine",
+        "synthetic",
+    ):
         assert f'"{name}"' in text, name
     defs = schema["$defs"]
     section = defs["SystemScenario"]["properties"]["abstraction"]
     assert {"$ref": "#/$defs/AbstractionSpec"} in section["anyOf"]
     assert {"transmitter", "receiver", "num_anchors", "sinr_db", "calibration", "validation"} <= set(
-        defs["AbstractionSpec"]["properties"])
+        defs["AbstractionSpec"]["properties"]
+    )
     assert defs["AbstractionSpec"]["additionalProperties"] is False
     assert defs["ModelSpec"]["properties"]["kind"]["enum"] == registered_names("model kind")
     assert "register yours, then call semcom.schema()" in schema["description"]
@@ -68,9 +80,12 @@ def test_a_misspelt_name_is_refused_and_a_users_own_is_accepted_once_registered(
         assert not validator.is_valid({**quickstart, "sweep": {**quickstart["sweep"], key: bad}}), key
     assert not validator.is_valid({**quickstart, "models": {"a": {"kind": "mpl", "latent_dim": 8}}})
     assert not validator.is_valid({**quickstart, "data": {"dataset": "digit"}})
-    named = {**quickstart, "semantic_equalizers": {"strong": {"equalizer": "inverse", "ridge": 1.0}},
-             "sweep": {**quickstart["sweep"], "semantic_equalizer": ["relative", "strong"]}}
-    assert validator.is_valid(named)        # a named receiver the scenario defines
+    named = {
+        **quickstart,
+        "semantic_equalizers": {"strong": {"equalizer": "inverse", "ridge": 1.0}},
+        "sweep": {**quickstart["sweep"], "semantic_equalizer": ["relative", "strong"]},
+    }
+    assert validator.is_valid(named)  # a named receiver the scenario defines
     assert not validator.is_valid({**named, "semantic_equalizers": {"strong": {"equalizer": "inversee"}}})
     mine = {**quickstart, "semantic_equalizers": {"mine": {"equalizer": "my_equalizer"}}}
     assert not validator.is_valid(mine)
@@ -83,7 +98,9 @@ def test_the_abstraction_section_is_validated_as_the_run_validates_it():
     validator = _validator()
     assert validator.is_valid(system)
     section = system["abstraction"]
-    assert not validator.is_valid({**system, "abstraction": {**section, "transmiter": section["transmitter"]}})
+    assert not validator.is_valid(
+        {**system, "abstraction": {**section, "transmiter": section["transmitter"]}}
+    )
     assert not validator.is_valid({**system, "abstraction": {**section, "sinr_db": {"start": 0, "stop": 1}}})
     assert not validator.is_valid({**system, "sweep": {**system["sweep"], "scheduler": "pf"}})
 
@@ -100,10 +117,17 @@ def _defs_below(defs: dict, name: str, seen: set) -> set:
 
 def test_every_setting_of_the_system_and_abstraction_sections_is_described():
     defs = _cli_schema()[1]["$defs"]
-    shared = _defs_below(defs, "LinkScenario", set())       # settings every kind has: not this test's
-    below = (_defs_below(defs, "SystemSpec", set()) | _defs_below(defs, "SystemSweepSpec", set())
-             | _defs_below(defs, "AbstractionSpec", set())) - shared
+    shared = _defs_below(defs, "LinkScenario", set())  # settings every kind has: not this test's
+    below = (
+        _defs_below(defs, "SystemSpec", set())
+        | _defs_below(defs, "SystemSweepSpec", set())
+        | _defs_below(defs, "AbstractionSpec", set())
+    ) - shared
     assert {"SystemSpec", "TopologySpec", "ConfigChoice", "AbstractionSpec", "CalibrationSpec"} <= below
-    bare = [f"{name}.{key}" for name in sorted(below) for key, prop in defs[name].get("properties", {}).items()
-            if "$ref" not in prop and "description" not in prop and key not in ("name", "description")]
+    bare = [
+        f"{name}.{key}"
+        for name in sorted(below)
+        for key, prop in defs[name].get("properties", {}).items()
+        if "$ref" not in prop and "description" not in prop and key not in ("name", "description")
+    ]
     assert bare == []

@@ -13,7 +13,7 @@ from semcom.simulator.abstraction.table import AbstractionTable, TableConfig
 from semcom.simulator.abstraction.tableset import TableSet
 
 CHANCE = 0.1
-CURVES = {4: (0.55, 6.0), 8: (0.75, 3.0), 16: (0.88, 1.0), 32: (0.95, 0.0)}     # K: (top, mid dB)
+CURVES = {4: (0.55, 6.0), 8: (0.75, 3.0), 16: (0.88, 1.0), 32: (0.95, 0.0)}  # K: (top, mid dB)
 WIDTH = 2.0
 DIGITAL_MID, DIGITAL_WIDTH = 2.0, 0.4
 
@@ -25,24 +25,56 @@ def logistic_accuracy(k: int, sinr_db):
 
 def digital_accuracy(k: int, sinr_db):
     top, _ = CURVES[k]
-    return CHANCE + (top - CHANCE) / (1.0 + np.exp(-(np.asarray(sinr_db, dtype=np.float64) - DIGITAL_MID)
-                                                    / DIGITAL_WIDTH))
+    return CHANCE + (top - CHANCE) / (
+        1.0 + np.exp(-(np.asarray(sinr_db, dtype=np.float64) - DIGITAL_MID) / DIGITAL_WIDTH)
+    )
 
 
-def synthetic_table_set(pairs, ks=(4, 8, 16, 32), grid=(-40.0, 50.0, 0.5), n_samples=100_000, beta=2.0,
-                        channel_uses_per_k=0.5, digital=()) -> TableSet:
+def synthetic_table_set(
+    pairs,
+    ks=(4, 8, 16, 32),
+    grid=(-40.0, 50.0, 0.5),
+    n_samples=100_000,
+    beta=2.0,
+    channel_uses_per_k=0.5,
+    digital=(),
+) -> TableSet:
     sinr = np.arange(grid[0], grid[1] + 1e-9, grid[2])
     tables = []
     qpsk = (("code_rate", 0.5), ("num_bits_per_symbol", 2))
     for tx, rx in pairs:
         for k in ks:
-            cfg = TableConfig(tx, rx, k, "random", "analog", "analog", (), None, "relative", "awgn",
-                              float(k * channel_uses_per_k), None)
+            cfg = TableConfig(
+                tx,
+                rx,
+                k,
+                "random",
+                "analog",
+                "analog",
+                (),
+                None,
+                "relative",
+                "awgn",
+                float(k * channel_uses_per_k),
+                None,
+            )
             correct = np.rint(logistic_accuracy(k, sinr) * n_samples).astype(np.int64)
             tables.append(AbstractionTable.from_counts(cfg, sinr, correct, n_samples, eesm_beta=beta))
         for k, b in digital:
-            cfg = TableConfig(tx, rx, k, "random", "qpsk", "digital", qpsk, b, "relative", "awgn", float(k * b),
-                              float(k * b))
+            cfg = TableConfig(
+                tx,
+                rx,
+                k,
+                "random",
+                "qpsk",
+                "digital",
+                qpsk,
+                b,
+                "relative",
+                "awgn",
+                float(k * b),
+                float(k * b),
+            )
             correct = np.rint(digital_accuracy(k, sinr) * n_samples).astype(np.int64)
             tables.append(AbstractionTable.from_counts(cfg, sinr, correct, n_samples, eesm_beta=beta))
     return TableSet(tables, {}, "synthetic")
@@ -53,12 +85,25 @@ def system_raw(tables_dir, **system) -> dict:
     base = dict(
         topology=dict(num_rings=1, isd_m=200.0),
         groups=dict(cam=dict(model="a", per_sector=2), drone=dict(model="b", per_sector=1, rate_scale=2.0)),
-        server=dict(model="edge"), grid=dict(num_prbs=12), duration_s=0.1, warmup_s=0.01,
-        drain_s=0.02)
+        server=dict(model="edge"),
+        grid=dict(num_prbs=12),
+        duration_s=0.1,
+        warmup_s=0.01,
+        drain_s=0.02,
+    )
     base.update(system)
-    return dict(name="sys_test", kind="system", seed=3, models=dict(a=dict(kind="pca", latent_dim=8),
-                                                                    b=dict(kind="pca", latent_dim=8),
-                                                                    edge=dict(kind="pca", latent_dim=8)),
-                tables=str(tables_dir), system=base,
-                sweep=dict(arrival_rate=[100.0], link_adaptation=["max_correct_olla", "fixed"],
-                           scheduler=["pf_semantic"]))
+    return dict(
+        name="sys_test",
+        kind="system",
+        seed=3,
+        models=dict(
+            a=dict(kind="pca", latent_dim=8),
+            b=dict(kind="pca", latent_dim=8),
+            edge=dict(kind="pca", latent_dim=8),
+        ),
+        tables=str(tables_dir),
+        system=base,
+        sweep=dict(
+            arrival_rate=[100.0], link_adaptation=["max_correct_olla", "fixed"], scheduler=["pf_semantic"]
+        ),
+    )

@@ -23,7 +23,7 @@ from semcom.simulator.system.units import system_units
 
 from .system_fixtures import CHANCE, synthetic_table_set, system_raw
 
-CLEAN = {8: 0.7, 16: 0.85}            # the digital tables' accuracy once past their waterfall
+CLEAN = {8: 0.7, 16: 0.85}  # the digital tables' accuracy once past their waterfall
 
 
 def _digital(pairs, grid=(-40.0, 50.0, 0.5), n=100_000):
@@ -32,8 +32,9 @@ def _digital(pairs, grid=(-40.0, 50.0, 0.5), n=100_000):
     for tx, rx in pairs:
         for k, top in CLEAN.items():
             acc = CHANCE + (top - CHANCE) / (1.0 + np.exp(-(sinr - 2.0) / 0.4))
-            cfg = TableConfig(tx, rx, k, "random", "qpsk", "digital", (), 4, "relative", "awgn", float(2 * k),
-                              float(4 * k))
+            cfg = TableConfig(
+                tx, rx, k, "random", "qpsk", "digital", (), 4, "relative", "awgn", float(2 * k), float(4 * k)
+            )
             correct = np.rint(acc * n).astype(np.int64)
             out.append(AbstractionTable.from_counts(cfg, sinr, correct, n, eesm_beta=2.0))
     return out
@@ -54,8 +55,10 @@ def study(tmp_path_factory):
 
 def test_units_expand_to_every_digital_configuration(study):
     _, tables, units, _ = study
-    assert [p for p in units if p.startswith("conventional_5g")] == ["conventional_5g:K8-qpsk-b4",
-                                                                      "conventional_5g:K16-qpsk-b4"]
+    assert [p for p in units if p.startswith("conventional_5g")] == [
+        "conventional_5g:K8-qpsk-b4",
+        "conventional_5g:K16-qpsk-b4",
+    ]
     assert tables.bits == [None, 4, None, 4]
 
 
@@ -72,18 +75,18 @@ def test_a_unit_of_the_bit_pipe(study):
     assert sent.sum() > 600 and not np.any(sent & run.expired)
     assert np.all(run.prbs_used <= loop.R)
     delivered = np.zeros(len(run.slot), dtype=bool)
-    for tb in np.flatnonzero(harq.state == 1):                       # DELIVERED
+    for tb in np.flatnonzero(harq.state == 1):  # DELIVERED
         first, n = loop.pipe.tb_first[tb], loop.pipe.tb_count[tb]
-        delivered[first:first + n] = True
+        delivered[first : first + n] = True
     ok, n = int(run.correct[delivered & sent].sum()), int((delivered & sent).sum())
     lo, hi = wilson_interval(ok, n, confidence=0.999)
     assert lo <= CLEAN[16] <= hi, (ok / n, lo, hi)
     lost = sent & ~delivered
-    assert lost.sum() > 0 and not run.correct[lost].any()          # a lost TB fails every decision
+    assert lost.sum() > 0 and not run.correct[lost].any()  # a lost TB fails every decision
     retx = harq.transmissions > 1
     waited = (harq.last_slot - harq.first_slot)[retx]
     assert retx.any() and np.all(waited >= 4 * (harq.transmissions[retx] - 1))
-    assert 0.0 < run.olla_offset_db.mean() < 20.0                   # fading makes the estimate optimistic
+    assert 0.0 < run.olla_offset_db.mean() < 20.0  # fading makes the estimate optimistic
     lat = (run.slot[sent] + 1) * loop.slot_s - run.arrival_s[sent]
     assert lat.min() > 0
     again = simulate_system(sc, unit, tables)
@@ -103,15 +106,22 @@ def test_grants_skip_what_does_not_fit_and_continue():
     slots.loop, slots.pipe = SimpleNamespace(S=1, R=10), pipe
     mcs = np.full(4, 10)
     tbs1 = int(pipe.tb_size_bits(np.array([10]), np.array([1]))[0])
-    per_msg = np.array([0, tbs1 * 2, tbs1 * 3, tbs1])                 # bits per message
+    per_msg = np.array([0, tbs1 * 2, tbs1 * 3, tbs1])  # bits per message
     need = np.array([4, 8, 3, 1])
     msgs = np.array([1, 4, 1, 1])
-    grant, carried = slots._grant(np.zeros(4, np.int64), np.array([True, False, False, False]), mcs, need,
-                                  np.maximum(per_msg, 1), msgs)
+    grant, carried = slots._grant(
+        np.zeros(4, np.int64), np.array([True, False, False, False]), mcs, need, np.maximum(per_msg, 1), msgs
+    )
     assert grant.tolist() == [4, 6, 0, 0] and carried[1] == 3
-    grant, _ = slots._grant(np.zeros(3, np.int64), np.array([True, False, False]), mcs[:3],
-                            np.array([8, 3, 1]), np.array([1, tbs1 * 3, tbs1]), np.array([1, 1, 1]))
-    assert grant.tolist() == [8, 0, 1]                      # the 3-PRB message skipped, the next one served
+    grant, _ = slots._grant(
+        np.zeros(3, np.int64),
+        np.array([True, False, False]),
+        mcs[:3],
+        np.array([8, 3, 1]),
+        np.array([1, tbs1 * 3, tbs1]),
+        np.array([1, 1, 1]),
+    )
+    assert grant.tolist() == [8, 0, 1]  # the 3-PRB message skipped, the next one served
 
 
 def test_the_study_writes_its_rows(study, tmp_path):
@@ -123,8 +133,10 @@ def test_the_study_writes_its_rows(study, tmp_path):
     assert out.units_run == 2
     with open(tmp_path / "out" / "system_results.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert {r["link_adaptation"] for r in rows} == {"conventional_5g:K8-qpsk-b4",
-                                                    "conventional_5g:K16-qpsk-b4"}
+    assert {r["link_adaptation"] for r in rows} == {
+        "conventional_5g:K8-qpsk-b4",
+        "conventional_5g:K16-qpsk-b4",
+    }
 
 
 def test_a_study_without_digital_tables_is_one_line(tmp_path):
@@ -151,4 +163,4 @@ def test_a_message_the_band_cannot_carry_is_refused_before_the_units(study):
     assert text.startswith("sweep.link_adaptation[1]") and "system.grid" in text and "\n" not in text
     raw["system"]["grid"] = dict(num_prbs=4, subcarrier_spacing_hz=15000)
     sc = parse_study(raw)
-    check_policies(sc, study_tables(sc))                     # 104 bits fit 4 PRBs at MCS 0 (128)
+    check_policies(sc, study_tables(sc))  # 104 bits fit 4 PRBs at MCS 0 (128)

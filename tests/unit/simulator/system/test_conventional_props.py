@@ -31,8 +31,9 @@ def _efficiency(p, mcs):
     import torch
     from sionna.phy.nr.utils import decode_mcs_index
 
-    qm, rate = decode_mcs_index(torch.from_numpy(np.asarray(mcs)), table_index=p.table_index,
-                                is_pusch=p.category == 0)
+    qm, rate = decode_mcs_index(
+        torch.from_numpy(np.asarray(mcs)), table_index=p.table_index, is_pusch=p.category == 0
+    )
     return (qm * rate).numpy()
 
 
@@ -48,8 +49,12 @@ def test_tbs_grows_with_prbs_and_spectral_efficiency(name):
 
 
 @settings(max_examples=60, deadline=None)
-@given(name=st.sampled_from(sorted(sionna_mcs_tables())), i=st.integers(0, 40), j=st.integers(0, 40),
-       payload=st.integers(1, 6000))
+@given(
+    name=st.sampled_from(sorted(sionna_mcs_tables())),
+    i=st.integers(0, 40),
+    j=st.integers(0, 40),
+    payload=st.integers(1, 6000),
+)
 def test_prbs_for_is_the_fewest_that_fit(name, i, j, payload):
     p = pipe_for(name)
     m1, m2 = (int(p.available_mcs[x % len(p.available_mcs)]) for x in (i, j))
@@ -59,12 +64,16 @@ def test_prbs_for_is_the_fewest_that_fit(name, i, j, payload):
     n1, n2 = (int(p.prbs_for(np.array([m]), np.array([payload]))[0]) for m in (m1, m2))
     assert p.tb_size_bits(np.array([m1]), np.array([n1]))[0] >= payload
     assert n1 == 1 or p.tb_size_bits(np.array([m1]), np.array([n1 - 1]))[0] < payload
-    assert n2 <= n1                                  # a higher spectral efficiency never needs more PRBs
+    assert n2 <= n1  # a higher spectral efficiency never needs more PRBs
 
 
 @settings(max_examples=40, deadline=None)
-@given(name=st.sampled_from(["PUSCH_table1", "PDSCH_table2"]), a=st.floats(-15, 40), b=st.floats(-15, 40),
-       payload=st.integers(8, 3000))
+@given(
+    name=st.sampled_from(["PUSCH_table1", "PDSCH_table2"]),
+    a=st.floats(-15, 40),
+    b=st.floats(-15, 40),
+    payload=st.integers(8, 3000),
+)
 def test_chosen_mcs_is_monotone_in_sinr(name, a, b, payload):
     p = pipe_for(name)
     lo, hi = sorted((a, b))
@@ -88,9 +97,12 @@ def test_select_mcs_is_illa_on_each_candidates_allocation(name):
     ref = np.full(len(sinr), p.available_mcs[0])
     for m in p.available_mcs:
         n_re = p.prbs_for(np.full(len(sinr), m), payload) * p.re_per_prb
-        best = p._illa(sinr_eff=torch.from_numpy(10 ** (sinr / 10)),
-                       num_allocated_re=torch.from_numpy(n_re.astype(np.int32)),
-                       mcs_table_index=p.table_index, mcs_category=p.category).numpy()
+        best = p._illa(
+            sinr_eff=torch.from_numpy(10 ** (sinr / 10)),
+            num_allocated_re=torch.from_numpy(n_re.astype(np.int32)),
+            mcs_table_index=p.table_index,
+            mcs_category=p.category,
+        ).numpy()
         ref = np.where(best >= m, m, ref)
     np.testing.assert_array_equal(p.select_mcs(agents, sinr, payload), ref)
 
@@ -104,17 +116,25 @@ def test_chosen_mcs_meets_the_target_on_its_allocation():
     payload = np.full(len(sinr), 500)
     mcs = p.select_mcs(np.zeros(len(sinr), dtype=np.int64), sinr, payload)
     n_re = p.prbs_for(mcs, payload) * p.re_per_prb
-    *_, tbler, _ = p._phy(torch.from_numpy(mcs), sinr_eff=torch.from_numpy(10 ** (sinr / 10)),
-                          num_allocated_re=torch.from_numpy(n_re.astype(np.int32)), mcs_table_index=1,
-                          mcs_category=0)
+    *_, tbler, _ = p._phy(
+        torch.from_numpy(mcs),
+        sinr_eff=torch.from_numpy(10 ** (sinr / 10)),
+        num_allocated_re=torch.from_numpy(n_re.astype(np.int32)),
+        mcs_table_index=1,
+        mcs_category=0,
+    )
     above = mcs > p.available_mcs[0]
     assert above.sum() > 100 and np.all(tbler.numpy()[above] <= p.bler_target)
     assert mcs[-1] == p.available_mcs[-1] and mcs[0] == p.available_mcs[0]
 
 
 @settings(max_examples=60, deadline=None)
-@given(max_retx=st.integers(0, 4), rtt=st.integers(1, 6), combining=st.sampled_from(["chase", "none"]),
-       outcomes=st.lists(st.lists(st.booleans(), min_size=6, max_size=6), min_size=3, max_size=3))
+@given(
+    max_retx=st.integers(0, 4),
+    rtt=st.integers(1, 6),
+    combining=st.sampled_from(["chase", "none"]),
+    outcomes=st.lists(st.lists(st.booleans(), min_size=6, max_size=6), min_size=3, max_size=3),
+)
 def test_harq_state_machine(max_retx, rtt, combining, outcomes):
     """Copies of 3 TBs decoded with given ACK sequences: a TB is delivered at its first ACK, lost after
     max+1 NACKs, retransmitted no earlier than one round trip, and chase combining adds the copies."""
@@ -148,8 +168,20 @@ def test_occurrence_counts_earlier_equal_entries(x):
 
 def _table(k, bits, acc_top, rising=False):
     kind = "digital" if bits else "analog"
-    cfg = TableConfig("a", "edge", k, "random", kind, kind, (), bits, "relative", "awgn", float(k),
-                      None if bits is None else float(k * bits))
+    cfg = TableConfig(
+        "a",
+        "edge",
+        k,
+        "random",
+        kind,
+        kind,
+        (),
+        bits,
+        "relative",
+        "awgn",
+        float(k),
+        None if bits is None else float(k * bits),
+    )
     sinr = np.arange(0.0, 40.0, 5.0)
     acc = np.full(len(sinr), acc_top) if not rising else np.linspace(0.2, acc_top, len(sinr))
     acc[:2] = 0.1
@@ -159,9 +191,15 @@ def _table(k, bits, acc_top, rising=False):
 def _link_tables(rows):
     cfgs = [t.config for t in rows[0]]
     shape = (len(rows), len(cfgs))
-    return LinkTables([f"K{c.num_anchors}" for c in cfgs], np.array([c.num_anchors for c in cfgs]),
-                      [c.bits for c in cfgs], [c.scheme for c in cfgs], rows, np.ones(shape, dtype=np.int64),
-                      np.ones(shape))
+    return LinkTables(
+        [f"K{c.num_anchors}" for c in cfgs],
+        np.array([c.num_anchors for c in cfgs]),
+        [c.bits for c in cfgs],
+        [c.scheme for c in cfgs],
+        rows,
+        np.ones(shape, dtype=np.int64),
+        np.ones(shape),
+    )
 
 
 def test_payload_and_delivered_accuracy():
@@ -175,13 +213,19 @@ def test_payload_and_delivered_accuracy():
     assert "abstraction.sinr_db" in str(err.value) and "\n" not in str(err.value)
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    (dict(mcs_table="PUSCH_table3"), "mcs_table"),
-    (dict(mcs_table="PUSCH_tabel1"), "did you mean PUSCH_table1"),
-    (dict(bler_target=1.0), "bler_target"), (dict(harq_max_retransmissions=-1), "harq_max_retransmissions"),
-    (dict(combining="ir"), "combining"), (dict(re_per_prb=168), "re_per_prb"),
-    (dict(olla_offset_db=(2.0, 5.0)), "olla_offset_db"),
-    (dict(olla_initial_offset_db=3.0, olla_offset_db=(-1.0, 2.0)), "olla_initial_offset_db")])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (dict(mcs_table="PUSCH_table3"), "mcs_table"),
+        (dict(mcs_table="PUSCH_tabel1"), "did you mean PUSCH_table1"),
+        (dict(bler_target=1.0), "bler_target"),
+        (dict(harq_max_retransmissions=-1), "harq_max_retransmissions"),
+        (dict(combining="ir"), "combining"),
+        (dict(re_per_prb=168), "re_per_prb"),
+        (dict(olla_offset_db=(2.0, 5.0)), "olla_offset_db"),
+        (dict(olla_initial_offset_db=3.0, olla_offset_db=(-1.0, 2.0)), "olla_initial_offset_db"),
+    ],
+)
 def test_bad_pipe_settings_are_one_line(kwargs, field):
     with pytest.raises(ValueError) as err:
         ConventionalPipe(num_agents=1, direction="uplink", **kwargs)
@@ -193,7 +237,7 @@ def test_bad_calls_are_refused():
     with pytest.raises(ValueError, match="whole number"):
         p.transmit(np.array([0]), np.array([10]), np.full((1, 100), 5.0), slot=0)
     with pytest.raises(ValueError, match="do not fit"):
-        p.prbs_for(np.array([3]), np.array([10 ** 6]))
+        p.prbs_for(np.array([3]), np.array([10**6]))
     with pytest.raises(ValueError, match="no BLER table"):
         p.tb_size_bits(np.array([0]), np.array([1]))
     with pytest.raises(ValueError, match="infinite"):
@@ -205,25 +249,29 @@ def test_bad_calls_are_refused():
     with pytest.raises(ValueError, match="uniforms"):
         p.transmit(np.array([0]), np.array([10]), np.full((1, 156), 5.0), slot=0, u=np.zeros(2))
     q = ConventionalPipe(num_agents=1, direction="uplink", seed=4)
-    prb = np.array([[2.0, 8.0, np.nan]])                      # per-PRB SINRs expand to the PRBs' REs
+    prb = np.array([[2.0, 8.0, np.nan]])  # per-PRB SINRs expand to the PRBs' REs
     per_re = np.concatenate([np.full(156, 2.0), np.full(156, 8.0), np.full(156, np.nan)])[None, :]
     u = np.array([0.5])
     a, b = q.transmit([0], [12], prb, slot=0, u=u, per_prb=True), q.transmit([0], [12], per_re, slot=0, u=u)
     np.testing.assert_allclose([a.tbler[0], a.sinr_eff_db[0]], [b.tbler[0], b.sinr_eff_db[0]], rtol=1e-9)
     assert q.harq.prbs[a.tb[0]] == 2 and 0.0 < a.tbler[0] < 1.0
-    assert 2.0 < a.sinr_eff_db[0] < 10 * np.log10((10 ** 0.2 + 10 ** 0.8) / 2)   # EESM: below the mean SINR
+    assert 2.0 < a.sinr_eff_db[0] < 10 * np.log10((10**0.2 + 10**0.8) / 2)  # EESM: below the mean SINR
     out = q.transmit(np.array([0]), np.array([27]), np.full((1, 156), -5.0), slot=0)
     assert not out.ack[0] and out.tb[0] in q.due(4)
     with pytest.raises(ValueError, match="as many PRBs"):
         q.retransmit(out.tb, np.full((1, 312), 5.0), slot=4)
 
 
-@pytest.mark.parametrize("conventional, where, words", [
-    ({"bler_target": 1.5}, "system.conventional.bler_target", "use e.g. 0.1"),
-    ({"harq_max_retransmissions": -1}, "system.conventional.harq_max_retransmissions", "use e.g. 3"),
-    ({"mcs_table": "PUSCH_tabel1"}, "system.conventional.mcs_table", "did you mean PUSCH_table1"),
-    ({"mcs_table": "PDSCH_table1"}, "system.conventional.mcs_table", "use PUSCH_table1 or PUSCH_table2"),
-    ({"olla_initial_offset_db": 25.0}, "system.conventional", "between olla_offset_db's bounds")])
+@pytest.mark.parametrize(
+    "conventional, where, words",
+    [
+        ({"bler_target": 1.5}, "system.conventional.bler_target", "use e.g. 0.1"),
+        ({"harq_max_retransmissions": -1}, "system.conventional.harq_max_retransmissions", "use e.g. 3"),
+        ({"mcs_table": "PUSCH_tabel1"}, "system.conventional.mcs_table", "did you mean PUSCH_table1"),
+        ({"mcs_table": "PDSCH_table1"}, "system.conventional.mcs_table", "use PUSCH_table1 or PUSCH_table2"),
+        ({"olla_initial_offset_db": 25.0}, "system.conventional", "between olla_offset_db's bounds"),
+    ],
+)
 def test_bad_scenario_settings_are_one_line(tmp_path, conventional, where, words):
     raw = system_raw(tmp_path)
     raw["system"]["conventional"] = conventional
@@ -234,18 +282,30 @@ def test_bad_scenario_settings_are_one_line(tmp_path, conventional, where, words
 
 
 @settings(max_examples=30, deadline=None)
-@given(target=st.floats(0.02, 0.5), up=st.floats(0.1, 3.0),
-       outcomes=st.lists(st.tuples(st.integers(0, 2), st.booleans()), min_size=1, max_size=40))
+@given(
+    target=st.floats(0.02, 0.5),
+    up=st.floats(0.1, 3.0),
+    outcomes=st.lists(st.tuples(st.integers(0, 2), st.booleans()), min_size=1, max_size=40),
+)
 def test_outer_loop_is_sionnas_block(target, up, outcomes):
     """The offsets the pipe keeps equal those of Sionna's OuterLoopLinkAdaptation block fed the same
     HARQ reports one by one (bounds included: tight ones are hit)."""
     import torch
     from sionna.sys import OuterLoopLinkAdaptation
 
-    p = ConventionalPipe(num_agents=3, direction="uplink", bler_target=target, olla_delta_up_db=up,
-                         olla_offset_db=(-1.5, 2.0))
-    block = OuterLoopLinkAdaptation(p._phy, num_ut=3, bler_target=target, delta_up=up, offset_min=-1.5,
-                                    offset_max=2.0, precision="double", device="cpu")
+    p = ConventionalPipe(
+        num_agents=3, direction="uplink", bler_target=target, olla_delta_up_db=up, olla_offset_db=(-1.5, 2.0)
+    )
+    block = OuterLoopLinkAdaptation(
+        p._phy,
+        num_ut=3,
+        bler_target=target,
+        delta_up=up,
+        offset_min=-1.5,
+        offset_max=2.0,
+        precision="double",
+        device="cpu",
+    )
     agents = np.array([a for a, _ in outcomes])
     acks = np.array([k for _, k in outcomes])
     p.feedback(agents, acks)

@@ -21,12 +21,25 @@ def _study(**abstraction):
     del raw["tables"]
     raw["data"] = dict(dataset="digits", limit=600, test_fraction=0.5)
     raw["abstraction"] = dict(
-        transmitter=["a", "b"], receiver="edge", num_anchors=[4, 16], sinr_db=dict(start=-30, stop=40, step=1),
-        calibration=dict(channels={"tdl_a": {"model": "ofdm-tdl", "tdl_model": "A"}}, snr_db=[10],
-                         system=dict(drops=2, messages=1200, points=3)),
-        validation=dict(channels={"rayleigh": {"model": "rayleigh"}}, snr_db=[10],
-                        system=dict(drops=1, messages=1200, points=3)), **abstraction)
-    raw["sweep"] = dict(arrival_rate=[200.0], link_adaptation=["max_correct", "fixed"], scheduler=["pf_semantic"])
+        transmitter=["a", "b"],
+        receiver="edge",
+        num_anchors=[4, 16],
+        sinr_db=dict(start=-30, stop=40, step=1),
+        calibration=dict(
+            channels={"tdl_a": {"model": "ofdm-tdl", "tdl_model": "A"}},
+            snr_db=[10],
+            system=dict(drops=2, messages=1200, points=3),
+        ),
+        validation=dict(
+            channels={"rayleigh": {"model": "rayleigh"}},
+            snr_db=[10],
+            system=dict(drops=1, messages=1200, points=3),
+        ),
+        **abstraction,
+    )
+    raw["sweep"] = dict(
+        arrival_rate=[200.0], link_adaptation=["max_correct", "fixed"], scheduler=["pf_semantic"]
+    )
     return parse_study(raw)
 
 
@@ -68,10 +81,12 @@ def test_workers_read_the_calibrated_tables_and_an_absent_cache_is_one_line(stud
     regime = cached_regime(sc, ts)
     t = tables.tables[0][1]
     assert hasattr(t, "expected_accuracy_at") and t.mapping == "mean_noise"
-    copied = pickle.loads(pickle.dumps(t))          # a worker may receive the tables pickled
+    copied = pickle.loads(pickle.dumps(t))  # a worker may receive the tables pickled
     np.testing.assert_array_equal(copied.accuracy, t.accuracy)
-    np.testing.assert_allclose(t.expected_accuracy_at(np.array([10.0])),
-                               np.interp(10.0, regime.fading.grid_db, regime.fading.values[(0, 1)]))
+    np.testing.assert_allclose(
+        t.expected_accuracy_at(np.array([10.0])),
+        np.interp(10.0, regime.fading.grid_db, regime.fading.values[(0, 1)]),
+    )
     monkeypatch.setenv("SEMCOM_CACHE", str(tmp_path))
     other = _study(n_samples=300)
     with pytest.raises(SemcomInputError, match="not calibrated on its own messages") as e:
@@ -84,8 +99,10 @@ def test_the_engine_fingerprint_follows_the_code_not_its_documentation():
     from semcom.simulator.system.calibrated import code_fingerprint
 
     source = 'def gain(x):\n    """Power gain."""\n    return x * 2  # linear\n'
-    documented = ('def gain(x):\n    """The power gain, |h|^2, of a link."""\n'
-                  '    # doubled: two paths\n    return (x *\n            2)\n')
+    documented = (
+        'def gain(x):\n    """The power gain, |h|^2, of a link."""\n'
+        "    # doubled: two paths\n    return (x *\n            2)\n"
+    )
     changed = 'def gain(x):\n    """Power gain."""\n    return x * 3  # linear\n'
     assert code_fingerprint(source) == code_fingerprint(documented)
     assert code_fingerprint(source) != code_fingerprint(changed)

@@ -32,8 +32,12 @@ def tables_dir(tmp_path_factory):
 
 
 def _single_site(tables_dir, distances, **system):
-    raw = system_raw(tables_dir, topology=dict(kind="single_site", reference_snr_db=20.0, exponent=3.0),
-                     groups=dict(cam=dict(model="a", distance_m=distances)), **system)
+    raw = system_raw(
+        tables_dir,
+        topology=dict(kind="single_site", reference_snr_db=20.0, exponent=3.0),
+        groups=dict(cam=dict(model="a", distance_m=distances)),
+        **system,
+    )
     return parse_study(raw)
 
 
@@ -43,7 +47,7 @@ def test_hexgrid_drop_geometry(tables_dir):
     assert drop.num_sectors == 21 and drop.num_agents == 21 * 3
     assert np.all(np.bincount(drop.sector_dropped) == 3)
     assert np.all(np.isfinite(drop.gain_db))
-    np.testing.assert_array_equal(drop.serving, np.argmax(drop.gain_db, axis=1))   # least coupling loss
+    np.testing.assert_array_equal(drop.serving, np.argmax(drop.gain_db, axis=1))  # least coupling loss
     assert np.allclose(drop.bs_xy[0], drop.bs_xy[2])
     assert math.isclose(np.linalg.norm(drop.bs_xy[3]), 200.0, rel_tol=1e-4)
     # serving distance to the wraparound image: never more than a site's reach in the 7-site layout
@@ -70,7 +74,9 @@ def test_link_adaptation_rules_match_brute_force():
     rules, _ = policy_rules("target_olla", acc, res, np.zeros(200), 0.8)
     for i in range(200):
         ok = [c for c in range(4) if acc[i, c] >= 0.8]
-        assert rules[0, i] == (min(ok, key=lambda c: (res[i, c], -acc[i, c])) if ok else int(np.argmax(acc[i])))
+        assert rules[0, i] == (
+            min(ok, key=lambda c: (res[i, c], -acc[i, c])) if ok else int(np.argmax(acc[i]))
+        )
     # the load-aware rule: free resources buy the most accurate, a high price the cheapest
     assert np.all(policy_rules("max_correct", acc, res, np.full(200, 1e-9), 0.8)[0][0] == np.argmax(acc, 1))
     assert np.all(policy_rules("max_correct", acc, res, np.full(200, 10.0), 0.8)[0][0] == 0)
@@ -85,16 +91,19 @@ def test_weighted_eesm_is_the_per_re_eesm_and_bounded():
         eff = effective_sinr_db(sinr, np.full(50, beta), counts)
         per_re = [np.repeat(s, c) for s, c in zip(sinr, counts)]
         with np.errstate(divide="ignore"):
-            direct = np.array([10 * np.log10(-beta * np.log(np.mean(np.exp(-10 ** (x / 10) / beta))))
-                               for x in per_re])
+            direct = np.array(
+                [10 * np.log10(-beta * np.log(np.mean(np.exp(-(10 ** (x / 10)) / beta)))) for x in per_re]
+            )
         lin_mean = [10 * np.log10(np.mean(10 ** (x / 10))) for x in per_re]
         assert np.all(np.isfinite(eff))
         assert np.all(eff >= np.array([x.min() for x in per_re]) - 1e-9)
         assert np.all(eff <= np.array(lin_mean) + 1e-9)
-        ok = np.isfinite(direct)          # the naive formula underflows where the stable one does not
+        ok = np.isfinite(direct)  # the naive formula underflows where the stable one does not
         assert ok.mean() > 0.3
         np.testing.assert_allclose(eff[ok], direct[ok], atol=1e-6)
-    np.testing.assert_allclose(effective_sinr_db(np.full((3, 4), 7.5), np.full(3, 1e-3), np.ones((3, 4))), 7.5)
+    np.testing.assert_allclose(
+        effective_sinr_db(np.full((3, 4), 7.5), np.full(3, 1e-3), np.ones((3, 4))), 7.5
+    )
 
 
 def test_single_site_without_fading_matches_the_table(tables_dir):
@@ -120,9 +129,13 @@ def test_outer_loop_learns_the_fading_loss(tables_dir):
     d = [15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0]
     gaps = {}
     for fading in ("none", "rayleigh_iid"):
-        sc = _single_site(tables_dir, d, fading=dict(model=fading), duration_s=1.0, warmup_s=0.3, drain_s=0.05)
+        sc = _single_site(
+            tables_dir, d, fading=dict(model=fading), duration_s=1.0, warmup_s=0.3, drain_s=0.05
+        )
         tables = study_tables(sc)
-        run = simulate_system(sc, SystemUnit(3, 0, "random", "round_robin", "max_correct_olla", 300.0), tables)
+        run = simulate_system(
+            sc, SystemUnit(3, 0, "random", "round_robin", "max_correct_olla", 300.0), tables
+        )
         late = (run.arrival_s > 0.3) & (run.slot >= 0)
         real, pred, n = run.correct[late].mean(), run.predicted[late].mean(), late.sum()
         assert abs(real - pred) < 1.96 * math.sqrt(real * (1 - real) / n) + 0.01, (fading, real, pred)
@@ -136,11 +149,11 @@ def test_outer_loop_learns_the_fading_loss(tables_dir):
 def test_interference_lowers_the_sinr(tables_dir):
     unit = SystemUnit(3, 0, "random", "pf_semantic", "fixed:K32-analog", 2000.0)
     runs = {}
-    for itf in (True, False):                       # a 2-PRB band, so transmissions of sectors collide
+    for itf in (True, False):  # a 2-PRB band, so transmissions of sectors collide
         sc = parse_study(system_raw(tables_dir, duration_s=0.1, interference=itf, grid=dict(num_prbs=2)))
         runs[itf] = simulate_system(sc, unit, study_tables(sc))
     on, off = runs[True], runs[False]
-    np.testing.assert_array_equal(on.agent, off.agent)                    # same traffic
+    np.testing.assert_array_equal(on.agent, off.agent)  # same traffic
     both = (on.slot >= 0) & (off.slot >= 0)
     assert np.nanmean(on.sinr_eff_db[both]) < np.nanmean(off.sinr_eff_db[both]) - 0.5
 
@@ -148,8 +161,9 @@ def test_interference_lowers_the_sinr(tables_dir):
 def test_record_mode_holds_each_sent_message_per_re_sinrs(tables_dir):
     sc = parse_study(system_raw(tables_dir, duration_s=0.05))
     tables = study_tables(sc)
-    run = simulate_system(sc, SystemUnit(3, 0, "random", "pf_semantic", "fixed:K32-analog", 400.0), tables,
-                          record=True)
+    run = simulate_system(
+        sc, SystemUnit(3, 0, "random", "pf_semantic", "fixed:K32-analog", 400.0), tables, record=True
+    )
     rec = run.record
     sent = np.flatnonzero(run.slot >= 0)
     assert sorted(rec.message.tolist()) == sorted(sent.tolist())
@@ -164,8 +178,13 @@ def test_record_mode_holds_each_sent_message_per_re_sinrs(tables_dir):
 def test_policies_share_traffic_and_units_expand(tables_dir):
     sc = parse_study(system_raw(tables_dir))
     units = expand_system_units(sc, study_tables(sc).labels)
-    assert [u.link_adaptation for u in units] == ["max_correct_olla", "fixed:K4-analog", "fixed:K8-analog",
-                                                  "fixed:K16-analog", "fixed:K32-analog"]
+    assert [u.link_adaptation for u in units] == [
+        "max_correct_olla",
+        "fixed:K4-analog",
+        "fixed:K8-analog",
+        "fixed:K16-analog",
+        "fixed:K32-analog",
+    ]
     assert {u.placement for u in units} == {"random"}
     a = simulate_system(sc, units[0], study_tables(sc))
     b = simulate_system(sc, units[3], study_tables(sc))
@@ -174,8 +193,12 @@ def test_policies_share_traffic_and_units_expand(tables_dir):
 
 def test_run_is_identical_inline_and_on_workers_and_resumes(tables_dir, tmp_path):
     raw = system_raw(tables_dir, duration_s=0.05, warmup_s=0.005, drain_s=0.01)
-    raw["sweep"].update(arrival_rate=[100.0, 200.0], link_adaptation=["max_correct_olla"],
-                        scheduler=["pf_rate", "round_robin"], drop=[0, 1])
+    raw["sweep"].update(
+        arrival_rate=[100.0, 200.0],
+        link_adaptation=["max_correct_olla"],
+        scheduler=["pf_rate", "round_robin"],
+        drop=[0, 1],
+    )
     sc = parse_study(raw)
     kind = kind_of(sc)
     first = kind.run(sc, tmp_path / "inline", quiet=True, plots=False)
@@ -183,8 +206,13 @@ def test_run_is_identical_inline_and_on_workers_and_resumes(tables_dir, tmp_path
     again = kind.run(sc, tmp_path / "inline", quiet=True, plots=False)
     assert again.units_run == 0
     kind.run(sc, tmp_path / "pool", workers=2, quiet=True, plots=False)
-    for name in ("system_results.csv", "system_drops.csv", "system_cells.csv", "system_users.csv",
-                 "system_calibration.csv"):
+    for name in (
+        "system_results.csv",
+        "system_drops.csv",
+        "system_cells.csv",
+        "system_users.csv",
+        "system_calibration.csv",
+    ):
         assert (tmp_path / "inline" / name).read_bytes() == (tmp_path / "pool" / name).read_bytes()
     assert (tmp_path / "inline" / "abstraction_validation.csv").is_file()
     with open(tmp_path / "inline" / "system_results.csv", newline="") as f:
@@ -196,7 +224,9 @@ def test_run_is_identical_inline_and_on_workers_and_resumes(tables_dir, tmp_path
     assert more.units_run == 4
     with open(tmp_path / "inline" / "system_users.csv", newline="") as f:
         users = list(csv.DictReader(f))
-    assert len(users) == 12 * 21 * 3 and {"serving_distance_m", "uplink_geometry_db", "latency_p95"} <= set(users[0])
+    assert len(users) == 12 * 21 * 3 and {"serving_distance_m", "uplink_geometry_db", "latency_p95"} <= set(
+        users[0]
+    )
 
 
 def _one_line(exc) -> str:
@@ -205,13 +235,16 @@ def _one_line(exc) -> str:
     return text
 
 
-@pytest.mark.parametrize("change, field, fix", [
-    (dict(grid=dict(bandwidth_hz=5e6)), "bandwidth_hz", "4.68e+06 (13 PRBs)"),
-    (dict(traffic=dict(deadline_s=1e-4)), "deadline_s", "at least 0.0005 s"),
-    (dict(groups=dict(cam=dict(model="a", speed_kmh=-3))), "speed", ">= 0"),
-    (dict(grid=dict(subcarrier_spacing_hz=20e3)), "subcarrier_spacing_hz", "30e3"),
-    (dict(fading="rayleigh"), "fading", "rayleigh_iid"),
-])
+@pytest.mark.parametrize(
+    "change, field, fix",
+    [
+        (dict(grid=dict(bandwidth_hz=5e6)), "bandwidth_hz", "4.68e+06 (13 PRBs)"),
+        (dict(traffic=dict(deadline_s=1e-4)), "deadline_s", "at least 0.0005 s"),
+        (dict(groups=dict(cam=dict(model="a", speed_kmh=-3))), "speed", ">= 0"),
+        (dict(grid=dict(subcarrier_spacing_hz=20e3)), "subcarrier_spacing_hz", "30e3"),
+        (dict(fading="rayleigh"), "fading", "rayleigh_iid"),
+    ],
+)
 def test_bad_radio_settings_are_one_line(tables_dir, change, field, fix):
     raw = system_raw(tables_dir)
     raw["system"].update(change)
@@ -284,14 +317,26 @@ def test_bad_policy_labels_are_one_line(digital_dir, tmp_path):
     assert "K12-analog" in _one_line(err.value) and "K16-analog" in str(err.value)
 
 
-@pytest.mark.parametrize("flags, majority", [((1, 1, 0), True), ((True, "True", False), True),
-                                             ((0, 1, "False"), False), (("true", "0", 0), False)])
+@pytest.mark.parametrize(
+    "flags, majority",
+    [((1, 1, 0), True), ((True, "True", False), True), ((0, 1, "False"), False), (("true", "0", 0), False)],
+)
 def test_saturated_drops_are_counted_as_the_store_and_the_csv_keep_them(flags, majority):
     """The store reads booleans back as 0/1 and a CSV as text: both count (a unit with most drops
     saturated is saturated)."""
-    rows = [dict(placement="random", scheduler="pf_semantic", link_adaptation="fixed:K8", arrival_rate=30.0,
-                 offered_per_s=1.0, offered_load=1.0, saturated=f, goodput_offered=float(i))
-            for i, f in enumerate(flags)]
+    rows = [
+        dict(
+            placement="random",
+            scheduler="pf_semantic",
+            link_adaptation="fixed:K8",
+            arrival_rate=30.0,
+            offered_per_s=1.0,
+            offered_load=1.0,
+            saturated=f,
+            goodput_offered=float(i),
+        )
+        for i, f in enumerate(flags)
+    ]
     (summary,) = summarise_drops(rows)
     assert summary["saturated"] is majority
     assert summary["saturated_drops"] == sum(str(f).lower() in ("1", "true") for f in flags)

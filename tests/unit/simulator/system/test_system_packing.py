@@ -37,16 +37,21 @@ def test_no_resource_idle_while_a_waiting_message_fits(seed):
             mine = np.arange(cand.first[a], cand.first[a] + cand.count[a])
             adm = out.admitted[j, mine]
             k = int(adm.sum())
-            assert np.all(adm[:k]) and not np.any(adm[k:])                 # a prefix of the queue (FIFO)
+            assert np.all(adm[:k]) and not np.any(adm[k:])  # a prefix of the queue (FIFO)
             used = res[mine[:k]].sum()
-            assert out.n_prb[j, a] == -(-used // re_prb)                    # whole PRBs, no more than needed
+            assert out.n_prb[j, a] == -(-used // re_prb)  # whole PRBs, no more than needed
             if k < cand.count[a]:
                 # the next message needs more PRBs than the agent has plus what the sector left free
                 need = -(-(used + res[mine[k]]) // re_prb)
                 assert need > out.n_prb[j, a] + free[cand.sector[a]]
         np.testing.assert_allclose(
-            out.objective[j], np.bincount(cand.sector[owner], weights=np.where(out.admitted[j],
-                                          cand.acc[np.arange(len(owner)), rules[j]], 0.0), minlength=S))
+            out.objective[j],
+            np.bincount(
+                cand.sector[owner],
+                weights=np.where(out.admitted[j], cand.acc[np.arange(len(owner)), rules[j]], 0.0),
+                minlength=S,
+            ),
+        )
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -66,8 +71,13 @@ def test_upgrades_stay_within_the_granted_prbs_and_only_gain(seed):
 
 def test_pack_example_and_priority_order():
     # two agents in one sector; the first in order takes what it needs even if the second is cheaper
-    cand = SlotCandidates(np.array([0, 0]), np.array([0, 1]), np.array([1, 1]), np.array([[300], [10]]),
-                          np.array([[0.9], [0.5]]))
+    cand = SlotCandidates(
+        np.array([0, 0]),
+        np.array([0, 1]),
+        np.array([1, 1]),
+        np.array([[300], [10]]),
+        np.array([[0.9], [0.5]]),
+    )
     out = pack(cand, np.zeros((1, 2), dtype=np.int64), 1, 3, 144)
     np.testing.assert_array_equal(out.n_prb[0], [3, 0])
 
@@ -80,6 +90,7 @@ def test_re_counts_match_the_frequency_first_mapping(seed):
     offset = rng.integers(0, 12 * 12 * n - length + 1)
     counts = re_counts(offset, length, n, 8)
     for i in range(30):
-        np.testing.assert_array_equal(counts[i, :n[i]],
-                                      np.bincount(re_prb_index(offset[i], length[i], n[i]), minlength=n[i]))
-        assert counts[i].sum() == length[i] and not counts[i, n[i]:].any()
+        np.testing.assert_array_equal(
+            counts[i, : n[i]], np.bincount(re_prb_index(offset[i], length[i], n[i]), minlength=n[i])
+        )
+        assert counts[i].sum() == length[i] and not counts[i, n[i] :].any()
