@@ -71,15 +71,17 @@ class Result:
         """``pandas.DataFrame``: the rows of the results CSV, in study order. For a link study a
         row per point (set-up, SNR, semantic equaliser), aggregated over its replicates: the mean
         accuracy, its 95% interval over replicates (``accuracy_low``/``accuracy_high``) and the
-        Wilson interval of the pooled test decisions (``accuracy_wilson_low``/``_high``)."""
+        Wilson interval of the pooled test decisions (``accuracy_wilson_low``/``_high``). For a
+        system study the rows of ``system_results.csv``: each set-up over its drops."""
         kind = get_kind(self.kind)
         return _ordered(kind.result_rows(self._rows, self.out), kind.result_columns())
 
     @property
     def replicates(self):
         """``pandas.DataFrame``: every stored row (for a link study a row per replicate: one seed
-        of a point, with the Wilson interval of its own test decisions), the stored columns in order."""
-        return _ordered(self._rows, self.columns)
+        of a point, with the Wilson interval of its own test decisions; for a system study a row per
+        drop, as ``system_drops.csv``), the stored columns in order."""
+        return _ordered(get_kind(self.kind).replicate_rows(self._rows), self.columns)
 
     def table(
         self,

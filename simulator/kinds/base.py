@@ -158,6 +158,11 @@ class StudyKind:
         (:meth:`semcom.api.Result.table`); a kind without SNR points has none."""
         raise SemcomInputError(f"table: a {self.name} study has no table of SNR points; use .frame")
 
+    def replicate_rows(self, rows: list[dict]) -> list[dict]:
+        """The stored rows :attr:`semcom.api.Result.replicates` lists (all of them, unless the
+        kind stores rows of several levels and keeps the level its results aggregate)."""
+        return rows
+
     def result_columns(self) -> list[str]:
         """The columns of its results CSV, in order (those of the stored rows unless it aggregates them)."""
         return self.columns()

@@ -80,6 +80,23 @@ class SystemKind(StudyKind):
     def summary_rows(self, rows: list[dict]):
         return system_summary_rows(rows)
 
+    def replicate_rows(self, rows: list[dict]) -> list[dict]:
+        """The drops: the network-level rows (cells, users, configurations and traces are
+        stored beside them with their own columns)."""
+        return [r for r in rows if (r.get("level") or "network") == "network"]
+
+    def result_rows(self, rows: list[dict], out_dir: Path | None = None) -> list[dict]:
+        """The rows of ``system_results.csv``: each (placement, scheduler, policy, load, ...)
+        over its drops."""
+        from ..system.aggregate import summarise_drops  # lazy: keeps the kinds registry light
+
+        return summarise_drops(self.replicate_rows(rows))
+
+    def result_columns(self) -> list[str]:
+        from ..system.aggregate import SUMMARY_COLUMNS  # lazy: keeps the kinds registry light
+
+        return list(SUMMARY_COLUMNS)
+
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
         from ..system.plots import plot_system  # lazy: matplotlib only to draw
 

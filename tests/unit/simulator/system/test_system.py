@@ -8,7 +8,10 @@ import csv
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
+
+import semcom
 
 from semcom.core.errors import ScenarioError, ScenarioErrors
 from semcom.simulator.kinds import kind_of, parse_study
@@ -219,6 +222,11 @@ def test_run_is_identical_inline_and_on_workers_and_resumes(tables_dir, tmp_path
         summary = list(csv.DictReader(f))
     assert len(summary) == 4 and all(r["drops"] == "2" for r in summary)
     assert {"accuracy_offered_low", "goodput_offered_high", "saturated"} <= set(summary[0])
+    result = semcom.load(tmp_path / "inline")  # the Python API reads what the CSVs hold
+    frame = pd.read_csv(tmp_path / "inline" / "system_results.csv")
+    pd.testing.assert_frame_equal(result.frame.reset_index(drop=True), frame, check_dtype=False)
+    drops = pd.read_csv(tmp_path / "inline" / "system_drops.csv")
+    assert len(result.replicates) == len(drops) == 8
     raw["sweep"]["arrival_rate"] = [100.0, 200.0, 300.0]
     more = kind.run(parse_study(raw), tmp_path / "inline", quiet=True, plots=False)
     assert more.units_run == 4
