@@ -29,6 +29,8 @@ class SystemKind(StudyKind):
     error_sections = ("system", "sweep")
     results_csv = "system_results.csv"
     default_x = "offered_load"
+    #: the summary's set-up columns (``system.aggregate.GROUP_KEYS``) and the link direction
+    axes = ("placement", "scheduler", "link_adaptation", "arrival_rate", "direction")
 
     def scenario_class(self) -> type:
         return SystemScenario
