@@ -32,7 +32,7 @@ from ..figures.plotting import (
 from ..figures.style import FigureStyle
 from ..results.metrics import wilson_interval
 
-__all__ = ["plot_error_rates"]
+__all__ = ["plot_error_rates", "error_rates_figure"]
 
 
 def _label(r: dict) -> str:
@@ -55,9 +55,17 @@ def _rows_drawn(rows: list[dict]) -> list[dict]:
 def plot_error_rates(rows: list[dict], out_dir: Path, style: FigureStyle) -> list[Path]:
     """BLER and BER vs SNR of the digital points of ``rows`` (results.csv's point rows); see
     the module docstring. Not drawn without digital points or with fewer than 3 SNR points."""
+    fig = error_rates_figure(rows, style)
+    if fig is None:
+        return []
+    return [p for p in save_figure(fig, out_dir, "error_rates_vs_snr") if p.suffix == ".png"]
+
+
+def error_rates_figure(rows: list[dict], style: FigureStyle):
+    """The figure :func:`plot_error_rates` saves (a matplotlib ``Figure``), or ``None``."""
     drawn = _rows_drawn(rows)
     if len({float(r["snr_db"]) for r in drawn}) < MIN_POINTS:
-        return []
+        return None
     labels = list(
         dict.fromkeys(_label(r) for r in sorted(drawn, key=lambda r: (str(r["scheme"]), str(r["bits"]))))
     )
@@ -79,8 +87,9 @@ def plot_error_rates(rows: list[dict], out_dir: Path, style: FigureStyle) -> lis
                 ax.set_xlabel(SNR_LABEL)
                 ax.xaxis.set_tick_params(labelbottom=True)
         first = drawn[0]
+        what = "by scheme" if len(labels) > 1 else labels[0]
         fig.suptitle(
-            f"Block and bit error rates vs SNR, by scheme\n{first['semantic_equalizer']} messages · "
+            f"Block and bit error rates vs SNR, {what}\n{first['semantic_equalizer']} messages · "
             f"K = {first.get('num_anchors')}",
             fontsize=7.5,
         )
@@ -91,10 +100,11 @@ def plot_error_rates(rows: list[dict], out_dir: Path, style: FigureStyle) -> lis
             Line2D([], [], color="0.3", ls="-", label="BLER"),
             Line2D([], [], color="0.3", ls="--", label="BER"),
             Patch(facecolor="0.6", alpha=0.3, label="BLER band: 95% Wilson interval over codewords"),
-            Line2D([], [], ls="none", label=f"no error seen: not drawn (BLER < {floor:.1g})"),
         ]
+        if any(int(float(r["block_errors"])) == 0 or float(r["ber"]) == 0 for r in drawn):
+            handles.append(Line2D([], [], ls="none", label=f"no error seen: not drawn (BLER < {floor:.1g})"))
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, handlelength=2.2)
-        return [p for p in save_figure(fig, out_dir, "error_rates_vs_snr") if p.suffix == ".png"]
+        return fig
 
 
 def _draw_series(ax, rows: list[dict], color, marker: str) -> None:
