@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..scenario.work import WorkEstimate, simulated_work, with_data
+from ..system.aggregate import GROUP_KEYS, SUMMARY_COLUMNS, summarise_drops
 from ..system.schema import SYSTEM_SWEEP_AXES, SystemScenario
 from ..system.summary import system_summary_rows
 from ..system.units import expand_system_units
@@ -29,8 +30,8 @@ class SystemKind(StudyKind):
     error_sections = ("system", "sweep")
     results_csv = "system_results.csv"
     default_x = "offered_load"
-    #: the summary's set-up columns (``system.aggregate.GROUP_KEYS``) and the link direction
-    axes = ("placement", "scheduler", "link_adaptation", "arrival_rate", "direction")
+    #: the summary's set-up columns and the link direction
+    axes = (*GROUP_KEYS, "direction")
 
     def scenario_class(self) -> type:
         return SystemScenario
@@ -90,13 +91,9 @@ class SystemKind(StudyKind):
     def result_rows(self, rows: list[dict], out_dir: Path | None = None) -> list[dict]:
         """The rows of ``system_results.csv``: each (placement, scheduler, policy, load, ...)
         over its drops."""
-        from ..system.aggregate import summarise_drops  # lazy: keeps the kinds registry light
-
         return summarise_drops(self.replicate_rows(rows))
 
     def result_columns(self) -> list[str]:
-        from ..system.aggregate import SUMMARY_COLUMNS  # lazy: keeps the kinds registry light
-
         return list(SUMMARY_COLUMNS)
 
     def figures(self, rows: list[dict], plots_dir: Path, style, scenario: dict) -> list[Path]:
